@@ -1,0 +1,118 @@
+/* cli — the command table, shared options and exit codes. Only this folder
+ * prints to the user and chooses exit codes. */
+#ifndef BW_CLI_H
+#define BW_CLI_H
+
+#include "core/core.h"
+#include "report/report.h"
+
+#include <getopt.h>
+
+/* Exit codes: the public convention of ARCHITECTURE.md. */
+enum {
+	BW_EXIT_OK = 0,
+	BW_EXIT_FINDINGS = 1,
+	BW_EXIT_USAGE = 2,
+	BW_EXIT_ERROR = 3,
+};
+
+struct bw_command;
+
+/* Options every command shares, after parsing. */
+struct bw_cli {
+	const struct bw_command *cmd;
+	enum bw_format format;
+	bool format_set;
+	const char *output;       /* --output FILE, NULL for stdout */
+	enum bw_severity severity; /* --severity: the lowest shown */
+	int exit_code;            /* --exit-code N: exit N when findings >= severity; 0 = off */
+	bool quiet;
+	bool progress;            /* stderr is a terminal and not --quiet */
+	const char *platform;     /* --platform os/arch[/variant] */
+};
+
+struct bw_command {
+	const char *name;
+	int (*run)(struct bw_cli *cli, int argc, char **argv);
+	const char *summary;
+	const char *usage; /* full help text after the "usage:" line */
+};
+
+extern const struct bw_command bw_commands[];
+extern const size_t bw_n_commands;
+const struct bw_command *bw_cli_find(const char *name);
+
+/* getopt_long values for the shared options (above any short option). */
+enum {
+	BW_OPT_FORMAT = 0x1000,
+	BW_OPT_OUTPUT,
+	BW_OPT_SEVERITY,
+	BW_OPT_EXIT_CODE,
+	BW_OPT_QUIET,
+	BW_OPT_PLATFORM,
+	BW_OPT_HELP,
+	BW_OPT__COMMAND_BASE = 0x1100, /* commands number their own options from here */
+};
+
+#define BW_CLI_COMMON_OPTIONS                                            \
+	{"format", required_argument, NULL, BW_OPT_FORMAT},              \
+	{"output", required_argument, NULL, BW_OPT_OUTPUT},              \
+	{"severity", required_argument, NULL, BW_OPT_SEVERITY},          \
+	{"exit-code", required_argument, NULL, BW_OPT_EXIT_CODE},        \
+	{"quiet", no_argument, NULL, BW_OPT_QUIET},                      \
+	{"platform", required_argument, NULL, BW_OPT_PLATFORM},          \
+	{"help", no_argument, NULL, BW_OPT_HELP}
+
+#define BW_CLI_COMMON_HELP                                                                   \
+	"  -f, --format FMT     table, json, sarif, cyclonedx or spdx (where it applies)\n"  \
+	"  -o, --output FILE    write the report to FILE instead of standard output\n"      \
+	"      --severity SEV   lowest severity shown: UNKNOWN INFO LOW MEDIUM HIGH CRITICAL\n" \
+	"      --exit-code N    exit N when findings at or above --severity remain\n"      \
+	"  -q, --quiet          no progress or warnings on standard error\n"                \
+	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"   \
+	"  -h, --help           this help\n"
+
+/* Short options every command accepts; a command appends its own. */
+#define BW_CLI_COMMON_SHORT "f:o:qh"
+
+/* Handle a shared option returned by getopt_long. Returns 1 when handled,
+ * 0 when c is not a shared option, or -BW_EXIT_USAGE after printing why. */
+int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg);
+
+/* Parse argv with the command's option table. The callback receives each
+ * command-specific option. Returns 0, or an exit code (help printed: 0 via
+ * *done; usage error: 2). Leaves optind at the first operand. */
+typedef int (*bw_cli_option_fn)(struct bw_cli *cli, int c, const char *arg, void *ud);
+int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopts,
+		 const struct option *longopts, bw_cli_option_fn fn, void *ud, bool *done);
+
+/* Print "bulwark <cmd>: <msg>" and the usage line; returns BW_EXIT_USAGE. */
+int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bw_cli_print_help(const struct bw_command *cmd, FILE *out);
+
+/* Print an error from a module and return its exit code (2 or 3). */
+int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err);
+
+/* Open --output (or stdout). */
+FILE *bw_cli_open_output(const struct bw_cli *cli, struct bw_error *err);
+int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err);
+
+/* Write the report in the chosen format, print warnings to stderr, and
+ * return the exit code of the --exit-code convention. */
+int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
+
+/* Progress line on stderr, only when cli->progress. */
+void bw_cli_progress(const struct bw_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bw_cli_progress_done(const struct bw_cli *cli);
+
+#define BW_VERSION_STRING BW_VERSION
+
+/* Commands */
+int bw_cmd_image(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv);
+
+#endif

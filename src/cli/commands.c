@@ -1,0 +1,20 @@
+/* The command table: one row per command, one cmd_<name>.c per command. */
+#include "cli.h"
+
+extern const char bw_usage_image[], bw_usage_fs[], bw_usage_vercmp[], bw_usage_lint[];
+
+const struct bw_command bw_commands[] = {
+	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
+	{"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
+	{"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
+	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
+};
+const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
+
+const struct bw_command *bw_cli_find(const char *name)
+{
+	for (size_t i = 0; i < bw_n_commands; i++)
+		if (strcmp(bw_commands[i].name, name) == 0)
+			return &bw_commands[i];
+	return NULL;
+}

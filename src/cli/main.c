@@ -1,0 +1,63 @@
+/* bulwark entry point: global options, then dispatch through the table. */
+#include "cli.h"
+
+#include <locale.h>
+
+static void print_main_help(FILE *out)
+{
+	fprintf(out, "usage: bulwark <command> [options] TARGET\n\n"
+		     "bulwark secures containers: images, build files, hosts, runtime, network\n"
+		     "and supply chain, in one tool.\n\ncommands:\n");
+	for (size_t i = 0; i < bw_n_commands; i++)
+		fprintf(out, "  %-10s %s\n", bw_commands[i].name, bw_commands[i].summary);
+	fprintf(out, "  %-10s %s\n", "help", "show help for a command");
+	fprintf(out, "\nbulwark help COMMAND, or bulwark COMMAND --help, for a command's options.\n"
+		     "--version prints the version.\n\n"
+		     "exit codes: 0 clean, 1 findings at or above --severity (with --exit-code),\n"
+		     "            2 usage error, 3 input or environment error\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "");
+	if (argc < 2) {
+		print_main_help(stderr);
+		return BW_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("bulwark %s\n", BW_VERSION_STRING);
+		return BW_EXIT_OK;
+	}
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		print_main_help(stdout);
+		return BW_EXIT_OK;
+	}
+	if (strcmp(name, "help") == 0) {
+		if (argc < 3) {
+			print_main_help(stdout);
+			return BW_EXIT_OK;
+		}
+		const struct bw_command *c = bw_cli_find(argv[2]);
+		if (!c) {
+			fprintf(stderr, "bulwark: unknown command '%s'\n", argv[2]);
+			print_main_help(stderr);
+			return BW_EXIT_USAGE;
+		}
+		bw_cli_print_help(c, stdout);
+		return BW_EXIT_OK;
+	}
+	const struct bw_command *cmd = bw_cli_find(name);
+	if (!cmd) {
+		fprintf(stderr, "bulwark: unknown command '%s'\n", name);
+		print_main_help(stderr);
+		return BW_EXIT_USAGE;
+	}
+	struct bw_cli cli = {
+		.cmd = cmd,
+		.format = BW_FORMAT_TABLE,
+		.severity = BW_SEV_UNKNOWN,
+		.progress = isatty(STDERR_FILENO),
+	};
+	return cmd->run(&cli, argc - 1, argv + 1);
+}

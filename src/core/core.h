@@ -1,0 +1,197 @@
+/* core — errors, bounded buffers, slices, arenas, digests and small helpers.
+ *
+ * core imports nothing else of bulwark. Every module reports failure the same
+ * way: a function that can fail returns 0 or a negative BW_E* code, and fills
+ * the caller's struct bw_error with a message naming the input (file, layer,
+ * path, line). Only src/cli/ prints messages and chooses exit codes.
+ */
+#ifndef BW_CORE_H
+#define BW_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+enum bw_errcode {
+	BW_OK = 0,
+	BW_EUSAGE = -1,     /* the caller asked for something malformed (exit 2) */
+	BW_EINPUT = -2,     /* hostile or malformed input: image, file, JSON (exit 3) */
+	BW_EIO = -3,        /* an OS call failed; errno kept in sys_errno (exit 3) */
+	BW_ENOMEM = -4,     /* allocation failed (exit 3) */
+	BW_EINTEGRITY = -5, /* a digest or size did not match (exit 3) */
+	BW_ENOTFOUND = -6,  /* a named thing does not exist (exit 3) */
+	BW_EUNSUPPORTED = -7, /* a valid input we do not handle (exit 3) */
+	BW_ELIMIT = -8,     /* a bound was exceeded: size, count, depth (exit 3) */
+	BW_EREMOTE = -9,    /* a daemon or server failed or is unreachable (exit 3) */
+};
+
+#define BW_ERROR_MAX 1024
+
+/* An error report. Embedded by the caller (usually on the stack), filled by
+ * the callee. Holds no heap memory, so it needs no release. */
+struct bw_error {
+	int code;      /* one of enum bw_errcode, 0 when no error */
+	int sys_errno; /* errno at the failure, or 0 */
+	char msg[BW_ERROR_MAX];
+};
+
+#define BW_ERROR_INIT {0, 0, {0}}
+
+/* Set err (may be NULL) and return code, so callers can write
+ * `return bw_error_set(err, BW_EINPUT, "layer %s: ...", d);` */
+int bw_error_set(struct bw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* As bw_error_set, appending ": strerror(errno)" and keeping errno. */
+int bw_error_sys(struct bw_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefix the existing message with context ("layer sha256:ab..: "). Returns
+ * err->code so it can end a `return`. */
+int bw_error_prefix(struct bw_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bw_error_clear(struct bw_error *err);
+const char *bw_errcode_name(int code);
+
+/* A broken invariant inside bulwark (never bad input): abort with location. */
+#define BW_BUG(msg) bw_bug(__FILE__, __LINE__, (msg))
+_Noreturn void bw_bug(const char *file, int line, const char *msg);
+
+/* ---- allocation -------------------------------------------------------- */
+
+/* Allocators that abort on exhaustion: bulwark's bounded parsing makes
+ * allocation failure a machine problem, not an input problem. */
+void *bw_malloc(size_t n);
+void *bw_calloc(size_t nmemb, size_t size);
+void *bw_realloc(void *p, size_t n);
+char *bw_strdup(const char *s);
+char *bw_strndup(const char *s, size_t n);
+char *bw_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void bw_freep(void *p) { free(*(void **)p); }
+static inline void bw_closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void bw_fclosep(FILE **f) { if (*f) fclose(*f); }
+#define bw_autofree __attribute__((cleanup(bw_freep)))
+#define bw_autoclose __attribute__((cleanup(bw_closep)))
+#define bw_autofclose __attribute__((cleanup(bw_fclosep)))
+
+/* Return *pp and set it to NULL: hands ownership out of an auto variable. */
+static inline void *bw_steal_pointer(void *pp)
+{
+	void **p = (void **)pp;
+	void *v = *p;
+	*p = NULL;
+	return v;
+}
+
+#define BW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- slices ------------------------------------------------------------ */
+
+/* A borrowed byte range; never NUL-terminated by contract. */
+struct bw_slice {
+	const char *ptr;
+	size_t len;
+};
+
+#define BW_SLICE_C(s) ((struct bw_slice){(s), sizeof(s) - 1})
+static inline struct bw_slice bw_slice_of(const char *s)
+{
+	return (struct bw_slice){s, s ? strlen(s) : 0};
+}
+bool bw_slice_eq(struct bw_slice a, const char *s);
+bool bw_slice_has_prefix(struct bw_slice a, const char *prefix);
+
+/* ---- bounded growable buffer ------------------------------------------ */
+
+/* A byte buffer that refuses to grow past `max` (curl's dynbuf). The data
+ * is always NUL-terminated for convenience, but may contain NULs. Owned by
+ * whoever embeds it; release with bw_buf_release(). */
+struct bw_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+void bw_buf_init(struct bw_buf *b, size_t max);
+void bw_buf_release(struct bw_buf *b);
+void bw_buf_reset(struct bw_buf *b);
+/* Return BW_ELIMIT (without changing b) when len would pass max. */
+int bw_buf_add(struct bw_buf *b, const void *data, size_t len);
+int bw_buf_addstr(struct bw_buf *b, const char *s);
+int bw_buf_printf(struct bw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Give the heap block to the caller (free() it); b is left empty. */
+char *bw_buf_detach(struct bw_buf *b, size_t *len);
+
+/* Read a whole file descriptor into b, failing with BW_ELIMIT past b->max.
+ * `name` names the input in the error. */
+int bw_buf_read_fd(struct bw_buf *b, int fd, const char *name, struct bw_error *err);
+int bw_buf_read_file(struct bw_buf *b, const char *path, struct bw_error *err);
+
+/* ---- arena ------------------------------------------------------------- */
+
+/* Many small allocations freed in one go (apk's balloc). Not thread-safe:
+ * one arena per thread or per layer. */
+struct bw_arena_block;
+struct bw_arena {
+	struct bw_arena_block *head;
+	size_t total;
+};
+
+void bw_arena_init(struct bw_arena *a);
+void bw_arena_release(struct bw_arena *a);
+void *bw_arena_alloc(struct bw_arena *a, size_t n); /* 16-byte aligned, zeroed */
+char *bw_arena_strndup(struct bw_arena *a, const char *s, size_t n);
+char *bw_arena_strdup(struct bw_arena *a, const char *s);
+
+/* ---- digests ----------------------------------------------------------- */
+
+#define BW_SHA256_LEN 32
+#define BW_DIGEST_STR_MAX 72 /* "sha256:" + 64 hex + NUL, rounded */
+
+/* Streaming SHA-256 (OpenSSL underneath). Handle owned by the caller. */
+struct bw_sha256;
+struct bw_sha256 *bw_sha256_new(void);
+void bw_sha256_free(struct bw_sha256 *h);
+void bw_sha256_reset(struct bw_sha256 *h);
+void bw_sha256_update(struct bw_sha256 *h, const void *data, size_t len);
+/* Finish and write "sha256:<hex>" into out (BW_DIGEST_STR_MAX bytes). */
+void bw_sha256_final_str(struct bw_sha256 *h, char *out);
+void bw_sha256_str(const void *data, size_t len, char *out);
+
+/* Validate an OCI digest string "algorithm:hex". Only sha256 (64 lowercase
+ * hex digits) and sha512 (128) are accepted. */
+bool bw_digest_valid(const char *d);
+/* The hex part of a valid digest, or NULL. */
+const char *bw_digest_hex(const char *d);
+
+/* ---- paths ------------------------------------------------------------- */
+
+/* Clean a path from an image: collapse "//", "./" and "a/..", and drop a
+ * leading "/" or "./". Result is relative ("" for the root). Sets *escapes
+ * when a ".." would climb above the root, *absolute when it started with "/".
+ * out must hold strlen(in)+1 bytes. */
+void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute);
+
+/* ---- misc -------------------------------------------------------------- */
+
+/* Human-readable size ("12.3 MB"), written into out. */
+void bw_format_size(uint64_t n, char *out, size_t outlen);
+/* Number of online CPUs, at least 1. */
+int bw_ncpu(void);
+/* Monotonic clock in seconds. */
+double bw_now(void);
+/* True when s is valid UTF-8 of length len. */
+bool bw_utf8_valid(const char *s, size_t len);
+
+/* Last, after every system header: */
+#include "banned.h"
+
+#endif

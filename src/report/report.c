@@ -1,0 +1,170 @@
+/* The report model: construction, names of enums, sorting. */
+#include "report.h"
+
+static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit",
+					 "runtime"};
+static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
+static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+
+const char *bw_severity_name(enum bw_severity s)
+{
+	return (unsigned)s < BW_ARRAY_SIZE(sev_names) ? sev_names[s] : "UNKNOWN";
+}
+
+int bw_severity_parse(const char *s)
+{
+	for (size_t i = 0; i < BW_ARRAY_SIZE(sev_names); i++)
+		if (strcasecmp(s, sev_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *bw_kind_name(enum bw_kind k)
+{
+	return (unsigned)k < BW_ARRAY_SIZE(kind_names) ? kind_names[k] : "unknown";
+}
+
+const char *bw_status_name(enum bw_status s)
+{
+	return (unsigned)s < BW_ARRAY_SIZE(status_names) ? status_names[s] : "fail";
+}
+
+int bw_format_parse(const char *s)
+{
+	for (size_t i = 0; i < BW_ARRAY_SIZE(format_names); i++)
+		if (strcmp(s, format_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *bw_format_name(enum bw_format f)
+{
+	return (unsigned)f < BW_ARRAY_SIZE(format_names) ? format_names[f] : "?";
+}
+
+struct bw_report *bw_report_new(const char *target_type, const char *target_name)
+{
+	struct bw_report *r = bw_calloc(1, sizeof(*r));
+	bw_arena_init(&r->arena);
+	r->target.type = bw_report_str(r, target_type);
+	r->target.name = bw_report_str(r, target_name);
+	return r;
+}
+
+void bw_report_free(struct bw_report *r)
+{
+	if (!r)
+		return;
+	free(r->packages);
+	free(r->findings);
+	free(r->warnings);
+	bw_arena_release(&r->arena);
+	free(r);
+}
+
+const char *bw_report_str(struct bw_report *r, const char *s)
+{
+	return s ? bw_arena_strdup(&r->arena, s) : NULL;
+}
+
+const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		BW_BUG("vasprintf failed");
+	va_end(ap);
+	const char *out = bw_report_str(r, s);
+	free(s);
+	return out;
+}
+
+#define GROW(arr, n, cap)                                                   \
+	do {                                                                \
+		if ((n) == (cap)) {                                         \
+			(cap) = (cap) ? (cap) * 2 : 16;                     \
+			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));  \
+		}                                                           \
+	} while (0)
+
+struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
+{
+	GROW(r->findings, r->n_findings, r->cap_findings);
+	struct bw_finding *f = &r->findings[r->n_findings++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->epss = -1;
+	f->location.in_final_image = -1;
+	return f;
+}
+
+struct bw_package *bw_report_add_package(struct bw_report *r)
+{
+	GROW(r->packages, r->n_packages, r->cap_packages);
+	struct bw_package *p = &r->packages[r->n_packages++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id)
+{
+	const char **arr = bw_arena_alloc(&r->arena, (f->n_equivalent + 1) * sizeof(*arr));
+	if (f->n_equivalent)
+		memcpy(arr, f->equivalent, f->n_equivalent * sizeof(*arr));
+	arr[f->n_equivalent++] = bw_report_str(r, id);
+	f->equivalent = arr;
+}
+
+void bw_report_warn(struct bw_report *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		BW_BUG("vasprintf failed");
+	va_end(ap);
+	GROW(r->warnings, r->n_warnings, r->cap_warnings);
+	r->warnings[r->n_warnings++] = bw_report_str(r, s);
+	free(s);
+}
+
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct bw_finding *a = pa, *b = pb;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	int c = strcmp0(a->id, b->id);
+	if (c)
+		return c;
+	if ((c = strcmp0(a->location.path, b->location.path)))
+		return c;
+	return a->location.line - b->location.line;
+}
+
+void bw_report_sort(struct bw_report *r)
+{
+	if (r->n_findings > 1)
+		qsort(r->findings, r->n_findings, sizeof(*r->findings), cmp_finding);
+}
+
+size_t bw_report_count_at_least(const struct bw_report *r, enum bw_severity min)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		if (f->status == BW_STATUS_PASS || f->status == BW_STATUS_SUPPRESSED)
+			continue;
+		if (f->severity >= min)
+			n++;
+	}
+	return n;
+}

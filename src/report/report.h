@@ -1,0 +1,149 @@
+/* report — the one finding model every command produces, and its writers.
+ *
+ * A struct bw_report owns everything reachable from it: every string and
+ * array is allocated from the report's arena, so the producer fills a
+ * finding with bw_report_str() copies and never frees anything itself;
+ * bw_report_free() releases it all at once. Writers only read a report.
+ *
+ * The JSON shape is the public contract "bulwark.report/v1" (see
+ * docs/report-schema.md): fields may be added, none renamed.
+ */
+#ifndef BW_REPORT_H
+#define BW_REPORT_H
+
+#include "core/core.h"
+
+#define BW_REPORT_SCHEMA "bulwark.report/v1"
+
+enum bw_severity {
+	BW_SEV_UNKNOWN = 0,
+	BW_SEV_INFO,
+	BW_SEV_LOW,
+	BW_SEV_MEDIUM,
+	BW_SEV_HIGH,
+	BW_SEV_CRITICAL,
+};
+
+enum bw_kind {
+	BW_KIND_VULNERABILITY = 0,
+	BW_KIND_SECRET,
+	BW_KIND_MISCONFIG,
+	BW_KIND_AUDIT,
+	BW_KIND_RUNTIME,
+	BW_KIND__COUNT,
+};
+
+enum bw_status {
+	BW_STATUS_FAIL = 0,
+	BW_STATUS_WARN,
+	BW_STATUS_PASS,
+	BW_STATUS_INFO,
+	BW_STATUS_MANUAL,
+	BW_STATUS_SUPPRESSED,
+};
+
+const char *bw_severity_name(enum bw_severity s);           /* "HIGH" */
+/* Parse "high"/"HIGH"; returns -1 when unknown. */
+int bw_severity_parse(const char *s);
+const char *bw_kind_name(enum bw_kind k);                   /* "misconfiguration" */
+const char *bw_status_name(enum bw_status s);               /* "fail" */
+
+struct bw_package_ref {
+	const char *name, *version, *ecosystem, *purl;
+};
+
+struct bw_location {
+	const char *layer;     /* "sha256:…" of the layer holding the bytes */
+	const char *path;
+	int line, column;      /* 1-based; 0 = unknown */
+	int end_line, end_column;
+	const char *container;
+	int in_final_image;    /* -1 unknown, 0 no (deleted by a later layer), 1 yes */
+};
+
+struct bw_finding {
+	enum bw_kind kind;
+	const char *id;
+	const char **equivalent; /* peer ids and aliases */
+	size_t n_equivalent;
+	enum bw_severity severity;
+	enum bw_status status;
+	const char *title;
+	struct bw_package_ref package; /* vulnerabilities */
+	const char *installed_version, *fixed_version;
+	bool has_priority;
+	bool kev;
+	double epss; /* < 0: unknown */
+	int rank;
+	struct bw_location location;
+	const char *evidence, *remediation, *suppressed_by;
+};
+
+struct bw_package {
+	const char *name, *version, *ecosystem, *purl;
+	const char *source_name, *source_version;
+	const char **licenses;
+	size_t n_licenses;
+	const char *layer, *path;
+};
+
+struct bw_report {
+	struct bw_arena arena;
+	struct {
+		const char *type; /* image|filesystem|dockerfile|engine|compose|kubernetes|host */
+		const char *name;
+		const char *digest;
+	} target;
+	struct {
+		const char *id, *version, *codename;
+	} os;
+	bool list_packages; /* write "packages" even when empty */
+	struct bw_package *packages;
+	size_t n_packages, cap_packages;
+	struct bw_finding *findings;
+	size_t n_findings, cap_findings;
+	const char **warnings; /* non-fatal problems met on the way, each naming its input */
+	size_t n_warnings, cap_warnings;
+};
+
+struct bw_report *bw_report_new(const char *target_type, const char *target_name);
+void bw_report_free(struct bw_report *r);
+/* Copy s into the report's arena (NULL stays NULL). */
+const char *bw_report_str(struct bw_report *r, const char *s);
+const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append a zeroed finding/package owned by the report. The pointer stays
+ * valid only until the next add: fill it at once. location.in_final_image
+ * starts at -1, epss at -1. */
+struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind);
+struct bw_package *bw_report_add_package(struct bw_report *r);
+void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
+void bw_report_warn(struct bw_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Sort findings by severity (highest first), then kind, id, path, line. */
+void bw_report_sort(struct bw_report *r);
+/* Number of findings at or above min that are not suppressed/pass. */
+size_t bw_report_count_at_least(const struct bw_report *r, enum bw_severity min);
+
+enum bw_format {
+	BW_FORMAT_TABLE = 0,
+	BW_FORMAT_JSON,
+	BW_FORMAT_SARIF,
+	BW_FORMAT_CYCLONEDX,
+	BW_FORMAT_SPDX,
+};
+/* Parse a --format value; -1 when unknown. */
+int bw_format_parse(const char *s);
+const char *bw_format_name(enum bw_format f);
+
+struct bw_write_opts {
+	enum bw_severity min_severity; /* findings below are left out */
+	bool color;                    /* ANSI colour in tables */
+	const char *tool_version;
+};
+
+/* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */
+int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
+		    const struct bw_write_opts *opts, struct bw_error *err);
+
+#endif

@@ -1,0 +1,87 @@
+/* The human table writer: one block per kind, findings by severity. */
+#include "report-int.h"
+
+static const char *sev_color(enum bw_severity s)
+{
+	switch (s) {
+	case BW_SEV_CRITICAL: return "\033[1;31m";
+	case BW_SEV_HIGH: return "\033[31m";
+	case BW_SEV_MEDIUM: return "\033[33m";
+	case BW_SEV_LOW: return "\033[36m";
+	default: return "";
+	}
+}
+
+int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+			  struct bw_error *err)
+{
+	fprintf(out, "%s (%s)", r->target.name ? r->target.name : "-", r->target.type ? r->target.type : "-");
+	if (r->os.id)
+		fprintf(out, "  os: %s %s", r->os.id, r->os.version ? r->os.version : "");
+	fputc('\n', out);
+
+	size_t shown = 0;
+	size_t counts[BW_SEV_CRITICAL + 1] = {0};
+	for (int k = 0; k < BW_KIND__COUNT; k++) {
+		bool header = false;
+		for (size_t i = 0; i < r->n_findings; i++) {
+			const struct bw_finding *f = &r->findings[i];
+			if ((int)f->kind != k || !bw_report_finding_shown(f, opts))
+				continue;
+			if (!header) {
+				fprintf(out, "\n%s\n", bw_kind_name(k));
+				header = true;
+			}
+			const char *c = opts->color ? sev_color(f->severity) : "";
+			fprintf(out, "  %s%-8s%s %-14s %s", c, bw_severity_name(f->severity),
+				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-", f->title ? f->title : "");
+			if (f->status != BW_STATUS_FAIL)
+				fprintf(out, " [%s]", bw_status_name(f->status));
+			fputc('\n', out);
+			if (f->package.name)
+				fprintf(out, "      package: %s %s%s%s\n", f->package.name,
+					f->installed_version ? f->installed_version : "",
+					f->fixed_version ? " -> fixed in " : "", f->fixed_version ? f->fixed_version : "");
+			if (f->location.path) {
+				fprintf(out, "      at: %s", f->location.path);
+				if (f->location.line)
+					fprintf(out, ":%d", f->location.line);
+				if (f->location.column)
+					fprintf(out, ":%d", f->location.column);
+				if (f->location.in_final_image == 0)
+					fprintf(out, " (deleted, still in layer %s)", f->location.layer ? f->location.layer : "?");
+				fputc('\n', out);
+			}
+			if (f->n_equivalent) {
+				fprintf(out, "      equivalent:");
+				for (size_t e = 0; e < f->n_equivalent; e++)
+					fprintf(out, " %s", f->equivalent[e]);
+				fputc('\n', out);
+			}
+			if (f->evidence)
+				fprintf(out, "      evidence: %s\n", f->evidence);
+			if (f->remediation)
+				fprintf(out, "      fix: %s\n", f->remediation);
+			shown++;
+			counts[f->severity]++;
+		}
+	}
+	fprintf(out, "\n%zu finding%s", shown, shown == 1 ? "" : "s");
+	if (shown) {
+		fputs(" (", out);
+		bool first = true;
+		for (int s = BW_SEV_CRITICAL; s >= 0; s--) {
+			if (!counts[s])
+				continue;
+			fprintf(out, "%s%s: %zu", first ? "" : ", ", bw_severity_name(s), counts[s]);
+			first = false;
+		}
+		fputc(')', out);
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < r->n_warnings; i++)
+		fprintf(out, "warning: %s\n", r->warnings[i]);
+	if (ferror(out))
+		return bw_error_sys(err, BW_EIO, "writing the report failed");
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Dispatch of report writers: one explicit table. */
+#include "report-int.h"
+
+static const struct {
+	enum bw_format format;
+	bw_report_writer_fn write;
+} writers[] = {
+	{BW_FORMAT_TABLE, bw_report_write_table},
+	{BW_FORMAT_JSON, bw_report_write_json},
+};
+
+int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
+		    const struct bw_write_opts *opts, struct bw_error *err)
+{
+	for (size_t i = 0; i < BW_ARRAY_SIZE(writers); i++)
+		if (writers[i].format == fmt)
+			return writers[i].write(r, out, opts, err);
+	return bw_error_set(err, BW_EUNSUPPORTED, "output format '%s' is not available for this report",
+			    bw_format_name(fmt));
+}
+
+bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts)
+{
+	return f->severity >= opts->min_severity || f->status == BW_STATUS_PASS;
+}
