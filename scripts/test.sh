@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The whole test suite (README's second command; .ci/run calls it). Debian 12, as root.
+#   1. install the Debian packages of deps/debian-packages.txt
+#   2. build build/ (release, --werror) and build-asan/ (ASan+UBSan, debug, --werror)
+#   3. start a real Docker Engine if none answers (stopped again at exit)
+#   4. unit tests:        meson test -C build-asan
+#   5. integration tests: pytest tests/integration against the ASan binary
+#   6. fuzz:              clang libFuzzer build, each tests/fuzz harness briefly
+# Last line: "N passed, M failed, K skipped"; exit status non-zero on any failure.
+#
+# Environment knobs (defaults in brackets):
+#   BW_BUILD_DIR [build]  BW_ASAN_DIR [build-asan]  BW_FUZZ_DIR [build-fuzz]
+#   BW_FUZZ_SECONDS [20]  BW_SKIP_FUZZ [0]  BW_PYTEST_ARGS [] (extra pytest arguments)
+#   BW_KEEP_ENGINE [0]    leave an engine this script started running
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+source scripts/lib/engine.sh
+
+BUILD=${BW_BUILD_DIR:-build}
+ASAN=${BW_ASAN_DIR:-build-asan}
+FUZZ=${BW_FUZZ_DIR:-build-fuzz}
+FUZZ_SECONDS=${BW_FUZZ_SECONDS:-20}
+PY=/usr/bin/python3 # Debian's python: python3-apt, python3-rpm live there
+[ -x "$PY" ] || PY=python3
+
+passed=0 failed=0 skipped=0
+failures=()
+started=$(date +%s)
+
+note() { printf '\n=== %s\n' "$*" >&2; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1" >&2; }
+finish() {
+	local rc=0
+	bw_engine_stop
+	note "summary ($(($(date +%s) - started)) s)"
+	if [ ${#failures[@]} -gt 0 ]; then
+		printf '  failed: %s\n' "${failures[@]}" >&2
+		rc=1
+	fi
+	echo "$passed passed, $failed failed, $skipped skipped"
+	return $rc
+}
+trap 'bw_engine_stop' EXIT
+trap 'bw_engine_stop; exit 130' INT TERM
+
+# --- 1. dependencies --------------------------------------------------------------
+note "dependencies"
+if ! bash scripts/install-deps.sh; then
+	fail "install-deps"
+	finish
+	exit 1
+fi
+
+# --- 2. builds --------------------------------------------------------------------
+# meson setup, or reconfigure when the directory exists with other options.
+setup() {
+	local dir=$1
+	shift
+	if [ -f "$dir/meson-private/coredata.dat" ]; then
+		meson setup --reconfigure "$dir" "$@"
+	else
+		meson setup "$dir" "$@"
+	fi
+}
+build() {
+	local dir=$1 name=$2
+	shift 2
+	note "build $name ($dir)"
+	if setup "$dir" "$@" >"$ROOT/.build-$name.log" 2>&1 && ninja -C "$dir" >>"$ROOT/.build-$name.log" 2>&1; then
+		rm -f "$ROOT/.build-$name.log"
+		return 0
+	fi
+	cat "$ROOT/.build-$name.log" >&2
+	rm -f "$ROOT/.build-$name.log"
+	fail "build $name"
+	return 1
+}
+
+build_ok=1
+build "$BUILD" release -Dbuildtype=release --werror || build_ok=0
+build "$ASAN" asan -Dbuildtype=debug -Db_sanitize=address,undefined --werror || build_ok=0
+if [ $build_ok = 0 ]; then
+	finish
+	exit 1
+fi
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+# --- 3. engine --------------------------------------------------------------------
+LOGDIR=$ROOT/$BUILD/test-logs
+mkdir -p "$LOGDIR"
+note "Docker Engine"
+if bw_engine_start "$LOGDIR"; then
+	export BW_TEST_DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
+else
+	fail "start Docker Engine"
+fi
+
+# --- 4. unit tests ----------------------------------------------------------------
+note "unit tests (meson test -C $ASAN)"
+rm -f "$ASAN/meson-logs/testlog.json"
+meson test -C "$ASAN" --print-errorlogs
+unit_rc=$?
+if [ -f "$ASAN/meson-logs/testlog.json" ]; then
+	read -r up uf us < <("$PY" - "$ASAN/meson-logs/testlog.json" <<'PYEOF'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    r = json.loads(line).get("result", "")
+    if r in ("OK", "EXPECTEDFAIL"):
+        p += 1
+    elif r == "SKIP":
+        s += 1
+    else:
+        f += 1
+print(p, f, s)
+PYEOF
+	)
+	passed=$((passed + up)) skipped=$((skipped + us))
+	for _ in $(seq 1 "$uf"); do fail "unit test (see above)"; done
+	[ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ] && fail "meson test exited $unit_rc"
+elif [ "$unit_rc" -ne 0 ]; then
+	fail "meson test exited $unit_rc"
+fi
+
+# --- 5. integration tests ---------------------------------------------------------
+note "integration tests (pytest tests/integration)"
+export BULWARK=$ROOT/$ASAN/src/cli/bulwark
+export BULWARK_RELEASE=$ROOT/$BUILD/src/cli/bulwark
+export BW_TEST_CACHE=${BW_TEST_CACHE:-$ROOT/$BUILD/test-cache}
+junit=$ROOT/$BUILD/test-logs/pytest.xml
+rm -f "$junit"
+# shellcheck disable=SC2086
+"$PY" -m pytest tests/integration -p no:cacheprovider -rfEs --junitxml="$junit" ${BW_PYTEST_ARGS:-}
+py_rc=$?
+if [ -f "$junit" ]; then
+	read -r ip if is < <("$PY" - "$junit" <<'PYEOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+t = f = e = s = 0
+for su in suites:
+    t += int(su.get("tests", 0)); f += int(su.get("failures", 0))
+    e += int(su.get("errors", 0)); s += int(su.get("skipped", 0))
+print(t - f - e - s, f + e, s)
+PYEOF
+	)
+	passed=$((passed + ip)) skipped=$((skipped + is))
+	for _ in $(seq 1 "$if"); do fail "integration test (see pytest summary above)"; done
+	[ "$py_rc" -ne 0 ] && [ "$py_rc" -ne 5 ] && [ "$if" -eq 0 ] && fail "pytest exited $py_rc"
+elif [ "$py_rc" -ne 5 ]; then
+	fail "pytest exited $py_rc"
+fi
+
+# --- 6. fuzz ----------------------------------------------------------------------
+# Harnesses: every executable defined under tests/fuzz/. A seed corpus for harness NAME
+# is tests/fuzz/corpus/NAME/ (also tried: NAME without a fuzz-/fuzz_ prefix); a
+# dictionary tests/fuzz/NAME.dict is passed when present.
+if [ "${BW_SKIP_FUZZ:-0}" = 1 ]; then
+	note "fuzz: skipped (BW_SKIP_FUZZ=1)"
+elif ! command -v clang >/dev/null 2>&1; then
+	note "fuzz: skipped (no clang)"
+elif [ ! -f tests/fuzz/meson.build ]; then
+	note "fuzz: skipped (no tests/fuzz/meson.build yet)"
+else
+	note "fuzz build ($FUZZ)"
+	if CC=clang build "$FUZZ" fuzz -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
+		-Db_sanitize=address,undefined -Db_lundef=false --werror; then
+		mapfile -t harnesses < <(meson introspect --targets "$FUZZ" | "$PY" -c '
+import json, os, sys
+for t in json.load(sys.stdin):
+    if t["type"] == "executable" and "/tests/fuzz/" in t["defined_in"]:
+        for f in t["filename"]:
+            print(f)')
+		for h in "${harnesses[@]}"; do
+			name=$(basename "$h")
+			corpus=()
+			for c in "tests/fuzz/corpus/$name" "tests/fuzz/corpus/${name#fuzz-}" "tests/fuzz/corpus/${name#fuzz_}"; do
+				if [ -d "$c" ]; then corpus=("$c"); break; fi
+			done
+			dict=()
+			[ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
+			scratch=$(mktemp -d)
+			note "fuzz $name (${FUZZ_SECONDS}s${corpus:+, seeds ${corpus[0]}})"
+			if "$h" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+				-artifact_prefix="$ROOT/$FUZZ/crash-$name-" -print_final_stats=1 \
+				"${dict[@]}" "$scratch" "${corpus[@]}" >"$ROOT/$FUZZ/$name.log" 2>&1; then
+				passed=$((passed + 1))
+				tail -n 3 "$ROOT/$FUZZ/$name.log" >&2
+			else
+				tail -n 60 "$ROOT/$FUZZ/$name.log" >&2
+				fail "fuzz $name (artifact under $FUZZ/crash-$name-*)"
+			fi
+			rm -rf "$scratch"
+		done
+		[ ${#harnesses[@]} -eq 0 ] && note "fuzz: no harnesses defined yet"
+	fi
+fi
+
+finish
+exit $?
