@@ -11,7 +11,11 @@
  *
  * Ownership: struct bw_engine is opaque, created by bw_engine_open() and
  * released by bw_engine_free(). JSON results are new jansson references the
- * caller must json_decref().
+ * caller must json_decref(). A handle is not thread-safe: one per thread
+ * (it keeps one libcurl handle so the connection is reused).
+ *
+ * Every error message names the engine's host and the request, so that
+ * "bulwark: error: …" alone tells the user where to look.
  */
 #ifndef BW_ENGINE_H
 #define BW_ENGINE_H
@@ -56,7 +60,22 @@ typedef int (*bw_engine_chunk_fn)(void *ud, const void *data, size_t len, struct
 int bw_engine_get_stream(struct bw_engine *e, const char *path, bw_engine_chunk_fn cb, void *ud,
 			 struct bw_error *err);
 
-/* Percent-encode s for a path segment or query value into a new string. */
+/* GET path into out (bounded by out->max: BW_EINPUT past it), for answers
+ * that are not JSON (/_ping, logs). Status errors as for bw_engine_get_json. */
+int bw_engine_get_raw(struct bw_engine *e, const char *path, struct bw_buf *out, struct bw_error *err);
+
+/* POST path with body (NULL: an empty body) as application/json. When out is
+ * not NULL a non-empty answer is parsed into *out (an empty answer, e.g. 204
+ * or 304, leaves *out NULL). max_bytes bounds the answer (0: 64 MiB). Status
+ * errors as for bw_engine_get_json. */
+int bw_engine_post_json(struct bw_engine *e, const char *path, const json_t *body, size_t max_bytes,
+			json_t **out, struct bw_error *err);
+
+/* DELETE path (e.g. "/containers/ID?force=1"); the answer is dropped. */
+int bw_engine_delete(struct bw_engine *e, const char *path, struct bw_error *err);
+
+/* Percent-encode s for a path segment or query value into a new string
+ * (bw_malloc'd; the caller frees it). Only RFC 3986 unreserved bytes stay. */
 char *bw_engine_escape(const char *s);
 
 #endif
