@@ -1,0 +1,189 @@
+/* Private declarations of the image module. */
+#ifndef BW_IMAGE_INT_H
+#define BW_IMAGE_INT_H
+
+#include "image.h"
+
+#include <pthread.h>
+
+struct walk_ctx;
+
+/* ---- limits on untrusted input ---- */
+#define BW_IMG_MAX_META (4u << 20)      /* manifest, index, config: OCI says 4 MiB */
+#define BW_IMG_MAX_LAYERS 1024
+#define BW_IMG_MAX_MEMBERS 100000       /* members of an outer archive */
+#define BW_IMG_MAX_ENTRIES 20000000     /* entries of one layer */
+#define BW_IMG_MAX_PATH 4096
+#define BW_IMG_MAX_NEST 4               /* nested indexes */
+
+/* ---- a pull reader over untrusted bytes ---- */
+struct bw_reader {
+	/* Read up to n bytes; return count, 0 at end, or a negative BW_E*. */
+	ssize_t (*read)(void *ctx, void *buf, size_t n, struct bw_error *err);
+	void *ctx;
+	const char *name; /* names the input in errors */
+};
+
+/* ---- one layer's walk result ---- */
+struct layer_result {
+	struct bw_arena arena;
+	struct bw_file *files;
+	size_t n_files, cap_files;
+	char blob_digest[BW_DIGEST_STR_MAX]; /* sha256 of the bytes as stored */
+	char diff_id[BW_DIGEST_STR_MAX];     /* sha256 of the uncompressed tar */
+	uint64_t raw_bytes, tar_bytes;
+	const char *compression;             /* "gzip", "zstd", "none" */
+	bool walked;
+	int rc;                              /* walk failed: code and message */
+	struct bw_error err;
+	/* hard links whose target was not earlier in the same layer */
+	size_t *dangling;
+	size_t n_dangling, cap_dangling;
+};
+
+void bw_layer_result_init(struct layer_result *r);
+void bw_layer_result_release(struct layer_result *r);
+/* A new result owned by the image. */
+struct layer_result *bw_image_new_result(struct bw_image *img);
+/* Check a walked layer against the digests and size the metadata expects. */
+int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err);
+/* Hand the bytes of one file to the analyzers that want it; read(ctx,…)
+ * returns the next chunk (0 at the end, negative on error). */
+typedef ssize_t (*bw_chunk_read_fn)(void *ctx, void *buf, size_t n, struct bw_error *err);
+int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
+		    void *rd_ctx, struct bw_error *err);
+
+/* Where one layer's bytes are. */
+struct layer_ref {
+	const char *member;        /* member name in an outer archive, or a blob file path */
+	const char *expect_digest; /* manifest descriptor digest (compressed), or NULL */
+	const char *expect_diff_id;
+	int64_t expect_size;       /* descriptor size, -1 unknown */
+};
+
+/* A small named blob held in memory (manifest.json, index.json, configs). */
+struct small_blob {
+	const char *name;
+	char *data;
+	size_t len;
+};
+
+/* Member of an outer archive seen by the index pass. */
+struct member {
+	const char *name;
+	const char *symlink; /* cleaned target when the member is a symlink */
+	int64_t size;
+	struct layer_result *walked; /* streaming mode: the result of walking it */
+	struct bw_image_layer *layer; /* streaming mode: its layer record */
+};
+
+struct source_ops;
+struct bw_pathmap;
+
+struct bw_image {
+	struct bw_arena arena;
+	struct bw_image_info info;
+	struct bw_image_opts opts;
+	const struct source_ops *ops;
+	char *location; /* file or directory path, or engine image name */
+	char *ref;      /* oci ":REF" */
+	bool streaming; /* layers come in one pass, in archive order */
+	bool walked;
+
+	struct layer_ref *refs; /* n = info.n_layers */
+	struct layer_result **results; /* n = info.n_layers; owned through all_results */
+	struct layer_result **all_results;
+	size_t n_all_results, cap_all_results;
+	struct bw_image_layer **layer_ptrs;
+
+	json_t *config, *manifest, *index;
+	json_t *keep; /* nested indexes, kept alive for their descriptors */
+
+	struct small_blob *blobs;
+	size_t n_blobs, cap_blobs;
+	struct member *members;
+	size_t n_members, cap_members;
+
+	/* final view */
+	struct bw_file **final;
+	size_t n_final;
+	struct bw_pathmap *final_map; /* path -> index in final */
+	uint64_t final_bytes;
+
+	void *source_state; /* owned by the source; freed by ops->close */
+};
+
+/* A source backend. */
+struct source_ops {
+	const char *name;
+	/* Read metadata (indexed sources) or prepare (streaming ones). */
+	int (*open)(struct bw_image *img, struct bw_error *err);
+	/* Indexed sources: a reader for layer i, released by close_reader. */
+	int (*open_layer)(struct bw_image *img, size_t i, struct bw_reader *rd, void **handle,
+			  struct bw_error *err);
+	void (*close_layer)(void *handle);
+	/* Streaming sources: walk everything in one pass, then call
+	 * bw_stream_finish(). */
+	int (*stream)(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
+	void (*close)(struct bw_image *img);
+};
+
+extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine,
+	bw_source_dir;
+
+/* ---- walking ---- */
+struct walk_ctx {
+	const struct bw_analyzer *const *analyzers;
+	size_t n_analyzers;
+	bw_image_progress_fn progress;
+	void *progress_ud;
+	uint64_t bytes_done; /* atomic */
+	size_t layers_done;  /* atomic */
+	size_t n_layers;
+};
+
+/* Walk one layer blob from rd into res, hashing both the stored and the
+ * uncompressed bytes and handing wanted files to the analyzers. */
+int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
+		  struct layer_result *res, struct bw_error *err);
+
+/* Streaming walk of an outer tar archive (docker save or oci-archive) from
+ * a libarchive handle already positioned before its first header. Walks
+ * every layer-like member, keeps small JSON members, records symlinks. */
+struct archive;
+int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc,
+			   struct bw_error *err);
+/* After a streaming pass: parse metadata and attach walked members to
+ * layers. */
+int bw_stream_finish(struct bw_image *img, struct bw_error *err);
+
+/* ---- metadata ---- */
+/* Parse the image metadata from the small blobs (docker manifest.json, or
+ * OCI index.json). Fills info, refs, config. */
+int bw_meta_load(struct bw_image *img, struct bw_error *err);
+/* Like bw_meta_load from an OCI directory (blobs read from files). */
+typedef int (*bw_blob_get_fn)(struct bw_image *img, const char *name, struct bw_buf *out,
+			      struct bw_error *err);
+int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error *err);
+/* Fill info from a parsed config (platform, created, history → layers). */
+int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *config_name,
+			 struct bw_error *err);
+void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
+const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
+struct member *bw_image_add_member(struct bw_image *img, const char *name);
+struct member *bw_image_find_member(struct bw_image *img, const char *name);
+/* Member name for a blob digest in an OCI layout: "blobs/sha256/<hex>". */
+char *bw_blob_member_name(const char *digest);
+/* Allocate info.layers / refs / results for n layers. */
+void bw_image_alloc_layers(struct bw_image *img, size_t n);
+
+/* ---- merge ---- */
+int bw_merge_final(struct bw_image *img, struct bw_error *err);
+
+/* ---- helpers ---- */
+const char *bw_img_str(struct bw_image *img, const char *s);
+/* Read an outer-archive member by name into out (seekable archives). */
+int bw_host_platform(char *os, size_t oslen, char *arch, size_t archlen, char *variant,
+		     size_t varlen);
+
+#endif

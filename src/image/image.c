@@ -1,0 +1,440 @@
+/* Opening a target, walking its layers (in parallel where the source can
+ * seek), verifying them, and reading single files back. */
+#include "image-int.h"
+#include "pathmap.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+static const char *const type_names[] = {"file", "dir", "symlink", "hardlink", "char",
+					  "block", "fifo", "whiteout", "opaque"};
+
+const char *bw_file_type_name(enum bw_file_type t)
+{
+	return (unsigned)t < BW_ARRAY_SIZE(type_names) ? type_names[t] : "?";
+}
+
+const char *bw_img_str(struct bw_image *img, const char *s)
+{
+	return s ? bw_arena_strdup(&img->arena, s) : NULL;
+}
+
+void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len)
+{
+	if (img->n_blobs == img->cap_blobs) {
+		img->cap_blobs = img->cap_blobs ? img->cap_blobs * 2 : 16;
+		img->blobs = bw_realloc(img->blobs, img->cap_blobs * sizeof(*img->blobs));
+	}
+	img->blobs[img->n_blobs++] = (struct small_blob){bw_img_str(img, name), data, len};
+}
+
+const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name)
+{
+	/* follow member symlinks (docker save dedups layers that way) */
+	for (int hop = 0; hop < 8; hop++) {
+		for (size_t i = 0; i < img->n_blobs; i++)
+			if (strcmp(img->blobs[i].name, name) == 0)
+				return &img->blobs[i];
+		struct member *m = bw_image_find_member((struct bw_image *)img, name);
+		if (!m || !m->symlink)
+			return NULL;
+		name = m->symlink;
+	}
+	return NULL;
+}
+
+struct member *bw_image_add_member(struct bw_image *img, const char *name)
+{
+	if (img->n_members == img->cap_members) {
+		img->cap_members = img->cap_members ? img->cap_members * 2 : 64;
+		img->members = bw_realloc(img->members, img->cap_members * sizeof(*img->members));
+	}
+	struct member *m = &img->members[img->n_members++];
+	memset(m, 0, sizeof(*m));
+	m->name = bw_img_str(img, name);
+	return m;
+}
+
+struct member *bw_image_find_member(struct bw_image *img, const char *name)
+{
+	for (size_t i = img->n_members; i-- > 0;)
+		if (strcmp(img->members[i].name, name) == 0)
+			return &img->members[i];
+	return NULL;
+}
+
+struct layer_result *bw_image_new_result(struct bw_image *img)
+{
+	if (img->n_all_results == img->cap_all_results) {
+		img->cap_all_results = img->cap_all_results ? img->cap_all_results * 2 : 16;
+		img->all_results = bw_realloc(img->all_results, img->cap_all_results * sizeof(void *));
+	}
+	struct layer_result *r = bw_malloc(sizeof(*r));
+	bw_layer_result_init(r);
+	img->all_results[img->n_all_results++] = r;
+	return r;
+}
+
+/* ---- targets ---- */
+
+static const struct {
+	const char *prefix;
+	const struct source_ops *ops;
+	bool has_ref;
+} prefixes[] = {
+	{"docker-archive:", &bw_source_docker_archive, true},
+	{"oci-archive:", &bw_source_docker_archive, true},
+	{"oci:", &bw_source_oci, true},
+	{"docker:", &bw_source_engine, false},
+	{"dir:", &bw_source_dir, false},
+};
+
+/* Split "PATH[:REF]": the whole string when it exists, else at the last ':'. */
+static void split_ref(struct bw_image *img, const char *rest)
+{
+	struct stat st;
+	const char *colon = strrchr(rest, ':');
+	if (stat(rest, &st) == 0 || !colon || strchr(colon, '/')) {
+		img->location = bw_strdup(rest);
+		return;
+	}
+	img->location = bw_strndup(rest, (size_t)(colon - rest));
+	img->ref = bw_strdup(colon + 1);
+}
+
+static int parse_target(struct bw_image *img, const char *target, struct bw_error *err)
+{
+	if (!target || !*target)
+		return bw_error_set(err, BW_EUSAGE, "empty target");
+	for (size_t i = 0; i < BW_ARRAY_SIZE(prefixes); i++) {
+		size_t n = strlen(prefixes[i].prefix);
+		if (strncmp(target, prefixes[i].prefix, n) == 0) {
+			img->ops = prefixes[i].ops;
+			img->info.target_type = bw_arena_strndup(&img->arena, prefixes[i].prefix, n - 1);
+			if (!target[n])
+				return bw_error_set(err, BW_EUSAGE, "target '%s' names nothing after the prefix", target);
+			if (prefixes[i].has_ref)
+				split_ref(img, target + n);
+			else
+				img->location = bw_strdup(target + n);
+			return 0;
+		}
+	}
+	/* auto-detection */
+	struct stat st;
+	const char *type;
+	if (stat(target, &st) == 0) {
+		img->location = bw_strdup(target);
+		if (S_ISDIR(st.st_mode)) {
+			char *p = bw_asprintf("%s/index.json", target);
+			bool oci = access(p, F_OK) == 0;
+			free(p);
+			img->ops = oci ? &bw_source_oci : &bw_source_dir;
+			type = oci ? "oci" : "dir";
+		} else {
+			img->ops = &bw_source_docker_archive;
+			type = "archive";
+		}
+	} else if (strchr(target, '/') && target[0] == '/') {
+		return bw_error_set(err, BW_ENOTFOUND, "%s: no such file or directory", target);
+	} else {
+		img->ops = &bw_source_engine;
+		img->location = bw_strdup(target);
+		type = "docker";
+	}
+	img->info.target_type = bw_img_str(img, type);
+	return 0;
+}
+
+int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
+		  struct bw_error *err)
+{
+	struct bw_image *img = bw_calloc(1, sizeof(*img));
+	bw_arena_init(&img->arena);
+	if (opts)
+		img->opts = *opts;
+	img->info.name = bw_img_str(img, target);
+	int rc = parse_target(img, target, err);
+	if (rc == 0)
+		rc = img->ops->open(img, err);
+	if (rc < 0) {
+		bw_image_free(img);
+		return rc;
+	}
+	*out = img;
+	return 0;
+}
+
+void bw_image_free(struct bw_image *img)
+{
+	if (!img)
+		return;
+	if (img->ops && img->ops->close)
+		img->ops->close(img);
+	for (size_t i = 0; i < img->n_all_results; i++) {
+		bw_layer_result_release(img->all_results[i]);
+		free(img->all_results[i]);
+	}
+	free(img->all_results);
+	for (size_t i = 0; i < img->n_blobs; i++)
+		free(img->blobs[i].data);
+	free(img->blobs);
+	free(img->members);
+	free(img->refs);
+	free(img->results);
+	free(img->layer_ptrs);
+	free(img->final);
+	if (img->final_map) {
+		bw_pathmap_release(img->final_map);
+		free(img->final_map);
+	}
+	json_decref(img->config);
+	json_decref(img->manifest);
+	json_decref(img->index);
+	json_decref(img->keep);
+	free(img->location);
+	free(img->ref);
+	bw_arena_release(&img->arena);
+	free(img);
+}
+
+const struct bw_image_info *bw_image_info(const struct bw_image *img)
+{
+	return &img->info;
+}
+
+/* ---- verification ---- */
+
+int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err)
+{
+	struct layer_ref *ref = &img->refs[i];
+	struct layer_result *res = img->results[i];
+	struct bw_image_layer *l = img->layer_ptrs[i];
+	if (res->rc < 0) {
+		*err = res->err;
+		return bw_error_prefix(err, "layer %zu (%s): ", i, ref->member);
+	}
+	if (ref->expect_digest && strncmp(ref->expect_digest, "sha256:", 7) == 0 &&
+	    strcmp(ref->expect_digest, res->blob_digest) != 0)
+		return bw_error_set(err, BW_EINTEGRITY, "layer %zu: blob %s: digest mismatch: expected %s, got %s", i,
+				    ref->member, ref->expect_digest, res->blob_digest);
+	if (ref->expect_size >= 0 && (uint64_t)ref->expect_size != res->raw_bytes)
+		return bw_error_set(err, BW_EINTEGRITY, "layer %zu: blob %s: size mismatch: expected %lld bytes, got %llu",
+				    i, ref->member, (long long)ref->expect_size, (unsigned long long)res->raw_bytes);
+	if (ref->expect_diff_id && strncmp(ref->expect_diff_id, "sha256:", 7) == 0 &&
+	    strcmp(ref->expect_diff_id, res->diff_id) != 0)
+		return bw_error_set(err, BW_EINTEGRITY,
+				    "layer %zu: blob %s: diff_id mismatch: the config expects %s, the uncompressed layer is %s",
+				    i, ref->member, ref->expect_diff_id, res->diff_id);
+	if (!l->digest)
+		l->digest = bw_img_str(img, res->blob_digest);
+	if (!l->diff_id)
+		l->diff_id = bw_img_str(img, res->diff_id);
+	if (l->compressed_size < 0)
+		l->compressed_size = (int64_t)res->raw_bytes;
+	l->size = (int64_t)res->tar_bytes;
+	if (!l->media_type)
+		l->media_type = bw_img_str(img, strcmp(res->compression, "gzip") == 0   ? "application/vnd.oci.image.layer.v1.tar+gzip"
+						: strcmp(res->compression, "zstd") == 0 ? "application/vnd.oci.image.layer.v1.tar+zstd"
+											: "application/vnd.oci.image.layer.v1.tar");
+	return 0;
+}
+
+/* ---- the walk ---- */
+
+struct pool {
+	struct bw_image *img;
+	struct walk_ctx *wc;
+	size_t next; /* atomic */
+	int rc;
+	struct bw_error err;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct bw_image *img = p->img;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (i >= img->info.n_layers)
+			break;
+		pthread_mutex_lock(&p->lock);
+		bool stop = p->rc < 0;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			break;
+		struct layer_result *res = img->results[i];
+		struct bw_reader rd;
+		void *h = NULL;
+		struct bw_error err = BW_ERROR_INIT;
+		int rc = img->ops->open_layer(img, i, &rd, &h, &err);
+		if (rc == 0) {
+			rc = bw_walk_layer(p->wc, &rd, img->layer_ptrs[i], res, &err);
+			img->ops->close_layer(h);
+		}
+		if (rc < 0) {
+			res->rc = rc;
+			res->err = err;
+		}
+		rc = bw_image_verify_layer(img, i, &err); /* also formats a walk error */
+		if (rc < 0) {
+			pthread_mutex_lock(&p->lock);
+			if (p->rc == 0) {
+				p->rc = rc;
+				p->err = err;
+			}
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	return NULL;
+}
+
+static int walk_indexed(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err)
+{
+	for (size_t i = 0; i < img->info.n_layers; i++)
+		img->results[i] = bw_image_new_result(img);
+	struct pool p = {.img = img, .wc = wc};
+	pthread_mutex_init(&p.lock, NULL);
+	int jobs = img->opts.jobs > 0 ? img->opts.jobs : bw_ncpu();
+	if ((size_t)jobs > img->info.n_layers)
+		jobs = (int)img->info.n_layers;
+	if (jobs <= 1) {
+		worker(&p);
+	} else {
+		pthread_t *t = bw_calloc((size_t)jobs, sizeof(*t));
+		int started = 0;
+		for (int k = 0; k < jobs; k++)
+			if (pthread_create(&t[k], NULL, worker, &p) == 0)
+				started++;
+			else
+				break;
+		if (started == 0)
+			worker(&p);
+		for (int k = 0; k < started; k++)
+			pthread_join(t[k], NULL);
+		free(t);
+	}
+	pthread_mutex_destroy(&p.lock);
+	if (p.rc < 0) {
+		*err = p.err;
+		return p.rc;
+	}
+	return 0;
+}
+
+int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyzers, size_t n,
+		  bw_image_progress_fn progress, void *progress_ud, struct bw_error *err)
+{
+	if (img->walked)
+		return bw_error_set(err, BW_EUSAGE, "image walked twice");
+	img->walked = true;
+	struct walk_ctx wc = {
+		.analyzers = analyzers,
+		.n_analyzers = n,
+		.progress = progress,
+		.progress_ud = progress_ud,
+		.n_layers = img->info.n_layers,
+	};
+	int rc;
+	if (img->streaming)
+		rc = img->ops->stream(img, &wc, err);
+	else
+		rc = walk_indexed(img, &wc, err);
+	if (rc < 0)
+		return rc;
+	return bw_merge_final(img, err);
+}
+
+const struct bw_file *const *bw_image_final(const struct bw_image *img, size_t *n)
+{
+	*n = img->n_final;
+	return (const struct bw_file *const *)img->final;
+}
+
+const struct bw_file *bw_image_layer_files(const struct bw_image *img, int layer, size_t *n)
+{
+	if (layer < 0 || (size_t)layer >= img->info.n_layers || !img->results || !img->results[layer]) {
+		*n = 0;
+		return NULL;
+	}
+	*n = img->results[layer]->n_files;
+	return img->results[layer]->files;
+}
+
+/* ---- reading one file back ---- */
+
+struct cat_ctx {
+	const char *path;
+	bw_image_data_fn cb;
+	void *ud;
+	bool seen;
+};
+
+static enum bw_want cat_wants(void *ud, const struct bw_file *f)
+{
+	struct cat_ctx *c = ud;
+	return strcmp(f->path, c->path) == 0 ? BW_WANT_STREAM : BW_WANT_NONE;
+}
+
+static void *cat_begin(void *ud, const struct bw_image_layer *layer)
+{
+	(void)layer;
+	return ud;
+}
+
+static int cat_chunk(void *state, const struct bw_file *f, const void *data, size_t len, bool last,
+		     struct bw_error *err)
+{
+	struct cat_ctx *c = state;
+	(void)f;
+	c->seen = true;
+	if (len)
+		return c->cb(c->ud, data, len, err);
+	(void)last;
+	return 0;
+}
+
+int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn cb, void *ud,
+		       struct bw_error *err)
+{
+	const struct bw_file *f;
+	int rc = bw_image_resolve(img, path, &f, err);
+	if (rc < 0)
+		return rc;
+	if (!f)
+		return bw_error_set(err, BW_ENOTFOUND, "%s: no such file in the image", path);
+	if (f->type == BW_FILE_DIR)
+		return bw_error_set(err, BW_EINPUT, "%s: is a directory", path);
+	if (f->type != BW_FILE_REG && f->type != BW_FILE_HARDLINK)
+		return bw_error_set(err, BW_EINPUT, "%s: not a regular file (%s)", path, bw_file_type_name(f->type));
+	if (img->streaming || !img->ops->open_layer)
+		return bw_error_set(err, BW_EUNSUPPORTED,
+				    "%s: reading single files back needs a seekable source (save the image to an archive first)",
+				    path);
+
+	/* re-walk the one layer that holds it, wanting only that path */
+	struct cat_ctx c = {f->type == BW_FILE_HARDLINK ? f->link : f->path, cb, ud, false};
+	struct bw_analyzer an = {
+		.name = "cat",
+		.wants = cat_wants,
+		.layer_begin = cat_begin,
+		.chunk = cat_chunk,
+		.ud = &c,
+	};
+	const struct bw_analyzer *ans[] = {&an};
+	struct walk_ctx wc = {.analyzers = ans, .n_analyzers = 1, .n_layers = 1};
+	size_t i = (size_t)f->layer;
+	struct bw_reader rd;
+	void *h = NULL;
+	rc = img->ops->open_layer(img, i, &rd, &h, err);
+	if (rc < 0)
+		return rc;
+	struct layer_result *res = bw_image_new_result(img);
+	struct bw_image_layer scratch = *img->layer_ptrs[i];
+	rc = bw_walk_layer(&wc, &rd, &scratch, res, err);
+	img->ops->close_layer(h);
+	if (rc == 0 && !c.seen)
+		return bw_error_set(err, BW_EINPUT, "%s: its content was not found in layer %zu", path, i);
+	return rc;
+}

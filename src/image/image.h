@@ -1,0 +1,174 @@
+/* image — image sources, manifests and configurations, the streaming layer
+ * walker and the whiteout merge that gives an image's final view.
+ *
+ * A target names an image (docker-archive:PATH, oci:DIR[:REF],
+ * oci-archive:PATH[:REF], docker:NAME[:TAG], dir:PATH, or the same without
+ * prefix, auto-detected). bw_image_open() reads only the metadata (index,
+ * manifest, configuration); bw_image_walk() reads every layer once, as a
+ * stream, never extracting anything to disk: it checks the blob digest and
+ * the diff_id while streaming, records each layer's entries, hands the bytes
+ * of wanted files to the registered analyzers, and merges the layers top-down
+ * into the final view. Layers of seekable sources are walked in parallel.
+ *
+ * Ownership: struct bw_image is opaque; bw_image_free() releases it and
+ * everything it handed out (info, layers, file entries): those pointers stay
+ * valid until then and must not be freed by the caller. Analyzers own their
+ * per-layer state (see struct bw_analyzer).
+ */
+#ifndef BW_IMAGE_H
+#define BW_IMAGE_H
+
+#include "core/core.h"
+
+#include <jansson.h>
+
+struct bw_image;
+
+enum bw_file_type {
+	BW_FILE_REG = 0,
+	BW_FILE_DIR,
+	BW_FILE_SYMLINK,
+	BW_FILE_HARDLINK,
+	BW_FILE_CHAR,
+	BW_FILE_BLOCK,
+	BW_FILE_FIFO,
+	BW_FILE_WHITEOUT, /* only in per-layer listings: ".wh.NAME" */
+	BW_FILE_OPAQUE,   /* only in per-layer listings: ".wh..wh..opq" */
+};
+const char *bw_file_type_name(enum bw_file_type t); /* "file", "dir", … */
+
+/* One entry of a layer or of the final view. */
+struct bw_file {
+	const char *path; /* absolute, cleaned: "/etc/passwd" */
+	const char *link; /* symlink target as stored, or hard-link target as an absolute path */
+	uint64_t size;    /* regular files (and hard links: the target's size) */
+	uint32_t mode;    /* permission bits incl. 07000, no type bits */
+	uint32_t uid, gid;
+	enum bw_file_type type;
+	int layer;        /* 0-based index of the layer it comes from */
+};
+
+/* A layer. Streaming sources (docker:, compressed archives) learn the
+ * index and the expected digests only at the end of the stream: analyzers
+ * keep the pointer they get in layer_begin and read index after
+ * bw_image_walk() returns; a layer that stays at index -1 was not part of
+ * the image (ignore its results). */
+struct bw_image_layer {
+	int index;
+	const char *digest;     /* blob digest as stored (compressed), "sha256:…" */
+	const char *diff_id;    /* digest of the uncompressed tar, from the config */
+	const char *media_type;
+	int64_t compressed_size; /* from the manifest; -1 unknown */
+	int64_t size;           /* uncompressed bytes; -1 until walked */
+	const char *created_by, *created, *comment; /* the history entry of this layer */
+	uint64_t files;         /* entries in the layer (after walking) */
+	uint64_t whiteouts;
+};
+
+struct bw_image_history {
+	const char *created, *created_by, *comment, *author;
+	bool empty_layer;
+};
+
+struct bw_image_info {
+	const char *target_type;  /* "docker-archive", "oci", "oci-archive", "docker", "dir" */
+	const char *name;         /* the target as the user gave it */
+	const char *digest;       /* manifest digest, or NULL when the source has none */
+	const char *config_digest;
+	const char *os, *architecture, *variant;
+	const char *created, *author;
+	json_t *config;           /* the configuration blob (borrowed; NULL for dir) */
+	const char **repo_tags;
+	size_t n_repo_tags;
+	struct bw_image_layer *const *layers; /* in order, bottom first */
+	size_t n_layers;
+	struct bw_image_history *history;
+	size_t n_history;
+};
+
+struct bw_image_opts {
+	const char *platform; /* "os/arch[/variant]"; NULL: the host's */
+	int jobs;             /* parallel layer walkers; 0: number of CPUs */
+	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
+};
+
+/* Open a target and read its metadata. Errors name the target, the file or
+ * blob, and what is wrong (exit 3 class), BW_EUSAGE for a malformed target. */
+int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
+		  struct bw_error *err);
+void bw_image_free(struct bw_image *img);
+/* Complete after bw_image_walk(); before it, streaming sources have only
+ * the target fields. */
+const struct bw_image_info *bw_image_info(const struct bw_image *img);
+
+/* ---- analyzers --------------------------------------------------------- */
+
+enum bw_want {
+	BW_WANT_NONE = 0,
+	BW_WANT_WHOLE,  /* the whole file in one buffer (up to max_whole bytes) */
+	BW_WANT_STREAM, /* chunks as they stream, any size */
+};
+
+/* An analyzer registers interest in files by path and receives their bytes;
+ * it never opens files itself. Layers are walked in parallel: every callback
+ * gets the per-layer state it created, so it needs no locking. Callbacks
+ * return 0, or a negative BW_E* to abort the whole walk (reserve that for
+ * broken invariants: a bad file should be a warning in the analyzer's own
+ * results, not an abort). */
+struct bw_analyzer {
+	const char *name;
+	unsigned version;
+	/* fnmatch(3) patterns on the absolute path (FNM_PATHNAME not set, so
+	 * '*' crosses '/'), e.g. "/var/lib/dpkg/status", "*\/METADATA". */
+	const char *const *patterns;
+	/* Optional finer filter after a pattern matched (or for every regular
+	 * file when patterns is NULL). Default: BW_WANT_WHOLE. */
+	enum bw_want (*wants)(void *ud, const struct bw_file *f);
+	size_t max_whole; /* larger files are skipped with a warning; 0: 16 MiB */
+	void *(*layer_begin)(void *ud, const struct bw_image_layer *layer);
+	/* BW_WANT_WHOLE: data/len is the whole file. */
+	int (*file)(void *layer_state, const struct bw_file *f, const void *data, size_t len,
+		    struct bw_error *err);
+	/* BW_WANT_STREAM: one call per chunk; last=true on the final call
+	 * (which may carry len 0). */
+	int (*chunk)(void *layer_state, const struct bw_file *f, const void *data, size_t len,
+		     bool last, struct bw_error *err);
+	/* A wanted file that could not be delivered (too large, unreadable). */
+	void (*skipped)(void *layer_state, const struct bw_file *f, const char *why);
+	void (*layer_end)(void *layer_state);
+	void *ud;
+};
+
+/* Optional progress callback: called from the walking threads with a
+ * snapshot of bytes done (uncompressed) and the layer count done. */
+typedef void (*bw_image_progress_fn)(void *ud, uint64_t bytes, size_t layers_done, size_t layers);
+
+/* Walk every layer once. Verifies every digest; a mismatch is
+ * BW_EINTEGRITY naming the blob and both digests. Afterwards the final view
+ * and per-layer listings are available. Call at most once. */
+int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyzers, size_t n,
+		  bw_image_progress_fn progress, void *progress_ud, struct bw_error *err);
+
+/* ---- results (after bw_image_walk) ------------------------------------ */
+
+/* The final view, sorted by path (byte order). */
+const struct bw_file *const *bw_image_final(const struct bw_image *img, size_t *n);
+/* The entries of one layer in archive order, whiteouts included. */
+const struct bw_file *bw_image_layer_files(const struct bw_image *img, int layer, size_t *n);
+/* Look a path up in the final view without following symlinks; NULL if absent. */
+const struct bw_file *bw_image_lookup(const struct bw_image *img, const char *path);
+/* Resolve path in the final view following symlinks in every component
+ * (at most 40 hops; a loop is BW_EINPUT naming the path). *out is NULL
+ * (and 0 returned) when the path does not exist. */
+int bw_image_resolve(const struct bw_image *img, const char *path, const struct bw_file **out,
+		     struct bw_error *err);
+/* Totals of the final view. */
+void bw_image_totals(const struct bw_image *img, uint64_t *files, uint64_t *bytes);
+
+/* Stream the content of a regular file of the final view (after resolving
+ * symlinks) to cb. Re-reads the one layer that holds it. */
+typedef int (*bw_image_data_fn)(void *ud, const void *data, size_t len, struct bw_error *err);
+int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn cb, void *ud,
+		       struct bw_error *err);
+
+#endif

@@ -1,0 +1,190 @@
+/* One streaming pass over an image archive that cannot seek (the engine's
+ * "docker save" stream, a compressed or piped archive).
+ *
+ * The metadata that says which member is which layer (manifest.json,
+ * index.json) may come last, so every member is classified by its first
+ * bytes as it arrives: small JSON documents are kept in memory, anything
+ * else is walked as a layer at once (digests computed on the way). When the
+ * stream ends, the metadata is parsed and the walked members are attached
+ * to the layers it lists; a member that turns out not to be a layer — or
+ * not to be referenced — only matters if the manifest references it.
+ */
+#include "image-int.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+int bw_archive_read_member(struct archive *a, const char *name, const char *prefix, size_t prefix_len,
+			   char **data, size_t *len, struct bw_error *err);
+
+struct peek_reader {
+	struct archive *a;
+	char head[512];
+	size_t head_len, head_pos;
+};
+
+static ssize_t peek_read(void *ctx, void *buf, size_t n, struct bw_error *err)
+{
+	struct peek_reader *p = ctx;
+	if (p->head_pos < p->head_len) {
+		size_t k = p->head_len - p->head_pos;
+		if (k > n)
+			k = n;
+		memcpy(buf, p->head + p->head_pos, k);
+		p->head_pos += k;
+		return (ssize_t)k;
+	}
+	la_ssize_t r = archive_read_data(p->a, buf, n);
+	if (r < 0)
+		return bw_error_set(err, BW_EINPUT, "reading the archive stream: %s", archive_error_string(p->a));
+	return r;
+}
+
+static bool looks_json(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t')
+			continue;
+		return p[i] == '{' || p[i] == '[';
+	}
+	return false;
+}
+
+int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc,
+			   struct bw_error *err)
+{
+	bool any = false;
+	for (;;) {
+		struct archive_entry *e;
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return bw_error_set(err, BW_EINPUT, "%s: %s: %s", img->location,
+					    any ? "broken or truncated archive" : "not a readable tar archive",
+					    archive_error_string(a));
+		any = true;
+		if (img->n_members >= BW_IMG_MAX_MEMBERS)
+			return bw_error_set(err, BW_ELIMIT, "%s: more than %d members", img->location,
+					    BW_IMG_MAX_MEMBERS);
+		const char *raw = archive_entry_pathname(e);
+		if (!raw || strlen(raw) > BW_IMG_MAX_PATH)
+			return bw_error_set(err, BW_EINPUT, "%s: a member name is missing or too long", img->location);
+		char name[BW_IMG_MAX_PATH + 1];
+		bool esc, abs;
+		bw_path_clean(raw, name, &esc, &abs);
+		if (esc)
+			return bw_error_set(err, BW_EINPUT, "%s: member '%s' climbs out with '..'", img->location, raw);
+
+		if (archive_entry_filetype(e) == AE_IFLNK || archive_entry_hardlink(e)) {
+			const char *t = archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+			char joined[2 * BW_IMG_MAX_PATH + 2], clean[2 * BW_IMG_MAX_PATH + 2];
+			const char *slash = strrchr(name, '/');
+			if (!t)
+				t = "";
+			if (archive_entry_hardlink(e) || t[0] == '/')
+				snprintf(joined, sizeof(joined), "%s", t);
+			else
+				snprintf(joined, sizeof(joined), "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, t);
+			bw_path_clean(joined, clean, &esc, &abs);
+			struct member *m = bw_image_add_member(img, name);
+			m->symlink = bw_img_str(img, clean);
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+
+		struct member *m = bw_image_add_member(img, name);
+		m->size = archive_entry_size(e);
+		struct peek_reader pr = {.a = a};
+		la_ssize_t n = archive_read_data(a, pr.head, sizeof(pr.head));
+		if (n < 0)
+			return bw_error_set(err, BW_EINPUT, "%s: member %s: %s", img->location, name,
+					    archive_error_string(a));
+		pr.head_len = (size_t)n;
+		if (n == 0)
+			continue;
+		bool small = m->size >= 0 && m->size <= (int64_t)BW_IMG_MAX_META;
+		if (small && (looks_json(pr.head, pr.head_len) || strcmp(name, "oci-layout") == 0 ||
+			      strcmp(name, "repositories") == 0)) {
+			char *data;
+			size_t len;
+			int rc = bw_archive_read_member(a, name, pr.head, pr.head_len, &data, &len, err);
+			if (rc < 0)
+				return bw_error_prefix(err, "%s: ", img->location);
+			bw_image_add_blob(img, name, data, len);
+			continue;
+		}
+		/* anything else may be a layer: walk it now */
+		struct bw_image_layer *layer = bw_arena_alloc(&img->arena, sizeof(*layer));
+		layer->index = -1;
+		layer->compressed_size = -1;
+		layer->size = -1;
+		m->layer = layer;
+		m->walked = bw_image_new_result(img);
+		struct bw_reader rd = {peek_read, &pr, m->name};
+		struct bw_error lerr = BW_ERROR_INIT;
+		int rc = bw_walk_layer(wc, &rd, layer, m->walked, &lerr);
+		if (rc < 0) {
+			m->walked->rc = rc;
+			m->walked->err = lerr;
+			/* the outer stream itself broke: nothing after this can be read */
+			if (archive_errno(a) != 0 && strstr(lerr.msg, "reading the archive stream"))
+				return bw_error_set(err, BW_EINPUT, "%s: %s", img->location, lerr.msg);
+		}
+	}
+	if (!any)
+		return bw_error_set(err, BW_EINPUT, "%s: an empty archive", img->location);
+	return 0;
+}
+
+int bw_stream_finish(struct bw_image *img, struct bw_error *err)
+{
+	int rc = bw_meta_load(img, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < img->info.n_layers; i++) {
+		const char *want = img->refs[i].member;
+		struct member *m = NULL;
+		for (int hop = 0; hop < 8; hop++) {
+			m = bw_image_find_member(img, want);
+			if (!m || !m->symlink)
+				break;
+			want = m->symlink;
+		}
+		if (!m || m->symlink)
+			return bw_error_set(err, BW_ENOTFOUND, "layer %zu: blob %s is missing from %s", i,
+					    img->refs[i].member, img->location);
+		if (!m->walked) {
+			if (bw_image_find_blob(img, want))
+				return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is JSON, not a layer", i,
+						    img->refs[i].member);
+			return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is empty", i, img->refs[i].member);
+		}
+		/* the member's own layer record is the one analyzers hold */
+		struct bw_image_layer *meta = img->layer_ptrs[i];
+		struct bw_image_layer *l = m->layer;
+		if (l->index >= 0) {
+			/* the same blob twice in one image: a copy for the second place */
+			l = bw_arena_alloc(&img->arena, sizeof(*l));
+			*l = *m->layer;
+		}
+		l->index = (int)i;
+		l->digest = meta->digest;
+		l->diff_id = meta->diff_id;
+		l->media_type = meta->media_type;
+		l->compressed_size = meta->compressed_size;
+		l->created_by = meta->created_by;
+		l->created = meta->created;
+		l->comment = meta->comment;
+		img->layer_ptrs[i] = l;
+		img->results[i] = m->walked;
+		/* the walk stamped entries with index -1 */
+		for (size_t k = 0; k < m->walked->n_files; k++)
+			m->walked->files[k].layer = (int)i;
+		rc = bw_image_verify_layer(img, i, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,374 @@
+/* The layer walker: one pass over one layer's tar stream.
+ *
+ * A layer is a tar archive (OCI image-spec "layer.md"): regular files,
+ * directories, symlinks, hard links (to an entry earlier in the same
+ * archive), devices and FIFOs, plus whiteouts — an empty file ".wh.NAME"
+ * deletes NAME of the layers below; ".wh..wh..opq" in a directory hides
+ * everything the lower layers had in it. Other ".wh..wh.*" names are AUFS
+ * bookkeeping and are ignored.
+ *
+ * Every path is cleaned; one that is absolute or climbs above the root with
+ * ".." is hostile (no builder writes it) and fails the walk, naming the
+ * path. Nothing is extracted: entries are recorded in the layer's arena and
+ * the bytes of files an analyzer asked for are handed over as they stream.
+ */
+#include "decompress.h"
+#include "pathmap.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fnmatch.h>
+
+#define DATA_CHUNK (128u << 10)
+#define DEFAULT_MAX_WHOLE (16u << 20)
+
+struct walk_state {
+	struct walk_ctx *wc;
+	struct bw_decomp *dc;
+	struct bw_error derr; /* the decompressor's error, kept apart from libarchive's */
+	int drc;
+	struct layer_result *res;
+	struct bw_image_layer *layer;
+	void **astate; /* per analyzer */
+	struct bw_pathmap seen; /* path -> entry index, for hard links */
+	uint64_t progress_mark;
+};
+
+static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
+{
+	struct walk_state *ws = ud;
+	ssize_t n = bw_decomp_read(ws->dc, buf, &ws->derr);
+	if (n < 0) {
+		ws->drc = (int)n;
+		archive_set_error(a, EIO, "%s", ws->derr.msg);
+		return -1;
+	}
+	if (ws->wc->progress) {
+		uint64_t done = __atomic_add_fetch(&ws->wc->bytes_done, (uint64_t)n, __ATOMIC_RELAXED);
+		if (done - ws->progress_mark > (8u << 20)) {
+			ws->progress_mark = done;
+			ws->wc->progress(ws->wc->progress_ud, done,
+					 __atomic_load_n(&ws->wc->layers_done, __ATOMIC_RELAXED), ws->wc->n_layers);
+		}
+	}
+	return n;
+}
+
+static void add_file(struct layer_result *res, const struct bw_file *f)
+{
+	if (res->n_files == res->cap_files) {
+		res->cap_files = res->cap_files ? res->cap_files * 2 : 256;
+		res->files = bw_realloc(res->files, res->cap_files * sizeof(*res->files));
+	}
+	res->files[res->n_files++] = *f;
+}
+
+static enum bw_file_type entry_type(struct archive_entry *e)
+{
+	if (archive_entry_hardlink(e))
+		return BW_FILE_HARDLINK;
+	switch (archive_entry_filetype(e)) {
+	case AE_IFDIR: return BW_FILE_DIR;
+	case AE_IFLNK: return BW_FILE_SYMLINK;
+	case AE_IFCHR: return BW_FILE_CHAR;
+	case AE_IFBLK: return BW_FILE_BLOCK;
+	case AE_IFIFO: return BW_FILE_FIFO;
+	default: return BW_FILE_REG;
+	}
+}
+
+/* Clean a tar path into "/a/b" in the arena; hostile forms are errors. */
+static int clean_path(struct layer_result *res, const char *raw, const char *what, char **out,
+		      struct bw_error *err)
+{
+	size_t n = strlen(raw);
+	if (n > BW_IMG_MAX_PATH)
+		return bw_error_set(err, BW_ELIMIT, "%s '%.64s…' is longer than %d bytes", what, raw,
+				    BW_IMG_MAX_PATH);
+	char tmp[BW_IMG_MAX_PATH + 2];
+	bool escapes, absolute;
+	bw_path_clean(raw, tmp + 1, &escapes, &absolute);
+	if (escapes)
+		return bw_error_set(err, BW_EINPUT, "%s '%s' climbs out of the image root with '..'", what, raw);
+	if (absolute)
+		return bw_error_set(err, BW_EINPUT, "%s '%s' is an absolute path", what, raw);
+	tmp[0] = '/';
+	*out = bw_arena_strdup(&res->arena, tmp);
+	return 0;
+}
+
+struct wanted {
+	const struct bw_analyzer *an;
+	void *state;
+	enum bw_want want;
+	struct bw_buf buf;
+	bool failed;
+};
+
+static bool matches(const struct bw_analyzer *an, const char *path)
+{
+	if (!an->patterns)
+		return true;
+	for (const char *const *p = an->patterns; *p; p++)
+		if (fnmatch(*p, path, 0) == 0)
+			return true;
+	return false;
+}
+
+int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
+		    void *rd_ctx, struct bw_error *err)
+{
+	struct wanted w[16];
+	size_t nw = 0;
+	for (size_t i = 0; i < wc->n_analyzers && nw < BW_ARRAY_SIZE(w); i++) {
+		const struct bw_analyzer *an = wc->analyzers[i];
+		if (!matches(an, f->path))
+			continue;
+		enum bw_want want = an->wants ? an->wants(an->ud, f) : BW_WANT_WHOLE;
+		if (want == BW_WANT_NONE)
+			continue;
+		size_t max = an->max_whole ? an->max_whole : DEFAULT_MAX_WHOLE;
+		if (want == BW_WANT_WHOLE && f->size > max) {
+			if (an->skipped)
+				an->skipped(astate[i], f, "larger than the analyzer's size limit");
+			continue;
+		}
+		w[nw].an = an;
+		w[nw].state = astate[i];
+		w[nw].want = want;
+		w[nw].failed = false;
+		bw_buf_init(&w[nw].buf, max);
+		nw++;
+	}
+	if (nw == 0)
+		return 0;
+
+	int rc = 0;
+	char *chunk = bw_malloc(DATA_CHUNK);
+	for (;;) {
+		ssize_t n = rd(rd_ctx, chunk, DATA_CHUNK, err);
+		if (n < 0) {
+			rc = (int)n;
+			break;
+		}
+		for (size_t k = 0; k < nw; k++) {
+			if (w[k].want == BW_WANT_STREAM) {
+				if (!w[k].failed) {
+					rc = w[k].an->chunk(w[k].state, f, chunk, (size_t)n, n == 0, err);
+					if (rc < 0)
+						break;
+				}
+			} else if (n > 0 && !w[k].failed && bw_buf_add(&w[k].buf, chunk, (size_t)n) < 0) {
+				/* the header lied about the size */
+				w[k].failed = true;
+				if (w[k].an->skipped)
+					w[k].an->skipped(w[k].state, f, "larger than the analyzer's size limit");
+			}
+		}
+		if (rc < 0 || n == 0)
+			break;
+	}
+	for (size_t k = 0; k < nw; k++) {
+		if (rc == 0 && w[k].want == BW_WANT_WHOLE && !w[k].failed) {
+			if (!w[k].buf.data)
+				bw_buf_add(&w[k].buf, "", 0);
+			rc = w[k].an->file(w[k].state, f, w[k].buf.data, w[k].buf.len, err);
+		}
+		bw_buf_release(&w[k].buf);
+	}
+	free(chunk);
+	return rc;
+}
+
+struct arch_chunk_ctx {
+	struct archive *a;
+	struct walk_state *ws;
+	const char *path;
+};
+
+static ssize_t arch_chunk(void *ctx, void *buf, size_t n, struct bw_error *err)
+{
+	struct arch_chunk_ctx *c = ctx;
+	la_ssize_t r = archive_read_data(c->a, buf, n);
+	if (r < 0) {
+		if (c->ws->drc)
+			return bw_error_set(err, c->ws->drc, "%s", c->ws->derr.msg);
+		return bw_error_set(err, BW_EINPUT, "reading %s: %s", c->path, archive_error_string(c->a));
+	}
+	return r;
+}
+
+static int handle_entry(struct walk_state *ws, struct archive *a, struct archive_entry *e,
+			struct bw_error *err)
+{
+	struct layer_result *res = ws->res;
+	const char *raw = archive_entry_pathname(e);
+	if (!raw)
+		raw = archive_entry_pathname_utf8(e);
+	if (!raw)
+		return bw_error_set(err, BW_EINPUT, "an entry has no readable name");
+	char *path;
+	int rc = clean_path(res, raw, "path", &path, err);
+	if (rc < 0)
+		return rc;
+	if (path[1] == '\0')
+		return 0; /* the root directory itself */
+	if (res->n_files >= BW_IMG_MAX_ENTRIES)
+		return bw_error_set(err, BW_ELIMIT, "more than %d entries", BW_IMG_MAX_ENTRIES);
+
+	struct bw_file f = {0};
+	f.path = path;
+	f.layer = ws->layer->index;
+	f.mode = (uint32_t)(archive_entry_perm(e) & 07777);
+	la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+	f.uid = uid < 0 ? 0 : uid > UINT32_MAX ? UINT32_MAX : (uint32_t)uid;
+	f.gid = gid < 0 ? 0 : gid > UINT32_MAX ? UINT32_MAX : (uint32_t)gid;
+
+	const char *base = strrchr(path, '/') + 1;
+	if (strncmp(base, ".wh.", 4) == 0) {
+		if (strcmp(base, ".wh..wh..opq") == 0) {
+			f.type = BW_FILE_OPAQUE;
+		} else if (strncmp(base, ".wh..wh.", 8) == 0) {
+			return 0; /* AUFS metadata */
+		} else {
+			f.type = BW_FILE_WHITEOUT;
+			size_t dir = (size_t)(base - path);
+			char *target = bw_arena_alloc(&res->arena, strlen(path));
+			memcpy(target, path, dir);
+			memcpy(target + dir, base + 4, strlen(base + 4) + 1);
+			f.link = target; /* the path it deletes */
+		}
+		add_file(res, &f);
+		return 0;
+	}
+
+	f.type = entry_type(e);
+	if (f.type == BW_FILE_HARDLINK) {
+		char *target;
+		rc = clean_path(res, archive_entry_hardlink(e), "hard link target", &target, err);
+		if (rc < 0)
+			return bw_error_prefix(err, "%s: ", path);
+		f.link = target;
+		size_t idx;
+		if (bw_pathmap_get(&ws->seen, target, &idx)) {
+			f.size = res->files[idx].size;
+		} else {
+			if (res->n_dangling == res->cap_dangling) {
+				res->cap_dangling = res->cap_dangling ? res->cap_dangling * 2 : 8;
+				res->dangling = bw_realloc(res->dangling, res->cap_dangling * sizeof(size_t));
+			}
+			res->dangling[res->n_dangling++] = res->n_files;
+		}
+	} else if (f.type == BW_FILE_SYMLINK) {
+		const char *t = archive_entry_symlink(e);
+		if (!t)
+			t = archive_entry_symlink_utf8(e);
+		if (!t)
+			t = "";
+		if (strlen(t) > BW_IMG_MAX_PATH)
+			return bw_error_set(err, BW_ELIMIT, "%s: symlink target longer than %d bytes", path,
+					    BW_IMG_MAX_PATH);
+		f.link = bw_arena_strdup(&res->arena, t);
+	} else if (f.type == BW_FILE_REG) {
+		la_int64_t sz = archive_entry_size(e);
+		f.size = sz < 0 ? 0 : (uint64_t)sz;
+	}
+	bw_pathmap_put(&ws->seen, path, res->n_files);
+	add_file(res, &f);
+
+	if (f.type == BW_FILE_REG && ws->wc->n_analyzers) {
+		struct arch_chunk_ctx cc = {a, ws, path};
+		rc = bw_walk_deliver(ws->wc, ws->astate, &f, arch_chunk, &cc, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
+		  struct layer_result *res, struct bw_error *err)
+{
+	struct walk_state ws = {.wc = wc, .res = res, .layer = layer};
+	int rc = bw_decomp_new(rd, &ws.dc, err);
+	if (rc < 0)
+		return rc;
+	res->compression = bw_compression_name(bw_decomp_kind(ws.dc));
+	bw_pathmap_init(&ws.seen, &res->arena);
+	ws.astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
+	for (size_t i = 0; i < wc->n_analyzers; i++)
+		if (wc->analyzers[i]->layer_begin)
+			ws.astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
+
+	struct archive *a = archive_read_new();
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &ws, NULL, la_read, NULL) != ARCHIVE_OK) {
+		rc = ws.drc ? bw_error_set(err, ws.drc, "%s", ws.derr.msg)
+			    : bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", rd->name,
+					   archive_error_string(a));
+		goto out;
+	}
+	for (;;) {
+		struct archive_entry *e;
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			if (ws.drc)
+				rc = bw_error_set(err, ws.drc, "%s", ws.derr.msg);
+			else
+				rc = bw_error_set(err, BW_EINPUT, "%s: %s%s", rd->name,
+						  res->n_files ? "broken tar entry after " : "not a tar archive: ",
+						  res->n_files ? res->files[res->n_files - 1].path
+							       : archive_error_string(a));
+			if (res->n_files && !ws.drc) {
+				size_t l = strlen(err->msg);
+				snprintf(err->msg + l, sizeof(err->msg) - l, " (%s)", archive_error_string(a));
+			}
+			goto out;
+		}
+		rc = handle_entry(&ws, a, e, err);
+		if (rc < 0) {
+			bw_error_prefix(err, "%s: ", rd->name);
+			goto out;
+		}
+	}
+	/* the digests cover every byte, including padding after the end marker */
+	rc = bw_decomp_drain(ws.dc, err);
+	if (rc < 0)
+		goto out;
+	bw_decomp_digests(ws.dc, res->blob_digest, res->diff_id, &res->raw_bytes, &res->tar_bytes);
+	res->walked = true;
+	layer->size = (int64_t)res->tar_bytes;
+	layer->files = 0;
+	for (size_t i = 0; i < res->n_files; i++) {
+		if (res->files[i].type == BW_FILE_WHITEOUT || res->files[i].type == BW_FILE_OPAQUE)
+			layer->whiteouts++;
+		else
+			layer->files++;
+	}
+out:
+	for (size_t i = 0; i < wc->n_analyzers; i++)
+		if (wc->analyzers[i]->layer_end)
+			wc->analyzers[i]->layer_end(ws.astate[i]);
+	free(ws.astate);
+	archive_read_free(a);
+	bw_decomp_free(ws.dc);
+	bw_pathmap_release(&ws.seen);
+	__atomic_add_fetch(&wc->layers_done, 1, __ATOMIC_RELAXED);
+	return rc;
+}
+
+void bw_layer_result_init(struct layer_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	bw_arena_init(&r->arena);
+}
+
+void bw_layer_result_release(struct layer_result *r)
+{
+	free(r->files);
+	free(r->dangling);
+	bw_arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
