@@ -1,0 +1,2 @@
+#!/bin/bash
+echo "svc running as $(id -un)"
