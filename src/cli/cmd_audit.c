@@ -1,0 +1,289 @@
+/* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
+#include "cli.h"
+
+#include "audit/audit.h"
+
+#include <errno.h>
+
+const char bw_usage_audit[] =
+	"usage: bulwark audit [options]\n"
+	"\n"
+	"Audit a Docker host, its daemon and its containers against the CIS Docker\n"
+	"Benchmark v1.6: live through the Engine API, or offline from saved files.\n"
+	"\n"
+	"  -H, --engine HOST        Engine to audit (default: DOCKER_HOST, else\n"
+	"                           unix:///var/run/docker.sock; TLS from DOCKER_TLS_VERIFY\n"
+	"                           and DOCKER_CERT_PATH)\n"
+	"      --timeout SECONDS    Engine request timeout (default 60)\n"
+	"      --offline            no engine: audit the files given below\n"
+	"      --inspect FILE       `docker inspect` JSON of containers (repeatable; implies --offline)\n"
+	"      --engine-info FILE   `docker info --format '{{json .}}'` output (offline)\n"
+	"      --daemon-json FILE   daemon.json (default: HOST-ROOT/etc/docker/daemon.json)\n"
+	"      --dockerd-cmdline FILE  dockerd's command line (a copy of /proc/PID/cmdline, or text);\n"
+	"                           live on this host it is read from /proc\n"
+	"      --host-root DIR      read host files (section 1 and 3) under DIR (default /)\n"
+	"      --check LIST         only these checks or sections (e.g. 5.4,5.31 or 2)\n"
+	"      --exclude LIST       not these checks or sections\n"
+	"      --list               list the checks and exit\n"
+	BW_CLI_COMMON_HELP
+	"\n"
+	"Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
+	"exit N when a check warns at or above --severity.\n";
+
+enum {
+	OPT_ENGINE = BW_OPT__COMMAND_BASE,
+	OPT_TIMEOUT,
+	OPT_OFFLINE,
+	OPT_INSPECT,
+	OPT_ENGINE_INFO,
+	OPT_DAEMON_JSON,
+	OPT_CMDLINE,
+	OPT_HOST_ROOT,
+	OPT_CHECK,
+	OPT_EXCLUDE,
+	OPT_LIST,
+};
+
+struct audit_args {
+	struct bw_audit_opts o;
+	const char **inspect, **checks, **excludes;
+	size_t n_inspect, n_checks, n_excludes;
+	bool list;
+};
+
+static void push(const char ***arr, size_t *n, const char *v)
+{
+	*arr = bw_realloc(*arr, (*n + 1) * sizeof(**arr));
+	(*arr)[(*n)++] = v;
+}
+
+/* "5.4,5.31" -> two entries (pointing into a copy kept for the run). */
+static void push_list(const char ***arr, size_t *n, const char *list, char ***keep, size_t *nkeep)
+{
+	char *dup = bw_strdup(list), *save = NULL;
+	push((const char ***)keep, nkeep, dup);
+	for (char *t = strtok_r(dup, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+		push(arr, n, t);
+}
+
+static char **kept;
+static size_t n_kept;
+
+static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
+{
+	struct audit_args *a = ud;
+	switch (c) {
+	case 'H':
+	case OPT_ENGINE:
+		a->o.engine_host = arg;
+		return 0;
+	case OPT_TIMEOUT: {
+		char *end;
+		errno = 0;
+		double s = strtod(arg, &end);
+		if (errno || *end || end == arg || s <= 0 || s > 86400)
+			return bw_cli_usage_error(cli->cmd, "--timeout takes seconds, not '%s'", arg);
+		a->o.engine_timeout_ms = (long)(s * 1000);
+		return 0;
+	}
+	case OPT_OFFLINE:
+		a->o.offline = true;
+		return 0;
+	case OPT_INSPECT:
+		push(&a->inspect, &a->n_inspect, arg);
+		a->o.offline = true;
+		return 0;
+	case OPT_ENGINE_INFO:
+		a->o.engine_info_file = arg;
+		return 0;
+	case OPT_DAEMON_JSON:
+		a->o.daemon_json = arg;
+		return 0;
+	case OPT_CMDLINE:
+		a->o.dockerd_cmdline = arg;
+		return 0;
+	case OPT_HOST_ROOT:
+		a->o.host_root = arg;
+		return 0;
+	case OPT_CHECK:
+		push_list(&a->checks, &a->n_checks, arg, &kept, &n_kept);
+		return 0;
+	case OPT_EXCLUDE:
+		push_list(&a->excludes, &a->n_excludes, arg, &kept, &n_kept);
+		return 0;
+	case OPT_LIST:
+		a->list = true;
+		return 0;
+	default:
+		return bw_cli_usage_error(cli->cmd, "unknown option");
+	}
+}
+
+static void list_checks(void)
+{
+	for (size_t i = 0; i < bw_audit_n_checks(); i++) {
+		const struct bw_audit_check_info *c = bw_audit_check_at(i);
+		printf("CIS-%-7s %-9s %-8s %s\n", c->id, c->decided ? "automated" : "manual",
+		       bw_severity_name(c->severity), c->title);
+	}
+}
+
+static const char *status_label(enum bw_status s)
+{
+	switch (s) {
+	case BW_STATUS_PASS: return "PASS";
+	case BW_STATUS_WARN: return "WARN";
+	case BW_STATUS_INFO: return "INFO";
+	case BW_STATUS_MANUAL: return "NOTE";
+	default: return "????";
+	}
+}
+
+static int section_of(const struct bw_finding *f)
+{
+	const char *id = f->id && !strncmp(f->id, "CIS-", 4) ? f->id + 4 : "0";
+	return id[0] - '0';
+}
+
+/* The CIS-style table: by section, container checks with one line per
+ * container, and a score. */
+static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out, bool color)
+{
+	static const char *const names[] = {"", "Host configuration", "Docker daemon configuration",
+					    "Docker daemon configuration files", "Container images and build files",
+					    "Container runtime", "Docker security operations"};
+	size_t count[BW_STATUS_SUPPRESSED + 1] = {0};
+	fprintf(out, "CIS Docker Benchmark v1.6 audit of %s\n", r->target.name ? r->target.name : "-");
+	int section = -1;
+	const char *last_id = NULL, *fixed = NULL;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		if (f->severity < cli->severity)
+			continue;
+		count[f->status]++;
+		int s = section_of(f);
+		if (s != section) {
+			section = s;
+			fprintf(out, "\n[%d] %s\n", s, s > 0 && s < 7 ? names[s] : "");
+			last_id = NULL;
+		}
+		const char *c = "", *reset = "";
+		if (color) {
+			c = f->status == BW_STATUS_WARN ? "\033[31m" : f->status == BW_STATUS_PASS ? "\033[32m" : "\033[33m";
+			reset = "\033[0m";
+		}
+		if (f->location.container) {
+			if (!last_id || strcmp(last_id, f->id) != 0)
+				fprintf(out, "  %-8s %s\n", f->id + 4, f->title);
+			fprintf(out, "      %s%s%s  %-24s %s\n", c, status_label(f->status), reset, f->location.container,
+				f->evidence ? f->evidence : "");
+		} else {
+			fprintf(out, "  %s%s%s  %-8s %s\n", c, status_label(f->status), reset, f->id + 4, f->title);
+			if (f->evidence)
+				fprintf(out, "        %s\n", f->evidence);
+		}
+		/* a container check's fix is said once, at its first warning */
+		if (f->status == BW_STATUS_WARN && f->remediation && (!fixed || strcmp(fixed, f->id) != 0)) {
+			fprintf(out, "        fix: %s\n", f->remediation);
+			fixed = f->id;
+		}
+		last_id = f->id;
+	}
+	size_t decided = count[BW_STATUS_PASS] + count[BW_STATUS_WARN];
+	fprintf(out, "\nScore: %zu pass, %zu warn, %zu info, %zu note",
+		count[BW_STATUS_PASS], count[BW_STATUS_WARN], count[BW_STATUS_INFO], count[BW_STATUS_MANUAL]);
+	if (decided)
+		fprintf(out, " — %.0f%% of decided results pass", 100.0 * (double)count[BW_STATUS_PASS] / (double)decided);
+	fputc('\n', out);
+	for (size_t i = 0; i < r->n_warnings; i++)
+		fprintf(out, "warning: %s\n", r->warnings[i]);
+}
+
+static size_t warnings_at_least(const struct bw_report *r, enum bw_severity min)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += r->findings[i].status == BW_STATUS_WARN && r->findings[i].severity >= min;
+	return n;
+}
+
+int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		BW_CLI_COMMON_OPTIONS,
+		{"engine", required_argument, NULL, OPT_ENGINE},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"offline", no_argument, NULL, OPT_OFFLINE},
+		{"inspect", required_argument, NULL, OPT_INSPECT},
+		{"engine-info", required_argument, NULL, OPT_ENGINE_INFO},
+		{"daemon-json", required_argument, NULL, OPT_DAEMON_JSON},
+		{"dockerd-cmdline", required_argument, NULL, OPT_CMDLINE},
+		{"host-root", required_argument, NULL, OPT_HOST_ROOT},
+		{"check", required_argument, NULL, OPT_CHECK},
+		{"exclude", required_argument, NULL, OPT_EXCLUDE},
+		{"list", no_argument, NULL, OPT_LIST},
+		{NULL, 0, NULL, 0},
+	};
+	struct audit_args a = {0};
+	bool done;
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "H:", longopts, on_option, &a, &done);
+	if (rc || done)
+		goto out;
+	if (optind < argc) {
+		rc = bw_cli_usage_error(cli->cmd, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (a.list) {
+		list_checks();
+		goto out;
+	}
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF) {
+		rc = bw_cli_usage_error(cli->cmd, "--format %s does not apply to an audit (table, json, sarif)",
+					bw_format_name(cli->format));
+		goto out;
+	}
+	a.o.inspect_files = a.inspect;
+	a.o.n_inspect_files = a.n_inspect;
+	a.o.checks = a.checks;
+	a.o.n_checks = a.n_checks;
+	a.o.excludes = a.excludes;
+	a.o.n_excludes = a.n_excludes;
+
+	struct bw_report *r = bw_report_new("host", NULL);
+	struct bw_error err = BW_ERROR_INIT;
+	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");
+	if (bw_audit_run(&a.o, r, &err) != 0) {
+		rc = bw_cli_fail(cli, &err);
+		bw_report_free(r);
+		goto out;
+	}
+	bw_cli_progress_done(cli);
+	if (cli->format == BW_FORMAT_TABLE) {
+		FILE *out = bw_cli_open_output(cli, &err);
+		if (!out) {
+			rc = bw_cli_fail(cli, &err);
+		} else {
+			write_table(cli, r, out, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			rc = bw_cli_close_output(cli, out, &err) ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
+		}
+	} else {
+		/* the exit code counts warnings only, not notes or info */
+		int exit_code = cli->exit_code;
+		cli->exit_code = 0;
+		rc = bw_cli_emit_report(cli, r);
+		cli->exit_code = exit_code;
+	}
+	if (rc == BW_EXIT_OK && cli->exit_code && warnings_at_least(r, cli->severity) > 0)
+		rc = cli->exit_code;
+	bw_report_free(r);
+out:
+	free(a.inspect);
+	free(a.checks);
+	free(a.excludes);
+	for (size_t i = 0; i < n_kept; i++)
+		free(kept[i]);
+	free(kept);
+	kept = NULL;
+	n_kept = 0;
+	return rc;
+}
