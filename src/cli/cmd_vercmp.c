@@ -1,13 +1,215 @@
-/* bulwark vercmp — placeholder until its module lands. */
+/* bulwark vercmp — compare versions the way an ecosystem does. */
 #include "cli.h"
+#include "version/version.h"
 
-const char bw_usage_vercmp[] = "usage: bulwark vercmp [options] ...\n";
+const char bw_usage_vercmp[] =
+	"usage: bulwark vercmp SCHEME A B | SCHEME --in VERSION RANGE | SCHEME --batch [--in]\n"
+	"\n"
+	"Compare versions the way an ecosystem's own tools do.\n"
+	"\n"
+	"  bulwark vercmp SCHEME A B         print <, = or > (A against B)\n"
+	"  bulwark vercmp SCHEME --in V R    print true or false: does V satisfy range R\n"
+	"  bulwark vercmp SCHEME --batch     read A<TAB>B lines on standard input, write\n"
+	"                                    -1, 0, 1 or invalid per line\n"
+	"  bulwark vercmp SCHEME --batch --in  read VERSION<TAB>RANGE lines, write true,\n"
+	"                                    false or invalid per line\n"
+	"\n"
+	"schemes: deb rpm apk semver npm pypi maven gem go cargo nuget composer\n"
+	"\n"
+	"An invalid version is an error (exit 3) naming the reason; an unknown\n"
+	"scheme is a usage error (exit 2). See docs/vercmp.md.\n"
+	"\n"
+	"options:\n"
+	"      --batch          compare pairs read from standard input\n"
+	"      --in             evaluate a range expression instead of comparing\n"
+	"  -h, --help           this help\n";
+
+enum { OPT_BATCH = BW_OPT__COMMAND_BASE, OPT_IN };
+
+struct vercmp_opts {
+	bool batch;
+	bool in;
+};
+
+static int vercmp_option(struct bw_cli *cli, int c, const char *arg, void *ud)
+{
+	struct vercmp_opts *o = ud;
+	(void)arg;
+	switch (c) {
+	case OPT_BATCH:
+		o->batch = true;
+		return 0;
+	case OPT_IN:
+		o->in = true;
+		return 0;
+	default:
+		return bw_cli_usage_error(cli->cmd, "unexpected option");
+	}
+}
+
+/* Process one line "A<TAB>B" into out. */
+static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *line, size_t len, struct bw_buf *out)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	const char *tab = memchr(line, '\t', len);
+	if (!tab) {
+		bw_buf_add(out, "invalid\n", 8);
+		return;
+	}
+	struct bw_slice a = {line, (size_t)(tab - line)};
+	struct bw_slice b = {tab + 1, len - a.len - 1};
+	if (in_mode) {
+		bool in = false;
+		if (bw_version_in_range(scheme, a, b, &in, &err) < 0)
+			bw_buf_add(out, "invalid\n", 8);
+		else if (in)
+			bw_buf_add(out, "true\n", 5);
+		else
+			bw_buf_add(out, "false\n", 6);
+		return;
+	}
+	int cmp = 0;
+	if (bw_version_compare(scheme, a, b, &cmp, &err) < 0)
+		bw_buf_add(out, "invalid\n", 8);
+	else if (cmp < 0)
+		bw_buf_add(out, "-1\n", 3);
+	else if (cmp > 0)
+		bw_buf_add(out, "1\n", 2);
+	else
+		bw_buf_add(out, "0\n", 2);
+}
+
+static int flush_out(struct bw_buf *out, struct bw_error *err)
+{
+	if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len)
+		return bw_error_sys(err, BW_EIO, "writing standard output failed");
+	bw_buf_reset(out);
+	return 0;
+}
+
+#define BATCH_LINE_MAX ((size_t)1 << 30)
+
+static int run_batch(struct bw_cli *cli, enum bw_version_scheme scheme, bool in_mode)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_buf out;
+	size_t cap = 1 << 20, len = 0, start = 0;
+	char *buf = bw_malloc(cap);
+	bw_buf_init(&out, (size_t)1 << 24);
+	int rc = 0;
+	for (;;) {
+		if (start) { /* keep the unprocessed tail */
+			memmove(buf, buf + start, len - start);
+			len -= start;
+			start = 0;
+		}
+		if (len == cap) {
+			if (cap >= BATCH_LINE_MAX) {
+				rc = bw_error_set(&err, BW_ELIMIT, "standard input: line longer than %zu bytes", cap);
+				break;
+			}
+			cap *= 2;
+			buf = bw_realloc(buf, cap);
+		}
+		size_t n = fread(buf + len, 1, cap - len, stdin);
+		if (n == 0 && ferror(stdin)) {
+			rc = bw_error_sys(&err, BW_EIO, "reading standard input failed");
+			break;
+		}
+		size_t scan = len;
+		len += n;
+		char *nl;
+		while ((nl = memchr(buf + scan, '\n', len - scan))) {
+			size_t l = (size_t)(nl - (buf + start));
+			batch_line(scheme, in_mode, buf + start, l, &out);
+			start += l + 1;
+			scan = start;
+			if (out.len > ((size_t)1 << 20) && (rc = flush_out(&out, &err)) < 0)
+				break;
+		}
+		if (rc < 0)
+			break;
+		if (n == 0) {
+			if (start < len)
+				batch_line(scheme, in_mode, buf + start, len - start, &out);
+			break;
+		}
+	}
+	if (!rc)
+		rc = flush_out(&out, &err);
+	if (!rc && fflush(stdout) != 0)
+		rc = bw_error_sys(&err, BW_EIO, "writing standard output failed");
+	free(buf);
+	bw_buf_release(&out);
+	return rc < 0 ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
+}
 
 int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	static const struct option longopts[] = {
+		{"batch", no_argument, NULL, OPT_BATCH},
+		{"in", no_argument, NULL, OPT_IN},
+		BW_CLI_COMMON_OPTIONS,
+		{NULL, 0, NULL, 0},
+	};
+	struct vercmp_opts o = {0};
+	bool done;
+	/* "+" stops at the first operand, so versions such as "-1" need no "--" */
+	int rc = bw_cli_parse(cli, argc, argv, "+" BW_CLI_COMMON_SHORT, longopts, vercmp_option, &o, &done);
+	if (rc || done)
+		return rc;
+	/* options may also follow the scheme: scan the operands for them */
+	const char *operands[3];
+	int nops = 0;
+	bool dashdash = false;
+	for (int i = optind; i < argc; i++) {
+		const char *a = argv[i];
+		if (!dashdash && strcmp(a, "--") == 0) {
+			dashdash = true;
+			continue;
+		}
+		if (!dashdash && strcmp(a, "--batch") == 0) {
+			o.batch = true;
+			continue;
+		}
+		if (!dashdash && strcmp(a, "--in") == 0) {
+			o.in = true;
+			continue;
+		}
+		if (nops == 3)
+			return bw_cli_usage_error(cli->cmd, "too many operands");
+		operands[nops++] = a;
+	}
+	if (nops < 1)
+		return bw_cli_usage_error(cli->cmd, "missing SCHEME");
+	int scheme = bw_version_scheme_parse(operands[0]);
+	if (scheme < 0)
+		return bw_cli_usage_error(cli->cmd,
+					  "unknown scheme '%s' (deb rpm apk semver npm pypi maven gem go cargo nuget composer)",
+					  operands[0]);
+	if (o.batch) {
+		if (nops != 1)
+			return bw_cli_usage_error(cli->cmd, "--batch reads its input from standard input, not operands");
+		return run_batch(cli, (enum bw_version_scheme)scheme, o.in);
+	}
+	if (nops != 3)
+		return bw_cli_usage_error(cli->cmd, o.in ? "--in needs VERSION and RANGE" : "need two versions A and B");
 	struct bw_error err = BW_ERROR_INIT;
-	bw_error_set(&err, BW_EUNSUPPORTED, "'vercmp' is not built yet");
-	return bw_cli_fail(cli, &err);
+	struct bw_slice a = bw_slice_of(operands[1]), b = bw_slice_of(operands[2]);
+	if (o.in) {
+		bool in = false;
+		if (bw_version_in_range((enum bw_version_scheme)scheme, a, b, &in, &err) < 0)
+			return bw_cli_fail(cli, &err);
+		puts(in ? "true" : "false");
+	} else {
+		int cmp = 0;
+		if (bw_version_compare((enum bw_version_scheme)scheme, a, b, &cmp, &err) < 0)
+			return bw_cli_fail(cli, &err);
+		puts(cmp < 0 ? "<" : cmp > 0 ? ">" : "=");
+	}
+	if (fflush(stdout) != 0) {
+		bw_error_sys(&err, BW_EIO, "writing standard output failed");
+		return bw_cli_fail(cli, &err);
+	}
+	return BW_EXIT_OK;
 }
