@@ -136,6 +136,9 @@ int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct b
 out:
 	last_engine_seconds = ctx.engine_seconds;
 	audit_daemon_release(&ctx.daemon);
+	if (ctx.audit_rules_loaded)
+		bw_buf_release(&ctx.audit_rules);
+	free(ctx.audit_rules_sources);
 	free(ctx.cs);
 	json_decref(ctx.containers);
 	json_decref(ctx.info);
