@@ -1,13 +1,184 @@
-/* bulwark lint — placeholder until its module lands. */
+/* bulwark lint — Dockerfile lint. */
 #include "cli.h"
+#include "lint/lint.h"
 
-const char bw_usage_lint[] = "usage: bulwark lint [options] ...\n";
+#include <jansson.h>
+
+const char bw_usage_lint[] =
+	"usage: bulwark lint [options] FILE...\n"
+	"\n"
+	"Lint Dockerfiles ('-' reads standard input). Every finding names its rule\n"
+	"(BW-DF-NNN) and the equivalent Hadolint, Trivy, Dockle and CIS ids.\n"
+	"\n"
+	"  -c, --config FILE          YAML configuration: disable, enable, severity,\n"
+	"                             trusted-registries, required-labels, label-schema,\n"
+	"                             strict-labels (hadolint's keys are accepted too)\n"
+	"      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
+	"      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
+	"      --require-label L[:T]  require label L, optionally of type T\n"
+	"                             (text url semver hash spdx rfc3339 email)\n"
+	"      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_COMMON_HELP
+	"\n"
+	"Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
+	"'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
+	"'# bulwark global ignore=…' anywhere suppresses them in the whole file.\n"
+	"\n"
+	"Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
+	"N (--exit-code N) findings at or above --severity, 2 usage error, 3 a file\n"
+	"could not be read or parsed at all (the other files are still linted and\n"
+	"reported).\n";
+
+enum {
+	OPT_CONFIG = BW_OPT__COMMAND_BASE,
+	OPT_DISABLE,
+	OPT_TRUSTED,
+	OPT_LABEL,
+	OPT_LIST,
+};
+
+struct lint_opts {
+	struct bw_lint_config *cfg;
+	bool list;
+};
+
+static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
+{
+	struct lint_opts *o = ud;
+	struct bw_error err = BW_ERROR_INIT;
+	int rc = 0;
+	switch (c) {
+	case 'c':
+	case OPT_CONFIG:
+		rc = bw_lint_config_load(o->cfg, arg, &err);
+		break;
+	case OPT_DISABLE:
+		rc = bw_lint_config_disable(o->cfg, arg, &err);
+		break;
+	case OPT_TRUSTED:
+		rc = bw_lint_config_trust_registry(o->cfg, arg);
+		break;
+	case OPT_LABEL: {
+		const char *colon = strchr(arg, ':');
+		char *name = colon ? bw_strndup(arg, (size_t)(colon - arg)) : bw_strdup(arg);
+		rc = bw_lint_config_require_label(o->cfg, name, colon ? colon + 1 : NULL, &err);
+		free(name);
+		break;
+	}
+	case OPT_LIST:
+		o->list = true;
+		break;
+	default:
+		return BW_EXIT_USAGE;
+	}
+	if (rc)
+		return err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg) : bw_cli_fail(cli, &err);
+	return 0;
+}
+
+static int list_rules(struct bw_cli *cli)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	FILE *out = bw_cli_open_output(cli, &err);
+	if (!out)
+		return bw_cli_fail(cli, &err);
+	size_t n = bw_lint_rule_count();
+	if (cli->format == BW_FORMAT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			struct bw_lint_rule_info ri;
+			bw_lint_rule_info(i, &ri);
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_string(ri.id));
+			json_object_set_new(o, "severity", json_string(bw_severity_name(ri.severity)));
+			json_object_set_new(o, "title", json_string(ri.title));
+			json_t *eq = json_array();
+			for (size_t k = 0; ri.equivalent[k]; k++)
+				json_array_append_new(eq, json_string(ri.equivalent[k]));
+			json_object_set_new(o, "equivalent", eq);
+			json_object_set_new(o, "rationale", json_string(ri.rationale));
+			json_object_set_new(o, "bad", json_string(ri.bad));
+			json_object_set_new(o, "good", json_string(ri.good));
+			json_object_set_new(o, "remediation", json_string(ri.remediation));
+			json_object_set_new(o, "default_enabled", json_boolean(!ri.default_off));
+			json_array_append_new(arr, o);
+		}
+		json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', out);
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct bw_lint_rule_info ri;
+			bw_lint_rule_info(i, &ri);
+			fprintf(out, "%-10s %-8s %s", ri.id, bw_severity_name(ri.severity), ri.title);
+			for (size_t k = 0; ri.equivalent[k]; k++)
+				fprintf(out, "%s%s", k ? ", " : "  [", ri.equivalent[k]);
+			fprintf(out, "%s%s\n", ri.equivalent[0] ? "]" : "", ri.default_off ? " (off by default)" : "");
+		}
+	}
+	if (bw_cli_close_output(cli, out, &err))
+		return bw_cli_fail(cli, &err);
+	return BW_EXIT_OK;
+}
 
 int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	struct bw_error err = BW_ERROR_INIT;
-	bw_error_set(&err, BW_EUNSUPPORTED, "'lint' is not built yet");
-	return bw_cli_fail(cli, &err);
+	static const struct option longopts[] = {
+		BW_CLI_COMMON_OPTIONS,
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"disable", required_argument, NULL, OPT_DISABLE},
+		{"trusted-registry", required_argument, NULL, OPT_TRUSTED},
+		{"require-label", required_argument, NULL, OPT_LABEL},
+		{"list-rules", no_argument, NULL, OPT_LIST},
+		{NULL, 0, NULL, 0},
+	};
+	struct lint_opts o = {.cfg = bw_lint_config_new()};
+	bool done;
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "c:", longopts, on_option, &o, &done);
+	if (rc || done)
+		goto out;
+	if (o.list) {
+		rc = list_rules(cli);
+		goto out;
+	}
+	int nfiles = argc - optind;
+	if (nfiles <= 0) {
+		rc = bw_cli_usage_error(cli->cmd, "no Dockerfile given (use - for standard input)");
+		goto out;
+	}
+	const char *name = nfiles == 1 ? (strcmp(argv[optind], "-") ? argv[optind] : "stdin") : NULL;
+	char many[64];
+	if (!name) {
+		snprintf(many, sizeof(many), "%d Dockerfiles", nfiles);
+		name = many;
+	}
+	struct bw_report *r = bw_report_new("dockerfile", name);
+	bool failed = false;
+	for (int i = optind; i < argc; i++) {
+		const char *path = argv[i];
+		bool in = strcmp(path, "-") == 0;
+		struct bw_error err = BW_ERROR_INIT;
+		struct bw_buf b;
+		bw_buf_init(&b, BW_LINT_MAX_FILE);
+		int frc = in ? bw_buf_read_fd(&b, STDIN_FILENO, "stdin", &err) : bw_buf_read_file(&b, path, &err);
+		if (!frc)
+			frc = bw_lint_dockerfile(r, in ? "stdin" : path, b.data ? b.data : "", b.len, o.cfg, &err);
+		bw_buf_release(&b);
+		if (frc) {
+			failed = true;
+			/* other formats print the report's warnings on stderr themselves */
+			if (cli->format == BW_FORMAT_TABLE)
+				bw_cli_fail(cli, &err);
+			bw_report_warn(r, "%s", err.msg);
+		}
+		if (nfiles > 1)
+			bw_cli_progress(cli, "linted %d/%d", i - optind + 1, nfiles);
+	}
+	bw_cli_progress_done(cli);
+	rc = bw_cli_emit_report(cli, r);
+	bw_report_free(r);
+	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code))
+		rc = BW_EXIT_ERROR;
+out:
+	bw_lint_config_free(o.cfg);
+	return rc;
 }

@@ -1,0 +1,275 @@
+/* Variable expansion of instruction arguments, as BuildKit's shell lexer
+ * does it (frontend/dockerfile/shell): single quotes are literal, double
+ * quotes allow expansion and let the escape character escape only `"`, `$`
+ * and itself, an unquoted escape makes the next character literal, and
+ * $NAME / ${NAME} / ${NAME<op>word} are replaced from the scope. */
+#include "lint-int.h"
+
+#include <fnmatch.h>
+
+struct ex {
+	struct bw_arena *a;
+	const char *s, *e;
+	char esc;
+	df_lookup_fn fn;
+	void *ud;
+	const char **unset;
+	size_t n_unset, cap_unset;
+	bool dynamic;
+	int depth;
+};
+
+static bool name_char(char c, bool first)
+{
+	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (!first && c >= '0' && c <= '9');
+}
+
+static void note_unset(struct ex *x, const char *n, size_t len)
+{
+	for (size_t i = 0; i < x->n_unset; i++)
+		if (strlen(x->unset[i]) == len && memcmp(x->unset[i], n, len) == 0)
+			return;
+	LINT_AGROW(x->a, x->unset, x->n_unset, x->cap_unset);
+	x->unset[x->n_unset++] = bw_arena_strndup(x->a, n, len);
+}
+
+static const char *lookup(struct ex *x, const char *n, size_t len)
+{
+	const char *v = x->fn ? x->fn(x->ud, n, len) : NULL;
+	if (!v)
+		note_unset(x, n, len);
+	return v;
+}
+
+static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf *out, bool in_brace);
+
+/* Remove a prefix/suffix matching a glob pattern; longest when `greedy`. */
+static void trim_pattern(struct bw_buf *out, const char *v, const char *pat, bool suffix, bool greedy)
+{
+	size_t n = strlen(v);
+	char *tmp = bw_malloc(n + 1);
+	size_t best = (size_t)-1;
+	for (size_t k = 0; k <= n; k++) {
+		size_t len = greedy ? n - k : k;
+		if (suffix) {
+			memcpy(tmp, v + n - len, len);
+		} else {
+			memcpy(tmp, v, len);
+		}
+		tmp[len] = 0;
+		if (fnmatch(pat, tmp, 0) == 0) {
+			best = len;
+			break;
+		}
+	}
+	free(tmp);
+	if (best == (size_t)-1)
+		bw_buf_addstr(out, v);
+	else if (suffix)
+		bw_buf_add(out, v, n - best);
+	else
+		bw_buf_addstr(out, v + best);
+}
+
+static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
+{
+	const char *p = *pp; /* after '$' */
+	if (p < x->e && *p == '{') {
+		p++;
+		const char *n0 = p;
+		while (p < x->e && name_char(*p, p == n0))
+			p++;
+		size_t nl = (size_t)(p - n0);
+		if (nl == 0 || p >= x->e) {
+			/* not a parameter: keep literally */
+			bw_buf_add(out, "${", 2);
+			*pp = n0;
+			return;
+		}
+		const char *v = NULL;
+		bool set = false;
+		if (*p == '}') {
+			v = lookup(x, n0, nl);
+			if (v)
+				bw_buf_addstr(out, v);
+			*pp = p + 1;
+			return;
+		}
+		bool colon = false;
+		if (*p == ':') {
+			colon = true;
+			p++;
+		}
+		char op = p < x->e ? *p : 0;
+		if (op == '-' || op == '+' || op == '?' || op == '=') {
+			p++;
+			struct bw_buf w;
+			bw_buf_init(&w, BW_LINT_MAX_FILE);
+			x->depth++;
+			word(x, &p, x->e, &w, true);
+			x->depth--;
+			if (p < x->e && *p == '}')
+				p++;
+			v = x->fn ? x->fn(x->ud, n0, nl) : NULL;
+			set = v && (!colon || *v);
+			if (op == '-' || op == '=' || op == '?')
+				bw_buf_addstr(out, set ? v : (w.data ? w.data : ""));
+			else if (set)
+				bw_buf_add(out, w.data ? w.data : "", w.len);
+			if (!v && op == '?')
+				note_unset(x, n0, nl);
+			bw_buf_release(&w);
+			*pp = p;
+			return;
+		}
+		if (!colon && (op == '#' || op == '%' || op == '/')) {
+			bool greedy = p + 1 < x->e && p[1] == op;
+			p += greedy ? 2 : 1;
+			struct bw_buf pat, rep;
+			bw_buf_init(&pat, BW_LINT_MAX_FILE);
+			bw_buf_init(&rep, BW_LINT_MAX_FILE);
+			x->depth++;
+			if (op == '/') {
+				word(x, &p, x->e, &pat, true);
+				/* word() stops at '}' only; split on the first '/' */
+				char *slash = pat.data ? strchr(pat.data, '/') : NULL;
+				if (slash) {
+					bw_buf_addstr(&rep, slash + 1);
+					pat.len = (size_t)(slash - pat.data);
+					pat.data[pat.len] = 0;
+				}
+			} else {
+				word(x, &p, x->e, &pat, true);
+			}
+			x->depth--;
+			if (p < x->e && *p == '}')
+				p++;
+			v = lookup(x, n0, nl);
+			const char *vv = v ? v : "";
+			const char *pt = pat.data ? pat.data : "";
+			if (op == '#')
+				trim_pattern(out, vv, pt, false, greedy);
+			else if (op == '%')
+				trim_pattern(out, vv, pt, true, greedy);
+			else {
+				const char *hit = *pt ? strstr(vv, pt) : NULL;
+				if (!hit) {
+					bw_buf_addstr(out, vv);
+				} else {
+					do {
+						bw_buf_add(out, vv, (size_t)(hit - vv));
+						bw_buf_add(out, rep.data ? rep.data : "", rep.len);
+						vv = hit + strlen(pt);
+					} while (greedy && (hit = strstr(vv, pt)));
+					bw_buf_addstr(out, vv);
+				}
+			}
+			bw_buf_release(&pat);
+			bw_buf_release(&rep);
+			*pp = p;
+			return;
+		}
+		/* unsupported modifier: BuildKit rejects it; skip to the brace */
+		x->dynamic = true;
+		while (p < x->e && *p != '}')
+			p++;
+		if (p < x->e)
+			p++;
+		*pp = p;
+		return;
+	}
+	if (p < x->e && name_char(*p, true)) {
+		const char *n0 = p;
+		while (p < x->e && name_char(*p, false))
+			p++;
+		const char *v = lookup(x, n0, (size_t)(p - n0));
+		if (v)
+			bw_buf_addstr(out, v);
+		*pp = p;
+		return;
+	}
+	bw_buf_add(out, "$", 1);
+}
+
+/* Expand until `stop`, or an unquoted '}' when in_brace. */
+static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf *out, bool in_brace)
+{
+	const char *p = *pp;
+	if (x->depth > 64) {
+		x->dynamic = true;
+		*pp = stop;
+		return;
+	}
+	while (p < stop) {
+		char c = *p;
+		if (in_brace && c == '}')
+			break;
+		if (c == '\'') {
+			const char *q = memchr(p + 1, '\'', (size_t)(stop - p - 1));
+			if (!q) {
+				bw_buf_add(out, p + 1, (size_t)(stop - p - 1));
+				p = stop;
+				break;
+			}
+			bw_buf_add(out, p + 1, (size_t)(q - p - 1));
+			p = q + 1;
+			continue;
+		}
+		if (c == '"') {
+			p++;
+			while (p < stop && *p != '"') {
+				if (*p == x->esc && p + 1 < stop &&
+				    (p[1] == '"' || p[1] == '$' || p[1] == x->esc)) {
+					bw_buf_add(out, p + 1, 1);
+					p += 2;
+					continue;
+				}
+				if (*p == '$') {
+					p++;
+					dollar(x, &p, out);
+					continue;
+				}
+				bw_buf_add(out, p, 1);
+				p++;
+			}
+			if (p < stop)
+				p++;
+			continue;
+		}
+		if (c == x->esc) {
+			if (p + 1 < stop)
+				bw_buf_add(out, p + 1, 1);
+			p += 2;
+			continue;
+		}
+		if (c == '$') {
+			p++;
+			dollar(x, &p, out);
+			continue;
+		}
+		bw_buf_add(out, p, 1);
+		p++;
+	}
+	*pp = p > stop ? stop : p;
+}
+
+void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lookup_fn fn, void *ud,
+	       struct df_expand_result *out)
+{
+	struct ex x = {.a = a, .s = s, .e = s + len, .esc = escape, .fn = fn, .ud = ud};
+	struct bw_buf b;
+	bw_buf_init(&b, BW_LINT_MAX_FILE);
+	const char *p = s;
+	while (p < x.e) {
+		word(&x, &p, x.e, &b, false);
+		if (p < x.e) { /* a stray '}' at top level */
+			bw_buf_add(&b, p, 1);
+			p++;
+		}
+	}
+	out->value = bw_arena_strndup(a, b.data ? b.data : "", b.len);
+	out->unset = x.unset;
+	out->n_unset = x.n_unset;
+	out->dynamic = x.dynamic || x.n_unset > 0;
+	bw_buf_release(&b);
+}

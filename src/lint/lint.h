@@ -1,0 +1,72 @@
+/* lint — Dockerfile linting: a BuildKit-faithful parser, a POSIX sh parser
+ * for RUN, and rules with Hadolint / Trivy / Dockle / CIS equivalents.
+ *
+ * Ownership: a struct bw_lint_config is owned by the caller (new/free);
+ * bw_lint_dockerfile() only reads it and the input bytes, and adds findings
+ * (copied into the report's arena) to the caller's report.
+ */
+#ifndef BW_LINT_H
+#define BW_LINT_H
+
+#include "core/core.h"
+#include "report/report.h"
+
+/* Largest Dockerfile accepted (bytes). */
+#define BW_LINT_MAX_FILE (16u * 1024 * 1024)
+
+struct bw_lint_config;
+
+struct bw_lint_config *bw_lint_config_new(void);
+void bw_lint_config_free(struct bw_lint_config *cfg);
+
+/* Read a YAML configuration (see docs/rules/dockerfile.md, "Configuration"):
+ *   disable: [ID, ...]          rules not run (own or peer ids)
+ *   enable: [ID, ...]           rules that are off by default, turned on
+ *   severity: {ID: HIGH, ...}   severity overrides
+ *   trusted-registries: [docker.io, "*.corp.example"]
+ *   required-labels: [name, ...] or {name: type}
+ *   label-schema: {name: text|url|semver|hash|spdx|rfc3339|email}
+ *   strict-labels: true
+ * Keys hadolint spells differently (ignored, override.error, ...,
+ * trustedRegistries, label-schema, strict-labels) are accepted too.
+ * Later calls add to what earlier ones set. `name` names the input in errors. */
+int bw_lint_config_load(struct bw_lint_config *cfg, const char *path, struct bw_error *err);
+int bw_lint_config_load_string(struct bw_lint_config *cfg, const char *text, size_t len,
+			       const char *name, struct bw_error *err);
+/* Programmatic equivalents of the keys above. Return BW_EUSAGE for an
+ * unknown rule id or severity. */
+int bw_lint_config_disable(struct bw_lint_config *cfg, const char *id, struct bw_error *err);
+int bw_lint_config_trust_registry(struct bw_lint_config *cfg, const char *registry);
+int bw_lint_config_require_label(struct bw_lint_config *cfg, const char *name, const char *type,
+				 struct bw_error *err);
+
+/* Lint one Dockerfile held in data[0..len). `path` names it in findings and
+ * errors. Findings (kind misconfiguration, id BW-DF-NNN, peer ids in
+ * `equivalent`, location with line/column range) are appended to r;
+ * inline-ignored ones carry status suppressed.
+ * Returns 0, or BW_EINPUT / BW_ELIMIT when the file cannot be parsed at all
+ * (not UTF-8 text, larger than BW_LINT_MAX_FILE, a bad parser directive,
+ * an unterminated heredoc, no instruction): err then names path:line:column
+ * and r is left unchanged. Problems confined to one instruction (unknown
+ * instruction, malformed flags or JSON) are findings, not errors. */
+int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, size_t len,
+		       const struct bw_lint_config *cfg, struct bw_error *err);
+
+/* The rule table, for listings and documentation. */
+struct bw_lint_rule_info {
+	const char *id;
+	enum bw_severity severity;
+	const char *title;
+	const char *const *equivalent; /* NULL-terminated */
+	const char *rationale;
+	const char *bad, *good;        /* example Dockerfiles */
+	const char *remediation;
+	bool default_off;
+};
+size_t bw_lint_rule_count(void);
+/* i < bw_lint_rule_count(); the struct is static. */
+void bw_lint_rule_info(size_t i, struct bw_lint_rule_info *out);
+/* Index of the rule with own or peer id `id` (case-insensitive), or -1. */
+int bw_lint_rule_find(const char *id);
+
+#endif

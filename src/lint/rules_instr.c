@@ -1,0 +1,585 @@
+/* Rules on instructions other than RUN, and on what the parser noticed. */
+#include "rules-int.h"
+
+bool lint_stage_in_final_image(struct lint_ctx *c, int stage)
+{
+	if (stage < 0 || !c->df->n_stages)
+		return false;
+	for (int s = (int)c->df->n_stages - 1; s >= 0; s = c->df->stages[s].parent)
+		if (s == stage)
+			return true;
+	return false;
+}
+
+static bool is_url(const char *s)
+{
+	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) || !strncasecmp(s, "git@", 4) ||
+	       !strncasecmp(s, "git://", 6) || !strncasecmp(s, "ftp://", 6);
+}
+
+static bool ends_with_ci(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcasecmp(s + a - b, suf);
+}
+
+static bool is_archive(const char *s)
+{
+	static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz",
+					  ".txz", ".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".tlz", NULL};
+	for (size_t k = 0; ext[k]; k++)
+		if (ends_with_ci(s, ext[k]))
+			return true;
+	return false;
+}
+
+/* Sources of COPY/ADD: every word but the last (heredoc sources excluded). */
+static size_t n_sources(const struct df_instr *in)
+{
+	return in->argc > 1 ? in->argc - 1 : 0;
+}
+
+static const char *word(const struct df_instr *in, size_t k)
+{
+	return in->xargv ? in->xargv[k] : in->argv[k];
+}
+
+RULE(chk_add_for_copy)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_ADD || in->n_heredocs)
+			continue;
+		bool needs_add = false;
+		for (size_t k = 0; k < n_sources(in); k++)
+			if (is_url(word(in, k)) || is_archive(word(in, k)))
+				needs_add = true;
+		if (!needs_add)
+			lint_report(c, r, in, 0, 0, "ADD %s", in->args);
+	}
+}
+
+RULE(chk_add_url_checksum)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_ADD || df_flag_has(in, "checksum"))
+			continue;
+		for (size_t k = 0; k < n_sources(in); k++) {
+			const char *w = word(in, k);
+			/* a git URL pinned to a commit is verified by git */
+			if (is_url(w) && !(strstr(w, ".git#") && strlen(strchr(w, '#') + 1) == 40)) {
+				lint_report(c, r, in, 0, 0, "ADD %s without --checksum", w);
+				break;
+			}
+		}
+	}
+}
+
+RULE(chk_add_url_http)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_ADD)
+			continue;
+		for (size_t k = 0; k < n_sources(in); k++)
+			if (!strncasecmp(word(in, k), "http://", 7) || !strncasecmp(word(in, k), "ftp://", 6)) {
+				lint_report(c, r, in, 0, 0, "ADD %s", word(in, k));
+				break;
+			}
+	}
+}
+
+static bool abs_path(const char *p)
+{
+	/* /unix, C:\windows, C:/windows, or a variable (unknown: trust it) */
+	return p[0] == '/' || p[0] == '$' ||
+	       (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':' && (p[2] == '\\' || p[2] == '/'));
+}
+
+RULE(chk_workdir_relative)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_WORKDIR || !in->argc)
+			continue;
+		const char *raw = in->argv[0];
+		if (raw[0] == '"' || raw[0] == '\'')
+			raw++;
+		if (!abs_path(raw) && !(in->xargv && in->xargv[0][0] == '/'))
+			lint_report(c, r, in, 0, 0, "WORKDIR %s is relative", in->argv[0]);
+	}
+}
+
+RULE(chk_workdir_sysdir)
+{
+	static const char *const sys[] = {"/proc", "/boot", "/dev", "/initrd", "/lost+found", "/sys", NULL};
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_WORKDIR || !in->xargv)
+			continue;
+		const char *p = in->xargv[0];
+		for (size_t k = 0; sys[k]; k++) {
+			size_t l = strlen(sys[k]);
+			if (!strncmp(p, sys[k], l) && (p[l] == 0 || p[l] == '/')) {
+				lint_report(c, r, in, 0, 0, "WORKDIR %s is a system directory", p);
+				break;
+			}
+		}
+	}
+}
+
+static void multiple(struct lint_ctx *c, const struct lint_rule *r, enum df_kind kind)
+{
+	for (size_t s = 0; s < c->df->n_stages; s++) {
+		const struct df_stage *st = &c->df->stages[s];
+		const struct df_instr *first = NULL;
+		for (size_t i = st->from; i < st->end && i < c->df->n_instrs; i++) {
+			const struct df_instr *in = &c->df->instrs[i];
+			if (in->kind != kind)
+				continue;
+			if (first)
+				lint_report(c, r, in, 0, 0, "%s already given on line %d; only the last one counts",
+					    df_kind_name(kind), first->line);
+			else
+				first = in;
+		}
+	}
+}
+
+RULE(chk_multi_cmd)
+{
+	multiple(c, r, DF_CMD);
+}
+
+RULE(chk_multi_entrypoint)
+{
+	multiple(c, r, DF_ENTRYPOINT);
+}
+
+RULE(chk_multi_healthcheck)
+{
+	multiple(c, r, DF_HEALTHCHECK);
+}
+
+RULE(chk_shell_form_cmd)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind == DF_ONBUILD && in->sub)
+			in = in->sub;
+		if ((in->kind == DF_CMD || in->kind == DF_ENTRYPOINT) && !in->json && in->args[0])
+			lint_report(c, r, in, 0, 0, "%s %s (shell form: signals go to /bin/sh, not the program)",
+				    df_kind_name(in->kind), in->args);
+	}
+}
+
+/* EXPOSE 80, 80/tcp, 8000-8010/udp, $PORT */
+static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_EXPOSE)
+			continue;
+		for (size_t k = 0; k < in->argc; k++) {
+			const char *w = in->xargv ? in->xargv[k] : in->argv[k];
+			if (strchr(in->argv[k], '$') && (!in->xargv || in->xdynamic[k]))
+				continue;
+			size_t off = in->argv_off[k], end = off + strlen(in->argv[k]);
+			char buf[64];
+			snprintf(buf, sizeof(buf), "%s", w);
+			char *proto = strchr(buf, '/');
+			if (proto) {
+				*proto++ = 0;
+				if (!ssh && strcasecmp(proto, "tcp") && strcasecmp(proto, "udp") && strcasecmp(proto, "sctp")) {
+					lint_report(c, r, in, off, end, "EXPOSE %s: unknown protocol", w);
+					continue;
+				}
+			}
+			char *dash = strchr(buf, '-');
+			if (dash)
+				*dash++ = 0;
+			const char *parts[2] = {buf, dash};
+			for (int p = 0; p < 2 && parts[p]; p++) {
+				char *e;
+				long v = strtol(parts[p], &e, 10);
+				bool bad = !parts[p][0] || *e || v < 0 || v > 65535;
+				if (ssh && !bad && (v == 22 || (dash && p == 0 && v <= 22 && strtol(dash, NULL, 10) >= 22))) {
+					lint_report(c, r, in, off, end, "EXPOSE %s exposes SSH", w);
+					break;
+				}
+				if (!ssh && bad) {
+					lint_report(c, r, in, off, end, "EXPOSE %s is not a port from 0 to 65535", w);
+					break;
+				}
+			}
+		}
+	}
+}
+
+RULE(chk_expose_range)
+{
+	each_port(c, r, false);
+}
+
+RULE(chk_expose_ssh)
+{
+	each_port(c, r, true);
+}
+
+static void each_kind(struct lint_ctx *c, const struct lint_rule *r, enum df_kind k, const char *prefix)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind == DF_ONBUILD && in->sub && in->sub->kind == k)
+			in = in->sub;
+		if (in->kind == k)
+			lint_report(c, r, in, 0, 0, "%s %s", prefix, in->args);
+	}
+}
+
+RULE(chk_maintainer)
+{
+	each_kind(c, r, DF_MAINTAINER, "MAINTAINER");
+}
+
+static bool world_writable(const char *m)
+{
+	if (strspn(m, "01234567") == strlen(m) && *m) {
+		size_t n = strlen(m);
+		return (m[n - 1] - '0') & 2;
+	}
+	/* symbolic: o+w, a+w, +w, a=rwx */
+	for (const char *p = m; *p; p++) {
+		if (*p != '+' && *p != '=')
+			continue;
+		const char *who = p;
+		while (who > m && who[-1] != ',')
+			who--;
+		bool others = who == p || memchr(who, 'o', (size_t)(p - who)) || memchr(who, 'a', (size_t)(p - who));
+		for (const char *q = p + 1; *q && *q != ','; q++)
+			if (*q == 'w' && others)
+				return true;
+	}
+	return false;
+}
+
+RULE(chk_chmod_world_writable)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		const char *m = (in->kind == DF_COPY || in->kind == DF_ADD) ? df_flag_get(in, "chmod") : NULL;
+		if (m && world_writable(m))
+			lint_report(c, r, in, 0, 0, "--chmod=%s makes the files world-writable", m);
+	}
+}
+
+RULE(chk_no_healthcheck)
+{
+	if (!c->df->n_stages)
+		return;
+	for (int s = (int)c->df->n_stages - 1; s >= 0; s = c->df->stages[s].parent) {
+		const struct df_stage *st = &c->df->stages[s];
+		for (size_t i = st->from; i < st->end && i < c->df->n_instrs; i++)
+			if (c->df->instrs[i].kind == DF_HEALTHCHECK)
+				return;
+	}
+	const struct df_stage *fs = &c->df->stages[c->df->n_stages - 1];
+	if (!strcasecmp(fs->base, "scratch"))
+		return;
+	lint_report(c, r, &c->df->instrs[fs->from], 0, 0, "the final stage has no HEALTHCHECK");
+}
+
+RULE(chk_copy_multi_dest)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_COPY || in->argc < 3 || in->n_heredocs)
+			continue;
+		const char *d = in->argv[in->argc - 1];
+		size_t n = strlen(d);
+		if (n && d[n - 1] != '/' && !(n && d[n - 1] == '\\') && !strchr(d, '$'))
+			lint_report(c, r, in, 0, 0, "COPY of %zu sources to %s, which does not end with /", in->argc - 1, d);
+	}
+}
+
+RULE(chk_copy_relative_dest)
+{
+	for (size_t s = 0; s < c->df->n_stages; s++) {
+		bool workdir = false;
+		for (int p = c->df->stages[s].parent; p >= 0 && !workdir; p = c->df->stages[p].parent)
+			for (size_t i = c->df->stages[p].from; i < c->df->stages[p].end; i++)
+				if (c->df->instrs[i].kind == DF_WORKDIR)
+					workdir = true;
+		const struct df_stage *st = &c->df->stages[s];
+		for (size_t i = st->from; i < st->end && i < c->df->n_instrs; i++) {
+			const struct df_instr *in = &c->df->instrs[i];
+			if (in->kind == DF_WORKDIR)
+				workdir = true;
+			if (in->kind != DF_COPY || workdir || in->argc < 1)
+				continue;
+			const char *d = in->argv[in->argc - 1];
+			if (in->argc < 2 && !in->n_heredocs)
+				continue;
+			if (!abs_path(d))
+				lint_report(c, r, in, 0, 0, "COPY to relative %s with no WORKDIR set", d);
+		}
+	}
+}
+
+/* COPY x.tar.gz, then RUN tar -x… x.tar.gz: ADD would extract it */
+RULE(chk_copy_archive)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_COPY || in->argc < 2 || df_flag_has(in, "from"))
+			continue;
+		for (size_t k = 0; k + 1 < in->argc; k++) {
+			const char *src = word(in, k);
+			if (!is_archive(src))
+				continue;
+			const char *base = strrchr(src, '/');
+			base = base ? base + 1 : src;
+			const struct df_stage *st = &c->df->stages[in->stage >= 0 ? in->stage : 0];
+			for (size_t j = i + 1; j < st->end && j < c->df->n_instrs; j++) {
+				struct sh_script *sc = lint_script(c, &c->df->instrs[j]);
+				if (!sc)
+					continue;
+				for (size_t q = 0; q < sc->n_cmds; q++) {
+					const struct sh_cmd *cmd = &sc->cmds[q];
+					if (!sh_cmd_is(cmd, "tar"))
+						continue;
+					static const char *const x[] = {"--extract", "--get", NULL};
+					bool extract = sh_has_opt(cmd, sh_cmd_start(cmd) + 1, 'x', x);
+					size_t a1 = sh_cmd_start(cmd) + 1;
+					if (!extract && a1 < cmd->argc && cmd->argv[a1].text[0] != '-' &&
+					    strchr(cmd->argv[a1].text, 'x'))
+						extract = true;
+					bool names = false;
+					for (size_t w = a1; w < cmd->argc; w++) {
+						const char *t = cmd->argv[w].text, *b = strrchr(t, '/');
+						if (!strcmp(b ? b + 1 : t, base))
+							names = true;
+					}
+					if (extract && names) {
+						lint_report(c, r, in, 0, 0,
+							    "%s is copied, then extracted on line %d: ADD extracts it in one layer",
+							    src, c->df->instrs[j].line);
+						goto next;
+					}
+				}
+			}
+		}
+	next:;
+	}
+}
+
+RULE(chk_volume_sensitive)
+{
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev",
+					   "/proc", "/sys", "/root", "/var/run", "/run", "/var/run/docker.sock",
+					   "/var/lib/docker", NULL};
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_VOLUME)
+			continue;
+		for (size_t k = 0; k < in->argc; k++) {
+			char p[512];
+			snprintf(p, sizeof(p), "%s", word(in, k));
+			size_t n = strlen(p);
+			while (n > 1 && p[n - 1] == '/')
+				p[--n] = 0;
+			for (size_t d = 0; dirs[d]; d++)
+				if (!strcmp(p, dirs[d])) {
+					lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
+					break;
+				}
+		}
+	}
+}
+
+static bool sensitive_name(const char *src)
+{
+	const char *b = strrchr(src, '/');
+	b = b && b[1] ? b + 1 : src;
+	static const char *const exact[] = {".env", ".git", ".npmrc", ".pypirc", ".netrc", ".aws", ".ssh",
+					    ".docker", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".htpasswd",
+					    "credentials.json", ".git-credentials", ".bash_history", ".vault-token",
+					    "secrets.yaml", "secrets.yml", ".kube", NULL};
+	for (size_t k = 0; exact[k]; k++)
+		if (!strcmp(b, exact[k]))
+			return true;
+	static const char *const ext[] = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ovpn", NULL};
+	for (size_t k = 0; ext[k]; k++)
+		if (ends_with_ci(b, ext[k]))
+			return true;
+	return !strncmp(b, ".env.", 5);
+}
+
+RULE(chk_copy_sensitive)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if ((in->kind != DF_COPY && in->kind != DF_ADD) || df_flag_has(in, "from"))
+			continue;
+		for (size_t k = 0; k < n_sources(in); k++)
+			if (sensitive_name(word(in, k))) {
+				lint_report(c, r, in, in->argv_off ? in->argv_off[k] : 0,
+					    in->argv_off ? in->argv_off[k] + strlen(in->argv[k]) : 0,
+					    "%s %s copies a secret-bearing file into the image", in->keyword, word(in, k));
+				break;
+			}
+	}
+}
+
+RULE(chk_onbuild_chain)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind == DF_ONBUILD && in->sub &&
+		    (in->sub->kind == DF_ONBUILD || in->sub->kind == DF_FROM || in->sub->kind == DF_MAINTAINER))
+			lint_report(c, r, in, 0, 0, "ONBUILD %s", in->sub->keyword);
+	}
+}
+
+RULE(chk_env_self_ref)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_ENV)
+			continue;
+		for (size_t k = 0; k < in->n_kvs; k++)
+			if (in->kvs[k].self_ref) {
+				lint_report(c, r, in, in->kvs[k].off, in->kvs[k].off + strlen(in->kvs[k].key),
+					    "%s uses $%s, set earlier in the same ENV (it sees the old value)",
+					    in->kvs[k].key, in->kvs[k].self_ref);
+				break;
+			}
+	}
+}
+
+static bool same_flags(const struct df_instr *a, const struct df_instr *b)
+{
+	if (a->n_flags != b->n_flags)
+		return false;
+	for (size_t k = 0; k < a->n_flags; k++)
+		if (strcmp(a->flags[k].name, b->flags[k].name) ||
+		    strcmp(a->flags[k].value ? a->flags[k].value : "", b->flags[k].value ? b->flags[k].value : ""))
+			return false;
+	return true;
+}
+
+RULE(chk_consecutive_run)
+{
+	for (size_t i = 1; i < c->df->n_instrs; i++) {
+		const struct df_instr *a = &c->df->instrs[i - 1], *b = &c->df->instrs[i];
+		if (a->kind == DF_RUN && b->kind == DF_RUN && same_flags(a, b) && !a->n_heredocs && !b->n_heredocs)
+			lint_report(c, r, b, 0, 0, "RUN right after the RUN on line %d", a->line);
+	}
+}
+
+RULE(chk_unknown_instruction)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind == DF_UNKNOWN)
+			lint_report(c, r, in, 0, strlen(in->keyword), "unknown instruction: %s", in->keyword);
+		else if (in->kind == DF_ONBUILD && in->sub && in->sub->kind == DF_UNKNOWN)
+			lint_report(c, r, in, 0, 0, "unknown instruction: %s", in->sub->keyword);
+	}
+}
+
+RULE(chk_malformed)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		const struct df_instr *x = in->kind == DF_ONBUILD && in->sub ? in->sub : in;
+		if (x->malformed && x->kind != DF_UNKNOWN)
+			lint_report(c, r, in, 0, 0, "%s", x->malformed);
+	}
+}
+
+RULE(chk_json_invalid)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		const struct df_instr *x = in->kind == DF_ONBUILD && in->sub ? in->sub : in;
+		if (x->json_invalid)
+			lint_report(c, r, in, x->args_off, x->args_off + strlen(x->args),
+				    "%s %s is not a valid JSON array: BuildKit runs it as a shell command",
+				    x->keyword, x->args);
+	}
+}
+
+RULE(chk_empty_continuation)
+{
+	for (size_t k = 0; k < c->df->n_empty_continuations; k++) {
+		int line = c->df->empty_continuations[k];
+		for (size_t i = 0; i < c->df->n_instrs; i++)
+			if (c->df->instrs[i].line == line) {
+				lint_report(c, r, &c->df->instrs[i], 0, 0, "empty line inside a continued instruction");
+				break;
+			}
+	}
+}
+
+RULE(chk_legacy_kv)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->legacy_kv)
+			lint_report(c, r, in, 0, 0, "%s %s: use %s=…", in->keyword, in->args, in->kvs[0].key);
+	}
+}
+
+RULE(chk_inline_ignore)
+{
+	for (size_t k = 0; k < c->df->n_ignores; k++) {
+		const struct df_ignore *ig = &c->df->ignores[k];
+		struct bw_finding *f = bw_report_add_finding(c->report, BW_KIND_MISCONFIG);
+		f->id = r->id;
+		size_t idx = (size_t)(r - lint_rules);
+		f->severity = c->cfg && c->cfg->severity[idx] >= 0 ? (enum bw_severity)c->cfg->severity[idx] : r->severity;
+		f->status = BW_STATUS_FAIL;
+		f->title = r->title;
+		f->location.path = bw_report_str(c->report, c->df->path);
+		f->location.line = ig->line;
+		f->location.column = 1;
+		f->evidence = bw_report_str(c->report, ig->text);
+		f->remediation = r->remediation;
+		for (size_t e = 0; e < BW_ARRAY_SIZE(r->equivalent) && r->equivalent[e]; e++)
+			bw_finding_add_equivalent(c->report, &c->report->findings[c->report->n_findings - 1],
+						  r->equivalent[e]);
+	}
+}
+
+RULE(chk_keyword_case)
+{
+	/* BuildKit ConsistentInstructionCasing: all upper or all lower, as the majority */
+	size_t upper = 0, lower = 0;
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const char *k = c->df->instrs[i].keyword;
+		bool up = true, low = true;
+		for (const char *p = k; *p; p++) {
+			if (*p >= 'a' && *p <= 'z')
+				up = false;
+			if (*p >= 'A' && *p <= 'Z')
+				low = false;
+		}
+		upper += up;
+		lower += low;
+	}
+	bool want_upper = upper >= lower;
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind == DF_UNKNOWN)
+			continue;
+		bool ok = true;
+		for (const char *p = in->keyword; *p; p++)
+			if ((want_upper && *p >= 'a' && *p <= 'z') || (!want_upper && *p >= 'A' && *p <= 'Z'))
+				ok = false;
+		if (!ok)
+			lint_report(c, r, in, 0, strlen(in->keyword), "%s: the file writes instructions in %s case",
+				    in->keyword, want_upper ? "upper" : "lower");
+	}
+}

@@ -1,0 +1,763 @@
+/* Package-manager rules: version pins, non-interactive switches, caches,
+ * upgrades. They look at parsed commands: `apt-get install -y curl` is
+ * argv {apt-get, install, -y, curl}, wherever it sits in the RUN. */
+#include "rules-int.h"
+
+/* options that take a value, per tool (so their values are not packages) */
+static const char *const apt_arg[] = {"-o", "-c", "-t", "--target-release", "--default-release", "-a",
+				      "--host-architecture", "--option", "--config-file", NULL};
+static const char *const apk_arg[] = {"-t", "--virtual", "-X", "--repository", "--repositories-file", "-p",
+				      "--root", "--arch", "--keys-dir", "--cache-dir", "--cache-max-age", NULL};
+static const char *const rpm_arg[] = {"-c", "--config", "--installroot", "--releasever", "--enablerepo",
+				      "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e",
+				      "--errorlevel", "--setopt", "-x", "--exclude", "--nodocs-x", "--rpmverbosity",
+				      "--forcearch", "--downloaddir", "--destdir", "--color", NULL};
+static const char *const zypper_arg[] = {"-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-c",
+					 "--config", "--download", NULL};
+static const char *const pip_arg[] = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i",
+				      "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
+				      "--prefix", "--root", "--src", "--trusted-host", "--platform",
+				      "--python-version", "--implementation", "--abi", "--upgrade-strategy",
+				      "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
+				      "--cert", "--client-cert", "--exists-action", "--global-option",
+				      "--install-option", "--config-settings", "-C", "--only-binary", "--no-binary",
+				      "--python", "--report", NULL};
+static const char *const npm_arg[] = {"--prefix", "--registry", "--cache", "-w", "--workspace", "--tag",
+				      "--userconfig", "--loglevel", "--omit", "--include", NULL};
+static const char *const gem_arg[] = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
+				      "--source", "-P", "--trust-policy", "--platform", "-g", "--file", NULL};
+static const char *const go_arg[] = {"-C", "-p", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile",
+				     "-o", "-pkgdir", "-toolexec", "-asmflags", "-overlay", NULL};
+static const char *const none_arg[] = {NULL};
+
+static bool takes_arg(const char *opt, const char *const *with_arg)
+{
+	if (strchr(opt, '='))
+		return false;
+	for (size_t k = 0; with_arg[k]; k++)
+		if (strcmp(opt, with_arg[k]) == 0)
+			return true;
+	return false;
+}
+
+/* The command's subcommand (first non-option word after the name), its
+ * index in *at. NULL when none. */
+static const char *subcmd(const struct sh_cmd *cmd, size_t st, const char *const *with_arg, size_t *at)
+{
+	for (size_t i = st + 1; i < cmd->argc; i++) {
+		const char *t = cmd->argv[i].text;
+		if (t[0] == '-') {
+			if (takes_arg(t, with_arg))
+				i++;
+			continue;
+		}
+		if (at)
+			*at = i;
+		return t;
+	}
+	return NULL;
+}
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (size_t k = 0; s && list[k]; k++)
+		if (strcmp(s, list[k]) == 0)
+			return true;
+	return false;
+}
+
+/* Is cmd `<names…> <subs…>`? Returns the index of the subcommand or 0. */
+static size_t is_pm(const struct sh_cmd *cmd, size_t st, const char *const *names, const char *const *subs,
+		    const char *const *with_arg)
+{
+	const char *n = cmd->argv[st].text, *sl = strrchr(n, '/');
+	n = sl ? sl + 1 : n;
+	if (!one_of(n, names))
+		return 0;
+	size_t at = 0;
+	const char *s = subcmd(cmd, st, with_arg, &at);
+	return s && one_of(s, subs) ? at : 0;
+}
+
+typedef bool (*pinned_fn)(const char *pkg);
+
+/* Collect the non-option words after `from` that are not pinned. */
+static void report_unpinned(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+			    const struct sh_cmd *cmd, size_t from, const char *const *with_arg, pinned_fn pinned)
+{
+	struct bw_buf b;
+	bw_buf_init(&b, 4096);
+	size_t n = 0;
+	for (size_t i = from; i < cmd->argc; i++) {
+		const struct sh_word *w = &cmd->argv[i];
+		if (w->text[0] == '-') {
+			if (takes_arg(w->text, with_arg))
+				i++;
+			continue;
+		}
+		if ((w->flags & SH_W_EXPAND) || !w->text[0] || pinned(w->text))
+			continue;
+		if (n++ < 8)
+			bw_buf_printf(&b, "%s%s", n > 1 ? ", " : "", w->text);
+	}
+	if (n)
+		lint_report_sh(c, r, in, cmd, "%s without a version: %s%s", sh_cmd_name(cmd), b.data,
+			       n > 8 ? ", …" : "");
+	bw_buf_release(&b);
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static bool is_path_or_url(const char *p)
+{
+	return p[0] == '.' || p[0] == '/' || p[0] == '~' || strstr(p, "://") != NULL;
+}
+
+/* ---- pins ---- */
+
+static const char *const apt_names[] = {"apt-get", "apt", NULL};
+static const char *const install[] = {"install", NULL};
+
+static bool apt_pinned(const char *p)
+{
+	return strchr(p, '=') || ends_with(p, ".deb") || is_path_or_url(p);
+}
+
+static void apt_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, apt_names, install, apt_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, apt_arg, apt_pinned);
+}
+
+RULE(chk_apt_pin)
+{
+	lint_each_cmd(c, r, apt_pin, NULL);
+}
+
+static bool apk_pinned(const char *p)
+{
+	return strpbrk(p, "=<>~") || ends_with(p, ".apk") || is_path_or_url(p);
+}
+
+static const char *const apk_names[] = {"apk", NULL};
+static const char *const apk_add[] = {"add", NULL};
+
+static void apk_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, apk_names, apk_add, apk_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, apk_arg, apk_pinned);
+}
+
+RULE(chk_apk_pin)
+{
+	lint_each_cmd(c, r, apk_pin, NULL);
+}
+
+static bool rpm_pinned(const char *p)
+{
+	/* name-version[-release]: a dash followed by a digit, or a file */
+	for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
+		if (d[1] >= '0' && d[1] <= '9')
+			return true;
+	return ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
+}
+
+static const char *const yum_names[] = {"yum", NULL};
+static const char *const dnf_names[] = {"dnf", "microdnf", "dnf5", NULL};
+static const char *const rpm_install[] = {"install", "groupinstall", "localinstall", "reinstall", NULL};
+
+static void yum_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	const char *const *names = ud;
+	size_t at = is_pm(cmd, st, names, rpm_install, rpm_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, rpm_arg, rpm_pinned);
+	/* dnf module install name:stream */
+	static const char *const module[] = {"module", NULL};
+	at = is_pm(cmd, st, names, module, rpm_arg);
+	if (at && at + 1 < cmd->argc && strcmp(cmd->argv[at + 1].text, "install") == 0)
+		for (size_t i = at + 2; i < cmd->argc; i++)
+			if (cmd->argv[i].text[0] != '-' && !strchr(cmd->argv[i].text, ':') &&
+			    !(cmd->argv[i].flags & SH_W_EXPAND)) {
+				lint_report_sh(c, r, in, cmd, "module without a stream: %s", cmd->argv[i].text);
+				break;
+			}
+}
+
+RULE(chk_yum_pin)
+{
+	lint_each_cmd(c, r, yum_pin, (void *)yum_names);
+}
+
+RULE(chk_dnf_pin)
+{
+	lint_each_cmd(c, r, yum_pin, (void *)dnf_names);
+}
+
+static bool zypper_pinned(const char *p)
+{
+	return strpbrk(p, "=<>") || ends_with(p, ".rpm") || is_path_or_url(p);
+}
+
+static const char *const zypper_names[] = {"zypper", NULL};
+static const char *const zypper_install[] = {"install", "in", NULL};
+
+static void zypper_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, zypper_names, zypper_install, zypper_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, zypper_arg, zypper_pinned);
+}
+
+RULE(chk_zypper_pin)
+{
+	lint_each_cmd(c, r, zypper_pin, NULL);
+}
+
+/* pip, pip3, pip3.11, python -m pip, python3 -m pip */
+static size_t pip_install(const struct sh_cmd *cmd, size_t st)
+{
+	const char *n = sh_cmd_name(cmd);
+	size_t i = st + 1;
+	if (strncmp(n, "python", 6) == 0) {
+		if (i + 1 < cmd->argc && strcmp(cmd->argv[i].text, "-m") == 0 &&
+		    strncmp(cmd->argv[i + 1].text, "pip", 3) == 0)
+			i += 2;
+		else
+			return 0;
+	} else if (strncmp(n, "pip", 3) != 0 || (n[3] && n[3] != '3' && n[3] != '2')) {
+		return 0;
+	}
+	for (; i < cmd->argc; i++) {
+		const char *t = cmd->argv[i].text;
+		if (t[0] == '-') {
+			if (takes_arg(t, pip_arg))
+				i++;
+			continue;
+		}
+		return strcmp(t, "install") == 0 ? i : 0;
+	}
+	return 0;
+}
+
+static bool pip_pinned(const char *p)
+{
+	return strstr(p, "==") || strpbrk(p, "<>~@!") || ends_with(p, ".whl") || ends_with(p, ".tar.gz") ||
+	       ends_with(p, ".zip") || is_path_or_url(p) || strncmp(p, "git+", 4) == 0;
+}
+
+static void pip_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = pip_install(cmd, st);
+	if (!at)
+		return;
+	/* a constraints file pins everything */
+	static const char *const cons[] = {"--constraint", NULL};
+	if (sh_has_opt(cmd, at, 0, cons) || sh_has_opt(cmd, at, 0, (const char *const[]){"-c", NULL}))
+		return;
+	report_unpinned(c, r, in, cmd, at + 1, pip_arg, pip_pinned);
+}
+
+RULE(chk_pip_pin)
+{
+	lint_each_cmd(c, r, pip_pin, NULL);
+}
+
+static bool npm_pinned(const char *p)
+{
+	const char *at = strchr(p + 1, '@'); /* skip a scope's leading @ */
+	if (at)
+		return strcmp(at, "@latest") != 0 && at[1];
+	return is_path_or_url(p) || ends_with(p, ".tgz") || ends_with(p, ".tar.gz") || strncmp(p, "git", 3) == 0 ||
+	       strncmp(p, "github:", 7) == 0 || strncmp(p, "file:", 5) == 0;
+}
+
+static const char *const npm_names[] = {"npm", NULL};
+static const char *const npm_install[] = {"install", "i", "add", "isntall", NULL};
+
+static void npm_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, npm_names, npm_install, npm_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, npm_arg, npm_pinned);
+}
+
+RULE(chk_npm_pin)
+{
+	lint_each_cmd(c, r, npm_pin, NULL);
+}
+
+static bool gem_pinned(const char *p)
+{
+	return strchr(p, ':') || ends_with(p, ".gem") || is_path_or_url(p);
+}
+
+static const char *const gem_names[] = {"gem", NULL};
+
+static void gem_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, gem_names, install, gem_arg);
+	if (!at)
+		return;
+	static const char *const ver[] = {"--version", "-v", NULL};
+	if (sh_has_opt(cmd, at, 0, ver))
+		return;
+	report_unpinned(c, r, in, cmd, at + 1, gem_arg, gem_pinned);
+}
+
+RULE(chk_gem_pin)
+{
+	lint_each_cmd(c, r, gem_pin, NULL);
+}
+
+static bool go_pinned(const char *p)
+{
+	const char *at = strrchr(p, '@');
+	if (at)
+		return strcmp(at, "@latest") != 0 && at[1];
+	return p[0] == '.' || p[0] == '/' || !strchr(p, '.'); /* local package or a std command */
+}
+
+static const char *const go_names[] = {"go", NULL};
+
+static void go_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		   const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = is_pm(cmd, st, go_names, install, go_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, go_arg, go_pinned);
+}
+
+RULE(chk_go_pin)
+{
+	lint_each_cmd(c, r, go_pin, NULL);
+}
+
+/* ---- non-interactive switches ---- */
+
+static void apt_yes(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	static const char *const subs[] = {"install", "upgrade", "dist-upgrade", "full-upgrade", "remove",
+					   "purge", "autoremove", NULL};
+	static const char *const names[] = {"apt-get", NULL};
+	if (!is_pm(cmd, st, names, subs, apt_arg))
+		return;
+	static const char *const yes[] = {"--yes", "--assume-yes", "--quiet=2", "-q=2", NULL};
+	if (sh_has_opt(cmd, st + 1, 'y', yes))
+		return;
+	for (size_t i = st + 1; i < cmd->argc; i++)
+		if (strncmp(cmd->argv[i].text, "-qq", 3) == 0 ||
+		    (cmd->argv[i].text[0] == '-' && cmd->argv[i].text[1] != '-' && strstr(cmd->argv[i].text, "qq")))
+			return;
+	lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
+}
+
+RULE(chk_apt_yes)
+{
+	lint_each_cmd(c, r, apt_yes, NULL);
+}
+
+static void apt_recommends(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+			   const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	static const char *const names[] = {"apt-get", NULL};
+	if (!is_pm(cmd, st, names, install, apt_arg))
+		return;
+	static const char *const nir[] = {"--no-install-recommends", NULL};
+	if (sh_has_opt(cmd, st + 1, 0, nir))
+		return;
+	for (size_t i = st + 1; i + 1 < cmd->argc; i++)
+		if ((strcmp(cmd->argv[i].text, "-o") == 0 || strcmp(cmd->argv[i].text, "--option") == 0) &&
+		    strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
+		    strchr("0fF", cmd->argv[i + 1].text[24]))
+			return;
+	lint_report_sh(c, r, in, cmd, "apt-get install without --no-install-recommends");
+}
+
+RULE(chk_apt_recommends)
+{
+	lint_each_cmd(c, r, apt_recommends, NULL);
+}
+
+static void rpm_yes(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	const char *const *names = ud;
+	static const char *const subs[] = {"install", "groupinstall", "localinstall", "reinstall", "update",
+					   "upgrade", "remove", "erase", "module", "distro-sync", NULL};
+	if (!is_pm(cmd, st, names, subs, rpm_arg))
+		return;
+	static const char *const yes[] = {"--assumeyes", "--yes", NULL};
+	if (!sh_has_opt(cmd, st + 1, 'y', yes))
+		lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
+}
+
+RULE(chk_yum_yes)
+{
+	lint_each_cmd(c, r, rpm_yes, (void *)yum_names);
+}
+
+RULE(chk_dnf_yes)
+{
+	static const char *const names[] = {"dnf", "dnf5", NULL};
+	lint_each_cmd(c, r, rpm_yes, (void *)names);
+}
+
+static void zypper_yes(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	static const char *const subs[] = {"install", "in", "remove", "rm", "update", "up", "dist-upgrade",
+					   "dup", "patch", "source-install", "si", NULL};
+	size_t at = is_pm(cmd, st, zypper_names, subs, zypper_arg);
+	if (!at)
+		return;
+	static const char *const yes[] = {"--non-interactive", "--no-confirm", NULL};
+	if (!sh_has_opt(cmd, st + 1, 'n', yes) && !sh_has_opt(cmd, at, 'y', yes))
+		lint_report_sh(c, r, in, cmd, "zypper %s without --non-interactive", cmd->argv[at].text);
+}
+
+RULE(chk_zypper_yes)
+{
+	lint_each_cmd(c, r, zypper_yes, NULL);
+}
+
+/* ---- caches ---- */
+
+bool lint_run_mounts(const struct df_instr *in, const char *path)
+{
+	for (size_t i = 0; i < in->n_flags; i++) {
+		if (strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
+			continue;
+		const char *v = in->flags[i].value;
+		if (!strstr(v, "type=cache") && !strstr(v, "type=tmpfs"))
+			continue;
+		const char *t = strstr(v, "target=");
+		if (!t)
+			t = strstr(v, "dst=");
+		if (!t)
+			t = strstr(v, "destination=");
+		if (!t)
+			continue;
+		t = strchr(t, '=') + 1;
+		size_t tl = strcspn(t, ",");
+		while (tl > 1 && t[tl - 1] == '/')
+			tl--;
+		/* the mount covers path when it is path or one of its parents */
+		if (strncmp(path, t, tl) == 0 && (path[tl] == 0 || path[tl] == '/'))
+			return true;
+	}
+	return false;
+}
+
+bool lint_script_removes(const struct sh_script *s, const char *path)
+{
+	size_t pl = strlen(path);
+	for (size_t k = 0; k < s->n_cmds; k++) {
+		const struct sh_cmd *cmd = &s->cmds[k];
+		if (!sh_cmd_is(cmd, "rm"))
+			continue;
+		for (size_t i = sh_cmd_start(cmd) + 1; i < cmd->argc; i++) {
+			const char *t = cmd->argv[i].text;
+			if (t[0] == '-')
+				continue;
+			size_t tl = strlen(t);
+			while (tl > 1 && (t[tl - 1] == '/' || t[tl - 1] == '*'))
+				tl--;
+			if (tl <= pl && strncmp(t, path, tl) == 0 &&
+			    (tl == pl || path[tl] == '/' || t[tl - 1] == '/'))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool script_has(const struct sh_script *s, const char *name, const char *sub, const char *sub2)
+{
+	return sh_find_cmd(s, name, sub) || (sub2 && sh_find_cmd(s, name, sub2));
+}
+
+static void apt_lists(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		      struct sh_script *s, void *ud)
+{
+	const struct sh_cmd *cmd = sh_find_cmd(s, "apt-get", "install");
+	if (!cmd)
+		cmd = sh_find_cmd(s, "apt-get", "update");
+	if (!cmd)
+		cmd = sh_find_cmd(s, "apt", "install");
+	if (!cmd || !lint_stage_in_final_image(c, in->stage))
+		return;
+	if (lint_script_removes(s, "/var/lib/apt/lists") || lint_run_mounts(in, "/var/lib/apt/lists"))
+		return;
+	lint_report_sh(c, r, in, cmd, "apt lists are kept in the layer (no rm -rf /var/lib/apt/lists/*)");
+}
+
+RULE(chk_apt_lists)
+{
+	lint_each_run(c, r, apt_lists, NULL);
+}
+
+static void apk_no_cache(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+			 const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	if (!is_pm(cmd, st, apk_names, apk_add, apk_arg))
+		return;
+	static const char *const nc[] = {"--no-cache", NULL};
+	if (sh_has_opt(cmd, st + 1, 0, nc) || lint_run_mounts(in, "/var/cache/apk") ||
+	    lint_run_mounts(in, "/etc/apk/cache"))
+		return;
+	lint_report_sh(c, r, in, cmd, "apk add without --no-cache");
+}
+
+RULE(chk_apk_no_cache)
+{
+	lint_each_cmd(c, r, apk_no_cache, NULL);
+}
+
+struct clean {
+	const char *const *names;
+	const char *const *subs;
+	const char *clean, *clean_sub, *clean_sub2;
+	const char *cache, *cache2;
+};
+
+static void missing_clean(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+			  struct sh_script *s, void *ud)
+{
+	const struct clean *cl = ud;
+	const struct sh_cmd *hit = NULL;
+	for (size_t k = 0; k < s->n_cmds && !hit; k++) {
+		const struct sh_cmd *cmd = &s->cmds[k];
+		size_t st = sh_cmd_start(cmd);
+		if (st < cmd->argc && is_pm(cmd, st, cl->names, cl->subs, rpm_arg))
+			hit = cmd;
+	}
+	if (!hit)
+		return;
+	for (size_t n = 0; cl->names[n]; n++)
+		if (script_has(s, cl->names[n], cl->clean_sub, cl->clean_sub2))
+			return;
+	if (cl->clean && script_has(s, cl->clean, cl->clean_sub, cl->clean_sub2))
+		return;
+	if (lint_script_removes(s, cl->cache) || lint_run_mounts(in, cl->cache) ||
+	    (cl->cache2 && (lint_script_removes(s, cl->cache2) || lint_run_mounts(in, cl->cache2))))
+		return;
+	lint_report_sh(c, r, in, hit, "%s %s without '%s %s' in the same RUN", sh_cmd_name(hit),
+		       "install", sh_cmd_name(hit), cl->clean_sub2 ? cl->clean_sub : "clean all");
+}
+
+RULE(chk_yum_clean)
+{
+	struct clean cl = {yum_names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", NULL};
+	lint_each_run(c, r, missing_clean, &cl);
+}
+
+RULE(chk_dnf_clean)
+{
+	static const char *const names[] = {"dnf", "dnf5", NULL};
+	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/dnf", "/var/cache/libdnf5"};
+	lint_each_run(c, r, missing_clean, &cl);
+}
+
+RULE(chk_microdnf_clean)
+{
+	static const char *const names[] = {"microdnf", NULL};
+	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", "/var/cache/dnf"};
+	lint_each_run(c, r, missing_clean, &cl);
+}
+
+RULE(chk_zypper_clean)
+{
+	struct clean cl = {zypper_names, zypper_install, NULL, "clean", "cc", "/var/cache/zypp", NULL};
+	lint_each_run(c, r, missing_clean, &cl);
+}
+
+static bool env_in_stage(struct lint_ctx *c, const struct df_instr *in, const char *key)
+{
+	if (in->stage < 0)
+		return false;
+	for (int st = in->stage; st >= 0; st = c->df->stages[st].parent) {
+		const struct df_stage *s = &c->df->stages[st];
+		size_t end = st == in->stage ? (size_t)in->index : s->end;
+		for (size_t i = s->from; i < end; i++) {
+			const struct df_instr *x = &c->df->instrs[i];
+			if (x->kind == DF_ENV || x->kind == DF_ARG)
+				for (size_t k = 0; k < x->n_kvs; k++)
+					if (strcmp(x->kvs[k].key, key) == 0)
+						return true;
+		}
+	}
+	return false;
+}
+
+static void pip_cache(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		      const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	size_t at = pip_install(cmd, st);
+	if (!at)
+		return;
+	static const char *const ncd[] = {"--no-cache-dir", NULL};
+	if (sh_has_opt(cmd, st + 1, 0, ncd) || lint_run_mounts(in, "/root/.cache/pip") ||
+	    lint_run_mounts(in, "/root/.cache") || env_in_stage(c, in, "PIP_NO_CACHE_DIR"))
+		return;
+	for (size_t k = 0; k < cmd->n_assigns; k++)
+		if (strncmp(cmd->assigns[k].text, "PIP_NO_CACHE_DIR=", 17) == 0)
+			return;
+	lint_report_sh(c, r, in, cmd, "pip install without --no-cache-dir");
+}
+
+RULE(chk_pip_cache)
+{
+	lint_each_cmd(c, r, pip_cache, NULL);
+}
+
+static void yarn_cache(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		       struct sh_script *s, void *ud)
+{
+	const struct sh_cmd *hit = sh_find_cmd(s, "yarn", "install");
+	if (!hit)
+		hit = sh_find_cmd(s, "yarn", "add");
+	if (!hit)
+		return;
+	for (size_t k = 0; k < s->n_cmds; k++) {
+		const struct sh_cmd *cmd = &s->cmds[k];
+		size_t st = sh_cmd_start(cmd);
+		if (sh_cmd_is(cmd, "yarn") && st + 2 < cmd->argc && strcmp(cmd->argv[st + 1].text, "cache") == 0 &&
+		    strcmp(cmd->argv[st + 2].text, "clean") == 0)
+			return;
+	}
+	if (lint_run_mounts(in, "/usr/local/share/.cache/yarn") || lint_run_mounts(in, "/root/.cache/yarn") ||
+	    lint_run_mounts(in, "/root/.yarn") || lint_script_removes(s, "/usr/local/share/.cache/yarn"))
+		return;
+	lint_report_sh(c, r, in, hit, "yarn install without 'yarn cache clean' in the same RUN");
+}
+
+RULE(chk_yarn_cache)
+{
+	lint_each_run(c, r, yarn_cache, NULL);
+}
+
+/* ---- upgrades ---- */
+
+struct upgrade {
+	const char *const *names;
+	const char *const *subs;
+	const char *const *with_arg;
+};
+
+static void upgrade(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	const struct upgrade *u = ud;
+	size_t at = is_pm(cmd, st, u->names, u->subs, u->with_arg);
+	if (!at)
+		return;
+	/* `yum update pkg` updates a package, which is an install */
+	if (u->with_arg == rpm_arg) {
+		for (size_t i = at + 1; i < cmd->argc; i++)
+			if (cmd->argv[i].text[0] != '-')
+				return;
+	}
+	lint_report_sh(c, r, in, cmd, "%s %s", sh_cmd_name(cmd), cmd->argv[at].text);
+}
+
+RULE(chk_apt_upgrade)
+{
+	static const char *const subs[] = {"upgrade", "dist-upgrade", "full-upgrade", NULL};
+	struct upgrade u = {apt_names, subs, apt_arg};
+	lint_each_cmd(c, r, upgrade, &u);
+}
+
+RULE(chk_apk_upgrade)
+{
+	static const char *const subs[] = {"upgrade", NULL};
+	struct upgrade u = {apk_names, subs, apk_arg};
+	lint_each_cmd(c, r, upgrade, &u);
+}
+
+RULE(chk_yum_update)
+{
+	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
+	struct upgrade u = {yum_names, subs, rpm_arg};
+	lint_each_cmd(c, r, upgrade, &u);
+}
+
+RULE(chk_dnf_update)
+{
+	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
+	struct upgrade u = {dnf_names, subs, rpm_arg};
+	lint_each_cmd(c, r, upgrade, &u);
+}
+
+RULE(chk_zypper_dist_upgrade)
+{
+	static const char *const subs[] = {"dist-upgrade", "dup", NULL};
+	struct upgrade u = {zypper_names, subs, zypper_arg};
+	lint_each_cmd(c, r, upgrade, &u);
+}
+
+static void apt_cli(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	if (sh_cmd_is(cmd, "apt"))
+		lint_report_sh(c, r, in, cmd, "apt %s", st + 1 < cmd->argc ? cmd->argv[st + 1].text : "");
+}
+
+RULE(chk_apt_cli)
+{
+	lint_each_cmd(c, r, apt_cli, NULL);
+}
+
+/* `apt-get update` (or apk/yum/dnf/zypper refresh) with no install after it
+ * in the same RUN: the cached index goes stale in the layer cache. */
+static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+			 struct sh_script *s, void *ud)
+{
+	static const struct {
+		const char *name, *update;
+	} pm[] = {{"apt-get", "update"}, {"apt", "update"}, {"apk", "update"}, {"yum", "makecache"},
+		  {"dnf", "makecache"}, {"zypper", "refresh"}, {"zypper", "ref"}};
+	static const char *const inst[] = {"install", "add", "in", "upgrade", "dist-upgrade", "groupinstall",
+					   "localinstall", "update", NULL};
+	for (size_t p = 0; p < BW_ARRAY_SIZE(pm); p++) {
+		const struct sh_cmd *u = sh_find_cmd(s, pm[p].name, pm[p].update);
+		if (!u)
+			continue;
+		bool installs = false;
+		for (size_t k = 0; k < s->n_cmds && !installs; k++) {
+			const struct sh_cmd *cmd = &s->cmds[k];
+			size_t st = sh_cmd_start(cmd);
+			if (st >= cmd->argc || cmd == u)
+				continue;
+			const char *sub = subcmd(cmd, st, none_arg, NULL);
+			const char *n = sh_cmd_name(cmd);
+			if (sub && one_of(sub, inst) && !(strcmp(sub, "update") == 0 && strcmp(n, "apt-get") == 0) &&
+			    (!strcmp(n, "apt-get") || !strcmp(n, "apt") || !strcmp(n, "apk") || !strcmp(n, "yum") ||
+			     !strcmp(n, "dnf") || !strcmp(n, "zypper") || !strcmp(n, "microdnf") ||
+			     !strcmp(n, "aptitude")))
+				installs = true;
+		}
+		if (!installs) {
+			lint_report_sh(c, r, in, u, "%s %s without an install in the same RUN", pm[p].name, pm[p].update);
+			return;
+		}
+	}
+}
+
+RULE(chk_update_alone)
+{
+	lint_each_run(c, r, update_alone, NULL);
+}
