@@ -13,6 +13,8 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 			 struct bw_error *err);
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err);
+int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+			  struct bw_error *err);
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);

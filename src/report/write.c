@@ -7,6 +7,7 @@ static const struct {
 } writers[] = {
 	{BW_FORMAT_TABLE, bw_report_write_table},
 	{BW_FORMAT_JSON, bw_report_write_json},
+	{BW_FORMAT_SARIF, bw_report_write_sarif},
 };
 
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
