@@ -33,18 +33,19 @@ static const unsigned char deb_chars[256] = {
 static const char *deb_parse(struct bw_slice in, struct deb_version *v)
 {
 	const char *p = in.ptr, *end = in.ptr + in.len;
-	/* dpkg trims leading blanks and trailing white space */
+	/* dpkg trims blanks (space, tab) at both ends; other white space left
+	 * anywhere is an error */
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
 	if (p == end)
 		return "version string is empty";
-	const char *e = p;
-	while (e < end && !bw_vc_space((unsigned char)*e) && *e != 0)
-		e++;
-	for (const char *t = e; t < end; t++) {
+	const char *e = end;
+	for (const char *t = p; t < end; t++) {
 		if (*t == 0)
 			return "contains a NUL byte";
-		if (!bw_vc_space((unsigned char)*t))
+		if (bw_vc_space((unsigned char)*t))
 			return "version string has embedded spaces";
 	}
 	const char *colon = memchr(p, ':', (size_t)(e - p));

@@ -31,8 +31,13 @@ static bool is_x(bool has, struct bw_slice s)
 	return !has || !s.len || (s.len == 1 && (s.ptr[0] == 'x' || s.ptr[0] == 'X' || s.ptr[0] == '*'));
 }
 
+/* node-semver matches with "safe" regexes whose repetitions are bounded:
+ * \d{0,256} and [a-zA-Z0-9-]{0,250}. Longer runs make its matches fail. */
+#define SAFE_DIGITS 256
+#define SAFE_IDENT 250
+
 /* XRANGEIDENTIFIER: 0 | [1-9][0-9]* | x | X | * */
-static size_t xr_ident(const char *p, const char *end)
+static size_t xr_ident(const char *p, const char *end, bool npm)
 {
 	if (p >= end)
 		return 0;
@@ -43,12 +48,14 @@ static size_t xr_ident(const char *p, const char *end)
 		return 0;
 	while (p + n < end && bw_vc_digit((unsigned char)p[n]))
 		n++;
+	if (npm && n > SAFE_DIGITS + 1)
+		n = SAFE_DIGITS + 1;
 	return n;
 }
 
 /* A prerelease "-id(.id)*" where each id is alphanumeric-with-a-letter or a
  * number without leading zero. Returns bytes consumed (0: none). */
-static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr)
+static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr, bool npm)
 {
 	if (p >= end || *p != '-')
 		return 0;
@@ -63,6 +70,14 @@ static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr)
 		}
 		if (q == s || (digits && *s == '0' && q - s > 1))
 			return 0;
+		if (npm) {
+			size_t lead = 0;
+			while (s + lead < q && bw_vc_digit((unsigned char)s[lead]))
+				lead++;
+			if (digits ? (size_t)(q - s) > SAFE_DIGITS + 1
+				   : (lead > SAFE_DIGITS || (size_t)(q - s) - lead > SAFE_IDENT + 1))
+				return 0;
+		}
 		if (q < end && *q == '.' && q + 1 < end && npm_ident((unsigned char)q[1])) {
 			q++;
 			continue;
@@ -73,14 +88,14 @@ static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr)
 	return (size_t)(q - p);
 }
 
-static size_t xr_build(const char *p, const char *end)
+static size_t xr_build(const char *p, const char *end, size_t limit)
 {
 	if (p >= end || *p != '+')
 		return 0;
 	const char *q = p + 1;
 	for (;;) {
 		const char *s = q;
-		while (q < end && npm_ident((unsigned char)*q))
+		while (q < end && npm_ident((unsigned char)*q) && (size_t)(q - s) < limit)
 			q++;
 		if (q == s)
 			return 0;
@@ -94,31 +109,31 @@ static size_t xr_build(const char *p, const char *end)
 }
 
 /* Anchored match of [v=\s]*XRANGEPLAIN over all of t. */
-static bool xr_match(struct bw_slice t, struct xr *x)
+static bool xr_match(struct bw_slice t, struct xr *x, bool npm)
 {
 	memset(x, 0, sizeof *x);
 	const char *p = t.ptr, *end = t.ptr + t.len;
 	while (p < end && (*p == 'v' || *p == '=' || *p == ' '))
 		p++;
-	size_t n = xr_ident(p, end);
+	size_t n = xr_ident(p, end, npm);
 	if (!n)
 		return false;
 	x->M = (struct bw_slice){p, n};
 	x->hM = true;
 	p += n;
-	if (p < end && *p == '.' && (n = xr_ident(p + 1, end))) {
+	if (p < end && *p == '.' && (n = xr_ident(p + 1, end, npm))) {
 		x->m = (struct bw_slice){p + 1, n};
 		x->hm = true;
 		p += 1 + n;
-		if (p < end && *p == '.' && (n = xr_ident(p + 1, end))) {
+		if (p < end && *p == '.' && (n = xr_ident(p + 1, end, npm))) {
 			x->p = (struct bw_slice){p + 1, n};
 			x->hp = true;
 			p += 1 + n;
-			if ((n = xr_pre(p, end, &x->pr))) {
+			if ((n = xr_pre(p, end, &x->pr, npm))) {
 				x->hpr = true;
 				p += n;
 			}
-			p += xr_build(p, end);
+			p += xr_build(p, end, npm ? SAFE_IDENT : SIZE_MAX);
 		}
 	}
 	return p == end;
@@ -271,14 +286,14 @@ static bool desugar_xrange(struct out *o, struct bw_slice gtlt, const struct xr 
 }
 
 /* One token through carets, tildes, x-ranges and stars. */
-static void desugar_token(struct out *o, struct bw_slice t, bool incpr)
+static void desugar_token(struct out *o, struct bw_slice t, bool npm, bool incpr)
 {
 	struct xr x;
 	size_t start = o->b.len;
-	if (t.len && t.ptr[0] == '^' && xr_match((struct bw_slice){t.ptr + 1, t.len - 1}, &x)) {
+	if (t.len && t.ptr[0] == '^' && xr_match((struct bw_slice){t.ptr + 1, t.len - 1}, &x, npm)) {
 		desugar_caret(o, &x, incpr);
 	} else if (t.len && t.ptr[0] == '~' &&
-		   xr_match((struct bw_slice){t.ptr + 1 + (t.len > 1 && t.ptr[1] == '>'), t.len - 1 - (t.len > 1 && t.ptr[1] == '>')}, &x)) {
+		   xr_match((struct bw_slice){t.ptr + 1 + (t.len > 1 && t.ptr[1] == '>'), t.len - 1 - (t.len > 1 && t.ptr[1] == '>')}, &x, npm)) {
 		desugar_tilde(o, &x, incpr);
 	} else {
 		size_t g = 0;
@@ -288,7 +303,7 @@ static void desugar_token(struct out *o, struct bw_slice t, bool incpr)
 			g++;
 		struct bw_slice gtlt = {t.ptr, g};
 		struct bw_slice rest = {t.ptr + g, t.len - g};
-		if (!xr_match(rest, &x) || !desugar_xrange(o, gtlt, &x, incpr))
+		if (!xr_match(rest, &x, npm) || !desugar_xrange(o, gtlt, &x, incpr))
 			addsl(o, t);
 	}
 	/* replaceStars: drop the first (<|>)?=?\s?\* of this token's output */
@@ -419,7 +434,7 @@ static void strip_builds(struct out *o, struct bw_slice s)
 {
 	for (size_t i = 0; i < s.len;) {
 		if (s.ptr[i] == '+') {
-			size_t n = xr_build(s.ptr + i, s.ptr + s.len);
+			size_t n = xr_build(s.ptr + i, s.ptr + s.len, SIZE_MAX);
 			if (n) {
 				i += n;
 				continue;
@@ -431,14 +446,14 @@ static void strip_builds(struct out *o, struct bw_slice s)
 }
 
 /* Hyphen range "A - B" over the whole alternative; false if not one. */
-static bool hyphen(struct out *o, struct bw_slice s, bool incpr)
+static bool hyphen(struct out *o, struct bw_slice s, bool npm, bool incpr)
 {
 	for (size_t i = 0; i + 3 <= s.len; i++) {
 		if (memcmp(s.ptr + i, " - ", 3) != 0)
 			continue;
 		struct bw_slice a = {s.ptr, i}, b = {s.ptr + i + 3, s.len - i - 3};
 		struct xr f, t;
-		if (!xr_match(a, &f) || !xr_match(b, &t))
+		if (!xr_match(a, &f, npm) || !xr_match(b, &t, npm))
 			continue;
 		const char *z = incpr ? "-0" : "";
 		size_t start = o->b.len;
@@ -472,28 +487,166 @@ static bool hyphen(struct out *o, struct bw_slice s, bool incpr)
 }
 
 static bool is_vstart(int c) { return bw_vc_digit(c) || c == 'x' || c == 'X' || c == '*'; }
+static bool is_vprefix(int c) { return c == 'v' || c == '=' || c == ' '; }
 
-/* "> 1" -> ">1", "~ 1" / "~> 1" -> "~1", "^ 1" -> "^1" */
+/* node-semver's trimComparatorWhitespace(), which joins an operator to the
+ * version after it ("> 1.2.3" -> ">1.2.3"), walking versions the way its
+ * regexes would. s holds single spaces only. */
+struct tw {
+	const char *s;
+	size_t n;
+};
+static int tw_at(const struct tw *t, size_t i) { return i < t->n ? (unsigned char)t->s[i] : 0; }
+static size_t tw_digits(const struct tw *t, size_t i, size_t limit)
+{
+	size_t e = i;
+	while (bw_vc_digit(tw_at(t, e)))
+		e++;
+	return e - i > limit ? i + limit : e;
+}
+static size_t tw_num(const struct tw *t, size_t i, bool loose)
+{
+	if (!loose && tw_at(t, i) == '0')
+		return i + 1;
+	return tw_digits(t, i, loose ? 256 : 257);
+}
+static size_t tw_pre_ident(const struct tw *t, size_t i, bool loose)
+{
+	size_t d = tw_digits(t, i, 256);
+	int c = tw_at(t, d);
+	if (bw_vc_alpha(c) || c == '-') {
+		size_t e = d + 1, limit = e + 250;
+		while (e < limit && npm_ident(tw_at(t, e)))
+			e++;
+		return e;
+	}
+	return tw_num(t, i, loose);
+}
+static size_t tw_pre(const struct tw *t, size_t i, bool loose)
+{
+	bool hy = tw_at(t, i) == '-';
+	if (!loose && !hy)
+		return i;
+	size_t is = i + hy, e = tw_pre_ident(t, is, loose);
+	if (e == is) {
+		if (!loose || !hy)
+			return i;
+		e = tw_pre_ident(t, i, loose);
+	}
+	while (tw_at(t, e) == '.') {
+		size_t nx = tw_pre_ident(t, e + 1, loose);
+		if (nx == e + 1)
+			break;
+		e = nx;
+	}
+	return e;
+}
+static size_t tw_build_ident(const struct tw *t, size_t i)
+{
+	size_t e = i;
+	while (e - i < 250 && npm_ident(tw_at(t, e)))
+		e++;
+	return e;
+}
+static size_t tw_build(const struct tw *t, size_t i)
+{
+	if (tw_at(t, i) != '+')
+		return i;
+	size_t e = tw_build_ident(t, i + 1);
+	if (e == i + 1)
+		return i;
+	while (tw_at(t, e) == '.') {
+		size_t nx = tw_build_ident(t, e + 1);
+		if (nx == e + 1)
+			break;
+		e = nx;
+	}
+	return e;
+}
+static size_t tw_version_end(const struct tw *t, size_t start)
+{
+	size_t e = start;
+	bool full = true;
+	for (int c = 0; c < 3 && full; c++) {
+		size_t nx = tw_num(t, e, true);
+		if (nx == e) {
+			full = false;
+			break;
+		}
+		e = nx;
+		if (c < 2) {
+			if (tw_at(t, e) != '.') {
+				full = false;
+				break;
+			}
+			e++;
+		}
+	}
+	if (full)
+		return tw_build(t, tw_pre(t, e, true));
+	/* partial: up to three components, x, X or * allowed */
+	e = bw_vc_digit(tw_at(t, start)) ? tw_num(t, start, false) : start + 1;
+	for (int c = 0; c < 2; c++) {
+		if (tw_at(t, e) != '.')
+			return e;
+		size_t i = e + 1, nx = bw_vc_digit(tw_at(t, i)) ? tw_num(t, i, false) : (is_vstart(tw_at(t, i)) ? i + 1 : i);
+		if (nx == i)
+			return e;
+		e = nx;
+	}
+	return tw_build(t, tw_pre(t, e, false));
+}
+
 static void glue_ops(struct out *o, struct bw_slice s)
 {
-	for (size_t i = 0; i < s.len; i++) {
-		char c = s.ptr[i];
-		add(o, &c, 1);
-		if (c == ' ' || i + 1 >= s.len || s.ptr[i + 1] != ' ')
+	struct tw t = {s.ptr, s.len};
+	struct out tmp = {0};
+	bw_buf_init(&tmp.b, RANGE_BUF_MAX);
+	size_t copy = 0, cur = 0;
+	while (cur < s.len) {
+		size_t ms = cur;
+		int c = tw_at(&t, cur);
+		if (c == '<' || c == '>') {
+			cur++;
+		} else if (!is_vprefix(c) && !is_vstart(c)) {
+			cur++;
 			continue;
-		/* s[i] ends an operator and s[i+1] is a space */
-		bool drop = false;
-		if (c == '~' || c == '^' || (c == '>' && i > 0 && s.ptr[i - 1] == '~')) {
-			drop = true;
-		} else if (c == '<' || c == '>' || c == '=') {
-			size_t j = i + 2;
-			while (j < s.len && (s.ptr[j] == 'v' || s.ptr[j] == '=' || s.ptr[j] == ' '))
-				j++;
-			drop = j < s.len && is_vstart((unsigned char)s.ptr[j]);
 		}
-		if (drop)
-			i++;
+		while (cur < s.len && is_vprefix(tw_at(&t, cur)))
+			cur++;
+		if (!is_vstart(tw_at(&t, cur)))
+			continue;
+		size_t pos = ms;
+		if (tw_at(&t, pos) == ' ')
+			pos++;
+		if (tw_at(&t, pos) == '<' || tw_at(&t, pos) == '>')
+			pos++;
+		if (tw_at(&t, pos) == '=')
+			pos++;
+		if (tw_at(&t, pos) == ' ') {
+			add(&tmp, s.ptr + copy, pos - copy);
+			copy = pos + 1;
+		}
+		cur = tw_version_end(&t, cur);
 	}
+	add(&tmp, s.ptr + copy, s.len - copy);
+	/* then "~ " / "~> " -> "~" and "^ " -> "^" */
+	const char *p = tmp.b.data ? tmp.b.data : "";
+	size_t n = tmp.b.len;
+	for (size_t i = 0; i < n; i++) {
+		add(o, p + i, 1);
+		if (p[i] == '~') {
+			if (i + 2 < n && p[i + 1] == '>' && p[i + 2] == ' ')
+				i += 2;
+			else if (i + 1 < n && p[i + 1] == ' ')
+				i += 1;
+		} else if (p[i] == '^' && i + 1 < n && p[i + 1] == ' ') {
+			i += 1;
+		}
+	}
+	if (tmp.toobig)
+		o->toobig = true;
+	bw_buf_release(&tmp.b);
 }
 
 int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool incpr, bool *in, struct bw_error *err)
@@ -524,7 +677,7 @@ int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool i
 		strip_builds(&a, alt);
 		struct bw_slice s1 = {a.b.data ? a.b.data : "", a.b.len};
 		struct bw_slice s2 = s1;
-		if (hyphen(&b, s1, incpr))
+		if (hyphen(&b, s1, npm, incpr))
 			s2 = (struct bw_slice){b.b.data, b.b.len};
 		glue_ops(&c, s2);
 		struct bw_slice s3 = {c.b.data ? c.b.data : "", c.b.len};
@@ -532,7 +685,7 @@ int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool i
 		for (size_t k = 0; k <= s3.len; k++) {
 			if (k < s3.len && s3.ptr[k] != ' ')
 				continue;
-			desugar_token(&d, (struct bw_slice){s3.ptr + ts, k - ts}, incpr);
+			desugar_token(&d, (struct bw_slice){s3.ptr + ts, k - ts}, npm, incpr);
 			add(&d, " ", 1);
 			ts = k + 1;
 		}

@@ -233,6 +233,9 @@ int bw_semver_cmp(const struct bw_semver *a, const struct bw_semver *b)
 		if (xe || ye)
 			return (int)!xe - (int)!ye;
 		struct bw_slice ix = next_ident(&x), iy = next_ident(&y);
+		if (npm && !(ix.len == iy.len && !memcmp(ix.ptr, iy.ptr, ix.len)))
+			return ident_cmp(ix, iy, npm); /* node-semver stops at the first unequal pair, even when
+							   its numbers round to the same double */
 		if ((r = ident_cmp(ix, iy, npm)))
 			return r;
 	}
