@@ -35,8 +35,6 @@ struct bw_decomp {
 
 static int refill(struct bw_decomp *d, struct bw_error *err)
 {
-	if (d->in_eof)
-		return 0;
 	if (d->in_pos < d->in_len) {
 		memmove(d->in, d->in + d->in_pos, d->in_len - d->in_pos);
 		d->in_len -= d->in_pos;
@@ -44,7 +42,7 @@ static int refill(struct bw_decomp *d, struct bw_error *err)
 		d->in_len = 0;
 	}
 	d->in_pos = 0;
-	while (d->in_len < IN_CHUNK) {
+	while (!d->in_eof && d->in_len < IN_CHUNK) {
 		ssize_t n = d->src->read(d->src->ctx, d->in + d->in_len, IN_CHUNK - d->in_len, err);
 		if (n < 0)
 			return (int)n;
