@@ -4,6 +4,7 @@
 #include "audit/audit.h"
 
 #include <errno.h>
+#include <jansson.h>
 
 const char bw_usage_audit[] =
 	"usage: bulwark audit [options]\n"
@@ -25,6 +26,7 @@ const char bw_usage_audit[] =
 	"      --check LIST         only these checks or sections (e.g. 5.4,5.31 or 2)\n"
 	"      --exclude LIST       not these checks or sections\n"
 	"      --list               list the checks and exit\n"
+	"      --timing             print the run time and the time spent waiting on the engine\n"
 	BW_CLI_COMMON_HELP
 	"\n"
 	"Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
@@ -42,6 +44,7 @@ enum {
 	OPT_CHECK,
 	OPT_EXCLUDE,
 	OPT_LIST,
+	OPT_TIMING,
 };
 
 struct audit_args {
@@ -49,6 +52,7 @@ struct audit_args {
 	const char **inspect, **checks, **excludes;
 	size_t n_inspect, n_checks, n_excludes;
 	bool list;
+	bool timing;
 };
 
 static void push(const char ***arr, size_t *n, const char *v)
@@ -114,13 +118,31 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_LIST:
 		a->list = true;
 		return 0;
+	case OPT_TIMING:
+		a->timing = true;
+		return 0;
 	default:
 		return bw_cli_usage_error(cli->cmd, "unknown option");
 	}
 }
 
-static void list_checks(void)
+static void list_checks(const struct bw_cli *cli)
 {
+	if (cli->format == BW_FORMAT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < bw_audit_n_checks(); i++) {
+			const struct bw_audit_check_info *c = bw_audit_check_at(i);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "id", c->id,
+							     "title", c->title, "section", bw_audit_scope_name(c->scope),
+							     "cis_automated", c->cis_automated, "decided", c->decided,
+							     "severity", bw_severity_name(c->severity), "how", c->how,
+							     "remediation", c->remediation));
+		}
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(arr);
+		return;
+	}
 	for (size_t i = 0; i < bw_audit_n_checks(); i++) {
 		const struct bw_audit_check_info *c = bw_audit_check_at(i);
 		printf("CIS-%-7s %-9s %-8s %s\n", c->id, c->decided ? "automated" : "manual",
@@ -222,6 +244,7 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		{"check", required_argument, NULL, OPT_CHECK},
 		{"exclude", required_argument, NULL, OPT_EXCLUDE},
 		{"list", no_argument, NULL, OPT_LIST},
+		{"timing", no_argument, NULL, OPT_TIMING},
 		{NULL, 0, NULL, 0},
 	};
 	struct audit_args a = {0};
@@ -234,7 +257,7 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (a.list) {
-		list_checks();
+		list_checks(cli);
 		goto out;
 	}
 	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF) {
@@ -252,12 +275,18 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");
+	double t0 = bw_now();
 	if (bw_audit_run(&a.o, r, &err) != 0) {
 		rc = bw_cli_fail(cli, &err);
 		bw_report_free(r);
 		goto out;
 	}
 	bw_cli_progress_done(cli);
+	if (a.timing) {
+		double total = bw_now() - t0, engine = bw_audit_last_engine_seconds();
+		fprintf(stderr, "bulwark audit: timing: %.3f s in all, %.3f s waiting on the engine (%.0f%%), %zu findings\n",
+			total, engine, total > 0 ? 100.0 * engine / total : 0.0, r->n_findings);
+	}
 	if (cli->format == BW_FORMAT_TABLE) {
 		FILE *out = bw_cli_open_output(cli, &err);
 		if (!out) {
