@@ -1,0 +1,119 @@
+/* Unit tests of src/core: path cleaning, bounded buffers, digests, UTF-8. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void check_clean(const char *in, const char *want, bool want_esc, bool want_abs)
+{
+	char out[256];
+	bool esc, abs;
+	bw_path_clean(in, out, &esc, &abs);
+	if (strcmp(out, want) != 0 || esc != want_esc || abs != want_abs)
+		fail_msg("clean(%s) = %s esc=%d abs=%d, want %s esc=%d abs=%d", in, out, esc, abs, want,
+			 want_esc, want_abs);
+}
+
+static void test_path_clean(void **state)
+{
+	(void)state;
+	check_clean("etc/passwd", "etc/passwd", false, false);
+	check_clean("./etc/passwd", "etc/passwd", false, false);
+	check_clean("/etc//passwd", "etc/passwd", false, true);
+	check_clean("etc/./x/../passwd", "etc/passwd", false, false);
+	check_clean("../etc", "etc", true, false);
+	check_clean("a/../../b", "b", true, false);
+	check_clean("./", "", false, false);
+	check_clean("", "", false, false);
+	check_clean("dir/", "dir", false, false);
+	check_clean("a/b/..", "a", false, false);
+	check_clean("..", "", true, false);
+}
+
+static void test_buf_limit(void **state)
+{
+	(void)state;
+	struct bw_buf b;
+	bw_buf_init(&b, 10);
+	assert_int_equal(bw_buf_add(&b, "0123456789", 10), 0);
+	assert_int_equal(bw_buf_add(&b, "x", 1), BW_ELIMIT);
+	assert_int_equal(b.len, 10);
+	assert_string_equal(b.data, "0123456789");
+	bw_buf_reset(&b);
+	assert_int_equal(bw_buf_printf(&b, "%d-%s", 42, "ab"), 0);
+	assert_string_equal(b.data, "42-ab");
+	assert_int_equal(bw_buf_add(&b, "x", SIZE_MAX), BW_ELIMIT);
+	bw_buf_release(&b);
+}
+
+static void test_digests(void **state)
+{
+	(void)state;
+	char d[BW_DIGEST_STR_MAX];
+	bw_sha256_str("abc", 3, d);
+	assert_string_equal(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	struct bw_sha256 *h = bw_sha256_new();
+	bw_sha256_update(h, "a", 1);
+	bw_sha256_update(h, "bc", 2);
+	char d2[BW_DIGEST_STR_MAX];
+	bw_sha256_final_str(h, d2);
+	bw_sha256_free(h);
+	assert_string_equal(d, d2);
+	assert_true(bw_digest_valid(d));
+	assert_false(bw_digest_valid("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	assert_false(bw_digest_valid("sha256:../../etc/passwd"));
+	assert_false(bw_digest_valid("md5:abc"));
+	assert_false(bw_digest_valid("sha256:abc"));
+	assert_false(bw_digest_valid(NULL));
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_true(bw_utf8_valid("h\xc3\xa9llo", 6));
+	assert_false(bw_utf8_valid("\xc3", 1));
+	assert_false(bw_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	assert_false(bw_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	assert_true(bw_utf8_valid("\xf0\x9f\x98\x80", 4));
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_error_set(&err, BW_EINPUT, "layer %d: bad", 3), BW_EINPUT);
+	assert_int_equal(bw_error_prefix(&err, "%s: ", "img.tar"), BW_EINPUT);
+	assert_string_equal(err.msg, "img.tar: layer 3: bad");
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	bw_error_prefix(&err, "%s", big);
+	assert_int_equal(strlen(err.msg), BW_ERROR_MAX - 1);
+}
+
+static void test_arena(void **state)
+{
+	(void)state;
+	struct bw_arena a;
+	bw_arena_init(&a);
+	char *s = bw_arena_strdup(&a, "hello");
+	void *big = bw_arena_alloc(&a, 1 << 20);
+	char *t = bw_arena_strdup(&a, "world");
+	assert_string_equal(s, "hello");
+	assert_string_equal(t, "world");
+	assert_non_null(big);
+	assert_int_equal(((uintptr_t)big) % 16, 0);
+	bw_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_clean), cmocka_unit_test(test_buf_limit),
+		cmocka_unit_test(test_digests),    cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_errors),     cmocka_unit_test(test_arena),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
