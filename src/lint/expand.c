@@ -15,6 +15,8 @@ struct ex {
 	void *ud;
 	const char **unset;
 	size_t n_unset, cap_unset;
+	const char **refs;
+	size_t n_refs, cap_refs;
 	bool dynamic;
 	int depth;
 };
@@ -33,8 +35,20 @@ static void note_unset(struct ex *x, const char *n, size_t len)
 	x->unset[x->n_unset++] = bw_arena_strndup(x->a, n, len);
 }
 
+static void note_ref(struct ex *x, const char *n, size_t len)
+{
+	for (size_t i = 0; i < x->n_refs; i++)
+		if (strlen(x->refs[i]) == len && memcmp(x->refs[i], n, len) == 0)
+			return;
+	if (x->n_refs >= 64)
+		return;
+	LINT_AGROW(x->a, x->refs, x->n_refs, x->cap_refs);
+	x->refs[x->n_refs++] = bw_arena_strndup(x->a, n, len);
+}
+
 static const char *lookup(struct ex *x, const char *n, size_t len)
 {
+	note_ref(x, n, len);
 	const char *v = x->fn ? x->fn(x->ud, n, len) : NULL;
 	if (!v)
 		note_unset(x, n, len);
@@ -110,6 +124,7 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 			x->depth--;
 			if (p < x->e && *p == '}')
 				p++;
+			note_ref(x, n0, nl);
 			v = x->fn ? x->fn(x->ud, n0, nl) : NULL;
 			set = v && (!colon || *v);
 			if (op == '-' || op == '=' || op == '?')
@@ -270,6 +285,8 @@ void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lo
 	out->value = bw_arena_strndup(a, b.data ? b.data : "", b.len);
 	out->unset = x.unset;
 	out->n_unset = x.n_unset;
+	out->refs = x.refs;
+	out->n_refs = x.n_refs;
 	out->dynamic = x.dynamic || x.n_unset > 0;
 	bw_buf_release(&b);
 }

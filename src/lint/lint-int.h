@@ -179,8 +179,10 @@ typedef const char *(*df_lookup_fn)(void *ud, const char *name, size_t len);
 
 struct df_expand_result {
 	const char *value;     /* arena string */
-	const char **unset;    /* names referenced but unset, arena */
+	const char **unset;    /* names referenced without a default but unset, arena */
 	size_t n_unset;
+	const char **refs;     /* every name referenced, arena */
+	size_t n_refs;
 	bool dynamic;          /* some reference could not be resolved */
 };
 

@@ -126,6 +126,7 @@ static void report_at(struct lint_ctx *c, const struct lint_rule *rule, const st
 		bw_finding_add_equivalent(r, fp, rule->equivalent[k]);
 }
 
+static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vfmt(const char *fmt, va_list ap)
 {
 	if (!fmt)

@@ -332,7 +332,7 @@ RULE(chk_copy_archive)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
-		if (in->kind != DF_COPY || in->argc < 2 || df_flag_has(in, "from"))
+		if (in->kind != DF_COPY || in->argc < 2 || df_flag_has(in, "from") || in->stage < 0)
 			continue;
 		for (size_t k = 0; k + 1 < in->argc; k++) {
 			const char *src = word(in, k);
@@ -340,7 +340,7 @@ RULE(chk_copy_archive)
 				continue;
 			const char *base = strrchr(src, '/');
 			base = base ? base + 1 : src;
-			const struct df_stage *st = &c->df->stages[in->stage >= 0 ? in->stage : 0];
+			const struct df_stage *st = &c->df->stages[in->stage];
 			for (size_t j = i + 1; j < st->end && j < c->df->n_instrs; j++) {
 				struct sh_script *sc = lint_script(c, &c->df->instrs[j]);
 				if (!sc)

@@ -29,7 +29,7 @@ struct shp {
 	struct sh_script *out;
 	/* current token */
 	enum tok t;
-	char op[4];
+	char op[8];
 	struct sh_word w;
 	struct bw_buf wb;
 	/* current command */
@@ -354,7 +354,9 @@ static void next(struct shp *p)
 		if (p->len - io >= ol && memcmp(p->s + io, ops[k], ol) == 0) {
 			if (io != p->pos && (ops[k][0] != '<' && ops[k][0] != '>'))
 				continue;
-			memcpy(p->op, ops[k], ol + 1);
+			size_t dl = io - p->pos;
+			memcpy(p->op, p->s + p->pos, dl);
+			memcpy(p->op + dl, ops[k], ol + 1);
 			p->pos = io + ol;
 			p->t = T_OP;
 			return;
@@ -413,16 +415,16 @@ static void finish(struct shp *p)
 	p->sep = SH_SEP_NONE;
 }
 
-static bool is_assignment(const struct sh_word *w, const char *raw)
+/* NAME=… with an unquoted name: look at the raw bytes of the word */
+static bool is_assignment(const struct shp *p, const struct sh_word *w)
 {
-	/* NAME=… with an unquoted name */
-	const char *t = raw;
-	if (!(*t == '_' || ((*t | 0x20) >= 'a' && (*t | 0x20) <= 'z')))
+	size_t i = w->off - p->base, e = w->end - p->base;
+	if (i >= e || !(p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z')))
 		return false;
-	while (*t == '_' || ((*t | 0x20) >= 'a' && (*t | 0x20) <= 'z') || (*t >= '0' && *t <= '9'))
-		t++;
-	(void)w;
-	return *t == '=';
+	while (i < e && (p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z') ||
+			 (p->s[i] >= '0' && p->s[i] <= '9')))
+		i++;
+	return i < e && p->s[i] == '=';
 }
 
 static bool reserved(const struct sh_word *w, const char *name)
@@ -474,7 +476,7 @@ static void run(struct shp *p)
 					p->case_pattern = true;
 					continue;
 				}
-				if (is_assignment(&p->w, p->s + (p->w.off - p->base))) {
+				if (is_assignment(p, &p->w)) {
 					if (!p->cur.off && !p->cur.n_assigns)
 						p->cur.off = p->w.off;
 					push_word(p, &p->cur.assigns, &p->cur.n_assigns, &p->cap_assigns);
@@ -502,7 +504,7 @@ static void run(struct shp *p)
 			next(p);
 			continue;
 		}
-		if (op[0] == '<' || op[0] == '>' || (op[0] == '&' && op[1] == '>')) {
+		if (strpbrk(op, "<>") && strcmp(op, "|&") != 0) {
 			char opbuf[8];
 			size_t ol = strlen(op);
 			memcpy(opbuf, op, ol + 1);

@@ -167,10 +167,11 @@ static void apply(struct df_file *f, struct df_instr *in, struct scope *sc, stru
 		df_expand(&f->arena, kv->value, strlen(kv->value), f->escape, fn, sc, &r);
 		kv->expanded = r.value;
 		if (in->kind == DF_ENV)
-			for (size_t u = 0; u < r.n_unset && !kv->self_ref; u++)
+			for (size_t u = 0; u < r.n_refs && !kv->self_ref; u++)
 				for (size_t j = 0; j < k; j++)
-					if (strcmp(in->kvs[j].key, r.unset[u]) == 0) {
-						kv->self_ref = r.unset[u];
+					if (strcmp(in->kvs[j].key, r.refs[u]) == 0 &&
+					    !fn(sc, r.refs[u], strlen(r.refs[u]))) {
+						kv->self_ref = r.refs[u];
 						break;
 					}
 	}
