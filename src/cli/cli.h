@@ -109,6 +109,10 @@ void bw_cli_progress_done(const struct bw_cli *cli);
 
 #define BW_VERSION_STRING BW_VERSION
 
+/* Run a scan (cmd_image.c) and emit its report: shared by image and fs. */
+int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
+		unsigned scanners, bool list_packages, const char *secret_config, int jobs);
+
 /* Commands */
 int bw_cmd_image(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv);

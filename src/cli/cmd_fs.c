@@ -1,6 +1,6 @@
 /* bulwark fs DIR — scan a root filesystem directory. */
 #include "cli.h"
-#include "image/image.h"
+#include "scan/scan.h"
 
 const char bw_usage_fs[] =
 	"usage: bulwark fs [options] DIR\n"
@@ -8,32 +8,57 @@ const char bw_usage_fs[] =
 	"Scan a root filesystem directory (an unpacked image, a chroot, or /) with every\n"
 	"scanner built in. Symlinks are never followed; scanning / skips /proc, /sys, /dev.\n"
 	"\n"
-	"options:\n" BW_CLI_COMMON_HELP;
+	"options:\n"
+	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"
+	"      --list-packages  include the package inventory in the report\n"
+	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n" BW_CLI_COMMON_HELP;
+
+enum { OPT_SCANNERS = BW_OPT__COMMAND_BASE, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG };
+
+struct fs_args {
+	unsigned scanners;
+	bool list_packages;
+	const char *secret_config;
+};
+
+static int fs_option(struct bw_cli *cli, int c, const char *arg, void *ud)
+{
+	struct fs_args *a = ud;
+	const char *bad;
+	size_t bl;
+	switch (c) {
+	case OPT_SCANNERS:
+		if (bw_scan_parse_scanners(arg, &a->scanners, &bad, &bl) < 0)
+			return bw_cli_usage_error(cli->cmd, "unknown scanner '%.*s' (packages, vuln, secret, config)", (int)bl, bad);
+		return 0;
+	case OPT_LIST_PACKAGES:
+		a->list_packages = true;
+		return 0;
+	case OPT_SECRET_CONFIG:
+		a->secret_config = arg;
+		return 0;
+	}
+	return bw_cli_usage_error(cli->cmd, "unexpected option");
+}
 
 int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {BW_CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		BW_CLI_COMMON_OPTIONS,
+		{"scanners", required_argument, NULL, OPT_SCANNERS},
+		{"list-packages", no_argument, NULL, OPT_LIST_PACKAGES},
+		{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
+		{NULL, 0, NULL, 0},
+	};
+	struct fs_args a = {0};
 	bool done;
-	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, NULL, NULL, &done);
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, fs_option, &a, &done);
 	if (rc || done)
 		return rc;
 	if (argc - optind != 1)
 		return bw_cli_usage_error(cli->cmd, argc - optind < 1 ? "missing DIR" : "too many arguments");
-	const char *dir = argv[optind];
-	struct bw_error err = BW_ERROR_INIT;
-	char *target = bw_asprintf("dir:%s", dir);
-	struct bw_image *img = NULL;
-	rc = bw_image_open(target, NULL, &img, &err);
+	char *target = bw_asprintf("dir:%s", argv[optind]);
+	rc = bw_cli_scan(cli, target, argv[optind], "filesystem", a.scanners, a.list_packages, a.secret_config, 0);
 	free(target);
-	if (rc == 0)
-		rc = bw_image_walk(img, NULL, 0, NULL, NULL, &err);
-	if (rc < 0) {
-		bw_image_free(img);
-		return bw_cli_fail(cli, &err);
-	}
-	struct bw_report *r = bw_report_new("filesystem", dir);
-	bw_image_free(img);
-	rc = bw_cli_emit_report(cli, r);
-	bw_report_free(r);
 	return rc;
 }

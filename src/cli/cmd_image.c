@@ -1,6 +1,7 @@
 /* bulwark image [inspect|files|cat] TARGET — read an image. */
 #include "cli.h"
 #include "image/image.h"
+#include "scan/scan.h"
 
 #include <jansson.h>
 
@@ -24,14 +25,20 @@ const char bw_usage_image[] =
 	"  index.json an OCI layout, another directory a root filesystem, else an engine image.\n"
 	"\n"
 	"options:\n"
+	"      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
+	"      --list-packages  (scan) include the package inventory in the report\n"
+	"      --secret-config FILE  (scan) custom secret rules and allow-lists (YAML)\n"
 	"      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
 	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 
-enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS };
+enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_SCANNERS, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG };
 
 struct image_args {
 	int layer; /* -1: final view */
 	int jobs;
+	unsigned scanners;
+	bool list_packages;
+	const char *secret_config;
 };
 
 static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -40,6 +47,19 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	char *end;
 	long v;
 	switch (c) {
+	case OPT_SCANNERS: {
+		const char *bad;
+		size_t bl;
+		if (bw_scan_parse_scanners(arg, &a->scanners, &bad, &bl) < 0)
+			return bw_cli_usage_error(cli->cmd, "unknown scanner '%.*s' (packages, vuln, secret, config)", (int)bl, bad);
+		return 0;
+	}
+	case OPT_LIST_PACKAGES:
+		a->list_packages = true;
+		return 0;
+	case OPT_SECRET_CONFIG:
+		a->secret_config = arg;
+		return 0;
 	case OPT_LAYER:
 		v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 0 || v > 100000)
@@ -78,6 +98,32 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 		bw_image_free(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
+		unsigned scanners, bool list_packages, const char *secret_config, int jobs)
+{
+	struct bw_scan_opts so = {
+		.target = target,
+		.report_name = name,
+		.report_type = type,
+		.platform = cli->platform,
+		.jobs = jobs,
+		.scanners = scanners,
+		.list_packages = list_packages,
+		.secret_config = secret_config,
+		.progress = cli->progress ? progress : NULL,
+		.progress_ud = cli,
+	};
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_report *r = NULL;
+	int rc = bw_scan_run(&so, &r, &err);
+	bw_cli_progress_done(cli);
+	if (rc < 0)
+		return bw_cli_fail(cli, &err);
+	rc = bw_cli_emit_report(cli, r);
+	bw_report_free(r);
 	return rc;
 }
 
@@ -388,6 +434,9 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		BW_CLI_COMMON_OPTIONS,
 		{"layer", required_argument, NULL, OPT_LAYER},
 		{"jobs", required_argument, NULL, OPT_JOBS},
+		{"scanners", required_argument, NULL, OPT_SCANNERS},
+		{"list-packages", no_argument, NULL, OPT_LIST_PACKAGES},
+		{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
 		{NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";
@@ -406,24 +455,19 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	if (argc - optind != want)
 		return bw_cli_usage_error(cli->cmd, argc - optind < want ? "missing %s" : "too many arguments (expected %s)",
 					  want == 2 ? "TARGET and PATH" : "TARGET");
+	if ((a.scanners || a.list_packages || a.secret_config) && strcmp(sub, "scan") != 0)
+		return bw_cli_usage_error(cli->cmd, "--scanners, --list-packages and --secret-config go with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
 	const char *target = argv[optind];
 
 	struct bw_error err = BW_ERROR_INIT;
+	if (strcmp(sub, "scan") == 0)
+		return bw_cli_scan(cli, target, target, "image", a.scanners, a.list_packages, a.secret_config, a.jobs);
+
 	struct bw_image *img = NULL;
 	if (open_walk(cli, target, &a, &img, &err) < 0)
 		return bw_cli_fail(cli, &err);
-
-	if (strcmp(sub, "scan") == 0) {
-		const struct bw_image_info *info = bw_image_info(img);
-		struct bw_report *r = bw_report_new("image", target);
-		r->target.digest = bw_report_str(r, info->digest ? info->digest : info->config_digest);
-		bw_image_free(img);
-		rc = bw_cli_emit_report(cli, r);
-		bw_report_free(r);
-		return rc;
-	}
 
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out) {

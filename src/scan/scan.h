@@ -1,0 +1,67 @@
+/* scan — one walk of a target with every requested scanner, and the report
+ * assembled from what they found. Used by `bulwark image`, `bulwark fs` and,
+ * later, the server.
+ *
+ * A scanner (inventory, secrets, image configuration, …) is a row of the
+ * table in scanners.c: it registers analyzers on the walk in begin(), and
+ * turns its per-layer results into report entries in finish(), when the
+ * final view is known. Scanners never open files themselves.
+ *
+ * Ownership: bw_scan_run() hands back a new report the caller frees with
+ * bw_report_free(); everything else lives and dies inside the call.
+ */
+#ifndef BW_SCAN_H
+#define BW_SCAN_H
+
+#include "core/core.h"
+#include "image/image.h"
+#include "report/report.h"
+
+enum bw_scanner_flag {
+	BW_SCAN_PACKAGES = 1u << 0, /* inventory: packages of every ecosystem */
+	BW_SCAN_VULN = 1u << 1,     /* vulnerabilities (needs packages) */
+	BW_SCAN_SECRET = 1u << 2,   /* secrets in files and configuration */
+	BW_SCAN_CONFIG = 1u << 3,   /* image-configuration and Dockerfile rules */
+	BW_SCAN_ALL = 0xffu,
+};
+
+/* Parse "vuln,secret,config" (also "packages"); -1 with *bad set to the
+ * unknown word (points into s) when one is not known. */
+int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, size_t *bad_len);
+
+struct bw_scan_opts {
+	const char *target;      /* as for bw_image_open(), or "dir:PATH" */
+	const char *report_type; /* "image" or "filesystem" */
+	const char *report_name; /* the target's name in the report; NULL: target */
+	const char *platform;
+	int jobs;
+	unsigned scanners;       /* enum bw_scanner_flag bits; 0 = all */
+	bool list_packages;      /* put the package list in the report */
+	const char *secret_config; /* --secret-config FILE */
+	const char *cache_dir;   /* NULL: the user's cache directory */
+	bool no_cache;
+	bw_image_progress_fn progress;
+	void *progress_ud;
+};
+
+/* The scan in progress, as scanners see it. */
+struct bw_scan;
+const struct bw_scan_opts *bw_scan_options(const struct bw_scan *s);
+/* Register an analyzer on the walk (the pointer must stay valid for the
+ * whole scan: keep it in the scanner's state). At most 32. */
+void bw_scan_add_analyzer(struct bw_scan *s, const struct bw_analyzer *an);
+
+struct bw_scanner {
+	const char *name;
+	unsigned flag;
+	/* Set up state and register analyzers. */
+	int (*begin)(struct bw_scan *s, void **state, struct bw_error *err);
+	/* After the walk: add packages/findings to r. */
+	int (*finish)(struct bw_scan *s, void *state, struct bw_image *img, struct bw_report *r,
+		      struct bw_error *err);
+	void (*free)(void *state);
+};
+
+int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);
+
+#endif
