@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Generate docs/rules/dockerfile.md from the rule table:
+   python3 docs/rules/gen_dockerfile_md.py build/src/cli/bulwark > docs/rules/dockerfile.md"""
+import json
+import subprocess
+import sys
+
+HEAD = """# Dockerfile rules (`bulwark lint`)
+
+Generated from the rule table (`src/lint/rules.c`) by `docs/rules/gen_dockerfile_md.py`;
+every bad example below triggers its rule and every good one does not (the unit tests
+check it). `bulwark lint --list-rules` prints the same table.
+
+Each finding's `equivalent` field lists the ids other tools use for the same problem, so
+ignore lists carry over: Hadolint (`DLnnnn`), Trivy (`DSnnn`; `DS-0nnn` and `AVD-DS-0nnn`
+are accepted too), Dockle (`CIS-DI-nnnn`, `DKL-DI-nnnn`, `DKL-LI-nnnn`), the CIS Docker
+Benchmark section 4 (`CIS-4.n`) and BuildKit's build checks (by name).
+
+## Using it
+
+```
+bulwark lint Dockerfile                      # table
+bulwark lint -f json Dockerfile other/Dockerfile
+bulwark lint -f sarif -o lint.sarif Dockerfile   # SARIF 2.1.0 with line/column regions
+cat Dockerfile | bulwark lint -                 # standard input
+bulwark lint --exit-code 1 --severity HIGH Dockerfile
+```
+
+Exit status: 0 when nothing at or above `--severity` remains (or without `--exit-code`),
+the `--exit-code` value when something does, 2 for a usage error (including a bad
+configuration file), 3 when a file could not be read or parsed at all. A file that cannot
+be parsed — not UTF-8 text (binary), over 16 MiB, more than 65,536 instructions, a
+duplicated or invalid parser directive, an unterminated heredoc, no instruction — is
+reported with `file:line:column` on standard error and in the report's `warnings`; the
+other files are still linted and reported, and the exit status is 3. Problems confined to
+one instruction (unknown instruction, unknown flag, wrong argument count, invalid JSON
+array) are findings (BW-DF-035, -036, -037) and do not stop the file.
+
+## Inline ignores
+
+A comment right above an instruction suppresses rules for that instruction:
+
+```
+# bulwark ignore=BW-DF-072,DL3004
+RUN cd /src && sudo make install
+```
+
+`# hadolint ignore=DL3008` works the same way, and `# bulwark global ignore=…` (or
+`# hadolint global ignore=…`) anywhere suppresses rules in the whole file. Suppressed
+findings stay in the report with status `suppressed` and `suppressed_by` (SARIF:
+`suppressions`), and do not count for `--exit-code`.
+
+## Configuration (`--config FILE`, YAML)
+
+```yaml
+disable: [DL3008, BW-DF-003]        # also: ignored (hadolint)
+enable: [BW-DF-040]                 # rules that are off by default
+severity: {DL3015: HIGH}            # also hadolint's override: {error: [...], warning: [...]}
+trusted-registries: [docker.io, "*.corp.example"]   # also trustedRegistries
+required-labels: {org.opencontainers.image.source: url}   # or a list of names
+label-schema: {org.opencontainers.image.version: semver}  # types: text url semver hash spdx rfc3339 email
+strict-labels: true
+```
+
+Command-line equivalents: `--disable ID`, `--trusted-registry R`, `--require-label NAME[:TYPE]`.
+
+## Rules
+
+| id | severity | title | equivalent |
+|---|---|---|---|
+"""
+
+def main():
+    exe = sys.argv[1] if len(sys.argv) > 1 else "build/src/cli/bulwark"
+    rules = json.loads(subprocess.run([exe, "lint", "--list-rules", "--format", "json"],
+                                      capture_output=True, check=True).stdout)
+    out = [HEAD]
+    for r in rules:
+        out.append(f"| [{r['id']}](#{r['id'].lower()}) | {r['severity']} | {r['title']} | {', '.join(r['equivalent']) or '—'} |\n")
+    out.append("\n")
+    for r in rules:
+        out.append(f"## {r['id']}\n\n**{r['title']}** — severity {r['severity']}")
+        if not r["default_enabled"]:
+            out.append(" (off by default: `enable: [" + r["id"] + "]`)")
+        out.append("\n\n")
+        out.append("Equivalent ids: " + (", ".join(f"`{e}`" for e in r["equivalent"]) or "none (bulwark only)") + "\n\n")
+        out.append(r["rationale"] + "\n\n")
+        out.append("Bad:\n\n```dockerfile\n" + r["bad"] + "```\n\nGood:\n\n```dockerfile\n" + r["good"] + "```\n\n")
+        out.append("Fix: " + r["remediation"] + "\n\n")
+    sys.stdout.write("".join(out))
+
+if __name__ == "__main__":
+    main()
