@@ -361,6 +361,8 @@ static json_t *file_json(const struct bw_image_info *info, const struct bw_file 
 	if (f->link)
 		json_object_set_new(o, "link", json_string(f->link));
 	json_object_set_new(o, "layer", json_integer(f->layer));
+	if (f->implied)
+		json_object_set_new(o, "implied", json_true());
 	const char *ld = f->layer >= 0 && (size_t)f->layer < info->n_layers ? info->layers[f->layer]->diff_id : NULL;
 	json_object_set_new(o, "layer_digest", jstr_or_null(ld));
 	return o;

@@ -106,7 +106,7 @@ struct bw_image {
 
 	/* final view */
 	struct bw_file **final;
-	size_t n_final;
+	size_t n_final, cap_final;
 	struct bw_pathmap *final_map; /* path -> index in final */
 	uint64_t final_bytes;
 

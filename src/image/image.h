@@ -46,6 +46,7 @@ struct bw_file {
 	uint32_t uid, gid;
 	enum bw_file_type type;
 	int layer;        /* 0-based index of the layer it comes from */
+	bool implied;     /* a parent directory no layer lists: made as engines do (root, 0755) */
 };
 
 /* A layer. Streaming sources (docker:, compressed archives) learn the

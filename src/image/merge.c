@@ -78,6 +78,46 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 	return rc;
 }
 
+/* A layer may list "a/b/c/file" without entries for a, a/b, a/b/c; the
+ * engine creates them when it applies the layer (root-owned; 0755 since
+ * moby 23 and in containerd, 0600 in moby 20.10). They are part of the
+ * final view, marked implied. */
+static void add_implied_parents(struct bw_image *img, struct bw_pathmap *seen, char *tmp)
+{
+	size_t n = img->n_final;
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_file *f = img->final[i];
+		size_t len = strlen(f->path);
+		memcpy(tmp, f->path, len + 1);
+		for (size_t k = len; k > 1; k--) {
+			if (tmp[k - 1] != '/')
+				continue;
+			tmp[k - 1] = '\0';
+			if (tmp[0] == '\0')
+				break;
+			size_t v;
+			if (bw_pathmap_get(seen, tmp, &v)) {
+				struct bw_file *p = img->final[v];
+				if (p->implied && f->layer < p->layer)
+					p->layer = f->layer;
+				break; /* its own ancestors were handled when it was added */
+			}
+			struct bw_file *d = bw_arena_alloc(&img->arena, sizeof(*d));
+			d->path = bw_arena_strdup(&img->arena, tmp);
+			d->type = BW_FILE_DIR;
+			d->mode = 0755;
+			d->layer = f->layer;
+			d->implied = true;
+			bw_pathmap_put(seen, d->path, img->n_final);
+			if (img->n_final == img->cap_final) {
+				img->cap_final = img->cap_final * 2 + 16;
+				img->final = bw_realloc(img->final, img->cap_final * sizeof(*img->final));
+			}
+			img->final[img->n_final++] = d;
+		}
+	}
+}
+
 int bw_merge_final(struct bw_image *img, struct bw_error *err)
 {
 	int rc = check_dangling(img, err);
@@ -90,7 +130,8 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 	size_t cap = 0;
 	for (size_t l = 0; l < img->info.n_layers; l++)
 		cap += img->results[l]->n_files;
-	img->final = bw_malloc((cap ? cap : 1) * sizeof(*img->final));
+	img->cap_final = cap ? cap : 1;
+	img->final = bw_malloc(img->cap_final * sizeof(*img->final));
 	img->n_final = 0;
 	char *tmp = bw_malloc(BW_IMG_MAX_PATH + 2);
 
@@ -129,6 +170,7 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 			}
 		}
 	}
+	add_implied_parents(img, &seen, tmp);
 	free(tmp);
 	bw_pathmap_release(&hidden);
 	bw_pathmap_release(&seen);
