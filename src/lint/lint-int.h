@@ -224,6 +224,8 @@ struct sh_cmd {
 	int depth;        /* ( ) subshell and $( ) nesting */
 	bool in_subst;    /* inside $( ) or ` ` */
 	size_t off, end;
+	size_t start;     /* cached sh_cmd_start() */
+	const char *name; /* cached sh_cmd_name() */
 };
 
 struct sh_script {
@@ -239,6 +241,8 @@ struct sh_script {
  * $( ), ` ` and `sh -c '…'` are parsed too, with depth > 0. */
 void sh_parse(struct bw_arena *a, const char *s, size_t len, struct sh_script *out);
 
+/* Fill the cached start/name of a command built by hand. */
+void sh_cmd_cache(struct sh_cmd *c);
 /* argv[0] without its directory, or "" */
 const char *sh_cmd_name(const struct sh_cmd *c);
 /* Index of the real command after wrappers (sudo, env, nice, time, exec,

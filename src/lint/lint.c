@@ -309,6 +309,7 @@ static struct sh_script *script_of(struct lint_ctx *c, const struct df_instr *in
 			for (size_t k = 0; k < in->argc; k++)
 				cmd->argv[k].text = in->argv[k];
 			cmd->argc = in->argc;
+			sh_cmd_cache(cmd);
 			*slot = s;
 		}
 	}

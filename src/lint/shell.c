@@ -376,6 +376,7 @@ static const char *shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"
 
 static void parse_into(struct bw_arena *a, const char *s, size_t len, size_t base, int nest, int depth,
 		       bool in_subst, struct sh_script *out);
+static size_t compute_start(const struct sh_cmd *c);
 
 static void finish(struct shp *p)
 {
@@ -385,6 +386,7 @@ static void finish(struct shp *p)
 		c->depth = p->depth + p->nest;
 		c->in_subst = p->nest > 0;
 		c->end = c->argc ? c->argv[c->argc - 1].end : (c->n_assigns ? c->assigns[c->n_assigns - 1].end : c->off);
+		sh_cmd_cache(c);
 		LINT_AGROW(p->a, p->out->cmds, p->out->n_cmds, p->out->cap_cmds);
 		p->out->cmds[p->out->n_cmds++] = *c;
 		/* sh -c 'script' */
@@ -602,8 +604,23 @@ void sh_parse(struct bw_arena *a, const char *s, size_t len, struct sh_script *o
 	parse_into(a, s, len, 0, 0, 0, false, out);
 }
 
+void sh_cmd_cache(struct sh_cmd *c)
+{
+	c->name = NULL;
+	size_t st = compute_start(c);
+	c->start = st;
+	if (st >= c->argc) {
+		c->name = "";
+		return;
+	}
+	const char *n = c->argv[st].text, *sl = strrchr(n, '/');
+	c->name = sl ? sl + 1 : n;
+}
+
 const char *sh_cmd_name(const struct sh_cmd *c)
 {
+	if (c->name)
+		return c->name;
 	size_t st = sh_cmd_start(c);
 	if (st >= c->argc)
 		return "";
@@ -612,6 +629,11 @@ const char *sh_cmd_name(const struct sh_cmd *c)
 }
 
 size_t sh_cmd_start(const struct sh_cmd *c)
+{
+	return c->name ? c->start : compute_start(c);
+}
+
+static size_t compute_start(const struct sh_cmd *c)
 {
 	size_t i = 0;
 	while (i < c->argc) {
