@@ -39,3 +39,9 @@ echo "== bulwark image inspect $OUT/sample-app.tar" >&2
 echo >&2
 echo "== bulwark image files $OUT/sample-app.tar" >&2
 "$BULWARK" image files "$OUT/sample-app.tar"
+echo >&2
+echo "== bulwark image $OUT/sample-app.tar (every scanner built in)" >&2
+"$BULWARK" image "$OUT/sample-app.tar"
+echo >&2
+echo "== bulwark lint examples/sample-app/Dockerfile" >&2
+"$BULWARK" lint examples/sample-app/Dockerfile || true
