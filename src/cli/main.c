@@ -49,8 +49,9 @@ int main(int argc, char **argv)
 	}
 	const struct bw_command *cmd = bw_cli_find(name);
 	if (!cmd) {
-		fprintf(stderr, "bulwark: unknown command '%s'\n", name);
-		print_main_help(stderr);
+		fprintf(stderr, "bulwark: unknown command '%s'\n"
+				"usage: bulwark <command> [options] TARGET\n"
+				"Try 'bulwark --help' for the commands.\n", name);
 		return BW_EXIT_USAGE;
 	}
 	struct bw_cli cli = {

@@ -53,8 +53,9 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 			int s = bw_severity_parse(t);
 			if (s < 0) {
+				int rc = bw_cli_usage_error(cli->cmd, "unknown severity '%s'", t);
 				free(dup);
-				return -bw_cli_usage_error(cli->cmd, "unknown severity '%s'", t);
+				return -rc;
 			}
 			if (lowest < 0 || s < lowest)
 				lowest = s;
@@ -94,27 +95,37 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 	*done = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	char *so = bw_asprintf(":%s", shortopts); /* ':' first: a missing argument returns ':' */
+	while ((c = getopt_long(argc, argv, so, longopts, NULL)) != -1) {
+		int rc = 0;
 		if (c == 'h' || c == BW_OPT_HELP) {
 			bw_cli_print_help(cli->cmd, stdout);
 			*done = true;
-			return BW_EXIT_OK;
-		}
-		if (c == '?' || c == ':') {
+		} else if (c == ':') {
 			const char *o = argv[optind - 1];
-			if (optopt && optopt < 0x1000 && c == '?')
-				return bw_cli_usage_error(cli->cmd, "unknown or incomplete option '-%c'", optopt);
-			return bw_cli_usage_error(cli->cmd, "unknown option or missing argument: '%s'", o);
+			if (optopt && optopt < 0x1000)
+				rc = bw_cli_usage_error(cli->cmd, "option '-%c' needs a value", optopt);
+			else
+				rc = bw_cli_usage_error(cli->cmd, "option '%s' needs a value", o);
+		} else if (c == '?') {
+			const char *o = argv[optind - 1];
+			if (optopt && optopt < 0x1000)
+				rc = bw_cli_usage_error(cli->cmd, "unknown option '-%c'", optopt);
+			else
+				rc = bw_cli_usage_error(cli->cmd, "unknown option '%s'", o);
+		} else {
+			int h = bw_cli_common_option(cli, c, optarg);
+			if (h < 0)
+				rc = -h;
+			else if (h == 0)
+				rc = fn ? fn(cli, c, optarg, ud) : BW_EXIT_USAGE;
 		}
-		int h = bw_cli_common_option(cli, c, optarg);
-		if (h < 0)
-			return -h;
-		if (h == 1)
-			continue;
-		int rc = fn ? fn(cli, c, optarg, ud) : BW_EXIT_USAGE;
-		if (rc)
+		if (rc || *done) {
+			free(so);
 			return rc;
+		}
 	}
+	free(so);
 	return 0;
 }
 
