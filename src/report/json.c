@@ -83,60 +83,84 @@ static json_t *package_json(const struct bw_package *p)
 	return o;
 }
 
+/* Write v (a new reference, consumed) as the value of an object member,
+ * indented to depth. Large reports are streamed member by member, so
+ * memory stays at one finding, not the whole document. */
+static void put_member(FILE *out, const char *key, json_t *v, int depth, bool *first)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(v);
+	fprintf(out, "%s\n%*s", *first ? "" : ",", depth * 2, "");
+	*first = false;
+	if (key) {
+		json_t *k = json_string(key);
+		char *ks = json_dumps(k, JSON_ENCODE_ANY);
+		fprintf(out, "%s: ", ks);
+		free(ks);
+		json_decref(k);
+	}
+	for (const char *p = s; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", depth * 2, "");
+	}
+	free(s);
+}
+
 int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			 struct bw_error *err)
 {
-	json_t *root = json_object();
-	json_object_set_new(root, "schema", json_string(BW_REPORT_SCHEMA));
+	bool first = true;
+	fputc('{', out);
+	put_member(out, "schema", json_string(BW_REPORT_SCHEMA), 1, &first);
 	json_t *tool = json_object();
 	json_object_set_new(tool, "name", json_string("bulwark"));
 	set_str(tool, "version", opts->tool_version);
-	json_object_set_new(root, "tool", tool);
+	put_member(out, "tool", tool, 1, &first);
 
 	json_t *t = json_object();
 	set_str(t, "type", r->target.type);
 	set_str(t, "name", r->target.name);
 	set_str(t, "digest", r->target.digest);
-	json_object_set_new(root, "target", t);
+	put_member(out, "target", t, 1, &first);
 
 	if (r->os.id) {
 		json_t *os = json_object();
 		set_str(os, "id", r->os.id);
 		set_str(os, "version", r->os.version);
 		set_str(os, "codename", r->os.codename);
-		json_object_set_new(root, "os", os);
+		put_member(out, "os", os, 1, &first);
 	}
 	if (r->list_packages || r->n_packages) {
-		json_t *pk = json_array();
+		fprintf(out, ",\n  \"packages\": [");
+		bool pf = true;
 		for (size_t i = 0; i < r->n_packages; i++)
-			json_array_append_new(pk, package_json(&r->packages[i]));
-		json_object_set_new(root, "packages", pk);
+			put_member(out, NULL, package_json(&r->packages[i]), 2, &pf);
+		fprintf(out, "%s]", pf ? "" : "\n  ");
 	}
 
-	json_t *fa = json_array();
 	json_t *by_kind = json_object(), *by_sev = json_object();
+	fprintf(out, ",\n  \"findings\": [");
+	bool ff = true;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct bw_finding *f = &r->findings[i];
 		if (!bw_report_finding_shown(f, opts))
 			continue;
-		json_array_append_new(fa, bw_report_finding_json(f));
+		put_member(out, NULL, bw_report_finding_json(f), 2, &ff);
 		const char *k = bw_kind_name(f->kind), *s = bw_severity_name(f->severity);
 		json_t *kv = json_object_get(by_kind, k), *sv = json_object_get(by_sev, s);
 		json_object_set_new(by_kind, k, json_integer(kv ? json_integer_value(kv) + 1 : 1));
 		json_object_set_new(by_sev, s, json_integer(sv ? json_integer_value(sv) + 1 : 1));
 	}
-	json_object_set_new(root, "findings", fa);
+	fprintf(out, "%s]", ff ? "" : "\n  ");
 	json_t *sum = json_object();
 	json_object_set_new(sum, "by_kind", by_kind);
 	json_object_set_new(sum, "by_severity", by_sev);
-	json_object_set_new(root, "summary", sum);
+	put_member(out, "summary", sum, 1, &first);
 	if (r->n_warnings)
-		json_object_set_new(root, "warnings", str_array(r->warnings, r->n_warnings));
-
-	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	fputc('\n', out);
-	if (rc != 0 || ferror(out))
+		put_member(out, "warnings", str_array(r->warnings, r->n_warnings), 1, &first);
+	fputs("\n}\n", out);
+	if (ferror(out))
 		return bw_error_sys(err, BW_EIO, "writing the JSON report failed");
 	return 0;
 }
