@@ -12,6 +12,31 @@ static const char *sev_color(enum bw_severity s)
 	}
 }
 
+/* Packages grouped by ecosystem (the producer sorts them by ecosystem). */
+static void write_packages(const struct bw_report *r, FILE *out)
+{
+	fprintf(out, "\npackages: %zu\n", r->n_packages);
+	for (size_t i = 0; i < r->n_packages;) {
+		const char *eco = r->packages[i].ecosystem ? r->packages[i].ecosystem : "-";
+		size_t j = i, wn = 4, wv = 7;
+		while (j < r->n_packages && strcmp(r->packages[j].ecosystem ? r->packages[j].ecosystem : "-", eco) == 0) {
+			const struct bw_package *p = &r->packages[j];
+			size_t ln = p->name ? strlen(p->name) : 1, lv = p->version ? strlen(p->version) : 1;
+			wn = ln > wn ? (ln > 48 ? 48 : ln) : wn;
+			wv = lv > wv ? (lv > 40 ? 40 : lv) : wv;
+			j++;
+		}
+		fprintf(out, "\n%s (%zu)\n  %-*s  %-*s  %-12s  %s\n", eco, j - i, (int)wn, "NAME", (int)wv, "VERSION",
+			"LAYER", "PATH");
+		for (; i < j; i++) {
+			const struct bw_package *p = &r->packages[i];
+			const char *l = p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
+			fprintf(out, "  %-*s  %-*s  %-12.12s  %s\n", (int)wn, p->name ? p->name : "-", (int)wv,
+				p->version ? p->version : "-", l, p->path ? p->path : "-");
+		}
+	}
+}
+
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err)
 {
@@ -19,6 +44,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (r->os.id)
 		fprintf(out, "  os: %s %s", r->os.id, r->os.version ? r->os.version : "");
 	fputc('\n', out);
+
+	if (r->list_packages || r->n_packages)
+		write_packages(r, out);
 
 	size_t shown = 0;
 	size_t counts[BW_SEV_CRITICAL + 1] = {0};

@@ -1,6 +1,8 @@
 /* The scanner table: one row per scanner, in the order they run. */
 #include "scan-int.h"
+#include "inventory/inventory.h"
 
 const struct bw_scanner *const bw_scanners[] = {
+	&bw_inventory_scanner,
 	NULL, /* keep last: the table ends here */
 };

@@ -1,0 +1,159 @@
+/* Private to src/inventory: the per-layer records the analyzers produce. */
+#ifndef BW_INVENTORY_INT_H
+#define BW_INVENTORY_INT_H
+
+#include "inventory.h"
+
+#include <pthread.h>
+
+/* What a file is to the inventory, decided from its path alone. */
+enum inv_kind {
+	INV_NONE = 0,
+	INV_OSRELEASE,   /* os-release, alpine-release, debian_version, redhat-release, … */
+	INV_DPKG_STATUS, /* /var/lib/dpkg/status */
+	INV_DPKG_STATUSD, /* /var/lib/dpkg/status.d/NAME (distroless) */
+	INV_DPKG_LIST,   /* /var/lib/dpkg/info/NAME.list, and status.d/NAME.md5sums */
+	INV_APK,         /* /lib/apk/db/installed */
+	INV_RPMDB,       /* rpmdb.sqlite, Packages.db, Packages under var/lib/rpm or usr/lib/sysimage/rpm */
+	INV_PYTHON,      /* *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info (file) */
+	INV_NPM_PKG,     /* node_modules/NAME/package.json */
+	INV_NPM_LOCK,    /* package-lock.json, npm-shrinkwrap.json */
+	INV_YARN_LOCK,   /* yarn.lock */
+	INV_PNPM_LOCK,   /* pnpm-lock.yaml */
+	INV_JAR,         /* *.jar, *.war, *.ear, *.par */
+	INV_GEMSPEC,     /* NAME.gemspec in a specifications directory */
+	INV_CARGO_LOCK,  /* Cargo.lock */
+	INV_COMPOSER,    /* vendor/composer/installed.json */
+	INV_DOTNET,      /* *.deps.json */
+	INV_BINARY,      /* an executable: maybe a Go or Rust (cargo-auditable) binary */
+	INV__COUNT,
+};
+
+/* A package as an analyzer saw it; strings live in the layer's arena. */
+struct inv_pkg {
+	const char *name, *version;
+	const char *ecosystem;  /* OSV name; NULL for OS packages (decided by the OS at the end) */
+	const char *purl_type;  /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
+	const char *purl_ns;    /* namespace: npm scope, Maven group, Go path head, composer vendor */
+	const char *purl_name;  /* name within the namespace (NULL: name) */
+	const char *arch, *epoch, *modularity;
+	const char *source_name, *source_version;
+	const char **licenses;
+	size_t n_licenses;
+	const char **depends;   /* names of direct dependencies, in this record's ecosystem */
+	size_t n_depends;
+	const char *path;       /* declaring file when not the record's (inside a jar: "a.jar!/x") */
+	const char *sha1, *sha256, *sha512; /* hex digests where the format records them */
+	bool is_os;             /* an OS package (deb, apk, rpm) */
+	bool dev;               /* a development-only dependency (lock files) */
+};
+
+/* One file, in one layer, and what it declares. */
+struct inv_record {
+	enum inv_kind kind;
+	const char *path;
+	struct inv_pkg *pkgs;
+	size_t n_pkgs, cap_pkgs;
+	const char **owned; /* files an OS package of this record owns (absolute) */
+	size_t n_owned, cap_owned;
+	const char **kv;    /* INV_OSRELEASE: key, value, key, value… */
+	size_t n_kv, cap_kv;
+	const char *note;   /* a warning about this file (why it was not read, or only partly) */
+	struct inv_record *next_in_bucket;
+};
+
+/* One analyzer's results in one layer. Created in layer_begin, filled by
+ * one walking thread, read after the walk. */
+struct inv_layer {
+	struct bw_arena arena;
+	const struct bw_image_layer *layer;
+	struct inv_record **recs;
+	size_t n_recs, cap_recs;
+	struct inv_layer *next; /* in the inventory's list (under its lock) */
+	/* Streaming state of INV_BINARY (one file at a time per layer). */
+	void *bin;
+};
+
+/* ---- records ---- */
+struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
+struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
+void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len);
+void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
+		   size_t vl);
+void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
+void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
+char *inv_strndup(struct inv_layer *l, const char *s, size_t n); /* trims blanks */
+char *inv_strdup(struct inv_layer *l, const char *s);
+
+/* ---- small parsing helpers on {ptr,len} ---- */
+/* Next line of [*p, end): sets line/len (without "\n" or "\r\n"), advances *p. */
+bool inv_next_line(const char **p, const char *end, const char **line, size_t *len);
+struct bw_slice inv_trim(struct bw_slice s);
+/* Case-insensitive equality of a slice and a NUL-terminated string. */
+bool inv_slice_ieq(struct bw_slice a, const char *s);
+
+/* ---- the analyzers' parsers: one file's bytes into rec ---- */
+enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size);
+void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
+			   bool statusd);
+void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
+			 bool md5sums);
+void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_rpmdb(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_python(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_gemspec(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+
+/* Executables arrive as a stream: gobinary.c and rust.c look at them. */
+struct inv_binary;
+struct inv_binary *inv_binary_begin(struct inv_layer *l, const char *path, uint64_t size);
+void inv_binary_chunk(struct inv_binary *b, const void *data, size_t len);
+/* Ends the file: adds a record to l when it was a Go or Rust binary. */
+void inv_binary_end(struct inv_binary *b);
+/* Go build info: the varint-framed strings after the 32-byte header (Go 1.18+),
+ * or the two strings the header points at (older), as the pieces below. */
+void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *goversion, size_t gvlen,
+		      const char *modinfo, size_t milen);
+/* cargo-auditable: the zlib-compressed JSON of the .dep-v0 section. */
+void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, size_t zlen);
+
+/* ---- the operating system (osrelease.c) ---- */
+struct inv_os {
+	const char *id, *version, *codename, *pretty;
+	char version_buf[32];
+};
+/* Read an INV_OSRELEASE record (pointers borrow from rec or os). */
+void inv_os_from_record(const struct inv_record *rec, struct inv_os *os);
+/* OSV ecosystem / purl namespace of an os-release ID, or fallback. */
+const char *inv_os_ecosystem(const char *id, const char *fallback);
+const char *inv_os_purl_ns(const char *id, const char *fallback);
+
+/* ---- package URLs (purl.c) ---- */
+/* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.
+ * qualifiers: NULL-terminated key, value pairs (NULL values skipped), sorted by key. */
+const char *inv_purl(struct bw_report *r, const char *type, const char *ns, const char *name,
+		     const char *version, const char *const *qualifiers);
+/* PEP 503 normalised name into out (same size as in + 1). */
+void inv_pep503(const char *in, size_t n, char *out);
+
+/* ---- string map (open addressing) ---- */
+struct inv_map {
+	const char **keys;
+	void **vals;
+	size_t cap, n;
+};
+void inv_map_put(struct inv_map *m, const char *key, void *val); /* key borrowed */
+void *inv_map_get(const struct inv_map *m, const char *key);
+void inv_map_release(struct inv_map *m);
+
+#endif

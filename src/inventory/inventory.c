@@ -1,0 +1,589 @@
+/* The inventory: which files the analyzers want, their per-layer records,
+ * and the merge into the report once the final view is known. */
+#include "inventory-int.h"
+
+#include <ctype.h>
+
+#define MAX_META (16u << 20)     /* package databases, manifests, lock files */
+#define MAX_ARCHIVE (128u << 20) /* jars, rpm databases */
+
+enum inv_analyzer_id { AN_META, AN_ARCHIVE, AN_BINARY, AN__COUNT };
+
+struct bw_inventory {
+	struct bw_analyzer an[AN__COUNT];
+	const struct bw_analyzer *anp[AN__COUNT];
+	pthread_mutex_t lock;
+	struct inv_layer *layers; /* every layer state ever made (under lock) */
+};
+
+/* ---- which files ---- */
+
+static bool has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+	return n >= k && memcmp(s + n - k, suf, k) == 0;
+}
+
+/* The directory name just above base: "/a/b.dist-info/METADATA" -> "b.dist-info". */
+static struct bw_slice parent_name(const char *path, const char *base)
+{
+	const char *e = base - 1; /* the '/' before base */
+	const char *s = e;
+	while (s > path && s[-1] != '/')
+		s--;
+	return (struct bw_slice){s, (size_t)(e - s)};
+}
+
+enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t bl = strlen(base);
+	struct bw_slice parent = parent_name(path, base);
+
+	switch (base[0]) {
+	case 'o':
+		if (strcmp(path, "/etc/os-release") == 0 || strcmp(path, "/usr/lib/os-release") == 0)
+			return INV_OSRELEASE;
+		break;
+	case 'a':
+		if (strcmp(path, "/etc/alpine-release") == 0)
+			return INV_OSRELEASE;
+		break;
+	case 'd':
+		if (strcmp(path, "/etc/debian_version") == 0)
+			return INV_OSRELEASE;
+		break;
+	case 's':
+		if (strcmp(path, "/var/lib/dpkg/status") == 0)
+			return INV_DPKG_STATUS;
+		if (strcmp(path, "/etc/system-release") == 0)
+			return INV_OSRELEASE;
+		break;
+	case 'i':
+		if (strcmp(base, "installed") == 0 &&
+		    (strcmp(path, "/lib/apk/db/installed") == 0 || strcmp(path, "/usr/lib/apk/db/installed") == 0))
+			return INV_APK;
+		if (strcmp(base, "installed.json") == 0 && bw_slice_eq(parent, "composer") &&
+		    has_suffix(path, strlen(path), "/vendor/composer/installed.json"))
+			return INV_COMPOSER;
+		break;
+	case 'M':
+		if (strcmp(base, "METADATA") == 0 && has_suffix(parent.ptr, parent.len, ".dist-info"))
+			return INV_PYTHON;
+		break;
+	case 'P':
+		if (strcmp(base, "PKG-INFO") == 0 && has_suffix(parent.ptr, parent.len, ".egg-info"))
+			return INV_PYTHON;
+		if ((strcmp(base, "Packages") == 0 || strcmp(base, "Packages.db") == 0) &&
+		    (strcmp(path, "/var/lib/rpm/Packages") == 0 || strcmp(path, "/var/lib/rpm/Packages.db") == 0 ||
+		     strcmp(path, "/usr/lib/sysimage/rpm/Packages") == 0 ||
+		     strcmp(path, "/usr/lib/sysimage/rpm/Packages.db") == 0))
+			return INV_RPMDB;
+		break;
+	case 'r':
+		if (strcmp(base, "rpmdb.sqlite") == 0 &&
+		    (strcmp(path, "/var/lib/rpm/rpmdb.sqlite") == 0 ||
+		     strcmp(path, "/usr/lib/sysimage/rpm/rpmdb.sqlite") == 0))
+			return INV_RPMDB;
+		break;
+	case 'p':
+		if (strcmp(base, "package.json") == 0 && strstr(path, "/node_modules/"))
+			return INV_NPM_PKG;
+		if ((strcmp(base, "package-lock.json") == 0 || strcmp(base, "npm-shrinkwrap.json") == 0) &&
+		    !strstr(path, "/node_modules/"))
+			return INV_NPM_LOCK;
+		if (strcmp(base, "pnpm-lock.yaml") == 0 && !strstr(path, "/node_modules/"))
+			return INV_PNPM_LOCK;
+		break;
+	case 'y':
+		if (strcmp(base, "yarn.lock") == 0 && !strstr(path, "/node_modules/"))
+			return INV_YARN_LOCK;
+		break;
+	case 'C':
+		if (strcmp(base, "Cargo.lock") == 0)
+			return INV_CARGO_LOCK;
+		break;
+	default: break;
+	}
+	if (strncmp(path, "/var/lib/dpkg/", 14) == 0) {
+		if (strncmp(path + 14, "status.d/", 9) == 0 && !strchr(path + 23, '/') && path[23]) {
+			return has_suffix(base, bl, ".md5sums") ? INV_DPKG_LIST : INV_DPKG_STATUSD;
+		}
+		if (strncmp(path + 14, "info/", 5) == 0 && has_suffix(base, bl, ".list"))
+			return INV_DPKG_LIST;
+		return INV_NONE;
+	}
+	if (strncmp(path, "/etc/", 5) == 0 && !strchr(path + 5, '/') && has_suffix(base, bl, "-release") &&
+	    (strcmp(base, "redhat-release") == 0 || strcmp(base, "centos-release") == 0 ||
+	     strcmp(base, "rocky-release") == 0 || strcmp(base, "almalinux-release") == 0 ||
+	     strcmp(base, "fedora-release") == 0 || strcmp(base, "oracle-release") == 0))
+		return INV_OSRELEASE;
+	if (has_suffix(base, bl, ".egg-info") &&
+	    (has_suffix(parent.ptr, parent.len, "-packages")))
+		return INV_PYTHON;
+	if (has_suffix(base, bl, ".jar") || has_suffix(base, bl, ".war") || has_suffix(base, bl, ".ear") ||
+	    has_suffix(base, bl, ".par"))
+		return INV_JAR;
+	if (has_suffix(base, bl, ".gemspec") && bw_slice_eq(parent, "specifications"))
+		return INV_GEMSPEC;
+	if (has_suffix(base, bl, ".deps.json"))
+		return INV_DOTNET;
+	if ((mode & 0111) && size >= 1024)
+		return INV_BINARY;
+	return INV_NONE;
+}
+
+static enum bw_want want_meta(void *ud, const struct bw_file *f)
+{
+	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
+	return k != INV_NONE && k != INV_JAR && k != INV_RPMDB && k != INV_BINARY ? BW_WANT_WHOLE : BW_WANT_NONE;
+}
+
+static enum bw_want want_archive(void *ud, const struct bw_file *f)
+{
+	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
+	return k == INV_JAR || k == INV_RPMDB ? BW_WANT_WHOLE : BW_WANT_NONE;
+}
+
+static enum bw_want want_binary(void *ud, const struct bw_file *f)
+{
+	return inv_classify(f->path, f->mode, f->size) == INV_BINARY ? BW_WANT_STREAM : BW_WANT_NONE;
+}
+
+/* ---- per-layer callbacks ---- */
+
+static void *layer_begin(void *ud, const struct bw_image_layer *layer)
+{
+	struct bw_inventory *inv = ud;
+	struct inv_layer *l = bw_calloc(1, sizeof(*l));
+	bw_arena_init(&l->arena);
+	l->layer = layer;
+	pthread_mutex_lock(&inv->lock);
+	l->next = inv->layers;
+	inv->layers = l;
+	pthread_mutex_unlock(&inv->lock);
+	return l;
+}
+
+static void parse(struct inv_layer *l, enum inv_kind k, const char *path, const char *data, size_t len)
+{
+	struct inv_record *rec = inv_record_new(l, k, path);
+	switch (k) {
+	case INV_OSRELEASE: inv_parse_osrelease(l, rec, data, len); break;
+	case INV_DPKG_STATUS: inv_parse_dpkg_status(l, rec, data, len, false); break;
+	case INV_DPKG_STATUSD: inv_parse_dpkg_status(l, rec, data, len, true); break;
+	case INV_DPKG_LIST: inv_parse_dpkg_list(l, rec, data, len, has_suffix(path, strlen(path), ".md5sums")); break;
+	case INV_APK: inv_parse_apk(l, rec, data, len); break;
+	case INV_RPMDB: inv_parse_rpmdb(l, rec, data, len); break;
+	case INV_PYTHON: inv_parse_python(l, rec, data, len); break;
+	case INV_NPM_PKG: inv_parse_npm_pkg(l, rec, data, len); break;
+	case INV_NPM_LOCK: inv_parse_npm_lock(l, rec, data, len); break;
+	case INV_YARN_LOCK: inv_parse_yarn_lock(l, rec, data, len); break;
+	case INV_PNPM_LOCK: inv_parse_pnpm_lock(l, rec, data, len); break;
+	case INV_JAR: inv_parse_jar(l, rec, data, len); break;
+	case INV_GEMSPEC: inv_parse_gemspec(l, rec, data, len); break;
+	case INV_CARGO_LOCK: inv_parse_cargo_lock(l, rec, data, len); break;
+	case INV_COMPOSER: inv_parse_composer(l, rec, data, len); break;
+	case INV_DOTNET: inv_parse_dotnet(l, rec, data, len); break;
+	default: break;
+	}
+}
+
+static int on_file(void *state, const struct bw_file *f, const void *data, size_t len, struct bw_error *err)
+{
+	struct inv_layer *l = state;
+	parse(l, inv_classify(f->path, f->mode, f->size), f->path, data, len);
+	return 0;
+}
+
+static int on_chunk(void *state, const struct bw_file *f, const void *data, size_t len, bool last,
+		    struct bw_error *err)
+{
+	struct inv_layer *l = state;
+	if (!l->bin)
+		l->bin = inv_binary_begin(l, f->path, f->size);
+	if (len)
+		inv_binary_chunk(l->bin, data, len);
+	if (last) {
+		inv_binary_end(l->bin);
+		l->bin = NULL;
+	}
+	return 0;
+}
+
+static void on_skipped(void *state, const struct bw_file *f, const char *why)
+{
+	struct inv_layer *l = state;
+	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
+	if (k == INV_NONE || k == INV_BINARY)
+		return;
+	struct inv_record *rec = inv_record_new(l, k, f->path);
+	inv_record_note(l, rec, "%s: not read (%llu bytes): %s", f->path, (unsigned long long)f->size, why);
+}
+
+static void layer_end(void *state)
+{
+	struct inv_layer *l = state;
+	if (l->bin) { /* a stream cut short */
+		inv_binary_end(l->bin);
+		l->bin = NULL;
+	}
+}
+
+int bw_inventory_new(struct bw_inventory **out, struct bw_error *err)
+{
+	struct bw_inventory *inv = bw_calloc(1, sizeof(*inv));
+	pthread_mutex_init(&inv->lock, NULL);
+	static const char *const names[AN__COUNT] = {"inventory", "inventory-archives", "inventory-binaries"};
+	for (int i = 0; i < AN__COUNT; i++) {
+		struct bw_analyzer *a = &inv->an[i];
+		a->name = names[i];
+		a->version = BW_INVENTORY_VERSION;
+		a->layer_begin = layer_begin;
+		a->skipped = on_skipped;
+		a->layer_end = layer_end;
+		a->ud = inv;
+		inv->anp[i] = a;
+	}
+	inv->an[AN_META].wants = want_meta;
+	inv->an[AN_META].max_whole = MAX_META;
+	inv->an[AN_META].file = on_file;
+	inv->an[AN_ARCHIVE].wants = want_archive;
+	inv->an[AN_ARCHIVE].max_whole = MAX_ARCHIVE;
+	inv->an[AN_ARCHIVE].file = on_file;
+	inv->an[AN_BINARY].wants = want_binary;
+	inv->an[AN_BINARY].chunk = on_chunk;
+	*out = inv;
+	return 0;
+}
+
+const struct bw_analyzer *const *bw_inventory_analyzers(struct bw_inventory *inv, size_t *n)
+{
+	*n = AN__COUNT;
+	return inv->anp;
+}
+
+static void layer_free(struct inv_layer *l)
+{
+	free(l->recs);
+	bw_arena_release(&l->arena);
+	free(l);
+}
+
+void bw_inventory_free(struct bw_inventory *inv)
+{
+	if (!inv)
+		return;
+	for (struct inv_layer *l = inv->layers, *next; l; l = next) {
+		next = l->next;
+		layer_free(l);
+	}
+	pthread_mutex_destroy(&inv->lock);
+	free(inv);
+}
+
+/* ---- the merge ---- */
+
+struct fin_layer {
+	int index;
+	const char *diff_id;
+	struct inv_map recs; /* path -> record */
+};
+
+struct fin {
+	struct bw_report *r;
+	struct fin_layer *layers; /* by index */
+	size_t n_layers;
+	struct inv_map pkgkeys; /* "L\tpath\tname\tversion" of every package of every layer */
+	struct bw_arena arena;
+	struct inv_os os;
+	bool have_os;
+	struct inv_map owned;
+	struct inv_map npm_seen; /* "name@version" from node_modules */
+};
+
+static const char *pkg_key(struct fin *fn, int layer, const char *path, const struct inv_pkg *p)
+{
+	char *k = bw_asprintf("%d\t%s\t%s\t%s", layer, path, p->name ? p->name : "", p->version ? p->version : "");
+	const char *a = bw_arena_strdup(&fn->arena, k);
+	free(k);
+	return a;
+}
+
+static struct inv_record *final_record(struct fin *fn, const char *path, const struct bw_file *f)
+{
+	if (!f || f->layer < 0 || (size_t)f->layer >= fn->n_layers)
+		return NULL;
+	return inv_map_get(&fn->layers[f->layer].recs, path);
+}
+
+static void detect_os(struct fin *fn, struct bw_image *img)
+{
+	static const char *const cand[] = {"/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release",
+					   "/etc/debian_version", "/etc/redhat-release", "/etc/centos-release",
+					   "/etc/rocky-release", "/etc/almalinux-release", "/etc/fedora-release",
+					   "/etc/oracle-release", "/etc/system-release"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(cand); i++) {
+		const struct bw_file *f = NULL;
+		struct bw_error e = BW_ERROR_INIT;
+		if (bw_image_resolve(img, cand[i], &f, &e) < 0 || !f || f->type != BW_FILE_REG)
+			continue;
+		struct inv_record *rec = final_record(fn, f->path, f);
+		if (!rec || rec->kind != INV_OSRELEASE)
+			continue;
+		struct inv_os os;
+		inv_os_from_record(rec, &os);
+		if (!os.id)
+			continue;
+		fn->os = os;
+		if (os.version == os.version_buf) {
+			/* the struct moved: point at its own copy */
+			fn->os.version = fn->os.version_buf;
+		}
+		fn->have_os = true;
+		/* Debian's os-release gives the major only; debian_version the point release */
+		return;
+	}
+}
+
+static bool record_in_final(struct fin *fn, struct bw_image *img, const struct inv_record *rec, int index)
+{
+	const struct bw_file *f = bw_image_lookup(img, rec->path);
+	return f && f->layer == index && (f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK);
+}
+
+static const char *split_epoch(struct fin *fn, const char *version, const char **epoch)
+{
+	*epoch = NULL;
+	const char *c = strchr(version, ':');
+	if (!c)
+		return version;
+	for (const char *p = version; p < c; p++)
+		if (!isdigit((unsigned char)*p))
+			return version;
+	*epoch = bw_arena_strndup(&fn->arena, version, (size_t)(c - version));
+	return c + 1;
+}
+
+static void emit_pkg(struct fin *fn, const struct inv_record *rec, const struct inv_pkg *p, int intro)
+{
+	struct bw_report *r = fn->r;
+	const char *eco = p->ecosystem;
+	const char *os_id = fn->have_os ? fn->os.id : NULL;
+	if (p->is_os) {
+		const char *fallback = strcmp(p->purl_type, "deb") == 0 ? "Debian"
+				       : strcmp(p->purl_type, "apk") == 0 ? "Alpine"
+									    : "rpm";
+		eco = inv_os_ecosystem(os_id, fallback);
+	}
+	struct bw_package *bp = bw_report_add_package(r);
+	bp->name = bw_report_str(r, p->name);
+	bp->version = bw_report_str(r, p->version);
+	bp->ecosystem = bw_report_str(r, eco);
+	bp->source_name = bw_report_str(r, p->source_name);
+	bp->source_version = bw_report_str(r, p->source_version);
+	if (p->n_licenses) {
+		const char **lic = bw_arena_alloc(&r->arena, p->n_licenses * sizeof(char *));
+		for (size_t i = 0; i < p->n_licenses; i++)
+			lic[i] = bw_report_str(r, p->licenses[i]);
+		bp->licenses = lic;
+		bp->n_licenses = p->n_licenses;
+	}
+	bp->path = bw_report_str(r, p->path ? p->path : rec->path);
+	bp->layer = intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
+
+	if (p->is_os) {
+		const char *ns = inv_os_purl_ns(os_id, strcmp(p->purl_type, "deb") == 0 ? "debian"
+						       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
+											    : "rpm");
+		char distro[128] = "";
+		if (fn->have_os)
+			snprintf(distro, sizeof(distro), "%s-%s", fn->os.id, fn->os.version ? fn->os.version : "");
+		const char *epoch = p->epoch;
+		const char *ver = p->version;
+		if (!epoch && strcmp(p->purl_type, "apk") != 0)
+			ver = split_epoch(fn, p->version, &epoch);
+		const char *q[] = {"arch", p->arch, "distro", distro[0] ? distro : NULL, "epoch", epoch,
+				   "modularitylabel", p->modularity, NULL};
+		bp->purl = inv_purl(r, p->purl_type, ns, p->name, ver, q);
+	} else {
+		bp->purl = inv_purl(r, p->purl_type, p->purl_ns, p->purl_name ? p->purl_name : p->name, p->version,
+				    NULL);
+	}
+}
+
+static int cmp_pkg(const void *a, const void *b)
+{
+	const struct bw_package *x = a, *y = b;
+	int c = strcmp(x->ecosystem ? x->ecosystem : "", y->ecosystem ? y->ecosystem : "");
+	if (!c)
+		c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+	if (!c)
+		c = strcmp(x->version ? x->version : "", y->version ? y->version : "");
+	if (!c)
+		c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+	return c;
+}
+
+static bool is_lock(enum inv_kind k)
+{
+	return k == INV_NPM_LOCK || k == INV_YARN_LOCK || k == INV_PNPM_LOCK;
+}
+
+int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct bw_report *r,
+			struct bw_error *err)
+{
+	const struct bw_image_info *info = bw_image_info(img);
+	struct fin fn = {.r = r};
+	bw_arena_init(&fn.arena);
+	fn.n_layers = info->n_layers ? info->n_layers : 1;
+	fn.layers = bw_calloc(fn.n_layers, sizeof(*fn.layers));
+	for (size_t i = 0; i < fn.n_layers; i++) {
+		fn.layers[i].index = (int)i;
+		fn.layers[i].diff_id = i < info->n_layers ? info->layers[i]->diff_id : NULL;
+	}
+	/* index the records of every layer that is part of the image */
+	for (struct inv_layer *l = inv->layers; l; l = l->next) {
+		int idx = l->layer ? l->layer->index : -1;
+		if (idx < 0 || (size_t)idx >= fn.n_layers)
+			continue;
+		for (size_t i = 0; i < l->n_recs; i++) {
+			struct inv_record *rec = l->recs[i];
+			inv_map_put(&fn.layers[idx].recs, rec->path, rec);
+			for (size_t k = 0; k < rec->n_pkgs; k++)
+				inv_map_put(&fn.pkgkeys, pkg_key(&fn, idx, rec->path, &rec->pkgs[k]), (void *)1);
+		}
+	}
+	detect_os(&fn, img);
+	if (fn.have_os) {
+		r->os.id = bw_report_str(r, fn.os.id);
+		r->os.version = bw_report_str(r, fn.os.version);
+		r->os.codename = bw_report_str(r, fn.os.codename);
+	}
+
+	/* the records of the final view, in layer order */
+	struct inv_record **fin_recs = NULL;
+	int *fin_idx = NULL;
+	size_t n_fin = 0, cap_fin = 0;
+	for (size_t li = 0; li < fn.n_layers; li++) {
+		struct inv_map *m = &fn.layers[li].recs;
+		for (size_t s = 0; s < m->cap; s++) {
+			struct inv_record *rec = m->keys[s] ? m->vals[s] : NULL;
+			if (!rec || !record_in_final(&fn, img, rec, (int)li))
+				continue;
+			if (n_fin == cap_fin) {
+				cap_fin = cap_fin ? cap_fin * 2 : 64;
+				fin_recs = bw_realloc(fin_recs, cap_fin * sizeof(*fin_recs));
+				fin_idx = bw_realloc(fin_idx, cap_fin * sizeof(*fin_idx));
+			}
+			fin_recs[n_fin] = rec;
+			fin_idx[n_fin++] = (int)li;
+		}
+	}
+	/* files owned by OS packages */
+	for (size_t i = 0; i < n_fin; i++)
+		for (size_t k = 0; k < fin_recs[i]->n_owned; k++)
+			inv_map_put(&fn.owned, fin_recs[i]->owned[k], (void *)1);
+	for (size_t i = 0; i < n_fin; i++) {
+		struct inv_record *rec = fin_recs[i];
+		if (rec->kind == INV_NPM_PKG)
+			for (size_t k = 0; k < rec->n_pkgs; k++) {
+				char *s = bw_asprintf("%s@%s", rec->pkgs[k].name, rec->pkgs[k].version);
+				const char *key = bw_arena_strdup(&fn.arena, s);
+				free(s);
+				inv_map_put(&fn.npm_seen, key, (void *)1);
+			}
+	}
+
+	for (size_t i = 0; i < n_fin; i++) {
+		struct inv_record *rec = fin_recs[i];
+		if (rec->note)
+			bw_report_warn(r, "%s", rec->note);
+		if (!rec->n_pkgs)
+			continue;
+		bool os_db = rec->kind == INV_DPKG_STATUS || rec->kind == INV_DPKG_STATUSD || rec->kind == INV_APK ||
+			     rec->kind == INV_RPMDB;
+		if (!os_db && inv_map_get(&fn.owned, rec->path))
+			continue; /* installed by the OS package manager */
+		for (size_t k = 0; k < rec->n_pkgs; k++) {
+			const struct inv_pkg *p = &rec->pkgs[k];
+			if (is_lock(rec->kind)) {
+				char *s = bw_asprintf("%s@%s", p->name, p->version);
+				bool seen = inv_map_get(&fn.npm_seen, s) != NULL;
+				free(s);
+				if (seen)
+					continue;
+			}
+			/* the lowest layer from which the same file kept declaring this package */
+			int intro = fin_idx[i];
+			for (int j = fin_idx[i] - 1; j >= 0; j--) {
+				if (!inv_map_get(&fn.layers[j].recs, rec->path))
+					continue;
+				char *key = bw_asprintf("%d\t%s\t%s\t%s", j, rec->path, p->name ? p->name : "",
+							p->version ? p->version : "");
+				bool there = inv_map_get(&fn.pkgkeys, key) != NULL;
+				free(key);
+				if (!there)
+					break;
+				intro = j;
+			}
+			emit_pkg(&fn, rec, p, intro);
+		}
+	}
+	if (r->n_packages > 1)
+		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
+
+	free(fin_recs);
+	free(fin_idx);
+	for (size_t i = 0; i < fn.n_layers; i++)
+		inv_map_release(&fn.layers[i].recs);
+	free(fn.layers);
+	inv_map_release(&fn.pkgkeys);
+	inv_map_release(&fn.owned);
+	inv_map_release(&fn.npm_seen);
+	bw_arena_release(&fn.arena);
+	return 0;
+}
+
+/* ---- one file, for tests and fuzzing ---- */
+
+void bw_inventory_parse_file(const char *path, const void *data, size_t len, const char *os_id,
+			     struct bw_report *r)
+{
+	struct inv_layer l = {0};
+	bw_arena_init(&l.arena);
+	enum inv_kind k = inv_classify(path, 0755, len);
+	if (k == INV_BINARY) {
+		struct inv_binary *b = inv_binary_begin(&l, path, len);
+		/* in uneven chunks, as a stream would come */
+		size_t off = 0, step = 4093;
+		while (off < len) {
+			size_t n = len - off < step ? len - off : step;
+			inv_binary_chunk(b, (const char *)data + off, n);
+			off += n;
+		}
+		inv_binary_end(b);
+	} else if (k != INV_NONE) {
+		parse(&l, k, path, data, len);
+	}
+	struct fin fn = {.r = r};
+	bw_arena_init(&fn.arena);
+	fn.n_layers = 1;
+	struct fin_layer fl = {.index = 0, .diff_id = NULL};
+	fn.layers = &fl;
+	if (os_id) {
+		fn.have_os = true;
+		fn.os.id = os_id;
+		fn.os.version = "";
+	}
+	for (size_t i = 0; i < l.n_recs; i++) {
+		if (l.recs[i]->note)
+			bw_report_warn(r, "%s", l.recs[i]->note);
+		for (size_t k2 = 0; k2 < l.recs[i]->n_pkgs; k2++)
+			emit_pkg(&fn, l.recs[i], &l.recs[i]->pkgs[k2], 0);
+	}
+	bw_arena_release(&fn.arena);
+	free(l.recs);
+	bw_arena_release(&l.arena);
+}

@@ -1,0 +1,55 @@
+/* inventory — the packages of every ecosystem found in an image or a root
+ * filesystem, and the operating system they belong to.
+ *
+ * One analyzer per ecosystem (dpkg.c, apk.c, rpm.c, python.c, node.c,
+ * gobinary.c, java.c, ruby.c, rust.c, php.c, dotnet.c, osrelease.c) turns
+ * the files the image walker hands over into per-layer records: "this file,
+ * in this layer, declares these packages". After the walk,
+ * bw_inventory_finish() keeps the records whose file is in the image's final
+ * view (a dpkg status deleted or replaced by a later layer does not count),
+ * drops language packages whose files an OS package owns, names the layer
+ * that introduced each package, and adds the packages and the OS to the
+ * report. Ecosystems are OSV's names ("Debian", "Alpine", "PyPI", "npm",
+ * "Go", "Maven", "crates.io", "RubyGems", "NuGet", "Packagist", …); every
+ * package carries a package URL.
+ *
+ * Ownership: struct bw_inventory is opaque, made by bw_inventory_new() and
+ * released by bw_inventory_free(); the analyzers it hands out belong to it
+ * and stay valid until then. Everything added to a report is copied into
+ * the report's arena.
+ */
+#ifndef BW_INVENTORY_H
+#define BW_INVENTORY_H
+
+#include "core/core.h"
+#include "image/image.h"
+#include "report/report.h"
+
+struct bw_inventory;
+
+int bw_inventory_new(struct bw_inventory **out, struct bw_error *err);
+void bw_inventory_free(struct bw_inventory *inv);
+/* The analyzers to register on the walk (owned by inv). */
+const struct bw_analyzer *const *bw_inventory_analyzers(struct bw_inventory *inv, size_t *n);
+/* After bw_image_walk(): add the OS (r->os) and the packages of the final
+ * view to r, sorted by ecosystem, name and version. Unreadable package
+ * files become report warnings naming the file; only broken invariants
+ * fail. */
+int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct bw_report *r,
+			struct bw_error *err);
+
+/* Parse one file as the inventory would if the walker handed it over at
+ * `path` (absolute), adding its packages to r (OS packages get the
+ * ecosystem of os_id, e.g. "debian", or none when NULL). Files no analyzer
+ * wants add nothing. For unit tests and fuzz harnesses. */
+void bw_inventory_parse_file(const char *path, const void *data, size_t len, const char *os_id,
+			     struct bw_report *r);
+
+/* The version of the analyzers' output, part of the layer-cache key. */
+#define BW_INVENTORY_VERSION 1
+
+/* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
+struct bw_scanner;
+extern const struct bw_scanner bw_inventory_scanner;
+
+#endif

@@ -1,0 +1,221 @@
+/* Records, small parsing helpers and a string map shared by the analyzers. */
+#include "inventory-int.h"
+
+#include <ctype.h>
+
+#define INV_NOTE_MAX 512
+
+static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 8;
+	return bw_realloc(arr, *cap * elem);
+}
+
+/* Records are arena objects but their arrays grow: keep the arrays on the
+ * heap would need a free pass; instead grow in the arena by copying. */
+static void *arena_grow(struct bw_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : 4;
+	void *na = bw_arena_alloc(a, nc * elem);
+	if (n)
+		memcpy(na, arr, n * elem);
+	*cap = nc;
+	return na;
+}
+
+struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path)
+{
+	struct inv_record *rec = bw_arena_alloc(&l->arena, sizeof(*rec));
+	rec->kind = kind;
+	rec->path = bw_arena_strdup(&l->arena, path);
+	l->recs = grow(l->recs, &l->cap_recs, l->n_recs, sizeof(*l->recs));
+	l->recs[l->n_recs++] = rec;
+	return rec;
+}
+
+struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec)
+{
+	rec->pkgs = arena_grow(&l->arena, rec->pkgs, &rec->cap_pkgs, rec->n_pkgs, sizeof(*rec->pkgs));
+	struct inv_pkg *p = &rec->pkgs[rec->n_pkgs++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len)
+{
+	rec->owned = arena_grow(&l->arena, rec->owned, &rec->cap_owned, rec->n_owned, sizeof(char *));
+	rec->owned[rec->n_owned++] = bw_arena_strndup(&l->arena, path, len);
+}
+
+void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
+		   size_t vl)
+{
+	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
+	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, k, kl);
+	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
+	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, v, vl);
+}
+
+void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fmt, ...)
+{
+	if (rec->note)
+		return; /* the first problem of a file is the one worth reading */
+	char buf[INV_NOTE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	rec->note = bw_arena_strdup(&l->arena, buf);
+}
+
+char *inv_strndup(struct inv_layer *l, const char *s, size_t n)
+{
+	struct bw_slice t = inv_trim((struct bw_slice){s, n});
+	char *out = bw_arena_strndup(&l->arena, t.ptr, t.len);
+	/* reports are JSON: no NULs (strndup stopped there) and valid UTF-8 only */
+	size_t len = strlen(out);
+	if (!bw_utf8_valid(out, len))
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)out[i] >= 0x80)
+				out[i] = '?';
+	return out;
+}
+
+char *inv_strdup(struct inv_layer *l, const char *s)
+{
+	return s ? bw_arena_strdup(&l->arena, s) : NULL;
+}
+
+void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
+{
+	struct bw_slice t = inv_trim((struct bw_slice){s, n});
+	if (!t.len || p->n_licenses >= 64)
+		return;
+	for (size_t i = 0; i < p->n_licenses; i++)
+		if (bw_slice_eq(t, p->licenses[i]))
+			return;
+	const char **nl = bw_arena_alloc(&l->arena, (p->n_licenses + 1) * sizeof(char *));
+	if (p->n_licenses)
+		memcpy(nl, p->licenses, p->n_licenses * sizeof(char *));
+	nl[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
+	p->licenses = nl;
+}
+
+void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
+{
+	struct bw_slice t = inv_trim((struct bw_slice){s, n});
+	if (!t.len || p->n_depends >= 4096)
+		return;
+	/* depends are appended in bulk: grow by powers of two */
+	if ((p->n_depends & (p->n_depends - 1)) == 0) {
+		size_t nc = p->n_depends ? p->n_depends * 2 : 4;
+		const char **nd = bw_arena_alloc(&l->arena, nc * sizeof(char *));
+		if (p->n_depends)
+			memcpy(nd, p->depends, p->n_depends * sizeof(char *));
+		p->depends = nd;
+	}
+	p->depends[p->n_depends++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
+}
+
+bool inv_next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	if (*p >= end)
+		return false;
+	const char *s = *p;
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	const char *e = nl ? nl : end;
+	*p = nl ? nl + 1 : end;
+	if (e > s && e[-1] == '\r')
+		e--;
+	*line = s;
+	*len = (size_t)(e - s);
+	return true;
+}
+
+struct bw_slice inv_trim(struct bw_slice s)
+{
+	while (s.len && (s.ptr[0] == ' ' || s.ptr[0] == '\t' || s.ptr[0] == '\r' || s.ptr[0] == '\n')) {
+		s.ptr++;
+		s.len--;
+	}
+	while (s.len && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t' || s.ptr[s.len - 1] == '\r' ||
+			 s.ptr[s.len - 1] == '\n'))
+		s.len--;
+	return s;
+}
+
+bool inv_slice_ieq(struct bw_slice a, const char *s)
+{
+	size_t n = strlen(s);
+	if (a.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)a.ptr[i]) != tolower((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* ---- map ---- */
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void map_grow(struct inv_map *m)
+{
+	struct inv_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->keys = bw_calloc(m->cap, sizeof(char *));
+	m->vals = bw_calloc(m->cap, sizeof(void *));
+	m->n = 0;
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.keys[i])
+			inv_map_put(m, old.keys[i], old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+}
+
+void inv_map_put(struct inv_map *m, const char *key, void *val)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	size_t i = hash_str(key) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (strcmp(m->keys[i], key) == 0) {
+			m->vals[i] = val;
+			return;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+}
+
+void *inv_map_get(const struct inv_map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = hash_str(key) & (m->cap - 1);
+	while (m->keys[i]) {
+		if (strcmp(m->keys[i], key) == 0)
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+void inv_map_release(struct inv_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
