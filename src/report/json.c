@@ -86,7 +86,7 @@ static json_t *package_json(const struct bw_package *p)
 /* Write v (a new reference, consumed) as the value of an object member,
  * indented to depth. Large reports are streamed member by member, so
  * memory stays at one finding, not the whole document. */
-static void put_member(FILE *out, const char *key, json_t *v, int depth, bool *first)
+void bw_report_json_put(FILE *out, const char *key, json_t *v, int depth, bool *first)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	json_decref(v);
@@ -112,30 +112,30 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 {
 	bool first = true;
 	fputc('{', out);
-	put_member(out, "schema", json_string(BW_REPORT_SCHEMA), 1, &first);
+	bw_report_json_put(out, "schema", json_string(BW_REPORT_SCHEMA), 1, &first);
 	json_t *tool = json_object();
 	json_object_set_new(tool, "name", json_string("bulwark"));
 	set_str(tool, "version", opts->tool_version);
-	put_member(out, "tool", tool, 1, &first);
+	bw_report_json_put(out, "tool", tool, 1, &first);
 
 	json_t *t = json_object();
 	set_str(t, "type", r->target.type);
 	set_str(t, "name", r->target.name);
 	set_str(t, "digest", r->target.digest);
-	put_member(out, "target", t, 1, &first);
+	bw_report_json_put(out, "target", t, 1, &first);
 
 	if (r->os.id) {
 		json_t *os = json_object();
 		set_str(os, "id", r->os.id);
 		set_str(os, "version", r->os.version);
 		set_str(os, "codename", r->os.codename);
-		put_member(out, "os", os, 1, &first);
+		bw_report_json_put(out, "os", os, 1, &first);
 	}
 	if (r->list_packages || r->n_packages) {
 		fprintf(out, ",\n  \"packages\": [");
 		bool pf = true;
 		for (size_t i = 0; i < r->n_packages; i++)
-			put_member(out, NULL, package_json(&r->packages[i]), 2, &pf);
+			bw_report_json_put(out, NULL, package_json(&r->packages[i]), 2, &pf);
 		fprintf(out, "%s]", pf ? "" : "\n  ");
 	}
 
@@ -146,7 +146,7 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 		const struct bw_finding *f = &r->findings[i];
 		if (!bw_report_finding_shown(f, opts))
 			continue;
-		put_member(out, NULL, bw_report_finding_json(f), 2, &ff);
+		bw_report_json_put(out, NULL, bw_report_finding_json(f), 2, &ff);
 		const char *k = bw_kind_name(f->kind), *s = bw_severity_name(f->severity);
 		json_t *kv = json_object_get(by_kind, k), *sv = json_object_get(by_sev, s);
 		json_object_set_new(by_kind, k, json_integer(kv ? json_integer_value(kv) + 1 : 1));
@@ -156,9 +156,9 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 	json_t *sum = json_object();
 	json_object_set_new(sum, "by_kind", by_kind);
 	json_object_set_new(sum, "by_severity", by_sev);
-	put_member(out, "summary", sum, 1, &first);
+	bw_report_json_put(out, "summary", sum, 1, &first);
 	if (r->n_warnings)
-		put_member(out, "warnings", str_array(r->warnings, r->n_warnings), 1, &first);
+		bw_report_json_put(out, "warnings", str_array(r->warnings, r->n_warnings), 1, &first);
 	fputs("\n}\n", out);
 	if (ferror(out))
 		return bw_error_sys(err, BW_EIO, "writing the JSON report failed");

@@ -261,7 +261,8 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 		set_str(driver, "version", opts->tool_version);
 		set_str(driver, "semanticVersion", opts->tool_version);
 	}
-	json_t *rules = json_array(), *results = json_array();
+	json_t *rules = json_array();
+	size_t *rule_of = bw_calloc(r->n_findings ? r->n_findings : 1, sizeof(*rule_of));
 	/* distinct ids in order of first appearance; a small open-addressing index */
 	size_t cap = 64;
 	while (cap < 2 * r->n_findings + 2)
@@ -284,7 +285,7 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 			slots[k].index = n_rules++;
 			json_array_append_new(rules, rule_json(f));
 		}
-		json_array_append_new(results, result_json(r, f, slots[k].index));
+		rule_of[i] = slots[k].index;
 	}
 	free(slots);
 	json_object_set_new(driver, "rules", rules);
@@ -308,7 +309,6 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 	json_array_append_new(invs, inv);
 	json_object_set_new(run, "invocations", invs);
 
-	json_object_set_new(run, "results", results);
 	json_t *rp = json_object();
 	set_str(rp, "target_type", r->target.type);
 	set_str(rp, "target_name", r->target.name);
@@ -317,13 +317,28 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 	json_object_set_new(run, "properties", rp);
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
 
-	json_t *runs = json_array();
-	json_array_append_new(runs, run);
-	json_object_set_new(root, "runs", runs);
-	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* the results are streamed one by one: a large report never becomes one JSON tree */
+	bool first = true;
+	fputc('{', out);
+	bw_report_json_put(out, "$schema", json_string(SARIF_SCHEMA), 1, &first);
+	bw_report_json_put(out, "version", json_string("2.1.0"), 1, &first);
+	fputs(",\n  \"runs\": [\n    {", out);
+	bool rf = true;
+	const char *key;
+	json_t *v;
+	json_object_foreach(run, key, v) bw_report_json_put(out, key, json_incref(v), 3, &rf);
+	fputs(",\n      \"results\": [", out);
+	bool resf = true;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		if (bw_report_finding_shown(f, opts))
+			bw_report_json_put(out, NULL, result_json(r, f, rule_of[i]), 4, &resf);
+	}
+	fprintf(out, "%s]\n    }\n  ]\n}\n", resf ? "" : "\n      ");
+	free(rule_of);
+	json_decref(run);
 	json_decref(root);
-	fputc('\n', out);
-	if (rc != 0 || ferror(out))
+	if (ferror(out))
 		return bw_error_sys(err, BW_EIO, "writing the SARIF report failed");
 	return 0;
 }
