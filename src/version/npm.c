@@ -309,8 +309,10 @@ static void desugar_token(struct out *o, struct bw_slice t, bool npm, bool incpr
 	/* replaceStars: drop the first (<|>)?=?\s?\* of this token's output */
 	if (o->toobig)
 		return;
-	char *s = o->b.data + start;
 	size_t n = o->b.len - start;
+	if (!n)
+		return;
+	char *s = o->b.data + start;
 	char *star = memchr(s, '*', n);
 	if (star) {
 		char *b = star;
@@ -500,9 +502,9 @@ static int tw_at(const struct tw *t, size_t i) { return i < t->n ? (unsigned cha
 static size_t tw_digits(const struct tw *t, size_t i, size_t limit)
 {
 	size_t e = i;
-	while (bw_vc_digit(tw_at(t, e)))
+	while (e - i < limit && bw_vc_digit(tw_at(t, e)))
 		e++;
-	return e - i > limit ? i + limit : e;
+	return e;
 }
 static size_t tw_num(const struct tw *t, size_t i, bool loose)
 {
