@@ -1,8 +1,10 @@
 /* The scanner table: one row per scanner, in the order they run. */
 #include "scan-int.h"
 #include "inventory/inventory.h"
+#include "secret/secret.h"
 
 const struct bw_scanner *const bw_scanners[] = {
 	&bw_inventory_scanner,
+	&bw_scanner_secret,
 	NULL, /* keep last: the table ends here */
 };
