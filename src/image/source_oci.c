@@ -33,7 +33,7 @@ static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, s
 
 static int oci_get(struct bw_image *img, const char *name, struct bw_buf *out, struct bw_error *err)
 {
-	int fd;
+	int fd = -1;
 	int rc = open_blob_file(img, name, &fd, err);
 	if (rc < 0)
 		return rc;
@@ -72,7 +72,7 @@ static ssize_t fd_read(void *ctx, void *buf, size_t n, struct bw_error *err)
 static int oci_open_layer(struct bw_image *img, size_t i, struct bw_reader *rd, void **handle,
 			  struct bw_error *err)
 {
-	int fd;
+	int fd = -1;
 	int rc = open_blob_file(img, img->refs[i].member, &fd, err);
 	if (rc < 0)
 		return bw_error_prefix(err, "layer %zu: ", i);
