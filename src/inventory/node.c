@@ -1,0 +1,284 @@
+/* Node.js: installed packages and lock files.
+ *
+ * node_modules/NAME/package.json and node_modules/@SCOPE/NAME/package.json
+ * are the packages npm, yarn and pnpm installed (what `npm ls --all`
+ * shows); other package.json files deeper inside a package (a "type":
+ * "module" marker in lib/, test fixtures) are not packages and are
+ * skipped. "license" is a string (an SPDX expression) or, in old packages,
+ * {"type": …}; "licenses" an array of those.
+ *
+ * Lock files of applications (outside node_modules):
+ * - package-lock.json / npm-shrinkwrap.json v2/v3: "packages" maps
+ *   "node_modules/a/node_modules/b" to {version, dev, license, integrity,
+ *   dependencies}; "" is the application itself; "link": true entries are
+ *   workspace links. v1: "dependencies" maps names to {version, dev,
+ *   requires, dependencies (nested)}.
+ * - yarn.lock v1 ("a@^1, a@^1.1:" then an indented `version "1.2.3"`) and
+ *   berry ("a@npm:^1": then `version: 1.2.3`).
+ * - pnpm-lock.yaml: the keys of "packages:" ("/a@1.0.0", "/a/1.0.0" in v5,
+ *   "a@1.0.0" in v9, "(peer…)" or "_peer" suffixes).
+ * Lock-file packages also present in node_modules are reported once.
+ */
+#include "inventory-int.h"
+
+#include <jansson.h>
+
+static json_t *load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j)
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	return j;
+}
+
+static void add_license_value(struct inv_layer *l, struct inv_pkg *p, json_t *v)
+{
+	if (json_is_string(v)) {
+		inv_pkg_add_license(l, p, json_string_value(v), json_string_length(v));
+	} else if (json_is_object(v)) {
+		json_t *t = json_object_get(v, "type");
+		if (json_is_string(t))
+			inv_pkg_add_license(l, p, json_string_value(t), json_string_length(t));
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) if (i < 16) add_license_value(l, p, e);
+	}
+}
+
+/* "@scope/name" -> ns "@scope", name "name" */
+static void set_npm_name(struct inv_layer *l, struct inv_pkg *p, const char *name, size_t n)
+{
+	p->name = inv_strndup(l, name, n);
+	p->ecosystem = "npm";
+	p->purl_type = "npm";
+	const char *slash = p->name[0] == '@' ? strchr(p->name, '/') : NULL;
+	if (slash) {
+		p->purl_ns = bw_arena_strndup(&l->arena, p->name, (size_t)(slash - p->name));
+		p->purl_name = slash + 1;
+	}
+}
+
+static void add_dep_keys(struct inv_layer *l, struct inv_pkg *p, json_t *deps)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(deps, k, v)
+	{
+		(void)v;
+		inv_pkg_add_depend(l, p, k, strlen(k));
+	}
+}
+
+/* Is path ".../node_modules/NAME/package.json" or ".../node_modules/@S/NAME/package.json"? */
+static bool package_root(const char *path)
+{
+	const char *nm = NULL;
+	for (const char *s = strstr(path, "/node_modules/"); s; s = strstr(s + 1, "/node_modules/"))
+		nm = s;
+	if (!nm)
+		return false;
+	const char *rest = nm + 14;
+	const char *slash = strchr(rest, '/');
+	if (!slash || slash == rest)
+		return false;
+	if (rest[0] == '@') {
+		slash = strchr(slash + 1, '/');
+		if (!slash)
+			return false;
+	}
+	if (rest[0] == '.')
+		return false; /* .bin, .cache, .pnpm (its inner node_modules qualify) */
+	return strcmp(slash, "/package.json") == 0;
+}
+
+void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	if (!package_root(rec->path))
+		return;
+	json_t *j = load(l, rec, data, len);
+	if (!j)
+		return;
+	json_t *name = json_object_get(j, "name"), *version = json_object_get(j, "version");
+	if (json_is_string(name) && json_is_string(version) && json_string_length(name) &&
+	    json_string_length(version)) {
+		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		set_npm_name(l, p, json_string_value(name), json_string_length(name));
+		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
+		add_license_value(l, p, json_object_get(j, "license"));
+		add_license_value(l, p, json_object_get(j, "licenses"));
+		add_dep_keys(l, p, json_object_get(j, "dependencies"));
+		add_dep_keys(l, p, json_object_get(j, "optionalDependencies"));
+	} else if (!json_is_object(j)) {
+		inv_record_note(l, rec, "%s: not a JSON object", rec->path);
+	}
+	json_decref(j);
+}
+
+static void lock_v1(struct inv_layer *l, struct inv_record *rec, json_t *deps, int depth)
+{
+	const char *k;
+	json_t *v;
+	if (depth > 64)
+		return;
+	json_object_foreach(deps, k, v)
+	{
+		json_t *ver = json_object_get(v, "version");
+		if (!json_is_string(ver))
+			continue;
+		const char *vs = json_string_value(ver);
+		/* "file:", "git+…", "github:" are not registry versions */
+		if (strchr(vs, ':'))
+			continue;
+		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		set_npm_name(l, p, k, strlen(k));
+		p->version = inv_strndup(l, vs, strlen(vs));
+		p->dev = json_is_true(json_object_get(v, "dev"));
+		add_dep_keys(l, p, json_object_get(v, "requires"));
+		lock_v1(l, rec, json_object_get(v, "dependencies"), depth + 1);
+	}
+}
+
+void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_t *j = load(l, rec, data, len);
+	if (!j)
+		return;
+	json_t *pkgs = json_object_get(j, "packages");
+	if (json_is_object(pkgs)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(pkgs, k, v)
+		{
+			const char *nm = NULL;
+			for (const char *s = strstr(k, "node_modules/"); s; s = strstr(s + 1, "node_modules/"))
+				nm = s;
+			if (!nm || json_is_true(json_object_get(v, "link")))
+				continue;
+			json_t *ver = json_object_get(v, "version");
+			if (!json_is_string(ver) || strchr(json_string_value(ver), ':'))
+				continue;
+			json_t *name = json_object_get(v, "name"); /* aliases: "node_modules/x" is package y */
+			const char *n = json_is_string(name) ? json_string_value(name) : nm + 13;
+			struct inv_pkg *p = inv_record_add_pkg(l, rec);
+			set_npm_name(l, p, n, strlen(n));
+			p->version = inv_strndup(l, json_string_value(ver), json_string_length(ver));
+			p->dev = json_is_true(json_object_get(v, "dev"));
+			add_license_value(l, p, json_object_get(v, "license"));
+			add_dep_keys(l, p, json_object_get(v, "dependencies"));
+			add_dep_keys(l, p, json_object_get(v, "optionalDependencies"));
+		}
+	} else {
+		lock_v1(l, rec, json_object_get(j, "dependencies"), 0);
+	}
+	json_decref(j);
+}
+
+/* "@scope/a@^1.0.0" or "a@npm:^1" -> name length (up to the '@' before the range) */
+static size_t descriptor_name(const char *s, size_t n)
+{
+	size_t start = s[0] == '@' ? 1 : 0;
+	const char *at = memchr(s + start, '@', n - start);
+	return at ? (size_t)(at - s) : n;
+}
+
+void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *line;
+	size_t n;
+	struct bw_slice cur = {0};
+	bool workspace = false;
+	while (inv_next_line(&p, end, &line, &n)) {
+		if (!n || line[0] == '#')
+			continue;
+		if (line[0] != ' ') {
+			/* a block header: first descriptor names the package */
+			struct bw_slice h = inv_trim((struct bw_slice){line, n});
+			if (h.len && h.ptr[h.len - 1] == ':')
+				h.len--;
+			if (h.len && h.ptr[0] == '"') {
+				h.ptr++;
+				h.len--;
+			}
+			size_t comma = 0;
+			while (comma < h.len && h.ptr[comma] != ',' && h.ptr[comma] != '"')
+				comma++;
+			h.len = comma;
+			cur = (struct bw_slice){h.ptr, descriptor_name(h.ptr, h.len)};
+			workspace = memmem(h.ptr, h.len, "@workspace:", 11) || memmem(h.ptr, h.len, "@link:", 6) ||
+				    memmem(h.ptr, h.len, "@file:", 6) || bw_slice_eq(cur, "__metadata");
+			continue;
+		}
+		struct bw_slice t = inv_trim((struct bw_slice){line, n});
+		if (!cur.len || workspace || t.len < 8 || memcmp(t.ptr, "version", 7) != 0)
+			continue;
+		if (line[2] == ' ')
+			continue; /* nested deeper than the block's own fields */
+		struct bw_slice v = inv_trim((struct bw_slice){t.ptr + 7, t.len - 7});
+		if (v.len && v.ptr[0] == ':')
+			v = inv_trim((struct bw_slice){v.ptr + 1, v.len - 1});
+		if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+			v = (struct bw_slice){v.ptr + 1, v.len - 2};
+		if (!v.len)
+			continue;
+		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		set_npm_name(l, pk, cur.ptr, cur.len);
+		pk->version = inv_strndup(l, v.ptr, v.len);
+		cur.len = 0;
+	}
+}
+
+void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *line;
+	size_t n;
+	bool in_packages = false;
+	while (inv_next_line(&p, end, &line, &n)) {
+		if (!n)
+			continue;
+		if (line[0] != ' ') {
+			in_packages = n >= 9 && memcmp(line, "packages:", 9) == 0;
+			continue;
+		}
+		if (!in_packages || n < 4 || line[2] == ' ' || line[n - 1] != ':')
+			continue;
+		struct bw_slice k = inv_trim((struct bw_slice){line, n - 1});
+		if (k.len >= 2 && (k.ptr[0] == '\'' || k.ptr[0] == '"')) {
+			k.ptr++;
+			k.len -= 2;
+		}
+		if (k.len && k.ptr[0] == '/') {
+			k.ptr++;
+			k.len--;
+		}
+		const char *par = memchr(k.ptr, '(', k.len); /* v6+: peer suffix */
+		if (par)
+			k.len = (size_t)(par - k.ptr);
+		size_t start = k.ptr[0] == '@' ? 1 : 0;
+		const char *at = k.len > start ? memchr(k.ptr + start, '@', k.len - start) : NULL;
+		struct bw_slice name, ver;
+		if (at) {
+			name = (struct bw_slice){k.ptr, (size_t)(at - k.ptr)};
+			ver = (struct bw_slice){at + 1, k.len - (size_t)(at + 1 - k.ptr)};
+		} else {
+			/* v5: "a/1.0.0" or "@s/a/1.0.0_peer@1" */
+			const char *sl = NULL;
+			for (const char *q = k.ptr; q < k.ptr + k.len; q++)
+				if (*q == '/')
+					sl = q;
+			if (!sl)
+				continue;
+			name = (struct bw_slice){k.ptr, (size_t)(sl - k.ptr)};
+			ver = (struct bw_slice){sl + 1, k.len - (size_t)(sl + 1 - k.ptr)};
+			const char *us = memchr(ver.ptr, '_', ver.len);
+			if (us)
+				ver.len = (size_t)(us - ver.ptr);
+		}
+		if (!name.len || !ver.len || memchr(ver.ptr, ':', ver.len))
+			continue;
+		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		set_npm_name(l, pk, name.ptr, name.len);
+		pk->version = inv_strndup(l, ver.ptr, ver.len);
+	}
+}
