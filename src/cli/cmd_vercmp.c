@@ -50,7 +50,7 @@ static int vercmp_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 /* Process one line "A<TAB>B" into out. */
 static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *line, size_t len, struct bw_buf *out)
 {
-	struct bw_error err = BW_ERROR_INIT;
+	static struct bw_error err; /* reused: only its code matters here */
 	const char *tab = memchr(line, '\t', len);
 	if (!tab) {
 		bw_buf_add(out, "invalid\n", 8);

@@ -30,7 +30,7 @@ static const unsigned char deb_chars[256] = {
 };
 
 /* Parse s into v; NULL on success, else the reason (dpkg's wording). */
-static const char *deb_parse(struct bw_slice in, struct deb_version *v)
+static const char *deb_parse_slow(struct bw_slice in, struct deb_version *v)
 {
 	const char *p = in.ptr, *end = in.ptr + in.len;
 	/* dpkg trims blanks (space, tab) at both ends; other white space left
@@ -109,6 +109,75 @@ static const char *deb_parse(struct bw_slice in, struct deb_version *v)
 	return NULL;
 }
 
+/* The common case in one pass: no surrounding blanks, only allowed
+ * characters, a small plain epoch. Anything else takes the slow path, which
+ * also words the reason. */
+/* 1: not allowed anywhere, 2: ':', 4: '-' */
+static unsigned char deb_flag(unsigned char c)
+{
+	return deb_chars[c] == 0 ? 1 : c == ':' ? 2 : c == '-' ? 4 : 0;
+}
+
+static const char *deb_parse(struct bw_slice in, struct deb_version *v)
+{
+	static unsigned char flags[256];
+	static int ready; /* filled once; idempotent, so a race is harmless */
+	if (__builtin_expect(!ready, 0)) {
+		for (int c = 0; c < 256; c++)
+			flags[c] = deb_flag((unsigned char)c);
+		__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	}
+	const char *p = in.ptr, *end = in.ptr + in.len;
+	unsigned acc = in.len == 0;
+	for (size_t i = 0; i < in.len; i++)
+		acc |= flags[(unsigned char)p[i]];
+	if (acc & 1)
+		return deb_parse_slow(in, v);
+	const char *colon = NULL, *hyphen = NULL;
+	if (acc & 4) {
+		const char *t = end;
+		while (t > p && *--t != '-')
+			if (*t == ':')
+				return deb_parse_slow(in, v); /* a ':' in the revision */
+		hyphen = t;
+	}
+	if (acc & 2) {
+		colon = memchr(p, ':', in.len);
+		if (hyphen && hyphen < colon)
+			return deb_parse_slow(in, v);
+	}
+	v->epoch = 0;
+	if (colon) {
+		size_t n = (size_t)(colon - p);
+		if (n == 0 || n > 9)
+			return deb_parse_slow(in, v);
+		unsigned long ep = 0;
+		for (const char *t = p; t < colon; t++) {
+			if (!bw_vc_digit((unsigned char)*t))
+				return deb_parse_slow(in, v);
+			ep = ep * 10 + (unsigned long)(*t - '0');
+		}
+		v->epoch = ep;
+		p = colon + 1;
+	}
+	if (hyphen) {
+		v->up = p;
+		v->up_len = (size_t)(hyphen - p);
+		v->rev = hyphen + 1;
+		v->rev_len = (size_t)(end - hyphen - 1);
+		if (!v->rev_len)
+			return deb_parse_slow(in, v);
+	} else {
+		v->up = p;
+		v->up_len = (size_t)(end - p);
+		v->rev = end;
+		v->rev_len = 0;
+	}
+	if (!v->up_len || !bw_vc_digit((unsigned char)v->up[0]))
+		return deb_parse_slow(in, v);
+	return NULL;
+}
+
 static inline int deb_order(int c)
 {
 	if (bw_vc_digit(c))
@@ -120,10 +189,22 @@ static inline int deb_order(int c)
 	return c + 256;
 }
 
+/* Where verrevcmp may start: after the common prefix, backed up to the
+ * start of a digit run (digit runs compare as whole numbers). */
+static size_t deb_skip_prefix(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t n = al < bl ? al : bl, k = 0;
+	while (k < n && a[k] == b[k])
+		k++;
+	while (k > 0 && bw_vc_digit((unsigned char)a[k - 1]))
+		k--;
+	return k;
+}
+
 /* dpkg's verrevcmp over slices of valid characters. */
 static int deb_verrevcmp(const char *a, size_t al, const char *b, size_t bl)
 {
-	size_t i = 0, j = 0;
+	size_t i = deb_skip_prefix(a, al, b, bl), j = i;
 	while (i < al || j < bl) {
 		while ((i < al && !bw_vc_digit((unsigned char)a[i])) || (j < bl && !bw_vc_digit((unsigned char)b[j]))) {
 			int ac = i < al ? deb_order((unsigned char)a[i]) : 0;
@@ -145,11 +226,9 @@ static int deb_verrevcmp(const char *a, size_t al, const char *b, size_t bl)
 		size_t na = i - si, nb = j - sj;
 		if (na != nb)
 			return na < nb ? -1 : 1;
-		if (na) {
-			int r = memcmp(a + si, b + sj, na);
-			if (r)
-				return r < 0 ? -1 : 1;
-		}
+		for (size_t k = 0; k < na; k++)
+			if (a[si + k] != b[sj + k])
+				return (unsigned char)a[si + k] < (unsigned char)b[sj + k] ? -1 : 1;
 	}
 	return 0;
 }

@@ -73,13 +73,14 @@ def compare(name, lines, ours, theirs, seed, allow_skip=0.02):
         pytest.fail("\n".join(msg))
 
 
-def make_pairs(seed_offset, one, alphabet):
-    """N generated pairs (the batch format carries no newline, and the
-    first tab separates the pair)."""
+def make_pairs(seed_offset, one, alphabet, n=None):
+    """n (default N) generated pairs (the batch format carries no newline,
+    and the first tab separates the pair)."""
+    n = n or N
     r = random.Random(SEED + seed_offset)
     out = []
-    while len(out) < N:
-        out += ["%s\t%s" % (a, b) for a, b in gen.pairs(r, N - len(out), one, alphabet)
+    while len(out) < n:
+        out += ["%s\t%s" % (a, b) for a, b in gen.pairs(r, n - len(out), one, alphabet)
                 if "\n" not in a + b and "\t" not in a]
     return out
 
@@ -120,7 +121,7 @@ def apt_compare(lines):
 def test_rpm_matches_labelcompare():
     if not oracles.have_python_module("rpm"):
         pytest.skip("python3-rpm not installed")
-    lines = make_pairs(3, gen.rpm_one, gen.RPM_ALPHA)
+    lines = make_pairs(3, gen.rpm_one, gen.RPM_ALPHA, n=int(N * 1.06))
     ours = bulwark_batch("rpm", lines)
     # rpm has no notion of an invalid version: bulwark's rejections are the
     # documented ones (empty parts, a non-numeric epoch, control characters)
@@ -131,7 +132,7 @@ def test_rpm_matches_labelcompare():
             assert any(rpm_invalid(x) for x in (a, b)), "rpm: %r rejected without a documented reason" % l
         else:
             valid.append(l)
-    assert len(valid) > 0.9 * len(lines)
+    assert len(valid) >= N
     compare("rpm vs rpm.labelCompare", valid, [o for o in ours if o != "invalid"], oracles.rpm(valid), SEED)
 
 
