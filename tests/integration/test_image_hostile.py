@@ -254,11 +254,11 @@ def test_symlink_loop_through_cat(bulwark, tmp_path):
     d = one_bad_layer_image(tmp_path, [E("app/", "dir"), E("app/loop-a", "symlink", link="loop-b"),
                                        E("app/loop-b", "symlink", link="/app/loop-a"),
                                        E("app/ok", data="fine\n"), E("app/to-ok", "symlink", link="ok")])
-    rc, out, err = bulwark.run(["image", "cat", f"oci:{d}", "/app/to-ok"])
+    rc, out, err = bulwark.run(["image", "cat", f"oci:{d}", "/app/to-ok"], timeout=60)
     assert rc == 0 and out == "fine\n", (rc, out, err)
     expect_error(bulwark, ["image", "cat", f"oci:{d}", "/app/loop-a"], "/app/loop-a")
     # Listing an image that merely contains a loop is fine.
-    rc, out, err = bulwark.run(files(f"oci:{d}"))
+    rc, out, err = bulwark.run(files(f"oci:{d}"), timeout=60)
     assert rc == 0, err
 
 
