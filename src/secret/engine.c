@@ -53,6 +53,7 @@ struct bw_secret_rules {
 	struct bw_secret_config cfg; /* owns custom rules' strings, allow paths */
 	uint64_t max_file_size;
 	bool scan_binary;
+	unsigned max_after; /* the largest `after` of any rule */
 };
 
 struct cand {
@@ -347,6 +348,8 @@ static int add_rule(struct bw_secret_rules *rs, const struct bw_secret_rule_def 
 	pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &caps);
 	r->group = g > 0 ? (uint32_t)g : caps ? 1 : 0;
 	r->after = d->window ? d->window : LINE_AFTER;
+	if (r->after > rs->max_after)
+		rs->max_after = r->after;
 	r->paths = split_bar(d->paths, &r->n_paths);
 	return 0;
 }
@@ -763,7 +766,11 @@ static int process(struct bw_secret_scanner *s, bool final, bw_secret_match_fn c
 	int rc = 0;
 	for (size_t i = 0; i < s->n_cands; i++) {
 		struct cand c = s->cands[i];
-		if (rc == 0 && (final || c.end + s->r->rules[c.rule].after <= wend))
+		const struct rule *x = &s->r->rules[c.rule];
+		/* a generic rule waits until every specific rule that could
+		 * claim the same bytes has been confirmed */
+		uint64_t ready = c.end + x->after + (x->d.flags & BW_SR_GENERIC ? s->r->max_after : 0);
+		if (rc == 0 && (final || ready <= wend))
 			rc = confirm(s, &c, final, cb, ud);
 		else if (rc == 0)
 			s->cands[keep++] = c;

@@ -6,7 +6,7 @@
 
 /* An assignment's value: unquoted or quoted, up to a quote, space or
  * delimiter, and not a function call or a longer word. */
-#define GV(min) "[ \\t]*(?:=|:=|:|=>)[ \\t]*[\"'`]?([^\\s\"'`;,<>(){}\\[\\]\\\\]{" min ",256})(?![\\w(])"
+#define GV(min) "[ \\t]*(?:=|:=|:|=>)[ \\t]*[\"'`]?(?!=)([^\\s\"'`;,<>(){}\\[\\]\\\\]{" min ",256})(?![\\w(])"
 /* Identifiers, dotted paths, numbers and templates are not secrets. */
 #define GALLOW "^(?:[A-Za-z_-]+|[A-Za-z_$][\\w$-]*(?:\\.[A-Za-z_$][\\w$-]*)+|[0-9.]+|.*(?:\\$\\{|\\{\\{|%\\(|\\$\\(|\\$[A-Z_]).*)$"
 

@@ -22,14 +22,15 @@ const struct bw_secret_rule_def bw_secret_rules_keys[] = {
 	 "*-----END OPENSSH PRIVATE KEY-----",
 	 0, NULL, NULL, PK_WINDOW, 0},
 	{"BW-SEC-PK-005", "PGP private key block", BW_SEV_CRITICAL, "-----BEGIN PGP PRIVATE KEY BLOCK-----",
-	 "-----BEGIN PGP PRIVATE KEY BLOCK-----" PK_WS "*(\\S[\\s\\S]{39,60000}?)" PK_WS
+	 "-----BEGIN PGP PRIVATE KEY BLOCK-----" PK_WS "*(?:[A-Za-z][A-Za-z-]*:[^\\r\\n]*(?:\\r?\\n|\\\\n))*" PK_WS "*(\\S[\\s\\S]{39,60000}?)" PK_WS
 	 "*-----END PGP PRIVATE KEY BLOCK-----",
 	 0, NULL, NULL, 65536, 0},
 	{"BW-SEC-PK-006", "PKCS#8 private key", BW_SEV_CRITICAL, "-----BEGIN PRIVATE KEY-----",
 	 PK("PRIVATE KEY"), 0, NULL, NULL, PK_WINDOW, 0},
 	{"BW-SEC-PK-007", "Encrypted PKCS#8 private key", BW_SEV_LOW, "-----BEGIN ENCRYPTED PRIVATE KEY-----",
 	 PK("ENCRYPTED PRIVATE KEY"), 0, NULL, NULL, PK_WINDOW, 0},
-	{"BW-SEC-PK-008", "Encrypted PEM private key (RSA/EC/DSA)", BW_SEV_LOW, "Proc-Type: 4,ENCRYPTED",
+	{"BW-SEC-PK-008", "Encrypted PEM private key (RSA/EC/DSA)", BW_SEV_LOW,
+	 "-----BEGIN RSA PRIVATE KEY-----|-----BEGIN EC PRIVATE KEY-----|-----BEGIN DSA PRIVATE KEY-----",
 	 "-----BEGIN (?:RSA|EC|DSA) PRIVATE KEY-----" PK_WS "*Proc-Type:[ \\t]*4,ENCRYPTED" PK_WS
 	 "*DEK-Info:[^\\r\\n\\\\]*" PK_WS "*" PK_BODY "-----END (?:RSA|EC|DSA) PRIVATE KEY-----",
 	 0, NULL, NULL, PK_WINDOW, 0},

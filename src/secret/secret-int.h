@@ -59,7 +59,5 @@ int bw_secret_config_parse(const char *name, const char *yaml, size_t len,
 			   struct bw_secret_config *cfg, struct bw_error *err);
 void bw_secret_config_release(struct bw_secret_config *cfg);
 
-/* Shannon entropy in bits per byte. */
-double bw_secret_entropy(const char *s, size_t n);
 
 #endif

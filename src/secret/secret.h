@@ -93,6 +93,9 @@ bool bw_secret_scan_was_binary(const struct bw_secret_scanner *s);
 int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, const void *data,
 			  size_t len, bw_secret_match_fn cb, void *ud, struct bw_error *err);
 
+/* Shannon entropy of s in bits per byte (0 to 8). */
+double bw_secret_entropy(const char *s, size_t n);
+
 /* Write the masked form of a secret into out (NUL-terminated, truncated to
  * outlen): the first 4 characters, then one '*' per remaining character up
  * to 32 in all; a secret shorter than 12 shows only a third of itself. */
