@@ -2,9 +2,11 @@
 #include "scan-int.h"
 #include "inventory/inventory.h"
 #include "secret/secret.h"
+#include "lint/lint.h"
 
 const struct bw_scanner *const bw_scanners[] = {
 	&bw_inventory_scanner,
 	&bw_scanner_secret,
+	&bw_lint_image_scanner,
 	NULL, /* keep last: the table ends here */
 };
