@@ -213,3 +213,80 @@ def test_apk_db_hostile(bulwark, tmp_path):
     names = {p["name"] for p in r["packages"]}
     assert "ok" in names and "noversion" not in names
     assert any("/lib/apk/db/installed" in w for w in r.get("warnings", []))
+
+
+# ----------------------------------------------------------------------------- rpm
+
+SPEC = """Name: {name}
+Version: 1.2.3
+Release: 4.bw1
+{epoch}Summary: a test package
+License: MIT and BSD
+BuildArch: noarch
+%description
+test
+%install
+mkdir -p %{{buildroot}}/usr/share/{name}
+echo hi > %{{buildroot}}/usr/share/{name}/README
+%files
+/usr/share/{name}/README
+"""
+
+
+@pytest.fixture(scope="session")
+def rpmdb(tmp_path_factory):
+    if not (shutil.which("rpmbuild") and shutil.which("rpm")):
+        pytest.skip("rpm and rpmbuild needed")
+    d = tmp_path_factory.mktemp("rpm")
+    (d / "top/SPECS").mkdir(parents=True)
+    for name, epoch in (("bwdemo", "Epoch: 2\n"), ("bwother", "")):
+        spec = d / f"top/SPECS/{name}.spec"
+        spec.write_text(SPEC.format(name=name, epoch=epoch))
+        subprocess.run(["rpmbuild", "--define", f"_topdir {d / 'top'}", "-bb", str(spec)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = d / "db"
+    db.mkdir()
+    subprocess.run(["rpm", "--initdb", "--dbpath", str(db)], check=True)
+    rpms = sorted(str(p) for p in (d / "top/RPMS").rglob("*.rpm"))
+    subprocess.run(["rpm", "-i", "--nodeps", "--justdb", "--dbpath", str(db)] + rpms, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run(["rpm", "-qa", "--dbpath", str(db), "--qf", "%{NAME}\t%{EPOCH}:%{VERSION}-%{RELEASE}\n"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    want = set()
+    for line in out.splitlines():
+        n, v = line.split("\t")
+        want.add((n, v[len("(none):"):] if v.startswith("(none):") else v))
+    return db / "rpmdb.sqlite", want
+
+
+def test_rpmdb_sqlite_equals_rpm_qa(bulwark, tiny_image, docker, save, rpmdb, tmp_path):
+    db, want = rpmdb
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    shutil.copy(db, ctx / "rpmdb.sqlite")
+    (ctx / "os-release").write_text('NAME="AlmaLinux"\nID="almalinux"\nVERSION_ID="9.4"\n')
+    (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY rpmdb.sqlite /var/lib/rpm/rpmdb.sqlite\n"
+                                    "COPY os-release /etc/os-release\n")
+    r = scan(bulwark, save(docker.build_image("bwtest/inventory-rpm:1", ctx)))
+    assert pkgset(r) == want == {("bwdemo", "2:1.2.3-4.bw1"), ("bwother", "1.2.3-4.bw1")}
+    demo = next(p for p in r["packages"] if p["name"] == "bwdemo")
+    assert demo["ecosystem"] == "AlmaLinux"
+    assert demo["purl"] == "pkg:rpm/almalinux/bwdemo@1.2.3-4.bw1?arch=noarch&distro=almalinux-9.4&epoch=2"
+    assert demo["source_name"] == "bwdemo" and demo["source_version"] == "1.2.3-4.bw1"
+    assert demo["licenses"] == ["MIT and BSD"]
+
+
+def test_corrupt_rpmdb_warns(bulwark, rpmdb, tmp_path):
+    db, _ = rpmdb
+    root = tmp_path / "root/var/lib/rpm"
+    root.mkdir(parents=True)
+    data = bytearray(db.read_bytes())
+    for i in range(4096, len(data), 997):
+        data[i] ^= 0x5A
+    (root / "rpmdb.sqlite").write_bytes(bytes(data))
+    rc, out, err = bulwark.run(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
+    assert rc == 0, err
+    (root / "rpmdb.sqlite").write_bytes(b"not a database at all" * 100)
+    r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
+    assert r["packages"] == []
+    assert any("/var/lib/rpm/rpmdb.sqlite" in w for w in r.get("warnings", []))

@@ -1,0 +1,53 @@
+/* .NET: APP.deps.json, written by the SDK next to every published app.
+ * "libraries" maps "Name/Version" to {"type": "package" | "project" |
+ * "reference", "sha512": …}; NuGet packages are the "package" entries.
+ * "targets" → framework → "Name/Version" → "dependencies" gives the
+ * relations.
+ */
+#include "inventory-int.h"
+
+#include <jansson.h>
+
+void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j) {
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+		return;
+	}
+	json_t *targets = json_object_get(j, "targets");
+	json_t *target = NULL;
+	const char *tk;
+	json_t *tv;
+	json_object_foreach(targets, tk, tv)
+	{
+		(void)tk;
+		target = tv;
+		break;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(j, "libraries"), k, v)
+	{
+		json_t *type = json_object_get(v, "type");
+		if (!json_is_string(type) || strcmp(json_string_value(type), "package") != 0)
+			continue;
+		const char *sl = strchr(k, '/');
+		if (!sl || sl == k || !sl[1])
+			continue;
+		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		p->name = inv_strndup(l, k, (size_t)(sl - k));
+		p->version = inv_strndup(l, sl + 1, strlen(sl + 1));
+		p->ecosystem = "NuGet";
+		p->purl_type = "nuget";
+		const char *dk;
+		json_t *dv;
+		json_object_foreach(json_object_get(json_object_get(target, k), "dependencies"), dk, dv)
+		{
+			(void)dv;
+			inv_pkg_add_depend(l, p, dk, strlen(dk));
+		}
+	}
+	json_decref(j);
+}

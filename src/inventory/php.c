@@ -1,0 +1,52 @@
+/* PHP: vendor/composer/installed.json, which Composer writes on install.
+ * Composer 1 wrote a JSON array of packages, Composer 2 writes
+ * {"packages": [...], "dev": …, "dev-package-names": [...]}. Each package
+ * has "name" ("vendor/package"), "version" ("v1.2.3" or "1.2.3"),
+ * "license" (an array of SPDX ids) and "require" (name -> constraint;
+ * "php" and "ext-*" are platform requirements, not packages).
+ */
+#include "inventory-int.h"
+
+#include <jansson.h>
+
+void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j) {
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+		return;
+	}
+	json_t *pkgs = json_is_array(j) ? j : json_object_get(j, "packages");
+	size_t i;
+	json_t *e;
+	json_array_foreach(pkgs, i, e)
+	{
+		json_t *name = json_object_get(e, "name"), *version = json_object_get(e, "version");
+		if (!json_is_string(name) || !json_is_string(version) || !json_string_length(name))
+			continue;
+		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		p->name = inv_strndup(l, json_string_value(name), json_string_length(name));
+		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
+		p->ecosystem = "Packagist";
+		p->purl_type = "composer";
+		const char *sl = strchr(p->name, '/');
+		if (sl) {
+			p->purl_ns = bw_arena_strndup(&l->arena, p->name, (size_t)(sl - p->name));
+			p->purl_name = sl + 1;
+		}
+		size_t k;
+		json_t *lic;
+		json_array_foreach(json_object_get(e, "license"), k, lic) if (json_is_string(lic) && k < 16)
+			inv_pkg_add_license(l, p, json_string_value(lic), json_string_length(lic));
+		const char *dk;
+		json_t *dv;
+		json_object_foreach(json_object_get(e, "require"), dk, dv)
+		{
+			(void)dv;
+			if (strchr(dk, '/'))
+				inv_pkg_add_depend(l, p, dk, strlen(dk));
+		}
+	}
+	json_decref(j);
+}
