@@ -15,7 +15,6 @@
  * of it names a prerelease of the same MAJOR.MINOR.PATCH. */
 #include "version-int.h"
 
-struct bw_slice bw_vc_js_trim(struct bw_slice s);
 
 #define RANGE_BUF_MAX ((size_t)1 << 30)
 

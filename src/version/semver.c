@@ -47,7 +47,6 @@ static size_t js_space_end(const unsigned char *s, size_t n)
 	return 0;
 }
 
-struct bw_slice bw_vc_js_trim(struct bw_slice s);
 struct bw_slice bw_vc_js_trim(struct bw_slice s)
 {
 	size_t k;

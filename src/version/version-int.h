@@ -46,6 +46,8 @@ int bw_vc_bytes_cmp(const char *a, size_t al, const char *b, size_t bl);
 bool bw_vc_ieq(struct bw_slice s, const char *lower);
 /* Drop ASCII whitespace at both ends. */
 struct bw_slice bw_vc_trim(struct bw_slice s);
+/* Drop ECMAScript white space (String.prototype.trim) at both ends. */
+struct bw_slice bw_vc_js_trim(struct bw_slice s);
 
 /* rpmvercmp() over two bare version strings (no epoch/release split). */
 int bw_rpm_vercmp(struct bw_slice a, struct bw_slice b);

@@ -47,11 +47,6 @@ def bulwark_batch(scheme, lines, in_mode=False):
     return out
 
 
-def clean(lines):
-    # the batch format cannot carry newlines; tabs only separate the pair
-    return [l for l in lines if "\n" not in l and "\r" not in l.split("\t")[0] or "\n" not in l]
-
-
 def compare(name, lines, ours, theirs, seed, allow_skip=0.02):
     bad = []
     skipped = 0
@@ -105,8 +100,7 @@ def test_deb_order_matches_apt_pkg():
         x != x.strip(" \t") or x[:1] in "+-" for x in l.split("\t", 1))]
     assert len(valid) > 0.6 * len(lines)
     vl = [l for l, _ in valid]
-    compare("deb vs apt_pkg (valid pairs)", vl, [o for _, o in valid], oracles.dpkg.__wrapped__(vl)
-            if hasattr(oracles.dpkg, "__wrapped__") else apt_compare(vl), SEED)
+    compare("deb vs apt_pkg (valid pairs)", vl, [o for _, o in valid], apt_compare(vl), SEED)
 
 
 def apt_compare(lines):
