@@ -315,7 +315,7 @@ static int build_db(struct bw_secret_rules *rs, struct pats *p, hs_database_t **
 }
 
 static const struct bw_secret_rule_def *const builtin_families[] = {
-	bw_secret_rules_cloud, bw_secret_rules_vcs, bw_secret_rules_saas, bw_secret_rules_ai,
+	bw_secret_rules_cloud, bw_secret_rules_vcs, bw_secret_rules_saas, bw_secret_rules_ai, bw_secret_rules_apis,
 	bw_secret_rules_keys,  bw_secret_rules_files, bw_secret_rules_generic,
 };
 

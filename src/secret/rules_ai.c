@@ -11,7 +11,7 @@ const struct bw_secret_rule_def bw_secret_rules_ai[] = {
 	{"BW-SEC-ANTHROPIC-002", "Anthropic admin API key", BW_SEV_CRITICAL, "sk-ant-admin",
 	 SR_B "(sk-ant-admin\\d\\d-[A-Za-z0-9_-]{93}AA)" SR_E, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-HF-001", "Hugging Face access token", BW_SEV_HIGH, "hf_",
-	 SR_B "(hf_[A-Za-z]{34})" SR_EA, 0, NULL, NULL, 0, 0},
+	 SR_B "(hf_[A-Za-z0-9]{34,40})" SR_EA, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-HF-002", "Hugging Face organization API token", BW_SEV_HIGH, "api_org_",
 	 SR_B "(api_org_[A-Za-z]{34})" SR_EA, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-GROQ-001", "Groq API key", BW_SEV_HIGH, "gsk_",

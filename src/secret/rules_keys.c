@@ -46,6 +46,9 @@ const struct bw_secret_rule_def bw_secret_rules_keys[] = {
 	 SR_B "(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})" SR_EA, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-PK-012", "Kubernetes client key (kubeconfig client-key-data)", BW_SEV_CRITICAL, "client-key-data",
 	 "client-key-data:[ \\t]*[\"']?(LS0tLS1CRUdJTi[A-Za-z0-9+/=]{60,})", 0, NULL, NULL, 0, 0},
+	{"BW-SEC-PK-013", "Private key (other PEM type)", BW_SEV_HIGH, "PRIVATE KEY-----",
+	 "-----BEGIN [A-Z0-9 _-]{1,40} PRIVATE KEY-----" PK_WS "*" PK_BODY "-----END [A-Z0-9 _-]{1,40} PRIVATE KEY-----", 0, NULL,
+	 NULL, PK_WINDOW, BW_SR_GENERIC},
 	{"BW-SEC-JWT-001", "JSON Web Token", BW_SEV_MEDIUM, "eyJ",
 	 "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,})" SR_E, 0,
 	 /* the jwt.io sample token ("John Doe") of countless docs */

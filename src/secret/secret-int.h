@@ -32,6 +32,7 @@ extern const struct bw_secret_rule_def bw_secret_rules_cloud[];
 extern const struct bw_secret_rule_def bw_secret_rules_vcs[];
 extern const struct bw_secret_rule_def bw_secret_rules_saas[];
 extern const struct bw_secret_rule_def bw_secret_rules_ai[];
+extern const struct bw_secret_rule_def bw_secret_rules_apis[];
 extern const struct bw_secret_rule_def bw_secret_rules_keys[];
 extern const struct bw_secret_rule_def bw_secret_rules_files[];
 extern const struct bw_secret_rule_def bw_secret_rules_generic[];
