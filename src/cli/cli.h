@@ -119,5 +119,6 @@ int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
 
 #endif

@@ -3,10 +3,12 @@
 
 extern const char bw_usage_image[], bw_usage_fs[], bw_usage_vercmp[], bw_usage_lint[];
 extern const char bw_usage_audit[];
+extern const char bw_usage_sbom[];
 
 const struct bw_command bw_commands[] = {
 	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
 	{"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
+	{"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
 	{"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
 	{"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
 	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},

@@ -366,7 +366,7 @@ static const char *split_epoch(struct fin *fn, const char *version, const char *
 	return c + 1;
 }
 
-static void emit_pkg(struct fin *fn, const struct inv_record *rec, const struct inv_pkg *p, int intro)
+static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struct inv_pkg *p, int intro)
 {
 	struct bw_report *r = fn->r;
 	const char *eco = p->ecosystem;
@@ -411,6 +411,81 @@ static void emit_pkg(struct fin *fn, const struct inv_record *rec, const struct 
 		bp->purl = inv_purl(r, p->purl_type, p->purl_ns, p->purl_name ? p->purl_name : p->name, p->version,
 				    NULL);
 	}
+	return r->n_packages - 1;
+}
+
+/* Relations: a dependency name resolves to the package of that name the
+ * same record declares (dpkg status, lock files, Go binaries, …), or, for
+ * node_modules, to the package Node's resolution would load: the nearest
+ * node_modules/NAME walking up from the dependent's directory. */
+struct emitted {
+	const struct inv_record *rec;
+	const struct inv_pkg *pkg;
+	size_t idx;
+};
+
+static void add_depend(struct bw_report *r, struct bw_package *bp, const char *purl)
+{
+	for (size_t i = 0; i < bp->n_depends; i++)
+		if (strcmp(bp->depends[i], purl) == 0)
+			return;
+	const char **nd = bw_arena_alloc(&r->arena, (bp->n_depends + 1) * sizeof(char *));
+	if (bp->n_depends)
+		memcpy(nd, bp->depends, bp->n_depends * sizeof(char *));
+	nd[bp->n_depends++] = purl;
+	bp->depends = nd;
+}
+
+static void resolve_depends(struct fin *fn, struct emitted *em, size_t n)
+{
+	struct bw_report *r = fn->r;
+	struct inv_map by_rec_name = {0}, by_path = {0};
+	struct bw_arena a;
+	bw_arena_init(&a);
+	for (size_t i = 0; i < n; i++) {
+		char *k = bw_asprintf("%p\t%s", (const void *)em[i].rec, em[i].pkg->name);
+		inv_map_put(&by_rec_name, bw_arena_strdup(&a, k), &em[i]);
+		free(k);
+		if (em[i].rec->kind == INV_NPM_PKG)
+			inv_map_put(&by_path, em[i].rec->path, &em[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct inv_pkg *p = em[i].pkg;
+		for (size_t d = 0; d < p->n_depends; d++) {
+			struct emitted *t = NULL;
+			if (em[i].rec->kind == INV_NPM_PKG) {
+				/* ".../node_modules/A/package.json": try A/node_modules/DEP, then upwards */
+				char *dir = bw_strdup(em[i].rec->path);
+				char *slash = strrchr(dir, '/');
+				if (slash)
+					*slash = '\0';
+				for (;;) {
+					char *cand = bw_asprintf("%s/node_modules/%s/package.json", dir, p->depends[d]);
+					t = inv_map_get(&by_path, cand);
+					free(cand);
+					if (t)
+						break;
+					char *nm = strstr(dir, "/node_modules/") ? dir : NULL;
+					char *last = NULL;
+					for (char *s = nm ? strstr(dir, "/node_modules/") : NULL; s; s = strstr(s + 1, "/node_modules/"))
+						last = s;
+					if (!last)
+						break;
+					*last = '\0';
+				}
+				free(dir);
+			} else {
+				char *k = bw_asprintf("%p\t%s", (const void *)em[i].rec, p->depends[d]);
+				t = inv_map_get(&by_rec_name, k);
+				free(k);
+			}
+			if (t && t != &em[i])
+				add_depend(r, &r->packages[em[i].idx], r->packages[t->idx].purl);
+		}
+	}
+	inv_map_release(&by_rec_name);
+	inv_map_release(&by_path);
+	bw_arena_release(&a);
 }
 
 static int cmp_pkg(const void *a, const void *b)
@@ -496,6 +571,8 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 			}
 	}
 
+	struct emitted *em = NULL;
+	size_t n_em = 0, cap_em = 0;
 	for (size_t i = 0; i < n_fin; i++) {
 		struct inv_record *rec = fin_recs[i];
 		if (rec->note)
@@ -528,9 +605,18 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 					break;
 				intro = j;
 			}
-			emit_pkg(&fn, rec, p, intro);
+			if (n_em == cap_em) {
+				cap_em = cap_em ? cap_em * 2 : 256;
+				em = bw_realloc(em, cap_em * sizeof(*em));
+			}
+			em[n_em].rec = rec;
+			em[n_em].pkg = p;
+			em[n_em].idx = emit_pkg(&fn, rec, p, intro);
+			n_em++;
 		}
 	}
+	resolve_depends(&fn, em, n_em);
+	free(em);
 	if (r->n_packages > 1)
 		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
 

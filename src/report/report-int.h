@@ -15,6 +15,14 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			  struct bw_error *err);
 int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err);
+int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+			      struct bw_error *err);
+int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+			 struct bw_error *err);
+/* A random RFC 4122 version-4 UUID, and the current UTC time (or
+ * SOURCE_DATE_EPOCH) as "YYYY-MM-DDThh:mm:ssZ": for SBOM documents. */
+void bw_report_uuid4(char out[37]);
+void bw_report_timestamp(char out[32]);
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);

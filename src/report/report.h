@@ -85,6 +85,8 @@ struct bw_package {
 	const char **licenses;
 	size_t n_licenses;
 	const char *layer, *path;
+	const char **depends; /* purls of direct dependencies, where the format records them (SBOM relations) */
+	size_t n_depends;
 };
 
 struct bw_report {

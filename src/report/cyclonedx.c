@@ -1,0 +1,222 @@
+/* CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/).
+ *
+ * metadata.component is the scanned target (a "container" for images, a
+ * "file" for root filesystems) and the root of the dependency graph; the
+ * OS, when known, is an "operating-system" component; every package is a
+ * "library" with its purl, licences (as names: a declared licence string
+ * is not always a valid SPDX id, and the schema checks ids against SPDX's
+ * list) and bulwark properties (ecosystem, layer, path, source package).
+ * bom-refs are purls, suffixed "#N" when one purl occurs twice (the same
+ * npm package installed at two paths). "dependencies" has the target
+ * depending on every package nothing else depends on, and each package on
+ * the packages its metadata names.
+ */
+#include "report-int.h"
+
+#include <sys/random.h>
+#include <time.h>
+
+void bw_report_uuid4(char out[37])
+{
+	unsigned char b[16];
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		/* no entropy source: a time-derived value is still a valid v4 form */
+		uint64_t t = (uint64_t)(bw_now() * 1e9);
+		for (int i = 0; i < 16; i++)
+			b[i] = (unsigned char)(t >> ((i % 8) * 8)) ^ (unsigned char)(i * 37);
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+void bw_report_timestamp(char out[32])
+{
+	time_t now = time(NULL);
+	const char *sde = getenv("SOURCE_DATE_EPOCH"); /* reproducible documents */
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (!*end && v >= 0)
+			now = (time_t)v;
+	}
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void set_str(json_t *o, const char *k, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+static void prop(json_t *arr, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	json_t *p = json_object();
+	json_object_set_new(p, "name", json_string(name));
+	json_object_set_new(p, "value", json_string(value));
+	json_array_append_new(arr, p);
+}
+
+/* "sha256:<hex>" -> {"alg": "SHA-256", "content": hex} */
+static json_t *digest_hash(const char *d)
+{
+	if (!d || strncmp(d, "sha256:", 7) != 0 || strlen(d + 7) != 64)
+		return NULL;
+	json_t *h = json_object();
+	json_object_set_new(h, "alg", json_string("SHA-256"));
+	json_object_set_new(h, "content", json_string(d + 7));
+	return h;
+}
+
+int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+			      struct bw_error *err)
+{
+	json_t *root = json_object();
+	char uuid[37], ts[32];
+	bw_report_uuid4(uuid);
+	bw_report_timestamp(ts);
+	json_object_set_new(root, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
+	json_object_set_new(root, "bomFormat", json_string("CycloneDX"));
+	json_object_set_new(root, "specVersion", json_string("1.6"));
+	char serial[64];
+	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
+	json_object_set_new(root, "serialNumber", json_string(serial));
+	json_object_set_new(root, "version", json_integer(1));
+
+	json_t *meta = json_object();
+	json_object_set_new(meta, "timestamp", json_string(ts));
+	json_t *tools = json_object(), *tcomps = json_array(), *tool = json_object();
+	json_object_set_new(tool, "type", json_string("application"));
+	json_object_set_new(tool, "name", json_string("bulwark"));
+	set_str(tool, "version", opts->tool_version);
+	json_array_append_new(tcomps, tool);
+	json_object_set_new(tools, "components", tcomps);
+	json_object_set_new(meta, "tools", tools);
+
+	const char *root_ref = "bulwark:target";
+	json_t *target = json_object();
+	json_object_set_new(target, "bom-ref", json_string(root_ref));
+	bool is_image = r->target.type && strcmp(r->target.type, "image") == 0;
+	json_object_set_new(target, "type", json_string(is_image ? "container" : "file"));
+	json_object_set_new(target, "name", json_string(r->target.name ? r->target.name : "-"));
+	set_str(target, "version", r->target.digest);
+	json_t *h = digest_hash(r->target.digest);
+	if (h) {
+		json_t *hs = json_array();
+		json_array_append_new(hs, h);
+		json_object_set_new(target, "hashes", hs);
+	}
+	json_object_set_new(meta, "component", target);
+	json_object_set_new(root, "metadata", meta);
+
+	json_t *comps = json_array();
+	json_t *deps = json_array();
+	json_t *root_deps = json_array();
+	if (r->os.id) {
+		json_t *os = json_object();
+		json_object_set_new(os, "bom-ref", json_string("bulwark:os"));
+		json_object_set_new(os, "type", json_string("operating-system"));
+		json_object_set_new(os, "name", json_string(r->os.id));
+		set_str(os, "version", r->os.version);
+		if (r->os.codename) {
+			json_t *props = json_array();
+			prop(props, "bulwark:os:codename", r->os.codename);
+			json_object_set_new(os, "properties", props);
+		}
+		json_array_append_new(comps, os);
+		json_array_append_new(root_deps, json_string("bulwark:os"));
+	}
+
+	/* bom-refs: the purl, made unique */
+	size_t n = r->n_packages;
+	char **refs = bw_calloc(n ? n : 1, sizeof(char *));
+	json_t *seen = json_object();       /* ref -> count */
+	json_t *first_ref = json_object();  /* purl -> its first ref */
+	json_t *depended = json_object();   /* refs some package depends on */
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_package *p = &r->packages[i];
+		const char *base = p->purl ? p->purl : p->name;
+		json_t *c = json_object_get(seen, base);
+		json_int_t k = c ? json_integer_value(c) + 1 : 1;
+		json_object_set_new(seen, base, json_integer(k));
+		refs[i] = k == 1 ? bw_strdup(base) : bw_asprintf("%s#%lld", base, (long long)k);
+		if (k == 1)
+			json_object_set_new(first_ref, base, json_string(refs[i]));
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t d = 0; d < r->packages[i].n_depends; d++) {
+			json_t *t = json_object_get(first_ref, r->packages[i].depends[d]);
+			if (t)
+				json_object_set_new(depended, json_string_value(t), json_true());
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct bw_package *p = &r->packages[i];
+		json_t *c = json_object();
+		json_object_set_new(c, "bom-ref", json_string(refs[i]));
+		json_object_set_new(c, "type", json_string("library"));
+		json_object_set_new(c, "name", json_string(p->name ? p->name : "-"));
+		set_str(c, "version", p->version);
+		if (p->n_licenses) {
+			json_t *ls = json_array();
+			for (size_t k = 0; k < p->n_licenses; k++) {
+				json_t *lw = json_object(), *l = json_object();
+				json_object_set_new(l, "name", json_string(p->licenses[k]));
+				json_object_set_new(lw, "license", l);
+				json_array_append_new(ls, lw);
+			}
+			json_object_set_new(c, "licenses", ls);
+		}
+		set_str(c, "purl", p->purl);
+		json_t *props = json_array();
+		prop(props, "bulwark:ecosystem", p->ecosystem);
+		prop(props, "bulwark:layer", p->layer);
+		prop(props, "bulwark:path", p->path);
+		if (p->source_name && p->name && (strcmp(p->source_name, p->name) != 0 ||
+						  (p->source_version && p->version && strcmp(p->source_version, p->version) != 0))) {
+			prop(props, "bulwark:source_name", p->source_name);
+			prop(props, "bulwark:source_version", p->source_version);
+		}
+		if (json_array_size(props))
+			json_object_set_new(c, "properties", props);
+		else
+			json_decref(props);
+		json_array_append_new(comps, c);
+
+		json_t *dep = json_object(), *on = json_array();
+		json_object_set_new(dep, "ref", json_string(refs[i]));
+		for (size_t d = 0; d < p->n_depends; d++) {
+			json_t *t = json_object_get(first_ref, p->depends[d]);
+			if (t && strcmp(json_string_value(t), refs[i]) != 0)
+				json_array_append_new(on, json_string(json_string_value(t)));
+		}
+		json_object_set_new(dep, "dependsOn", on);
+		json_array_append_new(deps, dep);
+		if (!json_object_get(depended, refs[i]))
+			json_array_append_new(root_deps, json_string(refs[i]));
+	}
+	json_object_set_new(root, "components", comps);
+	json_t *rd = json_object();
+	json_object_set_new(rd, "ref", json_string(root_ref));
+	json_object_set_new(rd, "dependsOn", root_deps);
+	json_array_insert_new(deps, 0, rd);
+	json_object_set_new(root, "dependencies", deps);
+
+	for (size_t i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	json_decref(seen);
+	json_decref(first_ref);
+	json_decref(depended);
+
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	fputc('\n', out);
+	if (rc != 0 || ferror(out))
+		return bw_error_sys(err, BW_EIO, "writing the CycloneDX document failed");
+	return 0;
+}
