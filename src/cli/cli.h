@@ -29,6 +29,8 @@ struct bw_cli {
 	bool quiet;
 	bool progress;            /* stderr is a terminal and not --quiet */
 	const char *platform;     /* --platform os/arch[/variant] */
+	const char *db_path;      /* --db PATH: the vulnerability database (image, fs, db) */
+	bool ignore_unfixed;      /* --ignore-unfixed (image, fs) */
 };
 
 struct bw_command {
@@ -120,5 +122,6 @@ int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
 
 #endif

@@ -11,9 +11,11 @@ const char bw_usage_fs[] =
 	"options:\n"
 	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"
 	"      --list-packages  include the package inventory in the report\n"
-	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n" BW_CLI_COMMON_HELP;
+	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"
+	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
+	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n" BW_CLI_COMMON_HELP;
 
-enum { OPT_SCANNERS = BW_OPT__COMMAND_BASE, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG };
+enum { OPT_SCANNERS = BW_OPT__COMMAND_BASE, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG, OPT_DB, OPT_IGNORE_UNFIXED };
 
 struct fs_args {
 	unsigned scanners;
@@ -37,6 +39,12 @@ static int fs_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_SECRET_CONFIG:
 		a->secret_config = arg;
 		return 0;
+	case OPT_DB:
+		cli->db_path = arg;
+		return 0;
+	case OPT_IGNORE_UNFIXED:
+		cli->ignore_unfixed = true;
+		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
@@ -48,6 +56,8 @@ int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv)
 		{"scanners", required_argument, NULL, OPT_SCANNERS},
 		{"list-packages", no_argument, NULL, OPT_LIST_PACKAGES},
 		{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
+		{"db", required_argument, NULL, OPT_DB},
+		{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
 		{NULL, 0, NULL, 0},
 	};
 	struct fs_args a = {0};

@@ -28,10 +28,12 @@ const char bw_usage_image[] =
 	"      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
 	"      --list-packages  (scan) include the package inventory in the report\n"
 	"      --secret-config FILE  (scan) custom secret rules and allow-lists (YAML)\n"
+	"      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
+	"      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
 	"      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
 	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 
-enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_SCANNERS, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG };
+enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_SCANNERS, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG, OPT_DB, OPT_IGNORE_UNFIXED };
 
 struct image_args {
 	int layer; /* -1: final view */
@@ -59,6 +61,12 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_SECRET_CONFIG:
 		a->secret_config = arg;
+		return 0;
+	case OPT_DB:
+		cli->db_path = arg;
+		return 0;
+	case OPT_IGNORE_UNFIXED:
+		cli->ignore_unfixed = true;
 		return 0;
 	case OPT_LAYER:
 		v = strtol(arg, &end, 10);
@@ -113,6 +121,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 		.scanners = scanners,
 		.list_packages = list_packages,
 		.secret_config = secret_config,
+		.db_path = cli->db_path,
+		.ignore_unfixed = cli->ignore_unfixed,
 		.progress = cli->progress ? progress : NULL,
 		.progress_ud = cli,
 	};
@@ -439,6 +449,8 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		{"scanners", required_argument, NULL, OPT_SCANNERS},
 		{"list-packages", no_argument, NULL, OPT_LIST_PACKAGES},
 		{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
+		{"db", required_argument, NULL, OPT_DB},
+		{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
 		{NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";

@@ -4,6 +4,7 @@
 extern const char bw_usage_image[], bw_usage_fs[], bw_usage_vercmp[], bw_usage_lint[];
 extern const char bw_usage_audit[];
 extern const char bw_usage_sbom[];
+extern const char bw_usage_db[];
 
 const struct bw_command bw_commands[] = {
 	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -11,6 +12,7 @@ const struct bw_command bw_commands[] = {
 	{"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
 	{"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
 	{"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
+	{"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
 	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);

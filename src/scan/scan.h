@@ -39,6 +39,8 @@ struct bw_scan_opts {
 	bool list_packages;      /* put the package list in the report */
 	const char *secret_config; /* --secret-config FILE */
 	const char *cache_dir;   /* NULL: the user's cache directory */
+	const char *db_path;     /* vulnerability database; NULL: the default (vulndb.h) */
+	bool ignore_unfixed;     /* vulnerabilities: leave out those with no fixed version */
 	bool no_cache;
 	bw_image_progress_fn progress;
 	void *progress_ud;

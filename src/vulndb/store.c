@@ -1,0 +1,370 @@
+/* Writing advisories: transactions, the newer-modified rule, encoded ranges. */
+#include "vulndb-int.h"
+
+#include <time.h>
+
+void vdb_advisory_init(struct vdb_advisory *a)
+{
+	memset(a, 0, sizeof(*a));
+	bw_arena_init(&a->arena);
+	a->score = -1;
+}
+
+void vdb_advisory_release(struct vdb_advisory *a)
+{
+	free(a->aliases);
+	free(a->related);
+	free(a->affected);
+	bw_arena_release(&a->arena);
+	memset(a, 0, sizeof(*a));
+}
+
+void vdb_advisory_alias(struct vdb_advisory *a, const char *alias, bool related)
+{
+	const char ***arr = related ? &a->related : &a->aliases;
+	size_t *n = related ? &a->n_related : &a->n_aliases, *cap = related ? &a->cap_related : &a->cap_aliases;
+	if (!alias || !*alias || (a->id && strcmp(alias, a->id) == 0))
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*arr)[i], alias) == 0)
+			return;
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*arr = bw_realloc(*arr, *cap * sizeof(char *));
+	}
+	(*arr)[(*n)++] = bw_arena_strdup(&a->arena, alias);
+}
+
+struct vdb_affected *vdb_advisory_add_affected(struct vdb_advisory *a)
+{
+	if (a->n_affected == a->cap_affected) {
+		a->cap_affected = a->cap_affected ? a->cap_affected * 2 : 4;
+		a->affected = bw_realloc(a->affected, a->cap_affected * sizeof(*a->affected));
+	}
+	struct vdb_affected *f = &a->affected[a->n_affected++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+bool vdb_version_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > VDB_MAX_VERSION)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+void vdb_sample(struct bw_vulndb_import_stats *st, const char *fmt, ...)
+{
+	if (!st || st->n_samples >= BW_VULNDB_SAMPLES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->samples[st->n_samples++], sizeof(st->samples[0]), fmt, ap);
+	va_end(ap);
+}
+
+int vdb_severity_word(const char *s, size_t len)
+{
+	static const struct {
+		const char *w;
+		int sev;
+	} words[] = {
+		{"critical", BW_SEV_CRITICAL}, {"important", BW_SEV_HIGH}, {"high", BW_SEV_HIGH},
+		{"moderate", BW_SEV_MEDIUM},   {"medium", BW_SEV_MEDIUM},  {"low", BW_SEV_LOW},
+		{"negligible", BW_SEV_LOW},    {"unimportant", BW_SEV_LOW}, {"none", BW_SEV_INFO},
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
+		if (strlen(words[i].w) == len && strncasecmp(words[i].w, s, len) == 0)
+			return words[i].sev;
+	return -1;
+}
+
+/* ---- decoding ---- */
+
+static void grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	*p = bw_realloc(*p, c * size);
+	*cap = c;
+}
+
+int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct bw_vulndb_affected *out)
+{
+	/* two passes: count, then fill (pointers into db's arrays stay put) */
+	size_t nr = 0, ne = 0, nv = 0;
+	for (const char *p = enc; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len) {
+			if (*p == 'R')
+				nr++;
+			else if (*p == 'v')
+				nv++;
+			else if (strchr("iflm", *p))
+				ne++;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	grow((void **)&db->ranges, &db->cap_ranges, nr + 1, sizeof(*db->ranges));
+	grow((void **)&db->events, &db->cap_events, ne + 1, sizeof(*db->events));
+	grow((void **)&db->versions, &db->cap_versions, nv + 1, sizeof(*db->versions));
+	struct bw_osv_range *r = NULL;
+	size_t ir = 0, ie = 0, iv = 0;
+	for (const char *p = enc; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		struct bw_slice val = {p + 1, len ? len - 1 : 0};
+		if (len) {
+			switch (*p) {
+			case 'R':
+				r = &db->ranges[ir++];
+				r->type = val.len && val.ptr[0] == 'S' ? BW_OSV_RANGE_SEMVER : BW_OSV_RANGE_ECOSYSTEM;
+				r->events = &db->events[ie];
+				r->n_events = 0;
+				break;
+			case 'i':
+			case 'f':
+			case 'l':
+			case 'm':
+				if (!r)
+					return -1;
+				db->events[ie].kind = *p == 'i'   ? BW_OSV_INTRODUCED
+						      : *p == 'f' ? BW_OSV_FIXED
+						      : *p == 'l' ? BW_OSV_LAST_AFFECTED
+								  : BW_OSV_LIMIT;
+				db->events[ie++].version = val;
+				r->n_events++;
+				break;
+			case 'v':
+				db->versions[iv++] = val;
+				break;
+			default:
+				break;
+			}
+		}
+		p += len + (e ? 1 : 0);
+	}
+	out->scheme = scheme;
+	out->ranges = db->ranges;
+	out->n_ranges = ir;
+	out->versions = db->versions;
+	out->n_versions = iv;
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+int vdb_begin(struct bw_vulndb *db, struct bw_error *err)
+{
+	return vdb_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int vdb_commit(struct bw_vulndb *db, struct bw_error *err)
+{
+	int rc = sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		vdb_sqlite_error(db, rc, "commit", err);
+		vdb_rollback(db);
+		return err->code;
+	}
+	return 0;
+}
+
+void vdb_rollback(struct bw_vulndb *db)
+{
+	if (!sqlite3_get_autocommit(db->db))
+		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int step_done(struct bw_vulndb *db, sqlite3_stmt *st, const char *what, struct bw_error *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return vdb_sqlite_error(db, rc, what, err);
+	return 0;
+}
+
+static int prepare_writer(struct bw_vulndb *db, struct bw_error *err)
+{
+	if (vdb_prepare(db, &db->st_find, "SELECT rowid, modified FROM advisories WHERE origin = ?1 AND id = ?2", err) ||
+	    vdb_prepare(db, &db->st_ins_adv,
+			"INSERT INTO advisories(origin, source, id, modified, published, withdrawn, summary, severity,"
+			" severity_source, score) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			err) ||
+	    vdb_prepare(db, &db->st_upd_adv,
+			"UPDATE advisories SET source = ?2, modified = ?3, published = ?4, withdrawn = ?5,"
+			" summary = ?6, severity = ?7, severity_source = ?8, score = ?9 WHERE rowid = ?1",
+			err) ||
+	    vdb_prepare(db, &db->st_del_aff, "DELETE FROM affected WHERE advisory = ?1", err) ||
+	    vdb_prepare(db, &db->st_del_alias, "DELETE FROM aliases WHERE advisory = ?1", err) ||
+	    vdb_prepare(db, &db->st_ins_aff, "INSERT INTO affected VALUES(?1, ?2, ?3, ?4, ?5)", err) ||
+	    vdb_prepare(db, &db->st_ins_alias, "INSERT OR IGNORE INTO aliases VALUES(?1, ?2, ?3)", err))
+		return err->code;
+	return 0;
+}
+
+static void touch(struct bw_vulndb *db, const char *source)
+{
+	for (size_t i = 0; i < db->n_touched; i++)
+		if (strcmp(db->touched[i], source) == 0)
+			return;
+	db->touched = bw_realloc(db->touched, (db->n_touched + 1) * sizeof(char *));
+	db->touched_loc = bw_realloc(db->touched_loc, (db->n_touched + 1) * sizeof(char *));
+	db->touched_loc[db->n_touched] = bw_strdup(db->cur_location ? db->cur_location : "");
+	db->touched[db->n_touched++] = bw_strdup(source);
+}
+
+int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st, struct bw_error *err)
+{
+	if (prepare_writer(db, err) < 0)
+		return err->code;
+	touch(db, a->source);
+	sqlite3_int64 rowid = 0;
+	bool exists = false;
+	sqlite3_bind_text(db->st_find, 1, a->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(db->st_find, 2, a->id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(db->st_find);
+	if (rc == SQLITE_ROW) {
+		exists = true;
+		rowid = sqlite3_column_int64(db->st_find, 0);
+		const char *old = (const char *)sqlite3_column_text(db->st_find, 1);
+		/* RFC 3339 timestamps in UTC compare as strings; the newer wins */
+		bool newer = a->modified && (!old || strcmp(a->modified, old) > 0);
+		if (!newer) {
+			sqlite3_reset(db->st_find);
+			st->unchanged++;
+			return 0;
+		}
+	}
+	sqlite3_reset(db->st_find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return vdb_sqlite_error(db, rc, "finding an advisory", err);
+
+	sqlite3_stmt *w = exists ? db->st_upd_adv : db->st_ins_adv;
+	int i = 1;
+	if (exists) {
+		sqlite3_bind_int64(w, i++, rowid);
+	} else {
+		sqlite3_bind_text(w, i++, a->origin, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(w, i++, a->source, -1, SQLITE_STATIC);
+	if (!exists)
+		sqlite3_bind_text(w, i++, a->id, -1, SQLITE_STATIC);
+	bind_opt(w, i++, a->modified);
+	bind_opt(w, i++, a->published);
+	bind_opt(w, i++, a->withdrawn);
+	bind_opt(w, i++, a->summary);
+	sqlite3_bind_int(w, i++, a->severity);
+	bind_opt(w, i++, a->severity_source);
+	if (a->score >= 0)
+		sqlite3_bind_double(w, i++, a->score);
+	else
+		sqlite3_bind_null(w, i++);
+	if (step_done(db, w, "writing an advisory", err) < 0)
+		return err->code;
+	if (exists) {
+		sqlite3_bind_int64(db->st_del_aff, 1, rowid);
+		sqlite3_bind_int64(db->st_del_alias, 1, rowid);
+		if (step_done(db, db->st_del_aff, "replacing an advisory", err) < 0 ||
+		    step_done(db, db->st_del_alias, "replacing an advisory", err) < 0)
+			return err->code;
+		st->updated++;
+	} else {
+		rowid = sqlite3_last_insert_rowid(db->db);
+		st->inserted++;
+	}
+	for (size_t k = 0; k < a->n_affected; k++) {
+		const struct vdb_affected *f = &a->affected[k];
+		sqlite3_bind_int64(db->st_ins_aff, 1, rowid);
+		sqlite3_bind_text(db->st_ins_aff, 2, f->ecosystem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(db->st_ins_aff, 3, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(db->st_ins_aff, 4, f->ranges ? f->ranges : "", -1, SQLITE_STATIC);
+		bind_opt(db->st_ins_aff, 5, f->note);
+		if (step_done(db, db->st_ins_aff, "writing affected packages", err) < 0)
+			return err->code;
+	}
+	for (int rel = 0; rel < 2; rel++) {
+		const char **arr = rel ? a->related : a->aliases;
+		size_t n = rel ? a->n_related : a->n_aliases;
+		for (size_t k = 0; k < n; k++) {
+			sqlite3_bind_int64(db->st_ins_alias, 1, rowid);
+			sqlite3_bind_text(db->st_ins_alias, 2, arr[k], -1, SQLITE_STATIC);
+			sqlite3_bind_int(db->st_ins_alias, 3, rel);
+			if (step_done(db, db->st_ins_alias, "writing aliases", err) < 0)
+				return err->code;
+		}
+	}
+	if (a->withdrawn)
+		st->withdrawn++;
+	return 0;
+}
+
+int vdb_clear_source(struct bw_vulndb *db, const char *source, struct bw_error *err)
+{
+	static const char *const sqls[] = {
+		"DELETE FROM affected WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
+		"DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
+		"DELETE FROM advisories WHERE source = ?1",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(sqls); i++) {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db->db, sqls[i], -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return vdb_sqlite_error(db, rc, "clearing a source", err);
+	}
+	return 0;
+}
+
+int vdb_note_source(struct bw_vulndb *db, const char *source, const char *location, const char *data_date,
+		    struct bw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	/* keep the HTTP validators of a previous download (update.c sets them) */
+	int rc = sqlite3_prepare_v2(db->db,
+				    "INSERT INTO sources(name, location, imported_at, data_date) VALUES(?1, ?2, ?3, ?4)"
+				    " ON CONFLICT(name) DO UPDATE SET location = ?2, imported_at = ?3,"
+				    " data_date = coalesce(?4, data_date)",
+				    -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		bind_opt(st, 1, source);
+		bind_opt(st, 2, location);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+		bind_opt(st, 4, data_date);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return vdb_sqlite_error(db, rc, "recording a source", err);
+	return 0;
+}
+
+int vdb_refresh_data_dates(struct bw_vulndb *db, struct bw_error *err)
+{
+	/* Go's records carry "modified": "0001-01-01…"; published is then the date */
+	return vdb_exec(db,
+			"UPDATE sources SET data_date = (SELECT max(max(coalesce(modified, ''), coalesce(published, '')))"
+			" FROM advisories a WHERE a.source = sources.name) WHERE name NOT IN ('kev', 'epss')",
+			err);
+}

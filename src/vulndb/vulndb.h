@@ -1,0 +1,174 @@
+/* vulndb — the vulnerability database: one SQLite file holding advisories
+ * imported from OSV (JSON files, directories, the per-ecosystem all.zip
+ * archives), the Debian security tracker's DSA/DLA lists, Alpine's secdb,
+ * and the CISA KEV catalog and EPSS scores that enrich them.
+ *
+ * Every import runs in one SQLite transaction: it is applied whole or not at
+ * all, so an import that fails or is killed leaves the previous database as
+ * it was. OSV records are idempotent by id: the newer "modified" wins.
+ * Distro lists, KEV and EPSS replace what the same source imported before.
+ * Malformed records are skipped and counted, never abort an import.
+ *
+ * The schema carries a version (PRAGMA user_version); a database written by
+ * a newer bulwark is refused, and a file that is not a database, is corrupt
+ * or is locked fails with an error naming the file.
+ *
+ * Ownership: struct bw_vulndb is opaque, made by bw_vulndb_open() and
+ * released by bw_vulndb_close(). Pointers handed to lookup callbacks are
+ * valid only during the callback. Stats and info structs are filled by the
+ * callee and owned by the caller (info: release with bw_vulndb_info_release).
+ * A handle is used by one thread at a time.
+ */
+#ifndef BW_VULNDB_H
+#define BW_VULNDB_H
+
+#include "core/core.h"
+#include "report/report.h"
+#include "version/version.h"
+
+#define BW_VULNDB_SCHEMA_VERSION 1
+
+struct bw_vulndb;
+
+enum bw_vulndb_mode {
+	BW_VULNDB_READ,   /* an existing database; fails with BW_ENOTFOUND when absent */
+	BW_VULNDB_WRITE,  /* created (with its folder) when absent */
+};
+
+/* The default database path: $XDG_CACHE_HOME/bulwark/db.sqlite, else
+ * $HOME/.cache/bulwark/db.sqlite. Caller frees. */
+char *bw_vulndb_default_path(void);
+
+int bw_vulndb_open(const char *path, enum bw_vulndb_mode mode, struct bw_vulndb **out, struct bw_error *err);
+void bw_vulndb_close(struct bw_vulndb *db);
+const char *bw_vulndb_path(const struct bw_vulndb *db);
+
+/* ---- import ------------------------------------------------------------ */
+
+#define BW_VULNDB_SAMPLES 5
+
+struct bw_vulndb_import_stats {
+	size_t files;            /* files read (zip entries count as files) */
+	size_t ignored_files;    /* files of no known format */
+	size_t records;          /* advisories read (OSV records, DSA/DLA entries, secdb CVEs) */
+	size_t inserted, updated, unchanged;
+	size_t skipped;          /* malformed records, not imported */
+	size_t affected_skipped; /* affected entries dropped (bad versions, no package) */
+	size_t withdrawn;        /* records marked withdrawn (kept, never matched) */
+	size_t kev, epss;        /* enrichment rows imported */
+	double seconds;
+	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
+	size_t n_samples;
+};
+
+/* Import every path (OSV JSON file, directory walked recursively, OSV
+ * all.zip, DSA/DLA list, Alpine secdb JSON, KEV JSON, EPSS CSV; the format
+ * is recognised from the content) in one transaction. */
+int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n,
+		     struct bw_vulndb_import_stats *st, struct bw_error *err);
+
+/* Parse one OSV record (or a JSON array of them) without a database, the
+ * way import does: 0 when it would be imported, BW_EINPUT with the reason
+ * when it would be skipped. For unit tests and the fuzz harness. */
+int bw_vulndb_check_osv(const void *data, size_t len, struct bw_vulndb_import_stats *st, struct bw_error *err);
+/* The same for a DSA/DLA list: the number of advisories parsed, or < 0. */
+int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_import_stats *st,
+			    struct bw_error *err);
+
+/* ---- update (OSV archives over HTTP) ----------------------------------- */
+
+#define BW_VULNDB_DEFAULT_BASE_URL "https://osv-vulnerabilities.storage.googleapis.com"
+
+struct bw_vulndb_update_result {
+	const char *ecosystem;
+	bool not_modified;  /* the server answered 304 / same checksum */
+	bool failed;
+	char message[256];
+	struct bw_vulndb_import_stats st;
+};
+
+/* For each ecosystem, GET BASE/ECOSYSTEM/all.zip with If-None-Match /
+ * If-Modified-Since from the previous download, check its size and the
+ * MD5 the server states (x-goog-hash or Content-MD5) while storing it in a
+ * temporary file, then import it in one transaction. results has n entries. */
+int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *const *ecosystems, size_t n,
+		     struct bw_vulndb_update_result *results, struct bw_error *err);
+/* The ecosystems whose archives were downloaded or imported before, and
+ * those scans recorded as needed (bw_vulndb_note_ecosystems); caller frees
+ * each string and the array. */
+int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err);
+
+/* ---- info -------------------------------------------------------------- */
+
+struct bw_vulndb_source {
+	char *name;      /* "osv:Go", "debian-tracker:DSA", "alpine-secdb:v3.9-main", "kev", "epss" */
+	char *location;  /* file or URL it came from */
+	int64_t imported_at; /* unix time */
+	int64_t records;
+	char *data_date; /* newest "modified" / catalog date / score date, when known */
+};
+
+struct bw_vulndb_info {
+	int schema;
+	int64_t file_size;
+	int64_t advisories, withdrawn, affected, aliases, kev, epss;
+	struct {
+		char *ecosystem;
+		int64_t affected;
+	} *ecosystems;
+	size_t n_ecosystems;
+	struct bw_vulndb_source *sources;
+	size_t n_sources;
+};
+
+int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_error *err);
+void bw_vulndb_info_release(struct bw_vulndb_info *info);
+
+/* ---- lookups (the matcher) --------------------------------------------- */
+
+struct bw_vulndb_affected {
+	int64_t advisory;        /* row id, for bw_vulndb_aliases */
+	const char *id;          /* "GHSA-…", "DSA-5376-1", "CVE-…" */
+	const char *origin;      /* "osv", "debian-tracker", "alpine-secdb" */
+	const char *ecosystem, *name;
+	const char *summary;
+	enum bw_severity severity;
+	const char *severity_source; /* "cvss_v3", "cvss_v2", "ghsa", "vendor", … or NULL */
+	double score;                /* CVSS base score, < 0 unknown */
+	const char *note;            /* "end-of-life" and similar, or NULL */
+	/* the ranges and versions, decoded; scheme is -1 when bulwark has no
+	 * comparator for the ecosystem */
+	int scheme;
+	const struct bw_osv_range *ranges;
+	size_t n_ranges;
+	const struct bw_slice *versions;
+	size_t n_versions;
+};
+
+typedef int (*bw_vulndb_affected_fn)(void *ud, const struct bw_vulndb_affected *a, struct bw_error *err);
+/* Call fn for every affected entry of (ecosystem, name) of an advisory
+ * that is not withdrawn. */
+int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *name, bw_vulndb_affected_fn fn,
+		     void *ud, struct bw_error *err);
+
+typedef void (*bw_vulndb_alias_fn)(void *ud, const char *alias, bool related);
+/* The aliases (related = false) and related ids (true) of an advisory. */
+int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud,
+		      struct bw_error *err);
+
+/* KEV membership and EPSS score (< 0 when unknown) of a CVE id. */
+int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, double *epss, struct bw_error *err);
+
+/* Remember that a scan needed these ecosystems (for `db update` without
+ * --ecosystem). Best effort: a read-only or busy database is left alone. */
+void bw_vulndb_note_ecosystems(struct bw_vulndb *db, const char *const *ecosystems, size_t n);
+
+/* ---- CVSS -------------------------------------------------------------- */
+
+/* Base score of a CVSS v2, v3.0/v3.1 vector ("CVSS:3.1/AV:N/…",
+ * "AV:N/AC:L/Au:N/C:P/I:P/A:P"); BW_EINPUT when the vector is malformed. */
+int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_error *err);
+/* The qualitative rating of a score in a CVSS major version. */
+enum bw_severity bw_cvss_severity(double score, int major);
+
+#endif
