@@ -1,0 +1,361 @@
+/* Unit tests of src/vulndb: import of the project's advisories
+ * (tests/data/osv), idempotence and the newer-modified rule, malformed
+ * records, the DSA/DLA list and secdb parsers, KEV/EPSS, all.zip archives,
+ * transactions, schema and file errors, and CVSS scores against the
+ * specifications' worked examples. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "vulndb/vulndb.h"
+
+static const char *data_dir; /* tests/data/osv */
+static char tmpdir[256];
+
+static char *path_in(const char *sub)
+{
+	return bw_asprintf("%s/%s", data_dir, sub);
+}
+
+static struct bw_vulndb *fresh_db(const char *name)
+{
+	char *p = bw_asprintf("%s/%s", tmpdir, name);
+	unlink(p);
+	struct bw_vulndb *db = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_WRITE, &db, &err), 0);
+	free(p);
+	return db;
+}
+
+static void import1(struct bw_vulndb *db, const char *sub, struct bw_vulndb_import_stats *st)
+{
+	char *p = path_in(sub);
+	const char *paths[] = {p};
+	struct bw_error err = BW_ERROR_INIT;
+	int rc = bw_vulndb_import(db, paths, 1, st, &err);
+	if (rc)
+		fail_msg("import %s: %s", sub, err.msg);
+	free(p);
+}
+
+struct fixed_acc {
+	char fixed[64];
+	int n;
+};
+
+static int first_fixed(void *ud, const struct bw_vulndb_affected *a, struct bw_error *err)
+{
+	(void)err;
+	struct fixed_acc *acc = ud;
+	acc->n++;
+	for (size_t i = 0; i < a->n_ranges; i++)
+		for (size_t k = 0; k < a->ranges[i].n_events; k++)
+			if (a->ranges[i].events[k].kind == BW_OSV_FIXED)
+				snprintf(acc->fixed, sizeof(acc->fixed), "%.*s", (int)a->ranges[i].events[k].version.len,
+					 a->ranges[i].events[k].version.ptr);
+	return 0;
+}
+
+static void test_import_records(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("records.db");
+	struct bw_vulndb_import_stats st;
+	import1(db, "records", &st);
+	assert_int_equal(st.files, 19);
+	assert_int_equal(st.records, 19);
+	assert_int_equal(st.inserted, 19);
+	assert_int_equal(st.skipped, 0);
+	assert_int_equal(st.affected_skipped, 1); /* the GIT-only entry */
+	assert_int_equal(st.withdrawn, 1);
+
+	/* idempotent */
+	import1(db, "records", &st);
+	assert_int_equal(st.inserted, 0);
+	assert_int_equal(st.unchanged, 19);
+
+	/* newer modified wins, older loses */
+	import1(db, "update", &st);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(st.unchanged, 1);
+	struct fixed_acc acc = {0};
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_lookup(db, "npm", "left-pad", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 1); /* the withdrawn one is not returned */
+	assert_string_equal(acc.fixed, "1.3.1");
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "PyPI", "django-example", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 2);
+
+	struct bw_vulndb_info info;
+	assert_int_equal(bw_vulndb_info(db, &info, &err), 0);
+	assert_int_equal(info.advisories, 19);
+	assert_int_equal(info.withdrawn, 1);
+	assert_int_equal(info.schema, BW_VULNDB_SCHEMA_VERSION);
+	bw_vulndb_info_release(&info);
+	bw_vulndb_close(db);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("malformed.db");
+	struct bw_vulndb_import_stats st;
+	import1(db, "malformed", &st);
+	assert_int_equal(st.records, 5);
+	assert_int_equal(st.skipped, 4);
+	assert_int_equal(st.inserted, 1);          /* bad-event: the record stays ... */
+	assert_int_equal(st.affected_skipped, 1); /* ... without its bad entry */
+	assert_true(st.n_samples >= 4);
+	bw_vulndb_close(db);
+
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_check_osv("{\"id\":\"X\"}", 10, NULL, &err), 0);
+	assert_int_equal(bw_vulndb_check_osv("{\"id\":\"X\",\"aliases\":7}", 22, NULL, &err), BW_EINPUT);
+	assert_int_equal(bw_vulndb_check_osv("[{\"id\":\"A\"},{\"id\":\"B\"}]", 23, NULL, &err), 0);
+}
+
+static void test_tracker(void **state)
+{
+	(void)state;
+	char *p = path_in("distro/DSA-list.txt");
+	struct bw_buf b;
+	bw_buf_init(&b, 1 << 20);
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_buf_read_file(&b, p, &err), 0);
+	struct bw_vulndb_import_stats st = {0};
+	assert_int_equal(bw_vulndb_check_tracker(b.data, b.len, &st, &err), 4);
+	assert_int_equal(st.skipped, 1);          /* DSA-BROKEN */
+	assert_int_equal(st.affected_skipped, 1); /* not_a_version! */
+	bw_buf_release(&b);
+	free(p);
+
+	struct bw_vulndb *db = fresh_db("tracker.db");
+	import1(db, "distro", &st);
+	struct fixed_acc acc = {0};
+	assert_int_equal(bw_vulndb_lookup(db, "Debian:11", "xorg-server", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 1);
+	assert_string_equal(acc.fixed, "2:1.20.11-1+deb11u6");
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Debian:10", "xorg-server", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 0); /* <not-affected> */
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Debian:11", "dino-im", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 1);
+	assert_string_equal(acc.fixed, ""); /* <unfixed> */
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Debian:3.1", "imagemagick", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 1);
+	/* secdb: misspelt id repaired, "0" never affected, the bad version dropped */
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Alpine:v3.19", "openssl", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 3);
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Alpine:v3.19", "musl", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 1);
+
+	/* re-import replaces the lists (no duplicates) */
+	import1(db, "distro", &st);
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "Alpine:v3.19", "openssl", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 3);
+	bw_vulndb_close(db);
+}
+
+static void test_enrichment(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("enrich.db");
+	struct bw_vulndb_import_stats st;
+	import1(db, "enrich", &st);
+	assert_int_equal(st.kev, 1);
+	assert_int_equal(st.epss, 3);
+	assert_int_equal(st.skipped, 2);
+	bool kev;
+	double epss;
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_enrichment(db, "CVE-2021-44228", &kev, &epss, &err), 0);
+	assert_true(kev);
+	assert_true(epss < 0);
+	assert_int_equal(bw_vulndb_enrichment(db, "CVE-1999-0005", &kev, &epss, &err), 0);
+	assert_false(kev);
+	assert_true(epss > 0.919 && epss < 0.92);
+	bw_vulndb_close(db);
+}
+
+static void test_zip(void **state)
+{
+	(void)state;
+	char *zp = bw_asprintf("%s/all.zip", tmpdir);
+	unlink(zp);
+	int ze;
+	zip_t *z = zip_open(zp, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+	assert_non_null(z);
+	static const char *const names[] = {"BW-TEST-NPM-1.json", "BW-TEST-GO-1.json", "BW-TEST-DEB-1.json"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++) {
+		char *src = bw_asprintf("%s/records/%s", data_dir, names[i]);
+		zip_source_t *s = zip_source_file(z, src, 0, -1);
+		assert_non_null(s);
+		assert_true(zip_file_add(z, names[i], s, ZIP_FL_OVERWRITE) >= 0);
+		free(src);
+	}
+	zip_source_t *bad = zip_source_buffer(z, "{\"id\":", 6, 0);
+	assert_true(zip_file_add(z, "BAD.json", bad, ZIP_FL_OVERWRITE) >= 0);
+	assert_int_equal(zip_close(z), 0);
+	struct bw_vulndb *db = fresh_db("zip.db");
+	struct bw_vulndb_import_stats st;
+	const char *paths[] = {zp};
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_import(db, paths, 1, &st, &err), 0);
+	assert_int_equal(st.inserted, 3);
+	assert_int_equal(st.skipped, 1);
+	bw_vulndb_close(db);
+	free(zp);
+}
+
+static void test_transaction(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("tx.db");
+	struct bw_vulndb_import_stats st;
+	import1(db, "records", &st);
+	char *good = path_in("update");
+	const char *paths[] = {good, "/nonexistent/bulwark-test"};
+	struct bw_error err = BW_ERROR_INIT;
+	assert_true(bw_vulndb_import(db, paths, 2, &st, &err) < 0);
+	assert_non_null(strstr(err.msg, "/nonexistent/bulwark-test"));
+	/* the update of the first path was rolled back with the failure */
+	struct fixed_acc acc = {0};
+	assert_int_equal(bw_vulndb_lookup(db, "npm", "left-pad", first_fixed, &acc, &err), 0);
+	assert_string_equal(acc.fixed, "1.3.0");
+	free(good);
+	bw_vulndb_close(db);
+}
+
+static void test_file_errors(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	char *p = bw_asprintf("%s/missing.db", tmpdir);
+	unlink(p);
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_READ, &db, &err), BW_ENOTFOUND);
+	assert_non_null(strstr(err.msg, p));
+	free(p);
+
+	p = bw_asprintf("%s/corrupt.db", tmpdir);
+	FILE *f = fopen(p, "w");
+	for (int i = 0; i < 512; i++)
+		fputs("this is not an SQLite database ", f);
+	fclose(f);
+	bw_error_clear(&err);
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_READ, &db, &err), BW_EINPUT);
+	assert_non_null(strstr(err.msg, p));
+	free(p);
+
+	/* a newer schema is refused */
+	p = bw_asprintf("%s/newer.db", tmpdir);
+	unlink(p);
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_WRITE, &db, &err), 0);
+	bw_vulndb_close(db);
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(p, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	bw_error_clear(&err);
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_READ, &db, &err), BW_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, p));
+	assert_non_null(strstr(err.msg, "newer"));
+	free(p);
+
+	/* somebody else's SQLite database */
+	p = bw_asprintf("%s/other.db", tmpdir);
+	unlink(p);
+	assert_int_equal(sqlite3_open(p, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(s);
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_WRITE, &db, &err), BW_EINPUT);
+	free(p);
+}
+
+static void test_cvss(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *vector;
+		double score;
+		int major;
+	} cases[] = {
+		/* CVSS v3.1 specification, section 8 examples */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5, 3},  /* CVE-2014-0160 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0, 3}, /* CVE-2014-6271 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1, 3},  /* CVE-2013-1937 */
+		{"CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:N/I:L/A:N", 4.0, 3},  /* CVE-2013-0375-like local */
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N", 3.1, 3},  /* CVE-2014-3566 POODLE */
+		{"CVSS:3.0/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 6.8, 3},
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9, 3},
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0, 3},
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8, 3},
+		/* CVSS v2 guide, section 3.3 examples */
+		{"AV:N/AC:L/Au:N/C:N/I:N/A:C", 7.8, 2}, /* CVE-2002-0392 */
+		{"AV:N/AC:L/Au:N/C:C/I:C/A:C", 10.0, 2}, /* CVE-2003-0818 */
+		{"AV:L/AC:H/Au:N/C:C/I:C/A:C", 6.2, 2}, /* CVE-2003-0062 */
+		{"(AV:N/AC:L/Au:N/C:P/I:P/A:P)", 7.5, 2},
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
+		double s = -1;
+		int major = 0;
+		struct bw_error err = BW_ERROR_INIT;
+		if (bw_cvss_base_score(cases[i].vector, &s, &major, &err) < 0)
+			fail_msg("%s: %s", cases[i].vector, err.msg);
+		if (s < cases[i].score - 0.001 || s > cases[i].score + 0.001 || major != cases[i].major)
+			fail_msg("%s: got %.1f (v%d), want %.1f", cases[i].vector, s, major, cases[i].score);
+	}
+	static const char *const bad[] = {
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",          /* missing A */
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/A:H",  /* repeated */
+		"CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",      /* bad value */
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/",     /* trailing */
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+		"", "CVSS:3.1/", "hello",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(bad); i++) {
+		double s;
+		int major;
+		struct bw_error err = BW_ERROR_INIT;
+		if (bw_cvss_base_score(bad[i], &s, &major, &err) == 0)
+			fail_msg("accepted '%s'", bad[i]);
+	}
+	assert_int_equal(bw_cvss_severity(9.8, 3), BW_SEV_CRITICAL);
+	assert_int_equal(bw_cvss_severity(7.0, 3), BW_SEV_HIGH);
+	assert_int_equal(bw_cvss_severity(0.1, 3), BW_SEV_LOW);
+	assert_int_equal(bw_cvss_severity(0.0, 3), BW_SEV_INFO);
+	assert_int_equal(bw_cvss_severity(9.8, 2), BW_SEV_HIGH);
+}
+
+int main(int argc, char **argv)
+{
+	data_dir = argc > 1 ? argv[1] : "tests/data/osv";
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bw-vulndb-test-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_import_records), cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_tracker),        cmocka_unit_test(test_enrichment),
+		cmocka_unit_test(test_zip),            cmocka_unit_test(test_transaction),
+		cmocka_unit_test(test_file_errors),    cmocka_unit_test(test_cvss),
+	};
+	int rc = cmocka_run_group_tests_name("vulndb", tests, NULL, NULL);
+	char *cmd = bw_asprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		rc = rc ? rc : 1;
+	free(cmd);
+	return rc;
+}
