@@ -315,6 +315,8 @@ void img_check_history(struct img_ctx *c)
 	const struct bw_image_info *info = c->info;
 	int layer = 0;
 	bool first_layer = true;
+	const char *args[64];
+	size_t n_args = 0;
 	for (size_t i = 0; i < info->n_history; i++) {
 		const struct bw_image_history *h = &info->history[i];
 		int li = h->empty_layer ? -1 : layer;
@@ -327,22 +329,31 @@ void img_check_history(struct img_ctx *c)
 		}
 		struct img_hist hp;
 		img_hist_parse(h->created_by, &hp);
-		if (hp.build_args) {
-			/* "A=1 B=2": values have no spaces in the legacy builder's record */
-			const char *p = hp.build_args, *e = hp.build_args + hp.build_args_len;
-			while (p < e) {
-				const char *sp = memchr(p, ' ', (size_t)(e - p));
-				const char *we = sp ? sp : e;
-				const char *eq = memchr(p, '=', (size_t)(we - p));
-				if (eq) {
-					char *val = bw_arena_strndup(&c->scratch, eq + 1, (size_t)(we - eq - 1));
-					if (img_secret_env(p, (size_t)(eq - p), val))
-						img_report(c, IMG_BUILD_ARG_SECRET, NULL, li, -1,
-							   "history step %zu: build argument %.*s=%.*s… (%zu characters)", i,
-							   (int)(eq - p), p, strlen(val) > 8 ? 2 : 0, val, strlen(val));
+		/* build arguments: "|N A=1 B=2" of a RUN (values have no spaces in
+		 * the legacy builder's record), and ARG defaults; each name once */
+		const char *ba = hp.build_args;
+		size_t bl = hp.build_args_len;
+		if (!strcmp(hp.instr, "ARG"))
+			ba = hp.args, bl = hp.args_len;
+		for (const char *p = ba, *e = ba ? ba + bl : NULL; p && p < e;) {
+			const char *sp = memchr(p, ' ', (size_t)(e - p));
+			const char *we = sp ? sp : e;
+			const char *eq = memchr(p, '=', (size_t)(we - p));
+			if (eq) {
+				char *val = bw_arena_strndup(&c->scratch, eq + 1, (size_t)(we - eq - 1));
+				char *name = bw_arena_strndup(&c->scratch, p, (size_t)(eq - p));
+				bool seen = false;
+				for (size_t k = 0; k < n_args && !seen; k++)
+					seen = !strcmp(args[k], name);
+				if (!seen && img_secret_env(name, strlen(name), val)) {
+					if (n_args < BW_ARRAY_SIZE(args))
+						args[n_args++] = name;
+					img_report(c, IMG_BUILD_ARG_SECRET, NULL, li, -1,
+						   "history step %zu (%s): build argument %s=%.*s… (%zu characters)", i,
+						   hp.instr, name, strlen(val) > 8 ? 2 : 0, val, strlen(val));
 				}
-				p = sp ? sp + 1 : e;
 			}
+			p = sp ? sp + 1 : e;
 		}
 		if (!strcmp(hp.instr, "ADD")) {
 			/* the base's root filesystem: "ADD file:… in / " as the first layer */
