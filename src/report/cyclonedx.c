@@ -73,6 +73,91 @@ static json_t *digest_hash(const char *d)
 	return h;
 }
 
+/* Vulnerability findings as CycloneDX vulnerabilities, each affecting the
+ * component of its package (found by purl, else name and version). */
+static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_write_opts *opts, char **refs)
+{
+	json_t *vulns = json_array();
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		if (f->kind != BW_KIND_VULNERABILITY || !bw_report_finding_shown(f, opts))
+			continue;
+		const char *ref = NULL;
+		for (size_t k = 0; k < r->n_packages && !ref; k++) {
+			const struct bw_package *p = &r->packages[k];
+			if (f->package.purl && p->purl ? strcmp(f->package.purl, p->purl) == 0
+						       : (p->name && f->package.name && strcmp(p->name, f->package.name) == 0 &&
+							  p->version && f->package.version && strcmp(p->version, f->package.version) == 0))
+				ref = refs[k];
+		}
+		json_t *v = json_object();
+		char *bref = bw_asprintf("vuln:%zu:%s", i, f->id ? f->id : "?");
+		json_object_set_new(v, "bom-ref", json_string(bref));
+		free(bref);
+		json_object_set_new(v, "id", json_string(f->id ? f->id : "?"));
+		json_t *refsj = json_array();
+		for (size_t k = 0; k < f->n_equivalent; k++) {
+			const char *e = f->equivalent[k];
+			const char *src = strncmp(e, "CVE-", 4) == 0	? "NVD"
+					  : strncmp(e, "GHSA-", 5) == 0 ? "GitHub Advisories"
+					  : strncmp(e, "DSA-", 4) == 0 || strncmp(e, "DLA-", 4) == 0 ? "Debian Security Tracker"
+												 : "OSV";
+			json_t *rj = json_object(), *sj = json_object();
+			json_object_set_new(rj, "id", json_string(e));
+			json_object_set_new(sj, "name", json_string(src));
+			json_object_set_new(rj, "source", sj);
+			json_array_append_new(refsj, rj);
+		}
+		if (json_array_size(refsj))
+			json_object_set_new(v, "references", refsj);
+		else
+			json_decref(refsj);
+		static const char *const sev[] = {"unknown", "info", "low", "medium", "high", "critical"};
+		json_t *ratings = json_array(), *rating = json_object();
+		json_object_set_new(rating, "severity",
+				    json_string((unsigned)f->severity < BW_ARRAY_SIZE(sev) ? sev[f->severity] : "unknown"));
+		json_array_append_new(ratings, rating);
+		json_object_set_new(v, "ratings", ratings);
+		set_str(v, "description", f->title);
+		set_str(v, "recommendation", f->remediation);
+		if (ref) {
+			json_t *aff = json_array(), *a = json_object(), *vers = json_array(), *ver = json_object();
+			json_object_set_new(a, "ref", json_string(ref));
+			if (f->installed_version) {
+				json_object_set_new(ver, "version", json_string(f->installed_version));
+				json_object_set_new(ver, "status", json_string("affected"));
+				json_array_append_new(vers, ver);
+				json_object_set_new(a, "versions", vers);
+			} else {
+				json_decref(ver);
+				json_decref(vers);
+			}
+			json_array_append_new(aff, a);
+			json_object_set_new(v, "affects", aff);
+		}
+		json_t *props = json_array();
+		prop(props, "bulwark:fixed_version", f->fixed_version);
+		if (f->has_priority) {
+			prop(props, "bulwark:kev", f->kev ? "true" : "false");
+			char num[32];
+			if (f->epss >= 0) {
+				snprintf(num, sizeof(num), "%.5f", f->epss);
+				prop(props, "bulwark:epss", num);
+			}
+			if (f->rank > 0) {
+				snprintf(num, sizeof(num), "%d", f->rank);
+				prop(props, "bulwark:priority_rank", num);
+			}
+		}
+		if (json_array_size(props))
+			json_object_set_new(v, "properties", props);
+		else
+			json_decref(props);
+		json_array_append_new(vulns, v);
+	}
+	return vulns;
+}
+
 int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			      struct bw_error *err)
 {
@@ -205,6 +290,11 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 	json_object_set_new(rd, "dependsOn", root_deps);
 	json_array_insert_new(deps, 0, rd);
 	json_object_set_new(root, "dependencies", deps);
+	json_t *vulns = cdx_vulnerabilities(r, opts, refs);
+	if (json_array_size(vulns))
+		json_object_set_new(root, "vulnerabilities", vulns);
+	else
+		json_decref(vulns);
 
 	for (size_t i = 0; i < n; i++)
 		free(refs[i]);
