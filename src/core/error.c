@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+__attribute__((format(printf, 4, 0)))
 static int vset(struct bw_error *err, int code, int sys, const char *fmt, va_list ap)
 {
 	if (!err)
