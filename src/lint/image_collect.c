@@ -291,7 +291,8 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		LINT_GROW(ents, cnt, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
-	qsort(ents, cnt, sizeof(*ents), id_cmp);
+	if (cnt)
+		qsort(ents, cnt, sizeof(*ents), id_cmp);
 	char buf[400];
 	size_t bl = 0;
 	int dups = 0;

@@ -243,7 +243,7 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 			continue;
 		/* "gcc", "gcc-12", not "gcc-ar" or "gccmakedep" */
 		if (b[k] == 0 || (b[k] == '-' && b[k + 1] >= '0' && b[k + 1] <= '9'))
-			return tools[i][0] == 'c' && tools[i][1] == 'c' ? "cc" : tools[i];
+			return tools[i];
 	}
 	return NULL;
 }

@@ -236,3 +236,13 @@ def test_exit_code_and_severity(bulwark, bad, good):
     assert rc == 1
     rc, _, _ = bulwark.run(["image", "docker:" + GOOD, "--scanners", "config", "--exit-code", "1", "-q"])
     assert rc == 0
+
+
+def test_rule_reference_is_generated_from_the_table(repo_root):
+    import subprocess
+    import sys
+    gen = subprocess.run([sys.executable, str(repo_root / "docs/rules/gen_image_md.py")], capture_output=True,
+                         text=True, check=True).stdout
+    assert gen == (repo_root / "docs/rules/image.md").read_text()
+    for i in range(1, 24):
+        assert f"### BW-IMG-{i:03d}" in gen
