@@ -300,6 +300,8 @@ static int parse_root(struct cfgp *p)
 		if (!key)
 			return rc;
 		if (!strcmp(key, "rules")) {
+			if (c->rules)
+				return perr(p, k, "rules given twice");
 			if (!v || v->type != YAML_SEQUENCE_NODE)
 				return perr(p, v, "rules must be a list");
 			size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
