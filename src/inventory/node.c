@@ -178,6 +178,8 @@ void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char 
 /* "@scope/a@^1.0.0" or "a@npm:^1" -> name length (up to the '@' before the range) */
 static size_t descriptor_name(const char *s, size_t n)
 {
+	if (n < 2)
+		return n;
 	size_t start = s[0] == '@' ? 1 : 0;
 	const char *at = memchr(s + start, '@', n - start);
 	return at ? (size_t)(at - s) : n;

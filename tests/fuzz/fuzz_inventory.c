@@ -1,0 +1,37 @@
+/* libFuzzer harness for the inventory parsers: the first byte picks the
+ * path the bytes are handed over as (dpkg status, status.d, apk installed,
+ * package.json, lock files, METADATA, gemspec, Cargo.lock, composer,
+ * deps.json, a jar, an executable for the Go build-info reader, rpmdb). */
+#include "inventory/inventory.h"
+
+static const char *const paths[] = {
+	"/var/lib/dpkg/status",
+	"/var/lib/dpkg/status.d/base",
+	"/var/lib/dpkg/info/x.list",
+	"/lib/apk/db/installed",
+	"/app/node_modules/x/package.json",
+	"/app/package-lock.json",
+	"/app/yarn.lock",
+	"/app/pnpm-lock.yaml",
+	"/usr/lib/python3/site-packages/x-1.dist-info/METADATA",
+	"/usr/lib/ruby/gems/3.1.0/specifications/x-1.gemspec",
+	"/src/Cargo.lock",
+	"/var/www/vendor/composer/installed.json",
+	"/app/app.deps.json",
+	"/srv/app.jar",
+	"/usr/bin/app",
+	"/etc/os-release",
+	"/var/lib/rpm/rpmdb.sqlite",
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const char *path = paths[data[0] % BW_ARRAY_SIZE(paths)];
+	struct bw_report *r = bw_report_new("filesystem", "fuzz");
+	bw_inventory_parse_file(path, data + 1, size - 1, "debian", r);
+	bw_report_free(r);
+	return 0;
+}
