@@ -26,6 +26,7 @@ int check_2_16_userland_proxy(struct audit_ctx *ctx, const struct audit_check *c
 int check_2_17_seccomp_profile(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
 int check_2_18_experimental(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
 int check_1_2_2_version(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
+int check_4_image_rules(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
 int check_5_1_swarm(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
 int check_3_file(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
 int check_3_registry_certs(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);

@@ -29,6 +29,12 @@ struct audit_daemon {
 	char *cmdline_text;  /* for evidence */
 };
 
+/* One engine image judged by the image-configuration rules (images.c). */
+struct audit_image {
+	char *name;
+	struct bw_report *report;
+};
+
 struct audit_ctx {
 	const struct bw_audit_opts *opts;
 	struct bw_report *report;
@@ -45,6 +51,9 @@ struct audit_ctx {
 	struct bw_buf audit_rules; /* auditd rules, loaded on first use */
 	bool audit_rules_loaded;
 	char *audit_rules_sources;
+	struct audit_image *image_reports; /* section 4, read on first use */
+	size_t n_image_reports;
+	bool images_linted;
 };
 
 struct audit_verdict {
@@ -85,6 +94,9 @@ void audit_daemon_release(struct audit_daemon *d);
 void audit_daemon_apply_cmdline(struct audit_daemon *d, char *const *argv, size_t argc);
 /* A daemon option: NULL when unset. *src names where it was set. */
 json_t *audit_daemon_get(const struct audit_ctx *ctx, const char *key, const char **src);
+
+/* ---- section 4 (images.c) ---- */
+void audit_images_release(struct audit_ctx *ctx);
 
 /* ---- helpers (util.c) ---- */
 /* host_root + path, a new string. */

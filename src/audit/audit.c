@@ -139,6 +139,7 @@ out:
 	if (ctx.audit_rules_loaded)
 		bw_buf_release(&ctx.audit_rules);
 	free(ctx.audit_rules_sources);
+	audit_images_release(&ctx);
 	free(ctx.cs);
 	json_decref(ctx.containers);
 	json_decref(ctx.info);

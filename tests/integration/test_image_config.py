@@ -246,3 +246,31 @@ def test_rule_reference_is_generated_from_the_table(repo_root):
     assert gen == (repo_root / "docs/rules/image.md").read_text()
     for i in range(1, 24):
         assert f"### BW-IMG-{i:03d}" in gen
+
+
+def _audit4(bulwark):
+    rc, out, err = bulwark.run(["audit", "--check", "4", "-f", "json"])
+    assert rc == 0, err
+    return {f["id"]: f for f in json.loads(out)["findings"]}
+
+
+def test_audit_section_4_uses_the_image_rules(bulwark, bad, good, docker):
+    cbad, cgood = docker.create(BAD), docker.create(GOOD)
+    try:
+        fs = _audit4(bulwark)
+    finally:
+        docker.cli("rm", "-f", cbad, cgood, check=False)
+    for cis, rule in (("4.1", "BW-IMG-001"), ("4.6", "BW-IMG-002"), ("4.7", "BW-IMG-014"), ("4.8", "BW-IMG-003"),
+                      ("4.9", "BW-IMG-015"), ("4.10", "BW-IMG-0"), ("4.11", "BW-IMG-023"), ("4.3", "BW-IMG-022")):
+        f = fs["CIS-" + cis]
+        assert f["status"] == "warn", f
+        assert f"{BAD}:latest: {rule}" in f["evidence"], f["evidence"]
+        assert GOOD not in f["evidence"]       # the good image breaks none of them
+    for cis in ("4.2", "4.4", "4.5", "4.12"):
+        assert fs["CIS-" + cis]["status"] == "manual"
+
+
+def test_audit_section_4_offline_is_manual(bulwark, tmp_path):
+    rc, out, err = bulwark.run(["audit", "--offline", "--host-root", str(tmp_path), "--check", "4", "-f", "json"])
+    assert rc == 0, err
+    assert {f["status"] for f in json.loads(out)["findings"]} == {"manual"}
