@@ -111,9 +111,45 @@ void bw_cli_progress_done(const struct bw_cli *cli);
 
 #define BW_VERSION_STRING BW_VERSION
 
-/* Run a scan (cmd_image.c) and emit its report: shared by image and fs. */
+/* ---- scans (scan_options.c): options shared by image and fs ---- */
+enum {
+	BW_OPT_SCANNERS = 0x1080,
+	BW_OPT_LIST_PACKAGES,
+	BW_OPT_SECRET_CONFIG,
+	BW_OPT_DB,
+	BW_OPT_IGNORE_UNFIXED,
+};
+
+#define BW_CLI_SCAN_OPTIONS                                                   \
+	{"scanners", required_argument, NULL, BW_OPT_SCANNERS},               \
+	{"list-packages", no_argument, NULL, BW_OPT_LIST_PACKAGES},           \
+	{"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},     \
+	{"db", required_argument, NULL, BW_OPT_DB},                           \
+	{"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED}
+
+#define BW_CLI_SCAN_HELP                                                                         \
+	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"     \
+	"      --list-packages  include the package inventory in the report\n"                     \
+	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"                 \
+	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"   \
+	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"
+
+struct bw_cli_scan_args {
+	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */
+	bool list_packages;
+	const char *secret_config;
+	int jobs;
+};
+
+/* 1 when c is a scan option (handled), 0 when not, -BW_EXIT_USAGE after
+ * printing why. */
+int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli_scan_args *a);
+/* Run a scan and emit its report; returns the exit code. */
 int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
-		unsigned scanners, bool list_packages, const char *secret_config, int jobs);
+		const struct bw_cli_scan_args *a);
+/* The progress callback for image walks (NULL when progress is off). */
+#include "image/image.h"
+bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli);
 
 /* Commands */
 int bw_cmd_image(struct bw_cli *cli, int argc, char **argv);

@@ -33,14 +33,11 @@ const char bw_usage_image[] =
 	"      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
 	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 
-enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_SCANNERS, OPT_LIST_PACKAGES, OPT_SECRET_CONFIG, OPT_DB, OPT_IGNORE_UNFIXED };
+enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS };
 
 struct image_args {
 	int layer; /* -1: final view */
-	int jobs;
-	unsigned scanners;
-	bool list_packages;
-	const char *secret_config;
+	struct bw_cli_scan_args scan;
 };
 
 static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -48,26 +45,10 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	struct image_args *a = ud;
 	char *end;
 	long v;
+	int h = bw_cli_scan_option(cli, c, arg, &a->scan);
+	if (h)
+		return h < 0 ? -h : 0;
 	switch (c) {
-	case OPT_SCANNERS: {
-		const char *bad;
-		size_t bl;
-		if (bw_scan_parse_scanners(arg, &a->scanners, &bad, &bl) < 0)
-			return bw_cli_usage_error(cli->cmd, "unknown scanner '%.*s' (packages, vuln, secret, config)", (int)bl, bad);
-		return 0;
-	}
-	case OPT_LIST_PACKAGES:
-		a->list_packages = true;
-		return 0;
-	case OPT_SECRET_CONFIG:
-		a->secret_config = arg;
-		return 0;
-	case OPT_DB:
-		cli->db_path = arg;
-		return 0;
-	case OPT_IGNORE_UNFIXED:
-		cli->ignore_unfixed = true;
-		return 0;
 	case OPT_LAYER:
 		v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 0 || v > 100000)
@@ -79,61 +60,25 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 1 || v > 256)
 			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'", arg);
-		a->jobs = (int)v;
+		a->scan.jobs = (int)v;
 		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static void progress(void *ud, uint64_t bytes, size_t done, size_t total)
-{
-	const struct bw_cli *cli = ud;
-	char sz[32];
-	bw_format_size(bytes, sz, sizeof(sz));
-	bw_cli_progress(cli, "reading layers: %zu/%zu, %s", done, total, sz);
-}
-
 static int open_walk(struct bw_cli *cli, const char *target, const struct image_args *a,
 		     struct bw_image **out, struct bw_error *err)
 {
-	struct bw_image_opts o = {.platform = cli->platform, .jobs = a->jobs};
+	struct bw_image_opts o = {.platform = cli->platform, .jobs = a->scan.jobs};
 	int rc = bw_image_open(target, &o, out, err);
 	if (rc < 0)
 		return rc;
-	rc = bw_image_walk(*out, NULL, 0, cli->progress ? progress : NULL, cli, err);
+	rc = bw_image_walk(*out, NULL, 0, bw_cli_image_progress(cli), (void *)cli, err);
 	bw_cli_progress_done(cli);
 	if (rc < 0) {
 		bw_image_free(*out);
 		*out = NULL;
 	}
-	return rc;
-}
-
-int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
-		unsigned scanners, bool list_packages, const char *secret_config, int jobs)
-{
-	struct bw_scan_opts so = {
-		.target = target,
-		.report_name = name,
-		.report_type = type,
-		.platform = cli->platform,
-		.jobs = jobs,
-		.scanners = scanners,
-		.list_packages = list_packages,
-		.secret_config = secret_config,
-		.db_path = cli->db_path,
-		.ignore_unfixed = cli->ignore_unfixed,
-		.progress = cli->progress ? progress : NULL,
-		.progress_ud = cli,
-	};
-	struct bw_error err = BW_ERROR_INIT;
-	struct bw_report *r = NULL;
-	int rc = bw_scan_run(&so, &r, &err);
-	bw_cli_progress_done(cli);
-	if (rc < 0)
-		return bw_cli_fail(cli, &err);
-	rc = bw_cli_emit_report(cli, r);
-	bw_report_free(r);
 	return rc;
 }
 
@@ -446,11 +391,7 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		BW_CLI_COMMON_OPTIONS,
 		{"layer", required_argument, NULL, OPT_LAYER},
 		{"jobs", required_argument, NULL, OPT_JOBS},
-		{"scanners", required_argument, NULL, OPT_SCANNERS},
-		{"list-packages", no_argument, NULL, OPT_LIST_PACKAGES},
-		{"secret-config", required_argument, NULL, OPT_SECRET_CONFIG},
-		{"db", required_argument, NULL, OPT_DB},
-		{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+		BW_CLI_SCAN_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";
@@ -469,7 +410,7 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	if (argc - optind != want)
 		return bw_cli_usage_error(cli->cmd, argc - optind < want ? "missing %s" : "too many arguments (expected %s)",
 					  want == 2 ? "TARGET and PATH" : "TARGET");
-	if ((a.scanners || a.list_packages || a.secret_config) && strcmp(sub, "scan") != 0)
+	if ((a.scan.scanners || a.scan.list_packages || a.scan.secret_config) && strcmp(sub, "scan") != 0)
 		return bw_cli_usage_error(cli->cmd, "--scanners, --list-packages and --secret-config go with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
@@ -477,7 +418,7 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 
 	struct bw_error err = BW_ERROR_INIT;
 	if (strcmp(sub, "scan") == 0)
-		return bw_cli_scan(cli, target, target, "image", a.scanners, a.list_packages, a.secret_config, a.jobs);
+		return bw_cli_scan(cli, target, target, "image", &a.scan);
 
 	struct bw_image *img = NULL;
 	if (open_walk(cli, target, &a, &img, &err) < 0)

@@ -56,6 +56,6 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 		return bw_cli_usage_error(cli->cmd, "an SBOM is written as cyclonedx, spdx, json or table");
 	const char *target = argv[optind];
 	bool is_dir = strncmp(target, "dir:", 4) == 0;
-	return bw_cli_scan(cli, target, is_dir ? target + 4 : target, is_dir ? "filesystem" : "image",
-			   BW_SCAN_PACKAGES, true, NULL, jobs);
+	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true, .jobs = jobs};
+	return bw_cli_scan(cli, target, is_dir ? target + 4 : target, is_dir ? "filesystem" : "image", &sa);
 }

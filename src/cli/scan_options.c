@@ -1,0 +1,71 @@
+/* Options shared by the commands that run a scan (image, fs), and the scan
+ * itself: one table of options, one parser, one place that calls src/scan. */
+#include "cli.h"
+#include "scan/scan.h"
+
+int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli_scan_args *a)
+{
+	const char *bad;
+	size_t bl;
+	switch (c) {
+	case BW_OPT_SCANNERS:
+		if (bw_scan_parse_scanners(arg, &a->scanners, &bad, &bl) < 0)
+			return -bw_cli_usage_error(cli->cmd, "unknown scanner '%.*s' (packages, vuln, secret, config)",
+						   (int)bl, bad);
+		return 1;
+	case BW_OPT_LIST_PACKAGES:
+		a->list_packages = true;
+		return 1;
+	case BW_OPT_SECRET_CONFIG:
+		a->secret_config = arg;
+		return 1;
+	case BW_OPT_DB:
+		cli->db_path = arg;
+		return 1;
+	case BW_OPT_IGNORE_UNFIXED:
+		cli->ignore_unfixed = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void progress(void *ud, uint64_t bytes, size_t done, size_t total)
+{
+	const struct bw_cli *cli = ud;
+	char sz[32];
+	bw_format_size(bytes, sz, sizeof(sz));
+	bw_cli_progress(cli, "reading layers: %zu/%zu, %s", done, total, sz);
+}
+
+bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli)
+{
+	return cli->progress ? progress : NULL;
+}
+
+int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
+		const struct bw_cli_scan_args *a)
+{
+	struct bw_scan_opts so = {
+		.target = target,
+		.report_name = name,
+		.report_type = type,
+		.platform = cli->platform,
+		.jobs = a->jobs,
+		.scanners = a->scanners,
+		.list_packages = a->list_packages,
+		.secret_config = a->secret_config,
+		.db_path = cli->db_path,
+		.ignore_unfixed = cli->ignore_unfixed,
+		.progress = bw_cli_image_progress(cli),
+		.progress_ud = cli,
+	};
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_report *r = NULL;
+	int rc = bw_scan_run(&so, &r, &err);
+	bw_cli_progress_done(cli);
+	if (rc < 0)
+		return bw_cli_fail(cli, &err);
+	rc = bw_cli_emit_report(cli, r);
+	bw_report_free(r);
+	return rc;
+}
