@@ -492,6 +492,8 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 	/* packages may be added to r while findings are: iterate by index over
 	 * the count at the start (findings never add packages) */
 	size_t n = r->n_packages;
+	if (bw_vulndb_read_begin(db, err) < 0)
+		return err->code;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		bw_arena_init(&c.ar);
 		c.n_hits = 0;
@@ -502,6 +504,7 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 		bw_arena_release(&c.ar);
 	}
 	free(c.hits);
+	bw_vulndb_read_end(db);
 	if (rc == 0)
 		bw_match_rank(r);
 	st->seconds = bw_now() - t0;

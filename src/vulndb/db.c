@@ -465,3 +465,16 @@ int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, str
 		return vdb_sqlite_error(db, rc, "listing ecosystems", err);
 	return 0;
 }
+
+int bw_vulndb_read_begin(struct bw_vulndb *db, struct bw_error *err)
+{
+	if (!sqlite3_get_autocommit(db->db))
+		return 0;
+	return vdb_exec(db, "BEGIN", err);
+}
+
+void bw_vulndb_read_end(struct bw_vulndb *db)
+{
+	if (!sqlite3_get_autocommit(db->db))
+		sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
+}

@@ -156,6 +156,11 @@ typedef void (*bw_vulndb_alias_fn)(void *ud, const char *alias, bool related);
 int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud,
 		      struct bw_error *err);
 
+/* Many lookups as one consistent read (one shared lock instead of one per
+ * statement): begin before the first lookup, end after the last. */
+int bw_vulndb_read_begin(struct bw_vulndb *db, struct bw_error *err);
+void bw_vulndb_read_end(struct bw_vulndb *db);
+
 /* KEV membership and EPSS score (< 0 when unknown) of a CVE id. */
 int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, double *epss, struct bw_error *err);
 
