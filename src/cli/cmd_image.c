@@ -288,22 +288,6 @@ static void inspect_table(FILE *out, json_t *j)
 
 /* ---- files ---- */
 
-static void mode_string(const struct bw_file *f, char *s)
-{
-	static const char types[] = {'-', 'd', 'l', 'h', 'c', 'b', 'p', 'w', 'o'};
-	s[0] = (unsigned)f->type < sizeof(types) ? types[f->type] : '?';
-	const char *rwx = "rwxrwxrwx";
-	for (int i = 0; i < 9; i++)
-		s[1 + i] = (f->mode & (1u << (8 - i))) ? rwx[i] : '-';
-	if (f->mode & 04000)
-		s[3] = (f->mode & 0100) ? 's' : 'S';
-	if (f->mode & 02000)
-		s[6] = (f->mode & 010) ? 's' : 'S';
-	if (f->mode & 01000)
-		s[9] = (f->mode & 01) ? 't' : 'T';
-	s[10] = '\0';
-}
-
 static json_t *file_json(const struct bw_image_info *info, const struct bw_file *f)
 {
 	json_t *o = json_object();
@@ -363,7 +347,7 @@ static int write_files(struct bw_cli *cli, struct bw_image *img, int layer, FILE
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_file *f = final ? final[i] : &arr[i];
 		char m[12];
-		mode_string(f, m);
+		bw_file_mode_string(f, m);
 		fprintf(out, "%s %5u:%-5u %12llu  L%-3d %s", m, f->uid, f->gid,
 			(unsigned long long)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0), f->layer,
 			f->path);

@@ -14,6 +14,22 @@ const char *bw_file_type_name(enum bw_file_type t)
 	return (unsigned)t < BW_ARRAY_SIZE(type_names) ? type_names[t] : "?";
 }
 
+void bw_file_mode_string(const struct bw_file *f, char *s)
+{
+	static const char types[] = {'-', 'd', 'l', 'h', 'c', 'b', 'p', 'w', 'o'};
+	s[0] = (unsigned)f->type < sizeof(types) ? types[f->type] : '?';
+	static const char rwx[] = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		s[1 + i] = (f->mode & (1u << (8 - i))) ? rwx[i] : '-';
+	if (f->mode & 04000)
+		s[3] = (f->mode & 0100) ? 's' : 'S';
+	if (f->mode & 02000)
+		s[6] = (f->mode & 010) ? 's' : 'S';
+	if (f->mode & 01000)
+		s[9] = (f->mode & 01) ? 't' : 'T';
+	s[10] = '\0';
+}
+
 const char *bw_img_str(struct bw_image *img, const char *s)
 {
 	return s ? bw_arena_strdup(&img->arena, s) : NULL;

@@ -54,6 +54,11 @@ struct bw_file {
  * keep the pointer they get in layer_begin and read index after
  * bw_image_walk() returns; a layer that stays at index -1 was not part of
  * the image (ignore its results). */
+/* "drwxr-sr-x" as ls(1) writes it (setuid/setgid/sticky included) into
+ * out, which holds at least 11 bytes. */
+struct bw_file;
+void bw_file_mode_string(const struct bw_file *f, char *out);
+
 struct bw_image_layer {
 	int index;
 	const char *digest;     /* blob digest as stored (compressed), "sha256:…" */
