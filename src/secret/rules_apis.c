@@ -37,7 +37,7 @@ const struct bw_secret_rule_def bw_secret_rules_apis[] = {
 	 "(?i)(?|hubspot[\\w.-]{0,20}?" SR_ASSIGN "(" SR_UUID ")|(pat-(?:na|eu)1-" SR_UUID "))" SR_E, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-INTERCOM-001", "Intercom access token or client secret", BW_SEV_MEDIUM, "intercom",
 	 CTX("intercom", "[A-Za-z0-9=_]{60}|" SR_UUID), 0, NULL, NULL, 0, 0},
-	{"BW-SEC-IONIC-001", "Ionic API token", BW_SEV_MEDIUM, "ion_", SR_B "(ion_[A-Za-z0-9]{42})" SR_EA, 0, NULL, NULL, 0, 0},
+	{"BW-SEC-IONIC-001", "Ionic API token", BW_SEV_MEDIUM, NULL, SR_B "(ion_[A-Za-z0-9]{42})" SR_EA, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-LOB-001", "Lob API key", BW_SEV_MEDIUM, NULL,
 	 "(?i)(?<![a-z0-9])lob[\\w.-]{0,20}?" SR_ASSIGN "((?:live|test)_(?:pub_[a-f0-9]{31}|[a-f0-9]{35}))" SR_EA, 0, NULL, NULL, 0, 0},
 	{"BW-SEC-MAPBOX-001", "Mapbox access token", BW_SEV_MEDIUM, "sk.eyJ|pk.eyJ",

@@ -19,10 +19,10 @@ const struct bw_secret_rule_def bw_secret_rules_files[] = {
 	 "*/.pgpass|*/pgpass.conf", 0, 0},
 	{"BW-SEC-NPMRC-001", "Registry credentials in an .npmrc / .yarnrc", BW_SEV_HIGH, "_auth|_password",
 	 "(?<![A-Za-z0-9])_(?:authToken|auth|password)[ \\t]*[=:][ \\t]*[\"']?([^\\s\"'$]{8,512})", 0, NULL, NULL, 0, 0},
-	{"BW-SEC-HTTPAUTH-001", "HTTP basic-auth credentials in an Authorization header", BW_SEV_HIGH, "basic",
+	{"BW-SEC-HTTPAUTH-001", "HTTP basic-auth credentials in an Authorization header", BW_SEV_HIGH, "authorization",
 	 "(?i)authorization[\"']?[ \\t]*[:=][ \\t]*[\"']?basic[ \\t]+([A-Za-z0-9+/]{8,}={0,2})", 0, NULL, NULL, 0,
 	 BW_SR_B64_USERPASS},
-	{"BW-SEC-HTTPAUTH-002", "Bearer token in an Authorization header", BW_SEV_MEDIUM, "bearer",
+	{"BW-SEC-HTTPAUTH-002", "Bearer token in an Authorization header", BW_SEV_MEDIUM, "authorization",
 	 "(?i)authorization[\"']?[ \\t]*[:=][ \\t]*[\"']?bearer[ \\t]+([A-Za-z0-9._~+/-]{20,2000}=*)", 3.5, NULL, NULL, 0, 0},
 	{"BW-SEC-URL-001", "Password in a URL (user:password@host)", BW_SEV_HIGH, NULL,
 	 "(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{1,20}://[^:/\\s@\"'<>(){}\\[\\]]{1,64}:(?<secret>[^@/\\s\"'<>(){}\\[\\]]{3,128})@"

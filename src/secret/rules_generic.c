@@ -18,7 +18,7 @@ const struct bw_secret_rule_def bw_secret_rules_generic[] = {
 	 "secret|token|apikey|api_key|api-key|access_key|accesskey|auth_key|private_key|client_secret",
 	 "(?i)(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[\\w.-]{0,20}?[\"']?" GV("16"),
 	 3.5, GALLOW, NULL, 0, BW_SR_GENERIC},
-	{"BW-SEC-GENERIC-003", "Secret in a PHP define()", BW_SEV_HIGH, "define",
+	{"BW-SEC-GENERIC-003", "Secret in a PHP define()", BW_SEV_HIGH, "define(|define (",
 	 "(?i)define\\([ \\t]*['\"]\\w*(?:PASSWORD|SECRET|_KEY|SALT|TOKEN)['\"][ \\t]*,[ \\t]*['\"]([^'\"\\s]{8,256})['\"]",
 	 3.0, GALLOW, NULL, 0, BW_SR_GENERIC},
 	{NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, 0},
