@@ -15,21 +15,6 @@ static bool starts(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-static void mode_string(const struct bw_file *f, char *s)
-{
-	const char *rwx = "rwxrwxrwx";
-	s[0] = f->type == BW_FILE_DIR ? 'd' : '-';
-	for (int i = 0; i < 9; i++)
-		s[1 + i] = (f->mode & (1u << (8 - i))) ? rwx[i] : '-';
-	if (f->mode & 04000)
-		s[3] = (f->mode & 0100) ? 's' : 'S';
-	if (f->mode & 02000)
-		s[6] = (f->mode & 010) ? 's' : 'S';
-	if (f->mode & 01000)
-		s[9] = (f->mode & 01) ? 't' : 'T';
-	s[10] = 0;
-}
-
 /* ---- names in every layer ---- */
 
 static bool is_dotenv(const char *b)
@@ -285,12 +270,12 @@ void img_check_files(struct img_ctx *c)
 			continue;
 		char m[12];
 		if (f->type != BW_FILE_DIR && (f->mode & 06000)) {
-			mode_string(f, m);
+			bw_file_mode_string(f, m);
 			img_report(c, IMG_SETUID, f->path, f->layer, 1, "%s %u:%u %s (%s)", m, f->uid, f->gid, f->path,
 				   (f->mode & 06000) == 06000 ? "setuid and setgid" : (f->mode & 04000) ? "setuid" : "setgid");
 		}
 		if ((f->mode & 0002) && !(f->type == BW_FILE_DIR && (f->mode & 01000))) {
-			mode_string(f, m);
+			bw_file_mode_string(f, m);
 			img_report(c, IMG_WORLD_WRITABLE, f->path, f->layer, 1, "%s %u:%u %s%s", m, f->uid, f->gid, f->path,
 				   f->type == BW_FILE_DIR ? " (directory without the sticky bit)" : "");
 		}
