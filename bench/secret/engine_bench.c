@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 			best = t;
 		bw_secret_scanner_free(s);
 	}
-	printf("rules %zu, compile %.3f s, files %zu, bytes %llu, best %.3f s, %.0f MB/s per core, matches %llu\n",
+	printf("rules %zu, compile %.3f s, files %zu, bytes %llu, best %.3f s, %.0f MB/s per core, matches "
+	       "%llu\n",
 	       bw_secret_rules_count(r), tc, n_files, (unsigned long long)total, best, total / best / 1e6,
 	       (unsigned long long)matches);
 	bw_secret_rules_free(r);

@@ -34,7 +34,8 @@ struct cfgp {
 	struct bw_error *err;
 };
 
-static int perr(struct cfgp *p, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int perr(struct cfgp *p, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int perr(struct cfgp *p, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[600];
@@ -107,7 +108,8 @@ static int joinbar(struct cfgp *p, yaml_node_t *n, const char *what, size_t minl
 			bw_buf_release(&b);
 			char ml[16];
 			snprintf(ml, sizeof(ml), "%zu", minlen);
-			return perr(p, n, "%s: an entry contains '|' or is shorter than %s characters", what, ml);
+			return perr(p, n, "%s: an entry contains '|' or is shorter than %s characters", what,
+				    ml);
 		}
 		if (i)
 			bw_buf_add(&b, "|", 1);
@@ -189,8 +191,8 @@ static bool id_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_' || c == '.'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;
@@ -217,7 +219,9 @@ static int parse_rule(struct cfgp *p, yaml_node_t *n, struct bw_secret_rule_def 
 			const char *s = scalar(p, v, "severity", &rc);
 			int sv = s ? bw_severity_parse(s) : -1;
 			if (s && (sv < BW_SEV_INFO))
-				return perr(p, v, "severity must be CRITICAL, HIGH, MEDIUM, LOW or INFO, not '%s'", s);
+				return perr(p, v,
+					    "severity must be CRITICAL, HIGH, MEDIUM, LOW or INFO, not '%s'",
+					    s);
 			if (s)
 				d->severity = (enum bw_severity)sv;
 		} else if (!strcmp(key, "regex")) {
@@ -246,8 +250,11 @@ static int parse_rule(struct cfgp *p, yaml_node_t *n, struct bw_secret_rule_def 
 				bw_buf_release(&b);
 			}
 		} else {
-			return perr(p, k, "unknown key '%s' in a rule (id, title, severity, regex, keywords, entropy, paths, "
-					  "allow-regexes, window)", key);
+			return perr(p, k,
+				    "unknown key '%s' in a rule (id, title, severity, regex, keywords, "
+				    "entropy, paths, "
+				    "allow-regexes, window)",
+				    key);
 		}
 		if (rc < 0)
 			return rc;
@@ -269,7 +276,8 @@ static int parse_allow(struct cfgp *p, yaml_node_t *n)
 	if (n->type != YAML_MAPPING_NODE)
 		return perr(p, n, "allow must be a mapping (paths, regexes)");
 	int rc = 0;
-	for (yaml_node_pair_t *kv = n->data.mapping.pairs.start; kv < n->data.mapping.pairs.top && rc == 0; kv++) {
+	for (yaml_node_pair_t *kv = n->data.mapping.pairs.start; kv < n->data.mapping.pairs.top && rc == 0;
+	     kv++) {
 		yaml_node_t *k = node(p, kv->key), *v = node(p, kv->value);
 		const char *key = scalar(p, k, "a key", &rc);
 		if (!key)
@@ -293,8 +301,8 @@ static int parse_root(struct cfgp *p)
 		return perr(p, root, "the top level must be a mapping (rules, disable-rules, allow, ...)");
 	struct bw_secret_config *c = p->cfg;
 	int rc = 0;
-	for (yaml_node_pair_t *kv = root->data.mapping.pairs.start; kv < root->data.mapping.pairs.top && rc == 0;
-	     kv++) {
+	for (yaml_node_pair_t *kv = root->data.mapping.pairs.start;
+	     kv < root->data.mapping.pairs.top && rc == 0; kv++) {
 		yaml_node_t *k = node(p, kv->key), *v = node(p, kv->value);
 		const char *key = scalar(p, k, "a key", &rc);
 		if (!key)
@@ -308,7 +316,8 @@ static int parse_root(struct cfgp *p)
 			if (cnt > 1000)
 				return perr(p, v, "more than 1000 custom rules");
 			c->rules = bw_arena_alloc(&c->arena, (cnt ? cnt : 1) * sizeof(*c->rules));
-			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			for (yaml_node_item_t *it = v->data.sequence.items.start;
+			     it < v->data.sequence.items.top; it++) {
 				yaml_node_t *rn = node(p, *it);
 				if (!rn)
 					return perr(p, v, "a broken rule entry");
@@ -317,7 +326,8 @@ static int parse_root(struct cfgp *p)
 					return rc;
 				for (size_t j = 0; j < c->n_rules; j++)
 					if (!strcmp(c->rules[j].id, c->rules[c->n_rules].id))
-						return perr(p, rn, "rule id '%s' is used twice", c->rules[j].id);
+						return perr(p, rn, "rule id '%s' is used twice",
+							    c->rules[j].id);
 				c->n_rules++;
 			}
 		} else if (!strcmp(key, "disable-rules")) {
@@ -329,7 +339,10 @@ static int parse_root(struct cfgp *p)
 		} else if (!strcmp(key, "scan-binary")) {
 			rc = boolean(p, v, "scan-binary", &c->scan_binary);
 		} else {
-			return perr(p, k, "unknown key '%s' (rules, disable-rules, allow, max-file-size, scan-binary)", key);
+			return perr(
+			    p, k,
+			    "unknown key '%s' (rules, disable-rules, allow, max-file-size, scan-binary)",
+			    key);
 		}
 	}
 	if (rc < 0)
@@ -337,9 +350,10 @@ static int parse_root(struct cfgp *p)
 	/* custom ids must not shadow built-in ones */
 	for (size_t i = 0; i < c->n_rules; i++)
 		if (!strncmp(c->rules[i].id, "BW-SEC-", 7))
-			return bw_error_set(p->err, BW_EUSAGE,
-					    "%s: rule '%s': the BW-SEC- prefix is reserved for built-in rules",
-					    p->name, c->rules[i].id);
+			return bw_error_set(
+			    p->err, BW_EUSAGE,
+			    "%s: rule '%s': the BW-SEC- prefix is reserved for built-in rules", p->name,
+			    c->rules[i].id);
 	return 0;
 }
 
@@ -352,8 +366,9 @@ int bw_secret_config_parse(const char *name, const char *yaml, size_t len, struc
 		return bw_error_set(err, BW_ENOMEM, "%s: cannot start the YAML parser", name);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
 	if (!yaml_parser_load(&parser, &p.doc)) {
-		int rc = bw_error_set(err, BW_EUSAGE, "%s:%zu:%zu: invalid YAML: %s", name, parser.problem_mark.line + 1,
-				      parser.problem_mark.column + 1, parser.problem ? parser.problem : "syntax error");
+		int rc = bw_error_set(err, BW_EUSAGE, "%s:%zu:%zu: invalid YAML: %s", name,
+				      parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+				      parser.problem ? parser.problem : "syntax error");
 		yaml_parser_delete(&parser);
 		return rc;
 	}

@@ -25,10 +25,10 @@
 #include <fnmatch.h>
 #include <math.h>
 
-#define BACK 1024u          /* bytes before a hit a line may start */
-#define LINE_AFTER 1024u    /* bytes after a hit a one-line match may reach */
-#define LOOKBEHIND 64u      /* context given to PCRE2 before a region */
-#define SNIFF 8192u         /* bytes looked at to tell binary files */
+#define BACK 1024u	     /* bytes before a hit a line may start */
+#define LINE_AFTER 1024u     /* bytes after a hit a one-line match may reach */
+#define LOOKBEHIND 64u	     /* context given to PCRE2 before a region */
+#define SNIFF 8192u	     /* bytes looked at to tell binary files */
 #define TRIM_AT (512u << 10) /* window size that triggers trimming */
 #define MAX_EMITTED 256
 #define DEFAULT_MAX_FILE (64ull << 20)
@@ -38,7 +38,7 @@ struct rule {
 	pcre2_code *re, *allow;
 	uint32_t group; /* capture group of the secret; 0 = whole match */
 	unsigned after; /* window, or LINE_AFTER */
-	char **paths;   /* NULL: every file */
+	char **paths;	/* NULL: every file */
 	size_t n_paths;
 	bool custom;
 };
@@ -78,11 +78,11 @@ struct bw_secret_scanner {
 	uint64_t win_start;
 	uint64_t line_base; /* line number at win_start */
 	uint64_t col_base;  /* bytes between the last newline and win_start */
-	uint64_t total;     /* bytes of the file seen so far */
+	uint64_t total;	    /* bytes of the file seen so far */
 	struct cand *cands;
 	size_t n_cands, cap_cands;
 	uint64_t *covered, *last_end;
-	bool *active;       /* per rule: applies to this file */
+	bool *active; /* per rule: applies to this file */
 	bool use_path;
 	struct span emitted[MAX_EMITTED];
 	size_t n_emitted;
@@ -301,12 +301,14 @@ static int build_db(struct bw_secret_rules *rs, struct pats *p, hs_database_t **
 		int rc;
 		if (ce && ce->expression >= 0 && (size_t)ce->expression < p->n) {
 			const struct rule *r = &rs->rules[p->ids[ce->expression]];
-			rc = bw_error_set(err, r->custom ? BW_EUSAGE : BW_EUNSUPPORTED,
-					  "%s%srule '%s': Vectorscan cannot compile %s: %s (give the rule keywords)",
-					  cfgname && r->custom ? cfgname : "", cfgname && r->custom ? ": " : "",
-					  r->d.id, r->d.keywords ? "its keywords" : "its regex", ce->message);
+			rc = bw_error_set(
+			    err, r->custom ? BW_EUSAGE : BW_EUNSUPPORTED,
+			    "%s%srule '%s': Vectorscan cannot compile %s: %s (give the rule keywords)",
+			    cfgname && r->custom ? cfgname : "", cfgname && r->custom ? ": " : "", r->d.id,
+			    r->d.keywords ? "its keywords" : "its regex", ce->message);
 		} else {
-			rc = bw_error_set(err, BW_EUNSUPPORTED, "Vectorscan: %s", ce ? ce->message : "compile failed");
+			rc = bw_error_set(err, BW_EUNSUPPORTED, "Vectorscan: %s",
+					  ce ? ce->message : "compile failed");
 		}
 		hs_free_compile_error(ce);
 		return rc;
@@ -315,8 +317,8 @@ static int build_db(struct bw_secret_rules *rs, struct pats *p, hs_database_t **
 }
 
 static const struct bw_secret_rule_def *const builtin_families[] = {
-	bw_secret_rules_cloud, bw_secret_rules_vcs, bw_secret_rules_saas, bw_secret_rules_ai, bw_secret_rules_apis,
-	bw_secret_rules_keys,  bw_secret_rules_files, bw_secret_rules_generic,
+    bw_secret_rules_cloud, bw_secret_rules_vcs,	 bw_secret_rules_saas,	bw_secret_rules_ai,
+    bw_secret_rules_apis,  bw_secret_rules_keys, bw_secret_rules_files, bw_secret_rules_generic,
 };
 
 static bool disabled(const struct bw_secret_config *c, const char *id)
@@ -378,14 +380,16 @@ static int rules_build(struct bw_secret_rules *rs, const char *cfgname, struct b
 			for (const struct bw_secret_rule_def *d = builtin_families[f]; d->id && !known; d++)
 				known = strcmp(d->id, c->disabled[i]) == 0;
 		if (!known)
-			return bw_error_set(err, BW_EUSAGE, "%s: disable-rules: no rule '%s'", cfgname, c->disabled[i]);
+			return bw_error_set(err, BW_EUSAGE, "%s: disable-rules: no rule '%s'", cfgname,
+					    c->disabled[i]);
 	}
 	rc = compile_pcre("allow regex", "(global)", bw_secret_global_allow, &rs->global_allow, NULL, err);
 	if (rc < 0)
 		return rc;
 	rs->user_allow = bw_calloc(c->n_allow_regexes ? c->n_allow_regexes : 1, sizeof(pcre2_code *));
 	for (size_t i = 0; i < c->n_allow_regexes; i++) {
-		rc = compile_pcre("allow regex", "allow", c->allow_regexes[i], &rs->user_allow[i], cfgname, err);
+		rc = compile_pcre("allow regex", "allow", c->allow_regexes[i], &rs->user_allow[i], cfgname,
+				  err);
 		if (rc < 0)
 			return rc;
 		rs->n_user_allow++;
@@ -473,7 +477,8 @@ size_t bw_secret_rules_count(const struct bw_secret_rules *r)
 void bw_secret_rules_get(const struct bw_secret_rules *r, size_t i, struct bw_secret_rule_info *out)
 {
 	const struct rule *x = &r->rules[i];
-	*out = (struct bw_secret_rule_info){x->d.id, x->d.title, x->d.severity, x->d.keywords, x->d.regex, x->custom};
+	*out = (struct bw_secret_rule_info){x->d.id,	   x->d.title, x->d.severity,
+					    x->d.keywords, x->d.regex, x->custom};
 }
 
 uint64_t bw_secret_rules_max_file_size(const struct bw_secret_rules *r)
@@ -748,7 +753,8 @@ static int cand_cmp(const void *a, const void *b, void *ctx)
 {
 	const struct bw_secret_rules *r = ctx;
 	const struct cand *x = a, *y = b;
-	unsigned gx = r->rules[x->rule].d.flags & BW_SR_GENERIC, gy = r->rules[y->rule].d.flags & BW_SR_GENERIC;
+	unsigned gx = r->rules[x->rule].d.flags & BW_SR_GENERIC,
+		 gy = r->rules[y->rule].d.flags & BW_SR_GENERIC;
 	if (gx != gy)
 		return gx ? 1 : -1;
 	if (x->rule != y->rule)
@@ -840,7 +846,8 @@ int bw_secret_scan_chunk(struct bw_secret_scanner *s, const void *data, size_t l
 	memcpy(s->win + s->win_len, data, len);
 	s->win_len += len;
 	s->total += len;
-	if (s->st_all && hs_scan_stream(s->st_all, data, (unsigned)len, 0, s->scratch, on_hs_match, s) != HS_SUCCESS)
+	if (s->st_all &&
+	    hs_scan_stream(s->st_all, data, (unsigned)len, 0, s->scratch, on_hs_match, s) != HS_SUCCESS)
 		return bw_error_set(err, BW_EUNSUPPORTED, "Vectorscan stream scan failed");
 	if (s->use_path && s->st_path &&
 	    hs_scan_stream(s->st_path, data, (unsigned)len, 0, s->scratch, on_hs_match, s) != HS_SUCCESS)
@@ -856,10 +863,11 @@ int bw_secret_scan_end(struct bw_secret_scanner *s, bw_secret_match_fn cb, void 
 {
 	int rc = 0;
 	/* reset reports matches that end at the end of the data ($ anchors) */
-	if (s->st_all && hs_reset_stream(s->st_all, 0, s->scratch, s->in_file ? on_hs_match : NULL, s) != HS_SUCCESS)
+	if (s->st_all &&
+	    hs_reset_stream(s->st_all, 0, s->scratch, s->in_file ? on_hs_match : NULL, s) != HS_SUCCESS)
 		rc = bw_error_set(err, BW_EUNSUPPORTED, "Vectorscan stream reset failed");
-	if (s->st_path && hs_reset_stream(s->st_path, 0, s->scratch, s->in_file && s->use_path ? on_hs_match : NULL,
-					  s) != HS_SUCCESS)
+	if (s->st_path && hs_reset_stream(s->st_path, 0, s->scratch,
+					  s->in_file && s->use_path ? on_hs_match : NULL, s) != HS_SUCCESS)
 		rc = bw_error_set(err, BW_EUNSUPPORTED, "Vectorscan stream reset failed");
 	if (rc == 0 && s->in_file)
 		rc = process(s, true, cb, ud);

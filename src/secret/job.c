@@ -11,7 +11,7 @@
 struct hit {
 	const char *rule_id, *title; /* the rule set's (static or config arena) */
 	enum bw_severity severity;
-	const char *path, *masked;   /* layer arena */
+	const char *path, *masked; /* layer arena */
 	int line, column;
 };
 
@@ -33,7 +33,7 @@ struct layer_res {
 	const char *binary_named[MAX_BINARY_NAMED];
 	/* the file being streamed */
 	bool in_file, skip_file;
-	const char *cur_path;      /* borrowed from the walker during the file */
+	const char *cur_path;	   /* borrowed from the walker during the file */
 	const char *cur_path_copy; /* arena copy, made at the first hit */
 	struct layer_res *next;
 };
@@ -80,7 +80,8 @@ static void add_skip(struct layer_res *l, const char *path, const char *why)
 		l->cap_skips = l->cap_skips ? l->cap_skips * 2 : 8;
 		l->skips = bw_realloc(l->skips, l->cap_skips * sizeof(struct skip));
 	}
-	l->skips[l->n_skips++] = (struct skip){bw_arena_strdup(&l->arena, path), bw_arena_strdup(&l->arena, why)};
+	l->skips[l->n_skips++] =
+	    (struct skip){bw_arena_strdup(&l->arena, path), bw_arena_strdup(&l->arena, why)};
 }
 
 static void skipped(void *state, const struct bw_file *f, const char *why)
@@ -97,8 +98,9 @@ static int collect(void *ud, const struct bw_secret_match *m)
 		l->cap_hits = l->cap_hits ? l->cap_hits * 2 : 16;
 		l->hits = bw_realloc(l->hits, l->cap_hits * sizeof(struct hit));
 	}
-	l->hits[l->n_hits++] = (struct hit){m->rule_id, m->title, m->severity, l->cur_path_copy,
-					    bw_arena_strdup(&l->arena, m->masked), m->line, m->column};
+	l->hits[l->n_hits++] = (struct hit){
+	    m->rule_id, m->title, m->severity, l->cur_path_copy, bw_arena_strdup(&l->arena, m->masked),
+	    m->line,	m->column};
 	return 0;
 }
 
@@ -118,7 +120,8 @@ static int chunk(void *state, const struct bw_file *f, const void *data, size_t 
 		} else if (f->size > bw_secret_rules_max_file_size(rs)) {
 			char why[96];
 			snprintf(why, sizeof(why), "larger than max-file-size (%llu > %llu bytes)",
-				 (unsigned long long)f->size, (unsigned long long)bw_secret_rules_max_file_size(rs));
+				 (unsigned long long)f->size,
+				 (unsigned long long)bw_secret_rules_max_file_size(rs));
 			add_skip(l, f->path, why);
 			l->skip_file = true;
 		} else {
@@ -155,15 +158,15 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	}
 	pthread_mutex_init(&j->mu, NULL);
 	j->an = (struct bw_analyzer){
-		.name = "secret",
-		.version = 1,
-		.patterns = NULL,
-		.wants = wants,
-		.layer_begin = layer_begin,
-		.chunk = chunk,
-		.skipped = skipped,
-		.layer_end = layer_end,
-		.ud = j,
+	    .name = "secret",
+	    .version = 1,
+	    .patterns = NULL,
+	    .wants = wants,
+	    .layer_begin = layer_begin,
+	    .chunk = chunk,
+	    .skipped = skipped,
+	    .layer_end = layer_end,
+	    .ud = j,
 	};
 	*out = j;
 	return 0;
@@ -197,9 +200,9 @@ void bw_secret_job_free(struct bw_secret_job *j)
 
 struct cfg_ctx {
 	struct bw_report *r;
-	const char *path;   /* "config:Env", "config:Labels", "config:history" */
-	const char *layer;  /* diff_id of the history entry's layer, or NULL */
-	int line;           /* the entry's number, 1-based */
+	const char *path;  /* "config:Env", "config:Labels", "config:history" */
+	const char *layer; /* diff_id of the history entry's layer, or NULL */
+	int line;	   /* the entry's number, 1-based */
 	/* history repeats build ARGs on every RUN after them: report each once */
 	struct {
 		const char *rule;
@@ -230,15 +233,17 @@ static int cfg_hit(void *ud, const struct bw_secret_match *m)
 	f->location.column = m->column;
 	f->location.in_final_image = 1;
 	f->evidence = bw_report_str(c->r, m->masked);
-	f->remediation = bw_report_str(
-		c->r, !strcmp(c->path, "config:history")
-			      ? "Pass secrets with build secrets (RUN --mount=type=secret), not ARG/ENV: build arguments are "
-				"recorded in the image history. Rotate the secret."
-			      : "Do not bake secrets into the image configuration; inject them at run time. Rotate the secret.");
+	f->remediation = bw_report_str(c->r, !strcmp(c->path, "config:history")
+						 ? "Pass secrets with build secrets (RUN "
+						   "--mount=type=secret), not ARG/ENV: build arguments are "
+						   "recorded in the image history. Rotate the secret."
+						 : "Do not bake secrets into the image configuration; inject "
+						   "them at run time. Rotate the secret.");
 	return 0;
 }
 
-static int scan_cfg_string(const struct bw_secret_rules *rs, struct cfg_ctx *c, const char *s, struct bw_error *err)
+static int scan_cfg_string(const struct bw_secret_rules *rs, struct cfg_ctx *c, const char *s,
+			   struct bw_error *err)
 {
 	return bw_secret_scan_buffer(rs, NULL, s, strlen(s), cfg_hit, c, err);
 }
@@ -316,7 +321,8 @@ int bw_secret_job_report(struct bw_secret_job *j, struct bw_image *img, struct b
 		for (size_t i = 0; i < l->n_hits; i++) {
 			const struct hit *h = &l->hits[i];
 			const struct bw_file *ff = bw_image_lookup(img, h->path);
-			bool final = ff && ff->layer == idx && (ff->type == BW_FILE_REG || ff->type == BW_FILE_HARDLINK);
+			bool final = ff && ff->layer == idx &&
+				     (ff->type == BW_FILE_REG || ff->type == BW_FILE_HARDLINK);
 			struct bw_finding *f = bw_report_add_finding(r, BW_KIND_SECRET);
 			f->id = bw_report_str(r, h->rule_id);
 			f->title = bw_report_str(r, h->title);
@@ -329,11 +335,15 @@ int bw_secret_job_report(struct bw_secret_job *j, struct bw_image *img, struct b
 			f->location.in_final_image = final ? 1 : 0;
 			f->evidence = bw_report_str(r, h->masked);
 			f->remediation =
-				final ? bw_report_str(r, "Remove the secret from the image, inject it at run time, and rotate it.")
-				      : bw_report_strf(r,
-						       "Deleted or replaced by a later layer, but still shipped in layer %d: "
-						       "remove it in the step that adds it (or use a build secret), and rotate it.",
-						       idx);
+			    final
+				? bw_report_str(r, "Remove the secret from the image, inject it at run time, "
+						   "and rotate it.")
+				: bw_report_strf(
+				      r,
+				      "Deleted or replaced by a later layer, but still shipped in layer %d: "
+				      "remove it in the step that adds it (or use a build secret), and "
+				      "rotate it.",
+				      idx);
 		}
 		for (size_t i = 0; i < l->n_skips; i++)
 			bw_report_warn(r, "secret: layer %d%s%s: %s not scanned: %s", idx, diff_id ? " " : "",
@@ -347,11 +357,12 @@ int bw_secret_job_report(struct bw_secret_job *j, struct bw_image *img, struct b
 		bw_buf_init(&b, 8192);
 		for (size_t i = 0; i < n_named; i++)
 			bw_buf_printf(&b, "%s%s", i ? ", " : "", named[i]);
-		bw_report_warn(r,
-			       "secret: %llu binary file%s not scanned (NUL bytes in the first 8 KiB), e.g. %s%s; "
-			       "set scan-binary: true in --secret-config to scan them",
-			       (unsigned long long)binary, binary == 1 ? "" : "s", b.data ? b.data : "",
-			       binary > n_named ? ", ..." : "");
+		bw_report_warn(
+		    r,
+		    "secret: %llu binary file%s not scanned (NUL bytes in the first 8 KiB), e.g. %s%s; "
+		    "set scan-binary: true in --secret-config to scan them",
+		    (unsigned long long)binary, binary == 1 ? "" : "s", b.data ? b.data : "",
+		    binary > n_named ? ", ..." : "");
 		bw_buf_release(&b);
 	}
 	return scan_config(j, bw_image_info(img), r, err);

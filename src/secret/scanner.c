@@ -28,9 +28,9 @@ static void secret_free(void *state)
 }
 
 const struct bw_scanner bw_scanner_secret = {
-	.name = "secret",
-	.flag = BW_SCAN_SECRET,
-	.begin = secret_begin,
-	.finish = secret_finish,
-	.free = secret_free,
+    .name = "secret",
+    .flag = BW_SCAN_SECRET,
+    .begin = secret_begin,
+    .finish = secret_finish,
+    .free = secret_free,
 };

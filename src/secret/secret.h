@@ -33,8 +33,7 @@ struct bw_secret_scanner;
  * rules and allow-lists of that YAML file. An unreadable file or a broken
  * rule (invalid regex, missing id, unknown key) is BW_EUSAGE with a message
  * naming the file, the line and the rule. */
-int bw_secret_rules_new(const char *config_path, struct bw_secret_rules **out,
-			struct bw_error *err);
+int bw_secret_rules_new(const char *config_path, struct bw_secret_rules **out, struct bw_error *err);
 /* As above with the YAML given as a buffer (name used in messages). */
 int bw_secret_rules_new_from_buffer(const char *name, const char *yaml, size_t len,
 				    struct bw_secret_rules **out, struct bw_error *err);
@@ -42,7 +41,7 @@ void bw_secret_rules_free(struct bw_secret_rules *r);
 
 /* The rules of a set, in priority order (custom rules first). */
 struct bw_secret_rule_info {
-	const char *id;    /* "BW-SEC-AWS-001" */
+	const char *id; /* "BW-SEC-AWS-001" */
 	const char *title;
 	enum bw_severity severity;
 	const char *keywords; /* '|'-separated literals, NULL when the regex prefilters itself */
@@ -54,7 +53,7 @@ void bw_secret_rules_get(const struct bw_secret_rules *r, size_t i, struct bw_se
 
 /* Settings of the set (from the config file; defaults otherwise). */
 uint64_t bw_secret_rules_max_file_size(const struct bw_secret_rules *r); /* default 64 MiB */
-bool bw_secret_rules_scan_binary(const struct bw_secret_rules *r);       /* default false */
+bool bw_secret_rules_scan_binary(const struct bw_secret_rules *r);	 /* default false */
 /* True when a path is allow-listed as a whole (no finding can come from it). */
 bool bw_secret_path_allowed(const struct bw_secret_rules *r, const char *path);
 
@@ -62,8 +61,8 @@ bool bw_secret_path_allowed(const struct bw_secret_rules *r, const char *path);
 struct bw_secret_match {
 	const char *rule_id, *title;
 	enum bw_severity severity;
-	int line, column;  /* 1-based, of the secret's first byte; column counts bytes */
-	uint64_t offset;   /* byte offset of the secret in the file */
+	int line, column;   /* 1-based, of the secret's first byte; column counts bytes */
+	uint64_t offset;    /* byte offset of the secret in the file */
 	const char *masked; /* the secret's first 4 characters, the rest as '*' */
 };
 
@@ -79,10 +78,9 @@ void bw_secret_scanner_free(struct bw_secret_scanner *s);
  * the matches still pending; chunk() may report some before. Returns 0, a
  * callback's non-zero value, or a negative BW_E* (engine failure). */
 int bw_secret_scan_begin(struct bw_secret_scanner *s, const char *path, struct bw_error *err);
-int bw_secret_scan_chunk(struct bw_secret_scanner *s, const void *data, size_t len,
-			 bw_secret_match_fn cb, void *ud, struct bw_error *err);
-int bw_secret_scan_end(struct bw_secret_scanner *s, bw_secret_match_fn cb, void *ud,
-		       struct bw_error *err);
+int bw_secret_scan_chunk(struct bw_secret_scanner *s, const void *data, size_t len, bw_secret_match_fn cb,
+			 void *ud, struct bw_error *err);
+int bw_secret_scan_end(struct bw_secret_scanner *s, bw_secret_match_fn cb, void *ud, struct bw_error *err);
 
 /* After end(): true when the file was not scanned because its first 8 KiB
  * hold a NUL byte (binary content) and the rule set does not scan binaries. */
@@ -90,8 +88,8 @@ bool bw_secret_scan_was_binary(const struct bw_secret_scanner *s);
 
 /* The three above in one call, for a buffer already in memory (a
  * Dockerfile, an environment variable). Allocates a scanner for the call. */
-int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, const void *data,
-			  size_t len, bw_secret_match_fn cb, void *ud, struct bw_error *err);
+int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, const void *data, size_t len,
+			  bw_secret_match_fn cb, void *ud, struct bw_error *err);
 
 /* Shannon entropy of s in bits per byte (0 to 8). */
 double bw_secret_entropy(const char *s, size_t n);

@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bw_secret_scan_end(s, rec, &streamed, &err) < 0)
 		abort();
 	bw_secret_scanner_free(s);
-	if (whole.b.len != streamed.b.len || (whole.b.len && memcmp(whole.b.data, streamed.b.data, whole.b.len)))
+	if (whole.b.len != streamed.b.len ||
+	    (whole.b.len && memcmp(whole.b.data, streamed.b.data, whole.b.len)))
 		abort();
 	bw_buf_release(&whole.b);
 	bw_buf_release(&streamed.b);

@@ -27,17 +27,28 @@ static uint64_t next_rand(void)
 static const char *charset(char c)
 {
 	switch (c) {
-	case 'a': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	case 'h': return "0123456789abcdef";
-	case 'H': return "0123456789ABCDEF";
-	case 'u': return "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	case 'l': return "abcdefghijklmnopqrstuvwxyz0123456789";
-	case 'L': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	case 'b': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	case 'w': return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-	case 'd': return "0123456789";
-	case 'U': return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	case 'x': return "abcdefghijklmnopqrstuvwxyz";
+	case 'a':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	case 'h':
+		return "0123456789abcdef";
+	case 'H':
+		return "0123456789ABCDEF";
+	case 'u':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	case 'l':
+		return "abcdefghijklmnopqrstuvwxyz0123456789";
+	case 'L':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	case 'b':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	case 'w':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+	case 'd':
+		return "0123456789";
+	case 'U':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	case 'x':
+		return "abcdefghijklmnopqrstuvwxyz";
 	}
 	return NULL;
 }
@@ -112,7 +123,8 @@ static void scan_streamed(const char *path, const char *data, size_t len, size_t
 	struct bw_secret_scanner *s = bw_secret_scanner_new(rules);
 	assert_int_equal(bw_secret_scan_begin(s, path, &err), 0);
 	for (size_t i = 0; i < len; i += step)
-		assert_int_equal(bw_secret_scan_chunk(s, data + i, len - i < step ? len - i : step, on_match, g, &err), 0);
+		assert_int_equal(
+		    bw_secret_scan_chunk(s, data + i, len - i < step ? len - i : step, on_match, g, &err), 0);
 	assert_int_equal(bw_secret_scan_end(s, on_match, g, &err), 0);
 	bw_secret_scanner_free(s);
 }
@@ -145,7 +157,8 @@ static void fail_case(const char *file, int lineno, const char *why, const struc
 	failures++;
 }
 
-static void check_case(const char *file, int lineno, char kind, const char *id, const char *path, const char *text)
+static void check_case(const char *file, int lineno, char kind, const char *id, const char *path,
+		       const char *text)
 {
 	struct expanded e;
 	expand(text, lineno, &e);
@@ -156,7 +169,8 @@ static void check_case(const char *file, int lineno, char kind, const char *id, 
 		sn->neg++;
 	struct got whole = {0}, bytewise = {0}, odd = {0};
 	struct bw_error err = BW_ERROR_INIT;
-	assert_int_equal(bw_secret_scan_buffer(rules, path, e.text.data, e.text.len, on_match, &whole, &err), 0);
+	assert_int_equal(bw_secret_scan_buffer(rules, path, e.text.data, e.text.len, on_match, &whole, &err),
+			 0);
 	scan_streamed(path, e.text.data, e.text.len, 1, &bytewise);
 	scan_streamed(path, e.text.data, e.text.len, 7, &odd);
 	if (kind == '-') {
@@ -176,10 +190,13 @@ static void check_case(const char *file, int lineno, char kind, const char *id, 
 			}
 		}
 		char masked[40];
-		bw_secret_mask(e.text.data + e.mark_start, (size_t)(e.mark_end - e.mark_start), masked, sizeof(masked));
-		if (whole.m[0].line != line || whole.m[0].column != col || strcmp(whole.m[0].masked, masked)) {
+		bw_secret_mask(e.text.data + e.mark_start, (size_t)(e.mark_end - e.mark_start), masked,
+			       sizeof(masked));
+		if (whole.m[0].line != line || whole.m[0].column != col ||
+		    strcmp(whole.m[0].masked, masked)) {
 			char why[160];
-			snprintf(why, sizeof(why), "expected the secret at %d:%d masked %s", line, col, masked);
+			snprintf(why, sizeof(why), "expected the secret at %d:%d masked %s", line, col,
+				 masked);
 			fail_case(file, lineno, why, &whole);
 		}
 	}
@@ -189,9 +206,13 @@ static void check_case(const char *file, int lineno, char kind, const char *id, 
 		bool same = o->n == whole.n;
 		for (int i = 0; same && i < whole.n && i < 16; i++)
 			same = !strcmp(o->m[i].id, whole.m[i].id) && o->m[i].line == whole.m[i].line &&
-			       o->m[i].column == whole.m[i].column && !strcmp(o->m[i].masked, whole.m[i].masked);
+			       o->m[i].column == whole.m[i].column &&
+			       !strcmp(o->m[i].masked, whole.m[i].masked);
 		if (!same)
-			fail_case(file, lineno, k ? "7-byte chunks differ from the whole buffer" : "1-byte chunks differ from the whole buffer", o);
+			fail_case(file, lineno,
+				  k ? "7-byte chunks differ from the whole buffer"
+				    : "1-byte chunks differ from the whole buffer",
+				  o);
 	}
 	bw_buf_release(&e.text);
 }
@@ -252,7 +273,8 @@ static void test_cases(void **state)
 		bw_secret_rules_get(rules, i, &ri);
 		struct seen *s = seen_of(ri.id);
 		if (!s->pos || !s->neg) {
-			fprintf(stderr, "rule %s: %d positive and %d negative cases (need both)\n", ri.id, s->pos, s->neg);
+			fprintf(stderr, "rule %s: %d positive and %d negative cases (need both)\n", ri.id,
+				s->pos, s->neg);
 			failures++;
 		}
 	}
@@ -297,7 +319,8 @@ static void test_long_line(void **state)
 		buf[i] = (char)('a' + i % 26);
 	for (size_t i = 0; i + 100 < n; i += 100)
 		memcpy(buf + i, "token=x;", 8);
-	const char *key = "gh" "p_FAKEabcdefghijklmnopqrstuvwxyz012345";
+	const char *key = "gh"
+			  "p_FAKEabcdefghijklmnopqrstuvwxyz012345";
 	memcpy(buf + n - 1000, key, strlen(key));
 	buf[n - 1000 - 1] = ' ';
 	buf[n - 1000 + strlen(key)] = ' ';
@@ -318,7 +341,8 @@ static void test_nul_and_utf8(void **state)
 	char buf[200];
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf + 10, "\xff\xfe\xc3(", 4);
-	const char *key = "AK" "IAFAKEABCDEFGHIJKL";
+	const char *key = "AK"
+			  "IAFAKEABCDEFGHIJKL";
 	memcpy(buf + 50, key, strlen(key));
 	int cnt = 0;
 	struct bw_error err = BW_ERROR_INIT;
@@ -367,9 +391,11 @@ static void test_config_errors(void **state)
 	assert_int_equal(config_err("disable-rules: [BW-SEC-NOPE-001]\n", &err), BW_EUSAGE);
 	assert_int_equal(config_err("rules:\n  - id: BW-SEC-X\n    regex: a\n", &err), BW_EUSAGE);
 	assert_int_equal(config_err("max-file-size: lots\n", &err), BW_EUSAGE);
-	assert_int_equal(config_err("rules:\n  - id: A\n    regex: a\n  - id: A\n    regex: b\n", &err), BW_EUSAGE);
+	assert_int_equal(config_err("rules:\n  - id: A\n    regex: a\n  - id: A\n    regex: b\n", &err),
+			 BW_EUSAGE);
 	assert_non_null(strstr(err.msg, "twice"));
-	assert_int_equal(config_err("rules:\n  - id: A\n    regex: a\n    severity: SEVERE\n", &err), BW_EUSAGE);
+	assert_int_equal(config_err("rules:\n  - id: A\n    regex: a\n    severity: SEVERE\n", &err),
+			 BW_EUSAGE);
 	assert_int_equal(config_err("", &err), 0);
 }
 
@@ -399,8 +425,9 @@ static void test_config_custom(void **state)
 	assert_true(bw_secret_rules_scan_binary(r));
 	assert_true(bw_secret_path_allowed(r, "/app/vendor/x.js"));
 	struct got g = {0};
-	const char *t1 = "x = acme_0123456789abcdefghijklmnopqrstuv\ny = acme_00000000000000000000000000000000\n"
-			 "jwt = eyJhbGciOiJub25lIn0.eyJzdWIiOiJmYWtlMTIzIn0.ZmFrZWZha2VmYWtl\n";
+	const char *t1 =
+	    "x = acme_0123456789abcdefghijklmnopqrstuv\ny = acme_00000000000000000000000000000000\n"
+	    "jwt = eyJhbGciOiJub25lIn0.eyJzdWIiOiJmYWtlMTIzIn0.ZmFrZWZha2VmYWtl\n";
 	assert_int_equal(bw_secret_scan_buffer(r, "/a.txt", t1, strlen(t1), on_match, &g, &err), 0);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.m[0].id, "ACME-001");
@@ -437,10 +464,10 @@ int main(int argc, char **argv)
 {
 	cases_dir = argc > 1 ? argv[1] : "cases";
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),     cmocka_unit_test(test_mask),
-		cmocka_unit_test(test_long_line), cmocka_unit_test(test_nul_and_utf8),
-		cmocka_unit_test(test_entropy),   cmocka_unit_test(test_config_errors),
-		cmocka_unit_test(test_config_custom),
+	    cmocka_unit_test(test_cases),	  cmocka_unit_test(test_mask),
+	    cmocka_unit_test(test_long_line),	  cmocka_unit_test(test_nul_and_utf8),
+	    cmocka_unit_test(test_entropy),	  cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_custom),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
