@@ -173,6 +173,7 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 	size_t n_known = 0;
 	const char **ecos = a->ecosystems;
 	size_t n = a->n_ecosystems;
+	bool own_ecos = false;
 	if (!n) {
 		if (bw_vulndb_known_ecosystems(db, &known, &n_known, &err) < 0) {
 			bw_vulndb_close(db);
@@ -180,6 +181,7 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 		}
 		/* the archives are per base ecosystem: "Debian:12" → "Debian" */
 		ecos = bw_calloc(n_known ? n_known : 1, sizeof(char *));
+		own_ecos = true;
 		for (size_t i = 0; i < n_known; i++) {
 			known[i][strcspn(known[i], ":")] = '\0';
 			bool dup = false;
@@ -190,14 +192,15 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 				ecos[n++] = known[i];
 		}
 	}
-	if (!n) {
-		bw_vulndb_close(db);
-		return bw_cli_usage_error(cli->cmd,
-					  "no ecosystem to update yet: name them with --ecosystem (e.g. PyPI,Go,Debian)");
-	}
-	struct bw_vulndb_update_result *res = bw_calloc(n, sizeof(*res));
-	rc = bw_vulndb_update(db, a->base_url, ecos, n, res, &err);
+	struct bw_vulndb_update_result *res = NULL;
 	int exit = BW_EXIT_OK;
+	if (!n) {
+		exit = bw_cli_usage_error(cli->cmd,
+					  "no ecosystem to update yet: name them with --ecosystem (e.g. PyPI,Go,Debian)");
+		goto out;
+	}
+	res = bw_calloc(n, sizeof(*res));
+	rc = bw_vulndb_update(db, a->base_url, ecos, n, res, &err);
 	if (rc < 0) {
 		exit = bw_cli_fail(cli, &err);
 	} else {
@@ -230,13 +233,13 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 		else
 			json_decref(arr);
 	}
+out:
 	free(res);
-	if (known) {
-		for (size_t i = 0; i < n_known; i++)
-			free(known[i]);
-		free(known);
+	for (size_t i = 0; i < n_known; i++)
+		free(known[i]);
+	free(known);
+	if (own_ecos)
 		free(ecos);
-	}
 	bw_vulndb_close(db);
 	return exit;
 }

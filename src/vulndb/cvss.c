@@ -70,8 +70,9 @@ static int score_v3(const char *v, bool v31, const char *vector, double *score, 
 			     {"S", "UC", 0},    {"C", "HLN", 0},  {"I", "HLN", 0},  {"A", "HLN", 0}};
 	static const char *const extra[] = {"E",  "RL", "RC", "CR", "IR", "AR", "MAV", "MAC",
 					    "MPR", "MUI", "MS", "MC", "MI", "MA", NULL};
-	if (parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err) < 0)
-		return err->code;
+	int rc = parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err);
+	if (rc < 0)
+		return rc; /* err may be NULL */
 	bool changed = m[4].got == 'C';
 	double av = m[0].got == 'N' ? 0.85 : m[0].got == 'A' ? 0.62 : m[0].got == 'L' ? 0.55 : 0.2;
 	double ac = m[1].got == 'L' ? 0.77 : 0.44;
@@ -99,8 +100,9 @@ static int score_v2(const char *v, const char *vector, double *score, struct bw_
 	struct metric m[] = {{"AV", "LAN", 0}, {"AC", "HML", 0}, {"Au", "MSN", 0},
 			     {"C", "NPC", 0},  {"I", "NPC", 0},  {"A", "NPC", 0}};
 	static const char *const extra[] = {"E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR", NULL};
-	if (parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err) < 0)
-		return err->code;
+	int rc = parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err);
+	if (rc < 0)
+		return rc; /* err may be NULL */
 	double av = m[0].got == 'L' ? 0.395 : m[0].got == 'A' ? 0.646 : 1.0;
 	double ac = m[1].got == 'H' ? 0.35 : m[1].got == 'M' ? 0.61 : 0.71;
 	double au = m[2].got == 'M' ? 0.45 : m[2].got == 'S' ? 0.56 : 0.704;
