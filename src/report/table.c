@@ -86,6 +86,12 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 					fprintf(out, " %s", f->equivalent[e]);
 				fputc('\n', out);
 			}
+			if (f->has_priority) {
+				fprintf(out, "      priority: #%d%s", f->rank, f->kev ? ", KEV-listed (known exploited)" : "");
+				if (f->epss >= 0)
+					fprintf(out, ", EPSS %.3f", f->epss);
+				fputc('\n', out);
+			}
 			if (f->evidence)
 				fprintf(out, "      evidence: %s\n", f->evidence);
 			if (f->remediation)
