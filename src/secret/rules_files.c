@@ -10,7 +10,7 @@ const struct bw_secret_rule_def bw_secret_rules_files[] = {
     {"BW-SEC-DOCKERCFG-002", "Registry identity token in a Docker config.json", BW_SEV_HIGH,
      "\"identitytoken\"", "\"identitytoken\"[ \\t]*:[ \\t]*\"([^\"\\s]{16,4096})\"", 0, NULL, NULL, 0, 0},
     {"BW-SEC-NETRC-001", "Password in a .netrc file", BW_SEV_HIGH, "machine",
-     "(?<![A-Za-z0-9_])machine[ \\t]+\\S+\\s+(?:login[ \\t]+\\S+\\s+)?password[ \\t]+(\\S{3,256})", 0, NULL,
+     "(?<![A-Za-z0-9_])machine[ \\t]+\\S+\\s+(?:login[ \\t]+\\S+\\s+)?password[ \\t]+([^\\s\"']{3,256})", 0, NULL,
      NULL, 512, 0},
     {"BW-SEC-GITCRED-001", "Credentials in a .git-credentials file", BW_SEV_CRITICAL, NULL,
      "(?m)^[a-z][a-z0-9+.-]{1,20}://[^:/\\s@]{1,256}:([^@\\s]{1,512})@[^\\s/]+", 0, NULL,
@@ -19,8 +19,7 @@ const struct bw_secret_rule_def bw_secret_rules_files[] = {
      "(?m)^[^:#\\r\\n][^:\\r\\n]*:[^:\\r\\n]*:[^:\\r\\n]*:[^:\\r\\n]*:([^\\r\\n]{1,256})$", 0, NULL,
      "*/.pgpass|*/pgpass.conf", 0, 0},
     {"BW-SEC-NPMRC-001", "Registry credentials in an .npmrc / .yarnrc", BW_SEV_HIGH, "_auth|_password",
-     "(?<![A-Za-z0-9])_(?:authToken|auth|password)[ \\t]*[=:][ \\t]*[\"']?([^\\s\"'$]{8,512})", 0, NULL, NULL,
-     0, 0},
+     "(?m)(?:^|:)_(?:authToken|auth|password)[ \\t]*=[ \\t]*[\"']?([^\\s\"'$]{8,512})", 0, NULL, NULL, 0, 0},
     {"BW-SEC-HTTPAUTH-001", "HTTP basic-auth credentials in an Authorization header", BW_SEV_HIGH,
      "authorization", "(?i)authorization[\"']?[ \\t]*[:=][ \\t]*[\"']?basic[ \\t]+([A-Za-z0-9+/]{8,}={0,2})",
      0, NULL, NULL, 0, BW_SR_B64_USERPASS},
@@ -30,7 +29,8 @@ const struct bw_secret_rule_def bw_secret_rules_files[] = {
     {"BW-SEC-URL-001", "Password in a URL (user:password@host)", BW_SEV_HIGH, NULL,
      "(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{1,20}://[^:/\\s@\"'<>(){}\\[\\]]{1,64}:(?<secret>[^@/"
      "\\s\"'<>(){}\\[\\]]{3,128})@"
-     "[A-Za-z0-9.-]*[A-Za-z0-9]",
-     0, "^(?:\\$|%[0-9A-Fa-f]{0,2}$)", NULL, 0, BW_SR_GENERIC},
+     /* documentation hosts are not real ones */
+     "(?![^/\\s\"'<>]*example\\.(?:com|org|net))[A-Za-z0-9.-]*[A-Za-z0-9]",
+     0, "(?i)^(?:\\$.*|%[0-9A-Fa-f]{0,2}|pass(?:word)?\\d*|pwd|xyz|abc|x+|\\*+)$", NULL, 0, BW_SR_GENERIC},
     {NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, 0},
 };

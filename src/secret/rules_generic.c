@@ -6,11 +6,13 @@
 
 /* An assignment's value: unquoted or quoted, up to a quote, space or
  * delimiter, and not a function call or a longer word. */
-#define GV(min) "[ \\t]*(?:=|:=|:|=>)[ \\t]*[\"'`]?(?!=)([^\\s\"'`;,<>(){}\\[\\]\\\\]{" min ",256})(?![\\w(])"
+#define GV(min)                                                                                              \
+	"[ \\t]*(?:=|:=|:|=>)[ \\t]*[\"'`]?(?![=:])([^\\s\"'`;,<>(){}\\[\\]\\\\]{" min ",256})(?![\\w(])"
 /* Identifiers, dotted paths, numbers and templates are not secrets. */
 #define GALLOW                                                                                               \
-	"^(?:[A-Za-z_-]+|[A-Za-z_$][\\w$-]*(?:\\.[A-Za-z_$][\\w$-]*)+|[0-9.]+|.*(?:\\$\\{|\\{\\{|%\\(|\\$"   \
-	"\\(|\\$[A-Z_]).*)$"
+	"^(?:[A-Za-z_-]+[.,;:!?]?|[A-Za-z_$][\\w$-]*(?:\\.[\\w$-]*[A-Za-z_$][\\w$-]*)+|[0-9.]+|[a-z]?/"      \
+	".*|https?://.*"                                                                                     \
+	"|.*(?:\\$\\{|\\{\\{|%\\(|\\$\\(|\\$[A-Z_]|%20).*)$"
 
 const struct bw_secret_rule_def bw_secret_rules_generic[] = {
     {"BW-SEC-GENERIC-001", "Password assigned in configuration or code", BW_SEV_HIGH,
@@ -33,4 +35,6 @@ const char bw_secret_global_allow[] =
     "(?i)^(?:x{3,}.*|\\*{3,}.*|\\.{3,}|-+|_+|0+|1234.*|abcd.*|changeme|changeit|password\\d*|passwd|secret"
     "|dummy.*|sample.*|example.*|placeholder.*|redacted|your[_-]?.*|<.*>|\\$\\{.*\\}|\\{\\{.*\\}\\}|%s|null|"
     "none|nil"
-    "|true|false|undefined|(.)\\1{5,})$|EXAMPLE";
+    "|true|false|undefined|(.)\\1{5,}|\\{.*\\})$|EXAMPLE"
+    /* RFC 6749 example tokens and client credentials */
+    "|^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|czZCaGRSa3F0Mzo3RmpmcDBaQnIxS3REUmJuZlZkbUl3)$";

@@ -24,8 +24,8 @@ const struct bw_secret_rule_def bw_secret_rules_keys[] = {
      0, NULL, NULL, PK_WINDOW, 0},
     {"BW-SEC-PK-005", "PGP private key block", BW_SEV_CRITICAL, "-----BEGIN PGP PRIVATE KEY BLOCK-----",
      "-----BEGIN PGP PRIVATE KEY BLOCK-----" PK_WS
-     "*(?:[A-Za-z][A-Za-z-]*:[^\\r\\n]*(?:\\r?\\n|\\\\n))*" PK_WS "*(\\S[\\s\\S]{39,60000}?)" PK_WS
-     "*-----END PGP PRIVATE KEY BLOCK-----",
+     "*(?:[A-Za-z][A-Za-z-]*:[^\\r\\n]*(?:\\r?\\n|\\\\n))*" PK_WS "*" PK_BODY
+     "-----END PGP PRIVATE KEY BLOCK-----",
      0, NULL, NULL, 65536, 0},
     {"BW-SEC-PK-006", "PKCS#8 private key", BW_SEV_CRITICAL, "-----BEGIN PRIVATE KEY-----", PK("PRIVATE KEY"),
      0, NULL, NULL, PK_WINDOW, 0},
