@@ -118,6 +118,7 @@ enum {
 	BW_OPT_SECRET_CONFIG,
 	BW_OPT_DB,
 	BW_OPT_IGNORE_UNFIXED,
+	BW_OPT_NO_CACHE,
 };
 
 #define BW_CLI_SCAN_OPTIONS                                                   \
@@ -125,20 +126,23 @@ enum {
 	{"list-packages", no_argument, NULL, BW_OPT_LIST_PACKAGES},           \
 	{"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},     \
 	{"db", required_argument, NULL, BW_OPT_DB},                           \
-	{"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED}
+	{"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},        \
+	{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}
 
 #define BW_CLI_SCAN_HELP                                                                         \
 	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"     \
 	"      --list-packages  include the package inventory in the report\n"                     \
 	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"                 \
 	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"   \
-	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"
+	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"      \
+	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
 
 struct bw_cli_scan_args {
 	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */
 	bool list_packages;
 	const char *secret_config;
 	int jobs;
+	bool no_cache; /* --no-cache: no layer cache (src/cache) */
 };
 
 /* 1 when c is a scan option (handled), 0 when not, -BW_EXIT_USAGE after
@@ -159,5 +163,6 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
 
 #endif

@@ -30,6 +30,8 @@ const char bw_usage_image[] =
 	"      --secret-config FILE  (scan) custom secret rules and allow-lists (YAML)\n"
 	"      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
 	"      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
+	"      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
+	"                       layer cache (see 'bulwark cache')\n"
 	"      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
 	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 

@@ -18,19 +18,24 @@ const char bw_usage_sbom[] =
 	"  -q, --quiet          no progress or warnings on standard error\n"
 	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
 	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n"
+	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
 	"  -h, --help           this help\n";
 
 enum { OPT_JOBS = BW_OPT__COMMAND_BASE };
 
 static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 {
-	int *jobs = ud;
+	struct bw_cli_scan_args *sa = ud;
+	if (c == BW_OPT_NO_CACHE) {
+		sa->no_cache = true;
+		return 0;
+	}
 	if (c == 'j' || c == OPT_JOBS) {
 		char *end;
 		long v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 1 || v > 256)
 			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'", arg);
-		*jobs = (int)v;
+		sa->jobs = (int)v;
 		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
@@ -41,11 +46,12 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		BW_CLI_COMMON_OPTIONS,
 		{"jobs", required_argument, NULL, OPT_JOBS},
+		{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},
 		{NULL, 0, NULL, 0},
 	};
-	int jobs = 0;
+	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true};
 	bool done;
-	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "j:", longopts, sbom_option, &jobs, &done);
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "j:", longopts, sbom_option, &sa, &done);
 	if (rc || done)
 		return rc;
 	if (argc - optind != 1)
@@ -56,6 +62,5 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 		return bw_cli_usage_error(cli->cmd, "an SBOM is written as cyclonedx, spdx, json or table");
 	const char *target = argv[optind];
 	bool is_dir = strncmp(target, "dir:", 4) == 0;
-	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true, .jobs = jobs};
 	return bw_cli_scan(cli, target, is_dir ? target + 4 : target, is_dir ? "filesystem" : "image", &sa);
 }

@@ -5,6 +5,7 @@ extern const char bw_usage_image[], bw_usage_fs[], bw_usage_vercmp[], bw_usage_l
 extern const char bw_usage_audit[];
 extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
+extern const char bw_usage_cache[];
 
 const struct bw_command bw_commands[] = {
 	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -13,6 +14,7 @@ const struct bw_command bw_commands[] = {
 	{"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
 	{"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
 	{"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
+	{"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
 	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);

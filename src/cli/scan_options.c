@@ -25,6 +25,9 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	case BW_OPT_IGNORE_UNFIXED:
 		cli->ignore_unfixed = true;
 		return 1;
+	case BW_OPT_NO_CACHE:
+		a->no_cache = true;
+		return 1;
 	}
 	return 0;
 }
@@ -56,6 +59,7 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 		.secret_config = a->secret_config,
 		.db_path = cli->db_path,
 		.ignore_unfixed = cli->ignore_unfixed,
+		.no_cache = a->no_cache,
 		.progress = bw_cli_image_progress(cli),
 		.progress_ud = cli,
 	};

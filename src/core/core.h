@@ -172,6 +172,43 @@ bool bw_digest_valid(const char *d);
 /* The hex part of a valid digest, or NULL. */
 const char *bw_digest_hex(const char *d);
 
+/* ---- compact records (the layer cache) --------------------------------- */
+
+/* Length-prefixed binary records: unsigned LEB128 varints, strings as a
+ * varint (0 = NULL, n+1 = n bytes follow, no NUL stored). Encoders return
+ * 0, or BW_ELIMIT when the buffer's max is reached; OR their results and
+ * treat any non-zero as failure. */
+int bw_enc_u64(struct bw_buf *b, uint64_t v);
+int bw_enc_str(struct bw_buf *b, const char *s);
+int bw_enc_strn(struct bw_buf *b, const char *s, size_t n);
+
+/* A bounded reader over untrusted record bytes: any read past the end, an
+ * over-long varint, a string holding a NUL or a count larger than the
+ * bytes left sets bad, after which every read returns 0 / NULL. */
+struct bw_dec {
+	const unsigned char *p, *end;
+	bool bad;
+};
+static inline void bw_dec_init(struct bw_dec *d, const void *data, size_t len)
+{
+	d->p = data;
+	d->end = d->p + len;
+	d->bad = false;
+}
+uint64_t bw_dec_u64(struct bw_dec *d);
+/* A varint that must be <= max. */
+uint64_t bw_dec_max(struct bw_dec *d, uint64_t max);
+/* An element count: each element takes at least one byte, so a count
+ * larger than the bytes left is bad. */
+size_t bw_dec_count(struct bw_dec *d);
+/* A string copied into a (NULL for an encoded NULL). */
+const char *bw_dec_str(struct bw_dec *d, struct bw_arena *a);
+/* True when every byte was read and nothing was bad. */
+static inline bool bw_dec_done(const struct bw_dec *d)
+{
+	return !d->bad && d->p == d->end;
+}
+
 /* ---- paths ------------------------------------------------------------- */
 
 /* Clean a path from an image: collapse "//", "./" and "a/..", and drop a

@@ -52,6 +52,9 @@ int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err);
 typedef ssize_t (*bw_chunk_read_fn)(void *ctx, void *buf, size_t n, struct bw_error *err);
 int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
 		    void *rd_ctx, struct bw_error *err);
+/* As bw_walk_deliver, leaving out the analyzers with skip[i] set. */
+int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+			   bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err);
 
 /* Where one layer's bytes are. */
 struct layer_ref {
@@ -146,6 +149,23 @@ struct walk_ctx {
  * uncompressed bytes and handing wanted files to the analyzers. */
 int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
 		  struct layer_result *res, struct bw_error *err);
+/* As bw_walk_layer, for the analyzers without skip[i] only (skip may be
+ * NULL); their states are left in astate[] (n_analyzers, caller-owned),
+ * after layer_end, for the layer cache to save. */
+int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
+			 struct layer_result *res, const bool *skip, void **astate, struct bw_error *err);
+
+/* ---- the layer cache (layercache.c) ---- */
+/* The walker's own record of a layer: its entries, digests, byte counts
+ * and compression. decode fills a fresh result (layer index `layer` on
+ * every entry) and returns false for anything malformed. */
+int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out);
+bool bw_layer_listing_decode(struct layer_result *res, int layer, const void *data, size_t len);
+/* Walk layer i of an indexed source through the cache in opts.cache:
+ * served whole, partly, or not at all. Same contract as open_layer +
+ * bw_walk_layer (errors in res->rc / res->err, verification left to the
+ * caller). */
+int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, struct bw_error *err);
 
 /* Streaming walk of an outer tar archive (docker save or oci-archive) from
  * a libarchive handle already positioned before its first header. Walks

@@ -281,19 +281,26 @@ static void *worker(void *arg)
 		if (stop)
 			break;
 		struct layer_result *res = img->results[i];
-		struct bw_reader rd;
-		void *h = NULL;
 		struct bw_error err = BW_ERROR_INIT;
-		int rc = img->ops->open_layer(img, i, &rd, &h, &err);
-		if (rc == 0) {
-			rc = bw_walk_layer(p->wc, &rd, img->layer_ptrs[i], res, &err);
-			img->ops->close_layer(h);
+		const struct layer_ref *ref = &img->refs[i];
+		int rc;
+		if (img->opts.cache && ref->expect_diff_id && bw_digest_valid(ref->expect_diff_id) &&
+		    (!ref->expect_digest || bw_digest_valid(ref->expect_digest))) {
+			rc = bw_layer_cached_walk(img, p->wc, i, &err); /* verifies too */
+		} else {
+			struct bw_reader rd;
+			void *h = NULL;
+			rc = img->ops->open_layer(img, i, &rd, &h, &err);
+			if (rc == 0) {
+				rc = bw_walk_layer(p->wc, &rd, img->layer_ptrs[i], res, &err);
+				img->ops->close_layer(h);
+			}
+			if (rc < 0) {
+				res->rc = rc;
+				res->err = err;
+			}
+			rc = bw_image_verify_layer(img, i, &err); /* also formats a walk error */
 		}
-		if (rc < 0) {
-			res->rc = rc;
-			res->err = err;
-		}
-		rc = bw_image_verify_layer(img, i, &err); /* also formats a walk error */
 		if (rc < 0) {
 			pthread_mutex_lock(&p->lock);
 			if (p->rc == 0) {

@@ -92,10 +92,39 @@ struct bw_image_info {
 	size_t n_history;
 };
 
+/* A store of per-layer analysis results the caller may hand to the walker
+ * (src/cache/ keeps one in SQLite; image knows nothing of it). Called from
+ * the walking threads: both must be thread-safe. get() sets *hit and fills
+ * out (whose max it must respect); a store error is reported as a miss
+ * (return 0), never as a failed walk. put() failures are ignored.
+ *
+ * Keys are "<diff_id>/<blob digest>/<name>:<version>", one per analyzer
+ * and one for the walker's own listing ("walker:BW_IMAGE_WALKER_VERSION").
+ * Only indexed sources (docker-archive and oci-archive files that can
+ * seek, oci: layouts) use it, because only there both digests are known
+ * before a layer is read: when the listing and every analyzer hit, the
+ * layer is not opened at all (so it is not re-verified either: a blob
+ * changed on disk after it was cached goes unnoticed; pass no cache to
+ * read and verify every byte). Streaming sources (docker:, compressed or
+ * piped archives, dir:) always read everything. Only a walked layer that
+ * passed verification is stored. */
+struct bw_layer_cache {
+	int (*get)(void *ud, const char *key, struct bw_buf *out, bool *hit);
+	int (*put)(void *ud, const char *key, const void *data, size_t len);
+	void *ud;
+};
+
+/* The version of the walker's cached listing: bump it whenever what the
+ * walker records per layer (struct bw_file, digests, counts) changes. */
+#define BW_IMAGE_WALKER_VERSION 1
+/* The largest record read back from or written to a layer cache. */
+#define BW_IMAGE_CACHE_MAX_RECORD (64u << 20)
+
 struct bw_image_opts {
 	const char *platform; /* "os/arch[/variant]"; NULL: the host's */
 	int jobs;             /* parallel layer walkers; 0: number of CPUs */
 	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
+	const struct bw_layer_cache *cache; /* NULL: no cache (borrowed; outlives the image) */
 };
 
 /* Open a target and read its metadata. Errors name the target, the file or
@@ -142,6 +171,17 @@ struct bw_analyzer {
 	/* A wanted file that could not be delivered (too large, unreadable). */
 	void (*skipped)(void *layer_state, const struct bw_file *f, const char *why);
 	void (*layer_end)(void *layer_state);
+	/* Optional, both or neither: the layer cache. save() (after layer_end)
+	 * appends the layer's results to out in the analyzer's own versioned
+	 * format; load() makes a state equivalent to one after layer_end from
+	 * such bytes, which are untrusted: it checks every bound and returns
+	 * NULL (a miss: the layer is read) for anything it does not fully
+	 * understand. The state load() returns is owned as layer_begin's is.
+	 * Bump `version` whenever what save() writes, or what the analyzer
+	 * would find in the same bytes, changes. Analyzers without them are
+	 * never served from a cache. */
+	int (*save)(void *layer_state, struct bw_buf *out);
+	void *(*load)(void *ud, const struct bw_image_layer *layer, const void *data, size_t len);
 	void *ud;
 };
 

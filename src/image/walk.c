@@ -31,6 +31,7 @@ struct walk_state {
 	struct layer_result *res;
 	struct bw_image_layer *layer;
 	void **astate; /* per analyzer */
+	const bool *skip; /* per analyzer: served from the layer cache, not fed; or NULL */
 	struct bw_pathmap seen; /* path -> entry index, for hard links */
 	uint64_t progress_mark;
 };
@@ -119,11 +120,17 @@ static bool matches(const struct bw_analyzer *an, const char *path)
 int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
 		    void *rd_ctx, struct bw_error *err)
 {
+	return bw_walk_deliver_masked(wc, astate, NULL, f, rd, rd_ctx, err);
+}
+
+int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+			   bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err)
+{
 	struct wanted w[16];
 	size_t nw = 0;
 	for (size_t i = 0; i < wc->n_analyzers && nw < BW_ARRAY_SIZE(w); i++) {
 		const struct bw_analyzer *an = wc->analyzers[i];
-		if (!matches(an, f->path))
+		if ((skip && skip[i]) || !matches(an, f->path))
 			continue;
 		enum bw_want want = an->wants ? an->wants(an->ud, f) : BW_WANT_WHOLE;
 		if (want == BW_WANT_NONE)
@@ -279,7 +286,7 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 
 	if (f.type == BW_FILE_REG && ws->wc->n_analyzers) {
 		struct arch_chunk_ctx cc = {a, ws, path};
-		rc = bw_walk_deliver(ws->wc, ws->astate, &f, arch_chunk, &cc, err);
+		rc = bw_walk_deliver_masked(ws->wc, ws->astate, ws->skip, &f, arch_chunk, &cc, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -289,15 +296,23 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
 		  struct layer_result *res, struct bw_error *err)
 {
-	struct walk_state ws = {.wc = wc, .res = res, .layer = layer};
+	void **astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
+	int rc = bw_walk_layer_masked(wc, rd, layer, res, NULL, astate, err);
+	free(astate);
+	return rc;
+}
+
+int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
+			 struct layer_result *res, const bool *skip, void **astate, struct bw_error *err)
+{
+	struct walk_state ws = {.wc = wc, .res = res, .layer = layer, .skip = skip, .astate = astate};
 	int rc = bw_decomp_new(rd, &ws.dc, err);
 	if (rc < 0)
 		return rc;
 	res->compression = bw_compression_name(bw_decomp_kind(ws.dc));
 	bw_pathmap_init(&ws.seen, &res->arena);
-	ws.astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
 	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if (wc->analyzers[i]->layer_begin)
+		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_begin)
 			ws.astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
 
 	struct archive *a = archive_read_new();
@@ -349,9 +364,8 @@ int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_lay
 	}
 out:
 	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if (wc->analyzers[i]->layer_end)
+		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_end)
 			wc->analyzers[i]->layer_end(ws.astate[i]);
-	free(ws.astate);
 	archive_read_free(a);
 	bw_decomp_free(ws.dc);
 	bw_pathmap_release(&ws.seen);

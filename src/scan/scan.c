@@ -1,5 +1,6 @@
 /* One scan: open, register scanners, walk once, let scanners report. */
 #include "scan-int.h"
+#include "cache/cache.h"
 
 static const struct {
 	const char *name;
@@ -59,6 +60,10 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	int rc = 0;
 
 	struct bw_image_opts io = {.platform = opts->platform, .jobs = opts->jobs};
+	/* the layer cache: a cache that cannot be opened only costs time */
+	struct bw_cache *cache = NULL;
+	if (!opts->no_cache && bw_cache_open(opts->cache_dir, &cache, NULL) == 0 && cache)
+		io.cache = bw_cache_layers(cache);
 	rc = bw_image_open(opts->target, &io, &img, err);
 	if (rc < 0)
 		goto out;
@@ -88,6 +93,7 @@ out:
 	free(states);
 	free(active);
 	bw_image_free(img);
+	bw_cache_free(cache);
 	if (rc < 0) {
 		bw_report_free(r);
 		return rc;

@@ -1,0 +1,72 @@
+/* cache — the layer-analysis cache: per-layer results of the walker and of
+ * every analyzer that can save them, keyed by layer digests and analyzer
+ * version (see struct bw_layer_cache in image/image.h), kept in one SQLite
+ * file, $XDG_CACHE_HOME/bulwark/layers.sqlite (~/.cache/bulwark/…).
+ *
+ * The file carries its schema version and the bulwark version that wrote
+ * it: a file from another version, or one that is not a readable database,
+ * is set aside and made anew, never read. Records are opaque bytes (at most
+ * BW_IMAGE_CACHE_MAX_RECORD); the analyzers that wrote them check them
+ * again when they load them. Several processes may use the file at once
+ * (WAL, busy timeout, every write its own transaction); within a process,
+ * calls are serialised by a mutex, so the walker's threads may share it.
+ * A cache that cannot be opened or written never fails a scan: it is
+ * simply not used.
+ *
+ * Ownership: struct bw_cache is opaque, made by bw_cache_open() and
+ * released by bw_cache_free(); the struct bw_layer_cache it hands out
+ * borrows it.
+ */
+#ifndef BW_CACHE_H
+#define BW_CACHE_H
+
+#include "core/core.h"
+#include "image/image.h"
+
+#define BW_CACHE_SCHEMA 1
+
+struct bw_cache;
+
+/* The default directory: $XDG_CACHE_HOME/bulwark when XDG_CACHE_HOME is
+ * absolute, else $HOME/.cache/bulwark. Caller frees. */
+char *bw_cache_default_dir(void);
+
+/* Open (creating dir and file as needed) the cache in dir (NULL: the
+ * default). Fails only when the directory cannot be made or the file
+ * cannot be opened at all; *out is NULL (and 0 returned) when another
+ * process holds a cache of another version that this one may not replace. */
+int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err);
+void bw_cache_free(struct bw_cache *c);
+const struct bw_layer_cache *bw_cache_layers(struct bw_cache *c);
+const char *bw_cache_path(const struct bw_cache *c);
+
+/* Look a key up (a miss is 0 with *hit false) and store one. */
+int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *hit);
+int bw_cache_put(struct bw_cache *c, const char *key, const void *data, size_t len);
+
+/* What `bulwark cache info` shows. Strings are owned by the struct;
+ * release with bw_cache_stats_release(). */
+struct bw_cache_analyzer_stats {
+	char *name; /* "inventory:1", "walker:1", … */
+	uint64_t entries, bytes;
+};
+struct bw_cache_stats {
+	char *path;
+	bool exists;
+	char *bulwark_version; /* of the file; NULL when it has none */
+	int schema;            /* 0 when unknown */
+	uint64_t entries, bytes; /* records and their bytes */
+	uint64_t file_bytes;   /* database file with its WAL */
+	uint64_t layers;       /* distinct layers */
+	struct bw_cache_analyzer_stats *by_analyzer;
+	size_t n_by_analyzer;
+};
+/* Read-only: never creates or repairs anything. */
+int bw_cache_stats(const char *dir, struct bw_cache_stats *st, struct bw_error *err);
+void bw_cache_stats_release(struct bw_cache_stats *st);
+
+/* Remove the cache file (and its WAL); *freed gets the bytes it held.
+ * BW_EIO naming the file when another process is using it. */
+int bw_cache_clean(const char *dir, uint64_t *freed, struct bw_error *err);
+
+#endif

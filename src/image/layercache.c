@@ -1,0 +1,248 @@
+/* The layer cache seen from the walker: its own listing record, and a walk
+ * of one indexed layer that asks the cache first.
+ *
+ * Listing record (all integers LEB128 varints, strings as core.h's codec):
+ *   format (1) · blob digest · diff_id · compression ("gzip"|"zstd"|"none")
+ *   · raw bytes · tar bytes · n entries · n × { type · mode · uid · gid ·
+ *   size · implied · path · link } · n dangling · n × entry index
+ * Every path is absolute and clean, every bound is checked: a record that
+ * fails any check is a miss, and the layer is read. */
+#include "decompress.h"
+
+#define LISTING_FORMAT 1
+
+int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out)
+{
+	int rc = bw_enc_u64(out, LISTING_FORMAT);
+	rc |= bw_enc_str(out, res->blob_digest);
+	rc |= bw_enc_str(out, res->diff_id);
+	rc |= bw_enc_str(out, res->compression);
+	rc |= bw_enc_u64(out, res->raw_bytes);
+	rc |= bw_enc_u64(out, res->tar_bytes);
+	rc |= bw_enc_u64(out, res->n_files);
+	for (size_t i = 0; i < res->n_files && rc == 0; i++) {
+		const struct bw_file *f = &res->files[i];
+		rc |= bw_enc_u64(out, (uint64_t)f->type);
+		rc |= bw_enc_u64(out, f->mode);
+		rc |= bw_enc_u64(out, f->uid);
+		rc |= bw_enc_u64(out, f->gid);
+		rc |= bw_enc_u64(out, f->size);
+		rc |= bw_enc_u64(out, f->implied ? 1 : 0);
+		rc |= bw_enc_str(out, f->path);
+		rc |= bw_enc_str(out, f->link);
+	}
+	rc |= bw_enc_u64(out, res->n_dangling);
+	for (size_t i = 0; i < res->n_dangling && rc == 0; i++)
+		rc |= bw_enc_u64(out, res->dangling[i]);
+	return rc ? BW_ELIMIT : 0;
+}
+
+/* An absolute, clean path below the root, as the walker records them. */
+static bool clean_abs(const char *p)
+{
+	if (!p || p[0] != '/' || !p[1])
+		return false;
+	size_t n = strlen(p);
+	if (n > BW_IMG_MAX_PATH + 1)
+		return false;
+	char tmp[BW_IMG_MAX_PATH + 2];
+	bool escapes, absolute;
+	bw_path_clean(p + 1, tmp, &escapes, &absolute);
+	return !escapes && !absolute && strcmp(tmp, p + 1) == 0;
+}
+
+static const char *compression_of(const char *s)
+{
+	static const enum bw_compression kinds[] = {BW_COMP_NONE, BW_COMP_GZIP, BW_COMP_ZSTD};
+	for (size_t i = 0; s && i < BW_ARRAY_SIZE(kinds); i++)
+		if (strcmp(s, bw_compression_name(kinds[i])) == 0)
+			return bw_compression_name(kinds[i]);
+	return NULL;
+}
+
+static bool digest_into(char *out, const char *s)
+{
+	if (!s || !bw_digest_valid(s) || strlen(s) >= BW_DIGEST_STR_MAX)
+		return false;
+	memcpy(out, s, strlen(s) + 1);
+	return true;
+}
+
+bool bw_layer_listing_decode(struct layer_result *res, int layer, const void *data, size_t len)
+{
+	struct bw_dec d;
+	bw_dec_init(&d, data, len);
+	if (bw_dec_u64(&d) != LISTING_FORMAT)
+		return false;
+	if (!digest_into(res->blob_digest, bw_dec_str(&d, &res->arena)) ||
+	    !digest_into(res->diff_id, bw_dec_str(&d, &res->arena)))
+		return false;
+	res->compression = compression_of(bw_dec_str(&d, &res->arena));
+	if (!res->compression)
+		return false;
+	res->raw_bytes = bw_dec_u64(&d);
+	res->tar_bytes = bw_dec_u64(&d);
+	size_t n = bw_dec_count(&d);
+	if (d.bad || n > BW_IMG_MAX_ENTRIES)
+		return false;
+	res->files = bw_calloc(n ? n : 1, sizeof(*res->files));
+	res->cap_files = n ? n : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_file *f = &res->files[i];
+		uint64_t type = bw_dec_max(&d, BW_FILE_OPAQUE);
+		f->type = (enum bw_file_type)type;
+		f->mode = (uint32_t)bw_dec_max(&d, 07777);
+		f->uid = (uint32_t)bw_dec_max(&d, UINT32_MAX);
+		f->gid = (uint32_t)bw_dec_max(&d, UINT32_MAX);
+		f->size = bw_dec_u64(&d);
+		f->implied = bw_dec_max(&d, 1) == 1;
+		f->path = bw_dec_str(&d, &res->arena);
+		f->link = bw_dec_str(&d, &res->arena);
+		f->layer = layer;
+		if (d.bad || !clean_abs(f->path))
+			return false;
+		switch (f->type) {
+		case BW_FILE_WHITEOUT:
+		case BW_FILE_HARDLINK:
+			if (!clean_abs(f->link))
+				return false;
+			break;
+		case BW_FILE_SYMLINK:
+			if (!f->link || strlen(f->link) > BW_IMG_MAX_PATH)
+				return false;
+			break;
+		default:
+			if (f->link)
+				return false;
+		}
+		res->n_files++;
+	}
+	size_t nd = bw_dec_count(&d);
+	if (d.bad)
+		return false;
+	res->dangling = bw_calloc(nd ? nd : 1, sizeof(size_t));
+	res->cap_dangling = nd ? nd : 1;
+	for (size_t i = 0; i < nd; i++) {
+		uint64_t k = bw_dec_max(&d, n ? n - 1 : 0);
+		if (d.bad || n == 0 || res->files[k].type != BW_FILE_HARDLINK)
+			return false;
+		res->dangling[res->n_dangling++] = (size_t)k;
+	}
+	return bw_dec_done(&d);
+}
+
+static void reset_result(struct layer_result *res)
+{
+	bw_layer_result_release(res);
+	bw_layer_result_init(res);
+}
+
+static char *cache_key(const char *prefix, const char *name, unsigned version)
+{
+	return bw_asprintf("%s%s:%u", prefix, name, version);
+}
+
+/* Look key up; true on a hit with its bytes in buf. */
+static bool cache_get(const struct bw_layer_cache *c, const char *key, struct bw_buf *buf)
+{
+	bool hit = false;
+	bw_buf_reset(buf);
+	if (c->get(c->ud, key, buf, &hit) < 0)
+		return false;
+	return hit;
+}
+
+int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, struct bw_error *err)
+{
+	const struct bw_layer_cache *c = img->opts.cache;
+	struct layer_ref *ref = &img->refs[i];
+	struct layer_result *res = img->results[i];
+	struct bw_image_layer *layer = img->layer_ptrs[i];
+	size_t n = wc->n_analyzers;
+	bool *served = bw_calloc(n + 1, sizeof(bool));
+	void **astate = bw_calloc(n + 1, sizeof(void *));
+	/* Without a blob digest (docker save's legacy "<id>/layer.tar"), only an
+	 * uncompressed blob is keyed by its diff_id alone: its digest is the
+	 * diff_id, so the listing is the same whichever archive stored it. */
+	char *prefix = bw_asprintf("%s/%s/", ref->expect_diff_id, ref->expect_digest ? ref->expect_digest : "-");
+	const char *blob = ref->expect_digest ? ref->expect_digest : ref->expect_diff_id;
+	struct bw_buf buf;
+	bw_buf_init(&buf, BW_IMAGE_CACHE_MAX_RECORD);
+	int rc = 0;
+
+	char *key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
+	bool listing = cache_get(c, key, &buf) &&
+		       bw_layer_listing_decode(res, layer->index, buf.data, buf.len) &&
+		       strcmp(res->blob_digest, blob) == 0 && strcmp(res->diff_id, ref->expect_diff_id) == 0 &&
+		       (ref->expect_digest || strcmp(res->compression, "none") == 0);
+	free(key);
+	bool all = listing;
+	for (size_t k = 0; k < n; k++) {
+		const struct bw_analyzer *a = wc->analyzers[k];
+		if (a->save && a->load) {
+			key = cache_key(prefix, a->name, a->version);
+			if (cache_get(c, key, &buf))
+				astate[k] = a->load(a->ud, layer, buf.data, buf.len);
+			free(key);
+			served[k] = astate[k] != NULL;
+		}
+		all &= served[k];
+	}
+
+	if (all) {
+		res->walked = true;
+		layer->size = (int64_t)res->tar_bytes;
+		layer->files = layer->whiteouts = 0;
+		for (size_t f = 0; f < res->n_files; f++) {
+			if (res->files[f].type == BW_FILE_WHITEOUT || res->files[f].type == BW_FILE_OPAQUE)
+				layer->whiteouts++;
+			else
+				layer->files++;
+		}
+		__atomic_add_fetch(&wc->layers_done, 1, __ATOMIC_RELAXED);
+		rc = bw_image_verify_layer(img, i, err);
+		goto out;
+	}
+
+	reset_result(res);
+	struct bw_reader rd;
+	void *h = NULL;
+	struct bw_error werr = BW_ERROR_INIT;
+	rc = img->ops->open_layer(img, i, &rd, &h, &werr);
+	if (rc == 0) {
+		rc = bw_walk_layer_masked(wc, &rd, layer, res, served, astate, &werr);
+		img->ops->close_layer(h);
+	}
+	if (rc < 0) {
+		res->rc = rc;
+		res->err = werr;
+	}
+	rc = bw_image_verify_layer(img, i, err);
+	if (rc < 0)
+		goto out;
+	/* verified: remember what was computed */
+	bw_buf_reset(&buf);
+	if ((ref->expect_digest || strcmp(res->blob_digest, ref->expect_diff_id) == 0) &&
+	    bw_layer_listing_encode(res, &buf) == 0) {
+		key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
+		c->put(c->ud, key, buf.data, buf.len);
+		free(key);
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct bw_analyzer *a = wc->analyzers[k];
+		if (served[k] || !a->save || !a->load)
+			continue;
+		bw_buf_reset(&buf);
+		if (a->save(astate[k], &buf) < 0)
+			continue;
+		key = cache_key(prefix, a->name, a->version);
+		c->put(c->ud, key, buf.data ? buf.data : "", buf.len);
+		free(key);
+	}
+out:
+	bw_buf_release(&buf);
+	free(prefix);
+	free(astate);
+	free(served);
+	return rc;
+}
