@@ -58,7 +58,7 @@ echo "== engine (one thread, files in memory, 128 KiB chunks)"
 echo "== fs on the text tree"
 printf 'bulwark: '; T "$BW" fs --scanners secret -f json -o "$W/bw-text.json" "$TEXT" 2>&1 | tail -1
 rm -rf "$W/trivy-cache"
-printf 'trivy:   '; T unshare -n "$TRIVY" fs --scanners secret --cache-dir "$W/trivy-cache" --format json --quiet \
+printf 'trivy:   '; T unshare -n "$TRIVY" fs --timeout 60m --scanners secret --cache-dir "$W/trivy-cache" --format json --quiet \
 	-o "$W/trivy-text.json" "$TEXT" 2>&1 | tail -1
 
 # ---- end to end on the debootstrap image -------------------------------------
@@ -69,17 +69,17 @@ if docker image inspect "$IMG" >/dev/null 2>&1; then
 	sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 	printf 'bulwark:                       '; T "$BW" image --scanners secret -f json -o "$W/bw-img.json" "docker-archive:$W/bookworm.tar" 2>&1 | tail -1
 	rm -rf "$W/trivy-cache"; sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-	printf 'trivy --scanners secret:       '; T unshare -n "$TRIVY" image --input "$W/bookworm.tar" --scanners secret \
+	printf 'trivy --scanners secret:       '; T unshare -n "$TRIVY" image --timeout 60m --input "$W/bookworm.tar" --scanners secret \
 		--cache-dir "$W/trivy-cache" --format json --quiet -o "$W/trivy-img.json" 2>&1 | tail -1
 	rm -rf "$W/trivy-cache"
-	printf 'trivy + image-config secrets:  '; T unshare -n "$TRIVY" image --input "$W/bookworm.tar" --scanners secret \
+	printf 'trivy + image-config secrets:  '; T unshare -n "$TRIVY" image --timeout 60m --input "$W/bookworm.tar" --scanners secret \
 		--image-config-scanners secret --cache-dir "$W/trivy-cache" --format json --quiet -o "$W/trivy-img-cfg.json" 2>&1 | tail -1
 	# the secret-layers test image (deleted-layer key, build ARGs), when the tests built it
 	if docker image inspect bwtest/secret-layers:1 >/dev/null 2>&1; then
 		docker save -o "$W/secret-layers.tar" bwtest/secret-layers:1
 		"$BW" image --scanners secret -f json -o "$W/bw-layers.json" "docker-archive:$W/secret-layers.tar"
 		rm -rf "$W/trivy-cache"
-		unshare -n "$TRIVY" image --input "$W/secret-layers.tar" --scanners secret --image-config-scanners secret \
+		unshare -n "$TRIVY" image --timeout 60m --input "$W/secret-layers.tar" --scanners secret --image-config-scanners secret \
 			--cache-dir "$W/trivy-cache" --format json --quiet -o "$W/trivy-layers.json"
 	fi
 fi
@@ -88,5 +88,5 @@ fi
 rm -rf "$W/corpus" && /usr/bin/python3 "$REPO/tests/integration/secret_corpus.py" "$W/corpus" >/dev/null
 "$BW" fs --scanners secret -f json -o "$W/bw-corpus.json" "$W/corpus"
 rm -rf "$W/trivy-cache"
-unshare -n "$TRIVY" fs --scanners secret --cache-dir "$W/trivy-cache" --format json --quiet -o "$W/trivy-corpus.json" "$W/corpus"
+unshare -n "$TRIVY" fs --timeout 60m --scanners secret --cache-dir "$W/trivy-cache" --format json --quiet -o "$W/trivy-corpus.json" "$W/corpus"
 /usr/bin/python3 "$REPO/bench/secret/compare.py" "$W"
