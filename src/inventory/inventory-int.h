@@ -74,6 +74,12 @@ struct inv_layer {
 	void *bin;
 };
 
+/* ---- the layer cache (layercache.c) ---- */
+/* Append l's records to out; a new, unlinked layer state from such bytes,
+ * or NULL when they are not exactly that. */
+int inv_layer_save(void *state, struct bw_buf *out);
+struct inv_layer *inv_layer_decode(const struct bw_image_layer *layer, const void *data, size_t len);
+
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
 struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);

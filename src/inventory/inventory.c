@@ -231,6 +231,19 @@ static void layer_end(void *state)
 	}
 }
 
+static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
+{
+	struct bw_inventory *inv = ud;
+	struct inv_layer *l = inv_layer_decode(layer, data, len);
+	if (!l)
+		return NULL;
+	pthread_mutex_lock(&inv->lock);
+	l->next = inv->layers;
+	inv->layers = l;
+	pthread_mutex_unlock(&inv->lock);
+	return l;
+}
+
 int bw_inventory_new(struct bw_inventory **out, struct bw_error *err)
 {
 	struct bw_inventory *inv = bw_calloc(1, sizeof(*inv));
@@ -243,6 +256,8 @@ int bw_inventory_new(struct bw_inventory **out, struct bw_error *err)
 		a->layer_begin = layer_begin;
 		a->skipped = on_skipped;
 		a->layer_end = layer_end;
+		a->save = inv_layer_save;
+		a->load = layer_load;
 		a->ud = inv;
 		inv->anp[i] = a;
 	}

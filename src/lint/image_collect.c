@@ -398,17 +398,77 @@ static int on_file(void *state, const struct bw_file *f, const void *data, size_
 	return 0;
 }
 
+/* ---- the layer cache ---- */
+
+/* A layer's records as the layer cache keeps them (core.h's codec):
+ *   format · n · n × { kind · path · evidence }   (in list order)
+ * Change it, or what the checks find, and bump IMG_CACHE_VERSION. */
+#define IMG_CACHE_VERSION 1
+#define IMG_CACHE_FORMAT 1
+
+static int layer_save(void *state, struct bw_buf *out)
+{
+	const struct img_layer *l = state;
+	size_t n = 0;
+	for (const struct img_record *r = l->recs; r; r = r->next)
+		n++;
+	int rc = bw_enc_u64(out, IMG_CACHE_FORMAT);
+	rc |= bw_enc_u64(out, n);
+	for (const struct img_record *r = l->recs; r && rc == 0; r = r->next) {
+		rc |= bw_enc_u64(out, (uint64_t)r->kind);
+		rc |= bw_enc_str(out, r->path);
+		rc |= bw_enc_str(out, r->evidence);
+	}
+	return rc ? BW_ELIMIT : 0;
+}
+
+static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
+{
+	struct bw_lint_image *li = ud;
+	struct img_layer *l = bw_calloc(1, sizeof(*l));
+	bw_arena_init(&l->arena);
+	l->layer = layer;
+	struct bw_dec d;
+	bw_dec_init(&d, data, len);
+	if (bw_dec_u64(&d) != IMG_CACHE_FORMAT)
+		d.bad = true;
+	size_t n = bw_dec_count(&d);
+	struct img_record **tail = &l->recs;
+	for (size_t i = 0; i < n && !d.bad; i++) {
+		struct img_record *r = bw_arena_alloc(&l->arena, sizeof(*r));
+		r->kind = (enum img_file_kind)bw_dec_max(&d, IMG_F_PKGCONF);
+		r->path = bw_dec_str(&d, &l->arena);
+		r->evidence = bw_dec_str(&d, &l->arena);
+		if (r->kind == IMG_F_NONE || !r->path || !r->evidence)
+			d.bad = true;
+		*tail = r;
+		tail = &r->next;
+	}
+	if (!bw_dec_done(&d)) {
+		bw_arena_release(&l->arena);
+		free(l);
+		return NULL;
+	}
+	pthread_mutex_lock(&li->lock);
+	l->next = li->layers;
+	li->layers = l;
+	pthread_mutex_unlock(&li->lock);
+	return l;
+}
+
 int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 {
 	struct bw_lint_image *li = bw_calloc(1, sizeof(*li));
 	pthread_mutex_init(&li->lock, NULL);
 	li->an = (struct bw_analyzer){
 		.name = "image-config",
-		.version = 1,
+		.version = IMG_CACHE_VERSION,
 		.wants = wants,
 		.max_whole = IMG_MAX_CONTENT,
 		.layer_begin = layer_begin,
 		.file = on_file,
+		.save = layer_save,
+		.load = layer_load,
 		.ud = li,
 	};
 	li->anp[0] = &li->an;

@@ -148,6 +148,112 @@ static int chunk(void *state, const struct bw_file *f, const void *data, size_t 
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- the layer cache ------------------------------------------------------ */
+
+/* A layer's results as the layer cache keeps them (core.h's codec):
+ *   format · n hits · n × { rule id · title · severity · path · masked ·
+ *   line · column } · n skips · n × { path · why } · binary count ·
+ *   n named · named paths
+ * Change it, or what the built-in rules find, and bump SECRET_CACHE_VERSION.
+ * A scan with --secret-config is never cached (its rules are not in the key). */
+#define SECRET_CACHE_VERSION 1
+#define SECRET_CACHE_FORMAT 1
+
+static int layer_save(void *state, struct bw_buf *out)
+{
+	const struct layer_res *l = state;
+	int rc = bw_enc_u64(out, SECRET_CACHE_FORMAT);
+	rc |= bw_enc_u64(out, l->n_hits);
+	for (size_t i = 0; i < l->n_hits && rc == 0; i++) {
+		const struct hit *h = &l->hits[i];
+		rc |= bw_enc_str(out, h->rule_id);
+		rc |= bw_enc_str(out, h->title);
+		rc |= bw_enc_u64(out, (uint64_t)h->severity);
+		rc |= bw_enc_str(out, h->path);
+		rc |= bw_enc_str(out, h->masked);
+		rc |= bw_enc_u64(out, (uint64_t)(h->line < 0 ? 0 : h->line));
+		rc |= bw_enc_u64(out, (uint64_t)(h->column < 0 ? 0 : h->column));
+	}
+	rc |= bw_enc_u64(out, l->n_skips);
+	for (size_t i = 0; i < l->n_skips && rc == 0; i++) {
+		rc |= bw_enc_str(out, l->skips[i].path);
+		rc |= bw_enc_str(out, l->skips[i].why);
+	}
+	rc |= bw_enc_u64(out, l->binary);
+	size_t named = l->binary < MAX_BINARY_NAMED ? (size_t)l->binary : MAX_BINARY_NAMED;
+	rc |= bw_enc_u64(out, named);
+	for (size_t i = 0; i < named && rc == 0; i++)
+		rc |= bw_enc_str(out, l->binary_named[i]);
+	return rc ? BW_ELIMIT : 0;
+}
+
+static void layer_res_free(struct layer_res *l)
+{
+	bw_secret_scanner_free(l->sc);
+	free(l->hits);
+	free(l->skips);
+	bw_arena_release(&l->arena);
+	free(l);
+}
+
+static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
+{
+	struct bw_secret_job *j = ud;
+	struct layer_res *l = bw_calloc(1, sizeof(*l));
+	l->job = j;
+	l->layer = layer;
+	bw_arena_init(&l->arena);
+	struct bw_dec d;
+	bw_dec_init(&d, data, len);
+	if (bw_dec_u64(&d) != SECRET_CACHE_FORMAT)
+		d.bad = true;
+	size_t n = bw_dec_count(&d);
+	if (!d.bad && n) {
+		l->hits = bw_calloc(n, sizeof(*l->hits));
+		l->cap_hits = n;
+	}
+	for (size_t i = 0; i < n && !d.bad; i++) {
+		struct hit *h = &l->hits[l->n_hits++];
+		h->rule_id = bw_dec_str(&d, &l->arena);
+		h->title = bw_dec_str(&d, &l->arena);
+		h->severity = (enum bw_severity)bw_dec_max(&d, BW_SEV_CRITICAL);
+		h->path = bw_dec_str(&d, &l->arena);
+		h->masked = bw_dec_str(&d, &l->arena);
+		h->line = (int)bw_dec_max(&d, INT32_MAX);
+		h->column = (int)bw_dec_max(&d, INT32_MAX);
+		if (!h->rule_id || !h->title || !h->path || !h->masked)
+			d.bad = true;
+	}
+	n = bw_dec_count(&d);
+	if (!d.bad && n) {
+		l->skips = bw_calloc(n, sizeof(*l->skips));
+		l->cap_skips = n;
+	}
+	for (size_t i = 0; i < n && !d.bad; i++) {
+		struct skip *k = &l->skips[l->n_skips++];
+		k->path = bw_dec_str(&d, &l->arena);
+		k->why = bw_dec_str(&d, &l->arena);
+		if (!k->path || !k->why)
+			d.bad = true;
+	}
+	l->binary = bw_dec_u64(&d);
+	n = (size_t)bw_dec_max(&d, MAX_BINARY_NAMED);
+	if (n != (l->binary < MAX_BINARY_NAMED ? l->binary : MAX_BINARY_NAMED))
+		d.bad = true;
+	for (size_t i = 0; i < n && !d.bad; i++)
+		if (!(l->binary_named[i] = bw_dec_str(&d, &l->arena)))
+			d.bad = true;
+	if (!bw_dec_done(&d)) {
+		layer_res_free(l);
+		return NULL;
+	}
+	pthread_mutex_lock(&j->mu);
+	l->next = j->layers;
+	j->layers = l;
+	pthread_mutex_unlock(&j->mu);
+	return l;
+}
+
 int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struct bw_error *err)
 {
 	struct bw_secret_job *j = bw_calloc(1, sizeof(*j));
@@ -168,6 +274,11 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	    .layer_end = layer_end,
 	    .ud = j,
 	};
+	if (!config_path) {
+		j->an.version = SECRET_CACHE_VERSION;
+		j->an.save = layer_save;
+		j->an.load = layer_load;
+	}
 	*out = j;
 	return 0;
 }
@@ -184,11 +295,7 @@ void bw_secret_job_free(struct bw_secret_job *j)
 	struct layer_res *l = j->layers;
 	while (l) {
 		struct layer_res *n = l->next;
-		bw_secret_scanner_free(l->sc);
-		free(l->hits);
-		free(l->skips);
-		bw_arena_release(&l->arena);
-		free(l);
+		layer_res_free(l);
 		l = n;
 	}
 	bw_secret_rules_free(j->rules);
