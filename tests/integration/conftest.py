@@ -37,6 +37,8 @@ Fixtures:
                    engine 20.10) in a session tmp dir; cached per image id.
   images_dir       (session) <repo>/tests/images (Dockerfiles of the test images).
 
+Every test runs with its own empty XDG_CACHE_HOME (autouse fixture _private_cache_home).
+
 Markers: slow (still in the default run; deselect with -m "not slow").
 
 Rules: never pull (no registry is reachable); every container gets --network none.
@@ -70,6 +72,14 @@ FIXTURE_LABEL_KEY = "org.bulwark.test-fixture"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes long; still part of the default run")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty XDG_CACHE_HOME: bulwark never touches the user's
+    cache (layer cache, default vulnerability DB), and every first scan is cold, so a
+    test that tampers with an archive sees its digest error, not a cached layer."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
 
 
 # --------------------------------------------------------------------------- bulwark
