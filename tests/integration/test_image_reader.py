@@ -11,6 +11,7 @@ for file. `bulwark image inspect` must agree with `docker inspect` and `docker h
 
 import gzip
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -217,11 +218,20 @@ def gzip_decompress(b):
 @pytest.fixture(scope="session")
 def test_images(docker, tiny_image, build_image, save, tmp_path_factory, request):
     made = {}
+    # A tag of this run's own: test runs that share an engine must not replace each
+    # other's images between a build and a `docker:` read or `docker inspect`.
+    run_tag = f"run{os.getpid()}"
+
+    def cleanup():
+        for img in made.values():
+            docker.cli("rmi", img.tag, check=False)
+
+    request.addfinalizer(cleanup)
 
     def get(name):
         if name in made:
             return made[name]
-        tag = f"bwtest/{name}:1"
+        tag = f"bwtest/{name}:{run_tag}"
         work = tmp_path_factory.mktemp(name)
         if name in GENERATORS:
             layers = GENERATORS[name]()
