@@ -18,8 +18,22 @@
  *   =>    golang.org/x/text  v0.3.8  h1:…  (replaces the dep above it)
  *   build -compiler=gc        (Go 1.18+ settings)
  *
- * The binary is read as a stream: no copy of it is kept, only the first
- * bytes (to see "\x7fELF") and, once the magic shows, the bytes after it.
+ * The binary is read as a stream: for Go no copy of it is kept, only the
+ * first bytes (to see "\x7fELF") and, once the magic shows, the bytes after
+ * it.
+ *
+ * Rust's cargo-auditable data (rust.c) is an ELF section, ".dep-v0", and
+ * only the section header table says where a section is; that table sits
+ * at e_shoff, at the end of the file, after the section's bytes have gone
+ * by. So an ELF file whose header (the first 64 bytes) shows a section
+ * table inside the file, and whose size is at most INV_ELF_BUFFER_MAX, is
+ * kept in memory while it streams; at its end the section headers are
+ * read from that copy (elf.c, every offset checked) and .dep-v0, when
+ * present, is handed to inv_rust_audit(). The copy is dropped as soon as
+ * the Go build info is found (a Go binary carries no cargo-auditable
+ * data). A larger ELF file that is not a Go binary gets a warning naming
+ * it: its Rust dependencies, if any, are not read. The cost is memory:
+ * one such file per walking thread at a time.
  */
 #include "inventory-int.h"
 
@@ -47,7 +61,20 @@ struct inv_binary {
 	bool go_found;           /* a valid inline build info was read */
 	bool pending;     /* cap holds a sentinel-delimited module info (older Go) */
 	struct bw_buf modinfo;
+	struct inv_record *rec; /* this file's record, made on first use */
+	/* the whole file while elf_state is ELF_KEEP (see above) */
+	enum { ELF_UNDECIDED, ELF_KEEP, ELF_DROP, ELF_TOO_BIG } elf_state;
+	unsigned char *elf;
+	size_t elf_len, elf_cap;
+	const char *elf_why; /* why the section table will not be read (a warning) */
 };
+
+static struct inv_record *bin_record(struct inv_binary *b)
+{
+	if (!b->rec)
+		b->rec = inv_record_new(b->l, INV_BINARY, b->path);
+	return b->rec;
+}
 
 /* unsigned LEB128; returns bytes used or 0 */
 static size_t uvarint(const unsigned char *p, size_t n, uint64_t *v)
@@ -201,8 +228,7 @@ static enum verdict judge_go(struct inv_binary *b, bool final, size_t *need)
 	*need = o + l2;
 	if (n < o + l2)
 		return final ? ABORT : NEED;
-	struct inv_record *rec = inv_record_new(b->l, INV_BINARY, b->path);
-	inv_go_buildinfo(b->l, rec, ver, l1, (const char *)d + o, l2);
+	inv_go_buildinfo(b->l, bin_record(b), ver, l1, (const char *)d + o, l2);
 	b->go_found = true;
 	return ACCEPT;
 }
@@ -316,9 +342,51 @@ static void process(struct inv_binary *b, const unsigned char *data, size_t len,
 	}
 }
 
+static void elf_drop(struct inv_binary *b, int state)
+{
+	free(b->elf);
+	b->elf = NULL;
+	b->elf_len = b->elf_cap = 0;
+	b->elf_state = state;
+}
+
+/* Keep the file's bytes while they may be needed for its section table. */
+static void elf_keep(struct inv_binary *b, const unsigned char *d, size_t len)
+{
+	if (b->elf_state == ELF_UNDECIDED && !b->elf) {
+		if (b->size > INV_ELF_BUFFER_MAX) {
+			b->elf_state = ELF_TOO_BIG;
+			return;
+		}
+		b->elf_cap = b->size < 64 ? 64 : (size_t)b->size;
+		b->elf = bw_malloc(b->elf_cap);
+	}
+	if (b->elf_state != ELF_UNDECIDED && b->elf_state != ELF_KEEP)
+		return;
+	if (len > b->elf_cap - b->elf_len) { /* more bytes than the header said */
+		b->elf_why = "longer than its archive entry said";
+		elf_drop(b, ELF_DROP);
+		return;
+	}
+	memcpy(b->elf + b->elf_len, d, len);
+	b->elf_len += len;
+	if (b->elf_state == ELF_UNDECIDED && b->elf_len >= 64) {
+		const char *why = NULL;
+		int r = inv_elf_probe(b->elf, b->elf_len, b->size, &why);
+		if (r > 0) {
+			b->elf_state = ELF_KEEP;
+		} else {
+			b->elf_why = why;
+			elf_drop(b, ELF_DROP);
+		}
+	}
+}
+
 void inv_binary_chunk(struct inv_binary *b, const void *data, size_t len)
 {
 	const unsigned char *d = data;
+	if (b->elf_state == ELF_UNDECIDED || b->elf_state == ELF_KEEP)
+		elf_keep(b, d, len);
 	if (b->state == BIN_HEAD) {
 		size_t take = 4 - b->n_head < len ? 4 - b->n_head : len;
 		memcpy(b->head + b->n_head, d, take);
@@ -331,6 +399,44 @@ void inv_binary_chunk(struct inv_binary *b, const void *data, size_t len)
 	if (b->state != BIN_DONE)
 		process(b, d, len, 0);
 	b->off += len;
+	if (b->go_found && b->elf)
+		elf_drop(b, ELF_DROP); /* a Go binary: no cargo-auditable data */
+}
+
+/* At the end of an ELF file: its .dep-v0 section, if any. */
+static void elf_end(struct inv_binary *b)
+{
+	bool is_elf = b->n_head == 4 && memcmp(b->head, "\x7f" "ELF", 4) == 0;
+	if (!is_elf || b->go_found)
+		return;
+	if (b->elf_state == ELF_TOO_BIG) {
+		inv_record_note(b->l, bin_record(b),
+				"%s: ELF file of %llu bytes is larger than %u MiB: not searched for cargo-auditable data",
+				b->path, (unsigned long long)b->size, INV_ELF_BUFFER_MAX >> 20);
+		return;
+	}
+	if (b->elf_state == ELF_UNDECIDED && b->elf_len < 64 && b->elf) {
+		const char *why = NULL;
+		if (inv_elf_probe(b->elf, b->elf_len, b->size, &why) <= 0)
+			b->elf_why = why;
+		else
+			b->elf_state = ELF_KEEP;
+	}
+	if (b->elf_state == ELF_KEEP && b->elf_len != b->size)
+		b->elf_why = "cut short";
+	if (b->elf_why) {
+		inv_record_note(b->l, bin_record(b), "%s: %s", b->path, b->elf_why);
+		return;
+	}
+	if (b->elf_state != ELF_KEEP)
+		return;
+	struct bw_slice sec;
+	const char *why = NULL;
+	int r = inv_elf_section(b->elf, b->elf_len, ".dep-v0", &sec, &why);
+	if (r < 0)
+		inv_record_note(b->l, bin_record(b), "%s: %s", b->path, why);
+	else if (r > 0)
+		inv_rust_audit(b->l, bin_record(b), sec.ptr, sec.len);
 }
 
 void inv_binary_end(struct inv_binary *b)
@@ -340,9 +446,11 @@ void inv_binary_end(struct inv_binary *b)
 		judge_go(b, true, &need);
 	}
 	if (!b->go_found && b->pending) {
-		struct inv_record *rec = inv_record_new(b->l, INV_BINARY, b->path);
-		inv_go_buildinfo(b->l, rec, "", 0, b->modinfo.data, b->modinfo.len);
+		inv_go_buildinfo(b->l, bin_record(b), "", 0, b->modinfo.data, b->modinfo.len);
+		b->go_found = true;
 	}
+	elf_end(b);
+	free(b->elf);
 	bw_buf_release(&b->cap);
 	bw_buf_release(&b->modinfo);
 	free(b);

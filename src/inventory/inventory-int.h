@@ -40,12 +40,16 @@ struct inv_pkg {
 	const char *source_name, *source_version;
 	const char **licenses;
 	size_t n_licenses;
-	const char **depends;   /* names of direct dependencies, in this record's ecosystem */
+	const char **depends;   /* direct dependencies in this record's ecosystem: "name", or
+				 * "name version" where one record holds several versions of a name */
 	size_t n_depends;
 	const char *path;       /* declaring file when not the record's (inside a jar: "a.jar!/x") */
 	const char *sha1, *sha256, *sha512; /* hex digests where the format records them */
+	const char *origin;     /* where it came from when not its ecosystem's registry:
+				 * cargo-auditable's "local", "git", "registry" (another one), … */
 	bool is_os;             /* an OS package (deb, apk, rpm) */
 	bool dev;               /* a development-only dependency (lock files) */
+	bool application;       /* the program itself (cargo-auditable's root package) */
 };
 
 /* One file, in one layer, and what it declares. */
@@ -132,6 +136,22 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 		      const char *modinfo, size_t milen);
 /* cargo-auditable: the zlib-compressed JSON of the .dep-v0 section. */
 void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, size_t zlen);
+/* ELF files up to this size are kept in memory while they stream, so that
+ * the section table at their end can find .dep-v0 (see gobinary.c). */
+#define INV_ELF_BUFFER_MAX (64u << 20)
+/* The largest decompressed .dep-v0 JSON read (cargo-auditable's own advice). */
+#define INV_RUST_AUDIT_MAX (8u << 20)
+
+/* ---- ELF section headers (elf.c), on a whole file in memory ---- */
+/* From the first bytes of a file of `size` bytes (n >= 64, or the whole
+ * file): 1 when it is ELF with a section table inside size, 0 when it is
+ * ELF without one, -1 with *why when it is not ELF or the table lies past
+ * the end. */
+int inv_elf_probe(const unsigned char *d, size_t n, uint64_t size, const char **why);
+/* Find section `name`: 1 with *out pointing into d, 0 when absent, -1 with
+ * *why when the headers are malformed (every offset is range-checked). */
+int inv_elf_section(const unsigned char *d, size_t n, const char *name, struct bw_slice *out,
+		    const char **why);
 
 /* ---- the operating system (osrelease.c) ---- */
 struct inv_os {

@@ -406,6 +406,8 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 		bp->n_licenses = p->n_licenses;
 	}
 	bp->path = bw_report_str(r, p->path ? p->path : rec->path);
+	bp->origin = bw_report_str(r, p->origin);
+	bp->application = p->application;
 	bp->layer = intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
 
 	if (p->is_os) {
@@ -459,6 +461,11 @@ static void resolve_depends(struct fin *fn, struct emitted *em, size_t n)
 	bw_arena_init(&a);
 	for (size_t i = 0; i < n; i++) {
 		char *k = bw_asprintf("%p\t%s", (const void *)em[i].rec, em[i].pkg->name);
+		inv_map_put(&by_rec_name, bw_arena_strdup(&a, k), &em[i]);
+		free(k);
+		/* and "name version", for records holding several versions of a name */
+		k = bw_asprintf("%p\t%s %s", (const void *)em[i].rec, em[i].pkg->name,
+				em[i].pkg->version ? em[i].pkg->version : "");
 		inv_map_put(&by_rec_name, bw_arena_strdup(&a, k), &em[i]);
 		free(k);
 		if (em[i].rec->kind == INV_NPM_PKG)

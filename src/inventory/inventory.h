@@ -45,8 +45,10 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 void bw_inventory_parse_file(const char *path, const void *data, size_t len, const char *os_id,
 			     struct bw_report *r);
 
-/* The version of the analyzers' output, part of the layer-cache key. */
-#define BW_INVENTORY_VERSION 1
+/* The version of the analyzers' output, part of the layer-cache key.
+ * 2: cargo-auditable packages in ELF files, origin and application flags,
+ * "name version" dependencies of Cargo.lock. */
+#define BW_INVENTORY_VERSION 2
 
 /* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;

@@ -1,17 +1,17 @@
 /* The inventory's per-layer records in the layer cache (image.h's
  * bw_analyzer save/load).
  *
- * Format 1 (varints and strings as core.h's codec):
+ * Format 2 (varints and strings as core.h's codec):
  *   format · n records · n × { kind · path · note · n pkgs · n × pkg ·
  *   n owned · owned paths · n kv · kv strings }
  *   pkg: name · version · ecosystem · purl_type · purl_ns · purl_name ·
  *   arch · epoch · modularity · source_name · source_version · n licenses ·
  *   licenses · n depends · depends · path · sha1 · sha256 · sha512 ·
- *   flags (1 is_os, 2 dev)
+ *   origin · flags (1 is_os, 2 dev, 4 application)
  * Change it, and bump BW_INVENTORY_VERSION. */
 #include "inventory-int.h"
 
-#define FORMAT 1
+#define FORMAT 2
 
 static int enc_strs(struct bw_buf *b, const char *const *v, size_t n)
 {
@@ -34,7 +34,8 @@ static int enc_pkg(struct bw_buf *b, const struct inv_pkg *p)
 	rc |= bw_enc_str(b, p->sha1);
 	rc |= bw_enc_str(b, p->sha256);
 	rc |= bw_enc_str(b, p->sha512);
-	rc |= bw_enc_u64(b, (p->is_os ? 1u : 0u) | (p->dev ? 2u : 0u));
+	rc |= bw_enc_str(b, p->origin);
+	rc |= bw_enc_u64(b, (p->is_os ? 1u : 0u) | (p->dev ? 2u : 0u) | (p->application ? 4u : 0u));
 	return rc;
 }
 
@@ -82,9 +83,11 @@ static void dec_pkg(struct bw_dec *d, struct bw_arena *a, struct inv_pkg *p)
 	p->sha1 = bw_dec_str(d, a);
 	p->sha256 = bw_dec_str(d, a);
 	p->sha512 = bw_dec_str(d, a);
-	uint64_t flags = bw_dec_max(d, 3);
+	p->origin = bw_dec_str(d, a);
+	uint64_t flags = bw_dec_max(d, 7);
 	p->is_os = flags & 1;
 	p->dev = flags & 2;
+	p->application = flags & 4;
 }
 
 struct inv_layer *inv_layer_decode(const struct bw_image_layer *layer, const void *data, size_t len)

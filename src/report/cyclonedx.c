@@ -243,7 +243,7 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 		const struct bw_package *p = &r->packages[i];
 		json_t *c = json_object();
 		json_object_set_new(c, "bom-ref", json_string(refs[i]));
-		json_object_set_new(c, "type", json_string("library"));
+		json_object_set_new(c, "type", json_string(p->application ? "application" : "library"));
 		json_object_set_new(c, "name", json_string(p->name ? p->name : "-"));
 		set_str(c, "version", p->version);
 		if (p->n_licenses) {
@@ -261,6 +261,7 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 		prop(props, "bulwark:ecosystem", p->ecosystem);
 		prop(props, "bulwark:layer", p->layer);
 		prop(props, "bulwark:path", p->path);
+		prop(props, "bulwark:origin", p->origin);
 		if (p->source_name && p->name && (strcmp(p->source_name, p->name) != 0 ||
 						  (p->source_version && p->version && strcmp(p->source_version, p->version) != 0))) {
 			prop(props, "bulwark:source_name", p->source_name);

@@ -80,6 +80,11 @@ static json_t *package_json(const struct bw_package *p)
 	json_object_set_new(o, "licenses", str_array(p->licenses, p->n_licenses));
 	set_str(o, "layer", p->layer);
 	set_str(o, "path", p->path);
+	set_str(o, "origin", p->origin);
+	if (p->application)
+		json_object_set_new(o, "application", json_true());
+	if (p->n_depends)
+		json_object_set_new(o, "depends", str_array(p->depends, p->n_depends));
 	return o;
 }
 

@@ -87,6 +87,8 @@ struct bw_package {
 	const char *layer, *path;
 	const char **depends; /* purls of direct dependencies, where the format records them (SBOM relations) */
 	size_t n_depends;
+	const char *origin;   /* not from the ecosystem's registry: "local", "git", … (NULL: the registry) */
+	bool application;     /* the program itself, not a library (a Rust binary's root crate) */
 };
 
 struct bw_report {

@@ -120,7 +120,7 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 		snprintf(id, sizeof(id), "SPDXRef-Package-%zu", i + 1);
 		if (p->purl && !json_object_get(first_id, p->purl))
 			json_object_set_new(first_id, p->purl, json_string(id));
-		json_t *o = package(id, p->name, p->version, "LIBRARY");
+		json_t *o = package(id, p->name, p->version, p->application ? "APPLICATION" : "LIBRARY");
 		json_object_set_new(o, "licenseConcluded", json_string("NOASSERTION"));
 		if (p->n_licenses == 1 && spdx_expression_like(p->licenses[0])) {
 			json_object_set_new(o, "licenseDeclared", json_string(p->licenses[0]));
