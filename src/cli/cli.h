@@ -31,6 +31,11 @@ struct bw_cli {
 	const char *platform;     /* --platform os/arch[/variant] */
 	const char *db_path;      /* --db PATH: the vulnerability database (image, fs, db) */
 	bool ignore_unfixed;      /* --ignore-unfixed (image, fs) */
+	/* suppression (src/suppress), for the commands that list BW_CLI_SUPPRESS_OPTIONS */
+	const char *ignorefile;   /* --ignorefile FILE; NULL: ./.bulwarkignore when present */
+	const char *vex[16];      /* --vex FILE, repeatable */
+	size_t n_vex;
+	bool show_suppressed;     /* --show-suppressed: suppressed findings in the table too */
 };
 
 struct bw_command {
@@ -119,7 +124,27 @@ enum {
 	BW_OPT_DB,
 	BW_OPT_IGNORE_UNFIXED,
 	BW_OPT_NO_CACHE,
+	BW_OPT_IGNOREFILE,
+	BW_OPT_VEX,
+	BW_OPT_SHOW_SUPPRESSED,
 };
+
+/* Suppression options: parsed by bw_cli_common_option, applied to a report
+ * by bw_cli_suppress (suppress_options.c). */
+#define BW_CLI_SUPPRESS_OPTIONS                                             \
+	{"ignorefile", required_argument, NULL, BW_OPT_IGNOREFILE},         \
+	{"vex", required_argument, NULL, BW_OPT_VEX},                       \
+	{"show-suppressed", no_argument, NULL, BW_OPT_SHOW_SUPPRESSED}
+
+#define BW_CLI_SUPPRESS_HELP                                                                     \
+	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"      \
+	"                       .trivyignore lines work too)\n"                                   \
+	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                 \
+	"      --show-suppressed  list suppressed findings in the table too\n"
+
+/* Load the ignore file and VEX documents named by the options and mark the
+ * matching findings of r. Returns 0, or an exit code after printing why. */
+int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 
 #define BW_CLI_SCAN_OPTIONS                                                   \
 	{"scanners", required_argument, NULL, BW_OPT_SCANNERS},               \
@@ -127,7 +152,8 @@ enum {
 	{"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},     \
 	{"db", required_argument, NULL, BW_OPT_DB},                           \
 	{"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},        \
-	{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}
+	{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},                     \
+	BW_CLI_SUPPRESS_OPTIONS
 
 #define BW_CLI_SCAN_HELP                                                                         \
 	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"     \
@@ -135,7 +161,8 @@ enum {
 	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"                 \
 	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"   \
 	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"      \
-	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
+	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n" \
+	BW_CLI_SUPPRESS_HELP
 
 struct bw_cli_scan_args {
 	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */

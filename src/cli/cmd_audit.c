@@ -27,6 +27,7 @@ const char bw_usage_audit[] =
 	"      --exclude LIST       not these checks or sections\n"
 	"      --list               list the checks and exit\n"
 	"      --timing             print the run time and the time spent waiting on the engine\n"
+	BW_CLI_SUPPRESS_HELP
 	BW_CLI_COMMON_HELP
 	"\n"
 	"Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
@@ -157,6 +158,7 @@ static const char *status_label(enum bw_status s)
 	case BW_STATUS_WARN: return "WARN";
 	case BW_STATUS_INFO: return "INFO";
 	case BW_STATUS_MANUAL: return "NOTE";
+	case BW_STATUS_SUPPRESSED: return "SUPP";
 	default: return "????";
 	}
 }
@@ -245,6 +247,7 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		{"exclude", required_argument, NULL, OPT_EXCLUDE},
 		{"list", no_argument, NULL, OPT_LIST},
 		{"timing", no_argument, NULL, OPT_TIMING},
+		BW_CLI_SUPPRESS_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	struct audit_args a = {0};
@@ -282,6 +285,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	bw_cli_progress_done(cli);
+	if ((rc = bw_cli_suppress(cli, r)) != 0) {
+		bw_report_free(r);
+		goto out;
+	}
 	if (a.timing) {
 		double total = bw_now() - t0, engine = bw_audit_last_engine_seconds();
 		fprintf(stderr, "bulwark audit: timing: %.3f s in all, %.3f s waiting on the engine (%.0f%%), %zu findings\n",

@@ -17,7 +17,8 @@ const char bw_usage_lint[] =
 	"      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
 	"      --require-label L[:T]  require label L, optionally of type T\n"
 	"                             (text url semver hash spdx rfc3339 email)\n"
-	"      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_COMMON_HELP
+	"      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
+	BW_CLI_COMMON_HELP
 	"\n"
 	"Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
 	"'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
@@ -129,6 +130,7 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 		{"trusted-registry", required_argument, NULL, OPT_TRUSTED},
 		{"require-label", required_argument, NULL, OPT_LABEL},
 		{"list-rules", no_argument, NULL, OPT_LIST},
+		BW_CLI_SUPPRESS_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
 	struct lint_opts o = {.cfg = bw_lint_config_new()};
@@ -174,7 +176,9 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 			bw_cli_progress(cli, "linted %d/%d", i - optind + 1, nfiles);
 	}
 	bw_cli_progress_done(cli);
-	rc = bw_cli_emit_report(cli, r);
+	rc = bw_cli_suppress(cli, r);
+	if (!rc)
+		rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);
 	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code))
 		rc = BW_EXIT_ERROR;

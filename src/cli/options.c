@@ -46,6 +46,17 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	case BW_OPT_OUTPUT:
 		cli->output = arg;
 		return 1;
+	case BW_OPT_IGNOREFILE:
+		cli->ignorefile = arg;
+		return 1;
+	case BW_OPT_VEX:
+		if (cli->n_vex == BW_ARRAY_SIZE(cli->vex))
+			return -bw_cli_usage_error(cli->cmd, "at most %zu --vex documents", BW_ARRAY_SIZE(cli->vex));
+		cli->vex[cli->n_vex++] = arg;
+		return 1;
+	case BW_OPT_SHOW_SUPPRESSED:
+		cli->show_suppressed = true;
+		return 1;
 	case BW_OPT_SEVERITY: {
 		/* accept a single lowest severity or a comma list (Trivy style): the lowest counts */
 		int lowest = -1;
@@ -169,6 +180,7 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 		.min_severity = cli->severity,
 		.color = (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 		.tool_version = BW_VERSION_STRING,
+		.show_suppressed = cli->show_suppressed,
 	};
 	bw_report_sort(r);
 	int rc = bw_report_write(r, cli->format, out, &wo, &err);

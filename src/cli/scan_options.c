@@ -69,7 +69,9 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	bw_cli_progress_done(cli);
 	if (rc < 0)
 		return bw_cli_fail(cli, &err);
-	rc = bw_cli_emit_report(cli, r);
+	rc = bw_cli_suppress(cli, r);
+	if (!rc)
+		rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);
 	return rc;
 }

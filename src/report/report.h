@@ -144,6 +144,7 @@ struct bw_write_opts {
 	enum bw_severity min_severity; /* findings below are left out */
 	bool color;                    /* ANSI colour in tables */
 	const char *tool_version;
+	bool show_suppressed;          /* table: list suppressed findings too */
 };
 
 /* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */

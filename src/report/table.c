@@ -48,7 +48,7 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (r->list_packages || r->n_packages)
 		write_packages(r, out);
 
-	size_t shown = 0;
+	size_t shown = 0, hidden = 0;
 	size_t counts[BW_SEV_CRITICAL + 1] = {0};
 	for (int k = 0; k < BW_KIND__COUNT; k++) {
 		bool header = false;
@@ -56,6 +56,10 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			const struct bw_finding *f = &r->findings[i];
 			if ((int)f->kind != k || !bw_report_finding_shown(f, opts))
 				continue;
+			if (f->status == BW_STATUS_SUPPRESSED && !opts->show_suppressed) {
+				hidden++;
+				continue;
+			}
 			if (!header) {
 				fprintf(out, "\n%s\n", bw_kind_name(k));
 				header = true;
@@ -96,6 +100,10 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				fprintf(out, "      evidence: %s\n", f->evidence);
 			if (f->remediation)
 				fprintf(out, "      fix: %s\n", f->remediation);
+			if (f->suppressed_by)
+				fprintf(out, "      suppressed by: %s\n", f->suppressed_by);
+			if (f->status == BW_STATUS_SUPPRESSED)
+				continue;
 			shown++;
 			counts[f->severity]++;
 		}
@@ -112,6 +120,8 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 		}
 		fputc(')', out);
 	}
+	if (hidden)
+		fprintf(out, ", %zu suppressed (--show-suppressed lists them)", hidden);
 	fputc('\n', out);
 	for (size_t i = 0; i < r->n_warnings; i++)
 		fprintf(out, "warning: %s\n", r->warnings[i]);
