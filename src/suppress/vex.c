@@ -156,7 +156,6 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 
 	c->n_scopes = 0;
 	c->all = false;
-	bool any_sub = false;
 	json_t *products = json_object_get(st, "products");
 	if (products && !json_is_array(products))
 		return bad(c, "%s.products: not an array", where);
@@ -173,7 +172,6 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 		bool sub = false;
 		if (json_is_object(prod) && subcomponents(c, json_object_get(prod, "subcomponents"), w, &sub))
 			return c->err->code;
-		any_sub |= sub;
 		if (sub)
 			continue;
 		if (p && !is_image_purl(p))
