@@ -73,12 +73,16 @@ fi
 
 # --- the image: rootfs + generated content in LAYERS layers ---
 CTX=$WORK/context
-if ! bw_docker image inspect "$TAG" >/dev/null 2>&1 || [ ! -f "$CTX/.done-$MB-$LAYERS" ]; then
+# The image carries its parameters as a label: rebuild when another run made it differently.
+want="$MB-$LAYERS"
+have=$(bw_docker image inspect -f '{{ index .Config.Labels "org.bulwark.bench" }}' "$TAG" 2>/dev/null || true)
+if [ "$have" != "$want" ]; then
 	rm -rf "$CTX"
 	mkdir -p "$CTX"
 	per=$((MB / LAYERS))
 	{
 		echo "FROM ref/bookworm:12"
+		echo "LABEL org.bulwark.bench=$want"
 		for i in $(seq 1 "$LAYERS"); do
 			/usr/bin/python3 bench/image-read/gen-content.py "$ROOTFS" "$CTX/part$i" "$per" "$i"
 			echo "COPY part$i /opt/bench/part$i"
@@ -86,7 +90,6 @@ if ! bw_docker image inspect "$TAG" >/dev/null 2>&1 || [ ! -f "$CTX/.done-$MB-$L
 		echo 'RUN rm -rf /opt/bench/part1/d000 && chmod -R go-w /opt/bench'
 	} >"$CTX/Dockerfile"
 	DOCKER_BUILDKIT=0 bw_docker build -q --network none -t "$TAG" "$CTX" >/dev/null
-	touch "$CTX/.done-$MB-$LAYERS"
 fi
 
 rm -rf "$WORK/image.tar" "$WORK/oci"
