@@ -1,5 +1,8 @@
-/* The human table writer: one block per kind, findings by severity. */
+/* The human table writer: one block per kind, findings by severity;
+ * vulnerabilities grouped by package. */
 #include "report-int.h"
+
+#include <limits.h>
 
 static const char *sev_color(enum bw_severity s)
 {
@@ -37,6 +40,113 @@ static void write_packages(const struct bw_report *r, FILE *out)
 	}
 }
 
+static int strcmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Vulnerabilities by package, then in patch order: ranked first (rank 1 is
+ * the most urgent), then severity, then id. */
+static int cmp_vuln(const void *pa, const void *pb)
+{
+	const struct bw_finding *a = *(const struct bw_finding *const *)pa;
+	const struct bw_finding *b = *(const struct bw_finding *const *)pb;
+	int c;
+	if ((c = strcmp0(a->package.name, b->package.name)) || (c = strcmp0(a->installed_version, b->installed_version)) ||
+	    (c = strcmp0(a->package.ecosystem, b->package.ecosystem)) || (c = strcmp0(a->package.purl, b->package.purl)))
+		return c;
+	int ra = a->rank > 0 ? a->rank : INT_MAX, rb = b->rank > 0 ? b->rank : INT_MAX;
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	return strcmp0(a->id, b->id);
+}
+
+static bool same_package(const struct bw_finding *a, const struct bw_finding *b)
+{
+	return !strcmp0(a->package.name, b->package.name) && !strcmp0(a->installed_version, b->installed_version) &&
+	       !strcmp0(a->package.ecosystem, b->package.ecosystem) && !strcmp0(a->package.purl, b->package.purl);
+}
+
+/* The vulnerability block: a header line per package (name, installed
+ * version, ecosystem, count), then one line per vulnerability: severity,
+ * id, fixed version or "no fix yet", priority (rank, KEV, EPSS), title. */
+static void write_vulnerabilities(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+				  size_t *shown, size_t *hidden, size_t *counts)
+{
+	const struct bw_finding **v = bw_malloc((r->n_findings + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		if (f->kind != BW_KIND_VULNERABILITY || !bw_report_finding_shown(f, opts))
+			continue;
+		if (f->status == BW_STATUS_SUPPRESSED && !opts->show_suppressed) {
+			(*hidden)++;
+			continue;
+		}
+		v[n++] = f;
+	}
+	qsort(v, n, sizeof(*v), cmp_vuln);
+	size_t wid = 14, wfix = 10;
+	for (size_t i = 0; i < n; i++) {
+		size_t li = v[i]->id ? strlen(v[i]->id) : 1, lf = v[i]->fixed_version ? strlen(v[i]->fixed_version) : 10;
+		wid = li > wid ? (li > 40 ? 40 : li) : wid;
+		wfix = lf > wfix ? (lf > 40 ? 40 : lf) : wfix;
+	}
+	if (n)
+		fprintf(out, "\n%s\n    %-8s %-*s %-*s %-22s %s\n", bw_kind_name(BW_KIND_VULNERABILITY), "SEVERITY",
+			(int)wid, "ID", (int)wfix, "FIXED IN", "PRIORITY", "TITLE");
+	for (size_t i = 0; i < n;) {
+		size_t j = i, open = 0;
+		while (j < n && same_package(v[i], v[j])) {
+			open += v[j]->status != BW_STATUS_SUPPRESSED;
+			j++;
+		}
+		const struct bw_finding *h = v[i];
+		const char *b = opts->color ? "\033[1m" : "", *e = opts->color ? "\033[0m" : "";
+		fprintf(out, "\n  %s%s %s%s (%s): %zu vulnerabilit%s", b, h->package.name ? h->package.name : "-",
+			h->installed_version ? h->installed_version : (h->package.version ? h->package.version : "-"), e,
+			h->package.ecosystem ? h->package.ecosystem : "-", open, open == 1 ? "y" : "ies");
+		if (open != j - i)
+			fprintf(out, " (+%zu suppressed)", j - i - open);
+		fputc('\n', out);
+		for (; i < j; i++) {
+			const struct bw_finding *f = v[i];
+			const char *c = opts->color ? sev_color(f->severity) : "";
+			fprintf(out, "    %s%-8s%s %-*s %-*s", c, bw_severity_name(f->severity), opts->color && *c ? "\033[0m" : "",
+				(int)wid, f->id ? f->id : "-", (int)wfix, f->fixed_version ? f->fixed_version : "no fix yet");
+			char prio[64] = "-";
+			if (f->has_priority)
+				snprintf(prio, sizeof(prio), "#%d%s", f->rank, f->kev ? " KEV" : "");
+			if (f->has_priority && f->epss >= 0)
+				snprintf(prio + strlen(prio), sizeof(prio) - strlen(prio), " EPSS %.3f", f->epss);
+			bool hot = opts->color && f->kev;
+			fprintf(out, " %s%-22s%s", hot ? "\033[1;31m" : "", prio, hot ? "\033[0m" : "");
+			if (f->title)
+				fprintf(out, " %s", f->title);
+			if (f->status != BW_STATUS_FAIL)
+				fprintf(out, " [%s]", bw_status_name(f->status));
+			fputc('\n', out);
+			if (f->n_equivalent) {
+				fprintf(out, "             aliases:");
+				for (size_t k = 0; k < f->n_equivalent; k++)
+					fprintf(out, " %s", f->equivalent[k]);
+				fputc('\n', out);
+			}
+			if (f->location.path)
+				fprintf(out, "             at: %s\n", f->location.path);
+			if (f->suppressed_by)
+				fprintf(out, "             suppressed by: %s\n", f->suppressed_by);
+			if (f->status == BW_STATUS_SUPPRESSED)
+				continue;
+			(*shown)++;
+			counts[f->severity]++;
+		}
+	}
+	free(v);
+}
+
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err)
 {
@@ -51,6 +161,10 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	size_t shown = 0, hidden = 0;
 	size_t counts[BW_SEV_CRITICAL + 1] = {0};
 	for (int k = 0; k < BW_KIND__COUNT; k++) {
+		if (k == BW_KIND_VULNERABILITY) {
+			write_vulnerabilities(r, out, opts, &shown, &hidden, counts);
+			continue;
+		}
 		bool header = false;
 		for (size_t i = 0; i < r->n_findings; i++) {
 			const struct bw_finding *f = &r->findings[i];
