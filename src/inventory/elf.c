@@ -46,7 +46,7 @@ static int read_header(struct elf *e, const unsigned char *d, size_t n, struct e
 {
 	e->d = d;
 	e->n = n;
-	if (n < 16 || memcmp(d, "\x7f" "ELF", 4) != 0) {
+	if (n < 16 || memcmp(d, "\177ELF", 4) != 0) {
 		*why = "not an ELF file";
 		return -1;
 	}
@@ -110,7 +110,8 @@ static void read_shdr(const struct elf *e, const struct elf_hdr *h, uint64_t i, 
 	}
 }
 
-int inv_elf_section(const unsigned char *d, size_t n, const char *name, struct bw_slice *out, const char **why)
+int inv_elf_section(const unsigned char *d, size_t n, const char *name, struct bw_slice *out,
+		    const char **why)
 {
 	struct elf e;
 	struct elf_hdr h;

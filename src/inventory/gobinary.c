@@ -392,7 +392,7 @@ void inv_binary_chunk(struct inv_binary *b, const void *data, size_t len)
 		memcpy(b->head + b->n_head, d, take);
 		b->n_head += take;
 		if (b->n_head == 4)
-			b->state = memcmp(b->head, "\x7f" "ELF", 4) == 0 ? BIN_SEARCH : BIN_DONE;
+			b->state = memcmp(b->head, "\177ELF", 4) == 0 ? BIN_SEARCH : BIN_DONE;
 		if (b->state == BIN_HEAD)
 			return;
 	}
@@ -406,7 +406,7 @@ void inv_binary_chunk(struct inv_binary *b, const void *data, size_t len)
 /* At the end of an ELF file: its .dep-v0 section, if any. */
 static void elf_end(struct inv_binary *b)
 {
-	bool is_elf = b->n_head == 4 && memcmp(b->head, "\x7f" "ELF", 4) == 0;
+	bool is_elf = b->n_head == 4 && memcmp(b->head, "\177ELF", 4) == 0;
 	if (!is_elf || b->go_found)
 		return;
 	if (b->elf_state == ELF_TOO_BIG) {

@@ -22,7 +22,7 @@ static void wrap(struct bw_buf *out, const uint8_t *json, size_t len)
 	/* at least 1 KiB: smaller executables are not looked at */
 	size_t padded = total < 1024 ? 1024 : total;
 	unsigned char *f = bw_calloc(1, padded);
-	memcpy(f, "\x7f" "ELF\x02\x01\x01", 7);
+	memcpy(f, "\177ELF\x02\x01\x01", 7);
 	le(f + 0x28, shoff, 8);
 	le(f + 0x3a, 64, 2);
 	le(f + 0x3c, 3, 2);

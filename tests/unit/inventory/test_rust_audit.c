@@ -37,8 +37,8 @@ static void zlib_stored(struct bw_buf *out, const void *data, size_t len, bool b
 		b = (b + a) % 65521;
 	}
 	uint32_t adler = (b << 16 | a) ^ (bad_checksum ? 1u : 0u);
-	unsigned char t[4] = {(unsigned char)(adler >> 24), (unsigned char)(adler >> 16), (unsigned char)(adler >> 8),
-			      (unsigned char)adler};
+	unsigned char t[4] = {(unsigned char)(adler >> 24), (unsigned char)(adler >> 16),
+			      (unsigned char)(adler >> 8), (unsigned char)adler};
 	put(out, t, 4);
 }
 
@@ -49,7 +49,7 @@ struct elf_opts {
 	uint64_t shoff_add;   /* added to e_shoff (past the end) */
 	uint64_t sec_off_add; /* added to .dep-v0's sh_offset */
 	uint64_t sec_size_add;
-	size_t truncate;      /* bytes cut from the end */
+	size_t truncate; /* bytes cut from the end */
 };
 
 static void wr(unsigned char *p, uint64_t v, size_t w, bool be)
@@ -65,7 +65,7 @@ static void make_elf(struct bw_buf *out, const struct elf_opts *o, const void *s
 	size_t sec_off = ehsize, str_off = sec_off + seclen, shoff = str_off + sizeof(strtab);
 	size_t total = shoff + 4 * shent;
 	unsigned char *f = bw_calloc(1, total);
-	memcpy(f, "\x7f" "ELF", 4);
+	memcpy(f, "\177ELF", 4);
 	f[4] = o->is64 ? 2 : 1;
 	f[5] = o->be ? 2 : 1;
 	f[6] = 1;
@@ -147,13 +147,13 @@ static bool warned(const struct bw_report *r, const char *needle)
 }
 
 static const char audit_json[] =
-	"{\"packages\":["
-	"{\"name\":\"app\",\"version\":\"0.1.0\",\"source\":\"local\",\"root\":true,\"dependencies\":[1,2,4]},"
-	"{\"name\":\"rand\",\"version\":\"0.8.5\",\"source\":\"crates.io\",\"dependencies\":[3]},"
-	"{\"name\":\"rand\",\"version\":\"0.7.3\",\"source\":\"crates.io\"},"
-	"{\"name\":\"libc\",\"version\":\"0.2.150\",\"source\":\"crates.io\",\"kind\":\"runtime\"},"
-	"{\"name\":\"g\",\"version\":\"1.0.0\",\"source\":\"git\",\"dependencies\":[5]},"
-	"{\"name\":\"cc\",\"version\":\"1.0.83\",\"source\":\"crates.io\",\"kind\":\"build\"}]}";
+    "{\"packages\":["
+    "{\"name\":\"app\",\"version\":\"0.1.0\",\"source\":\"local\",\"root\":true,\"dependencies\":[1,2,4]},"
+    "{\"name\":\"rand\",\"version\":\"0.8.5\",\"source\":\"crates.io\",\"dependencies\":[3]},"
+    "{\"name\":\"rand\",\"version\":\"0.7.3\",\"source\":\"crates.io\"},"
+    "{\"name\":\"libc\",\"version\":\"0.2.150\",\"source\":\"crates.io\",\"kind\":\"runtime\"},"
+    "{\"name\":\"g\",\"version\":\"1.0.0\",\"source\":\"git\",\"dependencies\":[5]},"
+    "{\"name\":\"cc\",\"version\":\"1.0.83\",\"source\":\"crates.io\",\"kind\":\"build\"}]}";
 
 static void check_audit(const struct elf_opts *o)
 {
@@ -258,11 +258,12 @@ static void test_hostile_data(void **state)
 	}
 
 	/* wrong types: the good entries are kept, the rest counted in one warning */
-	const char *types = "{\"packages\":[{\"name\":\"ok\",\"version\":\"1.0.0\",\"source\":\"crates.io\","
-			    "\"dependencies\":[99,-1,\"x\",0,1.5,2]},{\"name\":7,\"version\":\"1\",\"source\":\"crates.io\"},"
-			    "{\"name\":\"r\",\"version\":\"1\",\"source\":{\"Other\":\"corp\"},\"root\":\"yes\"},"
-			    "{\"name\":\"s\",\"version\":\"2\",\"source\":[]},\"str\",null,"
-			    "{\"name\":\"o\",\"version\":\"3\",\"source\":{\"Other\":\"corp\"},\"dependencies\":{}}]}";
+	const char *types =
+	    "{\"packages\":[{\"name\":\"ok\",\"version\":\"1.0.0\",\"source\":\"crates.io\","
+	    "\"dependencies\":[99,-1,\"x\",0,1.5,2]},{\"name\":7,\"version\":\"1\",\"source\":\"crates.io\"},"
+	    "{\"name\":\"r\",\"version\":\"1\",\"source\":{\"Other\":\"corp\"},\"root\":\"yes\"},"
+	    "{\"name\":\"s\",\"version\":\"2\",\"source\":[]},\"str\",null,"
+	    "{\"name\":\"o\",\"version\":\"3\",\"source\":{\"Other\":\"corp\"},\"dependencies\":{}}]}";
 	r = scan_elf(&o, types, strlen(types), false);
 	assert_int_equal(r->n_packages, 2);
 	assert_non_null(find(r, "ok", "1.0.0"));
@@ -271,8 +272,9 @@ static void test_hostile_data(void **state)
 	bw_report_free(r);
 
 	/* two roots: the first is the application */
-	const char *roots = "{\"packages\":[{\"name\":\"a\",\"version\":\"1\",\"source\":\"local\",\"root\":true},"
-			    "{\"name\":\"b\",\"version\":\"1\",\"source\":\"local\",\"root\":true}]}";
+	const char *roots =
+	    "{\"packages\":[{\"name\":\"a\",\"version\":\"1\",\"source\":\"local\",\"root\":true},"
+	    "{\"name\":\"b\",\"version\":\"1\",\"source\":\"local\",\"root\":true}]}";
 	r = scan_elf(&o, roots, strlen(roots), false);
 	assert_int_equal(r->n_packages, 2);
 	assert_true(find(r, "a", "1")->application);
@@ -319,11 +321,9 @@ static void test_not_audit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_audit_all_layouts),
-		cmocka_unit_test(test_cargo_lock_versioned_depends),
-		cmocka_unit_test(test_hostile_headers),
-		cmocka_unit_test(test_hostile_data),
-		cmocka_unit_test(test_not_audit),
+	    cmocka_unit_test(test_audit_all_layouts), cmocka_unit_test(test_cargo_lock_versioned_depends),
+	    cmocka_unit_test(test_hostile_headers),   cmocka_unit_test(test_hostile_data),
+	    cmocka_unit_test(test_not_audit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
