@@ -10,7 +10,7 @@
 #
 # Environment knobs (defaults in brackets):
 #   BW_BUILD_DIR [build]  BW_ASAN_DIR [build-asan]  BW_FUZZ_DIR [build-fuzz]
-#   BW_FUZZ_SECONDS [20]  BW_SKIP_FUZZ [0]  BW_PYTEST_ARGS [] (extra pytest arguments)
+#   BW_FUZZ_SECONDS [20]  BW_FUZZ_SEED [1]  BW_SKIP_FUZZ [0]  BW_PYTEST_ARGS [] (extra pytest arguments)
 #   BW_KEEP_ENGINE [0]    leave an engine this script started running
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +21,9 @@ BUILD=${BW_BUILD_DIR:-build}
 ASAN=${BW_ASAN_DIR:-build-asan}
 FUZZ=${BW_FUZZ_DIR:-build-fuzz}
 FUZZ_SECONDS=${BW_FUZZ_SECONDS:-20}
+# A fixed seed keeps the CI smoke run reproducible; set BW_FUZZ_SEED=0 for a random one
+# (and a larger BW_FUZZ_SECONDS) when hunting.
+FUZZ_SEED=${BW_FUZZ_SEED:-1}
 PY=/usr/bin/python3 # Debian's python: python3-apt, python3-rpm live there
 [ -x "$PY" ] || PY=python3
 
@@ -203,7 +206,7 @@ for t in json.load(sys.stdin):
 			[ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
 			scratch=$(mktemp -d)
 			note "fuzz $name (${FUZZ_SECONDS}s${corpus:+, seeds ${corpus[0]}})"
-			if "$h" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+			if "$h" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" -timeout=10 -rss_limit_mb=2048 \
 				-artifact_prefix="$ROOT/$FUZZ/crash-$name-" -print_final_stats=1 \
 				"${dict[@]}" "$scratch" "${corpus[@]}" >"$ROOT/$FUZZ/$name.log" 2>&1; then
 				passed=$((passed + 1))

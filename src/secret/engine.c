@@ -713,8 +713,16 @@ static int confirm(struct bw_secret_scanner *s, const struct cand *c, bool final
 	size_t slen = (size_t)(hi - rs) + lb;
 	PCRE2_SIZE start = lb;
 	uint64_t found_end = c->end;
+	/* The subject is a slice of the file: '^' and '$' may only match where
+	 * the file really has a line start or end, whatever the chunking. */
+	uint64_t subj_off = rs - lb;
+	uint32_t opts = 0;
+	if (subj_off == s->win_start ? s->col_base != 0 : s->win[subj_off - s->win_start - 1] != '\n')
+		opts |= PCRE2_NOTBOL;
+	if (!(final && hi == wend) && !(hi < wend && s->win[hi - s->win_start] == '\n'))
+		opts |= PCRE2_NOTEOL;
 	while (start <= slen) {
-		int n = pcre2_match(x->re, (PCRE2_SPTR)subj, slen, start, 0, s->md, s->mctx);
+		int n = pcre2_match(x->re, (PCRE2_SPTR)subj, slen, start, opts, s->md, s->mctx);
 		if (n < 0)
 			break; /* no match, or a limit hit: nothing confirmed */
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
