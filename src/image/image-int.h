@@ -192,6 +192,18 @@ void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
 struct member *bw_image_find_member(struct bw_image *img, const char *name);
+/* The member a name stands for after following member symlinks (and hard
+ * links); NULL for a loop. The result may name no member at all. */
+const char *bw_image_member_target(const struct bw_image *img, const char *name);
+/* Record a symlink (or, absolute=true, a hard link) member; a relative
+ * target is taken from the member's directory. */
+void bw_image_add_member_link(struct bw_image *img, const char *name, const char *target, bool absolute);
+/* Read the current member of an outer archive into a new heap block of at
+ * most BW_IMG_MAX_META bytes, after prefix (bytes already read from it). */
+int bw_archive_read_member(struct archive *a, const char *name, const char *prefix, size_t prefix_len,
+			   char **data, size_t *len, struct bw_error *err);
+/* Append an entry to a layer's listing. */
+void bw_layer_result_add(struct layer_result *res, const struct bw_file *f);
 /* Member name for a blob digest in an OCI layout: "blobs/sha256/<hex>". */
 char *bw_blob_member_name(const char *digest);
 /* Allocate info.layers / refs / results for n layers. */
@@ -202,7 +214,7 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err);
 
 /* ---- helpers ---- */
 const char *bw_img_str(struct bw_image *img, const char *s);
-/* Read an outer-archive member by name into out (seekable archives). */
+/* The running host's platform as OCI names it: linux/amd64, linux/arm64/v8. */
 int bw_host_platform(char *os, size_t oslen, char *arch, size_t archlen, char *variant,
 		     size_t varlen);
 

@@ -46,17 +46,37 @@ void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_
 
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name)
 {
-	/* follow member symlinks (docker save dedups layers that way) */
+	name = bw_image_member_target(img, name);
+	for (size_t i = 0; name && i < img->n_blobs; i++)
+		if (strcmp(img->blobs[i].name, name) == 0)
+			return &img->blobs[i];
+	return NULL;
+}
+
+const char *bw_image_member_target(const struct bw_image *img, const char *name)
+{
+	/* docker save dedups identical layers with symlinks between members */
 	for (int hop = 0; hop < 8; hop++) {
-		for (size_t i = 0; i < img->n_blobs; i++)
-			if (strcmp(img->blobs[i].name, name) == 0)
-				return &img->blobs[i];
 		struct member *m = bw_image_find_member((struct bw_image *)img, name);
 		if (!m || !m->symlink)
-			return NULL;
+			return name;
 		name = m->symlink;
 	}
-	return NULL;
+	return NULL; /* a loop */
+}
+
+void bw_image_add_member_link(struct bw_image *img, const char *name, const char *target, bool absolute)
+{
+	char joined[2 * BW_IMG_MAX_PATH + 2], clean[2 * BW_IMG_MAX_PATH + 2];
+	const char *slash = strrchr(name, '/');
+	if (absolute || target[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", target);
+	else
+		snprintf(joined, sizeof(joined), "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, target);
+	bool esc, abs;
+	bw_path_clean(joined, clean, &esc, &abs);
+	struct member *m = bw_image_add_member(img, name);
+	m->symlink = bw_img_str(img, clean);
 }
 
 struct member *bw_image_add_member(struct bw_image *img, const char *name)

@@ -52,7 +52,7 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 	if (!any)
 		return 0;
 	struct bw_pathmap all;
-	bw_pathmap_init(&all, NULL);
+	bw_pathmap_init(&all);
 	int rc = 0;
 	for (size_t l = 0; l < n && rc == 0; l++) {
 		struct layer_result *res = img->results[l];
@@ -125,8 +125,8 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 		return rc;
 
 	struct bw_pathmap seen, hidden;
-	bw_pathmap_init(&seen, NULL);
-	bw_pathmap_init(&hidden, NULL);
+	bw_pathmap_init(&seen);
+	bw_pathmap_init(&hidden);
 	size_t cap = 0;
 	for (size_t l = 0; l < img->info.n_layers; l++)
 		cap += img->results[l]->n_files;
@@ -179,7 +179,7 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 
 	img->final_bytes = 0;
 	struct bw_pathmap *fm = bw_calloc(1, sizeof(*fm));
-	bw_pathmap_init(fm, NULL);
+	bw_pathmap_init(fm);
 	for (size_t i = 0; i < img->n_final; i++) {
 		bw_pathmap_put(fm, img->final[i]->path, i);
 		if (img->final[i]->type == BW_FILE_REG)

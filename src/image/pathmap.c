@@ -13,9 +13,8 @@ static uint64_t hash(const char *s)
 	return h ^ (h >> 29);
 }
 
-void bw_pathmap_init(struct bw_pathmap *m, struct bw_arena *unused)
+void bw_pathmap_init(struct bw_pathmap *m)
 {
-	(void)unused;
 	m->keys = NULL;
 	m->vals = NULL;
 	m->cap = m->n = 0;

@@ -11,7 +11,7 @@ struct bw_pathmap {
 	size_t cap, n;
 };
 
-void bw_pathmap_init(struct bw_pathmap *m, struct bw_arena *unused);
+void bw_pathmap_init(struct bw_pathmap *m);
 void bw_pathmap_release(struct bw_pathmap *m);
 /* Insert or replace. */
 void bw_pathmap_put(struct bw_pathmap *m, const char *key, size_t val);

@@ -42,21 +42,6 @@ static int member_name(const char *raw, char *out, size_t outlen, struct bw_erro
 	return 0;
 }
 
-/* Record a symlink member, its target cleaned relative to its directory. */
-static void record_symlink(struct bw_image *img, const char *name, const char *target)
-{
-	char joined[BW_IMG_MAX_PATH * 2 + 2], clean[BW_IMG_MAX_PATH * 2 + 2];
-	const char *slash = strrchr(name, '/');
-	if (target[0] == '/')
-		snprintf(joined, sizeof(joined), "%s", target);
-	else
-		snprintf(joined, sizeof(joined), "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, target);
-	bool esc, abs;
-	bw_path_clean(joined, clean, &esc, &abs);
-	struct member *m = bw_image_add_member(img, name);
-	m->symlink = bw_img_str(img, clean);
-}
-
 static bool metadata_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -65,9 +50,6 @@ static bool metadata_name(const char *name)
 	       (n > 5 && strcmp(name + n - 5, ".json") == 0);
 }
 
-/* Read a member's data into a new heap block (bounded). */
-int bw_archive_read_member(struct archive *a, const char *name, const char *prefix, size_t prefix_len,
-			   char **data, size_t *len, struct bw_error *err);
 int bw_archive_read_member(struct archive *a, const char *name, const char *prefix, size_t prefix_len,
 			   char **data, size_t *len, struct bw_error *err)
 {
@@ -142,15 +124,11 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 		if (rc < 0)
 			goto out;
 		if (archive_entry_filetype(e) == AE_IFLNK) {
-			record_symlink(img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+			bw_image_add_member_link(img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "", false);
 			continue;
 		}
 		if (archive_entry_hardlink(e)) {
-			char t[BW_IMG_MAX_PATH + 1];
-			if (member_name(archive_entry_hardlink(e), t, sizeof(t), err, img->location) == 0) {
-				struct member *m = bw_image_add_member(img, name);
-				m->symlink = bw_img_str(img, t);
-			}
+			bw_image_add_member_link(img, name, archive_entry_hardlink(e), true);
 			continue;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG)
@@ -197,7 +175,6 @@ static int archive_open(struct bw_image *img, struct bw_error *err)
 struct member_reader {
 	struct archive *a;
 	int fd;
-	char name[64];
 };
 
 static ssize_t member_read(void *ctx, void *buf, size_t n, struct bw_error *err)
@@ -212,16 +189,10 @@ static ssize_t member_read(void *ctx, void *buf, size_t n, struct bw_error *err)
 static int archive_open_layer(struct bw_image *img, size_t i, struct bw_reader *rd, void **handle,
 			      struct bw_error *err)
 {
-	const char *want = img->refs[i].member;
-	for (int hop = 0; hop < 8; hop++) {
-		struct member *m = bw_image_find_member(img, want);
-		if (!m)
-			return bw_error_set(err, BW_ENOTFOUND, "layer %zu: blob %s is missing from %s", i,
-					    img->refs[i].member, img->location);
-		if (!m->symlink)
-			break;
-		want = m->symlink;
-	}
+	const char *want = bw_image_member_target(img, img->refs[i].member);
+	if (!want || !bw_image_find_member(img, want))
+		return bw_error_set(err, BW_ENOTFOUND, "layer %zu: blob %s is missing from %s", i,
+				    img->refs[i].member, img->location);
 	struct member_reader *mr = bw_calloc(1, sizeof(*mr));
 	mr->fd = open(img->location, O_RDONLY | O_CLOEXEC);
 	if (mr->fd < 0) {

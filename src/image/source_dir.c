@@ -39,15 +39,6 @@ static ssize_t fd_chunk_read(void *ctx, void *buf, size_t n, struct bw_error *er
 	}
 }
 
-static void add(struct layer_result *res, const struct bw_file *f)
-{
-	if (res->n_files == res->cap_files) {
-		res->cap_files = res->cap_files ? res->cap_files * 2 : 256;
-		res->files = bw_realloc(res->files, res->cap_files * sizeof(*res->files));
-	}
-	res->files[res->n_files++] = *f;
-}
-
 static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, struct bw_error *err)
 {
 	if (depth > MAX_DEPTH)
@@ -105,7 +96,7 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 				bw_pathmap_put(&w->inodes, bw_arena_strdup(&w->res->arena, key), w->res->n_files);
 			}
 		}
-		add(w->res, &f);
+		bw_layer_result_add(w->res, &f);
 		if (f.type == BW_FILE_REG) {
 			w->bytes += f.size;
 			if (w->wc->n_analyzers) {
@@ -152,7 +143,7 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	img->results[0] = w.res;
 	char real[PATH_MAX];
 	w.is_root = realpath(img->location, real) && strcmp(real, "/") == 0;
-	bw_pathmap_init(&w.inodes, NULL);
+	bw_pathmap_init(&w.inodes);
 	w.astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
 	struct bw_image_layer *layer = img->layer_ptrs[0];
 	for (size_t i = 0; i < wc->n_analyzers; i++)

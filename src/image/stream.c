@@ -14,9 +14,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-int bw_archive_read_member(struct archive *a, const char *name, const char *prefix, size_t prefix_len,
-			   char **data, size_t *len, struct bw_error *err);
-
 struct peek_reader {
 	struct archive *a;
 	char head[512];
@@ -78,17 +75,7 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 
 		if (archive_entry_filetype(e) == AE_IFLNK || archive_entry_hardlink(e)) {
 			const char *t = archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e);
-			char joined[2 * BW_IMG_MAX_PATH + 2], clean[2 * BW_IMG_MAX_PATH + 2];
-			const char *slash = strrchr(name, '/');
-			if (!t)
-				t = "";
-			if (archive_entry_hardlink(e) || t[0] == '/')
-				snprintf(joined, sizeof(joined), "%s", t);
-			else
-				snprintf(joined, sizeof(joined), "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, t);
-			bw_path_clean(joined, clean, &esc, &abs);
-			struct member *m = bw_image_add_member(img, name);
-			m->symlink = bw_img_str(img, clean);
+			bw_image_add_member_link(img, name, t ? t : "", archive_entry_hardlink(e) != NULL);
 			continue;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG)
@@ -144,15 +131,9 @@ int bw_stream_finish(struct bw_image *img, struct bw_error *err)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < img->info.n_layers; i++) {
-		const char *want = img->refs[i].member;
-		struct member *m = NULL;
-		for (int hop = 0; hop < 8; hop++) {
-			m = bw_image_find_member(img, want);
-			if (!m || !m->symlink)
-				break;
-			want = m->symlink;
-		}
-		if (!m || m->symlink)
+		const char *want = bw_image_member_target(img, img->refs[i].member);
+		struct member *m = want ? bw_image_find_member(img, want) : NULL;
+		if (!m)
 			return bw_error_set(err, BW_ENOTFOUND, "layer %zu: blob %s is missing from %s", i,
 					    img->refs[i].member, img->location);
 		if (!m->walked) {

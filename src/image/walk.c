@@ -56,7 +56,7 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
 	return n;
 }
 
-static void add_file(struct layer_result *res, const struct bw_file *f)
+void bw_layer_result_add(struct layer_result *res, const struct bw_file *f)
 {
 	if (res->n_files == res->cap_files) {
 		res->cap_files = res->cap_files ? res->cap_files * 2 : 256;
@@ -246,7 +246,7 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 			memcpy(target + dir, base + 4, strlen(base + 4) + 1);
 			f.link = target; /* the path it deletes */
 		}
-		add_file(res, &f);
+		bw_layer_result_add(res, &f);
 		return 0;
 	}
 
@@ -282,7 +282,7 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 		f.size = sz < 0 ? 0 : (uint64_t)sz;
 	}
 	bw_pathmap_put(&ws->seen, path, res->n_files);
-	add_file(res, &f);
+	bw_layer_result_add(res, &f);
 
 	if (f.type == BW_FILE_REG && ws->wc->n_analyzers) {
 		struct arch_chunk_ctx cc = {a, ws, path};
@@ -310,7 +310,7 @@ int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_im
 	if (rc < 0)
 		return rc;
 	res->compression = bw_compression_name(bw_decomp_kind(ws.dc));
-	bw_pathmap_init(&ws.seen, &res->arena);
+	bw_pathmap_init(&ws.seen);
 	for (size_t i = 0; i < wc->n_analyzers; i++)
 		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_begin)
 			ws.astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
