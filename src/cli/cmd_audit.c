@@ -223,14 +223,6 @@ static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out
 		fprintf(out, "warning: %s\n", r->warnings[i]);
 }
 
-static size_t warnings_at_least(const struct bw_report *r, enum bw_severity min)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < r->n_findings; i++)
-		n += r->findings[i].status == BW_STATUS_WARN && r->findings[i].severity >= min;
-	return n;
-}
-
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -303,13 +295,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 			rc = bw_cli_close_output(cli, out, &err) ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
 		}
 	} else {
-		/* the exit code counts warnings only, not notes or info */
-		int exit_code = cli->exit_code;
-		cli->exit_code = 0;
 		rc = bw_cli_emit_report(cli, r);
-		cli->exit_code = exit_code;
 	}
-	if (rc == BW_EXIT_OK && cli->exit_code && warnings_at_least(r, cli->severity) > 0)
+	/* the audit's own table is written above: apply --exit-code to it too */
+	if (rc == BW_EXIT_OK && cli->exit_code && bw_report_count_at_least(r, cli->severity) > 0)
 		rc = cli->exit_code;
 	bw_report_free(r);
 out:

@@ -161,7 +161,8 @@ size_t bw_report_count_at_least(const struct bw_report *r, enum bw_severity min)
 	size_t n = 0;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct bw_finding *f = &r->findings[i];
-		if (f->status == BW_STATUS_PASS || f->status == BW_STATUS_SUPPRESSED)
+		/* only what asks for action: pass, info, manual and suppressed never count */
+		if (f->status != BW_STATUS_FAIL && f->status != BW_STATUS_WARN)
 			continue;
 		if (f->severity >= min)
 			n++;

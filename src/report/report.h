@@ -126,7 +126,8 @@ void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Sort findings by severity (highest first), then kind, id, path, line. */
 void bw_report_sort(struct bw_report *r);
-/* Number of findings at or above min that are not suppressed/pass. */
+/* Number of findings at or above min whose status is fail or warn (what
+ * --exit-code counts). */
 size_t bw_report_count_at_least(const struct bw_report *r, enum bw_severity min);
 
 enum bw_format {
