@@ -59,6 +59,15 @@ static int refill(struct bw_decomp *d, struct bw_error *err)
 	return 0;
 }
 
+/* 1 when unread input is buffered, 0 at the end of the input, or an error. */
+static int want_input(struct bw_decomp *d, struct bw_error *err)
+{
+	if (d->in_pos < d->in_len)
+		return 1;
+	int rc = refill(d, err);
+	return rc < 0 ? rc : d->in_len > 0;
+}
+
 int bw_decomp_new(struct bw_reader *src, struct bw_decomp **out, struct bw_error *err)
 {
 	struct bw_decomp *d = bw_calloc(1, sizeof(*d));
@@ -139,13 +148,9 @@ static ssize_t read_gzip(struct bw_decomp *d, struct bw_error *err)
 	for (;;) {
 		if (d->gz_member_done) {
 			/* after a member: another member, zero padding, or garbage */
-			if (d->in_pos == d->in_len) {
-				int rc = refill(d, err);
-				if (rc < 0)
-					return rc;
-				if (d->in_len == 0)
-					return 0;
-			}
+			int have = want_input(d, err);
+			if (have <= 0)
+				return have;
 			const unsigned char *p = d->in + d->in_pos;
 			size_t avail = d->in_len - d->in_pos;
 			if (avail < 2 && !d->in_eof) {
@@ -166,13 +171,11 @@ static ssize_t read_gzip(struct bw_decomp *d, struct bw_error *err)
 						    d->src->name);
 			}
 		}
-		if (d->in_pos == d->in_len) {
-			int rc = refill(d, err);
-			if (rc < 0)
-				return rc;
-			if (d->in_len == 0)
-				return bw_error_set(err, BW_EINPUT, "%s: truncated gzip stream", d->src->name);
-		}
+		int have = want_input(d, err);
+		if (have < 0)
+			return have;
+		if (have == 0)
+			return bw_error_set(err, BW_EINPUT, "%s: truncated gzip stream", d->src->name);
 		d->gz->next_in = d->in + d->in_pos;
 		d->gz->avail_in = (uint32_t)(d->in_len - d->in_pos);
 		d->gz->next_out = d->out;
@@ -197,15 +200,13 @@ static ssize_t read_gzip(struct bw_decomp *d, struct bw_error *err)
 static ssize_t read_zstd(struct bw_decomp *d, struct bw_error *err)
 {
 	for (;;) {
-		if (d->in_pos == d->in_len) {
-			int rc = refill(d, err);
-			if (rc < 0)
-				return rc;
-			if (d->in_len == 0) {
-				if (d->zstd_frame_open)
-					return bw_error_set(err, BW_EINPUT, "%s: truncated zstd stream", d->src->name);
-				return 0;
-			}
+		int have = want_input(d, err);
+		if (have < 0)
+			return have;
+		if (have == 0) {
+			if (d->zstd_frame_open)
+				return bw_error_set(err, BW_EINPUT, "%s: truncated zstd stream", d->src->name);
+			return 0;
 		}
 		ZSTD_inBuffer in = {d->in, d->in_len, d->in_pos};
 		ZSTD_outBuffer out = {d->out, OUT_CHUNK, 0};
@@ -220,19 +221,15 @@ static ssize_t read_zstd(struct bw_decomp *d, struct bw_error *err)
 	}
 }
 
-static ssize_t read_none(struct bw_decomp *d, struct bw_error *err)
+/* Uncompressed: hand out the input buffer itself, no copy. It stays valid
+ * until the next read, as the tar parser's read callback requires. */
+static ssize_t read_none(struct bw_decomp *d, const unsigned char **outp, struct bw_error *err)
 {
-	if (d->in_pos == d->in_len) {
-		int rc = refill(d, err);
-		if (rc < 0)
-			return rc;
-		if (d->in_len == 0)
-			return 0;
-	}
+	int have = want_input(d, err);
+	if (have <= 0)
+		return have;
 	size_t n = d->in_len - d->in_pos;
-	if (n > OUT_CHUNK)
-		n = OUT_CHUNK;
-	memcpy(d->out, d->in + d->in_pos, n);
+	*outp = d->in + d->in_pos;
 	d->in_pos += n;
 	return (ssize_t)n;
 }
@@ -240,15 +237,16 @@ static ssize_t read_none(struct bw_decomp *d, struct bw_error *err)
 ssize_t bw_decomp_read(struct bw_decomp *d, const void **buf, struct bw_error *err)
 {
 	ssize_t n;
+	const unsigned char *p = d->out;
 	switch (d->kind) {
 	case BW_COMP_GZIP: n = read_gzip(d, err); break;
 	case BW_COMP_ZSTD: n = read_zstd(d, err); break;
-	default: n = read_none(d, err); break;
+	default: n = read_none(d, &p, err); break;
 	}
 	if (n > 0) {
-		bw_sha256_update(d->tar_hash, d->out, (size_t)n);
+		bw_sha256_update(d->tar_hash, p, (size_t)n);
 		d->tar_bytes += (uint64_t)n;
-		*buf = d->out;
+		*buf = p;
 	}
 	return n;
 }
