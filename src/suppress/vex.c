@@ -114,6 +114,22 @@ static int subcomponents(struct vex_ctx *c, json_t *arr, const char *where, bool
 	return 0;
 }
 
+/* The tail both VEX flavours share: the statement's package scopes and
+ * the reason "<file>: <where>: <status> (<justification>): <detail>". */
+static void finish_entry(struct vex_ctx *c, struct bw_suppress_entry *e, const char *where,
+			 const char *status, const char *just, const char *detail)
+{
+	if (c->n_scopes) {
+		e->scopes = bw_arena_alloc(&c->s->arena, c->n_scopes * sizeof(*e->scopes));
+		memcpy(e->scopes, c->scopes, c->n_scopes * sizeof(*c->scopes));
+		e->n_scopes = c->n_scopes;
+	}
+	char *why = bw_asprintf("%s: %s: %s%s%s%s%s%s", c->name, where, status, just ? " (" : "", just ? just : "",
+				just ? ")" : "", detail ? ": " : "", detail ? detail : "");
+	e->reason = bw_arena_strdup(&c->s->arena, why);
+	free(why);
+}
+
 static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 {
 	static const char *const statuses[] = {"not_affected", "affected", "fixed", "under_investigation", NULL};
@@ -199,15 +215,7 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 			if (json_is_string(a))
 				e->aliases[e->n_aliases++] = bw_arena_strdup(&c->s->arena, json_string_value(a));
 	}
-	if (c->n_scopes) {
-		e->scopes = bw_arena_alloc(&c->s->arena, c->n_scopes * sizeof(*e->scopes));
-		memcpy(e->scopes, c->scopes, c->n_scopes * sizeof(*c->scopes));
-		e->n_scopes = c->n_scopes;
-	}
-	char *why = bw_asprintf("%s: %s: %s%s%s%s%s%s", c->name, where, status, just ? " (" : "", just ? just : "",
-				just ? ")" : "", impact ? ": " : "", impact ? impact : "");
-	e->reason = bw_arena_strdup(&c->s->arena, why);
-	free(why);
+	finish_entry(c, e, where, status, just, impact);
 	return 0;
 }
 
@@ -327,15 +335,7 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 				e->aliases[e->n_aliases++] = bw_arena_strdup(&c->s->arena, rid);
 		}
 	}
-	if (c->n_scopes) {
-		e->scopes = bw_arena_alloc(&c->s->arena, c->n_scopes * sizeof(*e->scopes));
-		memcpy(e->scopes, c->scopes, c->n_scopes * sizeof(*c->scopes));
-		e->n_scopes = c->n_scopes;
-	}
-	char *why = bw_asprintf("%s: %s: %s%s%s%s%s%s", c->name, where, state, just ? " (" : "", just ? just : "",
-				just ? ")" : "", detail ? ": " : "", detail ? detail : "");
-	e->reason = bw_arena_strdup(&c->s->arena, why);
-	free(why);
+	finish_entry(c, e, where, state, just, detail);
 	return 0;
 }
 
