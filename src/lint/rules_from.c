@@ -41,6 +41,21 @@ static bool external_base(const struct df_stage *s)
 	return s->parent < 0 && strcasecmp(s->base, "scratch") != 0 && s->base[0] && !strchr(s->base, '$');
 }
 
+/* The next stage (from *i on) whose base is an image from a registry, with
+ * its reference parsed; false when there are no more. */
+static bool next_external(const struct lint_ctx *c, size_t *i, const struct df_stage **s, struct imgref *ref)
+{
+	for (; *i < c->df->n_stages; (*i)++) {
+		*s = &c->df->stages[*i];
+		if (external_base(*s)) {
+			parse_ref((*s)->base, ref);
+			(*i)++;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void report_from(struct lint_ctx *c, const struct lint_rule *r, const struct df_stage *s, const char *fmt,
 			...) __attribute__((format(printf, 4, 5)));
 
@@ -59,41 +74,29 @@ static void report_from(struct lint_ctx *c, const struct lint_rule *r, const str
 
 RULE(chk_from_untagged)
 {
-	for (size_t i = 0; i < c->df->n_stages; i++) {
-		const struct df_stage *s = &c->df->stages[i];
-		if (!external_base(s))
-			continue;
-		struct imgref ref;
-		parse_ref(s->base, &ref);
+	const struct df_stage *s;
+	struct imgref ref;
+	for (size_t i = 0; next_external(c, &i, &s, &ref);)
 		if (!ref.tag && !ref.digest)
 			report_from(c, r, s, "FROM %s has no tag (means :latest)", s->base);
-	}
 }
 
 RULE(chk_from_latest)
 {
-	for (size_t i = 0; i < c->df->n_stages; i++) {
-		const struct df_stage *s = &c->df->stages[i];
-		if (!external_base(s))
-			continue;
-		struct imgref ref;
-		parse_ref(s->base, &ref);
+	const struct df_stage *s;
+	struct imgref ref;
+	for (size_t i = 0; next_external(c, &i, &s, &ref);)
 		if (ref.tag && !strcmp(ref.tag, "latest") && !ref.digest)
 			report_from(c, r, s, "FROM %s", s->base);
-	}
 }
 
 RULE(chk_from_digest)
 {
-	for (size_t i = 0; i < c->df->n_stages; i++) {
-		const struct df_stage *s = &c->df->stages[i];
-		if (!external_base(s))
-			continue;
-		struct imgref ref;
-		parse_ref(s->base, &ref);
+	const struct df_stage *s;
+	struct imgref ref;
+	for (size_t i = 0; next_external(c, &i, &s, &ref);)
 		if (!ref.digest)
 			report_from(c, r, s, "FROM %s is not pinned by digest (@sha256:…)", s->base);
-	}
 }
 
 static bool registry_trusted(const struct bw_lint_config *cfg, const char *reg)
@@ -118,15 +121,11 @@ RULE(chk_from_registry)
 {
 	if (!c->cfg || !c->cfg->n_registries)
 		return;
-	for (size_t i = 0; i < c->df->n_stages; i++) {
-		const struct df_stage *s = &c->df->stages[i];
-		if (!external_base(s))
-			continue;
-		struct imgref ref;
-		parse_ref(s->base, &ref);
+	const struct df_stage *s;
+	struct imgref ref;
+	for (size_t i = 0; next_external(c, &i, &s, &ref);)
 		if (!registry_trusted(c->cfg, ref.registry))
 			report_from(c, r, s, "registry %s is not in trusted-registries", ref.registry);
-	}
 }
 
 RULE(chk_from_platform)
