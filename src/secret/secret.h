@@ -91,6 +91,14 @@ bool bw_secret_scan_was_binary(const struct bw_secret_scanner *s);
 int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, const void *data, size_t len,
 			  bw_secret_match_fn cb, void *ud, struct bw_error *err);
 
+/* The prefilter pass alone, for measurement (bench/secret/engine_bench.c):
+ * the Vectorscan stream of the rules that apply to every file runs over
+ * data in pieces of `chunk` bytes, as bw_secret_scan_chunk() would, with no
+ * window copy and no confirmation. *candidates is set to the number of hits
+ * it reported. The scanner must be between files (not inside begin/end). */
+int bw_secret_prefilter_buffer(struct bw_secret_scanner *s, const void *data, size_t len, size_t chunk,
+			       uint64_t *candidates, struct bw_error *err);
+
 /* Shannon entropy of s in bits per byte (0 to 8). */
 double bw_secret_entropy(const char *s, size_t n);
 

@@ -1,6 +1,8 @@
 /* libFuzzer harness: the secret scanner on arbitrary file content. The input
  * is scanned whole and again streamed in chunks whose sizes come from the
- * input; both must report the same matches (rule, line, column, mask). */
+ * input; both must report the same matches (rule, line, column, mask).
+ * Each input is scanned as a .pgpass and as a .git-credentials file, so the
+ * path-scoped rules of both run too. */
 #include "secret/secret.h"
 
 #include <stdint.h>
@@ -31,16 +33,16 @@ static int rec(void *ud, const struct bw_secret_match *m)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void compare(const char *path, const uint8_t *data, size_t size)
 {
 	struct bw_error err = BW_ERROR_INIT;
 	struct log whole, streamed;
 	bw_buf_init(&whole.b, 1u << 24);
 	bw_buf_init(&streamed.b, 1u << 24);
-	if (bw_secret_scan_buffer(rules(), "/root/.pgpass", data, size, rec, &whole, &err) < 0)
+	if (bw_secret_scan_buffer(rules(), path, data, size, rec, &whole, &err) < 0)
 		abort();
 	struct bw_secret_scanner *s = bw_secret_scanner_new(rules());
-	bw_secret_scan_begin(s, "/root/.pgpass", &err);
+	bw_secret_scan_begin(s, path, &err);
 	size_t off = 0, step = size ? (size_t)data[0] % 17 + 1 : 1;
 	while (off < size) {
 		size_t n = size - off < step ? size - off : step;
@@ -57,5 +59,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	bw_buf_release(&whole.b);
 	bw_buf_release(&streamed.b);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	compare("/root/.pgpass", data, size);
+	compare("/root/.git-credentials", data, size);
 	return 0;
 }
