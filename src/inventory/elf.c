@@ -1,5 +1,7 @@
 /* ELF section headers, read from a whole file in memory, for analyzers
- * that need one named section (cargo-auditable's ".dep-v0").
+ * that need one named section (cargo-auditable's ".dep-v0"); and the
+ * loadable segments of the program header table, read from the first
+ * bytes of a stream (Go's pre-1.18 build info, gobinary.c).
  *
  * The file header (52 bytes for ELFCLASS32, 64 for ELFCLASS64) starts
  * with e_ident: "\x7fELF", the class (1: 32-bit, 2: 64-bit) and the data
@@ -12,6 +14,17 @@
  * e_shstrndx is the string table of section names; sh_name is an offset
  * into it. A section of type SHT_NOBITS (8) has no bytes in the file.
  *
+ * The program header table (Go's pre-1.18 build info points at virtual
+ * addresses) is e_phnum entries of e_phentsize bytes at e_phoff, in
+ * practice right after the file header. An entry of type PT_LOAD (1) maps
+ * the file's bytes [p_offset, p_offset + p_filesz) at p_vaddr (p_memsz
+ * past p_filesz is zero-filled memory, not in the file); p_flags has PF_X
+ * (1), PF_W (2), PF_R (4). ELF64 entries are p_type, p_flags, p_offset,
+ * p_vaddr, p_paddr, p_filesz, p_memsz, p_align (4, 4, then 8 bytes each);
+ * ELF32 ones p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz,
+ * p_flags, p_align (4 bytes each). e_phnum 0xffff (PN_XNUM, the count in
+ * section 0) is not supported: no file has that many segments.
+ *
  * Everything here comes from an untrusted image: every offset and size
  * is checked against the file's length before it is used, in 64-bit
  * arithmetic that cannot wrap.
@@ -20,6 +33,8 @@
 
 #define SHT_NOBITS 8
 #define SHN_XINDEX 0xffffu
+#define PT_LOAD 1
+#define PN_XNUM 0xffffu
 
 struct elf {
 	const unsigned char *d;
@@ -40,6 +55,7 @@ static uint64_t rd(const struct elf *e, size_t off, size_t width)
 /* The header fields we use; -1 with *why when the header is not ELF. */
 struct elf_hdr {
 	uint64_t shoff, shentsize, shnum, shstrndx;
+	uint64_t phoff, phentsize, phnum;
 };
 
 static int read_header(struct elf *e, const unsigned char *d, size_t n, struct elf_hdr *h, const char **why)
@@ -61,12 +77,18 @@ static int read_header(struct elf *e, const unsigned char *d, size_t n, struct e
 		return -1;
 	}
 	if (e->is64) {
+		h->phoff = rd(e, 0x20, 8);
 		h->shoff = rd(e, 0x28, 8);
+		h->phentsize = rd(e, 0x36, 2);
+		h->phnum = rd(e, 0x38, 2);
 		h->shentsize = rd(e, 0x3a, 2);
 		h->shnum = rd(e, 0x3c, 2);
 		h->shstrndx = rd(e, 0x3e, 2);
 	} else {
+		h->phoff = rd(e, 0x1c, 4);
 		h->shoff = rd(e, 0x20, 4);
+		h->phentsize = rd(e, 0x2a, 2);
+		h->phnum = rd(e, 0x2c, 2);
 		h->shentsize = rd(e, 0x2e, 2);
 		h->shnum = rd(e, 0x30, 2);
 		h->shstrndx = rd(e, 0x32, 2);
@@ -172,4 +194,78 @@ int inv_elf_section(const unsigned char *d, size_t n, const char *name, struct b
 		return 1;
 	}
 	return 0;
+}
+
+int inv_elf_loads(const unsigned char *d, size_t n, uint64_t size, struct inv_elf_load *out, size_t max,
+		  size_t *n_out, uint64_t *need, const char **why)
+{
+	struct elf e;
+	struct elf_hdr h;
+	*n_out = 0;
+	if (read_header(&e, d, n, &h, why) < 0)
+		return -1;
+	if (h.phoff == 0 || h.phnum == 0) {
+		*why = "ELF file without a program header table";
+		return -1;
+	}
+	if (h.phentsize < (e.is64 ? 56u : 32u)) {
+		*why = "ELF program header entries too small";
+		return -1;
+	}
+	if (h.phnum == PN_XNUM) {
+		*why = "ELF program header table too large";
+		return -1;
+	}
+	/* phnum < 2^16 and phentsize < 2^16: the product cannot wrap */
+	if (h.phoff > size || h.phnum * h.phentsize > size - h.phoff) {
+		*why = "ELF program header table past the end of the file";
+		return -1;
+	}
+	*need = h.phoff + h.phnum * h.phentsize;
+	if (*need > n)
+		return 0;
+	for (uint64_t i = 0; i < h.phnum; i++) {
+		size_t o = (size_t)(h.phoff + i * h.phentsize);
+		if (rd(&e, o, 4) != PT_LOAD)
+			continue;
+		if (*n_out == max) {
+			*why = "too many loadable ELF segments";
+			return -1;
+		}
+		struct inv_elf_load *l = &out[(*n_out)++];
+		if (e.is64) {
+			l->flags = (uint32_t)rd(&e, o + 4, 4);
+			l->offset = rd(&e, o + 8, 8);
+			l->vaddr = rd(&e, o + 16, 8);
+			l->filesz = rd(&e, o + 32, 8);
+		} else {
+			l->offset = rd(&e, o + 4, 4);
+			l->vaddr = rd(&e, o + 8, 4);
+			l->filesz = rd(&e, o + 16, 4);
+			l->flags = (uint32_t)rd(&e, o + 24, 4);
+		}
+	}
+	return 1;
+}
+
+int inv_elf_vaddr_offset(const struct inv_elf_load *l, size_t nl, uint64_t vaddr, uint64_t len, uint64_t *off)
+{
+	for (size_t i = 0; i < nl; i++) {
+		if (vaddr < l[i].vaddr || vaddr - l[i].vaddr >= l[i].filesz)
+			continue;
+		uint64_t rel = vaddr - l[i].vaddr;
+		if (len > l[i].filesz - rel || l[i].offset > UINT64_MAX - l[i].filesz)
+			return -1; /* runs past the segment's file bytes */
+		*off = l[i].offset + rel;
+		return 0;
+	}
+	return -1;
+}
+
+const struct inv_elf_load *inv_elf_offset_load(const struct inv_elf_load *l, size_t nl, uint64_t off)
+{
+	for (size_t i = 0; i < nl; i++)
+		if (off >= l[i].offset && off - l[i].offset < l[i].filesz)
+			return &l[i];
+	return NULL;
 }

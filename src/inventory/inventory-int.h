@@ -142,7 +142,7 @@ void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, 
 /* The largest decompressed .dep-v0 JSON read (cargo-auditable's own advice). */
 #define INV_RUST_AUDIT_MAX (8u << 20)
 
-/* ---- ELF section headers (elf.c), on a whole file in memory ---- */
+/* ---- ELF section headers (elf.c), on a whole file in memory; program headers ---- */
 /* From the first bytes of a file of `size` bytes (n >= 64, or the whole
  * file): 1 when it is ELF with a section table inside size, 0 when it is
  * ELF without one, -1 with *why when it is not ELF or the table lies past
@@ -152,6 +152,23 @@ int inv_elf_probe(const unsigned char *d, size_t n, uint64_t size, const char **
  * *why when the headers are malformed (every offset is range-checked). */
 int inv_elf_section(const unsigned char *d, size_t n, const char *name, struct bw_slice *out,
 		    const char **why);
+/* A PT_LOAD segment: the file's bytes [offset, offset + filesz) are mapped at vaddr. */
+struct inv_elf_load {
+	uint64_t offset, vaddr, filesz;
+	uint32_t flags; /* PF_X 1, PF_W 2, PF_R 4 */
+};
+/* The PT_LOAD entries of the program header table, from the first n bytes
+ * (n >= 64, or the whole file) of a file of `size` bytes: 1 with
+ * out[0..*n_out) (at most max), 0 when the table ends past n (*need: where
+ * it ends), -1 with *why when there is none or it is malformed. */
+int inv_elf_loads(const unsigned char *d, size_t n, uint64_t size, struct inv_elf_load *out, size_t max,
+		  size_t *n_out, uint64_t *need, const char **why);
+/* The file offset of the len bytes at vaddr: 0 when they all lie in the file
+ * bytes of one segment, -1 otherwise. */
+int inv_elf_vaddr_offset(const struct inv_elf_load *l, size_t nl, uint64_t vaddr, uint64_t len,
+			 uint64_t *off);
+/* The segment whose file bytes hold file offset off, or NULL. */
+const struct inv_elf_load *inv_elf_offset_load(const struct inv_elf_load *l, size_t nl, uint64_t off);
 
 /* ---- the operating system (osrelease.c) ---- */
 struct inv_os {

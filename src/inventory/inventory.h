@@ -47,8 +47,9 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
 
 /* The version of the analyzers' output, part of the layer-cache key.
  * 2: cargo-auditable packages in ELF files, origin and application flags,
- * "name version" dependencies of Cargo.lock. */
-#define BW_INVENTORY_VERSION 2
+ * "name version" dependencies of Cargo.lock.
+ * 3: the toolchain version (stdlib) of Go binaries older than Go 1.18. */
+#define BW_INVENTORY_VERSION 3
 
 /* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;

@@ -57,12 +57,12 @@ def go_version_m(binary):
     return want
 
 
-@pytest.fixture(scope="session")
-def go_binary(tmp_path_factory):
+def build_go_app(d, goarch=None):
+    """GO_MAIN with its two modules vendored, built in directory d (for GOARCH goarch,
+    pure Go, so any Debian golang-go can cross-compile it); returns the binary's path."""
     src = pathlib.Path("/usr/share/gocode/src")
     if not have("go") or not (src / "golang.org/x/text").is_dir() or not (src / "github.com/google/uuid").is_dir():
         pytest.skip("golang-go, golang-golang-x-text-dev, golang-github-google-uuid-dev needed")
-    d = tmp_path_factory.mktemp("goapp")
     (d / "go.mod").write_text("module example.com/bwapp\n\ngo 1.19\n\nrequire (\n"
                               "\tgithub.com/google/uuid v1.3.0\n\tgolang.org/x/text v0.7.0\n)\n")
     (d / "main.go").write_text(GO_MAIN)
@@ -74,8 +74,15 @@ def go_binary(tmp_path_factory):
             f"golang.org/x/text/{p}\n" for p in ["cases", "internal", "internal/language", "internal/language/compact",
                                                  "internal/tag", "language", "transform", "unicode/norm"]))
     env = dict(os.environ, GOFLAGS="-mod=vendor", GOPROXY="off", CGO_ENABLED="0", GOCACHE=str(d / ".cache"))
+    if goarch:
+        env["GOARCH"] = goarch
     subprocess.run(["go", "build", "-o", "bwapp", "."], cwd=d, env=env, check=True)
     return d / "bwapp"
+
+
+@pytest.fixture(scope="session")
+def go_binary(tmp_path_factory):
+    return build_go_app(tmp_path_factory.mktemp("goapp"))
 
 
 def test_go_binary_equals_go_version_m(bulwark, tiny_image, docker, save, go_binary, tmp_path):
