@@ -166,6 +166,20 @@ void bw_sha256_update(struct bw_sha256 *h, const void *data, size_t len);
 void bw_sha256_final_str(struct bw_sha256 *h, char *out);
 void bw_sha256_str(const void *data, size_t len, char *out);
 
+/* The SHA-1 of data as 40 lowercase hex digits and a NUL (OpenSSL
+ * underneath): Java archives are known by it (Maven Central's search). */
+#define BW_SHA1_HEX_MAX 41
+void bw_sha1_hex(const void *data, size_t len, char out[BW_SHA1_HEX_MAX]);
+/* n bytes as 2n lowercase hex digits and a NUL into out. */
+void bw_hex_encode(const unsigned char *d, size_t n, char *out);
+/* Decode standard base64 (RFC 4648 alphabet, "=" padding required) of
+ * s[0..n) into out (max bytes): the number of bytes, or -1 when s is not
+ * exactly the canonical encoding of some bytes (no blanks, no line breaks,
+ * no non-zero bits after the last byte) or they would not fit. */
+int bw_base64_decode(const char *s, size_t n, unsigned char *out, size_t max);
+/* n bytes as padded base64 and a NUL into out (4 * ((n + 2) / 3) + 1 bytes). */
+void bw_base64_encode(const unsigned char *d, size_t n, char *out);
+
 /* Validate an OCI digest string "algorithm:hex". Only sha256 (64 lowercase
  * hex digits) and sha512 (128) are accepted. */
 bool bw_digest_valid(const char *d);

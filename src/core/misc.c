@@ -1,6 +1,7 @@
 /* Arena, digests, path cleaning and small helpers. */
 #include "core.h"
 
+#include <limits.h>
 #include <openssl/evp.h>
 #include <time.h>
 
@@ -131,6 +132,60 @@ void bw_sha256_str(const void *data, size_t len, char *out)
 	unsigned n = 0;
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
 	hexstr(md, n, out);
+}
+
+void bw_hex_encode(const unsigned char *d, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void bw_sha1_hex(const void *data, size_t len, char out[BW_SHA1_HEX_MAX])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	if (EVP_Digest(data, len, md, &n, EVP_sha1(), NULL) != 1 || n != 20)
+		BW_BUG("EVP_Digest(sha1) failed");
+	bw_hex_encode(md, n, out);
+}
+
+void bw_base64_encode(const unsigned char *d, size_t n, char *out)
+{
+	if (n > INT_MAX / 2)
+		BW_BUG("base64 input too large");
+	EVP_EncodeBlock((unsigned char *)out, d, (int)n);
+}
+
+int bw_base64_decode(const char *s, size_t n, unsigned char *out, size_t max)
+{
+	/* EVP_DecodeBlock skips blanks around the input and counts padding as
+	 * bytes; check the form first, then insist that the bytes encode back
+	 * to exactly s (which rejects stray bits in the last character). */
+	if (n == 0 || n % 4 || n > 4096)
+		return -1;
+	size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+	for (size_t i = 0; i < n - pad; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return -1;
+	}
+	size_t len = n / 4 * 3 - pad;
+	if (len > max)
+		return -1;
+	unsigned char buf[3072 + 3];
+	if (EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n) != (int)(n / 4 * 3))
+		return -1;
+	char again[4096 + 1];
+	EVP_EncodeBlock((unsigned char *)again, buf, (int)len);
+	if (memcmp(again, s, n) != 0)
+		return -1;
+	memcpy(out, buf, len);
+	return (int)len;
 }
 
 bool bw_digest_valid(const char *d)

@@ -3,8 +3,10 @@
  * One block of "X:value" lines per package, blocks separated by a blank
  * line. The letters we read: P name, V version, A architecture, o origin
  * (the source package, aports' directory), L license (SPDX-ish, several
- * separated by spaces or " AND "), C the control checksum ("Q1" + base64
- * of a SHA-1), D dependencies, F a directory and R a file in the directory
+ * separated by spaces or " AND "), C the package checksum ("Q1" + base64
+ * of the SHA-1 of the .apk's control segment, the gzip stream holding
+ * .PKGINFO — the package's identity in APKINDEX, not a digest of the whole
+ * .apk file; kept as BW_HASH_APK_Q1), D dependencies, F a directory and R a file in the directory
  * of the last F (the package's file list), a/M/Z per-file metadata.
  */
 #include "inventory-int.h"
@@ -83,9 +85,12 @@ void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data
 		case 'L': add_licenses(l, cur, v, vl); break;
 		case 'D': add_deps(l, cur, v, vl); break;
 		case 'C':
-			/* "Q1<base64 sha1>": kept as is; the SBOM writers decode it */
-			if (vl > 2 && v[0] == 'Q' && v[1] == '1')
-				cur->sha1 = inv_strndup(l, v, vl);
+			/* "Q1<base64 sha1>"; very old databases wrote an MD5 in hex: not read */
+			if (vl > 2 && v[0] == 'Q' && v[1] == '1' &&
+			    !inv_pkg_add_base64(l, cur, BW_HASH_APK_Q1, v + 2, vl - 2))
+				inv_record_note(l, rec,
+						"%s: line %zu: the C: checksum is not a valid hash; ignored",
+						rec->path, lineno);
 			break;
 		case 'F':
 			dir = v;

@@ -1,6 +1,8 @@
 /* .NET: APP.deps.json, written by the SDK next to every published app.
  * "libraries" maps "Name/Version" to {"type": "package" | "project" |
- * "reference", "sha512": …}; NuGet packages are the "package" entries.
+ * "reference", "sha512": "sha512-BASE64"}; NuGet packages are the
+ * "package" entries, and their sha512 is that of the .nupkg file (what
+ * NuGet keeps next to it as NAME.VERSION.nupkg.sha512).
  * "targets" → framework → "Name/Version" → "dependencies" gives the
  * relations.
  */
@@ -41,6 +43,11 @@ void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *d
 		p->version = inv_strndup(l, sl + 1, strlen(sl + 1));
 		p->ecosystem = "NuGet";
 		p->purl_type = "nuget";
+		json_t *sum = json_object_get(v, "sha512");
+		if (json_is_string(sum) && json_string_length(sum) &&
+		    (!bw_slice_has_prefix(bw_slice_of(json_string_value(sum)), "sha512-") ||
+		     !inv_pkg_add_sri(l, p, json_string_value(sum), json_string_length(sum))))
+			inv_hash_note(l, rec, p, "sha512");
 		const char *dk;
 		json_t *dv;
 		json_object_foreach(json_object_get(json_object_get(target, k), "dependencies"), dk, dv)

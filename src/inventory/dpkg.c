@@ -1,4 +1,5 @@
-/* dpkg: /var/lib/dpkg/status, /var/lib/dpkg/status.d/ and info/NAME.list.
+/* dpkg: /var/lib/dpkg/status, /var/lib/dpkg/status.d/, info/NAME.list and
+ * /var/lib/dpkg/available.
  *
  * The status file (deb-control(5) syntax) is a list of stanzas separated by
  * blank lines. Each stanza is a list of fields "Name: value"; a line that
@@ -14,11 +15,18 @@
  * info/NAME.list (or NAME:ARCH.list) lists every path a package owns, one
  * per line; language packages whose files dpkg owns are the OS's, not
  * extra packages.
+ *
+ * /var/lib/dpkg/available holds the stanzas of the archive's Packages index
+ * that dpkg was told about (debootstrap writes one for every package it
+ * installs; apt does not keep it up to date), with "SHA256:" the digest of
+ * the .deb file. It declares no packages: its record maps
+ * "NAME VERSION ARCH" to that digest, and a package of the status file
+ * takes it only when all three are the same (inventory.c).
  */
 #include "inventory-int.h"
 
 struct stanza {
-	struct bw_slice package, version, status, source, arch, depends, predepends;
+	struct bw_slice package, version, status, source, arch, depends, predepends, sha256;
 	size_t first_line;
 	bool any;
 };
@@ -98,8 +106,41 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 	add_depends(l, p, st->predepends);
 }
 
+/* An available stanza: "NAME VERSION ARCH" -> the .deb's SHA-256. */
+static void emit_available(struct inv_layer *l, struct inv_record *rec, struct stanza *st)
+{
+	if (!st->any || !st->package.len || !st->version.len || !st->arch.len || !st->sha256.len)
+		return;
+	if (!bw_hash_hex_valid(BW_HASH_SHA256, st->sha256.ptr, st->sha256.len)) {
+		inv_record_note(l, rec,
+				"%s: line %zu: the SHA256 of package '%.*s' is not a valid hash; ignored",
+				rec->path, st->first_line,
+				(int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
+		return;
+	}
+	char key[512];
+	int n = snprintf(key, sizeof(key), "%.*s %.*s %.*s", (int)st->package.len, st->package.ptr,
+			 (int)st->version.len, st->version.ptr, (int)st->arch.len, st->arch.ptr);
+	if (n > 0 && (size_t)n < sizeof(key) && !memchr(key, '\0', (size_t)n))
+		inv_record_kv(l, rec, key, (size_t)n, st->sha256.ptr, st->sha256.len);
+}
+
+static void parse_stanzas(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
+			  bool statusd, bool available);
+
 void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			   bool statusd)
+{
+	parse_stanzas(l, rec, data, len, statusd, false);
+}
+
+void inv_parse_dpkg_available(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	parse_stanzas(l, rec, data, len, false, true);
+}
+
+static void parse_stanzas(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
+			  bool statusd, bool available)
 {
 	const char *p = data, *end = data + len, *line;
 	size_t n, lineno = 0;
@@ -108,7 +149,10 @@ void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const ch
 	while (inv_next_line(&p, end, &line, &n)) {
 		lineno++;
 		if (n == 0 || (n == 1 && line[0] == ' ')) {
-			emit(l, rec, &st, statusd);
+			if (available)
+				emit_available(l, rec, &st);
+			else
+				emit(l, rec, &st, statusd);
 			memset(&st, 0, sizeof(st));
 			cur = NULL;
 			continue;
@@ -146,12 +190,17 @@ void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const ch
 			cur = &st.depends;
 		else if (inv_slice_ieq(k, "Pre-Depends"))
 			cur = &st.predepends;
+		else if (available && inv_slice_ieq(k, "SHA256"))
+			cur = &st.sha256;
 		if (cur)
 			*cur = v;
 		if (cur != &st.depends && cur != &st.predepends)
 			cur = NULL; /* only dependency lists are folded over lines */
 	}
-	emit(l, rec, &st, statusd);
+	if (available)
+		emit_available(l, rec, &st);
+	else
+		emit(l, rec, &st, statusd);
 }
 
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,

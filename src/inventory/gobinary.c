@@ -178,6 +178,15 @@ struct inv_binary *inv_binary_begin(struct inv_layer *l, const char *path, uint6
 	return b;
 }
 
+/* A module's "h1:BASE64" sum (go.sum's form: SHA-256 of its file list with
+ * each file's SHA-256, not a digest of one file): BW_HASH_GO_H1. Other hash
+ * versions, which Go does not define yet, are skipped. */
+static void go_sum(struct inv_layer *l, struct inv_record *rec, struct inv_pkg *p, const char *s, size_t n)
+{
+	if (n > 3 && memcmp(s, "h1:", 3) == 0 && !inv_pkg_add_base64(l, p, BW_HASH_GO_H1, s + 3, n - 3))
+		inv_hash_note(l, rec, p, "the h1: module sum");
+}
+
 void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *goversion, size_t gvlen,
 		      const char *modinfo, size_t milen)
 {
@@ -226,6 +235,8 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 			if (fl[2]) {
 				last->name = inv_strndup(l, f[1], fl[1]);
 				last->version = inv_strndup(l, f[2], fl[2]);
+				last->n_hashes = 0;
+				go_sum(l, rec, last, f[3], fl[3]);
 			}
 			continue;
 		}
@@ -240,6 +251,7 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 		pk->version = inv_strndup(l, f[2], fl[2]);
 		pk->ecosystem = "Go";
 		pk->purl_type = "golang";
+		go_sum(l, rec, pk, f[3], fl[3]);
 		last = pk;
 		if (is_mod)
 			main_mod = pk;

@@ -26,6 +26,8 @@ enum inv_kind {
 	INV_COMPOSER,    /* vendor/composer/installed.json */
 	INV_DOTNET,      /* *.deps.json */
 	INV_BINARY,      /* an executable: maybe a Go or Rust (cargo-auditable) binary */
+	/* /var/lib/dpkg/available: no packages, but kv "NAME VERSION ARCH", the .deb's SHA-256 */
+	INV_DPKG_AVAILABLE,
 	INV__COUNT,
 };
 
@@ -44,7 +46,9 @@ struct inv_pkg {
 				 * "name version" where one record holds several versions of a name */
 	size_t n_depends;
 	const char *path;       /* declaring file when not the record's (inside a jar: "a.jar!/x") */
-	const char *sha1, *sha256, *sha512; /* hex digests where the format records them */
+	struct bw_hash *hashes; /* digests the format records (or the jar's SHA-1), one per
+				 * algorithm, checked for their length: inv_pkg_add_hash() */
+	size_t n_hashes;
 	const char *origin;     /* where it came from when not its ecosystem's registry:
 				 * cargo-auditable's "local", "git", "registry" (another one), … */
 	bool is_os;             /* an OS package (deb, apk, rpm) */
@@ -94,6 +98,27 @@ void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fm
 	__attribute__((format(printf, 3, 4)));
 void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
+/* Package hashes. Each adds at most one digest per algorithm (a second one
+ * of the same algorithm is dropped) and returns false, adding nothing, when
+ * the value is not a digest of that algorithm; callers then warn, naming
+ * the file (inv_hash_note). Hex may be upper- or lowercase; it is kept
+ * lowercase. */
+bool inv_pkg_add_hash(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const char *hex,
+		      size_t n);
+bool inv_pkg_add_digest(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const unsigned char *d,
+			size_t n);
+/* Canonical padded base64 of the algorithm's digest (apk's Q1, Go's h1, NuGet's sha512). */
+bool inv_pkg_add_base64(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const char *b64,
+			size_t n);
+/* A Subresource Integrity value (W3C SRI, as npm, yarn, pnpm and NuGet write
+ * it): blank-separated "ALG-BASE64[?options]" with ALG sha1 (npm's legacy),
+ * sha256, sha384 or sha512. Every such hash is added; false when the value
+ * holds no hash, or one that is not valid (others are still added). */
+bool inv_pkg_add_sri(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
+/* The warning for a value that was not a valid hash: "FILE: package NAME
+ * VERSION: WHAT is not a valid …; ignored" (the value itself is not
+ * repeated: it may be anything). */
+void inv_hash_note(struct inv_layer *l, struct inv_record *rec, const struct inv_pkg *p, const char *what);
 char *inv_strndup(struct inv_layer *l, const char *s, size_t n); /* trims blanks */
 char *inv_strdup(struct inv_layer *l, const char *s);
 
@@ -109,6 +134,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size);
 void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			   bool statusd);
+/* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
+void inv_parse_dpkg_available(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
 void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);

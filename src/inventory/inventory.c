@@ -49,6 +49,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 	case 'a':
 		if (strcmp(path, "/etc/alpine-release") == 0)
 			return INV_OSRELEASE;
+		if (strcmp(path, "/var/lib/dpkg/available") == 0)
+			return INV_DPKG_AVAILABLE;
 		break;
 	case 'd':
 		if (strcmp(path, "/etc/debian_version") == 0)
@@ -173,6 +175,9 @@ static void parse(struct inv_layer *l, enum inv_kind k, const char *path, const 
 	case INV_OSRELEASE: inv_parse_osrelease(l, rec, data, len); break;
 	case INV_DPKG_STATUS: inv_parse_dpkg_status(l, rec, data, len, false); break;
 	case INV_DPKG_STATUSD: inv_parse_dpkg_status(l, rec, data, len, true); break;
+	case INV_DPKG_AVAILABLE:
+		inv_parse_dpkg_available(l, rec, data, len);
+		break;
 	case INV_DPKG_LIST: inv_parse_dpkg_list(l, rec, data, len, has_suffix(path, strlen(path), ".md5sums")); break;
 	case INV_APK: inv_parse_apk(l, rec, data, len); break;
 	case INV_RPMDB: inv_parse_rpmdb(l, rec, data, len); break;
@@ -308,6 +313,8 @@ struct fin_layer {
 
 struct fin {
 	struct bw_report *r;
+	struct inv_map available;   /* "name version arch" -> SHA-256 hex (dpkg's available) */
+	struct inv_map lock_hashes; /* "DIR\tname@version" -> inv_pkg with hashes (DIR's lock files) */
 	struct fin_layer *layers; /* by index */
 	size_t n_layers;
 	struct inv_map pkgkeys; /* "L\tpath\tname\tversion" of every package of every layer */
@@ -381,6 +388,19 @@ static const char *split_epoch(struct fin *fn, const char *version, const char *
 	return c + 1;
 }
 
+static void copy_hashes(struct bw_report *r, struct bw_package *bp, const struct inv_pkg *p)
+{
+	if (!p->n_hashes)
+		return;
+	struct bw_hash *h = bw_arena_alloc(&r->arena, p->n_hashes * sizeof(*h));
+	for (size_t i = 0; i < p->n_hashes; i++) {
+		h[i].alg = p->hashes[i].alg;
+		h[i].hex = bw_report_str(r, p->hashes[i].hex);
+	}
+	bp->hashes = h;
+	bp->n_hashes = p->n_hashes;
+}
+
 static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struct inv_pkg *p, int intro)
 {
 	struct bw_report *r = fn->r;
@@ -407,6 +427,7 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	}
 	bp->path = bw_report_str(r, p->path ? p->path : rec->path);
 	bp->origin = bw_report_str(r, p->origin);
+	copy_hashes(r, bp, p);
 	bp->application = p->application;
 	bp->layer = intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
 
@@ -510,6 +531,45 @@ static void resolve_depends(struct fin *fn, struct emitted *em, size_t n)
 	bw_arena_release(&a);
 }
 
+/* A package whose own file records no digest may take one from another file
+ * of the final view: a dpkg status package the .deb's SHA-256 from
+ * /var/lib/dpkg/available (same name, version and architecture), a
+ * node_modules package the integrity its application's lock file gives the
+ * same name and version (the lock in the directory holding the outermost
+ * node_modules). */
+static void borrow_hashes(struct fin *fn, const struct emitted *em, size_t n)
+{
+	struct bw_report *r = fn->r;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_package *bp = &r->packages[em[i].idx];
+		const struct inv_pkg *p = em[i].pkg;
+		if (bp->n_hashes || !p->name || !p->version)
+			continue;
+		if (em[i].rec->kind == INV_DPKG_STATUS && p->arch && fn->available.n) {
+			char *k = bw_asprintf("%s %s %s", p->name, p->version, p->arch);
+			const char *hex = inv_map_get(&fn->available, k);
+			free(k);
+			if (hex) {
+				struct bw_hash *h = bw_arena_alloc(&r->arena, sizeof(*h));
+				h->alg = BW_HASH_SHA256;
+				h->hex = bw_report_str(r, hex);
+				bp->hashes = h;
+				bp->n_hashes = 1;
+			}
+		} else if (em[i].rec->kind == INV_NPM_PKG && fn->lock_hashes.n) {
+			const char *path = em[i].rec->path;
+			const char *nm = strstr(path, "/node_modules/");
+			if (!nm)
+				continue;
+			char *k = bw_asprintf("%.*s\t%s@%s", (int)(nm - path), path, p->name, p->version);
+			const struct inv_pkg *lp = inv_map_get(&fn->lock_hashes, k);
+			free(k);
+			if (lp)
+				copy_hashes(r, bp, lp);
+		}
+	}
+}
+
 static int cmp_pkg(const void *a, const void *b)
 {
 	const struct bw_package *x = a, *y = b;
@@ -582,6 +642,12 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 	for (size_t i = 0; i < n_fin; i++)
 		for (size_t k = 0; k < fin_recs[i]->n_owned; k++)
 			inv_map_put(&fn.owned, fin_recs[i]->owned[k], (void *)1);
+	for (size_t i = 0; i < n_fin; i++)
+		if (fin_recs[i]->kind == INV_DPKG_AVAILABLE)
+			for (size_t k = 0; k + 1 < fin_recs[i]->n_kv; k += 2)
+				if (!inv_map_get(&fn.available, fin_recs[i]->kv[k]))
+					inv_map_put(&fn.available, fin_recs[i]->kv[k],
+						    (void *)fin_recs[i]->kv[k + 1]);
 	for (size_t i = 0; i < n_fin; i++) {
 		struct inv_record *rec = fin_recs[i];
 		if (rec->kind == INV_NPM_PKG)
@@ -611,8 +677,18 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 				char *s = bw_asprintf("%s@%s", p->name, p->version);
 				bool seen = inv_map_get(&fn.npm_seen, s) != NULL;
 				free(s);
-				if (seen)
+				if (seen) {
+					/* listed from node_modules; its digest may be only here */
+					const char *slash = strrchr(rec->path, '/');
+					char *lk =
+					    bw_asprintf("%.*s\t%s@%s", (int)(slash ? slash - rec->path : 0),
+							rec->path, p->name, p->version);
+					if (p->n_hashes && !inv_map_get(&fn.lock_hashes, lk))
+						inv_map_put(&fn.lock_hashes, bw_arena_strdup(&fn.arena, lk),
+							    (void *)p);
+					free(lk);
 					continue;
+				}
 			}
 			/* the lowest layer from which the same file kept declaring this package */
 			int intro = fin_idx[i];
@@ -638,6 +714,7 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 		}
 	}
 	resolve_depends(&fn, em, n_em);
+	borrow_hashes(&fn, em, n_em);
 	free(em);
 	if (r->n_packages > 1)
 		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
@@ -650,6 +727,8 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 	inv_map_release(&fn.pkgkeys);
 	inv_map_release(&fn.owned);
 	inv_map_release(&fn.npm_seen);
+	inv_map_release(&fn.available);
+	inv_map_release(&fn.lock_hashes);
 	bw_arena_release(&fn.arena);
 	return 0;
 }

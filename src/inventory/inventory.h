@@ -17,6 +17,13 @@
  * released by bw_inventory_free(); the analyzers it hands out belong to it
  * and stay valid until then. Everything added to a report is copied into
  * the report's arena.
+ *
+ * Package hashes (struct bw_package's hashes) are the digests a package
+ * manager recorded — npm's integrity, Cargo.lock's checksum, composer's
+ * dist shasum, a deps.json sha512, dpkg's available SHA256 — or, for Java
+ * archives, the SHA-1 bulwark computes of the archive's bytes. Each was
+ * checked for its algorithm's length; a malformed one is left out with a
+ * warning naming the file.
  */
 #ifndef BW_INVENTORY_H
 #define BW_INVENTORY_H
@@ -48,8 +55,10 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
 /* The version of the analyzers' output, part of the layer-cache key.
  * 2: cargo-auditable packages in ELF files, origin and application flags,
  * "name version" dependencies of Cargo.lock.
- * 3: the toolchain version (stdlib) of Go binaries older than Go 1.18. */
-#define BW_INVENTORY_VERSION 3
+ * 3: the toolchain version (stdlib) of Go binaries older than Go 1.18.
+ * 4: package hashes (Java archives' SHA-1, lock-file integrity, Cargo.lock
+ * checksums, …; see struct bw_hash in report.h) and /var/lib/dpkg/available. */
+#define BW_INVENTORY_VERSION 4
 
 /* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;

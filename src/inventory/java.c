@@ -8,6 +8,12 @@
  * Implementation-Title/-Version/-Vendor-Id, else Bundle-SymbolicName and
  * Bundle-Version; and last to its file name "artifact-1.2.3.jar".
  *
+ * The SHA-1 of an archive's bytes (what Maven Central's search and Trivy
+ * look jars up by) goes to the package that is that archive: its only
+ * package, or, in a shaded jar declaring several, the one its file name
+ * names ("guava-31.1.jar", "guava.jar"); the artifacts merely bundled into
+ * it get none, as those bytes are not theirs. A nested archive gets its own.
+ *
  * Archives inside archives (the jars of WEB-INF/lib or BOOT-INF/lib, an
  * .ear's wars) are read from memory. Zip bombs: each inner archive is
  * capped at 64 MiB and every archive's expansion at 512 MiB in total, at a
@@ -136,6 +142,48 @@ static int read_entry(struct jar_ctx *c, struct archive *a, const char *path, si
 	}
 }
 
+/* Does the archive's file name name this artifact: "a.jar", "a-1.2.jar"? */
+static bool names_artifact(const char *name, const struct inv_pkg *p)
+{
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	size_t bl = strlen(base);
+	if (bl < 5 || !p->purl_name)
+		return false;
+	bl -= 4; /* ".jar" */
+	size_t al = strlen(p->purl_name), vl = strlen(p->version);
+	if (bl < al || memcmp(base, p->purl_name, al) != 0)
+		return false;
+	return bl == al ||
+	       (bl == al + 1 + vl && base[al] == '-' && memcmp(base + al + 1, p->version, vl) == 0);
+}
+
+/* The SHA-1 of the archive `name` for the one package that is it (see above). */
+static void archive_sha1(struct jar_ctx *c, const char *name, const void *data, size_t len, size_t before)
+{
+	struct inv_record *rec = c->rec;
+	struct inv_pkg *own = NULL;
+	size_t n_own = 0, n_named = 0;
+	struct inv_pkg *named = NULL;
+	for (size_t i = before; i < rec->n_pkgs; i++) {
+		struct inv_pkg *p = &rec->pkgs[i];
+		if (!p->path || strcmp(p->path, name) != 0)
+			continue; /* a nested archive's */
+		own = p;
+		n_own++;
+		if (names_artifact(name, p)) {
+			named = p;
+			n_named++;
+		}
+	}
+	struct inv_pkg *p = n_own == 1 ? own : n_named == 1 ? named : NULL;
+	if (!p)
+		return;
+	char hex[BW_SHA1_HEX_MAX];
+	bw_sha1_hex(data, len, hex);
+	inv_pkg_add_hash(c->l, p, BW_HASH_SHA1, hex, 40);
+}
+
 static void walk_archive(struct jar_ctx *c, const char *name, const void *data, size_t len, int depth)
 {
 	if (depth > DEPTH_MAX) {
@@ -227,6 +275,7 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 		}
 	}
 	free(manifest);
+	archive_sha1(c, name, data, len, before);
 }
 
 void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
@@ -238,6 +287,12 @@ void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data
 		for (size_t j = i + 1; j < rec->n_pkgs;)
 			if (strcmp(rec->pkgs[i].name, rec->pkgs[j].name) == 0 &&
 			    strcmp(rec->pkgs[i].version, rec->pkgs[j].version) == 0) {
+				if (!rec->pkgs[i].n_hashes) { /* keep the copy that has its own file */
+					rec->pkgs[i].hashes = rec->pkgs[j].hashes;
+					rec->pkgs[i].n_hashes = rec->pkgs[j].n_hashes;
+					if (rec->pkgs[j].n_hashes)
+						rec->pkgs[i].path = rec->pkgs[j].path;
+				}
 				memmove(&rec->pkgs[j], &rec->pkgs[j + 1], (rec->n_pkgs - j - 1) * sizeof(*rec->pkgs));
 				rec->n_pkgs--;
 			} else {

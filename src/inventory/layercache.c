@@ -1,17 +1,19 @@
 /* The inventory's per-layer records in the layer cache (image.h's
  * bw_analyzer save/load).
  *
- * Format 2 (varints and strings as core.h's codec):
+ * Format 3 (varints and strings as core.h's codec):
  *   format · n records · n × { kind · path · note · n pkgs · n × pkg ·
  *   n owned · owned paths · n kv · kv strings }
  *   pkg: name · version · ecosystem · purl_type · purl_ns · purl_name ·
  *   arch · epoch · modularity · source_name · source_version · n licenses ·
- *   licenses · n depends · depends · path · sha1 · sha256 · sha512 ·
- *   origin · flags (1 is_os, 2 dev, 4 application)
+ *   licenses · n depends · depends · path · n hashes · n × { algorithm ·
+ *   hex } · origin · flags (1 is_os, 2 dev, 4 application)
+ * A hash of an unknown algorithm, of the wrong length, or a second one of
+ * an algorithm makes the record bad (the writers trust the hex).
  * Change it, and bump BW_INVENTORY_VERSION. */
 #include "inventory-int.h"
 
-#define FORMAT 2
+#define FORMAT 3
 
 static int enc_strs(struct bw_buf *b, const char *const *v, size_t n)
 {
@@ -31,9 +33,11 @@ static int enc_pkg(struct bw_buf *b, const struct inv_pkg *p)
 	rc |= enc_strs(b, p->licenses, p->n_licenses);
 	rc |= enc_strs(b, p->depends, p->n_depends);
 	rc |= bw_enc_str(b, p->path);
-	rc |= bw_enc_str(b, p->sha1);
-	rc |= bw_enc_str(b, p->sha256);
-	rc |= bw_enc_str(b, p->sha512);
+	rc |= bw_enc_u64(b, p->n_hashes);
+	for (size_t i = 0; i < p->n_hashes; i++) {
+		rc |= bw_enc_u64(b, (uint64_t)p->hashes[i].alg);
+		rc |= bw_enc_str(b, p->hashes[i].hex);
+	}
 	rc |= bw_enc_str(b, p->origin);
 	rc |= bw_enc_u64(b, (p->is_os ? 1u : 0u) | (p->dev ? 2u : 0u) | (p->application ? 4u : 0u));
 	return rc;
@@ -80,9 +84,26 @@ static void dec_pkg(struct bw_dec *d, struct bw_arena *a, struct inv_pkg *p)
 	p->licenses = dec_strs(d, a, &p->n_licenses);
 	p->depends = dec_strs(d, a, &p->n_depends);
 	p->path = bw_dec_str(d, a);
-	p->sha1 = bw_dec_str(d, a);
-	p->sha256 = bw_dec_str(d, a);
-	p->sha512 = bw_dec_str(d, a);
+	size_t nh = bw_dec_count(d);
+	if (nh > BW_HASH__COUNT)
+		d->bad = true;
+	p->hashes = NULL;
+	p->n_hashes = 0;
+	for (size_t i = 0; i < nh && !d->bad; i++) {
+		enum bw_hash_alg alg = (enum bw_hash_alg)bw_dec_max(d, BW_HASH__COUNT - 1);
+		const char *hex = bw_dec_str(d, a);
+		if (!hex || !bw_hash_hex_valid(alg, hex, strlen(hex))) {
+			d->bad = true;
+			break;
+		}
+		for (size_t k = 0; k < p->n_hashes; k++)
+			if (p->hashes[k].alg == alg)
+				d->bad = true;
+		if (!p->hashes)
+			p->hashes = bw_arena_alloc(a, BW_HASH__COUNT * sizeof(*p->hashes));
+		p->hashes[p->n_hashes].alg = alg;
+		p->hashes[p->n_hashes++].hex = hex;
+	}
 	p->origin = bw_dec_str(d, a);
 	uint64_t flags = bw_dec_max(d, 7);
 	p->is_os = flags & 1;

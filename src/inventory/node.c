@@ -18,6 +18,16 @@
  * - pnpm-lock.yaml: the keys of "packages:" ("/a@1.0.0", "/a/1.0.0" in v5,
  *   "a@1.0.0" in v9, "(peer…)" or "_peer" suffixes).
  * Lock-file packages also present in node_modules are reported once.
+ *
+ * Hashes: the "integrity" of lock-file entries (v1, v2, v3), yarn v1's
+ * `integrity` line (or, in older yarn.lock files, the "#<sha1>" ending its
+ * `resolved` URL) and pnpm's `resolution: {integrity: …}` are Subresource
+ * Integrity values of the package's tarball (sha512, or sha1 for old
+ * ones); an installed package.json keeps npm 6's "_integrity" / "_shasum".
+ * Yarn berry's `checksum` hashes yarn's own cache zip, not the tarball, and
+ * is not read. A package in node_modules without one takes the integrity
+ * of the same name and version in the lock file of the directory holding
+ * that node_modules (inventory.c).
  */
 #include "inventory-int.h"
 
@@ -58,6 +68,16 @@ static void set_npm_name(struct inv_layer *l, struct inv_pkg *p, const char *nam
 		p->purl_ns = bw_arena_strndup(&l->arena, p->name, (size_t)(slash - p->name));
 		p->purl_name = slash + 1;
 	}
+}
+
+/* "integrity": an SRI string; anything else, or a bad hash, is a warning
+ * ("" is none). */
+static void add_integrity(struct inv_layer *l, struct inv_record *rec, struct inv_pkg *p, json_t *v)
+{
+	if (!v || (json_is_string(v) && !json_string_length(v)))
+		return;
+	if (!json_is_string(v) || !inv_pkg_add_sri(l, p, json_string_value(v), json_string_length(v)))
+		inv_hash_note(l, rec, p, "integrity");
 }
 
 static void add_dep_keys(struct inv_layer *l, struct inv_pkg *p, json_t *deps)
@@ -110,6 +130,12 @@ void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *
 		add_license_value(l, p, json_object_get(j, "licenses"));
 		add_dep_keys(l, p, json_object_get(j, "dependencies"));
 		add_dep_keys(l, p, json_object_get(j, "optionalDependencies"));
+		/* npm <= 6 kept what it installed from: "_integrity", "_shasum" (SHA-1 hex) */
+		add_integrity(l, rec, p, json_object_get(j, "_integrity"));
+		json_t *sh = json_object_get(j, "_shasum");
+		if (json_is_string(sh) && json_string_length(sh) &&
+		    !inv_pkg_add_hash(l, p, BW_HASH_SHA1, json_string_value(sh), json_string_length(sh)))
+			inv_hash_note(l, rec, p, "_shasum");
 	} else if (!json_is_object(j)) {
 		inv_record_note(l, rec, "%s: not a JSON object", rec->path);
 	}
@@ -135,6 +161,7 @@ static void lock_v1(struct inv_layer *l, struct inv_record *rec, json_t *deps, i
 		set_npm_name(l, p, k, strlen(k));
 		p->version = inv_strndup(l, vs, strlen(vs));
 		p->dev = json_is_true(json_object_get(v, "dev"));
+		add_integrity(l, rec, p, json_object_get(v, "integrity"));
 		add_dep_keys(l, p, json_object_get(v, "requires"));
 		lock_v1(l, rec, json_object_get(v, "dependencies"), depth + 1);
 	}
@@ -166,6 +193,7 @@ void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char 
 			p->version = inv_strndup(l, json_string_value(ver), json_string_length(ver));
 			p->dev = json_is_true(json_object_get(v, "dev"));
 			add_license_value(l, p, json_object_get(v, "license"));
+			add_integrity(l, rec, p, json_object_get(v, "integrity"));
 			add_dep_keys(l, p, json_object_get(v, "dependencies"));
 			add_dep_keys(l, p, json_object_get(v, "optionalDependencies"));
 		}
@@ -185,16 +213,59 @@ static size_t descriptor_name(const char *s, size_t n)
 	return at ? (size_t)(at - s) : n;
 }
 
+static bool yarn_key(struct bw_slice t, const char *key)
+{
+	size_t k = strlen(key);
+	return t.len > k + 1 && memcmp(t.ptr, key, k) == 0 && (t.ptr[k] == ' ' || t.ptr[k] == ':');
+}
+
+/* A yarn.lock value: `key value`, `key "value"` (v1) or `key: value` (berry). */
+static struct bw_slice yarn_value(struct bw_slice t, size_t keylen)
+{
+	struct bw_slice v = inv_trim((struct bw_slice){t.ptr + keylen, t.len - keylen});
+	if (v.len && v.ptr[0] == ':')
+		v = inv_trim((struct bw_slice){v.ptr + 1, v.len - 1});
+	if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
+		v = (struct bw_slice){v.ptr + 1, v.len - 2};
+	return v;
+}
+
+struct yarn_block {
+	struct bw_slice name, version, integrity, resolved;
+	bool workspace;
+};
+
+static void yarn_flush(struct inv_layer *l, struct inv_record *rec, struct yarn_block *b)
+{
+	if (b->name.len && !b->workspace && b->version.len) {
+		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		set_npm_name(l, pk, b->name.ptr, b->name.len);
+		pk->version = inv_strndup(l, b->version.ptr, b->version.len);
+		if (b->integrity.len) {
+			if (!inv_pkg_add_sri(l, pk, b->integrity.ptr, b->integrity.len))
+				inv_hash_note(l, rec, pk, "integrity");
+		} else if (b->resolved.len) {
+			/* ".../x-1.0.0.tgz#<sha1 of the tarball>"; a git URL's "#<commit>" is not one */
+			const char *hash = memchr(b->resolved.ptr, '#', b->resolved.len);
+			size_t before = hash ? (size_t)(hash - b->resolved.ptr) : 0;
+			if (hash && before > 4 && memcmp(hash - 4, ".tgz", 4) == 0 &&
+			    !inv_pkg_add_hash(l, pk, BW_HASH_SHA1, hash + 1, b->resolved.len - before - 1))
+				inv_hash_note(l, rec, pk, "the SHA-1 after the resolved URL");
+		}
+	}
+	memset(b, 0, sizeof(*b));
+}
+
 void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *line;
 	size_t n;
-	struct bw_slice cur = {0};
-	bool workspace = false;
+	struct yarn_block b = {0};
 	while (inv_next_line(&p, end, &line, &n)) {
 		if (!n || line[0] == '#')
 			continue;
 		if (line[0] != ' ') {
+			yarn_flush(l, rec, &b);
 			/* a block header: first descriptor names the package */
 			struct bw_slice h = inv_trim((struct bw_slice){line, n});
 			if (h.len && h.ptr[h.len - 1] == ':')
@@ -207,43 +278,78 @@ void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char
 			while (comma < h.len && h.ptr[comma] != ',' && h.ptr[comma] != '"')
 				comma++;
 			h.len = comma;
-			cur = (struct bw_slice){h.ptr, descriptor_name(h.ptr, h.len)};
-			workspace = memmem(h.ptr, h.len, "@workspace:", 11) || memmem(h.ptr, h.len, "@link:", 6) ||
-				    memmem(h.ptr, h.len, "@file:", 6) || bw_slice_eq(cur, "__metadata");
+			b.name = (struct bw_slice){h.ptr, descriptor_name(h.ptr, h.len)};
+			b.workspace = memmem(h.ptr, h.len, "@workspace:", 11) ||
+				      memmem(h.ptr, h.len, "@link:", 6) ||
+				      memmem(h.ptr, h.len, "@file:", 6) || bw_slice_eq(b.name, "__metadata");
 			continue;
 		}
-		struct bw_slice t = inv_trim((struct bw_slice){line, n});
-		if (!cur.len || workspace || t.len < 8 || memcmp(t.ptr, "version", 7) != 0)
-			continue;
-		if (line[2] == ' ')
+		if (!b.name.len || b.workspace || n < 3 || line[2] == ' ')
 			continue; /* nested deeper than the block's own fields */
-		struct bw_slice v = inv_trim((struct bw_slice){t.ptr + 7, t.len - 7});
-		if (v.len && v.ptr[0] == ':')
-			v = inv_trim((struct bw_slice){v.ptr + 1, v.len - 1});
-		if (v.len >= 2 && v.ptr[0] == '"' && v.ptr[v.len - 1] == '"')
-			v = (struct bw_slice){v.ptr + 1, v.len - 2};
-		if (!v.len)
-			continue;
-		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
-		set_npm_name(l, pk, cur.ptr, cur.len);
-		pk->version = inv_strndup(l, v.ptr, v.len);
-		cur.len = 0;
+		struct bw_slice t = inv_trim((struct bw_slice){line, n});
+		/* the first of each field counts */
+		if (yarn_key(t, "version") && !b.version.len)
+			b.version = yarn_value(t, 7);
+		else if (yarn_key(t, "integrity") && !b.integrity.len)
+			b.integrity = yarn_value(t, 9);
+		else if (yarn_key(t, "resolved") && !b.resolved.len)
+			b.resolved = yarn_value(t, 8);
 	}
+	yarn_flush(l, rec, &b);
 }
 
 void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *line;
 	size_t n;
-	bool in_packages = false;
+	bool in_packages = false, in_resolution = false;
+	size_t cur = SIZE_MAX; /* the package of the entry being read */
 	while (inv_next_line(&p, end, &line, &n)) {
 		if (!n)
 			continue;
 		if (line[0] != ' ') {
 			in_packages = n >= 9 && memcmp(line, "packages:", 9) == 0;
+			cur = SIZE_MAX;
 			continue;
 		}
-		if (!in_packages || n < 4 || line[2] == ' ' || line[n - 1] != ':')
+		if (!in_packages)
+			continue;
+		if (n >= 3 && line[2] == ' ') {
+			/* a field of the entry: "resolution: {integrity: …}", or
+			 * "resolution:" then "integrity: …" one level deeper */
+			struct bw_slice t = inv_trim((struct bw_slice){line, n});
+			size_t indent = (size_t)(t.ptr - line);
+			if (cur == SIZE_MAX || !t.len)
+				continue;
+			struct bw_slice v = {0};
+			if (indent == 4 && bw_slice_has_prefix(t, "resolution:")) {
+				struct bw_slice r = inv_trim((struct bw_slice){t.ptr + 11, t.len - 11});
+				in_resolution = !r.len;
+				const char *k =
+				    r.len && r.ptr[0] == '{' ? memmem(r.ptr, r.len, "integrity:", 10) : NULL;
+				if (k) {
+					v.ptr = k + 10;
+					v.len = (size_t)(r.ptr + r.len - v.ptr);
+					for (size_t i = 0; i < v.len; i++)
+						if (v.ptr[i] == ',' || v.ptr[i] == '}')
+							v.len = i;
+				}
+			} else if (indent == 6 && in_resolution && bw_slice_has_prefix(t, "integrity:")) {
+				v = (struct bw_slice){t.ptr + 10, t.len - 10};
+			} else if (indent <= 4) {
+				in_resolution = false;
+			}
+			v = inv_trim(v);
+			if (v.len >= 2 && (v.ptr[0] == '\'' || v.ptr[0] == '"') &&
+			    v.ptr[v.len - 1] == v.ptr[0])
+				v = (struct bw_slice){v.ptr + 1, v.len - 2};
+			if (v.len && !inv_pkg_add_sri(l, &rec->pkgs[cur], v.ptr, v.len))
+				inv_hash_note(l, rec, &rec->pkgs[cur], "integrity");
+			continue;
+		}
+		cur = SIZE_MAX;
+		in_resolution = false;
+		if (n < 4 || line[n - 1] != ':')
 			continue;
 		struct bw_slice k = inv_trim((struct bw_slice){line, n - 1});
 		if (k.len >= 2 && (k.ptr[0] == '\'' || k.ptr[0] == '"')) {
@@ -282,5 +388,6 @@ void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char
 		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
 		set_npm_name(l, pk, name.ptr, name.len);
 		pk->version = inv_strndup(l, ver.ptr, ver.len);
+		cur = rec->n_pkgs - 1;
 	}
 }

@@ -3,7 +3,9 @@
  * {"packages": [...], "dev": …, "dev-package-names": [...]}. Each package
  * has "name" ("vendor/package"), "version" ("v1.2.3" or "1.2.3"),
  * "license" (an array of SPDX ids) and "require" (name -> constraint;
- * "php" and "ext-*" are platform requirements, not packages).
+ * "php" and "ext-*" are platform requirements, not packages) and "dist"
+ * ({"type": "zip", "url": …, "shasum": SHA-1 hex of the zip, often ""
+ * for GitHub archives, which have no stable bytes}).
  */
 #include "inventory-int.h"
 
@@ -35,6 +37,10 @@ void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char 
 			p->purl_ns = bw_arena_strndup(&l->arena, p->name, (size_t)(sl - p->name));
 			p->purl_name = sl + 1;
 		}
+		json_t *sum = json_object_get(json_object_get(e, "dist"), "shasum");
+		if (json_is_string(sum) && json_string_length(sum) &&
+		    !inv_pkg_add_hash(l, p, BW_HASH_SHA1, json_string_value(sum), json_string_length(sum)))
+			inv_hash_note(l, rec, p, "dist.shasum");
 		size_t k;
 		json_t *lic;
 		json_array_foreach(json_object_get(e, "license"), k, lic) if (json_is_string(lic) && k < 16)

@@ -121,6 +121,94 @@ void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, s
 	p->depends[p->n_depends++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 
+/* ---- hashes ---- */
+
+bool inv_pkg_add_hash(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const char *hex, size_t n)
+{
+	size_t size = bw_hash_alg_size(alg);
+	if (!size || n != 2 * size)
+		return false;
+	char low[2 * 64 + 1];
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)hex[i]);
+	low[n] = '\0';
+	if (!bw_hash_hex_valid(alg, low, n))
+		return false;
+	for (size_t i = 0; i < p->n_hashes; i++)
+		if (p->hashes[i].alg == alg)
+			return true; /* the first one stays */
+	/* at most BW_HASH__COUNT: allocate them all at once */
+	if (!p->hashes)
+		p->hashes = bw_arena_alloc(&l->arena, BW_HASH__COUNT * sizeof(*p->hashes));
+	p->hashes[p->n_hashes].alg = alg;
+	p->hashes[p->n_hashes++].hex = bw_arena_strndup(&l->arena, low, n);
+	return true;
+}
+
+bool inv_pkg_add_digest(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const unsigned char *d,
+			size_t n)
+{
+	if (n != bw_hash_alg_size(alg) || n > 64)
+		return false;
+	char hex[2 * 64 + 1];
+	bw_hex_encode(d, n, hex);
+	return inv_pkg_add_hash(l, p, alg, hex, 2 * n);
+}
+
+bool inv_pkg_add_base64(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg alg, const char *b64,
+			size_t n)
+{
+	unsigned char d[64];
+	int len = bw_base64_decode(b64, n, d, sizeof(d));
+	return len > 0 && inv_pkg_add_digest(l, p, alg, d, (size_t)len);
+}
+
+bool inv_pkg_add_sri(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
+{
+	static const struct {
+		const char *prefix;
+		enum bw_hash_alg alg;
+	} algs[] = {{"sha1-", BW_HASH_SHA1},
+		    {"sha256-", BW_HASH_SHA256},
+		    {"sha384-", BW_HASH_SHA384},
+		    {"sha512-", BW_HASH_SHA512}};
+	bool any = false, bad = false;
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+			i++;
+		size_t b = i;
+		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			i++;
+		if (i == b)
+			break;
+		struct bw_slice t = {s + b, i - b};
+		const char *q = memchr(t.ptr, '?', t.len); /* options: none are defined */
+		if (q)
+			t.len = (size_t)(q - t.ptr);
+		size_t k;
+		for (k = 0; k < BW_ARRAY_SIZE(algs); k++)
+			if (bw_slice_has_prefix(t, algs[k].prefix))
+				break;
+		if (k == BW_ARRAY_SIZE(algs)) {
+			bad = true; /* SRI would skip an unknown algorithm; npm writes none */
+			continue;
+		}
+		size_t pl = strlen(algs[k].prefix);
+		if (inv_pkg_add_base64(l, p, algs[k].alg, t.ptr + pl, t.len - pl))
+			any = true;
+		else
+			bad = true;
+	}
+	return any && !bad;
+}
+
+void inv_hash_note(struct inv_layer *l, struct inv_record *rec, const struct inv_pkg *p, const char *what)
+{
+	inv_record_note(l, rec, "%s: package %s %s: %s is not a valid hash; ignored", rec->path,
+			p->name ? p->name : "?", p->version ? p->version : "?", what);
+}
+
 bool inv_next_line(const char **p, const char *end, const char **line, size_t *len)
 {
 	if (*p >= end)

@@ -6,8 +6,11 @@
  * crates.io; none for the workspace's own crates, which are not
  * dependencies and are skipped) and dependencies (["a", "b 1.0.2",
  * "c 0.3.1 (registry+…)"]: the version is there when the lock holds
- * several of that name). The subset of TOML read here is the one Cargo
- * writes: one key a line, double-quoted strings, arrays spanning lines.
+ * several of that name) and checksum (the SHA-256 of the .crate file, hex;
+ * lock files of format 1 list them instead in [metadata] as
+ * "checksum NAME VERSION (SOURCE)" = "HEX"). The subset of TOML read here
+ * is the one Cargo writes: one key a line, double-quoted strings, arrays
+ * spanning lines.
  *
  * cargo-auditable (https://github.com/rust-secure-code/cargo-auditable,
  * PARSING.md and cargo-auditable.schema.json): the ELF section ".dep-v0"
@@ -40,8 +43,14 @@ static struct bw_slice toml_string(struct bw_slice v)
 	return (struct bw_slice){0};
 }
 
+static void add_checksum(struct inv_layer *l, struct inv_record *rec, struct inv_pkg *p, struct bw_slice sum)
+{
+	if (sum.len && !inv_pkg_add_hash(l, p, BW_HASH_SHA256, sum.ptr, sum.len))
+		inv_hash_note(l, rec, p, "checksum");
+}
+
 static void flush(struct inv_layer *l, struct inv_record *rec, struct bw_slice name, struct bw_slice version,
-		  struct bw_slice source, struct bw_slice deps, size_t line)
+		  struct bw_slice source, struct bw_slice deps, struct bw_slice sum, size_t line)
 {
 	if (!name.len && !version.len)
 		return;
@@ -56,6 +65,7 @@ static void flush(struct inv_layer *l, struct inv_record *rec, struct bw_slice n
 	p->version = inv_strndup(l, version.ptr, version.len);
 	p->ecosystem = "crates.io";
 	p->purl_type = "cargo";
+	add_checksum(l, rec, p, sum);
 	/* dependencies: "name" or "name version" or "name version (source)" */
 	size_t i = 0;
 	while (i < deps.len) {
@@ -73,12 +83,46 @@ static void flush(struct inv_layer *l, struct inv_record *rec, struct bw_slice n
 	}
 }
 
+/* Format 1's [metadata] checksums name packages "NAME VERSION (SOURCE)":
+ * look them up by "NAME VERSION" among the packages read so far. */
+struct cargo_meta {
+	struct inv_map by_id; /* "name version" -> index + 1 */
+	struct bw_arena keys;
+	bool built;
+};
+
+static void meta_checksum(struct inv_layer *l, struct inv_record *rec, struct cargo_meta *m,
+			  struct bw_slice id, struct bw_slice sum)
+{
+	if (!m->built) {
+		bw_arena_init(&m->keys);
+		for (size_t i = 0; i < rec->n_pkgs; i++) {
+			char *k = bw_asprintf("%s %s", rec->pkgs[i].name, rec->pkgs[i].version);
+			inv_map_put(&m->by_id, bw_arena_strdup(&m->keys, k), (void *)(uintptr_t)(i + 1));
+			free(k);
+		}
+		m->built = true;
+	}
+	const char *sp = memchr(id.ptr, ' ', id.len);
+	const char *sp2 = sp ? memchr(sp + 1, ' ', (size_t)(id.ptr + id.len - sp - 1)) : NULL;
+	size_t n = sp2 ? (size_t)(sp2 - id.ptr) : id.len;
+	if (!sp || !sum.len || n > 1024)
+		return;
+	char key[1025];
+	memcpy(key, id.ptr, n);
+	key[n] = '\0';
+	uintptr_t i = (uintptr_t)inv_map_get(&m->by_id, key);
+	if (i)
+		add_checksum(l, rec, &rec->pkgs[i - 1], sum);
+}
+
 void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *line;
 	size_t n, lineno = 0;
-	bool in_pkg = false, in_deps = false;
-	struct bw_slice name = {0}, version = {0}, source = {0}, deps = {0};
+	bool in_pkg = false, in_deps = false, in_meta = false;
+	struct cargo_meta meta = {0};
+	struct bw_slice name = {0}, version = {0}, source = {0}, deps = {0}, sum = {0};
 	while (inv_next_line(&p, end, &line, &n)) {
 		lineno++;
 		struct bw_slice t = inv_trim((struct bw_slice){line, n});
@@ -90,31 +134,46 @@ void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const cha
 		}
 		if (t.len && t.ptr[0] == '[') {
 			if (in_pkg)
-				flush(l, rec, name, version, source, deps, lineno);
-			name = version = source = deps = (struct bw_slice){0};
+				flush(l, rec, name, version, source, deps, sum, lineno);
+			name = version = source = deps = sum = (struct bw_slice){0};
 			in_pkg = bw_slice_eq(t, "[[package]]");
+			in_meta = bw_slice_eq(t, "[metadata]");
 			continue;
 		}
-		if (!in_pkg)
+		if (!in_pkg && !in_meta)
 			continue;
 		const char *eq = memchr(t.ptr, '=', t.len);
 		if (!eq)
 			continue;
 		struct bw_slice k = inv_trim((struct bw_slice){t.ptr, (size_t)(eq - t.ptr)});
 		struct bw_slice v = inv_trim((struct bw_slice){eq + 1, t.len - (size_t)(eq + 1 - t.ptr)});
+		if (in_meta) {
+			/* format 1: "checksum NAME VERSION (SOURCE)" = "HEX", after the packages */
+			struct bw_slice key = toml_string(k);
+			if (bw_slice_has_prefix(key, "checksum "))
+				meta_checksum(l, rec, &meta, (struct bw_slice){key.ptr + 9, key.len - 9},
+					      toml_string(v));
+			continue;
+		}
 		if (bw_slice_eq(k, "name"))
 			name = toml_string(v);
 		else if (bw_slice_eq(k, "version"))
 			version = toml_string(v);
 		else if (bw_slice_eq(k, "source"))
 			source = toml_string(v);
+		else if (bw_slice_eq(k, "checksum"))
+			sum = toml_string(v);
 		else if (bw_slice_eq(k, "dependencies")) {
 			deps = v;
 			in_deps = !memchr(v.ptr, ']', v.len);
 		}
 	}
 	if (in_pkg)
-		flush(l, rec, name, version, source, deps, lineno);
+		flush(l, rec, name, version, source, deps, sum, lineno);
+	if (meta.built) {
+		inv_map_release(&meta.by_id);
+		bw_arena_release(&meta.keys);
+	}
 }
 
 /* ---- cargo-auditable ---- */

@@ -6,6 +6,10 @@
  * "library" with its purl, licences (as names: a declared licence string
  * is not always a valid SPDX id, and the schema checks ids against SPDX's
  * list) and bulwark properties (ecosystem, layer, path, source package).
+ * Digests of the package's file are its "hashes" (alg SHA-1 … SHA-512,
+ * content hex); Go's h1 sum and apk's Q1 checksum hash something else (a
+ * file list, a control segment), so they are properties in the package
+ * manager's own notation, "bulwark:go:h1" and "bulwark:apk:checksum".
  * bom-refs are purls, suffixed "#N" when one purl occurs twice (the same
  * npm package installed at two paths). "dependencies" has the target
  * depending on every package nothing else depends on, and each package on
@@ -257,11 +261,33 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 			json_object_set_new(c, "licenses", ls);
 		}
 		set_str(c, "purl", p->purl);
+		json_t *hashes = json_array();
 		json_t *props = json_array();
 		prop(props, "bulwark:ecosystem", p->ecosystem);
 		prop(props, "bulwark:layer", p->layer);
 		prop(props, "bulwark:path", p->path);
 		prop(props, "bulwark:origin", p->origin);
+		for (size_t k = 0; k < p->n_hashes; k++) {
+			const struct bw_hash *ph = &p->hashes[k];
+			const char *alg = bw_report_hash_cyclonedx(ph->alg);
+			char native[128];
+			if (alg) {
+				json_t *hj = json_object();
+				json_object_set_new(hj, "alg", json_string(alg));
+				json_object_set_new(hj, "content", json_string(ph->hex));
+				json_array_append_new(hashes, hj);
+			} else if (bw_report_hash_native(ph, native, sizeof(native))) {
+				/* not a digest of a file: the package manager's own form, to compare
+				 * with go.sum or APKINDEX */
+				prop(props,
+				     ph->alg == BW_HASH_GO_H1 ? "bulwark:go:h1" : "bulwark:apk:checksum",
+				     native);
+			}
+		}
+		if (json_array_size(hashes))
+			json_object_set_new(c, "hashes", hashes);
+		else
+			json_decref(hashes);
 		if (p->source_name && p->name && (strcmp(p->source_name, p->name) != 0 ||
 						  (p->source_version && p->version && strcmp(p->source_version, p->version) != 0))) {
 			prop(props, "bulwark:source_name", p->source_name);

@@ -85,6 +85,16 @@ static json_t *package_json(const struct bw_package *p)
 		json_object_set_new(o, "application", json_true());
 	if (p->n_depends)
 		json_object_set_new(o, "depends", str_array(p->depends, p->n_depends));
+	if (p->n_hashes) {
+		json_t *hs = json_array();
+		for (size_t i = 0; i < p->n_hashes; i++) {
+			json_t *h = json_object();
+			json_object_set_new(h, "algorithm", json_string(bw_hash_alg_name(p->hashes[i].alg)));
+			json_object_set_new(h, "value", json_string(p->hashes[i].hex));
+			json_array_append_new(hs, h);
+		}
+		json_object_set_new(o, "hashes", hs);
+	}
 	return o;
 }
 

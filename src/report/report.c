@@ -1,11 +1,82 @@
 /* The report model: construction, names of enums, sorting. */
-#include "report.h"
+#include "report-int.h"
 
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit",
 					 "runtime"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
 static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+
+/* Algorithm names: the report's, CycloneDX 1.6's hash-alg and SPDX 2.3's
+ * ChecksumAlgorithm (NULL: not a digest of the package's file). */
+static const struct {
+	const char *name, *cyclonedx, *spdx;
+	size_t size;
+} hash_algs[BW_HASH__COUNT] = {
+    [BW_HASH_SHA1] = {"sha1", "SHA-1", "SHA1", 20},
+    [BW_HASH_SHA256] = {"sha256", "SHA-256", "SHA256", 32},
+    [BW_HASH_SHA384] = {"sha384", "SHA-384", "SHA384", 48},
+    [BW_HASH_SHA512] = {"sha512", "SHA-512", "SHA512", 64},
+    [BW_HASH_GO_H1] = {"go-h1", NULL, NULL, 32},
+    [BW_HASH_APK_Q1] = {"apk-q1", NULL, NULL, 20},
+};
+
+const char *bw_hash_alg_name(enum bw_hash_alg a)
+{
+	return (unsigned)a < BW_HASH__COUNT ? hash_algs[a].name : "?";
+}
+
+size_t bw_hash_alg_size(enum bw_hash_alg a)
+{
+	return (unsigned)a < BW_HASH__COUNT ? hash_algs[a].size : 0;
+}
+
+bool bw_hash_alg_of_file(enum bw_hash_alg a)
+{
+	return (unsigned)a < BW_HASH__COUNT && hash_algs[a].cyclonedx;
+}
+
+const char *bw_report_hash_cyclonedx(enum bw_hash_alg a)
+{
+	return (unsigned)a < BW_HASH__COUNT ? hash_algs[a].cyclonedx : NULL;
+}
+
+const char *bw_report_hash_spdx(enum bw_hash_alg a)
+{
+	return (unsigned)a < BW_HASH__COUNT ? hash_algs[a].spdx : NULL;
+}
+
+bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n)
+{
+	size_t size = bw_hash_alg_size(a);
+	if (!hex || !size || n != 2 * size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
+{
+	const char *prefix = h->alg == BW_HASH_GO_H1 ? "h1:" : h->alg == BW_HASH_APK_Q1 ? "Q1" : NULL;
+	size_t size = bw_hash_alg_size(h->alg);
+	if (!prefix || !h->hex || !bw_hash_hex_valid(h->alg, h->hex, strlen(h->hex)) ||
+	    outlen < strlen(prefix) + 4 * ((size + 2) / 3) + 1)
+		return false;
+	unsigned char d[64];
+	for (size_t i = 0; i < size; i++)
+		d[i] = (unsigned char)(hexval(h->hex[2 * i]) << 4 | hexval(h->hex[2 * i + 1]));
+	size_t pl = strlen(prefix);
+	memcpy(out, prefix, pl);
+	bw_base64_encode(d, size, out + pl);
+	return true;
+}
 
 const char *bw_severity_name(enum bw_severity s)
 {

@@ -79,6 +79,36 @@ struct bw_finding {
 	const char *evidence, *remediation, *suppressed_by;
 };
 
+/* A digest a package manager recorded for a package (or bulwark computed,
+ * for a Java archive). The first four are digests of the package's file —
+ * the .jar, the npm tarball, the .crate, the .nupkg, the .deb — and go to
+ * the SBOMs' hashes and checksums. The other two are the package managers'
+ * own identifiers, digests of something else, so SBOMs carry them as
+ * properties or comments, never as a hash of the package file. */
+enum bw_hash_alg {
+	BW_HASH_SHA1 = 0,
+	BW_HASH_SHA256,
+	BW_HASH_SHA384,
+	BW_HASH_SHA512,
+	BW_HASH_GO_H1,	/* Go's module sum "h1:": SHA-256 over the module's file list (dirhash) */
+	BW_HASH_APK_Q1, /* apk's "C:Q1…": SHA-1 of the .apk's control segment, not the whole file */
+	BW_HASH__COUNT,
+};
+
+struct bw_hash {
+	enum bw_hash_alg alg;
+	const char *hex; /* the digest: 2 × bw_hash_alg_size(alg) lowercase hex digits */
+};
+
+/* "sha1", "sha256", "sha384", "sha512", "go-h1", "apk-q1": the report's names. */
+const char *bw_hash_alg_name(enum bw_hash_alg a);
+/* The digest's length in bytes (20, 32, 48, 64, 32, 20). */
+size_t bw_hash_alg_size(enum bw_hash_alg a);
+/* True for the digests of the package's file (SHA-1 … SHA-512). */
+bool bw_hash_alg_of_file(enum bw_hash_alg a);
+/* True when hex[0..n) is exactly 2 × bw_hash_alg_size(a) lowercase hex digits. */
+bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n);
+
 struct bw_package {
 	const char *name, *version, *ecosystem, *purl;
 	const char *source_name, *source_version;
@@ -89,6 +119,8 @@ struct bw_package {
 	size_t n_depends;
 	const char *origin;   /* not from the ecosystem's registry: "local", "git", … (NULL: the registry) */
 	bool application;     /* the program itself, not a library (a Rust binary's root crate) */
+	const struct bw_hash *hashes; /* at most one per algorithm, in the report's arena */
+	size_t n_hashes;
 };
 
 struct bw_report {

@@ -9,6 +9,9 @@
  * SPDX licence expression: a declared string that looks like one (SPDX
  * ids joined by AND, OR, WITH, parentheses) is used as it is, anything
  * else is NOASSERTION with the original words in licenseComments.
+ * Digests of the package's file are its "checksums" (SHA1 … SHA512); Go's h1
+ * sum and apk's Q1 checksum, which hash something else, are named in the
+ * package's comment instead.
  */
 #include "report-int.h"
 
@@ -165,10 +168,32 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 			json_array_append_new(refs, er);
 			json_object_set_new(o, "externalRefs", refs);
 		}
-		char *cm = bw_asprintf("ecosystem %s; found in %s%s%s", p->ecosystem ? p->ecosystem : "-",
-				       p->path ? p->path : "-", p->layer ? " of layer " : "", p->layer ? p->layer : "");
-		json_object_set_new(o, "comment", json_string(cm));
-		free(cm);
+		json_t *cs = json_array();
+		struct bw_buf cm;
+		bw_buf_init(&cm, 1 << 16);
+		bw_buf_printf(&cm, "ecosystem %s; found in %s%s%s", p->ecosystem ? p->ecosystem : "-",
+			      p->path ? p->path : "-", p->layer ? " of layer " : "",
+			      p->layer ? p->layer : "");
+		for (size_t k = 0; k < p->n_hashes; k++) {
+			const struct bw_hash *ph = &p->hashes[k];
+			const char *alg = bw_report_hash_spdx(ph->alg);
+			char native[128];
+			if (alg) {
+				json_t *c = json_object();
+				json_object_set_new(c, "algorithm", json_string(alg));
+				json_object_set_new(c, "checksumValue", json_string(ph->hex));
+				json_array_append_new(cs, c);
+			} else if (bw_report_hash_native(ph, native, sizeof(native))) {
+				bw_buf_printf(&cm, "; %s %s",
+					      ph->alg == BW_HASH_GO_H1 ? "go.sum" : "apk checksum", native);
+			}
+		}
+		if (json_array_size(cs))
+			json_object_set_new(o, "checksums", cs);
+		else
+			json_decref(cs);
+		json_object_set_new(o, "comment", json_string(cm.data));
+		bw_buf_release(&cm);
 		json_array_append_new(pkgs, o);
 		json_array_append_new(rels, rel("SPDXRef-Target", "CONTAINS", id));
 	}

@@ -1,7 +1,8 @@
 /* libFuzzer harness for the inventory parsers: the first byte picks the
  * path the bytes are handed over as (dpkg status, status.d, apk installed,
  * package.json, lock files, METADATA, gemspec, Cargo.lock, composer,
- * deps.json, a jar, an executable for the Go build-info reader, rpmdb). */
+ * deps.json, a jar, an executable for the Go build-info reader, rpmdb,
+ * dpkg's available). */
 #include "inventory/inventory.h"
 
 static const char *const paths[] = {
@@ -22,6 +23,7 @@ static const char *const paths[] = {
 	"/usr/bin/app",
 	"/etc/os-release",
 	"/var/lib/rpm/rpmdb.sqlite",
+	"/var/lib/dpkg/available",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -100,6 +100,29 @@ def test_second_scan_is_identical_and_fills_the_cache(bulwark, tmp_path):
     assert sum(1 for f in doc["findings"] if f["kind"] == "secret") >= 2
 
 
+def test_package_hashes_come_back_from_the_cache(bulwark, tmp_path):
+    """Hashes are part of the cached records: a warm scan reports the same digests."""
+    import zipfile, io, base64, hashlib
+    jar = io.BytesIO()
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("META-INF/maven/org.example/lib/pom.properties", "groupId=org.example\nartifactId=lib\nversion=1.0\n")
+    jar = jar.getvalue()
+    sri = "sha512-" + base64.b64encode(hashlib.sha512(b"left-pad-1.3.0.tgz").digest()).decode()
+    lock = {"lockfileVersion": 3, "packages": {"": {}, "node_modules/left-pad": {"version": "1.3.0", "integrity": sri}}}
+    layer = layer_tar([E("srv", "dir"), E("srv/lib-1.0.jar", data=jar),
+                       E("srv/package-lock.json", data=json.dumps(lock).encode())])
+    env = cache_env(tmp_path)
+    _, d = layout(tmp_path, "a", [base_layer(), layer])
+    cold = report(bulwark, d, env)
+    warm = report(bulwark, d, env)
+    assert cold == warm
+    got = {p["name"]: p.get("hashes") for p in json.loads(warm)["packages"]}
+    assert got["org.example:lib"] == [{"algorithm": "sha1", "value": hashlib.sha1(jar).hexdigest()}]
+    assert got["left-pad"] == [{"algorithm": "sha512", "value": hashlib.sha512(b"left-pad-1.3.0.tgz").hexdigest()}]
+    info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
+    assert info["by_analyzer"].get("inventory:4") and info["by_analyzer"].get("inventory-archives:4")
+
+
 def test_cached_layers_are_not_read(bulwark, tmp_path):
     env = cache_env(tmp_path)
     img, d = layout(tmp_path, "a", [base_layer(), app_layer("left-pad")])
@@ -218,7 +241,7 @@ def test_cache_info_and_clean(bulwark, tmp_path):
     report(bulwark, d, env)
     info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
     assert info["usable"] and info["layers"] == 2
-    assert set(info["by_analyzer"]) >= {"walker:1", "inventory:2", "secret:1", "image-config:1"}
+    assert set(info["by_analyzer"]) >= {"walker:1", "inventory:4", "secret:1", "image-config:1"}
     assert info["entries"] == sum(a["entries"] for a in info["by_analyzer"].values())
     rc, out, err = bulwark.run(["cache", "info"], env=env)
     assert rc == 0 and "walker:1" in out

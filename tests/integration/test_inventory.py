@@ -6,6 +6,7 @@ distroless-style status.d), the official Alpine minirootfs tarballs (the apk set
 must equal lib/apk/db/installed), and hostile package databases.
 """
 
+import base64
 import json
 import os
 import pathlib
@@ -69,6 +70,24 @@ def test_package_added_in_later_layer(bulwark, docker, debian_rootfs, build_imag
     assert fake["source_name"] == "bw-fake-src" and fake["source_version"] == "2:2.0-1"
     # every other package was introduced by the base layer, though the status file was rewritten
     assert {p["layer"] for p in r["packages"] if p["name"] != "bw-fake"} == {layers[0]}
+    # /var/lib/dpkg/available knows the base's .debs, not the one added by hand
+    assert "hashes" not in fake
+    assert all(p["hashes"][0]["algorithm"] == "sha256" for p in r["packages"] if p["name"] != "bw-fake")
+
+
+def test_deb_sha256_only_for_the_version_available_lists(bulwark, debian_rootfs, build_image, save, tmp_path):
+    """apt upgrades a package without touching /var/lib/dpkg/available: the digest there is
+    the old .deb's, so the upgraded package gets none, and one available no longer lists
+    none either."""
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {debian_rootfs.image}\n"
+        "RUN sed -i '/^Package: libacl1$/,/^$/s/^Version: .*/Version: 9.9-9/' /var/lib/dpkg/status && "
+        "sed -i '/^Package: adduser$/,/^$/d' /var/lib/dpkg/available\n")
+    r = scan(bulwark, save(build_image("bwtest/inventory-dpkg-avail:1", tmp_path)))
+    h = {p["name"]: p.get("hashes") for p in r["packages"]}
+    assert len(h) == len(debian_rootfs.packages())
+    assert h["libacl1"] is None and h["adduser"] is None
+    assert sum(1 for v in h.values() if v) == len(h) - 2
 
 
 def test_deleted_status_does_not_count(bulwark, debian_rootfs, build_image, save, tmp_path):
@@ -140,14 +159,18 @@ def test_broken_status_warns_and_goes_on(bulwark, tmp_path):
 ALPINE = ["3.9.6", "3.11.13", "3.20.3"]
 
 
-def apk_db(text):
+def apk_db(text, checksums=None):
+    """{(name, version)} of an installed database; checksums, when given, gets
+    name -> the hex of its C: line's "Q1" base64 (SHA-1 of the control segment)."""
     pkgs, cur = set(), {}
     for line in text.splitlines() + [""]:
         if not line:
             if "P" in cur:
                 pkgs.add((cur["P"], cur["V"]))
+                if checksums is not None and cur.get("C", "").startswith("Q1"):
+                    checksums[cur["P"]] = base64.b64decode(cur["C"][2:], validate=True).hex()
             cur = {}
-        elif len(line) > 1 and line[1] == ":" and line[0] in "PV":
+        elif len(line) > 1 and line[1] == ":" and line[0] in "PVC":
             cur[line[0]] = line[2:]
     return pkgs
 
@@ -164,7 +187,8 @@ def alpine_images(docker, shared_data):
             docker.cli("import", tgz, tag)
         with tarfile.open(tgz) as t:
             db = t.extractfile("./lib/apk/db/installed").read().decode()
-        out[v] = (tag, apk_db(db))
+        sums = {}
+        out[v] = (tag, apk_db(db, sums), sums)
     if not out:
         pytest.skip("no Alpine minirootfs tarballs")
     return out
@@ -174,9 +198,13 @@ def alpine_images(docker, shared_data):
 def test_alpine_minirootfs_equals_installed_db(bulwark, alpine_images, save, version):
     if version not in alpine_images:
         pytest.skip(f"alpine {version} tarball absent")
-    tag, want = alpine_images[version]
+    tag, want, sums = alpine_images[version]
     r = scan(bulwark, save(tag))
     assert pkgset(r, "Alpine") == want
+    # C: is apk's own identifier (SHA-1 of the control segment), kept under its name, not as a file digest
+    assert {p["name"]: p.get("hashes") for p in r["packages"]} == \
+        {n: [{"algorithm": "apk-q1", "value": h}] for n, h in sums.items()}
+    assert len(sums) == len(want)
     assert len(want) > 10
     assert r["os"]["id"] == "alpine" and r["os"]["version"] == version
     musl = next(p for p in r["packages"] if p["name"] == "musl")
@@ -190,7 +218,7 @@ def test_alpine_package_added_by_hand(bulwark, alpine_images, docker, save, tmp_
     """No apk tool or network here: a package's files and its stanza written in a later layer."""
     if "3.20.3" not in alpine_images:
         pytest.skip("alpine 3.20 tarball absent")
-    tag, base = alpine_images["3.20.3"]
+    tag, base, _ = alpine_images["3.20.3"]
     (tmp_path / "Dockerfile").write_text(
         f"FROM {tag}\n"
         "RUN mkdir -p /usr/share/bwdemo && echo hi > /usr/share/bwdemo/README && "
@@ -202,6 +230,9 @@ def test_alpine_package_added_by_hand(bulwark, alpine_images, docker, save, tmp_
     assert p["source_name"] == "bwdemo-src" and p["licenses"] == ["MIT AND Apache-2.0"]
     base_layers = {x["layer"] for x in r["packages"] if x["name"] != "bwdemo"}
     assert len(base_layers) == 1 and p["layer"] not in base_layers
+    # its C: line is not base64 of a SHA-1: no hash, and a warning naming the database
+    assert "hashes" not in p
+    assert [w for w in r["warnings"] if w.startswith("/lib/apk/db/installed: line ") and "C: checksum" in w]
 
 
 def test_apk_db_hostile(bulwark, tmp_path):

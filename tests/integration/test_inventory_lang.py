@@ -2,8 +2,15 @@
 with Debian's golang-go (`go version -m`), node_modules installed with npm from
 the npm registry (`npm ls --all --json`), Python packages installed by dpkg (owned
 by the OS, so not PyPI packages) and a hand-made dist-info, and a war assembled
-with zip from Debian's Maven-built jars (their pom.properties)."""
+with zip from Debian's Maven-built jars (their pom.properties).
 
+Package hashes against the files themselves: a jar's SHA-1 equals `sha1sum` of
+that jar (nested ones too), an npm package's equals the integrity npm wrote in
+package-lock.json (and, for a tarball npm installed from disk, the SHA-512 of that
+tarball), Cargo.lock checksums, composer dist shasums, deps.json sha512s."""
+
+import base64
+import hashlib
 import io
 import json
 import os
@@ -19,6 +26,24 @@ from test_inventory import pkgset, scan
 
 def have(tool):
     return shutil.which(tool) is not None
+
+
+def sha1sum(path):
+    """`sha1sum FILE`: the real tool, not Python's hashlib."""
+    return subprocess.run(["sha1sum", str(path)], stdout=subprocess.PIPE, text=True, check=True).stdout.split()[0]
+
+
+def hashes(p):
+    return {h["algorithm"]: h["value"] for h in p.get("hashes", [])}
+
+
+def sri_hex(integrity):
+    """npm's integrity ("sha512-BASE64 sha1-…") as {algorithm: hex}."""
+    out = {}
+    for tok in integrity.split():
+        alg, b64 = tok.split("-", 1)
+        out.setdefault(alg, base64.b64decode(b64.split("?")[0], validate=True).hex())
+    return out
 
 
 # ------------------------------------------------------------------------------- Go
@@ -101,6 +126,79 @@ def test_go_binary_equals_go_version_m(bulwark, tiny_image, docker, save, go_bin
     assert uuid["purl"] == "pkg:golang/github.com/google/uuid@v1.3.0"
 
 
+def go_sums(binary):
+    """(module, version) -> its h1: sum, as `go version -m` prints the build info (=> applied)."""
+    out = subprocess.run(["go", "version", "-m", str(binary)], stdout=subprocess.PIPE, text=True, check=True).stdout
+    want, last = {}, None
+    for line in out.splitlines()[1:]:
+        f = line.strip("\t").split("\t")
+        if f[0] in ("dep", "mod") and len(f) > 2 and f[2] != "(devel)":
+            last = (f[1], f[2])
+            want[last] = f[3] if len(f) > 3 else None
+        elif f[0] == "=>" and last and len(f) > 2 and f[2]:
+            del want[last]
+            last = (f[1], f[2])
+            want[last] = f[3] if len(f) > 3 else None
+    return want
+
+
+@pytest.fixture(scope="session")
+def go_binary_with_sums(tmp_path_factory):
+    """A module-mode build (go.sum, h1: sums in the build info) from a file:// module proxy
+    holding Debian's github.com/google/uuid as v1.3.0 and v1.3.1, the second replacing the
+    first (no network: GOPROXY is that directory, GOSUMDB off)."""
+    src = pathlib.Path("/usr/share/gocode/src/github.com/google/uuid")
+    if not have("go") or not src.is_dir():
+        pytest.skip("golang-go and golang-github-google-uuid-dev needed")
+    d = tmp_path_factory.mktemp("gosums")
+    mod = "github.com/google/uuid"
+    vd = d / "proxy" / mod / "@v"
+    vd.mkdir(parents=True)
+    (vd / "list").write_text("v1.3.0\nv1.3.1\n")
+    for ver in ("v1.3.0", "v1.3.1"):
+        (vd / f"{ver}.info").write_text(json.dumps({"Version": ver, "Time": "2021-07-12T22:33:52Z"}))
+        (vd / f"{ver}.mod").write_text(f"module {mod}\n")
+        with zipfile.ZipFile(vd / f"{ver}.zip", "w") as z:
+            for f in sorted(src.rglob("*")):
+                if f.is_file() and not f.is_symlink() and f.name != "go.mod":
+                    z.write(f, f"{mod}@{ver}/{f.relative_to(src)}")
+            z.writestr(f"{mod}@{ver}/go.mod", f"module {mod}\n")
+    app = d / "app"
+    app.mkdir()
+    (app / "go.mod").write_text("module example.com/bwsum\n\ngo 1.19\n\nrequire github.com/google/uuid v1.3.0\n\n"
+                                "replace github.com/google/uuid v1.3.0 => github.com/google/uuid v1.3.1\n")
+    (app / "main.go").write_text('package main\n\nimport (\n\t"fmt"\n\n\t"github.com/google/uuid"\n)\n\n'
+                                 "func main() { fmt.Println(uuid.NewString()) }\n")
+    env = dict(os.environ, GOPROXY=f"file://{d / 'proxy'}", GOSUMDB="off", GOFLAGS="-mod=mod", CGO_ENABLED="0",
+               GOMODCACHE=str(d / "modcache"), GOCACHE=str(d / "cache"))
+    subprocess.run(["go", "build", "-o", "bwsum", "."], cwd=app, env=env, check=True, timeout=600)
+    return app / "bwsum"
+
+
+def test_go_module_sums_equal_go_version_m(bulwark, go_binary_with_sums, tmp_path):
+    """The h1: sums of the build info, replacements applied, as `go version -m` shows them:
+    a property in CycloneDX and words in the SPDX comment, never a file hash."""
+    from test_sbom import assert_valid, cyclonedx_validator, spdx_validator
+    want = go_sums(go_binary_with_sums)
+    assert want == {("github.com/google/uuid", "v1.3.1"): want[("github.com/google/uuid", "v1.3.1")]}
+    assert want[("github.com/google/uuid", "v1.3.1")].startswith("h1:")
+    root = tmp_path / "root/usr/bin"
+    root.mkdir(parents=True)
+    shutil.copy(go_binary_with_sums, root / "bwsum")
+    r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
+    got = {(p["name"], p["version"]): p.get("hashes") for p in r["packages"] if p["name"] != "stdlib"}
+    assert got == {k: [{"algorithm": "go-h1", "value": base64.b64decode(v[3:]).hex()}] for k, v in want.items()}
+    cdx = bulwark.json(["sbom", "-f", "cyclonedx", f"dir:{tmp_path / 'root'}"])
+    assert_valid(cyclonedx_validator(), cdx)
+    uuid = next(c for c in cdx["components"] if c["name"] == "github.com/google/uuid")
+    assert "hashes" not in uuid
+    assert {p["name"]: p["value"] for p in uuid["properties"]}["bulwark:go:h1"] == want[("github.com/google/uuid", "v1.3.1")]
+    spdx = bulwark.json(["sbom", "-f", "spdx", f"dir:{tmp_path / 'root'}"])
+    assert_valid(spdx_validator(), spdx)
+    p = next(p for p in spdx["packages"] if p["name"] == "github.com/google/uuid")
+    assert "checksums" not in p and "go.sum " + want[("github.com/google/uuid", "v1.3.1")] in p["comment"]
+
+
 def test_go_binary_truncated_and_corrupt(bulwark, go_binary, tmp_path):
     d = tmp_path / "root/bin"
     d.mkdir(parents=True)
@@ -124,6 +222,9 @@ def test_go_binary_truncated_and_corrupt(bulwark, go_binary, tmp_path):
 # ----------------------------------------------------------------------------- npm
 
 NPM_DEPS = {"express": "4.19.2", "@types/node": "20.11.30", "lodash": "4.17.21", "debug": "2.6.9"}
+# left-pad 1.3.0 as the npm registry lists it (dist.integrity, dist.shasum)
+LEFT_PAD_SHA512 = "sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEPTfn3KFZ+nJ93ovVzhsPSmb5XYyCrEvi44yqVrfjJuXuA=="
+LEFT_PAD_SHA1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e"
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +270,66 @@ def test_node_modules_equal_npm_ls(bulwark, tiny_image, docker, save, npm_app, t
     assert types["licenses"] == ["MIT"]
 
 
+def lock_integrity(d):
+    """(name, version) -> {algorithm: hex} from package-lock.json's "packages"."""
+    lock = json.loads((d / "package-lock.json").read_text())
+    out = {}
+    for key, v in lock["packages"].items():
+        if "node_modules/" in key and "integrity" in v:
+            name = v.get("name") or key.rsplit("node_modules/", 1)[1]
+            out.setdefault((name, v["version"]), sri_hex(v["integrity"]))
+    return out
+
+
+def test_node_hashes_equal_lock_integrity(bulwark, tiny_image, docker, save, npm_app, tmp_path):
+    """node_modules packages carry the integrity npm recorded for them in the
+    application's package-lock.json; a package npm installed from a tarball on
+    disk carries the SHA-512 of that very tarball."""
+    ctx = tmp_path / "ctx"
+    shutil.copytree(npm_app, ctx / "app", symlinks=True)
+    (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY app /srv/app\n")
+    r = scan(bulwark, save(docker.build_image("bwtest/inventory-node:1", ctx)))
+    want = lock_integrity(npm_app)
+    assert len(want) > 50
+    npm = [p for p in r["packages"] if p["ecosystem"] == "npm"]
+    assert all(p["path"].startswith("/srv/app/node_modules/") for p in npm)
+    for p in npm:
+        assert hashes(p) == want[(p["name"], p["version"])], p["name"]
+    assert all(len(hashes(p).get("sha512", "")) == 128 for p in npm)
+
+
+@pytest.fixture(scope="session")
+def npm_local_tarball(tmp_path_factory):
+    """A package packed with `npm pack` and installed from that file (offline)."""
+    if not have("npm"):
+        pytest.skip("npm not installed")
+    d = tmp_path_factory.mktemp("npmtgz")
+    (d / "bw-local").mkdir()
+    (d / "bw-local/package.json").write_text(json.dumps({"name": "bw-local", "version": "0.3.1", "license": "MIT"}))
+    (d / "bw-local/index.js").write_text("module.exports = 42;\n")
+    subprocess.run(["npm", "pack", "--silent"], cwd=d / "bw-local", check=True, stdout=subprocess.PIPE, timeout=300)
+    tgz = d / "bw-local/bw-local-0.3.1.tgz"
+    app = d / "app"
+    app.mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "app", "version": "1.0.0", "private": True}))
+    p = subprocess.run(["npm", "install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", str(tgz)],
+                       cwd=app, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    if p.returncode != 0:
+        pytest.skip(f"npm install of a local tarball failed: {p.stdout[-500:]}")
+    return app, tgz
+
+
+def test_local_tarball_integrity_is_its_sha512(bulwark, npm_local_tarball, tmp_path):
+    app, tgz = npm_local_tarball
+    root = tmp_path / "root/srv"
+    shutil.copytree(app, root / "app", symlinks=True)
+    r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
+    p = next(p for p in r["packages"] if p["name"] == "bw-local")
+    assert p["path"] == "/srv/app/node_modules/bw-local/package.json"
+    assert hashes(p) == {"sha512": hashlib.sha512(tgz.read_bytes()).hexdigest()}
+    assert not r.get("warnings")
+
+
 def test_lock_files_without_node_modules(bulwark, npm_app, tmp_path):
     root = tmp_path / "root/srv/app"
     root.mkdir(parents=True)
@@ -176,17 +337,30 @@ def test_lock_files_without_node_modules(bulwark, npm_app, tmp_path):
     (root.parent / "y").mkdir()
     (root.parent / "y/yarn.lock").write_text(
         '# yarn lockfile v1\n\n"@babel/code-frame@^7.0.0", "@babel/code-frame@^7.10.4":\n'
-        '  version "7.12.13"\n  resolved "https://registry.yarnpkg.com/x"\n  dependencies:\n'
-        '    "@babel/highlight" "^7.12.13"\n\nleft-pad@1.3.0:\n  version "1.3.0"\n')
+        '  version "7.12.13"\n  resolved "https://registry.yarnpkg.com/x"\n'
+        f'  integrity {LEFT_PAD_SHA512}\n  dependencies:\n'
+        '    "@babel/highlight" "^7.12.13"\n\nleft-pad@1.3.0:\n  version "1.3.0"\n'
+        f'  resolved "https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz#{LEFT_PAD_SHA1}"\n')
     (root.parent / "p").mkdir()
     (root.parent / "p/pnpm-lock.yaml").write_text(
         "lockfileVersion: '6.0'\n\ndependencies:\n  ms:\n    specifier: ^2.1.3\n    version: 2.1.3\n\n"
         "packages:\n\n  /ms@2.1.3:\n    resolution: {integrity: sha512-x}\n    dev: false\n\n"
-        "  /@scope/pkg@1.0.0(react@18.0.0):\n    dev: true\n")
+        f"  /@scope/pkg@1.0.0(react@18.0.0):\n    resolution: {{integrity: {LEFT_PAD_SHA512}}}\n    dev: true\n")
     r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
     got = pkgset(r, "npm")
     assert npm_ls(npm_app) <= got
     assert {("@babel/code-frame", "7.12.13"), ("left-pad", "1.3.0"), ("ms", "2.1.3"), ("@scope/pkg", "1.0.0")} <= got
+    # hashes: each package as its lock file says, and a warning for the broken one
+    by = {(p["name"], p["path"]): hashes(p) for p in r["packages"]}
+    lock = lock_integrity(npm_app)
+    for p in r["packages"]:
+        if p["path"] == "/srv/app/package-lock.json":
+            assert hashes(p) == lock.get((p["name"], p["version"]), {}), p["name"]
+    assert by[("@babel/code-frame", "/srv/y/yarn.lock")] == sri_hex(LEFT_PAD_SHA512)
+    assert by[("left-pad", "/srv/y/yarn.lock")] == {"sha1": LEFT_PAD_SHA1}
+    assert by[("@scope/pkg", "/srv/p/pnpm-lock.yaml")] == sri_hex(LEFT_PAD_SHA512)
+    assert by[("ms", "/srv/p/pnpm-lock.yaml")] == {}
+    assert [w for w in r["warnings"] if "/srv/p/pnpm-lock.yaml" in w and "ms 2.1.3" in w]
 
 
 def test_hostile_package_json(bulwark, tmp_path):
@@ -308,6 +482,52 @@ def test_war_with_nested_and_shaded_jars(bulwark, tiny_image, docker, save, tmp_
     g = next(p for p in r["packages"] if p["name"].endswith(":guava"))
     assert g["purl"].startswith("pkg:maven/com.google.guava/guava@")
     assert g["path"] == "/srv/app.war!/WEB-INF/lib/shaded-1.0.jar"
+    # SHA-1: each jar's own bytes (sha1sum of the file zip put in the war), nested to any depth;
+    # the artifacts bundled in the shaded jar are not that file: none
+    by_path = {}
+    for p in r["packages"]:
+        by_path.setdefault(p["path"], []).append(p)
+    want_sha1 = {f"/srv/app.war!/WEB-INF/lib/{j.name}": sha1sum(j) for j in jars[:2]}
+    want_sha1[f"/srv/app.war!/WEB-INF/lib/outer.jar!/lib/{jars[-1].name}"] = sha1sum(jars[-1])
+    want_sha1["/srv/app.war!/WEB-INF/lib/handmade.jar"] = sha1sum(w / "WEB-INF/lib/handmade.jar")
+    want_sha1["/srv/app.war!/WEB-INF/lib/nameonly-4.5.6.jar"] = sha1sum(w / "WEB-INF/lib/nameonly-4.5.6.jar")
+    for path, sha in want_sha1.items():
+        assert [hashes(p) for p in by_path[path]] == [{"sha1": sha}] * len(by_path[path]), path
+    assert all(not p.get("hashes") for p in by_path["/srv/app.war!/WEB-INF/lib/shaded-1.0.jar"])
+    assert sum(1 for p in r["packages"] if p.get("hashes")) == len(want) - 2
+
+
+def test_jar_sha1_in_sboms_equals_sha1sum(bulwark, tiny_image, docker, save, tmp_path):
+    """CycloneDX hashes and SPDX checksums of jars: `sha1sum` of each jar; both
+    documents valid against the official schemas."""
+    from test_sbom import assert_valid, cyclonedx_validator, spdx_validator
+    java = pathlib.Path("/usr/share/java")
+    jars = [(java / j).resolve() for j in JARS if (java / j).exists()]
+    if len(jars) < 2:
+        pytest.skip("Debian's maven jars needed")
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    for j in jars:
+        shutil.copy(j, ctx / j.name)
+    (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY *.jar /opt/lib/\n")
+    tar = save(docker.build_image("bwtest/inventory-jar-hash:1", ctx))
+    cdx = bulwark.json(["sbom", "-f", "cyclonedx", str(tar)])
+    assert_valid(cyclonedx_validator(), cdx)
+    spdx = bulwark.json(["sbom", "-f", "spdx", str(tar)])
+    assert_valid(spdx_validator(), spdx)
+    want = {f"/opt/lib/{j.name}": sha1sum(ctx / j.name) for j in jars}
+    got = {}
+    for c in cdx["components"]:
+        path = next((p["value"] for p in c.get("properties", []) if p["name"] == "bulwark:path"), None)
+        if path in want:
+            got.setdefault(path, set()).add(tuple((h["alg"], h["content"]) for h in c.get("hashes", [])))
+    assert got == {path: {(("SHA-1", sha),)} for path, sha in want.items()}
+    sums = {(p["name"], p["versionInfo"]): p.get("checksums") for p in spdx["packages"]
+            if p.get("primaryPackagePurpose") == "LIBRARY"}
+    comps = {(c["name"], c["version"]): c for c in cdx["components"] if c["type"] == "library"}
+    assert sums.keys() == comps.keys()
+    for key, c in comps.items():
+        assert sums[key] == [{"algorithm": "SHA1", "checksumValue": c["hashes"][0]["content"]}]
 
 
 def test_zip_bomb_in_jar(bulwark, tmp_path):
@@ -366,8 +586,13 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 """
 
 COMPOSER = {"packages": [
-    {"name": "monolog/monolog", "version": "3.4.0", "license": ["MIT"], "require": {"php": ">=8.1", "psr/log": "^2"}},
-    {"name": "psr/log", "version": "3.0.0", "license": ["MIT"]}], "dev": True}
+    {"name": "monolog/monolog", "version": "3.4.0", "license": ["MIT"], "require": {"php": ">=8.1", "psr/log": "^2"},
+     "dist": {"type": "zip", "url": "https://example.org/monolog-3.4.0.zip", "reference": "e2392369686d420ca32df3803de28b5d6f76867d",
+              "shasum": "6f4e1c3b4c2a0b4d9f7e0e3c2d1b0a9988776655"}},
+    {"name": "psr/log", "version": "3.0.0", "license": ["MIT"],
+     "dist": {"type": "zip", "url": "https://api.github.com/repos/php-fig/log/zipball/fe5ea30", "shasum": ""}}],
+    "dev": True}
+NUPKG_SHA512 = base64.b64encode(hashlib.sha512(b"newtonsoft.json.13.0.1.nupkg").digest()).decode()
 
 DEPS_JSON = {"runtimeTarget": {"name": ".NETCoreApp,Version=v6.0"},
              "targets": {".NETCoreApp,Version=v6.0": {
@@ -375,7 +600,9 @@ DEPS_JSON = {"runtimeTarget": {"name": ".NETCoreApp,Version=v6.0"},
                  "Newtonsoft.Json/13.0.1": {"runtime": {"lib/net6.0/Newtonsoft.Json.dll": {}}}}},
              "libraries": {"app/1.0.0": {"type": "project", "serviceable": False, "sha512": ""},
                            "Newtonsoft.Json/13.0.1": {"type": "package", "serviceable": True,
-                                                      "sha512": "sha512-x", "path": "newtonsoft.json/13.0.1"}}}
+                                                      "sha512": "sha512-" + NUPKG_SHA512,
+                                                      "path": "newtonsoft.json/13.0.1"},
+                           "Broken.Hash/1.0.0": {"type": "package", "sha512": "sha512-x"}}}
 
 
 def test_ruby_rust_php_dotnet(bulwark, tmp_path):
@@ -398,5 +625,18 @@ def test_ruby_rust_php_dotnet(bulwark, tmp_path):
         ("Packagist", "monolog/monolog", "3.4.0", "pkg:composer/monolog/monolog@3.4.0"),
         ("Packagist", "psr/log", "3.0.0", "pkg:composer/psr/log@3.0.0"),
         ("NuGet", "Newtonsoft.Json", "13.0.1", "pkg:nuget/Newtonsoft.Json@13.0.1"),
+        ("NuGet", "Broken.Hash", "1.0.0", "pkg:nuget/Broken.Hash@1.0.0"),
     }
     assert next(p for p in r["packages"] if p["name"] == "rake")["licenses"] == ["MIT"]
+    # hashes as each file records them; none invented (gems, empty shasums)
+    h = {p["name"]: hashes(p) for p in r["packages"]}
+    assert h == {
+        "rake": {},
+        "itoa": {"sha256": "af150ab688ff2122fcef229be89cb50dd66af9e01a4ff320cc137eecc9bacc38"},
+        "serde": {},
+        "monolog/monolog": {"sha1": COMPOSER["packages"][0]["dist"]["shasum"]},
+        "psr/log": {},
+        "Newtonsoft.Json": {"sha512": hashlib.sha512(b"newtonsoft.json.13.0.1.nupkg").hexdigest()},
+        "Broken.Hash": {},
+    }
+    assert [w for w in r["warnings"] if "/app/app.deps.json" in w and "Broken.Hash" in w]

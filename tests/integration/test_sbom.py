@@ -1,10 +1,16 @@
 """bulwark sbom: CycloneDX 1.6 and SPDX 2.3 documents validated with python3-jsonschema
 against the official schemas in tests/schemas, on the debootstrap image and on images
-with npm, Go and Maven packages; purls, the image as root, dependency relations."""
+with npm, Go and Maven packages; purls, the image as root, dependency relations;
+package hashes (the .debs' SHA-256 as `dpkg --print-avail` and the .deb file itself
+give it; lock-file integrity, Cargo.lock checksums, jar SHA-1s; apk's Q1 and Go's h1
+as properties, never as hashes)."""
 
+import base64
+import hashlib
 import json
 import pathlib
 import shutil
+import subprocess
 
 import jsonschema
 import pytest
@@ -51,6 +57,19 @@ def sbom(bulwark, target, fmt):
     return bulwark.json(["sbom", "-f", fmt, str(target)])
 
 
+def print_avail_sha256(rootfs):
+    """name -> SHA256 of the .deb, as `dpkg --print-avail` reads the rootfs's available file."""
+    names = sorted(rootfs.packages())
+    out = subprocess.run(["dpkg", f"--admindir={rootfs.dir}/var/lib/dpkg", "--print-avail", *names],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    want = {}
+    for st in out.split("\n\n"):
+        f = dict(l.split(": ", 1) for l in st.splitlines() if ": " in l and not l.startswith(" "))
+        if "SHA256" in f:
+            want[f["Package"]] = f["SHA256"]
+    return want
+
+
 def test_cyclonedx_debootstrap(bulwark, debian_rootfs, save, cdx):
     tar = save(debian_rootfs.image)
     doc = sbom(bulwark, tar, "cyclonedx")
@@ -68,6 +87,10 @@ def test_cyclonedx_debootstrap(bulwark, debian_rootfs, save, cdx):
     assert any("libapt-pkg" in d for d in deps[apt])
     assert all(t in refs for ds in deps.values() for t in ds)
     assert deps["bulwark:target"]
+    # every .deb's SHA-256, as debootstrap recorded it in /var/lib/dpkg/available
+    sha = print_avail_sha256(debian_rootfs)
+    assert len(sha) == len(libs)
+    assert {c["name"]: c.get("hashes") for c in libs} == {n: [{"alg": "SHA-256", "content": h}] for n, h in sha.items()}
 
 
 def test_spdx_debootstrap(bulwark, debian_rootfs, save, spdx):
@@ -80,6 +103,24 @@ def test_spdx_debootstrap(bulwark, debian_rootfs, save, spdx):
     ids = {p["SPDXID"] for p in doc["packages"]}
     assert all(r["relatedSpdxElement"] in ids for r in doc["relationships"] if r["relationshipType"] != "DESCRIBES")
     assert sum(r["relationshipType"] == "DEPENDS_ON" for r in doc["relationships"]) > 50
+    sha = print_avail_sha256(debian_rootfs)
+    assert {p["name"]: p.get("checksums") for p in pk} == \
+        {n: [{"algorithm": "SHA256", "checksumValue": h}] for n, h in sha.items()}
+
+
+def test_deb_sha256_is_that_of_the_deb_file(bulwark, debian_rootfs, tmp_path):
+    """The digest is the .deb's: download one from the mirror and hash it."""
+    pkgs = debian_rootfs.packages()
+    name = "libacl1" if "libacl1" in pkgs else sorted(pkgs)[0]
+    p = subprocess.run(["apt-get", "download", f"{name}={pkgs[name]}"], cwd=tmp_path, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=300)
+    debs = list(tmp_path.glob(f"{name}_*.deb"))
+    if p.returncode != 0 or len(debs) != 1:
+        pytest.skip(f"apt-get download {name}={pkgs[name]} failed: {p.stdout[-300:]}")
+    want = subprocess.run(["sha256sum", str(debs[0])], stdout=subprocess.PIPE, text=True, check=True).stdout.split()[0]
+    r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(debian_rootfs.dir)])
+    got = next(x for x in r["packages"] if x["name"] == name)
+    assert got["hashes"] == [{"algorithm": "sha256", "value": want}]
 
 
 def test_sbom_of_alpine_and_languages(bulwark, docker, tiny_image, save, cdx, spdx, tmp_path, request):
@@ -108,6 +149,52 @@ def test_sbom_of_alpine_and_languages(bulwark, docker, tiny_image, save, cdx, sp
     assert deps["pkg:npm/%40scope/a@1.0.0"] == ["pkg:npm/b@2.1.0"]
     lic = {p["name"]: p["licenseDeclared"] for p in s["packages"] if p.get("primaryPackagePurpose") == "LIBRARY"}
     assert lic == {"@scope/a": "(MIT OR Apache-2.0)", "b": "ISC", "some-pkg": "NOASSERTION"}
+
+
+def q1(b):
+    return "Q1" + base64.b64encode(b).decode()
+
+
+def test_sbom_hashes_of_lock_files_and_os_identifiers(bulwark, docker, tiny_image, save, cdx, spdx, tmp_path):
+    """Lock-file digests become CycloneDX hashes and SPDX checksums, hex of what the file
+    says; apk's Q1 (a digest of the control segment) is a property and a comment, never a
+    hash; both documents validate against the official schemas; a bad value is a warning."""
+    left_pad = "XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQEPTfn3KFZ+nJ93ovVzhsPSmb5XYyCrEvi44yqVrfjJuXuA=="
+    ms_sha1 = hashlib.sha1(b"ms-2.1.3.tgz").digest()
+    ctx = tmp_path / "ctx"
+    (ctx / "app").mkdir(parents=True)
+    (ctx / "app/package-lock.json").write_text(json.dumps({"name": "app", "lockfileVersion": 3, "packages": {
+        "": {"name": "app"},
+        "node_modules/left-pad": {"version": "1.3.0", "integrity": "sha512-" + left_pad},
+        "node_modules/ms": {"version": "2.1.3", "integrity": "sha1-" + base64.b64encode(ms_sha1).decode()},
+        "node_modules/bad": {"version": "1.0.0", "integrity": "sha512-notbase64!"}}}))
+    crate = "af150ab688ff2122fcef229be89cb50dd66af9e01a4ff320cc137eecc9bacc38"
+    (ctx / "app/Cargo.lock").write_text('version = 3\n\n[[package]]\nname = "itoa"\nversion = "1.0.9"\n'
+                                        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+                                        f'checksum = "{crate}"\n')
+    control = hashlib.sha1(b"the control segment of musl-1.2.5-r0.apk").digest()
+    (ctx / "installed").write_text(f"C:{q1(control)}\nP:musl\nV:1.2.5-r0\nA:x86_64\nL:MIT\no:musl\n\n")
+    (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY app /app/\nCOPY installed /lib/apk/db/installed\n")
+    tar = save(docker.build_image("bwtest/sbom-hashes:1", ctx))
+    c = sbom(bulwark, tar, "cyclonedx")
+    assert_valid(cdx, c)
+    s = sbom(bulwark, tar, "spdx")
+    assert_valid(spdx, s)
+    want = {"left-pad": [("SHA-512", base64.b64decode(left_pad).hex())], "ms": [("SHA-1", ms_sha1.hex())],
+            "itoa": [("SHA-256", crate)], "bad": [], "musl": []}
+    libs = {x["name"]: x for x in c["components"] if x["type"] == "library"}
+    assert {n: [(h["alg"], h["content"]) for h in x.get("hashes", [])] for n, x in libs.items()} == want
+    props = {p["name"]: p["value"] for p in libs["musl"]["properties"]}
+    assert props["bulwark:apk:checksum"] == q1(control)
+    pk = {x["name"]: x for x in s["packages"] if x.get("primaryPackagePurpose") == "LIBRARY"}
+    spdx_alg = {"SHA-1": "SHA1", "SHA-256": "SHA256", "SHA-512": "SHA512"}
+    assert {n: [(h["algorithm"], h["checksumValue"]) for h in x.get("checksums", [])] for n, x in pk.items()} == \
+        {n: [(spdx_alg[a], v) for a, v in hs] for n, hs in want.items()}
+    assert q1(control) in pk["musl"]["comment"]
+    rc, out, err = bulwark.run(["image", "--scanners", "packages", "--list-packages", "-f", "json", str(tar)])
+    r = json.loads(out)
+    assert {p["name"]: p.get("hashes") for p in r["packages"]}["musl"] == [{"algorithm": "apk-q1", "value": control.hex()}]
+    assert [w for w in r["warnings"] if "/app/package-lock.json" in w and "bad 1.0.0" in w]
 
 
 def test_sbom_of_directory_and_usage(bulwark, debian_rootfs, cdx):

@@ -69,6 +69,41 @@ static void test_digests(void **state)
 	assert_false(bw_digest_valid(NULL));
 }
 
+static void test_sha1_hex_base64(void **state)
+{
+	(void)state;
+	char h[BW_SHA1_HEX_MAX];
+	bw_sha1_hex("abc", 3, h); /* FIPS 180 test vector */
+	assert_string_equal(h, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	bw_sha1_hex("", 0, h);
+	assert_string_equal(h, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+	/* RFC 4648 section 10 vectors, both ways */
+	static const char *const v[][2] = {{"f", "Zg=="},	  {"fo", "Zm8="},
+					   {"foo", "Zm9v"},	  {"foob", "Zm9vYg=="},
+					   {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(v); i++) {
+		unsigned char out[16];
+		char enc[16];
+		int n = bw_base64_decode(v[i][1], strlen(v[i][1]), out, sizeof(out));
+		assert_int_equal(n, (int)strlen(v[i][0]));
+		assert_memory_equal(out, v[i][0], (size_t)n);
+		bw_base64_encode((const unsigned char *)v[i][0], strlen(v[i][0]), enc);
+		assert_string_equal(enc, v[i][1]);
+	}
+	/* not canonical, not padded, not the alphabet, blanks, too small an output */
+	static const char *const bad[] = {"Zh==",   "Zm9=",  "Zg",    "Zg=",  "Zg===", "Z===",	   "====",
+					  "Zm9v\n", " Zm9v", "Zm 9v", "Zm-v", "Zm_v",  "Zm9vYg=a", ""};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(bad); i++) {
+		unsigned char out[16];
+		assert_int_equal(bw_base64_decode(bad[i], strlen(bad[i]), out, sizeof(out)), -1);
+	}
+	unsigned char small[2];
+	assert_int_equal(bw_base64_decode("Zm9v", 4, small, sizeof(small)), -1);
+	unsigned char z[3];
+	assert_int_equal(bw_base64_decode("AAAA", 4, z, sizeof(z)), 3);
+	assert_int_equal(z[0] | z[1] | z[2], 0);
+}
+
 static void test_utf8(void **state)
 {
 	(void)state;
@@ -111,9 +146,10 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_path_clean), cmocka_unit_test(test_buf_limit),
-		cmocka_unit_test(test_digests),    cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_errors),     cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_path_clean),	    cmocka_unit_test(test_buf_limit),
+	    cmocka_unit_test(test_digests),	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_sha1_hex_base64), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

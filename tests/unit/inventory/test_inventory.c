@@ -6,6 +6,9 @@
 
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "inventory/inventory.h"
 
 static struct bw_report *parse(const char *path, const char *data, const char *os)
@@ -99,6 +102,301 @@ static void test_yarn_pnpm(void **state)
 	bw_report_free(r);
 }
 
+/* ---- hashes.cases: one package's hash in every form the analyzers read ---- */
+
+static const char *cases_path = "hashes.cases";
+
+static void put_uvarint(struct bw_buf *b, size_t v)
+{
+	do {
+		unsigned char c = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			c |= 0x80;
+		bw_buf_add(b, &c, 1);
+	} while (v);
+}
+
+/* A minimal ELF executable holding Go 1.18+ build info (the inline form) with modinfo. */
+static void go_binary(struct bw_buf *b, const char *modinfo)
+{
+	unsigned char head[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
+	bw_buf_add(b, head, sizeof(head));
+	unsigned char bi[32] = "\xff Go buildinf:";
+	bi[14] = 8; /* pointer size */
+	bi[15] = 2; /* inline strings */
+	bw_buf_add(b, bi, sizeof(bi));
+	put_uvarint(b, 8);
+	bw_buf_addstr(b, "go1.22.0");
+	put_uvarint(b, strlen(modinfo));
+	bw_buf_addstr(b, modinfo);
+	while (b->len < 2048)
+		bw_buf_add(b, "", 1);
+}
+
+/* The file of `form` around `in`, as cases/hashes.cases describes. */
+static const char *wrap(const char *form, const char *in, struct bw_buf *b)
+{
+	if (strcmp(form, "npm-lock") == 0) {
+		bw_buf_printf(b,
+			      "{\"lockfileVersion\": 3, \"packages\": {\"\": {\"name\": \"app\"}, "
+			      "\"node_modules/x\": {\"version\": \"1.0.0\", \"integrity\": %s}}}",
+			      in);
+		return "/app/package-lock.json";
+	}
+	if (strcmp(form, "npm-lock-v1") == 0) {
+		bw_buf_printf(b,
+			      "{\"lockfileVersion\": 1, \"dependencies\": {\"x\": {\"version\": \"1.0.0\", "
+			      "\"integrity\": %s}}}",
+			      in);
+		return "/app/package-lock.json";
+	}
+	if (strcmp(form, "npm-pkg") == 0 || strcmp(form, "npm-shasum") == 0) {
+		bw_buf_printf(b, "{\"name\": \"x\", \"version\": \"1.0.0\", \"%s\": %s}",
+			      form[4] == 'p' ? "_integrity" : "_shasum", in);
+		return "/app/node_modules/x/package.json";
+	}
+	if (strcmp(form, "yarn") == 0 || strcmp(form, "yarn-resolved") == 0) {
+		if (form[4] == '-')
+			bw_buf_printf(
+			    b, "# yarn lockfile v1\n\nx@^1.0.0:\n  version \"1.0.0\"\n  resolved \"%s\"\n",
+			    in);
+		else
+			bw_buf_printf(b,
+				      "# yarn lockfile v1\n\nx@^1.0.0:\n  version \"1.0.0\"\n  integrity %s\n"
+				      "  dependencies:\n    y \"^2\"\n",
+				      in);
+		return "/app/yarn.lock";
+	}
+	if (strcmp(form, "pnpm") == 0) {
+		bw_buf_printf(
+		    b,
+		    "lockfileVersion: '6.0'\n\npackages:\n\n  /x@1.0.0:\n    resolution: {integrity: %s}\n"
+		    "    dev: false\n",
+		    in);
+		return "/app/pnpm-lock.yaml";
+	}
+	if (strcmp(form, "pnpm-nested") == 0) {
+		bw_buf_printf(b,
+			      "lockfileVersion: '9.0'\n\npackages:\n\n  x@1.0.0:\n    resolution:\n      "
+			      "integrity: %s\n"
+			      "    engines: {node: '>=8'}\n",
+			      in);
+		return "/app/pnpm-lock.yaml";
+	}
+	if (strcmp(form, "cargo") == 0) {
+		bw_buf_printf(
+		    b,
+		    "version = 3\n\n[[package]]\nname = \"x\"\nversion = \"1.0.0\"\n"
+		    "source = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"%s\"\n",
+		    in);
+		return "/src/Cargo.lock";
+	}
+	if (strcmp(form, "cargo-v1") == 0) {
+		bw_buf_printf(
+		    b,
+		    "[[package]]\nname = \"x\"\nversion = \"1.0.0\"\n"
+		    "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[metadata]\n"
+		    "\"checksum x 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"%s\"\n",
+		    in);
+		return "/src/Cargo.lock";
+	}
+	if (strcmp(form, "composer") == 0) {
+		bw_buf_printf(b,
+			      "{\"packages\": [{\"name\": \"v/x\", \"version\": \"1.0.0\", "
+			      "\"dist\": {\"type\": \"zip\", \"url\": \"https://x\", \"shasum\": %s}}]}",
+			      in);
+		return "/var/www/vendor/composer/installed.json";
+	}
+	if (strcmp(form, "nuget") == 0) {
+		bw_buf_printf(b,
+			      "{\"targets\": {}, \"libraries\": {\"x/1.0.0\": {\"type\": \"package\", "
+			      "\"sha512\": %s}}}",
+			      in);
+		return "/app/app.deps.json";
+	}
+	if (strcmp(form, "apk") == 0) {
+		bw_buf_printf(b, "C:%s\nP:x\nV:1.0.0-r0\nA:x86_64\n\n", in);
+		return "/lib/apk/db/installed";
+	}
+	if (strcmp(form, "go") == 0 || strcmp(form, "go-replace") == 0) {
+		char *mi =
+		    form[2] == '-'
+			? bw_asprintf("path\tex.com/app\nmod\tex.com/app\t(devel)\t\n"
+				      "dep\tx\tv1.0.0\th1:BoLF8gdvCZw0z90VqeBjhJ7UN6SWd+b8xbQZjHZXW+U=\n"
+				      "=>\tx\tv1.1.0\t%s\n",
+				      in)
+			: bw_asprintf("path\tex.com/app\nmod\tex.com/app\t(devel)\t\ndep\tx\tv1.0.0\t%s\n",
+				      in);
+		go_binary(b, mi);
+		free(mi);
+		return "/usr/local/bin/app";
+	}
+	fail_msg("unknown form %s", form);
+	return NULL;
+}
+
+static void test_hash_cases(void **state)
+{
+	struct bw_buf cases;
+	bw_buf_init(&cases, 1 << 20);
+	struct bw_error err = BW_ERROR_INIT;
+	if (bw_buf_read_file(&cases, cases_path, &err) < 0)
+		fail_msg("%s", err.msg);
+	size_t n_cases = 0, lineno = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(cases.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		if (line[0] == '#' || !line[0])
+			continue;
+		char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2)
+			fail_msg("%s: line %zu: not FORM TAB INPUT TAB EXPECTED", cases_path, lineno);
+		*t1 = *t2 = '\0';
+		const char *form = line, *in = t1 + 1, *want = t2 + 1;
+		struct bw_buf file;
+		bw_buf_init(&file, 1 << 20);
+		const char *path = wrap(form, in, &file);
+		struct bw_report *r = bw_report_new("filesystem", "unit");
+		bw_inventory_parse_file(path, file.data, file.len, "alpine", r);
+		const struct bw_package *p = NULL;
+		for (size_t i = 0; i < r->n_packages; i++)
+			if (strcmp(r->packages[i].name, "x") == 0 || strcmp(r->packages[i].name, "v/x") == 0)
+				p = &r->packages[i];
+		if (!p)
+			fail_msg("%s: line %zu (%s): no package x", cases_path, lineno, form);
+		struct bw_buf got;
+		bw_buf_init(&got, 4096);
+		for (size_t i = 0; i < p->n_hashes; i++)
+			bw_buf_printf(&got, "%s%s:%s", got.len ? " " : "", bw_hash_alg_name(p->hashes[i].alg),
+				      p->hashes[i].hex);
+		if (r->n_warnings)
+			bw_buf_printf(&got, "%swarn", got.len ? " " : "");
+		const char *g = got.len ? got.data : "-";
+		if (strcmp(g, want) != 0 || r->n_warnings > 1)
+			fail_msg("%s: line %zu (%s %s): got %s (%zu warnings: %s), want %s", cases_path,
+				 lineno, form, in, g, r->n_warnings, r->n_warnings ? r->warnings[0] : "",
+				 want);
+		/* the warning names the file */
+		if (r->n_warnings)
+			assert_non_null(strstr(r->warnings[0], path));
+		bw_buf_release(&got);
+		bw_report_free(r);
+		bw_buf_release(&file);
+		n_cases++;
+	}
+	assert_true(n_cases >= 50);
+	bw_buf_release(&cases);
+}
+
+/* /var/lib/dpkg/available declares no packages (its SHA256s join the status
+ * file's packages at the merge); a bad SHA256 is a warning. */
+static void test_dpkg_available(void **state)
+{
+	struct bw_report *r = parse("/var/lib/dpkg/available",
+				    "Package: a\nVersion: 1\nArchitecture: amd64\nSHA256: "
+				    "8be9df5795114bfe90e2be3d208ef47a5edd3fc7b3e20d387a597486d444e5e2\n\n"
+				    "Package: b\nVersion: 1\nArchitecture: amd64\nSHA256: 8be9df\n\n",
+				    "debian");
+	assert_int_equal(r->n_packages, 0);
+	assert_int_equal(r->n_warnings, 1);
+	assert_non_null(strstr(r->warnings[0], "/var/lib/dpkg/available"));
+	assert_non_null(strstr(r->warnings[0], "'b'"));
+	bw_report_free(r);
+}
+
+/* A zip of name/content pairs (NULL-terminated), in memory. */
+static void make_zip(struct bw_buf *out, const char *const *entries, const struct bw_buf *const *bins)
+{
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	size_t cap = 1 << 20, used = 0;
+	char *mem = bw_malloc(cap);
+	assert_int_equal(archive_write_open_memory(a, mem, cap, &used), ARCHIVE_OK);
+	for (size_t i = 0; entries[i]; i += 2) {
+		const void *d = entries[i + 1];
+		size_t n = strlen(entries[i + 1]);
+		if (bins && bins[i / 2]) {
+			d = bins[i / 2]->data;
+			n = bins[i / 2]->len;
+		}
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, entries[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)n);
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(a, d, n), (la_ssize_t)n);
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	bw_buf_init(out, 1 << 20);
+	bw_buf_add(out, mem, used);
+	free(mem);
+}
+
+#define POM(g, a, v) "groupId=" g "\nartifactId=" a "\nversion=" v "\n"
+
+static const struct bw_package *find_version(const struct bw_report *r, const char *name, const char *version)
+{
+	for (size_t i = 0; i < r->n_packages; i++)
+		if (strcmp(r->packages[i].name, name) == 0 && strcmp(r->packages[i].version, version) == 0)
+			return &r->packages[i];
+	return NULL;
+}
+
+static void assert_sha1(const struct bw_package *p, const struct bw_buf *bytes)
+{
+	assert_non_null(p);
+	char hex[BW_SHA1_HEX_MAX];
+	bw_sha1_hex(bytes->data, bytes->len, hex);
+	assert_int_equal(p->n_hashes, 1);
+	assert_int_equal(p->hashes[0].alg, BW_HASH_SHA1);
+	assert_string_equal(p->hashes[0].hex, hex);
+}
+
+/* A jar's SHA-1 is of its own bytes, a nested jar's of its; of the artifacts
+ * a shaded jar bundles, only the one its file name names gets it. */
+static void test_jar_sha1(void **state)
+{
+	static const char *const inner_e[] = {"META-INF/maven/org.x/inner/pom.properties",
+					      POM("org.x", "inner", "2.0"), NULL};
+	struct bw_buf inner;
+	make_zip(&inner, inner_e, NULL);
+	static const char *const shaded_e[] = {"META-INF/maven/org.x/shaded/pom.properties",
+					       POM("org.x", "shaded", "1.0"),
+					       "META-INF/maven/org.y/bundled/pom.properties",
+					       POM("org.y", "bundled", "3.0"),
+					       "lib/inner-2.0.jar",
+					       "",
+					       NULL};
+	const struct bw_buf *bins[] = {NULL, NULL, &inner};
+	struct bw_buf shaded;
+	make_zip(&shaded, shaded_e, bins);
+	struct bw_report *r = bw_report_new("filesystem", "unit");
+	bw_inventory_parse_file("/srv/shaded-1.0.jar", shaded.data, shaded.len, NULL, r);
+	assert_int_equal(r->n_packages, 3);
+	assert_int_equal(r->n_warnings, 0);
+	assert_sha1(find_version(r, "org.x:shaded", "1.0"), &shaded);
+	assert_sha1(find_version(r, "org.x:inner", "2.0"), &inner);
+	assert_int_equal(find_version(r, "org.y:bundled", "3.0")->n_hashes, 0);
+	bw_report_free(r);
+	/* the same bytes under a name that names neither artifact: no package is the file */
+	r = bw_report_new("filesystem", "unit");
+	bw_inventory_parse_file("/srv/app.jar", shaded.data, shaded.len, NULL, r);
+	assert_int_equal(find_version(r, "org.x:shaded", "1.0")->n_hashes, 0);
+	assert_sha1(find_version(r, "org.x:inner", "2.0"), &inner);
+	bw_report_free(r);
+	/* one artifact: whatever the file is called */
+	r = bw_report_new("filesystem", "unit");
+	bw_inventory_parse_file("/srv/renamed.jar", inner.data, inner.len, NULL, r);
+	assert_sha1(find_version(r, "org.x:inner", "2.0"), &inner);
+	bw_report_free(r);
+	bw_buf_release(&inner);
+	bw_buf_release(&shaded);
+}
+
 static void test_os_release_and_nothing(void **state)
 {
 	struct bw_report *r = parse("/etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\n", NULL);
@@ -110,15 +408,15 @@ static void test_os_release_and_nothing(void **state)
 	bw_report_free(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	cases_path = argc > 1 ? argv[1] : "hashes.cases";
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dpkg),
-		cmocka_unit_test(test_apk),
-		cmocka_unit_test(test_python_pep503),
-		cmocka_unit_test(test_npm),
-		cmocka_unit_test(test_yarn_pnpm),
-		cmocka_unit_test(test_os_release_and_nothing),
+	    cmocka_unit_test(test_dpkg),	  cmocka_unit_test(test_apk),
+	    cmocka_unit_test(test_python_pep503), cmocka_unit_test(test_npm),
+	    cmocka_unit_test(test_yarn_pnpm),	  cmocka_unit_test(test_os_release_and_nothing),
+	    cmocka_unit_test(test_hash_cases),	  cmocka_unit_test(test_dpkg_available),
+	    cmocka_unit_test(test_jar_sha1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
