@@ -47,8 +47,10 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
 
 /* The version of the analyzers' output, part of the layer-cache key.
  * 2: cargo-auditable packages in ELF files, origin and application flags,
- * "name version" dependencies of Cargo.lock. */
-#define BW_INVENTORY_VERSION 2
+ * "name version" dependencies of Cargo.lock.
+ * 3: rpm's BerkeleyDB and ndb databases read by our own readers (ndb is no
+ * longer a "librpm cannot read" warning; problems name the page or slot). */
+#define BW_INVENTORY_VERSION 3
 
 /* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;
