@@ -136,12 +136,13 @@ void inv_rpm_read_ndb(struct inv_rpm_sink *s, const unsigned char *d, size_t len
 	if (len % NDB_BLK)
 		inv_rpm_problem(s, "%zu bytes, not a whole number of 16-byte blocks: truncated", len);
 	size_t fileblks = len / NDB_BLK;
-	size_t slot_end = len / NDB_PAGE < npages ? len / NDB_SLOT * NDB_SLOT : (size_t)npages * NDB_PAGE;
-	if (slot_end < (size_t)npages * NDB_PAGE)
+	uint64_t slot_bytes = (uint64_t)npages * NDB_PAGE;
+	size_t slot_end = slot_bytes > len ? len / NDB_SLOT * NDB_SLOT : (size_t)slot_bytes;
+	if (slot_end < slot_bytes)
 		inv_rpm_problem(s,
 				"%" PRIu32 " slot pages declared, the file ends within page %zu: truncated",
 				npages, len / NDB_PAGE);
-	size_t first_blob = (size_t)npages * (NDB_PAGE / NDB_BLK); /* the block after the slot pages */
+	uint64_t first_blob = slot_bytes / NDB_BLK; /* the block after the slot pages */
 
 	size_t nslots = slot_end / NDB_SLOT, n = 0, cap = 0;
 	struct ndb_slot *sl = NULL; /* the used slots: no more than the slot pages hold */

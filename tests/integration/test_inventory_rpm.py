@@ -241,7 +241,7 @@ def test_bdb_in_image_list_packages_and_sbom(bulwark, rpm_blobs, tiny_image, doc
                                              run_tags):
     rows, want, _ = rpm_blobs
     ctx = tmp_path / "ctx"
-    f = write_bdb(ctx / "Packages", rows, "hash", 4096)
+    write_bdb(ctx / "Packages", rows, "hash", 4096)
     assert rpm_qa(ctx, "bdb_ro") == want
     (ctx / "os-release").write_text('NAME="CentOS Linux"\nID="centos"\nVERSION_ID="8"\n')
     (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY Packages /var/lib/rpm/Packages\n"
