@@ -35,7 +35,8 @@
  * 2-byte offsets of items, which are packed from the end of the page down.
  *
  * Hash: bucket B's first page is B + spares[ceil(log2(B + 1))]; a bucket's
- * further pages follow from next-page numbers. Items come in pairs (key,
+ * further pages follow from next-page numbers. A bucket page of all zeros
+ * was never written: an empty bucket (rpm --initdb leaves one so). Items come in pairs (key,
  * value); item i spans [index[i], index[i-1]) (item 0 runs to the page's
  * end). Its first byte is its type:
  *   1 H_KEYDATA    the bytes follow
@@ -261,6 +262,17 @@ static void hash_page(struct bdb *db, uint32_t pgno, const unsigned char *p)
 	}
 }
 
+/* All zeros: a page the file has room for but BerkeleyDB never wrote (a
+ * freshly made rpm database leaves bucket 0 so; reads see an empty page). */
+static bool never_written(const struct bdb *db, uint32_t pgno)
+{
+	const unsigned char *p = db->d + (size_t)pgno * db->pagesize;
+	for (size_t i = 0; i < db->pagesize; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 static int log2_ceil(uint32_t n)
 {
 	int i = 0;
@@ -285,6 +297,8 @@ static void read_hash(struct bdb *db, const unsigned char *meta)
 			continue;
 		}
 		/* the bucket's first page, then its chain of further pages */
+		if (pgno && pgno <= db->last && never_written(db, (uint32_t)pgno))
+			continue; /* an empty bucket BerkeleyDB allocated but never wrote */
 		while (pgno) {
 			const unsigned char *p = page(db, (uint32_t)pgno, "hash bucket");
 			if (!p)
