@@ -292,12 +292,12 @@ static void read_hash(struct bdb *db, const unsigned char *meta)
 	for (uint32_t b = 0; b <= max_bucket; b++) {
 		int sp = log2_ceil(b + 1);
 		uint64_t pgno = sp < 32 ? (uint64_t)b + rd32(db, meta + 96 + 4 * sp) : UINT64_MAX;
-		if (pgno > UINT32_MAX) {
-			inv_rpm_problem(db->s, "page 0: bucket %" PRIu32 " maps past page 2^32", b);
+		if (pgno == 0 || pgno > UINT32_MAX) {
+			inv_rpm_problem(db->s, "page 0: bucket %" PRIu32 " maps to page %" PRIu64, b, pgno);
 			continue;
 		}
 		/* the bucket's first page, then its chain of further pages */
-		if (pgno && pgno <= db->last && never_written(db, (uint32_t)pgno))
+		if (pgno <= db->last && never_written(db, (uint32_t)pgno))
 			continue; /* an empty bucket BerkeleyDB allocated but never wrote */
 		while (pgno) {
 			const unsigned char *p = page(db, (uint32_t)pgno, "hash bucket");

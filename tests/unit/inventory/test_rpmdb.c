@@ -392,6 +392,10 @@ static void dmg_spares(struct hashdb *h, size_t *len)
 {
 	put32(&h->db, pg(&h->db, 0) + 100, 0xfffffff0u);
 }
+static void dmg_spares_wrap(struct hashdb *h, size_t *len)
+{
+	put32(&h->db, pg(&h->db, 0) + 100, 0xffffffffu);
+}
 static void dmg_entries(struct hashdb *h, size_t *len)
 {
 	put16(&h->db, pg(&h->db, 2) + 20, 0xffff);
@@ -430,7 +434,7 @@ static void test_bdb_hash_hostile(void **state)
 	check_damage(dmg_header_blob, "small", "page 1", "not a valid package header");
 	check_damage(dmg_dup_len, "dup2", "page 2", "duplicates");
 	/* bucket 1 gone: its two records and the duplicates are lost, bucket 0 is read */
-	static const damage_fn lose_bucket1[] = {dmg_spares, dmg_entries, dmg_item_offset};
+	static const damage_fn lose_bucket1[] = {dmg_spares, dmg_spares_wrap, dmg_entries, dmg_item_offset};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(lose_bucket1); i++)
 		for (int be = 0; be < 2; be++) {
 			struct hashdb h = make_hash(512, be, false);
@@ -443,6 +447,17 @@ static void test_bdb_hash_hostile(void **state)
 			bw_report_free(r);
 			free(h.db.d);
 		}
+	/* bucket 0 mapped onto the metadata page: bucket 1 is still read */
+	for (int be = 0; be < 2; be++) {
+		struct hashdb h = make_hash(512, be, false);
+		put32(&h.db, pg(&h.db, 0) + 96, 0);
+		struct bw_report *r = parse(BDB_PATH, h.db.d, h.db.npages * h.db.pagesize);
+		assert_warning(r, BDB_PATH, "bucket 0 maps to page 0", NULL);
+		assert_true(has_pkg(r, "other") && has_pkg(r, "dup1") && has_pkg(r, "dup2"));
+		assert_int_equal(r->n_packages, 3);
+		bw_report_free(r);
+		free(h.db.d);
+	}
 	/* an empty bucket BerkeleyDB never wrote (all zeros, as rpm --initdb leaves bucket 0) is no problem
 	 */
 	for (int be = 0; be < 2; be++) {
