@@ -1,7 +1,10 @@
 /* libFuzzer harness for the inventory parsers: the first byte picks the
  * path the bytes are handed over as (dpkg status, status.d, apk installed,
  * package.json, lock files, METADATA, gemspec, Cargo.lock, composer,
- * deps.json, a jar, an executable for the Go build-info reader, rpmdb). */
+ * deps.json, a jar, an executable for the Go build-info reader, the rpm
+ * databases: sqlite, BerkeleyDB, ndb). New paths go at the end, so the
+ * seeds' first bytes keep their meaning; make_rpmdb_seeds.py writes the
+ * rpm-* seeds. */
 #include "inventory/inventory.h"
 
 static const char *const paths[] = {
@@ -22,6 +25,8 @@ static const char *const paths[] = {
 	"/usr/bin/app",
 	"/etc/os-release",
 	"/var/lib/rpm/rpmdb.sqlite",
+	"/var/lib/rpm/Packages",             /* 17: BerkeleyDB Hash or BTree */
+	"/usr/lib/sysimage/rpm/Packages.db", /* 18: ndb */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
