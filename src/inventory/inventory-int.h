@@ -151,6 +151,27 @@ void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const cha
 void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 
+/* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
+ * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the
+ * file's bytes in memory and hand every package header blob to the sink. */
+struct inv_rpm_sink {
+	struct inv_layer *l;
+	struct inv_record *rec;
+	size_t n_headers;  /* blobs headerImport() took */
+	size_t n_problems; /* corrupt pages, slots, blobs and headers seen */
+	char first[256];   /* the first problem, without the file name */
+};
+/* Import one header blob (borrowed) and add its package to the record;
+ * false when librpm rejects it. */
+bool inv_rpm_blob(struct inv_rpm_sink *s, const void *blob, size_t len);
+/* Count a problem; the first one becomes the record's warning, prefixed
+ * with the file's path, when the reader is done. */
+void inv_rpm_problem(struct inv_rpm_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Read every header of a BerkeleyDB Hash or BTree Packages file / an ndb
+ * Packages.db: never past len, every problem reported, the rest still read. */
+void inv_rpm_read_bdb(struct inv_rpm_sink *s, const unsigned char *data, size_t len);
+void inv_rpm_read_ndb(struct inv_rpm_sink *s, const unsigned char *data, size_t len);
+
 /* Executables arrive as a stream: gobinary.c and rust.c look at them. */
 struct inv_binary;
 struct inv_binary *inv_binary_begin(struct inv_layer *l, const char *path, uint64_t size);

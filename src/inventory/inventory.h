@@ -57,8 +57,10 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
  * "name version" dependencies of Cargo.lock.
  * 3: the toolchain version (stdlib) of Go binaries older than Go 1.18.
  * 4: package hashes (Java archives' SHA-1, lock-file integrity, Cargo.lock
- * checksums, …; see struct bw_hash in report.h) and /var/lib/dpkg/available. */
-#define BW_INVENTORY_VERSION 4
+ * checksums, …; see struct bw_hash in report.h) and /var/lib/dpkg/available.
+ * 5: rpm's BerkeleyDB and ndb databases read by our own readers (ndb is no
+ * longer a "librpm cannot read" warning; problems name the page or slot). */
+#define BW_INVENTORY_VERSION 5
 
 /* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;

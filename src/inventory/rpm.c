@@ -4,40 +4,35 @@
  * package:
  * - rpmdb.sqlite (rpm >= 4.16: Fedora 33+, RHEL/Alma/Rocky 9): table
  *   Packages(hnum INTEGER PRIMARY KEY, blob BLOB). We open the bytes as an
- *   in-memory SQLite database (sqlite3_deserialize, read-only) and hand each
- *   blob to headerImport() — nothing touches the disk.
- * - Packages.db (ndb, SUSE) and Packages (BerkeleyDB hash, RHEL <= 8):
- *   formats only librpm's own database code reads, so the bytes go to a
- *   private temporary directory that rpmdb opens read-only (bdb_ro / ndb
- *   backends), and is removed at once.
+ *   in-memory SQLite database (sqlite3_deserialize, read-only).
+ * - Packages (BerkeleyDB Hash or BTree, RHEL/CentOS <= 8, Amazon Linux 2):
+ *   rpm_bdb.c.
+ * - Packages.db (ndb, SUSE): rpm_ndb.c.
+ * The format is told by the file's magic (by its name when it has none we
+ * know), and nothing is written anywhere: every reader works on the bytes in
+ * memory and hands each blob to headerImport().
  * From each header: NAME, VERSION, RELEASE, EPOCH, ARCH, SOURCERPM
  * ("glibc-2.34-60.el9.src.rpm": source name and version-release), LICENSE,
  * MODULARITYLABEL, and the owned files (BASENAMES/DIRNAMES/DIRINDEXES via
  * the FILENAMES extension). The version reported is "[EPOCH:]VERSION-RELEASE";
  * gpg-pubkey pseudo-packages are not packages.
  *
- * librpm keeps global state (configuration, macros), so calls into it are
- * serialised with one lock; layers of other kinds still run in parallel.
+ * librpm keeps global state, so calls into it are serialised with one lock;
+ * layers of other kinds still run in parallel.
  */
 #include "inventory-int.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
+#include <stdarg.h>
 
 #include <rpm/header.h>
-#include <rpm/rpmdb.h>
-#include <rpm/rpmlib.h>
-#include <rpm/rpmlog.h>
-#include <rpm/rpmmacro.h>
+#include <rpm/rpmtag.h>
 #include <rpm/rpmtd.h>
-#include <rpm/rpmts.h>
 
 #include "core/banned.h"
 
 static pthread_mutex_t rpm_lock = PTHREAD_MUTEX_INITIALIZER; /* librpm is not thread-safe */
-static bool rpm_configured;
 
 static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 {
@@ -101,11 +96,37 @@ static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 	}
 }
 
-static void read_sqlite(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+bool inv_rpm_blob(struct inv_rpm_sink *s, const void *blob, size_t len)
+{
+	if (len < 16 || len > UINT_MAX)
+		return false;
+	pthread_mutex_lock(&rpm_lock);
+	Header h = headerImport((void *)blob, (unsigned)len, HEADERIMPORT_COPY);
+	bool ok = h != NULL;
+	if (ok) {
+		take_header(s->l, s->rec, h);
+		headerFree(h);
+		s->n_headers++;
+	}
+	pthread_mutex_unlock(&rpm_lock);
+	return ok;
+}
+
+void inv_rpm_problem(struct inv_rpm_sink *s, const char *fmt, ...)
+{
+	if (s->n_problems++ == 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(s->first, sizeof(s->first), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void read_sqlite(struct inv_rpm_sink *s, const unsigned char *data, size_t len)
 {
 	sqlite3 *db = NULL;
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		inv_record_note(l, rec, "%s: cannot open an in-memory database", rec->path);
+		inv_rpm_problem(s, "cannot open an in-memory database");
 		sqlite3_close(db);
 		return;
 	}
@@ -122,122 +143,66 @@ static void read_sqlite(struct inv_layer *l, struct inv_record *rec, const char 
 		copy[18] = copy[19] = 1;
 	if (sqlite3_deserialize(db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
-		inv_record_note(l, rec, "%s: not an SQLite database", rec->path);
+		inv_rpm_problem(s, "not an SQLite database");
 		sqlite3_close(db);
 		return;
 	}
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
-		inv_record_note(l, rec, "%s: not an rpm database: %s", rec->path, sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, "SELECT hnum, blob FROM Packages", -1, &st, NULL) != SQLITE_OK) {
+		inv_rpm_problem(s, "not an rpm database: %s", sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return;
 	}
 	int rc;
-	pthread_mutex_lock(&rpm_lock);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *blob = sqlite3_column_blob(st, 0);
-		int bl = sqlite3_column_bytes(st, 0);
-		if (!blob || bl <= 0)
-			continue;
-		Header h = headerImport((void *)blob, (unsigned)bl, HEADERIMPORT_COPY);
-		if (!h) {
-			inv_record_note(l, rec, "%s: a corrupt package header was skipped", rec->path);
-			continue;
-		}
-		take_header(l, rec, h);
-		headerFree(h);
+		const void *blob = sqlite3_column_blob(st, 1);
+		int bl = sqlite3_column_bytes(st, 1);
+		if (blob && bl > 0 && !inv_rpm_blob(s, blob, (size_t)bl))
+			inv_rpm_problem(s, "package %lld: not a valid package header",
+					sqlite3_column_int64(st, 0));
 	}
-	pthread_mutex_unlock(&rpm_lock);
 	if (rc != SQLITE_DONE)
-		inv_record_note(l, rec, "%s: reading stopped: %s", rec->path, sqlite3_errmsg(db));
+		inv_rpm_problem(s, "reading stopped: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
 
-static int write_all(int fd, const char *d, size_t n)
+static bool bdb_magic(const unsigned char *d, size_t len)
 {
-	while (n) {
-		ssize_t w = write(fd, d, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		d += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* ndb or BerkeleyDB: through rpmdb on a private copy. */
-static void read_rpmdb_files(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
-			     bool ndb)
-{
-	const char *tmp = getenv("TMPDIR");
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/bulwark-rpmdb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		inv_record_note(l, rec, "%s: cannot make a temporary directory: %s", rec->path, strerror(errno));
-		return;
-	}
-	char file[4200];
-	snprintf(file, sizeof(file), "%s/%s", dir, ndb ? "Packages.db" : "Packages");
-	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data, len) < 0) {
-		inv_record_note(l, rec, "%s: cannot write a private copy: %s", rec->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(file);
-		rmdir(dir);
-		return;
-	}
-	close(fd);
-
-	pthread_mutex_lock(&rpm_lock);
-	if (!rpm_configured) {
-		rpmlogSetMask(RPMLOG_UPTO(RPMLOG_EMERG)); /* messages become our warnings, not stderr */
-		rpmReadConfigFiles(NULL, NULL);
-		rpm_configured = true;
-	}
-	rpmPushMacro(NULL, "_dbpath", NULL, dir, RMIL_CMDLINE);
-	rpmPushMacro(NULL, "_db_backend", NULL, ndb ? "ndb" : "bdb_ro", RMIL_CMDLINE);
-	rpmts ts = rpmtsCreate();
-	rpmtsSetRootDir(ts, "/");
-	rpmtsSetVSFlags(ts, RPMVSF_MASK_NODIGESTS | RPMVSF_MASK_NOSIGNATURES | _RPMVSF_NOHEADER);
-	size_t before = rec->n_pkgs;
-	rpmdbMatchIterator mi = rpmtsInitIterator(ts, RPMDBI_PACKAGES, NULL, 0);
-	if (!mi) {
-		inv_record_note(l, rec, "%s: librpm cannot read this %s database", rec->path, ndb ? "ndb" : "BerkeleyDB");
-	} else {
-		Header h;
-		while ((h = rpmdbNextIterator(mi)))
-			take_header(l, rec, h);
-		rpmdbFreeIterator(mi);
-		if (rec->n_pkgs == before)
-			inv_record_note(l, rec, "%s: no packages could be read from this database", rec->path);
-	}
-	rpmtsFree(ts);
-	rpmPopMacro(NULL, "_db_backend");
-	rpmPopMacro(NULL, "_dbpath");
-	pthread_mutex_unlock(&rpm_lock);
-
-	/* rpmdb may leave lock or index files next to ours */
-	char cmdpath[4200];
-	static const char *const leftovers[] = {"Packages", "Packages.db", "Index.db", ".rpm.lock", ".dbenv.lock",
-						"__db.001", "__db.002", "__db.003"};
-	for (size_t i = 0; i < BW_ARRAY_SIZE(leftovers); i++) {
-		snprintf(cmdpath, sizeof(cmdpath), "%s/%s", dir, leftovers[i]);
-		unlink(cmdpath);
-	}
-	if (rmdir(dir) < 0)
-		inv_record_note(l, rec, "%s: the temporary copy in %s could not be removed", rec->path, dir);
+	/* Hash and BTree, each little- and big-endian */
+	static const unsigned char magic[][4] = {{0x61, 0x15, 0x06, 0x00},
+						 {0x00, 0x06, 0x15, 0x61},
+						 {0x62, 0x31, 0x05, 0x00},
+						 {0x00, 0x05, 0x31, 0x62}};
+	for (size_t i = 0; len >= 16 && i < BW_ARRAY_SIZE(magic); i++)
+		if (memcmp(d + 12, magic[i], 4) == 0)
+			return true;
+	return false;
 }
 
 void inv_parse_rpmdb(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
+	const unsigned char *d = (const unsigned char *)data;
 	const char *base = strrchr(rec->path, '/') + 1;
-	if (strcmp(base, "rpmdb.sqlite") == 0)
-		read_sqlite(l, rec, data, len);
+	struct inv_rpm_sink s = {.l = l, .rec = rec};
+	if (len >= 16 && memcmp(d, "SQLite format 3", 16) == 0)
+		read_sqlite(&s, d, len);
+	else if (len >= 4 && memcmp(d, "RpmP", 4) == 0)
+		inv_rpm_read_ndb(&s, d, len);
+	else if (bdb_magic(d, len))
+		inv_rpm_read_bdb(&s, d, len);
+	else if (strcmp(base, "rpmdb.sqlite") == 0)
+		read_sqlite(&s, d, len);
+	else if (strcmp(base, "Packages.db") == 0)
+		inv_rpm_read_ndb(&s, d, len);
 	else
-		read_rpmdb_files(l, rec, data, len, strcmp(base, "Packages.db") == 0);
+		inv_rpm_read_bdb(&s, d, len);
+	if (s.n_problems == 0)
+		return;
+	char more[64] = "";
+	if (s.n_problems > 1)
+		snprintf(more, sizeof(more), "; %zu more problem%s", s.n_problems - 1,
+			 s.n_problems > 2 ? "s" : "");
+	inv_record_note(l, rec, "%s: %s%s; %zu package%s read", rec->path, s.first, more, s.n_headers,
+			s.n_headers == 1 ? "" : "s");
 }

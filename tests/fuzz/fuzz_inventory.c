@@ -1,8 +1,10 @@
 /* libFuzzer harness for the inventory parsers: the first byte picks the
  * path the bytes are handed over as (dpkg status, status.d, apk installed,
  * package.json, lock files, METADATA, gemspec, Cargo.lock, composer,
- * deps.json, a jar, an executable for the Go build-info reader, rpmdb,
- * dpkg's available). */
+ * deps.json, a jar, an executable for the Go build-info reader, the rpm
+ * databases: sqlite, BerkeleyDB, ndb; dpkg's available). New paths go at
+ * the end, so the seeds' first bytes keep their meaning;
+ * make_rpmdb_seeds.py writes the rpm-* seeds. */
 #include "inventory/inventory.h"
 
 static const char *const paths[] = {
@@ -23,7 +25,9 @@ static const char *const paths[] = {
 	"/usr/bin/app",
 	"/etc/os-release",
 	"/var/lib/rpm/rpmdb.sqlite",
-	"/var/lib/dpkg/available",
+	"/var/lib/dpkg/available",           /* 17 */
+	"/var/lib/rpm/Packages",             /* 18: BerkeleyDB Hash or BTree */
+	"/usr/lib/sysimage/rpm/Packages.db", /* 19: ndb */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
