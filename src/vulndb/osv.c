@@ -55,8 +55,10 @@ static char *normalize_name(struct bw_arena *ar, const char *eco, const char *na
 
 static void set_severity(struct vdb_advisory *a, json_t *rec)
 {
-	/* CVSS vectors: compute the base score of the newest version we can */
-	int best_major = 0;
+	/* CVSS vectors: the score of the newest version that scores (v4.0,
+	 * then v3.1, v3.0, v2); a malformed vector of one version leaves the
+	 * others to speak */
+	int best_major = 0, best_rank = 0;
 	json_t *sev = json_object_get(rec, "severity");
 	size_t i;
 	json_t *s;
@@ -76,12 +78,13 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 			}
 			if (strncmp(type, "CVSS_V", 6) != 0)
 				continue;
-			double sc;
-			int major;
-			if (bw_cvss_base_score(score, &sc, &major, NULL) < 0 || major <= best_major)
+			struct bw_cvss_score cs;
+			if (strlen(score) != json_string_length(json_object_get(s, "score")) ||
+			    bw_cvss_score(score, &cs, NULL) < 0 || cs.major * 10 + cs.minor <= best_rank)
 				continue;
-			best_major = major;
-			a->score = sc;
+			best_rank = cs.major * 10 + cs.minor;
+			best_major = cs.major;
+			a->score = cs.score;
 		}
 	}
 	/* a database's or distro's own rating wins over the computed one */
@@ -106,7 +109,7 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 		return;
 	if (best_major) {
 		a->severity = (int)bw_cvss_severity(a->score, best_major);
-		a->severity_source = best_major == 2 ? "cvss_v2" : "cvss_v3";
+		a->severity_source = best_major == 4 ? "cvss_v4" : best_major == 3 ? "cvss_v3" : "cvss_v2";
 	}
 }
 

@@ -119,6 +119,11 @@ int vdb_sqlite_error(struct bw_vulndb *db, int rc, const char *what, struct bw_e
 int vdb_exec(struct bw_vulndb *db, const char *sql, struct bw_error *err);
 int vdb_prepare(struct bw_vulndb *db, sqlite3_stmt **st, const char *sql, struct bw_error *err);
 
+/* Score "CVSS:4.0/…" (v, n bytes; no NUL needed) into out (cvss4.c). name
+ * is the vector as error messages quote it. */
+int vdb_cvss4_score(const char *v, size_t n, const char *name, struct bw_cvss_score *out,
+		    struct bw_error *err);
+
 /* The severity named by a distro or database ("HIGH", "Important",
  * "moderate", …), or -1. */
 int vdb_severity_word(const char *s, size_t len);
