@@ -24,6 +24,9 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 void bw_report_uuid4(char out[37]);
 void bw_report_timestamp(char out[32]);
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts);
+/* The finding's CVSS ratings as the "cvss" array of the v1 schema (new
+ * reference). */
+json_t *bw_report_cvss_json(const struct bw_finding *f);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
 

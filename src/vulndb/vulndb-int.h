@@ -17,6 +17,7 @@ struct bw_vulndb {
 	sqlite3 *db;
 	char *path;
 	bool writable;
+	int schema; /* of the file: 2, or 1 when it could not be upgraded */
 	/* lookups */
 	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss;
 	/* import */
@@ -50,6 +51,7 @@ struct vdb_advisory {
 	int severity; /* enum bw_severity */
 	const char *severity_source;
 	double score; /* < 0 unknown */
+	const char *cvss; /* the vectors that score, newest version first, one a line; NULL: none */
 	const char **aliases;
 	size_t n_aliases, cap_aliases;
 	const char **related;

@@ -26,7 +26,9 @@
 #include "report/report.h"
 #include "version/version.h"
 
-#define BW_VULNDB_SCHEMA_VERSION 1
+/* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
+ * upgraded when it is opened writable, and read as it is otherwise. */
+#define BW_VULNDB_SCHEMA_VERSION 2
 
 struct bw_vulndb;
 
@@ -46,6 +48,7 @@ const char *bw_vulndb_path(const struct bw_vulndb *db);
 /* ---- import ------------------------------------------------------------ */
 
 #define BW_VULNDB_SAMPLES 5
+#define BW_VULNDB_MAX_CVSS 4
 
 struct bw_vulndb_import_stats {
 	size_t files;            /* files read (zip entries count as files) */
@@ -135,6 +138,10 @@ struct bw_vulndb_affected {
 	enum bw_severity severity;
 	const char *severity_source; /* "cvss_v4", "cvss_v3", "cvss_v2", "database", "vendor", … or NULL */
 	double score;                /* CVSS base score, < 0 unknown */
+	/* the advisory's CVSS vectors that score, newest version first, one a
+	 * line (at most BW_VULNDB_MAX_CVSS); NULL when none or the database
+	 * predates them */
+	const char *cvss;
 	const char *note;            /* "end-of-life" and similar, or NULL */
 	/* the ranges and versions, decoded; scheme is -1 when bulwark has no
 	 * comparator for the ecosystem */
