@@ -109,6 +109,12 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
  * return the exit code of the --exit-code convention. */
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
 
+/* --batch: call fn for each line of standard input (without its newline;
+ * the last line may lack one), fn appending its answer to out, which is
+ * written to standard output as it fills. Returns the exit code. */
+typedef void (*bw_cli_batch_fn)(void *ud, const char *line, size_t len, struct bw_buf *out);
+int bw_cli_batch(struct bw_cli *cli, bw_cli_batch_fn fn, void *ud);
+
 /* Progress line on stderr, only when cli->progress. */
 void bw_cli_progress(const struct bw_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -191,5 +197,6 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv);
 
 #endif

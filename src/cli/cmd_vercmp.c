@@ -47,9 +47,16 @@ static int vercmp_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	}
 }
 
+struct batch_ctx {
+	enum bw_version_scheme scheme;
+	bool in_mode;
+};
+
 /* Process one line "A<TAB>B" into out. */
-static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *line, size_t len, struct bw_buf *out)
+static void batch_line(void *ud, const char *line, size_t len, struct bw_buf *out)
 {
+	const struct batch_ctx *b = ud;
+	enum bw_version_scheme scheme = b->scheme;
 	static struct bw_error err; /* reused: only its code matters here */
 	const char *tab = memchr(line, '\t', len);
 	if (!tab) {
@@ -57,10 +64,10 @@ static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *
 		return;
 	}
 	struct bw_slice a = {line, (size_t)(tab - line)};
-	struct bw_slice b = {tab + 1, len - a.len - 1};
-	if (in_mode) {
+	struct bw_slice v = {tab + 1, len - a.len - 1};
+	if (b->in_mode) {
 		bool in = false;
-		if (bw_version_in_range(scheme, a, b, &in, &err) < 0)
+		if (bw_version_in_range(scheme, a, v, &in, &err) < 0)
 			bw_buf_add(out, "invalid\n", 8);
 		else if (in)
 			bw_buf_add(out, "true\n", 5);
@@ -69,7 +76,7 @@ static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *
 		return;
 	}
 	int cmp = 0;
-	if (bw_version_compare(scheme, a, b, &cmp, &err) < 0)
+	if (bw_version_compare(scheme, a, v, &cmp, &err) < 0)
 		bw_buf_add(out, "invalid\n", 8);
 	else if (cmp < 0)
 		bw_buf_add(out, "-1\n", 3);
@@ -77,71 +84,6 @@ static void batch_line(enum bw_version_scheme scheme, bool in_mode, const char *
 		bw_buf_add(out, "1\n", 2);
 	else
 		bw_buf_add(out, "0\n", 2);
-}
-
-static int flush_out(struct bw_buf *out, struct bw_error *err)
-{
-	if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len)
-		return bw_error_sys(err, BW_EIO, "writing standard output failed");
-	bw_buf_reset(out);
-	return 0;
-}
-
-#define BATCH_LINE_MAX ((size_t)1 << 30)
-
-static int run_batch(struct bw_cli *cli, enum bw_version_scheme scheme, bool in_mode)
-{
-	struct bw_error err = BW_ERROR_INIT;
-	struct bw_buf out;
-	size_t cap = 1 << 20, len = 0, start = 0;
-	char *buf = bw_malloc(cap);
-	bw_buf_init(&out, (size_t)1 << 24);
-	int rc = 0;
-	for (;;) {
-		if (start) { /* keep the unprocessed tail */
-			memmove(buf, buf + start, len - start);
-			len -= start;
-			start = 0;
-		}
-		if (len == cap) {
-			if (cap >= BATCH_LINE_MAX) {
-				rc = bw_error_set(&err, BW_ELIMIT, "standard input: line longer than %zu bytes", cap);
-				break;
-			}
-			cap *= 2;
-			buf = bw_realloc(buf, cap);
-		}
-		size_t n = fread(buf + len, 1, cap - len, stdin);
-		if (n == 0 && ferror(stdin)) {
-			rc = bw_error_sys(&err, BW_EIO, "reading standard input failed");
-			break;
-		}
-		size_t scan = len;
-		len += n;
-		char *nl;
-		while ((nl = memchr(buf + scan, '\n', len - scan))) {
-			size_t l = (size_t)(nl - (buf + start));
-			batch_line(scheme, in_mode, buf + start, l, &out);
-			start += l + 1;
-			scan = start;
-			if (out.len > ((size_t)1 << 20) && (rc = flush_out(&out, &err)) < 0)
-				break;
-		}
-		if (rc < 0)
-			break;
-		if (n == 0) {
-			if (start < len)
-				batch_line(scheme, in_mode, buf + start, len - start, &out);
-			break;
-		}
-	}
-	if (!rc)
-		rc = flush_out(&out, &err);
-	if (!rc && fflush(stdout) != 0)
-		rc = bw_error_sys(&err, BW_EIO, "writing standard output failed");
-	free(buf);
-	bw_buf_release(&out);
-	return rc < 0 ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
 }
 
 int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
@@ -190,7 +132,8 @@ int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
 	if (o.batch) {
 		if (nops != 1)
 			return bw_cli_usage_error(cli->cmd, "--batch reads its input from standard input, not operands");
-		return run_batch(cli, (enum bw_version_scheme)scheme, o.in);
+		struct batch_ctx b = {(enum bw_version_scheme)scheme, o.in};
+		return bw_cli_batch(cli, batch_line, &b);
 	}
 	if (nops != 3)
 		return bw_cli_usage_error(cli->cmd, o.in ? "--in needs VERSION and RANGE" : "need two versions A and B");

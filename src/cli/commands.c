@@ -6,6 +6,7 @@ extern const char bw_usage_audit[];
 extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
+extern const char bw_usage_cvss[];
 
 const struct bw_command bw_commands[] = {
 	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -16,6 +17,7 @@ const struct bw_command bw_commands[] = {
 	{"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
 	{"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
 	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
+	{"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

@@ -77,6 +77,7 @@ size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_ve
 struct hit {
 	int64_t advisory;
 	const char *id, *summary, *severity_source, *fixed, *note, *ecosystem, *origin;
+	const char *cvss; /* the advisory's vectors, one a line, or NULL */
 	enum bw_severity severity;
 	double score;
 	int scheme;
@@ -206,6 +207,7 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	h->severity = a->severity;
 	h->severity_source = a->severity_source ? bw_arena_strdup(&c->ar, a->severity_source) : NULL;
 	h->score = a->score;
+	h->cvss = a->cvss ? bw_arena_strdup(&c->ar, a->cvss) : NULL;
 	h->scheme = scheme;
 	h->fixed = fixed ? bw_arena_strndup(&c->ar, fixed->ptr, fixed->len) : NULL;
 	h->note = a->note ? bw_arena_strdup(&c->ar, a->note) : NULL;
@@ -292,6 +294,72 @@ static int str_cmp(const void *a, const void *b)
 static bool is_cve(const char *s)
 {
 	return strncmp(s, "CVE-", 4) == 0;
+}
+
+#define MAX_RATINGS 8
+
+struct rating_list {
+	struct bw_cvss_rating r[MAX_RATINGS];
+	int rank[MAX_RATINGS];
+	char vector[MAX_RATINGS][BW_CVSS_MAX_VECTOR + 1], version[MAX_RATINGS][8],
+	    nomenclature[MAX_RATINGS][9];
+	size_t n;
+};
+
+static void add_ratings(struct rating_list *l, const struct hit *h)
+{
+	for (const char *p = h->cvss; p && *p && l->n < MAX_RATINGS;) {
+		size_t len = strcspn(p, "\n");
+		const char *line = p;
+		p += len + (p[len] == '\n');
+		if (len == 0 || len > BW_CVSS_MAX_VECTOR)
+			continue;
+		size_t k = l->n;
+		memcpy(l->vector[k], line, len);
+		l->vector[k][len] = '\0';
+		bool dup = false;
+		for (size_t i = 0; i < k && !dup; i++)
+			dup = strcmp(l->vector[i], l->vector[k]) == 0;
+		struct bw_cvss_score s;
+		if (dup || bw_cvss_score(l->vector[k], &s, NULL) < 0)
+			continue;
+		snprintf(l->version[k], sizeof(l->version[k]), "%d.%d", s.major, s.minor);
+		snprintf(l->nomenclature[k], sizeof(l->nomenclature[k]), "%s", s.nomenclature);
+		l->r[k] = (struct bw_cvss_rating){
+		    .version = l->version[k],
+		    .vector = l->vector[k],
+		    .score = s.score,
+		    .severity = bw_cvss_severity(s.score, s.major),
+		    .nomenclature = s.nomenclature[0] ? l->nomenclature[k] : NULL,
+		    .source = h->id,
+		};
+		l->rank[k] = s.major * 10 + s.minor;
+		l->n++;
+	}
+}
+
+/* The finding's CVSS ratings: every vector its advisories state, once
+ * (for the first advisory that states it), newest version first; within a
+ * version, those of the advisory the severity came from first. */
+static void finding_cvss(struct pkg_ctx *c, int g, const struct hit *best, struct bw_finding *f)
+{
+	struct rating_list *l = bw_calloc(1, sizeof(*l));
+	add_ratings(l, best);
+	for (size_t i = 0; i < c->n_hits; i++)
+		if (&c->hits[i] != best && find_group(c->hits, (int)i) == g)
+			add_ratings(l, &c->hits[i]);
+	size_t order[MAX_RATINGS];
+	for (size_t i = 0; i < l->n; i++) {
+		size_t j = i;
+		while (j > 0 && l->rank[order[j - 1]] < l->rank[i]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		bw_finding_add_cvss(c->r, f, &l->r[order[i]]);
+	free(l);
 }
 
 static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts, struct bw_error *err)
@@ -400,6 +468,7 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	for (size_t i = 0; i < all.n; i++)
 		if (strcmp(all.v[i], primary) != 0)
 			bw_finding_add_equivalent(r, f, all.v[i]);
+	finding_cvss(c, g, best_sev, f);
 	free(all.v);
 	c->st->findings++;
 	return 0;

@@ -121,6 +121,32 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 		json_object_set_new(rating, "severity",
 				    json_string((unsigned)f->severity < BW_ARRAY_SIZE(sev) ? sev[f->severity] : "unknown"));
 		json_array_append_new(ratings, rating);
+		/* then each CVSS vector: its score, band, method and source */
+		for (size_t k = 0; k < f->n_cvss; k++) {
+			const struct bw_cvss_rating *c = &f->cvss[k];
+			const char *method = strcmp(c->version, "4.0") == 0   ? "CVSSv4"
+					     : strcmp(c->version, "3.1") == 0 ? "CVSSv31"
+					     : strcmp(c->version, "3.0") == 0 ? "CVSSv3"
+					     : strcmp(c->version, "2.0") == 0 ? "CVSSv2"
+									      : "other";
+			json_t *cr = json_object();
+			if (c->source) {
+				json_t *sj = json_object();
+				json_object_set_new(sj, "name", json_string(c->source));
+				json_object_set_new(cr, "source", sj);
+			}
+			json_object_set_new(cr, "score", json_real(c->score));
+			/* CycloneDX's "none" is the CVSS None rating, bulwark's INFO */
+			const char *band = "unknown";
+			if (c->severity == BW_SEV_INFO)
+				band = "none";
+			else if ((unsigned)c->severity < BW_ARRAY_SIZE(sev))
+				band = sev[c->severity];
+			json_object_set_new(cr, "severity", json_string(band));
+			json_object_set_new(cr, "method", json_string(method));
+			json_object_set_new(cr, "vector", json_string(c->vector));
+			json_array_append_new(ratings, cr);
+		}
 		json_object_set_new(v, "ratings", ratings);
 		set_str(v, "description", f->title);
 		set_str(v, "recommendation", f->remediation);
@@ -330,7 +356,7 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 	json_decref(first_ref);
 	json_decref(depended);
 
-	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(root);
 	fputc('\n', out);
 	if (rc != 0 || ferror(out))

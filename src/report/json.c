@@ -15,6 +15,23 @@ static json_t *str_array(const char *const *a, size_t n)
 	return arr;
 }
 
+json_t *bw_report_cvss_json(const struct bw_finding *f)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < f->n_cvss; i++) {
+		const struct bw_cvss_rating *c = &f->cvss[i];
+		json_t *o = json_object();
+		set_str(o, "version", c->version);
+		set_str(o, "vector", c->vector);
+		json_object_set_new(o, "score", json_real(c->score));
+		json_object_set_new(o, "severity", json_string(bw_severity_name(c->severity)));
+		set_str(o, "nomenclature", c->nomenclature);
+		set_str(o, "source", c->source);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 json_t *bw_report_finding_json(const struct bw_finding *f)
 {
 	json_t *o = json_object();
@@ -35,6 +52,8 @@ json_t *bw_report_finding_json(const struct bw_finding *f)
 	}
 	set_str(o, "installed_version", f->installed_version);
 	set_str(o, "fixed_version", f->fixed_version);
+	if (f->n_cvss)
+		json_object_set_new(o, "cvss", bw_report_cvss_json(f));
 	if (f->has_priority) {
 		json_t *p = json_object();
 		json_object_set_new(p, "kev", json_boolean(f->kev));
@@ -103,7 +122,10 @@ static json_t *package_json(const struct bw_package *p)
  * memory stays at one finding, not the whole document. */
 void bw_report_json_put(FILE *out, const char *key, json_t *v, int depth, bool *first)
 {
-	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	/* 15 significant digits: a CVSS score or an EPSS probability reads as
+	 * written (9.3, 0.97), not as its nearest double (9.3000000000000007) */
+	char *s =
+	    json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	json_decref(v);
 	fprintf(out, "%s\n%*s", *first ? "" : ",", depth * 2, "");
 	*first = false;

@@ -31,6 +31,9 @@ const char *bw_report_hash_spdx(enum bw_hash_alg a);
  * out (at least 96 bytes); false for file digests. */
 bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen);
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts);
+/* The finding's CVSS ratings as the "cvss" array of the v1 schema (new
+ * reference). */
+json_t *bw_report_cvss_json(const struct bw_finding *f);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
 

@@ -188,6 +188,20 @@ void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const 
 	f->equivalent = arr;
 }
 
+void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c)
+{
+	struct bw_cvss_rating *arr = bw_arena_alloc(&r->arena, (f->n_cvss + 1) * sizeof(*arr));
+	if (f->n_cvss)
+		memcpy(arr, f->cvss, f->n_cvss * sizeof(*arr));
+	struct bw_cvss_rating *n = &arr[f->n_cvss++];
+	*n = *c;
+	n->version = bw_report_str(r, c->version);
+	n->vector = bw_report_str(r, c->vector);
+	n->nomenclature = bw_report_str(r, c->nomenclature);
+	n->source = bw_report_str(r, c->source);
+	f->cvss = arr;
+}
+
 void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 {
 	va_list ap;

@@ -61,6 +61,16 @@ struct bw_location {
 	int in_final_image;    /* -1 unknown, 0 no (deleted by a later layer), 1 yes */
 };
 
+/* A CVSS rating of a vulnerability: one vector and its score. */
+struct bw_cvss_rating {
+	const char *version; /* "4.0", "3.1", "3.0", "2.0" */
+	const char *vector;
+	double score;
+	enum bw_severity severity; /* the score's band in its version */
+	const char *nomenclature;  /* v4.0: "CVSS-B", "CVSS-BT", "CVSS-BE", "CVSS-BTE"; else NULL */
+	const char *source;	   /* the advisory that states it */
+};
+
 struct bw_finding {
 	enum bw_kind kind;
 	const char *id;
@@ -75,6 +85,8 @@ struct bw_finding {
 	bool kev;
 	double epss; /* < 0: unknown */
 	int rank;
+	const struct bw_cvss_rating *cvss; /* vulnerabilities: newest CVSS version first */
+	size_t n_cvss;
 	struct bw_location location;
 	const char *evidence, *remediation, *suppressed_by;
 };
@@ -154,6 +166,8 @@ const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind);
 struct bw_package *bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
+/* Append a copy of c (its strings copied into the report). */
+void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);
 void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Sort findings by severity (highest first), then kind, id, path, line. */

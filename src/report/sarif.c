@@ -231,6 +231,8 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 	}
 	set_str(p, "installed_version", f->installed_version);
 	set_str(p, "fixed_version", f->fixed_version);
+	if (f->n_cvss)
+		json_object_set_new(p, "cvss", bw_report_cvss_json(f));
 	set_str(p, "layer", f->location.layer);
 	set_str(p, "container", f->location.container);
 	if (f->location.in_final_image >= 0)

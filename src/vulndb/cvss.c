@@ -1,4 +1,4 @@
-/* CVSS base scores from vector strings.
+/* CVSS scores from vector strings.
  *
  * v3.0/v3.1: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" (FIRST CVSS v3.1
  * specification, section 7: the base metric equations and the Roundup of
@@ -6,8 +6,13 @@
  * v2: "AV:N/AC:L/Au:N/C:P/I:P/A:P", optionally in parentheses or with a
  * "CVSS:2.0/" prefix (CVSS v2 guide, section 3.2.1). Temporal and
  * environmental metrics may follow; they do not change the base score.
- * v4.0 vectors are recognised and refused (BW_EUNSUPPORTED): their score
- * comes from a table of macro vectors that bulwark does not carry.
+ * v4.0: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+ * scored in cvss4.c (which says what is scored and why).
+ *
+ * Error messages quote the vector with control and non-ASCII bytes shown as
+ * '?', so that a hostile record cannot write to the terminal through them.
+ * Vectors are at most BW_CVSS_MAX_VECTOR bytes; longer input is refused
+ * before it is read further.
  */
 #include "vulndb-int.h"
 
@@ -27,8 +32,8 @@ static int parse_metrics(const char *v, struct metric *m, size_t nm, const char 
 		size_t len = slash ? (size_t)(slash - v) : strlen(v);
 		const char *colon = memchr(v, ':', len);
 		if (!colon || colon == v || (size_t)(colon - v) + 2 != len)
-			return bw_error_set(err, BW_EINPUT, "CVSS vector '%.80s': malformed metric '%.*s'", vector,
-					    (int)(len > 16 ? 16 : len), v);
+			return bw_error_set(err, BW_EINPUT, "CVSS vector '%s': malformed metric '%.*s'",
+					    vector, (int)(len > 16 ? 16 : len), v);
 		size_t kl = (size_t)(colon - v);
 		char val = colon[1];
 		bool known = false;
@@ -36,8 +41,8 @@ static int parse_metrics(const char *v, struct metric *m, size_t nm, const char 
 			if (strlen(m[i].key) != kl || strncmp(m[i].key, v, kl) != 0)
 				continue;
 			if (m[i].got || !strchr(m[i].values, val) || val == '\0')
-				return bw_error_set(err, BW_EINPUT, "CVSS vector '%.80s': bad or repeated %s", vector,
-						    m[i].key);
+				return bw_error_set(err, BW_EINPUT, "CVSS vector '%s': bad or repeated %s",
+						    vector, m[i].key);
 			m[i].got = val;
 			known = true;
 		}
@@ -45,14 +50,15 @@ static int parse_metrics(const char *v, struct metric *m, size_t nm, const char 
 			if (strlen(extra[i]) == kl && strncmp(extra[i], v, kl) == 0)
 				known = true;
 		if (!known)
-			return bw_error_set(err, BW_EINPUT, "CVSS vector '%.80s': unknown metric '%.*s'", vector, (int)kl, v);
+			return bw_error_set(err, BW_EINPUT, "CVSS vector '%s': unknown metric '%.*s'", vector,
+					    (int)(kl > 16 ? 16 : kl), v);
 		v += len + (slash ? 1 : 0);
 		if (slash && !*v)
-			return bw_error_set(err, BW_EINPUT, "CVSS vector '%.80s': trailing '/'", vector);
+			return bw_error_set(err, BW_EINPUT, "CVSS vector '%s': trailing '/'", vector);
 	}
 	for (size_t i = 0; i < nm; i++)
 		if (!m[i].got)
-			return bw_error_set(err, BW_EINPUT, "CVSS vector '%.80s': missing %s", vector, m[i].key);
+			return bw_error_set(err, BW_EINPUT, "CVSS vector '%s': missing %s", vector, m[i].key);
 	return 0;
 }
 
@@ -119,30 +125,63 @@ static int score_v2(const char *v, const char *vector, double *score, struct bw_
 	return 0;
 }
 
-int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_error *err)
+/* The vector as messages quote it: its first limit bytes, '?' for bytes
+ * outside printable ASCII, "..." when cut. out has limit + 4 bytes. */
+static void quote(const char *v, size_t n, size_t limit, char *out)
 {
-	char buf[256];
-	size_t n = vector ? strlen(vector) : 0;
-	if (n == 0 || n >= sizeof(buf))
-		return bw_error_set(err, BW_EINPUT, "CVSS vector empty or too long");
-	const char *v = vector;
+	size_t k = 0;
+	for (; k < n && k < limit; k++)
+		out[k] = v[k] >= 0x20 && v[k] < 0x7f ? v[k] : '?';
+	if (k < n)
+		memcpy(out + k, "...", 3), k += 3;
+	out[k] = '\0';
+}
+
+int bw_cvss_score(const char *vector, struct bw_cvss_score *out, struct bw_error *err)
+{
+	char buf[BW_CVSS_MAX_VECTOR + 1], name[BW_CVSS_MAX_VECTOR + 4];
+	size_t n = vector ? strnlen(vector, BW_CVSS_MAX_VECTOR + 1) : 0;
+	if (n == 0)
+		return bw_error_set(err, BW_EINPUT, "empty CVSS vector");
+	if (n > BW_CVSS_MAX_VECTOR) {
+		quote(vector, n, 64, name);
+		return bw_error_set(err, BW_EINPUT, "CVSS vector '%s' is too long (over %d bytes)", name,
+				    BW_CVSS_MAX_VECTOR);
+	}
+	/* parsed as quoted: '?' is no part of any vector, so the copy is valid
+	 * exactly when the vector is, and messages quote only printable text */
+	quote(vector, n, BW_CVSS_MAX_VECTOR, name);
+	memset(out, 0, sizeof(*out));
+	const char *v = name;
+	if (n >= 8 && memcmp(v, "CVSS:4.0", 8) == 0)
+		return vdb_cvss4_score(v, n, name, out, err);
 	if (v[0] == '(' && v[n - 1] == ')') {
 		snprintf(buf, sizeof(buf), "%.*s", (int)(n - 2), v + 1);
 		v = buf;
 	}
 	if (strncmp(v, "CVSS:3.1/", 9) == 0 || strncmp(v, "CVSS:3.0/", 9) == 0) {
-		*major = 3;
-		return score_v3(v + 9, v[7] == '1', vector, score, err);
+		out->major = 3;
+		out->minor = v[7] - '0';
+		return score_v3(v + 9, v[7] == '1', name, &out->score, err);
 	}
-	if (strncmp(v, "CVSS:4.0/", 9) == 0)
-		return bw_error_set(err, BW_EUNSUPPORTED, "CVSS v4.0 vectors are not scored");
 	if (strncmp(v, "CVSS:2.0/", 9) == 0)
 		v += 9;
 	if (strncmp(v, "AV:", 3) == 0 && strstr(v, "Au:")) {
-		*major = 2;
-		return score_v2(v, vector, score, err);
+		out->major = 2;
+		return score_v2(v, name, &out->score, err);
 	}
-	return bw_error_set(err, BW_EINPUT, "'%.80s' is not a CVSS v2 or v3 vector", vector);
+	return bw_error_set(err, BW_EINPUT, "'%s' is not a CVSS v2, v3 or v4 vector", name);
+}
+
+int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_error *err)
+{
+	struct bw_cvss_score s;
+	int rc = bw_cvss_score(vector, &s, err);
+	if (rc < 0)
+		return rc;
+	*score = s.score;
+	*major = s.major;
+	return 0;
 }
 
 enum bw_severity bw_cvss_severity(double score, int major)

@@ -5,17 +5,19 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Schema 1. advisories.origin + id is the identity of an advisory: "osv"
+/* Schema 2. advisories.origin + id is the identity of an advisory: "osv"
  * for OSV records (ids are global), the source name for lists that are
  * replaced whole (a DSA list, one secdb branch). affected.ranges holds the
- * encoded ranges of vulndb-int.h. */
+ * encoded ranges of vulndb-int.h; advisories.cvss the CVSS vectors that
+ * score, one a line, newest version first (schema 1 had no such column). */
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
 	"CREATE TABLE sources(name TEXT PRIMARY KEY, location TEXT, imported_at INTEGER, data_date TEXT,"
 	" etag TEXT, last_modified TEXT, sha256 TEXT);"
 	"CREATE TABLE advisories(rowid INTEGER PRIMARY KEY, origin TEXT NOT NULL, source TEXT NOT NULL,"
 	" id TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT, summary TEXT,"
-	" severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, UNIQUE(origin, id));"
+	" severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, cvss TEXT,"
+	" UNIQUE(origin, id));"
 	"CREATE INDEX advisories_source ON advisories(source);"
 	"CREATE TABLE aliases(advisory INTEGER NOT NULL, alias TEXT NOT NULL, related INTEGER NOT NULL,"
 	" PRIMARY KEY(advisory, alias)) WITHOUT ROWID;"
@@ -110,6 +112,35 @@ static int busy_ms(void)
 	return 2000;
 }
 
+/* Schema 1 to 2: the cvss column. The OSV sources forget their download
+ * validators, so that the next 'db update' fetches the archives again and
+ * fills the column in (vdb_store rewrites a stored advisory without vectors
+ * when the same record comes with some). A reader that cannot write keeps
+ * reading schema 1, without vectors; a writer needs the upgrade. */
+static int upgrade_from_1(struct bw_vulndb *db, bool writer, struct bw_error *err)
+{
+	struct bw_error uerr = BW_ERROR_INIT;
+	db->schema = 1;
+	if (!db->writable && !writer)
+		return 0;
+	if (vdb_exec(db, "BEGIN IMMEDIATE", &uerr) < 0 ||
+	    vdb_exec(db,
+		     "ALTER TABLE advisories ADD COLUMN cvss TEXT;"
+		     " UPDATE sources SET etag = NULL, last_modified = NULL, sha256 = NULL"
+		     " WHERE name LIKE 'osv:%';"
+		     " PRAGMA user_version = 2",
+		     &uerr) < 0 ||
+	    vdb_commit(db, &uerr) < 0) {
+		vdb_rollback(db);
+		if (!writer)
+			return 0;
+		*err = uerr;
+		return bw_error_prefix(err, "upgrading to schema 2: ");
+	}
+	db->schema = 2;
+	return 0;
+}
+
 static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -126,8 +157,12 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 				    "vulnerability database %s has schema %d, written by a newer bulwark (this one "
 				    "reads schema %d); update bulwark or use another --db",
 				    db->path, version, BW_VULNDB_SCHEMA_VERSION);
-	if (version == BW_VULNDB_SCHEMA_VERSION)
+	if (version == BW_VULNDB_SCHEMA_VERSION) {
+		db->schema = version;
 		return 0;
+	}
+	if (version == 1)
+		return upgrade_from_1(db, create, err);
 	if (version != 0)
 		return bw_error_set(err, BW_EUNSUPPORTED, "vulnerability database %s has unknown schema %d", db->path,
 				    version);
@@ -149,7 +184,7 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 				    db->path);
 	if (vdb_exec(db, "BEGIN IMMEDIATE", err) < 0)
 		return err->code;
-	if (vdb_exec(db, schema_sql, err) < 0 || vdb_exec(db, "PRAGMA user_version = 1", err) < 0) {
+	if (vdb_exec(db, schema_sql, err) < 0 || vdb_exec(db, "PRAGMA user_version = 2", err) < 0) {
 		vdb_rollback(db);
 		return err->code;
 	}
@@ -159,6 +194,7 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 		vdb_rollback(db);
 		return err->code;
 	}
+	db->schema = BW_VULNDB_SCHEMA_VERSION;
 	return vdb_commit(db, err);
 }
 
@@ -267,7 +303,7 @@ static int count(struct bw_vulndb *db, const char *sql, int64_t *out, struct bw_
 int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	out->schema = BW_VULNDB_SCHEMA_VERSION;
+	out->schema = db->schema;
 	struct stat sb;
 	if (stat(db->path, &sb) == 0)
 		out->file_size = (int64_t)sb.st_size;
@@ -341,11 +377,16 @@ void bw_vulndb_info_release(struct bw_vulndb_info *info)
 int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *name, bw_vulndb_affected_fn fn,
 		     void *ud, struct bw_error *err)
 {
-	if (vdb_prepare(db, &db->st_lookup,
-			"SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score,"
-			" f.ranges, f.note FROM affected f JOIN advisories a ON a.rowid = f.advisory"
-			" WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL",
-			err) < 0)
+	/* a schema-1 file that could not be upgraded has no cvss column */
+	static const char lookup_sql[] =
+		"SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score, f.ranges, f.note,"
+		" a.cvss FROM affected f JOIN advisories a ON a.rowid = f.advisory"
+		" WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
+	static const char lookup_sql_1[] =
+		"SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score, f.ranges, f.note,"
+		" NULL FROM affected f JOIN advisories a ON a.rowid = f.advisory"
+		" WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
+	if (vdb_prepare(db, &db->st_lookup, db->schema >= 2 ? lookup_sql : lookup_sql_1, err) < 0)
 		return err->code;
 	sqlite3_stmt *st = db->st_lookup;
 	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
@@ -354,16 +395,17 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 	int rc, out = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct bw_vulndb_affected a = {
-			.advisory = sqlite3_column_int64(st, 0),
-			.id = (const char *)sqlite3_column_text(st, 1),
-			.origin = (const char *)sqlite3_column_text(st, 2),
-			.ecosystem = ecosystem,
-			.name = name,
-			.summary = (const char *)sqlite3_column_text(st, 3),
-			.severity = (enum bw_severity)sqlite3_column_int(st, 4),
-			.severity_source = (const char *)sqlite3_column_text(st, 5),
-			.score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6),
-			.note = (const char *)sqlite3_column_text(st, 8),
+		    .advisory = sqlite3_column_int64(st, 0),
+		    .id = (const char *)sqlite3_column_text(st, 1),
+		    .origin = (const char *)sqlite3_column_text(st, 2),
+		    .ecosystem = ecosystem,
+		    .name = name,
+		    .summary = (const char *)sqlite3_column_text(st, 3),
+		    .severity = (enum bw_severity)sqlite3_column_int(st, 4),
+		    .severity_source = (const char *)sqlite3_column_text(st, 5),
+		    .score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6),
+		    .note = (const char *)sqlite3_column_text(st, 8),
+		    .cvss = (const char *)sqlite3_column_text(st, 9),
 		};
 		const char *enc = (const char *)sqlite3_column_text(st, 7);
 		if (vdb_decode_ranges(db, enc ? enc : "", scheme, &a) < 0)

@@ -2,7 +2,9 @@
  *
  * The fields read: id, modified, published, withdrawn, aliases, related,
  * upstream (kept as related ids), summary (else the first line of details),
- * severity[] ({type: CVSS_V2|CVSS_V3|CVSS_V4|Ubuntu, score: vector or word}),
+ * severity[] ({type: CVSS_V2|CVSS_V3|CVSS_V4|Ubuntu, score: vector or word};
+ * the vectors that score are kept for the report, the newest version's
+ * score rates the advisory when nothing better does),
  * database_specific.severity (GHSA's and Bitnami's word), and affected[]:
  * package {ecosystem, name}, ranges[] {type ECOSYSTEM|SEMVER|GIT, events[]
  * of one-key objects introduced/fixed/last_affected/limit}, versions[].
@@ -53,10 +55,36 @@ static char *normalize_name(struct bw_arena *ar, const char *eco, const char *na
 	return out;
 }
 
+/* Keep the vectors that score, newest version first (stable), without
+ * repeats, at most BW_VULNDB_MAX_CVSS; the report lists them all. */
+static void keep_vector(const char **kept, int *rank, size_t *n, const char *vector, int r)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(kept[i], vector) == 0)
+			return;
+	size_t at = *n;
+	while (at > 0 && rank[at - 1] < r)
+		at--;
+	if (at == BW_VULNDB_MAX_CVSS)
+		return;
+	if (*n == BW_VULNDB_MAX_CVSS)
+		(*n)--;
+	memmove(kept + at + 1, kept + at, (*n - at) * sizeof(*kept));
+	memmove(rank + at + 1, rank + at, (*n - at) * sizeof(*rank));
+	kept[at] = vector;
+	rank[at] = r;
+	(*n)++;
+}
+
 static void set_severity(struct vdb_advisory *a, json_t *rec)
 {
-	/* CVSS vectors: compute the base score of the newest version we can */
-	int best_major = 0;
+	/* CVSS vectors: the score of the newest version that scores (v4.0,
+	 * then v3.1, v3.0, v2); a malformed vector of one version leaves the
+	 * others to speak */
+	int best_major = 0, best_rank = 0;
+	const char *kept[BW_VULNDB_MAX_CVSS];
+	int kept_rank[BW_VULNDB_MAX_CVSS];
+	size_t n_kept = 0;
 	json_t *sev = json_object_get(rec, "severity");
 	size_t i;
 	json_t *s;
@@ -76,13 +104,26 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 			}
 			if (strncmp(type, "CVSS_V", 6) != 0)
 				continue;
-			double sc;
-			int major;
-			if (bw_cvss_base_score(score, &sc, &major, NULL) < 0 || major <= best_major)
+			struct bw_cvss_score cs;
+			if (strlen(score) != json_string_length(json_object_get(s, "score")) ||
+			    bw_cvss_score(score, &cs, NULL) < 0)
 				continue;
-			best_major = major;
-			a->score = sc;
+			int rank = cs.major * 10 + cs.minor;
+			keep_vector(kept, kept_rank, &n_kept, score, rank);
+			if (rank <= best_rank)
+				continue;
+			best_rank = rank;
+			best_major = cs.major;
+			a->score = cs.score;
 		}
+	}
+	if (n_kept) {
+		struct bw_buf enc;
+		bw_buf_init(&enc, (BW_CVSS_MAX_VECTOR + 1) * BW_VULNDB_MAX_CVSS);
+		for (size_t k = 0; k < n_kept; k++)
+			bw_buf_printf(&enc, "%s%s", k ? "\n" : "", kept[k]);
+		a->cvss = bw_arena_strndup(&a->arena, enc.data, enc.len);
+		bw_buf_release(&enc);
 	}
 	/* a database's or distro's own rating wins over the computed one */
 	const char *word = jstr(json_object_get(rec, "database_specific"), "severity");
@@ -106,7 +147,7 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 		return;
 	if (best_major) {
 		a->severity = (int)bw_cvss_severity(a->score, best_major);
-		a->severity_source = best_major == 2 ? "cvss_v2" : "cvss_v3";
+		a->severity_source = best_major == 4 ? "cvss_v4" : best_major == 3 ? "cvss_v3" : "cvss_v2";
 	}
 }
 

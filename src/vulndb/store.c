@@ -203,15 +203,19 @@ static int step_done(struct bw_vulndb *db, sqlite3_stmt *st, const char *what, s
 
 static int prepare_writer(struct bw_vulndb *db, struct bw_error *err)
 {
-	if (vdb_prepare(db, &db->st_find, "SELECT rowid, modified FROM advisories WHERE origin = ?1 AND id = ?2", err) ||
+	if (vdb_prepare(db, &db->st_find,
+			"SELECT rowid, modified, cvss IS NULL FROM advisories WHERE origin = ?1 AND id = ?2",
+			err) ||
 	    vdb_prepare(db, &db->st_ins_adv,
-			"INSERT INTO advisories(origin, source, id, modified, published, withdrawn, summary, severity,"
-			" severity_source, score) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			"INSERT INTO advisories(origin, source, id, modified, published, withdrawn, summary, "
+			"severity,"
+			" severity_source, score, cvss) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 			err) ||
-	    vdb_prepare(db, &db->st_upd_adv,
-			"UPDATE advisories SET source = ?2, modified = ?3, published = ?4, withdrawn = ?5,"
-			" summary = ?6, severity = ?7, severity_source = ?8, score = ?9 WHERE rowid = ?1",
-			err) ||
+	    vdb_prepare(
+		db, &db->st_upd_adv,
+		"UPDATE advisories SET source = ?2, modified = ?3, published = ?4, withdrawn = ?5,"
+		" summary = ?6, severity = ?7, severity_source = ?8, score = ?9, cvss = ?10 WHERE rowid = ?1",
+		err) ||
 	    vdb_prepare(db, &db->st_del_aff, "DELETE FROM affected WHERE advisory = ?1", err) ||
 	    vdb_prepare(db, &db->st_del_alias, "DELETE FROM aliases WHERE advisory = ?1", err) ||
 	    vdb_prepare(db, &db->st_ins_aff, "INSERT INTO affected VALUES(?1, ?2, ?3, ?4, ?5)", err) ||
@@ -245,9 +249,12 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 		exists = true;
 		rowid = sqlite3_column_int64(db->st_find, 0);
 		const char *old = (const char *)sqlite3_column_text(db->st_find, 1);
-		/* RFC 3339 timestamps in UTC compare as strings; the newer wins */
+		/* RFC 3339 timestamps in UTC compare as strings; the newer wins.
+		 * The same record is written again when it brings the CVSS
+		 * vectors a schema-1 database did not keep. */
 		bool newer = a->modified && (!old || strcmp(a->modified, old) > 0);
-		if (!newer) {
+		bool vectors = a->cvss && sqlite3_column_int(db->st_find, 2);
+		if (!newer && !vectors) {
 			sqlite3_reset(db->st_find);
 			st->unchanged++;
 			return 0;
@@ -277,6 +284,7 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 		sqlite3_bind_double(w, i++, a->score);
 	else
 		sqlite3_bind_null(w, i++);
+	bind_opt(w, i++, a->cvss);
 	if (step_done(db, w, "writing an advisory", err) < 0)
 		return err->code;
 	if (exists) {

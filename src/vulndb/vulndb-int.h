@@ -17,6 +17,7 @@ struct bw_vulndb {
 	sqlite3 *db;
 	char *path;
 	bool writable;
+	int schema; /* of the file: 2, or 1 when it could not be upgraded */
 	/* lookups */
 	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss;
 	/* import */
@@ -50,6 +51,7 @@ struct vdb_advisory {
 	int severity; /* enum bw_severity */
 	const char *severity_source;
 	double score; /* < 0 unknown */
+	const char *cvss; /* the vectors that score, newest version first, one a line; NULL: none */
 	const char **aliases;
 	size_t n_aliases, cap_aliases;
 	const char **related;
@@ -118,6 +120,11 @@ int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_impo
 int vdb_sqlite_error(struct bw_vulndb *db, int rc, const char *what, struct bw_error *err);
 int vdb_exec(struct bw_vulndb *db, const char *sql, struct bw_error *err);
 int vdb_prepare(struct bw_vulndb *db, sqlite3_stmt **st, const char *sql, struct bw_error *err);
+
+/* Score "CVSS:4.0/…" (v, n bytes; no NUL needed) into out (cvss4.c). name
+ * is the vector as error messages quote it. */
+int vdb_cvss4_score(const char *v, size_t n, const char *name, struct bw_cvss_score *out,
+		    struct bw_error *err);
 
 /* The severity named by a distro or database ("HIGH", "Important",
  * "moderate", …), or -1. */

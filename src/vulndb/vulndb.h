@@ -26,7 +26,9 @@
 #include "report/report.h"
 #include "version/version.h"
 
-#define BW_VULNDB_SCHEMA_VERSION 1
+/* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
+ * upgraded when it is opened writable, and read as it is otherwise. */
+#define BW_VULNDB_SCHEMA_VERSION 2
 
 struct bw_vulndb;
 
@@ -46,6 +48,7 @@ const char *bw_vulndb_path(const struct bw_vulndb *db);
 /* ---- import ------------------------------------------------------------ */
 
 #define BW_VULNDB_SAMPLES 5
+#define BW_VULNDB_MAX_CVSS 4
 
 struct bw_vulndb_import_stats {
 	size_t files;            /* files read (zip entries count as files) */
@@ -133,8 +136,12 @@ struct bw_vulndb_affected {
 	const char *ecosystem, *name;
 	const char *summary;
 	enum bw_severity severity;
-	const char *severity_source; /* "cvss_v3", "cvss_v2", "ghsa", "vendor", … or NULL */
+	const char *severity_source; /* "cvss_v4", "cvss_v3", "cvss_v2", "database", "vendor", … or NULL */
 	double score;                /* CVSS base score, < 0 unknown */
+	/* the advisory's CVSS vectors that score, newest version first, one a
+	 * line (at most BW_VULNDB_MAX_CVSS); NULL when none or the database
+	 * predates them */
+	const char *cvss;
 	const char *note;            /* "end-of-life" and similar, or NULL */
 	/* the ranges and versions, decoded; scheme is -1 when bulwark has no
 	 * comparator for the ecosystem */
@@ -170,10 +177,33 @@ void bw_vulndb_note_ecosystems(struct bw_vulndb *db, const char *const *ecosyste
 
 /* ---- CVSS -------------------------------------------------------------- */
 
-/* Base score of a CVSS v2, v3.0/v3.1 vector ("CVSS:3.1/AV:N/…",
- * "AV:N/AC:L/Au:N/C:P/I:P/A:P"); BW_EINPUT when the vector is malformed. */
+/* Longest vector string scored; every valid one is shorter (a v4.0 vector
+ * with every metric is 178 bytes). */
+#define BW_CVSS_MAX_VECTOR 255
+
+struct bw_cvss_score {
+	int major, minor; /* 2.0, 3.0, 3.1 or 4.0 */
+	double score;	  /* 0.0 .. 10.0, one decimal */
+	/* v4.0: "CVSS-B", "CVSS-BT", "CVSS-BE" or "CVSS-BTE", the metric groups
+	 * the score is computed from; v2/v3: "" (the base score) */
+	char nomenclature[9];
+	char macro_vector[7]; /* v4.0: EQ1..EQ6 as digits ("000200"); v2/v3: "" */
+};
+
+/* Score a CVSS vector: v2 ("AV:N/AC:L/Au:N/C:P/I:P/A:P", in parentheses or
+ * after "CVSS:2.0/" too) and v3.0/v3.1 ("CVSS:3.1/AV:N/…"): the base score,
+ * temporal and environmental metrics validated but not applied; v4.0
+ * ("CVSS:4.0/AV:N/…"): the score of every metric the vector carries, as
+ * FIRST's calculator gives it (CVSS-B, -BT, -BE or -BTE, named in
+ * nomenclature). BW_EINPUT, with a message quoting the vector, when it is
+ * malformed, out of the specification's order, or longer than
+ * BW_CVSS_MAX_VECTOR. vector is NUL-terminated; out is filled on success. */
+int bw_cvss_score(const char *vector, struct bw_cvss_score *out, struct bw_error *err);
+/* bw_cvss_score's score and major version alone. */
 int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_error *err);
-/* The qualitative rating of a score in a CVSS major version. */
+/* The qualitative rating of a score in a CVSS major version: v3 and v4 share
+ * the scale None 0.0 (BW_SEV_INFO), Low 0.1-3.9, Medium 4.0-6.9, High
+ * 7.0-8.9, Critical 9.0-10.0; v2 has Low, Medium (4.0) and High (7.0). */
 enum bw_severity bw_cvss_severity(double score, int major);
 
 #endif

@@ -42,7 +42,7 @@ def test_import_counts_idempotence_and_info(bulwark, tmp_path):
     upd = import_(bulwark, db, DATA / "update")
     assert upd["updated"] == 1 and upd["unchanged"] == 1
     info = db_json(bulwark, "info", "--db", db, "--max-age", "0")
-    assert info["schema"] == 1
+    assert info["schema"] == 2
     assert info["counts"]["kev"] == 1 and info["counts"]["epss"] == 3
     names = {s["name"]: s for s in info["sources"]}
     assert {"osv:npm", "osv:PyPI", "debian-tracker:DSA", "alpine-secdb:v3.19-main", "kev", "epss"} <= set(names)

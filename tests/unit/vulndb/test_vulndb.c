@@ -1,8 +1,7 @@
 /* Unit tests of src/vulndb: import of the project's advisories
  * (tests/data/osv), idempotence and the newer-modified rule, malformed
  * records, the DSA/DLA list and secdb parsers, KEV/EPSS, all.zip archives,
- * transactions, schema and file errors, and CVSS scores against the
- * specifications' worked examples. */
+ * transactions, schema and file errors. CVSS scores: test_cvss.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -285,61 +284,6 @@ static void test_file_errors(void **state)
 	free(p);
 }
 
-static void test_cvss(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *vector;
-		double score;
-		int major;
-	} cases[] = {
-		/* CVSS v3.1 specification, section 8 examples */
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5, 3},  /* CVE-2014-0160 */
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0, 3}, /* CVE-2014-6271 */
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1, 3},  /* CVE-2013-1937 */
-		{"CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:N/I:L/A:N", 4.0, 3},  /* CVE-2013-0375-like local */
-		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N", 3.1, 3},  /* CVE-2014-3566 POODLE */
-		{"CVSS:3.0/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 6.8, 3},
-		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9, 3},
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0, 3},
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O", 9.8, 3},
-		/* CVSS v2 guide, section 3.3 examples */
-		{"AV:N/AC:L/Au:N/C:N/I:N/A:C", 7.8, 2}, /* CVE-2002-0392 */
-		{"AV:N/AC:L/Au:N/C:C/I:C/A:C", 10.0, 2}, /* CVE-2003-0818 */
-		{"AV:L/AC:H/Au:N/C:C/I:C/A:C", 6.2, 2}, /* CVE-2003-0062 */
-		{"(AV:N/AC:L/Au:N/C:P/I:P/A:P)", 7.5, 2},
-	};
-	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
-		double s = -1;
-		int major = 0;
-		struct bw_error err = BW_ERROR_INIT;
-		if (bw_cvss_base_score(cases[i].vector, &s, &major, &err) < 0)
-			fail_msg("%s: %s", cases[i].vector, err.msg);
-		if (s < cases[i].score - 0.001 || s > cases[i].score + 0.001 || major != cases[i].major)
-			fail_msg("%s: got %.1f (v%d), want %.1f", cases[i].vector, s, major, cases[i].score);
-	}
-	static const char *const bad[] = {
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",          /* missing A */
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/A:H",  /* repeated */
-		"CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",      /* bad value */
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/",     /* trailing */
-		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-		"", "CVSS:3.1/", "hello",
-	};
-	for (size_t i = 0; i < BW_ARRAY_SIZE(bad); i++) {
-		double s;
-		int major;
-		struct bw_error err = BW_ERROR_INIT;
-		if (bw_cvss_base_score(bad[i], &s, &major, &err) == 0)
-			fail_msg("accepted '%s'", bad[i]);
-	}
-	assert_int_equal(bw_cvss_severity(9.8, 3), BW_SEV_CRITICAL);
-	assert_int_equal(bw_cvss_severity(7.0, 3), BW_SEV_HIGH);
-	assert_int_equal(bw_cvss_severity(0.1, 3), BW_SEV_LOW);
-	assert_int_equal(bw_cvss_severity(0.0, 3), BW_SEV_INFO);
-	assert_int_equal(bw_cvss_severity(9.8, 2), BW_SEV_HIGH);
-}
-
 int main(int argc, char **argv)
 {
 	data_dir = argc > 1 ? argv[1] : "tests/data/osv";
@@ -347,10 +291,13 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_import_records), cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_tracker),        cmocka_unit_test(test_enrichment),
-		cmocka_unit_test(test_zip),            cmocka_unit_test(test_transaction),
-		cmocka_unit_test(test_file_errors),    cmocka_unit_test(test_cvss),
+	    cmocka_unit_test(test_import_records),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_tracker),
+	    cmocka_unit_test(test_enrichment),
+	    cmocka_unit_test(test_zip),
+	    cmocka_unit_test(test_transaction),
+	    cmocka_unit_test(test_file_errors),
 	};
 	int rc = cmocka_run_group_tests_name("vulndb", tests, NULL, NULL);
 	char *cmd = bw_asprintf("rm -rf '%s'", tmpdir);
