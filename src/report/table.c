@@ -7,11 +7,16 @@
 static const char *sev_color(enum bw_severity s)
 {
 	switch (s) {
-	case BW_SEV_CRITICAL: return "\033[1;31m";
-	case BW_SEV_HIGH: return "\033[31m";
-	case BW_SEV_MEDIUM: return "\033[33m";
-	case BW_SEV_LOW: return "\033[36m";
-	default: return "";
+	case BW_SEV_CRITICAL:
+		return "\033[1;31m";
+	case BW_SEV_HIGH:
+		return "\033[31m";
+	case BW_SEV_MEDIUM:
+		return "\033[33m";
+	case BW_SEV_LOW:
+		return "\033[36m";
+	default:
+		return "";
 	}
 }
 
@@ -22,20 +27,22 @@ static void write_packages(const struct bw_report *r, FILE *out)
 	for (size_t i = 0; i < r->n_packages;) {
 		const char *eco = r->packages[i].ecosystem ? r->packages[i].ecosystem : "-";
 		size_t j = i, wn = 4, wv = 7;
-		while (j < r->n_packages && strcmp(r->packages[j].ecosystem ? r->packages[j].ecosystem : "-", eco) == 0) {
+		while (j < r->n_packages &&
+		       strcmp(r->packages[j].ecosystem ? r->packages[j].ecosystem : "-", eco) == 0) {
 			const struct bw_package *p = &r->packages[j];
 			size_t ln = p->name ? strlen(p->name) : 1, lv = p->version ? strlen(p->version) : 1;
 			wn = ln > wn ? (ln > 48 ? 48 : ln) : wn;
 			wv = lv > wv ? (lv > 40 ? 40 : lv) : wv;
 			j++;
 		}
-		fprintf(out, "\n%s (%zu)\n  %-*s  %-*s  %-12s  %s\n", eco, j - i, (int)wn, "NAME", (int)wv, "VERSION",
-			"LAYER", "PATH");
+		fprintf(out, "\n%s (%zu)\n  %-*s  %-*s  %-12s  %s\n", eco, j - i, (int)wn, "NAME", (int)wv,
+			"VERSION", "LAYER", "PATH");
 		for (; i < j; i++) {
 			const struct bw_package *p = &r->packages[i];
-			const char *l = p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
-			fprintf(out, "  %-*s  %-*s  %-12.12s  %s\n", (int)wn, p->name ? p->name : "-", (int)wv,
-				p->version ? p->version : "-", l, p->path ? p->path : "-");
+			const char *l =
+			    p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
+			fprintf(out, "  %-*s  %-*s  %-12.12s  %s\n", (int)wn, p->name ? p->name : "-",
+				(int)wv, p->version ? p->version : "-", l, p->path ? p->path : "-");
 		}
 	}
 }
@@ -52,8 +59,10 @@ static int cmp_vuln(const void *pa, const void *pb)
 	const struct bw_finding *a = *(const struct bw_finding *const *)pa;
 	const struct bw_finding *b = *(const struct bw_finding *const *)pb;
 	int c;
-	if ((c = strcmp0(a->package.name, b->package.name)) || (c = strcmp0(a->installed_version, b->installed_version)) ||
-	    (c = strcmp0(a->package.ecosystem, b->package.ecosystem)) || (c = strcmp0(a->package.purl, b->package.purl)))
+	if ((c = strcmp0(a->package.name, b->package.name)) ||
+	    (c = strcmp0(a->installed_version, b->installed_version)) ||
+	    (c = strcmp0(a->package.ecosystem, b->package.ecosystem)) ||
+	    (c = strcmp0(a->package.purl, b->package.purl)))
 		return c;
 	int ra = a->rank > 0 ? a->rank : INT_MAX, rb = b->rank > 0 ? b->rank : INT_MAX;
 	if (ra != rb)
@@ -65,13 +74,17 @@ static int cmp_vuln(const void *pa, const void *pb)
 
 static bool same_package(const struct bw_finding *a, const struct bw_finding *b)
 {
-	return !strcmp0(a->package.name, b->package.name) && !strcmp0(a->installed_version, b->installed_version) &&
-	       !strcmp0(a->package.ecosystem, b->package.ecosystem) && !strcmp0(a->package.purl, b->package.purl);
+	return !strcmp0(a->package.name, b->package.name) &&
+	       !strcmp0(a->installed_version, b->installed_version) &&
+	       !strcmp0(a->package.ecosystem, b->package.ecosystem) &&
+	       !strcmp0(a->package.purl, b->package.purl);
 }
 
 /* The vulnerability block: a header line per package (name, installed
  * version, ecosystem, count), then one line per vulnerability: severity,
- * id, fixed version or "no fix yet", priority (rank, KEV, EPSS), title. */
+ * id, fixed version or "no fix yet", priority (rank, KEV, EPSS), the
+ * CVSS score of the newest version stated ("9.3 v4.0"; JSON lists them
+ * all), title. */
 static void write_vulnerabilities(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 				  size_t *shown, size_t *hidden, size_t *counts)
 {
@@ -90,13 +103,14 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 	qsort(v, n, sizeof(*v), cmp_vuln);
 	size_t wid = 14, wfix = 10;
 	for (size_t i = 0; i < n; i++) {
-		size_t li = v[i]->id ? strlen(v[i]->id) : 1, lf = v[i]->fixed_version ? strlen(v[i]->fixed_version) : 10;
+		size_t li = v[i]->id ? strlen(v[i]->id) : 1,
+		       lf = v[i]->fixed_version ? strlen(v[i]->fixed_version) : 10;
 		wid = li > wid ? (li > 40 ? 40 : li) : wid;
 		wfix = lf > wfix ? (lf > 40 ? 40 : lf) : wfix;
 	}
 	if (n)
-		fprintf(out, "\n%s\n    %-8s %-*s %-*s %-22s %s\n", bw_kind_name(BW_KIND_VULNERABILITY), "SEVERITY",
-			(int)wid, "ID", (int)wfix, "FIXED IN", "PRIORITY", "TITLE");
+		fprintf(out, "\n%s\n    %-8s %-*s %-*s %-22s %-9s %s\n", bw_kind_name(BW_KIND_VULNERABILITY),
+			"SEVERITY", (int)wid, "ID", (int)wfix, "FIXED IN", "PRIORITY", "CVSS", "TITLE");
 	for (size_t i = 0; i < n;) {
 		size_t j = i, open = 0;
 		while (j < n && same_package(v[i], v[j])) {
@@ -105,24 +119,33 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		}
 		const struct bw_finding *h = v[i];
 		const char *b = opts->color ? "\033[1m" : "", *e = opts->color ? "\033[0m" : "";
-		fprintf(out, "\n  %s%s %s%s (%s): %zu vulnerabilit%s", b, h->package.name ? h->package.name : "-",
-			h->installed_version ? h->installed_version : (h->package.version ? h->package.version : "-"), e,
-			h->package.ecosystem ? h->package.ecosystem : "-", open, open == 1 ? "y" : "ies");
+		fprintf(out, "\n  %s%s %s%s (%s): %zu vulnerabilit%s", b,
+			h->package.name ? h->package.name : "-",
+			h->installed_version ? h->installed_version
+					     : (h->package.version ? h->package.version : "-"),
+			e, h->package.ecosystem ? h->package.ecosystem : "-", open, open == 1 ? "y" : "ies");
 		if (open != j - i)
 			fprintf(out, " (+%zu suppressed)", j - i - open);
 		fputc('\n', out);
 		for (; i < j; i++) {
 			const struct bw_finding *f = v[i];
 			const char *c = opts->color ? sev_color(f->severity) : "";
-			fprintf(out, "    %s%-8s%s %-*s %-*s", c, bw_severity_name(f->severity), opts->color && *c ? "\033[0m" : "",
-				(int)wid, f->id ? f->id : "-", (int)wfix, f->fixed_version ? f->fixed_version : "no fix yet");
+			fprintf(out, "    %s%-8s%s %-*s %-*s", c, bw_severity_name(f->severity),
+				opts->color && *c ? "\033[0m" : "", (int)wid, f->id ? f->id : "-", (int)wfix,
+				f->fixed_version ? f->fixed_version : "no fix yet");
 			char prio[64] = "-";
 			if (f->has_priority)
 				snprintf(prio, sizeof(prio), "#%d%s", f->rank, f->kev ? " KEV" : "");
 			if (f->has_priority && f->epss >= 0)
-				snprintf(prio + strlen(prio), sizeof(prio) - strlen(prio), " EPSS %.3f", f->epss);
+				snprintf(prio + strlen(prio), sizeof(prio) - strlen(prio), " EPSS %.3f",
+					 f->epss);
 			bool hot = opts->color && f->kev;
 			fprintf(out, " %s%-22s%s", hot ? "\033[1;31m" : "", prio, hot ? "\033[0m" : "");
+			char cvss[32] = "-";
+			if (f->n_cvss && f->cvss[0].version)
+				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
+					 f->cvss[0].version);
+			fprintf(out, " %-9s", cvss);
 			if (f->title)
 				fprintf(out, " %s", f->title);
 			if (f->status != BW_STATUS_FAIL)
@@ -180,14 +203,16 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			}
 			const char *c = opts->color ? sev_color(f->severity) : "";
 			fprintf(out, "  %s%-8s%s %-14s %s", c, bw_severity_name(f->severity),
-				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-", f->title ? f->title : "");
+				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-",
+				f->title ? f->title : "");
 			if (f->status != BW_STATUS_FAIL)
 				fprintf(out, " [%s]", bw_status_name(f->status));
 			fputc('\n', out);
 			if (f->package.name)
 				fprintf(out, "      package: %s %s%s%s\n", f->package.name,
 					f->installed_version ? f->installed_version : "",
-					f->fixed_version ? " -> fixed in " : "", f->fixed_version ? f->fixed_version : "");
+					f->fixed_version ? " -> fixed in " : "",
+					f->fixed_version ? f->fixed_version : "");
 			if (f->location.path) {
 				fprintf(out, "      at: %s", f->location.path);
 				if (f->location.line)
@@ -195,7 +220,8 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				if (f->location.column)
 					fprintf(out, ":%d", f->location.column);
 				if (f->location.in_final_image == 0)
-					fprintf(out, " (deleted, still in layer %s)", f->location.layer ? f->location.layer : "?");
+					fprintf(out, " (deleted, still in layer %s)",
+						f->location.layer ? f->location.layer : "?");
 				fputc('\n', out);
 			}
 			if (f->n_equivalent) {
@@ -205,7 +231,8 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				fputc('\n', out);
 			}
 			if (f->has_priority) {
-				fprintf(out, "      priority: #%d%s", f->rank, f->kev ? ", KEV-listed (known exploited)" : "");
+				fprintf(out, "      priority: #%d%s", f->rank,
+					f->kev ? ", KEV-listed (known exploited)" : "");
 				if (f->epss >= 0)
 					fprintf(out, ", EPSS %.3f", f->epss);
 				fputc('\n', out);

@@ -3,6 +3,7 @@ v3.1 side by side), the version a finding's severity comes from, the JSON
 "cvss" array, CycloneDX ratings (schema-validated) and SARIF properties, and
 the upgrade of a schema-1 database, which kept no vectors."""
 import json
+import re
 import sqlite3
 
 import jsonschema
@@ -76,6 +77,18 @@ def test_v31_and_v40_both_reported_severity_from_v40(bulwark, tmp_path):
     assert th["severity"] == "HIGH"
     assert th["cvss"] == [{"version": "4.0", "vector": V40_BT, "score": 8.1, "severity": "HIGH",
                            "nomenclature": "CVSS-BT", "source": "GHSA-cvss-0003"}]
+
+
+def test_table_shows_the_newest_cvss_score(bulwark, tmp_path):
+    db, root = make_db(bulwark, tmp_path)
+    rc, out, err = bulwark.run(["fs", "--db", db, "--scanners", "vuln", root])
+    assert rc == 0, err
+    block = out[out.index("\nvulnerability\n"):]
+    assert "CVSS" in block.splitlines()[2]
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^    \S+\s+(\S+)\s.*$", block, re.M)}
+    assert re.search(r"\s9\.3 v4\.0\s", lines["CVE-2099-4001"])       # merged with GHSA-cvss-0001: v4.0 first
+    assert re.search(r"\s7\.5 v3\.1\s", lines["GHSA-cvss-0002"])      # the reordered v4.0 is not scored
+    assert re.search(r"\s8\.1 v4\.0\s", lines["GHSA-cvss-0003"])      # CVSS-BT
 
 
 def test_cyclonedx_ratings_and_sarif_properties_carry_the_vectors(bulwark, tmp_path):
