@@ -211,7 +211,9 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 	}
 	const char *p = modinfo, *end = modinfo + milen, *line;
 	size_t n;
-	struct inv_pkg *last = NULL, *main_mod = NULL;
+	struct inv_pkg *last = NULL;
+	/* an index, not a pointer: adding a package may move rec->pkgs */
+	size_t main_mod = SIZE_MAX;
 	while (inv_next_line(&p, end, &line, &n)) {
 		const char *f[4] = {0};
 		size_t fl[4] = {0}, nf = 0;
@@ -254,14 +256,14 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 		go_sum(l, rec, pk, f[3], fl[3]);
 		last = pk;
 		if (is_mod)
-			main_mod = pk;
+			main_mod = rec->n_pkgs - 1;
 	}
 	/* "(devel)": the main module of a local build has no version to match */
-	if (main_mod && strcmp(main_mod->version, "(devel)") == 0) {
-		size_t i = (size_t)(main_mod - rec->pkgs);
+	if (main_mod != SIZE_MAX && strcmp(rec->pkgs[main_mod].version, "(devel)") == 0) {
+		size_t i = main_mod;
 		memmove(&rec->pkgs[i], &rec->pkgs[i + 1], (rec->n_pkgs - i - 1) * sizeof(*rec->pkgs));
 		rec->n_pkgs--;
-		main_mod = NULL;
+		main_mod = SIZE_MAX;
 	}
 	for (size_t i = 0; i < rec->n_pkgs; i++) {
 		struct inv_pkg *pk = &rec->pkgs[i];
@@ -274,10 +276,11 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 			pk->purl_name = sl + 1;
 		}
 	}
-	if (main_mod)
+	if (main_mod != SIZE_MAX)
 		for (size_t i = 0; i < rec->n_pkgs; i++)
-			if (&rec->pkgs[i] != main_mod)
-				inv_pkg_add_depend(l, main_mod, rec->pkgs[i].name, strlen(rec->pkgs[i].name));
+			if (i != main_mod)
+				inv_pkg_add_depend(l, &rec->pkgs[main_mod], rec->pkgs[i].name,
+						   strlen(rec->pkgs[i].name));
 }
 
 /* ---- the program header table, from the first bytes of the stream ---- */

@@ -289,6 +289,51 @@ static void test_hash_cases(void **state)
 	bw_buf_release(&cases);
 }
 
+/* A Go binary with many modules: the main module's entry must survive the
+ * package array growing under it (a "(devel)" main module is dropped and
+ * nothing else; a versioned one stays). Its relations to the others are
+ * resolved in the image finalisation, tested in test_sbom.py. */
+static void go_many_modules(const char *main_version, struct bw_report **out)
+{
+	struct bw_buf mi, b;
+	bw_buf_init(&mi, 1 << 20);
+	bw_buf_init(&b, 1 << 20);
+	bw_buf_printf(&mi, "path\tex.com/app\nmod\tex.com/app\t%s\t\n", main_version);
+	for (int i = 0; i < 200; i++)
+		bw_buf_printf(&mi, "dep\tex.com/dep%d\tv1.0.%d\t\n", i, i);
+	go_binary(&b, mi.data);
+	struct bw_report *r = bw_report_new("filesystem", "unit");
+	bw_inventory_parse_file("/usr/local/bin/app", b.data, b.len, NULL, r);
+	bw_buf_release(&mi);
+	bw_buf_release(&b);
+	*out = r;
+}
+
+static void test_go_main_module_among_many(void **state)
+{
+	struct bw_report *r;
+	go_many_modules("(devel)", &r);
+	assert_int_equal(r->n_warnings, 0);
+	size_t deps = 0;
+	for (size_t i = 0; i < r->n_packages; i++) {
+		assert_string_not_equal(r->packages[i].name, "ex.com/app");
+		deps += strncmp(r->packages[i].name, "ex.com/dep", 10) == 0;
+	}
+	assert_int_equal(deps, 200);
+	bw_report_free(r);
+
+	go_many_modules("v2.0.0", &r);
+	const struct bw_package *app = NULL;
+	for (size_t i = 0; i < r->n_packages; i++)
+		if (strcmp(r->packages[i].name, "ex.com/app") == 0)
+			app = &r->packages[i];
+	assert_non_null(app);
+	assert_string_equal(app->version, "v2.0.0");
+	assert_int_equal(r->n_packages, 202); /* the main module, 200 deps, stdlib */
+	bw_report_free(r);
+	(void)state;
+}
+
 /* /var/lib/dpkg/available declares no packages (its SHA256s join the status
  * file's packages at the merge); a bad SHA256 is a warning. */
 static void test_dpkg_available(void **state)
@@ -415,7 +460,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_dpkg),	  cmocka_unit_test(test_apk),
 	    cmocka_unit_test(test_python_pep503), cmocka_unit_test(test_npm),
 	    cmocka_unit_test(test_yarn_pnpm),	  cmocka_unit_test(test_os_release_and_nothing),
-	    cmocka_unit_test(test_hash_cases),	  cmocka_unit_test(test_dpkg_available),
+	    cmocka_unit_test(test_hash_cases),	  cmocka_unit_test(test_dpkg_available), cmocka_unit_test(test_go_main_module_among_many),
 	    cmocka_unit_test(test_jar_sha1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
