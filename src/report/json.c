@@ -136,10 +136,14 @@ void bw_report_json_put(FILE *out, const char *key, json_t *v, int depth, bool *
 		free(ks);
 		json_decref(k);
 	}
-	for (const char *p = s; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
+	/* line by line: the nested lines get the member's indentation too */
+	for (const char *p = s; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		fwrite(p, 1, n, out);
+		if (nl)
 			fprintf(out, "%*s", depth * 2, "");
+		p += n;
 	}
 	free(s);
 }
