@@ -140,6 +140,8 @@ static char *vfmt(const char *fmt, va_list ap)
 		size_t cut = 300;
 		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
 			cut--;
+		/* "…" and its NUL are 4 bytes: a string of 301 or 302 has no room for them at 300 */
+		s = bw_realloc(s, cut + 4);
 		memcpy(s + cut, "…", 4);
 	}
 	for (char *p = s; *p; p++)

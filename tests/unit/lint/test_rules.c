@@ -19,18 +19,17 @@
 
 static const char *cases_dir;
 
-static const char table_config[] =
-	"enable: [BW-DF-040]\n"
-	"trusted-registries: [docker.io, registry.access.redhat.com]\n"
-	"strict-labels: true\n"
-	"label-schema:\n"
-	"  org.opencontainers.image.source: url\n"
-	"  org.opencontainers.image.created: rfc3339\n"
-	"  org.opencontainers.image.licenses: spdx\n"
-	"  org.opencontainers.image.revision: hash\n"
-	"  org.opencontainers.image.version: semver\n"
-	"  maintainer: email\n"
-	"required-labels: [org.opencontainers.image.source]\n";
+static const char table_config[] = "enable: [BW-DF-040]\n"
+				   "trusted-registries: [docker.io, registry.access.redhat.com]\n"
+				   "strict-labels: true\n"
+				   "label-schema:\n"
+				   "  org.opencontainers.image.source: url\n"
+				   "  org.opencontainers.image.created: rfc3339\n"
+				   "  org.opencontainers.image.licenses: spdx\n"
+				   "  org.opencontainers.image.revision: hash\n"
+				   "  org.opencontainers.image.version: semver\n"
+				   "  maintainer: email\n"
+				   "required-labels: [org.opencontainers.image.source]\n";
 
 static struct bw_report *lint(const char *text, const char *yaml, struct bw_error *err, int *rc)
 {
@@ -70,7 +69,8 @@ static void test_table_examples(void **st)
 		int rc;
 		struct bw_report *r = lint(ri.bad, table_config, &err, &rc);
 		if (rc || !fired(r, ri.id, 0)) {
-			print_error("%s: bad example does not trigger it (%s)\n", ri.id, rc ? err.msg : "no finding");
+			print_error("%s: bad example does not trigger it (%s)\n", ri.id,
+				    rc ? err.msg : "no finding");
 			failures++;
 		}
 		bw_report_free(r);
@@ -90,11 +90,13 @@ struct kase {
 	int line;
 };
 
-static int run_case(const char *file, struct kase *k, unsigned char *covered_expect, unsigned char *covered_reject)
+static int run_case(const char *file, struct kase *k, unsigned char *covered_expect,
+		    unsigned char *covered_reject)
 {
 	struct bw_error err = BW_ERROR_INIT;
 	int rc;
-	struct bw_report *r = lint(k->text.data ? k->text.data : "", k->yaml.len ? k->yaml.data : NULL, &err, &rc);
+	struct bw_report *r =
+	    lint(k->text.data ? k->text.data : "", k->yaml.len ? k->yaml.data : NULL, &err, &rc);
 	int failures = 0;
 	char *save = NULL;
 	for (char *l = strtok_r(k->checks.data ? k->checks.data : (char[]){0}, "\n", &save); l;
@@ -106,8 +108,8 @@ static int run_case(const char *file, struct kase *k, unsigned char *covered_exp
 		if (!strcmp(verb, "error")) {
 			const char *want = l + 6;
 			if (!rc || !strstr(err.msg, want)) {
-				print_error("%s:%d: %s: expected a parse error with '%s', got '%s'\n", file, k->line, k->name,
-					    want, rc ? err.msg : "success");
+				print_error("%s:%d: %s: expected a parse error with '%s', got '%s'\n", file,
+					    k->line, k->name, want, rc ? err.msg : "success");
 				failures++;
 			}
 			continue;
@@ -126,7 +128,8 @@ static int run_case(const char *file, struct kase *k, unsigned char *covered_exp
 		if (!strcmp(verb, "expect")) {
 			covered_expect[idx] = 1;
 			if (!fired(r, id, line)) {
-				print_error("%s:%d: %s: %s did not fire%s\n", file, k->line, k->name, id, line ? " at that line" : "");
+				print_error("%s:%d: %s: %s did not fire%s\n", file, k->line, k->name, id,
+					    line ? " at that line" : "");
 				failures++;
 			}
 		} else if (!strcmp(verb, "reject")) {
@@ -222,7 +225,8 @@ static void test_config(void **st)
 	(void)st;
 	struct bw_lint_config *cfg = bw_lint_config_new();
 	struct bw_error err = BW_ERROR_INIT;
-	const char *y = "ignored: [DL3008]\noverride:\n  error: [DL3015]\nseverity: {BW-DF-003: HIGH}\ntrustedRegistries: [docker.io]\n";
+	const char *y = "ignored: [DL3008]\noverride:\n  error: [DL3015]\nseverity: {BW-DF-003: "
+			"HIGH}\ntrustedRegistries: [docker.io]\n";
 	assert_int_equal(bw_lint_config_load_string(cfg, y, strlen(y), "h.yaml", &err), 0);
 	const char *df = "FROM debian:12\nRUN apt-get install -y curl\n";
 	struct bw_report *r = bw_report_new("dockerfile", "x");
@@ -244,13 +248,49 @@ static void test_config(void **st)
 	assert_int_equal(bw_lint_rule_find("ds-0029"), bw_lint_rule_find("DS029"));
 }
 
+/* Evidence past 300 bytes is cut with "…" (found by fuzzing: at 301 and 302
+ * bytes the ellipsis was written past the string's end). */
+static void test_long_evidence(void **st)
+{
+	(void)st;
+	for (size_t n = 290; n <= 310; n++) {
+		struct bw_buf b;
+		bw_buf_init(&b, 1 << 16);
+		bw_buf_printf(&b, "FROM debian:12\nADD ");
+		for (size_t i = 0; i < n; i++)
+			bw_buf_add(&b, "a", 1);
+		bw_buf_printf(&b, " /x\n");
+		struct bw_report *r = bw_report_new("dockerfile", "unit");
+		struct bw_error err = BW_ERROR_INIT;
+		assert_int_equal(bw_lint_dockerfile(r, "Dockerfile", b.data, b.len, NULL, &err), 0);
+		bool seen = false;
+		for (size_t i = 0; i < r->n_findings; i++) {
+			const char *ev = r->findings[i].evidence;
+			if (!ev || strncmp(ev, "ADD ", 4) != 0)
+				continue;
+			seen = true;
+			size_t len = strlen(ev);
+			if (n + 7 > 300) {
+				assert_true(len <= 303);
+				assert_string_equal(ev + len - 3, "…");
+			} else {
+				assert_int_equal(len, n + 7);
+			}
+		}
+		assert_true(seen);
+		bw_report_free(r);
+		bw_buf_release(&b);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	cases_dir = argc > 1 ? argv[1] : "cases";
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table_examples),
-		cmocka_unit_test(test_case_files),
-		cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_table_examples),
+	    cmocka_unit_test(test_case_files),
+	    cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_long_evidence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
