@@ -26,10 +26,11 @@ int main(int argc, char **argv)
 		return 3;
 	sqlite3_stmt *st;
 	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT ecosystem, name FROM (SELECT DISTINCT ecosystem, name FROM affected WHERE ecosystem IN"
-		 " ('Debian:11', 'PyPI', 'Go', 'crates.io', 'npm')) ORDER BY name LIMIT %ld",
-		 n);
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT ecosystem, name FROM (SELECT DISTINCT ecosystem, name FROM affected WHERE ecosystem IN"
+	    " ('Debian:11', 'PyPI', 'Go', 'crates.io', 'npm')) ORDER BY name LIMIT %ld",
+	    n);
 	sqlite3_prepare_v2(s, sql, -1, &st, NULL);
 	char **ecos = calloc((size_t)n, sizeof(char *)), **names = calloc((size_t)n, sizeof(char *));
 	long have = 0;
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 		bw_report_free(rep);
 	}
 	qsort(t, (size_t)runs, sizeof(double), cmp_double);
-	printf("match_bench packages=%ld lookups=%zu findings=%zu median_ms=%.1f min_ms=%.1f max_ms=%.1f\n", have,
-	       lookups, findings, t[runs / 2], t[0], t[runs - 1]);
+	printf("match_bench packages=%ld lookups=%zu findings=%zu median_ms=%.1f min_ms=%.1f max_ms=%.1f\n",
+	       have, lookups, findings, t[runs / 2], t[0], t[runs - 1]);
 	return 0;
 }

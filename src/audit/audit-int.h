@@ -10,23 +10,23 @@
 #include <sys/stat.h>
 
 struct audit_container {
-	json_t *inspect;  /* borrowed from ctx->containers */
+	json_t *inspect; /* borrowed from ctx->containers */
 	const char *id;
 	const char *name; /* without the leading '/' */
 	bool running;
-	int sshd;         /* 1 an sshd process runs in it, 0 none, -1 unknown */
+	int sshd; /* 1 an sshd process runs in it, 0 none, -1 unknown */
 	const char *sshd_evidence;
 };
 
 /* The daemon's effective configuration: daemon.json keys, overridden by
  * dockerd's command-line flags mapped onto the same keys. */
 struct audit_daemon {
-	json_t *config;      /* object; never NULL */
-	json_t *source;      /* key -> "daemon.json" or "command line" */
-	bool have_json;      /* daemon.json was read */
-	bool have_cmdline;   /* a command line was read */
+	json_t *config;	   /* object; never NULL */
+	json_t *source;	   /* key -> "daemon.json" or "command line" */
+	bool have_json;	   /* daemon.json was read */
+	bool have_cmdline; /* a command line was read */
 	char *json_path;
-	char *cmdline_text;  /* for evidence */
+	char *cmdline_text; /* for evidence */
 };
 
 /* One engine image judged by the image-configuration rules (images.c). */
@@ -38,14 +38,14 @@ struct audit_image {
 struct audit_ctx {
 	const struct bw_audit_opts *opts;
 	struct bw_report *report;
-	const char *root;       /* host root, without a trailing '/' ("" for "/") */
+	const char *root; /* host root, without a trailing '/' ("" for "/") */
 	bool live;
 	struct bw_engine *engine;
-	json_t *info;           /* /info or the engine-info file; NULL when unknown */
-	json_t *containers;     /* array of inspect documents */
+	json_t *info;	    /* /info or the engine-info file; NULL when unknown */
+	json_t *containers; /* array of inspect documents */
 	struct audit_container *cs;
 	size_t n_cs;
-	json_t *images;         /* /images/json live; NULL offline */
+	json_t *images; /* /images/json live; NULL offline */
 	struct audit_daemon daemon;
 	double engine_seconds;
 	struct bw_buf audit_rules; /* auditd rules, loaded on first use */
@@ -68,12 +68,12 @@ typedef int (*audit_container_fn)(struct audit_ctx *ctx, const struct audit_cont
 
 struct audit_check {
 	struct bw_audit_check_info info;
-	audit_global_fn global;       /* one of these two, or neither (manual) */
+	audit_global_fn global; /* one of these two, or neither (manual) */
 	audit_container_fn container;
 	/* parameters of the generic file checks (files.c, host.c) */
-	const char *paths;            /* candidates, '|'-separated; "@key" = a daemon option's value */
-	const char *owner;            /* "root:root", "root:docker" */
-	unsigned mode;                /* most permissive mode allowed */
+	const char *paths; /* candidates, '|'-separated; "@key" = a daemon option's value */
+	const char *owner; /* "root:root", "root:docker" */
+	unsigned mode;	   /* most permissive mode allowed */
 };
 
 extern const struct audit_check audit_checks[];
@@ -81,7 +81,7 @@ extern const size_t audit_n_checks;
 
 /* Set the verdict; returns 0 so checks read `return verdict(...)`. */
 int verdict(struct audit_verdict *v, enum bw_status s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- inputs (inputs.c, daemon_config.c) ---- */
 int audit_load_live(struct audit_ctx *ctx, struct bw_error *err);

@@ -22,12 +22,18 @@ const struct bw_audit_check_info *bw_audit_check_at(size_t i)
 const char *bw_audit_scope_name(enum bw_audit_scope s)
 {
 	switch (s) {
-	case BW_AUDIT_HOST: return "Host configuration";
-	case BW_AUDIT_DAEMON: return "Docker daemon configuration";
-	case BW_AUDIT_FILES: return "Docker daemon configuration files";
-	case BW_AUDIT_IMAGES: return "Container images and build files";
-	case BW_AUDIT_CONTAINER: return "Container runtime";
-	case BW_AUDIT_OPS: return "Docker security operations";
+	case BW_AUDIT_HOST:
+		return "Host configuration";
+	case BW_AUDIT_DAEMON:
+		return "Docker daemon configuration";
+	case BW_AUDIT_FILES:
+		return "Docker daemon configuration files";
+	case BW_AUDIT_IMAGES:
+		return "Container images and build files";
+	case BW_AUDIT_CONTAINER:
+		return "Container runtime";
+	case BW_AUDIT_OPS:
+		return "Docker security operations";
 	}
 	return "?";
 }
@@ -56,8 +62,8 @@ static int check_selection(const char *const *sels, size_t n, const char *opt, s
 		for (size_t k = 0; k < audit_n_checks && !hit; k++)
 			hit = selects(sels[i], audit_checks[k].info.id);
 		if (!hit)
-			return bw_error_set(err, BW_EUSAGE, "%s '%s' names no CIS check (see docs/audit.md)", opt,
-					    sels[i]);
+			return bw_error_set(err, BW_EUSAGE, "%s '%s' names no CIS check (see docs/audit.md)",
+					    opt, sels[i]);
 	}
 	return 0;
 }

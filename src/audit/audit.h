@@ -25,23 +25,23 @@
 #include "report/report.h"
 
 enum bw_audit_scope {
-	BW_AUDIT_HOST = 1,   /* section 1 */
-	BW_AUDIT_DAEMON,     /* 2 */
-	BW_AUDIT_FILES,      /* 3 */
-	BW_AUDIT_IMAGES,     /* 4 */
-	BW_AUDIT_CONTAINER,  /* 5: one finding per container */
-	BW_AUDIT_OPS,        /* 6 */
+	BW_AUDIT_HOST = 1,  /* section 1 */
+	BW_AUDIT_DAEMON,    /* 2 */
+	BW_AUDIT_FILES,	    /* 3 */
+	BW_AUDIT_IMAGES,    /* 4 */
+	BW_AUDIT_CONTAINER, /* 5: one finding per container */
+	BW_AUDIT_OPS,	    /* 6 */
 };
 
 /* One row of the check table, for docs and --list. */
 struct bw_audit_check_info {
-	const char *id;          /* "5.4" (the finding id is "CIS-5.4") */
-	const char *title;       /* the benchmark's recommendation, in short */
+	const char *id;	   /* "5.4" (the finding id is "CIS-5.4") */
+	const char *title; /* the benchmark's recommendation, in short */
 	enum bw_audit_scope scope;
-	bool cis_automated;      /* the benchmark's own marking */
-	bool decided;            /* bulwark decides it (else it reports manual/info) */
+	bool cis_automated;	   /* the benchmark's own marking */
+	bool decided;		   /* bulwark decides it (else it reports manual/info) */
 	enum bw_severity severity; /* of a warn verdict */
-	const char *how;         /* how bulwark decides it */
+	const char *how;	   /* how bulwark decides it */
 	const char *remediation;
 };
 
@@ -50,17 +50,17 @@ const struct bw_audit_check_info *bw_audit_check_at(size_t i);
 const char *bw_audit_scope_name(enum bw_audit_scope s); /* "Host configuration" */
 
 struct bw_audit_opts {
-	bool offline;                /* no engine: only the files below */
-	const char *engine_host;     /* live: NULL = DOCKER_HOST or the default socket */
-	long engine_timeout_ms;      /* 0: the engine's default */
+	bool offline;			  /* no engine: only the files below */
+	const char *engine_host;	  /* live: NULL = DOCKER_HOST or the default socket */
+	long engine_timeout_ms;		  /* 0: the engine's default */
 	const char *const *inspect_files; /* offline: `docker inspect` JSON (array or object) */
 	size_t n_inspect_files;
 	const char *engine_info_file; /* `docker info --format '{{json .}}'` (optional) */
-	const char *daemon_json;     /* NULL: <host_root>/etc/docker/daemon.json */
-	const char *dockerd_cmdline; /* file with dockerd's argv (NUL- or whitespace-separated);
-				      * NULL live with host_root "/": /proc/<dockerd>/cmdline */
-	const char *host_root;       /* NULL: "/" */
-	const char *const *checks;   /* only these ids or sections ("5.4", "CIS-5.4", "2", "1.1") */
+	const char *daemon_json;      /* NULL: <host_root>/etc/docker/daemon.json */
+	const char *dockerd_cmdline;  /* file with dockerd's argv (NUL- or whitespace-separated);
+				       * NULL live with host_root "/": /proc/<dockerd>/cmdline */
+	const char *host_root;	      /* NULL: "/" */
+	const char *const *checks;    /* only these ids or sections ("5.4", "CIS-5.4", "2", "1.1") */
 	size_t n_checks;
 	const char *const *excludes; /* minus these */
 	size_t n_excludes;

@@ -106,7 +106,8 @@ int check_5_4_capabilities(struct audit_ctx *ctx, const struct audit_container *
 		return verdict(v, BW_STATUS_PASS, "no capability added; all dropped (--cap-drop ALL)");
 	if (json_array_size(drop))
 		return verdict(v, BW_STATUS_PASS, "no capability added; %zu dropped", json_array_size(drop));
-	return verdict(v, BW_STATUS_PASS, "no capability added (the engine's default set; --cap-drop ALL is better)");
+	return verdict(v, BW_STATUS_PASS,
+		       "no capability added (the engine's default set; --cap-drop ALL is better)");
 }
 
 int check_5_5_privileged(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
@@ -119,7 +120,8 @@ int check_5_5_privileged(struct audit_ctx *ctx, const struct audit_container *c,
 static const char *const sensitive_dirs[] = {"/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"};
 
 /* Append "what" to a comma list in buf. */
-static void add_item(char *buf, size_t len, size_t *n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add_item(char *buf, size_t len, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static void add_item(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
 	size_t used = strlen(buf);
@@ -134,7 +136,8 @@ static void add_item(char *buf, size_t len, size_t *n, const char *fmt, ...)
 	(*n)++;
 }
 
-int check_5_6_sensitive_mounts(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
+int check_5_6_sensitive_mounts(struct audit_ctx *ctx, const struct audit_container *c,
+			       struct audit_verdict *v)
 {
 	char found[1024] = "";
 	size_t n = 0, i;
@@ -147,8 +150,9 @@ int check_5_6_sensitive_mounts(struct audit_ctx *ctx, const struct audit_contain
 		for (size_t k = 0; k < BW_ARRAY_SIZE(sensitive_dirs); k++) {
 			const char *d = sensitive_dirs[k];
 			size_t dl = strlen(d);
-			bool hit = strcmp(d, "/") == 0 ? strcmp(src, "/") == 0
-						       : (strncmp(src, d, dl) == 0 && (src[dl] == '\0' || src[dl] == '/'));
+			bool hit = strcmp(d, "/") == 0
+				       ? strcmp(src, "/") == 0
+				       : (strncmp(src, d, dl) == 0 && (src[dl] == '\0' || src[dl] == '/'));
 			if (hit) {
 				add_item(found, sizeof(found), &n, "%s -> %s (%s)", src,
 					 jstr(m, "Destination") ? jstr(m, "Destination") : "?",
@@ -181,9 +185,11 @@ int check_5_7_sshd(struct audit_ctx *ctx, const struct audit_container *c, struc
 	json_t *a;
 	json_array_foreach(jget(c->inspect, "Args"), i, a) cmd = cmd || mentions_sshd(a);
 	if (cmd)
-		return verdict(v, BW_STATUS_WARN, "the container's command runs sshd (%s)", jstr(c->inspect, "Path"));
+		return verdict(v, BW_STATUS_WARN, "the container's command runs sshd (%s)",
+			       jstr(c->inspect, "Path"));
 	if (c->sshd == 0)
-		return verdict(v, BW_STATUS_PASS, "no sshd process in the container, and its command is not sshd");
+		return verdict(v, BW_STATUS_PASS,
+			       "no sshd process in the container, and its command is not sshd");
 	return verdict(v, BW_STATUS_PASS, "the container's command is not sshd%s",
 		       c->running ? " (its processes are not visible from here)" : "");
 }
@@ -216,7 +222,8 @@ static void privileged_port(const char *port, const char *ip, const char *hp, vo
 		add_item(a->buf, sizeof(a->buf), &a->n, "host port %ld -> %s", p, port);
 }
 
-int check_5_8_privileged_ports(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
+int check_5_8_privileged_ports(struct audit_ctx *ctx, const struct audit_container *c,
+			       struct audit_verdict *v)
 {
 	struct port_acc a = {"", 0};
 	each_binding(c, privileged_port, &a);
@@ -226,12 +233,12 @@ int check_5_8_privileged_ports(struct audit_ctx *ctx, const struct audit_contain
 }
 
 static int namespace(const struct audit_container *c, const char *field, const char *what,
-		      struct audit_verdict *v)
+		     struct audit_verdict *v)
 {
 	const char *m = jstr(hc(c), field);
 	if (m && strcmp(m, "host") == 0)
-		return verdict(v, BW_STATUS_WARN, "HostConfig.%s is host: the container shares the host's %s", field,
-			       what);
+		return verdict(v, BW_STATUS_WARN, "HostConfig.%s is host: the container shares the host's %s",
+			       field, what);
 	return verdict(v, BW_STATUS_PASS, "HostConfig.%s is %s", field, m && *m ? m : "private (empty)");
 }
 
@@ -278,10 +285,12 @@ int check_5_12_cpu(struct audit_ctx *ctx, const struct audit_container *c, struc
 		return verdict(v, BW_STATUS_PASS, "CPUs limited to %.2f", (double)nano / 1e9);
 	if (quota > 0)
 		return verdict(v, BW_STATUS_PASS, "CPU quota %lld", quota);
-	return verdict(v, BW_STATUS_WARN, "no CPU shares or limit (CpuShares %lld, NanoCpus 0, CpuQuota 0)", shares);
+	return verdict(v, BW_STATUS_WARN, "no CPU shares or limit (CpuShares %lld, NanoCpus 0, CpuQuota 0)",
+		       shares);
 }
 
-int check_5_13_readonly_rootfs(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
+int check_5_13_readonly_rootfs(struct audit_ctx *ctx, const struct audit_container *c,
+			       struct audit_verdict *v)
 {
 	if (jtrue(hc(c), "ReadonlyRootfs"))
 		return verdict(v, BW_STATUS_PASS, "root filesystem read-only");
@@ -326,10 +335,10 @@ int check_5_18_devices(struct audit_ctx *ctx, const struct audit_container *c, s
 	char found[1024] = "";
 	size_t n = 0, i;
 	json_t *d;
-	json_array_foreach(jget(hc(c), "Devices"), i, d)
-		add_item(found, sizeof(found), &n, "%s -> %s (%s)", jstr(d, "PathOnHost") ? jstr(d, "PathOnHost") : "?",
-			 jstr(d, "PathInContainer") ? jstr(d, "PathInContainer") : "?",
-			 jstr(d, "CgroupPermissions") ? jstr(d, "CgroupPermissions") : "rwm");
+	json_array_foreach(jget(hc(c), "Devices"), i, d) add_item(
+	    found, sizeof(found), &n, "%s -> %s (%s)", jstr(d, "PathOnHost") ? jstr(d, "PathOnHost") : "?",
+	    jstr(d, "PathInContainer") ? jstr(d, "PathInContainer") : "?",
+	    jstr(d, "CgroupPermissions") ? jstr(d, "CgroupPermissions") : "rwm");
 	if (n)
 		return verdict(v, BW_STATUS_WARN, "host devices exposed: %s", found);
 	return verdict(v, BW_STATUS_PASS, "no host device exposed");
@@ -341,8 +350,8 @@ int check_5_19_ulimits(struct audit_ctx *ctx, const struct audit_container *c, s
 	size_t n = 0, i;
 	json_t *u;
 	json_array_foreach(jget(hc(c), "Ulimits"), i, u)
-		add_item(found, sizeof(found), &n, "%s=%lld:%lld", jstr(u, "Name") ? jstr(u, "Name") : "?",
-			 jint(u, "Soft", -1), jint(u, "Hard", -1));
+	    add_item(found, sizeof(found), &n, "%s=%lld:%lld", jstr(u, "Name") ? jstr(u, "Name") : "?",
+		     jint(u, "Soft", -1), jint(u, "Hard", -1));
 	if (n)
 		return verdict(v, BW_STATUS_INFO, "the daemon's default ulimits are overridden: %s", found);
 	return verdict(v, BW_STATUS_PASS, "the daemon's default ulimits apply");
@@ -357,8 +366,8 @@ int check_5_20_propagation(struct audit_ctx *ctx, const struct audit_container *
 	{
 		const char *p = jstr(m, "Propagation");
 		if (p && (!strcmp(p, "shared") || !strcmp(p, "rshared")))
-			add_item(found, sizeof(found), &n, "%s (%s)", jstr(m, "Destination") ? jstr(m, "Destination") : "?",
-				 p);
+			add_item(found, sizeof(found), &n, "%s (%s)",
+				 jstr(m, "Destination") ? jstr(m, "Destination") : "?", p);
 	}
 	if (n)
 		return verdict(v, BW_STATUS_WARN, "mounts with shared propagation: %s", found);
@@ -372,18 +381,20 @@ int check_5_22_seccomp(struct audit_ctx *ctx, const struct audit_container *c, s
 		return verdict(v, BW_STATUS_WARN, "seccomp disabled (security-opt seccomp=unconfined)");
 	if (jtrue(hc(c), "Privileged"))
 		return verdict(v, BW_STATUS_WARN, "privileged: the engine applies no seccomp profile");
-	return verdict(v, BW_STATUS_PASS, "%s", s ? "a custom seccomp profile" : "the default seccomp profile");
+	return verdict(v, BW_STATUS_PASS, "%s",
+		       s ? "a custom seccomp profile" : "the default seccomp profile");
 }
 
 /* Exec sessions: live only; offline their settings are not in the inspect. */
 static int exec_check(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v,
-		       bool want_privileged)
+		      bool want_privileged)
 {
 	json_t *ids = jget(c->inspect, "ExecIDs");
 	if (!json_array_size(ids))
 		return verdict(v, BW_STATUS_PASS, "no exec session");
 	if (!ctx->engine)
-		return verdict(v, BW_STATUS_INFO, "%zu exec session(s); their options are not in a saved inspect",
+		return verdict(v, BW_STATUS_INFO,
+			       "%zu exec session(s); their options are not in a saved inspect",
 			       json_array_size(ids));
 	char found[1024] = "";
 	size_t n = 0, i;
@@ -403,22 +414,25 @@ static int exec_check(struct audit_ctx *ctx, const struct audit_container *c, st
 			continue;
 		const char *user = jstr(ex, "ProcessConfig.user");
 		const char *cuser = jstr(c->inspect, "Config.User");
-		bool root = user && *user ? (!strcmp(user, "root") || !strcmp(user, "0") || !strncmp(user, "0:", 2) ||
-					     !strncmp(user, "root:", 5))
-					  : (!cuser || !*cuser || !strcmp(cuser, "root") || !strcmp(cuser, "0"));
+		bool root = user && *user
+				? (!strcmp(user, "root") || !strcmp(user, "0") || !strncmp(user, "0:", 2) ||
+				   !strncmp(user, "root:", 5))
+				: (!cuser || !*cuser || !strcmp(cuser, "root") || !strcmp(cuser, "0"));
 		if (want_privileged ? jtrue(ex, "ProcessConfig.privileged") : root)
 			add_item(found, sizeof(found), &n, "%.12s (%s)", json_string_value(id),
-				 jstr(ex, "ProcessConfig.entrypoint") ? jstr(ex, "ProcessConfig.entrypoint") : "?");
+				 jstr(ex, "ProcessConfig.entrypoint") ? jstr(ex, "ProcessConfig.entrypoint")
+								      : "?");
 		json_decref(ex);
 	}
 	if (n)
-		return verdict(v, BW_STATUS_WARN, "exec sessions %s: %s", want_privileged ? "with --privileged" : "as root",
-			       found);
+		return verdict(v, BW_STATUS_WARN, "exec sessions %s: %s",
+			       want_privileged ? "with --privileged" : "as root", found);
 	return verdict(v, BW_STATUS_PASS, "%zu exec session(s), none %s", json_array_size(ids),
 		       want_privileged ? "privileged" : "as root");
 }
 
-int check_5_23_exec_privileged(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
+int check_5_23_exec_privileged(struct audit_ctx *ctx, const struct audit_container *c,
+			       struct audit_verdict *v)
 {
 	return exec_check(ctx, c, v, true);
 }
@@ -436,14 +450,16 @@ int check_5_25_cgroup(struct audit_ctx *ctx, const struct audit_container *c, st
 	return verdict(v, BW_STATUS_PASS, "the default cgroup parent");
 }
 
-int check_5_26_no_new_privileges(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)
+int check_5_26_no_new_privileges(struct audit_ctx *ctx, const struct audit_container *c,
+				 struct audit_verdict *v)
 {
 	const char *s = security_opt(c, "no-new-privileges");
 	if (has_opt(jget(hc(c), "SecurityOpt"), "no-new-privileges") && (!s || strcmp(s, "false") != 0))
 		return verdict(v, BW_STATUS_PASS, "security-opt no-new-privileges");
 	const char *src;
 	if (!s && json_is_true(audit_daemon_get(ctx, "no-new-privileges", &src)))
-		return verdict(v, BW_STATUS_PASS, "the daemon sets no-new-privileges for every container (%s)", src);
+		return verdict(v, BW_STATUS_PASS,
+			       "the daemon sets no-new-privileges for every container (%s)", src);
 	return verdict(v, BW_STATUS_WARN, "no-new-privileges is not set");
 }
 

@@ -19,9 +19,10 @@ static bool have_config(struct audit_ctx *ctx)
 /* When neither source was read, a check that relies on them says so. */
 static int unknown(struct audit_ctx *ctx, struct audit_verdict *v, const char *what)
 {
-	return verdict(v, BW_STATUS_INFO,
-		       "%s cannot be decided: neither daemon.json (%s) nor dockerd's command line could be read",
-		       what, ctx->daemon.json_path ? ctx->daemon.json_path : "?");
+	return verdict(
+	    v, BW_STATUS_INFO,
+	    "%s cannot be decided: neither daemon.json (%s) nor dockerd's command line could be read", what,
+	    ctx->daemon.json_path ? ctx->daemon.json_path : "?");
 }
 
 int check_2_1_rootless(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
@@ -32,28 +33,30 @@ int check_2_1_rootless(struct audit_ctx *ctx, const struct audit_check *chk, str
 	json_array_foreach(opts, i, s)
 	{
 		if (json_string_value(s) && strstr(json_string_value(s), "name=rootless"))
-			return verdict(v, BW_STATUS_PASS, "the daemon runs rootless (%s)", json_string_value(s));
+			return verdict(v, BW_STATUS_PASS, "the daemon runs rootless (%s)",
+				       json_string_value(s));
 	}
 	return verdict(v, BW_STATUS_MANUAL, "the daemon runs as root%s; consider rootless mode where it fits",
 		       ctx->info ? "" : " (assumed: engine info unknown)");
 }
 
-static int bool_option(struct audit_ctx *ctx, struct audit_verdict *v, const char *key, bool want,
-		       bool dflt, const char *info_field)
+static int bool_option(struct audit_ctx *ctx, struct audit_verdict *v, const char *key, bool want, bool dflt,
+		       const char *info_field)
 {
 	const char *src;
 	json_t *val = audit_daemon_get(ctx, key, &src);
 	bool b = dflt;
 	if (json_is_boolean(val)) {
 		b = json_is_true(val);
-	} else if (info_field && jget(ctx->info, info_field) && json_is_boolean(jget(ctx->info, info_field))) {
+	} else if (info_field && jget(ctx->info, info_field) &&
+		   json_is_boolean(jget(ctx->info, info_field))) {
 		b = jtrue(ctx->info, info_field);
 		src = "engine info";
 	} else if (!have_config(ctx) && !info_field) {
 		return unknown(ctx, v, key);
 	}
-	return verdict(v, b == want ? BW_STATUS_PASS : BW_STATUS_WARN, "%s is %s (%s)", key, b ? "true" : "false",
-		       where(src));
+	return verdict(v, b == want ? BW_STATUS_PASS : BW_STATUS_WARN, "%s is %s (%s)", key,
+		       b ? "true" : "false", where(src));
 }
 
 int check_2_2_icc(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
@@ -79,16 +82,17 @@ int check_2_4_iptables(struct audit_ctx *ctx, const struct audit_check *chk, str
 	return bool_option(ctx, v, "iptables", true, true, NULL);
 }
 
-int check_2_5_insecure_registries(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
+int check_2_5_insecure_registries(struct audit_ctx *ctx, const struct audit_check *chk,
+				  struct audit_verdict *v)
 {
 	const char *src;
 	json_t *regs = audit_daemon_get(ctx, "insecure-registries", &src);
 	char found[1024] = "";
 	size_t len = 0, i;
 	json_t *r;
-	json_array_foreach(regs, i, r)
-		len += (size_t)snprintf(found + len, len < sizeof(found) ? sizeof(found) - len : 0, "%s%s", i ? ", " : "",
-					json_string_value(r) ? json_string_value(r) : "?");
+	json_array_foreach(regs, i, r) len +=
+	    (size_t)snprintf(found + len, len < sizeof(found) ? sizeof(found) - len : 0, "%s%s",
+			     i ? ", " : "", json_string_value(r) ? json_string_value(r) : "?");
 	if (json_array_size(regs))
 		return verdict(v, BW_STATUS_WARN, "insecure registries: %s (%s)", found, where(src));
 	/* the engine's view: index configs marked insecure (127.0.0.0/8 is always implied) */
@@ -116,8 +120,9 @@ int check_2_6_aufs(struct audit_ctx *ctx, const struct audit_check *chk, struct 
 		src = "engine info";
 	}
 	if (!d)
-		return have_config(ctx) ? verdict(v, BW_STATUS_PASS, "storage driver not set (the engine picks overlay2)")
-					: unknown(ctx, v, "the storage driver");
+		return have_config(ctx)
+			   ? verdict(v, BW_STATUS_PASS, "storage driver not set (the engine picks overlay2)")
+			   : unknown(ctx, v, "the storage driver");
 	if (!strcmp(d, "aufs"))
 		return verdict(v, BW_STATUS_WARN, "storage driver aufs (%s)", where(src));
 	return verdict(v, BW_STATUS_PASS, "storage driver %s (%s)", d, where(src));
@@ -133,7 +138,8 @@ int check_2_7_tls(struct audit_ctx *ctx, const struct audit_check *chk, struct a
 	json_array_foreach(hosts, i, h)
 	{
 		const char *s = json_string_value(h);
-		if (s && (!strncmp(s, "tcp://", 6) || !strncmp(s, "http", 4) || (s[0] != '/' && !strstr(s, "://") && strchr(s, ':')))) {
+		if (s && (!strncmp(s, "tcp://", 6) || !strncmp(s, "http", 4) ||
+			  (s[0] != '/' && !strstr(s, "://") && strchr(s, ':')))) {
 			size_t len = strlen(tcp);
 			snprintf(tcp + len, sizeof(tcp) - len, "%s%s", n++ ? ", " : "", s);
 		}
@@ -147,8 +153,9 @@ int check_2_7_tls(struct audit_ctx *ctx, const struct audit_check *chk, struct a
 	const char *key = json_string_value(audit_daemon_get(ctx, "tlskey", NULL));
 	if (verify && ca && cert && key)
 		return verdict(v, BW_STATUS_PASS, "listens on %s with tlsverify, CA %s", tcp, ca);
-	return verdict(v, BW_STATUS_WARN, "listens on %s without client certificate verification (tlsverify %s%s%s%s)",
-		       tcp, verify ? "on" : "off", ca ? "" : ", no tlscacert", cert ? "" : ", no tlscert",
+	return verdict(v, BW_STATUS_WARN,
+		       "listens on %s without client certificate verification (tlsverify %s%s%s%s)", tcp,
+		       verify ? "on" : "off", ca ? "" : ", no tlscacert", cert ? "" : ", no tlscert",
 		       key ? "" : ", no tlskey");
 }
 
@@ -179,9 +186,13 @@ int check_2_9_userns(struct audit_ctx *ctx, const struct audit_check *chk, struc
 		return verdict(v, BW_STATUS_PASS, "userns-remap %s (%s)", u, where(src));
 	size_t i;
 	json_t *s;
-	json_array_foreach(jget(ctx->info, "SecurityOptions"), i, s)
-		if (json_string_value(s) && strstr(json_string_value(s), "name=userns"))
-			return verdict(v, BW_STATUS_PASS, "user namespaces on (engine info: %s)", json_string_value(s));
+	json_array_foreach(
+	    jget(ctx->info, "SecurityOptions"), i,
+	    s) if (json_string_value(s) &&
+		   strstr(json_string_value(s),
+			  "name=userns")) return verdict(v, BW_STATUS_PASS,
+							 "user namespaces on (engine info: %s)",
+							 json_string_value(s));
 	if (!have_config(ctx) && !ctx->info)
 		return unknown(ctx, v, "userns-remap");
 	return verdict(v, BW_STATUS_WARN, "userns-remap is not set: root in a container is root on the host");
@@ -192,7 +203,8 @@ int check_2_10_cgroup_parent(struct audit_ctx *ctx, const struct audit_check *ch
 	const char *src;
 	const char *p = json_string_value(audit_daemon_get(ctx, "cgroup-parent", &src));
 	if (p && *p)
-		return verdict(v, BW_STATUS_INFO, "cgroup-parent %s (%s): confirm it is intended", p, where(src));
+		return verdict(v, BW_STATUS_INFO, "cgroup-parent %s (%s): confirm it is intended", p,
+			       where(src));
 	return verdict(v, BW_STATUS_PASS, "the default cgroup parent");
 }
 
@@ -202,9 +214,11 @@ int check_2_11_base_device(struct audit_ctx *ctx, const struct audit_check *chk,
 	json_t *opts = audit_daemon_get(ctx, "storage-opts", &src);
 	size_t i;
 	json_t *o;
-	json_array_foreach(opts, i, o)
-		if (json_string_value(o) && strstr(json_string_value(o), "dm.basesize"))
-			return verdict(v, BW_STATUS_WARN, "storage-opt %s (%s)", json_string_value(o), where(src));
+	json_array_foreach(
+	    opts, i, o) if (json_string_value(o) &&
+			    strstr(json_string_value(o),
+				   "dm.basesize")) return verdict(v, BW_STATUS_WARN, "storage-opt %s (%s)",
+								  json_string_value(o), where(src));
 	return verdict(v, BW_STATUS_PASS, "base device size not changed");
 }
 
@@ -213,16 +227,20 @@ int check_2_12_authz(struct audit_ctx *ctx, const struct audit_check *chk, struc
 	const char *src;
 	json_t *p = audit_daemon_get(ctx, "authorization-plugins", &src);
 	if (json_array_size(p))
-		return verdict(v, BW_STATUS_PASS, "authorization plugin %s (%s)",
-			       json_string_value(json_array_get(p, 0)) ? json_string_value(json_array_get(p, 0)) : "?",
-			       where(src));
+		return verdict(
+		    v, BW_STATUS_PASS, "authorization plugin %s (%s)",
+		    json_string_value(json_array_get(p, 0)) ? json_string_value(json_array_get(p, 0)) : "?",
+		    where(src));
 	json_t *info_p = jget(ctx->info, "Plugins.Authorization");
 	if (json_array_size(info_p))
 		return verdict(v, BW_STATUS_PASS, "authorization plugin %s (engine info)",
-			       json_string_value(json_array_get(info_p, 0)) ? json_string_value(json_array_get(info_p, 0)) : "?");
+			       json_string_value(json_array_get(info_p, 0))
+				   ? json_string_value(json_array_get(info_p, 0))
+				   : "?");
 	if (!have_config(ctx) && !ctx->info)
 		return unknown(ctx, v, "the authorization plugin");
-	return verdict(v, BW_STATUS_WARN, "no authorization plugin: every client of the socket is all-powerful");
+	return verdict(v, BW_STATUS_WARN,
+		       "no authorization plugin: every client of the socket is all-powerful");
 }
 
 int check_2_13_remote_logging(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
@@ -240,11 +258,13 @@ int check_2_13_remote_logging(struct audit_ctx *ctx, const struct audit_check *c
 		d = "json-file";
 	for (size_t i = 0; i < BW_ARRAY_SIZE(local); i++)
 		if (!strcmp(d, local[i]))
-			return verdict(v, BW_STATUS_WARN, "log driver %s keeps logs on this host (%s)", d, where(src));
+			return verdict(v, BW_STATUS_WARN, "log driver %s keeps logs on this host (%s)", d,
+				       where(src));
 	return verdict(v, BW_STATUS_PASS, "log driver %s (%s)", d, where(src));
 }
 
-int check_2_14_no_new_privileges(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
+int check_2_14_no_new_privileges(struct audit_ctx *ctx, const struct audit_check *chk,
+				 struct audit_verdict *v)
 {
 	return bool_option(ctx, v, "no-new-privileges", true, false, NULL);
 }

@@ -13,40 +13,40 @@
 enum opt_type { OPT_BOOL, OPT_STRING, OPT_LIST, OPT_MAP };
 
 static const struct {
-	const char *flag;  /* without dashes */
-	char shorthand;    /* -H, -l, -s, -g, -D or 0 */
-	const char *key;   /* daemon.json key */
+	const char *flag; /* without dashes */
+	char shorthand;	  /* -H, -l, -s, -g, -D or 0 */
+	const char *key;  /* daemon.json key */
 	enum opt_type type;
 } flags[] = {
-	{"icc", 0, "icc", OPT_BOOL},
-	{"iptables", 0, "iptables", OPT_BOOL},
-	{"ip-masq", 0, "ip-masq", OPT_BOOL},
-	{"live-restore", 0, "live-restore", OPT_BOOL},
-	{"userland-proxy", 0, "userland-proxy", OPT_BOOL},
-	{"experimental", 0, "experimental", OPT_BOOL},
-	{"no-new-privileges", 0, "no-new-privileges", OPT_BOOL},
-	{"tlsverify", 0, "tlsverify", OPT_BOOL},
-	{"tls", 0, "tls", OPT_BOOL},
-	{"selinux-enabled", 0, "selinux-enabled", OPT_BOOL},
-	{"debug", 'D', "debug", OPT_BOOL},
-	{"log-level", 'l', "log-level", OPT_STRING},
-	{"storage-driver", 's', "storage-driver", OPT_STRING},
-	{"userns-remap", 0, "userns-remap", OPT_STRING},
-	{"cgroup-parent", 0, "cgroup-parent", OPT_STRING},
-	{"log-driver", 0, "log-driver", OPT_STRING},
-	{"seccomp-profile", 0, "seccomp-profile", OPT_STRING},
-	{"tlscacert", 0, "tlscacert", OPT_STRING},
-	{"tlscert", 0, "tlscert", OPT_STRING},
-	{"tlskey", 0, "tlskey", OPT_STRING},
-	{"data-root", 'g', "data-root", OPT_STRING},
-	{"config-file", 0, "config-file", OPT_STRING},
-	{"insecure-registry", 0, "insecure-registries", OPT_LIST},
-	{"host", 'H', "hosts", OPT_LIST},
-	{"storage-opt", 0, "storage-opts", OPT_LIST},
-	{"authorization-plugin", 0, "authorization-plugins", OPT_LIST},
-	{"exec-opt", 0, "exec-opts", OPT_LIST},
-	{"default-ulimit", 0, "default-ulimits", OPT_MAP},
-	{"log-opt", 0, "log-opts", OPT_MAP},
+    {"icc", 0, "icc", OPT_BOOL},
+    {"iptables", 0, "iptables", OPT_BOOL},
+    {"ip-masq", 0, "ip-masq", OPT_BOOL},
+    {"live-restore", 0, "live-restore", OPT_BOOL},
+    {"userland-proxy", 0, "userland-proxy", OPT_BOOL},
+    {"experimental", 0, "experimental", OPT_BOOL},
+    {"no-new-privileges", 0, "no-new-privileges", OPT_BOOL},
+    {"tlsverify", 0, "tlsverify", OPT_BOOL},
+    {"tls", 0, "tls", OPT_BOOL},
+    {"selinux-enabled", 0, "selinux-enabled", OPT_BOOL},
+    {"debug", 'D', "debug", OPT_BOOL},
+    {"log-level", 'l', "log-level", OPT_STRING},
+    {"storage-driver", 's', "storage-driver", OPT_STRING},
+    {"userns-remap", 0, "userns-remap", OPT_STRING},
+    {"cgroup-parent", 0, "cgroup-parent", OPT_STRING},
+    {"log-driver", 0, "log-driver", OPT_STRING},
+    {"seccomp-profile", 0, "seccomp-profile", OPT_STRING},
+    {"tlscacert", 0, "tlscacert", OPT_STRING},
+    {"tlscert", 0, "tlscert", OPT_STRING},
+    {"tlskey", 0, "tlskey", OPT_STRING},
+    {"data-root", 'g', "data-root", OPT_STRING},
+    {"config-file", 0, "config-file", OPT_STRING},
+    {"insecure-registry", 0, "insecure-registries", OPT_LIST},
+    {"host", 'H', "hosts", OPT_LIST},
+    {"storage-opt", 0, "storage-opts", OPT_LIST},
+    {"authorization-plugin", 0, "authorization-plugins", OPT_LIST},
+    {"exec-opt", 0, "exec-opts", OPT_LIST},
+    {"default-ulimit", 0, "default-ulimits", OPT_MAP},
+    {"log-opt", 0, "log-opts", OPT_MAP},
 };
 
 void audit_daemon_release(struct audit_daemon *d)
@@ -81,7 +81,8 @@ static void set_flag(struct audit_daemon *d, size_t fi, const char *value, json_
 	case OPT_MAP:
 		/* the command line replaces the file's list on its first use */
 		if (!json_object_get(seen_lists, key)) {
-			json_object_set_new(d->config, key, flags[fi].type == OPT_LIST ? json_array() : json_object());
+			json_object_set_new(d->config, key,
+					    flags[fi].type == OPT_LIST ? json_array() : json_object());
 			json_object_set_new(seen_lists, key, json_true());
 		}
 		cur = json_object_get(d->config, key);
@@ -90,7 +91,8 @@ static void set_flag(struct audit_daemon *d, size_t fi, const char *value, json_
 		} else {
 			/* "nofile=1024:2048" / "max-size=10m" */
 			const char *eq = value ? strchr(value, '=') : NULL;
-			bw_autofree char *k = eq ? bw_strndup(value, (size_t)(eq - value)) : bw_strdup(value ? value : "");
+			bw_autofree char *k =
+			    eq ? bw_strndup(value, (size_t)(eq - value)) : bw_strdup(value ? value : "");
 			json_object_set_new(cur, k, json_string(eq ? eq + 1 : ""));
 		}
 		break;
@@ -149,14 +151,16 @@ static void apply_text(struct audit_daemon *d, char *text, size_t len)
 	char **argv = bw_malloc(cap * sizeof(*argv));
 	size_t i = 0;
 	while (i < len) {
-		while (i < len && (nul ? text[i] == '\0' : (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')))
+		while (i < len &&
+		       (nul ? text[i] == '\0' : (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')))
 			text[i++] = '\0';
 		if (i >= len)
 			break;
 		if (n == cap)
 			argv = bw_realloc(argv, (cap *= 2) * sizeof(*argv));
 		argv[n++] = text + i;
-		while (i < len && !(nul ? text[i] == '\0' : (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')))
+		while (i < len &&
+		       !(nul ? text[i] == '\0' : (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')))
 			i++;
 	}
 	/* evidence: the command line with spaces */
@@ -246,13 +250,15 @@ static void load_json(struct audit_ctx *ctx)
 	bw_buf_release(&b);
 	if (!j || !json_is_object(j)) {
 		if (j)
-			bw_report_warn(ctx->report, "%s: not a JSON object; its daemon options are not audited",
+			bw_report_warn(ctx->report,
+				       "%s: not a JSON object; its daemon options are not audited",
 				       d->json_path);
 		else
-			bw_report_warn(ctx->report,
-				       "%s: line %d, column %d: %s (dockerd refuses such a file too: JSON allows "
-				       "no comments or trailing commas); its daemon options are not audited",
-				       d->json_path, je.line, je.column, je.text);
+			bw_report_warn(
+			    ctx->report,
+			    "%s: line %d, column %d: %s (dockerd refuses such a file too: JSON allows "
+			    "no comments or trailing commas); its daemon options are not audited",
+			    d->json_path, je.line, je.column, je.text);
 		json_decref(j);
 		return;
 	}

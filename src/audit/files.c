@@ -7,7 +7,8 @@
 #include <dirent.h>
 
 /* lstat under the root; a symlink is followed one step, inside the root. */
-static int stat_in_root(struct audit_ctx *ctx, const char *path, struct stat *st, char *shown, size_t shownlen)
+static int stat_in_root(struct audit_ctx *ctx, const char *path, struct stat *st, char *shown,
+			size_t shownlen)
 {
 	snprintf(shown, shownlen, "%s", path);
 	if (audit_lstat(ctx, path, st) != 0)
@@ -46,8 +47,8 @@ static bool owner_ok(struct audit_ctx *ctx, const struct stat *st, const char *w
 }
 
 /* One file: owner or mode against the row's expectation. */
-static int judge(struct audit_ctx *ctx, const struct audit_check *chk, const struct stat *st, const char *shown,
-		 char *bad, size_t badlen)
+static int judge(struct audit_ctx *ctx, const struct audit_check *chk, const struct stat *st,
+		 const char *shown, char *bad, size_t badlen)
 {
 	char owner[160];
 	audit_owner_string(ctx, st, owner, sizeof(owner));
@@ -91,7 +92,8 @@ int check_3_file(struct audit_ctx *ctx, const struct audit_check *chk, struct au
 		return verdict(v, bad ? BW_STATUS_WARN : BW_STATUS_PASS, "%s", msg);
 	}
 	if (any_key)
-		return verdict(v, BW_STATUS_INFO, "%s is not configured or its file is not present", chk->paths + 1);
+		return verdict(v, BW_STATUS_INFO, "%s is not configured or its file is not present",
+			       chk->paths + 1);
 	return verdict(v, BW_STATUS_INFO, "%.*s is not present on this host", (int)strcspn(chk->paths, "|"),
 		       chk->paths);
 }
@@ -117,7 +119,8 @@ int check_3_registry_certs(struct audit_ctx *ctx, const struct audit_check *chk,
 		while ((f = readdir(rd))) {
 			if (f->d_name[0] == '.')
 				continue;
-			bw_autofree char *rel = bw_asprintf("/etc/docker/certs.d/%s/%s", reg->d_name, f->d_name);
+			bw_autofree char *rel =
+			    bw_asprintf("/etc/docker/certs.d/%s/%s", reg->d_name, f->d_name);
 			struct stat st;
 			if (audit_lstat(ctx, rel, &st) != 0 || !S_ISREG(st.st_mode))
 				continue;
@@ -133,7 +136,8 @@ int check_3_registry_certs(struct audit_ctx *ctx, const struct audit_check *chk,
 	}
 	closedir(d);
 	if (nbad)
-		return verdict(v, BW_STATUS_WARN, "%zu of %zu registry certificate files: %s", nbad, nfiles, bad);
+		return verdict(v, BW_STATUS_WARN, "%zu of %zu registry certificate files: %s", nbad, nfiles,
+			       bad);
 	if (!nfiles)
 		return verdict(v, BW_STATUS_INFO, "no registry certificate under /etc/docker/certs.d");
 	return verdict(v, BW_STATUS_PASS, "%zu registry certificate file(s), all %s", nfiles,

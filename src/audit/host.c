@@ -47,12 +47,13 @@ int check_1_1_1_partition(struct audit_ctx *ctx, const struct audit_check *chk, 
 	bw_autofree char *mountinfo = audit_path(ctx, "/proc/self/mountinfo");
 	bw_autofree char *fstab = audit_path(ctx, "/etc/fstab");
 	char where[512];
-	if (listed_mount(mountinfo, 5, dir, where, sizeof(where)) || listed_mount(fstab, 2, dir, where, sizeof(where)))
+	if (listed_mount(mountinfo, 5, dir, where, sizeof(where)) ||
+	    listed_mount(fstab, 2, dir, where, sizeof(where)))
 		return verdict(v, BW_STATUS_PASS, "%s is a mount point of its own (%s)", dir, where);
 	if (access(mountinfo, R_OK) != 0 && access(fstab, R_OK) != 0)
 		return verdict(v, BW_STATUS_INFO, "neither %s nor %s can be read", mountinfo, fstab);
-	return verdict(v, BW_STATUS_WARN, "%s is not a separate partition (no mount point in mountinfo or fstab)",
-		       dir);
+	return verdict(v, BW_STATUS_WARN,
+		       "%s is not a separate partition (no mount point in mountinfo or fstab)", dir);
 }
 
 int check_1_1_2_docker_group(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
@@ -63,14 +64,16 @@ int check_1_1_2_docker_group(struct audit_ctx *ctx, const struct audit_check *ch
 		return verdict(v, BW_STATUS_PASS, "no docker group in %s/etc/group", ctx->root);
 	if (!members[0])
 		return verdict(v, BW_STATUS_PASS, "the docker group (gid %ld) has no members", gid);
-	return verdict(v, BW_STATUS_INFO, "docker group (gid %ld) members, each root-equivalent: %s", gid, members);
+	return verdict(v, BW_STATUS_INFO, "docker group (gid %ld) members, each root-equivalent: %s", gid,
+		       members);
 }
 
 /* Run `auditctl -l` (live audits of this host only), bounded. */
 static void run_auditctl(struct audit_ctx *ctx, struct bw_buf *out)
 {
-	const char *bin = access("/sbin/auditctl", X_OK) == 0 ? "/sbin/auditctl"
-			  : access("/usr/sbin/auditctl", X_OK) == 0 ? "/usr/sbin/auditctl" : NULL;
+	const char *bin = access("/sbin/auditctl", X_OK) == 0	    ? "/sbin/auditctl"
+			  : access("/usr/sbin/auditctl", X_OK) == 0 ? "/usr/sbin/auditctl"
+								    : NULL;
 	if (!bin)
 		return;
 	int fds[2];
@@ -154,7 +157,8 @@ static bool find_rule(const struct bw_buf *rules, const char *path, char *rule, 
 				if (after != ' ' && after != '\t' && after != '/')
 					continue;
 				bool w = q >= s + 3 && !memcmp(q - 3, "-w ", 3);
-				bool f = (q >= s + 5 && !memcmp(q - 5, "path=", 5)) || (q >= s + 4 && !memcmp(q - 4, "dir=", 4));
+				bool f = (q >= s + 5 && !memcmp(q - 5, "path=", 5)) ||
+					 (q >= s + 4 && !memcmp(q - 4, "dir=", 4));
 				if (w || f) {
 					snprintf(rule, rulelen, "%.*s", (int)len, p);
 					return true;
@@ -186,8 +190,9 @@ int check_1_1_audit_rule(struct audit_ctx *ctx, const struct audit_check *chk, s
 		p += n + (p[n] == '|');
 	}
 	if (!present)
-		return verdict(v, BW_STATUS_INFO, "%.*s is not present on this host", (int)strcspn(chk->paths, "|"),
-			       chk->paths);
+		return verdict(v, BW_STATUS_INFO, "%.*s is not present on this host",
+			       (int)strcspn(chk->paths, "|"), chk->paths);
 	return verdict(v, BW_STATUS_WARN, "no audit rule watches %s (rules read: %s)", present,
-		       ctx->audit_rules_sources && *ctx->audit_rules_sources ? ctx->audit_rules_sources : "none found");
+		       ctx->audit_rules_sources && *ctx->audit_rules_sources ? ctx->audit_rules_sources
+									     : "none found");
 }

@@ -18,14 +18,14 @@ static const struct {
 	const char *cis;
 	const char *rules[6];
 } rule_map[] = {
-	{"4.1", {"BW-IMG-001"}},
-	{"4.3", {"BW-IMG-021", "BW-IMG-022"}},
-	{"4.6", {"BW-IMG-002"}},
-	{"4.7", {"BW-IMG-014"}},
-	{"4.8", {"BW-IMG-003"}},
-	{"4.9", {"BW-IMG-015"}},
-	{"4.10", {"BW-IMG-005", "BW-IMG-006", "BW-IMG-007", "BW-IMG-012", "BW-IMG-013"}},
-	{"4.11", {"BW-IMG-023"}},
+    {"4.1", {"BW-IMG-001"}},
+    {"4.3", {"BW-IMG-021", "BW-IMG-022"}},
+    {"4.6", {"BW-IMG-002"}},
+    {"4.7", {"BW-IMG-014"}},
+    {"4.8", {"BW-IMG-003"}},
+    {"4.9", {"BW-IMG-015"}},
+    {"4.10", {"BW-IMG-005", "BW-IMG-006", "BW-IMG-007", "BW-IMG-012", "BW-IMG-013"}},
+    {"4.11", {"BW-IMG-023"}},
 };
 
 static int lint_one(struct audit_ctx *ctx, const char *target, struct bw_report *r, struct bw_error *err)
@@ -74,7 +74,8 @@ static void load_images(struct audit_ctx *ctx)
 		const char *tag = json_string_value(json_array_get(jget(img, "RepoTags"), 0));
 		bool used = false;
 		for (size_t k = 0; id && k < ctx->n_cs && !used; k++)
-			used = !strcmp(jstr(ctx->cs[k].inspect, "Image") ? jstr(ctx->cs[k].inspect, "Image") : "", id);
+			used = !strcmp(
+			    jstr(ctx->cs[k].inspect, "Image") ? jstr(ctx->cs[k].inspect, "Image") : "", id);
 		if (!id || !used)
 			continue;
 		const char *name = tag && strcmp(tag, "<none>:<none>") ? tag : id;
@@ -114,7 +115,9 @@ int check_4_image_rules(struct audit_ctx *ctx, const struct audit_check *chk, st
 	if (m == BW_ARRAY_SIZE(rule_map))
 		BW_BUG("section-4 check without image rules");
 	if (!ctx->images)
-		return verdict(v, BW_STATUS_MANUAL, "offline: the engine's images are only read live; check an image with bulwark image --scanners config");
+		return verdict(v, BW_STATUS_MANUAL,
+			       "offline: the engine's images are only read live; check an image with bulwark "
+			       "image --scanners config");
 	if (!ctx->images_linted)
 		load_images(ctx);
 	char ev[sizeof(v->evidence)];
@@ -135,8 +138,8 @@ int check_4_image_rules(struct audit_ctx *ctx, const struct audit_check *chk, st
 		bad++;
 		if (el < sizeof(ev) - 200) {
 			int w = snprintf(ev + el, sizeof(ev) - el, "%s%s: %s %.120s%s", el ? "; " : "",
-					 ctx->image_reports[i].name, hit->id, hit->evidence ? hit->evidence : "",
-					 hits > 1 ? " (and more)" : "");
+					 ctx->image_reports[i].name, hit->id,
+					 hit->evidence ? hit->evidence : "", hits > 1 ? " (and more)" : "");
 			el += w > 0 ? (size_t)w : 0;
 			if (el >= sizeof(ev))
 				el = sizeof(ev) - 1;
@@ -145,7 +148,9 @@ int check_4_image_rules(struct audit_ctx *ctx, const struct audit_check *chk, st
 	if (!ctx->n_image_reports)
 		return verdict(v, BW_STATUS_INFO, "no container uses an image of the engine");
 	if (!bad)
-		return verdict(v, BW_STATUS_PASS, "%zu images used by containers checked with %s%s", ctx->n_image_reports,
-			       rule_map[m].rules[0], rule_map[m].rules[1] ? " and related rules" : "");
-	return verdict(v, BW_STATUS_WARN, "%zu of %zu images used by containers: %s", bad, ctx->n_image_reports, ev);
+		return verdict(v, BW_STATUS_PASS, "%zu images used by containers checked with %s%s",
+			       ctx->n_image_reports, rule_map[m].rules[0],
+			       rule_map[m].rules[1] ? " and related rules" : "");
+	return verdict(v, BW_STATUS_WARN, "%zu of %zu images used by containers: %s", bad,
+		       ctx->n_image_reports, ev);
 }

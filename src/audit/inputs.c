@@ -17,7 +17,8 @@ static int timed_get(struct audit_ctx *ctx, const char *path, json_t **out, stru
 
 int audit_load_live(struct audit_ctx *ctx, struct bw_error *err)
 {
-	struct bw_engine_opts eo = {.host = ctx->opts->engine_host, .timeout_ms = ctx->opts->engine_timeout_ms};
+	struct bw_engine_opts eo = {.host = ctx->opts->engine_host,
+				    .timeout_ms = ctx->opts->engine_timeout_ms};
 	double t0 = bw_now();
 	int rc = bw_engine_open(&eo, &ctx->engine, err);
 	ctx->engine_seconds += bw_now() - t0;
@@ -79,8 +80,8 @@ static json_t *read_json_file(struct audit_ctx *ctx, const char *path, const cha
 	json_error_t je;
 	json_t *j = json_loadb(b.data ? b.data : "", b.len, JSON_DECODE_ANY, &je);
 	if (!j)
-		bw_report_warn(ctx->report, "%s %s: not JSON (line %d, column %d: %s); it is not audited", what,
-			       path, je.line, je.column, je.text);
+		bw_report_warn(ctx->report, "%s %s: not JSON (line %d, column %d: %s); it is not audited",
+			       what, path, je.line, je.column, je.text);
 	bw_buf_release(&b);
 	return j;
 }
@@ -102,13 +103,15 @@ void audit_load_offline(struct audit_ctx *ctx)
 				if (json_is_object(c) && jstr(c, "Id") && jget(c, "HostConfig"))
 					json_array_append(ctx->containers, c);
 				else
-					bw_report_warn(ctx->report,
-						       "inspect file %s: entry %zu is not a container's inspect "
-						       "document; skipped",
-						       f, k);
+					bw_report_warn(
+					    ctx->report,
+					    "inspect file %s: entry %zu is not a container's inspect "
+					    "document; skipped",
+					    f, k);
 			}
 		} else {
-			bw_report_warn(ctx->report, "inspect file %s: neither an object nor a list; skipped", f);
+			bw_report_warn(ctx->report, "inspect file %s: neither an object nor a list; skipped",
+				       f);
 		}
 		json_decref(j);
 	}
@@ -176,8 +179,8 @@ void audit_scan_processes(struct audit_ctx *ctx)
 			for (size_t i = 0; i < ctx->n_cs; i++)
 				if (ctx->cs[i].running && strstr(b.data, ctx->cs[i].id)) {
 					ctx->cs[i].sshd = 1;
-					ctx->cs[i].sshd_evidence =
-						bw_report_strf(ctx->report, "sshd runs as host pid %s", de->d_name);
+					ctx->cs[i].sshd_evidence = bw_report_strf(
+					    ctx->report, "sshd runs as host pid %s", de->d_name);
 				}
 		}
 		bw_buf_release(&b);

@@ -20,7 +20,8 @@ int check_6_1_images(struct audit_ctx *ctx, const struct audit_check *chk, struc
 			}
 		}
 	}
-	return verdict(v, BW_STATUS_INFO, "%zu images, %zu used by a container, %zu unused", n, used, n - used);
+	return verdict(v, BW_STATUS_INFO, "%zu images, %zu used by a container, %zu unused", n, used,
+		       n - used);
 }
 
 int check_6_2_containers(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v)
@@ -28,6 +29,6 @@ int check_6_2_containers(struct audit_ctx *ctx, const struct audit_check *chk, s
 	size_t running = 0;
 	for (size_t i = 0; i < ctx->n_cs; i++)
 		running += ctx->cs[i].running;
-	return verdict(v, BW_STATUS_INFO, "%zu containers, %zu running, %zu stopped or never started", ctx->n_cs,
-		       running, ctx->n_cs - running);
+	return verdict(v, BW_STATUS_INFO, "%zu containers, %zu running, %zu stopped or never started",
+		       ctx->n_cs, running, ctx->n_cs - running);
 }

@@ -31,9 +31,9 @@ struct bw_cache {
 };
 
 static const char schema_sql[] =
-	"PRAGMA journal_mode=WAL;"
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-	"CREATE TABLE layers(key TEXT PRIMARY KEY, analyzer TEXT NOT NULL, data BLOB NOT NULL, created INTEGER);";
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE layers(key TEXT PRIMARY KEY, analyzer TEXT NOT NULL, data BLOB NOT NULL, created INTEGER);";
 
 char *bw_cache_default_dir(void)
 {
@@ -94,11 +94,11 @@ static bool usable(struct bw_cache *c)
 	free(schema);
 	free(version);
 	return ok &&
-	       sqlite3_prepare_v3(c->db, "SELECT data FROM layers WHERE key = ?", -1, SQLITE_PREPARE_PERSISTENT,
-				  &c->get, NULL) == SQLITE_OK &&
-	       sqlite3_prepare_v3(c->db,
-				  "INSERT OR REPLACE INTO layers(key, analyzer, data, created) VALUES(?, ?, ?, ?)", -1,
-				  SQLITE_PREPARE_PERSISTENT, &c->put, NULL) == SQLITE_OK;
+	       sqlite3_prepare_v3(c->db, "SELECT data FROM layers WHERE key = ?", -1,
+				  SQLITE_PREPARE_PERSISTENT, &c->get, NULL) == SQLITE_OK &&
+	       sqlite3_prepare_v3(
+		   c->db, "INSERT OR REPLACE INTO layers(key, analyzer, data, created) VALUES(?, ?, ?, ?)",
+		   -1, SQLITE_PREPARE_PERSISTENT, &c->put, NULL) == SQLITE_OK;
 }
 
 static void close_db(struct bw_cache *c)
@@ -112,10 +112,11 @@ static void close_db(struct bw_cache *c)
 
 static int open_db(struct bw_cache *c, struct bw_error *err)
 {
-	int rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(c->path, &c->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		bw_error_set(err, BW_EIO, "layer cache %s: %s", c->path, c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		bw_error_set(err, BW_EIO, "layer cache %s: %s", c->path,
+			     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		close_db(c);
 		return BW_EIO;
 	}
@@ -135,7 +136,8 @@ static int create(struct bw_cache *c, struct bw_error *err)
 	int r = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (r != SQLITE_OK || !usable(c)) {
-		bw_error_set(err, BW_EIO, "layer cache %s: cannot create it: %s", c->path, sqlite3_errmsg(c->db));
+		bw_error_set(err, BW_EIO, "layer cache %s: cannot create it: %s", c->path,
+			     sqlite3_errmsg(c->db));
 		close_db(c);
 		return BW_EIO;
 	}
@@ -303,12 +305,16 @@ int bw_cache_stats(const char *dir, struct bw_cache_stats *st, struct bw_error *
 	}
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT analyzer, count(*), sum(length(data)) FROM layers GROUP BY analyzer ORDER BY analyzer",
+			       "SELECT analyzer, count(*), sum(length(data)) FROM layers GROUP BY analyzer "
+			       "ORDER BY analyzer",
 			       -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step(q) == SQLITE_ROW) {
-			st->by_analyzer = bw_realloc(st->by_analyzer, (st->n_by_analyzer + 1) * sizeof(*st->by_analyzer));
+			st->by_analyzer =
+			    bw_realloc(st->by_analyzer, (st->n_by_analyzer + 1) * sizeof(*st->by_analyzer));
 			struct bw_cache_analyzer_stats *a = &st->by_analyzer[st->n_by_analyzer++];
-			a->name = bw_strdup((const char *)sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "");
+			a->name = bw_strdup((const char *)sqlite3_column_text(q, 0)
+						? (const char *)sqlite3_column_text(q, 0)
+						: "");
 			a->entries = (uint64_t)sqlite3_column_int64(q, 1);
 			a->bytes = (uint64_t)sqlite3_column_int64(q, 2);
 			st->entries += a->entries;
@@ -318,8 +324,8 @@ int bw_cache_stats(const char *dir, struct bw_cache_stats *st, struct bw_error *
 	sqlite3_finalize(q);
 	q = NULL;
 	/* every cached layer has one walker record */
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM layers WHERE analyzer LIKE 'walker:%'", -1, &q, NULL) ==
-		    SQLITE_OK &&
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM layers WHERE analyzer LIKE 'walker:%'", -1, &q,
+			       NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		st->layers = (uint64_t)sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
@@ -348,8 +354,9 @@ int bw_cache_clean(const char *dir, uint64_t *freed, struct bw_error *err)
 	int rc = 0;
 	int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		rc = bw_error_set(err, BW_EIO, "layer cache %s is in use by another bulwark process; try again when it ends",
-				  path);
+		rc = bw_error_set(
+		    err, BW_EIO,
+		    "layer cache %s is in use by another bulwark process; try again when it ends", path);
 	} else {
 		*freed = db_file_bytes(path);
 		unlink_db(path);

@@ -53,11 +53,11 @@ struct bw_cache_analyzer_stats {
 struct bw_cache_stats {
 	char *path;
 	bool exists;
-	char *bulwark_version; /* of the file; NULL when it has none */
-	int schema;            /* 0 when unknown */
+	char *bulwark_version;	 /* of the file; NULL when it has none */
+	int schema;		 /* 0 when unknown */
 	uint64_t entries, bytes; /* records and their bytes */
-	uint64_t file_bytes;   /* database file with its WAL */
-	uint64_t layers;       /* distinct layers */
+	uint64_t file_bytes;	 /* database file with its WAL */
+	uint64_t layers;	 /* distinct layers */
 	struct bw_cache_analyzer_stats *by_analyzer;
 	size_t n_by_analyzer;
 };

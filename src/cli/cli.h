@@ -23,19 +23,19 @@ struct bw_cli {
 	const struct bw_command *cmd;
 	enum bw_format format;
 	bool format_set;
-	const char *output;       /* --output FILE, NULL for stdout */
+	const char *output;	   /* --output FILE, NULL for stdout */
 	enum bw_severity severity; /* --severity: the lowest shown */
-	int exit_code;            /* --exit-code N: exit N when findings >= severity; 0 = off */
+	int exit_code;		   /* --exit-code N: exit N when findings >= severity; 0 = off */
 	bool quiet;
-	bool progress;            /* stderr is a terminal and not --quiet */
-	const char *platform;     /* --platform os/arch[/variant] */
-	const char *db_path;      /* --db PATH: the vulnerability database (image, fs, db) */
-	bool ignore_unfixed;      /* --ignore-unfixed (image, fs) */
+	bool progress;	      /* stderr is a terminal and not --quiet */
+	const char *platform; /* --platform os/arch[/variant] */
+	const char *db_path;  /* --db PATH: the vulnerability database (image, fs, db) */
+	bool ignore_unfixed;  /* --ignore-unfixed (image, fs) */
 	/* suppression (src/suppress), for the commands that list BW_CLI_SUPPRESS_OPTIONS */
-	const char *ignorefile;   /* --ignorefile FILE; NULL: ./.bulwarkignore when present */
-	const char *vex[16];      /* --vex FILE, repeatable */
+	const char *ignorefile; /* --ignorefile FILE; NULL: ./.bulwarkignore when present */
+	const char *vex[16];	/* --vex FILE, repeatable */
 	size_t n_vex;
-	bool show_suppressed;     /* --show-suppressed: suppressed findings in the table too */
+	bool show_suppressed; /* --show-suppressed: suppressed findings in the table too */
 };
 
 struct bw_command {
@@ -61,22 +61,24 @@ enum {
 	BW_OPT__COMMAND_BASE = 0x1100, /* commands number their own options from here */
 };
 
-#define BW_CLI_COMMON_OPTIONS                                            \
-	{"format", required_argument, NULL, BW_OPT_FORMAT},              \
-	{"output", required_argument, NULL, BW_OPT_OUTPUT},              \
-	{"severity", required_argument, NULL, BW_OPT_SEVERITY},          \
-	{"exit-code", required_argument, NULL, BW_OPT_EXIT_CODE},        \
-	{"quiet", no_argument, NULL, BW_OPT_QUIET},                      \
-	{"platform", required_argument, NULL, BW_OPT_PLATFORM},          \
-	{"help", no_argument, NULL, BW_OPT_HELP}
+#define BW_CLI_COMMON_OPTIONS                                                                                \
+	{"format", required_argument, NULL, BW_OPT_FORMAT},                                                  \
+	    {"output", required_argument, NULL, BW_OPT_OUTPUT},                                              \
+	    {"severity", required_argument, NULL, BW_OPT_SEVERITY},                                          \
+	    {"exit-code", required_argument, NULL, BW_OPT_EXIT_CODE},                                        \
+	    {"quiet", no_argument, NULL, BW_OPT_QUIET},                                                      \
+	    {"platform", required_argument, NULL, BW_OPT_PLATFORM},                                          \
+	{                                                                                                    \
+		"help", no_argument, NULL, BW_OPT_HELP                                                       \
+	}
 
-#define BW_CLI_COMMON_HELP                                                                   \
-	"  -f, --format FMT     table, json, sarif, cyclonedx or spdx (where it applies)\n"  \
-	"  -o, --output FILE    write the report to FILE instead of standard output\n"      \
-	"      --severity SEV   lowest severity shown: UNKNOWN INFO LOW MEDIUM HIGH CRITICAL\n" \
-	"      --exit-code N    exit N when findings at or above --severity remain\n"      \
-	"  -q, --quiet          no progress or warnings on standard error\n"                \
-	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"   \
+#define BW_CLI_COMMON_HELP                                                                                   \
+	"  -f, --format FMT     table, json, sarif, cyclonedx or spdx (where it applies)\n"                  \
+	"  -o, --output FILE    write the report to FILE instead of standard output\n"                       \
+	"      --severity SEV   lowest severity shown: UNKNOWN INFO LOW MEDIUM HIGH CRITICAL\n"              \
+	"      --exit-code N    exit N when findings at or above --severity remain\n"                        \
+	"  -q, --quiet          no progress or warnings on standard error\n"                                 \
+	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"                     \
 	"  -h, --help           this help\n"
 
 /* Short options every command accepts; a command appends its own. */
@@ -95,7 +97,7 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 
 /* Print "bulwark <cmd>: <msg>" and the usage line; returns BW_EXIT_USAGE. */
 int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out);
 
 /* Print an error from a module and return its exit code (2 or 3). */
@@ -116,8 +118,7 @@ typedef void (*bw_cli_batch_fn)(void *ud, const char *line, size_t len, struct b
 int bw_cli_batch(struct bw_cli *cli, bw_cli_batch_fn fn, void *ud);
 
 /* Progress line on stderr, only when cli->progress. */
-void bw_cli_progress(const struct bw_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void bw_cli_progress(const struct bw_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bw_cli_progress_done(const struct bw_cli *cli);
 
 #define BW_VERSION_STRING BW_VERSION
@@ -137,38 +138,39 @@ enum {
 
 /* Suppression options: parsed by bw_cli_common_option, applied to a report
  * by bw_cli_suppress (suppress_options.c). */
-#define BW_CLI_SUPPRESS_OPTIONS                                             \
-	{"ignorefile", required_argument, NULL, BW_OPT_IGNOREFILE},         \
-	{"vex", required_argument, NULL, BW_OPT_VEX},                       \
-	{"show-suppressed", no_argument, NULL, BW_OPT_SHOW_SUPPRESSED}
+#define BW_CLI_SUPPRESS_OPTIONS                                                                              \
+	{"ignorefile", required_argument, NULL, BW_OPT_IGNOREFILE},                                          \
+	    {"vex", required_argument, NULL, BW_OPT_VEX},                                                    \
+	{                                                                                                    \
+		"show-suppressed", no_argument, NULL, BW_OPT_SHOW_SUPPRESSED                                 \
+	}
 
-#define BW_CLI_SUPPRESS_HELP                                                                     \
-	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"      \
-	"                       .trivyignore lines work too)\n"                                   \
-	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                 \
+#define BW_CLI_SUPPRESS_HELP                                                                                 \
+	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"                \
+	"                       .trivyignore lines work too)\n"                                              \
+	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                            \
 	"      --show-suppressed  list suppressed findings in the table too\n"
 
 /* Load the ignore file and VEX documents named by the options and mark the
  * matching findings of r. Returns 0, or an exit code after printing why. */
 int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 
-#define BW_CLI_SCAN_OPTIONS                                                   \
-	{"scanners", required_argument, NULL, BW_OPT_SCANNERS},               \
-	{"list-packages", no_argument, NULL, BW_OPT_LIST_PACKAGES},           \
-	{"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},     \
-	{"db", required_argument, NULL, BW_OPT_DB},                           \
-	{"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},        \
-	{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},                     \
-	BW_CLI_SUPPRESS_OPTIONS
+#define BW_CLI_SCAN_OPTIONS                                                                                  \
+	{"scanners", required_argument, NULL, BW_OPT_SCANNERS},                                              \
+	    {"list-packages", no_argument, NULL, BW_OPT_LIST_PACKAGES},                                      \
+	    {"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},                                \
+	    {"db", required_argument, NULL, BW_OPT_DB},                                                      \
+	    {"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},                                    \
+	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}, BW_CLI_SUPPRESS_OPTIONS
 
-#define BW_CLI_SCAN_HELP                                                                         \
-	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"     \
-	"      --list-packages  include the package inventory in the report\n"                     \
-	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"                 \
-	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"   \
-	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"      \
-	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n" \
-	BW_CLI_SUPPRESS_HELP
+#define BW_CLI_SCAN_HELP                                                                                     \
+	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"               \
+	"      --list-packages  include the package inventory in the report\n"                               \
+	"      --secret-config FILE  custom secret rules and allow-lists (YAML)\n"                           \
+	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"              \
+	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"                  \
+	"      --no-cache       read and verify every layer; neither use nor fill the layer "                \
+	"cache\n" BW_CLI_SUPPRESS_HELP
 
 struct bw_cli_scan_args {
 	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */

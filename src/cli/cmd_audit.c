@@ -7,31 +7,29 @@
 #include <jansson.h>
 
 const char bw_usage_audit[] =
-	"usage: bulwark audit [options]\n"
-	"\n"
-	"Audit a Docker host, its daemon and its containers against the CIS Docker\n"
-	"Benchmark v1.6: live through the Engine API, or offline from saved files.\n"
-	"\n"
-	"  -H, --engine HOST        Engine to audit (default: DOCKER_HOST, else\n"
-	"                           unix:///var/run/docker.sock; TLS from DOCKER_TLS_VERIFY\n"
-	"                           and DOCKER_CERT_PATH)\n"
-	"      --timeout SECONDS    Engine request timeout (default 60)\n"
-	"      --offline            no engine: audit the files given below\n"
-	"      --inspect FILE       `docker inspect` JSON of containers (repeatable; implies --offline)\n"
-	"      --engine-info FILE   `docker info --format '{{json .}}'` output (offline)\n"
-	"      --daemon-json FILE   daemon.json (default: HOST-ROOT/etc/docker/daemon.json)\n"
-	"      --dockerd-cmdline FILE  dockerd's command line (a copy of /proc/PID/cmdline, or text);\n"
-	"                           live on this host it is read from /proc\n"
-	"      --host-root DIR      read host files (section 1 and 3) under DIR (default /)\n"
-	"      --check LIST         only these checks or sections (e.g. 5.4,5.31 or 2)\n"
-	"      --exclude LIST       not these checks or sections\n"
-	"      --list               list the checks and exit\n"
-	"      --timing             print the run time and the time spent waiting on the engine\n"
-	BW_CLI_SUPPRESS_HELP
-	BW_CLI_COMMON_HELP
-	"\n"
-	"Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
-	"exit N when a check warns at or above --severity.\n";
+    "usage: bulwark audit [options]\n"
+    "\n"
+    "Audit a Docker host, its daemon and its containers against the CIS Docker\n"
+    "Benchmark v1.6: live through the Engine API, or offline from saved files.\n"
+    "\n"
+    "  -H, --engine HOST        Engine to audit (default: DOCKER_HOST, else\n"
+    "                           unix:///var/run/docker.sock; TLS from DOCKER_TLS_VERIFY\n"
+    "                           and DOCKER_CERT_PATH)\n"
+    "      --timeout SECONDS    Engine request timeout (default 60)\n"
+    "      --offline            no engine: audit the files given below\n"
+    "      --inspect FILE       `docker inspect` JSON of containers (repeatable; implies --offline)\n"
+    "      --engine-info FILE   `docker info --format '{{json .}}'` output (offline)\n"
+    "      --daemon-json FILE   daemon.json (default: HOST-ROOT/etc/docker/daemon.json)\n"
+    "      --dockerd-cmdline FILE  dockerd's command line (a copy of /proc/PID/cmdline, or text);\n"
+    "                           live on this host it is read from /proc\n"
+    "      --host-root DIR      read host files (section 1 and 3) under DIR (default /)\n"
+    "      --check LIST         only these checks or sections (e.g. 5.4,5.31 or 2)\n"
+    "      --exclude LIST       not these checks or sections\n"
+    "      --list               list the checks and exit\n"
+    "      --timing             print the run time and the time spent waiting on the "
+    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_COMMON_HELP "\n"
+    "Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
+    "exit N when a check warns at or above --severity.\n";
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
@@ -133,11 +131,12 @@ static void list_checks(const struct bw_cli *cli)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < bw_audit_n_checks(); i++) {
 			const struct bw_audit_check_info *c = bw_audit_check_at(i);
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "id", c->id,
-							     "title", c->title, "section", bw_audit_scope_name(c->scope),
-							     "cis_automated", c->cis_automated, "decided", c->decided,
-							     "severity", bw_severity_name(c->severity), "how", c->how,
-							     "remediation", c->remediation));
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "id",
+							     c->id, "title", c->title, "section",
+							     bw_audit_scope_name(c->scope), "cis_automated",
+							     c->cis_automated, "decided", c->decided,
+							     "severity", bw_severity_name(c->severity), "how",
+							     c->how, "remediation", c->remediation));
 		}
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
@@ -154,12 +153,18 @@ static void list_checks(const struct bw_cli *cli)
 static const char *status_label(enum bw_status s)
 {
 	switch (s) {
-	case BW_STATUS_PASS: return "PASS";
-	case BW_STATUS_WARN: return "WARN";
-	case BW_STATUS_INFO: return "INFO";
-	case BW_STATUS_MANUAL: return "NOTE";
-	case BW_STATUS_SUPPRESSED: return "SUPP";
-	default: return "????";
+	case BW_STATUS_PASS:
+		return "PASS";
+	case BW_STATUS_WARN:
+		return "WARN";
+	case BW_STATUS_INFO:
+		return "INFO";
+	case BW_STATUS_MANUAL:
+		return "NOTE";
+	case BW_STATUS_SUPPRESSED:
+		return "SUPP";
+	default:
+		return "????";
 	}
 }
 
@@ -173,9 +178,13 @@ static int section_of(const struct bw_finding *f)
  * container, and a score. */
 static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out, bool color)
 {
-	static const char *const names[] = {"", "Host configuration", "Docker daemon configuration",
-					    "Docker daemon configuration files", "Container images and build files",
-					    "Container runtime", "Docker security operations"};
+	static const char *const names[] = {"",
+					    "Host configuration",
+					    "Docker daemon configuration",
+					    "Docker daemon configuration files",
+					    "Container images and build files",
+					    "Container runtime",
+					    "Docker security operations"};
 	size_t count[BW_STATUS_SUPPRESSED + 1] = {0};
 	fprintf(out, "CIS Docker Benchmark v1.6 audit of %s\n", r->target.name ? r->target.name : "-");
 	int section = -1;
@@ -193,16 +202,19 @@ static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out
 		}
 		const char *c = "", *reset = "";
 		if (color) {
-			c = f->status == BW_STATUS_WARN ? "\033[31m" : f->status == BW_STATUS_PASS ? "\033[32m" : "\033[33m";
+			c = f->status == BW_STATUS_WARN	  ? "\033[31m"
+			    : f->status == BW_STATUS_PASS ? "\033[32m"
+							  : "\033[33m";
 			reset = "\033[0m";
 		}
 		if (f->location.container) {
 			if (!last_id || strcmp(last_id, f->id) != 0)
 				fprintf(out, "  %-8s %s\n", f->id + 4, f->title);
-			fprintf(out, "      %s%s%s  %-24s %s\n", c, status_label(f->status), reset, f->location.container,
-				f->evidence ? f->evidence : "");
+			fprintf(out, "      %s%s%s  %-24s %s\n", c, status_label(f->status), reset,
+				f->location.container, f->evidence ? f->evidence : "");
 		} else {
-			fprintf(out, "  %s%s%s  %-8s %s\n", c, status_label(f->status), reset, f->id + 4, f->title);
+			fprintf(out, "  %s%s%s  %-8s %s\n", c, status_label(f->status), reset, f->id + 4,
+				f->title);
 			if (f->evidence)
 				fprintf(out, "        %s\n", f->evidence);
 		}
@@ -214,10 +226,11 @@ static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out
 		last_id = f->id;
 	}
 	size_t decided = count[BW_STATUS_PASS] + count[BW_STATUS_WARN];
-	fprintf(out, "\nScore: %zu pass, %zu warn, %zu info, %zu note",
-		count[BW_STATUS_PASS], count[BW_STATUS_WARN], count[BW_STATUS_INFO], count[BW_STATUS_MANUAL]);
+	fprintf(out, "\nScore: %zu pass, %zu warn, %zu info, %zu note", count[BW_STATUS_PASS],
+		count[BW_STATUS_WARN], count[BW_STATUS_INFO], count[BW_STATUS_MANUAL]);
 	if (decided)
-		fprintf(out, " — %.0f%% of decided results pass", 100.0 * (double)count[BW_STATUS_PASS] / (double)decided);
+		fprintf(out, " — %.0f%% of decided results pass",
+			100.0 * (double)count[BW_STATUS_PASS] / (double)decided);
 	fputc('\n', out);
 	for (size_t i = 0; i < r->n_warnings; i++)
 		fprintf(out, "warning: %s\n", r->warnings[i]);
@@ -226,21 +239,21 @@ static void write_table(struct bw_cli *cli, const struct bw_report *r, FILE *out
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		{"engine", required_argument, NULL, OPT_ENGINE},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"offline", no_argument, NULL, OPT_OFFLINE},
-		{"inspect", required_argument, NULL, OPT_INSPECT},
-		{"engine-info", required_argument, NULL, OPT_ENGINE_INFO},
-		{"daemon-json", required_argument, NULL, OPT_DAEMON_JSON},
-		{"dockerd-cmdline", required_argument, NULL, OPT_CMDLINE},
-		{"host-root", required_argument, NULL, OPT_HOST_ROOT},
-		{"check", required_argument, NULL, OPT_CHECK},
-		{"exclude", required_argument, NULL, OPT_EXCLUDE},
-		{"list", no_argument, NULL, OPT_LIST},
-		{"timing", no_argument, NULL, OPT_TIMING},
-		BW_CLI_SUPPRESS_OPTIONS,
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    {"engine", required_argument, NULL, OPT_ENGINE},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"offline", no_argument, NULL, OPT_OFFLINE},
+	    {"inspect", required_argument, NULL, OPT_INSPECT},
+	    {"engine-info", required_argument, NULL, OPT_ENGINE_INFO},
+	    {"daemon-json", required_argument, NULL, OPT_DAEMON_JSON},
+	    {"dockerd-cmdline", required_argument, NULL, OPT_CMDLINE},
+	    {"host-root", required_argument, NULL, OPT_HOST_ROOT},
+	    {"check", required_argument, NULL, OPT_CHECK},
+	    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+	    {"list", no_argument, NULL, OPT_LIST},
+	    {"timing", no_argument, NULL, OPT_TIMING},
+	    BW_CLI_SUPPRESS_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct audit_args a = {0};
 	bool done;
@@ -255,8 +268,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		list_checks(cli);
 		goto out;
 	}
-	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF) {
-		rc = bw_cli_usage_error(cli->cmd, "--format %s does not apply to an audit (table, json, sarif)",
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON &&
+	    cli->format != BW_FORMAT_SARIF) {
+		rc = bw_cli_usage_error(cli->cmd,
+					"--format %s does not apply to an audit (table, json, sarif)",
 					bw_format_name(cli->format));
 		goto out;
 	}
@@ -283,7 +298,9 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	}
 	if (a.timing) {
 		double total = bw_now() - t0, engine = bw_audit_last_engine_seconds();
-		fprintf(stderr, "bulwark audit: timing: %.3f s in all, %.3f s waiting on the engine (%.0f%%), %zu findings\n",
+		fprintf(stderr,
+			"bulwark audit: timing: %.3f s in all, %.3f s waiting on the engine (%.0f%%), %zu "
+			"findings\n",
 			total, engine, total > 0 ? 100.0 * engine / total : 0.0, r->n_findings);
 	}
 	if (cli->format == BW_FORMAT_TABLE) {
@@ -291,7 +308,8 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 		if (!out) {
 			rc = bw_cli_fail(cli, &err);
 		} else {
-			write_table(cli, r, out, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			write_table(cli, r, out,
+				    out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 			rc = bw_cli_close_output(cli, out, &err) ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
 		}
 	} else {

@@ -6,31 +6,31 @@
 #include <time.h>
 
 const char bw_usage_db[] =
-	"usage: bulwark db import|update|info [options] [PATH...]\n"
-	"\n"
-	"The vulnerability database that image and fs scans match packages against: one\n"
-	"SQLite file, by default $XDG_CACHE_HOME/bulwark/db.sqlite (~/.cache/bulwark/db.sqlite).\n"
-	"\n"
-	"  bulwark db import PATH...   import OSV JSON files, directories of them, OSV all.zip\n"
-	"                              archives, Debian security tracker DSA/DLA lists, Alpine\n"
-	"                              secdb JSON, the CISA KEV catalog (JSON) and EPSS scores\n"
-	"                              (CSV); the format is recognised from the content. One\n"
-	"                              transaction: all or nothing. OSV records: newer\n"
-	"                              \"modified\" wins. Malformed records are skipped and counted.\n"
-	"  bulwark db update           download OSV's per-ecosystem all.zip archives again\n"
-	"                              (conditional requests, checksums, atomic replacement)\n"
-	"  bulwark db info             sources, counts and ages\n"
-	"\n"
-	"options:\n"
-	"      --db PATH        the database file\n"
-	"      --ecosystem E    (update) an OSV ecosystem (PyPI, Go, Debian, Alpine, ...);\n"
-	"                       repeat or comma-separate; default: those downloaded before\n"
-	"                       and those scans needed\n"
-	"      --base-url URL   (update) mirror of OSV's bucket (default " BW_VULNDB_DEFAULT_BASE_URL ")\n"
-	"      --max-age DAYS   (info) warn when a source's data is older (default 7; 0: never)\n"
-	"  -f, --format FMT     table or json\n"
-	"  -q, --quiet          no warnings on standard error\n"
-	"  -h, --help           this help\n";
+    "usage: bulwark db import|update|info [options] [PATH...]\n"
+    "\n"
+    "The vulnerability database that image and fs scans match packages against: one\n"
+    "SQLite file, by default $XDG_CACHE_HOME/bulwark/db.sqlite (~/.cache/bulwark/db.sqlite).\n"
+    "\n"
+    "  bulwark db import PATH...   import OSV JSON files, directories of them, OSV all.zip\n"
+    "                              archives, Debian security tracker DSA/DLA lists, Alpine\n"
+    "                              secdb JSON, the CISA KEV catalog (JSON) and EPSS scores\n"
+    "                              (CSV); the format is recognised from the content. One\n"
+    "                              transaction: all or nothing. OSV records: newer\n"
+    "                              \"modified\" wins. Malformed records are skipped and counted.\n"
+    "  bulwark db update           download OSV's per-ecosystem all.zip archives again\n"
+    "                              (conditional requests, checksums, atomic replacement)\n"
+    "  bulwark db info             sources, counts and ages\n"
+    "\n"
+    "options:\n"
+    "      --db PATH        the database file\n"
+    "      --ecosystem E    (update) an OSV ecosystem (PyPI, Go, Debian, Alpine, ...);\n"
+    "                       repeat or comma-separate; default: those downloaded before\n"
+    "                       and those scans needed\n"
+    "      --base-url URL   (update) mirror of OSV's bucket (default " BW_VULNDB_DEFAULT_BASE_URL ")\n"
+    "      --max-age DAYS   (info) warn when a source's data is older (default 7; 0: never)\n"
+    "  -f, --format FMT     table or json\n"
+    "  -q, --quiet          no warnings on standard error\n"
+    "  -h, --help           this help\n";
 
 enum { OPT_DB = BW_OPT__COMMAND_BASE, OPT_ECOSYSTEM, OPT_BASE_URL, OPT_MAX_AGE };
 
@@ -67,7 +67,8 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		char *end;
 		long v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 0 || v > 100000)
-			return bw_cli_usage_error(cli->cmd, "--max-age takes a number of days, not '%s'", arg);
+			return bw_cli_usage_error(cli->cmd, "--max-age takes a number of days, not '%s'",
+						  arg);
 		a->max_age = v;
 		return 0;
 	}
@@ -99,8 +100,8 @@ static json_t *stats_json(const struct bw_vulndb_import_stats *st)
 
 static void stats_text(FILE *out, const struct bw_vulndb_import_stats *st)
 {
-	fprintf(out, "%zu files: %zu records (%zu new, %zu updated, %zu unchanged), %zu skipped as malformed", st->files,
-		st->records, st->inserted, st->updated, st->unchanged, st->skipped);
+	fprintf(out, "%zu files: %zu records (%zu new, %zu updated, %zu unchanged), %zu skipped as malformed",
+		st->files, st->records, st->inserted, st->updated, st->unchanged, st->skipped);
 	if (st->affected_skipped)
 		fprintf(out, ", %zu affected entries dropped", st->affected_skipped);
 	if (st->withdrawn)
@@ -195,8 +196,8 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 	struct bw_vulndb_update_result *res = NULL;
 	int exit = BW_EXIT_OK;
 	if (!n) {
-		exit = bw_cli_usage_error(cli->cmd,
-					  "no ecosystem to update yet: name them with --ecosystem (e.g. PyPI,Go,Debian)");
+		exit = bw_cli_usage_error(
+		    cli->cmd, "no ecosystem to update yet: name them with --ecosystem (e.g. PyPI,Go,Debian)");
 		goto out;
 	}
 	res = bw_calloc(n, sizeof(*res));
@@ -211,16 +212,18 @@ static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
 			if (cli->format == BW_FORMAT_JSON) {
 				json_t *o = json_object();
 				json_object_set_new(o, "ecosystem", json_string(res[i].ecosystem));
-				json_object_set_new(o, "status", json_string(res[i].failed		? "failed"
-									     : res[i].not_modified ? "not_modified"
-												   : "updated"));
+				json_object_set_new(o, "status",
+						    json_string(res[i].failed	      ? "failed"
+								: res[i].not_modified ? "not_modified"
+										      : "updated"));
 				if (res[i].message[0])
 					json_object_set_new(o, "message", json_string(res[i].message));
 				if (!res[i].failed && !res[i].not_modified)
 					json_object_set_new(o, "import", stats_json(&res[i].st));
 				json_array_append_new(arr, o);
 			} else if (res[i].failed) {
-				fprintf(stderr, "bulwark db: error: %s: %s\n", res[i].ecosystem, res[i].message);
+				fprintf(stderr, "bulwark db: error: %s: %s\n", res[i].ecosystem,
+					res[i].message);
 			} else if (res[i].not_modified) {
 				fprintf(out, "%s: %s\n", res[i].ecosystem, res[i].message);
 			} else {
@@ -303,14 +306,17 @@ static int do_info(struct bw_cli *cli, struct db_args *a, FILE *out)
 		if (old) {
 			stale++;
 			if (!cli->quiet)
-				fprintf(stderr, "bulwark db: warning: %s: data is %ld days old (older than --max-age %ld)\n",
+				fprintf(stderr,
+					"bulwark db: warning: %s: data is %ld days old (older than --max-age "
+					"%ld)\n",
 					s->name, age, a->max_age);
 		}
 	}
 	json_object_set_new(j, "sources", srcs);
 	json_t *ecos = json_object();
 	for (size_t i = 0; i < info.n_ecosystems; i++)
-		json_object_set_new(ecos, info.ecosystems[i].ecosystem, json_integer(info.ecosystems[i].affected));
+		json_object_set_new(ecos, info.ecosystems[i].ecosystem,
+				    json_integer(info.ecosystems[i].affected));
 	json_object_set_new(j, "ecosystems", ecos);
 	if (cli->format == BW_FORMAT_JSON) {
 		print_json(out, j);
@@ -321,8 +327,10 @@ static int do_info(struct bw_cli *cli, struct db_args *a, FILE *out)
 		fprintf(out, "advisories: %lld (%lld withdrawn), %lld affected entries, %lld aliases\n",
 			(long long)info.advisories, (long long)info.withdrawn, (long long)info.affected,
 			(long long)info.aliases);
-		fprintf(out, "enrichment: KEV %lld CVEs, EPSS %lld CVEs\n", (long long)info.kev, (long long)info.epss);
-		fprintf(out, "\nsources:\n  %-32s %9s  %-12s %8s  %s\n", "NAME", "RECORDS", "DATA DATE", "AGE", "LOCATION");
+		fprintf(out, "enrichment: KEV %lld CVEs, EPSS %lld CVEs\n", (long long)info.kev,
+			(long long)info.epss);
+		fprintf(out, "\nsources:\n  %-32s %9s  %-12s %8s  %s\n", "NAME", "RECORDS", "DATA DATE",
+			"AGE", "LOCATION");
 		for (size_t i = 0; i < info.n_sources; i++) {
 			const struct bw_vulndb_source *s = &info.sources[i];
 			long age = age_days(s->data_date, s->imported_at);
@@ -336,7 +344,8 @@ static int do_info(struct bw_cli *cli, struct db_args *a, FILE *out)
 		}
 		fprintf(out, "\necosystems (affected entries):\n");
 		for (size_t i = 0; i < info.n_ecosystems; i++)
-			fprintf(out, "  %-32s %9lld\n", info.ecosystems[i].ecosystem, (long long)info.ecosystems[i].affected);
+			fprintf(out, "  %-32s %9lld\n", info.ecosystems[i].ecosystem,
+				(long long)info.ecosystems[i].affected);
 		json_decref(j);
 	}
 	bw_vulndb_info_release(&info);
@@ -347,12 +356,12 @@ static int do_info(struct bw_cli *cli, struct db_args *a, FILE *out)
 int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		{"db", required_argument, NULL, OPT_DB},
-		{"ecosystem", required_argument, NULL, OPT_ECOSYSTEM},
-		{"base-url", required_argument, NULL, OPT_BASE_URL},
-		{"max-age", required_argument, NULL, OPT_MAX_AGE},
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"ecosystem", required_argument, NULL, OPT_ECOSYSTEM},
+	    {"base-url", required_argument, NULL, OPT_BASE_URL},
+	    {"max-age", required_argument, NULL, OPT_MAX_AGE},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = NULL;
 	if (argc > 1 && (strcmp(argv[1], "import") == 0 || strcmp(argv[1], "update") == 0 ||
@@ -367,8 +376,9 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 	if (rc || done)
 		goto out;
 	if (!sub) {
-		rc = bw_cli_usage_error(cli->cmd, argc > optind ? "unknown subcommand '%s' (import, update, info)"
-								: "missing subcommand%s (import, update, info)",
+		rc = bw_cli_usage_error(cli->cmd,
+					argc > optind ? "unknown subcommand '%s' (import, update, info)"
+						      : "missing subcommand%s (import, update, info)",
 					argc > optind ? argv[optind] : "");
 		goto out;
 	}

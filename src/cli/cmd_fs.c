@@ -3,12 +3,12 @@
 #include "scan/scan.h"
 
 const char bw_usage_fs[] =
-	"usage: bulwark fs [options] DIR\n"
-	"\n"
-	"Scan a root filesystem directory (an unpacked image, a chroot, or /) with every\n"
-	"scanner built in. Symlinks are never followed; scanning / skips /proc, /sys, /dev.\n"
-	"\n"
-	"options:\n" BW_CLI_SCAN_HELP BW_CLI_COMMON_HELP;
+    "usage: bulwark fs [options] DIR\n"
+    "\n"
+    "Scan a root filesystem directory (an unpacked image, a chroot, or /) with every\n"
+    "scanner built in. Symlinks are never followed; scanning / skips /proc, /sys, /dev.\n"
+    "\n"
+    "options:\n" BW_CLI_SCAN_HELP BW_CLI_COMMON_HELP;
 
 static int fs_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 {
@@ -21,9 +21,9 @@ static int fs_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 int bw_cmd_fs(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		BW_CLI_SCAN_OPTIONS,
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    BW_CLI_SCAN_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct bw_cli_scan_args a = {0};
 	bool done;

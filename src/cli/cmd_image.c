@@ -6,34 +6,34 @@
 #include <jansson.h>
 
 const char bw_usage_image[] =
-	"usage: bulwark image [inspect|files|cat] [options] TARGET\n"
-	"\n"
-	"Read a container image in one streaming pass, verifying every digest.\n"
-	"\n"
-	"  bulwark image TARGET             scan the image with every scanner built in\n"
-	"  bulwark image inspect TARGET     digest, platform, configuration, layers, totals\n"
-	"  bulwark image files TARGET       the final filesystem (or one layer with --layer N)\n"
-	"  bulwark image cat TARGET PATH    print one file of the final filesystem\n"
-	"\n"
-	"targets:\n"
-	"  docker-archive:PATH      a tar written by docker save (legacy or OCI layout)\n"
-	"  oci:DIR[:REF]            an OCI image layout directory\n"
-	"  oci-archive:PATH[:REF]   an OCI image layout in a tar\n"
-	"  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
-	"  dir:PATH                 a root filesystem directory\n"
-	"  without a prefix the kind is detected: a file is an archive, a directory with\n"
-	"  index.json an OCI layout, another directory a root filesystem, else an engine image.\n"
-	"\n"
-	"options:\n"
-	"      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
-	"      --list-packages  (scan) include the package inventory in the report\n"
-	"      --secret-config FILE  (scan) custom secret rules and allow-lists (YAML)\n"
-	"      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
-	"      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
-	"      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
-	"                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
-	"      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
-	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
+    "usage: bulwark image [inspect|files|cat] [options] TARGET\n"
+    "\n"
+    "Read a container image in one streaming pass, verifying every digest.\n"
+    "\n"
+    "  bulwark image TARGET             scan the image with every scanner built in\n"
+    "  bulwark image inspect TARGET     digest, platform, configuration, layers, totals\n"
+    "  bulwark image files TARGET       the final filesystem (or one layer with --layer N)\n"
+    "  bulwark image cat TARGET PATH    print one file of the final filesystem\n"
+    "\n"
+    "targets:\n"
+    "  docker-archive:PATH      a tar written by docker save (legacy or OCI layout)\n"
+    "  oci:DIR[:REF]            an OCI image layout directory\n"
+    "  oci-archive:PATH[:REF]   an OCI image layout in a tar\n"
+    "  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
+    "  dir:PATH                 a root filesystem directory\n"
+    "  without a prefix the kind is detected: a file is an archive, a directory with\n"
+    "  index.json an OCI layout, another directory a root filesystem, else an engine image.\n"
+    "\n"
+    "options:\n"
+    "      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
+    "      --list-packages  (scan) include the package inventory in the report\n"
+    "      --secret-config FILE  (scan) custom secret rules and allow-lists (YAML)\n"
+    "      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
+    "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
+    "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
+    "                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
+    "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
+    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS };
 
@@ -61,7 +61,8 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_JOBS:
 		v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 1 || v > 256)
-			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'", arg);
+			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'",
+						  arg);
 		a->scan.jobs = (int)v;
 		return 0;
 	}
@@ -169,7 +170,8 @@ static json_t *inspect_json(struct bw_image *img)
 		json_object_set_new(c, "healthcheck", json_null());
 	}
 	json_t *ss = cfg_get(info, "StopSignal");
-	json_object_set_new(c, "stop_signal", json_is_string(ss) ? json_string(json_string_value(ss)) : json_null());
+	json_object_set_new(c, "stop_signal",
+			    json_is_string(ss) ? json_string(json_string_value(ss)) : json_null());
 	json_t *sh = cfg_get(info, "Shell");
 	if (json_is_array(sh))
 		json_object_set_new(c, "shell", json_deep_copy(sh));
@@ -225,7 +227,8 @@ static void print_strings(FILE *out, const char *label, json_t *arr)
 	}
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) fprintf(out, "%s%s", i ? " " : "", json_string_value(v) ? json_string_value(v) : "?");
+	json_array_foreach(arr, i, v)
+	    fprintf(out, "%s%s", i ? " " : "", json_string_value(v) ? json_string_value(v) : "?");
 	fputc('\n', out);
 }
 
@@ -240,7 +243,8 @@ static void inspect_table(FILE *out, json_t *j)
 {
 	json_t *c = json_object_get(j, "config"), *p = json_object_get(j, "platform");
 	const char *v = json_string_value(json_object_get(p, "variant"));
-	fprintf(out, "%-13s%s\n", "Target:", json_string_value(json_object_get(json_object_get(j, "target"), "name")));
+	fprintf(out, "%-13s%s\n",
+		"Target:", json_string_value(json_object_get(json_object_get(j, "target"), "name")));
 	fprintf(out, "%-13s%s\n", "Digest:", json_string_value(json_object_get(j, "digest")) ?: "-");
 	fprintf(out, "%-13s%s\n", "Config:", json_string_value(json_object_get(j, "config_digest")) ?: "-");
 	fprintf(out, "%-13s%s/%s%s%s\n", "Platform:", json_string_value(json_object_get(p, "os")) ?: "?",
@@ -269,13 +273,14 @@ static void inspect_table(FILE *out, json_t *j)
 		const char *k;
 		json_object_foreach(labels, k, e) fprintf(out, "  %s=%s\n", k, json_string_value(e) ?: "");
 	}
-	fprintf(out, "\nLayers:\n  %-3s %-12s %10s %10s %8s  %s\n", "#", "DIGEST", "COMPRESSED", "SIZE", "FILES",
-		"CREATED BY");
+	fprintf(out, "\nLayers:\n  %-3s %-12s %10s %10s %8s  %s\n", "#", "DIGEST", "COMPRESSED", "SIZE",
+		"FILES", "CREATED BY");
 	json_array_foreach(json_object_get(j, "layers"), i, e)
 	{
 		char d[80], cs[32], us[32];
 		short_digest(json_string_value(json_object_get(e, "digest")), d, sizeof(d));
-		bw_format_size((uint64_t)json_integer_value(json_object_get(e, "compressed_size")), cs, sizeof(cs));
+		bw_format_size((uint64_t)json_integer_value(json_object_get(e, "compressed_size")), cs,
+			       sizeof(cs));
 		bw_format_size((uint64_t)json_integer_value(json_object_get(e, "size")), us, sizeof(us));
 		const char *cb = json_string_value(json_object_get(e, "created_by"));
 		fprintf(out, "  %-3zu %-12s %10s %10s %8lld  %.80s\n", i, d, cs, us,
@@ -298,13 +303,16 @@ static json_t *file_json(const struct bw_image_info *info, const struct bw_file 
 	json_object_set_new(o, "mode", json_integer(f->mode));
 	json_object_set_new(o, "uid", json_integer(f->uid));
 	json_object_set_new(o, "gid", json_integer(f->gid));
-	json_object_set_new(o, "size", json_integer((json_int_t)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0)));
+	json_object_set_new(
+	    o, "size",
+	    json_integer((json_int_t)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0)));
 	if (f->link)
 		json_object_set_new(o, "link", json_string(f->link));
 	json_object_set_new(o, "layer", json_integer(f->layer));
 	if (f->implied)
 		json_object_set_new(o, "implied", json_true());
-	const char *ld = f->layer >= 0 && (size_t)f->layer < info->n_layers ? info->layers[f->layer]->diff_id : NULL;
+	const char *ld =
+	    f->layer >= 0 && (size_t)f->layer < info->n_layers ? info->layers[f->layer]->diff_id : NULL;
 	json_object_set_new(o, "layer_digest", jstr_or_null(ld));
 	return o;
 }
@@ -317,8 +325,8 @@ static int write_files(struct bw_cli *cli, struct bw_image *img, int layer, FILE
 	const struct bw_file *const *final = NULL;
 	if (layer >= 0) {
 		if ((size_t)layer >= info->n_layers) {
-			fprintf(stderr, "bulwark image: --layer %d: the image has %zu layers (0 to %zu)\n", layer,
-				info->n_layers, info->n_layers ? info->n_layers - 1 : 0);
+			fprintf(stderr, "bulwark image: --layer %d: the image has %zu layers (0 to %zu)\n",
+				layer, info->n_layers, info->n_layers ? info->n_layers - 1 : 0);
 			return BW_EXIT_USAGE;
 		}
 		arr = bw_image_layer_files(img, layer, &n);
@@ -350,9 +358,10 @@ static int write_files(struct bw_cli *cli, struct bw_image *img, int layer, FILE
 		const struct bw_file *f = final ? final[i] : &arr[i];
 		char m[12];
 		bw_file_mode_string(f, m);
-		fprintf(out, "%s %5u:%-5u %12llu  L%-3d %s", m, f->uid, f->gid,
-			(unsigned long long)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0), f->layer,
-			f->path);
+		fprintf(
+		    out, "%s %5u:%-5u %12llu  L%-3d %s", m, f->uid, f->gid,
+		    (unsigned long long)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0),
+		    f->layer, f->path);
 		if (f->type == BW_FILE_SYMLINK)
 			fprintf(out, " -> %s", f->link);
 		else if (f->type == BW_FILE_HARDLINK)
@@ -374,11 +383,11 @@ static int write_to(void *ud, const void *data, size_t len, struct bw_error *err
 int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		{"layer", required_argument, NULL, OPT_LAYER},
-		{"jobs", required_argument, NULL, OPT_JOBS},
-		BW_CLI_SCAN_OPTIONS,
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    {"layer", required_argument, NULL, OPT_LAYER},
+	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    BW_CLI_SCAN_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";
 	if (argc > 1 && (strcmp(argv[1], "inspect") == 0 || strcmp(argv[1], "files") == 0 ||
@@ -394,10 +403,12 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 	int want = strcmp(sub, "cat") == 0 ? 2 : 1;
 	if (argc - optind != want)
-		return bw_cli_usage_error(cli->cmd, argc - optind < want ? "missing %s" : "too many arguments (expected %s)",
-					  want == 2 ? "TARGET and PATH" : "TARGET");
+		return bw_cli_usage_error(
+		    cli->cmd, argc - optind < want ? "missing %s" : "too many arguments (expected %s)",
+		    want == 2 ? "TARGET and PATH" : "TARGET");
 	if ((a.scan.scanners || a.scan.list_packages || a.scan.secret_config) && strcmp(sub, "scan") != 0)
-		return bw_cli_usage_error(cli->cmd, "--scanners, --list-packages and --secret-config go with a scan");
+		return bw_cli_usage_error(cli->cmd,
+					  "--scanners, --list-packages and --secret-config go with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
 	const char *target = argv[optind];

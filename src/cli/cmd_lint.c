@@ -5,29 +5,28 @@
 #include <jansson.h>
 
 const char bw_usage_lint[] =
-	"usage: bulwark lint [options] FILE...\n"
-	"\n"
-	"Lint Dockerfiles ('-' reads standard input). Every finding names its rule\n"
-	"(BW-DF-NNN) and the equivalent Hadolint, Trivy, Dockle and CIS ids.\n"
-	"\n"
-	"  -c, --config FILE          YAML configuration: disable, enable, severity,\n"
-	"                             trusted-registries, required-labels, label-schema,\n"
-	"                             strict-labels (hadolint's keys are accepted too)\n"
-	"      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
-	"      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
-	"      --require-label L[:T]  require label L, optionally of type T\n"
-	"                             (text url semver hash spdx rfc3339 email)\n"
-	"      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
-	BW_CLI_COMMON_HELP
-	"\n"
-	"Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
-	"'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
-	"'# bulwark global ignore=…' anywhere suppresses them in the whole file.\n"
-	"\n"
-	"Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
-	"N (--exit-code N) findings at or above --severity, 2 usage error, 3 a file\n"
-	"could not be read or parsed at all (the other files are still linted and\n"
-	"reported).\n";
+    "usage: bulwark lint [options] FILE...\n"
+    "\n"
+    "Lint Dockerfiles ('-' reads standard input). Every finding names its rule\n"
+    "(BW-DF-NNN) and the equivalent Hadolint, Trivy, Dockle and CIS ids.\n"
+    "\n"
+    "  -c, --config FILE          YAML configuration: disable, enable, severity,\n"
+    "                             trusted-registries, required-labels, label-schema,\n"
+    "                             strict-labels (hadolint's keys are accepted too)\n"
+    "      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
+    "      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
+    "      --require-label L[:T]  require label L, optionally of type T\n"
+    "                             (text url semver hash spdx rfc3339 email)\n"
+    "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
+	BW_CLI_COMMON_HELP "\n"
+    "Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
+    "'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
+    "'# bulwark global ignore=…' anywhere suppresses them in the whole file.\n"
+    "\n"
+    "Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
+    "N (--exit-code N) findings at or above --severity, 2 usage error, 3 a file\n"
+    "could not be read or parsed at all (the other files are still linted and\n"
+    "reported).\n";
 
 enum {
 	OPT_CONFIG = BW_OPT__COMMAND_BASE,
@@ -72,7 +71,8 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return BW_EXIT_USAGE;
 	}
 	if (rc)
-		return err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg) : bw_cli_fail(cli, &err);
+		return err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
+					     : bw_cli_fail(cli, &err);
 	return 0;
 }
 
@@ -113,7 +113,8 @@ static int list_rules(struct bw_cli *cli)
 			fprintf(out, "%-10s %-8s %s", ri.id, bw_severity_name(ri.severity), ri.title);
 			for (size_t k = 0; ri.equivalent[k]; k++)
 				fprintf(out, "%s%s", k ? ", " : "  [", ri.equivalent[k]);
-			fprintf(out, "%s%s\n", ri.equivalent[0] ? "]" : "", ri.default_off ? " (off by default)" : "");
+			fprintf(out, "%s%s\n", ri.equivalent[0] ? "]" : "",
+				ri.default_off ? " (off by default)" : "");
 		}
 	}
 	if (bw_cli_close_output(cli, out, &err))
@@ -124,14 +125,14 @@ static int list_rules(struct bw_cli *cli)
 int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"disable", required_argument, NULL, OPT_DISABLE},
-		{"trusted-registry", required_argument, NULL, OPT_TRUSTED},
-		{"require-label", required_argument, NULL, OPT_LABEL},
-		{"list-rules", no_argument, NULL, OPT_LIST},
-		BW_CLI_SUPPRESS_OPTIONS,
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"disable", required_argument, NULL, OPT_DISABLE},
+	    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
+	    {"require-label", required_argument, NULL, OPT_LABEL},
+	    {"list-rules", no_argument, NULL, OPT_LIST},
+	    BW_CLI_SUPPRESS_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct lint_opts o = {.cfg = bw_lint_config_new()};
 	bool done;
@@ -161,9 +162,11 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 		struct bw_error err = BW_ERROR_INIT;
 		struct bw_buf b;
 		bw_buf_init(&b, BW_LINT_MAX_FILE);
-		int frc = in ? bw_buf_read_fd(&b, STDIN_FILENO, "stdin", &err) : bw_buf_read_file(&b, path, &err);
+		int frc =
+		    in ? bw_buf_read_fd(&b, STDIN_FILENO, "stdin", &err) : bw_buf_read_file(&b, path, &err);
 		if (!frc)
-			frc = bw_lint_dockerfile(r, in ? "stdin" : path, b.data ? b.data : "", b.len, o.cfg, &err);
+			frc = bw_lint_dockerfile(r, in ? "stdin" : path, b.data ? b.data : "", b.len, o.cfg,
+						 &err);
 		bw_buf_release(&b);
 		if (frc) {
 			failed = true;

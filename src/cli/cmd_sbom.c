@@ -4,22 +4,22 @@
 #include "scan/scan.h"
 
 const char bw_usage_sbom[] =
-	"usage: bulwark sbom [options] TARGET\n"
-	"\n"
-	"Write the package inventory of an image (any target 'bulwark image' reads) or of a\n"
-	"root filesystem directory (dir:PATH) as a software bill of materials: every package\n"
-	"with its package URL, licences, the layer that added it and, where the package\n"
-	"metadata says, what it depends on.\n"
-	"\n"
-	"options:\n"
-	"  -f, --format FMT     cyclonedx (CycloneDX 1.6 JSON, default), spdx (SPDX 2.3 JSON),\n"
-	"                       json (bulwark's report) or table\n"
-	"  -o, --output FILE    write the document to FILE instead of standard output\n"
-	"  -q, --quiet          no progress or warnings on standard error\n"
-	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
-	"  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n"
-	"      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
-	"  -h, --help           this help\n";
+    "usage: bulwark sbom [options] TARGET\n"
+    "\n"
+    "Write the package inventory of an image (any target 'bulwark image' reads) or of a\n"
+    "root filesystem directory (dir:PATH) as a software bill of materials: every package\n"
+    "with its package URL, licences, the layer that added it and, where the package\n"
+    "metadata says, what it depends on.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format FMT     cyclonedx (CycloneDX 1.6 JSON, default), spdx (SPDX 2.3 JSON),\n"
+    "                       json (bulwark's report) or table\n"
+    "  -o, --output FILE    write the document to FILE instead of standard output\n"
+    "  -q, --quiet          no progress or warnings on standard error\n"
+    "      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
+    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n"
+    "      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
+    "  -h, --help           this help\n";
 
 enum { OPT_JOBS = BW_OPT__COMMAND_BASE };
 
@@ -34,7 +34,8 @@ static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		char *end;
 		long v = strtol(arg, &end, 10);
 		if (*end || end == arg || v < 1 || v > 256)
-			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'", arg);
+			return bw_cli_usage_error(cli->cmd, "--jobs takes a number from 1 to 256, not '%s'",
+						  arg);
 		sa->jobs = (int)v;
 		return 0;
 	}
@@ -44,10 +45,10 @@ static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		BW_CLI_COMMON_OPTIONS,
-		{"jobs", required_argument, NULL, OPT_JOBS},
-		{"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},
-		{NULL, 0, NULL, 0},
+	    BW_CLI_COMMON_OPTIONS,
+	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},
+	    {NULL, 0, NULL, 0},
 	};
 	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true};
 	bool done;
@@ -55,7 +56,8 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	if (rc || done)
 		return rc;
 	if (argc - optind != 1)
-		return bw_cli_usage_error(cli->cmd, argc - optind < 1 ? "missing TARGET" : "too many arguments");
+		return bw_cli_usage_error(cli->cmd,
+					  argc - optind < 1 ? "missing TARGET" : "too many arguments");
 	if (!cli->format_set)
 		cli->format = BW_FORMAT_CYCLONEDX;
 	if (cli->format == BW_FORMAT_SARIF)

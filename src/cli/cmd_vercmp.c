@@ -3,26 +3,26 @@
 #include "version/version.h"
 
 const char bw_usage_vercmp[] =
-	"usage: bulwark vercmp SCHEME A B | SCHEME --in VERSION RANGE | SCHEME --batch [--in]\n"
-	"\n"
-	"Compare versions the way an ecosystem's own tools do.\n"
-	"\n"
-	"  bulwark vercmp SCHEME A B         print <, = or > (A against B)\n"
-	"  bulwark vercmp SCHEME --in V R    print true or false: does V satisfy range R\n"
-	"  bulwark vercmp SCHEME --batch     read A<TAB>B lines on standard input, write\n"
-	"                                    -1, 0, 1 or invalid per line\n"
-	"  bulwark vercmp SCHEME --batch --in  read VERSION<TAB>RANGE lines, write true,\n"
-	"                                    false or invalid per line\n"
-	"\n"
-	"schemes: deb rpm apk semver npm pypi maven gem go cargo nuget composer\n"
-	"\n"
-	"An invalid version is an error (exit 3) naming the reason; an unknown\n"
-	"scheme is a usage error (exit 2). See docs/vercmp.md.\n"
-	"\n"
-	"options:\n"
-	"      --batch          compare pairs read from standard input\n"
-	"      --in             evaluate a range expression instead of comparing\n"
-	"  -h, --help           this help\n";
+    "usage: bulwark vercmp SCHEME A B | SCHEME --in VERSION RANGE | SCHEME --batch [--in]\n"
+    "\n"
+    "Compare versions the way an ecosystem's own tools do.\n"
+    "\n"
+    "  bulwark vercmp SCHEME A B         print <, = or > (A against B)\n"
+    "  bulwark vercmp SCHEME --in V R    print true or false: does V satisfy range R\n"
+    "  bulwark vercmp SCHEME --batch     read A<TAB>B lines on standard input, write\n"
+    "                                    -1, 0, 1 or invalid per line\n"
+    "  bulwark vercmp SCHEME --batch --in  read VERSION<TAB>RANGE lines, write true,\n"
+    "                                    false or invalid per line\n"
+    "\n"
+    "schemes: deb rpm apk semver npm pypi maven gem go cargo nuget composer\n"
+    "\n"
+    "An invalid version is an error (exit 3) naming the reason; an unknown\n"
+    "scheme is a usage error (exit 2). See docs/vercmp.md.\n"
+    "\n"
+    "options:\n"
+    "      --batch          compare pairs read from standard input\n"
+    "      --in             evaluate a range expression instead of comparing\n"
+    "  -h, --help           this help\n";
 
 enum { OPT_BATCH = BW_OPT__COMMAND_BASE, OPT_IN };
 
@@ -89,10 +89,10 @@ static void batch_line(void *ud, const char *line, size_t len, struct bw_buf *ou
 int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"batch", no_argument, NULL, OPT_BATCH},
-		{"in", no_argument, NULL, OPT_IN},
-		BW_CLI_COMMON_OPTIONS,
-		{NULL, 0, NULL, 0},
+	    {"batch", no_argument, NULL, OPT_BATCH},
+	    {"in", no_argument, NULL, OPT_IN},
+	    BW_CLI_COMMON_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	struct vercmp_opts o = {0};
 	bool done;
@@ -126,17 +126,20 @@ int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
 		return bw_cli_usage_error(cli->cmd, "missing SCHEME");
 	int scheme = bw_version_scheme_parse(operands[0]);
 	if (scheme < 0)
-		return bw_cli_usage_error(cli->cmd,
-					  "unknown scheme '%s' (deb rpm apk semver npm pypi maven gem go cargo nuget composer)",
-					  operands[0]);
+		return bw_cli_usage_error(
+		    cli->cmd,
+		    "unknown scheme '%s' (deb rpm apk semver npm pypi maven gem go cargo nuget composer)",
+		    operands[0]);
 	if (o.batch) {
 		if (nops != 1)
-			return bw_cli_usage_error(cli->cmd, "--batch reads its input from standard input, not operands");
+			return bw_cli_usage_error(
+			    cli->cmd, "--batch reads its input from standard input, not operands");
 		struct batch_ctx b = {(enum bw_version_scheme)scheme, o.in};
 		return bw_cli_batch(cli, batch_line, &b);
 	}
 	if (nops != 3)
-		return bw_cli_usage_error(cli->cmd, o.in ? "--in needs VERSION and RANGE" : "need two versions A and B");
+		return bw_cli_usage_error(cli->cmd, o.in ? "--in needs VERSION and RANGE"
+							 : "need two versions A and B");
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_slice a = bw_slice_of(operands[1]), b = bw_slice_of(operands[2]);
 	if (o.in) {

@@ -9,15 +9,15 @@ extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
 
 const struct bw_command bw_commands[] = {
-	{"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
-	{"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
-	{"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
-	{"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
-	{"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
-	{"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
-	{"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
-	{"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
-	{"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
+    {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
+    {"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
+    {"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
+    {"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
+    {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
+    {"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
+    {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
+    {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
+    {"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

@@ -49,16 +49,18 @@ int main(int argc, char **argv)
 	}
 	const struct bw_command *cmd = bw_cli_find(name);
 	if (!cmd) {
-		fprintf(stderr, "bulwark: unknown command '%s'\n"
-				"usage: bulwark <command> [options] TARGET\n"
-				"Try 'bulwark --help' for the commands.\n", name);
+		fprintf(stderr,
+			"bulwark: unknown command '%s'\n"
+			"usage: bulwark <command> [options] TARGET\n"
+			"Try 'bulwark --help' for the commands.\n",
+			name);
 		return BW_EXIT_USAGE;
 	}
 	struct bw_cli cli = {
-		.cmd = cmd,
-		.format = BW_FORMAT_TABLE,
-		.severity = BW_SEV_UNKNOWN,
-		.progress = isatty(STDERR_FILENO),
+	    .cmd = cmd,
+	    .format = BW_FORMAT_TABLE,
+	    .severity = BW_SEV_UNKNOWN,
+	    .progress = isatty(STDERR_FILENO),
 	};
 	return cmd->run(&cli, argc - 1, argv + 1);
 }

@@ -37,7 +37,8 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	case BW_OPT_FORMAT: {
 		int f = bw_format_parse(arg);
 		if (f < 0)
-			return -bw_cli_usage_error(cli->cmd, "unknown format '%s' (table, json, sarif, cyclonedx, spdx)", arg);
+			return -bw_cli_usage_error(
+			    cli->cmd, "unknown format '%s' (table, json, sarif, cyclonedx, spdx)", arg);
 		cli->format = (enum bw_format)f;
 		cli->format_set = true;
 		return 1;
@@ -51,7 +52,8 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 		return 1;
 	case BW_OPT_VEX:
 		if (cli->n_vex == BW_ARRAY_SIZE(cli->vex))
-			return -bw_cli_usage_error(cli->cmd, "at most %zu --vex documents", BW_ARRAY_SIZE(cli->vex));
+			return -bw_cli_usage_error(cli->cmd, "at most %zu --vex documents",
+						   BW_ARRAY_SIZE(cli->vex));
 		cli->vex[cli->n_vex++] = arg;
 		return 1;
 	case BW_OPT_SHOW_SUPPRESSED:
@@ -82,7 +84,8 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 		errno = 0;
 		long v = strtol(arg, &end, 10);
 		if (errno || *end || end == arg || v < 0 || v > 255)
-			return -bw_cli_usage_error(cli->cmd, "--exit-code takes a number from 0 to 255, not '%s'", arg);
+			return -bw_cli_usage_error(cli->cmd,
+						   "--exit-code takes a number from 0 to 255, not '%s'", arg);
 		cli->exit_code = (int)v;
 		return 1;
 	}
@@ -143,7 +146,8 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err)
 {
 	bw_cli_progress_done(cli);
-	fprintf(stderr, "bulwark %s: error: %s\n", cli->cmd ? cli->cmd->name : "", err->msg[0] ? err->msg : bw_errcode_name(err->code));
+	fprintf(stderr, "bulwark %s: error: %s\n", cli->cmd ? cli->cmd->name : "",
+		err->msg[0] ? err->msg : bw_errcode_name(err->code));
 	return err->code == BW_EUSAGE ? BW_EXIT_USAGE : BW_EXIT_ERROR;
 }
 
@@ -177,10 +181,10 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 	if (!out)
 		return bw_cli_fail(cli, &err);
 	struct bw_write_opts wo = {
-		.min_severity = cli->severity,
-		.color = (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
-		.tool_version = BW_VERSION_STRING,
-		.show_suppressed = cli->show_suppressed,
+	    .min_severity = cli->severity,
+	    .color = (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
+	    .tool_version = BW_VERSION_STRING,
+	    .show_suppressed = cli->show_suppressed,
 	};
 	bw_report_sort(r);
 	int rc = bw_report_write(r, cli->format, out, &wo, &err);

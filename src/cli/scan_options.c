@@ -10,7 +10,8 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	switch (c) {
 	case BW_OPT_SCANNERS:
 		if (bw_scan_parse_scanners(arg, &a->scanners, &bad, &bl) < 0)
-			return -bw_cli_usage_error(cli->cmd, "unknown scanner '%.*s' (packages, vuln, secret, config)",
+			return -bw_cli_usage_error(cli->cmd,
+						   "unknown scanner '%.*s' (packages, vuln, secret, config)",
 						   (int)bl, bad);
 		return 1;
 	case BW_OPT_LIST_PACKAGES:
@@ -49,19 +50,19 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 		const struct bw_cli_scan_args *a)
 {
 	struct bw_scan_opts so = {
-		.target = target,
-		.report_name = name,
-		.report_type = type,
-		.platform = cli->platform,
-		.jobs = a->jobs,
-		.scanners = a->scanners,
-		.list_packages = a->list_packages,
-		.secret_config = a->secret_config,
-		.db_path = cli->db_path,
-		.ignore_unfixed = cli->ignore_unfixed,
-		.no_cache = a->no_cache,
-		.progress = bw_cli_image_progress(cli),
-		.progress_ud = cli,
+	    .target = target,
+	    .report_name = name,
+	    .report_type = type,
+	    .platform = cli->platform,
+	    .jobs = a->jobs,
+	    .scanners = a->scanners,
+	    .list_packages = a->list_packages,
+	    .secret_config = a->secret_config,
+	    .db_path = cli->db_path,
+	    .ignore_unfixed = cli->ignore_unfixed,
+	    .no_cache = a->no_cache,
+	    .progress = bw_cli_image_progress(cli),
+	    .progress_ud = cli,
 	};
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_report *r = NULL;

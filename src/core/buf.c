@@ -154,8 +154,8 @@ int bw_buf_read_fd(struct bw_buf *b, int fd, const char *name, struct bw_error *
 		if (n == 0)
 			return 0;
 		if (bw_buf_add(b, tmp, (size_t)n) < 0)
-			return bw_error_set(err, BW_ELIMIT, "%s: larger than the limit of %zu bytes",
-					    name, b->max);
+			return bw_error_set(err, BW_ELIMIT, "%s: larger than the limit of %zu bytes", name,
+					    b->max);
 	}
 }
 

@@ -21,15 +21,15 @@
 
 enum bw_errcode {
 	BW_OK = 0,
-	BW_EUSAGE = -1,     /* the caller asked for something malformed (exit 2) */
-	BW_EINPUT = -2,     /* hostile or malformed input: image, file, JSON (exit 3) */
-	BW_EIO = -3,        /* an OS call failed; errno kept in sys_errno (exit 3) */
-	BW_ENOMEM = -4,     /* allocation failed (exit 3) */
-	BW_EINTEGRITY = -5, /* a digest or size did not match (exit 3) */
-	BW_ENOTFOUND = -6,  /* a named thing does not exist (exit 3) */
+	BW_EUSAGE = -1,	      /* the caller asked for something malformed (exit 2) */
+	BW_EINPUT = -2,	      /* hostile or malformed input: image, file, JSON (exit 3) */
+	BW_EIO = -3,	      /* an OS call failed; errno kept in sys_errno (exit 3) */
+	BW_ENOMEM = -4,	      /* allocation failed (exit 3) */
+	BW_EINTEGRITY = -5,   /* a digest or size did not match (exit 3) */
+	BW_ENOTFOUND = -6,    /* a named thing does not exist (exit 3) */
 	BW_EUNSUPPORTED = -7, /* a valid input we do not handle (exit 3) */
-	BW_ELIMIT = -8,     /* a bound was exceeded: size, count, depth (exit 3) */
-	BW_EREMOTE = -9,    /* a daemon or server failed or is unreachable (exit 3) */
+	BW_ELIMIT = -8,	      /* a bound was exceeded: size, count, depth (exit 3) */
+	BW_EREMOTE = -9,      /* a daemon or server failed or is unreachable (exit 3) */
 };
 
 #define BW_ERROR_MAX 1024
@@ -42,19 +42,22 @@ struct bw_error {
 	char msg[BW_ERROR_MAX];
 };
 
-#define BW_ERROR_INIT {0, 0, {0}}
+#define BW_ERROR_INIT                                                                                        \
+	{                                                                                                    \
+		0, 0,                                                                                        \
+		{                                                                                            \
+			0                                                                                    \
+		}                                                                                            \
+	}
 
 /* Set err (may be NULL) and return code, so callers can write
  * `return bw_error_set(err, BW_EINPUT, "layer %s: ...", d);` */
-int bw_error_set(struct bw_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int bw_error_set(struct bw_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* As bw_error_set, appending ": strerror(errno)" and keeping errno. */
-int bw_error_sys(struct bw_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int bw_error_sys(struct bw_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prefix the existing message with context ("layer sha256:ab..: "). Returns
  * err->code so it can end a `return`. */
-int bw_error_prefix(struct bw_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int bw_error_prefix(struct bw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bw_error_clear(struct bw_error *err);
 const char *bw_errcode_name(int code);
 
@@ -73,9 +76,20 @@ char *bw_strdup(const char *s);
 char *bw_strndup(const char *s, size_t n);
 char *bw_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static inline void bw_freep(void *p) { free(*(void **)p); }
-static inline void bw_closep(int *fd) { if (*fd >= 0) close(*fd); }
-static inline void bw_fclosep(FILE **f) { if (*f) fclose(*f); }
+static inline void bw_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void bw_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void bw_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
 #define bw_autofree __attribute__((cleanup(bw_freep)))
 #define bw_autoclose __attribute__((cleanup(bw_closep)))
 #define bw_autofclose __attribute__((cleanup(bw_fclosep)))
@@ -125,8 +139,7 @@ void bw_buf_reset(struct bw_buf *b);
 /* Return BW_ELIMIT (without changing b) when len would pass max. */
 int bw_buf_add(struct bw_buf *b, const void *data, size_t len);
 int bw_buf_addstr(struct bw_buf *b, const char *s);
-int bw_buf_printf(struct bw_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int bw_buf_printf(struct bw_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Give the heap block to the caller (free() it); b is left empty. */
 char *bw_buf_detach(struct bw_buf *b, size_t *len);
 

@@ -3,8 +3,8 @@
 
 #include <errno.h>
 
-__attribute__((format(printf, 4, 0)))
-static int vset(struct bw_error *err, int code, int sys, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int vset(struct bw_error *err, int code, int sys,
+						      const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
@@ -74,16 +74,16 @@ static const struct {
 	int code;
 	const char *name;
 } codes[] = {
-	{BW_OK, "ok"},
-	{BW_EUSAGE, "usage"},
-	{BW_EINPUT, "input"},
-	{BW_EIO, "io"},
-	{BW_ENOMEM, "memory"},
-	{BW_EINTEGRITY, "integrity"},
-	{BW_ENOTFOUND, "not-found"},
-	{BW_EUNSUPPORTED, "unsupported"},
-	{BW_ELIMIT, "limit"},
-	{BW_EREMOTE, "remote"},
+    {BW_OK, "ok"},
+    {BW_EUSAGE, "usage"},
+    {BW_EINPUT, "input"},
+    {BW_EIO, "io"},
+    {BW_ENOMEM, "memory"},
+    {BW_EINTEGRITY, "integrity"},
+    {BW_ENOTFOUND, "not-found"},
+    {BW_EUNSUPPORTED, "unsupported"},
+    {BW_ELIMIT, "limit"},
+    {BW_EREMOTE, "remote"},
 };
 
 const char *bw_errcode_name(int code)

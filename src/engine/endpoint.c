@@ -168,8 +168,8 @@ int bw_engine_endpoint_parse(const char *host, struct bw_engine_endpoint *ep, st
 	if (strcmp(scheme, "unix") == 0) {
 		const char *path = *rest ? rest : DEFAULT_SOCKET;
 		if (path[0] != '/') {
-			rc = bw_error_set(err, BW_EUSAGE, "Docker host '%s': the socket path must be absolute",
-					  host);
+			rc = bw_error_set(err, BW_EUSAGE,
+					  "Docker host '%s': the socket path must be absolute", host);
 			goto fail;
 		}
 		ep->socket_path = bw_strdup(path);
@@ -185,7 +185,8 @@ int bw_engine_endpoint_parse(const char *host, struct bw_engine_endpoint *ep, st
 	}
 	if (strcmp(scheme, "ssh") == 0 || strcmp(scheme, "npipe") == 0 || strcmp(scheme, "fd") == 0) {
 		rc = bw_error_set(err, BW_EUNSUPPORTED,
-				  "Docker host '%s': %s:// is not supported; use unix:// or tcp://", host, scheme);
+				  "Docker host '%s': %s:// is not supported; use unix:// or tcp://", host,
+				  scheme);
 		goto fail;
 	}
 	rc = bw_error_set(err, BW_EUSAGE, "Docker host '%s': unknown scheme '%s'", host, scheme);

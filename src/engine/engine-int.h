@@ -21,11 +21,11 @@
 /* Where to connect, decided from opts->host / DOCKER_HOST and the TLS
  * environment. All strings are heap copies owned by the endpoint. */
 struct bw_engine_endpoint {
-	char *host;        /* as given, normalised: "unix:///run/docker.sock", "tcp://h:2376" */
+	char *host;	   /* as given, normalised: "unix:///run/docker.sock", "tcp://h:2376" */
 	char *socket_path; /* unix sockets only, else NULL */
-	char *base_url;    /* "http://localhost" (unix), "http://h:2375", "https://h:2376" */
+	char *base_url;	   /* "http://localhost" (unix), "http://h:2375", "https://h:2376" */
 	bool tls;
-	bool tls_verify;   /* verify the server certificate against ca */
+	bool tls_verify;       /* verify the server certificate against ca */
 	char *ca, *cert, *key; /* file paths, or NULL when not used */
 };
 
@@ -51,7 +51,7 @@ struct bw_engine {
 	long timeout_ms;
 	char api_version[16];
 	char prefix[24]; /* "/v1.41" */
-	CURL *curl;      /* one handle, reused so the connection is kept */
+	CURL *curl;	 /* one handle, reused so the connection is kept */
 };
 
 /* One HTTP exchange. The body of a successful answer goes to cb (streaming)
@@ -62,12 +62,12 @@ struct bw_engine {
 struct bw_engine_req {
 	const char *method; /* "GET", "POST", "DELETE", "HEAD" */
 	const char *path;
-	const char *body;   /* POST body (JSON), or NULL */
+	const char *body; /* POST body (JSON), or NULL */
 	size_t body_len;
 	bw_engine_chunk_fn cb;
 	void *ud;
 	struct bw_buf *sink;
-	bool no_timeout;    /* streams: only the connect timeout applies */
+	bool no_timeout; /* streams: only the connect timeout applies */
 };
 int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long *status,
 		      struct bw_error *err);

@@ -26,7 +26,8 @@ static int negotiate(struct bw_engine *e, struct bw_error *err)
 	bw_buf_release(&body);
 	if (rc) {
 		if (rc == BW_ENOTFOUND)
-			rc = bw_error_set(err, BW_EREMOTE, "%s does not look like a Docker Engine: GET /version: %s",
+			rc = bw_error_set(err, BW_EREMOTE,
+					  "%s does not look like a Docker Engine: GET /version: %s",
 					  e->ep.host, err->msg);
 		return rc;
 	}
@@ -51,8 +52,8 @@ int bw_engine_open(const struct bw_engine_opts *opts, struct bw_engine **out, st
 		free(e);
 		return rc;
 	}
-	e->connect_timeout_ms = opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms
-								      : DEFAULT_CONNECT_TIMEOUT_MS;
+	e->connect_timeout_ms =
+	    opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
 	e->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
 	e->curl = curl_easy_init();
 	if (!e->curl) {
@@ -134,8 +135,8 @@ int bw_engine_post_json(struct bw_engine *e, const char *path, const json_t *bod
 		return bw_error_set(err, BW_EUSAGE, "POST %s: the request body cannot be encoded", p);
 	struct bw_buf answer;
 	bw_buf_init(&answer, max_bytes ? max_bytes : DEFAULT_JSON_MAX);
-	struct bw_engine_req req = {.method = "POST", .path = p, .body = text,
-				    .body_len = text ? strlen(text) : 0, .sink = &answer};
+	struct bw_engine_req req = {
+	    .method = "POST", .path = p, .body = text, .body_len = text ? strlen(text) : 0, .sink = &answer};
 	int rc = bw_engine_perform(e, &req, NULL, err);
 	if (rc == 0 && out && answer.len)
 		rc = bw_engine_parse_body(e, p, &answer, out, err);

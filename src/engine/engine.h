@@ -27,9 +27,9 @@
 struct bw_engine;
 
 struct bw_engine_opts {
-	const char *host;       /* NULL: DOCKER_HOST, else unix:///var/run/docker.sock */
+	const char *host;	 /* NULL: DOCKER_HOST, else unix:///var/run/docker.sock */
 	long connect_timeout_ms; /* 0: 5000 */
-	long timeout_ms;        /* whole request for JSON calls; 0: 60000. Streams have none. */
+	long timeout_ms;	 /* whole request for JSON calls; 0: 60000. Streams have none. */
 };
 
 /* Connect and negotiate the API version. A missing socket, a refused

@@ -10,9 +10,9 @@ struct xfer {
 	const struct bw_engine_req *req;
 	CURL *curl;
 	long status;
-	struct bw_buf errbody;    /* body of a failed status, truncated at its max */
-	struct bw_error cb_err;   /* what the chunk callback or the sink reported */
-	bool stopped;             /* we aborted the transfer on purpose */
+	struct bw_buf errbody;	/* body of a failed status, truncated at its max */
+	struct bw_error cb_err; /* what the chunk callback or the sink reported */
+	bool stopped;		/* we aborted the transfer on purpose */
 	size_t received;
 };
 
@@ -31,8 +31,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	}
 	if (x->req->sink) {
 		if (bw_buf_add(x->req->sink, data, n) < 0) {
-			bw_error_set(&x->cb_err, BW_EINPUT, "the answer is larger than the limit of %zu bytes",
-				     x->req->sink->max);
+			bw_error_set(&x->cb_err, BW_EINPUT,
+				     "the answer is larger than the limit of %zu bytes", x->req->sink->max);
 			x->stopped = true;
 			return 0;
 		}
@@ -116,9 +116,9 @@ static int map_curl(struct bw_engine *e, const struct bw_engine_req *req, CURLco
 		return BW_EREMOTE;
 	case CURLE_OPERATION_TIMEDOUT:
 		if (x->received == 0 && x->status == 0)
-			return bw_error_set(err, BW_EREMOTE, "Docker Engine at %s did not answer %s %s in time (%s)",
-					    e->ep.host, req->method, req->path,
-					    detail[0] ? detail : "timed out");
+			return bw_error_set(
+			    err, BW_EREMOTE, "Docker Engine at %s did not answer %s %s in time (%s)",
+			    e->ep.host, req->method, req->path, detail[0] ? detail : "timed out");
 		return bw_error_set(err, BW_EREMOTE,
 				    "Docker Engine at %s: %s %s timed out after %zu bytes of the answer (%s)",
 				    e->ep.host, req->method, req->path, x->received, detail);
@@ -130,21 +130,23 @@ static int map_curl(struct bw_engine *e, const struct bw_engine_req *req, CURLco
 	case CURLE_READ_ERROR:
 	case CURLE_SEND_ERROR:
 		if (x->received || x->status)
-			return bw_error_set(err, BW_EREMOTE,
-					    "the connection to the Docker Engine at %s closed in the middle of the "
-					    "answer to %s %s after %zu bytes (%s)",
-					    e->ep.host, req->method, req->path, x->received,
-					    detail[0] ? detail : curl_easy_strerror(cc));
-		return bw_error_set(err, BW_EREMOTE,
-				    "the Docker Engine at %s closed the connection without answering %s %s (%s)",
-				    e->ep.host, req->method, req->path, detail[0] ? detail : curl_easy_strerror(cc));
+			return bw_error_set(
+			    err, BW_EREMOTE,
+			    "the connection to the Docker Engine at %s closed in the middle of the "
+			    "answer to %s %s after %zu bytes (%s)",
+			    e->ep.host, req->method, req->path, x->received,
+			    detail[0] ? detail : curl_easy_strerror(cc));
+		return bw_error_set(
+		    err, BW_EREMOTE,
+		    "the Docker Engine at %s closed the connection without answering %s %s (%s)", e->ep.host,
+		    req->method, req->path, detail[0] ? detail : curl_easy_strerror(cc));
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE:
-		return bw_error_set(err, BW_EREMOTE, "TLS with the Docker Engine at %s failed: %s", e->ep.host,
-				    detail[0] ? detail : curl_easy_strerror(cc));
+		return bw_error_set(err, BW_EREMOTE, "TLS with the Docker Engine at %s failed: %s",
+				    e->ep.host, detail[0] ? detail : curl_easy_strerror(cc));
 	default:
 		return bw_error_set(err, BW_EREMOTE, "Docker Engine at %s: %s %s failed: %s", e->ep.host,
 				    req->method, req->path, detail[0] ? detail : curl_easy_strerror(cc));
@@ -218,7 +220,8 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	if (x.stopped && cc == CURLE_WRITE_ERROR) {
 		*err = x.cb_err;
 		if (req->sink)
-			bw_error_prefix(err, "Docker Engine at %s: %s %s: ", e->ep.host, req->method, req->path);
+			bw_error_prefix(err, "Docker Engine at %s: %s %s: ", e->ep.host, req->method,
+					req->path);
 		rc = err->code;
 	} else if (cc != CURLE_OK && x.status < 400) {
 		rc = map_curl(e, req, cc, &x, detail, err);
@@ -245,9 +248,10 @@ int bw_engine_parse_body(struct bw_engine *e, const char *path, const struct bw_
 				    e->ep.host, path);
 	json_t *j = json_loadb(body->data, body->len, JSON_DECODE_ANY, &je);
 	if (!j)
-		return bw_error_set(err, BW_EINPUT,
-				    "Docker Engine at %s: %s: the answer is not JSON (line %d, column %d: %s)",
-				    e->ep.host, path, je.line, je.column, je.text);
+		return bw_error_set(
+		    err, BW_EINPUT,
+		    "Docker Engine at %s: %s: the answer is not JSON (line %d, column %d: %s)", e->ep.host,
+		    path, je.line, je.column, je.text);
 	*out = j;
 	return 0;
 }

@@ -50,8 +50,8 @@ int bw_engine_version_choose(const char *api_version, const char *min_version, c
 	if (min_version && *min_version && bw_engine_version_parse(min_version, &na, &ni) &&
 	    vcmp(na, ni, ma, mi) > 0)
 		return bw_error_set(err, BW_EUNSUPPORTED,
-				    "the engine needs at least API %s; bulwark speaks up to %d.%d", min_version,
-				    BW_ENGINE_API_MAX_MAJOR, BW_ENGINE_API_MAX_MINOR);
+				    "the engine needs at least API %s; bulwark speaks up to %d.%d",
+				    min_version, BW_ENGINE_API_MAX_MAJOR, BW_ENGINE_API_MAX_MINOR);
 	snprintf(out, outlen, "%d.%d", ma, mi);
 	return 0;
 }

@@ -96,7 +96,10 @@ int bw_decomp_new(struct bw_reader *src, struct bw_decomp **out, struct bw_error
 		bw_decomp_free(d);
 		return bw_error_set(err, BW_EUNSUPPORTED, "%s: bzip2-compressed layers are not supported",
 				    src->name);
-	} else if (d->in_len >= 6 && memcmp(p, "\xfd" "7zXZ", 5) == 0) {
+	} else if (d->in_len >= 6 && memcmp(p,
+					    "\xfd"
+					    "7zXZ",
+					    5) == 0) {
 		bw_decomp_free(d);
 		return bw_error_set(err, BW_EUNSUPPORTED, "%s: xz-compressed layers are not supported",
 				    src->name);
@@ -129,9 +132,12 @@ enum bw_compression bw_decomp_kind(const struct bw_decomp *d)
 const char *bw_compression_name(enum bw_compression c)
 {
 	switch (c) {
-	case BW_COMP_GZIP: return "gzip";
-	case BW_COMP_ZSTD: return "zstd";
-	default: return "none";
+	case BW_COMP_GZIP:
+		return "gzip";
+	case BW_COMP_ZSTD:
+		return "zstd";
+	default:
+		return "none";
 	}
 }
 
@@ -167,8 +173,10 @@ static ssize_t read_gzip(struct bw_decomp *d, struct bw_error *err)
 				d->in_pos = d->in_len;
 				continue;
 			} else {
-				return bw_error_set(err, BW_EINPUT, "%s: corrupt gzip stream: garbage after the end of the data",
-						    d->src->name);
+				return bw_error_set(
+				    err, BW_EINPUT,
+				    "%s: corrupt gzip stream: garbage after the end of the data",
+				    d->src->name);
 			}
 		}
 		int have = want_input(d, err);
@@ -186,8 +194,8 @@ static ssize_t read_gzip(struct bw_decomp *d, struct bw_error *err)
 		if (ret < 0)
 			return bw_error_set(err, BW_EINPUT, "%s: corrupt gzip stream (%s)", d->src->name,
 					    ret == ISAL_INCORRECT_CHECKSUM ? "checksum mismatch"
-					    : ret == ISAL_INVALID_WRAPPER ? "bad gzip header"
-									  : "invalid deflate data");
+					    : ret == ISAL_INVALID_WRAPPER  ? "bad gzip header"
+									   : "invalid deflate data");
 		if (d->gz->block_state == ISAL_BLOCK_FINISH)
 			d->gz_member_done = true;
 		if (produced)
@@ -205,7 +213,8 @@ static ssize_t read_zstd(struct bw_decomp *d, struct bw_error *err)
 			return have;
 		if (have == 0) {
 			if (d->zstd_frame_open)
-				return bw_error_set(err, BW_EINPUT, "%s: truncated zstd stream", d->src->name);
+				return bw_error_set(err, BW_EINPUT, "%s: truncated zstd stream",
+						    d->src->name);
 			return 0;
 		}
 		ZSTD_inBuffer in = {d->in, d->in_len, d->in_pos};
@@ -239,9 +248,15 @@ ssize_t bw_decomp_read(struct bw_decomp *d, const void **buf, struct bw_error *e
 	ssize_t n;
 	const unsigned char *p = d->out;
 	switch (d->kind) {
-	case BW_COMP_GZIP: n = read_gzip(d, err); break;
-	case BW_COMP_ZSTD: n = read_zstd(d, err); break;
-	default: n = read_none(d, &p, err); break;
+	case BW_COMP_GZIP:
+		n = read_gzip(d, err);
+		break;
+	case BW_COMP_ZSTD:
+		n = read_zstd(d, err);
+		break;
+	default:
+		n = read_none(d, &p, err);
+		break;
 	}
 	if (n > 0) {
 		bw_sha256_update(d->tar_hash, p, (size_t)n);

@@ -9,12 +9,12 @@
 struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
-#define BW_IMG_MAX_META (4u << 20)      /* manifest, index, config: OCI says 4 MiB */
+#define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
 #define BW_IMG_MAX_LAYERS 1024
-#define BW_IMG_MAX_MEMBERS 100000       /* members of an outer archive */
-#define BW_IMG_MAX_ENTRIES 20000000     /* entries of one layer */
+#define BW_IMG_MAX_MEMBERS 100000   /* members of an outer archive */
+#define BW_IMG_MAX_ENTRIES 20000000 /* entries of one layer */
 #define BW_IMG_MAX_PATH 4096
-#define BW_IMG_MAX_NEST 4               /* nested indexes */
+#define BW_IMG_MAX_NEST 4 /* nested indexes */
 
 /* ---- a pull reader over untrusted bytes ---- */
 struct bw_reader {
@@ -32,9 +32,9 @@ struct layer_result {
 	char blob_digest[BW_DIGEST_STR_MAX]; /* sha256 of the bytes as stored */
 	char diff_id[BW_DIGEST_STR_MAX];     /* sha256 of the uncompressed tar */
 	uint64_t raw_bytes, tar_bytes;
-	const char *compression;             /* "gzip", "zstd", "none" */
+	const char *compression; /* "gzip", "zstd", "none" */
 	bool walked;
-	int rc;                              /* walk failed: code and message */
+	int rc; /* walk failed: code and message */
 	struct bw_error err;
 	/* hard links whose target was not earlier in the same layer */
 	size_t *dangling;
@@ -58,10 +58,10 @@ int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip,
 
 /* Where one layer's bytes are. */
 struct layer_ref {
-	const char *member;        /* member name in an outer archive, or a blob file path */
+	const char *member;	   /* member name in an outer archive, or a blob file path */
 	const char *expect_digest; /* manifest descriptor digest (compressed), or NULL */
 	const char *expect_diff_id;
-	int64_t expect_size;       /* descriptor size, -1 unknown */
+	int64_t expect_size; /* descriptor size, -1 unknown */
 };
 
 /* A small named blob held in memory (manifest.json, index.json, configs). */
@@ -76,7 +76,7 @@ struct member {
 	const char *name;
 	const char *symlink; /* cleaned target when the member is a symlink */
 	int64_t size;
-	struct layer_result *walked; /* streaming mode: the result of walking it */
+	struct layer_result *walked;  /* streaming mode: the result of walking it */
 	struct bw_image_layer *layer; /* streaming mode: its layer record */
 };
 
@@ -89,11 +89,11 @@ struct bw_image {
 	struct bw_image_opts opts;
 	const struct source_ops *ops;
 	char *location; /* file or directory path, or engine image name */
-	char *ref;      /* oci ":REF" */
+	char *ref;	/* oci ":REF" */
 	bool streaming; /* layers come in one pass, in archive order */
 	bool walked;
 
-	struct layer_ref *refs; /* n = info.n_layers */
+	struct layer_ref *refs;	       /* n = info.n_layers */
 	struct layer_result **results; /* n = info.n_layers; owned through all_results */
 	struct layer_result **all_results;
 	size_t n_all_results, cap_all_results;
@@ -131,8 +131,7 @@ struct source_ops {
 	void (*close)(struct bw_image *img);
 };
 
-extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine,
-	bw_source_dir;
+extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine, bw_source_dir;
 
 /* ---- walking ---- */
 struct walk_ctx {
@@ -186,8 +185,7 @@ typedef int (*bw_blob_get_fn)(struct bw_image *img, const char *name, struct bw_
 			      struct bw_error *err);
 int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error *err);
 /* Fill info from a parsed config (platform, created, history → layers). */
-int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *config_name,
-			 struct bw_error *err);
+int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *config_name, struct bw_error *err);
 void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
@@ -215,7 +213,6 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err);
 /* ---- helpers ---- */
 const char *bw_img_str(struct bw_image *img, const char *s);
 /* The running host's platform as OCI names it: linux/amd64, linux/arm64/v8. */
-int bw_host_platform(char *os, size_t oslen, char *arch, size_t archlen, char *variant,
-		     size_t varlen);
+int bw_host_platform(char *os, size_t oslen, char *arch, size_t archlen, char *variant, size_t varlen);
 
 #endif

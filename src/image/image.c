@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-static const char *const type_names[] = {"file", "dir", "symlink", "hardlink", "char",
-					  "block", "fifo", "whiteout", "opaque"};
+static const char *const type_names[] = {"file",  "dir",  "symlink",  "hardlink", "char",
+					 "block", "fifo", "whiteout", "opaque"};
 
 const char *bw_file_type_name(enum bw_file_type t)
 {
@@ -118,11 +118,11 @@ static const struct {
 	const struct source_ops *ops;
 	bool has_ref;
 } prefixes[] = {
-	{"docker-archive:", &bw_source_docker_archive, true},
-	{"oci-archive:", &bw_source_docker_archive, true},
-	{"oci:", &bw_source_oci, true},
-	{"docker:", &bw_source_engine, false},
-	{"dir:", &bw_source_dir, false},
+    {"docker-archive:", &bw_source_docker_archive, true},
+    {"oci-archive:", &bw_source_docker_archive, true},
+    {"oci:", &bw_source_oci, true},
+    {"docker:", &bw_source_engine, false},
+    {"dir:", &bw_source_dir, false},
 };
 
 /* Split "PATH[:REF]": the whole string when it exists, else at the last ':'. */
@@ -148,7 +148,8 @@ static int parse_target(struct bw_image *img, const char *target, struct bw_erro
 			img->ops = prefixes[i].ops;
 			img->info.target_type = bw_arena_strndup(&img->arena, prefixes[i].prefix, n - 1);
 			if (!target[n])
-				return bw_error_set(err, BW_EUSAGE, "target '%s' names nothing after the prefix", target);
+				return bw_error_set(err, BW_EUSAGE,
+						    "target '%s' names nothing after the prefix", target);
 			if (prefixes[i].has_ref)
 				split_ref(img, target + n);
 			else
@@ -252,15 +253,18 @@ int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err)
 	}
 	if (ref->expect_digest && strncmp(ref->expect_digest, "sha256:", 7) == 0 &&
 	    strcmp(ref->expect_digest, res->blob_digest) != 0)
-		return bw_error_set(err, BW_EINTEGRITY, "layer %zu: blob %s: digest mismatch: expected %s, got %s", i,
+		return bw_error_set(err, BW_EINTEGRITY,
+				    "layer %zu: blob %s: digest mismatch: expected %s, got %s", i,
 				    ref->member, ref->expect_digest, res->blob_digest);
 	if (ref->expect_size >= 0 && (uint64_t)ref->expect_size != res->raw_bytes)
-		return bw_error_set(err, BW_EINTEGRITY, "layer %zu: blob %s: size mismatch: expected %lld bytes, got %llu",
-				    i, ref->member, (long long)ref->expect_size, (unsigned long long)res->raw_bytes);
+		return bw_error_set(
+		    err, BW_EINTEGRITY, "layer %zu: blob %s: size mismatch: expected %lld bytes, got %llu", i,
+		    ref->member, (long long)ref->expect_size, (unsigned long long)res->raw_bytes);
 	if (ref->expect_diff_id && strncmp(ref->expect_diff_id, "sha256:", 7) == 0 &&
 	    strcmp(ref->expect_diff_id, res->diff_id) != 0)
 		return bw_error_set(err, BW_EINTEGRITY,
-				    "layer %zu: blob %s: diff_id mismatch: the config expects %s, the uncompressed layer is %s",
+				    "layer %zu: blob %s: diff_id mismatch: the config expects %s, the "
+				    "uncompressed layer is %s",
 				    i, ref->member, ref->expect_diff_id, res->diff_id);
 	if (!l->digest)
 		l->digest = bw_img_str(img, res->blob_digest);
@@ -270,9 +274,11 @@ int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err)
 		l->compressed_size = (int64_t)res->raw_bytes;
 	l->size = (int64_t)res->tar_bytes;
 	if (!l->media_type)
-		l->media_type = bw_img_str(img, strcmp(res->compression, "gzip") == 0   ? "application/vnd.oci.image.layer.v1.tar+gzip"
-						: strcmp(res->compression, "zstd") == 0 ? "application/vnd.oci.image.layer.v1.tar+zstd"
-											: "application/vnd.oci.image.layer.v1.tar");
+		l->media_type = bw_img_str(img, strcmp(res->compression, "gzip") == 0
+						    ? "application/vnd.oci.image.layer.v1.tar+gzip"
+						: strcmp(res->compression, "zstd") == 0
+						    ? "application/vnd.oci.image.layer.v1.tar+zstd"
+						    : "application/vnd.oci.image.layer.v1.tar");
 	return 0;
 }
 
@@ -373,11 +379,11 @@ int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyze
 		return bw_error_set(err, BW_EUSAGE, "image walked twice");
 	img->walked = true;
 	struct walk_ctx wc = {
-		.analyzers = analyzers,
-		.n_analyzers = n,
-		.progress = progress,
-		.progress_ud = progress_ud,
-		.n_layers = img->info.n_layers,
+	    .analyzers = analyzers,
+	    .n_analyzers = n,
+	    .progress = progress,
+	    .progress_ud = progress_ud,
+	    .n_layers = img->info.n_layers,
 	};
 	int rc;
 	if (img->streaming)
@@ -450,20 +456,22 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 	if (f->type == BW_FILE_DIR)
 		return bw_error_set(err, BW_EINPUT, "%s: is a directory", path);
 	if (f->type != BW_FILE_REG && f->type != BW_FILE_HARDLINK)
-		return bw_error_set(err, BW_EINPUT, "%s: not a regular file (%s)", path, bw_file_type_name(f->type));
+		return bw_error_set(err, BW_EINPUT, "%s: not a regular file (%s)", path,
+				    bw_file_type_name(f->type));
 	if (img->streaming || !img->ops->open_layer)
 		return bw_error_set(err, BW_EUNSUPPORTED,
-				    "%s: reading single files back needs a seekable source (save the image to an archive first)",
+				    "%s: reading single files back needs a seekable source (save the image "
+				    "to an archive first)",
 				    path);
 
 	/* re-walk the one layer that holds it, wanting only that path */
 	struct cat_ctx c = {f->type == BW_FILE_HARDLINK ? f->link : f->path, cb, ud, false};
 	struct bw_analyzer an = {
-		.name = "cat",
-		.wants = cat_wants,
-		.layer_begin = cat_begin,
-		.chunk = cat_chunk,
-		.ud = &c,
+	    .name = "cat",
+	    .wants = cat_wants,
+	    .layer_begin = cat_begin,
+	    .chunk = cat_chunk,
+	    .ud = &c,
 	};
 	const struct bw_analyzer *ans[] = {&an};
 	struct walk_ctx wc = {.analyzers = ans, .n_analyzers = 1, .n_layers = 1};

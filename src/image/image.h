@@ -33,7 +33,7 @@ enum bw_file_type {
 	BW_FILE_BLOCK,
 	BW_FILE_FIFO,
 	BW_FILE_WHITEOUT, /* only in per-layer listings: ".wh.NAME" */
-	BW_FILE_OPAQUE,   /* only in per-layer listings: ".wh..wh..opq" */
+	BW_FILE_OPAQUE,	  /* only in per-layer listings: ".wh..wh..opq" */
 };
 const char *bw_file_type_name(enum bw_file_type t); /* "file", "dir", … */
 
@@ -41,12 +41,12 @@ const char *bw_file_type_name(enum bw_file_type t); /* "file", "dir", … */
 struct bw_file {
 	const char *path; /* absolute, cleaned: "/etc/passwd" */
 	const char *link; /* symlink target as stored, or hard-link target as an absolute path */
-	uint64_t size;    /* regular files (and hard links: the target's size) */
-	uint32_t mode;    /* permission bits incl. 07000, no type bits */
+	uint64_t size;	  /* regular files (and hard links: the target's size) */
+	uint32_t mode;	  /* permission bits incl. 07000, no type bits */
 	uint32_t uid, gid;
 	enum bw_file_type type;
-	int layer;        /* 0-based index of the layer it comes from */
-	bool implied;     /* a parent directory no layer lists: made as engines do (root, 0755) */
+	int layer;    /* 0-based index of the layer it comes from */
+	bool implied; /* a parent directory no layer lists: made as engines do (root, 0755) */
 };
 
 /* A layer. Streaming sources (docker:, compressed archives) learn the
@@ -61,13 +61,13 @@ void bw_file_mode_string(const struct bw_file *f, char *out);
 
 struct bw_image_layer {
 	int index;
-	const char *digest;     /* blob digest as stored (compressed), "sha256:…" */
-	const char *diff_id;    /* digest of the uncompressed tar, from the config */
+	const char *digest;  /* blob digest as stored (compressed), "sha256:…" */
+	const char *diff_id; /* digest of the uncompressed tar, from the config */
 	const char *media_type;
-	int64_t compressed_size; /* from the manifest; -1 unknown */
-	int64_t size;           /* uncompressed bytes; -1 until walked */
+	int64_t compressed_size;		    /* from the manifest; -1 unknown */
+	int64_t size;				    /* uncompressed bytes; -1 until walked */
 	const char *created_by, *created, *comment; /* the history entry of this layer */
-	uint64_t files;         /* entries in the layer (after walking) */
+	uint64_t files;				    /* entries in the layer (after walking) */
 	uint64_t whiteouts;
 };
 
@@ -77,13 +77,13 @@ struct bw_image_history {
 };
 
 struct bw_image_info {
-	const char *target_type;  /* "docker-archive", "oci", "oci-archive", "docker", "dir" */
-	const char *name;         /* the target as the user gave it */
-	const char *digest;       /* manifest digest, or NULL when the source has none */
+	const char *target_type; /* "docker-archive", "oci", "oci-archive", "docker", "dir" */
+	const char *name;	 /* the target as the user gave it */
+	const char *digest;	 /* manifest digest, or NULL when the source has none */
 	const char *config_digest;
 	const char *os, *architecture, *variant;
 	const char *created, *author;
-	json_t *config;           /* the configuration blob (borrowed; NULL for dir) */
+	json_t *config; /* the configuration blob (borrowed; NULL for dir) */
 	const char **repo_tags;
 	size_t n_repo_tags;
 	struct bw_image_layer *const *layers; /* in order, bottom first */
@@ -121,9 +121,9 @@ struct bw_layer_cache {
 #define BW_IMAGE_CACHE_MAX_RECORD (64u << 20)
 
 struct bw_image_opts {
-	const char *platform; /* "os/arch[/variant]"; NULL: the host's */
-	int jobs;             /* parallel layer walkers; 0: number of CPUs */
-	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
+	const char *platform;		    /* "os/arch[/variant]"; NULL: the host's */
+	int jobs;			    /* parallel layer walkers; 0: number of CPUs */
+	const char *docker_host;	    /* NULL: DOCKER_HOST or the default socket */
 	const struct bw_layer_cache *cache; /* NULL: no cache (borrowed; outlives the image) */
 };
 
@@ -140,7 +140,7 @@ const struct bw_image_info *bw_image_info(const struct bw_image *img);
 
 enum bw_want {
 	BW_WANT_NONE = 0,
-	BW_WANT_WHOLE,  /* the whole file in one buffer (up to max_whole bytes) */
+	BW_WANT_WHOLE,	/* the whole file in one buffer (up to max_whole bytes) */
 	BW_WANT_STREAM, /* chunks as they stream, any size */
 };
 
@@ -166,8 +166,8 @@ struct bw_analyzer {
 		    struct bw_error *err);
 	/* BW_WANT_STREAM: one call per chunk; last=true on the final call
 	 * (which may carry len 0). */
-	int (*chunk)(void *layer_state, const struct bw_file *f, const void *data, size_t len,
-		     bool last, struct bw_error *err);
+	int (*chunk)(void *layer_state, const struct bw_file *f, const void *data, size_t len, bool last,
+		     struct bw_error *err);
 	/* A wanted file that could not be delivered (too large, unreadable). */
 	void (*skipped)(void *layer_state, const struct bw_file *f, const char *why);
 	void (*layer_end)(void *layer_state);

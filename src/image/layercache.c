@@ -164,17 +164,18 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 	/* Without a blob digest (docker save's legacy "<id>/layer.tar"), only an
 	 * uncompressed blob is keyed by its diff_id alone: its digest is the
 	 * diff_id, so the listing is the same whichever archive stored it. */
-	char *prefix = bw_asprintf("%s/%s/", ref->expect_diff_id, ref->expect_digest ? ref->expect_digest : "-");
+	char *prefix =
+	    bw_asprintf("%s/%s/", ref->expect_diff_id, ref->expect_digest ? ref->expect_digest : "-");
 	const char *blob = ref->expect_digest ? ref->expect_digest : ref->expect_diff_id;
 	struct bw_buf buf;
 	bw_buf_init(&buf, BW_IMAGE_CACHE_MAX_RECORD);
 	int rc = 0;
 
 	char *key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
-	bool listing = cache_get(c, key, &buf) &&
-		       bw_layer_listing_decode(res, layer->index, buf.data, buf.len) &&
-		       strcmp(res->blob_digest, blob) == 0 && strcmp(res->diff_id, ref->expect_diff_id) == 0 &&
-		       (ref->expect_digest || strcmp(res->compression, "none") == 0);
+	bool listing =
+	    cache_get(c, key, &buf) && bw_layer_listing_decode(res, layer->index, buf.data, buf.len) &&
+	    strcmp(res->blob_digest, blob) == 0 && strcmp(res->diff_id, ref->expect_diff_id) == 0 &&
+	    (ref->expect_digest || strcmp(res->compression, "none") == 0);
 	free(key);
 	bool all = listing;
 	for (size_t k = 0; k < n; k++) {

@@ -14,8 +14,8 @@
 
 enum { HIDE_WHITEOUT = 1, HIDE_OPAQUE = 2 };
 
-static bool ancestor_hidden(const char *path, const struct bw_pathmap *hidden,
-			    const struct bw_pathmap *seen, struct bw_file **final, char *tmp)
+static bool ancestor_hidden(const char *path, const struct bw_pathmap *hidden, const struct bw_pathmap *seen,
+			    struct bw_file **final, char *tmp)
 {
 	size_t len = strlen(path);
 	memcpy(tmp, path, len + 1);
@@ -60,10 +60,11 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 			struct bw_file *f = &res->files[res->dangling[d]];
 			size_t v;
 			if (!bw_pathmap_get(&all, f->link, &v)) {
-				rc = bw_error_set(err, BW_EINPUT,
-						  "layer %zu (%s): hard link %s points to %s, which is not in the image",
-						  l, img->info.layers[l]->digest ? img->info.layers[l]->digest : "?",
-						  f->path, f->link);
+				rc = bw_error_set(
+				    err, BW_EINPUT,
+				    "layer %zu (%s): hard link %s points to %s, which is not in the image", l,
+				    img->info.layers[l]->digest ? img->info.layers[l]->digest : "?", f->path,
+				    f->link);
 				break;
 			}
 			/* v encodes layer << 40 | index */
@@ -252,7 +253,8 @@ int bw_image_resolve(const struct bw_image *img, const char *path, const struct 
 			goto out; /* does not exist: *out stays NULL */
 		if (f->type == BW_FILE_SYMLINK) {
 			if (++hops > MAX_HOPS) {
-				rc = bw_error_set(err, BW_EINPUT, "%s: too many levels of symbolic links (a loop at %s)",
+				rc = bw_error_set(err, BW_EINPUT,
+						  "%s: too many levels of symbolic links (a loop at %s)",
 						  path, cur.data);
 				goto out;
 			}

@@ -15,9 +15,8 @@
 
 #include <sys/utsname.h>
 
-static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name,
-		    const char *want_digest, int64_t want_size, json_t **out, char *digest_out,
-		    struct bw_error *err)
+static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, const char *want_digest,
+		    int64_t want_size, json_t **out, char *digest_out, struct bw_error *err)
 {
 	struct bw_buf b;
 	bw_buf_init(&b, BW_IMG_MAX_META);
@@ -35,8 +34,9 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name,
 	}
 	if (want_size >= 0 && (uint64_t)want_size != b.len) {
 		bw_buf_release(&b);
-		return bw_error_set(err, BW_EINTEGRITY, "blob %s: size mismatch: expected %lld bytes, got %zu",
-				    name, (long long)want_size, b.len);
+		return bw_error_set(err, BW_EINTEGRITY,
+				    "blob %s: size mismatch: expected %lld bytes, got %zu", name,
+				    (long long)want_size, b.len);
 	}
 	if (digest_out)
 		memcpy(digest_out, dg, BW_DIGEST_STR_MAX);
@@ -44,8 +44,8 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name,
 	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
 	bw_buf_release(&b);
 	if (!*out)
-		return bw_error_set(err, BW_EINPUT, "%s: not valid JSON: %s (line %d, column %d)", name, je.text,
-				    je.line, je.column);
+		return bw_error_set(err, BW_EINPUT, "%s: not valid JSON: %s (line %d, column %d)", name,
+				    je.text, je.line, je.column);
 	return 0;
 }
 
@@ -104,12 +104,13 @@ int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *name,
 	if (!json_is_object(rootfs) || !json_is_array(ids))
 		return bw_error_set(err, BW_EINPUT, "config %s: lacks rootfs.diff_ids", name);
 	if (json_array_size(ids) > BW_IMG_MAX_LAYERS)
-		return bw_error_set(err, BW_ELIMIT, "config %s: more than %d layers", name, BW_IMG_MAX_LAYERS);
+		return bw_error_set(err, BW_ELIMIT, "config %s: more than %d layers", name,
+				    BW_IMG_MAX_LAYERS);
 	for (size_t i = 0; i < json_array_size(ids); i++) {
 		const char *d = json_string_value(json_array_get(ids, i));
 		if (!bw_digest_valid(d))
-			return bw_error_set(err, BW_EINPUT, "config %s: rootfs.diff_ids[%zu] is not a valid digest",
-					    name, i);
+			return bw_error_set(err, BW_EINPUT,
+					    "config %s: rootfs.diff_ids[%zu] is not a valid digest", name, i);
 	}
 	if (img->config)
 		json_decref(img->config);
@@ -164,8 +165,7 @@ static int attach_config_to_layers(struct bw_image *img, const char *name, struc
 	return 0;
 }
 
-static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *mf,
-				struct bw_error *err)
+static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *mf, struct bw_error *err)
 {
 	if (!json_is_array(mf) || json_array_size(mf) == 0)
 		return bw_error_set(err, BW_EINPUT, "manifest.json: expected a non-empty array of images");
@@ -185,8 +185,9 @@ static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t
 		{
 			const char *s = json_string_value(t);
 			size_t rl = strlen(img->ref);
-			if (s && (strcmp(s, img->ref) == 0 ||
-				  (strlen(s) > rl && s[strlen(s) - rl - 1] == ':' && strcmp(s + strlen(s) - rl, img->ref) == 0)))
+			if (s &&
+			    (strcmp(s, img->ref) == 0 || (strlen(s) > rl && s[strlen(s) - rl - 1] == ':' &&
+							  strcmp(s + strlen(s) - rl, img->ref) == 0)))
 				entry = e;
 		}
 		if (entry)
@@ -220,7 +221,7 @@ static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t
 	for (size_t i = 0; i < nt; i++)
 		if (json_is_string(json_array_get(tags, i)))
 			img->info.repo_tags[img->info.n_repo_tags++] =
-				bw_img_str(img, json_string_value(json_array_get(tags, i)));
+			    bw_img_str(img, json_string_value(json_array_get(tags, i)));
 
 	size_t n = json_array_size(layers);
 	bw_image_alloc_layers(img, n);
@@ -285,7 +286,8 @@ static bool ref_matches(json_t *desc, const char *ref)
 	const char *c = jstr(ann, "io.containerd.image.name");
 	if (c) {
 		size_t cl = strlen(c), rl = strlen(ref);
-		if (strcmp(c, ref) == 0 || (cl > rl && c[cl - rl - 1] == ':' && strcmp(c + cl - rl, ref) == 0))
+		if (strcmp(c, ref) == 0 ||
+		    (cl > rl && c[cl - rl - 1] == ':' && strcmp(c + cl - rl, ref) == 0))
 			return true;
 	}
 	return false;
@@ -296,7 +298,8 @@ static int choose_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *ind
 			   int depth, json_t **desc_out, struct bw_error *err)
 {
 	if (depth > BW_IMG_MAX_NEST)
-		return bw_error_set(err, BW_ELIMIT, "%s: indexes nested deeper than %d", where, BW_IMG_MAX_NEST);
+		return bw_error_set(err, BW_ELIMIT, "%s: indexes nested deeper than %d", where,
+				    BW_IMG_MAX_NEST);
 	json_t *mans = json_object_get(index, "manifests");
 	if (!json_is_array(mans) || json_array_size(mans) == 0)
 		return bw_error_set(err, BW_EINPUT, "%s: no manifests listed", where);
@@ -329,7 +332,8 @@ static int choose_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *ind
 	json_array_foreach(mans, i, d)
 	{
 		if (!json_is_object(d) || !bw_digest_valid(jstr(d, "digest")))
-			return bw_error_set(err, BW_EINPUT, "%s: manifests[%zu] has no valid digest", where, i);
+			return bw_error_set(err, BW_EINPUT, "%s: manifests[%zu] has no valid digest", where,
+					    i);
 		if (depth == 0 && img->ref && !ref_matches(d, img->ref))
 			continue;
 		json_t *p = json_object_get(d, "platform");
@@ -339,13 +343,15 @@ static int choose_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *ind
 		candidates++;
 		if (pos && parch)
 			bw_buf_printf(&seen, "%s%s/%s%s%s", seen.len ? ", " : "", pos, parch,
-				      jstr(p, "variant") ? "/" : "", jstr(p, "variant") ? jstr(p, "variant") : "");
+				      jstr(p, "variant") ? "/" : "",
+				      jstr(p, "variant") ? jstr(p, "variant") : "");
 		if (!p || !pos) {
 			if (!chosen)
 				chosen = d;
 			continue;
 		}
-		if (platform_matches(p, os, arch, variant) && (!chosen || !json_object_get(chosen, "platform")))
+		if (platform_matches(p, os, arch, variant) &&
+		    (!chosen || !json_object_get(chosen, "platform")))
 			chosen = d;
 	}
 	if (!chosen && candidates == 0) {
@@ -355,8 +361,9 @@ static int choose_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *ind
 		return bw_error_set(err, BW_EINPUT, "%s: no image manifests listed", where);
 	}
 	if (!chosen) {
-		int rc = bw_error_set(err, BW_ENOTFOUND, "%s: no image for platform %s/%s%s%s (available: %s)",
-				      where, os, arch, variant[0] ? "/" : "", variant, seen.data ? seen.data : "none");
+		int rc = bw_error_set(err, BW_ENOTFOUND,
+				      "%s: no image for platform %s/%s%s%s (available: %s)", where, os, arch,
+				      variant[0] ? "/" : "", variant, seen.data ? seen.data : "none");
 		bw_buf_release(&seen);
 		return rc;
 	}
@@ -366,8 +373,8 @@ static int choose_manifest(struct bw_image *img, bw_blob_get_fn get, json_t *ind
 		char *name = bw_blob_member_name(jstr(chosen, "digest"));
 		json_t *sub = NULL;
 		json_t *sz = json_object_get(chosen, "size");
-		int rc = get_json(img, get, name, jstr(chosen, "digest"), json_is_integer(sz) ? json_integer_value(sz) : -1,
-				  &sub, NULL, err);
+		int rc = get_json(img, get, name, jstr(chosen, "digest"),
+				  json_is_integer(sz) ? json_integer_value(sz) : -1, &sub, NULL, err);
 		if (rc == 0) {
 			if (!img->keep)
 				img->keep = json_array();
@@ -392,7 +399,8 @@ static int load_oci(struct bw_image *img, bw_blob_get_fn get, json_t *index, str
 	char *mname = bw_blob_member_name(mdg);
 	json_t *msz = json_object_get(desc, "size");
 	json_t *mf = NULL;
-	rc = get_json(img, get, mname, mdg, json_is_integer(msz) ? json_integer_value(msz) : -1, &mf, NULL, err);
+	rc = get_json(img, get, mname, mdg, json_is_integer(msz) ? json_integer_value(msz) : -1, &mf, NULL,
+		      err);
 	if (rc < 0) {
 		free(mname);
 		return rc;
@@ -401,19 +409,22 @@ static int load_oci(struct bw_image *img, bw_blob_get_fn get, json_t *index, str
 	json_t *cfgd = json_object_get(mf, "config");
 	json_t *layers = json_object_get(mf, "layers");
 	if (!json_is_object(cfgd) || !bw_digest_valid(jstr(cfgd, "digest")) || !json_is_array(layers)) {
-		rc = bw_error_set(err, BW_EINPUT, "manifest %s: lacks a valid config descriptor or layers", mname);
+		rc = bw_error_set(err, BW_EINPUT, "manifest %s: lacks a valid config descriptor or layers",
+				  mname);
 		free(mname);
 		return rc;
 	}
 	if (json_array_size(layers) > BW_IMG_MAX_LAYERS) {
 		free(mname);
-		return bw_error_set(err, BW_ELIMIT, "manifest %s: more than %d layers", mdg, BW_IMG_MAX_LAYERS);
+		return bw_error_set(err, BW_ELIMIT, "manifest %s: more than %d layers", mdg,
+				    BW_IMG_MAX_LAYERS);
 	}
 	const char *cdg = jstr(cfgd, "digest");
 	char *cname = bw_blob_member_name(cdg);
 	json_t *csz = json_object_get(cfgd, "size");
 	json_t *config = NULL;
-	rc = get_json(img, get, cname, cdg, json_is_integer(csz) ? json_integer_value(csz) : -1, &config, NULL, err);
+	rc = get_json(img, get, cname, cdg, json_is_integer(csz) ? json_integer_value(csz) : -1, &config,
+		      NULL, err);
 	if (rc == 0) {
 		img->info.config_digest = bw_img_str(img, cdg);
 		rc = bw_meta_apply_config(img, config, cname, err);
@@ -430,7 +441,8 @@ static int load_oci(struct bw_image *img, bw_blob_get_fn get, json_t *index, str
 		json_t *l = json_array_get(layers, i);
 		const char *d = jstr(l, "digest");
 		if (!bw_digest_valid(d)) {
-			rc = bw_error_set(err, BW_EINPUT, "manifest %s: layers[%zu] has no valid digest", mdg, i);
+			rc = bw_error_set(err, BW_EINPUT, "manifest %s: layers[%zu] has no valid digest", mdg,
+					  i);
 			break;
 		}
 		char *m = bw_blob_member_name(d);
@@ -463,7 +475,8 @@ int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error 
 			struct bw_error ignore = BW_ERROR_INIT;
 			if (get_json(img, get, "index.json", NULL, -1, &idx, NULL, &ignore) == 0) {
 				json_t *m0 = json_array_get(json_object_get(idx, "manifests"), 0);
-				if (json_array_size(json_object_get(idx, "manifests")) == 1 && bw_digest_valid(jstr(m0, "digest")))
+				if (json_array_size(json_object_get(idx, "manifests")) == 1 &&
+				    bw_digest_valid(jstr(m0, "digest")))
 					img->info.digest = bw_img_str(img, jstr(m0, "digest"));
 				json_decref(idx);
 			}
@@ -479,7 +492,8 @@ int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error 
 	if (rc < 0) {
 		if (probe.code == BW_ENOTFOUND)
 			return bw_error_set(err, BW_EINPUT,
-					    "%s: not an image: neither manifest.json nor index.json found", img->location);
+					    "%s: not an image: neither manifest.json nor index.json found",
+					    img->location);
 		*err = probe;
 		return probe.code;
 	}
@@ -494,7 +508,8 @@ static int get_small(struct bw_image *img, const char *name, struct bw_buf *out,
 	if (!b) {
 		struct member *m = bw_image_find_member(img, name);
 		if (m && !m->symlink)
-			return bw_error_set(err, BW_ELIMIT, "%s: larger than %u bytes", name, BW_IMG_MAX_META);
+			return bw_error_set(err, BW_ELIMIT, "%s: larger than %u bytes", name,
+					    BW_IMG_MAX_META);
 		return bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name, img->location);
 	}
 	if (bw_buf_add(out, b->data, b->len) < 0)

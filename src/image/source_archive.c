@@ -68,7 +68,8 @@ int bw_archive_read_member(struct archive *a, const char *name, const char *pref
 			break;
 		if (bw_buf_add(&b, chunk, (size_t)n) < 0) {
 			bw_buf_release(&b);
-			return bw_error_set(err, BW_ELIMIT, "%s: larger than %u bytes", name, BW_IMG_MAX_META);
+			return bw_error_set(err, BW_ELIMIT, "%s: larger than %u bytes", name,
+					    BW_IMG_MAX_META);
 		}
 	}
 	*data = bw_buf_detach(&b, len);
@@ -79,12 +80,14 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 {
 	bw_autoclose int fd = open(img->location, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return bw_error_sys(err, errno == ENOENT ? BW_ENOTFOUND : BW_EIO, "%s: cannot open", img->location);
+		return bw_error_sys(err, errno == ENOENT ? BW_ENOTFOUND : BW_EIO, "%s: cannot open",
+				    img->location);
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return bw_error_sys(err, BW_EIO, "%s: cannot stat", img->location);
 	if (S_ISDIR(st.st_mode))
-		return bw_error_set(err, BW_EINPUT, "%s: is a directory, not an archive (use oci:%s or dir:%s)",
+		return bw_error_set(err, BW_EINPUT,
+				    "%s: is a directory, not an archive (use oci:%s or dir:%s)",
 				    img->location, img->location, img->location);
 	if (!S_ISREG(st.st_mode)) {
 		img->streaming = true; /* a pipe or device: one pass */
@@ -93,7 +96,8 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 	struct archive *a = outer_new();
 	int rc = 0;
 	if (archive_read_open_fd(a, fd, OUTER_BLOCK) != ARCHIVE_OK) {
-		rc = bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", img->location, archive_error_string(a));
+		rc = bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", img->location,
+				  archive_error_string(a));
 		goto out;
 	}
 	bool first = true;
@@ -116,7 +120,8 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 			}
 		}
 		if (img->n_members >= BW_IMG_MAX_MEMBERS) {
-			rc = bw_error_set(err, BW_ELIMIT, "%s: more than %d members", img->location, BW_IMG_MAX_MEMBERS);
+			rc = bw_error_set(err, BW_ELIMIT, "%s: more than %d members", img->location,
+					  BW_IMG_MAX_MEMBERS);
 			goto out;
 		}
 		char name[BW_IMG_MAX_PATH + 1];
@@ -124,7 +129,8 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 		if (rc < 0)
 			goto out;
 		if (archive_entry_filetype(e) == AE_IFLNK) {
-			bw_image_add_member_link(img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "", false);
+			bw_image_add_member_link(
+			    img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "", false);
 			continue;
 		}
 		if (archive_entry_hardlink(e)) {
@@ -245,7 +251,8 @@ static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_e
 	struct archive *a = outer_new();
 	int rc;
 	if (archive_read_open_fd(a, fd, OUTER_BLOCK) != ARCHIVE_OK)
-		rc = bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", img->location, archive_error_string(a));
+		rc = bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", img->location,
+				  archive_error_string(a));
 	else
 		rc = bw_archive_stream_walk(img, a, wc, err);
 	archive_read_free(a);
@@ -255,9 +262,9 @@ static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_e
 }
 
 const struct source_ops bw_source_docker_archive = {
-	.name = "archive",
-	.open = archive_open,
-	.open_layer = archive_open_layer,
-	.close_layer = archive_close_layer,
-	.stream = archive_stream,
+    .name = "archive",
+    .open = archive_open,
+    .open_layer = archive_open_layer,
+    .close_layer = archive_close_layer,
+    .stream = archive_stream,
 };

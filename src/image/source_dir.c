@@ -42,7 +42,8 @@ static ssize_t fd_chunk_read(void *ctx, void *buf, size_t n, struct bw_error *er
 static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, struct bw_error *err)
 {
 	if (depth > MAX_DEPTH)
-		return bw_error_set(err, BW_ELIMIT, "%s: directories nested deeper than %d", prefix, MAX_DEPTH);
+		return bw_error_set(err, BW_ELIMIT, "%s: directories nested deeper than %d", prefix,
+				    MAX_DEPTH);
 	DIR *d = fdopendir(dfd);
 	if (!d) {
 		close(dfd);
@@ -59,7 +60,8 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 			continue;
 		size_t pl = strlen(prefix) + 1 + strlen(n);
 		if (pl > BW_IMG_MAX_PATH) {
-			bw_error_set(err, BW_ELIMIT, "%s/%s: path longer than %d bytes", prefix, n, BW_IMG_MAX_PATH);
+			bw_error_set(err, BW_ELIMIT, "%s/%s: path longer than %d bytes", prefix, n,
+				     BW_IMG_MAX_PATH);
 			rc = BW_ELIMIT;
 			break;
 		}
@@ -68,9 +70,12 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 			continue; /* vanished while walking */
 		char *path = bw_arena_alloc(&w->res->arena, pl + 1);
 		snprintf(path, pl + 1, "%s/%s", prefix, n);
-		struct bw_file f = {.path = path, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid};
+		struct bw_file f = {
+		    .path = path, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid};
 		switch (st.st_mode & S_IFMT) {
-		case S_IFDIR: f.type = BW_FILE_DIR; break;
+		case S_IFDIR:
+			f.type = BW_FILE_DIR;
+			break;
 		case S_IFLNK: {
 			f.type = BW_FILE_SYMLINK;
 			char t[BW_IMG_MAX_PATH + 1];
@@ -79,21 +84,33 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 			f.link = bw_arena_strdup(&w->res->arena, t);
 			break;
 		}
-		case S_IFCHR: f.type = BW_FILE_CHAR; break;
-		case S_IFBLK: f.type = BW_FILE_BLOCK; break;
-		case S_IFIFO: f.type = BW_FILE_FIFO; break;
-		case S_IFSOCK: continue;
-		default: f.type = BW_FILE_REG; f.size = (uint64_t)st.st_size; break;
+		case S_IFCHR:
+			f.type = BW_FILE_CHAR;
+			break;
+		case S_IFBLK:
+			f.type = BW_FILE_BLOCK;
+			break;
+		case S_IFIFO:
+			f.type = BW_FILE_FIFO;
+			break;
+		case S_IFSOCK:
+			continue;
+		default:
+			f.type = BW_FILE_REG;
+			f.size = (uint64_t)st.st_size;
+			break;
 		}
 		if (f.type == BW_FILE_REG && st.st_nlink > 1) {
 			char key[64];
-			snprintf(key, sizeof(key), "%llx:%llx", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+			snprintf(key, sizeof(key), "%llx:%llx", (unsigned long long)st.st_dev,
+				 (unsigned long long)st.st_ino);
 			size_t idx;
 			if (bw_pathmap_get(&w->inodes, key, &idx)) {
 				f.type = BW_FILE_HARDLINK;
 				f.link = w->res->files[idx].path;
 			} else {
-				bw_pathmap_put(&w->inodes, bw_arena_strdup(&w->res->arena, key), w->res->n_files);
+				bw_pathmap_put(&w->inodes, bw_arena_strdup(&w->res->arena, key),
+					       w->res->n_files);
 			}
 		}
 		bw_layer_result_add(w->res, &f);
@@ -167,7 +184,7 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 }
 
 const struct source_ops bw_source_dir = {
-	.name = "dir",
-	.open = dir_open,
-	.stream = dir_stream,
+    .name = "dir",
+    .open = dir_open,
+    .stream = dir_stream,
 };

@@ -94,8 +94,8 @@ static int engine_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_er
 	archive_read_support_format_tar(a);
 	int rc;
 	if (archive_read_open_fd(a, fds[0], 1u << 20) != ARCHIVE_OK)
-		rc = bw_error_set(err, BW_EINPUT, "image '%s' from the engine: not a tar stream: %s", img->location,
-				  archive_error_string(a));
+		rc = bw_error_set(err, BW_EINPUT, "image '%s' from the engine: not a tar stream: %s",
+				  img->location, archive_error_string(a));
 	else
 		rc = bw_archive_stream_walk(img, a, wc, err);
 	archive_read_free(a);
@@ -123,8 +123,8 @@ static void engine_close(struct bw_image *img)
 }
 
 const struct source_ops bw_source_engine = {
-	.name = "docker",
-	.open = engine_open,
-	.stream = engine_stream,
-	.close = engine_close,
+    .name = "docker",
+    .open = engine_open,
+    .stream = engine_stream,
+    .close = engine_close,
 };

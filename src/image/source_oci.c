@@ -14,7 +14,8 @@ static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, s
 	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		int e = errno;
-		int rc = e == ENOENT ? bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name, img->location)
+		int rc = e == ENOENT ? bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name,
+						    img->location)
 				     : bw_error_sys(err, BW_EIO, "%s: cannot open", p);
 		free(p);
 		return rc;
@@ -48,7 +49,8 @@ static int oci_open(struct bw_image *img, struct bw_error *err)
 	if (stat(img->location, &st) < 0)
 		return bw_error_sys(err, errno == ENOENT ? BW_ENOTFOUND : BW_EIO, "%s", img->location);
 	if (!S_ISDIR(st.st_mode))
-		return bw_error_set(err, BW_EINPUT, "%s: an OCI layout must be a directory (use oci-archive: for a tar)",
+		return bw_error_set(err, BW_EINPUT,
+				    "%s: an OCI layout must be a directory (use oci-archive: for a tar)",
 				    img->location);
 	return bw_meta_load_with(img, oci_get, err);
 }
@@ -96,8 +98,8 @@ static void oci_close_layer(void *handle)
 }
 
 const struct source_ops bw_source_oci = {
-	.name = "oci",
-	.open = oci_open,
-	.open_layer = oci_open_layer,
-	.close_layer = oci_close_layer,
+    .name = "oci",
+    .open = oci_open,
+    .open_layer = oci_open_layer,
+    .close_layer = oci_close_layer,
 };

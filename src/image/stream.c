@@ -33,7 +33,8 @@ static ssize_t peek_read(void *ctx, void *buf, size_t n, struct bw_error *err)
 	}
 	la_ssize_t r = archive_read_data(p->a, buf, n);
 	if (r < 0)
-		return bw_error_set(err, BW_EINPUT, "reading the archive stream: %s", archive_error_string(p->a));
+		return bw_error_set(err, BW_EINPUT, "reading the archive stream: %s",
+				    archive_error_string(p->a));
 	return r;
 }
 
@@ -47,8 +48,7 @@ static bool looks_json(const char *p, size_t n)
 	return false;
 }
 
-int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc,
-			   struct bw_error *err)
+int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc, struct bw_error *err)
 {
 	bool any = false;
 	for (;;) {
@@ -58,7 +58,8 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 			break;
 		if (r < ARCHIVE_WARN)
 			return bw_error_set(err, BW_EINPUT, "%s: %s: %s", img->location,
-					    any ? "broken or truncated archive" : "not a readable tar archive",
+					    any ? "broken or truncated archive"
+						: "not a readable tar archive",
 					    archive_error_string(a));
 		any = true;
 		if (img->n_members >= BW_IMG_MAX_MEMBERS)
@@ -66,15 +67,18 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 					    BW_IMG_MAX_MEMBERS);
 		const char *raw = archive_entry_pathname(e);
 		if (!raw || strlen(raw) > BW_IMG_MAX_PATH)
-			return bw_error_set(err, BW_EINPUT, "%s: a member name is missing or too long", img->location);
+			return bw_error_set(err, BW_EINPUT, "%s: a member name is missing or too long",
+					    img->location);
 		char name[BW_IMG_MAX_PATH + 1];
 		bool esc, abs;
 		bw_path_clean(raw, name, &esc, &abs);
 		if (esc)
-			return bw_error_set(err, BW_EINPUT, "%s: member '%s' climbs out with '..'", img->location, raw);
+			return bw_error_set(err, BW_EINPUT, "%s: member '%s' climbs out with '..'",
+					    img->location, raw);
 
 		if (archive_entry_filetype(e) == AE_IFLNK || archive_entry_hardlink(e)) {
-			const char *t = archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e);
+			const char *t =
+			    archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e);
 			bw_image_add_member_link(img, name, t ? t : "", archive_entry_hardlink(e) != NULL);
 			continue;
 		}
@@ -138,9 +142,10 @@ int bw_stream_finish(struct bw_image *img, struct bw_error *err)
 					    img->refs[i].member, img->location);
 		if (!m->walked) {
 			if (bw_image_find_blob(img, want))
-				return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is JSON, not a layer", i,
-						    img->refs[i].member);
-			return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is empty", i, img->refs[i].member);
+				return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is JSON, not a layer",
+						    i, img->refs[i].member);
+			return bw_error_set(err, BW_EINPUT, "layer %zu: blob %s is empty", i,
+					    img->refs[i].member);
 		}
 		/* the member's own layer record is the one analyzers hold */
 		struct bw_image_layer *meta = img->layer_ptrs[i];

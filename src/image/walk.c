@@ -30,8 +30,8 @@ struct walk_state {
 	int drc;
 	struct layer_result *res;
 	struct bw_image_layer *layer;
-	void **astate; /* per analyzer */
-	const bool *skip; /* per analyzer: served from the layer cache, not fed; or NULL */
+	void **astate;		/* per analyzer */
+	const bool *skip;	/* per analyzer: served from the layer cache, not fed; or NULL */
 	struct bw_pathmap seen; /* path -> entry index, for hard links */
 	uint64_t progress_mark;
 };
@@ -50,7 +50,8 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
 		if (done - ws->progress_mark > (8u << 20)) {
 			ws->progress_mark = done;
 			ws->wc->progress(ws->wc->progress_ud, done,
-					 __atomic_load_n(&ws->wc->layers_done, __ATOMIC_RELAXED), ws->wc->n_layers);
+					 __atomic_load_n(&ws->wc->layers_done, __ATOMIC_RELAXED),
+					 ws->wc->n_layers);
 		}
 	}
 	return n;
@@ -70,12 +71,18 @@ static enum bw_file_type entry_type(struct archive_entry *e)
 	if (archive_entry_hardlink(e))
 		return BW_FILE_HARDLINK;
 	switch (archive_entry_filetype(e)) {
-	case AE_IFDIR: return BW_FILE_DIR;
-	case AE_IFLNK: return BW_FILE_SYMLINK;
-	case AE_IFCHR: return BW_FILE_CHAR;
-	case AE_IFBLK: return BW_FILE_BLOCK;
-	case AE_IFIFO: return BW_FILE_FIFO;
-	default: return BW_FILE_REG;
+	case AE_IFDIR:
+		return BW_FILE_DIR;
+	case AE_IFLNK:
+		return BW_FILE_SYMLINK;
+	case AE_IFCHR:
+		return BW_FILE_CHAR;
+	case AE_IFBLK:
+		return BW_FILE_BLOCK;
+	case AE_IFIFO:
+		return BW_FILE_FIFO;
+	default:
+		return BW_FILE_REG;
 	}
 }
 
@@ -91,7 +98,8 @@ static int clean_path(struct layer_result *res, const char *raw, const char *wha
 	bool escapes, absolute;
 	bw_path_clean(raw, tmp + 1, &escapes, &absolute);
 	if (escapes)
-		return bw_error_set(err, BW_EINPUT, "%s '%s' climbs out of the image root with '..'", what, raw);
+		return bw_error_set(err, BW_EINPUT, "%s '%s' climbs out of the image root with '..'", what,
+				    raw);
 	if (absolute)
 		return bw_error_set(err, BW_EINPUT, "%s '%s' is an absolute path", what, raw);
 	tmp[0] = '/';
@@ -170,7 +178,8 @@ int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip,
 				/* the header lied about the size */
 				w[k].failed = true;
 				if (w[k].an->skipped)
-					w[k].an->skipped(w[k].state, f, "larger than the analyzer's size limit");
+					w[k].an->skipped(w[k].state, f,
+							 "larger than the analyzer's size limit");
 			}
 		}
 		if (rc < 0 || n == 0)
@@ -333,12 +342,14 @@ int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_im
 				rc = bw_error_set(err, ws.drc, "%s", ws.derr.msg);
 			else
 				rc = bw_error_set(err, BW_EINPUT, "%s: %s%s", rd->name,
-						  res->n_files ? "broken tar entry after " : "not a tar archive: ",
+						  res->n_files ? "broken tar entry after "
+							       : "not a tar archive: ",
 						  res->n_files ? res->files[res->n_files - 1].path
 							       : archive_error_string(a));
 			if (res->n_files && !ws.drc) {
 				size_t l = strlen(err->msg);
-				snprintf(err->msg + l, sizeof(err->msg) - l, " (%s)", archive_error_string(a));
+				snprintf(err->msg + l, sizeof(err->msg) - l, " (%s)",
+					 archive_error_string(a));
 			}
 			goto out;
 		}

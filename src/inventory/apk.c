@@ -14,8 +14,8 @@
 static void emit(struct inv_layer *l, struct inv_record *rec, struct inv_pkg *p, size_t line)
 {
 	if (!p->name || !p->version) {
-		inv_record_note(l, rec, "%s: the package block ending at line %zu has no %s; skipped", rec->path, line,
-				p->name ? "V (version)" : "P (name)");
+		inv_record_note(l, rec, "%s: the package block ending at line %zu has no %s; skipped",
+				rec->path, line, p->name ? "V (version)" : "P (name)");
 		rec->n_pkgs--; /* the last one is p */
 		return;
 	}
@@ -78,12 +78,24 @@ void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data
 		const char *v = line + 2;
 		size_t vl = n - 2;
 		switch (line[0]) {
-		case 'P': cur->name = inv_strndup(l, v, vl); break;
-		case 'V': cur->version = inv_strndup(l, v, vl); break;
-		case 'A': cur->arch = inv_strndup(l, v, vl); break;
-		case 'o': cur->source_name = inv_strndup(l, v, vl); break;
-		case 'L': add_licenses(l, cur, v, vl); break;
-		case 'D': add_deps(l, cur, v, vl); break;
+		case 'P':
+			cur->name = inv_strndup(l, v, vl);
+			break;
+		case 'V':
+			cur->version = inv_strndup(l, v, vl);
+			break;
+		case 'A':
+			cur->arch = inv_strndup(l, v, vl);
+			break;
+		case 'o':
+			cur->source_name = inv_strndup(l, v, vl);
+			break;
+		case 'L':
+			add_licenses(l, cur, v, vl);
+			break;
+		case 'D':
+			add_deps(l, cur, v, vl);
+			break;
 		case 'C':
 			/* "Q1<base64 sha1>"; very old databases wrote an MD5 in hex: not read */
 			if (vl > 2 && v[0] == 'Q' && v[1] == '1' &&
@@ -114,7 +126,8 @@ void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data
 				inv_record_own(l, rec, path, vl + 1);
 			}
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 	if (cur)

@@ -36,12 +36,13 @@ static void add_depends(struct inv_layer *l, struct inv_pkg *p, struct bw_slice 
 	/* "a (>= 1), b | c, d:any" */
 	size_t i = 0;
 	while (i < d.len) {
-		while (i < d.len && (d.ptr[i] == ' ' || d.ptr[i] == '\t' || d.ptr[i] == '\n' || d.ptr[i] == ',' ||
-				     d.ptr[i] == '|'))
+		while (i < d.len && (d.ptr[i] == ' ' || d.ptr[i] == '\t' || d.ptr[i] == '\n' ||
+				     d.ptr[i] == ',' || d.ptr[i] == '|'))
 			i++;
 		size_t s = i;
-		while (i < d.len && d.ptr[i] != ' ' && d.ptr[i] != '\t' && d.ptr[i] != '\n' && d.ptr[i] != ',' &&
-		       d.ptr[i] != '|' && d.ptr[i] != '(' && d.ptr[i] != ':' && d.ptr[i] != '[')
+		while (i < d.len && d.ptr[i] != ' ' && d.ptr[i] != '\t' && d.ptr[i] != '\n' &&
+		       d.ptr[i] != ',' && d.ptr[i] != '|' && d.ptr[i] != '(' && d.ptr[i] != ':' &&
+		       d.ptr[i] != '[')
 			i++;
 		if (i > s)
 			inv_pkg_add_depend(l, p, d.ptr + s, i - s);
@@ -56,8 +57,8 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 	if (!st->any)
 		return;
 	if (!st->package.len) {
-		inv_record_note(l, rec, "%s: line %zu: a stanza without a Package field was skipped", rec->path,
-				st->first_line);
+		inv_record_note(l, rec, "%s: line %zu: a stanza without a Package field was skipped",
+				rec->path, st->first_line);
 		return;
 	}
 	if (st->status.len) {
@@ -70,13 +71,15 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 		if (!bw_slice_eq(last, "installed"))
 			return;
 	} else if (!statusd) {
-		inv_record_note(l, rec, "%s: line %zu: package '%.*s' has no Status field; skipped", rec->path,
-				st->first_line, (int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
+		inv_record_note(l, rec, "%s: line %zu: package '%.*s' has no Status field; skipped",
+				rec->path, st->first_line,
+				(int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
 		return;
 	}
 	if (!st->version.len) {
-		inv_record_note(l, rec, "%s: line %zu: package '%.*s' has no Version field; skipped", rec->path,
-				st->first_line, (int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
+		inv_record_note(l, rec, "%s: line %zu: package '%.*s' has no Version field; skipped",
+				rec->path, st->first_line,
+				(int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
 		return;
 	}
 	struct inv_pkg *p = inv_record_add_pkg(l, rec);
@@ -92,7 +95,8 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 		if (par) {
 			p->source_name = inv_strndup(l, st->source.ptr, (size_t)(par - st->source.ptr));
 			const char *close = memchr(par, ')', st->source.len - (size_t)(par - st->source.ptr));
-			size_t vl = close ? (size_t)(close - par - 1) : st->source.len - (size_t)(par + 1 - st->source.ptr);
+			size_t vl = close ? (size_t)(close - par - 1)
+					  : st->source.len - (size_t)(par + 1 - st->source.ptr);
 			p->source_version = inv_strndup(l, par + 1, vl);
 		} else {
 			p->source_name = inv_strndup(l, st->source.ptr, st->source.len);

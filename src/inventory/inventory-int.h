@@ -9,23 +9,23 @@
 /* What a file is to the inventory, decided from its path alone. */
 enum inv_kind {
 	INV_NONE = 0,
-	INV_OSRELEASE,   /* os-release, alpine-release, debian_version, redhat-release, … */
-	INV_DPKG_STATUS, /* /var/lib/dpkg/status */
+	INV_OSRELEASE,	  /* os-release, alpine-release, debian_version, redhat-release, … */
+	INV_DPKG_STATUS,  /* /var/lib/dpkg/status */
 	INV_DPKG_STATUSD, /* /var/lib/dpkg/status.d/NAME (distroless) */
-	INV_DPKG_LIST,   /* /var/lib/dpkg/info/NAME.list, and status.d/NAME.md5sums */
-	INV_APK,         /* /lib/apk/db/installed */
-	INV_RPMDB,       /* rpmdb.sqlite, Packages.db, Packages under var/lib/rpm or usr/lib/sysimage/rpm */
-	INV_PYTHON,      /* *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info (file) */
-	INV_NPM_PKG,     /* node_modules/NAME/package.json */
-	INV_NPM_LOCK,    /* package-lock.json, npm-shrinkwrap.json */
-	INV_YARN_LOCK,   /* yarn.lock */
-	INV_PNPM_LOCK,   /* pnpm-lock.yaml */
-	INV_JAR,         /* *.jar, *.war, *.ear, *.par */
-	INV_GEMSPEC,     /* NAME.gemspec in a specifications directory */
-	INV_CARGO_LOCK,  /* Cargo.lock */
-	INV_COMPOSER,    /* vendor/composer/installed.json */
-	INV_DOTNET,      /* *.deps.json */
-	INV_BINARY,      /* an executable: maybe a Go or Rust (cargo-auditable) binary */
+	INV_DPKG_LIST,	  /* /var/lib/dpkg/info/NAME.list, and status.d/NAME.md5sums */
+	INV_APK,	  /* /lib/apk/db/installed */
+	INV_RPMDB,	  /* rpmdb.sqlite, Packages.db, Packages under var/lib/rpm or usr/lib/sysimage/rpm */
+	INV_PYTHON,	  /* *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info (file) */
+	INV_NPM_PKG,	  /* node_modules/NAME/package.json */
+	INV_NPM_LOCK,	  /* package-lock.json, npm-shrinkwrap.json */
+	INV_YARN_LOCK,	  /* yarn.lock */
+	INV_PNPM_LOCK,	  /* pnpm-lock.yaml */
+	INV_JAR,	  /* *.jar, *.war, *.ear, *.par */
+	INV_GEMSPEC,	  /* NAME.gemspec in a specifications directory */
+	INV_CARGO_LOCK,	  /* Cargo.lock */
+	INV_COMPOSER,	  /* vendor/composer/installed.json */
+	INV_DOTNET,	  /* *.deps.json */
+	INV_BINARY,	  /* an executable: maybe a Go or Rust (cargo-auditable) binary */
 	/* /var/lib/dpkg/available: no packages, but kv "NAME VERSION ARCH", the .deb's SHA-256 */
 	INV_DPKG_AVAILABLE,
 	INV__COUNT,
@@ -34,26 +34,26 @@ enum inv_kind {
 /* A package as an analyzer saw it; strings live in the layer's arena. */
 struct inv_pkg {
 	const char *name, *version;
-	const char *ecosystem;  /* OSV name; NULL for OS packages (decided by the OS at the end) */
-	const char *purl_type;  /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
-	const char *purl_ns;    /* namespace: npm scope, Maven group, Go path head, composer vendor */
-	const char *purl_name;  /* name within the namespace (NULL: name) */
+	const char *ecosystem; /* OSV name; NULL for OS packages (decided by the OS at the end) */
+	const char *purl_type; /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
+	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor */
+	const char *purl_name; /* name within the namespace (NULL: name) */
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
 	const char **licenses;
 	size_t n_licenses;
-	const char **depends;   /* direct dependencies in this record's ecosystem: "name", or
-				 * "name version" where one record holds several versions of a name */
+	const char **depends; /* direct dependencies in this record's ecosystem: "name", or
+			       * "name version" where one record holds several versions of a name */
 	size_t n_depends;
-	const char *path;       /* declaring file when not the record's (inside a jar: "a.jar!/x") */
+	const char *path;	/* declaring file when not the record's (inside a jar: "a.jar!/x") */
 	struct bw_hash *hashes; /* digests the format records (or the jar's SHA-1), one per
 				 * algorithm, checked for their length: inv_pkg_add_hash() */
 	size_t n_hashes;
-	const char *origin;     /* where it came from when not its ecosystem's registry:
-				 * cargo-auditable's "local", "git", "registry" (another one), … */
-	bool is_os;             /* an OS package (deb, apk, rpm) */
-	bool dev;               /* a development-only dependency (lock files) */
-	bool application;       /* the program itself (cargo-auditable's root package) */
+	const char *origin; /* where it came from when not its ecosystem's registry:
+			     * cargo-auditable's "local", "git", "registry" (another one), … */
+	bool is_os;	    /* an OS package (deb, apk, rpm) */
+	bool dev;	    /* a development-only dependency (lock files) */
+	bool application;   /* the program itself (cargo-auditable's root package) */
 };
 
 /* One file, in one layer, and what it declares. */
@@ -64,9 +64,9 @@ struct inv_record {
 	size_t n_pkgs, cap_pkgs;
 	const char **owned; /* files an OS package of this record owns (absolute) */
 	size_t n_owned, cap_owned;
-	const char **kv;    /* INV_OSRELEASE: key, value, key, value… */
+	const char **kv; /* INV_OSRELEASE: key, value, key, value… */
 	size_t n_kv, cap_kv;
-	const char *note;   /* a warning about this file (why it was not read, or only partly) */
+	const char *note; /* a warning about this file (why it was not read, or only partly) */
 	struct inv_record *next_in_bucket;
 };
 
@@ -95,7 +95,7 @@ void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *pat
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl);
 void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 /* Package hashes. Each adds at most one digest per algorithm (a second one

@@ -4,7 +4,7 @@
 
 #include <ctype.h>
 
-#define MAX_META (16u << 20)     /* package databases, manifests, lock files */
+#define MAX_META (16u << 20)	 /* package databases, manifests, lock files */
 #define MAX_ARCHIVE (128u << 20) /* jars, rpm databases */
 
 enum inv_analyzer_id { AN_META, AN_ARCHIVE, AN_BINARY, AN__COUNT };
@@ -63,8 +63,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 			return INV_OSRELEASE;
 		break;
 	case 'i':
-		if (strcmp(base, "installed") == 0 &&
-		    (strcmp(path, "/lib/apk/db/installed") == 0 || strcmp(path, "/usr/lib/apk/db/installed") == 0))
+		if (strcmp(base, "installed") == 0 && (strcmp(path, "/lib/apk/db/installed") == 0 ||
+						       strcmp(path, "/usr/lib/apk/db/installed") == 0))
 			return INV_APK;
 		if (strcmp(base, "installed.json") == 0 && bw_slice_eq(parent, "composer") &&
 		    has_suffix(path, strlen(path), "/vendor/composer/installed.json"))
@@ -78,7 +78,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 		if (strcmp(base, "PKG-INFO") == 0 && has_suffix(parent.ptr, parent.len, ".egg-info"))
 			return INV_PYTHON;
 		if ((strcmp(base, "Packages") == 0 || strcmp(base, "Packages.db") == 0) &&
-		    (strcmp(path, "/var/lib/rpm/Packages") == 0 || strcmp(path, "/var/lib/rpm/Packages.db") == 0 ||
+		    (strcmp(path, "/var/lib/rpm/Packages") == 0 ||
+		     strcmp(path, "/var/lib/rpm/Packages.db") == 0 ||
 		     strcmp(path, "/usr/lib/sysimage/rpm/Packages") == 0 ||
 		     strcmp(path, "/usr/lib/sysimage/rpm/Packages.db") == 0))
 			return INV_RPMDB;
@@ -106,7 +107,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 		if (strcmp(base, "Cargo.lock") == 0)
 			return INV_CARGO_LOCK;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	if (strncmp(path, "/var/lib/dpkg/", 14) == 0) {
 		if (strncmp(path + 14, "status.d/", 9) == 0 && !strchr(path + 23, '/') && path[23]) {
@@ -121,8 +123,7 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 	     strcmp(base, "rocky-release") == 0 || strcmp(base, "almalinux-release") == 0 ||
 	     strcmp(base, "fedora-release") == 0 || strcmp(base, "oracle-release") == 0))
 		return INV_OSRELEASE;
-	if (has_suffix(base, bl, ".egg-info") &&
-	    (has_suffix(parent.ptr, parent.len, "-packages")))
+	if (has_suffix(base, bl, ".egg-info") && (has_suffix(parent.ptr, parent.len, "-packages")))
 		return INV_PYTHON;
 	if (has_suffix(base, bl, ".jar") || has_suffix(base, bl, ".war") || has_suffix(base, bl, ".ear") ||
 	    has_suffix(base, bl, ".par"))
@@ -139,7 +140,8 @@ enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
 static enum bw_want want_meta(void *ud, const struct bw_file *f)
 {
 	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
-	return k != INV_NONE && k != INV_JAR && k != INV_RPMDB && k != INV_BINARY ? BW_WANT_WHOLE : BW_WANT_NONE;
+	return k != INV_NONE && k != INV_JAR && k != INV_RPMDB && k != INV_BINARY ? BW_WANT_WHOLE
+										  : BW_WANT_NONE;
 }
 
 static enum bw_want want_archive(void *ud, const struct bw_file *f)
@@ -172,26 +174,59 @@ static void parse(struct inv_layer *l, enum inv_kind k, const char *path, const 
 {
 	struct inv_record *rec = inv_record_new(l, k, path);
 	switch (k) {
-	case INV_OSRELEASE: inv_parse_osrelease(l, rec, data, len); break;
-	case INV_DPKG_STATUS: inv_parse_dpkg_status(l, rec, data, len, false); break;
-	case INV_DPKG_STATUSD: inv_parse_dpkg_status(l, rec, data, len, true); break;
+	case INV_OSRELEASE:
+		inv_parse_osrelease(l, rec, data, len);
+		break;
+	case INV_DPKG_STATUS:
+		inv_parse_dpkg_status(l, rec, data, len, false);
+		break;
+	case INV_DPKG_STATUSD:
+		inv_parse_dpkg_status(l, rec, data, len, true);
+		break;
 	case INV_DPKG_AVAILABLE:
 		inv_parse_dpkg_available(l, rec, data, len);
 		break;
-	case INV_DPKG_LIST: inv_parse_dpkg_list(l, rec, data, len, has_suffix(path, strlen(path), ".md5sums")); break;
-	case INV_APK: inv_parse_apk(l, rec, data, len); break;
-	case INV_RPMDB: inv_parse_rpmdb(l, rec, data, len); break;
-	case INV_PYTHON: inv_parse_python(l, rec, data, len); break;
-	case INV_NPM_PKG: inv_parse_npm_pkg(l, rec, data, len); break;
-	case INV_NPM_LOCK: inv_parse_npm_lock(l, rec, data, len); break;
-	case INV_YARN_LOCK: inv_parse_yarn_lock(l, rec, data, len); break;
-	case INV_PNPM_LOCK: inv_parse_pnpm_lock(l, rec, data, len); break;
-	case INV_JAR: inv_parse_jar(l, rec, data, len); break;
-	case INV_GEMSPEC: inv_parse_gemspec(l, rec, data, len); break;
-	case INV_CARGO_LOCK: inv_parse_cargo_lock(l, rec, data, len); break;
-	case INV_COMPOSER: inv_parse_composer(l, rec, data, len); break;
-	case INV_DOTNET: inv_parse_dotnet(l, rec, data, len); break;
-	default: break;
+	case INV_DPKG_LIST:
+		inv_parse_dpkg_list(l, rec, data, len, has_suffix(path, strlen(path), ".md5sums"));
+		break;
+	case INV_APK:
+		inv_parse_apk(l, rec, data, len);
+		break;
+	case INV_RPMDB:
+		inv_parse_rpmdb(l, rec, data, len);
+		break;
+	case INV_PYTHON:
+		inv_parse_python(l, rec, data, len);
+		break;
+	case INV_NPM_PKG:
+		inv_parse_npm_pkg(l, rec, data, len);
+		break;
+	case INV_NPM_LOCK:
+		inv_parse_npm_lock(l, rec, data, len);
+		break;
+	case INV_YARN_LOCK:
+		inv_parse_yarn_lock(l, rec, data, len);
+		break;
+	case INV_PNPM_LOCK:
+		inv_parse_pnpm_lock(l, rec, data, len);
+		break;
+	case INV_JAR:
+		inv_parse_jar(l, rec, data, len);
+		break;
+	case INV_GEMSPEC:
+		inv_parse_gemspec(l, rec, data, len);
+		break;
+	case INV_CARGO_LOCK:
+		inv_parse_cargo_lock(l, rec, data, len);
+		break;
+	case INV_COMPOSER:
+		inv_parse_composer(l, rec, data, len);
+		break;
+	case INV_DOTNET:
+		inv_parse_dotnet(l, rec, data, len);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -315,7 +350,7 @@ struct fin {
 	struct bw_report *r;
 	struct inv_map available;   /* "name version arch" -> SHA-256 hex (dpkg's available) */
 	struct inv_map lock_hashes; /* "DIR\tname@version" -> inv_pkg with hashes (DIR's lock files) */
-	struct fin_layer *layers; /* by index */
+	struct fin_layer *layers;   /* by index */
 	size_t n_layers;
 	struct inv_map pkgkeys; /* "L\tpath\tname\tversion" of every package of every layer */
 	struct bw_arena arena;
@@ -327,7 +362,8 @@ struct fin {
 
 static const char *pkg_key(struct fin *fn, int layer, const char *path, const struct inv_pkg *p)
 {
-	char *k = bw_asprintf("%d\t%s\t%s\t%s", layer, path, p->name ? p->name : "", p->version ? p->version : "");
+	char *k =
+	    bw_asprintf("%d\t%s\t%s\t%s", layer, path, p->name ? p->name : "", p->version ? p->version : "");
 	const char *a = bw_arena_strdup(&fn->arena, k);
 	free(k);
 	return a;
@@ -342,10 +378,10 @@ static struct inv_record *final_record(struct fin *fn, const char *path, const s
 
 static void detect_os(struct fin *fn, struct bw_image *img)
 {
-	static const char *const cand[] = {"/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release",
-					   "/etc/debian_version", "/etc/redhat-release", "/etc/centos-release",
-					   "/etc/rocky-release", "/etc/almalinux-release", "/etc/fedora-release",
-					   "/etc/oracle-release", "/etc/system-release"};
+	static const char *const cand[] = {
+	    "/etc/os-release",	   "/usr/lib/os-release", "/etc/alpine-release", "/etc/debian_version",
+	    "/etc/redhat-release", "/etc/centos-release", "/etc/rocky-release",	 "/etc/almalinux-release",
+	    "/etc/fedora-release", "/etc/oracle-release", "/etc/system-release"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cand); i++) {
 		const struct bw_file *f = NULL;
 		struct bw_error e = BW_ERROR_INIT;
@@ -407,9 +443,9 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	const char *eco = p->ecosystem;
 	const char *os_id = fn->have_os ? fn->os.id : NULL;
 	if (p->is_os) {
-		const char *fallback = strcmp(p->purl_type, "deb") == 0 ? "Debian"
+		const char *fallback = strcmp(p->purl_type, "deb") == 0	  ? "Debian"
 				       : strcmp(p->purl_type, "apk") == 0 ? "Alpine"
-									    : "rpm";
+									  : "rpm";
 		eco = inv_os_ecosystem(os_id, fallback);
 	}
 	struct bw_package *bp = bw_report_add_package(r);
@@ -429,25 +465,28 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	bp->origin = bw_report_str(r, p->origin);
 	copy_hashes(r, bp, p);
 	bp->application = p->application;
-	bp->layer = intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
+	bp->layer =
+	    intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
 
 	if (p->is_os) {
-		const char *ns = inv_os_purl_ns(os_id, strcmp(p->purl_type, "deb") == 0 ? "debian"
+		const char *ns = inv_os_purl_ns(os_id, strcmp(p->purl_type, "deb") == 0	  ? "debian"
 						       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
-											    : "rpm");
+											  : "rpm");
 		char distro[128] = "";
 		if (fn->have_os)
-			snprintf(distro, sizeof(distro), "%s-%s", fn->os.id, fn->os.version ? fn->os.version : "");
+			snprintf(distro, sizeof(distro), "%s-%s", fn->os.id,
+				 fn->os.version ? fn->os.version : "");
 		const char *epoch = p->epoch;
 		const char *ver = p->version;
 		if (!epoch && strcmp(p->purl_type, "apk") != 0)
 			ver = split_epoch(fn, p->version, &epoch);
-		const char *q[] = {"arch", p->arch, "distro", distro[0] ? distro : NULL, "epoch", epoch,
-				   "modularitylabel", p->modularity, NULL};
+		const char *q[] = {"arch",  p->arch, "distro",		distro[0] ? distro : NULL,
+				   "epoch", epoch,   "modularitylabel", p->modularity,
+				   NULL};
 		bp->purl = inv_purl(r, p->purl_type, ns, p->name, ver, q);
 	} else {
-		bp->purl = inv_purl(r, p->purl_type, p->purl_ns, p->purl_name ? p->purl_name : p->name, p->version,
-				    NULL);
+		bp->purl = inv_purl(r, p->purl_type, p->purl_ns, p->purl_name ? p->purl_name : p->name,
+				    p->version, NULL);
 	}
 	return r->n_packages - 1;
 }
@@ -503,14 +542,16 @@ static void resolve_depends(struct fin *fn, struct emitted *em, size_t n)
 				if (slash)
 					*slash = '\0';
 				for (;;) {
-					char *cand = bw_asprintf("%s/node_modules/%s/package.json", dir, p->depends[d]);
+					char *cand = bw_asprintf("%s/node_modules/%s/package.json", dir,
+								 p->depends[d]);
 					t = inv_map_get(&by_path, cand);
 					free(cand);
 					if (t)
 						break;
 					char *nm = strstr(dir, "/node_modules/") ? dir : NULL;
 					char *last = NULL;
-					for (char *s = nm ? strstr(dir, "/node_modules/") : NULL; s; s = strstr(s + 1, "/node_modules/"))
+					for (char *s = nm ? strstr(dir, "/node_modules/") : NULL; s;
+					     s = strstr(s + 1, "/node_modules/"))
 						last = s;
 					if (!last)
 						break;
@@ -609,7 +650,8 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 			struct inv_record *rec = l->recs[i];
 			inv_map_put(&fn.layers[idx].recs, rec->path, rec);
 			for (size_t k = 0; k < rec->n_pkgs; k++)
-				inv_map_put(&fn.pkgkeys, pkg_key(&fn, idx, rec->path, &rec->pkgs[k]), (void *)1);
+				inv_map_put(&fn.pkgkeys, pkg_key(&fn, idx, rec->path, &rec->pkgs[k]),
+					    (void *)1);
 		}
 	}
 	detect_os(&fn, img);
@@ -667,8 +709,8 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 			bw_report_warn(r, "%s", rec->note);
 		if (!rec->n_pkgs)
 			continue;
-		bool os_db = rec->kind == INV_DPKG_STATUS || rec->kind == INV_DPKG_STATUSD || rec->kind == INV_APK ||
-			     rec->kind == INV_RPMDB;
+		bool os_db = rec->kind == INV_DPKG_STATUS || rec->kind == INV_DPKG_STATUSD ||
+			     rec->kind == INV_APK || rec->kind == INV_RPMDB;
 		if (!os_db && inv_map_get(&fn.owned, rec->path))
 			continue; /* installed by the OS package manager */
 		for (size_t k = 0; k < rec->n_pkgs; k++) {
@@ -695,8 +737,8 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 			for (int j = fin_idx[i] - 1; j >= 0; j--) {
 				if (!inv_map_get(&fn.layers[j].recs, rec->path))
 					continue;
-				char *key = bw_asprintf("%d\t%s\t%s\t%s", j, rec->path, p->name ? p->name : "",
-							p->version ? p->version : "");
+				char *key = bw_asprintf("%d\t%s\t%s\t%s", j, rec->path,
+							p->name ? p->name : "", p->version ? p->version : "");
 				bool there = inv_map_get(&fn.pkgkeys, key) != NULL;
 				free(key);
 				if (!there)

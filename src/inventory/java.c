@@ -62,7 +62,8 @@ static void parse_props(const char *d, size_t n, struct props *p)
 	}
 }
 
-static void add_maven(struct jar_ctx *c, const char *path, struct bw_slice g, struct bw_slice a, struct bw_slice v)
+static void add_maven(struct jar_ctx *c, const char *path, struct bw_slice g, struct bw_slice a,
+		      struct bw_slice v)
 {
 	struct inv_layer *l = c->l;
 	struct inv_pkg *p = inv_record_add_pkg(l, c->rec);
@@ -134,8 +135,9 @@ static int read_entry(struct jar_ctx *c, struct archive *a, const char *path, si
 		c->expanded += (uint64_t)r;
 		if (c->expanded > TOTAL_MAX || bw_buf_add(b, chunk, (size_t)r) < 0) {
 			if (!c->capped)
-				inv_record_note(c->l, c->rec, "%s: expands past the size limit (a zip bomb?); read no further",
-						path);
+				inv_record_note(
+				    c->l, c->rec,
+				    "%s: expands past the size limit (a zip bomb?); read no further", path);
 			c->capped = true;
 			return -1;
 		}
@@ -228,7 +230,8 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 				walk_archive(c, inner_name, b.data, b.len, depth + 1);
 			}
 		} else if (!c->capped && nested) {
-			inv_record_note(c->l, c->rec, "%s: larger than %u MiB; not read", inner_name, INNER_MAX >> 20);
+			inv_record_note(c->l, c->rec, "%s: larger than %u MiB; not read", inner_name,
+					INNER_MAX >> 20);
 		}
 		bw_buf_release(&b);
 		free(inner_name);
@@ -240,16 +243,21 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 	if (c->rec->n_pkgs == before) {
 		/* no pom.properties: the manifest, then the file name */
 		char title[256], version[128], vendor[256];
-		if (manifest && manifest_get(manifest, manifest_len, "Implementation-Version", version, sizeof(version)) &&
+		if (manifest &&
+		    manifest_get(manifest, manifest_len, "Implementation-Version", version,
+				 sizeof(version)) &&
 		    (manifest_get(manifest, manifest_len, "Implementation-Title", title, sizeof(title)) ||
 		     manifest_get(manifest, manifest_len, "Bundle-SymbolicName", title, sizeof(title)))) {
-			if (!manifest_get(manifest, manifest_len, "Implementation-Vendor-Id", vendor, sizeof(vendor)))
+			if (!manifest_get(manifest, manifest_len, "Implementation-Vendor-Id", vendor,
+					  sizeof(vendor)))
 				vendor[0] = '\0';
 			char *semi = strchr(title, ';'); /* "org.x.y;singleton:=true" */
 			if (semi)
 				*semi = '\0';
 			add_maven(c, name, bw_slice_of(vendor), bw_slice_of(title), bw_slice_of(version));
-		} else if (manifest && manifest_get(manifest, manifest_len, "Bundle-SymbolicName", title, sizeof(title)) &&
+		} else if (manifest &&
+			   manifest_get(manifest, manifest_len, "Bundle-SymbolicName", title,
+					sizeof(title)) &&
 			   manifest_get(manifest, manifest_len, "Bundle-Version", version, sizeof(version))) {
 			char *semi = strchr(title, ';');
 			if (semi)
@@ -270,7 +278,8 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 					break;
 				}
 			if (dash)
-				add_maven(c, name, bw_slice_of(""), (struct bw_slice){base, (size_t)(dash - base)},
+				add_maven(c, name, bw_slice_of(""),
+					  (struct bw_slice){base, (size_t)(dash - base)},
 					  (struct bw_slice){dash + 1, (size_t)(base + bl - 4 - dash - 1)});
 		}
 	}
@@ -293,7 +302,8 @@ void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data
 					if (rec->pkgs[j].n_hashes)
 						rec->pkgs[i].path = rec->pkgs[j].path;
 				}
-				memmove(&rec->pkgs[j], &rec->pkgs[j + 1], (rec->n_pkgs - j - 1) * sizeof(*rec->pkgs));
+				memmove(&rec->pkgs[j], &rec->pkgs[j + 1],
+					(rec->n_pkgs - j - 1) * sizeof(*rec->pkgs));
 				rec->n_pkgs--;
 			} else {
 				j++;

@@ -25,8 +25,8 @@ static int enc_strs(struct bw_buf *b, const char *const *v, size_t n)
 
 static int enc_pkg(struct bw_buf *b, const struct inv_pkg *p)
 {
-	const char *s[] = {p->name, p->version, p->ecosystem, p->purl_type, p->purl_ns, p->purl_name,
-			   p->arch, p->epoch, p->modularity, p->source_name, p->source_version};
+	const char *s[] = {p->name, p->version, p->ecosystem,  p->purl_type,   p->purl_ns,	 p->purl_name,
+			   p->arch, p->epoch,	p->modularity, p->source_name, p->source_version};
 	int rc = 0;
 	for (size_t i = 0; i < BW_ARRAY_SIZE(s); i++)
 		rc |= bw_enc_str(b, s[i]);
@@ -77,8 +77,9 @@ static const char **dec_strs(struct bw_dec *d, struct bw_arena *a, size_t *n)
 
 static void dec_pkg(struct bw_dec *d, struct bw_arena *a, struct inv_pkg *p)
 {
-	const char **s[] = {&p->name, &p->version, &p->ecosystem, &p->purl_type, &p->purl_ns, &p->purl_name,
-			    &p->arch, &p->epoch, &p->modularity, &p->source_name, &p->source_version};
+	const char **s[] = {&p->name,	    &p->version,     &p->ecosystem,	&p->purl_type,
+			    &p->purl_ns,    &p->purl_name,   &p->arch,		&p->epoch,
+			    &p->modularity, &p->source_name, &p->source_version};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(s); i++)
 		*s[i] = bw_dec_str(d, a);
 	p->licenses = dec_strs(d, a, &p->n_licenses);

@@ -179,14 +179,16 @@ void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char 
 		json_object_foreach(pkgs, k, v)
 		{
 			const char *nm = NULL;
-			for (const char *s = strstr(k, "node_modules/"); s; s = strstr(s + 1, "node_modules/"))
+			for (const char *s = strstr(k, "node_modules/"); s;
+			     s = strstr(s + 1, "node_modules/"))
 				nm = s;
 			if (!nm || json_is_true(json_object_get(v, "link")))
 				continue;
 			json_t *ver = json_object_get(v, "version");
 			if (!json_is_string(ver) || strchr(json_string_value(ver), ':'))
 				continue;
-			json_t *name = json_object_get(v, "name"); /* aliases: "node_modules/x" is package y */
+			json_t *name =
+			    json_object_get(v, "name"); /* aliases: "node_modules/x" is package y */
 			const char *n = json_is_string(name) ? json_string_value(name) : nm + 13;
 			struct inv_pkg *p = inv_record_add_pkg(l, rec);
 			set_npm_name(l, p, n, strlen(n));

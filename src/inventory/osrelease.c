@@ -65,25 +65,25 @@ static const char *kv_get(const struct inv_record *rec, const char *k)
 static const struct {
 	const char *id, *ecosystem, *purl_ns;
 } os_table[] = {
-	{"debian", "Debian", "debian"},
-	{"ubuntu", "Ubuntu", "ubuntu"},
-	{"alpine", "Alpine", "alpine"},
-	{"almalinux", "AlmaLinux", "almalinux"},
-	{"rocky", "Rocky Linux", "rocky"},
-	{"rhel", "Red Hat", "redhat"},
-	{"centos", "CentOS", "centos"},
-	{"fedora", "Fedora", "fedora"},
-	{"ol", "Oracle Linux", "oracle"},
-	{"amzn", "Amazon Linux", "amazon"},
-	{"opensuse-leap", "openSUSE", "opensuse"},
-	{"opensuse-tumbleweed", "openSUSE", "opensuse"},
-	{"sles", "SUSE", "suse"},
-	{"mariner", "Mariner", "mariner"},
-	{"azurelinux", "Azure Linux", "azurelinux"},
-	{"photon", "Photon OS", "photon"},
-	{"wolfi", "Wolfi", "wolfi"},
-	{"chainguard", "Chainguard", "chainguard"},
-	{"mageia", "Mageia", "mageia"},
+    {"debian", "Debian", "debian"},
+    {"ubuntu", "Ubuntu", "ubuntu"},
+    {"alpine", "Alpine", "alpine"},
+    {"almalinux", "AlmaLinux", "almalinux"},
+    {"rocky", "Rocky Linux", "rocky"},
+    {"rhel", "Red Hat", "redhat"},
+    {"centos", "CentOS", "centos"},
+    {"fedora", "Fedora", "fedora"},
+    {"ol", "Oracle Linux", "oracle"},
+    {"amzn", "Amazon Linux", "amazon"},
+    {"opensuse-leap", "openSUSE", "opensuse"},
+    {"opensuse-tumbleweed", "openSUSE", "opensuse"},
+    {"sles", "SUSE", "suse"},
+    {"mariner", "Mariner", "mariner"},
+    {"azurelinux", "Azure Linux", "azurelinux"},
+    {"photon", "Photon OS", "photon"},
+    {"wolfi", "Wolfi", "wolfi"},
+    {"chainguard", "Chainguard", "chainguard"},
+    {"mageia", "Mageia", "mageia"},
 };
 
 const char *inv_os_ecosystem(const char *id, const char *fallback)
@@ -104,7 +104,7 @@ const char *inv_os_purl_ns(const char *id, const char *fallback)
 
 static const char *debian_codename(const char *major)
 {
-	static const char *const names[][2] = {{"7", "wheezy"}, {"8", "jessie"}, {"9", "stretch"},
+	static const char *const names[][2] = {{"7", "wheezy"},	 {"8", "jessie"},    {"9", "stretch"},
 					       {"10", "buster"}, {"11", "bullseye"}, {"12", "bookworm"},
 					       {"13", "trixie"}, {"14", "forky"}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++)
@@ -118,8 +118,9 @@ static void parse_redhat_line(const char *line, const char *base, struct inv_os 
 {
 	struct {
 		const char *word, *id;
-	} words[] = {{"CentOS", "centos"}, {"Red Hat", "rhel"}, {"Rocky", "rocky"}, {"AlmaLinux", "almalinux"},
-		     {"Fedora", "fedora"}, {"Oracle", "ol"}, {"Amazon", "amzn"}};
+	} words[] = {{"CentOS", "centos"},	 {"Red Hat", "rhel"},  {"Rocky", "rocky"},
+		     {"AlmaLinux", "almalinux"}, {"Fedora", "fedora"}, {"Oracle", "ol"},
+		     {"Amazon", "amzn"}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
 		if (strstr(line, words[i].word)) {
 			os->id = words[i].id;

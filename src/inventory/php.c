@@ -44,7 +44,7 @@ void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char 
 		size_t k;
 		json_t *lic;
 		json_array_foreach(json_object_get(e, "license"), k, lic) if (json_is_string(lic) && k < 16)
-			inv_pkg_add_license(l, p, json_string_value(lic), json_string_length(lic));
+		    inv_pkg_add_license(l, p, json_string_value(lic), json_string_length(lic));
 		const char *dk;
 		json_t *dv;
 		json_object_foreach(json_object_get(e, "require"), dk, dv)

@@ -20,7 +20,8 @@ static void enc(struct bw_buf *b, const char *s, bool keep_slash)
 	static const char hex[] = "0123456789ABCDEF";
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' || (keep_slash && c == '/')) {
+		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
+		    (keep_slash && c == '/')) {
 			bw_buf_add(b, s, 1);
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};

@@ -19,7 +19,8 @@ static void each_string(struct bw_slice v, void (*fn)(void *ud, const char *s, s
 		if (c == '"' || c == '\'') {
 			close = c;
 			start = i + 1;
-		} else if (c == '%' && i + 2 < v.len && (v.ptr[i + 1] == 'q' || v.ptr[i + 1] == 'Q') && v.ptr[i + 2] == '{') {
+		} else if (c == '%' && i + 2 < v.len && (v.ptr[i + 1] == 'q' || v.ptr[i + 1] == 'Q') &&
+			   v.ptr[i + 2] == '{') {
 			close = '}';
 			start = i + 3;
 		} else {
@@ -74,7 +75,8 @@ void inv_parse_gemspec(struct inv_layer *l, struct inv_record *rec, const char *
 			each_string(val, first_string, &name, 1);
 		else if (bw_slice_eq(attr, "version") && !version.len)
 			each_string(val, first_string, &version, 1);
-		else if ((bw_slice_eq(attr, "licenses") || bw_slice_eq(attr, "license")) && n_lic < BW_ARRAY_SIZE(lic))
+		else if ((bw_slice_eq(attr, "licenses") || bw_slice_eq(attr, "license")) &&
+			 n_lic < BW_ARRAY_SIZE(lic))
 			lic[n_lic++] = val;
 	}
 	if (!name.len || !version.len) {

@@ -55,7 +55,8 @@ static void flush(struct inv_layer *l, struct inv_record *rec, struct bw_slice n
 	if (!name.len && !version.len)
 		return;
 	if (!name.len || !version.len) {
-		inv_record_note(l, rec, "%s: the [[package]] before line %zu has no name or version", rec->path, line);
+		inv_record_note(l, rec, "%s: the [[package]] before line %zu has no name or version",
+				rec->path, line);
 		return;
 	}
 	if (!source.len)
@@ -247,10 +248,11 @@ void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, 
 	json_t *pkgs = json_is_object(root) ? json_object_get(root, "packages") : NULL;
 	if (!json_is_array(pkgs)) {
 		if (root)
-			inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: no \"packages\" array", rec->path);
+			inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: no \"packages\" array",
+					rec->path);
 		else
-			inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: invalid JSON at byte %d: %s", rec->path,
-					jerr.position, jerr.text);
+			inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: invalid JSON at byte %d: %s",
+					rec->path, jerr.position, jerr.text);
 		json_decref(root);
 		return;
 	}
@@ -311,11 +313,15 @@ void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, 
 		}
 	}
 	if (bad)
-		inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: %zu malformed package entries or dependency indexes skipped",
+		inv_record_note(l, rec,
+				"%s: cargo-auditable .dep-v0: %zu malformed package entries or dependency "
+				"indexes skipped",
 				rec->path, bad);
 	else if (roots > 1)
-		inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: %zu root packages; the first is taken as the application",
-				rec->path, roots);
+		inv_record_note(
+		    l, rec,
+		    "%s: cargo-auditable .dep-v0: %zu root packages; the first is taken as the application",
+		    rec->path, roots);
 	free(map);
 	json_decref(root);
 }

@@ -28,9 +28,9 @@ static void inv_free(void *state)
 }
 
 const struct bw_scanner bw_inventory_scanner = {
-	.name = "packages",
-	.flag = BW_SCAN_PACKAGES,
-	.begin = inv_begin,
-	.finish = inv_finish,
-	.free = inv_free,
+    .name = "packages",
+    .flag = BW_SCAN_PACKAGES,
+    .begin = inv_begin,
+    .finish = inv_finish,
+    .free = inv_free,
 };

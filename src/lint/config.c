@@ -34,8 +34,8 @@ void bw_lint_config_free(struct bw_lint_config *cfg)
 
 /* Every rule carrying id (own or peer): disabling DL3008 disables the rule
  * that lists it. Returns how many matched. */
-static size_t each_rule(const char *id, void (*fn)(struct bw_lint_config *, size_t, int), struct bw_lint_config *cfg,
-			int arg)
+static size_t each_rule(const char *id, void (*fn)(struct bw_lint_config *, size_t, int),
+			struct bw_lint_config *cfg, int arg)
 {
 	size_t hits = 0;
 	for (size_t k = 0; k < lint_n_rules; k++)
@@ -110,9 +110,10 @@ static int add_label(struct bw_lint_config *cfg, const char *name, const char *t
 		for (size_t i = 0; i < BW_ARRAY_SIZE(label_types); i++)
 			ok = ok || strcasecmp(type, label_types[i]) == 0;
 		if (!ok)
-			return bw_error_set(err, BW_EUSAGE,
-					    "label '%s': unknown type '%s' (text, url, semver, hash, spdx, rfc3339, email)",
-					    name, type);
+			return bw_error_set(
+			    err, BW_EUSAGE,
+			    "label '%s': unknown type '%s' (text, url, semver, hash, spdx, rfc3339, email)",
+			    name, type);
 	}
 	for (size_t i = 0; i < cfg->n_labels; i++)
 		if (strcmp(cfg->labels[i].name, name) == 0) {
@@ -124,7 +125,8 @@ static int add_label(struct bw_lint_config *cfg, const char *name, const char *t
 			return 0;
 		}
 	cfg->labels = bw_realloc(cfg->labels, (cfg->n_labels + 1) * sizeof(*cfg->labels));
-	cfg->labels[cfg->n_labels++] = (struct lint_label_req){bw_strdup(name), type ? bw_strdup(type) : NULL, required};
+	cfg->labels[cfg->n_labels++] =
+	    (struct lint_label_req){bw_strdup(name), type ? bw_strdup(type) : NULL, required};
 	return 0;
 }
 
@@ -152,7 +154,8 @@ static const char *scalar(yaml_node_t *n)
 static int where(struct yctx *y, yaml_node_t *n, int rc)
 {
 	if (rc)
-		bw_error_prefix(y->err, "%s:%zu:%zu: ", y->name, n->start_mark.line + 1, n->start_mark.column + 1);
+		bw_error_prefix(y->err, "%s:%zu:%zu: ", y->name, n->start_mark.line + 1,
+				n->start_mark.column + 1);
 	return rc;
 }
 
@@ -211,11 +214,14 @@ static int labels_map(struct yctx *y, yaml_node_t *v, bool required)
 		return each_scalar(y, v, do_label);
 	}
 	if (v->type != YAML_MAPPING_NODE)
-		return where(y, v, bw_error_set(y->err, BW_EUSAGE, "expected a mapping of label names to types"));
+		return where(y, v,
+			     bw_error_set(y->err, BW_EUSAGE, "expected a mapping of label names to types"));
 	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(y->doc, p->key), *t = yaml_document_get_node(y->doc, p->value);
+		yaml_node_t *k = yaml_document_get_node(y->doc, p->key),
+			    *t = yaml_document_get_node(y->doc, p->value);
 		if (!scalar(k) || !scalar(t))
-			return where(y, v, bw_error_set(y->err, BW_EUSAGE, "label names and types must be strings"));
+			return where(
+			    y, v, bw_error_set(y->err, BW_EUSAGE, "label names and types must be strings"));
 		int rc = add_label(y->cfg, scalar(k), scalar(t), required, y->err);
 		if (rc)
 			return where(y, t, rc);
@@ -236,7 +242,8 @@ static int load_doc(struct yctx *y)
 	if (root->type != YAML_MAPPING_NODE)
 		return where(y, root, bw_error_set(y->err, BW_EUSAGE, "the configuration must be a mapping"));
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *kn = yaml_document_get_node(y->doc, p->key), *v = yaml_document_get_node(y->doc, p->value);
+		yaml_node_t *kn = yaml_document_get_node(y->doc, p->key),
+			    *v = yaml_document_get_node(y->doc, p->value);
 		const char *k = scalar(kn);
 		int rc = 0;
 		if (!k || !v)
@@ -245,7 +252,8 @@ static int load_doc(struct yctx *y)
 			rc = each_scalar(y, v, do_disable);
 		else if (key_is(k, "enable", "enabled"))
 			rc = each_scalar(y, v, do_enable);
-		else if (key_is(k, "trusted-registries", "trustedRegistries") || key_is(k, "trusted_registries", NULL))
+		else if (key_is(k, "trusted-registries", "trustedRegistries") ||
+			 key_is(k, "trusted_registries", NULL))
 			rc = each_scalar(y, v, do_registry);
 		else if (key_is(k, "required-labels", "require-labels") || key_is(k, "required_labels", NULL))
 			rc = labels_map(y, v, true);
@@ -256,16 +264,20 @@ static int load_doc(struct yctx *y)
 			if (!s)
 				rc = bw_error_set(y->err, BW_EUSAGE, "strict-labels takes true or false");
 			else
-				y->cfg->strict_labels = !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1");
+				y->cfg->strict_labels =
+				    !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1");
 			rc = where(y, v, rc);
 		} else if (key_is(k, "severity", "severities") || key_is(k, "override", NULL)) {
 			if (v->type != YAML_MAPPING_NODE)
-				return where(y, v, bw_error_set(y->err, BW_EUSAGE, "%s must be a mapping", k));
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+				return where(y, v,
+					     bw_error_set(y->err, BW_EUSAGE, "%s must be a mapping", k));
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
+			     q++) {
 				yaml_node_t *a = yaml_document_get_node(y->doc, q->key);
 				yaml_node_t *b = yaml_document_get_node(y->doc, q->value);
 				if (!scalar(a) || !b)
-					return where(y, v, bw_error_set(y->err, BW_EUSAGE, "bad %s entry", k));
+					return where(y, v,
+						     bw_error_set(y->err, BW_EUSAGE, "bad %s entry", k));
 				if (strcmp(k, "override") == 0) {
 					/* hadolint: override: {error: [DL3008], warning: [...]} */
 					y->level = scalar(a);
@@ -274,7 +286,9 @@ static int load_doc(struct yctx *y)
 					/* ours: severity: {DL3008: HIGH} */
 					rc = where(y, b, severity(y->cfg, scalar(a), scalar(b), y->err));
 				} else {
-					rc = where(y, b, bw_error_set(y->err, BW_EUSAGE, "severity must be a string"));
+					rc = where(
+					    y, b,
+					    bw_error_set(y->err, BW_EUSAGE, "severity must be a string"));
 				}
 				if (rc)
 					return rc;
@@ -302,7 +316,8 @@ int bw_lint_config_load_string(struct bw_lint_config *cfg, const char *text, siz
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		int rc = bw_error_set(err, BW_EUSAGE, "%s:%zu:%zu: %s", name, parser.problem_mark.line + 1,
-				      parser.problem_mark.column + 1, parser.problem ? parser.problem : "invalid YAML");
+				      parser.problem_mark.column + 1,
+				      parser.problem ? parser.problem : "invalid YAML");
 		yaml_parser_delete(&parser);
 		return rc;
 	}

@@ -29,17 +29,17 @@ struct reader {
 	struct df_file *f;
 	const char *data;
 	size_t len, pos;
-	int line;                   /* number of the last line read */
+	int line; /* number of the last line read */
 	bool directives_done;
 	bool seen_syntax, seen_escape, seen_check;
-	struct bw_buf buf;          /* logical line being assembled */
+	struct bw_buf buf; /* logical line being assembled */
 	struct df_segment *segs;
 	size_t n_segs, cap_segs;
 	struct df_instr *instrs;
 	size_t n_instrs, cap_instrs;
 	struct df_ignore *ignores;
 	size_t n_ignores, cap_ignores;
-	int pending_ignore;         /* pragma waiting for the next instruction */
+	int pending_ignore; /* pragma waiting for the next instruction */
 	int *empties;
 	size_t n_empties, cap_empties;
 };
@@ -138,8 +138,8 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		r->directives_done = true;
 		return 0;
 	}
-	while (i < l->n && (((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z') ||
-			    (l->s[i] >= '0' && l->s[i] <= '9')))
+	while (i < l->n &&
+	       (((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z') || (l->s[i] >= '0' && l->s[i] <= '9')))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
@@ -402,8 +402,10 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 			}
 		}
 		if (!done) {
-			*rc = bw_error_set(err, BW_EINPUT, "%s:%d:%d: unterminated heredoc <<%s (no line '%s' before the end of the file)",
-					   r->f->path, in->line, in->col, h->name, h->name);
+			*rc = bw_error_set(
+			    err, BW_EINPUT,
+			    "%s:%d:%d: unterminated heredoc <<%s (no line '%s' before the end of the file)",
+			    r->f->path, in->line, in->col, h->name, h->name);
 			return;
 		}
 	}
@@ -457,8 +459,8 @@ static int read_instruction(struct reader *r, struct pline *first, struct bw_err
 	}
 
 	if (r->n_instrs >= DF_MAX_INSTRUCTIONS)
-		return bw_error_set(err, BW_ELIMIT, "%s:%d:%d: more than %d instructions", r->f->path, start_line,
-				    start_col, DF_MAX_INSTRUCTIONS);
+		return bw_error_set(err, BW_ELIMIT, "%s:%d:%d: more than %d instructions", r->f->path,
+				    start_line, start_col, DF_MAX_INSTRUCTIONS);
 	LINT_GROW(r->instrs, r->n_instrs, r->cap_instrs);
 	struct df_instr *in = &r->instrs[r->n_instrs];
 	memset(in, 0, sizeof(*in));
@@ -541,8 +543,8 @@ int df_parse(const char *path, const char *data, size_t len, struct df_file **ou
 {
 	*out = NULL;
 	if (len > BW_LINT_MAX_FILE)
-		return bw_error_set(err, BW_ELIMIT, "%s: %zu bytes is larger than the limit of %u bytes", path,
-				    len, BW_LINT_MAX_FILE);
+		return bw_error_set(err, BW_ELIMIT, "%s: %zu bytes is larger than the limit of %u bytes",
+				    path, len, BW_LINT_MAX_FILE);
 	/* binary input: a NUL byte or bytes that are not UTF-8 */
 	size_t bad = utf8_first_invalid(data, len);
 	if (bad < len) {
@@ -584,7 +586,8 @@ int df_parse(const char *path, const char *data, size_t len, struct df_file **ou
 			break;
 	}
 	if (!rc && r.n_instrs == 0)
-		rc = bw_error_set(err, BW_EINPUT, "%s:%d:1: file with no instructions", path, r.line ? r.line : 1);
+		rc = bw_error_set(err, BW_EINPUT, "%s:%d:1: file with no instructions", path,
+				  r.line ? r.line : 1);
 	if (rc) {
 		bw_buf_release(&r.buf);
 		free(r.segs);

@@ -53,12 +53,12 @@ extern const struct img_rule img_rules[IMG__COUNT];
 /* Files whose bytes decide a rule. */
 enum img_file_kind {
 	IMG_F_NONE = 0,
-	IMG_F_KEY,      /* id_rsa, *.pem, *.key, … : a private key? */
-	IMG_F_CRED,     /* .npmrc, .pypirc, .git-credentials, docker config.json, … */
-	IMG_F_SHADOW,   /* /etc/shadow */
-	IMG_F_PASSWD,   /* /etc/passwd */
-	IMG_F_GROUP,    /* /etc/group */
-	IMG_F_PKGCONF,  /* apt sources and apt.conf, yum/dnf configuration and repos */
+	IMG_F_KEY,     /* id_rsa, *.pem, *.key, … : a private key? */
+	IMG_F_CRED,    /* .npmrc, .pypirc, .git-credentials, docker config.json, … */
+	IMG_F_SHADOW,  /* /etc/shadow */
+	IMG_F_PASSWD,  /* /etc/passwd */
+	IMG_F_GROUP,   /* /etc/group */
+	IMG_F_PKGCONF, /* apt sources and apt.conf, yum/dnf configuration and repos */
 };
 enum img_file_kind img_classify(const char *path);
 #define IMG_MAX_CONTENT (4u << 20)
@@ -99,10 +99,10 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
  *   "/bin/sh -c #(nop)  CMD [...]", "|2 A=1 B=2 /bin/sh -c make", "/bin/sh -c make"
  * BuildKit: "RUN |1 A=1 /bin/sh -c make # buildkit", "COPY x /y # buildkit". */
 struct img_hist {
-	char instr[16];          /* "RUN", "ADD", "COPY", "ENV", … */
-	const char *args;        /* the rest (RUN: the shell script) */
+	char instr[16];	  /* "RUN", "ADD", "COPY", "ENV", … */
+	const char *args; /* the rest (RUN: the shell script) */
 	size_t args_len;
-	const char *build_args;  /* "A=1 B=2" of a RUN with build arguments, or NULL */
+	const char *build_args; /* "A=1 B=2" of a RUN with build arguments, or NULL */
 	size_t build_args_len;
 	int n_build_args;
 };

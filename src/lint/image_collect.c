@@ -22,11 +22,11 @@ static bool ends_with(const char *s, const char *suf)
 enum img_file_kind img_classify(const char *path)
 {
 	const char *b = base_of(path);
-	static const char *const keys[] = {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk",
-					   "id_ed25519_sk", "identity", NULL};
-	static const char *const creds[] = {".npmrc", ".pypirc", ".git-credentials", ".netrc", "_netrc",
-					    ".htpasswd", ".pgpass", ".dockercfg", ".s3cfg", "credentials.json",
-					    ".vault-token", NULL};
+	static const char *const keys[] = {"id_rsa",	  "id_dsa",	   "id_ecdsa", "id_ed25519",
+					   "id_ecdsa_sk", "id_ed25519_sk", "identity", NULL};
+	static const char *const creds[] = {".npmrc", ".pypirc",	  ".git-credentials", ".netrc",
+					    "_netrc", ".htpasswd",	  ".pgpass",	      ".dockercfg",
+					    ".s3cfg", "credentials.json", ".vault-token",     NULL};
 	if (!strcmp(path, "/etc/shadow"))
 		return IMG_F_SHADOW;
 	if (!strcmp(path, "/etc/passwd"))
@@ -128,7 +128,8 @@ const char *img_check_key(struct bw_arena *a, const char *data, size_t len)
 		if (ll < 100 && memmem(p, ll, "PRIVATE KEY-----", 16)) {
 			while (ll && (p[ll - 1] == '\r' || p[ll - 1] == ' '))
 				ll--;
-			bool enc = memmem(p, ll, "ENCRYPTED", 9) || memmem(data, len, "Proc-Type: 4,ENCRYPTED", 22);
+			bool enc =
+			    memmem(p, ll, "ENCRYPTED", 9) || memmem(data, len, "Proc-Type: 4,ENCRYPTED", 22);
 			char *line = bw_arena_alloc(a, ll + 16);
 			memcpy(line, p, ll);
 			if (enc)
@@ -158,7 +159,8 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 	const char *l;
 	size_t n;
 	if (!strcmp(b, ".vault-token") || ends_with(path, "/.config/gcloud/credentials.db"))
-		return trim(data, len).len ? (b[0] == '.' ? "Vault token" : "gcloud credential database") : NULL;
+		return trim(data, len).len ? (b[0] == '.' ? "Vault token" : "gcloud credential database")
+					   : NULL;
 	while (next_line(&it, &l, &n)) {
 		struct bw_slice t = trim(l, n);
 		if (!t.len || t.ptr[0] == '#' || t.ptr[0] == ';')
@@ -167,7 +169,8 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 			static const char *const keys[] = {"_authToken", "_auth", "_password", NULL};
 			for (size_t k = 0; keys[k]; k++)
 				if (kv_set(t.ptr, t.len, keys[k], true, "="))
-					return fmt(a, "npm registry credential (%s) on line %d", keys[k], it.no);
+					return fmt(a, "npm registry credential (%s) on line %d", keys[k],
+						   it.no);
 		} else if (!strcmp(b, ".pypirc")) {
 			if (kv_set(t.ptr, t.len, "password", false, "=:"))
 				return fmt(a, "package index password on line %d", it.no);
@@ -190,7 +193,8 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 			if (colons >= 4 && t.ptr[t.len - 1] != ':')
 				return fmt(a, "PostgreSQL password on line %d", it.no);
 		} else if (!strcmp(b, ".dockercfg") || ends_with(path, "/.docker/config.json")) {
-			static const char *const keys[] = {"\"auth\"", "\"identitytoken\"", "\"password\"", NULL};
+			static const char *const keys[] = {"\"auth\"", "\"identitytoken\"", "\"password\"",
+							   NULL};
 			for (size_t k = 0; keys[k]; k++) {
 				const char *q = memmem(t.ptr, t.len, keys[k], strlen(keys[k]));
 				if (!q)
@@ -210,11 +214,13 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 			if (kv_set(t.ptr, t.len, "secret_key", false, "="))
 				return fmt(a, "S3 secret key on line %d", it.no);
 		} else if (!strcmp(b, "credentials.json")) {
-			if (memmem(t.ptr, t.len, "\"private_key\"", 13) || memmem(t.ptr, t.len, "\"client_secret\"", 15) ||
+			if (memmem(t.ptr, t.len, "\"private_key\"", 13) ||
+			    memmem(t.ptr, t.len, "\"client_secret\"", 15) ||
 			    memmem(t.ptr, t.len, "\"refresh_token\"", 15))
 				return fmt(a, "service-account or OAuth credentials on line %d", it.no);
 		} else if (ends_with(path, "/.kube/config")) {
-			if (kv_set(t.ptr, t.len, "token", false, ":") || kv_set(t.ptr, t.len, "client-key-data", false, ":") ||
+			if (kv_set(t.ptr, t.len, "token", false, ":") ||
+			    kv_set(t.ptr, t.len, "client-key-data", false, ":") ||
 			    kv_set(t.ptr, t.len, "password", false, ":"))
 				return fmt(a, "Kubernetes credential on line %d", it.no);
 		}
@@ -301,11 +307,12 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 			continue;
 		dups++;
 		if (bl < sizeof(buf) - 120) {
-			bl += (size_t)snprintf(buf + bl, sizeof(buf) - bl, "%s%s %lu:", bl ? "; " : "", group ? "GID" : "UID",
-					       ents[i].id);
+			bl += (size_t)snprintf(buf + bl, sizeof(buf) - bl, "%s%s %lu:", bl ? "; " : "",
+					       group ? "GID" : "UID", ents[i].id);
 			for (size_t j = i; j < cnt && ents[j].id == ents[i].id && bl < sizeof(buf) - 70; j++)
 				bl += (size_t)snprintf(buf + bl, sizeof(buf) - bl, " %.*s",
-						       (int)(ents[j].name.len < 32 ? ents[j].name.len : 32), ents[j].name.ptr);
+						       (int)(ents[j].name.len < 32 ? ents[j].name.len : 32),
+						       ents[j].name.ptr);
 		}
 	}
 	free(ents);
@@ -328,23 +335,31 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 			continue;
 		if (yum) {
 			if (kv_set(t.ptr, t.len, "gpgcheck", false, "=")) {
-				struct bw_slice v = trim(memchr(t.ptr, '=', t.len) + 1,
-							 t.len - (size_t)((const char *)memchr(t.ptr, '=', t.len) + 1 - t.ptr));
-				if ((v.len == 1 && v.ptr[0] == '0') || (v.len == 5 && !strncasecmp(v.ptr, "false", 5)) ||
+				struct bw_slice v = trim(
+				    memchr(t.ptr, '=', t.len) + 1,
+				    t.len - (size_t)((const char *)memchr(t.ptr, '=', t.len) + 1 - t.ptr));
+				if ((v.len == 1 && v.ptr[0] == '0') ||
+				    (v.len == 5 && !strncasecmp(v.ptr, "false", 5)) ||
 				    (v.len == 2 && !strncasecmp(v.ptr, "no", 2)))
-					return fmt(a, "%s line %d: gpgcheck=%.*s", path, it.no, (int)v.len, v.ptr);
+					return fmt(a, "%s line %d: gpgcheck=%.*s", path, it.no, (int)v.len,
+						   v.ptr);
 			}
 		} else if (deb822) {
 			if (ci_has(t.ptr, t.len, "trusted:") && ci_has(t.ptr, t.len, "yes"))
 				return fmt(a, "%s line %d: Trusted: yes", path, it.no);
 		} else if (aptconf) {
-			if ((ci_has(t.ptr, t.len, "AllowUnauthenticated") || ci_has(t.ptr, t.len, "AllowInsecureRepositories")) &&
-			    (ci_has(t.ptr, t.len, "true") || ci_has(t.ptr, t.len, "\"1\"") || ci_has(t.ptr, t.len, "yes")))
-				return fmt(a, "%s line %d: %.*s", path, it.no, (int)(t.len < 120 ? t.len : 120), t.ptr);
+			if ((ci_has(t.ptr, t.len, "AllowUnauthenticated") ||
+			     ci_has(t.ptr, t.len, "AllowInsecureRepositories")) &&
+			    (ci_has(t.ptr, t.len, "true") || ci_has(t.ptr, t.len, "\"1\"") ||
+			     ci_has(t.ptr, t.len, "yes")))
+				return fmt(a, "%s line %d: %.*s", path, it.no,
+					   (int)(t.len < 120 ? t.len : 120), t.ptr);
 		} else {
 			const char *o = memchr(t.ptr, '[', t.len);
 			const char *c = o ? memchr(o, ']', t.len - (size_t)(o - t.ptr)) : NULL;
-			if (o && c && (ci_has(o, (size_t)(c - o), "trusted=yes") || ci_has(o, (size_t)(c - o), "allow-insecure=yes")))
+			if (o && c &&
+			    (ci_has(o, (size_t)(c - o), "trusted=yes") ||
+			     ci_has(o, (size_t)(c - o), "allow-insecure=yes")))
 				return fmt(a, "%s line %d: %.*s", path, it.no, (int)(c - o + 1), o);
 		}
 	}
@@ -379,13 +394,26 @@ static int on_file(void *state, const struct bw_file *f, const void *data, size_
 	enum img_file_kind k = img_classify(f->path);
 	const char *ev = NULL;
 	switch (k) {
-	case IMG_F_KEY: ev = img_check_key(&l->arena, data, len); break;
-	case IMG_F_CRED: ev = img_check_cred(&l->arena, f->path, data, len); break;
-	case IMG_F_SHADOW: ev = img_check_shadow(&l->arena, data, len); break;
-	case IMG_F_PASSWD: ev = img_check_ids(&l->arena, data, len, false); break;
-	case IMG_F_GROUP: ev = img_check_ids(&l->arena, data, len, true); break;
-	case IMG_F_PKGCONF: ev = img_check_pkgconf(&l->arena, f->path, data, len); break;
-	case IMG_F_NONE: break;
+	case IMG_F_KEY:
+		ev = img_check_key(&l->arena, data, len);
+		break;
+	case IMG_F_CRED:
+		ev = img_check_cred(&l->arena, f->path, data, len);
+		break;
+	case IMG_F_SHADOW:
+		ev = img_check_shadow(&l->arena, data, len);
+		break;
+	case IMG_F_PASSWD:
+		ev = img_check_ids(&l->arena, data, len, false);
+		break;
+	case IMG_F_GROUP:
+		ev = img_check_ids(&l->arena, data, len, true);
+		break;
+	case IMG_F_PKGCONF:
+		ev = img_check_pkgconf(&l->arena, f->path, data, len);
+		break;
+	case IMG_F_NONE:
+		break;
 	}
 	if (!ev)
 		return 0;
@@ -461,15 +489,15 @@ int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 	struct bw_lint_image *li = bw_calloc(1, sizeof(*li));
 	pthread_mutex_init(&li->lock, NULL);
 	li->an = (struct bw_analyzer){
-		.name = "image-config",
-		.version = IMG_CACHE_VERSION,
-		.wants = wants,
-		.max_whole = IMG_MAX_CONTENT,
-		.layer_begin = layer_begin,
-		.file = on_file,
-		.save = layer_save,
-		.load = layer_load,
-		.ud = li,
+	    .name = "image-config",
+	    .version = IMG_CACHE_VERSION,
+	    .wants = wants,
+	    .max_whole = IMG_MAX_CONTENT,
+	    .layer_begin = layer_begin,
+	    .file = on_file,
+	    .save = layer_save,
+	    .load = layer_load,
+	    .ud = li,
 	};
 	li->anp[0] = &li->an;
 	*out = li;

@@ -16,8 +16,14 @@ static const char *skip_ws(const char *s)
 /* "/bin/sh -c " or "/bin/bash -c ", … at s: length of the prefix, or 0. */
 static size_t shell_prefix(const char *s)
 {
-	static const char *const sh[] = {"/bin/sh -c ", "/bin/bash -c ", "/bin/ash -c ", "/usr/bin/sh -c ",
-					 "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ", "cmd /S /C ", NULL};
+	static const char *const sh[] = {"/bin/sh -c ",
+					 "/bin/bash -c ",
+					 "/bin/ash -c ",
+					 "/usr/bin/sh -c ",
+					 "/bin/sh -o pipefail -c ",
+					 "/bin/bash -o pipefail -c ",
+					 "cmd /S /C ",
+					 NULL};
 	for (size_t i = 0; sh[i]; i++)
 		if (!strncmp(s, sh[i], strlen(sh[i])))
 			return strlen(sh[i]);
@@ -93,11 +99,13 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 	out->args_len = s < e ? (size_t)(e - s) : 0;
 }
 
-static const char *const secret_tokens[] = {"apikey", "auth", "credential", "credentials", "key", "password",
-					    "pword", "passwd", "pass", "pwd", "secret", "token", "private", NULL};
+static const char *const secret_tokens[] = {"apikey",	"auth",	 "credential", "credentials", "key",
+					    "password", "pword", "passwd",     "pass",	      "pwd",
+					    "secret",	"token", "private",    NULL};
 /* Names that contain a token but hold public data in official images. */
-static const char *const not_secret[] = {"GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS", "KEYRING", "KEY_ID",
-					 "PUBLIC_KEY", "SSH_AUTH_SOCK", "AUTH_TYPE", "KEY_SERVER", "KEYSERVER", NULL};
+static const char *const not_secret[] = {"GPG_KEY",   "GPG_KEYS",   "PGP_KEY",	  "PGP_KEYS",
+					 "KEYRING",   "KEY_ID",	    "PUBLIC_KEY", "SSH_AUTH_SOCK",
+					 "AUTH_TYPE", "KEY_SERVER", "KEYSERVER",  NULL};
 
 bool img_secret_env(const char *name, size_t nl, const char *value)
 {
@@ -133,12 +141,12 @@ bool img_secret_env(const char *name, size_t nl, const char *value)
 		p = u + 1;
 	}
 	/* APIKEY, DBPASSWORD, … written without underscores */
-	if (!hit && (strcasestr(name, "password") || strcasestr(name, "passwd") || strcasestr(name, "secret") ||
-		     strcasestr(name, "apikey") || strcasestr(name, "token")))
+	if (!hit && (strcasestr(name, "password") || strcasestr(name, "passwd") ||
+		     strcasestr(name, "secret") || strcasestr(name, "apikey") || strcasestr(name, "token")))
 		hit = nl < 64;
 	/* placeholders */
-	static const char *const placeholder[] = {"changeme", "change_me", "xxx", "<", "none", "null", "false",
-						  "true", "-", NULL};
+	static const char *const placeholder[] = {"changeme", "change_me", "xxx",  "<", "none",
+						  "null",     "false",	   "true", "-", NULL};
 	for (size_t i = 0; placeholder[i]; i++)
 		if (!strcasecmp(value, placeholder[i]) || (placeholder[i][0] == '<' && value[0] == '<'))
 			return false;
@@ -189,8 +197,8 @@ void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct im
 	memset(out, 0, sizeof(*out));
 	struct sh_script s;
 	sh_parse(a, script, len, &s);
-	static const char *const pms[] = {"apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "zypper",
-					  NULL};
+	static const char *const pms[] = {"apt-get", "apt",	 "aptitude", "apk", "yum",
+					  "dnf",     "microdnf", "zypper",   NULL};
 	const struct sh_cmd *update = NULL;
 	bool installs = false;
 	for (size_t k = 0; k < s.n_cmds; k++) {
@@ -215,9 +223,11 @@ void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct im
 		else if (!strcmp(sub, "install") || !strcmp(sub, "add") || !strcmp(sub, "in") ||
 			 !strcmp(sub, "groupinstall") || !strcmp(sub, "localinstall"))
 			installs = true;
-		if ((apt && (!strcmp(sub, "upgrade") || !strcmp(sub, "dist-upgrade") || !strcmp(sub, "full-upgrade"))) ||
+		if ((apt && (!strcmp(sub, "upgrade") || !strcmp(sub, "dist-upgrade") ||
+			     !strcmp(sub, "full-upgrade"))) ||
 		    (!strcmp(name, "apk") && !strcmp(sub, "upgrade")) ||
-		    (rpm && (!strcmp(sub, "update") || !strcmp(sub, "upgrade") || !strcmp(sub, "distro-sync"))) ||
+		    (rpm &&
+		     (!strcmp(sub, "update") || !strcmp(sub, "upgrade") || !strcmp(sub, "distro-sync"))) ||
 		    (!strcmp(name, "zypper") && (!strcmp(sub, "dist-upgrade") || !strcmp(sub, "dup") ||
 						 !strcmp(sub, "update") || !strcmp(sub, "up")))) {
 			installs = true; /* an upgrade after an update uses the fresh index */
@@ -254,7 +264,9 @@ void img_check_config(struct img_ctx *c)
 			ref += 7;
 		if (img_ref_is_latest(ref))
 			img_report(c, IMG_LATEST_TAG, NULL, -1, -1, "image reference %s%s", ref,
-				   strchr(strrchr(ref, '/') ? strrchr(ref, '/') : ref, ':') ? "" : " (no tag: latest)");
+				   strchr(strrchr(ref, '/') ? strrchr(ref, '/') : ref, ':')
+				       ? ""
+				       : " (no tag: latest)");
 	} else if (info->n_repo_tags) {
 		bool all = true;
 		for (size_t i = 0; i < info->n_repo_tags; i++)
@@ -288,13 +300,28 @@ void img_check_config(struct img_ctx *c)
 		if (!eq || !img_secret_env(kv, (size_t)(eq - kv), eq + 1))
 			continue;
 		size_t vl = strlen(eq + 1);
-		img_report(c, IMG_ENV_CREDENTIAL, NULL, -1, -1, "Env %.*s=%.*s… (%zu characters)", (int)(eq - kv), kv,
-			   vl > 8 ? 2 : 0, eq + 1, vl);
+		img_report(c, IMG_ENV_CREDENTIAL, NULL, -1, -1, "Env %.*s=%.*s… (%zu characters)",
+			   (int)(eq - kv), kv, vl > 8 ? 2 : 0, eq + 1, vl);
 	}
 
-	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev",
-					   "/proc", "/sys", "/root", "/var/run", "/run", "/var/run/docker.sock",
-					   "/run/docker.sock", "/var/lib/docker", NULL};
+	static const char *const dirs[] = {"/",
+					   "/etc",
+					   "/usr",
+					   "/bin",
+					   "/sbin",
+					   "/lib",
+					   "/lib64",
+					   "/boot",
+					   "/dev",
+					   "/proc",
+					   "/sys",
+					   "/root",
+					   "/var/run",
+					   "/run",
+					   "/var/run/docker.sock",
+					   "/run/docker.sock",
+					   "/var/lib/docker",
+					   NULL};
 	const char *k;
 	json_object_foreach(cfg(c, "Volumes"), k, v)
 	{
@@ -348,9 +375,10 @@ void img_check_history(struct img_ctx *c)
 				if (!seen && img_secret_env(name, strlen(name), val)) {
 					if (n_args < BW_ARRAY_SIZE(args))
 						args[n_args++] = name;
-					img_report(c, IMG_BUILD_ARG_SECRET, NULL, li, -1,
-						   "history step %zu (%s): build argument %s=%.*s… (%zu characters)", i,
-						   hp.instr, name, strlen(val) > 8 ? 2 : 0, val, strlen(val));
+					img_report(
+					    c, IMG_BUILD_ARG_SECRET, NULL, li, -1,
+					    "history step %zu (%s): build argument %s=%.*s… (%zu characters)",
+					    i, hp.instr, name, strlen(val) > 8 ? 2 : 0, val, strlen(val));
 				}
 			}
 			p = sp ? sp + 1 : e;
@@ -358,20 +386,24 @@ void img_check_history(struct img_ctx *c)
 		if (!strcmp(hp.instr, "ADD")) {
 			/* the base's root filesystem: "ADD file:… in / " as the first layer */
 			bool rootfs = first_layer && hp.args_len >= 4 && !strncmp(hp.args, "file:", 5) &&
-				      (strstr(hp.args, " in / ") || (hp.args_len >= 5 && !memcmp(hp.args + hp.args_len - 5, " in /", 5)));
+				      (strstr(hp.args, " in / ") ||
+				       (hp.args_len >= 5 && !memcmp(hp.args + hp.args_len - 5, " in /", 5)));
 			if (!rootfs)
-				img_report(c, IMG_ADD_IN_HISTORY, NULL, li, -1, "history step %zu: ADD %.*s", i,
-					   (int)(hp.args_len > 160 ? 160 : hp.args_len), hp.args);
+				img_report(c, IMG_ADD_IN_HISTORY, NULL, li, -1, "history step %zu: ADD %.*s",
+					   i, (int)(hp.args_len > 160 ? 160 : hp.args_len), hp.args);
 		} else if (!strcmp(hp.instr, "RUN")) {
 			struct img_run_facts f;
 			img_run_facts(&c->scratch, hp.args, hp.args_len, &f);
 			if (f.update_alone)
-				img_report(c, IMG_UPDATE_ALONE, NULL, li, -1, "history step %zu: %s without an install in the same step",
-					   i, f.update_alone);
+				img_report(c, IMG_UPDATE_ALONE, NULL, li, -1,
+					   "history step %zu: %s without an install in the same step", i,
+					   f.update_alone);
 			if (f.sudo)
-				img_report(c, IMG_SUDO_IN_HISTORY, NULL, li, -1, "history step %zu: %s", i, f.sudo);
+				img_report(c, IMG_SUDO_IN_HISTORY, NULL, li, -1, "history step %zu: %s", i,
+					   f.sudo);
 			if (f.upgrade)
-				img_report(c, IMG_UPGRADE_IN_HISTORY, NULL, li, -1, "history step %zu: %s", i, f.upgrade);
+				img_report(c, IMG_UPGRADE_IN_HISTORY, NULL, li, -1, "history step %zu: %s", i,
+					   f.upgrade);
 		}
 		if (li >= 0)
 			first_layer = false;

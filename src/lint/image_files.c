@@ -21,7 +21,8 @@ static bool is_dotenv(const char *b)
 {
 	if (strcmp(b, ".env") && strncmp(b, ".env.", 5))
 		return false;
-	static const char *const ok[] = {".example", ".sample", ".template", ".dist", ".defaults", ".schema", NULL};
+	static const char *const ok[] = {".example",  ".sample", ".template", ".dist",
+					 ".defaults", ".schema", NULL};
 	for (size_t i = 0; ok[i]; i++) {
 		size_t n = strlen(b), k = strlen(ok[i]);
 		if (n >= k && !strcmp(b + n - k, ok[i]))
@@ -32,10 +33,11 @@ static bool is_dotenv(const char *b)
 
 static bool is_history(const char *b)
 {
-	static const char *const h[] = {".bash_history", ".ash_history", ".sh_history", ".zsh_history",
-					".history", ".python_history", ".mysql_history", ".psql_history",
-					".node_repl_history", ".sqlite_history", ".rediscli_history", ".lesshst",
-					".viminfo", ".irb_history", ".Rhistory", NULL};
+	static const char *const h[] = {
+	    ".bash_history",	  ".ash_history",    ".sh_history",	  ".zsh_history",
+	    ".history",		  ".python_history", ".mysql_history",	  ".psql_history",
+	    ".node_repl_history", ".sqlite_history", ".rediscli_history", ".lesshst",
+	    ".viminfo",		  ".irb_history",    ".Rhistory",	  NULL};
 	for (size_t i = 0; h[i]; i++)
 		if (!strcmp(b, h[i]))
 			return true;
@@ -76,7 +78,8 @@ static void check_names(struct img_ctx *c)
 			const char *g = strstr(f->path, "/.git/");
 			if (g || (!strcmp(b, ".git") && f->type == BW_FILE_DIR)) {
 				rule = IMG_GIT_DIR;
-				path = g ? bw_arena_strndup(&c->scratch, f->path, (size_t)(g - f->path) + 5) : f->path;
+				path = g ? bw_arena_strndup(&c->scratch, f->path, (size_t)(g - f->path) + 5)
+					 : f->path;
 			} else if (f->type == BW_FILE_REG && f->size > 0 && is_dotenv(b)) {
 				rule = IMG_DOTENV;
 			} else if (f->type == BW_FILE_REG && f->size > 0 && is_history(b)) {
@@ -84,7 +87,8 @@ static void check_names(struct img_ctx *c)
 			}
 			if (rule == IMG__COUNT)
 				continue;
-			if (n && cs[n - 1].rule == rule && cs[n - 1].layer == (int)L && !strcmp(cs[n - 1].path, path))
+			if (n && cs[n - 1].rule == rule && cs[n - 1].layer == (int)L &&
+			    !strcmp(cs[n - 1].path, path))
 				continue;
 			LINT_GROW(cs, n, cap);
 			cs[n++] = (struct cand){rule, path, (int)L};
@@ -97,14 +101,15 @@ static void check_names(struct img_ctx *c)
 			continue; /* keep the top-most layer that has it */
 		const struct bw_file *fin = bw_image_lookup(c->img, cs[i].path);
 		int in_final = fin && (cs[i].rule == IMG_GIT_DIR || fin->layer == cs[i].layer);
-		const char *what = cs[i].rule == IMG_GIT_DIR ? "git repository" :
-				   cs[i].rule == IMG_DOTENV ? "environment file" : "history file";
+		const char *what = cs[i].rule == IMG_GIT_DIR  ? "git repository"
+				   : cs[i].rule == IMG_DOTENV ? "environment file"
+							      : "history file";
 		if (in_final)
 			img_report(c, cs[i].rule, cs[i].path, cs[i].layer, 1, "%s %s", what, cs[i].path);
 		else
 			img_report(c, cs[i].rule, cs[i].path, cs[i].layer, 0,
-				   "%s %s, deleted by a later layer: its bytes still ship in layer %d", what, cs[i].path,
-				   cs[i].layer);
+				   "%s %s, deleted by a later layer: its bytes still ship in layer %d", what,
+				   cs[i].path, cs[i].layer);
 	}
 	free(cs);
 }
@@ -115,20 +120,20 @@ struct cache_kind {
 	const char *label, *dir; /* dir: a prefix, or with a leading '*' a substring */
 };
 static const struct cache_kind caches[] = {
-	{"apt package lists", "/var/lib/apt/lists/"},
-	{"apt archive cache", "/var/cache/apt/"},
-	{"apk cache", "/var/cache/apk/"},
-	{"yum cache", "/var/cache/yum/"},
-	{"dnf cache", "/var/cache/dnf/"},
-	{"libdnf cache", "/var/cache/libdnf5/"},
-	{"zypper cache", "/var/cache/zypp/"},
-	{"pip cache", "*/.cache/pip/"},
-	{"npm cache", "*/.npm/_cacache/"},
-	{"yarn cache", "*/.cache/yarn/"},
-	{"yarn cache", "*/.yarn/cache/"},
-	{"composer cache", "*/.composer/cache/"},
-	{"composer cache", "*/.cache/composer/"},
-	{"gem cache", "*/.gem/specs/"},
+    {"apt package lists", "/var/lib/apt/lists/"},
+    {"apt archive cache", "/var/cache/apt/"},
+    {"apk cache", "/var/cache/apk/"},
+    {"yum cache", "/var/cache/yum/"},
+    {"dnf cache", "/var/cache/dnf/"},
+    {"libdnf cache", "/var/cache/libdnf5/"},
+    {"zypper cache", "/var/cache/zypp/"},
+    {"pip cache", "*/.cache/pip/"},
+    {"npm cache", "*/.npm/_cacache/"},
+    {"yarn cache", "*/.cache/yarn/"},
+    {"yarn cache", "*/.yarn/cache/"},
+    {"composer cache", "*/.composer/cache/"},
+    {"composer cache", "*/.cache/composer/"},
+    {"gem cache", "*/.gem/specs/"},
 };
 
 static const char *cache_dir(struct img_ctx *c, const struct cache_kind *k, const char *path)
@@ -186,9 +191,9 @@ static void check_caches(struct img_ctx *c, const struct bw_file *const *fin, si
 		char sz[32];
 		bw_format_size(accs[a].bytes, sz, sizeof(sz));
 		size_t dl = strlen(accs[a].dir);
-		img_report(c, IMG_PKG_CACHE, bw_arena_strndup(&c->scratch, accs[a].dir, dl > 1 ? dl - 1 : dl), (int)best, 1,
-			   "%s %.*s: %llu files, %s", caches[accs[a].kind].label, (int)(dl > 1 ? dl - 1 : dl), accs[a].dir,
-			   (unsigned long long)accs[a].files, sz);
+		img_report(c, IMG_PKG_CACHE, bw_arena_strndup(&c->scratch, accs[a].dir, dl > 1 ? dl - 1 : dl),
+			   (int)best, 1, "%s %.*s: %llu files, %s", caches[accs[a].kind].label,
+			   (int)(dl > 1 ? dl - 1 : dl), accs[a].dir, (unsigned long long)accs[a].files, sz);
 	}
 }
 
@@ -199,18 +204,21 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 	static const struct {
 		const char *sub, *label;
 	} dirs[] = {
-		{"/.m2/repository/", "Maven repository cache"}, {"/.gradle/caches/", "Gradle cache"},
-		{"/.cargo/registry/", "Cargo registry cache"},  {"/go/pkg/mod/", "Go module cache"},
-		{"/.cache/go-build/", "Go build cache"},         {"/.cache/bazel/", "Bazel cache"},
-		{"/.ccache/", "ccache"},
+	    {"/.m2/repository/", "Maven repository cache"},
+	    {"/.gradle/caches/", "Gradle cache"},
+	    {"/.cargo/registry/", "Cargo registry cache"},
+	    {"/go/pkg/mod/", "Go module cache"},
+	    {"/.cache/go-build/", "Go build cache"},
+	    {"/.cache/bazel/", "Bazel cache"},
+	    {"/.ccache/", "ccache"},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(dirs); i++)
 		if (strstr(path, dirs[i].sub))
 			return dirs[i].label;
 	if (type != BW_FILE_REG && type != BW_FILE_SYMLINK && type != BW_FILE_HARDLINK)
 		return NULL;
-	if (!strcmp(path, "/usr/local/go/bin/go") || (starts(path, "/usr/lib/go") && strstr(path, "/bin/go") &&
-						      !strcmp(base_of(path), "go")))
+	if (!strcmp(path, "/usr/local/go/bin/go") ||
+	    (starts(path, "/usr/lib/go") && strstr(path, "/bin/go") && !strcmp(base_of(path), "go")))
 		return "go toolchain";
 	if (!starts(path, "/usr/bin/") && !starts(path, "/usr/local/bin/") && !starts(path, "/bin/") &&
 	    !starts(path, "/usr/local/cargo/bin/"))
@@ -218,10 +226,10 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 	const char *b = base_of(path);
 	if (strchr(b + 1, '/'))
 		return NULL;
-	static const char *const tools[] = {"gcc", "g++", "cc", "c++", "clang", "clang++", "make", "gmake",
-					    "cmake", "ninja", "git", "go", "rustc", "cargo", "javac", "mvn",
-					    "gradle", "autoconf", "automake", "libtool", "pkg-config", "gfortran",
-					    NULL};
+	static const char *const tools[] = {
+	    "gcc",    "g++",	  "cc",	      "c++",	 "clang",      "clang++",  "make",  "gmake",
+	    "cmake",  "ninja",	  "git",      "go",	 "rustc",      "cargo",	   "javac", "mvn",
+	    "gradle", "autoconf", "automake", "libtool", "pkg-config", "gfortran", NULL};
 	for (size_t i = 0; tools[i]; i++) {
 		size_t k = strlen(tools[i]);
 		if (strncmp(b, tools[i], k))
@@ -246,11 +254,13 @@ static void check_build_files(struct img_ctx *c, const struct bw_file *const *fi
 			continue;
 		const char *path = fin[i]->path;
 		const char *s = NULL;
-		static const char *const subs[] = {"/.m2/repository", "/.gradle/caches", "/.cargo/registry", "/go/pkg/mod",
-						   "/.cache/go-build", "/.cache/bazel", "/.ccache"};
+		static const char *const subs[] = {"/.m2/repository", "/.gradle/caches",  "/.cargo/registry",
+						   "/go/pkg/mod",     "/.cache/go-build", "/.cache/bazel",
+						   "/.ccache"};
 		for (size_t k = 0; k < BW_ARRAY_SIZE(subs) && !s; k++)
 			if ((s = strstr(path, subs[k])))
-				path = bw_arena_strndup(&c->scratch, path, (size_t)(s - path) + strlen(subs[k]));
+				path =
+				    bw_arena_strndup(&c->scratch, path, (size_t)(s - path) + strlen(subs[k]));
 		c->tool_label[c->n_tools] = label;
 		c->tool_path[c->n_tools] = path;
 		c->tool_layer[c->n_tools] = fin[i]->layer;
@@ -266,17 +276,22 @@ void img_check_files(struct img_ctx *c)
 	const struct bw_file *const *fin = bw_image_final(c->img, &nf);
 	for (size_t i = 0; i < nf; i++) {
 		const struct bw_file *f = fin[i];
-		if (f->implied || (f->type != BW_FILE_REG && f->type != BW_FILE_HARDLINK && f->type != BW_FILE_DIR))
+		if (f->implied ||
+		    (f->type != BW_FILE_REG && f->type != BW_FILE_HARDLINK && f->type != BW_FILE_DIR))
 			continue;
 		char m[12];
 		if (f->type != BW_FILE_DIR && (f->mode & 06000)) {
 			bw_file_mode_string(f, m);
-			img_report(c, IMG_SETUID, f->path, f->layer, 1, "%s %u:%u %s (%s)", m, f->uid, f->gid, f->path,
-				   (f->mode & 06000) == 06000 ? "setuid and setgid" : (f->mode & 04000) ? "setuid" : "setgid");
+			img_report(c, IMG_SETUID, f->path, f->layer, 1, "%s %u:%u %s (%s)", m, f->uid, f->gid,
+				   f->path,
+				   (f->mode & 06000) == 06000 ? "setuid and setgid"
+				   : (f->mode & 04000)	      ? "setuid"
+							      : "setgid");
 		}
 		if ((f->mode & 0002) && !(f->type == BW_FILE_DIR && (f->mode & 01000))) {
 			bw_file_mode_string(f, m);
-			img_report(c, IMG_WORLD_WRITABLE, f->path, f->layer, 1, "%s %u:%u %s%s", m, f->uid, f->gid, f->path,
+			img_report(c, IMG_WORLD_WRITABLE, f->path, f->layer, 1, "%s %u:%u %s%s", m, f->uid,
+				   f->gid, f->path,
 				   f->type == BW_FILE_DIR ? " (directory without the sticky bit)" : "");
 		}
 	}
@@ -325,13 +340,24 @@ void img_check_records(struct img_ctx *c)
 		int in_final = fin && fin->layer == rs[i].layer;
 		enum img_rule_id rule;
 		switch (r->kind) {
-		case IMG_F_KEY: rule = IMG_PRIVATE_KEY; break;
-		case IMG_F_CRED: rule = IMG_CREDENTIAL_FILE; break;
-		case IMG_F_SHADOW: rule = IMG_EMPTY_PASSWORD; break;
+		case IMG_F_KEY:
+			rule = IMG_PRIVATE_KEY;
+			break;
+		case IMG_F_CRED:
+			rule = IMG_CREDENTIAL_FILE;
+			break;
+		case IMG_F_SHADOW:
+			rule = IMG_EMPTY_PASSWORD;
+			break;
 		case IMG_F_PASSWD:
-		case IMG_F_GROUP: rule = IMG_DUPLICATE_ID; break;
-		case IMG_F_PKGCONF: rule = IMG_UNVERIFIED_PKGS; break;
-		default: continue;
+		case IMG_F_GROUP:
+			rule = IMG_DUPLICATE_ID;
+			break;
+		case IMG_F_PKGCONF:
+			rule = IMG_UNVERIFIED_PKGS;
+			break;
+		default:
+			continue;
 		}
 		if (rule == IMG_PRIVATE_KEY || rule == IMG_CREDENTIAL_FILE) {
 			/* the bytes ship even when a later layer deletes or replaces the file */
@@ -339,7 +365,8 @@ void img_check_records(struct img_ctx *c)
 				img_report(c, rule, r->path, rs[i].layer, 1, "%s: %s", r->path, r->evidence);
 			else
 				img_report(c, rule, r->path, rs[i].layer, 0,
-					   "%s: %s (deleted or replaced by a later layer; the bytes still ship in layer %d)",
+					   "%s: %s (deleted or replaced by a later layer; the bytes still "
+					   "ship in layer %d)",
 					   r->path, r->evidence, rs[i].layer);
 		} else if (in_final) {
 			img_report(c, rule, r->path, rs[i].layer, 1, "%s", r->evidence);

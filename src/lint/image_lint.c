@@ -47,8 +47,8 @@ int bw_lint_image_finish(struct bw_lint_image *li, struct bw_image *img, const s
 	img_check_packages(&c, pkgs, n_pkgs, pkgs_known);
 	for (size_t i = 0; i < IMG__COUNT; i++)
 		if (c.counts[i] > IMG_MAX_PER_RULE)
-			bw_report_warn(r, "%s: %u findings, only the first %u are listed", img_rules[i].id, c.counts[i],
-				       IMG_MAX_PER_RULE);
+			bw_report_warn(r, "%s: %u findings, only the first %u are listed", img_rules[i].id,
+				       c.counts[i], IMG_MAX_PER_RULE);
 	bw_arena_release(&c.scratch);
 	return 0;
 }

@@ -16,23 +16,55 @@ static bool versioned(const char *name, const char *stem)
 {
 	size_t k = strlen(stem);
 	return !strncmp(name, stem, k) &&
-	       (name[k] == 0 || (name[k] == '-' && isdigit((unsigned char)name[k + 1]) && !ends_with(name, "-base") &&
-				 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
+	       (name[k] == 0 ||
+		(name[k] == '-' && isdigit((unsigned char)name[k + 1]) && !ends_with(name, "-base") &&
+		 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
 }
 
 enum img_pkg_class img_pkg_classify(const char *name)
 {
-	static const char *const build[] = {"gcc", "g++", "clang", "llvm", "make", "cmake", "ninja-build", "meson",
-					    "autoconf", "automake", "libtool", "libtool-bin", "pkg-config", "pkgconf",
-					    "build-essential", "build-base", "alpine-sdk", "git", "golang", "golang-go",
-					    "go", "rustc", "cargo", "maven", "gradle", "bison", "flex", "dpkg-dev",
-					    "gfortran", "gcc-c++", "ccache", NULL};
-	static const char *const unneeded[] = {"vim", "vim-tiny", "vim-nox", "vim-gtk3", "nano", "emacs", "emacs-nox",
-					       "joe", "mc", "netcat", "netcat-openbsd", "netcat-traditional", "ncat",
-					       "nmap", "nmap-ncat", "socat", "telnet", "telnetd", "inetutils-telnet",
-					       "tcpdump", "strace", "ltrace", "gdb", "openssh-server", "dropbear",
-					       "sudo", "man-db", "manpages", "net-tools", "wireshark", "tshark", "john",
-					       "hydra", NULL};
+	static const char *const build[] = {
+	    "gcc",	  "g++",	 "clang",      "llvm",	   "make",
+	    "cmake",	  "ninja-build", "meson",      "autoconf", "automake",
+	    "libtool",	  "libtool-bin", "pkg-config", "pkgconf",  "build-essential",
+	    "build-base", "alpine-sdk",	 "git",	       "golang",   "golang-go",
+	    "go",	  "rustc",	 "cargo",      "maven",	   "gradle",
+	    "bison",	  "flex",	 "dpkg-dev",   "gfortran", "gcc-c++",
+	    "ccache",	  NULL};
+	static const char *const unneeded[] = {"vim",
+					       "vim-tiny",
+					       "vim-nox",
+					       "vim-gtk3",
+					       "nano",
+					       "emacs",
+					       "emacs-nox",
+					       "joe",
+					       "mc",
+					       "netcat",
+					       "netcat-openbsd",
+					       "netcat-traditional",
+					       "ncat",
+					       "nmap",
+					       "nmap-ncat",
+					       "socat",
+					       "telnet",
+					       "telnetd",
+					       "inetutils-telnet",
+					       "tcpdump",
+					       "strace",
+					       "ltrace",
+					       "gdb",
+					       "openssh-server",
+					       "dropbear",
+					       "sudo",
+					       "man-db",
+					       "manpages",
+					       "net-tools",
+					       "wireshark",
+					       "tshark",
+					       "john",
+					       "hydra",
+					       NULL};
 	for (size_t i = 0; build[i]; i++)
 		if (versioned(name, build[i]))
 			return IMG_PKG_BUILD;
@@ -67,7 +99,8 @@ void img_check_packages(struct img_ctx *c, const struct bw_package *pkgs, size_t
 		enum img_pkg_class k = img_pkg_classify(p->name);
 		if (k == IMG_PKG_UNNEEDED) {
 			if (n_un++ < 20)
-				bw_buf_printf(&un, "%s%s %s", un.len ? ", " : "", p->name, p->version ? p->version : "");
+				bw_buf_printf(&un, "%s%s %s", un.len ? ", " : "", p->name,
+					      p->version ? p->version : "");
 			un_layer = un_layer ? un_layer : p->layer;
 		} else if (k == IMG_PKG_BUILD) {
 			bool isdev = ends_with(p->name, "-dev") || ends_with(p->name, "-devel");
@@ -81,8 +114,9 @@ void img_check_packages(struct img_ctx *c, const struct bw_package *pkgs, size_t
 	}
 	if (n_un) {
 		struct bw_finding *f;
-		img_report(c, IMG_UNNECESSARY_PKGS, NULL, -1, -1, "%zu package%s a runtime image does not need: %s%s", n_un,
-			   n_un == 1 ? "" : "s", un.data ? un.data : "", n_un > 20 ? ", …" : "");
+		img_report(c, IMG_UNNECESSARY_PKGS, NULL, -1, -1,
+			   "%zu package%s a runtime image does not need: %s%s", n_un, n_un == 1 ? "" : "s",
+			   un.data ? un.data : "", n_un > 20 ? ", …" : "");
 		if (un_layer && c->r->n_findings && (f = &c->r->findings[c->r->n_findings - 1]) &&
 		    !strcmp(f->id, img_rules[IMG_UNNECESSARY_PKGS].id))
 			f->location.layer = bw_report_str(c->r, un_layer);
@@ -93,16 +127,19 @@ void img_check_packages(struct img_ctx *c, const struct bw_package *pkgs, size_t
 	if (n_tools)
 		bw_buf_printf(&ev, "packages: %s%s", tools.data, n_tools > 20 ? ", …" : "");
 	if (n_dev)
-		bw_buf_printf(&ev, "%s%zu -dev package%s (%s%s)", ev.len ? "; " : "", n_dev, n_dev == 1 ? "" : "s",
-			      dev.data, n_dev > 6 ? ", …" : "");
+		bw_buf_printf(&ev, "%s%zu -dev package%s (%s%s)", ev.len ? "; " : "", n_dev,
+			      n_dev == 1 ? "" : "s", dev.data, n_dev > 6 ? ", …" : "");
 	if (c->n_tools) {
 		bw_buf_printf(&ev, "%sfiles: ", ev.len ? "; " : "");
 		for (size_t t = 0; t < c->n_tools; t++)
 			bw_buf_printf(&ev, "%s%s (%s)", t ? ", " : "", c->tool_label[t], c->tool_path[t]);
 	}
 	if (ev.len)
-		img_report(c, IMG_BUILD_TOOLS, c->n_tools ? c->tool_path[0] : NULL, c->n_tools ? c->tool_layer[0] : -1,
-			   c->n_tools ? 1 : -1, "build tools in the final image — %s. Build in a separate stage and COPY --from only the artefacts", ev.data);
+		img_report(c, IMG_BUILD_TOOLS, c->n_tools ? c->tool_path[0] : NULL,
+			   c->n_tools ? c->tool_layer[0] : -1, c->n_tools ? 1 : -1,
+			   "build tools in the final image — %s. Build in a separate stage and COPY --from "
+			   "only the artefacts",
+			   ev.data);
 	bw_buf_release(&ev);
 	bw_buf_release(&un);
 	bw_buf_release(&tools);

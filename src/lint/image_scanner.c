@@ -60,9 +60,9 @@ static void img_free(void *state)
 }
 
 const struct bw_scanner bw_lint_image_scanner = {
-	.name = "config",
-	.flag = BW_SCAN_CONFIG,
-	.begin = img_begin,
-	.finish = img_finish,
-	.free = img_free,
+    .name = "config",
+    .flag = BW_SCAN_CONFIG,
+    .begin = img_begin,
+    .finish = img_finish,
+    .free = img_free,
 };

@@ -20,24 +20,24 @@ static const struct {
 	enum df_kind kind;
 	const char *flags; /* allowed builder flags, space separated */
 } keywords[] = {
-	{"ADD", DF_ADD, " chown chmod link checksum keep-git-dir exclude unpack "},
-	{"ARG", DF_ARG, ""},
-	{"CMD", DF_CMD, ""},
-	{"COPY", DF_COPY, " from chown chmod link parents exclude "},
-	{"ENTRYPOINT", DF_ENTRYPOINT, ""},
-	{"ENV", DF_ENV, ""},
-	{"EXPOSE", DF_EXPOSE, ""},
-	{"FROM", DF_FROM, " platform "},
-	{"HEALTHCHECK", DF_HEALTHCHECK, " interval timeout start-period start-interval retries "},
-	{"LABEL", DF_LABEL, ""},
-	{"MAINTAINER", DF_MAINTAINER, ""},
-	{"ONBUILD", DF_ONBUILD, ""},
-	{"RUN", DF_RUN, " mount network security device "},
-	{"SHELL", DF_SHELL, ""},
-	{"STOPSIGNAL", DF_STOPSIGNAL, ""},
-	{"USER", DF_USER, ""},
-	{"VOLUME", DF_VOLUME, ""},
-	{"WORKDIR", DF_WORKDIR, ""},
+    {"ADD", DF_ADD, " chown chmod link checksum keep-git-dir exclude unpack "},
+    {"ARG", DF_ARG, ""},
+    {"CMD", DF_CMD, ""},
+    {"COPY", DF_COPY, " from chown chmod link parents exclude "},
+    {"ENTRYPOINT", DF_ENTRYPOINT, ""},
+    {"ENV", DF_ENV, ""},
+    {"EXPOSE", DF_EXPOSE, ""},
+    {"FROM", DF_FROM, " platform "},
+    {"HEALTHCHECK", DF_HEALTHCHECK, " interval timeout start-period start-interval retries "},
+    {"LABEL", DF_LABEL, ""},
+    {"MAINTAINER", DF_MAINTAINER, ""},
+    {"ONBUILD", DF_ONBUILD, ""},
+    {"RUN", DF_RUN, " mount network security device "},
+    {"SHELL", DF_SHELL, ""},
+    {"STOPSIGNAL", DF_STOPSIGNAL, ""},
+    {"USER", DF_USER, ""},
+    {"VOLUME", DF_VOLUME, ""},
+    {"WORKDIR", DF_WORKDIR, ""},
 };
 
 const char *df_kind_name(enum df_kind k)
@@ -163,14 +163,30 @@ static bool parse_json_array(struct bw_arena *a, const char *s, size_t n, const 
 				goto out;
 			char esc = *p++;
 			switch (esc) {
-			case '"': bw_buf_add(&b, "\"", 1); break;
-			case '\\': bw_buf_add(&b, "\\", 1); break;
-			case '/': bw_buf_add(&b, "/", 1); break;
-			case 'b': bw_buf_add(&b, "\b", 1); break;
-			case 'f': bw_buf_add(&b, "\f", 1); break;
-			case 'n': bw_buf_add(&b, "\n", 1); break;
-			case 'r': bw_buf_add(&b, "\r", 1); break;
-			case 't': bw_buf_add(&b, "\t", 1); break;
+			case '"':
+				bw_buf_add(&b, "\"", 1);
+				break;
+			case '\\':
+				bw_buf_add(&b, "\\", 1);
+				break;
+			case '/':
+				bw_buf_add(&b, "/", 1);
+				break;
+			case 'b':
+				bw_buf_add(&b, "\b", 1);
+				break;
+			case 'f':
+				bw_buf_add(&b, "\f", 1);
+				break;
+			case 'n':
+				bw_buf_add(&b, "\n", 1);
+				break;
+			case 'r':
+				bw_buf_add(&b, "\r", 1);
+				break;
+			case 't':
+				bw_buf_add(&b, "\t", 1);
+				break;
 			case 'u': {
 				unsigned cp;
 				if (!read_u4(&p, e, &cp))
@@ -214,7 +230,8 @@ out:
 
 /* ---- words ---- */
 
-static void add_word(struct bw_arena *a, struct df_instr *in, size_t *cap, const char *w, size_t n, size_t off)
+static void add_word(struct bw_arena *a, struct df_instr *in, size_t *cap, const char *w, size_t n,
+		     size_t off)
 {
 	if (in->argc == *cap) {
 		size_t nc = *cap ? *cap * 2 : 4;
@@ -316,7 +333,7 @@ static void parse_kv(struct df_file *f, struct df_instr *in, bool allow_bare)
 			kv->value = NULL;
 			if (!allow_bare && !in->malformed)
 				in->malformed = bw_arena_strdup(
-					&f->arena, "can't find = in a word: the form is name=value");
+				    &f->arena, "can't find = in a word: the form is name=value");
 			continue;
 		}
 		kv->key = bw_arena_strndup(&f->arena, w, (size_t)(eq - w));
@@ -467,7 +484,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		maybe_json(f, in, true);
 		/* with heredocs a single word (the destination) is enough */
 		if (in->argc < 2 && !memmem(in->args, alen, "<<", 2)) {
-			snprintf(msg, sizeof(msg), "%s requires at least two arguments", df_kind_name(in->kind));
+			snprintf(msg, sizeof(msg), "%s requires at least two arguments",
+				 df_kind_name(in->kind));
 			set_malformed(f, in, msg);
 		}
 		break;
@@ -485,7 +503,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	case DF_LABEL:
 		parse_kv(f, in, false);
 		if (in->n_kvs == 0) {
-			snprintf(msg, sizeof(msg), "%s requires at least one argument", df_kind_name(in->kind));
+			snprintf(msg, sizeof(msg), "%s requires at least one argument",
+				 df_kind_name(in->kind));
 			set_malformed(f, in, msg);
 		}
 		break;
@@ -506,7 +525,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 			break;
 		}
 		if (strcasecmp(in->argv[0], "CMD") != 0) {
-			snprintf(msg, sizeof(msg), "unknown type '%.60s' in HEALTHCHECK (try CMD)", in->argv[0]);
+			snprintf(msg, sizeof(msg), "unknown type '%.60s' in HEALTHCHECK (try CMD)",
+				 in->argv[0]);
 			set_malformed(f, in, msg);
 			break;
 		}
@@ -553,10 +573,12 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	case DF_WORKDIR:
 		split_blank(&f->arena, in);
 		if (alen == 0) {
-			snprintf(msg, sizeof(msg), "%s requires exactly one argument", df_kind_name(in->kind));
+			snprintf(msg, sizeof(msg), "%s requires exactly one argument",
+				 df_kind_name(in->kind));
 			set_malformed(f, in, msg);
 		} else if (in->kind != DF_MAINTAINER && in->kind != DF_WORKDIR && in->argc > 1) {
-			snprintf(msg, sizeof(msg), "%s requires exactly one argument", df_kind_name(in->kind));
+			snprintf(msg, sizeof(msg), "%s requires exactly one argument",
+				 df_kind_name(in->kind));
 			set_malformed(f, in, msg);
 		}
 		break;

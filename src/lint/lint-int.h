@@ -7,25 +7,25 @@
 
 /* Grow a heap array by doubling (arrays of the parser live in the heap and
  * are copied into the file's arena when complete). */
-#define LINT_GROW(arr, n, cap)                                              \
-	do {                                                                \
-		if ((n) == (cap)) {                                         \
-			(cap) = (cap) ? (cap) * 2 : 8;                      \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));  \
-		}                                                           \
+#define LINT_GROW(arr, n, cap)                                                                               \
+	do {                                                                                                 \
+		if ((n) == (cap)) {                                                                          \
+			(cap) = (cap) ? (cap)*2 : 8;                                                         \
+			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
+		}                                                                                            \
 	} while (0)
 
 /* Grow an arena array (old block is simply abandoned in the arena). */
-#define LINT_AGROW(arena, arr, n, cap)                                           \
-	do {                                                                     \
-		if ((n) == (cap)) {                                              \
-			size_t nc_ = (cap) ? (cap) * 2 : 4;                      \
-			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr))); \
-			if ((n))                                                 \
-				memcpy(na_, (arr), (n) * sizeof(*(arr)));        \
-			(arr) = na_;                                             \
-			(cap) = nc_;                                             \
-		}                                                                \
+#define LINT_AGROW(arena, arr, n, cap)                                                                       \
+	do {                                                                                                 \
+		if ((n) == (cap)) {                                                                          \
+			size_t nc_ = (cap) ? (cap)*2 : 4;                                                    \
+			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr)));                           \
+			if ((n))                                                                             \
+				memcpy(na_, (arr), (n) * sizeof(*(arr)));                                    \
+			(arr) = na_;                                                                         \
+			(cap) = nc_;                                                                         \
+		}                                                                                            \
 	} while (0)
 
 /* ---- Dockerfile AST ----------------------------------------------------- */
@@ -57,10 +57,10 @@ const char *df_kind_name(enum df_kind k); /* "RUN" */
 /* Maps an offset of an instruction's logical text (continuations joined the
  * BuildKit way) back to the physical line and byte column it came from. */
 struct df_segment {
-	size_t off;       /* first logical offset of this piece */
-	int line;         /* 1-based physical line */
-	const char *src;  /* the byte of the physical line that off maps to */
-	const char *bol;  /* start of that physical line */
+	size_t off;	 /* first logical offset of this piece */
+	int line;	 /* 1-based physical line */
+	const char *src; /* the byte of the physical line that off maps to */
+	const char *bol; /* start of that physical line */
 };
 
 struct df_flag {
@@ -70,17 +70,17 @@ struct df_flag {
 
 struct df_kv {
 	const char *key;
-	const char *value; /* raw (quotes kept); NULL when absent (ARG NAME) */
+	const char *value;    /* raw (quotes kept); NULL when absent (ARG NAME) */
 	const char *expanded; /* value after quote removal and expansion */
-	size_t off;        /* logical offset of the key */
+	size_t off;	      /* logical offset of the key */
 	const char *self_ref; /* ENV: a variable set earlier in the same ENV it uses, or NULL */
 };
 
 struct df_heredoc {
 	const char *name;
-	bool chomp;   /* <<- */
-	bool quoted;  /* delimiter quoted: content not expanded */
-	int fd;       /* 0 when none was given */
+	bool chomp;	     /* <<- */
+	bool quoted;	     /* delimiter quoted: content not expanded */
+	int fd;		     /* 0 when none was given */
 	const char *content; /* lines between the marker and the terminator */
 	size_t len;
 	int first_line; /* line of the first content line */
@@ -88,45 +88,45 @@ struct df_heredoc {
 
 struct df_instr {
 	enum df_kind kind;
-	const char *keyword; /* as written */
+	const char *keyword;		  /* as written */
 	int line, col, end_line, end_col; /* 1-based; end_col inclusive */
-	const char *text;    /* logical line */
+	const char *text;		  /* logical line */
 	size_t text_len;
 	struct df_segment *segs;
 	size_t n_segs;
 	struct df_flag *flags;
 	size_t n_flags;
-	const char *args;    /* after keyword and flags, trimmed; points into text */
+	const char *args; /* after keyword and flags, trimmed; points into text */
 	size_t args_off;
-	bool json;           /* exec (JSON array) form */
-	bool json_invalid;   /* started like a JSON array but is not one */
-	const char **argv;   /* JSON elements, or whitespace-separated words */
-	size_t *argv_off;    /* logical offset of each (shell form) */
+	bool json;	   /* exec (JSON array) form */
+	bool json_invalid; /* started like a JSON array but is not one */
+	const char **argv; /* JSON elements, or whitespace-separated words */
+	size_t *argv_off;  /* logical offset of each (shell form) */
 	size_t argc;
-	const char **xargv;  /* argv after expansion in the stage's scope (FROM, COPY, ADD,
-				WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL; else NULL) */
-	bool *xdynamic;      /* per xargv word: used a variable without a value */
-	const char *xfrom;   /* COPY --from after expansion */
-	struct df_kv *kvs;   /* ENV, LABEL, ARG */
+	const char **xargv; /* argv after expansion in the stage's scope (FROM, COPY, ADD,
+			       WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL; else NULL) */
+	bool *xdynamic;	    /* per xargv word: used a variable without a value */
+	const char *xfrom;  /* COPY --from after expansion */
+	struct df_kv *kvs;  /* ENV, LABEL, ARG */
 	size_t n_kvs;
-	bool legacy_kv;      /* ENV key value */
+	bool legacy_kv; /* ENV key value */
 	struct df_heredoc *heredocs;
 	size_t n_heredocs;
-	struct df_instr *sub; /* ONBUILD's trigger */
+	struct df_instr *sub;  /* ONBUILD's trigger */
 	const char *malformed; /* why BuildKit would refuse it, or NULL */
-	int stage;           /* index into df_file.stages, -1 before the first FROM */
-	int index;           /* position in df_file.instrs (a trigger: its ONBUILD's) */
-	bool is_trigger;     /* the instruction inside an ONBUILD */
-	int ignore;          /* index into df_file.ignores of the pragma above, or -1 */
+	int stage;	       /* index into df_file.stages, -1 before the first FROM */
+	int index;	       /* position in df_file.instrs (a trigger: its ONBUILD's) */
+	bool is_trigger;       /* the instruction inside an ONBUILD */
+	int ignore;	       /* index into df_file.ignores of the pragma above, or -1 */
 };
 
 struct df_stage {
-	const char *name;      /* AS name, or NULL */
-	const char *base;      /* image after expansion with global ARGs */
+	const char *name; /* AS name, or NULL */
+	const char *base; /* image after expansion with global ARGs */
 	const char *base_raw;
-	int parent;            /* index of the stage it is built FROM, or -1 */
-	size_t from;           /* index of its FROM in df_file.instrs */
-	size_t end;            /* one past its last instruction */
+	int parent;		/* index of the stage it is built FROM, or -1 */
+	size_t from;		/* index of its FROM in df_file.instrs */
+	size_t end;		/* one past its last instruction */
 	const char **undefined; /* variables FROM used that no ARG declared */
 	size_t n_undefined;
 };
@@ -163,8 +163,7 @@ struct df_file {
 
 /* Parse data[0..len). On a fatal problem return BW_EINPUT/BW_ELIMIT with
  * err naming path:line:column and *out NULL. df_file_free() releases. */
-int df_parse(const char *path, const char *data, size_t len, struct df_file **out,
-	     struct bw_error *err);
+int df_parse(const char *path, const char *data, size_t len, struct df_file **out, struct bw_error *err);
 void df_file_free(struct df_file *f);
 
 /* Physical position of a logical offset of an instruction. */
@@ -178,28 +177,28 @@ bool df_flag_has(const struct df_instr *in, const char *name);
 typedef const char *(*df_lookup_fn)(void *ud, const char *name, size_t len);
 
 struct df_expand_result {
-	const char *value;     /* arena string */
-	const char **unset;    /* names referenced without a default but unset, arena */
+	const char *value;  /* arena string */
+	const char **unset; /* names referenced without a default but unset, arena */
 	size_t n_unset;
-	const char **refs;     /* every name referenced, arena */
+	const char **refs; /* every name referenced, arena */
 	size_t n_refs;
-	bool dynamic;          /* some reference could not be resolved */
+	bool dynamic; /* some reference could not be resolved */
 };
 
 /* Expand $VAR, ${VAR}, ${VAR:-w}, ${VAR-w}, ${VAR:+w}, ${VAR+w}, ${VAR:?w},
  * ${VAR#p} ${VAR%p} ${VAR/a/b} and remove quotes, the way BuildKit's shell
  * lexer does for Dockerfile instructions. Never fails: malformed input
  * expands literally. */
-void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lookup_fn fn,
-	       void *ud, struct df_expand_result *out);
+void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lookup_fn fn, void *ud,
+	       struct df_expand_result *out);
 
 /* ---- shell AST (shell.c) ------------------------------------------------ */
 
 enum sh_sep { SH_SEP_NONE = 0, SH_SEP_SEQ, SH_SEP_AND, SH_SEP_OR, SH_SEP_PIPE, SH_SEP_BG };
 
-#define SH_W_QUOTED 1u  /* some part was quoted */
-#define SH_W_EXPAND 2u  /* contains $… or `…` */
-#define SH_W_GLOB 4u    /* contains unquoted * ? [ */
+#define SH_W_QUOTED 1u /* some part was quoted */
+#define SH_W_EXPAND 2u /* contains $… or `…` */
+#define SH_W_GLOB 4u   /* contains unquoted * ? [ */
 
 struct sh_word {
 	const char *text; /* quotes removed, expansions kept verbatim */
@@ -208,7 +207,7 @@ struct sh_word {
 };
 
 struct sh_redir {
-	const char *op;   /* ">", ">>", "<", "<<", "2>", "&>", … */
+	const char *op; /* ">", ">>", "<", "<<", "2>", "&>", … */
 	struct sh_word target;
 };
 
@@ -219,12 +218,12 @@ struct sh_cmd {
 	size_t n_assigns;
 	struct sh_redir *redirs;
 	size_t n_redirs;
-	enum sh_sep sep;  /* what joined it to the previous command */
-	bool pipe_out;    /* its output feeds a `|` */
-	int depth;        /* ( ) subshell and $( ) nesting */
-	bool in_subst;    /* inside $( ) or ` ` */
+	enum sh_sep sep; /* what joined it to the previous command */
+	bool pipe_out;	 /* its output feeds a `|` */
+	int depth;	 /* ( ) subshell and $( ) nesting */
+	bool in_subst;	 /* inside $( ) or ` ` */
 	size_t off, end;
-	size_t start;     /* cached sh_cmd_start() */
+	size_t start;	  /* cached sh_cmd_start() */
 	const char *name; /* cached sh_cmd_name() */
 };
 
@@ -282,7 +281,7 @@ struct lint_label_req {
 
 struct bw_lint_config {
 	unsigned char *state; /* per rule: 0 default, 1 disabled, 2 enabled */
-	int *severity;        /* per rule: -1 default */
+	int *severity;	      /* per rule: -1 default */
 	char **registries;
 	size_t n_registries;
 	struct lint_label_req *labels;
@@ -294,7 +293,7 @@ struct lint_ctx {
 	struct df_file *df;
 	struct bw_report *report;
 	const struct bw_lint_config *cfg;
-	struct sh_script **sh;     /* per instruction: parsed RUN script (NULL when not a shell RUN) */
+	struct sh_script **sh;	   /* per instruction: parsed RUN script (NULL when not a shell RUN) */
 	struct sh_script **sh_sub; /* per instruction: ONBUILD RUN trigger */
 	struct bw_arena scratch;
 };
@@ -302,8 +301,8 @@ struct lint_ctx {
 /* Report a finding of `rule` at instruction `in` (NULL: the file), with a
  * range of the instruction's logical text [off, end) when end > off, else
  * the whole instruction. evidence may be NULL. */
-void lint_report(struct lint_ctx *c, const struct lint_rule *rule, const struct df_instr *in,
-		 size_t off, size_t end, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void lint_report(struct lint_ctx *c, const struct lint_rule *rule, const struct df_instr *in, size_t off,
+		 size_t end, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The same for a shell word of a RUN: maps script offsets to the file. */
 void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const struct df_instr *in,
 		    const struct sh_cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 5, 6)));

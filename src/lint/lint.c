@@ -7,7 +7,7 @@ struct run_src {
 	const char *script;
 	size_t len;
 	enum { SRC_ARGS, SRC_HEREDOC, SRC_JSON } kind;
-	size_t base;                 /* SRC_ARGS: logical offset of the script */
+	size_t base;		     /* SRC_ARGS: logical offset of the script */
 	const struct df_heredoc *hd; /* SRC_HEREDOC */
 };
 
@@ -84,7 +84,8 @@ int bw_lint_rule_find(const char *id)
 
 /* ---- reporting ---- */
 
-static const struct df_ignore *ignored_by(struct lint_ctx *c, const struct lint_rule *rule, const struct df_instr *in)
+static const struct df_ignore *ignored_by(struct lint_ctx *c, const struct lint_rule *rule,
+					  const struct df_instr *in)
 {
 	const struct df_file *f = c->df;
 	for (size_t i = 0; i < f->n_ignores; i++) {
@@ -105,7 +106,8 @@ static void report_at(struct lint_ctx *c, const struct lint_rule *rule, const st
 	size_t idx = (size_t)(rule - lint_rules);
 	struct bw_finding *f = bw_report_add_finding(r, BW_KIND_MISCONFIG);
 	f->id = rule->id;
-	f->severity = c->cfg && c->cfg->severity[idx] >= 0 ? (enum bw_severity)c->cfg->severity[idx] : rule->severity;
+	f->severity =
+	    c->cfg && c->cfg->severity[idx] >= 0 ? (enum bw_severity)c->cfg->severity[idx] : rule->severity;
 	f->status = BW_STATUS_FAIL;
 	f->title = rule->title;
 	f->location.path = bw_report_str(r, c->df->path);
@@ -234,7 +236,8 @@ static void run_source(const struct df_instr *in, struct run_src *s)
 	memset(s, 0, sizeof(*s));
 	if (in->json) {
 		s->kind = SRC_JSON;
-		if (in->argc >= 3 && is_shell_name(in->argv[0]) && in->argv[1][0] == '-' && strchr(in->argv[1], 'c')) {
+		if (in->argc >= 3 && is_shell_name(in->argv[0]) && in->argv[1][0] == '-' &&
+		    strchr(in->argv[1], 'c')) {
 			s->script = in->argv[2];
 			s->len = strlen(in->argv[2]);
 		}

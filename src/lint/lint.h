@@ -31,8 +31,8 @@ void bw_lint_config_free(struct bw_lint_config *cfg);
  * trustedRegistries, label-schema, strict-labels) are accepted too.
  * Later calls add to what earlier ones set. `name` names the input in errors. */
 int bw_lint_config_load(struct bw_lint_config *cfg, const char *path, struct bw_error *err);
-int bw_lint_config_load_string(struct bw_lint_config *cfg, const char *text, size_t len,
-			       const char *name, struct bw_error *err);
+int bw_lint_config_load_string(struct bw_lint_config *cfg, const char *text, size_t len, const char *name,
+			       struct bw_error *err);
 /* Programmatic equivalents of the keys above. Return BW_EUSAGE for an
  * unknown rule id or severity. */
 int bw_lint_config_disable(struct bw_lint_config *cfg, const char *id, struct bw_error *err);
@@ -59,7 +59,7 @@ struct bw_lint_rule_info {
 	const char *title;
 	const char *const *equivalent; /* NULL-terminated */
 	const char *rationale;
-	const char *bad, *good;        /* example Dockerfiles */
+	const char *bad, *good; /* example Dockerfiles */
 	const char *remediation;
 	bool default_off;
 };

@@ -24,7 +24,8 @@ static void parse_ref(const char *ref, struct imgref *out)
 	out->tag = colon ? colon + 1 : NULL;
 	if (slash) {
 		size_t n = (size_t)(slash - ref);
-		bool host = memchr(ref, '.', n) || memchr(ref, ':', n) || (n == 9 && !strncmp(ref, "localhost", 9));
+		bool host =
+		    memchr(ref, '.', n) || memchr(ref, ':', n) || (n == 9 && !strncmp(ref, "localhost", 9));
 		if (host && n < sizeof(out->registry)) {
 			memcpy(out->registry, ref, n);
 			out->registry[n] = 0;
@@ -56,11 +57,11 @@ static bool next_external(const struct lint_ctx *c, size_t *i, const struct df_s
 	return false;
 }
 
-static void report_from(struct lint_ctx *c, const struct lint_rule *r, const struct df_stage *s, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
+static void report_from(struct lint_ctx *c, const struct lint_rule *r, const struct df_stage *s,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void report_from(struct lint_ctx *c, const struct lint_rule *r, const struct df_stage *s, const char *fmt,
-			...)
+static void report_from(struct lint_ctx *c, const struct lint_rule *r, const struct df_stage *s,
+			const char *fmt, ...)
 {
 	const struct df_instr *in = &c->df->instrs[s->from];
 	size_t off = in->argv_off ? in->argv_off[0] : 0;
@@ -106,7 +107,8 @@ static bool registry_trusted(const struct bw_lint_config *cfg, const char *reg)
 		if (!strcasecmp(t, reg))
 			return true;
 		/* docker.io is also spelled index.docker.io / registry-1.docker.io */
-		if (!strcasecmp(reg, "docker.io") && (!strcasecmp(t, "index.docker.io") || !strcasecmp(t, "hub.docker.com")))
+		if (!strcasecmp(reg, "docker.io") &&
+		    (!strcasecmp(t, "index.docker.io") || !strcasecmp(t, "hub.docker.com")))
 			return true;
 		if (t[0] == '*' && t[1] == '.') {
 			size_t tl = strlen(t + 1), rl = strlen(reg);
@@ -203,11 +205,13 @@ static void copy_from(struct lint_ctx *c, const struct lint_rule *r, bool self)
 		if (!v[0] || strchr(v, '$'))
 			continue;
 		int st = from_stage(c, v, in->stage);
-		bool is_self = (c->df->stages[in->stage].name && !strcasecmp(c->df->stages[in->stage].name, v)) ||
-			       (st == -2 && strtol(v, NULL, 10) == in->stage);
+		bool is_self =
+		    (c->df->stages[in->stage].name && !strcasecmp(c->df->stages[in->stage].name, v)) ||
+		    (st == -2 && strtol(v, NULL, 10) == in->stage);
 		if (self) {
 			if (is_self)
-				lint_report(c, r, in, 0, 0, "COPY --from=%s copies from the stage it is in", v);
+				lint_report(c, r, in, 0, 0, "COPY --from=%s copies from the stage it is in",
+					    v);
 			continue;
 		}
 		if (is_self || st >= 0)
@@ -219,7 +223,8 @@ static void copy_from(struct lint_ctx *c, const struct lint_rule *r, bool self)
 		if (later >= 0)
 			lint_report(c, r, in, 0, 0, "COPY --from=%s names a stage defined later", v);
 		else
-			lint_report(c, r, in, 0, 0, "COPY --from=%s is not a previous stage (pulled as an image)", v);
+			lint_report(c, r, in, 0, 0,
+				    "COPY --from=%s is not a previous stage (pulled as an image)", v);
 	}
 }
 
@@ -277,7 +282,8 @@ RULE(chk_user_root)
 		const struct df_stage *fs = &c->df->stages[st];
 		if (fs->parent < 0 && strcasecmp(fs->base, "scratch") != 0)
 			lint_report(c, r, &c->df->instrs[fs->from], 0, 0,
-				    "the final stage sets no USER: the container runs as the base image's user, usually root");
+				    "the final stage sets no USER: the container runs as the base image's "
+				    "user, usually root");
 		return;
 	}
 	const char *u = last->xargv ? last->xargv[0] : last->argv[0];

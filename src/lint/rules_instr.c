@@ -13,8 +13,8 @@ bool lint_stage_in_final_image(struct lint_ctx *c, int stage)
 
 static bool is_url(const char *s)
 {
-	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) || !strncasecmp(s, "git@", 4) ||
-	       !strncasecmp(s, "git://", 6) || !strncasecmp(s, "ftp://", 6);
+	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
+	       !strncasecmp(s, "git@", 4) || !strncasecmp(s, "git://", 6) || !strncasecmp(s, "ftp://", 6);
 }
 
 static bool ends_with_ci(const char *s, const char *suf)
@@ -25,8 +25,9 @@ static bool ends_with_ci(const char *s, const char *suf)
 
 static bool is_archive(const char *s)
 {
-	static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz",
-					  ".txz", ".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".tlz", NULL};
+	static const char *const ext[] = {".tar",    ".tar.gz",	  ".tgz", ".tar.bz2", ".tbz2",
+					  ".tbz",    ".tar.xz",	  ".txz", ".tar.zst", ".tzst",
+					  ".tar.lz", ".tar.lzma", ".tlz", NULL};
 	for (size_t k = 0; ext[k]; k++)
 		if (ends_with_ci(s, ext[k]))
 			return true;
@@ -83,7 +84,8 @@ RULE(chk_add_url_http)
 		if (in->kind != DF_ADD)
 			continue;
 		for (size_t k = 0; k < n_sources(in); k++)
-			if (!strncasecmp(word(in, k), "http://", 7) || !strncasecmp(word(in, k), "ftp://", 6)) {
+			if (!strncasecmp(word(in, k), "http://", 7) ||
+			    !strncasecmp(word(in, k), "ftp://", 6)) {
 				lint_report(c, r, in, 0, 0, "ADD %s", word(in, k));
 				break;
 			}
@@ -94,7 +96,8 @@ static bool abs_path(const char *p)
 {
 	/* /unix, C:\windows, C:/windows, or a variable (unknown: trust it) */
 	return p[0] == '/' || p[0] == '$' ||
-	       (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':' && (p[2] == '\\' || p[2] == '/'));
+	       (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':' &&
+		(p[2] == '\\' || p[2] == '/'));
 }
 
 RULE(chk_workdir_relative)
@@ -139,7 +142,8 @@ static void multiple(struct lint_ctx *c, const struct lint_rule *r, enum df_kind
 			if (in->kind != kind)
 				continue;
 			if (first)
-				lint_report(c, r, in, 0, 0, "%s already given on line %d; only the last one counts",
+				lint_report(c, r, in, 0, 0,
+					    "%s already given on line %d; only the last one counts",
 					    df_kind_name(kind), first->line);
 			else
 				first = in;
@@ -169,7 +173,8 @@ RULE(chk_shell_form_cmd)
 		if (in->kind == DF_ONBUILD && in->sub)
 			in = in->sub;
 		if ((in->kind == DF_CMD || in->kind == DF_ENTRYPOINT) && !in->json && in->args[0])
-			lint_report(c, r, in, 0, 0, "%s %s (shell form: signals go to /bin/sh, not the program)",
+			lint_report(c, r, in, 0, 0,
+				    "%s %s (shell form: signals go to /bin/sh, not the program)",
 				    df_kind_name(in->kind), in->args);
 	}
 }
@@ -191,7 +196,8 @@ static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
 			char *proto = strchr(buf, '/');
 			if (proto) {
 				*proto++ = 0;
-				if (!ssh && strcasecmp(proto, "tcp") && strcasecmp(proto, "udp") && strcasecmp(proto, "sctp")) {
+				if (!ssh && strcasecmp(proto, "tcp") && strcasecmp(proto, "udp") &&
+				    strcasecmp(proto, "sctp")) {
 					lint_report(c, r, in, off, end, "EXPOSE %s: unknown protocol", w);
 					continue;
 				}
@@ -204,12 +210,15 @@ static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
 				char *e;
 				long v = strtol(parts[p], &e, 10);
 				bool bad = !parts[p][0] || *e || v < 0 || v > 65535;
-				if (ssh && !bad && (v == 22 || (dash && p == 0 && v <= 22 && strtol(dash, NULL, 10) >= 22))) {
+				if (ssh && !bad &&
+				    (v == 22 ||
+				     (dash && p == 0 && v <= 22 && strtol(dash, NULL, 10) >= 22))) {
 					lint_report(c, r, in, off, end, "EXPOSE %s exposes SSH", w);
 					break;
 				}
 				if (!ssh && bad) {
-					lint_report(c, r, in, off, end, "EXPOSE %s is not a port from 0 to 65535", w);
+					lint_report(c, r, in, off, end,
+						    "EXPOSE %s is not a port from 0 to 65535", w);
 					break;
 				}
 			}
@@ -256,7 +265,8 @@ static bool world_writable(const char *m)
 		const char *who = p;
 		while (who > m && who[-1] != ',')
 			who--;
-		bool others = who == p || memchr(who, 'o', (size_t)(p - who)) || memchr(who, 'a', (size_t)(p - who));
+		bool others =
+		    who == p || memchr(who, 'o', (size_t)(p - who)) || memchr(who, 'a', (size_t)(p - who));
 		for (const char *q = p + 1; *q && *q != ','; q++)
 			if (*q == 'w' && others)
 				return true;
@@ -299,7 +309,8 @@ RULE(chk_copy_multi_dest)
 		const char *d = in->argv[in->argc - 1];
 		size_t n = strlen(d);
 		if (n && d[n - 1] != '/' && !(n && d[n - 1] == '\\') && !strchr(d, '$'))
-			lint_report(c, r, in, 0, 0, "COPY of %zu sources to %s, which does not end with /", in->argc - 1, d);
+			lint_report(c, r, in, 0, 0, "COPY of %zu sources to %s, which does not end with /",
+				    in->argc - 1, d);
 	}
 }
 
@@ -363,7 +374,8 @@ RULE(chk_copy_archive)
 					}
 					if (extract && names) {
 						lint_report(c, r, in, 0, 0,
-							    "%s is copied, then extracted on line %d: ADD extracts it in one layer",
+							    "%s is copied, then extracted on line %d: ADD "
+							    "extracts it in one layer",
 							    src, c->df->instrs[j].line);
 						goto next;
 					}
@@ -376,9 +388,23 @@ RULE(chk_copy_archive)
 
 RULE(chk_volume_sensitive)
 {
-	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/dev",
-					   "/proc", "/sys", "/root", "/var/run", "/run", "/var/run/docker.sock",
-					   "/var/lib/docker", NULL};
+	static const char *const dirs[] = {"/",
+					   "/etc",
+					   "/usr",
+					   "/bin",
+					   "/sbin",
+					   "/lib",
+					   "/lib64",
+					   "/boot",
+					   "/dev",
+					   "/proc",
+					   "/sys",
+					   "/root",
+					   "/var/run",
+					   "/run",
+					   "/var/run/docker.sock",
+					   "/var/lib/docker",
+					   NULL};
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_VOLUME)
@@ -402,10 +428,27 @@ static bool sensitive_name(const char *src)
 {
 	const char *b = strrchr(src, '/');
 	b = b && b[1] ? b + 1 : src;
-	static const char *const exact[] = {".env", ".git", ".npmrc", ".pypirc", ".netrc", ".aws", ".ssh",
-					    ".docker", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".htpasswd",
-					    "credentials.json", ".git-credentials", ".bash_history", ".vault-token",
-					    "secrets.yaml", "secrets.yml", ".kube", NULL};
+	static const char *const exact[] = {".env",
+					    ".git",
+					    ".npmrc",
+					    ".pypirc",
+					    ".netrc",
+					    ".aws",
+					    ".ssh",
+					    ".docker",
+					    "id_rsa",
+					    "id_dsa",
+					    "id_ecdsa",
+					    "id_ed25519",
+					    ".htpasswd",
+					    "credentials.json",
+					    ".git-credentials",
+					    ".bash_history",
+					    ".vault-token",
+					    "secrets.yaml",
+					    "secrets.yml",
+					    ".kube",
+					    NULL};
 	for (size_t k = 0; exact[k]; k++)
 		if (!strcmp(b, exact[k]))
 			return true;
@@ -426,7 +469,8 @@ RULE(chk_copy_sensitive)
 			if (sensitive_name(word(in, k))) {
 				lint_report(c, r, in, in->argv_off ? in->argv_off[k] : 0,
 					    in->argv_off ? in->argv_off[k] + strlen(in->argv[k]) : 0,
-					    "%s %s copies a secret-bearing file into the image", in->keyword, word(in, k));
+					    "%s %s copies a secret-bearing file into the image", in->keyword,
+					    word(in, k));
 				break;
 			}
 	}
@@ -437,7 +481,8 @@ RULE(chk_onbuild_chain)
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind == DF_ONBUILD && in->sub &&
-		    (in->sub->kind == DF_ONBUILD || in->sub->kind == DF_FROM || in->sub->kind == DF_MAINTAINER))
+		    (in->sub->kind == DF_ONBUILD || in->sub->kind == DF_FROM ||
+		     in->sub->kind == DF_MAINTAINER))
 			lint_report(c, r, in, 0, 0, "ONBUILD %s", in->sub->keyword);
 	}
 }
@@ -450,9 +495,10 @@ RULE(chk_env_self_ref)
 			continue;
 		for (size_t k = 0; k < in->n_kvs; k++)
 			if (in->kvs[k].self_ref) {
-				lint_report(c, r, in, in->kvs[k].off, in->kvs[k].off + strlen(in->kvs[k].key),
-					    "%s uses $%s, set earlier in the same ENV (it sees the old value)",
-					    in->kvs[k].key, in->kvs[k].self_ref);
+				lint_report(
+				    c, r, in, in->kvs[k].off, in->kvs[k].off + strlen(in->kvs[k].key),
+				    "%s uses $%s, set earlier in the same ENV (it sees the old value)",
+				    in->kvs[k].key, in->kvs[k].self_ref);
 				break;
 			}
 	}
@@ -464,7 +510,8 @@ static bool same_flags(const struct df_instr *a, const struct df_instr *b)
 		return false;
 	for (size_t k = 0; k < a->n_flags; k++)
 		if (strcmp(a->flags[k].name, b->flags[k].name) ||
-		    strcmp(a->flags[k].value ? a->flags[k].value : "", b->flags[k].value ? b->flags[k].value : ""))
+		    strcmp(a->flags[k].value ? a->flags[k].value : "",
+			   b->flags[k].value ? b->flags[k].value : ""))
 			return false;
 	return true;
 }
@@ -473,7 +520,8 @@ RULE(chk_consecutive_run)
 {
 	for (size_t i = 1; i < c->df->n_instrs; i++) {
 		const struct df_instr *a = &c->df->instrs[i - 1], *b = &c->df->instrs[i];
-		if (a->kind == DF_RUN && b->kind == DF_RUN && same_flags(a, b) && !a->n_heredocs && !b->n_heredocs)
+		if (a->kind == DF_RUN && b->kind == DF_RUN && same_flags(a, b) && !a->n_heredocs &&
+		    !b->n_heredocs)
 			lint_report(c, r, b, 0, 0, "RUN right after the RUN on line %d", a->line);
 	}
 }
@@ -517,7 +565,8 @@ RULE(chk_empty_continuation)
 		int line = c->df->empty_continuations[k];
 		for (size_t i = 0; i < c->df->n_instrs; i++)
 			if (c->df->instrs[i].line == line) {
-				lint_report(c, r, &c->df->instrs[i], 0, 0, "empty line inside a continued instruction");
+				lint_report(c, r, &c->df->instrs[i], 0, 0,
+					    "empty line inside a continued instruction");
 				break;
 			}
 	}
@@ -539,7 +588,8 @@ RULE(chk_inline_ignore)
 		struct bw_finding *f = bw_report_add_finding(c->report, BW_KIND_MISCONFIG);
 		f->id = r->id;
 		size_t idx = (size_t)(r - lint_rules);
-		f->severity = c->cfg && c->cfg->severity[idx] >= 0 ? (enum bw_severity)c->cfg->severity[idx] : r->severity;
+		f->severity = c->cfg && c->cfg->severity[idx] >= 0 ? (enum bw_severity)c->cfg->severity[idx]
+								   : r->severity;
 		f->status = BW_STATUS_FAIL;
 		f->title = r->title;
 		f->location.path = bw_report_str(c->report, c->df->path);
@@ -579,7 +629,8 @@ RULE(chk_keyword_case)
 			if ((want_upper && *p >= 'a' && *p <= 'z') || (!want_upper && *p >= 'A' && *p <= 'Z'))
 				ok = false;
 		if (!ok)
-			lint_report(c, r, in, 0, strlen(in->keyword), "%s: the file writes instructions in %s case",
-				    in->keyword, want_upper ? "upper" : "lower");
+			lint_report(c, r, in, 0, strlen(in->keyword),
+				    "%s: the file writes instructions in %s case", in->keyword,
+				    want_upper ? "upper" : "lower");
 	}
 }

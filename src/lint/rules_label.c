@@ -30,8 +30,8 @@ static void each_label(struct lint_ctx *c, const struct lint_rule *r, label_fn f
 	}
 }
 
-static void at_kv(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in, const struct df_kv *kv,
-		  const char *why)
+static void at_kv(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		  const struct df_kv *kv, const char *why)
 {
 	lint_report(c, r, in, kv->off, kv->off + strlen(kv->key) + (kv->value ? strlen(kv->value) + 1 : 0),
 		    "label %s%s", kv->key, why);
@@ -40,8 +40,8 @@ static void at_kv(struct lint_ctx *c, const struct lint_rule *r, const struct df
 /* Docker's recommendation: lower-case alphanumerics, '.' and '-', starting
  * and ending with a letter or digit, no '..' / '--', and no reserved
  * com.docker.* / io.docker.* / org.dockerproject.* namespaces. */
-static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in, const struct df_kv *kv,
-		       const struct lint_label_req *req)
+static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		       const struct df_kv *kv, const struct lint_label_req *req)
 {
 	const char *k = kv->key;
 	size_t n = strlen(k);
@@ -53,7 +53,8 @@ static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const stru
 		if (i && (ch == '.' || ch == '-') && (k[i - 1] == '.' || k[i - 1] == '-'))
 			ok = false;
 	}
-	if (!strncmp(k, "com.docker.", 11) || !strncmp(k, "io.docker.", 10) || !strncmp(k, "org.dockerproject.", 18))
+	if (!strncmp(k, "com.docker.", 11) || !strncmp(k, "io.docker.", 10) ||
+	    !strncmp(k, "org.dockerproject.", 18))
 		ok = false;
 	if (!ok && k[0] != '"' && !strchr(k, '$'))
 		at_kv(c, r, in, kv, " is not a valid label key");
@@ -112,8 +113,8 @@ static bool dynamic(const struct df_kv *kv)
 	return kv->value && strchr(kv->value, '$');
 }
 
-static void empty(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in, const struct df_kv *kv,
-		  const struct lint_label_req *req)
+static void empty(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		  const struct df_kv *kv, const struct lint_label_req *req)
 {
 	if (!value(kv)[0] && !dynamic(kv))
 		at_kv(c, r, in, kv, " is empty");
@@ -132,8 +133,8 @@ struct typed {
 	const char *what;
 };
 
-static void typed(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in, const struct df_kv *kv,
-		  const struct lint_label_req *req, const struct typed *t)
+static void typed(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		  const struct df_kv *kv, const struct lint_label_req *req, const struct typed *t)
 {
 	if (!req->type || strcasecmp(req->type, t->type) || dynamic(kv) || !value(kv)[0])
 		return;
@@ -166,9 +167,9 @@ static bool digits(const char *s, int n)
 static bool valid_rfc3339(const char *v)
 {
 	/* YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) */
-	if (strlen(v) < 20 || !digits(v, 4) || v[4] != '-' || !digits(v + 5, 2) || v[7] != '-' || !digits(v + 8, 2) ||
-	    (v[10] != 'T' && v[10] != 't' && v[10] != ' ') || !digits(v + 11, 2) || v[13] != ':' ||
-	    !digits(v + 14, 2) || v[16] != ':' || !digits(v + 17, 2))
+	if (strlen(v) < 20 || !digits(v, 4) || v[4] != '-' || !digits(v + 5, 2) || v[7] != '-' ||
+	    !digits(v + 8, 2) || (v[10] != 'T' && v[10] != 't' && v[10] != ' ') || !digits(v + 11, 2) ||
+	    v[13] != ':' || !digits(v + 14, 2) || v[16] != ':' || !digits(v + 17, 2))
 		return false;
 	const char *p = v + 19;
 	if (*p == '.') {
@@ -243,8 +244,8 @@ static bool valid_email(const char *v)
 }
 
 #define TYPED(fn, type, ok, what)                                                                            \
-	static void fn##_one(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,          \
-			     const struct df_kv *kv, const struct lint_label_req *req)                          \
+	static void fn##_one(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,       \
+			     const struct df_kv *kv, const struct lint_label_req *req)                       \
 	{                                                                                                    \
 		static const struct typed t = {type, ok, what};                                              \
 		typed(c, r, in, kv, req, &t);                                                                \

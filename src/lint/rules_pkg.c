@@ -4,30 +4,75 @@
 #include "rules-int.h"
 
 /* options that take a value, per tool (so their values are not packages) */
-static const char *const apt_arg[] = {"-o", "-c", "-t", "--target-release", "--default-release", "-a",
-				      "--host-architecture", "--option", "--config-file", NULL};
-static const char *const apk_arg[] = {"-t", "--virtual", "-X", "--repository", "--repositories-file", "-p",
-				      "--root", "--arch", "--keys-dir", "--cache-dir", "--cache-max-age", NULL};
-static const char *const rpm_arg[] = {"-c", "--config", "--installroot", "--releasever", "--enablerepo",
-				      "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e",
-				      "--errorlevel", "--setopt", "-x", "--exclude", "--nodocs-x", "--rpmverbosity",
-				      "--forcearch", "--downloaddir", "--destdir", "--color", NULL};
-static const char *const zypper_arg[] = {"-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-c",
-					 "--config", "--download", NULL};
-static const char *const pip_arg[] = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i",
-				      "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
-				      "--prefix", "--root", "--src", "--trusted-host", "--platform",
-				      "--python-version", "--implementation", "--abi", "--upgrade-strategy",
-				      "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
-				      "--cert", "--client-cert", "--exists-action", "--global-option",
-				      "--install-option", "--config-settings", "-C", "--only-binary", "--no-binary",
-				      "--python", "--report", NULL};
-static const char *const npm_arg[] = {"--prefix", "--registry", "--cache", "-w", "--workspace", "--tag",
-				      "--userconfig", "--loglevel", "--omit", "--include", NULL};
-static const char *const gem_arg[] = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
-				      "--source", "-P", "--trust-policy", "--platform", "-g", "--file", NULL};
-static const char *const go_arg[] = {"-C", "-p", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile",
-				     "-o", "-pkgdir", "-toolexec", "-asmflags", "-overlay", NULL};
+static const char *const apt_arg[] = {"-o",
+				      "-c",
+				      "-t",
+				      "--target-release",
+				      "--default-release",
+				      "-a",
+				      "--host-architecture",
+				      "--option",
+				      "--config-file",
+				      NULL};
+static const char *const apk_arg[] = {
+    "-t",     "--virtual", "-X",	 "--repository", "--repositories-file", "-p",
+    "--root", "--arch",	   "--keys-dir", "--cache-dir",	 "--cache-max-age",	NULL};
+static const char *const rpm_arg[] = {
+    "-c",	 "--config",   "--installroot",	 "--releasever", "--enablerepo",  "--disablerepo", "--repo",
+    "--repoid",	 "-d",	       "--debuglevel",	 "-e",		 "--errorlevel",  "--setopt",	   "-x",
+    "--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch",	 "--downloaddir", "--destdir",	   "--color",
+    NULL};
+static const char *const zypper_arg[] = {"-r",	   "--repo", "-t",	 "--type",     "--from", "-R",
+					 "--root", "-c",     "--config", "--download", NULL};
+static const char *const pip_arg[] = {"-r",
+				      "--requirement",
+				      "-c",
+				      "--constraint",
+				      "-e",
+				      "--editable",
+				      "-i",
+				      "--index-url",
+				      "--extra-index-url",
+				      "-f",
+				      "--find-links",
+				      "-t",
+				      "--target",
+				      "--prefix",
+				      "--root",
+				      "--src",
+				      "--trusted-host",
+				      "--platform",
+				      "--python-version",
+				      "--implementation",
+				      "--abi",
+				      "--upgrade-strategy",
+				      "--progress-bar",
+				      "--cache-dir",
+				      "--log",
+				      "--timeout",
+				      "--retries",
+				      "--proxy",
+				      "--cert",
+				      "--client-cert",
+				      "--exists-action",
+				      "--global-option",
+				      "--install-option",
+				      "--config-settings",
+				      "-C",
+				      "--only-binary",
+				      "--no-binary",
+				      "--python",
+				      "--report",
+				      NULL};
+static const char *const npm_arg[] = {"--prefix", "--registry",	  "--cache",	"-w",	  "--workspace",
+				      "--tag",	  "--userconfig", "--loglevel", "--omit", "--include",
+				      NULL};
+static const char *const gem_arg[] = {"-v",	"--version", "-i", "--install-dir",  "-n",	   "--bindir",
+				      "-s",	"--source",  "-P", "--trust-policy", "--platform", "-g",
+				      "--file", NULL};
+static const char *const go_arg[] = {"-C",	  "-p",	      "-ldflags", "-gcflags", "-tags",
+				     "-mod",	  "-modfile", "-o",	  "-pkgdir",  "-toolexec",
+				     "-asmflags", "-overlay", NULL};
 static const char *const none_arg[] = {NULL};
 
 static bool takes_arg(const char *opt, const char *const *with_arg)
@@ -83,7 +128,8 @@ typedef bool (*pinned_fn)(const char *pkg);
 
 /* Collect the non-option words after `from` that are not pinned. */
 static void report_unpinned(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-			    const struct sh_cmd *cmd, size_t from, const char *const *with_arg, pinned_fn pinned)
+			    const struct sh_cmd *cmd, size_t from, const char *const *with_arg,
+			    pinned_fn pinned)
 {
 	struct bw_buf b;
 	bw_buf_init(&b, 4096);
@@ -188,7 +234,8 @@ static void yum_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		for (size_t i = at + 2; i < cmd->argc; i++)
 			if (cmd->argv[i].text[0] != '-' && !strchr(cmd->argv[i].text, ':') &&
 			    !(cmd->argv[i].flags & SH_W_EXPAND)) {
-				lint_report_sh(c, r, in, cmd, "module without a stream: %s", cmd->argv[i].text);
+				lint_report_sh(c, r, in, cmd, "module without a stream: %s",
+					       cmd->argv[i].text);
 				break;
 			}
 }
@@ -279,8 +326,8 @@ static bool npm_pinned(const char *p)
 	const char *at = strchr(p + 1, '@'); /* skip a scope's leading @ */
 	if (at)
 		return strcmp(at, "@latest") != 0 && at[1];
-	return is_path_or_url(p) || ends_with(p, ".tgz") || ends_with(p, ".tar.gz") || strncmp(p, "git", 3) == 0 ||
-	       strncmp(p, "github:", 7) == 0 || strncmp(p, "file:", 5) == 0;
+	return is_path_or_url(p) || ends_with(p, ".tgz") || ends_with(p, ".tar.gz") ||
+	       strncmp(p, "git", 3) == 0 || strncmp(p, "github:", 7) == 0 || strncmp(p, "file:", 5) == 0;
 }
 
 static const char *const npm_names[] = {"npm", NULL};
@@ -351,8 +398,8 @@ RULE(chk_go_pin)
 static void apt_yes(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
-	static const char *const subs[] = {"install", "upgrade", "dist-upgrade", "full-upgrade", "remove",
-					   "purge", "autoremove", NULL};
+	static const char *const subs[] = {"install", "upgrade", "dist-upgrade", "full-upgrade",
+					   "remove",  "purge",	 "autoremove",	 NULL};
 	static const char *const names[] = {"apt-get", NULL};
 	if (!is_pm(cmd, st, names, subs, apt_arg))
 		return;
@@ -361,7 +408,8 @@ static void apt_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		return;
 	for (size_t i = st + 1; i < cmd->argc; i++)
 		if (strncmp(cmd->argv[i].text, "-qq", 3) == 0 ||
-		    (cmd->argv[i].text[0] == '-' && cmd->argv[i].text[1] != '-' && strstr(cmd->argv[i].text, "qq")))
+		    (cmd->argv[i].text[0] == '-' && cmd->argv[i].text[1] != '-' &&
+		     strstr(cmd->argv[i].text, "qq")))
 			return;
 	lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
 }
@@ -397,8 +445,9 @@ static void rpm_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
 	const char *const *names = ud;
-	static const char *const subs[] = {"install", "groupinstall", "localinstall", "reinstall", "update",
-					   "upgrade", "remove", "erase", "module", "distro-sync", NULL};
+	static const char *const subs[] = {
+	    "install", "groupinstall", "localinstall", "reinstall",   "update", "upgrade",
+	    "remove",  "erase",	       "module",       "distro-sync", NULL};
 	if (!is_pm(cmd, st, names, subs, rpm_arg))
 		return;
 	static const char *const yes[] = {"--assumeyes", "--yes", NULL};
@@ -420,8 +469,9 @@ RULE(chk_dnf_yes)
 static void zypper_yes(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
-	static const char *const subs[] = {"install", "in", "remove", "rm", "update", "up", "dist-upgrade",
-					   "dup", "patch", "source-install", "si", NULL};
+	static const char *const subs[] = {
+	    "install", "in",	"remove",	  "rm", "update", "up", "dist-upgrade",
+	    "dup",     "patch", "source-install", "si", NULL};
 	size_t at = is_pm(cmd, st, zypper_names, subs, zypper_arg);
 	if (!at)
 		return;
@@ -555,8 +605,8 @@ static void missing_clean(struct lint_ctx *c, const struct lint_rule *r, const s
 	if (lint_script_removes(s, cl->cache) || lint_run_mounts(in, cl->cache) ||
 	    (cl->cache2 && (lint_script_removes(s, cl->cache2) || lint_run_mounts(in, cl->cache2))))
 		return;
-	lint_report_sh(c, r, in, hit, "%s %s without '%s %s' in the same RUN", sh_cmd_name(hit),
-		       "install", sh_cmd_name(hit), cl->clean_sub2 ? cl->clean_sub : "clean all");
+	lint_report_sh(c, r, in, hit, "%s %s without '%s %s' in the same RUN", sh_cmd_name(hit), "install",
+		       sh_cmd_name(hit), cl->clean_sub2 ? cl->clean_sub : "clean all");
 }
 
 RULE(chk_yum_clean)
@@ -635,7 +685,8 @@ static void yarn_cache(struct lint_ctx *c, const struct lint_rule *r, const stru
 	for (size_t k = 0; k < s->n_cmds; k++) {
 		const struct sh_cmd *cmd = &s->cmds[k];
 		size_t st = sh_cmd_start(cmd);
-		if (sh_cmd_is(cmd, "yarn") && st + 2 < cmd->argc && strcmp(cmd->argv[st + 1].text, "cache") == 0 &&
+		if (sh_cmd_is(cmd, "yarn") && st + 2 < cmd->argc &&
+		    strcmp(cmd->argv[st + 1].text, "cache") == 0 &&
 		    strcmp(cmd->argv[st + 2].text, "clean") == 0)
 			return;
 	}
@@ -728,10 +779,11 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 {
 	static const struct {
 		const char *name, *update;
-	} pm[] = {{"apt-get", "update"}, {"apt", "update"}, {"apk", "update"}, {"yum", "makecache"},
-		  {"dnf", "makecache"}, {"zypper", "refresh"}, {"zypper", "ref"}};
-	static const char *const inst[] = {"install", "add", "in", "upgrade", "dist-upgrade", "groupinstall",
-					   "localinstall", "update", NULL};
+	} pm[] = {{"apt-get", "update"}, {"apt", "update"},	{"apk", "update"}, {"yum", "makecache"},
+		  {"dnf", "makecache"},	 {"zypper", "refresh"}, {"zypper", "ref"}};
+	static const char *const inst[] = {"install",	   "add",	   "in",
+					   "upgrade",	   "dist-upgrade", "groupinstall",
+					   "localinstall", "update",	   NULL};
 	for (size_t p = 0; p < BW_ARRAY_SIZE(pm); p++) {
 		const struct sh_cmd *u = sh_find_cmd(s, pm[p].name, pm[p].update);
 		if (!u)
@@ -744,14 +796,16 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 				continue;
 			const char *sub = subcmd(cmd, st, none_arg, NULL);
 			const char *n = sh_cmd_name(cmd);
-			if (sub && one_of(sub, inst) && !(strcmp(sub, "update") == 0 && strcmp(n, "apt-get") == 0) &&
-			    (!strcmp(n, "apt-get") || !strcmp(n, "apt") || !strcmp(n, "apk") || !strcmp(n, "yum") ||
-			     !strcmp(n, "dnf") || !strcmp(n, "zypper") || !strcmp(n, "microdnf") ||
-			     !strcmp(n, "aptitude")))
+			if (sub && one_of(sub, inst) &&
+			    !(strcmp(sub, "update") == 0 && strcmp(n, "apt-get") == 0) &&
+			    (!strcmp(n, "apt-get") || !strcmp(n, "apt") || !strcmp(n, "apk") ||
+			     !strcmp(n, "yum") || !strcmp(n, "dnf") || !strcmp(n, "zypper") ||
+			     !strcmp(n, "microdnf") || !strcmp(n, "aptitude")))
 				installs = true;
 		}
 		if (!installs) {
-			lint_report_sh(c, r, in, u, "%s %s without an install in the same RUN", pm[p].name, pm[p].update);
+			lint_report_sh(c, r, in, u, "%s %s without an install in the same RUN", pm[p].name,
+				       pm[p].update);
 			return;
 		}
 	}

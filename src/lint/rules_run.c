@@ -66,7 +66,8 @@ static void pipe_to_shell(struct lint_ctx *c, const struct lint_rule *r, const s
 			continue;
 		for (size_t i = st + 1; i < a->argc; i++) {
 			const char *t = a->argv[i].text;
-			if ((strstr(t, "$(curl") || strstr(t, "$(wget") || strstr(t, "`curl") || strstr(t, "`wget"))) {
+			if ((strstr(t, "$(curl") || strstr(t, "$(wget") || strstr(t, "`curl") ||
+			     strstr(t, "`wget"))) {
 				lint_report_sh(c, r, in, a, "%s runs a downloaded script", sh_cmd_name(a));
 				return;
 			}
@@ -105,7 +106,8 @@ static void pipefail(struct lint_ctx *c, const struct lint_rule *r, const struct
 		    strcmp(n, "sh") && strcmp(n, "dash") && strcmp(n, "mksh"))
 			return;
 		for (size_t i = 1; i + 1 < sh->argc; i++)
-			if (sh->argv[i][0] == '-' && strchr(sh->argv[i], 'o') && !strcmp(sh->argv[i + 1], "pipefail"))
+			if (sh->argv[i][0] == '-' && strchr(sh->argv[i], 'o') &&
+			    !strcmp(sh->argv[i + 1], "pipefail"))
 				return;
 	}
 	for (size_t k = 0; k < s->n_cmds; k++) {
@@ -203,8 +205,9 @@ RULE(chk_plain_http)
 static void irrelevant(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
-	static const char *const bad[] = {"ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill",
-					  "mount", "ifconfig", "nano", "reboot", "halt", "poweroff", NULL};
+	static const char *const bad[] = {"ssh",  "vim",    "shutdown", "service",  "ps",
+					  "free", "top",    "kill",	"mount",    "ifconfig",
+					  "nano", "reboot", "halt",	"poweroff", NULL};
 	const char *n = sh_cmd_name(cmd);
 	for (size_t k = 0; bad[k]; k++)
 		if (!strcmp(n, bad[k])) {
@@ -223,8 +226,8 @@ static void wget_progress(struct lint_ctx *c, const struct lint_rule *r, const s
 {
 	if (!sh_cmd_is(cmd, "wget"))
 		return;
-	static const char *const quiet[] = {"--progress", "--quiet", "--no-verbose", "--output-file",
-					    "--append-output", NULL};
+	static const char *const quiet[] = {"--progress",    "--quiet",		"--no-verbose",
+					    "--output-file", "--append-output", NULL};
 	if (sh_has_opt(cmd, st + 1, 'q', quiet))
 		return;
 	for (size_t i = st + 1; i < cmd->argc; i++) {
@@ -251,7 +254,8 @@ RULE(chk_wget_and_curl)
 			struct sh_script *s = lint_script(c, in);
 			if (!s)
 				continue;
-			const struct sh_cmd *w = sh_find_cmd(s, "wget", NULL), *cu = sh_find_cmd(s, "curl", NULL);
+			const struct sh_cmd *w = sh_find_cmd(s, "wget", NULL),
+					    *cu = sh_find_cmd(s, "curl", NULL);
 			if (w && !wget) {
 				wget = in;
 				wc = w;
@@ -302,7 +306,7 @@ static bool mode_setid(const char *m)
 }
 
 static void setid_cmd(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		   const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+		      const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
 	if (!sh_cmd_is(cmd, "chmod"))
 		return;
@@ -332,12 +336,25 @@ static void unverified(struct lint_ctx *c, const struct lint_rule *r, const stru
 	static const struct {
 		const char *cmd, *opt;
 	} bad[] = {
-		{"apt-get", "--allow-unauthenticated"}, {"apt-get", "--force-yes"}, {"apt", "--allow-unauthenticated"},
-		{"apt-get", "--allow-insecure-repositories"}, {"apk", "--allow-untrusted"}, {"yum", "--nogpgcheck"},
-		{"dnf", "--nogpgcheck"}, {"microdnf", "--nogpgcheck"}, {"rpm", "--nosignature"}, {"rpm", "--nodigest"},
-		{"zypper", "--no-gpg-checks"}, {"curl", "--insecure"}, {"curl", "-k"}, {"wget", "--no-check-certificate"},
-		{"pip", "--trusted-host"}, {"pip3", "--trusted-host"}, {"git", "http.sslVerify=false"},
-		{"npm", "strict-ssl"}, {"gem", "--no-verify"},
+	    {"apt-get", "--allow-unauthenticated"},
+	    {"apt-get", "--force-yes"},
+	    {"apt", "--allow-unauthenticated"},
+	    {"apt-get", "--allow-insecure-repositories"},
+	    {"apk", "--allow-untrusted"},
+	    {"yum", "--nogpgcheck"},
+	    {"dnf", "--nogpgcheck"},
+	    {"microdnf", "--nogpgcheck"},
+	    {"rpm", "--nosignature"},
+	    {"rpm", "--nodigest"},
+	    {"zypper", "--no-gpg-checks"},
+	    {"curl", "--insecure"},
+	    {"curl", "-k"},
+	    {"wget", "--no-check-certificate"},
+	    {"pip", "--trusted-host"},
+	    {"pip3", "--trusted-host"},
+	    {"git", "http.sslVerify=false"},
+	    {"npm", "strict-ssl"},
+	    {"gem", "--no-verify"},
 	};
 	for (size_t i = st + 1; i < cmd->argc; i++) {
 		const char *t = cmd->argv[i].text;
@@ -401,7 +418,8 @@ static void empty_password(struct lint_ctx *c, const struct lint_rule *r, const 
 				const char *t = prev->argv[i].text;
 				size_t l = strlen(t);
 				if (l && t[l - 1] == ':' && t[0] != '-') {
-					lint_report_sh(c, r, in, cmd, "chpasswd sets an empty password for %.*s",
+					lint_report_sh(c, r, in, cmd,
+						       "chpasswd sets an empty password for %.*s",
 						       (int)(l - 1), t);
 					return;
 				}

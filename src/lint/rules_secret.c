@@ -4,15 +4,35 @@
 
 #include <ctype.h>
 
-static const char *const known[] = {
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-	"GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "OPENAI_API_KEY", "HF_TOKEN",
-	"DIGITALOCEAN_ACCESS_TOKEN", "DOCKERHUB_PASSWORD", "FIREBASE_TOKEN", "CI_DEPLOY_PASSWORD", "GOOGLE_API_KEY",
-	"LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "HEROKU_API_KEY", "NPM_TOKEN", "PYPI_TOKEN", "SLACK_TOKEN",
-	"STRIPE_SECRET_KEY", "DATABASE_URL", NULL};
+static const char *const known[] = {"AWS_ACCESS_KEY_ID",
+				    "AWS_SECRET_ACCESS_KEY",
+				    "AWS_SESSION_TOKEN",
+				    "AZURE_CLIENT_ID",
+				    "AZURE_CLIENT_SECRET",
+				    "GITHUB_TOKEN",
+				    "GH_TOKEN",
+				    "GH_ENTERPRISE_TOKEN",
+				    "GITHUB_ENTERPRISE_TOKEN",
+				    "OPENAI_API_KEY",
+				    "HF_TOKEN",
+				    "DIGITALOCEAN_ACCESS_TOKEN",
+				    "DOCKERHUB_PASSWORD",
+				    "FIREBASE_TOKEN",
+				    "CI_DEPLOY_PASSWORD",
+				    "GOOGLE_API_KEY",
+				    "LANGSMITH_API_KEY",
+				    "LANGCHAIN_API_KEY",
+				    "HEROKU_API_KEY",
+				    "NPM_TOKEN",
+				    "PYPI_TOKEN",
+				    "SLACK_TOKEN",
+				    "STRIPE_SECRET_KEY",
+				    "DATABASE_URL",
+				    NULL};
 
-static const char *const tokens[] = {"apikey", "auth", "credential", "credentials", "key", "password",
-				     "pword", "passwd", "secret", "token", "usr", "psw", NULL};
+static const char *const tokens[] = {"apikey",	 "auth",  "credential", "credentials", "key",
+				     "password", "pword", "passwd",	"secret",      "token",
+				     "usr",	 "psw",	  NULL};
 
 /* (?i)(?:_|^)(?:token)(?:_|$) and not a "public" part */
 static bool secret_name(const char *name)
@@ -53,7 +73,8 @@ static const char *secret_value(const char *v)
 			return "an AWS access key id";
 	}
 	if ((!strncmp(v, "ghp_", 4) || !strncmp(v, "gho_", 4) || !strncmp(v, "ghs_", 4) ||
-	     !strncmp(v, "github_pat_", 11)) && strlen(v) >= 36)
+	     !strncmp(v, "github_pat_", 11)) &&
+	    strlen(v) >= 36)
 		return "a GitHub token";
 	if (!strncmp(v, "glpat-", 6) && strlen(v) >= 26)
 		return "a GitLab token";
@@ -85,7 +106,8 @@ RULE(chk_secret_arg_env)
 			const struct df_kv *kv = &in->kvs[k];
 			if (secret_name(kv->key)) {
 				lint_report(c, r, in, kv->off, kv->off + strlen(kv->key),
-					    "%s %s: build args and env stay in the image history", in->keyword, kv->key);
+					    "%s %s: build args and env stay in the image history",
+					    in->keyword, kv->key);
 				break;
 			}
 		}
@@ -103,7 +125,8 @@ RULE(chk_secret_value)
 			const char *v = kv->expanded ? kv->expanded : kv->value;
 			const char *what = v ? secret_value(v) : NULL;
 			if (what) {
-				lint_report(c, r, in, kv->off, kv->off + strlen(kv->key) + 1 + strlen(kv->value),
+				lint_report(c, r, in, kv->off,
+					    kv->off + strlen(kv->key) + 1 + strlen(kv->value),
 					    "%s %s holds %s", in->keyword, kv->key, what);
 				break;
 			}

@@ -53,8 +53,8 @@ struct shp {
 
 static bool meta(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' || c == '>' ||
-	       c == '(' || c == ')';
+	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+	       c == '>' || c == '(' || c == ')';
 }
 
 static void set_error(struct shp *p, const char *msg, size_t off)
@@ -264,9 +264,10 @@ static void read_word(struct shp *p)
 			continue;
 		}
 		if (c == '$') {
-			if (i + 1 < p->len && (p->s[i + 1] == '(' || p->s[i + 1] == '{' || p->s[i + 1] == '_' ||
-					       ((p->s[i + 1] | 0x20) >= 'a' && (p->s[i + 1] | 0x20) <= 'z') ||
-					       (p->s[i + 1] >= '0' && p->s[i + 1] <= '9') || strchr("@*#?$!-", p->s[i + 1])))
+			if (i + 1 < p->len &&
+			    (p->s[i + 1] == '(' || p->s[i + 1] == '{' || p->s[i + 1] == '_' ||
+			     ((p->s[i + 1] | 0x20) >= 'a' && (p->s[i + 1] | 0x20) <= 'z') ||
+			     (p->s[i + 1] >= '0' && p->s[i + 1] <= '9') || strchr("@*#?$!-", p->s[i + 1])))
 				flags |= SH_W_EXPAND;
 			i = dollar(p, i);
 			continue;
@@ -316,7 +317,8 @@ static void skip_heredocs(struct shp *p)
 static void next(struct shp *p)
 {
 	for (;;) {
-		while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\r'))
+		while (p->pos < p->len &&
+		       (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\r'))
 			p->pos++;
 		if (p->pos + 1 < p->len && p->s[p->pos] == '\\' && p->s[p->pos + 1] == '\n') {
 			p->pos += 2;
@@ -346,9 +348,10 @@ static void next(struct shp *p)
 	size_t d = p->pos;
 	while (d < p->len && p->s[d] >= '0' && p->s[d] <= '9')
 		d++;
-	size_t io = (d > p->pos && d < p->len && (p->s[d] == '<' || p->s[d] == '>') && d - p->pos < 3) ? d : p->pos;
-	static const char *const ops[] = {"&>>", "<<-", "&&", "||", ";;", "&>", ">>", "<<", "<>", "<&", ">&",
-					  ">|", "|&", ";", "&", "|", "(", ")", "<", ">"};
+	size_t io =
+	    (d > p->pos && d < p->len && (p->s[d] == '<' || p->s[d] == '>') && d - p->pos < 3) ? d : p->pos;
+	static const char *const ops[] = {"&>>", "<<-", "&&", "||", ";;", "&>", ">>", "<<", "<>", "<&",
+					  ">&",	 ">|",	"|&", ";",  "&",  "|",	"(",  ")",  "<",  ">"};
 	for (size_t k = 0; k < BW_ARRAY_SIZE(ops); k++) {
 		size_t ol = strlen(ops[k]);
 		if (p->len - io >= ol && memcmp(p->s + io, ops[k], ol) == 0) {
@@ -385,7 +388,8 @@ static void finish(struct shp *p)
 		c->sep = p->sep;
 		c->depth = p->depth + p->nest;
 		c->in_subst = p->nest > 0;
-		c->end = c->argc ? c->argv[c->argc - 1].end : (c->n_assigns ? c->assigns[c->n_assigns - 1].end : c->off);
+		c->end = c->argc ? c->argv[c->argc - 1].end
+				 : (c->n_assigns ? c->assigns[c->n_assigns - 1].end : c->off);
 		sh_cmd_cache(c);
 		LINT_AGROW(p->a, p->out->cmds, p->out->n_cmds, p->out->cap_cmds);
 		p->out->cmds[p->out->n_cmds++] = *c;
@@ -405,8 +409,8 @@ static void finish(struct shp *p)
 						break;
 					if (o[1] != '-' && strchr(o, 'c')) {
 						const struct sh_word *sw = &c->argv[k + 1];
-						parse_into(p->a, sw->text, strlen(sw->text), sw->off + 1, p->nest + 1,
-							   p->depth, false, p->out);
+						parse_into(p->a, sw->text, strlen(sw->text), sw->off + 1,
+							   p->nest + 1, p->depth, false, p->out);
 						break;
 					}
 				}
@@ -445,8 +449,9 @@ static void run(struct shp *p)
 				continue;
 			}
 			if (start) {
-				static const char *const skip[] = {"if", "then", "else", "elif", "do", "while",
-								   "until", "!", "{", "fi", "done", "}", "time"};
+				static const char *const skip[] = {"if",    "then",  "else", "elif", "do",
+								   "while", "until", "!",    "{",    "fi",
+								   "done",  "}",     "time"};
 				bool sk = false;
 				for (size_t k = 0; k < BW_ARRAY_SIZE(skip); k++)
 					if (reserved(&p->w, skip[k]))
@@ -646,7 +651,8 @@ static size_t compute_start(const struct sh_cmd *c)
 				const char *o = c->argv[i].text;
 				i++;
 				if ((strcmp(o, "-u") == 0 || strcmp(o, "-g") == 0 || strcmp(o, "-C") == 0 ||
-				     strcmp(o, "-h") == 0 || strcmp(o, "-p") == 0) && i < c->argc)
+				     strcmp(o, "-h") == 0 || strcmp(o, "-p") == 0) &&
+				    i < c->argc)
 					i++;
 			}
 			continue;

@@ -25,11 +25,27 @@ struct scope {
 };
 
 static const char *const builtin_args[] = {
-	"BUILDPLATFORM", "linux/amd64", "BUILDOS", "linux", "BUILDARCH", "amd64", "BUILDVARIANT", "",
-	"TARGETPLATFORM", "linux/amd64", "TARGETOS", "linux", "TARGETARCH", "amd64", "TARGETVARIANT", "",
-	"TARGETSTAGE", "", "BUILDKIT_SYNTAX", "", "HTTP_PROXY", NULL, "HTTPS_PROXY", NULL, "FTP_PROXY", NULL,
-	"NO_PROXY", NULL, "ALL_PROXY", NULL, "http_proxy", NULL, "https_proxy", NULL, "ftp_proxy", NULL,
-	"no_proxy", NULL, "all_proxy", NULL, "SOURCE_DATE_EPOCH", NULL,
+    "BUILDPLATFORM",	 "linux/amd64",
+    "BUILDOS",		 "linux",
+    "BUILDARCH",	 "amd64",
+    "BUILDVARIANT",	 "",
+    "TARGETPLATFORM",	 "linux/amd64",
+    "TARGETOS",		 "linux",
+    "TARGETARCH",	 "amd64",
+    "TARGETVARIANT",	 "",
+    "TARGETSTAGE",	 "",
+    "BUILDKIT_SYNTAX",	 "",
+    "HTTP_PROXY",	 NULL,
+    "HTTPS_PROXY",	 NULL,
+    "FTP_PROXY",	 NULL,
+    "NO_PROXY",		 NULL,
+    "ALL_PROXY",	 NULL,
+    "http_proxy",	 NULL,
+    "https_proxy",	 NULL,
+    "ftp_proxy",	 NULL,
+    "no_proxy",		 NULL,
+    "all_proxy",	 NULL,
+    "SOURCE_DATE_EPOCH", NULL,
 };
 
 static int builtin_index(const char *n, size_t len)
@@ -130,7 +146,8 @@ static void expand_words(struct df_file *f, struct df_instr *in, df_lookup_fn fn
 	}
 }
 
-static void apply(struct df_file *f, struct df_instr *in, struct scope *sc, struct scope *global, bool is_global)
+static void apply(struct df_file *f, struct df_instr *in, struct scope *sc, struct scope *global,
+		  bool is_global)
 {
 	df_lookup_fn fn = is_global ? global_lookup : scope_lookup;
 	switch (in->kind) {
@@ -253,7 +270,8 @@ void df_build_stages(struct df_file *f)
 			if (in->argc == 3)
 				s->name = in->argv[2];
 			struct df_expand_result r;
-			df_expand(&f->arena, in->argv[0], strlen(in->argv[0]), f->escape, global_lookup, &global, &r);
+			df_expand(&f->arena, in->argv[0], strlen(in->argv[0]), f->escape, global_lookup,
+				  &global, &r);
 			s->base = r.value;
 			size_t ucap = 0;
 			for (size_t k = 0; k < r.n_unset; k++) {
@@ -284,9 +302,10 @@ void df_build_stages(struct df_file *f)
 						char low[256];
 						size_t len = strlen(st[k - 1].name);
 						for (size_t q = 0; q < len; q++)
-							low[q] = (char)((st[k - 1].name[q] >= 'A' && st[k - 1].name[q] <= 'Z')
-										? st[k - 1].name[q] + 32
-										: st[k - 1].name[q]);
+							low[q] = (char)((st[k - 1].name[q] >= 'A' &&
+									 st[k - 1].name[q] <= 'Z')
+									    ? st[k - 1].name[q] + 32
+									    : st[k - 1].name[q]);
 						size_t j = hash_name(low, len) & (nc - 1);
 						while (ns[j])
 							j = (j + 1) & (nc - 1);
@@ -298,7 +317,9 @@ void df_build_stages(struct df_file *f)
 				char low[256];
 				size_t len = strlen(s->name);
 				for (size_t q = 0; q < len; q++)
-					low[q] = (char)((s->name[q] >= 'A' && s->name[q] <= 'Z') ? s->name[q] + 32 : s->name[q]);
+					low[q] =
+					    (char)((s->name[q] >= 'A' && s->name[q] <= 'Z') ? s->name[q] + 32
+											    : s->name[q]);
 				size_t j = hash_name(low, len) & (ix.cap - 1);
 				while (ix.slot[j])
 					j = (j + 1) & (ix.cap - 1);

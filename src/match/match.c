@@ -10,12 +10,12 @@ static const struct {
 	enum { V_MAJOR, V_ALPINE, V_UBUNTU, V_NONE, V_FULL } form;
 	bool by_source; /* advisories name the source package */
 } distros[] = {
-	{"Debian", V_MAJOR, true},       {"Ubuntu", V_UBUNTU, true},     {"Alpine", V_ALPINE, true},
-	{"AlmaLinux", V_MAJOR, false},   {"Rocky Linux", V_MAJOR, false}, {"Red Hat", V_MAJOR, false},
-	{"CentOS", V_MAJOR, false},      {"Oracle Linux", V_MAJOR, false}, {"Amazon Linux", V_MAJOR, false},
-	{"Fedora", V_MAJOR, false},      {"openSUSE", V_FULL, false},     {"SUSE", V_FULL, false},
-	{"Mariner", V_FULL, false},      {"Azure Linux", V_FULL, false},  {"Photon OS", V_FULL, false},
-	{"Mageia", V_FULL, false},       {"Wolfi", V_NONE, false},        {"Chainguard", V_NONE, false},
+    {"Debian", V_MAJOR, true},	   {"Ubuntu", V_UBUNTU, true},	     {"Alpine", V_ALPINE, true},
+    {"AlmaLinux", V_MAJOR, false}, {"Rocky Linux", V_MAJOR, false},  {"Red Hat", V_MAJOR, false},
+    {"CentOS", V_MAJOR, false},	   {"Oracle Linux", V_MAJOR, false}, {"Amazon Linux", V_MAJOR, false},
+    {"Fedora", V_MAJOR, false},	   {"openSUSE", V_FULL, false},	     {"SUSE", V_FULL, false},
+    {"Mariner", V_FULL, false},	   {"Azure Linux", V_FULL, false},   {"Photon OS", V_FULL, false},
+    {"Mageia", V_FULL, false},	   {"Wolfi", V_NONE, false},	     {"Chainguard", V_NONE, false},
 };
 
 static int distro_index(const char *eco, size_t len)
@@ -26,7 +26,8 @@ static int distro_index(const char *eco, size_t len)
 	return -1;
 }
 
-size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_version, char out[][64], size_t max)
+size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_version, char out[][64],
+			   size_t max)
 {
 	(void)os_id;
 	if (!eco || !*eco || max == 0)
@@ -154,9 +155,9 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	bool any_error = false;
 	for (size_t i = 0; i < a->n_ranges; i++) {
 		struct bw_osv_affected one = {
-			.scheme = scheme >= 0 ? (enum bw_version_scheme)scheme : BW_VERSION_SEMVER,
-			.ranges = &a->ranges[i],
-			.n_ranges = 1,
+		    .scheme = scheme >= 0 ? (enum bw_version_scheme)scheme : BW_VERSION_SEMVER,
+		    .ranges = &a->ranges[i],
+		    .n_ranges = 1,
 		};
 		if (scheme < 0 && a->ranges[i].type == BW_OSV_RANGE_ECOSYSTEM)
 			continue; /* no comparator for this ecosystem */
@@ -175,9 +176,9 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	}
 	if (!affected && a->n_versions) {
 		struct bw_osv_affected lst = {
-			.scheme = scheme >= 0 ? (enum bw_version_scheme)scheme : BW_VERSION_SEMVER,
-			.versions = a->versions,
-			.n_versions = a->n_versions,
+		    .scheme = scheme >= 0 ? (enum bw_version_scheme)scheme : BW_VERSION_SEMVER,
+		    .versions = a->versions,
+		    .n_versions = a->n_versions,
 		};
 		bool in = false;
 		struct bw_error verr = BW_ERROR_INIT;
@@ -189,8 +190,9 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 		c->st->version_errors++;
 		if (!c->version_warned) {
 			c->version_warned = true;
-			bw_report_warn(c->r, "package %s %s: version not comparable with advisory %s of %s (skipped)",
-				       c->pkg->name, c->pkg->version ? c->pkg->version : "?", a->id, a->ecosystem);
+			bw_report_warn(
+			    c->r, "package %s %s: version not comparable with advisory %s of %s (skipped)",
+			    c->pkg->name, c->pkg->version ? c->pkg->version : "?", a->id, a->ecosystem);
 		}
 	}
 	if (!affected)
@@ -386,8 +388,9 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 		if (!h->fixed)
 			continue;
 		int cmp = 0;
-		if (!fixed || (bw_version_compare((enum bw_version_scheme)(h->scheme >= 0 ? h->scheme : BW_VERSION_SEMVER),
-						  bw_slice_of(h->fixed), bw_slice_of(fixed), &cmp, NULL) == 0 &&
+		if (!fixed || (bw_version_compare(
+				   (enum bw_version_scheme)(h->scheme >= 0 ? h->scheme : BW_VERSION_SEMVER),
+				   bw_slice_of(h->fixed), bw_slice_of(fixed), &cmp, NULL) == 0 &&
 			       cmp > 0)) {
 			fixed = h->fixed;
 		}
@@ -456,13 +459,13 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	f->location.layer = p->layer;
 	f->location.path = p->path;
 	const char *via = p->source_name && strcmp(p->source_name, p->name) != 0 ? p->source_name : NULL;
-	f->evidence = bw_report_strf(r, "%s %s%s%s%s in %s%s%s%s", p->name, p->version ? p->version : "?",
-				     via ? " (source package " : "", via ? via : "", via ? ")" : "", first->ecosystem,
-				     best_sev->severity_source ? "; severity from " : "",
-				     best_sev->severity_source ? best_sev->severity_source : "",
-				     first->note ? (strcmp(first->note, "end-of-life") == 0 ? "; release end-of-life"
-											: "; no fix yet")
-						 : "");
+	f->evidence = bw_report_strf(
+	    r, "%s %s%s%s%s in %s%s%s%s", p->name, p->version ? p->version : "?",
+	    via ? " (source package " : "", via ? via : "", via ? ")" : "", first->ecosystem,
+	    best_sev->severity_source ? "; severity from " : "",
+	    best_sev->severity_source ? best_sev->severity_source : "",
+	    first->note ? (strcmp(first->note, "end-of-life") == 0 ? "; release end-of-life" : "; no fix yet")
+			: "");
 	f->remediation = fixed ? bw_report_strf(r, "upgrade %s to %s or later", via ? via : p->name, fixed)
 			       : bw_report_str(r, "no fixed version yet");
 	for (size_t i = 0; i < all.n; i++)

@@ -26,10 +26,10 @@ struct bw_match_opts {
 };
 
 struct bw_match_stats {
-	size_t packages;       /* packages looked at */
-	size_t lookups;        /* (ecosystem, name) queries */
-	size_t candidates;     /* affected entries evaluated */
-	size_t findings;       /* findings added */
+	size_t packages;   /* packages looked at */
+	size_t lookups;	   /* (ecosystem, name) queries */
+	size_t candidates; /* affected entries evaluated */
+	size_t findings;   /* findings added */
 	size_t unfixed_left_out;
 	size_t version_errors; /* installed or advisory versions the comparator rejected */
 	double seconds;
@@ -45,7 +45,8 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
  * out; returns how many. "Debian" on 12.5 → "Debian:12"; "Alpine" on
  * 3.19.1 → "Alpine:v3.19"; "Ubuntu" on 22.04 → "Ubuntu:22.04:LTS",
  * "Ubuntu:22.04"; a language ecosystem → itself. */
-size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_version, char out[][64], size_t max);
+size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_version, char out[][64],
+			   size_t max);
 
 /* Number the vulnerability findings of r by patch priority (rank 1 first):
  * KEV-listed, then higher EPSS, then higher severity, then id. */

@@ -58,9 +58,9 @@ static int vuln_finish(struct bw_scan *s, void *state, struct bw_image *img, str
 }
 
 const struct bw_scanner bw_vuln_scanner = {
-	.name = "vuln",
-	.flag = BW_SCAN_VULN,
-	.begin = vuln_begin,
-	.finish = vuln_finish,
-	.free = NULL,
+    .name = "vuln",
+    .flag = BW_SCAN_VULN,
+    .begin = vuln_begin,
+    .finish = vuln_finish,
+    .free = NULL,
 };

@@ -31,8 +31,8 @@ void bw_report_uuid4(char out[37])
 	}
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-		 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 void bw_report_timestamp(char out[32])
@@ -89,9 +89,11 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 		const char *ref = NULL;
 		for (size_t k = 0; k < r->n_packages && !ref; k++) {
 			const struct bw_package *p = &r->packages[k];
-			if (f->package.purl && p->purl ? strcmp(f->package.purl, p->purl) == 0
-						       : (p->name && f->package.name && strcmp(p->name, f->package.name) == 0 &&
-							  p->version && f->package.version && strcmp(p->version, f->package.version) == 0))
+			if (f->package.purl && p->purl
+				? strcmp(f->package.purl, p->purl) == 0
+				: (p->name && f->package.name && strcmp(p->name, f->package.name) == 0 &&
+				   p->version && f->package.version &&
+				   strcmp(p->version, f->package.version) == 0))
 				ref = refs[k];
 		}
 		json_t *v = json_object();
@@ -104,8 +106,9 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 			const char *e = f->equivalent[k];
 			const char *src = strncmp(e, "CVE-", 4) == 0	? "NVD"
 					  : strncmp(e, "GHSA-", 5) == 0 ? "GitHub Advisories"
-					  : strncmp(e, "DSA-", 4) == 0 || strncmp(e, "DLA-", 4) == 0 ? "Debian Security Tracker"
-												 : "OSV";
+					  : strncmp(e, "DSA-", 4) == 0 || strncmp(e, "DLA-", 4) == 0
+					      ? "Debian Security Tracker"
+					      : "OSV";
 			json_t *rj = json_object(), *sj = json_object();
 			json_object_set_new(rj, "id", json_string(e));
 			json_object_set_new(sj, "name", json_string(src));
@@ -118,8 +121,9 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 			json_decref(refsj);
 		static const char *const sev[] = {"unknown", "info", "low", "medium", "high", "critical"};
 		json_t *ratings = json_array(), *rating = json_object();
-		json_object_set_new(rating, "severity",
-				    json_string((unsigned)f->severity < BW_ARRAY_SIZE(sev) ? sev[f->severity] : "unknown"));
+		json_object_set_new(
+		    rating, "severity",
+		    json_string((unsigned)f->severity < BW_ARRAY_SIZE(sev) ? sev[f->severity] : "unknown"));
 		json_array_append_new(ratings, rating);
 		/* then each CVSS vector: its score, band, method and source */
 		for (size_t k = 0; k < f->n_cvss; k++) {
@@ -151,7 +155,8 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 		set_str(v, "description", f->title);
 		set_str(v, "recommendation", f->remediation);
 		if (ref) {
-			json_t *aff = json_array(), *a = json_object(), *vers = json_array(), *ver = json_object();
+			json_t *aff = json_array(), *a = json_object(), *vers = json_array(),
+			       *ver = json_object();
 			json_object_set_new(a, "ref", json_string(ref));
 			if (f->installed_version) {
 				json_object_set_new(ver, "version", json_string(f->installed_version));
@@ -250,9 +255,9 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 	/* bom-refs: the purl, made unique */
 	size_t n = r->n_packages;
 	char **refs = bw_calloc(n ? n : 1, sizeof(char *));
-	json_t *seen = json_object();       /* ref -> count */
-	json_t *first_ref = json_object();  /* purl -> its first ref */
-	json_t *depended = json_object();   /* refs some package depends on */
+	json_t *seen = json_object();	   /* ref -> count */
+	json_t *first_ref = json_object(); /* purl -> its first ref */
+	json_t *depended = json_object();  /* refs some package depends on */
 	for (size_t i = 0; i < n; i++) {
 		const struct bw_package *p = &r->packages[i];
 		const char *base = p->purl ? p->purl : p->name;
@@ -314,8 +319,9 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 			json_object_set_new(c, "hashes", hashes);
 		else
 			json_decref(hashes);
-		if (p->source_name && p->name && (strcmp(p->source_name, p->name) != 0 ||
-						  (p->source_version && p->version && strcmp(p->source_version, p->version) != 0))) {
+		if (p->source_name && p->name &&
+		    (strcmp(p->source_name, p->name) != 0 ||
+		     (p->source_version && p->version && strcmp(p->source_version, p->version) != 0))) {
 			prop(props, "bulwark:source_name", p->source_name);
 			prop(props, "bulwark:source_version", p->source_version);
 		}

@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out,
-				   const struct bw_write_opts *opts, struct bw_error *err);
+typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+				   struct bw_error *err);
 
 int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			 struct bw_error *err);

@@ -2,8 +2,7 @@
 #include "report-int.h"
 
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit",
-					 "runtime"};
+static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
 static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
 
@@ -152,12 +151,12 @@ const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
 	return out;
 }
 
-#define GROW(arr, n, cap)                                                   \
-	do {                                                                \
-		if ((n) == (cap)) {                                         \
-			(cap) = (cap) ? (cap) * 2 : 16;                     \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));  \
-		}                                                           \
+#define GROW(arr, n, cap)                                                                                    \
+	do {                                                                                                 \
+		if ((n) == (cap)) {                                                                          \
+			(cap) = (cap) ? (cap)*2 : 16;                                                        \
+			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
+		}                                                                                            \
 	} while (0)
 
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)

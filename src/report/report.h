@@ -42,23 +42,23 @@ enum bw_status {
 	BW_STATUS_SUPPRESSED,
 };
 
-const char *bw_severity_name(enum bw_severity s);           /* "HIGH" */
+const char *bw_severity_name(enum bw_severity s); /* "HIGH" */
 /* Parse "high"/"HIGH"; returns -1 when unknown. */
 int bw_severity_parse(const char *s);
-const char *bw_kind_name(enum bw_kind k);                   /* "misconfiguration" */
-const char *bw_status_name(enum bw_status s);               /* "fail" */
+const char *bw_kind_name(enum bw_kind k);     /* "misconfiguration" */
+const char *bw_status_name(enum bw_status s); /* "fail" */
 
 struct bw_package_ref {
 	const char *name, *version, *ecosystem, *purl;
 };
 
 struct bw_location {
-	const char *layer;     /* "sha256:…" of the layer holding the bytes */
+	const char *layer; /* "sha256:…" of the layer holding the bytes */
 	const char *path;
-	int line, column;      /* 1-based; 0 = unknown */
+	int line, column; /* 1-based; 0 = unknown */
 	int end_line, end_column;
 	const char *container;
-	int in_final_image;    /* -1 unknown, 0 no (deleted by a later layer), 1 yes */
+	int in_final_image; /* -1 unknown, 0 no (deleted by a later layer), 1 yes */
 };
 
 /* A CVSS rating of a vulnerability: one vector and its score. */
@@ -127,10 +127,11 @@ struct bw_package {
 	const char **licenses;
 	size_t n_licenses;
 	const char *layer, *path;
-	const char **depends; /* purls of direct dependencies, where the format records them (SBOM relations) */
+	const char *
+	    *depends; /* purls of direct dependencies, where the format records them (SBOM relations) */
 	size_t n_depends;
-	const char *origin;   /* not from the ecosystem's registry: "local", "git", … (NULL: the registry) */
-	bool application;     /* the program itself, not a library (a Rust binary's root crate) */
+	const char *origin; /* not from the ecosystem's registry: "local", "git", … (NULL: the registry) */
+	bool application;   /* the program itself, not a library (a Rust binary's root crate) */
 	const struct bw_hash *hashes; /* at most one per algorithm, in the report's arena */
 	size_t n_hashes;
 };
@@ -158,8 +159,7 @@ struct bw_report *bw_report_new(const char *target_type, const char *target_name
 void bw_report_free(struct bw_report *r);
 /* Copy s into the report's arena (NULL stays NULL). */
 const char *bw_report_str(struct bw_report *r, const char *s);
-const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+const char *bw_report_strf(struct bw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append a zeroed finding/package owned by the report. The pointer stays
  * valid only until the next add: fill it at once. location.in_final_image
  * starts at -1, epss at -1. */
@@ -168,8 +168,7 @@ struct bw_package *bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
 /* Append a copy of c (its strings copied into the report). */
 void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);
-void bw_report_warn(struct bw_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void bw_report_warn(struct bw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sort findings by severity (highest first), then kind, id, path, line. */
 void bw_report_sort(struct bw_report *r);
 /* Number of findings at or above min whose status is fail or warn (what
@@ -189,9 +188,9 @@ const char *bw_format_name(enum bw_format f);
 
 struct bw_write_opts {
 	enum bw_severity min_severity; /* findings below are left out */
-	bool color;                    /* ANSI colour in tables */
+	bool color;		       /* ANSI colour in tables */
 	const char *tool_version;
-	bool show_suppressed;          /* table: list suppressed findings too */
+	bool show_suppressed; /* table: list suppressed findings too */
 };
 
 /* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */

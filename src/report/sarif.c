@@ -15,7 +15,8 @@
  */
 #include "report-int.h"
 
-#define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SARIF_SCHEMA                                                                                         \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 /* json_string() refuses invalid UTF-8: replace offending bytes. */
 static json_t *jstr(const char *s)
@@ -66,11 +67,16 @@ static const char *level_of(enum bw_severity s)
 static const char *security_severity(enum bw_severity s)
 {
 	switch (s) {
-	case BW_SEV_CRITICAL: return "9.5";
-	case BW_SEV_HIGH: return "8.0";
-	case BW_SEV_MEDIUM: return "5.5";
-	case BW_SEV_LOW: return "3.0";
-	default: return "0.0";
+	case BW_SEV_CRITICAL:
+		return "9.5";
+	case BW_SEV_HIGH:
+		return "8.0";
+	case BW_SEV_MEDIUM:
+		return "5.5";
+	case BW_SEV_LOW:
+		return "3.0";
+	default:
+		return "0.0";
 	}
 }
 
@@ -145,7 +151,8 @@ static json_t *location_json(const struct bw_report *rep, const struct bw_findin
 			int el = l->end_line >= l->line ? l->end_line : 0;
 			if (el)
 				json_object_set_new(rg, "endLine", json_integer(el));
-			if (l->end_column > 0 && (el > l->line || (el == l->line && l->end_column >= l->column)))
+			if (l->end_column > 0 &&
+			    (el > l->line || (el == l->line && l->end_column >= l->column)))
 				json_object_set_new(rg, "endColumn", json_integer(l->end_column + 1));
 			json_object_set_new(pl, "region", rg);
 		}
@@ -162,7 +169,8 @@ static json_t *location_json(const struct bw_report *rep, const struct bw_findin
 			json_object_set_new(one, "kind", json_string("container"));
 		} else {
 			set_str(one, "fullyQualifiedName", rep->target.name ? rep->target.name : "target");
-			json_object_set_new(one, "kind", json_string(rep->target.type ? rep->target.type : "target"));
+			json_object_set_new(one, "kind",
+					    json_string(rep->target.type ? rep->target.type : "target"));
 		}
 		json_array_append_new(ll, one);
 		json_object_set_new(loc, "logicalLocations", ll);
@@ -177,10 +185,17 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 	json_object_set_new(res, "ruleIndex", json_integer((json_int_t)rule_index));
 	const char *kind = "fail";
 	switch (f->status) {
-	case BW_STATUS_PASS: kind = "pass"; break;
-	case BW_STATUS_INFO: kind = "informational"; break;
-	case BW_STATUS_MANUAL: kind = "review"; break;
-	default: break;
+	case BW_STATUS_PASS:
+		kind = "pass";
+		break;
+	case BW_STATUS_INFO:
+		kind = "informational";
+		break;
+	case BW_STATUS_MANUAL:
+		kind = "review";
+		break;
+	default:
+		break;
 	}
 	json_object_set_new(res, "kind", json_string(kind));
 	json_object_set_new(res, "level", json_string(strcmp(kind, "fail") ? "none" : level_of(f->severity)));
@@ -189,8 +204,9 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 	bw_buf_init(&m, 1 << 20);
 	bw_buf_addstr(&m, f->title ? f->title : (f->id ? f->id : "finding"));
 	if (f->package.name)
-		bw_buf_printf(&m, " in %s %s", f->package.name, f->installed_version ? f->installed_version :
-							     (f->package.version ? f->package.version : ""));
+		bw_buf_printf(&m, " in %s %s", f->package.name,
+			      f->installed_version ? f->installed_version
+						   : (f->package.version ? f->package.version : ""));
 	if (f->fixed_version)
 		bw_buf_printf(&m, " (fixed in %s)", f->fixed_version);
 	if (f->evidence)

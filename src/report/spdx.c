@@ -99,7 +99,8 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 	json_t *pkgs = json_array(), *rels = json_array();
 	bool is_image = r->target.type && strcmp(r->target.type, "image") == 0;
 	json_t *tp = package("SPDXRef-Target", tname, r->target.digest, is_image ? "CONTAINER" : "FILE");
-	if (r->target.digest && strncmp(r->target.digest, "sha256:", 7) == 0 && strlen(r->target.digest) == 71) {
+	if (r->target.digest && strncmp(r->target.digest, "sha256:", 7) == 0 &&
+	    strlen(r->target.digest) == 71) {
 		json_t *cs = json_array(), *c = json_object();
 		json_object_set_new(c, "algorithm", json_string("SHA256"));
 		json_object_set_new(c, "checksumValue", json_string(r->target.digest + 7));
@@ -112,7 +113,8 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 	json_array_append_new(describes, json_string("SPDXRef-Target"));
 	json_object_set_new(root, "documentDescribes", describes);
 	if (r->os.id) {
-		json_array_append_new(pkgs, package("SPDXRef-OperatingSystem", r->os.id, r->os.version, "OPERATING_SYSTEM"));
+		json_array_append_new(
+		    pkgs, package("SPDXRef-OperatingSystem", r->os.id, r->os.version, "OPERATING_SYSTEM"));
 		json_array_append_new(rels, rel("SPDXRef-Target", "CONTAINS", "SPDXRef-OperatingSystem"));
 	}
 
@@ -144,7 +146,8 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 		} else {
 			json_object_set_new(o, "licenseDeclared", json_string("NOASSERTION"));
 		}
-		if (p->n_licenses && strcmp(json_string_value(json_object_get(o, "licenseDeclared")), "NOASSERTION") == 0) {
+		if (p->n_licenses &&
+		    strcmp(json_string_value(json_object_get(o, "licenseDeclared")), "NOASSERTION") == 0) {
 			struct bw_buf b;
 			bw_buf_init(&b, 1 << 16);
 			bw_buf_addstr(&b, "declared: ");

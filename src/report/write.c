@@ -5,11 +5,9 @@ static const struct {
 	enum bw_format format;
 	bw_report_writer_fn write;
 } writers[] = {
-	{BW_FORMAT_TABLE, bw_report_write_table},
-	{BW_FORMAT_JSON, bw_report_write_json},
-	{BW_FORMAT_SARIF, bw_report_write_sarif},
-	{BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
-	{BW_FORMAT_SPDX, bw_report_write_spdx},
+    {BW_FORMAT_TABLE, bw_report_write_table}, {BW_FORMAT_JSON, bw_report_write_json},
+    {BW_FORMAT_SARIF, bw_report_write_sarif}, {BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
+    {BW_FORMAT_SPDX, bw_report_write_spdx},
 };
 
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,

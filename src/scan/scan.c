@@ -6,10 +6,14 @@ static const struct {
 	const char *name;
 	unsigned flag;
 } scanner_names[] = {
-	{"packages", BW_SCAN_PACKAGES}, {"package", BW_SCAN_PACKAGES},
-	{"vuln", BW_SCAN_VULN | BW_SCAN_PACKAGES}, {"vulnerability", BW_SCAN_VULN | BW_SCAN_PACKAGES},
-	{"secret", BW_SCAN_SECRET}, {"config", BW_SCAN_CONFIG}, {"misconfig", BW_SCAN_CONFIG},
-	{"all", BW_SCAN_ALL},
+    {"packages", BW_SCAN_PACKAGES},
+    {"package", BW_SCAN_PACKAGES},
+    {"vuln", BW_SCAN_VULN | BW_SCAN_PACKAGES},
+    {"vulnerability", BW_SCAN_VULN | BW_SCAN_PACKAGES},
+    {"secret", BW_SCAN_SECRET},
+    {"config", BW_SCAN_CONFIG},
+    {"misconfig", BW_SCAN_CONFIG},
+    {"all", BW_SCAN_ALL},
 };
 
 int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, size_t *bad_len)
@@ -80,7 +84,8 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 		goto out;
 
 	const struct bw_image_info *info = bw_image_info(img);
-	r = bw_report_new(opts->report_type ? opts->report_type : "image", opts->report_name ? opts->report_name : opts->target);
+	r = bw_report_new(opts->report_type ? opts->report_type : "image",
+			  opts->report_name ? opts->report_name : opts->target);
 	r->target.digest = bw_report_str(r, info->digest ? info->digest : info->config_digest);
 	r->list_packages = opts->list_packages;
 	for (size_t i = 0; i < n && rc == 0; i++)

@@ -19,7 +19,7 @@
 
 enum bw_scanner_flag {
 	BW_SCAN_PACKAGES = 1u << 0, /* inventory: packages of every ecosystem */
-	BW_SCAN_VULN = 1u << 1,     /* vulnerabilities (needs packages) */
+	BW_SCAN_VULN = 1u << 1,	    /* vulnerabilities (needs packages) */
 	BW_SCAN_SECRET = 1u << 2,   /* secrets in files and configuration */
 	BW_SCAN_CONFIG = 1u << 3,   /* image-configuration and Dockerfile rules */
 	BW_SCAN_ALL = 0xffu,
@@ -30,17 +30,17 @@ enum bw_scanner_flag {
 int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, size_t *bad_len);
 
 struct bw_scan_opts {
-	const char *target;      /* as for bw_image_open(), or "dir:PATH" */
+	const char *target;	 /* as for bw_image_open(), or "dir:PATH" */
 	const char *report_type; /* "image" or "filesystem" */
 	const char *report_name; /* the target's name in the report; NULL: target */
 	const char *platform;
 	int jobs;
-	unsigned scanners;       /* enum bw_scanner_flag bits; 0 = all */
-	bool list_packages;      /* put the package list in the report */
+	unsigned scanners;	   /* enum bw_scanner_flag bits; 0 = all */
+	bool list_packages;	   /* put the package list in the report */
 	const char *secret_config; /* --secret-config FILE */
-	const char *cache_dir;   /* NULL: the user's cache directory */
-	const char *db_path;     /* vulnerability database; NULL: the default (vulndb.h) */
-	bool ignore_unfixed;     /* vulnerabilities: leave out those with no fixed version */
+	const char *cache_dir;	   /* NULL: the user's cache directory */
+	const char *db_path;	   /* vulnerability database; NULL: the default (vulndb.h) */
+	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
 	bool no_cache;
 	bw_image_progress_fn progress;
 	void *progress_ud;

@@ -6,9 +6,6 @@
 #include "match/match.h"
 
 const struct bw_scanner *const bw_scanners[] = {
-	&bw_inventory_scanner,
-	&bw_vuln_scanner, /* after the packages: it reads them from the report */
-	&bw_scanner_secret,
-	&bw_lint_image_scanner,
-	NULL, /* keep last: the table ends here */
+    &bw_inventory_scanner, &bw_vuln_scanner, /* after the packages: it reads them from the report */
+    &bw_scanner_secret,	   &bw_lint_image_scanner, NULL, /* keep last: the table ends here */
 };

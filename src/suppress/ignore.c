@@ -72,13 +72,15 @@ static int parse_line(struct bw_suppress *s, const char *name, long lineno, cons
 				if (!id_char((unsigned char)t[k])) {
 					free(scopes);
 					return bw_error_set(err, BW_EINPUT,
-							    "%s:%ld: '%.*s' is not a finding id (letters, digits and -_.:/@+)",
+							    "%s:%ld: '%.*s' is not a finding id (letters, "
+							    "digits and -_.:/@+)",
 							    name, lineno, (int)(tl > 64 ? 64 : tl), t);
 				}
 			if (tl >= 4 && strncmp(t, "exp:", 4) == 0) {
 				free(scopes);
-				return bw_error_set(err, BW_EINPUT, "%s:%ld: an entry starts with the id it ignores, not exp:",
-						    name, lineno);
+				return bw_error_set(
+				    err, BW_EINPUT,
+				    "%s:%ld: an entry starts with the id it ignores, not exp:", name, lineno);
 			}
 			e->id = bw_arena_strndup(&s->arena, t, tl);
 			first = false;
@@ -86,7 +88,8 @@ static int parse_line(struct bw_suppress *s, const char *name, long lineno, cons
 			long d = bw_suppress_parse_date(t + 4, tl - 4);
 			if (d < 0 || e->expires >= 0) {
 				free(scopes);
-				return bw_error_set(err, BW_EINPUT, "%s:%ld: %s '%.*s' (expected one exp:YYYY-MM-DD)", name,
+				return bw_error_set(err, BW_EINPUT,
+						    "%s:%ld: %s '%.*s' (expected one exp:YYYY-MM-DD)", name,
 						    lineno, d < 0 ? "bad expiry date" : "second expiry",
 						    (int)(tl > 64 ? 64 : tl), t);
 			}
@@ -143,8 +146,8 @@ int bw_suppress_add_ignore(struct bw_suppress *s, const char *name, const char *
 		}
 		for (size_t i = 0; i < n; i++)
 			if ((unsigned char)p[i] < 0x20 && p[i] != '\t') {
-				rc = bw_error_set(err, BW_EINPUT, "%s:%ld: control character 0x%02x", name, lineno,
-						  (unsigned char)p[i]);
+				rc = bw_error_set(err, BW_EINPUT, "%s:%ld: control character 0x%02x", name,
+						  lineno, (unsigned char)p[i]);
 				break;
 			}
 		if (rc)

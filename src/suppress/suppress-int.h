@@ -7,18 +7,18 @@
 /* One ignore-file line or one VEX statement. Strings live in the handle's
  * arena. */
 struct bw_suppress_entry {
-	bool vex;            /* from a VEX document: vulnerability findings only */
-	bool suppresses;     /* VEX: the status removes the finding (else it re-opens it) */
-	bool all_packages;   /* VEX: no package scope (the whole product) */
+	bool vex;	   /* from a VEX document: vulnerability findings only */
+	bool suppresses;   /* VEX: the status removes the finding (else it re-opens it) */
+	bool all_packages; /* VEX: no package scope (the whole product) */
 	const char *id;
 	const char **aliases; /* VEX: the vulnerability's aliases */
 	size_t n_aliases;
-	const char **scopes;  /* ignore: scope words; VEX: package purls */
+	const char **scopes; /* ignore: scope words; VEX: package purls */
 	size_t n_scopes;
-	long expires;         /* days since the epoch, -1 = never */
+	long expires; /* days since the epoch, -1 = never */
 	const char *file;
-	long line;            /* ignore files; 0 for VEX */
-	const char *reason;   /* the suppressed_by text, complete */
+	long line;	    /* ignore files; 0 for VEX */
+	const char *reason; /* the suppressed_by text, complete */
 };
 
 struct bw_suppress {

@@ -161,8 +161,9 @@ size_t bw_suppress_apply(const struct bw_suppress *s, struct bw_report *r)
 		if (!e->vex && e->expires >= 0 && s->today >= e->expires) {
 			char d[16];
 			date_str(e->expires, d);
-			bw_report_warn(r, "%s:%ld: the ignore entry for %s expired on %s and no longer suppresses",
-				       e->file, e->line, e->id, d);
+			bw_report_warn(
+			    r, "%s:%ld: the ignore entry for %s expired on %s and no longer suppresses",
+			    e->file, e->line, e->id, d);
 		}
 	}
 	size_t n = 0;
@@ -177,7 +178,8 @@ size_t bw_suppress_apply(const struct bw_suppress *s, struct bw_report *r)
 				/* the last statement about a vulnerability and package wins */
 				if (vex_matches(e, f))
 					vex = e;
-			} else if (!hit && (e->expires < 0 || s->today < e->expires) && ignore_matches(e, f)) {
+			} else if (!hit && (e->expires < 0 || s->today < e->expires) &&
+				   ignore_matches(e, f)) {
 				hit = e;
 			}
 		}

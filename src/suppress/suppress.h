@@ -30,8 +30,8 @@
 #include "report/report.h"
 
 /* Bounds on untrusted input. */
-#define BW_SUPPRESS_MAX_FILE (16u << 20)  /* an ignore file or VEX document */
-#define BW_SUPPRESS_MAX_LINE 4096         /* one ignore-file line */
+#define BW_SUPPRESS_MAX_FILE (16u << 20) /* an ignore file or VEX document */
+#define BW_SUPPRESS_MAX_LINE 4096	 /* one ignore-file line */
 
 struct bw_suppress;
 

@@ -101,7 +101,8 @@ static int subcomponents(struct vex_ctx *c, json_t *arr, const char *where, bool
 		return bad(c, "%s.subcomponents: not an array", where);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char w[128];
 		snprintf(w, sizeof(w), "%s.subcomponents[%zu]", where, i);
 		const char *p;
@@ -124,18 +125,22 @@ static void finish_entry(struct vex_ctx *c, struct bw_suppress_entry *e, const c
 		memcpy(e->scopes, c->scopes, c->n_scopes * sizeof(*c->scopes));
 		e->n_scopes = c->n_scopes;
 	}
-	char *why = bw_asprintf("%s: %s: %s%s%s%s%s%s", c->name, where, status, just ? " (" : "", just ? just : "",
-				just ? ")" : "", detail ? ": " : "", detail ? detail : "");
+	char *why = bw_asprintf("%s: %s: %s%s%s%s%s%s", c->name, where, status, just ? " (" : "",
+				just ? just : "", just ? ")" : "", detail ? ": " : "", detail ? detail : "");
 	e->reason = bw_arena_strdup(&c->s->arena, why);
 	free(why);
 }
 
 static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 {
-	static const char *const statuses[] = {"not_affected", "affected", "fixed", "under_investigation", NULL};
-	static const char *const justifications[] = {
-		"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
-		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist", NULL};
+	static const char *const statuses[] = {"not_affected", "affected", "fixed", "under_investigation",
+					       NULL};
+	static const char *const justifications[] = {"component_not_present",
+						     "vulnerable_code_not_present",
+						     "vulnerable_code_not_in_execute_path",
+						     "vulnerable_code_cannot_be_controlled_by_adversary",
+						     "inline_mitigations_already_exist",
+						     NULL};
 	char where[64];
 	snprintf(where, sizeof(where), "statements[%zu]", idx);
 	if (!json_is_object(st))
@@ -159,8 +164,10 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 	if (!status)
 		return bad(c, "%s.status: missing", where);
 	if (!in_list(status, statuses))
-		return bad(c, "%s.status: '%.64s' is not an OpenVEX status (not_affected, affected, fixed, "
-			      "under_investigation)", where, status);
+		return bad(c,
+			   "%s.status: '%.64s' is not an OpenVEX status (not_affected, affected, fixed, "
+			   "under_investigation)",
+			   where, status);
 	const char *just = str_or_null(st, "justification");
 	if (json_object_get(st, "justification") && !just)
 		return bad(c, "%s.justification: not a string", where);
@@ -179,7 +186,8 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 		c->all = true;
 	size_t i;
 	json_t *prod;
-	json_array_foreach(products, i, prod) {
+	json_array_foreach(products, i, prod)
+	{
 		char w[96];
 		snprintf(w, sizeof(w), "%s.products[%zu]", where, i);
 		const char *p;
@@ -211,9 +219,8 @@ static int openvex_statement(struct vex_ctx *c, json_t *st, size_t idx)
 	if (na) {
 		e->aliases = bw_arena_alloc(&c->s->arena, na * sizeof(*e->aliases));
 		json_t *a;
-		json_array_foreach(aliases, i, a)
-			if (json_is_string(a))
-				e->aliases[e->n_aliases++] = bw_arena_strdup(&c->s->arena, json_string_value(a));
+		json_array_foreach(aliases, i, a) if (json_is_string(a)) e->aliases[e->n_aliases++] =
+		    bw_arena_strdup(&c->s->arena, json_string_value(a));
 	}
 	finish_entry(c, e, where, status, just, impact);
 	return 0;
@@ -226,9 +233,7 @@ static int parse_openvex(struct vex_ctx *c, json_t *doc)
 		return bad(c, "statements: missing or not an array");
 	size_t i;
 	json_t *st;
-	json_array_foreach(sts, i, st)
-		if (openvex_statement(c, st, i))
-			return c->err->code;
+	json_array_foreach(sts, i, st) if (openvex_statement(c, st, i)) return c->err->code;
 	return 0;
 }
 
@@ -239,7 +244,8 @@ static const char *cdx_lookup(json_t *components, const char *ref, int depth)
 		return NULL;
 	size_t i;
 	json_t *comp;
-	json_array_foreach(components, i, comp) {
+	json_array_foreach(components, i, comp)
+	{
 		const char *r = str_or_null(comp, "bom-ref");
 		if (r && strcmp(r, ref) == 0) {
 			const char *p = str_or_null(comp, "purl");
@@ -254,12 +260,19 @@ static const char *cdx_lookup(json_t *components, const char *ref, int depth)
 
 static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t idx)
 {
-	static const char *const states[] = {"resolved", "resolved_with_pedigree", "exploitable", "in_triage",
-					     "false_positive", "not_affected", NULL};
-	static const char *const justifications[] = {
-		"code_not_present", "code_not_reachable", "requires_configuration", "requires_dependency",
-		"requires_environment", "protected_by_compiler", "protected_at_runtime", "protected_at_perimeter",
-		"protected_by_mitigating_control", NULL};
+	static const char *const states[] = {"resolved",  "resolved_with_pedigree", "exploitable",
+					     "in_triage", "false_positive",	    "not_affected",
+					     NULL};
+	static const char *const justifications[] = {"code_not_present",
+						     "code_not_reachable",
+						     "requires_configuration",
+						     "requires_dependency",
+						     "requires_environment",
+						     "protected_by_compiler",
+						     "protected_at_runtime",
+						     "protected_at_perimeter",
+						     "protected_by_mitigating_control",
+						     NULL};
 	char where[64];
 	snprintf(where, sizeof(where), "vulnerabilities[%zu]", idx);
 	if (!json_is_object(v))
@@ -276,12 +289,14 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 	if (!state)
 		return bad(c, "%s.analysis.state: missing", where);
 	if (!in_list(state, states))
-		return bad(c, "%s.analysis.state: '%.64s' is not a CycloneDX impact analysis state", where, state);
+		return bad(c, "%s.analysis.state: '%.64s' is not a CycloneDX impact analysis state", where,
+			   state);
 	const char *just = str_or_null(an, "justification");
 	if (json_object_get(an, "justification") && !just)
 		return bad(c, "%s.analysis.justification: not a string", where);
 	if (just && !in_list(just, justifications))
-		return bad(c, "%s.analysis.justification: '%.64s' is not a CycloneDX justification", where, just);
+		return bad(c, "%s.analysis.justification: '%.64s' is not a CycloneDX justification", where,
+			   just);
 	const char *detail = str_or_null(an, "detail");
 
 	c->n_scopes = 0;
@@ -292,15 +307,17 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 	if (!json_array_size(affects))
 		c->all = true;
 	json_t *meta = json_object_get(doc, "metadata");
-	const char *image_ref = json_is_object(meta) ? str_or_null(json_object_get(meta, "component"), "bom-ref")
-						     : NULL;
+	const char *image_ref =
+	    json_is_object(meta) ? str_or_null(json_object_get(meta, "component"), "bom-ref") : NULL;
 	size_t i;
 	json_t *a;
-	json_array_foreach(affects, i, a) {
+	json_array_foreach(affects, i, a)
+	{
 		const char *ref = json_is_object(a) ? str_or_null(a, "ref") : NULL;
 		if (!ref)
 			return bad(c, "%s.affects[%zu].ref: missing", where, i);
-		const char *frag = strncmp(ref, "urn:cdx:", 8) == 0 && strchr(ref, '#') ? strchr(ref, '#') + 1 : ref;
+		const char *frag =
+		    strncmp(ref, "urn:cdx:", 8) == 0 && strchr(ref, '#') ? strchr(ref, '#') + 1 : ref;
 		if (image_ref && strcmp(frag, image_ref) == 0) {
 			c->all = true;
 			continue;
@@ -309,7 +326,8 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 		if (!p && strncasecmp(frag, "pkg:", 4) == 0)
 			p = frag;
 		if (!p)
-			return bad(c, "%s.affects[%zu].ref: '%.128s' names no component of the document", where, i, ref);
+			return bad(c, "%s.affects[%zu].ref: '%.128s' names no component of the document",
+				   where, i, ref);
 		if (!*p)
 			continue; /* a component without a purl: nothing of ours to match */
 		if (is_image_purl(p))
@@ -321,7 +339,7 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 	struct bw_suppress_entry *e = bw_suppress_entry_add(c->s);
 	e->vex = true;
 	e->suppresses = in_list(state, (const char *const[]){"not_affected", "false_positive", "resolved",
-							      "resolved_with_pedigree", NULL});
+							     "resolved_with_pedigree", NULL});
 	e->all_packages = c->all;
 	e->id = bw_arena_strdup(&c->s->arena, id);
 	e->file = c->name;
@@ -329,7 +347,8 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 	if (json_is_array(refs) && json_array_size(refs)) {
 		e->aliases = bw_arena_alloc(&c->s->arena, json_array_size(refs) * sizeof(*e->aliases));
 		json_t *r;
-		json_array_foreach(refs, i, r) {
+		json_array_foreach(refs, i, r)
+		{
 			const char *rid = json_is_object(r) ? str_or_null(r, "id") : NULL;
 			if (rid)
 				e->aliases[e->n_aliases++] = bw_arena_strdup(&c->s->arena, rid);
@@ -346,9 +365,7 @@ static int parse_cyclonedx(struct vex_ctx *c, json_t *doc)
 		return bad(c, "vulnerabilities: missing or not an array");
 	size_t i;
 	json_t *v;
-	json_array_foreach(vs, i, v)
-		if (cdx_vulnerability(c, doc, v, i))
-			return c->err->code;
+	json_array_foreach(vs, i, v) if (cdx_vulnerability(c, doc, v, i)) return c->err->code;
 	return 0;
 }
 
@@ -359,7 +376,8 @@ int bw_suppress_add_vex(struct bw_suppress *s, const char *name, const char *dat
 	json_error_t je;
 	json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc)
-		return bw_error_set(err, BW_EINPUT, "%s: line %d column %d: %s", c.name, je.line, je.column, je.text);
+		return bw_error_set(err, BW_EINPUT, "%s: line %d column %d: %s", c.name, je.line, je.column,
+				    je.text);
 	size_t keep = s->n_entries;
 	int rc;
 	const char *fmt = json_is_object(doc) ? str_or_null(doc, "bomFormat") : NULL;

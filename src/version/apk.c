@@ -32,7 +32,7 @@ static enum apk_suffix apk_suffix_of(struct bw_slice s)
 		const char *name;
 		enum apk_suffix s;
 	} tab[] = {{"alpha", S_ALPHA}, {"beta", S_BETA}, {"pre", S_PRE}, {"rc", S_RC}, {"cvs", S_CVS},
-		   {"svn", S_SVN},     {"git", S_GIT},   {"hg", S_HG},   {"p", S_P}};
+		   {"svn", S_SVN},     {"git", S_GIT},	 {"hg", S_HG},	 {"p", S_P}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(tab); i++)
 		if (bw_slice_eq(s, tab[i].name))
 			return tab[i].s;
@@ -185,7 +185,10 @@ int bw_apk_compare_fuzzy(struct bw_slice a, struct bw_slice b, bool fuzzy)
 
 static int apk_validate(struct bw_slice v, struct bw_error *err)
 {
-	return apk_valid(v) ? 0 : bw_version_invalid(err, "apk", v, "not an apk version (digit{.digit}{letter}{_suffix{N}}{~hash}{-rN})");
+	return apk_valid(v)
+		   ? 0
+		   : bw_version_invalid(err, "apk", v,
+					"not an apk version (digit{.digit}{letter}{_suffix{N}}{~hash}{-rN})");
 }
 
 static int apk_compare(struct bw_slice a, struct bw_slice b, int *cmp, struct bw_error *err)

@@ -72,10 +72,19 @@ struct req {
 	bool has_minor, has_patch;
 };
 
-static int num_cmp(struct bw_slice a, struct bw_slice b) { return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len); }
-static bool is_zero(struct bw_slice s) { return s.len == 1 && s.ptr[0] == '0'; }
+static int num_cmp(struct bw_slice a, struct bw_slice b)
+{
+	return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
+}
+static bool is_zero(struct bw_slice s)
+{
+	return s.len == 1 && s.ptr[0] == '0';
+}
 
-static bool wild(struct bw_slice s) { return s.len == 1 && (s.ptr[0] == '*' || s.ptr[0] == 'x' || s.ptr[0] == 'X'); }
+static bool wild(struct bw_slice s)
+{
+	return s.len == 1 && (s.ptr[0] == '*' || s.ptr[0] == 'x' || s.ptr[0] == 'X');
+}
 
 static const char *req_parse(struct bw_slice t, struct req *q)
 {
@@ -136,7 +145,8 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 		if (np < 3 || saw_wild)
 			return "a prerelease needs MAJOR.MINOR.PATCH";
 		size_t s = ++i;
-		while (i < t.len && (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
+		while (i < t.len &&
+		       (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
 			i++;
 		q->pre = (struct bw_slice){t.ptr + s, i - s};
 		if (!q->pre.len)
@@ -144,7 +154,8 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 	}
 	if (i < t.len && t.ptr[i] == '+') { /* build metadata is ignored */
 		i++;
-		while (i < t.len && (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
+		while (i < t.len &&
+		       (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
 			i++;
 	}
 	if (i != t.len)
@@ -155,8 +166,8 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 }
 
 /* v compared with the partial's numbers, missing parts ignored */
-static int cmp_to(const struct bw_semver *v, struct bw_slice M, struct bw_slice m, struct bw_slice p, int nparts,
-		  struct bw_slice pre)
+static int cmp_to(const struct bw_semver *v, struct bw_slice M, struct bw_slice m, struct bw_slice p,
+		  int nparts, struct bw_slice pre)
 {
 	int r = num_cmp(v->major, M);
 	if (r || nparts < 2)
@@ -217,7 +228,8 @@ int bw_cargo_req_eval(const struct bw_semver *v, struct bw_slice req, const char
 	struct bw_slice rest = req.ptr ? req : (struct bw_slice){"", 0};
 	for (;;) {
 		const char *comma = memchr(rest.ptr, ',', rest.len);
-		struct bw_slice t = bw_vc_trim((struct bw_slice){rest.ptr, comma ? (size_t)(comma - rest.ptr) : rest.len});
+		struct bw_slice t =
+		    bw_vc_trim((struct bw_slice){rest.ptr, comma ? (size_t)(comma - rest.ptr) : rest.len});
 		struct req q;
 		const char *why = t.len ? req_parse(t, &q) : "empty comparator";
 		if (why)

@@ -36,7 +36,8 @@ static const char *c_normalize(struct bw_slice in, char *out, size_t *olen)
 		i++;
 	int nums = 0;
 	for (; nums < 4; nums++) {
-		if (nums && !(i < v.len && v.ptr[i] == '.' && i + 1 < v.len && bw_vc_digit((unsigned char)v.ptr[i + 1])))
+		if (nums && !(i < v.len && v.ptr[i] == '.' && i + 1 < v.len &&
+			      bw_vc_digit((unsigned char)v.ptr[i + 1])))
 			break;
 		if (nums)
 			i++, out[o++] = '.';
@@ -60,8 +61,8 @@ static const char *c_normalize(struct bw_slice in, char *out, size_t *olen)
 		j++;
 	static const struct {
 		const char *w, *norm;
-	} stab[] = {{"stable", ""}, {"beta", "beta"}, {"alpha", "alpha"}, {"patch", "patch"}, {"rc", "RC"},
-		    {"pl", "patch"}, {"b", "beta"},       {"a", "alpha"},     {"p", "patch"}};
+	} stab[] = {{"stable", ""},  {"beta", "beta"}, {"alpha", "alpha"}, {"patch", "patch"}, {"rc", "RC"},
+		    {"pl", "patch"}, {"b", "beta"},    {"a", "alpha"},	   {"p", "patch"}};
 	bool matched = false;
 	for (size_t k = 0; k < BW_ARRAY_SIZE(stab); k++) {
 		size_t wl = strlen(stab[k].w);
@@ -117,7 +118,8 @@ static int special_form(struct bw_slice t)
 	static const struct {
 		const char *n;
 		int v;
-	} forms[] = {{"dev", 0}, {"alpha", 1}, {"a", 1}, {"beta", 2}, {"b", 2}, {"RC", 3}, {"rc", 3}, {"#", 4}, {"pl", 5}, {"p", 5}};
+	} forms[] = {{"dev", 0}, {"alpha", 1}, {"a", 1}, {"beta", 2}, {"b", 2},
+		     {"RC", 3},	 {"rc", 3},    {"#", 4}, {"pl", 5},   {"p", 5}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(forms); i++) {
 		size_t n = strlen(forms[i].n);
 		if (t.len >= n && !memcmp(t.ptr, forms[i].n, n))
@@ -178,7 +180,8 @@ static bool php_tok(struct ptok *p, struct bw_slice *t)
 
 static int php_cmp_tok(struct bw_slice a, struct bw_slice b)
 {
-	bool ad = a.len && bw_vc_digit((unsigned char)a.ptr[0]), bd = b.len && bw_vc_digit((unsigned char)b.ptr[0]);
+	bool ad = a.len && bw_vc_digit((unsigned char)a.ptr[0]),
+	     bd = b.len && bw_vc_digit((unsigned char)b.ptr[0]);
 	if (ad && bd)
 		return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
 	int fa = ad ? 4 : special_form(a), fb = bd ? 4 : special_form(b);
@@ -200,9 +203,13 @@ static int php_version_compare(const char *a, size_t al, const char *b, size_t b
 			continue;
 		}
 		if (hp)
-			return p.len && bw_vc_digit((unsigned char)p.ptr[0]) ? 1 : php_cmp_tok(p, BW_SLICE_C("#"));
+			return p.len && bw_vc_digit((unsigned char)p.ptr[0])
+				   ? 1
+				   : php_cmp_tok(p, BW_SLICE_C("#"));
 		if (hq)
-			return q.len && bw_vc_digit((unsigned char)q.ptr[0]) ? -1 : php_cmp_tok(BW_SLICE_C("#"), q);
+			return q.len && bw_vc_digit((unsigned char)q.ptr[0])
+				   ? -1
+				   : php_cmp_tok(BW_SLICE_C("#"), q);
 		return 0;
 	}
 }
@@ -235,7 +242,10 @@ struct bound {
 	size_t len;
 };
 
-static bool has_stability(const char *v, size_t n) { return memchr(v, '-', n) != NULL; }
+static bool has_stability(const char *v, size_t n)
+{
+	return memchr(v, '-', n) != NULL;
+}
 
 /* write numbers (parts[0..np)) + zeros to 4 parts + suffix */
 static void mkver(struct bound *b, const struct bw_slice *parts, int np, int bump, const char *suffix)
@@ -323,8 +333,9 @@ static int term_match(struct bw_slice t, const char *vn, size_t vl, bool *ok, bo
 		*ok = true;
 		return 0;
 	}
-	if (bw_slice_eq(op, "^") || bw_slice_eq(op, "~") || (!op.len && (ver.ptr[ver.len - 1] == '*' ||
-								     ver.ptr[ver.len - 1] == 'x' || ver.ptr[ver.len - 1] == 'X'))) {
+	if (bw_slice_eq(op, "^") || bw_slice_eq(op, "~") ||
+	    (!op.len &&
+	     (ver.ptr[ver.len - 1] == '*' || ver.ptr[ver.len - 1] == 'x' || ver.ptr[ver.len - 1] == 'X'))) {
 		int np = split_numbers(ver, parts, &wild);
 		if (np <= 0) {
 			*bad = true;
@@ -359,7 +370,8 @@ static int term_match(struct bw_slice t, const char *vn, size_t vl, bool *ok, bo
 			}
 		}
 		mkver(&hi, parts, bump + 1, bump, "-dev");
-		*ok = php_version_compare(vn, vl, lo.v, lo.len) >= 0 && php_version_compare(vn, vl, hi.v, hi.len) < 0;
+		*ok = php_version_compare(vn, vl, lo.v, lo.len) >= 0 &&
+		      php_version_compare(vn, vl, hi.v, hi.len) < 0;
 		return 0;
 	}
 	char norm[CBUF];
@@ -390,7 +402,10 @@ static int term_match(struct bw_slice t, const char *vn, size_t vl, bool *ok, bo
 	return 0;
 }
 
-static bool term_sep(int c) { return c == ',' || bw_vc_space(c); }
+static bool term_sep(int c)
+{
+	return c == ',' || bw_vc_space(c);
+}
 
 static int composer_in_range(struct bw_slice v, struct bw_slice range, bool *in, struct bw_error *err)
 {
@@ -421,13 +436,15 @@ static int composer_in_range(struct bw_slice v, struct bw_slice range, bool *in,
 			}
 		if (hy) {
 			struct bw_slice a = bw_vc_trim((struct bw_slice){alt.ptr, (size_t)(hy - alt.ptr)});
-			struct bw_slice b = bw_vc_trim((struct bw_slice){hy + 3, alt.len - (size_t)(hy - alt.ptr) - 3});
+			struct bw_slice b =
+			    bw_vc_trim((struct bw_slice){hy + 3, alt.len - (size_t)(hy - alt.ptr) - 3});
 			char na[CBUF], nb[CBUF];
 			size_t la, lb;
 			struct bw_slice parts[4];
 			bool wild;
 			if (c_normalize(a, na, &la) || c_normalize(b, nb, &lb))
-				return bw_version_bad_range(err, "composer", range, "invalid version in hyphen range");
+				return bw_version_bad_range(err, "composer", range,
+							    "invalid version in hyphen range");
 			if (!has_stability(na, la))
 				memcpy(na + la, "-dev", 4), la += 4;
 			int np = split_numbers(b, parts, &wild);
@@ -469,4 +486,5 @@ static int composer_in_range(struct bw_slice v, struct bw_slice range, bool *in,
 	return 0;
 }
 
-const struct bw_version_ops bw_version_composer_ops = {"composer", composer_validate, composer_compare, composer_in_range};
+const struct bw_version_ops bw_version_composer_ops = {"composer", composer_validate, composer_compare,
+						       composer_in_range};

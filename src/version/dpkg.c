@@ -19,14 +19,14 @@ struct deb_version {
 /* Bytes allowed after the first character of upstream_version, and in the
  * revision: 1 = upstream only, 2 = both. */
 static const unsigned char deb_chars[256] = {
-	['.'] = 2, ['+'] = 2, ['~'] = 2, ['-'] = 1, [':'] = 1,
-	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
-	['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2,
-	['J'] = 2, ['K'] = 2, ['L'] = 2, ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
-	['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2,
-	['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2, ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2, ['i'] = 2,
-	['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2, ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2,
-	['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2, ['w'] = 2, ['x'] = 2, ['y'] = 2, ['z'] = 2,
+    ['.'] = 2, ['+'] = 2, ['~'] = 2, ['-'] = 1, [':'] = 1, ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2,
+    ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2, ['A'] = 2, ['B'] = 2, ['C'] = 2,
+    ['D'] = 2, ['E'] = 2, ['F'] = 2, ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
+    ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2, ['S'] = 2, ['T'] = 2, ['U'] = 2,
+    ['V'] = 2, ['W'] = 2, ['X'] = 2, ['Y'] = 2, ['Z'] = 2, ['a'] = 2, ['b'] = 2, ['c'] = 2, ['d'] = 2,
+    ['e'] = 2, ['f'] = 2, ['g'] = 2, ['h'] = 2, ['i'] = 2, ['j'] = 2, ['k'] = 2, ['l'] = 2, ['m'] = 2,
+    ['n'] = 2, ['o'] = 2, ['p'] = 2, ['q'] = 2, ['r'] = 2, ['s'] = 2, ['t'] = 2, ['u'] = 2, ['v'] = 2,
+    ['w'] = 2, ['x'] = 2, ['y'] = 2, ['z'] = 2,
 };
 
 /* Parse s into v; NULL on success, else the reason (dpkg's wording). */
@@ -206,7 +206,8 @@ static int deb_verrevcmp(const char *a, size_t al, const char *b, size_t bl)
 {
 	size_t i = deb_skip_prefix(a, al, b, bl), j = i;
 	while (i < al || j < bl) {
-		while ((i < al && !bw_vc_digit((unsigned char)a[i])) || (j < bl && !bw_vc_digit((unsigned char)b[j]))) {
+		while ((i < al && !bw_vc_digit((unsigned char)a[i])) ||
+		       (j < bl && !bw_vc_digit((unsigned char)b[j]))) {
 			int ac = i < al ? deb_order((unsigned char)a[i]) : 0;
 			int bc = j < bl ? deb_order((unsigned char)b[j]) : 0;
 			if (ac != bc)

@@ -68,7 +68,8 @@ static size_t gem_segments(struct bw_slice v, struct gseg *seg, size_t max, bool
 		}
 		size_t s = i;
 		bool num = bw_vc_digit(c);
-		while (i < v.len && (num ? bw_vc_digit((unsigned char)v.ptr[i]) : bw_vc_alpha((unsigned char)v.ptr[i])))
+		while (i < v.len &&
+		       (num ? bw_vc_digit((unsigned char)v.ptr[i]) : bw_vc_alpha((unsigned char)v.ptr[i])))
 			i++;
 		if (n < max)
 			seg[n] = (struct gseg){{v.ptr + s, i - s}, num};
@@ -232,7 +233,8 @@ static int gem_in_range(struct bw_slice v, struct bw_slice range, bool *in, stru
 	struct bw_slice rest = range.ptr ? range : (struct bw_slice){"", 0};
 	for (;;) {
 		const char *comma = memchr(rest.ptr, ',', rest.len);
-		struct bw_slice t = bw_vc_trim((struct bw_slice){rest.ptr, comma ? (size_t)(comma - rest.ptr) : rest.len});
+		struct bw_slice t =
+		    bw_vc_trim((struct bw_slice){rest.ptr, comma ? (size_t)(comma - rest.ptr) : rest.len});
 		size_t k = 0;
 		while (k < t.len && strchr("=!<>~", t.ptr[k]))
 			k++;

@@ -108,10 +108,14 @@ static struct mitem *mparse_item(struct bw_arena *a, bool comb, bool digit, stru
 static bool mnull(const struct mitem *m)
 {
 	switch (m->type) {
-	case M_NUM: return bw_slice_eq(m->s, "0");
-	case M_STR: return m->s.len == 0;
-	case M_COMB: return false;
-	default: return m->n == 0;
+	case M_NUM:
+		return bw_slice_eq(m->s, "0");
+	case M_STR:
+		return m->s.len == 0;
+	case M_COMB:
+		return false;
+	default:
+		return m->n == 0;
 	}
 }
 
@@ -164,12 +168,12 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 	stack[depth++] = list;
 	bool is_digit = false, is_comb = false;
 	size_t start = 0;
-#define PUSH_LIST()                                  \
-	do {                                         \
-		struct mitem *nl = mnew(a, M_LIST);  \
-		madd(a, list, nl);                   \
-		list = nl;                           \
-		stack[depth++] = list;               \
+#define PUSH_LIST()                                                                                          \
+	do {                                                                                                 \
+		struct mitem *nl = mnew(a, M_LIST);                                                          \
+		madd(a, list, nl);                                                                           \
+		list = nl;                                                                                   \
+		stack[depth++] = list;                                                                       \
 	} while (0)
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];
@@ -177,7 +181,9 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			if (i == start)
 				madd(a, list, mnum(a, BW_SLICE_C("0")));
 			else
-				madd(a, list, mparse_item(a, is_comb, is_digit, (struct bw_slice){v + start, i - start}));
+				madd(a, list,
+				     mparse_item(a, is_comb, is_digit,
+						 (struct bw_slice){v + start, i - start}));
 			is_comb = false;
 			start = i + 1;
 		} else if (c == '-') {
@@ -188,7 +194,9 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 					is_comb = true;
 					continue;
 				}
-				madd(a, list, mparse_item(a, is_comb, is_digit, (struct bw_slice){v + start, i - start}));
+				madd(a, list,
+				     mparse_item(a, is_comb, is_digit,
+						 (struct bw_slice){v + start, i - start}));
 			}
 			start = i + 1;
 			if (list->n)
@@ -203,7 +211,8 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			is_digit = true;
 		} else {
 			if (is_digit && i > start) {
-				madd(a, list, mparse_item(a, is_comb, true, (struct bw_slice){v + start, i - start}));
+				madd(a, list,
+				     mparse_item(a, is_comb, true, (struct bw_slice){v + start, i - start}));
 				start = i;
 				PUSH_LIST();
 				is_comb = false;
@@ -250,7 +259,8 @@ static int mqual_cmp(struct bw_slice a, struct bw_slice b)
 	struct bw_slice x, y;
 	mqual(a, ba, sizeof ba, &x);
 	mqual(b, bb, sizeof bb, &y);
-	bool xu = x.ptr == a.ptr && !(x.len == 1 && x.ptr == ba), yu = y.ptr == b.ptr && !(y.len == 1 && y.ptr == bb);
+	bool xu = x.ptr == a.ptr && !(x.len == 1 && x.ptr == ba),
+	     yu = y.ptr == b.ptr && !(y.len == 1 && y.ptr == bb);
 	/* known ones are single digits 0..6 (or "5"); unknown ones "7-q" */
 	if (xu && yu)
 		return bw_vc_bytes_cmp(x.ptr, x.len, y.ptr, y.len);
@@ -296,8 +306,10 @@ static int mcmp(const struct mitem *a, const struct mitem *b)
 		return 1;
 	case M_STR:
 		switch (b->type) {
-		case M_NUM: return -1;
-		case M_STR: return mqual_cmp(a->s, b->s);
+		case M_NUM:
+			return -1;
+		case M_STR:
+			return mqual_cmp(a->s, b->s);
 		case M_COMB:
 			r = mcmp(a, b->str);
 			if (!r) {
@@ -306,24 +318,28 @@ static int mcmp(const struct mitem *a, const struct mitem *b)
 				return -1;
 			}
 			return r;
-		default: return -mcmp(b, a);
+		default:
+			return -mcmp(b, a);
 		}
 	case M_COMB:
 		switch (b->type) {
-		case M_NUM: return -1;
+		case M_NUM:
+			return -1;
 		case M_STR:
 			r = mcmp(a->str, b);
 			if (!r)
 				return !mcmp_null(a->str) ? mcmp_null(a->digit) : 1;
 			return r;
-		case M_LIST: return -mcmp(b, a);
+		case M_LIST:
+			return -mcmp(b, a);
 		default:
 			r = mcmp(a->str, b->str);
 			return r ? r : mcmp(a->digit, b->digit);
 		}
 	default:
 		switch (b->type) {
-		case M_NUM: return -1;
+		case M_NUM:
+			return -1;
 		case M_STR:
 		case M_COMB:
 			r = a->n == 0 ? -mcmp_null(b) : mcmp(a->kids[0], b);
@@ -332,7 +348,8 @@ static int mcmp(const struct mitem *a, const struct mitem *b)
 			return r;
 		default:
 			for (size_t i = 0; i < a->n || i < b->n; i++) {
-				const struct mitem *l = i < a->n ? a->kids[i] : NULL, *rr = i < b->n ? b->kids[i] : NULL;
+				const struct mitem *l = i < a->n ? a->kids[i] : NULL,
+						   *rr = i < b->n ? b->kids[i] : NULL;
 				r = l ? mcmp(l, rr) : (rr ? -mcmp_null(rr) : 0);
 				if (r)
 					return r;
@@ -412,8 +429,10 @@ static int maven_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct
 				return rc;
 			ok = c == 0;
 		} else {
-			struct bw_slice lo = bw_vc_trim((struct bw_slice){body.ptr, (size_t)(comma - body.ptr)});
-			struct bw_slice hi = bw_vc_trim((struct bw_slice){comma + 1, body.len - (size_t)(comma - body.ptr) - 1});
+			struct bw_slice lo =
+			    bw_vc_trim((struct bw_slice){body.ptr, (size_t)(comma - body.ptr)});
+			struct bw_slice hi = bw_vc_trim(
+			    (struct bw_slice){comma + 1, body.len - (size_t)(comma - body.ptr) - 1});
 			if (memchr(hi.ptr, ',', hi.len))
 				return bw_version_bad_range(err, "maven", r, "more than two bounds");
 			if (lo.len) {

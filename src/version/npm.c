@@ -15,7 +15,6 @@
  * of it names a prerelease of the same MAJOR.MINOR.PATCH. */
 #include "version-int.h"
 
-
 #define RANGE_BUF_MAX ((size_t)1 << 30)
 
 struct xr {
@@ -23,7 +22,10 @@ struct xr {
 	bool hM, hm, hp, hpr;
 };
 
-static bool npm_ident(int c) { return bw_vc_alnum(c) || c == '-'; }
+static bool npm_ident(int c)
+{
+	return bw_vc_alnum(c) || c == '-';
+}
 
 static bool is_x(bool has, struct bw_slice s)
 {
@@ -150,8 +152,14 @@ static void add(struct out *o, const char *s, size_t n)
 	if (bw_buf_add(&o->b, s, n) < 0)
 		o->toobig = true;
 }
-static void adds(struct out *o, const char *s) { add(o, s, strlen(s)); }
-static void addsl(struct out *o, struct bw_slice s) { add(o, s.ptr, s.len); }
+static void adds(struct out *o, const char *s)
+{
+	add(o, s, strlen(s));
+}
+static void addsl(struct out *o, struct bw_slice s)
+{
+	add(o, s.ptr, s.len);
+}
 static void addinc(struct out *o, struct bw_slice d)
 {
 	/* d + 1 as a decimal string of any length */
@@ -177,7 +185,10 @@ static void addinc(struct out *o, struct bw_slice d)
 	o->b.data[start] = '1';
 }
 
-static bool is_zero(struct bw_slice s) { return s.len == 1 && s.ptr[0] == '0'; }
+static bool is_zero(struct bw_slice s)
+{
+	return s.len == 1 && s.ptr[0] == '0';
+}
 
 /* M.m.p with each part a slice or a literal */
 static void ver3(struct out *o, struct bw_slice M, struct bw_slice m, struct bw_slice p)
@@ -211,7 +222,8 @@ static void desugar_caret(struct out *o, const struct xr *x, bool incpr)
 			adds(o, "-"), addsl(o, x->pr);
 		adds(o, " <");
 		if (is_zero(x->M) && is_zero(x->m))
-			addsl(o, x->M), adds(o, "."), addsl(o, x->m), adds(o, "."), addinc(o, x->p), adds(o, "-0");
+			addsl(o, x->M), adds(o, "."), addsl(o, x->m), adds(o, "."), addinc(o, x->p),
+			    adds(o, "-0");
 		else if (is_zero(x->M))
 			addsl(o, x->M), adds(o, "."), addinc(o, x->m), adds(o, ".0-0");
 		else
@@ -276,10 +288,11 @@ static bool desugar_xrange(struct out *o, struct bw_slice gtlt, const struct xr 
 			addsl(o, x->M), adds(o, "."), addsl(o, x->m), adds(o, ".0");
 		adds(o, pr);
 	} else if (xm) {
-		adds(o, ">="), ver3(o, x->M, ZERO, ZERO), adds(o, pr), adds(o, " <"), addinc(o, x->M), adds(o, ".0.0-0");
+		adds(o, ">="), ver3(o, x->M, ZERO, ZERO), adds(o, pr), adds(o, " <"), addinc(o, x->M),
+		    adds(o, ".0.0-0");
 	} else {
-		adds(o, ">="), ver3(o, x->M, x->m, ZERO), adds(o, pr), adds(o, " <"), addsl(o, x->M), adds(o, "."),
-			addinc(o, x->m), adds(o, ".0-0");
+		adds(o, ">="), ver3(o, x->M, x->m, ZERO), adds(o, pr), adds(o, " <"), addsl(o, x->M),
+		    adds(o, "."), addinc(o, x->m), adds(o, ".0-0");
 	}
 	return true;
 }
@@ -292,7 +305,9 @@ static void desugar_token(struct out *o, struct bw_slice t, bool npm, bool incpr
 	if (t.len && t.ptr[0] == '^' && xr_match((struct bw_slice){t.ptr + 1, t.len - 1}, &x, npm)) {
 		desugar_caret(o, &x, incpr);
 	} else if (t.len && t.ptr[0] == '~' &&
-		   xr_match((struct bw_slice){t.ptr + 1 + (t.len > 1 && t.ptr[1] == '>'), t.len - 1 - (t.len > 1 && t.ptr[1] == '>')}, &x, npm)) {
+		   xr_match((struct bw_slice){t.ptr + 1 + (t.len > 1 && t.ptr[1] == '>'),
+					      t.len - 1 - (t.len > 1 && t.ptr[1] == '>')},
+			    &x, npm)) {
 		desugar_tilde(o, &x, incpr);
 	} else {
 		size_t g = 0;
@@ -374,11 +389,16 @@ static bool comparator_test(const struct comparator *c, const struct bw_semver *
 		return true;
 	int r = bw_semver_cmp(v, &c->v);
 	switch (c->op) {
-	case C_LT: return r < 0;
-	case C_LE: return r <= 0;
-	case C_GT: return r > 0;
-	case C_GE: return r >= 0;
-	default: return r == 0;
+	case C_LT:
+		return r < 0;
+	case C_LE:
+		return r <= 0;
+	case C_GT:
+		return r > 0;
+	case C_GE:
+		return r >= 0;
+	default:
+		return r == 0;
 	}
 }
 
@@ -477,7 +497,8 @@ static bool hyphen(struct out *o, struct bw_slice s, bool npm, bool incpr)
 		} else if (t.hpr) {
 			adds(o, "<="), ver3(o, t.M, t.m, t.p), adds(o, "-"), addsl(o, t.pr);
 		} else if (incpr) {
-			adds(o, "<"), addsl(o, t.M), adds(o, "."), addsl(o, t.m), adds(o, "."), addinc(o, t.p), adds(o, "-0");
+			adds(o, "<"), addsl(o, t.M), adds(o, "."), addsl(o, t.m), adds(o, "."),
+			    addinc(o, t.p), adds(o, "-0");
 		} else {
 			adds(o, "<="), addsl(o, b);
 		}
@@ -487,8 +508,14 @@ static bool hyphen(struct out *o, struct bw_slice s, bool npm, bool incpr)
 	return false;
 }
 
-static bool is_vstart(int c) { return bw_vc_digit(c) || c == 'x' || c == 'X' || c == '*'; }
-static bool is_vprefix(int c) { return c == 'v' || c == '=' || c == ' '; }
+static bool is_vstart(int c)
+{
+	return bw_vc_digit(c) || c == 'x' || c == 'X' || c == '*';
+}
+static bool is_vprefix(int c)
+{
+	return c == 'v' || c == '=' || c == ' ';
+}
 
 /* node-semver's trimComparatorWhitespace(), which joins an operator to the
  * version after it ("> 1.2.3" -> ">1.2.3"), walking versions the way its
@@ -497,7 +524,10 @@ struct tw {
 	const char *s;
 	size_t n;
 };
-static int tw_at(const struct tw *t, size_t i) { return i < t->n ? (unsigned char)t->s[i] : 0; }
+static int tw_at(const struct tw *t, size_t i)
+{
+	return i < t->n ? (unsigned char)t->s[i] : 0;
+}
 static size_t tw_digits(const struct tw *t, size_t i, size_t limit)
 {
 	size_t e = i;
@@ -590,7 +620,8 @@ static size_t tw_version_end(const struct tw *t, size_t start)
 	for (int c = 0; c < 2; c++) {
 		if (tw_at(t, e) != '.')
 			return e;
-		size_t i = e + 1, nx = bw_vc_digit(tw_at(t, i)) ? tw_num(t, i, false) : (is_vstart(tw_at(t, i)) ? i + 1 : i);
+		size_t i = e + 1, nx = bw_vc_digit(tw_at(t, i)) ? tw_num(t, i, false)
+								: (is_vstart(tw_at(t, i)) ? i + 1 : i);
 		if (nx == i)
 			return e;
 		e = nx;
@@ -650,7 +681,8 @@ static void glue_ops(struct out *o, struct bw_slice s)
 	bw_buf_release(&tmp.b);
 }
 
-int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool incpr, bool *in, struct bw_error *err)
+int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool incpr, bool *in,
+		      struct bw_error *err)
 {
 	const char *scheme = npm ? "npm" : "semver";
 	struct bw_semver ver;
@@ -720,7 +752,7 @@ int bw_npm_range_eval(struct bw_slice v, struct bw_slice range, bool npm, bool i
 		result = result || ok;
 	}
 	bw_buf_release(&norm.b), bw_buf_release(&a.b), bw_buf_release(&b.b), bw_buf_release(&c.b),
-		bw_buf_release(&d.b);
+	    bw_buf_release(&d.b);
 	if (rc)
 		return rc;
 	*in = result;

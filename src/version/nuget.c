@@ -55,7 +55,8 @@ static const char *nuget_parse(struct bw_slice v, struct nuget *o)
 	}
 	if (i < v.len && v.ptr[i] == '+') {
 		size_t s = ++i;
-		while (i < v.len && (bw_vc_alnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-' || v.ptr[i] == '.'))
+		while (i < v.len &&
+		       (bw_vc_alnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-' || v.ptr[i] == '.'))
 			i++;
 		if (i == s)
 			return "empty metadata";
@@ -86,7 +87,8 @@ static int label_cmp(struct bw_slice a, struct bw_slice b)
 		} else {
 			size_t n = x.len < y.len ? x.len : y.len;
 			for (size_t i = 0; i < n && !r; i++)
-				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) - bw_vc_tolower((unsigned char)y.ptr[i]));
+				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) -
+					       bw_vc_tolower((unsigned char)y.ptr[i]));
 			if (!r && x.len != y.len)
 				r = x.len < y.len ? -1 : 1;
 		}
@@ -159,7 +161,8 @@ static int nuget_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct
 		return 0;
 	}
 	struct bw_slice lo = bw_vc_trim((struct bw_slice){body.ptr, (size_t)(comma - body.ptr)});
-	struct bw_slice hi = bw_vc_trim((struct bw_slice){comma + 1, body.len - (size_t)(comma - body.ptr) - 1});
+	struct bw_slice hi =
+	    bw_vc_trim((struct bw_slice){comma + 1, body.len - (size_t)(comma - body.ptr) - 1});
 	if (!lo.len && !hi.len)
 		return bw_version_bad_range(err, "nuget", r, "a range needs a bound");
 	bool ok = true;

@@ -11,14 +11,18 @@ static const struct {
 	const char *name;
 	enum bw_version_scheme scheme;
 } osv_ecosystems[] = {
-	{"Debian", BW_VERSION_DEB},      {"Ubuntu", BW_VERSION_DEB},        {"Alpine", BW_VERSION_APK},
-	{"Wolfi", BW_VERSION_APK},       {"Chainguard", BW_VERSION_APK},    {"AlmaLinux", BW_VERSION_RPM},
-	{"Rocky Linux", BW_VERSION_RPM}, {"Red Hat", BW_VERSION_RPM},       {"openSUSE", BW_VERSION_RPM},
-	{"SUSE", BW_VERSION_RPM},        {"Mageia", BW_VERSION_RPM},        {"Photon OS", BW_VERSION_RPM},
-	{"Azure Linux", BW_VERSION_RPM}, {"openEuler", BW_VERSION_RPM},     {"PyPI", BW_VERSION_PYPI},
-	{"npm", BW_VERSION_NPM},         {"Go", BW_VERSION_GO},             {"crates.io", BW_VERSION_CARGO},
-	{"Maven", BW_VERSION_MAVEN},     {"RubyGems", BW_VERSION_GEM},      {"NuGet", BW_VERSION_NUGET},
-	{"Packagist", BW_VERSION_COMPOSER}, {"Bitnami", BW_VERSION_SEMVER},
+    {"Debian", BW_VERSION_DEB},	     {"Ubuntu", BW_VERSION_DEB},
+    {"Alpine", BW_VERSION_APK},	     {"Wolfi", BW_VERSION_APK},
+    {"Chainguard", BW_VERSION_APK},  {"AlmaLinux", BW_VERSION_RPM},
+    {"Rocky Linux", BW_VERSION_RPM}, {"Red Hat", BW_VERSION_RPM},
+    {"openSUSE", BW_VERSION_RPM},    {"SUSE", BW_VERSION_RPM},
+    {"Mageia", BW_VERSION_RPM},	     {"Photon OS", BW_VERSION_RPM},
+    {"Azure Linux", BW_VERSION_RPM}, {"openEuler", BW_VERSION_RPM},
+    {"PyPI", BW_VERSION_PYPI},	     {"npm", BW_VERSION_NPM},
+    {"Go", BW_VERSION_GO},	     {"crates.io", BW_VERSION_CARGO},
+    {"Maven", BW_VERSION_MAVEN},     {"RubyGems", BW_VERSION_GEM},
+    {"NuGet", BW_VERSION_NUGET},     {"Packagist", BW_VERSION_COMPOSER},
+    {"Bitnami", BW_VERSION_SEMVER},
 };
 
 int bw_version_scheme_from_osv(struct bw_slice eco)
@@ -33,8 +37,8 @@ int bw_version_scheme_from_osv(struct bw_slice eco)
 
 /* Compare under a range type: SEMVER ranges use SemVer 2.0 with a leading
  * 'v' tolerated; Go versions get their 'v' added when OSV left it out. */
-static int osv_cmp(enum bw_version_scheme scheme, enum bw_osv_range_type type, struct bw_slice a, struct bw_slice b,
-		   int *cmp, struct bw_error *err)
+static int osv_cmp(enum bw_version_scheme scheme, enum bw_osv_range_type type, struct bw_slice a,
+		   struct bw_slice b, int *cmp, struct bw_error *err)
 {
 	if (type == BW_OSV_RANGE_SEMVER && scheme != BW_VERSION_GO) {
 		if (a.len && a.ptr[0] == 'v')
@@ -56,7 +60,8 @@ static int osv_cmp(enum bw_version_scheme scheme, enum bw_osv_range_type type, s
 			y[yl++] = 'v';
 		memcpy(y + yl, b.ptr, b.len);
 		yl += b.len;
-		int rc = bw_version_compare(scheme, (struct bw_slice){x, xl}, (struct bw_slice){y, yl}, cmp, err);
+		int rc =
+		    bw_version_compare(scheme, (struct bw_slice){x, xl}, (struct bw_slice){y, yl}, cmp, err);
 		free(x);
 		return rc;
 	}
@@ -76,10 +81,14 @@ static bool is_no_limit(const struct bw_osv_event *e)
 static const char *kind_name(enum bw_osv_event_kind k)
 {
 	switch (k) {
-	case BW_OSV_INTRODUCED: return "introduced";
-	case BW_OSV_FIXED: return "fixed";
-	case BW_OSV_LAST_AFFECTED: return "last_affected";
-	default: return "limit";
+	case BW_OSV_INTRODUCED:
+		return "introduced";
+	case BW_OSV_FIXED:
+		return "fixed";
+	case BW_OSV_LAST_AFFECTED:
+		return "last_affected";
+	default:
+		return "limit";
 	}
 }
 
@@ -89,8 +98,9 @@ static int event_order(enum bw_osv_event_kind k)
 }
 
 /* a before b? */
-static int event_less(enum bw_version_scheme scheme, enum bw_osv_range_type type, const struct bw_osv_event *a,
-		      const struct bw_osv_event *b, bool *less, struct bw_error *err)
+static int event_less(enum bw_version_scheme scheme, enum bw_osv_range_type type,
+		      const struct bw_osv_event *a, const struct bw_osv_event *b, bool *less,
+		      struct bw_error *err)
 {
 	bool za = is_zero_intro(a), zb = is_zero_intro(b);
 	if (za || zb) {
@@ -104,8 +114,8 @@ static int event_less(enum bw_version_scheme scheme, enum bw_osv_range_type type
 	return 0;
 }
 
-static int range_match(enum bw_version_scheme scheme, const struct bw_osv_range *r, size_t ri, struct bw_slice v,
-		       bool *hit, struct bw_error *err)
+static int range_match(enum bw_version_scheme scheme, const struct bw_osv_range *r, size_t ri,
+		       struct bw_slice v, bool *hit, struct bw_error *err)
 {
 	size_t n = r->n_events;
 	const struct bw_osv_event **ev = bw_malloc((n ? n : 1) * sizeof *ev);

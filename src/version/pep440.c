@@ -13,9 +13,9 @@
 #include "version-int.h"
 
 struct pep440 {
-	struct bw_slice epoch;   /* digits, empty = 0 */
+	struct bw_slice epoch;	 /* digits, empty = 0 */
 	struct bw_slice release; /* "N(.N)*" */
-	int pre_l;               /* 0 none, 1 a, 2 b, 3 rc */
+	int pre_l;		 /* 0 none, 1 a, 2 b, 3 rc */
 	struct bw_slice pre_n;
 	bool has_post;
 	struct bw_slice post_n;
@@ -38,7 +38,8 @@ static size_t py_space(const unsigned char *s, size_t n)
 		return 0;
 	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
 		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
 		return 3;
 	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
 		return 3;
@@ -66,7 +67,10 @@ static struct bw_slice py_trim(struct bw_slice s)
 	return s;
 }
 
-static bool is_sep(int c) { return c == '-' || c == '_' || c == '.'; }
+static bool is_sep(int c)
+{
+	return c == '-' || c == '_' || c == '.';
+}
 
 struct pm {
 	const char *s, *end;
@@ -251,7 +255,10 @@ static struct bw_slice next_part(struct bw_slice *rest, bool (*sep)(int))
 	return r;
 }
 
-static bool dot(int c) { return c == '.'; }
+static bool dot(int c)
+{
+	return c == '.';
+}
 
 static int release_cmp(struct bw_slice a, struct bw_slice b, size_t limit)
 {
@@ -294,7 +301,8 @@ static int local_cmp(struct bw_slice a, struct bw_slice b)
 			r = 0;
 			size_t n = x.len < y.len ? x.len : y.len;
 			for (size_t i = 0; i < n && !r; i++)
-				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) - bw_vc_tolower((unsigned char)y.ptr[i]));
+				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) -
+					       bw_vc_tolower((unsigned char)y.ptr[i]));
 			if (!r && x.len != y.len)
 				r = x.len < y.len ? -1 : 1;
 		}
@@ -304,7 +312,10 @@ static int local_cmp(struct bw_slice a, struct bw_slice b)
 	return (int)(a.len > 0) - (int)(b.len > 0);
 }
 
-static int num_cmp(struct bw_slice a, struct bw_slice b) { return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len); }
+static int num_cmp(struct bw_slice a, struct bw_slice b)
+{
+	return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
+}
 
 /* compare without local when public_only */
 static int pep440_cmp(const struct pep440 *a, const struct pep440 *b, bool public_only)
@@ -338,7 +349,10 @@ static int pep440_cmp(const struct pep440 *a, const struct pep440 *b, bool publi
 	return a->has_local ? local_cmp(a->local, b->local) : 0;
 }
 
-static bool is_pre(const struct pep440 *v) { return v->pre_l || v->has_dev; }
+static bool is_pre(const struct pep440 *v)
+{
+	return v->pre_l || v->has_dev;
+}
 
 static int base_cmp(const struct pep440 *a, const struct pep440 *b)
 {
@@ -381,8 +395,8 @@ static const char *spec_parse(struct bw_slice s, struct spec *sp)
 	static const struct {
 		const char *t;
 		enum spec_op op;
-	} ops[] = {{"===", SP_ARB}, {"~=", SP_COMPAT}, {"==", SP_EQ}, {"!=", SP_NE}, {"<=", SP_LE},
-		   {">=", SP_GE},   {"<", SP_LT},      {">", SP_GT}};
+	} ops[] = {{"===", SP_ARB}, {"~=", SP_COMPAT}, {"==", SP_EQ}, {"!=", SP_NE},
+		   {"<=", SP_LE},   {">=", SP_GE},     {"<", SP_LT},  {">", SP_GT}};
 	memset(sp, 0, sizeof *sp);
 	s = py_trim(s);
 	size_t i;
@@ -396,11 +410,13 @@ static const char *spec_parse(struct bw_slice s, struct spec *sp)
 	sp->text = v;
 	if (sp->op == SP_ARB) {
 		for (size_t k = 0; k < v.len; k++)
-			if (v.ptr[k] == ';' || v.ptr[k] == ')' || py_space((const unsigned char *)v.ptr + k, v.len - k))
+			if (v.ptr[k] == ';' || v.ptr[k] == ')' ||
+			    py_space((const unsigned char *)v.ptr + k, v.len - k))
 				return "invalid character in arbitrary version";
 		return NULL;
 	}
-	if ((sp->op == SP_EQ || sp->op == SP_NE) && v.len >= 2 && v.ptr[v.len - 2] == '.' && v.ptr[v.len - 1] == '*') {
+	if ((sp->op == SP_EQ || sp->op == SP_NE) && v.len >= 2 && v.ptr[v.len - 2] == '.' &&
+	    v.ptr[v.len - 1] == '*') {
 		sp->wildcard = true;
 		v.len -= 2;
 		sp->text = v;

@@ -14,7 +14,10 @@ struct rpm_evr {
 	bool has_e, has_r;
 };
 
-static inline bool rpm_alnum(int c) { return bw_vc_alnum(c); }
+static inline bool rpm_alnum(int c)
+{
+	return bw_vc_alnum(c);
+}
 
 int bw_rpm_vercmp(struct bw_slice a, struct bw_slice b)
 {

@@ -27,7 +27,8 @@ static size_t js_space(const unsigned char *s, size_t n)
 		return 0;
 	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
 		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
 		return 3;
 	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
 		return 3;
@@ -68,7 +69,10 @@ static size_t utf16_len(struct bw_slice s)
 	return n;
 }
 
-static bool ident_char(int c) { return bw_vc_alnum(c) || c == '-'; }
+static bool ident_char(int c)
+{
+	return bw_vc_alnum(c) || c == '-';
+}
 
 /* A numeric identifier: "0" or digits without a leading zero. */
 static size_t num_ident(const char *p, const char *end)
@@ -127,7 +131,8 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 	for (int i = 0; i < 3; i++) {
 		size_t n = num_ident(p, end);
 		if (!n)
-			return i == 0 ? "MAJOR is not a number" : (i == 1 ? "MINOR is not a number" : "PATCH is not a number");
+			return i == 0 ? "MAJOR is not a number"
+				      : (i == 1 ? "MINOR is not a number" : "PATCH is not a number");
 		if (p + n < end && bw_vc_digit((unsigned char)p[n]))
 			return "number has a leading zero";
 		*parts[i] = (struct bw_slice){p, n};
@@ -178,7 +183,9 @@ static int npm_num_cmp(struct bw_slice a, struct bw_slice b)
 		return bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);
 	char bx[400], by[400];
 	if (x.len >= sizeof bx || y.len >= sizeof by) /* beyond 1e308: Infinity */
-		return bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len) == 0 ? 0 : (x.len >= sizeof bx && y.len >= sizeof by ? 0 : (x.len > y.len ? 1 : -1));
+		return bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len) == 0
+			   ? 0
+			   : (x.len >= sizeof bx && y.len >= sizeof by ? 0 : (x.len > y.len ? 1 : -1));
 	memcpy(bx, x.ptr, x.len);
 	bx[x.len] = 0;
 	memcpy(by, y.ptr, y.len);
@@ -233,8 +240,8 @@ int bw_semver_cmp(const struct bw_semver *a, const struct bw_semver *b)
 			return (int)!xe - (int)!ye;
 		struct bw_slice ix = next_ident(&x), iy = next_ident(&y);
 		if (npm && !(ix.len == iy.len && !memcmp(ix.ptr, iy.ptr, ix.len)))
-			return ident_cmp(ix, iy, npm); /* node-semver stops at the first unequal pair, even when
-							   its numbers round to the same double */
+			return ident_cmp(ix, iy, npm); /* node-semver stops at the first unequal pair, even
+							  when its numbers round to the same double */
 		if ((r = ident_cmp(ix, iy, npm)))
 			return r;
 	}
@@ -259,8 +266,14 @@ static int sv_compare(struct bw_slice a, struct bw_slice b, bool npm, int *cmp, 
 	return 0;
 }
 
-static int semver_validate(struct bw_slice v, struct bw_error *err) { return sv_validate(v, false, err); }
-static int npm_validate(struct bw_slice v, struct bw_error *err) { return sv_validate(v, true, err); }
+static int semver_validate(struct bw_slice v, struct bw_error *err)
+{
+	return sv_validate(v, false, err);
+}
+static int npm_validate(struct bw_slice v, struct bw_error *err)
+{
+	return sv_validate(v, true, err);
+}
 static int semver_compare(struct bw_slice a, struct bw_slice b, int *cmp, struct bw_error *err)
 {
 	return sv_compare(a, b, false, cmp, err);
@@ -278,5 +291,6 @@ static int npm_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct b
 	return bw_npm_range_eval(v, r, true, false, in, err);
 }
 
-const struct bw_version_ops bw_version_semver_ops = {"semver", semver_validate, semver_compare, semver_in_range};
+const struct bw_version_ops bw_version_semver_ops = {"semver", semver_validate, semver_compare,
+						     semver_in_range};
 const struct bw_version_ops bw_version_npm_ops = {"npm", npm_validate, npm_compare, npm_in_range};

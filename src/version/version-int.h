@@ -14,9 +14,8 @@ struct bw_version_ops {
 };
 
 extern const struct bw_version_ops bw_version_deb_ops, bw_version_rpm_ops, bw_version_apk_ops,
-	bw_version_semver_ops, bw_version_npm_ops, bw_version_pypi_ops, bw_version_maven_ops,
-	bw_version_gem_ops, bw_version_go_ops, bw_version_cargo_ops, bw_version_nuget_ops,
-	bw_version_composer_ops;
+    bw_version_semver_ops, bw_version_npm_ops, bw_version_pypi_ops, bw_version_maven_ops, bw_version_gem_ops,
+    bw_version_go_ops, bw_version_cargo_ops, bw_version_nuget_ops, bw_version_composer_ops;
 
 const struct bw_version_ops *bw_version_ops_of(enum bw_version_scheme scheme);
 
@@ -26,16 +25,34 @@ int bw_version_invalid(struct bw_error *err, const char *scheme, struct bw_slice
 /* The same for a range expression. */
 int bw_version_bad_range(struct bw_error *err, const char *scheme, struct bw_slice r, const char *why);
 
-static inline bool bw_vc_digit(int c) { return (unsigned)(c - '0') < 10u; }
-static inline bool bw_vc_alpha(int c) { return (unsigned)((c | 32) - 'a') < 26u; }
-static inline bool bw_vc_lower(int c) { return (unsigned)(c - 'a') < 26u; }
-static inline bool bw_vc_alnum(int c) { return bw_vc_digit(c) || bw_vc_alpha(c); }
-static inline int bw_vc_tolower(int c) { return (unsigned)(c - 'A') < 26u ? c + 32 : c; }
+static inline bool bw_vc_digit(int c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+static inline bool bw_vc_alpha(int c)
+{
+	return (unsigned)((c | 32) - 'a') < 26u;
+}
+static inline bool bw_vc_lower(int c)
+{
+	return (unsigned)(c - 'a') < 26u;
+}
+static inline bool bw_vc_alnum(int c)
+{
+	return bw_vc_digit(c) || bw_vc_alpha(c);
+}
+static inline int bw_vc_tolower(int c)
+{
+	return (unsigned)(c - 'A') < 26u ? c + 32 : c;
+}
 static inline bool bw_vc_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
-static inline int bw_vc_sign(int x) { return (x > 0) - (x < 0); }
+static inline int bw_vc_sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
 
 /* Compare two runs of ASCII digits as unbounded non-negative integers:
  * leading zeros stripped, then length, then bytes. */
@@ -56,17 +73,17 @@ int bw_apk_compare_fuzzy(struct bw_slice a, struct bw_slice b, bool fuzzy);
 
 /* Generic "OP VERSION" list evaluator (deb, rpm, apk): alternatives split at
  * "||", terms at whitespace or ','. */
-int bw_version_simple_range(enum bw_version_scheme scheme, struct bw_slice v, struct bw_slice range,
-			    bool *in, struct bw_error *err);
+int bw_version_simple_range(enum bw_version_scheme scheme, struct bw_slice v, struct bw_slice range, bool *in,
+			    struct bw_error *err);
 
 /* ---- semver family (semver.c, npm.c) ---------------------------------- */
 
 /* A parsed SemVer version; slices point into the input (or an arena). */
 struct bw_semver {
 	struct bw_slice major, minor, patch; /* digit strings */
-	struct bw_slice pre;                 /* prerelease without '-', len 0 when none */
-	struct bw_slice build;               /* build without '+' */
-	bool npm;                            /* node-semver identifier rules */
+	struct bw_slice pre;		     /* prerelease without '-', len 0 when none */
+	struct bw_slice build;		     /* build without '+' */
+	bool npm;			     /* node-semver identifier rules */
 };
 
 /* Strict SemVer 2.0 parse (npm=false) or node-semver's (npm=true: trims

@@ -2,29 +2,23 @@
 #include "version-int.h"
 
 static const struct bw_version_ops *const scheme_ops[BW_VERSION__COUNT] = {
-	[BW_VERSION_DEB] = &bw_version_deb_ops,
-	[BW_VERSION_RPM] = &bw_version_rpm_ops,
-	[BW_VERSION_APK] = &bw_version_apk_ops,
-	[BW_VERSION_SEMVER] = &bw_version_semver_ops,
-	[BW_VERSION_NPM] = &bw_version_npm_ops,
-	[BW_VERSION_PYPI] = &bw_version_pypi_ops,
-	[BW_VERSION_MAVEN] = &bw_version_maven_ops,
-	[BW_VERSION_GEM] = &bw_version_gem_ops,
-	[BW_VERSION_GO] = &bw_version_go_ops,
-	[BW_VERSION_CARGO] = &bw_version_cargo_ops,
-	[BW_VERSION_NUGET] = &bw_version_nuget_ops,
-	[BW_VERSION_COMPOSER] = &bw_version_composer_ops,
+    [BW_VERSION_DEB] = &bw_version_deb_ops,	[BW_VERSION_RPM] = &bw_version_rpm_ops,
+    [BW_VERSION_APK] = &bw_version_apk_ops,	[BW_VERSION_SEMVER] = &bw_version_semver_ops,
+    [BW_VERSION_NPM] = &bw_version_npm_ops,	[BW_VERSION_PYPI] = &bw_version_pypi_ops,
+    [BW_VERSION_MAVEN] = &bw_version_maven_ops, [BW_VERSION_GEM] = &bw_version_gem_ops,
+    [BW_VERSION_GO] = &bw_version_go_ops,	[BW_VERSION_CARGO] = &bw_version_cargo_ops,
+    [BW_VERSION_NUGET] = &bw_version_nuget_ops, [BW_VERSION_COMPOSER] = &bw_version_composer_ops,
 };
 
 static const struct {
 	const char *name;
 	enum bw_version_scheme scheme;
 } scheme_aliases[] = {
-	{"debian", BW_VERSION_DEB},    {"dpkg", BW_VERSION_DEB},       {"ubuntu", BW_VERSION_DEB},
-	{"rpmvercmp", BW_VERSION_RPM}, {"alpine", BW_VERSION_APK},     {"pep440", BW_VERSION_PYPI},
-	{"python", BW_VERSION_PYPI},   {"rubygems", BW_VERSION_GEM},   {"golang", BW_VERSION_GO},
-	{"crates.io", BW_VERSION_CARGO}, {"rust", BW_VERSION_CARGO},   {"packagist", BW_VERSION_COMPOSER},
-	{"node", BW_VERSION_NPM},
+    {"debian", BW_VERSION_DEB},	     {"dpkg", BW_VERSION_DEB},	   {"ubuntu", BW_VERSION_DEB},
+    {"rpmvercmp", BW_VERSION_RPM},   {"alpine", BW_VERSION_APK},   {"pep440", BW_VERSION_PYPI},
+    {"python", BW_VERSION_PYPI},     {"rubygems", BW_VERSION_GEM}, {"golang", BW_VERSION_GO},
+    {"crates.io", BW_VERSION_CARGO}, {"rust", BW_VERSION_CARGO},   {"packagist", BW_VERSION_COMPOSER},
+    {"node", BW_VERSION_NPM},
 };
 
 const struct bw_version_ops *bw_version_ops_of(enum bw_version_scheme scheme)
@@ -178,7 +172,10 @@ int bw_version_bad_range(struct bw_error *err, const char *scheme, struct bw_sli
 
 enum simple_op { OP_LT, OP_LE, OP_EQ, OP_GE, OP_GT, OP_NE, OP_FUZZY, OP_LE_FUZZY, OP_GE_FUZZY };
 
-static bool is_op_char(int c) { return c == '<' || c == '>' || c == '=' || c == '!' || c == '~'; }
+static bool is_op_char(int c)
+{
+	return c == '<' || c == '>' || c == '=' || c == '!' || c == '~';
+}
 
 static int parse_op(struct bw_slice o, enum bw_version_scheme scheme, enum simple_op *op)
 {
@@ -187,10 +184,19 @@ static int parse_op(struct bw_slice o, enum bw_version_scheme scheme, enum simpl
 		enum simple_op op;
 		int only; /* -1 any scheme, else that scheme */
 	} ops[] = {
-		{"<", OP_LT, -1},   {"<=", OP_LE, -1},  {"=", OP_EQ, -1},   {"==", OP_EQ, -1},
-		{">=", OP_GE, -1},  {">", OP_GT, -1},   {"!=", OP_NE, -1},  {"<<", OP_LT, BW_VERSION_DEB},
-		{">>", OP_GT, BW_VERSION_DEB}, {"~", OP_FUZZY, BW_VERSION_APK}, {"=~", OP_FUZZY, BW_VERSION_APK},
-		{"<~", OP_LE_FUZZY, BW_VERSION_APK}, {">~", OP_GE_FUZZY, BW_VERSION_APK},
+	    {"<", OP_LT, -1},
+	    {"<=", OP_LE, -1},
+	    {"=", OP_EQ, -1},
+	    {"==", OP_EQ, -1},
+	    {">=", OP_GE, -1},
+	    {">", OP_GT, -1},
+	    {"!=", OP_NE, -1},
+	    {"<<", OP_LT, BW_VERSION_DEB},
+	    {">>", OP_GT, BW_VERSION_DEB},
+	    {"~", OP_FUZZY, BW_VERSION_APK},
+	    {"=~", OP_FUZZY, BW_VERSION_APK},
+	    {"<~", OP_LE_FUZZY, BW_VERSION_APK},
+	    {">~", OP_GE_FUZZY, BW_VERSION_APK},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(ops); i++)
 		if (bw_slice_eq(o, ops[i].s) && (ops[i].only < 0 || ops[i].only == (int)scheme)) {
@@ -200,7 +206,10 @@ static int parse_op(struct bw_slice o, enum bw_version_scheme scheme, enum simpl
 	return -1;
 }
 
-static bool is_term_sep(int c) { return bw_vc_space(c) || c == ','; }
+static bool is_term_sep(int c)
+{
+	return bw_vc_space(c) || c == ',';
+}
 
 /* One alternative: every term must hold. */
 static int eval_terms(enum bw_version_scheme scheme, const struct bw_version_ops *ops, struct bw_slice v,
@@ -239,12 +248,27 @@ static int eval_terms(enum bw_version_scheme scheme, const struct bw_version_ops
 			return rc;
 		bool ok;
 		switch (op) {
-		case OP_LT: ok = c < 0; break;
-		case OP_LE: case OP_LE_FUZZY: ok = c <= 0; break;
-		case OP_EQ: case OP_FUZZY: ok = c == 0; break;
-		case OP_GE: case OP_GE_FUZZY: ok = c >= 0; break;
-		case OP_GT: ok = c > 0; break;
-		default: ok = c != 0; break;
+		case OP_LT:
+			ok = c < 0;
+			break;
+		case OP_LE:
+		case OP_LE_FUZZY:
+			ok = c <= 0;
+			break;
+		case OP_EQ:
+		case OP_FUZZY:
+			ok = c == 0;
+			break;
+		case OP_GE:
+		case OP_GE_FUZZY:
+			ok = c >= 0;
+			break;
+		case OP_GT:
+			ok = c > 0;
+			break;
+		default:
+			ok = c != 0;
+			break;
 		}
 		all = all && ok;
 		nterms++;
@@ -255,8 +279,8 @@ static int eval_terms(enum bw_version_scheme scheme, const struct bw_version_ops
 	return 0;
 }
 
-int bw_version_simple_range(enum bw_version_scheme scheme, struct bw_slice v, struct bw_slice range,
-			    bool *in, struct bw_error *err)
+int bw_version_simple_range(enum bw_version_scheme scheme, struct bw_slice v, struct bw_slice range, bool *in,
+			    struct bw_error *err)
 {
 	const struct bw_version_ops *ops = bw_version_ops_of(scheme);
 	int rc = ops->validate(v, err);

@@ -25,15 +25,15 @@
 #include "core/core.h"
 
 enum bw_version_scheme {
-	BW_VERSION_DEB,      /* "deb": dpkg (epoch:upstream-revision) */
-	BW_VERSION_RPM,      /* "rpm": rpmvercmp over [epoch:]version[-release] */
-	BW_VERSION_APK,      /* "apk": Alpine apk-tools */
+	BW_VERSION_DEB,	     /* "deb": dpkg (epoch:upstream-revision) */
+	BW_VERSION_RPM,	     /* "rpm": rpmvercmp over [epoch:]version[-release] */
+	BW_VERSION_APK,	     /* "apk": Alpine apk-tools */
 	BW_VERSION_SEMVER,   /* "semver": SemVer 2.0.0 precedence, strict */
-	BW_VERSION_NPM,      /* "npm": node-semver 7 (its limits and ranges) */
+	BW_VERSION_NPM,	     /* "npm": node-semver 7 (its limits and ranges) */
 	BW_VERSION_PYPI,     /* "pypi": PEP 440 (pypa/packaging) */
 	BW_VERSION_MAVEN,    /* "maven": Maven ComparableVersion */
-	BW_VERSION_GEM,      /* "gem": RubyGems Gem::Version */
-	BW_VERSION_GO,       /* "go": Go modules (golang.org/x/mod/semver) */
+	BW_VERSION_GEM,	     /* "gem": RubyGems Gem::Version */
+	BW_VERSION_GO,	     /* "go": Go modules (golang.org/x/mod/semver) */
 	BW_VERSION_CARGO,    /* "cargo": crates.io (Rust semver crate) */
 	BW_VERSION_NUGET,    /* "nuget": NuGet.Versioning */
 	BW_VERSION_COMPOSER, /* "composer": Composer (Packagist) */
@@ -96,8 +96,8 @@ enum bw_osv_event_kind {
 
 enum bw_osv_range_type {
 	BW_OSV_RANGE_ECOSYSTEM, /* versions compared with the package's scheme */
-	BW_OSV_RANGE_SEMVER,    /* versions compared as SemVer 2.0 ("v" prefix tolerated) */
-	BW_OSV_RANGE_GIT,       /* commit hashes: never matches a version, ignored */
+	BW_OSV_RANGE_SEMVER,	/* versions compared as SemVer 2.0 ("v" prefix tolerated) */
+	BW_OSV_RANGE_GIT,	/* commit hashes: never matches a version, ignored */
 };
 
 /* One event of an OSV range, as parsed from the JSON by the caller.

@@ -24,8 +24,8 @@ struct metric {
 	char got;
 };
 
-static int parse_metrics(const char *v, struct metric *m, size_t nm, const char *const *extra, const char *vector,
-			 struct bw_error *err)
+static int parse_metrics(const char *v, struct metric *m, size_t nm, const char *const *extra,
+			 const char *vector, struct bw_error *err)
 {
 	while (*v) {
 		const char *slash = strchr(v, '/');
@@ -72,9 +72,9 @@ static double roundup31(double x)
 
 static int score_v3(const char *v, bool v31, const char *vector, double *score, struct bw_error *err)
 {
-	struct metric m[] = {{"AV", "NALP", 0}, {"AC", "LH", 0},  {"PR", "NLH", 0}, {"UI", "NR", 0},
-			     {"S", "UC", 0},    {"C", "HLN", 0},  {"I", "HLN", 0},  {"A", "HLN", 0}};
-	static const char *const extra[] = {"E",  "RL", "RC", "CR", "IR", "AR", "MAV", "MAC",
+	struct metric m[] = {{"AV", "NALP", 0}, {"AC", "LH", 0}, {"PR", "NLH", 0}, {"UI", "NR", 0},
+			     {"S", "UC", 0},	{"C", "HLN", 0}, {"I", "HLN", 0},  {"A", "HLN", 0}};
+	static const char *const extra[] = {"E",   "RL",  "RC", "CR", "IR", "AR", "MAV", "MAC",
 					    "MPR", "MUI", "MS", "MC", "MI", "MA", NULL};
 	int rc = parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err);
 	if (rc < 0)
@@ -82,7 +82,9 @@ static int score_v3(const char *v, bool v31, const char *vector, double *score, 
 	bool changed = m[4].got == 'C';
 	double av = m[0].got == 'N' ? 0.85 : m[0].got == 'A' ? 0.62 : m[0].got == 'L' ? 0.55 : 0.2;
 	double ac = m[1].got == 'L' ? 0.77 : 0.44;
-	double pr = m[2].got == 'N' ? 0.85 : m[2].got == 'L' ? (changed ? 0.68 : 0.62) : (changed ? 0.5 : 0.27);
+	double pr = m[2].got == 'N'   ? 0.85
+		    : m[2].got == 'L' ? (changed ? 0.68 : 0.62)
+				      : (changed ? 0.5 : 0.27);
 	double ui = m[3].got == 'N' ? 0.85 : 0.62;
 	double cia[3];
 	for (int i = 0; i < 3; i++)
@@ -104,7 +106,7 @@ static int score_v3(const char *v, bool v31, const char *vector, double *score, 
 static int score_v2(const char *v, const char *vector, double *score, struct bw_error *err)
 {
 	struct metric m[] = {{"AV", "LAN", 0}, {"AC", "HML", 0}, {"Au", "MSN", 0},
-			     {"C", "NPC", 0},  {"I", "NPC", 0},  {"A", "NPC", 0}};
+			     {"C", "NPC", 0},  {"I", "NPC", 0},	 {"A", "NPC", 0}};
 	static const char *const extra[] = {"E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR", NULL};
 	int rc = parse_metrics(v, m, BW_ARRAY_SIZE(m), extra, vector, err);
 	if (rc < 0)

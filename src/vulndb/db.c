@@ -11,23 +11,23 @@
  * encoded ranges of vulndb-int.h; advisories.cvss the CVSS vectors that
  * score, one a line, newest version first (schema 1 had no such column). */
 static const char schema_sql[] =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-	"CREATE TABLE sources(name TEXT PRIMARY KEY, location TEXT, imported_at INTEGER, data_date TEXT,"
-	" etag TEXT, last_modified TEXT, sha256 TEXT);"
-	"CREATE TABLE advisories(rowid INTEGER PRIMARY KEY, origin TEXT NOT NULL, source TEXT NOT NULL,"
-	" id TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT, summary TEXT,"
-	" severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, cvss TEXT,"
-	" UNIQUE(origin, id));"
-	"CREATE INDEX advisories_source ON advisories(source);"
-	"CREATE TABLE aliases(advisory INTEGER NOT NULL, alias TEXT NOT NULL, related INTEGER NOT NULL,"
-	" PRIMARY KEY(advisory, alias)) WITHOUT ROWID;"
-	"CREATE TABLE affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,"
-	" ranges TEXT NOT NULL, note TEXT);"
-	"CREATE INDEX affected_package ON affected(ecosystem, name);"
-	"CREATE INDEX affected_advisory ON affected(advisory);"
-	"CREATE TABLE kev(cve TEXT PRIMARY KEY, date_added TEXT) WITHOUT ROWID;"
-	"CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL, percentile REAL) WITHOUT ROWID;"
-	"CREATE TABLE wanted(ecosystem TEXT PRIMARY KEY, last_seen INTEGER) WITHOUT ROWID;";
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE sources(name TEXT PRIMARY KEY, location TEXT, imported_at INTEGER, data_date TEXT,"
+    " etag TEXT, last_modified TEXT, sha256 TEXT);"
+    "CREATE TABLE advisories(rowid INTEGER PRIMARY KEY, origin TEXT NOT NULL, source TEXT NOT NULL,"
+    " id TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT, summary TEXT,"
+    " severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, cvss TEXT,"
+    " UNIQUE(origin, id));"
+    "CREATE INDEX advisories_source ON advisories(source);"
+    "CREATE TABLE aliases(advisory INTEGER NOT NULL, alias TEXT NOT NULL, related INTEGER NOT NULL,"
+    " PRIMARY KEY(advisory, alias)) WITHOUT ROWID;"
+    "CREATE TABLE affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,"
+    " ranges TEXT NOT NULL, note TEXT);"
+    "CREATE INDEX affected_package ON affected(ecosystem, name);"
+    "CREATE INDEX affected_advisory ON affected(advisory);"
+    "CREATE TABLE kev(cve TEXT PRIMARY KEY, date_added TEXT) WITHOUT ROWID;"
+    "CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL, percentile REAL) WITHOUT ROWID;"
+    "CREATE TABLE wanted(ecosystem TEXT PRIMARY KEY, last_seen INTEGER) WITHOUT ROWID;";
 
 char *bw_vulndb_default_path(void)
 {
@@ -46,17 +46,19 @@ int vdb_sqlite_error(struct bw_vulndb *db, int rc, const char *what, struct bw_e
 	switch (prim) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return bw_error_set(err, BW_EIO, "vulnerability database %s is locked by another process (%s)", path,
-				    what);
+		return bw_error_set(
+		    err, BW_EIO, "vulnerability database %s is locked by another process (%s)", path, what);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return bw_error_set(err, BW_EINPUT, "vulnerability database %s is corrupt or not a database (%s: %s)",
-				    path, what, msg);
+		return bw_error_set(err, BW_EINPUT,
+				    "vulnerability database %s is corrupt or not a database (%s: %s)", path,
+				    what, msg);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
-		return bw_error_set(err, BW_EIO, "vulnerability database %s cannot be opened for writing (%s: %s)",
-				    path, what, msg);
+		return bw_error_set(err, BW_EIO,
+				    "vulnerability database %s cannot be opened for writing (%s: %s)", path,
+				    what, msg);
 	case SQLITE_FULL:
 		return bw_error_set(err, BW_EIO, "vulnerability database %s: disk full (%s)", path, what);
 	default:
@@ -90,7 +92,8 @@ static int mkdir_parents(const char *path, struct bw_error *err)
 			continue;
 		*p = '\0';
 		if (mkdir(dup, 0755) < 0 && errno != EEXIST) {
-			int rc = bw_error_sys(err, BW_EIO, "cannot create %s for the vulnerability database", dup);
+			int rc =
+			    bw_error_sys(err, BW_EIO, "cannot create %s for the vulnerability database", dup);
 			free(dup);
 			return rc;
 		}
@@ -153,10 +156,11 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 	if (rc != SQLITE_ROW)
 		return vdb_sqlite_error(db, rc, "reading the schema version", err);
 	if (version > BW_VULNDB_SCHEMA_VERSION)
-		return bw_error_set(err, BW_EUNSUPPORTED,
-				    "vulnerability database %s has schema %d, written by a newer bulwark (this one "
-				    "reads schema %d); update bulwark or use another --db",
-				    db->path, version, BW_VULNDB_SCHEMA_VERSION);
+		return bw_error_set(
+		    err, BW_EUNSUPPORTED,
+		    "vulnerability database %s has schema %d, written by a newer bulwark (this one "
+		    "reads schema %d); update bulwark or use another --db",
+		    db->path, version, BW_VULNDB_SCHEMA_VERSION);
 	if (version == BW_VULNDB_SCHEMA_VERSION) {
 		db->schema = version;
 		return 0;
@@ -164,8 +168,8 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 	if (version == 1)
 		return upgrade_from_1(db, create, err);
 	if (version != 0)
-		return bw_error_set(err, BW_EUNSUPPORTED, "vulnerability database %s has unknown schema %d", db->path,
-				    version);
+		return bw_error_set(err, BW_EUNSUPPORTED, "vulnerability database %s has unknown schema %d",
+				    db->path, version);
 	/* version 0: an empty file we may initialise, or somebody else's database */
 	rc = sqlite3_prepare_v2(db->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -176,12 +180,14 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 	if (rc != SQLITE_ROW)
 		return vdb_sqlite_error(db, rc, "reading the schema", err);
 	if (tables > 0)
-		return bw_error_set(err, BW_EINPUT, "%s is an SQLite database but not a bulwark vulnerability database",
+		return bw_error_set(err, BW_EINPUT,
+				    "%s is an SQLite database but not a bulwark vulnerability database",
 				    db->path);
 	if (!create)
-		return bw_error_set(err, BW_ENOTFOUND,
-				    "vulnerability database %s is empty; run 'bulwark db import' or 'bulwark db update'",
-				    db->path);
+		return bw_error_set(
+		    err, BW_ENOTFOUND,
+		    "vulnerability database %s is empty; run 'bulwark db import' or 'bulwark db update'",
+		    db->path);
 	if (vdb_exec(db, "BEGIN IMMEDIATE", err) < 0)
 		return err->code;
 	if (vdb_exec(db, schema_sql, err) < 0 || vdb_exec(db, "PRAGMA user_version = 2", err) < 0) {
@@ -204,9 +210,9 @@ int bw_vulndb_open(const char *path, enum bw_vulndb_mode mode, struct bw_vulndb 
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	if (!exists && mode == BW_VULNDB_READ)
-		return bw_error_set(err, BW_ENOTFOUND,
-				    "no vulnerability database at %s; run 'bulwark db import' or 'bulwark db update'",
-				    path);
+		return bw_error_set(
+		    err, BW_ENOTFOUND,
+		    "no vulnerability database at %s; run 'bulwark db import' or 'bulwark db update'", path);
 	if (exists && !S_ISREG(sb.st_mode))
 		return bw_error_set(err, BW_EINPUT, "vulnerability database %s is not a regular file", path);
 	if (!exists && mkdir_parents(path, err) < 0)
@@ -239,7 +245,9 @@ int bw_vulndb_open(const char *path, enum bw_vulndb_mode mode, struct bw_vulndb 
 		return err->code;
 	}
 	if (mode == BW_VULNDB_WRITE &&
-	    vdb_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA synchronous = NORMAL", err) < 0) {
+	    vdb_exec(db,
+		     "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA synchronous = NORMAL",
+		     err) < 0) {
 		bw_vulndb_close(db);
 		return err->code;
 	}
@@ -251,9 +259,9 @@ void bw_vulndb_close(struct bw_vulndb *db)
 {
 	if (!db)
 		return;
-	sqlite3_stmt *sts[] = {db->st_lookup, db->st_alias,   db->st_kev,     db->st_epss,    db->st_find,
-			       db->st_ins_adv, db->st_upd_adv, db->st_del_aff, db->st_del_alias, db->st_ins_aff,
-			       db->st_ins_alias};
+	sqlite3_stmt *sts[] = {db->st_lookup,	 db->st_alias,	 db->st_kev,	  db->st_epss,
+			       db->st_find,	 db->st_ins_adv, db->st_upd_adv,  db->st_del_aff,
+			       db->st_del_alias, db->st_ins_aff, db->st_ins_alias};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sts); i++)
 		sqlite3_finalize(sts[i]);
 	sqlite3_close(db->db);
@@ -308,7 +316,8 @@ int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_e
 	if (stat(db->path, &sb) == 0)
 		out->file_size = (int64_t)sb.st_size;
 	if (count(db, "SELECT count(*) FROM advisories", &out->advisories, err) < 0 ||
-	    count(db, "SELECT count(*) FROM advisories WHERE withdrawn IS NOT NULL", &out->withdrawn, err) < 0 ||
+	    count(db, "SELECT count(*) FROM advisories WHERE withdrawn IS NOT NULL", &out->withdrawn, err) <
+		0 ||
 	    count(db, "SELECT count(*) FROM affected", &out->affected, err) < 0 ||
 	    count(db, "SELECT count(*) FROM aliases", &out->aliases, err) < 0 ||
 	    count(db, "SELECT count(*) FROM kev", &out->kev, err) < 0 ||
@@ -316,8 +325,8 @@ int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_e
 		return err->code;
 
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->db, "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY 1", -1,
-				    &st, NULL);
+	int rc = sqlite3_prepare_v2(
+	    db->db, "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY 1", -1, &st, NULL);
 	size_t cap = 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (out->n_ecosystems == cap) {
@@ -378,14 +387,14 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 		     void *ud, struct bw_error *err)
 {
 	/* a schema-1 file that could not be upgraded has no cvss column */
-	static const char lookup_sql[] =
-		"SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score, f.ranges, f.note,"
-		" a.cvss FROM affected f JOIN advisories a ON a.rowid = f.advisory"
-		" WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
-	static const char lookup_sql_1[] =
-		"SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score, f.ranges, f.note,"
-		" NULL FROM affected f JOIN advisories a ON a.rowid = f.advisory"
-		" WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
+	static const char lookup_sql[] = "SELECT a.rowid, a.id, a.origin, a.summary, a.severity, "
+					 "a.severity_source, a.score, f.ranges, f.note,"
+					 " a.cvss FROM affected f JOIN advisories a ON a.rowid = f.advisory"
+					 " WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
+	static const char lookup_sql_1[] = "SELECT a.rowid, a.id, a.origin, a.summary, a.severity, "
+					   "a.severity_source, a.score, f.ranges, f.note,"
+					   " NULL FROM affected f JOIN advisories a ON a.rowid = f.advisory"
+					   " WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL";
 	if (vdb_prepare(db, &db->st_lookup, db->schema >= 2 ? lookup_sql : lookup_sql_1, err) < 0)
 		return err->code;
 	sqlite3_stmt *st = db->st_lookup;
@@ -423,7 +432,8 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 	return 0;
 }
 
-int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud, struct bw_error *err)
+int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud,
+		      struct bw_error *err)
 {
 	if (vdb_prepare(db, &db->st_alias, "SELECT alias, related FROM aliases WHERE advisory = ?1", err) < 0)
 		return err->code;
@@ -469,8 +479,8 @@ void bw_vulndb_note_ecosystems(struct bw_vulndb *db, const char *const *ecosyste
 	sqlite3_busy_timeout(db->db, 0);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-		if (sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO wanted VALUES(?1, ?2)", -1, &st, NULL) ==
-		    SQLITE_OK) {
+		if (sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO wanted VALUES(?1, ?2)", -1, &st,
+				       NULL) == SQLITE_OK) {
 			for (size_t i = 0; i < n; i++) {
 				sqlite3_bind_text(st, 1, ecosystems[i], -1, SQLITE_STATIC);
 				sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));

@@ -21,7 +21,8 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 {
 	json_t *vulns = json_object_get(doc, "vulnerabilities");
 	if (!json_is_array(vulns))
-		return bw_error_set(err, BW_EINPUT, "%s: KEV catalog without a \"vulnerabilities\" array", name);
+		return bw_error_set(err, BW_EINPUT, "%s: KEV catalog without a \"vulnerabilities\" array",
+				    name);
 	if (vdb_exec(db, "DELETE FROM kev", err) < 0)
 		return err->code;
 	sqlite3_stmt *ins = NULL;
@@ -112,7 +113,8 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 		char *end1 = NULL, *end2 = NULL;
 		double score = c1 ? strtod(c1 + 1, &end1) : -1;
 		double pct = c2 ? strtod(c2 + 1, &end2) : -1;
-		if (!c1 || !cve_ok(buf, (size_t)(c1 - buf)) || end1 == c1 + 1 || !(score >= 0 && score <= 1) ||
+		if (!c1 || !cve_ok(buf, (size_t)(c1 - buf)) || end1 == c1 + 1 ||
+		    !(score >= 0 && score <= 1) ||
 		    (c2 && (end2 == c2 + 1 || *end2 || !(pct >= 0 && pct <= 1))) || (!c2 && *end1)) {
 			st->skipped++;
 			vdb_sample(st, "%s:%zu: not a cve,epss,percentile row", name, lineno);

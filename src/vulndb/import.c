@@ -53,7 +53,8 @@ static int osv_record(struct bw_vulndb *db, json_t *rec, const char *name, struc
 static bool looks_like_tracker(const char *p, size_t n)
 {
 	/* "[29 Mar 2023] D" */
-	return n > 15 && p[0] == '[' && p[1] >= '0' && p[1] <= '9' && p[3] == ' ' && p[7] == ' ' && p[12] == ']';
+	return n > 15 && p[0] == '[' && p[1] >= '0' && p[1] <= '9' && p[3] == ' ' && p[7] == ' ' &&
+	       p[12] == ']';
 }
 
 static int import_json(struct bw_vulndb *db, const char *name, const char *data, size_t len,
@@ -79,7 +80,8 @@ static int import_json(struct bw_vulndb *db, const char *name, const char *data,
 	} else if (json_is_object(doc) && json_is_array(json_object_get(doc, "vulnerabilities")) &&
 		   json_object_get(doc, "catalogVersion")) {
 		rc = db ? vdb_kev_import(db, doc, name, st, err) : 0;
-	} else if (json_is_object(doc) && json_object_get(doc, "distroversion") && json_object_get(doc, "packages")) {
+	} else if (json_is_object(doc) && json_object_get(doc, "distroversion") &&
+		   json_object_get(doc, "packages")) {
 		struct store_ctx c = {db, st};
 		rc = vdb_secdb_parse(doc, name, db ? store_ctx_cb : NULL, &c, st, err);
 		if (rc < 0 && err->code == BW_EINPUT) {
@@ -116,7 +118,8 @@ int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, s
 		int rc = vdb_tracker_parse(p, n, name, db ? store_ctx_cb : NULL, &c, st, err);
 		return rc < 0 ? rc : 0;
 	}
-	if ((n > 14 && memcmp(p, "#model_version", 14) == 0) || (n > 15 && memcmp(p, "cve,epss,percen", 15) == 0))
+	if ((n > 14 && memcmp(p, "#model_version", 14) == 0) ||
+	    (n > 15 && memcmp(p, "cve,epss,percen", 15) == 0))
 		return db ? vdb_epss_import(db, p, n, name, st, err) : 0;
 	if (n && (p[0] == '{' || p[0] == '['))
 		return import_json(db, name, p, n, st, err);
@@ -125,14 +128,16 @@ int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, s
 	return 0;
 }
 
-int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_import_stats *st, struct bw_error *err)
+int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_import_stats *st,
+		   struct bw_error *err)
 {
 	int zerr = 0;
 	zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
 	if (!z) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, zerr);
-		int rc = bw_error_set(err, BW_EINPUT, "%s: not a readable zip archive: %s", path, zip_error_strerror(&ze));
+		int rc = bw_error_set(err, BW_EINPUT, "%s: not a readable zip archive: %s", path,
+				      zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return rc;
 	}
@@ -164,12 +169,14 @@ int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_impo
 		zip_int64_t got;
 		while ((got = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
 			if (bw_buf_add(&b, chunk, (size_t)got) < 0) {
-				rc = bw_error_set(err, BW_ELIMIT, "%s: entry larger than its stated size", name);
+				rc = bw_error_set(err, BW_ELIMIT, "%s: entry larger than its stated size",
+						  name);
 				break;
 			}
 		}
 		if (got < 0 && rc == 0)
-			rc = bw_error_set(err, BW_EINPUT, "%s: corrupt entry: %s", name, zip_file_strerror(zf));
+			rc = bw_error_set(err, BW_EINPUT, "%s: corrupt entry: %s", name,
+					  zip_file_strerror(zf));
 		zip_fclose(zf);
 		if (rc == 0)
 			rc = vdb_import_bytes(db, name, b.data, b.len, st, err);
@@ -241,13 +248,15 @@ static int import_path(struct bw_vulndb *db, const char *path, int depth, bool n
 	if (has_suffix(path, ".zip"))
 		return vdb_import_zip(db, path, st, err);
 	/* never read as data: line-delimited copies, archives still to extract, docs */
-	static const char *const skip_suffix[] = {".jsonl", ".ndjson", ".tar.zst", ".tar.gz", ".tgz", ".md", ".sha256"};
+	static const char *const skip_suffix[] = {".jsonl", ".ndjson", ".tar.zst", ".tar.gz",
+						  ".tgz",   ".md",     ".sha256"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(skip_suffix); i++)
 		if (has_suffix(path, skip_suffix[i])) {
 			st->ignored_files++;
 			if (named || has_suffix(path, ".tar.zst") || has_suffix(path, ".tar.gz"))
 				vdb_sample(st, "%s: not imported (%s)", path,
-					   strstr(skip_suffix[i], "tar") ? "extract the archive first" : "not a data file");
+					   strstr(skip_suffix[i], "tar") ? "extract the archive first"
+									 : "not a data file");
 			return 0;
 		}
 	if ((uint64_t)sb.st_size > VDB_MAX_FILE)
@@ -278,8 +287,8 @@ static void reset_touched(struct bw_vulndb *db)
 	db->n_touched = 0;
 }
 
-int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n, struct bw_vulndb_import_stats *st,
-		     struct bw_error *err)
+int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n,
+		     struct bw_vulndb_import_stats *st, struct bw_error *err)
 {
 	double t0 = bw_now();
 	memset(st, 0, sizeof(*st));
@@ -315,11 +324,13 @@ int bw_vulndb_check_osv(const void *data, size_t len, struct bw_vulndb_import_st
 	if (rc < 0)
 		return rc;
 	if (st->skipped > skipped)
-		return bw_error_set(err, BW_EINPUT, "%s", st->n_samples ? st->samples[st->n_samples - 1] : "skipped");
+		return bw_error_set(err, BW_EINPUT, "%s",
+				    st->n_samples ? st->samples[st->n_samples - 1] : "skipped");
 	return 0;
 }
 
-int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_import_stats *st, struct bw_error *err)
+int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_import_stats *st,
+			    struct bw_error *err)
 {
 	struct bw_vulndb_import_stats local;
 	if (!st) {

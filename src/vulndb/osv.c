@@ -173,26 +173,31 @@ static int parse_range(struct vdb_advisory *a, json_t *range, int scheme, const 
 	json_array_foreach(events, i, ev)
 	{
 		if (!json_is_object(ev) || json_object_size(ev) != 1)
-			return bw_error_set(err, BW_EINPUT, "an event of %s/%s is not a one-key object", eco, name);
+			return bw_error_set(err, BW_EINPUT, "an event of %s/%s is not a one-key object", eco,
+					    name);
 		const char *k = json_object_iter_key(json_object_iter(ev));
 		json_t *v = json_object_iter_value(json_object_iter(ev));
 		char code = strcmp(k, "introduced") == 0      ? 'i'
-			    : strcmp(k, "fixed") == 0         ? 'f'
+			    : strcmp(k, "fixed") == 0	      ? 'f'
 			    : strcmp(k, "last_affected") == 0 ? 'l'
-			    : strcmp(k, "limit") == 0         ? 'm'
+			    : strcmp(k, "limit") == 0	      ? 'm'
 							      : 0;
 		if (!code)
 			return bw_error_set(err, BW_EINPUT, "unknown event '%.40s' in %s/%s", k, eco, name);
 		if (!json_is_string(v))
-			return bw_error_set(err, BW_EINPUT, "event '%s' of %s/%s is not a string", k, eco, name);
+			return bw_error_set(err, BW_EINPUT, "event '%s' of %s/%s is not a string", k, eco,
+					    name);
 		const char *ver = json_string_value(v);
 		size_t vl = json_string_length(v);
 		if (!vdb_version_ok(ver, vl) || strlen(ver) != vl)
-			return bw_error_set(err, BW_EINPUT, "event '%s' of %s/%s has an unusable version", k, eco, name);
-		bool wildcard = (code == 'i' && strcmp(ver, "0") == 0) || (code == 'm' && strcmp(ver, "*") == 0);
+			return bw_error_set(err, BW_EINPUT, "event '%s' of %s/%s has an unusable version", k,
+					    eco, name);
+		bool wildcard =
+		    (code == 'i' && strcmp(ver, "0") == 0) || (code == 'm' && strcmp(ver, "*") == 0);
 		if (t == 'E' && scheme >= 0 && !wildcard) {
 			struct bw_error verr = BW_ERROR_INIT;
-			if (bw_version_validate((enum bw_version_scheme)scheme, (struct bw_slice){ver, vl}, &verr) < 0)
+			if (bw_version_validate((enum bw_version_scheme)scheme, (struct bw_slice){ver, vl},
+						&verr) < 0)
 				return bw_error_set(err, BW_EINPUT, "%s/%s: %s", eco, name, verr.msg);
 		}
 		bw_buf_printf(enc, "%c%s\n", code, ver);
@@ -207,7 +212,8 @@ static void parse_affected(struct vdb_advisory *a, json_t *aff, struct bw_vulndb
 	struct bw_error err = BW_ERROR_INIT;
 	json_t *pkg = json_object_get(aff, "package");
 	const char *eco = jstr(pkg, "ecosystem"), *name = jstr(pkg, "name");
-	if (!json_is_object(aff) || !eco || !name || !printable(eco, MAX_ECOSYSTEM) || !printable(name, MAX_NAME)) {
+	if (!json_is_object(aff) || !eco || !name || !printable(eco, MAX_ECOSYSTEM) ||
+	    !printable(name, MAX_NAME)) {
 		/* no package: a GIT-only entry (PSF's CPython records) or malformed */
 		st->affected_skipped++;
 		return;
@@ -266,7 +272,8 @@ static void add_ids(struct vdb_advisory *a, json_t *arr, bool related)
 	}
 }
 
-int vdb_osv_parse(json_t *rec, struct vdb_advisory *a, struct bw_vulndb_import_stats *st, struct bw_error *err)
+int vdb_osv_parse(json_t *rec, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
+		  struct bw_error *err)
 {
 	if (!json_is_object(rec))
 		return bw_error_set(err, BW_EINPUT, "not a JSON object");

@@ -42,8 +42,9 @@ static bool id_ok(const char *s)
 	if (i == 0 || s[i] != '-' || !(s[i + 1] >= '0' && s[i + 1] <= '9'))
 		return false;
 	for (; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
-		      s[i] == '-' || s[i] == '.' || s[i] == '_' || s[i] == ':'))
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' || s[i] == '.' || s[i] == '_' ||
+		      s[i] == ':'))
 			return false;
 	return true;
 }
@@ -67,14 +68,14 @@ static bool split_id(const char *in, struct fix *f)
 	return true;
 }
 
-int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud, struct bw_vulndb_import_stats *st,
-		    struct bw_error *err)
+int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
+		    struct bw_vulndb_import_stats *st, struct bw_error *err)
 {
 	const char *branch = json_string_value(json_object_get(doc, "distroversion"));
 	const char *repo = json_string_value(json_object_get(doc, "reponame"));
 	json_t *packages = json_object_get(doc, "packages");
-	if (!branch || !repo || strlen(branch) > 16 || strlen(repo) > 32 || !vdb_version_ok(branch, strlen(branch)) ||
-	    !vdb_version_ok(repo, strlen(repo)))
+	if (!branch || !repo || strlen(branch) > 16 || strlen(repo) > 32 ||
+	    !vdb_version_ok(branch, strlen(branch)) || !vdb_version_ok(repo, strlen(repo)))
 		return bw_error_set(err, BW_EINPUT, "%s: secdb without distroversion and reponame", name);
 	if (!json_is_array(packages) && !json_is_null(packages))
 		return bw_error_set(err, BW_EINPUT, "%s: secdb \"packages\" is not an array", name);
@@ -117,7 +118,8 @@ int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
 				struct fix f = {.pkg = pname, .ver = ver};
 				if (!s || !split_id(s, &f)) {
 					st->skipped++;
-					vdb_sample(st, "%s: %s %s: unusable id '%.60s'", name, pname, ver, s ? s : "(not a string)");
+					vdb_sample(st, "%s: %s %s: unusable id '%.60s'", name, pname, ver,
+						   s ? s : "(not a string)");
 					continue;
 				}
 				if (n == cap) {
@@ -140,7 +142,8 @@ int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
 		a.origin = a.source = bw_arena_strdup(&a.arena, source);
 		a.id = bw_arena_strdup(&a.arena, fixes[s].id);
 		for (size_t k = s; k < e; k++) {
-			if (k > s && strcmp(fixes[k].pkg, fixes[k - 1].pkg) == 0 && strcmp(fixes[k].ver, fixes[k - 1].ver) == 0)
+			if (k > s && strcmp(fixes[k].pkg, fixes[k - 1].pkg) == 0 &&
+			    strcmp(fixes[k].ver, fixes[k - 1].ver) == 0)
 				continue;
 			if (fixes[k].alias[0])
 				vdb_advisory_alias(&a, fixes[k].alias, false);

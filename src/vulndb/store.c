@@ -22,7 +22,8 @@ void vdb_advisory_release(struct vdb_advisory *a)
 void vdb_advisory_alias(struct vdb_advisory *a, const char *alias, bool related)
 {
 	const char ***arr = related ? &a->related : &a->aliases;
-	size_t *n = related ? &a->n_related : &a->n_aliases, *cap = related ? &a->cap_related : &a->cap_aliases;
+	size_t *n = related ? &a->n_related : &a->n_aliases,
+	       *cap = related ? &a->cap_related : &a->cap_aliases;
 	if (!alias || !*alias || (a->id && strcmp(alias, a->id) == 0))
 		return;
 	for (size_t i = 0; i < *n; i++)
@@ -72,9 +73,9 @@ int vdb_severity_word(const char *s, size_t len)
 		const char *w;
 		int sev;
 	} words[] = {
-		{"critical", BW_SEV_CRITICAL}, {"important", BW_SEV_HIGH}, {"high", BW_SEV_HIGH},
-		{"moderate", BW_SEV_MEDIUM},   {"medium", BW_SEV_MEDIUM},  {"low", BW_SEV_LOW},
-		{"negligible", BW_SEV_LOW},    {"unimportant", BW_SEV_LOW}, {"none", BW_SEV_INFO},
+	    {"critical", BW_SEV_CRITICAL}, {"important", BW_SEV_HIGH},	{"high", BW_SEV_HIGH},
+	    {"moderate", BW_SEV_MEDIUM},   {"medium", BW_SEV_MEDIUM},	{"low", BW_SEV_LOW},
+	    {"negligible", BW_SEV_LOW},	   {"unimportant", BW_SEV_LOW}, {"none", BW_SEV_INFO},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
 		if (strlen(words[i].w) == len && strncasecmp(words[i].w, s, len) == 0)
@@ -125,7 +126,8 @@ int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct 
 			switch (*p) {
 			case 'R':
 				r = &db->ranges[ir++];
-				r->type = val.len && val.ptr[0] == 'S' ? BW_OSV_RANGE_SEMVER : BW_OSV_RANGE_ECOSYSTEM;
+				r->type = val.len && val.ptr[0] == 'S' ? BW_OSV_RANGE_SEMVER
+								       : BW_OSV_RANGE_ECOSYSTEM;
 				r->events = &db->events[ie];
 				r->n_events = 0;
 				break;
@@ -135,7 +137,7 @@ int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct 
 			case 'm':
 				if (!r)
 					return -1;
-				db->events[ie].kind = *p == 'i'   ? BW_OSV_INTRODUCED
+				db->events[ie].kind = *p == 'i'	  ? BW_OSV_INTRODUCED
 						      : *p == 'f' ? BW_OSV_FIXED
 						      : *p == 'l' ? BW_OSV_LAST_AFFECTED
 								  : BW_OSV_LIMIT;
@@ -235,7 +237,8 @@ static void touch(struct bw_vulndb *db, const char *source)
 	db->touched[db->n_touched++] = bw_strdup(source);
 }
 
-int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st, struct bw_error *err)
+int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
+	      struct bw_error *err)
 {
 	if (prepare_writer(db, err) < 0)
 		return err->code;
@@ -327,9 +330,9 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 int vdb_clear_source(struct bw_vulndb *db, const char *source, struct bw_error *err)
 {
 	static const char *const sqls[] = {
-		"DELETE FROM affected WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
-		"DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
-		"DELETE FROM advisories WHERE source = ?1",
+	    "DELETE FROM affected WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
+	    "DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
+	    "DELETE FROM advisories WHERE source = ?1",
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sqls); i++) {
 		sqlite3_stmt *st = NULL;
@@ -350,11 +353,12 @@ int vdb_note_source(struct bw_vulndb *db, const char *source, const char *locati
 {
 	sqlite3_stmt *st = NULL;
 	/* keep the HTTP validators of a previous download (update.c sets them) */
-	int rc = sqlite3_prepare_v2(db->db,
-				    "INSERT INTO sources(name, location, imported_at, data_date) VALUES(?1, ?2, ?3, ?4)"
-				    " ON CONFLICT(name) DO UPDATE SET location = ?2, imported_at = ?3,"
-				    " data_date = coalesce(?4, data_date)",
-				    -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(
+	    db->db,
+	    "INSERT INTO sources(name, location, imported_at, data_date) VALUES(?1, ?2, ?3, ?4)"
+	    " ON CONFLICT(name) DO UPDATE SET location = ?2, imported_at = ?3,"
+	    " data_date = coalesce(?4, data_date)",
+	    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		bind_opt(st, 1, source);
 		bind_opt(st, 2, location);
@@ -371,8 +375,9 @@ int vdb_note_source(struct bw_vulndb *db, const char *source, const char *locati
 int vdb_refresh_data_dates(struct bw_vulndb *db, struct bw_error *err)
 {
 	/* Go's records carry "modified": "0001-01-01…"; published is then the date */
-	return vdb_exec(db,
-			"UPDATE sources SET data_date = (SELECT max(max(coalesce(modified, ''), coalesce(published, '')))"
-			" FROM advisories a WHERE a.source = sources.name) WHERE name NOT IN ('kev', 'epss')",
-			err);
+	return vdb_exec(
+	    db,
+	    "UPDATE sources SET data_date = (SELECT max(max(coalesce(modified, ''), coalesce(published, '')))"
+	    " FROM advisories a WHERE a.source = sources.name) WHERE name NOT IN ('kev', 'epss')",
+	    err);
 }

@@ -26,9 +26,9 @@
 #define MAX_LINE 65536
 
 static const char *const releases[][2] = {
-	{"woody", "3.0"},   {"sarge", "3.1"},   {"etch", "4"},      {"lenny", "5"},   {"squeeze", "6"},
-	{"wheezy", "7"},    {"jessie", "8"},    {"stretch", "9"},   {"buster", "10"}, {"bullseye", "11"},
-	{"bookworm", "12"}, {"trixie", "13"},   {"forky", "14"},
+    {"woody", "3.0"},	{"sarge", "3.1"}, {"etch", "4"},    {"lenny", "5"},   {"squeeze", "6"},
+    {"wheezy", "7"},	{"jessie", "8"},  {"stretch", "9"}, {"buster", "10"}, {"bullseye", "11"},
+    {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"},
 };
 
 static const char *release_version(struct bw_slice name)
@@ -145,7 +145,8 @@ static void header(struct tracker_state *t, struct bw_slice line, size_t lineno)
 	t->a.modified = t->a.published = bw_arena_strdup(ar, date);
 	char *sum = bw_arena_alloc(ar, pkg.len + rest.len + 4);
 	if (rest.len && vdb_version_ok(rest.ptr, rest.len > 256 ? 256 : rest.len))
-		snprintf(sum, pkg.len + rest.len + 4, "%.*s: %.*s", (int)pkg.len, pkg.ptr, (int)rest.len, rest.ptr);
+		snprintf(sum, pkg.len + rest.len + 4, "%.*s: %.*s", (int)pkg.len, pkg.ptr, (int)rest.len,
+			 rest.ptr);
 	else
 		snprintf(sum, pkg.len + 1, "%.*s", (int)pkg.len, pkg.ptr);
 	t->a.summary = sum;
@@ -181,16 +182,16 @@ static void fixed_line(struct tracker_state *t, struct bw_slice s, size_t lineno
 	struct bw_slice dash = token(&rest), pkg = token(&rest), ver = token(&rest);
 	struct bw_slice notes = trim(rest);
 	const char *relver = release_version(rel);
-	if (!bw_slice_eq(dash, "-") || !pkg.len || pkg.len > 256 || !ver.len || !vdb_version_ok(pkg.ptr, pkg.len) ||
-	    !vdb_version_ok(ver.ptr, ver.len)) {
+	if (!bw_slice_eq(dash, "-") || !pkg.len || pkg.len > 256 || !ver.len ||
+	    !vdb_version_ok(pkg.ptr, pkg.len) || !vdb_version_ok(ver.ptr, ver.len)) {
 		t->st->affected_skipped++;
 		vdb_sample(t->st, "%s:%zu: malformed release line", t->name, lineno);
 		return;
 	}
 	if (!relver) {
 		t->st->affected_skipped++;
-		vdb_sample(t->st, "%s:%zu: unknown release '%.*s'", t->name, lineno, (int)(rel.len > 32 ? 32 : rel.len),
-			   rel.ptr);
+		vdb_sample(t->st, "%s:%zu: unknown release '%.*s'", t->name, lineno,
+			   (int)(rel.len > 32 ? 32 : rel.len), rel.ptr);
 		return;
 	}
 	if (bw_slice_eq(ver, "<not-affected>"))
@@ -201,8 +202,8 @@ static void fixed_line(struct tracker_state *t, struct bw_slice s, size_t lineno
 	if (ver.ptr[0] == '<') {
 		if (!bw_slice_eq(ver, "<unfixed>") && !bw_slice_eq(ver, "<end-of-life>")) {
 			t->st->affected_skipped++;
-			vdb_sample(t->st, "%s:%zu: unknown marker %.*s", t->name, lineno, (int)(ver.len > 32 ? 32 : ver.len),
-				   ver.ptr);
+			vdb_sample(t->st, "%s:%zu: unknown marker %.*s", t->name, lineno,
+				   (int)(ver.len > 32 ? 32 : ver.len), ver.ptr);
 			return;
 		}
 		note = bw_arena_strndup(ar, ver.ptr + 1, ver.len - 2);

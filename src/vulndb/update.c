@@ -71,7 +71,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 			p++;
 		char *e = strchr(p, ',');
 		if (strncmp(p, "md5=", 4) == 0)
-			snprintf(d->md5_b64, sizeof(d->md5_b64), "%.*s", (int)(e ? (size_t)(e - p - 4) : strlen(p + 4)), p + 4);
+			snprintf(d->md5_b64, sizeof(d->md5_b64), "%.*s",
+				 (int)(e ? (size_t)(e - p - 4) : strlen(p + 4)), p + 4);
 		p = e;
 	}
 	return n;
@@ -101,18 +102,19 @@ static void hex(const unsigned char *b, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-static int get_validators(struct bw_vulndb *db, const char *source, char *etag, size_t el, char *lm, size_t ll,
-			  char *sha, size_t sl, struct bw_error *err)
+static int get_validators(struct bw_vulndb *db, const char *source, char *etag, size_t el, char *lm,
+			  size_t ll, char *sha, size_t sl, struct bw_error *err)
 {
 	etag[0] = lm[0] = sha[0] = '\0';
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->db, "SELECT etag, last_modified, sha256 FROM sources WHERE name = ?1", -1, &st,
-				    NULL);
+	int rc = sqlite3_prepare_v2(db->db, "SELECT etag, last_modified, sha256 FROM sources WHERE name = ?1",
+				    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			const char *e = (const char *)sqlite3_column_text(st, 0), *l = (const char *)sqlite3_column_text(st, 1),
+			const char *e = (const char *)sqlite3_column_text(st, 0),
+				   *l = (const char *)sqlite3_column_text(st, 1),
 				   *s = (const char *)sqlite3_column_text(st, 2);
 			snprintf(etag, el, "%s", e ? e : "");
 			snprintf(lm, ll, "%s", l ? l : "");
@@ -130,10 +132,11 @@ static int set_validators(struct bw_vulndb *db, const char *source, const char *
 			  const char *sha, struct bw_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->db,
-				    "INSERT INTO sources(name, location, etag, last_modified, sha256) VALUES(?1, ?2, ?3, ?4, ?5)"
-				    " ON CONFLICT(name) DO UPDATE SET location = ?2, etag = ?3, last_modified = ?4, sha256 = ?5",
-				    -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(
+	    db->db,
+	    "INSERT INTO sources(name, location, etag, last_modified, sha256) VALUES(?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(name) DO UPDATE SET location = ?2, etag = ?3, last_modified = ?4, sha256 = ?5",
+	    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
@@ -251,7 +254,9 @@ static int update_one(struct bw_vulndb *db, CURL *curl, const char *base, const 
 	if (cc != CURLE_OK) {
 		res->failed = true;
 		snprintf(res->message, sizeof(res->message), "%s: %s", url,
-			 d.too_big ? "archive too large" : d.write_failed ? "writing the download failed" : curl_easy_strerror(cc));
+			 d.too_big	  ? "archive too large"
+			 : d.write_failed ? "writing the download failed"
+					  : curl_easy_strerror(cc));
 		goto out;
 	}
 	if (status == 304) {
@@ -271,8 +276,9 @@ static int update_one(struct bw_vulndb *db, CURL *curl, const char *base, const 
 	}
 	if (d.content_length >= 0 && (uint64_t)d.content_length != d.size) {
 		res->failed = true;
-		snprintf(res->message, sizeof(res->message), "%s: %llu bytes received, Content-Length said %lld", url,
-			 (unsigned long long)d.size, d.content_length);
+		snprintf(res->message, sizeof(res->message),
+			 "%s: %llu bytes received, Content-Length said %lld", url, (unsigned long long)d.size,
+			 d.content_length);
 		goto out;
 	}
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -284,8 +290,8 @@ static int update_one(struct bw_vulndb *db, CURL *curl, const char *base, const 
 		/* EVP_DecodeBlock counts the '=' padding as zero bytes */
 		if (wl < 16 || memcmp(want, md, 16) != 0) {
 			res->failed = true;
-			snprintf(res->message, sizeof(res->message), "%s: MD5 checksum mismatch (server says %s)", url,
-				 d.md5_b64);
+			snprintf(res->message, sizeof(res->message),
+				 "%s: MD5 checksum mismatch (server says %s)", url, d.md5_b64);
 			goto out;
 		}
 	}
@@ -326,7 +332,8 @@ int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *con
 	if (!base_url)
 		base_url = BW_VULNDB_DEFAULT_BASE_URL;
 	if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
-		return bw_error_set(err, BW_EUSAGE, "--base-url must be an http:// or https:// URL, not '%s'", base_url);
+		return bw_error_set(err, BW_EUSAGE, "--base-url must be an http:// or https:// URL, not '%s'",
+				    base_url);
 	CURL *curl = curl_easy_init();
 	if (!curl)
 		return bw_error_set(err, BW_ENOMEM, "cannot start libcurl");

@@ -21,7 +21,8 @@ struct bw_vulndb {
 	/* lookups */
 	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss;
 	/* import */
-	sqlite3_stmt *st_find, *st_ins_adv, *st_upd_adv, *st_del_aff, *st_del_alias, *st_ins_aff, *st_ins_alias;
+	sqlite3_stmt *st_find, *st_ins_adv, *st_upd_adv, *st_del_aff, *st_del_alias, *st_ins_aff,
+	    *st_ins_alias;
 	/* decode scratch, reused between rows */
 	struct bw_osv_range *ranges;
 	size_t cap_ranges;
@@ -45,12 +46,12 @@ struct vdb_affected {
 
 struct vdb_advisory {
 	struct bw_arena arena;
-	const char *origin;  /* "osv", or the source name for replace-whole sources */
-	const char *source;  /* "osv:Go", "debian-tracker:DSA", … */
+	const char *origin; /* "osv", or the source name for replace-whole sources */
+	const char *source; /* "osv:Go", "debian-tracker:DSA", … */
 	const char *id, *modified, *published, *withdrawn, *summary;
 	int severity; /* enum bw_severity */
 	const char *severity_source;
-	double score; /* < 0 unknown */
+	double score;	  /* < 0 unknown */
 	const char *cvss; /* the vectors that score, newest version first, one a line; NULL: none */
 	const char **aliases;
 	size_t n_aliases, cap_aliases;
@@ -75,13 +76,15 @@ int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct 
  * control characters. */
 bool vdb_version_ok(const char *s, size_t len);
 
-void vdb_sample(struct bw_vulndb_import_stats *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vdb_sample(struct bw_vulndb_import_stats *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- parsers ---------------------------------------------------------- */
 
 /* Parse one OSV record into a (initialised by the caller). BW_EINPUT with
  * the reason when the record must be skipped. */
-int vdb_osv_parse(json_t *rec, struct vdb_advisory *a, struct bw_vulndb_import_stats *st, struct bw_error *err);
+int vdb_osv_parse(json_t *rec, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
+		  struct bw_error *err);
 
 typedef int (*vdb_advisory_fn)(void *ud, struct vdb_advisory *a, struct bw_error *err);
 /* Parse a DSA/DLA list; fn is called for each advisory (a is released
@@ -89,8 +92,8 @@ typedef int (*vdb_advisory_fn)(void *ud, struct vdb_advisory *a, struct bw_error
 int vdb_tracker_parse(const char *data, size_t len, const char *name, vdb_advisory_fn fn, void *ud,
 		      struct bw_vulndb_import_stats *st, struct bw_error *err);
 /* Parse an Alpine secdb document. */
-int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud, struct bw_vulndb_import_stats *st,
-		    struct bw_error *err);
+int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
+		    struct bw_vulndb_import_stats *st, struct bw_error *err);
 
 /* ---- the writer (store.c) --------------------------------------------- */
 
@@ -99,7 +102,8 @@ int vdb_commit(struct bw_vulndb *db, struct bw_error *err);
 void vdb_rollback(struct bw_vulndb *db);
 /* Store one advisory: OSV (origin "osv") by the newer-modified rule,
  * others inserted (their source was cleared by vdb_clear_source). */
-int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st, struct bw_error *err);
+int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
+	      struct bw_error *err);
 /* Remove every advisory of a source (before re-importing it). */
 int vdb_clear_source(struct bw_vulndb *db, const char *source, struct bw_error *err);
 /* Record a source's provenance (location, time, data date). */
@@ -114,7 +118,8 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 /* Import one file's bytes (format sniffed) or a zip archive on disk. */
 int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, size_t len,
 		     struct bw_vulndb_import_stats *st, struct bw_error *err);
-int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_import_stats *st, struct bw_error *err);
+int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_import_stats *st,
+		   struct bw_error *err);
 
 /* An SQLite failure as a bw_error naming the database file. */
 int vdb_sqlite_error(struct bw_vulndb *db, int rc, const char *what, struct bw_error *err);

@@ -33,8 +33,8 @@
 struct bw_vulndb;
 
 enum bw_vulndb_mode {
-	BW_VULNDB_READ,   /* an existing database; fails with BW_ENOTFOUND when absent */
-	BW_VULNDB_WRITE,  /* created (with its folder) when absent */
+	BW_VULNDB_READ,	 /* an existing database; fails with BW_ENOTFOUND when absent */
+	BW_VULNDB_WRITE, /* created (with its folder) when absent */
 };
 
 /* The default database path: $XDG_CACHE_HOME/bulwark/db.sqlite, else
@@ -51,14 +51,14 @@ const char *bw_vulndb_path(const struct bw_vulndb *db);
 #define BW_VULNDB_MAX_CVSS 4
 
 struct bw_vulndb_import_stats {
-	size_t files;            /* files read (zip entries count as files) */
-	size_t ignored_files;    /* files of no known format */
-	size_t records;          /* advisories read (OSV records, DSA/DLA entries, secdb CVEs) */
+	size_t files;	      /* files read (zip entries count as files) */
+	size_t ignored_files; /* files of no known format */
+	size_t records;	      /* advisories read (OSV records, DSA/DLA entries, secdb CVEs) */
 	size_t inserted, updated, unchanged;
-	size_t skipped;          /* malformed records, not imported */
+	size_t skipped;		 /* malformed records, not imported */
 	size_t affected_skipped; /* affected entries dropped (bad versions, no package) */
-	size_t withdrawn;        /* records marked withdrawn (kept, never matched) */
-	size_t kev, epss;        /* enrichment rows imported */
+	size_t withdrawn;	 /* records marked withdrawn (kept, never matched) */
+	size_t kev, epss;	 /* enrichment rows imported */
 	double seconds;
 	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
 	size_t n_samples;
@@ -73,7 +73,8 @@ int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n,
 /* Parse one OSV record (or a JSON array of them) without a database, the
  * way import does: 0 when it would be imported, BW_EINPUT with the reason
  * when it would be skipped. For unit tests and the fuzz harness. */
-int bw_vulndb_check_osv(const void *data, size_t len, struct bw_vulndb_import_stats *st, struct bw_error *err);
+int bw_vulndb_check_osv(const void *data, size_t len, struct bw_vulndb_import_stats *st,
+			struct bw_error *err);
 /* The same for a DSA/DLA list: the number of advisories parsed, or < 0. */
 int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_import_stats *st,
 			    struct bw_error *err);
@@ -84,7 +85,7 @@ int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_impor
 
 struct bw_vulndb_update_result {
 	const char *ecosystem;
-	bool not_modified;  /* the server answered 304 / same checksum */
+	bool not_modified; /* the server answered 304 / same checksum */
 	bool failed;
 	char message[256];
 	struct bw_vulndb_import_stats st;
@@ -104,8 +105,8 @@ int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, str
 /* ---- info -------------------------------------------------------------- */
 
 struct bw_vulndb_source {
-	char *name;      /* "osv:Go", "debian-tracker:DSA", "alpine-secdb:v3.9-main", "kev", "epss" */
-	char *location;  /* file or URL it came from */
+	char *name;	     /* "osv:Go", "debian-tracker:DSA", "alpine-secdb:v3.9-main", "kev", "epss" */
+	char *location;	     /* file or URL it came from */
 	int64_t imported_at; /* unix time */
 	int64_t records;
 	char *data_date; /* newest "modified" / catalog date / score date, when known */
@@ -118,7 +119,7 @@ struct bw_vulndb_info {
 	struct {
 		char *ecosystem;
 		int64_t affected;
-	} *ecosystems;
+	} * ecosystems;
 	size_t n_ecosystems;
 	struct bw_vulndb_source *sources;
 	size_t n_sources;
@@ -130,19 +131,19 @@ void bw_vulndb_info_release(struct bw_vulndb_info *info);
 /* ---- lookups (the matcher) --------------------------------------------- */
 
 struct bw_vulndb_affected {
-	int64_t advisory;        /* row id, for bw_vulndb_aliases */
-	const char *id;          /* "GHSA-…", "DSA-5376-1", "CVE-…" */
-	const char *origin;      /* "osv", "debian-tracker", "alpine-secdb" */
+	int64_t advisory;   /* row id, for bw_vulndb_aliases */
+	const char *id;	    /* "GHSA-…", "DSA-5376-1", "CVE-…" */
+	const char *origin; /* "osv", "debian-tracker", "alpine-secdb" */
 	const char *ecosystem, *name;
 	const char *summary;
 	enum bw_severity severity;
 	const char *severity_source; /* "cvss_v4", "cvss_v3", "cvss_v2", "database", "vendor", … or NULL */
-	double score;                /* CVSS base score, < 0 unknown */
+	double score;		     /* CVSS base score, < 0 unknown */
 	/* the advisory's CVSS vectors that score, newest version first, one a
 	 * line (at most BW_VULNDB_MAX_CVSS); NULL when none or the database
 	 * predates them */
 	const char *cvss;
-	const char *note;            /* "end-of-life" and similar, or NULL */
+	const char *note; /* "end-of-life" and similar, or NULL */
 	/* the ranges and versions, decoded; scheme is -1 when bulwark has no
 	 * comparator for the ecosystem */
 	int scheme;
@@ -169,7 +170,8 @@ int bw_vulndb_read_begin(struct bw_vulndb *db, struct bw_error *err);
 void bw_vulndb_read_end(struct bw_vulndb *db);
 
 /* KEV membership and EPSS score (< 0 when unknown) of a CVE id. */
-int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, double *epss, struct bw_error *err);
+int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, double *epss,
+			 struct bw_error *err);
 
 /* Remember that a scan needed these ecosystems (for `db update` without
  * --ecosystem). Best effort: a read-only or busy database is left alone. */

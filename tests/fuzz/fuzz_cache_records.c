@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bw_layer_listing_decode(&r, 0, data, size)) {
 			struct layer_result again;
 			bw_layer_result_init(&again);
-			if (bw_layer_listing_encode(&r, &b) != 0 || !bw_layer_listing_decode(&again, 0, b.data, b.len) ||
-			    again.n_files != r.n_files)
+			if (bw_layer_listing_encode(&r, &b) != 0 ||
+			    !bw_layer_listing_decode(&again, 0, b.data, b.len) || again.n_files != r.n_files)
 				__builtin_trap();
 			for (size_t i = 0; i < r.n_files; i++)
 				if (strcmp(again.files[i].path, r.files[i].path) != 0)

@@ -10,11 +10,12 @@ static struct bw_lint_config *config(void)
 {
 	static struct bw_lint_config *cfg;
 	if (!cfg) {
-		static const char yaml[] = "enable: [BW-DF-040]\n"
-					   "trusted-registries: [docker.io, '*.example.com']\n"
-					   "strict-labels: true\n"
-					   "label-schema: {a: url, b: semver, c: rfc3339, d: spdx, e: hash, f: email}\n"
-					   "required-labels: [a]\n";
+		static const char yaml[] =
+		    "enable: [BW-DF-040]\n"
+		    "trusted-registries: [docker.io, '*.example.com']\n"
+		    "strict-labels: true\n"
+		    "label-schema: {a: url, b: semver, c: rfc3339, d: spdx, e: hash, f: email}\n"
+		    "required-labels: [a]\n";
 		struct bw_error err = BW_ERROR_INIT;
 		cfg = bw_lint_config_new();
 		if (bw_lint_config_load_string(cfg, yaml, sizeof(yaml) - 1, "fuzz", &err))

@@ -8,26 +8,26 @@
 #include "inventory/inventory.h"
 
 static const char *const paths[] = {
-	"/var/lib/dpkg/status",
-	"/var/lib/dpkg/status.d/base",
-	"/var/lib/dpkg/info/x.list",
-	"/lib/apk/db/installed",
-	"/app/node_modules/x/package.json",
-	"/app/package-lock.json",
-	"/app/yarn.lock",
-	"/app/pnpm-lock.yaml",
-	"/usr/lib/python3/site-packages/x-1.dist-info/METADATA",
-	"/usr/lib/ruby/gems/3.1.0/specifications/x-1.gemspec",
-	"/src/Cargo.lock",
-	"/var/www/vendor/composer/installed.json",
-	"/app/app.deps.json",
-	"/srv/app.jar",
-	"/usr/bin/app",
-	"/etc/os-release",
-	"/var/lib/rpm/rpmdb.sqlite",
-	"/var/lib/dpkg/available",           /* 17 */
-	"/var/lib/rpm/Packages",             /* 18: BerkeleyDB Hash or BTree */
-	"/usr/lib/sysimage/rpm/Packages.db", /* 19: ndb */
+    "/var/lib/dpkg/status",
+    "/var/lib/dpkg/status.d/base",
+    "/var/lib/dpkg/info/x.list",
+    "/lib/apk/db/installed",
+    "/app/node_modules/x/package.json",
+    "/app/package-lock.json",
+    "/app/yarn.lock",
+    "/app/pnpm-lock.yaml",
+    "/usr/lib/python3/site-packages/x-1.dist-info/METADATA",
+    "/usr/lib/ruby/gems/3.1.0/specifications/x-1.gemspec",
+    "/src/Cargo.lock",
+    "/var/www/vendor/composer/installed.json",
+    "/app/app.deps.json",
+    "/srv/app.jar",
+    "/usr/bin/app",
+    "/etc/os-release",
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/var/lib/dpkg/available",		 /* 17 */
+    "/var/lib/rpm/Packages",		 /* 18: BerkeleyDB Hash or BTree */
+    "/usr/lib/sysimage/rpm/Packages.db", /* 19: ndb */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -53,14 +53,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	char ld[BW_DIGEST_STR_MAX], cd[BW_DIGEST_STR_MAX], md[BW_DIGEST_STR_MAX];
 	bw_sha256_str(data, size, ld);
-	char *config = bw_asprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", ld);
+	char *config = bw_asprintf("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+				   "\"layers\",\"diff_ids\":[\"%s\"]}}",
+				   ld);
 	bw_sha256_str(config, strlen(config), cd);
-	char *manifest = bw_asprintf("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-				     "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"%s\",\"size\":%zu},"
-				     "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%zu}]}",
-				     cd, strlen(config), ld, size);
+	char *manifest =
+	    bw_asprintf("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+			"\"config\":{\"mediaType\":\"application/"
+			"vnd.oci.image.config.v1+json\",\"digest\":\"%s\",\"size\":%zu},"
+			"\"layers\":[{\"mediaType\":\"application/"
+			"vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%zu}]}",
+			cd, strlen(config), ld, size);
 	bw_sha256_str(manifest, strlen(manifest), md);
-	char *index = bw_asprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\",\"size\":%zu}]}",
+	char *index = bw_asprintf("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/"
+				  "vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\",\"size\":%zu}]}",
 				  md, strlen(manifest));
 	char rel[128];
 	snprintf(rel, sizeof(rel), "blobs/sha256/%s", hex(ld));

@@ -34,7 +34,8 @@ int main(void)
 			continue;
 		}
 		*tab = 0;
-		if ((size_t)n != strlen(line) + 1 + strlen(tab + 1) || parse(&a, line) < 0 || parse(&b, tab + 1) < 0) {
+		if ((size_t)n != strlen(line) + 1 + strlen(tab + 1) || parse(&a, line) < 0 ||
+		    parse(&b, tab + 1) < 0) {
 			puts("invalid");
 			continue;
 		}

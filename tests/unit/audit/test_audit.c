@@ -44,8 +44,12 @@ static struct bw_report *audit_one(const char *check, const char *json_text)
 
 	const char *files[] = {path};
 	const char *checks[] = {check};
-	struct bw_audit_opts o = {.offline = true, .inspect_files = files, .n_inspect_files = 1,
-				  .host_root = tmpdir, .checks = checks, .n_checks = 1};
+	struct bw_audit_opts o = {.offline = true,
+				  .inspect_files = files,
+				  .n_inspect_files = 1,
+				  .host_root = tmpdir,
+				  .checks = checks,
+				  .n_checks = 1};
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	if (bw_audit_run(&o, r, &err) != 0)
@@ -96,11 +100,27 @@ static void test_dockerd_cmdline(void **state)
 {
 	struct audit_daemon d = {.config = json_object(), .source = json_object()};
 	json_object_set_new(d.config, "insecure-registries", json_pack("[s]", "from-file:5000"));
-	char *argv[] = {"dockerd", "--icc=false", "-H", "unix:///run/docker.sock", "-Htcp://0.0.0.0:2376",
-			"--log-level", "warn", "--tlsverify", "--storage-driver=overlay2", "-s", "vfs",
-			"--insecure-registry", "a:5000", "--insecure-registry=b:5000", "--default-ulimit",
-			"nofile=1024:2048", "--live-restore=false", "--unknown-flag", "--userns-remap=default",
-			"positional", "-D"};
+	char *argv[] = {"dockerd",
+			"--icc=false",
+			"-H",
+			"unix:///run/docker.sock",
+			"-Htcp://0.0.0.0:2376",
+			"--log-level",
+			"warn",
+			"--tlsverify",
+			"--storage-driver=overlay2",
+			"-s",
+			"vfs",
+			"--insecure-registry",
+			"a:5000",
+			"--insecure-registry=b:5000",
+			"--default-ulimit",
+			"nofile=1024:2048",
+			"--live-restore=false",
+			"--unknown-flag",
+			"--userns-remap=default",
+			"positional",
+			"-D"};
 	audit_daemon_apply_cmdline(&d, argv, BW_ARRAY_SIZE(argv));
 	assert_true(json_is_false(json_object_get(d.config, "icc")));
 	json_t *hosts = json_object_get(d.config, "hosts");
@@ -112,8 +132,9 @@ static void test_dockerd_cmdline(void **state)
 	json_t *regs = json_object_get(d.config, "insecure-registries");
 	assert_int_equal(json_array_size(regs), 2); /* the command line replaces the file's list */
 	assert_string_equal(json_string_value(json_array_get(regs, 0)), "a:5000");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(d.config, "default-ulimits"), "nofile")),
-			    "1024:2048");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(d.config, "default-ulimits"), "nofile")),
+	    "1024:2048");
 	assert_true(json_is_false(json_object_get(d.config, "live-restore")));
 	assert_string_equal(cfg_str(&d, "userns-remap"), "default");
 	assert_true(json_is_true(json_object_get(d.config, "debug")));
@@ -147,8 +168,12 @@ static void test_selection(void **state)
 {
 	const char *checks[] = {"cis-3", "5.4"};
 	const char *excludes[] = {"3.1"};
-	struct bw_audit_opts o = {.offline = true, .host_root = tmpdir, .checks = checks, .n_checks = 2,
-				  .excludes = excludes, .n_excludes = 1};
+	struct bw_audit_opts o = {.offline = true,
+				  .host_root = tmpdir,
+				  .checks = checks,
+				  .n_checks = 2,
+				  .excludes = excludes,
+				  .n_excludes = 1};
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	assert_int_equal(bw_audit_run(&o, r, &err), 0);
@@ -171,10 +196,10 @@ static void test_selection(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_container_cases),
-		cmocka_unit_test(test_dockerd_cmdline),
-		cmocka_unit_test(test_check_table),
-		cmocka_unit_test(test_selection),
+	    cmocka_unit_test(test_container_cases),
+	    cmocka_unit_test(test_dockerd_cmdline),
+	    cmocka_unit_test(test_check_table),
+	    cmocka_unit_test(test_selection),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -82,11 +82,11 @@ static void make_listing(struct layer_result *r)
 {
 	bw_layer_result_init(r);
 	static const struct bw_file files[] = {
-		{.path = "/etc", .type = BW_FILE_DIR, .mode = 0755},
-		{.path = "/etc/passwd", .type = BW_FILE_REG, .mode = 0644, .size = 1234},
-		{.path = "/bin/sh", .link = "dash", .type = BW_FILE_SYMLINK, .mode = 0777},
-		{.path = "/bin/ln", .link = "/bin/x", .type = BW_FILE_HARDLINK, .size = 9},
-		{.path = "/tmp/.wh.gone", .link = "/tmp/gone", .type = BW_FILE_WHITEOUT},
+	    {.path = "/etc", .type = BW_FILE_DIR, .mode = 0755},
+	    {.path = "/etc/passwd", .type = BW_FILE_REG, .mode = 0644, .size = 1234},
+	    {.path = "/bin/sh", .link = "dash", .type = BW_FILE_SYMLINK, .mode = 0777},
+	    {.path = "/bin/ln", .link = "/bin/x", .type = BW_FILE_HARDLINK, .size = 9},
+	    {.path = "/tmp/.wh.gone", .link = "/tmp/gone", .type = BW_FILE_WHITEOUT},
 	};
 	r->files = bw_calloc(BW_ARRAY_SIZE(files), sizeof(struct bw_file));
 	memcpy(r->files, files, sizeof(files));
@@ -229,8 +229,9 @@ static void test_other_version_and_corrupt(void **st)
 	char *path = bw_asprintf("%s/layers.sqlite", dir);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value='0.0.0-old' WHERE key='bulwark'", NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "UPDATE meta SET value='0.0.0-old' WHERE key='bulwark'", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_false(has_key(dir)); /* ignored and rebuilt empty */
 	put_one(dir);
@@ -254,11 +255,11 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_codec_round_trip),
-		cmocka_unit_test(test_codec_hostile),
-		cmocka_unit_test(test_listing_round_trip_and_damage),
-		cmocka_unit_test(test_store),
-		cmocka_unit_test(test_other_version_and_corrupt),
+	    cmocka_unit_test(test_codec_round_trip),
+	    cmocka_unit_test(test_codec_hostile),
+	    cmocka_unit_test(test_listing_round_trip_and_damage),
+	    cmocka_unit_test(test_store),
+	    cmocka_unit_test(test_other_version_and_corrupt),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char *cmd = bw_asprintf("rm -rf '%s'", tmpdir);

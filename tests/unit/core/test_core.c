@@ -62,7 +62,8 @@ static void test_digests(void **state)
 	bw_sha256_free(h);
 	assert_string_equal(d, d2);
 	assert_true(bw_digest_valid(d));
-	assert_false(bw_digest_valid("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+	assert_false(
+	    bw_digest_valid("sha256:BA7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 	assert_false(bw_digest_valid("sha256:../../etc/passwd"));
 	assert_false(bw_digest_valid("md5:abc"));
 	assert_false(bw_digest_valid("sha256:abc"));
@@ -110,7 +111,7 @@ static void test_utf8(void **state)
 	assert_true(bw_utf8_valid("h\xc3\xa9llo", 6));
 	assert_false(bw_utf8_valid("\xc3", 1));
 	assert_false(bw_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
-	assert_false(bw_utf8_valid("\xc0\xaf", 2));     /* overlong */
+	assert_false(bw_utf8_valid("\xc0\xaf", 2));	/* overlong */
 	assert_true(bw_utf8_valid("\xf0\x9f\x98\x80", 4));
 }
 

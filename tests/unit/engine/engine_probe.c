@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 			o.timeout_ms = strtol(argv[i + 1], NULL, 10);
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: bw-engine-probe [--host H] [--max N] [--timeout MS] get|stream|raw PATH\n");
+		fprintf(stderr,
+			"usage: bw-engine-probe [--host H] [--max N] [--timeout MS] get|stream|raw PATH\n");
 		return 2;
 	}
 	struct bw_error err = BW_ERROR_INIT;

@@ -71,8 +71,8 @@ static void reply(int fd, int status, const char *ctype, const char *body)
 {
 	char head[512];
 	snprintf(head, sizeof(head),
-		 "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", status,
-		 ctype, strlen(body));
+		 "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+		 status, ctype, strlen(body));
 	send_str(fd, head);
 	send_str(fd, body);
 }
@@ -83,7 +83,8 @@ static void serve(struct fake_engine *f, int fd)
 		return;
 	if (strcmp(f->last_path, "/version") == 0) {
 		char body[256];
-		snprintf(body, sizeof(body), "{\"Version\":\"fake\",\"ApiVersion\":\"%s\",\"MinAPIVersion\":\"%s\"}",
+		snprintf(body, sizeof(body),
+			 "{\"Version\":\"fake\",\"ApiVersion\":\"%s\",\"MinAPIVersion\":\"%s\"}",
 			 f->api_version ? f->api_version : "1.41",
 			 f->min_api_version ? f->min_api_version : "1.12");
 		reply(fd, 200, "application/json", body);
@@ -96,7 +97,9 @@ static void serve(struct fake_engine *f, int fd)
 		reply(fd, f->status ? f->status : 200, ctype, f->body ? f->body : "");
 		break;
 	case FAKE_CLOSE_MID: {
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
+		send_str(
+		    fd,
+		    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n");
 		char part[100];
 		memset(part, ' ', sizeof(part));
 		part[0] = '[';
@@ -104,11 +107,14 @@ static void serve(struct fake_engine *f, int fd)
 		break;
 	}
 	case FAKE_CLOSE_MID_CHUNK:
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-			     "5\r\n[1,2,\r\n");
+		send_str(
+		    fd,
+		    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+		    "5\r\n[1,2,\r\n");
 		break;
 	case FAKE_ENDLESS: {
-		send_str(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[");
+		send_str(fd,
+			 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n[");
 		char chunk[65536];
 		for (size_t i = 0; i + 2 <= sizeof(chunk); i += 2)
 			memcpy(chunk + i, "1,", 2);

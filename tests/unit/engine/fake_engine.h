@@ -10,12 +10,12 @@
 #include <stdbool.h>
 
 enum fake_mode {
-	FAKE_REPLY,           /* status + body with Content-Length */
-	FAKE_CLOSE_MID,       /* Content-Length: 100000, 100 bytes, close */
+	FAKE_REPLY,	      /* status + body with Content-Length */
+	FAKE_CLOSE_MID,	      /* Content-Length: 100000, 100 bytes, close */
 	FAKE_CLOSE_MID_CHUNK, /* chunked, one chunk, close */
-	FAKE_ENDLESS,         /* 200, no length, writes until the client goes */
-	FAKE_SILENT,          /* reads the request, never answers */
-	FAKE_HANGUP,          /* reads the request, closes at once */
+	FAKE_ENDLESS,	      /* 200, no length, writes until the client goes */
+	FAKE_SILENT,	      /* reads the request, never answers */
+	FAKE_HANGUP,	      /* reads the request, closes at once */
 };
 
 struct fake_engine {

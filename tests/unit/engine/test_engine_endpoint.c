@@ -164,7 +164,8 @@ static void choose(const char *server, const char *min, int code, const char *wa
 	struct bw_error err = BW_ERROR_INIT;
 	int rc = bw_engine_version_choose(server, min, out, sizeof(out), &err);
 	if (rc != code)
-		fail_msg("%s/%s: rc %d (%s), want %d", server ? server : "-", min ? min : "-", rc, err.msg, code);
+		fail_msg("%s/%s: rc %d (%s), want %d", server ? server : "-", min ? min : "-", rc, err.msg,
+			 code);
 	if (want)
 		assert_string_equal(out, want);
 }
@@ -192,12 +193,12 @@ static void test_version_negotiation(void **state)
 static void test_escape(void **state)
 {
 	const char *cases[][2] = {
-		{"tiny:1", "tiny%3A1"},
-		{"registry.local:5000/a/b@sha256:ab", "registry.local%3A5000%2Fa%2Fb%40sha256%3Aab"},
-		{"a b&c=d?e#f", "a%20b%26c%3Dd%3Fe%23f"},
-		{"safe-._~AZaz09", "safe-._~AZaz09"},
-		{"\xc3\xa9", "%C3%A9"},
-		{"", ""},
+	    {"tiny:1", "tiny%3A1"},
+	    {"registry.local:5000/a/b@sha256:ab", "registry.local%3A5000%2Fa%2Fb%40sha256%3Aab"},
+	    {"a b&c=d?e#f", "a%20b%26c%3Dd%3Fe%23f"},
+	    {"safe-._~AZaz09", "safe-._~AZaz09"},
+	    {"\xc3\xa9", "%C3%A9"},
+	    {"", ""},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
 		char *s = bw_engine_escape(cases[i][0]);
@@ -209,11 +210,9 @@ static void test_escape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hosts),
-		cmocka_unit_test(test_bad_hosts),
-		cmocka_unit_test(test_tls_environment),
-		cmocka_unit_test(test_version_negotiation),
-		cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_hosts),	    cmocka_unit_test(test_bad_hosts),
+	    cmocka_unit_test(test_tls_environment), cmocka_unit_test(test_version_negotiation),
+	    cmocka_unit_test(test_escape),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -267,8 +267,9 @@ static void test_unreachable_socket_names_host(void **state)
 	struct bw_engine *e = NULL;
 	struct bw_error err = BW_ERROR_INIT;
 	assert_int_equal(bw_engine_open(&o, &e, &err), BW_EREMOTE);
-	assert_string_equal(err.msg, "cannot reach the Docker Engine at unix:///nonexistent/bulwark/docker.sock: "
-				     "no such file or directory");
+	assert_string_equal(err.msg,
+			    "cannot reach the Docker Engine at unix:///nonexistent/bulwark/docker.sock: "
+			    "no such file or directory");
 
 	/* a socket file nobody listens on */
 	char path[96];
@@ -294,17 +295,17 @@ static void test_unreachable_socket_names_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_negotiates_version),
-		cmocka_unit_test(test_refuses_old_engine),
-		cmocka_unit_test(test_404_is_not_found_with_message),
-		cmocka_unit_test(test_500_is_remote_with_status_and_message),
-		cmocka_unit_test(test_non_json_body_is_input_error),
-		cmocka_unit_test(test_endless_body_is_bounded),
-		cmocka_unit_test(test_stream_stops_when_reader_says),
-		cmocka_unit_test(test_closed_mid_body_is_remote),
-		cmocka_unit_test(test_silent_engine_times_out),
-		cmocka_unit_test(test_post_and_delete),
-		cmocka_unit_test(test_unreachable_socket_names_host),
+	    cmocka_unit_test(test_negotiates_version),
+	    cmocka_unit_test(test_refuses_old_engine),
+	    cmocka_unit_test(test_404_is_not_found_with_message),
+	    cmocka_unit_test(test_500_is_remote_with_status_and_message),
+	    cmocka_unit_test(test_non_json_body_is_input_error),
+	    cmocka_unit_test(test_endless_body_is_bounded),
+	    cmocka_unit_test(test_stream_stops_when_reader_says),
+	    cmocka_unit_test(test_closed_mid_body_is_remote),
+	    cmocka_unit_test(test_silent_engine_times_out),
+	    cmocka_unit_test(test_post_and_delete),
+	    cmocka_unit_test(test_unreachable_socket_names_host),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

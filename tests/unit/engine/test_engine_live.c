@@ -30,11 +30,11 @@ static const char *test_image(void)
 	return i && *i ? i : "tiny:1";
 }
 
-#define NEED_ENGINE(e)                                                         \
-	struct bw_engine *e = open_live();                                     \
-	if (!e) {                                                              \
-		print_message("BW_TEST_DOCKER_HOST is not set: skipped\n");   \
-		skip();                                                        \
+#define NEED_ENGINE(e)                                                                                       \
+	struct bw_engine *e = open_live();                                                                   \
+	if (!e) {                                                                                            \
+		print_message("BW_TEST_DOCKER_HOST is not set: skipped\n");                                  \
+		skip();                                                                                      \
 	}
 
 static void test_version_and_info(void **state)
@@ -101,9 +101,10 @@ static void test_create_inspect_delete(void **state)
 	assert_int_equal(rc, 0);
 	json_decref(img);
 
-	json_t *req = json_pack("{s:s, s:[s], s:{s:s, s:b, s:[s]}, s:{s:s}}", "Image", test_image(), "Cmd",
-				"/bulwark-never-started", "HostConfig", "NetworkMode", "none", "ReadonlyRootfs",
-				1, "CapDrop", "ALL", "Labels", "org.bulwark.test", "engine-live");
+	json_t *req =
+	    json_pack("{s:s, s:[s], s:{s:s, s:b, s:[s]}, s:{s:s}}", "Image", test_image(), "Cmd",
+		      "/bulwark-never-started", "HostConfig", "NetworkMode", "none", "ReadonlyRootfs", 1,
+		      "CapDrop", "ALL", "Labels", "org.bulwark.test", "engine-live");
 	json_t *created = NULL;
 	assert_int_equal(bw_engine_post_json(e, "/containers/create?name=bulwark-engine-live-test", req, 0,
 					     &created, &err),
@@ -122,9 +123,9 @@ static void test_create_inspect_delete(void **state)
 	/* a second create with the same name: 409 Conflict, message kept */
 	req = json_pack("{s:s, s:{s:s}}", "Image", test_image(), "HostConfig", "NetworkMode", "none");
 	json_t *again = NULL;
-	assert_int_equal(bw_engine_post_json(e, "/containers/create?name=bulwark-engine-live-test", req, 0,
-					     &again, &err),
-			 BW_EREMOTE);
+	assert_int_equal(
+	    bw_engine_post_json(e, "/containers/create?name=bulwark-engine-live-test", req, 0, &again, &err),
+	    BW_EREMOTE);
 	assert_non_null(strstr(err.msg, "HTTP 409"));
 	assert_non_null(strstr(err.msg, "already in use"));
 	json_decref(req);
@@ -192,10 +193,10 @@ static void test_stream_image_tar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version_and_info),
-		cmocka_unit_test(test_missing_things_are_not_found),
-		cmocka_unit_test(test_create_inspect_delete),
-		cmocka_unit_test(test_stream_image_tar),
+	    cmocka_unit_test(test_version_and_info),
+	    cmocka_unit_test(test_missing_things_are_not_found),
+	    cmocka_unit_test(test_create_inspect_delete),
+	    cmocka_unit_test(test_stream_image_tar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

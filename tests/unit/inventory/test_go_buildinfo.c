@@ -53,9 +53,10 @@ static const unsigned char sent_start[16] = {0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74,
 					     0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6};
 static const unsigned char sent_end[16] = {0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72,
 					   0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2};
-static const char modinfo[] = "path\texample.com/app\n"
-			      "mod\texample.com/app\tv0.1.0\th1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
-			      "dep\tgolang.org/x/text\tv0.3.7\th1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=\n";
+static const char modinfo[] =
+    "path\texample.com/app\n"
+    "mod\texample.com/app\tv0.1.0\th1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+    "dep\tgolang.org/x/text\tv0.3.7\th1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA=\n";
 
 static void wr(unsigned char *p, uint64_t v, size_t w, bool be)
 {
@@ -352,7 +353,9 @@ static void test_modinfo_pointer(void **state)
 {
 	for (int m = KEPT; m <= BIG; m++) {
 		struct elf e = make(true, true, m);
-		put_modinfo(&e, RO_OFF + 0x100 + 0x40, "mod\texample.com/other\tv9.9.9\th1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=\n");
+		put_modinfo(
+		    &e, RO_OFF + 0x100 + 0x40,
+		    "mod\texample.com/other\tv9.9.9\th1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=\n");
 		struct bw_report *r = scan(&e);
 		assert_string_equal(version_of(r, "stdlib"), "v1.16.15");
 		assert_null(version_of(r, "example.com/other"));

@@ -42,15 +42,17 @@ static void test_dpkg(void **state)
 	assert_string_equal(p->source_name, "shadow");
 	assert_string_equal(p->source_version, "1:4.13+dfsg1-1");
 	assert_string_equal(p->ecosystem, "Debian");
-	assert_string_equal(p->purl, "pkg:deb/debian/login@4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-&epoch=1");
+	assert_string_equal(p->purl,
+			    "pkg:deb/debian/login@4.13%2Bdfsg1-1%2Bb1?arch=amd64&distro=debian-&epoch=1");
 	assert_int_equal(r->n_warnings, 1);
 	bw_report_free(r);
 }
 
 static void test_apk(void **state)
 {
-	struct bw_report *r = parse("/lib/apk/db/installed",
-				    "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nL:Apache-2.0\n\nV:1\n\n", "alpine");
+	struct bw_report *r =
+	    parse("/lib/apk/db/installed",
+		  "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nL:Apache-2.0\n\nV:1\n\n", "alpine");
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].source_name, "openssl");
 	assert_string_equal(r->packages[0].ecosystem, "Alpine");
@@ -71,8 +73,9 @@ static void test_python_pep503(void **state)
 
 static void test_npm(void **state)
 {
-	struct bw_report *r = parse("/a/node_modules/@types/node/package.json",
-				    "{\"name\":\"@types/node\",\"version\":\"20.1.0+x\",\"license\":\"MIT\"}", NULL);
+	struct bw_report *r =
+	    parse("/a/node_modules/@types/node/package.json",
+		  "{\"name\":\"@types/node\",\"version\":\"20.1.0+x\",\"license\":\"MIT\"}", NULL);
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].purl, "pkg:npm/%40types/node@20.1.0%2Bx");
 	bw_report_free(r);
@@ -90,12 +93,14 @@ static void test_yarn_pnpm(void **state)
 {
 	struct bw_report *r = parse("/app/yarn.lock",
 				    "\"@babel/core@^7.0.0\", \"@babel/core@^7.1\":\n  version \"7.22.5\"\n"
-				    "\"x@workspace:.\":\n  version: 0.0.0-use.local\n", NULL);
+				    "\"x@workspace:.\":\n  version: 0.0.0-use.local\n",
+				    NULL);
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].name, "@babel/core");
 	assert_string_equal(r->packages[0].version, "7.22.5");
 	bw_report_free(r);
-	r = parse("/app/pnpm-lock.yaml", "packages:\n  /a/1.0.0:\n    x: 1\n  /@s/b@2.0.0(c@1.0.0):\n    x: 1\n", NULL);
+	r = parse("/app/pnpm-lock.yaml",
+		  "packages:\n  /a/1.0.0:\n    x: 1\n  /@s/b@2.0.0(c@1.0.0):\n    x: 1\n", NULL);
 	assert_int_equal(r->n_packages, 2);
 	assert_non_null(find(r, "@s/b"));
 	assert_string_equal(find(r, "a")->version, "1.0.0");
@@ -457,10 +462,15 @@ int main(int argc, char **argv)
 {
 	cases_path = argc > 1 ? argv[1] : "hashes.cases";
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dpkg),	  cmocka_unit_test(test_apk),
-	    cmocka_unit_test(test_python_pep503), cmocka_unit_test(test_npm),
-	    cmocka_unit_test(test_yarn_pnpm),	  cmocka_unit_test(test_os_release_and_nothing),
-	    cmocka_unit_test(test_hash_cases),	  cmocka_unit_test(test_dpkg_available), cmocka_unit_test(test_go_main_module_among_many),
+	    cmocka_unit_test(test_dpkg),
+	    cmocka_unit_test(test_apk),
+	    cmocka_unit_test(test_python_pep503),
+	    cmocka_unit_test(test_npm),
+	    cmocka_unit_test(test_yarn_pnpm),
+	    cmocka_unit_test(test_os_release_and_nothing),
+	    cmocka_unit_test(test_hash_cases),
+	    cmocka_unit_test(test_dpkg_available),
+	    cmocka_unit_test(test_go_main_module_among_many),
 	    cmocka_unit_test(test_jar_sha1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

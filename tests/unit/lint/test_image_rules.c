@@ -15,19 +15,20 @@ static void test_hist_parse(void **st)
 	static const struct {
 		const char *created_by, *instr, *args, *build_args;
 	} cases[] = {
-		{"/bin/sh -c #(nop)  CMD [\"/bin/sh\"]", "CMD", "[\"/bin/sh\"]", NULL},
-		{"/bin/sh -c #(nop) ADD file:abc in / ", "ADD", "file:abc in / ", NULL},
-		{"/bin/sh -c apt-get update", "RUN", "apt-get update", NULL},
-		{"|2 A=1 TOKEN=x /bin/sh -c make all", "RUN", "make all", "A=1 TOKEN=x"},
-		{"RUN /bin/sh -c apt-get update # buildkit", "RUN", "apt-get update", NULL},
-		{"RUN |1 TOKEN=abc /bin/sh -c make # buildkit", "RUN", "make", "TOKEN=abc"},
-		{"COPY app /app # buildkit", "COPY", "app /app", NULL},
-		{"ADD https://example.com/x.tgz /opt/ # buildkit", "ADD", "https://example.com/x.tgz /opt/", NULL},
-		{"ENV A=b", "ENV", "A=b", NULL},
-		{"apt-get install -y x", "RUN", "apt-get install -y x", NULL}, /* exec form */
-		{"/bin/sh -c #(nop)  ARG API_TOKEN=t", "ARG", "API_TOKEN=t", NULL},
-		{"", "RUN", "", NULL},
-		{"|9999999999999", "RUN", "", NULL},
+	    {"/bin/sh -c #(nop)  CMD [\"/bin/sh\"]", "CMD", "[\"/bin/sh\"]", NULL},
+	    {"/bin/sh -c #(nop) ADD file:abc in / ", "ADD", "file:abc in / ", NULL},
+	    {"/bin/sh -c apt-get update", "RUN", "apt-get update", NULL},
+	    {"|2 A=1 TOKEN=x /bin/sh -c make all", "RUN", "make all", "A=1 TOKEN=x"},
+	    {"RUN /bin/sh -c apt-get update # buildkit", "RUN", "apt-get update", NULL},
+	    {"RUN |1 TOKEN=abc /bin/sh -c make # buildkit", "RUN", "make", "TOKEN=abc"},
+	    {"COPY app /app # buildkit", "COPY", "app /app", NULL},
+	    {"ADD https://example.com/x.tgz /opt/ # buildkit", "ADD", "https://example.com/x.tgz /opt/",
+	     NULL},
+	    {"ENV A=b", "ENV", "A=b", NULL},
+	    {"apt-get install -y x", "RUN", "apt-get install -y x", NULL}, /* exec form */
+	    {"/bin/sh -c #(nop)  ARG API_TOKEN=t", "ARG", "API_TOKEN=t", NULL},
+	    {"", "RUN", "", NULL},
+	    {"|9999999999999", "RUN", "", NULL},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
 		struct img_hist h;
@@ -53,21 +54,32 @@ static void test_secret_env(void **st)
 		const char *name, *value;
 		bool secret;
 	} cases[] = {
-		{"DB_PASSWORD", "hunter2", true},      {"API_TOKEN", "abc123", true},
-		{"AWS_SECRET_ACCESS_KEY", "x", true},  {"GITHUB_TOKEN", "ghp_x", true},
-		{"MYSQL_ROOT_PASSWORD", "pw", true},   {"DBPASSWORD", "pw", true},
-		{"APP_SECRET", "s", true},             {"STRIPE_KEY", "sk_live", true},
-		{"DB_PASSWORD", "", false},            {"DB_PASSWORD_FILE", "/run/secrets/x", false},
-		{"DB_PASSWORD", "/run/secrets/db", false}, {"DB_PASSWORD", "${DB_PASSWORD}", false},
-		{"GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D", false},
-		{"NODE_GPG_KEYS", "ABC", false},       {"PUBLIC_KEY", "ssh-ed25519 AAAA", false},
-		{"STRIPE_PUBLIC_KEY", "pk_live", false}, {"PATH", "/usr/bin", false},
-		{"APP_MODE", "production", false},     {"KEYBOARD", "us", false},
-		{"DB_PASSWORD", "changeme", false},    {"SSH_AUTH_SOCK", "x", false},
+	    {"DB_PASSWORD", "hunter2", true},
+	    {"API_TOKEN", "abc123", true},
+	    {"AWS_SECRET_ACCESS_KEY", "x", true},
+	    {"GITHUB_TOKEN", "ghp_x", true},
+	    {"MYSQL_ROOT_PASSWORD", "pw", true},
+	    {"DBPASSWORD", "pw", true},
+	    {"APP_SECRET", "s", true},
+	    {"STRIPE_KEY", "sk_live", true},
+	    {"DB_PASSWORD", "", false},
+	    {"DB_PASSWORD_FILE", "/run/secrets/x", false},
+	    {"DB_PASSWORD", "/run/secrets/db", false},
+	    {"DB_PASSWORD", "${DB_PASSWORD}", false},
+	    {"GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D", false},
+	    {"NODE_GPG_KEYS", "ABC", false},
+	    {"PUBLIC_KEY", "ssh-ed25519 AAAA", false},
+	    {"STRIPE_PUBLIC_KEY", "pk_live", false},
+	    {"PATH", "/usr/bin", false},
+	    {"APP_MODE", "production", false},
+	    {"KEYBOARD", "us", false},
+	    {"DB_PASSWORD", "changeme", false},
+	    {"SSH_AUTH_SOCK", "x", false},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++)
 		if (img_secret_env(cases[i].name, strlen(cases[i].name), cases[i].value) != cases[i].secret)
-			fail_msg("%s=%s: expected %s", cases[i].name, cases[i].value, cases[i].secret ? "secret" : "not");
+			fail_msg("%s=%s: expected %s", cases[i].name, cases[i].value,
+				 cases[i].secret ? "secret" : "not");
 }
 
 static void test_ref_latest(void **st)
@@ -92,28 +104,28 @@ static void test_run_facts(void **st)
 		const char *script;
 		bool update_alone, sudo, upgrade;
 	} cases[] = {
-		{"apt-get update", true, false, false},
-		{"apt-get update && apt-get install -y curl", false, false, false},
-		{"apk update", true, false, false},
-		{"apk update && apk add curl", false, false, false},
-		{"yum makecache", true, false, false},
-		{"zypper refresh", true, false, false},
-		{"apt-get update && apt-get -y dist-upgrade", false, false, true},
-		{"sudo apt-get install -y x", false, true, false},
-		{"echo apt-get update", false, false, false},
-		{"apt-get -q update; apt-get -y upgrade", false, false, true},
-		{"yum update -y", false, false, true},
-		{"apk upgrade --no-cache", false, false, true},
-		{"make && make install", false, false, false},
-		{"sh -c 'sudo id'", false, true, false},
+	    {"apt-get update", true, false, false},
+	    {"apt-get update && apt-get install -y curl", false, false, false},
+	    {"apk update", true, false, false},
+	    {"apk update && apk add curl", false, false, false},
+	    {"yum makecache", true, false, false},
+	    {"zypper refresh", true, false, false},
+	    {"apt-get update && apt-get -y dist-upgrade", false, false, true},
+	    {"sudo apt-get install -y x", false, true, false},
+	    {"echo apt-get update", false, false, false},
+	    {"apt-get -q update; apt-get -y upgrade", false, false, true},
+	    {"yum update -y", false, false, true},
+	    {"apk upgrade --no-cache", false, false, true},
+	    {"make && make install", false, false, false},
+	    {"sh -c 'sudo id'", false, true, false},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
 		struct img_run_facts f;
 		img_run_facts(&arena, cases[i].script, strlen(cases[i].script), &f);
 		if ((f.update_alone != NULL) != cases[i].update_alone || (f.sudo != NULL) != cases[i].sudo ||
 		    (f.upgrade != NULL) != cases[i].upgrade)
-			fail_msg("%s: update_alone=%d sudo=%d upgrade=%d", cases[i].script, f.update_alone != NULL,
-				 f.sudo != NULL, f.upgrade != NULL);
+			fail_msg("%s: update_alone=%d sudo=%d upgrade=%d", cases[i].script,
+				 f.update_alone != NULL, f.sudo != NULL, f.upgrade != NULL);
 	}
 }
 
@@ -141,8 +153,10 @@ static void test_content(void **st)
 {
 	(void)st;
 	struct bw_arena *a = &arena;
-	assert_non_null(img_check_key(a, S("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n")));
-	assert_non_null(strstr(img_check_key(a, S("-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n")), "encrypted"));
+	assert_non_null(
+	    img_check_key(a, S("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n")));
+	assert_non_null(
+	    strstr(img_check_key(a, S("-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n")), "encrypted"));
 	assert_non_null(img_check_key(a, S("PuTTY-User-Key-File-3: ssh-ed25519\n")));
 	assert_null(img_check_key(a, S("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")));
 	assert_null(img_check_key(a, S("-----BEGIN ")));
@@ -152,12 +166,16 @@ static void test_content(void **st)
 	assert_null(img_check_cred(a, "/root/.npmrc", S("//r/:_authToken=${NPM_TOKEN}\n")));
 	assert_null(img_check_cred(a, "/root/.npmrc", S("registry=https://registry.npmjs.org/\n")));
 	assert_null(img_check_cred(a, "/root/.npmrc", S("; _authToken=abc\n")));
-	assert_non_null(img_check_cred(a, "/root/.pypirc", S("[pypi]\nusername = __token__\npassword = pypi-AgEI\n")));
+	assert_non_null(
+	    img_check_cred(a, "/root/.pypirc", S("[pypi]\nusername = __token__\npassword = pypi-AgEI\n")));
 	assert_non_null(img_check_cred(a, "/root/.git-credentials", S("https://u:p@github.com\n")));
 	assert_null(img_check_cred(a, "/root/.git-credentials", S("https://github.com\n")));
-	assert_non_null(img_check_cred(a, "/root/.docker/config.json", S("{\"auths\":{\"r\":{\"auth\":\"dTpw\"}}}")));
-	assert_null(img_check_cred(a, "/root/.docker/config.json", S("{\"auths\":{\"r\":{\"auth\":\"\"}},\"credsStore\":\"pass\"}")));
-	assert_non_null(img_check_cred(a, "/root/.aws/credentials", S("[default]\naws_secret_access_key = abc\n")));
+	assert_non_null(
+	    img_check_cred(a, "/root/.docker/config.json", S("{\"auths\":{\"r\":{\"auth\":\"dTpw\"}}}")));
+	assert_null(img_check_cred(a, "/root/.docker/config.json",
+				   S("{\"auths\":{\"r\":{\"auth\":\"\"}},\"credsStore\":\"pass\"}")));
+	assert_non_null(
+	    img_check_cred(a, "/root/.aws/credentials", S("[default]\naws_secret_access_key = abc\n")));
 	assert_non_null(img_check_cred(a, "/root/.netrc", S("machine h login u password p\n")));
 	assert_non_null(img_check_cred(a, "/root/.pgpass", S("localhost:5432:db:user:secret\n")));
 	assert_non_null(img_check_cred(a, "/etc/nginx/.htpasswd", S("admin:$apr1$x$y\n")));
@@ -167,16 +185,23 @@ static void test_content(void **st)
 	assert_non_null(strstr(img_check_shadow(a, S("root:*:1::::::\napp::19000:0:99999:7:::\n")), "app"));
 	assert_null(img_check_shadow(a, S("root:*:1::::::\napp:!:19000:0:99999:7:::\n")));
 	assert_null(img_check_shadow(a, S("garbage\n::\n")));
-	assert_non_null(strstr(img_check_ids(a, S("root:x:0:0::/:/bin/sh\ntoor:x:0:0::/:/bin/sh\n"), false), "toor"));
+	assert_non_null(
+	    strstr(img_check_ids(a, S("root:x:0:0::/:/bin/sh\ntoor:x:0:0::/:/bin/sh\n"), false), "toor"));
 	assert_null(img_check_ids(a, S("root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n"), false));
 	assert_non_null(img_check_ids(a, S("a:x:5:\nb:x:5:\n"), true));
 	assert_null(img_check_ids(a, S("a:x:notanumber:\nb:x::\n+nis\n"), true));
 
-	assert_non_null(img_check_pkgconf(a, "/etc/apt/sources.list", S("deb [trusted=yes] http://x/ s main\n")));
-	assert_null(img_check_pkgconf(a, "/etc/apt/sources.list", S("deb [signed-by=/k.gpg] https://x/ s main\n# deb [trusted=yes] x\n")));
-	assert_non_null(img_check_pkgconf(a, "/etc/apt/sources.list.d/x.sources", S("Types: deb\nTrusted: yes\n")));
-	assert_non_null(img_check_pkgconf(a, "/etc/apt/apt.conf.d/99x", S("APT::Get::AllowUnauthenticated \"true\";\n")));
-	assert_non_null(img_check_pkgconf(a, "/etc/yum.repos.d/x.repo", S("[x]\nbaseurl=http://x\ngpgcheck=0\n")));
+	assert_non_null(
+	    img_check_pkgconf(a, "/etc/apt/sources.list", S("deb [trusted=yes] http://x/ s main\n")));
+	assert_null(
+	    img_check_pkgconf(a, "/etc/apt/sources.list",
+			      S("deb [signed-by=/k.gpg] https://x/ s main\n# deb [trusted=yes] x\n")));
+	assert_non_null(
+	    img_check_pkgconf(a, "/etc/apt/sources.list.d/x.sources", S("Types: deb\nTrusted: yes\n")));
+	assert_non_null(
+	    img_check_pkgconf(a, "/etc/apt/apt.conf.d/99x", S("APT::Get::AllowUnauthenticated \"true\";\n")));
+	assert_non_null(
+	    img_check_pkgconf(a, "/etc/yum.repos.d/x.repo", S("[x]\nbaseurl=http://x\ngpgcheck=0\n")));
 	assert_null(img_check_pkgconf(a, "/etc/yum.repos.d/x.repo", S("[x]\ngpgcheck=1\n")));
 }
 
@@ -187,25 +212,41 @@ static void test_packages(void **st)
 		const char *name;
 		enum img_pkg_class cls;
 	} cases[] = {
-		{"gcc", IMG_PKG_BUILD},         {"gcc-12", IMG_PKG_BUILD},     {"gcc-12-base", IMG_PKG_OTHER},
-		{"libgcc-s1", IMG_PKG_OTHER},   {"make", IMG_PKG_BUILD},       {"makedev", IMG_PKG_OTHER},
-		{"libc6-dev", IMG_PKG_BUILD},   {"openssl-devel", IMG_PKG_BUILD}, {"git", IMG_PKG_BUILD},
-		{"git-man", IMG_PKG_OTHER},     {"build-base", IMG_PKG_BUILD}, {"openjdk-17-jdk-headless", IMG_PKG_BUILD},
-		{"openjdk-17-jre-headless", IMG_PKG_OTHER}, {"clang-16", IMG_PKG_BUILD}, {"vim", IMG_PKG_UNNEEDED},
-		{"netcat-openbsd", IMG_PKG_UNNEEDED}, {"openssh-server", IMG_PKG_UNNEEDED}, {"sudo", IMG_PKG_UNNEEDED},
-		{"openssh-client", IMG_PKG_OTHER}, {"curl", IMG_PKG_OTHER},  {"bash", IMG_PKG_OTHER},
-		{"-dev", IMG_PKG_OTHER},
+	    {"gcc", IMG_PKG_BUILD},
+	    {"gcc-12", IMG_PKG_BUILD},
+	    {"gcc-12-base", IMG_PKG_OTHER},
+	    {"libgcc-s1", IMG_PKG_OTHER},
+	    {"make", IMG_PKG_BUILD},
+	    {"makedev", IMG_PKG_OTHER},
+	    {"libc6-dev", IMG_PKG_BUILD},
+	    {"openssl-devel", IMG_PKG_BUILD},
+	    {"git", IMG_PKG_BUILD},
+	    {"git-man", IMG_PKG_OTHER},
+	    {"build-base", IMG_PKG_BUILD},
+	    {"openjdk-17-jdk-headless", IMG_PKG_BUILD},
+	    {"openjdk-17-jre-headless", IMG_PKG_OTHER},
+	    {"clang-16", IMG_PKG_BUILD},
+	    {"vim", IMG_PKG_UNNEEDED},
+	    {"netcat-openbsd", IMG_PKG_UNNEEDED},
+	    {"openssh-server", IMG_PKG_UNNEEDED},
+	    {"sudo", IMG_PKG_UNNEEDED},
+	    {"openssh-client", IMG_PKG_OTHER},
+	    {"curl", IMG_PKG_OTHER},
+	    {"bash", IMG_PKG_OTHER},
+	    {"-dev", IMG_PKG_OTHER},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++)
 		if (img_pkg_classify(cases[i].name) != cases[i].cls)
-			fail_msg("%s: got %d, want %d", cases[i].name, img_pkg_classify(cases[i].name), cases[i].cls);
+			fail_msg("%s: got %d, want %d", cases[i].name, img_pkg_classify(cases[i].name),
+				 cases[i].cls);
 
 	assert_string_equal(img_build_file("/usr/bin/gcc", BW_FILE_SYMLINK), "gcc");
 	assert_string_equal(img_build_file("/usr/bin/cc", BW_FILE_SYMLINK), "cc");
 	assert_string_equal(img_build_file("/usr/bin/gcc-12", BW_FILE_REG), "gcc");
 	assert_null(img_build_file("/usr/bin/gcc-ar", BW_FILE_REG));
 	assert_string_equal(img_build_file("/usr/local/go/bin/go", BW_FILE_REG), "go toolchain");
-	assert_string_equal(img_build_file("/root/.m2/repository/x/y.jar", BW_FILE_REG), "Maven repository cache");
+	assert_string_equal(img_build_file("/root/.m2/repository/x/y.jar", BW_FILE_REG),
+			    "Maven repository cache");
 	assert_string_equal(img_build_file("/usr/bin/make", BW_FILE_REG), "make");
 	assert_null(img_build_file("/usr/share/doc/make", BW_FILE_DIR));
 	assert_null(img_build_file("/opt/app/make", BW_FILE_REG));
@@ -235,9 +276,10 @@ int main(void)
 {
 	bw_arena_init(&arena);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hist_parse), cmocka_unit_test(test_secret_env), cmocka_unit_test(test_ref_latest),
-		cmocka_unit_test(test_run_facts),  cmocka_unit_test(test_classify),   cmocka_unit_test(test_content),
-		cmocka_unit_test(test_packages),   cmocka_unit_test(test_rule_table),
+	    cmocka_unit_test(test_hist_parse), cmocka_unit_test(test_secret_env),
+	    cmocka_unit_test(test_ref_latest), cmocka_unit_test(test_run_facts),
+	    cmocka_unit_test(test_classify),   cmocka_unit_test(test_content),
+	    cmocka_unit_test(test_packages),   cmocka_unit_test(test_rule_table),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	bw_arena_release(&arena);

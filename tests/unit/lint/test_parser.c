@@ -30,7 +30,8 @@ static void parse_fails(const char *s, size_t len, const char *want)
 static void test_directives(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=all\nFROM a\nRUN echo a `\n  b\n");
+	struct df_file *f =
+	    parse("# syntax=docker/dockerfile:1\n# escape=`\n# check=skip=all\nFROM a\nRUN echo a `\n  b\n");
 	assert_string_equal(f->syntax, "docker/dockerfile:1");
 	assert_string_equal(f->check, "skip=all");
 	assert_int_equal(f->escape, '`');
@@ -52,7 +53,8 @@ static void test_continuations(void **st)
 {
 	(void)st;
 	/* comments and empty lines inside a continuation are dropped; \\ at the end is not one */
-	struct df_file *f = parse("FROM a\nRUN apt-get update && \\\n# comment\n\n    apt-get install x\nRUN echo \\\\\nCMD x\n");
+	struct df_file *f = parse(
+	    "FROM a\nRUN apt-get update && \\\n# comment\n\n    apt-get install x\nRUN echo \\\\\nCMD x\n");
 	assert_int_equal(f->n_instrs, 4);
 	assert_string_equal(f->instrs[1].args, "apt-get update &&     apt-get install x");
 	assert_int_equal(f->n_empty_continuations, 1);
@@ -70,7 +72,8 @@ static void test_continuations(void **st)
 static void test_heredocs(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("FROM a\nRUN <<EOF\necho hi\nEOF\nCOPY <<-\"A\" <<B /dst/\n\tx $y\n\tA\nb\nB\nRUN true\n");
+	struct df_file *f =
+	    parse("FROM a\nRUN <<EOF\necho hi\nEOF\nCOPY <<-\"A\" <<B /dst/\n\tx $y\n\tA\nb\nB\nRUN true\n");
 	assert_int_equal(f->n_instrs, 4);
 	const struct df_instr *r = &f->instrs[1];
 	assert_int_equal(r->n_heredocs, 1);
@@ -92,7 +95,8 @@ static void test_heredocs(void **st)
 static void test_forms(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("FROM a\nCMD [\"a\", \"b\\u00e9\"]\nENTRYPOINT ['x']\nRUN [\"sh\",\"-c\",\"x\"] \nSHELL [\"/bin/bash\", \"-c\"]\n");
+	struct df_file *f = parse("FROM a\nCMD [\"a\", \"b\\u00e9\"]\nENTRYPOINT ['x']\nRUN "
+				  "[\"sh\",\"-c\",\"x\"] \nSHELL [\"/bin/bash\", \"-c\"]\n");
 	assert_true(f->instrs[1].json);
 	assert_int_equal(f->instrs[1].argc, 2);
 	assert_string_equal(f->instrs[1].argv[1], "b\xc3\xa9");
@@ -101,7 +105,8 @@ static void test_forms(void **st)
 	assert_true(f->instrs[3].json);
 	assert_null(f->instrs[4].malformed);
 	df_file_free(f);
-	f = parse("FROM a\nSHELL /bin/bash\nFROM\nCOPY a\nFOO bar\nRUN --mount=type=cache,target=/x --bogus x\n");
+	f = parse(
+	    "FROM a\nSHELL /bin/bash\nFROM\nCOPY a\nFOO bar\nRUN --mount=type=cache,target=/x --bogus x\n");
 	assert_non_null(f->instrs[1].malformed);
 	assert_non_null(f->instrs[2].malformed);
 	assert_non_null(f->instrs[3].malformed);
@@ -114,8 +119,10 @@ static void test_forms(void **st)
 static void test_flags(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("FROM --platform=$BUILDPLATFORM a AS b\nCOPY --from=b --chown=1:1 --chmod=755 --link --parents --exclude=*.md x /y/\n"
-				  "ADD --checksum=sha256:00 --keep-git-dir=true https://x/y.git /z\nRUN --network=none --security=insecure true\n");
+	struct df_file *f = parse("FROM --platform=$BUILDPLATFORM a AS b\nCOPY --from=b --chown=1:1 "
+				  "--chmod=755 --link --parents --exclude=*.md x /y/\n"
+				  "ADD --checksum=sha256:00 --keep-git-dir=true https://x/y.git /z\nRUN "
+				  "--network=none --security=insecure true\n");
 	assert_string_equal(df_flag_get(&f->instrs[0], "platform"), "$BUILDPLATFORM");
 	const struct df_instr *c = &f->instrs[1];
 	assert_null(c->malformed);
@@ -131,7 +138,8 @@ static void test_flags(void **st)
 static void test_env_label(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("FROM a\nENV A=1 B=\"two words\" C=${A:-x}\nENV D value with spaces\nLABEL \"k\"=v x=y\nARG P Q=2\n");
+	struct df_file *f = parse("FROM a\nENV A=1 B=\"two words\" C=${A:-x}\nENV D value with spaces\nLABEL "
+				  "\"k\"=v x=y\nARG P Q=2\n");
 	const struct df_instr *e = &f->instrs[1];
 	assert_int_equal(e->n_kvs, 3);
 	assert_string_equal(e->kvs[1].expanded, "two words");
@@ -147,15 +155,17 @@ static void test_env_label(void **st)
 static void test_expansion_and_stages(void **st)
 {
 	(void)st;
-	struct df_file *f = parse("ARG V=12\nARG R\nFROM debian:${V} AS base\nENV HOME=/home/app\nARG V\nWORKDIR $HOME/$V\n"
-				  "FROM base AS two\nWORKDIR ${HOME:+set}\nFROM ${UNDEF:-x}${NOPE}\nCOPY --from=base /a /b\nFROM ${R}img\n");
+	struct df_file *f =
+	    parse("ARG V=12\nARG R\nFROM debian:${V} AS base\nENV HOME=/home/app\nARG V\nWORKDIR $HOME/$V\n"
+		  "FROM base AS two\nWORKDIR ${HOME:+set}\nFROM ${UNDEF:-x}${NOPE}\nCOPY --from=base /a "
+		  "/b\nFROM ${R}img\n");
 	assert_int_equal(f->n_stages, 4);
 	assert_string_equal(f->stages[0].base, "debian:12");
 	assert_string_equal(f->instrs[5].xargv[0], "/home/app/12"); /* ARG V re-declared: global default */
 	assert_int_equal(f->stages[1].parent, 0);
 	assert_string_equal(f->instrs[7].xargv[0], "set"); /* ENV inherited from the parent stage */
-	assert_int_equal(f->stages[2].n_undefined, 1); /* NOPE; UNDEF has a default */
-	assert_int_equal(f->stages[3].n_undefined, 0); /* R is declared, without a value */
+	assert_int_equal(f->stages[2].n_undefined, 1);	   /* NOPE; UNDEF has a default */
+	assert_int_equal(f->stages[3].n_undefined, 0);	   /* R is declared, without a value */
 	df_file_free(f);
 
 	struct bw_arena a;
@@ -197,7 +207,8 @@ static void test_hostile(void **st)
 	df_file_free(f);
 	free(big);
 	/* BOM and CRLF */
-	f = parse("\xEF\xBB\xBF" "FROM a\r\nRUN b \\\r\n c\r\n");
+	f = parse("\xEF\xBB\xBF"
+		  "FROM a\r\nRUN b \\\r\n c\r\n");
 	assert_string_equal(f->instrs[1].args, "b  c");
 	df_file_free(f);
 }
@@ -205,11 +216,15 @@ static void test_hostile(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_directives),   cmocka_unit_test(test_continuations),
-		cmocka_unit_test(test_heredocs),     cmocka_unit_test(test_forms),
-		cmocka_unit_test(test_flags),        cmocka_unit_test(test_env_label),
-		cmocka_unit_test(test_expansion_and_stages), cmocka_unit_test(test_onbuild),
-		cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_directives),
+	    cmocka_unit_test(test_continuations),
+	    cmocka_unit_test(test_heredocs),
+	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_flags),
+	    cmocka_unit_test(test_env_label),
+	    cmocka_unit_test(test_expansion_and_stages),
+	    cmocka_unit_test(test_onbuild),
+	    cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@ static struct sh_script *parse(const char *s)
 static void test_lists(void **st)
 {
 	(void)st;
-	struct sh_script *s = parse("apt-get update && apt-get install -y 'a b' \"c\\\"d\" e\\ f || true; x & y");
+	struct sh_script *s =
+	    parse("apt-get update && apt-get install -y 'a b' \"c\\\"d\" e\\ f || true; x & y");
 	assert_int_equal(s->n_cmds, 5);
 	assert_int_equal(s->cmds[1].argc, 6);
 	assert_string_equal(s->cmds[1].argv[3].text, "a b");
@@ -35,7 +36,8 @@ static void test_lists(void **st)
 static void test_pipes_redirs(void **st)
 {
 	(void)st;
-	struct sh_script *s = parse("curl -fsSL https://x | tar -xz 2>/dev/null > out; cat <<EOF >f\nbody | not a pipe\nEOF\necho done");
+	struct sh_script *s = parse("curl -fsSL https://x | tar -xz 2>/dev/null > out; cat <<EOF >f\nbody | "
+				    "not a pipe\nEOF\necho done");
 	assert_true(s->has_pipe);
 	assert_true(s->cmds[0].pipe_out);
 	assert_int_equal(s->cmds[1].sep, SH_SEP_PIPE);
@@ -49,7 +51,8 @@ static void test_pipes_redirs(void **st)
 static void test_nesting(void **st)
 {
 	(void)st;
-	struct sh_script *s = parse("(cd /x && make) ; V=$(curl -s https://x | sh) `id -u` ; sh -c 'sudo ls'");
+	struct sh_script *s =
+	    parse("(cd /x && make) ; V=$(curl -s https://x | sh) `id -u` ; sh -c 'sudo ls'");
 	/* cd is in a subshell */
 	assert_string_equal(s->cmds[0].argv[0].text, "cd");
 	assert_int_equal(s->cmds[0].depth, 1);
@@ -72,8 +75,9 @@ static void test_nesting(void **st)
 static void test_compound(void **st)
 {
 	(void)st;
-	struct sh_script *s = parse("if [ -f x ]; then rm x; else touch x; fi; for p in a b; do pip install $p; done; "
-				    "case $x in a|b) echo ab;; *) echo other;; esac; f() { echo in; }");
+	struct sh_script *s =
+	    parse("if [ -f x ]; then rm x; else touch x; fi; for p in a b; do pip install $p; done; "
+		  "case $x in a|b) echo ab;; *) echo other;; esac; f() { echo in; }");
 	const char *want[] = {"[", "rm", "touch", "pip", "echo", "echo", "echo"};
 	size_t k = 0;
 	for (size_t i = 0; i < s->n_cmds && k < BW_ARRAY_SIZE(want); i++)
@@ -114,8 +118,9 @@ int main(void)
 {
 	bw_arena_init(&arena);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lists),    cmocka_unit_test(test_pipes_redirs), cmocka_unit_test(test_nesting),
-		cmocka_unit_test(test_compound), cmocka_unit_test(test_wrappers),     cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_lists),    cmocka_unit_test(test_pipes_redirs),
+	    cmocka_unit_test(test_nesting),  cmocka_unit_test(test_compound),
+	    cmocka_unit_test(test_wrappers), cmocka_unit_test(test_errors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	bw_arena_release(&arena);

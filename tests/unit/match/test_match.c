@@ -62,7 +62,8 @@ static char *findings_string(const struct bw_report *r)
 {
 	char **items = bw_calloc(r->n_findings + 1, sizeof(char *));
 	for (size_t i = 0; i < r->n_findings; i++)
-		items[i] = bw_asprintf("%s@%s", r->findings[i].id, r->findings[i].fixed_version ? r->findings[i].fixed_version : "-");
+		items[i] = bw_asprintf("%s@%s", r->findings[i].id,
+				       r->findings[i].fixed_version ? r->findings[i].fixed_version : "-");
 	qsort(items, r->n_findings, sizeof(char *), cmp_str);
 	struct bw_buf b;
 	bw_buf_init(&b, 1 << 20);
@@ -130,8 +131,8 @@ static void test_cases(void **state)
 			fail_msg("%s:%d: %s", cases_path, lineno, err.msg);
 		char *got = findings_string(r), *want = sorted_expected(fl[5]);
 		if (strcmp(got, want) != 0) {
-			fprintf(stderr, "%s:%d: %s %s %s: got %s, want %s\n", cases_path, lineno, fl[1], fl[2], fl[3], got,
-				want);
+			fprintf(stderr, "%s:%d: %s %s %s: got %s, want %s\n", cases_path, lineno, fl[1],
+				fl[2], fl[3], got, want);
 			failures++;
 		}
 		ran++;
@@ -187,11 +188,11 @@ static void test_priority(void **state)
 {
 	(void)state;
 	struct bw_report *r = bw_report_new("filesystem", "prio");
-	add(r, "npm", "left-pad", "1.0.0");           /* CVE-2099-0003: EPSS 0.005, HIGH (CVSS) */
-	add(r, "npm", "kev-pkg", "1.0.0");            /* CVE-2021-44228: KEV */
-	add(r, "npm", "epss-pkg", "1.0.0");           /* CVE-1999-0005: EPSS 0.92 */
-	add(r, "PyPI", "django-example", "1.0");      /* CVE-2099-0001: EPSS 0.2, CRITICAL */
-	add(r, "Go", "example.com/mod", "v0.7.0");    /* no EPSS */
+	add(r, "npm", "left-pad", "1.0.0");	   /* CVE-2099-0003: EPSS 0.005, HIGH (CVSS) */
+	add(r, "npm", "kev-pkg", "1.0.0");	   /* CVE-2021-44228: KEV */
+	add(r, "npm", "epss-pkg", "1.0.0");	   /* CVE-1999-0005: EPSS 0.92 */
+	add(r, "PyPI", "django-example", "1.0");   /* CVE-2099-0001: EPSS 0.2, CRITICAL */
+	add(r, "Go", "example.com/mod", "v0.7.0"); /* no EPSS */
 	struct bw_error err = BW_ERROR_INIT;
 	assert_int_equal(bw_match_report(db, r, NULL, NULL, &err), 0);
 	const struct bw_finding *kev = find(r, "CVE-2021-44228"), *epss = find(r, "CVE-1999-0005"),
@@ -244,7 +245,8 @@ static void test_thousand_packages(void **state)
 		char name[32], ver[32];
 		snprintf(name, sizeof(name), "pkg%d", i);
 		snprintf(ver, sizeof(ver), "1.%d-1", i);
-		struct bw_package *p = add(r, i % 3 ? "Debian" : "npm", i % 10 ? name : "left-pad", i % 3 ? ver : "1.0.0");
+		struct bw_package *p =
+		    add(r, i % 3 ? "Debian" : "npm", i % 10 ? name : "left-pad", i % 3 ? ver : "1.0.0");
 		if (i % 3)
 			p->source_name = p->name;
 	}
@@ -262,10 +264,10 @@ int main(int argc, char **argv)
 	cases_path = argc > 1 ? argv[1] : "match.cases";
 	data_dir = argc > 2 ? argv[2] : "tests/data/osv";
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_ecosystems),
-		cmocka_unit_test(test_priority),
-		cmocka_unit_test(test_thousand_packages),
+	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_ecosystems),
+	    cmocka_unit_test(test_priority),
+	    cmocka_unit_test(test_thousand_packages),
 	};
 	return cmocka_run_group_tests_name("match", tests, setup, teardown);
 }

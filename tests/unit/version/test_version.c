@@ -69,7 +69,10 @@ static const char *cmp_word(int rc, int c)
 	return c < 0 ? "-1" : c > 0 ? "1" : "0";
 }
 
-static const char *in_word(int rc, bool in) { return rc < 0 ? "invalid" : in ? "true" : "false"; }
+static const char *in_word(int rc, bool in)
+{
+	return rc < 0 ? "invalid" : in ? "true" : "false";
+}
 
 /* Run one case line; returns 0 or 1 (a failure, printed). */
 static int run_line(const char *file, int lineno, char *line)
@@ -88,16 +91,19 @@ static int run_line(const char *file, int lineno, char *line)
 	}
 	struct bw_error err = BW_ERROR_INIT;
 	if (!strcmp(f[0], "cmp") && n >= 5) {
-		int c = 0, rc = bw_version_compare(scheme, (struct bw_slice){f[2], len[2]}, (struct bw_slice){f[3], len[3]}, &c, &err);
+		int c = 0, rc = bw_version_compare(scheme, (struct bw_slice){f[2], len[2]},
+						   (struct bw_slice){f[3], len[3]}, &c, &err);
 		const char *got = cmp_word(rc, c);
 		if (strcmp(got, f[4])) {
-			print_error("%s:%d: %s cmp '%s' '%s': got %s, want %s (%s)\n", file, lineno, f[1], f[2], f[3], got, f[4], err.msg);
+			print_error("%s:%d: %s cmp '%s' '%s': got %s, want %s (%s)\n", file, lineno, f[1],
+				    f[2], f[3], got, f[4], err.msg);
 			return 1;
 		}
 		/* antisymmetry */
 		if (rc == 0) {
 			int c2 = 0;
-			bw_version_compare(scheme, (struct bw_slice){f[3], len[3]}, (struct bw_slice){f[2], len[2]}, &c2, &err);
+			bw_version_compare(scheme, (struct bw_slice){f[3], len[3]},
+					   (struct bw_slice){f[2], len[2]}, &c2, &err);
 			if (c2 != -c) {
 				print_error("%s:%d: not antisymmetric\n", file, lineno);
 				return 1;
@@ -107,10 +113,12 @@ static int run_line(const char *file, int lineno, char *line)
 	}
 	if (!strcmp(f[0], "in") && n >= 5) {
 		bool in = false;
-		int rc = bw_version_in_range(scheme, (struct bw_slice){f[2], len[2]}, (struct bw_slice){f[3], len[3]}, &in, &err);
+		int rc = bw_version_in_range(scheme, (struct bw_slice){f[2], len[2]},
+					     (struct bw_slice){f[3], len[3]}, &in, &err);
 		const char *got = in_word(rc, in);
 		if (strcmp(got, f[4])) {
-			print_error("%s:%d: %s '%s' in '%s': got %s, want %s (%s)\n", file, lineno, f[1], f[2], f[3], got, f[4], err.msg);
+			print_error("%s:%d: %s '%s' in '%s': got %s, want %s (%s)\n", file, lineno, f[1],
+				    f[2], f[3], got, f[4], err.msg);
 			return 1;
 		}
 		return 0;
@@ -119,7 +127,8 @@ static int run_line(const char *file, int lineno, char *line)
 		int rc = bw_version_validate(scheme, (struct bw_slice){f[2], len[2]}, &err);
 		bool want = !strcmp(f[0], "valid");
 		if ((rc == 0) != want) {
-			print_error("%s:%d: %s '%s': want %s (%s)\n", file, lineno, f[1], f[2], f[0], err.msg);
+			print_error("%s:%d: %s '%s': want %s (%s)\n", file, lineno, f[1], f[2], f[0],
+				    err.msg);
 			return 1;
 		}
 		if (!want && (err.code != BW_EINPUT || !err.msg[0])) {
@@ -218,13 +227,15 @@ static int run_vectors(const char *file, const char *scheme, int mode, int *coun
 			int c = 0, rc = bw_version_compare(s, a, b, &c, &err);
 			const char *got = cmp_word(rc, c);
 			if (strcmp(got, f[2])) {
-				print_error("%s:%d: '%s' vs '%s': got %s want %s %s\n", file, lineno, f[0], f[1], got, f[2], err.msg);
+				print_error("%s:%d: '%s' vs '%s': got %s want %s %s\n", file, lineno, f[0],
+					    f[1], got, f[2], err.msg);
 				fails++;
 			}
 		} else if (mode == 1) { /* rpmvercmp on bare strings */
 			int c = bw_rpm_vercmp(a, b);
 			if (strcmp(cmp_word(0, c), f[2])) {
-				print_error("%s:%d: rpmvercmp '%s' '%s' got %d want %s\n", file, lineno, f[0], f[1], c, f[2]);
+				print_error("%s:%d: rpmvercmp '%s' '%s' got %d want %s\n", file, lineno, f[0],
+					    f[1], c, f[2]);
 				fails++;
 			}
 		} else if (mode == 2) { /* range: version range expected */
@@ -232,16 +243,19 @@ static int run_vectors(const char *file, const char *scheme, int mode, int *coun
 			int rc = bw_version_in_range(s, a, b, &in, &err);
 			/* node's satisfies() answers false for an invalid version;
 			 * bulwark reports it invalid */
-			bool invalid_version = rc < 0 && bw_version_validate(s, a, &err) < 0 && !strcmp(f[2], "false");
+			bool invalid_version =
+			    rc < 0 && bw_version_validate(s, a, &err) < 0 && !strcmp(f[2], "false");
 			if (strcmp(in_word(rc, in), f[2]) && !invalid_version) {
-				print_error("%s:%d: '%s' in '%s': got %s want %s %s\n", file, lineno, f[0], f[1], in_word(rc, in), f[2], err.msg);
+				print_error("%s:%d: '%s' in '%s': got %s want %s %s\n", file, lineno, f[0],
+					    f[1], in_word(rc, in), f[2], err.msg);
 				fails++;
 			}
 		} else if (mode == 3) { /* pypi single specifier, prereleases=True */
 			bool in = false;
 			int rc = bw_pep440_in_specifiers(a, b, 1, &in, &err);
 			if (strcmp(in_word(rc, in), f[2])) {
-				print_error("%s:%d: '%s' in '%s': got %s want %s %s\n", file, lineno, f[0], f[1], in_word(rc, in), f[2], err.msg);
+				print_error("%s:%d: '%s' in '%s': got %s want %s %s\n", file, lineno, f[0],
+					    f[1], in_word(rc, in), f[2], err.msg);
 				fails++;
 			}
 		} else if (mode == 4) { /* validity: v expected */
@@ -260,7 +274,8 @@ static int run_vectors(const char *file, const char *scheme, int mode, int *coun
 				continue;
 			}
 			if (nf < 4 || strcmp(in_word(rc, in), f[3])) {
-				print_error("%s:%d: apk '%s' %s '%s': got %s\n", file, lineno, f[0], f[1], f[2], in_word(rc, in));
+				print_error("%s:%d: apk '%s' %s '%s': got %s\n", file, lineno, f[0], f[1],
+					    f[2], in_word(rc, in));
 				fails++;
 			}
 		}
@@ -288,10 +303,18 @@ static void test_upstream_vectors(void **state)
 		const char *file, *scheme;
 		int mode;
 	} sets[] = {
-		{"dpkg.tsv", "deb", 0},         {"dpkg-oracle.tsv", "deb", 0},    {"rpm.tsv", "rpm", 1},
-		{"rpm-oddities.tsv", "rpm", 1}, {"rpm-oracle.tsv", "rpm", 0},     {"pypi.tsv", "pypi", 0},
-		{"pypi-specifiers.tsv", "pypi", 3}, {"maven.tsv", "maven", 0},    {"npm-semver.tsv", "npm", 0},
-		{"npm-semver-ranges.tsv", "npm", 2}, {"apk-validity.tsv", "apk", 4}, {"apk-ops.tsv", "apk", 5},
+	    {"dpkg.tsv", "deb", 0},
+	    {"dpkg-oracle.tsv", "deb", 0},
+	    {"rpm.tsv", "rpm", 1},
+	    {"rpm-oddities.tsv", "rpm", 1},
+	    {"rpm-oracle.tsv", "rpm", 0},
+	    {"pypi.tsv", "pypi", 0},
+	    {"pypi-specifiers.tsv", "pypi", 3},
+	    {"maven.tsv", "maven", 0},
+	    {"npm-semver.tsv", "npm", 0},
+	    {"npm-semver-ranges.tsv", "npm", 2},
+	    {"apk-validity.tsv", "apk", 4},
+	    {"apk-ops.tsv", "apk", 5},
 	};
 	int total_fails = 0;
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sets); i++) {
@@ -301,7 +324,9 @@ static void test_upstream_vectors(void **state)
 			print_message("%s: missing, skipped\n", sets[i].file);
 			continue;
 		}
-		print_message("%s: %d vectors, %d failures, %d skipped (npm options, or versions apk rejects)\n", sets[i].file, count, f, skipped);
+		print_message(
+		    "%s: %d vectors, %d failures, %d skipped (npm options, or versions apk rejects)\n",
+		    sets[i].file, count, f, skipped);
 		total_fails += f;
 	}
 	/* apk.tsv: all rows but the two comparing versions apk rejects */
@@ -320,19 +345,22 @@ static void test_upstream_vectors(void **state)
 				continue;
 			int c = 0;
 			struct bw_error err = BW_ERROR_INIT;
-			int rc = bw_version_compare(BW_VERSION_APK, bw_slice_of(f[0]), bw_slice_of(f[1]), &c, &err);
+			int rc = bw_version_compare(BW_VERSION_APK, bw_slice_of(f[0]), bw_slice_of(f[1]), &c,
+						    &err);
 			count++;
 			if (rc < 0 && apk_known_invalid(f[0], f[1])) {
 				invalid++;
 				continue;
 			}
 			if (strcmp(cmp_word(rc, c), f[2])) {
-				print_error("apk.tsv: '%s' vs '%s': got %s want %s\n", f[0], f[1], cmp_word(rc, c), f[2]);
+				print_error("apk.tsv: '%s' vs '%s': got %s want %s\n", f[0], f[1],
+					    cmp_word(rc, c), f[2]);
 				fails++;
 			}
 		}
 		fclose(fp);
-		print_message("apk.tsv: %d vectors, %d failures, %d invalid by apk's own grammar\n", count, fails, invalid);
+		print_message("apk.tsv: %d vectors, %d failures, %d invalid by apk's own grammar\n", count,
+			      fails, invalid);
 		assert_int_equal(invalid, 2);
 		total_fails += fails;
 	}
@@ -373,7 +401,8 @@ static void test_hostile_input(void **state)
 		const char *pre = s == BW_VERSION_GO ? "v1." : "1.";
 		snprintf(a, sizeof a, "%s%.*s.0", pre, 1000, digits1000a);
 		snprintf(b, sizeof b, "%s%.*s.0", pre, 1000, digits1000b);
-		if (s != BW_VERSION_NPM && s != BW_VERSION_MAVEN && s != BW_VERSION_NUGET && s != BW_VERSION_COMPOSER) {
+		if (s != BW_VERSION_NPM && s != BW_VERSION_MAVEN && s != BW_VERSION_NUGET &&
+		    s != BW_VERSION_COMPOSER) {
 			rc = bw_version_compare(s, bw_slice_of(a), bw_slice_of(b), &c, &err);
 			if (rc != 0)
 				print_error("%s: %s\n", bw_version_scheme_name(s), err.msg);
@@ -403,12 +432,24 @@ static void test_scheme_names(void **state)
 	struct {
 		const char *eco;
 		int scheme;
-	} m[] = {{"Debian", BW_VERSION_DEB},          {"Debian:12", BW_VERSION_DEB},  {"Ubuntu:22.04:LTS", BW_VERSION_DEB},
-		 {"Alpine:v3.20", BW_VERSION_APK},    {"PyPI", BW_VERSION_PYPI},      {"npm", BW_VERSION_NPM},
-		 {"Go", BW_VERSION_GO},               {"crates.io", BW_VERSION_CARGO}, {"Maven", BW_VERSION_MAVEN},
-		 {"RubyGems", BW_VERSION_GEM},        {"NuGet", BW_VERSION_NUGET},    {"Packagist", BW_VERSION_COMPOSER},
-		 {"AlmaLinux:9", BW_VERSION_RPM},     {"Rocky Linux:8", BW_VERSION_RPM}, {"Red Hat", BW_VERSION_RPM},
-		 {"Bitnami", BW_VERSION_SEMVER},      {"Hackage", -1},                {"", -1}};
+	} m[] = {{"Debian", BW_VERSION_DEB},
+		 {"Debian:12", BW_VERSION_DEB},
+		 {"Ubuntu:22.04:LTS", BW_VERSION_DEB},
+		 {"Alpine:v3.20", BW_VERSION_APK},
+		 {"PyPI", BW_VERSION_PYPI},
+		 {"npm", BW_VERSION_NPM},
+		 {"Go", BW_VERSION_GO},
+		 {"crates.io", BW_VERSION_CARGO},
+		 {"Maven", BW_VERSION_MAVEN},
+		 {"RubyGems", BW_VERSION_GEM},
+		 {"NuGet", BW_VERSION_NUGET},
+		 {"Packagist", BW_VERSION_COMPOSER},
+		 {"AlmaLinux:9", BW_VERSION_RPM},
+		 {"Rocky Linux:8", BW_VERSION_RPM},
+		 {"Red Hat", BW_VERSION_RPM},
+		 {"Bitnami", BW_VERSION_SEMVER},
+		 {"Hackage", -1},
+		 {"", -1}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(m); i++)
 		assert_int_equal(bw_version_scheme_from_osv(bw_slice_of(m[i].eco)), m[i].scheme);
 	struct bw_error err = BW_ERROR_INIT;
@@ -418,10 +459,13 @@ static void test_scheme_names(void **state)
 
 /* ---- OSV ---------------------------------------------------------------- */
 
-#define EV(k, v) {BW_OSV_##k, BW_SLICE_C(v)}
+#define EV(k, v)                                                                                             \
+	{                                                                                                    \
+		BW_OSV_##k, BW_SLICE_C(v)                                                                    \
+	}
 
-static bool osv_hit(enum bw_version_scheme s, enum bw_osv_range_type t, const struct bw_osv_event *ev, size_t n,
-		    const char *v, int *rc)
+static bool osv_hit(enum bw_version_scheme s, enum bw_osv_range_type t, const struct bw_osv_event *ev,
+		    size_t n, const char *v, int *rc)
 {
 	struct bw_osv_range r = {t, ev, n};
 	struct bw_osv_affected a = {s, &r, 1, NULL, 0};
@@ -440,8 +484,10 @@ static void test_osv_events(void **state)
 	assert_false(osv_hit(BW_VERSION_DEB, BW_OSV_RANGE_ECOSYSTEM, e1, 2, "1.2.3-1", &rc));
 	assert_true(osv_hit(BW_VERSION_DEB, BW_OSV_RANGE_ECOSYSTEM, e1, 2, "1.2.3~rc1-1", &rc));
 	/* unsorted events, two windows */
-	struct bw_osv_event e2[] = {EV(FIXED, "2.5.0"), EV(INTRODUCED, "2.0.0"), EV(FIXED, "1.4.0"), EV(INTRODUCED, "1.0.0")};
-	const char *in2[] = {"1.0.0", "1.3.9", "2.0.0", "2.4.99"}, *out2[] = {"0.9.0", "1.4.0", "1.9.9", "2.5.0", "3.0.0"};
+	struct bw_osv_event e2[] = {EV(FIXED, "2.5.0"), EV(INTRODUCED, "2.0.0"), EV(FIXED, "1.4.0"),
+				    EV(INTRODUCED, "1.0.0")};
+	const char *in2[] = {"1.0.0", "1.3.9", "2.0.0", "2.4.99"},
+		   *out2[] = {"0.9.0", "1.4.0", "1.9.9", "2.5.0", "3.0.0"};
 	for (size_t i = 0; i < 4; i++)
 		assert_true(osv_hit(BW_VERSION_SEMVER, BW_OSV_RANGE_SEMVER, e2, 4, in2[i], &rc));
 	for (size_t i = 0; i < 5; i++)
@@ -463,7 +509,8 @@ static void test_osv_events(void **state)
 	/* rpm EVRs */
 	struct bw_osv_event e6[] = {EV(INTRODUCED, "0"), EV(FIXED, "1:2.4.57-11.el9_4.1")};
 	assert_true(osv_hit(BW_VERSION_RPM, BW_OSV_RANGE_ECOSYSTEM, e6, 2, "1:2.4.57-11.el9_4", &rc));
-	assert_true(osv_hit(BW_VERSION_RPM, BW_OSV_RANGE_ECOSYSTEM, e6, 2, "2.4.99-1.el9", &rc)); /* epoch 0 < 1 */
+	assert_true(
+	    osv_hit(BW_VERSION_RPM, BW_OSV_RANGE_ECOSYSTEM, e6, 2, "2.4.99-1.el9", &rc)); /* epoch 0 < 1 */
 	assert_false(osv_hit(BW_VERSION_RPM, BW_OSV_RANGE_ECOSYSTEM, e6, 2, "1:2.4.58-1.el9", &rc));
 	/* invalid event and invalid version are errors, never "not affected" */
 	struct bw_osv_event e7[] = {EV(INTRODUCED, "0"), EV(FIXED, "not a version")};
@@ -496,7 +543,8 @@ static int osv_record_check(const char *path, int *checked)
 	json_t *aff = json_object_get(root, "affected");
 	size_t i;
 	json_t *entry;
-	json_array_foreach(aff, i, entry) {
+	json_array_foreach(aff, i, entry)
+	{
 		json_t *pkg = json_object_get(entry, "package");
 		const char *eco = json_string_value(json_object_get(pkg, "ecosystem"));
 		int scheme = eco ? bw_version_scheme_from_osv(bw_slice_of(eco)) : -1;
@@ -510,20 +558,26 @@ static int osv_record_check(const char *path, int *checked)
 		for (size_t k = 0; k < nr; k++) {
 			json_t *rg = json_array_get(ranges, k);
 			const char *type = json_string_value(json_object_get(rg, "type"));
-			r[k].type = !strcmp(type, "SEMVER") ? BW_OSV_RANGE_SEMVER : !strcmp(type, "GIT") ? BW_OSV_RANGE_GIT : BW_OSV_RANGE_ECOSYSTEM;
+			r[k].type = !strcmp(type, "SEMVER") ? BW_OSV_RANGE_SEMVER
+				    : !strcmp(type, "GIT")  ? BW_OSV_RANGE_GIT
+							    : BW_OSV_RANGE_ECOSYSTEM;
 			r[k].events = evs + ne_total;
 			json_t *events = json_object_get(rg, "events");
 			size_t j;
 			json_t *ev;
-			json_array_foreach(events, j, ev) {
+			json_array_foreach(events, j, ev)
+			{
 				const char *key;
 				json_t *val;
-				json_object_foreach(ev, key, val) {
+				json_object_foreach(ev, key, val)
+				{
 					if (ne_total >= 256 * (nr + 1))
 						break;
 					struct bw_osv_event *e = &evs[ne_total++];
-					e->kind = !strcmp(key, "introduced") ? BW_OSV_INTRODUCED : !strcmp(key, "fixed") ? BW_OSV_FIXED
-						  : !strcmp(key, "last_affected") ? BW_OSV_LAST_AFFECTED : BW_OSV_LIMIT;
+					e->kind = !strcmp(key, "introduced")	  ? BW_OSV_INTRODUCED
+						  : !strcmp(key, "fixed")	  ? BW_OSV_FIXED
+						  : !strcmp(key, "last_affected") ? BW_OSV_LAST_AFFECTED
+										  : BW_OSV_LIMIT;
 					e->version = bw_slice_of(json_string_value(val));
 					r[k].n_events++;
 				}
@@ -533,17 +587,20 @@ static int osv_record_check(const char *path, int *checked)
 		json_t *versions = json_object_get(entry, "versions");
 		json_t *v;
 		size_t vi;
-		json_array_foreach(versions, vi, v) {
+		json_array_foreach(versions, vi, v)
+		{
 			struct bw_error err = BW_ERROR_INIT;
 			bool hit = false;
 			if (bw_osv_affected_match(&a, bw_slice_of(json_string_value(v)), &hit, &err) < 0) {
 				if (scheme != BW_VERSION_PYPI) /* PyPI lists legacy non-PEP 440 versions */
-					print_error("%s: %s: %s\n", path, json_string_value(v), err.msg), fails++;
+					print_error("%s: %s: %s\n", path, json_string_value(v), err.msg),
+					    fails++;
 				continue;
 			}
 			(*checked)++;
 			if (!hit) {
-				print_error("%s: listed version %s not in its ranges\n", path, json_string_value(v));
+				print_error("%s: listed version %s not in its ranges\n", path,
+					    json_string_value(v));
 				fails++;
 			}
 		}
@@ -561,7 +618,8 @@ static int osv_record_check(const char *path, int *checked)
 				}
 				(*checked)++;
 				if (hit) {
-					print_error("%s: fixed version %.*s still affected\n", path, (int)r[k].events[j].version.len,
+					print_error("%s: fixed version %.*s still affected\n", path,
+						    (int)r[k].events[j].version.len,
 						    r[k].events[j].version.ptr);
 					fails++;
 				}

@@ -57,7 +57,8 @@ static int first_fixed(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	for (size_t i = 0; i < a->n_ranges; i++)
 		for (size_t k = 0; k < a->ranges[i].n_events; k++)
 			if (a->ranges[i].events[k].kind == BW_OSV_FIXED)
-				snprintf(acc->fixed, sizeof(acc->fixed), "%.*s", (int)a->ranges[i].events[k].version.len,
+				snprintf(acc->fixed, sizeof(acc->fixed), "%.*s",
+					 (int)a->ranges[i].events[k].version.len,
 					 a->ranges[i].events[k].version.ptr);
 	return 0;
 }
@@ -110,7 +111,7 @@ static void test_malformed(void **state)
 	import1(db, "malformed", &st);
 	assert_int_equal(st.records, 5);
 	assert_int_equal(st.skipped, 4);
-	assert_int_equal(st.inserted, 1);          /* bad-event: the record stays ... */
+	assert_int_equal(st.inserted, 1);	  /* bad-event: the record stays ... */
 	assert_int_equal(st.affected_skipped, 1); /* ... without its bad entry */
 	assert_true(st.n_samples >= 4);
 	bw_vulndb_close(db);
@@ -131,7 +132,7 @@ static void test_tracker(void **state)
 	assert_int_equal(bw_buf_read_file(&b, p, &err), 0);
 	struct bw_vulndb_import_stats st = {0};
 	assert_int_equal(bw_vulndb_check_tracker(b.data, b.len, &st, &err), 4);
-	assert_int_equal(st.skipped, 1);          /* DSA-BROKEN */
+	assert_int_equal(st.skipped, 1);	  /* DSA-BROKEN */
 	assert_int_equal(st.affected_skipped, 1); /* not_a_version! */
 	bw_buf_release(&b);
 	free(p);
