@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (README's second command; .ci/run calls it). Debian 12, as root.
 #   1. install the Debian packages of deps/debian-packages.txt
+#   1b. static checks: every scripts/check-*.{sh,py} (module floors, formatting, …)
 #   2. build build/ (release, --werror) and build-asan/ (ASan+UBSan, debug, --werror)
 #   3. start a real Docker Engine if none answers (stopped again at exit)
 #   4. unit tests:        meson test -C build-asan
@@ -54,6 +55,19 @@ if ! bash scripts/install-deps.sh; then
 	finish
 	exit 1
 fi
+
+# --- 1b. static checks --------------------------------------------------------------
+# Each scripts/check-* is one test of the summary: the module floors of
+# ARCHITECTURE.md (check-layers.py), .clang-format (check-format.sh), …
+for chk in scripts/check-*; do
+	name=$(basename "$chk")
+	note "static check $name"
+	case "$chk" in
+	*.py) "$PY" "$chk" ;;
+	*) bash "$chk" ;;
+	esac
+	if [ $? -eq 0 ]; then passed=$((passed + 1)); else fail "static check $name"; fi
+done
 
 # --- 2. builds --------------------------------------------------------------------
 # meson setup, or reconfigure when the directory exists with other options.
