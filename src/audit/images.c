@@ -9,9 +9,7 @@
 #include "audit-int.h"
 
 #include "audit-checks.h"
-#include "image/image.h"
-#include "inventory/inventory.h"
-#include "lint/lint.h"
+#include "scan/scan.h"
 
 /* Which image rules decide which recommendation. */
 static const struct {
@@ -28,38 +26,20 @@ static const struct {
     {"4.11", {"BW-IMG-023"}},
 };
 
-static int lint_one(struct audit_ctx *ctx, const char *target, struct bw_report *r, struct bw_error *err)
+/* The image-configuration rules on one image of the engine: a scan with
+ * the config scanner alone. */
+static int lint_one(struct audit_ctx *ctx, const char *target, const char *name, struct bw_report **out,
+		    struct bw_error *err)
 {
-	struct bw_image_opts io = {.docker_host = ctx->opts->engine_host};
-	struct bw_image *img = NULL;
-	struct bw_lint_image *li = NULL;
-	struct bw_inventory *inv = NULL;
-	int rc = bw_image_open(target, &io, &img, err);
-	if (!rc)
-		rc = bw_lint_image_new(&li, err);
-	if (!rc)
-		rc = bw_inventory_new(&inv, err);
-	if (!rc) {
-		const struct bw_analyzer *an[8];
-		size_t n = 0, k;
-		const struct bw_analyzer *const *a = bw_lint_image_analyzers(li, &k);
-		for (size_t i = 0; i < k && n < BW_ARRAY_SIZE(an); i++)
-			an[n++] = a[i];
-		a = bw_inventory_analyzers(inv, &k);
-		for (size_t i = 0; i < k && n < BW_ARRAY_SIZE(an); i++)
-			an[n++] = a[i];
-		rc = bw_image_walk(img, an, n, NULL, NULL, err);
-	}
-	struct bw_report *pkgs = bw_report_new("image", target);
-	if (!rc)
-		rc = bw_inventory_finish(inv, img, pkgs, err);
-	if (!rc)
-		rc = bw_lint_image_finish(li, img, pkgs->packages, pkgs->n_packages, true, r, err);
-	bw_report_free(pkgs);
-	bw_inventory_free(inv);
-	bw_lint_image_free(li);
-	bw_image_free(img);
-	return rc;
+	struct bw_scan_opts so = {
+	    .target = target,
+	    .report_type = "image",
+	    .report_name = name,
+	    .docker_host = ctx->opts->engine_host,
+	    .scanners = BW_SCAN_CONFIG,
+	    .no_cache = true, /* the engine streams images: there is no cache to use */
+	};
+	return bw_scan_run(&so, out, err);
 }
 
 static void load_images(struct audit_ctx *ctx)
@@ -80,18 +60,15 @@ static void load_images(struct audit_ctx *ctx)
 			continue;
 		const char *name = tag && strcmp(tag, "<none>:<none>") ? tag : id;
 		struct audit_image *ai = &ctx->image_reports[ctx->n_image_reports];
-		ai->name = bw_strdup(name);
-		ai->report = bw_report_new("image", name);
 		char *target = bw_asprintf("docker:%s", id);
 		struct bw_error err = BW_ERROR_INIT;
 		double t0 = bw_now();
-		if (lint_one(ctx, target, ai->report, &err) < 0) {
+		if (lint_one(ctx, target, name, &ai->report, &err) < 0) {
 			bw_report_warn(ctx->report, "image %s not checked: %s", name, err.msg);
-			bw_report_free(ai->report);
-			free(ai->name);
 			free(target);
 			continue;
 		}
+		ai->name = bw_strdup(name);
 		ctx->engine_seconds += bw_now() - t0;
 		free(target);
 		ctx->n_image_reports++;

@@ -27,7 +27,6 @@ struct bw_cache {
 	pthread_mutex_t mu;
 	int lockfd;
 	char *path;
-	struct bw_layer_cache lc;
 };
 
 static const char schema_sql[] =
@@ -144,16 +143,6 @@ static int create(struct bw_cache *c, struct bw_error *err)
 	return 0;
 }
 
-static int lc_get(void *ud, const char *key, struct bw_buf *out, bool *hit)
-{
-	return bw_cache_get(ud, key, out, hit);
-}
-
-static int lc_put(void *ud, const char *key, const void *data, size_t len)
-{
-	return bw_cache_put(ud, key, data, len);
-}
-
 int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err)
 {
 	*out = NULL;
@@ -198,7 +187,7 @@ int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err)
 	}
 	if (alone)
 		flock(c->lockfd, LOCK_SH); /* let other scans in */
-	c->lc = (struct bw_layer_cache){.get = lc_get, .put = lc_put, .ud = c};
+
 	*out = c;
 	return 0;
 }
@@ -213,11 +202,6 @@ void bw_cache_free(struct bw_cache *c)
 	pthread_mutex_destroy(&c->mu);
 	free(c->path);
 	free(c);
-}
-
-const struct bw_layer_cache *bw_cache_layers(struct bw_cache *c)
-{
-	return &c->lc;
 }
 
 const char *bw_cache_path(const struct bw_cache *c)
@@ -235,7 +219,7 @@ int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const void *data = sqlite3_column_blob(st, 0);
 		size_t len = (size_t)sqlite3_column_bytes(st, 0);
-		if (len <= BW_IMAGE_CACHE_MAX_RECORD && bw_buf_add(out, data ? data : "", len) == 0)
+		if (len <= BW_CACHE_MAX_RECORD && bw_buf_add(out, data ? data : "", len) == 0)
 			*hit = true;
 	}
 	sqlite3_reset(st);
@@ -246,7 +230,7 @@ int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *
 
 int bw_cache_put(struct bw_cache *c, const char *key, const void *data, size_t len)
 {
-	if (len > BW_IMAGE_CACHE_MAX_RECORD)
+	if (len > BW_CACHE_MAX_RECORD)
 		return BW_ELIMIT;
 	const char *slash = strrchr(key, '/');
 	const char *analyzer = slash ? slash + 1 : key;

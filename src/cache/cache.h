@@ -1,12 +1,13 @@
 /* cache — the layer-analysis cache: per-layer results of the walker and of
  * every analyzer that can save them, keyed by layer digests and analyzer
- * version (see struct bw_layer_cache in image/image.h), kept in one SQLite
- * file, $XDG_CACHE_HOME/bulwark/layers.sqlite (~/.cache/bulwark/…).
+ * version (src/scan/ hands it to the walker as image.h's struct
+ * bw_layer_cache; this module knows no image), kept in one SQLite file,
+ * $XDG_CACHE_HOME/bulwark/layers.sqlite (~/.cache/bulwark/…).
  *
  * The file carries its schema version and the bulwark version that wrote
  * it: a file from another version, or one that is not a readable database,
  * is set aside and made anew, never read. Records are opaque bytes (at most
- * BW_IMAGE_CACHE_MAX_RECORD); the analyzers that wrote them check them
+ * BW_CACHE_MAX_RECORD); the analyzers that wrote them check them
  * again when they load them. Several processes may use the file at once
  * (WAL, busy timeout, every write its own transaction); within a process,
  * calls are serialised by a mutex, so the walker's threads may share it.
@@ -14,16 +15,17 @@
  * simply not used.
  *
  * Ownership: struct bw_cache is opaque, made by bw_cache_open() and
- * released by bw_cache_free(); the struct bw_layer_cache it hands out
- * borrows it.
+ * released by bw_cache_free().
  */
 #ifndef BW_CACHE_H
 #define BW_CACHE_H
 
 #include "core/core.h"
-#include "image/image.h"
 
 #define BW_CACHE_SCHEMA 1
+/* The largest record stored or read back (the walker's
+ * BW_IMAGE_CACHE_MAX_RECORD is the same). */
+#define BW_CACHE_MAX_RECORD (64u << 20)
 
 struct bw_cache;
 
@@ -37,7 +39,7 @@ char *bw_cache_default_dir(void);
  * process holds a cache of another version that this one may not replace. */
 int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err);
 void bw_cache_free(struct bw_cache *c);
-const struct bw_layer_cache *bw_cache_layers(struct bw_cache *c);
+
 const char *bw_cache_path(const struct bw_cache *c);
 
 /* Look a key up (a miss is 0 with *hit false) and store one. */

@@ -39,22 +39,37 @@ struct layer_result {
 	/* hard links whose target was not earlier in the same layer */
 	size_t *dangling;
 	size_t n_dangling, cap_dangling;
+	/* The analyzers' states for this layer, one per analyzer of the walk
+	 * that made them (layer_begin or the cache's load), owned here: freed
+	 * with each analyzer's layer_free by bw_layer_result_release(). */
+	void **astate;
+	const struct bw_analyzer *const *analyzers;
+	size_t n_astate;
 };
 
 void bw_layer_result_init(struct layer_result *r);
 void bw_layer_result_release(struct layer_result *r);
+/* Give r one (empty) state slot per analyzer of wc; a no-op when it has
+ * them. wc's analyzer array must outlive r's states. */
+void bw_layer_result_states(struct layer_result *r, const struct walk_ctx *wc);
+/* Free r's analyzer states now (each with its analyzer's layer_free). */
+void bw_layer_result_drop_states(struct layer_result *r);
 /* A new result owned by the image. */
 struct layer_result *bw_image_new_result(struct bw_image *img);
 /* Check a walked layer against the digests and size the metadata expects. */
 int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err);
-/* Hand the bytes of one file to the analyzers that want it; read(ctx,…)
- * returns the next chunk (0 at the end, negative on error). */
+/* Hand the bytes of one file to the analyzers that want it (their states
+ * in astate[], one per analyzer of wc), leaving out those with skip[i] set
+ * (skip may be NULL); read(ctx,…) returns the next chunk (0 at the end,
+ * negative on error). */
 typedef ssize_t (*bw_chunk_read_fn)(void *ctx, void *buf, size_t n, struct bw_error *err);
-int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
-		    void *rd_ctx, struct bw_error *err);
-/* As bw_walk_deliver, leaving out the analyzers with skip[i] set. */
-int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
-			   bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err);
+int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err);
+/* Start and end the analyzers' states of one layer in res (those with
+ * skip[i] set are left alone: the cache served them). */
+void bw_walk_begin_states(struct walk_ctx *wc, struct layer_result *res, const struct bw_image_layer *layer,
+			  const bool *skip);
+void bw_walk_end_states(struct walk_ctx *wc, struct layer_result *res, const bool *skip);
 
 /* Where one layer's bytes are. */
 struct layer_ref {
@@ -92,6 +107,9 @@ struct bw_image {
 	char *ref;	/* oci ":REF" */
 	bool streaming; /* layers come in one pass, in archive order */
 	bool walked;
+	/* the analyzers of the walk (a copy of the caller's array, in the arena) */
+	const struct bw_analyzer **analyzers;
+	size_t n_analyzers;
 
 	struct layer_ref *refs;	       /* n = info.n_layers */
 	struct layer_result **results; /* n = info.n_layers; owned through all_results */
@@ -145,14 +163,11 @@ struct walk_ctx {
 };
 
 /* Walk one layer blob from rd into res, hashing both the stored and the
- * uncompressed bytes and handing wanted files to the analyzers. */
+ * uncompressed bytes and handing wanted files to the analyzers without
+ * skip[i] (skip may be NULL). Their states are left in res->astate, after
+ * layer_end, for the layer cache to save and the analyzers to read. */
 int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
-		  struct layer_result *res, struct bw_error *err);
-/* As bw_walk_layer, for the analyzers without skip[i] only (skip may be
- * NULL); their states are left in astate[] (n_analyzers, caller-owned),
- * after layer_end, for the layer cache to save. */
-int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
-			 struct layer_result *res, const bool *skip, void **astate, struct bw_error *err);
+		  struct layer_result *res, const bool *skip, struct bw_error *err);
 
 /* ---- the layer cache (layercache.c) ---- */
 /* The walker's own record of a layer: its entries, digests, byte counts

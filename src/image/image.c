@@ -318,7 +318,7 @@ static void *worker(void *arg)
 			void *h = NULL;
 			rc = img->ops->open_layer(img, i, &rd, &h, &err);
 			if (rc == 0) {
-				rc = bw_walk_layer(p->wc, &rd, img->layer_ptrs[i], res, &err);
+				rc = bw_walk_layer(p->wc, &rd, img->layer_ptrs[i], res, NULL, &err);
 				img->ops->close_layer(h);
 			}
 			if (rc < 0) {
@@ -377,9 +377,17 @@ int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyze
 {
 	if (img->walked)
 		return bw_error_set(err, BW_EUSAGE, "image walked twice");
+	if (n > BW_IMAGE_MAX_ANALYZERS)
+		return bw_error_set(err, BW_EUSAGE, "%zu analyzers on one walk (at most %d)", n,
+				    BW_IMAGE_MAX_ANALYZERS);
 	img->walked = true;
+	/* the layers' states refer to the analyzers until bw_image_free() */
+	img->analyzers = bw_arena_alloc(&img->arena, (n ? n : 1) * sizeof(*img->analyzers));
+	for (size_t i = 0; i < n; i++)
+		img->analyzers[i] = analyzers[i];
+	img->n_analyzers = n;
 	struct walk_ctx wc = {
-	    .analyzers = analyzers,
+	    .analyzers = img->analyzers,
 	    .n_analyzers = n,
 	    .progress = progress,
 	    .progress_ud = progress_ud,
@@ -393,6 +401,21 @@ int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyze
 	if (rc < 0)
 		return rc;
 	return bw_merge_final(img, err);
+}
+
+void *const *bw_image_layer_states(struct bw_image *img, const struct bw_analyzer *an, size_t *n)
+{
+	size_t k = 0;
+	while (k < img->n_analyzers && img->analyzers[k] != an)
+		k++;
+	size_t nl = img->results ? img->info.n_layers : 0;
+	void **states = bw_arena_alloc(&img->arena, (nl ? nl : 1) * sizeof(void *));
+	for (size_t i = 0; i < nl; i++) {
+		const struct layer_result *res = img->results[i];
+		states[i] = res && k < res->n_astate && res->analyzers[k] == an ? res->astate[k] : NULL;
+	}
+	*n = nl;
+	return states;
 }
 
 const struct bw_file *const *bw_image_final(const struct bw_image *img, size_t *n)
@@ -483,7 +506,8 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 		return rc;
 	struct layer_result *res = bw_image_new_result(img);
 	struct bw_image_layer scratch = *img->layer_ptrs[i];
-	rc = bw_walk_layer(&wc, &rd, &scratch, res, err);
+	rc = bw_walk_layer(&wc, &rd, &scratch, res, NULL, err);
+	bw_layer_result_drop_states(res); /* they refer to the local analyzer */
 	img->ops->close_layer(h);
 	if (rc == 0 && !c.seen)
 		return bw_error_set(err, BW_EINPUT, "%s: its content was not found in layer %zu", path, i);

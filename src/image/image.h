@@ -12,8 +12,10 @@
  *
  * Ownership: struct bw_image is opaque; bw_image_free() releases it and
  * everything it handed out (info, layers, file entries): those pointers stay
- * valid until then and must not be freed by the caller. Analyzers own their
- * per-layer state (see struct bw_analyzer).
+ * valid until then and must not be freed by the caller. The image also
+ * owns the analyzers' per-layer states (see struct bw_analyzer) and frees
+ * them in bw_image_free(), so the analyzers handed to bw_image_walk() must
+ * outlive the image.
  */
 #ifndef BW_IMAGE_H
 #define BW_IMAGE_H
@@ -49,16 +51,14 @@ struct bw_file {
 	bool implied; /* a parent directory no layer lists: made as engines do (root, 0755) */
 };
 
-/* A layer. Streaming sources (docker:, compressed archives) learn the
- * index and the expected digests only at the end of the stream: analyzers
- * keep the pointer they get in layer_begin and read index after
- * bw_image_walk() returns; a layer that stays at index -1 was not part of
- * the image (ignore its results). */
 /* "drwxr-sr-x" as ls(1) writes it (setuid/setgid/sticky included) into
  * out, which holds at least 11 bytes. */
-struct bw_file;
 void bw_file_mode_string(const struct bw_file *f, char *out);
 
+/* A layer. Streaming sources (docker:, compressed archives) learn the
+ * index and the expected digests only at the end of the stream (index is
+ * -1 while a layer is walked); after bw_image_walk(), analyzers find their
+ * states by layer with bw_image_layer_states(). */
 struct bw_image_layer {
 	int index;
 	const char *digest;  /* blob digest as stored (compressed), "sha256:…" */
@@ -144,12 +144,17 @@ enum bw_want {
 	BW_WANT_STREAM, /* chunks as they stream, any size */
 };
 
+/* At most this many analyzers on one walk. */
+#define BW_IMAGE_MAX_ANALYZERS 32
+
 /* An analyzer registers interest in files by path and receives their bytes;
  * it never opens files itself. Layers are walked in parallel: every callback
- * gets the per-layer state it created, so it needs no locking. Callbacks
- * return 0, or a negative BW_E* to abort the whole walk (reserve that for
- * broken invariants: a bad file should be a warning in the analyzer's own
- * results, not an abort). */
+ * gets the per-layer state it created, so it needs no locking. The walker
+ * keeps those states, one per layer, and hands them back by layer index
+ * after the walk (bw_image_layer_states()); the image frees them with
+ * layer_free. Callbacks return 0, or a negative BW_E* to abort the whole
+ * walk (reserve that for broken invariants: a bad file should be a warning
+ * in the analyzer's own results, not an abort). */
 struct bw_analyzer {
 	const char *name;
 	unsigned version;
@@ -171,6 +176,8 @@ struct bw_analyzer {
 	/* A wanted file that could not be delivered (too large, unreadable). */
 	void (*skipped)(void *layer_state, const struct bw_file *f, const char *why);
 	void (*layer_end)(void *layer_state);
+	/* Free a state made by layer_begin or load (bw_image_free() calls it). */
+	void (*layer_free)(void *layer_state);
 	/* Optional, both or neither: the layer cache. save() (after layer_end)
 	 * appends the layer's results to out in the analyzer's own versioned
 	 * format; load() makes a state equivalent to one after layer_end from
@@ -189,11 +196,17 @@ struct bw_analyzer {
  * snapshot of bytes done (uncompressed) and the layer count done. */
 typedef void (*bw_image_progress_fn)(void *ud, uint64_t bytes, size_t layers_done, size_t layers);
 
-/* Walk every layer once. Verifies every digest; a mismatch is
- * BW_EINTEGRITY naming the blob and both digests. Afterwards the final view
- * and per-layer listings are available. Call at most once. */
+/* Walk every layer once with n (at most BW_IMAGE_MAX_ANALYZERS) analyzers.
+ * Verifies every digest; a mismatch is BW_EINTEGRITY naming the blob and
+ * both digests. Afterwards the final view, per-layer listings and the
+ * analyzers' states are available. Call at most once. */
 int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyzers, size_t n,
 		  bw_image_progress_fn progress, void *progress_ud, struct bw_error *err);
+/* The states analyzer `an` (one of those given to bw_image_walk()) made,
+ * by layer index, bottom first: *n is info->n_layers, and an entry is NULL
+ * where it made none. The array is the image's (valid until
+ * bw_image_free()); so are the states. */
+void *const *bw_image_layer_states(struct bw_image *img, const struct bw_analyzer *an, size_t *n);
 
 /* ---- results (after bw_image_walk) ------------------------------------ */
 

@@ -190,6 +190,11 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 		all &= served[k];
 	}
 
+	if (!all)
+		reset_result(res); /* a listing decoded in part, or not for these bytes */
+	/* the states the cache served; the walk makes the others */
+	bw_layer_result_states(res, wc);
+	memcpy(res->astate, astate, n * sizeof(void *));
 	if (all) {
 		res->walked = true;
 		layer->size = (int64_t)res->tar_bytes;
@@ -205,13 +210,12 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 		goto out;
 	}
 
-	reset_result(res);
 	struct bw_reader rd;
 	void *h = NULL;
 	struct bw_error werr = BW_ERROR_INIT;
 	rc = img->ops->open_layer(img, i, &rd, &h, &werr);
 	if (rc == 0) {
-		rc = bw_walk_layer_masked(wc, &rd, layer, res, served, astate, &werr);
+		rc = bw_walk_layer(wc, &rd, layer, res, served, &werr);
 		img->ops->close_layer(h);
 	}
 	if (rc < 0) {
@@ -234,7 +238,7 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 		if (served[k] || !a->save || !a->load)
 			continue;
 		bw_buf_reset(&buf);
-		if (a->save(astate[k], &buf) < 0)
+		if (a->save(res->astate[k], &buf) < 0)
 			continue;
 		key = cache_key(prefix, a->name, a->version);
 		c->put(c->ud, key, buf.data ? buf.data : "", buf.len);

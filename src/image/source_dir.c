@@ -16,7 +16,6 @@ struct dir_walk {
 	struct bw_image *img;
 	struct walk_ctx *wc;
 	struct layer_result *res;
-	void **astate;
 	struct bw_pathmap inodes; /* "dev:ino" -> entry index, for hard links */
 	bool is_root;
 	uint64_t bytes;
@@ -120,7 +119,8 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 				int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 				if (fd >= 0) {
 					struct fd_chunk c = {fd, path};
-					rc = bw_walk_deliver(w->wc, w->astate, &f, fd_chunk_read, &c, err);
+					rc = bw_walk_deliver(w->wc, w->res->astate, NULL, &f, fd_chunk_read,
+							     &c, err);
 					close(fd);
 					if (rc < 0)
 						break;
@@ -161,21 +161,15 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	char real[PATH_MAX];
 	w.is_root = realpath(img->location, real) && strcmp(real, "/") == 0;
 	bw_pathmap_init(&w.inodes);
-	w.astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
 	struct bw_image_layer *layer = img->layer_ptrs[0];
-	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if (wc->analyzers[i]->layer_begin)
-			w.astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
+	bw_walk_begin_states(wc, w.res, layer, NULL);
 	int rc;
 	int fd = open(img->location, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		rc = bw_error_sys(err, BW_EIO, "%s: cannot open", img->location);
 	else
 		rc = walk_dir(&w, fd, "", 0, err);
-	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if (wc->analyzers[i]->layer_end)
-			wc->analyzers[i]->layer_end(w.astate[i]);
-	free(w.astate);
+	bw_walk_end_states(wc, w.res, NULL);
 	bw_pathmap_release(&w.inodes);
 	layer->files = w.res->n_files;
 	layer->size = (int64_t)w.bytes;

@@ -115,7 +115,7 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 		m->walked = bw_image_new_result(img);
 		struct bw_reader rd = {peek_read, &pr, m->name};
 		struct bw_error lerr = BW_ERROR_INIT;
-		int rc = bw_walk_layer(wc, &rd, layer, m->walked, &lerr);
+		int rc = bw_walk_layer(wc, &rd, layer, m->walked, NULL, &lerr);
 		if (rc < 0) {
 			m->walked->rc = rc;
 			m->walked->err = lerr;

@@ -28,9 +28,8 @@ struct walk_state {
 	struct bw_decomp *dc;
 	struct bw_error derr; /* the decompressor's error, kept apart from libarchive's */
 	int drc;
-	struct layer_result *res;
+	struct layer_result *res; /* res->astate: the analyzers' states */
 	struct bw_image_layer *layer;
-	void **astate;		/* per analyzer */
 	const bool *skip;	/* per analyzer: served from the layer cache, not fed; or NULL */
 	struct bw_pathmap seen; /* path -> entry index, for hard links */
 	uint64_t progress_mark;
@@ -125,18 +124,12 @@ static bool matches(const struct bw_analyzer *an, const char *path)
 	return false;
 }
 
-int bw_walk_deliver(struct walk_ctx *wc, void **astate, const struct bw_file *f, bw_chunk_read_fn rd,
-		    void *rd_ctx, struct bw_error *err)
+int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err)
 {
-	return bw_walk_deliver_masked(wc, astate, NULL, f, rd, rd_ctx, err);
-}
-
-int bw_walk_deliver_masked(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
-			   bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err)
-{
-	struct wanted w[16];
+	struct wanted w[BW_IMAGE_MAX_ANALYZERS];
 	size_t nw = 0;
-	for (size_t i = 0; i < wc->n_analyzers && nw < BW_ARRAY_SIZE(w); i++) {
+	for (size_t i = 0; i < wc->n_analyzers; i++) {
 		const struct bw_analyzer *an = wc->analyzers[i];
 		if ((skip && skip[i]) || !matches(an, f->path))
 			continue;
@@ -295,34 +288,39 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 
 	if (f.type == BW_FILE_REG && ws->wc->n_analyzers) {
 		struct arch_chunk_ctx cc = {a, ws, path};
-		rc = bw_walk_deliver_masked(ws->wc, ws->astate, ws->skip, &f, arch_chunk, &cc, err);
+		rc = bw_walk_deliver(ws->wc, ws->res->astate, ws->skip, &f, arch_chunk, &cc, err);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
-		  struct layer_result *res, struct bw_error *err)
+void bw_walk_begin_states(struct walk_ctx *wc, struct layer_result *res, const struct bw_image_layer *layer,
+			  const bool *skip)
 {
-	void **astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
-	int rc = bw_walk_layer_masked(wc, rd, layer, res, NULL, astate, err);
-	free(astate);
-	return rc;
+	bw_layer_result_states(res, wc);
+	for (size_t i = 0; i < wc->n_analyzers; i++)
+		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_begin)
+			res->astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
 }
 
-int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
-			 struct layer_result *res, const bool *skip, void **astate, struct bw_error *err)
+void bw_walk_end_states(struct walk_ctx *wc, struct layer_result *res, const bool *skip)
 {
-	struct walk_state ws = {.wc = wc, .res = res, .layer = layer, .skip = skip, .astate = astate};
+	for (size_t i = 0; i < wc->n_analyzers; i++)
+		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_end)
+			wc->analyzers[i]->layer_end(res->astate[i]);
+}
+
+int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_layer *layer,
+		  struct layer_result *res, const bool *skip, struct bw_error *err)
+{
+	struct walk_state ws = {.wc = wc, .res = res, .layer = layer, .skip = skip};
 	int rc = bw_decomp_new(rd, &ws.dc, err);
 	if (rc < 0)
 		return rc;
 	res->compression = bw_compression_name(bw_decomp_kind(ws.dc));
 	bw_pathmap_init(&ws.seen);
-	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_begin)
-			ws.astate[i] = wc->analyzers[i]->layer_begin(wc->analyzers[i]->ud, layer);
+	bw_walk_begin_states(wc, res, layer, skip);
 
 	struct archive *a = archive_read_new();
 	archive_read_support_format_tar(a);
@@ -374,9 +372,7 @@ int bw_walk_layer_masked(struct walk_ctx *wc, struct bw_reader *rd, struct bw_im
 			layer->files++;
 	}
 out:
-	for (size_t i = 0; i < wc->n_analyzers; i++)
-		if ((!skip || !skip[i]) && wc->analyzers[i]->layer_end)
-			wc->analyzers[i]->layer_end(ws.astate[i]);
+	bw_walk_end_states(wc, res, skip);
 	archive_read_free(a);
 	bw_decomp_free(ws.dc);
 	bw_pathmap_release(&ws.seen);
@@ -390,8 +386,29 @@ void bw_layer_result_init(struct layer_result *r)
 	bw_arena_init(&r->arena);
 }
 
+void bw_layer_result_states(struct layer_result *r, const struct walk_ctx *wc)
+{
+	if (r->astate)
+		return;
+	r->analyzers = wc->analyzers;
+	r->n_astate = wc->n_analyzers;
+	r->astate = bw_calloc(wc->n_analyzers ? wc->n_analyzers : 1, sizeof(void *));
+}
+
+void bw_layer_result_drop_states(struct layer_result *r)
+{
+	for (size_t i = 0; i < r->n_astate; i++)
+		if (r->astate[i] && r->analyzers[i]->layer_free)
+			r->analyzers[i]->layer_free(r->astate[i]);
+	free(r->astate);
+	r->astate = NULL;
+	r->analyzers = NULL;
+	r->n_astate = 0;
+}
+
 void bw_layer_result_release(struct layer_result *r)
 {
+	bw_layer_result_drop_states(r);
 	free(r->files);
 	free(r->dangling);
 	bw_arena_release(&r->arena);

@@ -4,8 +4,6 @@
 
 #include "inventory.h"
 
-#include <pthread.h>
-
 /* What a file is to the inventory, decided from its path alone. */
 enum inv_kind {
 	INV_NONE = 0,
@@ -71,22 +69,20 @@ struct inv_record {
 };
 
 /* One analyzer's results in one layer. Created in layer_begin, filled by
- * one walking thread, read after the walk. */
+ * one walking thread, kept by the walker, read after the walk. */
 struct inv_layer {
 	struct bw_arena arena;
-	const struct bw_image_layer *layer;
 	struct inv_record **recs;
 	size_t n_recs, cap_recs;
-	struct inv_layer *next; /* in the inventory's list (under its lock) */
 	/* Streaming state of INV_BINARY (one file at a time per layer). */
 	void *bin;
 };
 
 /* ---- the layer cache (layercache.c) ---- */
-/* Append l's records to out; a new, unlinked layer state from such bytes,
- * or NULL when they are not exactly that. */
+/* Append l's records to out; a new layer state from such bytes, or NULL
+ * when they are not exactly that. */
 int inv_layer_save(void *state, struct bw_buf *out);
-struct inv_layer *inv_layer_decode(const struct bw_image_layer *layer, const void *data, size_t len);
+struct inv_layer *inv_layer_decode(const void *data, size_t len);
 
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);

@@ -12,8 +12,6 @@ enum inv_analyzer_id { AN_META, AN_ARCHIVE, AN_BINARY, AN__COUNT };
 struct bw_inventory {
 	struct bw_analyzer an[AN__COUNT];
 	const struct bw_analyzer *anp[AN__COUNT];
-	pthread_mutex_t lock;
-	struct inv_layer *layers; /* every layer state ever made (under lock) */
 };
 
 /* ---- which files ---- */
@@ -159,14 +157,8 @@ static enum bw_want want_binary(void *ud, const struct bw_file *f)
 
 static void *layer_begin(void *ud, const struct bw_image_layer *layer)
 {
-	struct bw_inventory *inv = ud;
 	struct inv_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
-	l->layer = layer;
-	pthread_mutex_lock(&inv->lock);
-	l->next = inv->layers;
-	inv->layers = l;
-	pthread_mutex_unlock(&inv->lock);
 	return l;
 }
 
@@ -273,21 +265,20 @@ static void layer_end(void *state)
 
 static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
 {
-	struct bw_inventory *inv = ud;
-	struct inv_layer *l = inv_layer_decode(layer, data, len);
-	if (!l)
-		return NULL;
-	pthread_mutex_lock(&inv->lock);
-	l->next = inv->layers;
-	inv->layers = l;
-	pthread_mutex_unlock(&inv->lock);
-	return l;
+	return inv_layer_decode(data, len);
+}
+
+static void layer_free(void *state)
+{
+	struct inv_layer *l = state;
+	free(l->recs);
+	bw_arena_release(&l->arena);
+	free(l);
 }
 
 int bw_inventory_new(struct bw_inventory **out, struct bw_error *err)
 {
 	struct bw_inventory *inv = bw_calloc(1, sizeof(*inv));
-	pthread_mutex_init(&inv->lock, NULL);
 	static const char *const names[AN__COUNT] = {"inventory", "inventory-archives", "inventory-binaries"};
 	for (int i = 0; i < AN__COUNT; i++) {
 		struct bw_analyzer *a = &inv->an[i];
@@ -296,6 +287,7 @@ int bw_inventory_new(struct bw_inventory **out, struct bw_error *err)
 		a->layer_begin = layer_begin;
 		a->skipped = on_skipped;
 		a->layer_end = layer_end;
+		a->layer_free = layer_free;
 		a->save = inv_layer_save;
 		a->load = layer_load;
 		a->ud = inv;
@@ -319,22 +311,8 @@ const struct bw_analyzer *const *bw_inventory_analyzers(struct bw_inventory *inv
 	return inv->anp;
 }
 
-static void layer_free(struct inv_layer *l)
-{
-	free(l->recs);
-	bw_arena_release(&l->arena);
-	free(l);
-}
-
 void bw_inventory_free(struct bw_inventory *inv)
 {
-	if (!inv)
-		return;
-	for (struct inv_layer *l = inv->layers, *next; l; l = next) {
-		next = l->next;
-		layer_free(l);
-	}
-	pthread_mutex_destroy(&inv->lock);
 	free(inv);
 }
 
@@ -641,17 +619,20 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 		fn.layers[i].index = (int)i;
 		fn.layers[i].diff_id = i < info->n_layers ? info->layers[i]->diff_id : NULL;
 	}
-	/* index the records of every layer that is part of the image */
-	for (struct inv_layer *l = inv->layers; l; l = l->next) {
-		int idx = l->layer ? l->layer->index : -1;
-		if (idx < 0 || (size_t)idx >= fn.n_layers)
-			continue;
-		for (size_t i = 0; i < l->n_recs; i++) {
-			struct inv_record *rec = l->recs[i];
-			inv_map_put(&fn.layers[idx].recs, rec->path, rec);
-			for (size_t k = 0; k < rec->n_pkgs; k++)
-				inv_map_put(&fn.pkgkeys, pkg_key(&fn, idx, rec->path, &rec->pkgs[k]),
-					    (void *)1);
+	/* index the records of every layer of the image */
+	for (int a = 0; a < AN__COUNT; a++) {
+		size_t nl;
+		void *const *states = bw_image_layer_states(img, &inv->an[a], &nl);
+		for (size_t idx = 0; idx < nl && idx < fn.n_layers; idx++) {
+			const struct inv_layer *l = states[idx];
+			for (size_t i = 0; l && i < l->n_recs; i++) {
+				struct inv_record *rec = l->recs[i];
+				inv_map_put(&fn.layers[idx].recs, rec->path, rec);
+				for (size_t k = 0; k < rec->n_pkgs; k++)
+					inv_map_put(&fn.pkgkeys,
+						    pkg_key(&fn, (int)idx, rec->path, &rec->pkgs[k]),
+						    (void *)1);
+			}
 		}
 	}
 	detect_os(&fn, img);

@@ -62,8 +62,4 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
  * longer a "librpm cannot read" warning; problems name the page or slot). */
 #define BW_INVENTORY_VERSION 5
 
-/* The BW_SCAN_PACKAGES row of the scanner table (src/scan/scanners.c). */
-struct bw_scanner;
-extern const struct bw_scanner bw_inventory_scanner;
-
 #endif

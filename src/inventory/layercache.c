@@ -112,11 +112,10 @@ static void dec_pkg(struct bw_dec *d, struct bw_arena *a, struct inv_pkg *p)
 	p->application = flags & 4;
 }
 
-struct inv_layer *inv_layer_decode(const struct bw_image_layer *layer, const void *data, size_t len)
+struct inv_layer *inv_layer_decode(const void *data, size_t len)
 {
 	struct inv_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
-	l->layer = layer;
 	struct bw_dec d;
 	bw_dec_init(&d, data, len);
 	if (bw_dec_u64(&d) != FORMAT)

@@ -23,6 +23,7 @@
 #include "inventory-int.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 

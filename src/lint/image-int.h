@@ -7,8 +7,6 @@
 #include "lint-int.h"
 #include "image/image.h"
 
-#include <pthread.h>
-
 /* Rule indexes into img_rules[] (ids BW-IMG-001 …, in this order). */
 enum img_rule_id {
 	IMG_ROOT_USER = 0,
@@ -72,17 +70,13 @@ struct img_record {
 };
 
 struct img_layer {
-	const struct bw_image_layer *layer; /* read ->index after the walk */
 	struct bw_arena arena;
 	struct img_record *recs;
-	struct img_layer *next;
 };
 
 struct bw_lint_image {
 	struct bw_analyzer an;
 	const struct bw_analyzer *anp[1];
-	pthread_mutex_t lock;
-	struct img_layer *layers;
 };
 
 /* Content checks: the evidence (in a, at most one line) when the file is

@@ -377,15 +377,16 @@ static enum bw_want wants(void *ud, const struct bw_file *f)
 
 static void *layer_begin(void *ud, const struct bw_image_layer *layer)
 {
-	struct bw_lint_image *li = ud;
 	struct img_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
-	l->layer = layer;
-	pthread_mutex_lock(&li->lock);
-	l->next = li->layers;
-	li->layers = l;
-	pthread_mutex_unlock(&li->lock);
 	return l;
+}
+
+static void layer_free(void *state)
+{
+	struct img_layer *l = state;
+	bw_arena_release(&l->arena);
+	free(l);
 }
 
 static int on_file(void *state, const struct bw_file *f, const void *data, size_t len, struct bw_error *err)
@@ -452,10 +453,8 @@ static int layer_save(void *state, struct bw_buf *out)
 
 static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
 {
-	struct bw_lint_image *li = ud;
 	struct img_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
-	l->layer = layer;
 	struct bw_dec d;
 	bw_dec_init(&d, data, len);
 	if (bw_dec_u64(&d) != IMG_CACHE_FORMAT)
@@ -473,21 +472,15 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 		tail = &r->next;
 	}
 	if (!bw_dec_done(&d)) {
-		bw_arena_release(&l->arena);
-		free(l);
+		layer_free(l);
 		return NULL;
 	}
-	pthread_mutex_lock(&li->lock);
-	l->next = li->layers;
-	li->layers = l;
-	pthread_mutex_unlock(&li->lock);
 	return l;
 }
 
 int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 {
 	struct bw_lint_image *li = bw_calloc(1, sizeof(*li));
-	pthread_mutex_init(&li->lock, NULL);
 	li->an = (struct bw_analyzer){
 	    .name = "image-config",
 	    .version = IMG_CACHE_VERSION,
@@ -495,6 +488,7 @@ int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 	    .max_whole = IMG_MAX_CONTENT,
 	    .layer_begin = layer_begin,
 	    .file = on_file,
+	    .layer_free = layer_free,
 	    .save = layer_save,
 	    .load = layer_load,
 	    .ud = li,
@@ -512,13 +506,5 @@ const struct bw_analyzer *const *bw_lint_image_analyzers(struct bw_lint_image *l
 
 void bw_lint_image_free(struct bw_lint_image *li)
 {
-	if (!li)
-		return;
-	for (struct img_layer *l = li->layers, *next; l; l = next) {
-		next = l->next;
-		bw_arena_release(&l->arena);
-		free(l);
-	}
-	pthread_mutex_destroy(&li->lock);
 	free(li);
 }

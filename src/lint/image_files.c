@@ -322,12 +322,13 @@ void img_check_records(struct img_ctx *c)
 {
 	struct rec_ref *rs = NULL;
 	size_t n = 0, cap = 0;
-	for (const struct img_layer *l = c->li->layers; l; l = l->next) {
-		if (!l->layer || l->layer->index < 0)
-			continue;
-		for (const struct img_record *r = l->recs; r; r = r->next) {
+	size_t nl;
+	void *const *states = bw_image_layer_states(c->img, &c->li->an, &nl);
+	for (size_t li = 0; li < nl; li++) {
+		const struct img_layer *l = states[li];
+		for (const struct img_record *r = l ? l->recs : NULL; r; r = r->next) {
 			LINT_GROW(rs, n, cap);
-			rs[n++] = (struct rec_ref){r, l->layer->index};
+			rs[n++] = (struct rec_ref){r, (int)li};
 		}
 	}
 	if (n)

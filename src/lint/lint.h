@@ -104,8 +104,4 @@ int bw_lint_image_finish(struct bw_lint_image *li, struct bw_image *img, const s
 size_t bw_lint_image_rule_count(void);
 void bw_lint_image_rule_info(size_t i, struct bw_lint_rule_info *out);
 
-/* The BW_SCAN_CONFIG row of the scanner table (src/scan/scanners.c). */
-struct bw_scanner;
-extern const struct bw_scanner bw_lint_image_scanner;
-
 #endif

@@ -52,9 +52,4 @@ size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_ve
  * KEV-listed, then higher EPSS, then higher severity, then id. */
 void bw_match_rank(struct bw_report *r);
 
-/* The BW_SCAN_VULN row of the scanner table (src/scan/scanners.c); it runs
- * after the packages scanner and reads the packages it put in the report. */
-struct bw_scanner;
-extern const struct bw_scanner bw_vuln_scanner;
-
 #endif

@@ -1,4 +1,5 @@
-/* One scan: open, register scanners, walk once, let scanners report. */
+/* One scan: open, let the rows register their analyzers, walk once, let
+ * the rows report. */
 #include "scan-int.h"
 #include "cache/cache.h"
 
@@ -14,6 +15,14 @@ static const struct {
     {"config", BW_SCAN_CONFIG},
     {"misconfig", BW_SCAN_CONFIG},
     {"all", BW_SCAN_ALL},
+};
+
+/* What a scanner needs run before it, beyond itself. */
+static const struct {
+	unsigned flag, needs;
+} scanner_needs[] = {
+    {BW_SCAN_VULN, BW_SCAN_PACKAGES},
+    {BW_SCAN_CONFIG, BW_SCAN_PACKAGES},
 };
 
 int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, size_t *bad_len)
@@ -38,22 +47,44 @@ int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, siz
 	return 0;
 }
 
-const struct bw_scan_opts *bw_scan_options(const struct bw_scan *s)
+int bw_scan_add_analyzers(struct bw_scan *s, const struct bw_analyzer *const *an, size_t n,
+			  struct bw_error *err)
 {
-	return s->opts;
+	if (n > BW_ARRAY_SIZE(s->analyzers) - s->n_analyzers)
+		return bw_error_set(err, BW_ELIMIT, "more than %d analyzers on one walk",
+				    BW_IMAGE_MAX_ANALYZERS);
+	for (size_t i = 0; i < n; i++)
+		s->analyzers[s->n_analyzers++] = an[i];
+	return 0;
 }
 
-void bw_scan_add_analyzer(struct bw_scan *s, const struct bw_analyzer *an)
+/* The layer cache as the walker sees it. */
+static int cache_get(void *ud, const char *key, struct bw_buf *out, bool *hit)
 {
-	if (s->n_analyzers >= BW_SCAN_MAX_ANALYZERS)
-		BW_BUG("too many analyzers");
-	s->analyzers[s->n_analyzers++] = an;
+	return bw_cache_get(ud, key, out, hit);
+}
+
+static int cache_put(void *ud, const char *key, const void *data, size_t len)
+{
+	return bw_cache_put(ud, key, data, len);
+}
+
+/* A scanner that ran only because another needed it leaves no trace. */
+static void drop_unasked(const struct bw_scan *s, struct bw_report *r)
+{
+	if (!(s->want & BW_SCAN_PACKAGES)) {
+		r->n_packages = 0;
+		memset(&r->os, 0, sizeof(r->os));
+	}
 }
 
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err)
 {
-	struct bw_scan s = {.opts = opts};
-	unsigned want = opts->scanners ? opts->scanners : BW_SCAN_ALL;
+	struct bw_scan s = {.opts = opts, .want = opts->scanners ? opts->scanners : BW_SCAN_ALL};
+	s.run = s.want;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(scanner_needs); i++)
+		if (s.run & scanner_needs[i].flag)
+			s.run |= scanner_needs[i].needs;
 	size_t n = 0;
 	while (bw_scanners[n])
 		n++;
@@ -63,19 +94,23 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	struct bw_report *r = NULL;
 	int rc = 0;
 
-	struct bw_image_opts io = {.platform = opts->platform, .jobs = opts->jobs};
+	struct bw_image_opts io = {
+	    .platform = opts->platform, .jobs = opts->jobs, .docker_host = opts->docker_host};
 	/* the layer cache: a cache that cannot be opened only costs time */
 	struct bw_cache *cache = NULL;
-	if (!opts->no_cache && bw_cache_open(opts->cache_dir, &cache, NULL) == 0 && cache)
-		io.cache = bw_cache_layers(cache);
+	struct bw_layer_cache lc = {.get = cache_get, .put = cache_put};
+	if (!opts->no_cache && bw_cache_open(opts->cache_dir, &cache, NULL) == 0 && cache) {
+		lc.ud = cache;
+		io.cache = &lc;
+	}
 	rc = bw_image_open(opts->target, &io, &img, err);
 	if (rc < 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (!(bw_scanners[i]->flag & want))
+		if (!(bw_scanners[i]->flag & s.run))
 			continue;
+		active[i] = true; /* a failed begin may have made a state to free */
 		rc = bw_scanners[i]->begin(&s, &states[i], err);
-		active[i] = rc == 0;
 	}
 	if (rc < 0)
 		goto out;
@@ -91,13 +126,16 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (active[i] && bw_scanners[i]->finish)
 			rc = bw_scanners[i]->finish(&s, states[i], img, r, err);
+	if (rc == 0)
+		drop_unasked(&s, r);
 out:
+	/* the image holds the analyzers' layer states: free it before them */
+	bw_image_free(img);
 	for (size_t i = 0; i < n; i++)
-		if (active[i] && bw_scanners[i]->free)
+		if (active[i] && states[i] && bw_scanners[i]->free)
 			bw_scanners[i]->free(states[i]);
 	free(states);
 	free(active);
-	bw_image_free(img);
 	bw_cache_free(cache);
 	if (rc < 0) {
 		bw_report_free(r);

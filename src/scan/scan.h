@@ -1,11 +1,14 @@
-/* scan — one walk of a target with every requested scanner, and the report
- * assembled from what they found. Used by `bulwark image`, `bulwark fs` and,
- * later, the server.
+/* scan — the one composer of an image or filesystem scan: one walk of a
+ * target with every requested scanner, and the report assembled from what
+ * they found. Used by `bulwark image`, `bulwark fs`, `bulwark sbom`, the
+ * CIS audit's image checks and, later, the server; nothing else assembles
+ * a walk with analyzers by hand.
  *
- * A scanner (inventory, secrets, image configuration, …) is a row of the
- * table in scanners.c: it registers analyzers on the walk in begin(), and
- * turns its per-layer results into report entries in finish(), when the
- * final view is known. Scanners never open files themselves.
+ * The scanners (packages, vulnerabilities, secrets, image configuration)
+ * are rows of a table private to this module (scan-int.h): each adapts one
+ * analyzer module to the walk. A scanner that needs another's results
+ * makes the scan run that one too (the configuration rules read the
+ * packages), without putting its results in the report.
  *
  * Ownership: bw_scan_run() hands back a new report the caller frees with
  * bw_report_free(); everything else lives and dies inside the call.
@@ -21,7 +24,7 @@ enum bw_scanner_flag {
 	BW_SCAN_PACKAGES = 1u << 0, /* inventory: packages of every ecosystem */
 	BW_SCAN_VULN = 1u << 1,	    /* vulnerabilities (needs packages) */
 	BW_SCAN_SECRET = 1u << 2,   /* secrets in files and configuration */
-	BW_SCAN_CONFIG = 1u << 3,   /* image-configuration and Dockerfile rules */
+	BW_SCAN_CONFIG = 1u << 3,   /* image-configuration rules (needs packages) */
 	BW_SCAN_ALL = 0xffu,
 };
 
@@ -34,6 +37,7 @@ struct bw_scan_opts {
 	const char *report_type; /* "image" or "filesystem" */
 	const char *report_name; /* the target's name in the report; NULL: target */
 	const char *platform;
+	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
 	int jobs;
 	unsigned scanners;	   /* enum bw_scanner_flag bits; 0 = all */
 	bool list_packages;	   /* put the package list in the report */
@@ -44,24 +48,6 @@ struct bw_scan_opts {
 	bool no_cache;
 	bw_image_progress_fn progress;
 	void *progress_ud;
-};
-
-/* The scan in progress, as scanners see it. */
-struct bw_scan;
-const struct bw_scan_opts *bw_scan_options(const struct bw_scan *s);
-/* Register an analyzer on the walk (the pointer must stay valid for the
- * whole scan: keep it in the scanner's state). At most 32. */
-void bw_scan_add_analyzer(struct bw_scan *s, const struct bw_analyzer *an);
-
-struct bw_scanner {
-	const char *name;
-	unsigned flag;
-	/* Set up state and register analyzers. */
-	int (*begin)(struct bw_scan *s, void **state, struct bw_error *err);
-	/* After the walk: add packages/findings to r. */
-	int (*finish)(struct bw_scan *s, void *state, struct bw_image *img, struct bw_report *r,
-		      struct bw_error *err);
-	void (*free)(void *state);
 };
 
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);

@@ -4,8 +4,6 @@
  * final image; the image configuration's Env, Labels and history). */
 #include "secret-int.h"
 
-#include <pthread.h>
-
 #define MAX_BINARY_NAMED 5
 
 struct hit {
@@ -22,7 +20,6 @@ struct skip {
 /* One layer's results; the walker's state for that layer. */
 struct layer_res {
 	struct bw_secret_job *job;
-	const struct bw_image_layer *layer;
 	struct bw_secret_scanner *sc;
 	struct bw_arena arena;
 	struct hit *hits;
@@ -35,14 +32,11 @@ struct layer_res {
 	bool in_file, skip_file;
 	const char *cur_path;	   /* borrowed from the walker during the file */
 	const char *cur_path_copy; /* arena copy, made at the first hit */
-	struct layer_res *next;
 };
 
 struct bw_secret_job {
 	struct bw_secret_rules *rules;
 	struct bw_analyzer an;
-	pthread_mutex_t mu;
-	struct layer_res *layers;
 };
 
 static void *layer_begin(void *ud, const struct bw_image_layer *layer)
@@ -50,13 +44,8 @@ static void *layer_begin(void *ud, const struct bw_image_layer *layer)
 	struct bw_secret_job *j = ud;
 	struct layer_res *l = bw_calloc(1, sizeof(*l));
 	l->job = j;
-	l->layer = layer;
 	bw_arena_init(&l->arena);
 	l->sc = bw_secret_scanner_new(j->rules);
-	pthread_mutex_lock(&j->mu);
-	l->next = j->layers;
-	j->layers = l;
-	pthread_mutex_unlock(&j->mu);
 	return l;
 }
 
@@ -187,8 +176,9 @@ static int layer_save(void *state, struct bw_buf *out)
 	return rc ? BW_ELIMIT : 0;
 }
 
-static void layer_res_free(struct layer_res *l)
+static void layer_res_free(void *state)
 {
+	struct layer_res *l = state;
 	bw_secret_scanner_free(l->sc);
 	free(l->hits);
 	free(l->skips);
@@ -201,7 +191,6 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 	struct bw_secret_job *j = ud;
 	struct layer_res *l = bw_calloc(1, sizeof(*l));
 	l->job = j;
-	l->layer = layer;
 	bw_arena_init(&l->arena);
 	struct bw_dec d;
 	bw_dec_init(&d, data, len);
@@ -247,10 +236,6 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 		layer_res_free(l);
 		return NULL;
 	}
-	pthread_mutex_lock(&j->mu);
-	l->next = j->layers;
-	j->layers = l;
-	pthread_mutex_unlock(&j->mu);
 	return l;
 }
 
@@ -262,7 +247,6 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 		free(j);
 		return rc;
 	}
-	pthread_mutex_init(&j->mu, NULL);
 	j->an = (struct bw_analyzer){
 	    .name = "secret",
 	    .version = 1,
@@ -272,6 +256,7 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	    .chunk = chunk,
 	    .skipped = skipped,
 	    .layer_end = layer_end,
+	    .layer_free = layer_res_free,
 	    .ud = j,
 	};
 	if (!config_path) {
@@ -292,14 +277,7 @@ void bw_secret_job_free(struct bw_secret_job *j)
 {
 	if (!j)
 		return;
-	struct layer_res *l = j->layers;
-	while (l) {
-		struct layer_res *n = l->next;
-		layer_res_free(l);
-		l = n;
-	}
 	bw_secret_rules_free(j->rules);
-	pthread_mutex_destroy(&j->mu);
 	free(j);
 }
 
@@ -420,11 +398,15 @@ int bw_secret_job_report(struct bw_secret_job *j, struct bw_image *img, struct b
 	uint64_t binary = 0;
 	const char *named[MAX_BINARY_NAMED];
 	size_t n_named = 0;
-	for (struct layer_res *l = j->layers; l; l = l->next) {
-		int idx = l->layer->index;
-		if (idx < 0)
-			continue; /* streamed but not part of the image */
-		const char *diff_id = l->layer->diff_id;
+	const struct bw_image_info *info = bw_image_info(img);
+	size_t nl;
+	void *const *states = bw_image_layer_states(img, &j->an, &nl);
+	for (size_t li = 0; li < nl; li++) {
+		const struct layer_res *l = states[li];
+		if (!l)
+			continue;
+		int idx = (int)li;
+		const char *diff_id = info->layers[li]->diff_id;
 		for (size_t i = 0; i < l->n_hits; i++) {
 			const struct hit *h = &l->hits[i];
 			const struct bw_file *ff = bw_image_lookup(img, h->path);
@@ -472,5 +454,5 @@ int bw_secret_job_report(struct bw_secret_job *j, struct bw_image *img, struct b
 		    binary > n_named ? ", ..." : "");
 		bw_buf_release(&b);
 	}
-	return scan_config(j, bw_image_info(img), r, err);
+	return scan_config(j, info, r, err);
 }

@@ -164,7 +164,7 @@ static void test_store(void **st)
 	assert_int_equal(bw_cache_open(dir, &c, &err), 0);
 	assert_non_null(c);
 	struct bw_buf b;
-	bw_buf_init(&b, BW_IMAGE_CACHE_MAX_RECORD);
+	bw_buf_init(&b, BW_CACHE_MAX_RECORD);
 	bool hit = true;
 	assert_int_equal(bw_cache_get(c, "sha256:a/sha256:b/x:1", &b, &hit), 0);
 	assert_false(hit);
@@ -174,7 +174,7 @@ static void test_store(void **st)
 	assert_true(hit);
 	assert_int_equal(b.len, 5);
 	assert_memory_equal(b.data, "hello", 5);
-	assert_int_equal(bw_cache_put(c, "k", "", (size_t)BW_IMAGE_CACHE_MAX_RECORD + 1), BW_ELIMIT);
+	assert_int_equal(bw_cache_put(c, "k", "", (size_t)BW_CACHE_MAX_RECORD + 1), BW_ELIMIT);
 	/* clean refuses while the cache is open */
 	uint64_t freed;
 	assert_int_equal(bw_cache_clean(dir, &freed, &err), BW_EIO);
