@@ -326,10 +326,10 @@ size_t bw_lint_image_rule_count(void)
 	return IMG__COUNT;
 }
 
-void bw_lint_image_rule_info(size_t i, struct bw_lint_rule_info *out)
+void bw_lint_image_rule_info(size_t i, struct bw_rule_info *out)
 {
 	const struct img_rule *r = &img_rules[i];
-	*out = (struct bw_lint_rule_info){
+	*out = (struct bw_rule_info){
 	    .id = r->id,
 	    .severity = r->severity,
 	    .title = r->title,

@@ -52,20 +52,11 @@ int bw_lint_config_require_label(struct bw_lint_config *cfg, const char *name, c
 int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, size_t len,
 		       const struct bw_lint_config *cfg, struct bw_error *err);
 
-/* The rule table, for listings and documentation. */
-struct bw_lint_rule_info {
-	const char *id;
-	enum bw_severity severity;
-	const char *title;
-	const char *const *equivalent; /* NULL-terminated */
-	const char *rationale;
-	const char *bad, *good; /* example Dockerfiles */
-	const char *remediation;
-	bool default_off;
-};
+/* The rule table, for listings and documentation (bad/good are example
+ * Dockerfiles). */
 size_t bw_lint_rule_count(void);
-/* i < bw_lint_rule_count(); the struct is static. */
-void bw_lint_rule_info(size_t i, struct bw_lint_rule_info *out);
+/* i < bw_lint_rule_count(); the strings are static. */
+void bw_lint_rule_info(size_t i, struct bw_rule_info *out);
 /* Index of the rule with own or peer id `id` (case-insensitive), or -1. */
 int bw_lint_rule_find(const char *id);
 
@@ -102,7 +93,7 @@ int bw_lint_image_finish(struct bw_lint_image *li, struct bw_image *img, const s
 /* The image rule table, for listings and documentation (bad/good are
  * Dockerfiles whose built image breaks / follows the rule). */
 size_t bw_lint_image_rule_count(void);
-void bw_lint_image_rule_info(size_t i, struct bw_lint_rule_info *out);
+void bw_lint_image_rule_info(size_t i, struct bw_rule_info *out);
 
 /* The BW_SCAN_CONFIG row of the scanner table (src/scan/scanners.c). */
 struct bw_scanner;

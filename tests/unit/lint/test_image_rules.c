@@ -258,7 +258,7 @@ static void test_rule_table(void **st)
 	(void)st;
 	assert_int_equal(bw_lint_image_rule_count(), IMG__COUNT);
 	for (size_t i = 0; i < bw_lint_image_rule_count(); i++) {
-		struct bw_lint_rule_info ri;
+		struct bw_rule_info ri;
 		bw_lint_image_rule_info(i, &ri);
 		char want[32];
 		snprintf(want, sizeof(want), "BW-IMG-%03zu", i + 1);

@@ -59,7 +59,7 @@ static void test_table_examples(void **st)
 	assert_true(n >= 90);
 	int failures = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct bw_lint_rule_info ri;
+		struct bw_rule_info ri;
 		bw_lint_rule_info(i, &ri);
 		char want[32];
 		snprintf(want, sizeof(want), "BW-DF-%03u", (unsigned)(i + 1));
