@@ -1,5 +1,5 @@
 /* CIS section 4: the engine's images, judged by the image-configuration
- * rules of src/lint (BW-IMG-NNN). Live only: every image of GET
+ * rules of src/imgcheck (BW-IMG-NNN). Live only: every image of GET
  * /images/json is read once through the docker: image source (the first
  * section-4 check to run pays for it) and its findings are kept per image.
  * Only images some container (running or not) was created from are read:
@@ -11,7 +11,7 @@
 #include "audit-checks.h"
 #include "image/image.h"
 #include "inventory/inventory.h"
-#include "lint/lint.h"
+#include "imgcheck/imgcheck.h"
 
 /* Which image rules decide which recommendation. */
 static const struct {
@@ -32,17 +32,17 @@ static int lint_one(struct audit_ctx *ctx, const char *target, struct bw_report 
 {
 	struct bw_image_opts io = {.docker_host = ctx->opts->engine_host};
 	struct bw_image *img = NULL;
-	struct bw_lint_image *li = NULL;
+	struct bw_imgcheck *li = NULL;
 	struct bw_inventory *inv = NULL;
 	int rc = bw_image_open(target, &io, &img, err);
 	if (!rc)
-		rc = bw_lint_image_new(&li, err);
+		rc = bw_imgcheck_new(&li, err);
 	if (!rc)
 		rc = bw_inventory_new(&inv, err);
 	if (!rc) {
 		const struct bw_analyzer *an[8];
 		size_t n = 0, k;
-		const struct bw_analyzer *const *a = bw_lint_image_analyzers(li, &k);
+		const struct bw_analyzer *const *a = bw_imgcheck_analyzers(li, &k);
 		for (size_t i = 0; i < k && n < BW_ARRAY_SIZE(an); i++)
 			an[n++] = a[i];
 		a = bw_inventory_analyzers(inv, &k);
@@ -54,10 +54,10 @@ static int lint_one(struct audit_ctx *ctx, const char *target, struct bw_report 
 	if (!rc)
 		rc = bw_inventory_finish(inv, img, pkgs, err);
 	if (!rc)
-		rc = bw_lint_image_finish(li, img, pkgs->packages, pkgs->n_packages, true, r, err);
+		rc = bw_imgcheck_finish(li, img, pkgs->packages, pkgs->n_packages, true, r, err);
 	bw_report_free(pkgs);
 	bw_inventory_free(inv);
-	bw_lint_image_free(li);
+	bw_imgcheck_free(li);
 	bw_image_free(img);
 	return rc;
 }

@@ -6,14 +6,14 @@
  * analyzer's list, so the analyzers are made anew now and then. */
 #include "image/image-int.h"
 #include "inventory/inventory.h"
-#include "lint/lint.h"
+#include "imgcheck/imgcheck.h"
 #include "secret/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct bw_inventory *inv;
 static struct bw_secret_job *job;
-static struct bw_lint_image *li;
+static struct bw_imgcheck *li;
 static const struct bw_analyzer *ans[8];
 static size_t n_ans;
 
@@ -24,7 +24,7 @@ static void setup(void)
 		return;
 	bw_inventory_free(inv);
 	bw_secret_job_free(job);
-	bw_lint_image_free(li);
+	bw_imgcheck_free(li);
 	n_ans = 0;
 	size_t n;
 	bw_inventory_new(&inv, NULL);
@@ -34,8 +34,8 @@ static void setup(void)
 	job = NULL;
 	if (bw_secret_job_new(NULL, &job, NULL) == 0)
 		ans[n_ans++] = bw_secret_job_analyzer(job);
-	bw_lint_image_new(&li, NULL);
-	a = bw_lint_image_analyzers(li, &n);
+	bw_imgcheck_new(&li, NULL);
+	a = bw_imgcheck_analyzers(li, &n);
 	for (size_t i = 0; i < n; i++)
 		ans[n_ans++] = a[i];
 }

@@ -1,6 +1,6 @@
 /* Rules on the image configuration (User, Healthcheck, Env, Volumes, the
  * tag) and on its history (what each build step ran). */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 #include <ctype.h>
 

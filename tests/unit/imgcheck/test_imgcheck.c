@@ -1,11 +1,11 @@
-/* The image-configuration rules' logic: history parsing, secret names,
+/* imgcheck, the image-configuration rules' logic: history parsing, secret names,
  * content checks, package and file classification — case tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "lint/image-int.h"
+#include "imgcheck/imgcheck-int.h"
 
 static struct bw_arena arena;
 
@@ -256,10 +256,10 @@ static void test_packages(void **st)
 static void test_rule_table(void **st)
 {
 	(void)st;
-	assert_int_equal(bw_lint_image_rule_count(), IMG__COUNT);
-	for (size_t i = 0; i < bw_lint_image_rule_count(); i++) {
+	assert_int_equal(bw_imgcheck_rule_count(), IMG__COUNT);
+	for (size_t i = 0; i < bw_imgcheck_rule_count(); i++) {
 		struct bw_rule_info ri;
-		bw_lint_image_rule_info(i, &ri);
+		bw_imgcheck_rule_info(i, &ri);
 		char want[32];
 		snprintf(want, sizeof(want), "BW-IMG-%03zu", i + 1);
 		assert_string_equal(ri.id, want);

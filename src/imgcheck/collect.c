@@ -2,7 +2,7 @@
  * (private keys, credential files, accounts, package-manager trust
  * settings), read in every layer, kept as per-layer records. Evidence is a
  * short description, never the secret itself. */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -294,7 +294,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		unsigned long v = strtoul(num, &end, 10);
 		if (*end || !isdigit((unsigned char)num[0]))
 			continue;
-		LINT_GROW(ents, cnt, cap);
+		IMG_GROW(ents, cnt, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
 	if (cnt)
@@ -377,7 +377,7 @@ static enum bw_want wants(void *ud, const struct bw_file *f)
 
 static void *layer_begin(void *ud, const struct bw_image_layer *layer)
 {
-	struct bw_lint_image *li = ud;
+	struct bw_imgcheck *li = ud;
 	struct img_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
 	l->layer = layer;
@@ -452,7 +452,7 @@ static int layer_save(void *state, struct bw_buf *out)
 
 static void *layer_load(void *ud, const struct bw_image_layer *layer, const void *data, size_t len)
 {
-	struct bw_lint_image *li = ud;
+	struct bw_imgcheck *li = ud;
 	struct img_layer *l = bw_calloc(1, sizeof(*l));
 	bw_arena_init(&l->arena);
 	l->layer = layer;
@@ -484,9 +484,9 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 	return l;
 }
 
-int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
+int bw_imgcheck_new(struct bw_imgcheck **out, struct bw_error *err)
 {
-	struct bw_lint_image *li = bw_calloc(1, sizeof(*li));
+	struct bw_imgcheck *li = bw_calloc(1, sizeof(*li));
 	pthread_mutex_init(&li->lock, NULL);
 	li->an = (struct bw_analyzer){
 	    .name = "image-config",
@@ -504,13 +504,13 @@ int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 	return 0;
 }
 
-const struct bw_analyzer *const *bw_lint_image_analyzers(struct bw_lint_image *li, size_t *n)
+const struct bw_analyzer *const *bw_imgcheck_analyzers(struct bw_imgcheck *li, size_t *n)
 {
 	*n = 1;
 	return li->anp;
 }
 
-void bw_lint_image_free(struct bw_lint_image *li)
+void bw_imgcheck_free(struct bw_imgcheck *li)
 {
 	if (!li)
 		return;
