@@ -118,10 +118,6 @@ struct img_hist {
 };
 void img_hist_parse(const char *created_by, struct img_hist *out);
 
-/* True for an environment or build-argument name that names a secret
- * (PASSWORD, TOKEN, SECRET, API_KEY, …) and a value that is one (not
- * empty, not a file path, not a variable reference). */
-bool img_secret_env(const char *name, size_t name_len, const char *value);
 /* Is the image reference (as given to docker:) tagged latest or not at all? */
 bool img_ref_is_latest(const char *ref);
 /* The shell script of a history RUN: which rule-worthy commands it runs.
