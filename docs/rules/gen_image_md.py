@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate docs/rules/image.md from the image rule table (src/lint/image_rules.c):
+"""Generate docs/rules/image.md from the image rule table (src/imgcheck/rules.c):
    python3 docs/rules/gen_image_md.py > docs/rules/image.md"""
 import pathlib
 import re
@@ -8,7 +8,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 HEAD = """# Image-configuration rules (`bulwark image --scanners config`)
 
-Generated from the rule table (`src/lint/image_rules.c`) by `docs/rules/gen_image_md.py`.
+Generated from the rule table (`src/imgcheck/rules.c`) by `docs/rules/gen_image_md.py`.
 These rules look at a *built* image — its configuration, its history, its files in every
 layer and its packages — where the [Dockerfile rules](dockerfile.md) look at the build
 file. tests/images/config-* hold Dockerfiles whose images break and follow every rule;
@@ -61,7 +61,7 @@ def cstr(block, field):
 
 
 def main():
-    src = (ROOT / "src/lint/image_rules.c").read_text()
+    src = (ROOT / "src/imgcheck/rules.c").read_text()
     blocks = re.findall(r"\[IMG_[A-Z_]+\]\s*=\s*\{(.*?)\n\t\},", src, re.S)
     rules = []
     for b in blocks:

@@ -1,5 +1,5 @@
 /* CIS section 4: the engine's images, judged by the image-configuration
- * rules of src/lint (BW-IMG-NNN). Live only: every image of GET
+ * rules of src/imgcheck (BW-IMG-NNN). Live only: every image of GET
  * /images/json is read once through the docker: image source (the first
  * section-4 check to run pays for it) and its findings are kept per image.
  * Only images some container (running or not) was created from are read:

@@ -86,7 +86,7 @@ static int list_rules(struct bw_cli *cli)
 	if (cli->format == BW_FORMAT_JSON) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++) {
-			struct bw_lint_rule_info ri;
+			struct bw_rule_info ri;
 			bw_lint_rule_info(i, &ri);
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_string(ri.id));
@@ -108,7 +108,7 @@ static int list_rules(struct bw_cli *cli)
 		json_decref(arr);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			struct bw_lint_rule_info ri;
+			struct bw_rule_info ri;
 			bw_lint_rule_info(i, &ri);
 			fprintf(out, "%-10s %-8s %s", ri.id, bw_severity_name(ri.severity), ri.title);
 			for (size_t k = 0; ri.equivalent[k]; k++)

@@ -244,6 +244,35 @@ static inline bool bw_dec_done(const struct bw_dec *d)
  * out must hold strlen(in)+1 bytes. */
 void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute);
 
+/* ---- secret-looking names and values (secretname.c) ------------------- */
+
+/* The one table that says which environment variables and build arguments
+ * hold a secret; every rule that judges one by its name and value asks it
+ * (lint's ARG/ENV rules, imgcheck's Env and history checks), so a name
+ * gets the same verdict in a Dockerfile and in the image built from it.
+ * The functions only read their arguments (ASCII, no locale). */
+
+/* Is name[0..len) (need not be NUL-terminated) the name of a secret? True
+ * for a well-known name (AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, DATABASE_URL,
+ * … also behind VITE_ / REACT_APP_), and for a name with a '_'-separated
+ * part such as PASSWORD, PWD, PASS, TOKEN, SECRET, KEY, AUTH, CREDENTIAL,
+ * PRIVATE, or with password, secret, apikey or token run into other words
+ * (DBPASSWORD); false for names of public data (GPG_KEY, KEY_ID, KEYRING,
+ * SSH_AUTH_SOCK, any name with a PUBLIC part) and of where a secret is
+ * (…_FILE, …_PATH, …_DIR). */
+bool bw_secretname_is_secret_name(const char *name, size_t len);
+/* Is value, given to such a name, a secret rather than empty, a path (/…,
+ * ./…), a variable reference ($…) or a placeholder (changeme, xxx, none,
+ * null, true, false, -, <…>)? */
+bool bw_secretname_is_secret_value(const char *value);
+/* A value that is a key whatever its name — an AWS access key id, a
+ * GitHub, GitLab, Slack or npm token, a Stripe live key, a PEM private key,
+ * a URL with a password: what it is ("a GitHub token"), or NULL. */
+const char *bw_secretname_key_kind(const char *value);
+/* The verdict on NAME=value as it stands in an image: a secret name with a
+ * secret value, or a value that is a key whatever its name. */
+bool bw_secretname_is_secret(const char *name, size_t len, const char *value);
+
 /* ---- misc -------------------------------------------------------------- */
 
 /* Human-readable size ("12.3 MB"), written into out. */

@@ -24,7 +24,7 @@ size_t bw_lint_rule_count(void)
 	return lint_n_rules;
 }
 
-void bw_lint_rule_info(size_t i, struct bw_lint_rule_info *out)
+void bw_lint_rule_info(size_t i, struct bw_rule_info *out)
 {
 	const struct lint_rule *r = &lint_rules[i];
 	out->id = r->id;

@@ -52,56 +52,12 @@ int bw_lint_config_require_label(struct bw_lint_config *cfg, const char *name, c
 int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, size_t len,
 		       const struct bw_lint_config *cfg, struct bw_error *err);
 
-/* The rule table, for listings and documentation. */
-struct bw_lint_rule_info {
-	const char *id;
-	enum bw_severity severity;
-	const char *title;
-	const char *const *equivalent; /* NULL-terminated */
-	const char *rationale;
-	const char *bad, *good; /* example Dockerfiles */
-	const char *remediation;
-	bool default_off;
-};
+/* The rule table, for listings and documentation (bad/good are example
+ * Dockerfiles). */
 size_t bw_lint_rule_count(void);
-/* i < bw_lint_rule_count(); the struct is static. */
-void bw_lint_rule_info(size_t i, struct bw_lint_rule_info *out);
+/* i < bw_lint_rule_count(); the strings are static. */
+void bw_lint_rule_info(size_t i, struct bw_rule_info *out);
 /* Index of the rule with own or peer id `id` (case-insensitive), or -1. */
 int bw_lint_rule_find(const char *id);
-
-/* ---- image configuration (image_*.c) ----------------------------------
- *
- * Rules on a built image (Dockle and CIS Docker Benchmark 4.x parity, ids
- * BW-IMG-NNN): its configuration (user, healthcheck, env, volumes, tag),
- * its history (update alone, ADD, sudo, upgrades, build arguments), its
- * files (setuid, world-writable, private keys and credential files, .env,
- * shell histories, .git, package caches, accounts) and its packages
- * (unneeded tools; build tools -> multi-stage advice).
- *
- * Ownership: a struct bw_lint_image is made by bw_lint_image_new() and
- * released by bw_lint_image_free(); its analyzer belongs to it. Register
- * the analyzer on bw_image_walk(), then call bw_lint_image_finish() once.
- */
-struct bw_lint_image;
-struct bw_image;
-struct bw_analyzer;
-
-int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err);
-void bw_lint_image_free(struct bw_lint_image *li);
-/* The analyzers to register on the walk (owned by li). */
-const struct bw_analyzer *const *bw_lint_image_analyzers(struct bw_lint_image *li, size_t *n);
-/* After bw_image_walk(): add findings (kind misconfiguration, id
- * BW-IMG-NNN, Dockle and CIS ids in `equivalent`, location with path,
- * layer diff_id and in_final_image where one applies) to r. pkgs are the
- * image's packages as the inventory found them (pkgs_known false: no
- * package list, the package rules then look at files only). Rules that
- * need the configuration are skipped for sources without one (dir:). */
-int bw_lint_image_finish(struct bw_lint_image *li, struct bw_image *img, const struct bw_package *pkgs,
-			 size_t n_pkgs, bool pkgs_known, struct bw_report *r, struct bw_error *err);
-
-/* The image rule table, for listings and documentation (bad/good are
- * Dockerfiles whose built image breaks / follows the rule). */
-size_t bw_lint_image_rule_count(void);
-void bw_lint_image_rule_info(size_t i, struct bw_lint_rule_info *out);
 
 #endif

@@ -91,6 +91,20 @@ struct bw_finding {
 	const char *evidence, *remediation, *suppressed_by;
 };
 
+/* A rule of a rule table (lint's BW-DF-NNN, imgcheck's BW-IMG-NNN) as its
+ * module describes it for listings and documentation. The module that owns
+ * the table fills it; every string is static there. */
+struct bw_rule_info {
+	const char *id;
+	enum bw_severity severity;
+	const char *title;
+	const char *const *equivalent; /* peer ids, NULL-terminated */
+	const char *rationale;
+	const char *bad, *good; /* inputs that break / follow the rule */
+	const char *remediation;
+	bool default_off;
+};
+
 /* A digest a package manager recorded for a package (or bulwark computed,
  * for a Java archive). The first four are digests of the package's file —
  * the .jar, the npm tarball, the .crate, the .nupkg, the .deb — and go to

@@ -4,29 +4,29 @@
  * scan runs that row whenever this one runs (bw_scan_run drops the
  * packages from the report again when they were not asked for). */
 #include "scan-int.h"
-#include "lint/lint.h"
+#include "imgcheck/imgcheck.h"
 
 static int config_begin(struct bw_scan *s, void **state, struct bw_error *err)
 {
-	struct bw_lint_image *li;
-	int rc = bw_lint_image_new(&li, err);
+	struct bw_imgcheck *ic;
+	int rc = bw_imgcheck_new(&ic, err);
 	if (rc < 0)
 		return rc;
-	*state = li;
+	*state = ic;
 	size_t n;
-	const struct bw_analyzer *const *an = bw_lint_image_analyzers(li, &n);
+	const struct bw_analyzer *const *an = bw_imgcheck_analyzers(ic, &n);
 	return bw_scan_add_analyzers(s, an, n, err);
 }
 
 static int config_finish(struct bw_scan *s, void *state, struct bw_image *img, struct bw_report *r,
 			 struct bw_error *err)
 {
-	return bw_lint_image_finish(state, img, r->packages, r->n_packages, true, r, err);
+	return bw_imgcheck_finish(state, img, r->packages, r->n_packages, true, r, err);
 }
 
 static void config_free(void *state)
 {
-	bw_lint_image_free(state);
+	bw_imgcheck_free(state);
 }
 
 const struct bw_scanner bw_scan_row_config = {

@@ -5,14 +5,14 @@
  * what it saves to the same entries. */
 #include "image/image-int.h"
 #include "inventory/inventory.h"
-#include "lint/lint.h"
+#include "imgcheck/imgcheck.h"
 #include "secret/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct bw_inventory *inv;
 static struct bw_secret_job *job;
-static struct bw_lint_image *li;
+static struct bw_imgcheck *li;
 static const struct bw_analyzer *ans[8];
 static size_t n_ans;
 
@@ -28,8 +28,8 @@ static void setup(void)
 	job = NULL;
 	if (bw_secret_job_new(NULL, &job, NULL) == 0)
 		ans[n_ans++] = bw_secret_job_analyzer(job);
-	bw_lint_image_new(&li, NULL);
-	a = bw_lint_image_analyzers(li, &n);
+	bw_imgcheck_new(&li, NULL);
+	a = bw_imgcheck_analyzers(li, &n);
 	for (size_t i = 0; i < n; i++)
 		ans[n_ans++] = a[i];
 }

@@ -1,6 +1,6 @@
 /* libFuzzer harness: the POSIX sh parser used for RUN, and the helpers
  * rules call on its commands. */
-#include "lint/lint-int.h"
+#include "shell/shell.h"
 
 #include <stdint.h>
 

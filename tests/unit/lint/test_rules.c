@@ -8,6 +8,9 @@
  *   %% reject <ID>                 (must not fire)
  *   %% error <text>                (the file must fail to parse with text)
  *   <Dockerfile lines>
+ *
+ * And every line of core's table of secret-looking names and values
+ * (tests/unit/core/secretname.cases) gives its verdict on an ENV.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +20,10 @@
 
 #include "lint/lint.h"
 
+#include "../core/secretname_cases.h"
+
 static const char *cases_dir;
+static const char *secretname_path;
 
 static const char table_config[] = "enable: [BW-DF-040]\n"
 				   "trusted-registries: [docker.io, registry.access.redhat.com]\n"
@@ -59,7 +65,7 @@ static void test_table_examples(void **st)
 	assert_true(n >= 90);
 	int failures = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct bw_lint_rule_info ri;
+		struct bw_rule_info ri;
 		bw_lint_rule_info(i, &ri);
 		char want[32];
 		snprintf(want, sizeof(want), "BW-DF-%03u", (unsigned)(i + 1));
@@ -283,14 +289,54 @@ static void test_long_evidence(void **st)
 	}
 }
 
+static void check_secretname(void *ud, const struct secretname_case *sc)
+{
+	int *failures = ud;
+	if (strchr(sc->value, '$'))
+		return; /* ENV with a variable: the name decides (secret.cases) */
+	char *df = bw_asprintf("FROM a:1\nENV %s=\"%s\"\n", sc->name, sc->value);
+	struct bw_error err = BW_ERROR_INIT;
+	int rc;
+	struct bw_report *r = lint(df, NULL, &err, &rc);
+	bool name = fired(r, "BW-DF-097", 2) > 0, key = fired(r, "BW-DF-098", 2) > 0;
+	bool ok = !strcmp(sc->verdict, "key")	   ? key
+		  : !strcmp(sc->verdict, "secret") ? name && !key
+						   : !name && !key;
+	if (rc || !ok) {
+		print_error("secretname.cases:%d: ENV %s=\"%s\": BW-DF-097 %s, BW-DF-098 %s, want %s (%s)\n",
+			    sc->line, sc->name, sc->value, name ? "fired" : "silent",
+			    key ? "fired" : "silent", sc->verdict, rc ? err.msg : "parsed");
+		(*failures)++;
+	}
+	bw_report_free(r);
+	free(df);
+}
+
+/* Every line of core's table of secret-looking names and values gives its
+ * verdict on ENV NAME="VALUE": BW-DF-097 for a secret name with a secret
+ * value, BW-DF-098 for a value that is a key whatever its name. imgcheck
+ * walks the same file for the image's Env (tests/unit/imgcheck). */
+static void test_secret_table_verdicts(void **st)
+{
+	(void)st;
+	int failures = 0, bad;
+	int n = secretname_cases_each(secretname_path, check_secretname, &failures, &bad);
+	if (n < 0)
+		fail_msg("%s:%d: cannot read, or not NAME VALUE VERDICT", secretname_path, bad);
+	assert_true(n >= 100);
+	assert_int_equal(failures, 0);
+}
+
 int main(int argc, char **argv)
 {
 	cases_dir = argc > 1 ? argv[1] : "cases";
+	secretname_path = argc > 2 ? argv[2] : "secretname.cases";
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_examples),
 	    cmocka_unit_test(test_case_files),
 	    cmocka_unit_test(test_config),
 	    cmocka_unit_test(test_long_evidence),
+	    cmocka_unit_test(test_secret_table_verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

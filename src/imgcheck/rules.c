@@ -3,7 +3,7 @@
  * a bad and a good Dockerfile (the image built from it breaks / follows the
  * rule; tests/images/config-* build them for real). docs/rules/image.md is
  * written from it. */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 const struct img_rule img_rules[IMG__COUNT] = {
     [IMG_ROOT_USER] =
@@ -321,15 +321,15 @@ const struct img_rule img_rules[IMG__COUNT] = {
 	},
 };
 
-size_t bw_lint_image_rule_count(void)
+size_t bw_imgcheck_rule_count(void)
 {
 	return IMG__COUNT;
 }
 
-void bw_lint_image_rule_info(size_t i, struct bw_lint_rule_info *out)
+void bw_imgcheck_rule_info(size_t i, struct bw_rule_info *out)
 {
 	const struct img_rule *r = &img_rules[i];
-	*out = (struct bw_lint_rule_info){
+	*out = (struct bw_rule_info){
 	    .id = r->id,
 	    .severity = r->severity,
 	    .title = r->title,

@@ -2,7 +2,7 @@
  * (private keys, credential files, accounts, package-manager trust
  * settings), read in every layer, kept as per-layer records. Evidence is a
  * short description, never the secret itself. */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -294,7 +294,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		unsigned long v = strtoul(num, &end, 10);
 		if (*end || !isdigit((unsigned char)num[0]))
 			continue;
-		LINT_GROW(ents, cnt, cap);
+		IMG_GROW(ents, cnt, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
 	if (cnt)
@@ -478,9 +478,9 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 	return l;
 }
 
-int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
+int bw_imgcheck_new(struct bw_imgcheck **out, struct bw_error *err)
 {
-	struct bw_lint_image *li = bw_calloc(1, sizeof(*li));
+	struct bw_imgcheck *li = bw_calloc(1, sizeof(*li));
 	li->an = (struct bw_analyzer){
 	    .name = "image-config",
 	    .version = IMG_CACHE_VERSION,
@@ -498,13 +498,13 @@ int bw_lint_image_new(struct bw_lint_image **out, struct bw_error *err)
 	return 0;
 }
 
-const struct bw_analyzer *const *bw_lint_image_analyzers(struct bw_lint_image *li, size_t *n)
+const struct bw_analyzer *const *bw_imgcheck_analyzers(struct bw_imgcheck *li, size_t *n)
 {
 	*n = 1;
 	return li->anp;
 }
 
-void bw_lint_image_free(struct bw_lint_image *li)
+void bw_imgcheck_free(struct bw_imgcheck *li)
 {
 	free(li);
 }

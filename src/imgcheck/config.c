@@ -1,6 +1,6 @@
 /* Rules on the image configuration (User, Healthcheck, Env, Volumes, the
  * tag) and on its history (what each build step ran). */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 #include <ctype.h>
 
@@ -97,60 +97,6 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 	memcpy(out->instr, "RUN", 4);
 	out->args = s;
 	out->args_len = s < e ? (size_t)(e - s) : 0;
-}
-
-static const char *const secret_tokens[] = {"apikey",	"auth",	 "credential", "credentials", "key",
-					    "password", "pword", "passwd",     "pass",	      "pwd",
-					    "secret",	"token", "private",    NULL};
-/* Names that contain a token but hold public data in official images. */
-static const char *const not_secret[] = {"GPG_KEY",   "GPG_KEYS",   "PGP_KEY",	  "PGP_KEYS",
-					 "KEYRING",   "KEY_ID",	    "PUBLIC_KEY", "SSH_AUTH_SOCK",
-					 "AUTH_TYPE", "KEY_SERVER", "KEYSERVER",  NULL};
-
-bool img_secret_env(const char *name, size_t nl, const char *value)
-{
-	if (!nl || !value || !*value)
-		return false;
-	for (size_t i = 0; not_secret[i]; i++) {
-		size_t k = strlen(not_secret[i]);
-		if (nl >= k && !strncasecmp(name + nl - k, not_secret[i], k) &&
-		    (nl == k || name[nl - k - 1] == '_'))
-			return false;
-	}
-	/* NAME_FILE / NAME_PATH / NAME_DIR hold where the secret is, not the secret */
-	static const char *const where[] = {"_FILE", "_PATH", "_DIR", "_URL_FILE", NULL};
-	for (size_t i = 0; where[i]; i++) {
-		size_t k = strlen(where[i]);
-		if (nl > k && !strncasecmp(name + nl - k, where[i], k))
-			return false;
-	}
-	if (value[0] == '/' || value[0] == '$' || !strncmp(value, "./", 2))
-		return false;
-	bool hit = false;
-	const char *p = name, *e = name + nl;
-	while (p < e) {
-		const char *u = memchr(p, '_', (size_t)(e - p));
-		size_t len = u ? (size_t)(u - p) : (size_t)(e - p);
-		for (size_t k = 0; secret_tokens[k]; k++)
-			if (strlen(secret_tokens[k]) == len && !strncasecmp(p, secret_tokens[k], len))
-				hit = true;
-		if (len == 6 && !strncasecmp(p, "public", 6))
-			return false;
-		if (!u)
-			break;
-		p = u + 1;
-	}
-	/* APIKEY, DBPASSWORD, … written without underscores */
-	if (!hit && (strcasestr(name, "password") || strcasestr(name, "passwd") ||
-		     strcasestr(name, "secret") || strcasestr(name, "apikey") || strcasestr(name, "token")))
-		hit = nl < 64;
-	/* placeholders */
-	static const char *const placeholder[] = {"changeme", "change_me", "xxx",  "<", "none",
-						  "null",     "false",	   "true", "-", NULL};
-	for (size_t i = 0; placeholder[i]; i++)
-		if (!strcasecmp(value, placeholder[i]) || (placeholder[i][0] == '<' && value[0] == '<'))
-			return false;
-	return hit;
 }
 
 bool img_ref_is_latest(const char *ref)
@@ -291,13 +237,15 @@ void img_check_config(struct img_ctx *c)
 	else if (t0 && !strcmp(t0, "NONE"))
 		img_report(c, IMG_NO_HEALTHCHECK, NULL, -1, -1, "HEALTHCHECK NONE");
 
+	/* secrets by core's one table of names and values, which lint's ARG
+	 * and ENV rules share: a Dockerfile and its image get one verdict */
 	size_t i;
 	json_t *v;
 	json_array_foreach(cfg(c, "Env"), i, v)
 	{
 		const char *kv = json_string_value(v);
 		const char *eq = kv ? strchr(kv, '=') : NULL;
-		if (!eq || !img_secret_env(kv, (size_t)(eq - kv), eq + 1))
+		if (!eq || !bw_secretname_is_secret(kv, (size_t)(eq - kv), eq + 1))
 			continue;
 		size_t vl = strlen(eq + 1);
 		img_report(c, IMG_ENV_CREDENTIAL, NULL, -1, -1, "Env %.*s=%.*s… (%zu characters)",
@@ -372,7 +320,7 @@ void img_check_history(struct img_ctx *c)
 				bool seen = false;
 				for (size_t k = 0; k < n_args && !seen; k++)
 					seen = !strcmp(args[k], name);
-				if (!seen && img_secret_env(name, strlen(name), val)) {
+				if (!seen && bw_secretname_is_secret(name, strlen(name), val)) {
 					if (n_args < BW_ARRAY_SIZE(args))
 						args[n_args++] = name;
 					img_report(

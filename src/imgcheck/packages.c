@@ -1,7 +1,7 @@
 /* Rules on the packages of an image (as the inventory found them): tools a
  * runtime image does not need, and build tools that call for a multi-stage
  * build (with those found as files: compilers, make, git, build caches). */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 #include <ctype.h>
 

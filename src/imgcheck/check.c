@@ -1,6 +1,6 @@
-/* bw_lint_image_finish(): every image rule over what the walk found, and
+/* bw_imgcheck_finish(): every image rule over what the walk found, and
  * the one place findings are made. */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 const char *img_layer_digest(const struct img_ctx *c, int layer)
 {
@@ -35,8 +35,8 @@ void img_report(struct img_ctx *c, enum img_rule_id rule, const char *path, int 
 		bw_finding_add_equivalent(c->r, f, ir->equivalent[i]);
 }
 
-int bw_lint_image_finish(struct bw_lint_image *li, struct bw_image *img, const struct bw_package *pkgs,
-			 size_t n_pkgs, bool pkgs_known, struct bw_report *r, struct bw_error *err)
+int bw_imgcheck_finish(struct bw_imgcheck *li, struct bw_image *img, const struct bw_package *pkgs,
+		       size_t n_pkgs, bool pkgs_known, struct bw_report *r, struct bw_error *err)
 {
 	struct img_ctx c = {.li = li, .img = img, .info = bw_image_info(img), .r = r};
 	bw_arena_init(&c.scratch);

@@ -1,11 +1,15 @@
-/* The image-configuration rules' logic: history parsing, secret names,
- * content checks, package and file classification — case tables. */
+/* imgcheck, the image-configuration rules' logic: history parsing, secrets
+ * in Env and build arguments (core's table, secretname.cases, walked
+ * here too), content checks, package and file classification — case
+ * tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "lint/image-int.h"
+#include "imgcheck/imgcheck-int.h"
+
+#include "../core/secretname_cases.h"
 
 static struct bw_arena arena;
 
@@ -47,39 +51,100 @@ static void test_hist_parse(void **st)
 	img_hist_parse(NULL, &(struct img_hist){0});
 }
 
-static void test_secret_env(void **st)
+/* The configuration and history rules over a made-up image: its Env
+ * entries and one RUN with build arguments. Returns the report. */
+static struct bw_report *check_env(const char *const *env, size_t n_env, const char *created_by)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n_env; i++)
+		json_array_append_new(list, json_string(env[i]));
+	json_t *config = json_pack("{s:{s:o}}", "config", "Env", list);
+	struct bw_image_history hist = {.created_by = created_by};
+	struct bw_image_info info = {.target_type = "docker-archive",
+				     .name = "app.tar",
+				     .config = config,
+				     .history = &hist,
+				     .n_history = created_by ? 1 : 0};
+	struct bw_report *r = bw_report_new("image", "app.tar");
+	struct img_ctx c = {.info = &info, .r = r};
+	bw_arena_init(&c.scratch);
+	img_check_config(&c);
+	img_check_history(&c);
+	bw_arena_release(&c.scratch);
+	json_decref(config);
+	return r;
+}
+
+static const struct bw_finding *finding(const struct bw_report *r, const char *id, size_t nth)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (!strcmp(r->findings[i].id, id) && nth-- == 0)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* ENV DB_PWD=… and ARG DB_PWD=…: a finding each, from core's one table
+ * (the Dockerfile rules say the same, tests/unit/lint/cases/secret.cases);
+ * the values are never shown whole. */
+static void test_secret_env_findings(void **st)
 {
 	(void)st;
-	static const struct {
-		const char *name, *value;
-		bool secret;
-	} cases[] = {
-	    {"DB_PASSWORD", "hunter2", true},
-	    {"API_TOKEN", "abc123", true},
-	    {"AWS_SECRET_ACCESS_KEY", "x", true},
-	    {"GITHUB_TOKEN", "ghp_x", true},
-	    {"MYSQL_ROOT_PASSWORD", "pw", true},
-	    {"DBPASSWORD", "pw", true},
-	    {"APP_SECRET", "s", true},
-	    {"STRIPE_KEY", "sk_live", true},
-	    {"DB_PASSWORD", "", false},
-	    {"DB_PASSWORD_FILE", "/run/secrets/x", false},
-	    {"DB_PASSWORD", "/run/secrets/db", false},
-	    {"DB_PASSWORD", "${DB_PASSWORD}", false},
-	    {"GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D", false},
-	    {"NODE_GPG_KEYS", "ABC", false},
-	    {"PUBLIC_KEY", "ssh-ed25519 AAAA", false},
-	    {"STRIPE_PUBLIC_KEY", "pk_live", false},
-	    {"PATH", "/usr/bin", false},
-	    {"APP_MODE", "production", false},
-	    {"KEYBOARD", "us", false},
-	    {"DB_PASSWORD", "changeme", false},
-	    {"SSH_AUTH_SOCK", "x", false},
-	};
-	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++)
-		if (img_secret_env(cases[i].name, strlen(cases[i].name), cases[i].value) != cases[i].secret)
-			fail_msg("%s=%s: expected %s", cases[i].name, cases[i].value,
-				 cases[i].secret ? "secret" : "not");
+	static const char *const env[] = {"DB_PWD=hunter2-in-env", "DB_PASSWORD_FILE=/run/secrets/db",
+					  "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D",
+					  "APP_MODE=tokenized", "PATH=/usr/bin"};
+	struct bw_report *r = check_env(env, BW_ARRAY_SIZE(env),
+					"|3 DB_PWD=hunter2-in-arg GPG_KEY=ABC JENKINS_PSW=x /bin/sh -c make");
+	const struct bw_finding *f = finding(r, "BW-IMG-012", 0);
+	assert_non_null(f);
+	assert_string_equal(f->evidence, "Env DB_PWD=hu… (14 characters)");
+	assert_null(finding(r, "BW-IMG-012", 1));
+	f = finding(r, "BW-IMG-013", 0);
+	assert_non_null(f);
+	assert_string_equal(f->evidence, "history step 0 (RUN): build argument DB_PWD=hu… (14 characters)");
+	f = finding(r, "BW-IMG-013", 1);
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "JENKINS_PSW"));
+	assert_null(finding(r, "BW-IMG-013", 2));
+	bw_report_free(r);
+}
+
+static const char *cases_path;
+
+static void check_case(void *ud, const struct secretname_case *sc)
+{
+	int *failures = ud;
+	bool want = strcmp(sc->verdict, "not") != 0;
+	char *kv = bw_asprintf("%s=%s", sc->name, sc->value);
+	const char *env[] = {kv};
+	/* the history keeps a build argument as one word: only blank-free values */
+	char *run = strpbrk(sc->value, " \t") ? NULL : bw_asprintf("|1 %s /bin/sh -c true", kv);
+	struct bw_report *r = check_env(env, 1, run);
+	bool in_env = finding(r, "BW-IMG-012", 0) != NULL, in_hist = finding(r, "BW-IMG-013", 0) != NULL;
+	if (in_env != want || (run && in_hist != want)) {
+		print_error("secretname.cases:%d: %s: Env %s, history %s, want %s\n", sc->line, kv,
+			    in_env ? "secret" : "not",
+			    !run      ? "-"
+			    : in_hist ? "secret"
+				      : "not",
+			    sc->verdict);
+		(*failures)++;
+	}
+	bw_report_free(r);
+	free(run);
+	free(kv);
+}
+
+/* Every line of core's table gives its verdict in the image's Env and in
+ * its history's build arguments. */
+static void test_secret_table_verdicts(void **st)
+{
+	(void)st;
+	int failures = 0, bad;
+	int n = secretname_cases_each(cases_path, check_case, &failures, &bad);
+	if (n < 0)
+		fail_msg("%s:%d: cannot read, or not NAME VALUE VERDICT", cases_path, bad);
+	assert_true(n >= 100);
+	assert_int_equal(failures, 0);
 }
 
 static void test_ref_latest(void **st)
@@ -256,10 +321,10 @@ static void test_packages(void **st)
 static void test_rule_table(void **st)
 {
 	(void)st;
-	assert_int_equal(bw_lint_image_rule_count(), IMG__COUNT);
-	for (size_t i = 0; i < bw_lint_image_rule_count(); i++) {
-		struct bw_lint_rule_info ri;
-		bw_lint_image_rule_info(i, &ri);
+	assert_int_equal(bw_imgcheck_rule_count(), IMG__COUNT);
+	for (size_t i = 0; i < bw_imgcheck_rule_count(); i++) {
+		struct bw_rule_info ri;
+		bw_imgcheck_rule_info(i, &ri);
 		char want[32];
 		snprintf(want, sizeof(want), "BW-IMG-%03zu", i + 1);
 		assert_string_equal(ri.id, want);
@@ -272,14 +337,20 @@ static void test_rule_table(void **st)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	cases_path = argc > 1 ? argv[1] : "secretname.cases";
 	bw_arena_init(&arena);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hist_parse), cmocka_unit_test(test_secret_env),
-	    cmocka_unit_test(test_ref_latest), cmocka_unit_test(test_run_facts),
-	    cmocka_unit_test(test_classify),   cmocka_unit_test(test_content),
-	    cmocka_unit_test(test_packages),   cmocka_unit_test(test_rule_table),
+	    cmocka_unit_test(test_hist_parse),
+	    cmocka_unit_test(test_secret_env_findings),
+	    cmocka_unit_test(test_secret_table_verdicts),
+	    cmocka_unit_test(test_ref_latest),
+	    cmocka_unit_test(test_run_facts),
+	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_content),
+	    cmocka_unit_test(test_packages),
+	    cmocka_unit_test(test_rule_table),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	bw_arena_release(&arena);

@@ -1,10 +1,10 @@
-/* The POSIX sh parser used for RUN. */
+/* The POSIX sh parser (src/shell) used for RUN. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "lint/lint-int.h"
+#include "shell/shell.h"
 
 static struct bw_arena arena;
 

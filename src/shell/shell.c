@@ -1,5 +1,6 @@
-/* A POSIX sh parser for RUN: enough of the shell grammar for rules to look
- * at commands and their arguments rather than at substrings.
+/* A POSIX sh parser for RUN (of a Dockerfile, or of an image's history):
+ * enough of the shell grammar for rules to look at commands and their
+ * arguments rather than at substrings.
  *
  * Words: blanks separate; '…' is literal; "…" allows \ escapes of $ ` " \
  * and newline; \x outside quotes is a literal x (\newline joins lines);
@@ -11,7 +12,20 @@
  * are skipped. Command substitutions and `sh -c '…'` scripts are parsed
  * recursively (bounded depth) and their commands appended, marked by depth.
  */
-#include "lint-int.h"
+#include "shell.h"
+
+/* Grow an arena array (the old block is simply abandoned in the arena). */
+#define SH_AGROW(arena, arr, n, cap)                                                                         \
+	do {                                                                                                 \
+		if ((n) == (cap)) {                                                                          \
+			size_t nc_ = (cap) ? (cap)*2 : 4;                                                    \
+			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr)));                           \
+			if ((n))                                                                             \
+				memcpy(na_, (arr), (n) * sizeof(*(arr)));                                    \
+			(arr) = na_;                                                                         \
+			(cap) = nc_;                                                                         \
+		}                                                                                            \
+	} while (0)
 
 #define SH_MAX_NEST 8
 
@@ -371,7 +385,7 @@ static void next(struct shp *p)
 
 static void push_word(struct shp *p, struct sh_word **arr, size_t *n, size_t *cap)
 {
-	LINT_AGROW(p->a, *arr, *n, *cap);
+	SH_AGROW(p->a, *arr, *n, *cap);
 	(*arr)[(*n)++] = p->w;
 }
 
@@ -391,7 +405,7 @@ static void finish(struct shp *p)
 		c->end = c->argc ? c->argv[c->argc - 1].end
 				 : (c->n_assigns ? c->assigns[c->n_assigns - 1].end : c->off);
 		sh_cmd_cache(c);
-		LINT_AGROW(p->a, p->out->cmds, p->out->n_cmds, p->out->cap_cmds);
+		SH_AGROW(p->a, p->out->cmds, p->out->n_cmds, p->out->cap_cmds);
 		p->out->cmds[p->out->n_cmds++] = *c;
 		/* sh -c 'script' */
 		size_t st = sh_cmd_start(c);
@@ -523,7 +537,7 @@ static void run(struct shp *p)
 			}
 			if (!p->cur.argc && !p->cur.n_assigns && !p->cur.n_redirs)
 				p->cur.off = opoff;
-			LINT_AGROW(p->a, p->cur.redirs, p->cur.n_redirs, p->cap_redirs);
+			SH_AGROW(p->a, p->cur.redirs, p->cur.n_redirs, p->cap_redirs);
 			struct sh_redir *r = &p->cur.redirs[p->cur.n_redirs++];
 			r->op = bw_arena_strdup(p->a, opbuf);
 			r->target = p->w;

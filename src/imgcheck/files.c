@@ -2,7 +2,7 @@
  * world-writable), names in every layer (.env, shell histories, .git —
  * deleted ones too: their bytes ship), package-manager caches, the
  * analyzer's content records, and build tools seen as files. */
-#include "image-int.h"
+#include "imgcheck-int.h"
 
 static const char *base_of(const char *path)
 {
@@ -90,7 +90,7 @@ static void check_names(struct img_ctx *c)
 			if (n && cs[n - 1].rule == rule && cs[n - 1].layer == (int)L &&
 			    !strcmp(cs[n - 1].path, path))
 				continue;
-			LINT_GROW(cs, n, cap);
+			IMG_GROW(cs, n, cap);
 			cs[n++] = (struct cand){rule, path, (int)L};
 		}
 	}
@@ -327,7 +327,7 @@ void img_check_records(struct img_ctx *c)
 	for (size_t li = 0; li < nl; li++) {
 		const struct img_layer *l = states[li];
 		for (const struct img_record *r = l ? l->recs : NULL; r; r = r->next) {
-			LINT_GROW(rs, n, cap);
+			IMG_GROW(rs, n, cap);
 			rs[n++] = (struct rec_ref){r, (int)li};
 		}
 	}

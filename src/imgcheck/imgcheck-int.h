@@ -1,11 +1,21 @@
-/* Private declarations of the image-configuration rules (image_*.c): the
- * rule table, the content analyzer's per-layer records, and the checks the
- * unit tests call directly. */
-#ifndef BW_LINT_IMAGE_INT_H
-#define BW_LINT_IMAGE_INT_H
+/* Private declarations of src/imgcheck: the rule table, the content
+ * analyzer's per-layer records, and the checks the unit tests call
+ * directly. */
+#ifndef BW_IMGCHECK_INT_H
+#define BW_IMGCHECK_INT_H
 
-#include "lint-int.h"
+#include "imgcheck.h"
 #include "image/image.h"
+#include "shell/shell.h"
+
+/* Grow a heap array by doubling. */
+#define IMG_GROW(arr, n, cap)                                                                                \
+	do {                                                                                                 \
+		if ((n) == (cap)) {                                                                          \
+			(cap) = (cap) ? (cap)*2 : 8;                                                         \
+			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
+		}                                                                                            \
+	} while (0)
 
 /* Rule indexes into img_rules[] (ids BW-IMG-001 …, in this order). */
 enum img_rule_id {
@@ -46,7 +56,7 @@ struct img_rule {
 };
 extern const struct img_rule img_rules[IMG__COUNT];
 
-/* ---- content analyzer (image_collect.c) -------------------------------- */
+/* ---- content analyzer (collect.c) -------------------------------- */
 
 /* Files whose bytes decide a rule. */
 enum img_file_kind {
@@ -74,7 +84,7 @@ struct img_layer {
 	struct img_record *recs;
 };
 
-struct bw_lint_image {
+struct bw_imgcheck {
 	struct bw_analyzer an;
 	const struct bw_analyzer *anp[1];
 };
@@ -87,7 +97,7 @@ const char *img_check_shadow(struct bw_arena *a, const char *data, size_t len);
 const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool group);
 const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *data, size_t len);
 
-/* ---- configuration and history (image_config.c) ------------------------ */
+/* ---- configuration and history (config.c) ------------------------ */
 
 /* One history entry's created_by, taken apart. Legacy builder:
  *   "/bin/sh -c #(nop)  CMD [...]", "|2 A=1 B=2 /bin/sh -c make", "/bin/sh -c make"
@@ -102,10 +112,6 @@ struct img_hist {
 };
 void img_hist_parse(const char *created_by, struct img_hist *out);
 
-/* True for an environment or build-argument name that names a secret
- * (PASSWORD, TOKEN, SECRET, API_KEY, …) and a value that is one (not
- * empty, not a file path, not a variable reference). */
-bool img_secret_env(const char *name, size_t name_len, const char *value);
 /* Is the image reference (as given to docker:) tagged latest or not at all? */
 bool img_ref_is_latest(const char *ref);
 /* The shell script of a history RUN: which rule-worthy commands it runs.
@@ -115,7 +121,7 @@ struct img_run_facts {
 };
 void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct img_run_facts *out);
 
-/* ---- packages (image_packages.c) --------------------------------------- */
+/* ---- packages (packages.c) --------------------------------------- */
 
 /* Classify an OS package name: a build tool (compiler, make, git, -dev…),
  * a tool a runtime image does not need (editor, debugger, sshd, …), or neither. */
@@ -125,10 +131,10 @@ enum img_pkg_class img_pkg_classify(const char *name);
  * package database): "gcc", "go toolchain", "maven cache", … or NULL. */
 const char *img_build_file(const char *path, enum bw_file_type type);
 
-/* ---- finish (image_lint.c) --------------------------------------------- */
+/* ---- finish (check.c) --------------------------------------------- */
 
 struct img_ctx {
-	struct bw_lint_image *li;
+	struct bw_imgcheck *li;
 	struct bw_image *img;
 	const struct bw_image_info *info;
 	struct bw_report *r;
