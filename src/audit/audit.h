@@ -24,6 +24,8 @@
 #include "core/core.h"
 #include "report/report.h"
 
+#include <jansson.h>
+
 enum bw_audit_scope {
 	BW_AUDIT_HOST = 1,  /* section 1 */
 	BW_AUDIT_DAEMON,    /* 2 */
@@ -74,5 +76,19 @@ int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct b
 /* Time spent waiting on the engine by the last bw_audit_run in this
  * thread, in seconds (for the benchmark). */
 double bw_audit_last_engine_seconds(void);
+
+/* ---- what `bulwark audit` writes besides the report ------------------- */
+
+/* The check table as JSON: [{id, title, section, cis_automated, decided,
+ * severity, how, remediation}], a new reference the caller releases
+ * (json_decref). */
+json_t *bw_audit_checks_json(void);
+/* The check table, one line a check: id, automated or manual, severity, title. */
+void bw_audit_checks_write_table(FILE *out);
+/* An audit's report r as the CIS-style table: by section, a container
+ * check's containers one a line, the score and r's warnings; findings
+ * below min are left out; color: ANSI colours. Write errors are left on
+ * out for its owner. */
+void bw_audit_write_table(const struct bw_report *r, enum bw_severity min, bool color, FILE *out);
 
 #endif
