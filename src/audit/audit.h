@@ -17,6 +17,9 @@
  * (a non-JSON inspect file, a daemon.json with comments, an engine error on
  * one container) become report warnings naming the input; the other checks
  * still run. Only an engine that cannot be reached at all fails the audit.
+ *
+ * Ownership: the caller owns the report bw_audit_run() fills and the
+ * document bw_audit_checks_json() returns; the check table is static.
  */
 #ifndef BW_AUDIT_H
 #define BW_AUDIT_H
