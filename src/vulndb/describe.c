@@ -1,5 +1,6 @@
 /* The documents `bulwark db` writes — import counts, update results, the
- * database's sources and ages — and their text forms. Source names, dates
+ * database's sources and ages — and their text forms, and the entries of
+ * `bulwark cvss --format json`. Source names, dates
  * and ecosystems come from advisories: tables show them through
  * bw_report_put_text. */
 #include "vulndb-int.h"
@@ -154,4 +155,44 @@ void bw_vulndb_info_write_table(const char *path, const struct bw_vulndb_info *i
 		bw_report_put_text(out, info->ecosystems[i].ecosystem, SIZE_MAX, 32);
 		fprintf(out, " %9lld\n", (long long)info->ecosystems[i].affected);
 	}
+}
+
+const char *bw_cvss_rating(const struct bw_cvss_score *s)
+{
+	switch (bw_cvss_severity(s->score, s->major)) {
+	case BW_SEV_CRITICAL:
+		return "CRITICAL";
+	case BW_SEV_HIGH:
+		return "HIGH";
+	case BW_SEV_MEDIUM:
+		return "MEDIUM";
+	case BW_SEV_LOW:
+		return "LOW";
+	default:
+		return "NONE";
+	}
+}
+
+json_t *bw_cvss_score_json(const char *vector, const struct bw_cvss_score *s, const char *error)
+{
+	json_t *o = json_object();
+	if (!s) {
+		json_t *v = json_string(vector); /* NULL when not UTF-8 */
+		json_object_set_new(o, "vector", v ? v : json_null());
+		json_object_set_new(o, "error", json_string(error));
+		return o;
+	}
+	char version[8];
+	snprintf(version, sizeof(version), "%d.%d", s->major, s->minor);
+	json_object_set_new(o, "vector", json_string_nocheck(vector));
+	json_object_set_new(o, "version", json_string(version));
+	json_object_set_new(o, "score", json_real(s->score));
+	json_object_set_new(o, "rating", json_string(bw_cvss_rating(s)));
+	json_object_set_new(o, "severity",
+			    json_string(bw_severity_name(bw_cvss_severity(s->score, s->major))));
+	if (s->nomenclature[0])
+		json_object_set_new(o, "nomenclature", json_string(s->nomenclature));
+	if (s->macro_vector[0])
+		json_object_set_new(o, "macro_vector", json_string(s->macro_vector));
+	return o;
 }

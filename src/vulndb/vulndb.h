@@ -243,5 +243,17 @@ int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_
  * the scale None 0.0 (BW_SEV_INFO), Low 0.1-3.9, Medium 4.0-6.9, High
  * 7.0-8.9, Critical 9.0-10.0; v2 has Low, Medium (4.0) and High (7.0). */
 enum bw_severity bw_cvss_severity(double score, int major);
+/* The specification's name of that rating: "NONE", "LOW", "MEDIUM",
+ * "HIGH" or "CRITICAL". */
+const char *bw_cvss_rating(const struct bw_cvss_score *s);
+
+/* `bulwark cvss --format json` writes {"schema": BW_CVSS_SCHEMA, "scores":
+ * [...]}, an entry a vector in order: */
+#define BW_CVSS_SCHEMA "bulwark.cvss/v1"
+/* that entry, a new reference the caller releases (json_decref): {vector,
+ * version, score, rating, severity, nomenclature and macro_vector (v4.0)}
+ * for a scored vector; for one that failed (s NULL), {vector (null when
+ * not UTF-8), error: why}. */
+json_t *bw_cvss_score_json(const char *vector, const struct bw_cvss_score *s, const char *error);
 
 #endif
