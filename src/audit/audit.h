@@ -17,12 +17,17 @@
  * (a non-JSON inspect file, a daemon.json with comments, an engine error on
  * one container) become report warnings naming the input; the other checks
  * still run. Only an engine that cannot be reached at all fails the audit.
+ *
+ * Ownership: the caller owns the report bw_audit_run() fills and the
+ * document bw_audit_checks_json() returns; the check table is static.
  */
 #ifndef BW_AUDIT_H
 #define BW_AUDIT_H
 
 #include "core/core.h"
 #include "report/report.h"
+
+#include <jansson.h>
 
 enum bw_audit_scope {
 	BW_AUDIT_HOST = 1,  /* section 1 */
@@ -74,5 +79,19 @@ int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct b
 /* Time spent waiting on the engine by the last bw_audit_run in this
  * thread, in seconds (for the benchmark). */
 double bw_audit_last_engine_seconds(void);
+
+/* ---- what `bulwark audit` writes besides the report ------------------- */
+
+/* The check table as JSON: [{id, title, section, cis_automated, decided,
+ * severity, how, remediation}], a new reference the caller releases
+ * (json_decref). */
+json_t *bw_audit_checks_json(void);
+/* The check table, one line a check: id, automated or manual, severity, title. */
+void bw_audit_checks_write_table(FILE *out);
+/* An audit's report r as the CIS-style table: by section, a container
+ * check's containers one a line, the score and r's warnings; findings
+ * below min are left out; color: ANSI colours. Write errors are left on
+ * out for its owner. */
+void bw_audit_write_table(const struct bw_report *r, enum bw_severity min, bool color, FILE *out);
 
 #endif

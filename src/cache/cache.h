@@ -22,6 +22,9 @@
 
 #include "core/core.h"
 
+#include <jansson.h>
+#include <stdio.h>
+
 #define BW_CACHE_SCHEMA 1
 /* The largest record stored or read back (the walker's
  * BW_IMAGE_CACHE_MAX_RECORD is the same). */
@@ -66,6 +69,12 @@ struct bw_cache_stats {
 /* Read-only: never creates or repairs anything. */
 int bw_cache_stats(const char *dir, struct bw_cache_stats *st, struct bw_error *err);
 void bw_cache_stats_release(struct bw_cache_stats *st);
+/* The stats as `bulwark cache info` writes them: {path, exists, usable
+ * (this bulwark reads it), schema, bulwark_version, layers, entries, bytes,
+ * file_bytes, by_analyzer: {NAME: {entries, bytes}}}, a new reference the
+ * caller releases (json_decref); and as a table, write errors left on out. */
+json_t *bw_cache_stats_json(const struct bw_cache_stats *st);
+void bw_cache_stats_write_table(const struct bw_cache_stats *st, FILE *out);
 
 /* Remove the cache file (and its WAL); *freed gets the bytes it held.
  * BW_EIO naming the file when another process is using it. */

@@ -103,7 +103,9 @@ void bw_cli_print_help(const struct bw_command *cmd, FILE *out);
 /* Print an error from a module and return its exit code (2 or 3). */
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err);
 
-/* Open --output (or stdout). */
+/* Open --output (or stdout). It truncates an existing file: call it only
+ * once every option is validated (format for the command, names, numbers,
+ * combinations, operands), so that a usage error leaves the file as it was. */
 FILE *bw_cli_open_output(const struct bw_cli *cli, struct bw_error *err);
 int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err);
 

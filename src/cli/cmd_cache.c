@@ -29,58 +29,6 @@ static int cache_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static void print_info(struct bw_cli *cli, FILE *out, const struct bw_cache_stats *st)
-{
-	bool ours = st->schema == BW_CACHE_SCHEMA && st->bulwark_version &&
-		    strcmp(st->bulwark_version, BW_VERSION) == 0;
-	if (cli->format == BW_FORMAT_JSON) {
-		json_t *j = json_object();
-		json_object_set_new(j, "path", json_string(st->path));
-		json_object_set_new(j, "exists", json_boolean(st->exists));
-		json_object_set_new(j, "usable", json_boolean(st->exists && ours));
-		json_object_set_new(j, "schema", json_integer(st->schema));
-		json_object_set_new(j, "bulwark_version",
-				    st->bulwark_version ? json_string(st->bulwark_version) : json_null());
-		json_object_set_new(j, "layers", json_integer((json_int_t)st->layers));
-		json_object_set_new(j, "entries", json_integer((json_int_t)st->entries));
-		json_object_set_new(j, "bytes", json_integer((json_int_t)st->bytes));
-		json_object_set_new(j, "file_bytes", json_integer((json_int_t)st->file_bytes));
-		json_t *by = json_object();
-		for (size_t i = 0; i < st->n_by_analyzer; i++) {
-			json_t *a = json_object();
-			json_object_set_new(a, "entries",
-					    json_integer((json_int_t)st->by_analyzer[i].entries));
-			json_object_set_new(a, "bytes", json_integer((json_int_t)st->by_analyzer[i].bytes));
-			json_object_set_new(by, st->by_analyzer[i].name, a);
-		}
-		json_object_set_new(j, "by_analyzer", by);
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', out);
-		json_decref(j);
-		return;
-	}
-	char sz[32];
-	fprintf(out, "path:     %s\n", st->path);
-	if (!st->exists) {
-		fprintf(out, "          (none yet: made by the first scan)\n");
-		return;
-	}
-	bw_format_size(st->file_bytes, sz, sizeof(sz));
-	fprintf(out, "file:     %s", sz);
-	if (!ours)
-		fprintf(out, " (written by %s, schema %d: ignored, rebuilt by the next scan)",
-			st->bulwark_version ? st->bulwark_version : "something else", st->schema);
-	fputc('\n', out);
-	bw_format_size(st->bytes, sz, sizeof(sz));
-	fprintf(out, "layers:   %llu\nentries:  %llu (%s)\n", (unsigned long long)st->layers,
-		(unsigned long long)st->entries, sz);
-	for (size_t i = 0; i < st->n_by_analyzer; i++) {
-		bw_format_size(st->by_analyzer[i].bytes, sz, sizeof(sz));
-		fprintf(out, "  %-24s %8llu  %s\n", st->by_analyzer[i].name,
-			(unsigned long long)st->by_analyzer[i].entries, sz);
-	}
-}
-
 int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -113,8 +61,14 @@ int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv)
 	if (strcmp(sub, "info") == 0) {
 		struct bw_cache_stats st;
 		rc = bw_cache_stats(NULL, &st, &err);
-		if (rc == 0)
-			print_info(cli, out, &st);
+		if (rc == 0 && cli->format == BW_FORMAT_JSON) {
+			json_t *j = bw_cache_stats_json(&st);
+			json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+			json_decref(j);
+		} else if (rc == 0) {
+			bw_cache_stats_write_table(&st, out);
+		}
 		bw_cache_stats_release(&st);
 	} else {
 		uint64_t freed = 0;

@@ -41,23 +41,6 @@ static int cvss_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-/* The specification's qualitative rating (v2 has no None and no Critical). */
-static const char *rating(const struct bw_cvss_score *s)
-{
-	switch (bw_cvss_severity(s->score, s->major)) {
-	case BW_SEV_CRITICAL:
-		return "CRITICAL";
-	case BW_SEV_HIGH:
-		return "HIGH";
-	case BW_SEV_MEDIUM:
-		return "MEDIUM";
-	case BW_SEV_LOW:
-		return "LOW";
-	default:
-		return "NONE";
-	}
-}
-
 static void batch_line(void *ud, const char *line, size_t len, struct bw_buf *out)
 {
 	(void)ud;
@@ -75,7 +58,7 @@ static void batch_line(void *ud, const char *line, size_t len, struct bw_buf *ou
 		bw_buf_add(out, "invalid\n", 8);
 		return;
 	}
-	bw_buf_printf(out, "%.1f\t%s\n", s.score, rating(&s));
+	bw_buf_printf(out, "%.1f\t%s\n", s.score, bw_cvss_rating(&s));
 }
 
 int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv)
@@ -114,38 +97,22 @@ int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv)
 		if (bw_cvss_score(argv[i], &s, &e) < 0) {
 			int code = bw_cli_fail(cli, &e);
 			failed = failed ? failed : code;
-			if (arr) {
-				json_t *o = json_object();
-				json_t *v = json_string(argv[i]); /* NULL when not UTF-8 */
-				json_object_set_new(o, "vector", v ? v : json_null());
-				json_object_set_new(o, "error", json_string(e.msg));
-				json_array_append_new(arr, o);
-			}
+			if (arr)
+				json_array_append_new(arr, bw_cvss_score_json(argv[i], NULL, e.msg));
 			continue;
 		}
-		char version[8];
-		snprintf(version, sizeof(version), "%d.%d", s.major, s.minor);
 		if (arr) {
-			json_t *o = json_object();
-			json_object_set_new(o, "vector", json_string_nocheck(argv[i]));
-			json_object_set_new(o, "version", json_string(version));
-			json_object_set_new(o, "score", json_real(s.score));
-			json_object_set_new(o, "rating", json_string(rating(&s)));
-			json_object_set_new(
-			    o, "severity", json_string(bw_severity_name(bw_cvss_severity(s.score, s.major))));
-			if (s.nomenclature[0])
-				json_object_set_new(o, "nomenclature", json_string(s.nomenclature));
-			if (s.macro_vector[0])
-				json_object_set_new(o, "macro_vector", json_string(s.macro_vector));
-			json_array_append_new(arr, o);
+			json_array_append_new(arr, bw_cvss_score_json(argv[i], &s, NULL));
 		} else {
-			fprintf(out, "%-5.1f  %-8s  %-7s  %-12s  %-6s  %s\n", s.score, rating(&s), version,
-				s.nomenclature[0] ? s.nomenclature : "-",
+			char version[8];
+			snprintf(version, sizeof(version), "%d.%d", s.major, s.minor);
+			fprintf(out, "%-5.1f  %-8s  %-7s  %-12s  %-6s  %s\n", s.score, bw_cvss_rating(&s),
+				version, s.nomenclature[0] ? s.nomenclature : "-",
 				s.macro_vector[0] ? s.macro_vector : "-", argv[i]);
 		}
 	}
 	if (arr) {
-		json_t *j = json_pack("{s:s, s:o}", "schema", "bulwark.cvss/v1", "scores", arr);
+		json_t *j = json_pack("{s:s, s:o}", "schema", BW_CVSS_SCHEMA, "scores", arr);
 		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
 		fputc('\n', out);
 		json_decref(j);

@@ -76,47 +76,6 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static json_t *stats_json(const struct bw_vulndb_import_stats *st)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "files", json_integer((json_int_t)st->files));
-	json_object_set_new(o, "ignored_files", json_integer((json_int_t)st->ignored_files));
-	json_object_set_new(o, "records", json_integer((json_int_t)st->records));
-	json_object_set_new(o, "inserted", json_integer((json_int_t)st->inserted));
-	json_object_set_new(o, "updated", json_integer((json_int_t)st->updated));
-	json_object_set_new(o, "unchanged", json_integer((json_int_t)st->unchanged));
-	json_object_set_new(o, "skipped", json_integer((json_int_t)st->skipped));
-	json_object_set_new(o, "affected_skipped", json_integer((json_int_t)st->affected_skipped));
-	json_object_set_new(o, "withdrawn", json_integer((json_int_t)st->withdrawn));
-	json_object_set_new(o, "kev", json_integer((json_int_t)st->kev));
-	json_object_set_new(o, "epss", json_integer((json_int_t)st->epss));
-	json_object_set_new(o, "seconds", json_real(st->seconds));
-	json_t *s = json_array();
-	for (size_t i = 0; i < st->n_samples; i++)
-		json_array_append_new(s, json_string(st->samples[i]));
-	json_object_set_new(o, "skip_samples", s);
-	return o;
-}
-
-static void stats_text(FILE *out, const struct bw_vulndb_import_stats *st)
-{
-	fprintf(out, "%zu files: %zu records (%zu new, %zu updated, %zu unchanged), %zu skipped as malformed",
-		st->files, st->records, st->inserted, st->updated, st->unchanged, st->skipped);
-	if (st->affected_skipped)
-		fprintf(out, ", %zu affected entries dropped", st->affected_skipped);
-	if (st->withdrawn)
-		fprintf(out, ", %zu withdrawn", st->withdrawn);
-	if (st->kev)
-		fprintf(out, "; KEV %zu", st->kev);
-	if (st->epss)
-		fprintf(out, "; EPSS %zu", st->epss);
-	if (st->ignored_files)
-		fprintf(out, "; %zu files ignored", st->ignored_files);
-	fprintf(out, "; %.2f s\n", st->seconds);
-	for (size_t i = 0; i < st->n_samples; i++)
-		fprintf(out, "  skipped: %s\n", st->samples[i]);
-}
-
 static void print_json(FILE *out, json_t *j)
 {
 	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -135,221 +94,76 @@ static int open_db(struct bw_cli *cli, enum bw_vulndb_mode mode, struct bw_vulnd
 	return 0;
 }
 
-static int do_import(struct bw_cli *cli, int argc, char **argv, FILE *out)
+static int do_import(struct bw_cli *cli, struct bw_vulndb *db, int argc, char **argv, FILE *out)
 {
-	if (argc < 1)
-		return bw_cli_usage_error(cli->cmd, "db import needs at least one PATH");
-	struct bw_vulndb *db = NULL;
-	int rc = open_db(cli, BW_VULNDB_WRITE, &db);
-	if (rc)
-		return rc;
 	struct bw_vulndb_import_stats st;
 	struct bw_error err = BW_ERROR_INIT;
 	if (bw_vulndb_import(db, (const char *const *)argv, (size_t)argc, &st, &err) < 0) {
 		bw_error_prefix(&err, "import failed, the database is unchanged");
-		rc = bw_cli_fail(cli, &err);
-		bw_vulndb_close(db);
-		return rc;
+		return bw_cli_fail(cli, &err);
 	}
 	if (cli->format == BW_FORMAT_JSON) {
-		json_t *j = stats_json(&st);
+		json_t *j = bw_vulndb_import_stats_json(&st);
 		json_object_set_new(j, "database", json_string(bw_vulndb_path(db)));
 		print_json(out, j);
 	} else {
 		fprintf(out, "imported into %s: ", bw_vulndb_path(db));
-		stats_text(out, &st);
+		bw_vulndb_import_stats_write_text(&st, out);
 	}
-	bw_vulndb_close(db);
 	return BW_EXIT_OK;
 }
 
-static int do_update(struct bw_cli *cli, struct db_args *a, FILE *out)
+static int do_update(struct bw_cli *cli, struct bw_vulndb *db, const char *base_url, const char **ecos,
+		     size_t n, FILE *out)
 {
-	struct bw_vulndb *db = NULL;
-	int rc = open_db(cli, BW_VULNDB_WRITE, &db);
-	if (rc)
-		return rc;
 	struct bw_error err = BW_ERROR_INIT;
-	char **known = NULL;
-	size_t n_known = 0;
-	const char **ecos = a->ecosystems;
-	size_t n = a->n_ecosystems;
-	bool own_ecos = false;
-	if (!n) {
-		if (bw_vulndb_known_ecosystems(db, &known, &n_known, &err) < 0) {
-			bw_vulndb_close(db);
-			return bw_cli_fail(cli, &err);
-		}
-		/* the archives are per base ecosystem: "Debian:12" → "Debian" */
-		ecos = bw_calloc(n_known ? n_known : 1, sizeof(char *));
-		own_ecos = true;
-		for (size_t i = 0; i < n_known; i++) {
-			known[i][strcspn(known[i], ":")] = '\0';
-			bool dup = false;
-			for (size_t k = 0; k < n; k++)
-				if (strcmp(ecos[k], known[i]) == 0)
-					dup = true;
-			if (!dup)
-				ecos[n++] = known[i];
-		}
-	}
-	struct bw_vulndb_update_result *res = NULL;
+	struct bw_vulndb_update_result *res = bw_calloc(n, sizeof(*res));
 	int exit = BW_EXIT_OK;
-	if (!n) {
-		exit = bw_cli_usage_error(
-		    cli->cmd, "no ecosystem to update yet: name them with --ecosystem (e.g. PyPI,Go,Debian)");
-		goto out;
+	if (bw_vulndb_update(db, base_url, ecos, n, res, &err) < 0) {
+		free(res);
+		return bw_cli_fail(cli, &err);
 	}
-	res = bw_calloc(n, sizeof(*res));
-	rc = bw_vulndb_update(db, a->base_url, ecos, n, res, &err);
-	if (rc < 0) {
-		exit = bw_cli_fail(cli, &err);
-	} else {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			if (res[i].failed)
-				exit = BW_EXIT_ERROR;
-			if (cli->format == BW_FORMAT_JSON) {
-				json_t *o = json_object();
-				json_object_set_new(o, "ecosystem", json_string(res[i].ecosystem));
-				json_object_set_new(o, "status",
-						    json_string(res[i].failed	      ? "failed"
-								: res[i].not_modified ? "not_modified"
-										      : "updated"));
-				if (res[i].message[0])
-					json_object_set_new(o, "message", json_string(res[i].message));
-				if (!res[i].failed && !res[i].not_modified)
-					json_object_set_new(o, "import", stats_json(&res[i].st));
-				json_array_append_new(arr, o);
-			} else if (res[i].failed) {
-				fprintf(stderr, "bulwark db: error: %s: %s\n", res[i].ecosystem,
-					res[i].message);
-			} else if (res[i].not_modified) {
-				fprintf(out, "%s: %s\n", res[i].ecosystem, res[i].message);
-			} else {
-				fprintf(out, "%s: updated: ", res[i].ecosystem);
-				stats_text(out, &res[i].st);
-			}
+	json_t *arr = cli->format == BW_FORMAT_JSON ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].failed)
+			exit = BW_EXIT_ERROR;
+		if (arr)
+			json_array_append_new(arr, bw_vulndb_update_result_json(&res[i]));
+		else if (res[i].failed)
+			fprintf(stderr, "bulwark db: error: %s: %s\n", res[i].ecosystem, res[i].message);
+		else if (res[i].not_modified)
+			fprintf(out, "%s: %s\n", res[i].ecosystem, res[i].message);
+		else {
+			fprintf(out, "%s: updated: ", res[i].ecosystem);
+			bw_vulndb_import_stats_write_text(&res[i].st, out);
 		}
-		if (cli->format == BW_FORMAT_JSON)
-			print_json(out, arr);
-		else
-			json_decref(arr);
 	}
-out:
+	if (arr)
+		print_json(out, arr);
 	free(res);
-	for (size_t i = 0; i < n_known; i++)
-		free(known[i]);
-	free(known);
-	if (own_ecos)
-		free(ecos);
-	bw_vulndb_close(db);
 	return exit;
 }
 
-/* Days since a "YYYY-MM-DD…" date, or -1. */
-static long age_days(const char *date, int64_t fallback)
+static int do_info(struct bw_cli *cli, struct bw_vulndb *db, const struct db_args *a, FILE *out)
 {
-	time_t now = time(NULL);
-	if (date && strlen(date) >= 10) {
-		struct tm tm = {0};
-		char *end = strptime(date, "%Y-%m-%d", &tm);
-		if (end) {
-			time_t t = timegm(&tm);
-			return t > now ? 0 : (long)((now - t) / 86400);
-		}
-	}
-	if (fallback > 0)
-		return fallback > now ? 0 : (long)((now - fallback) / 86400);
-	return -1;
-}
-
-static int do_info(struct bw_cli *cli, struct db_args *a, FILE *out)
-{
-	struct bw_vulndb *db = NULL;
-	int rc = open_db(cli, BW_VULNDB_READ, &db);
-	if (rc)
-		return rc;
 	struct bw_vulndb_info info;
 	struct bw_error err = BW_ERROR_INIT;
-	if (bw_vulndb_info(db, &info, &err) < 0) {
-		bw_vulndb_close(db);
+	if (bw_vulndb_info(db, &info, &err) < 0)
 		return bw_cli_fail(cli, &err);
-	}
-	json_t *j = json_object();
-	json_object_set_new(j, "database", json_string(bw_vulndb_path(db)));
-	json_object_set_new(j, "schema", json_integer(info.schema));
-	json_object_set_new(j, "size", json_integer(info.file_size));
-	json_t *c = json_object();
-	json_object_set_new(c, "advisories", json_integer(info.advisories));
-	json_object_set_new(c, "withdrawn", json_integer(info.withdrawn));
-	json_object_set_new(c, "affected", json_integer(info.affected));
-	json_object_set_new(c, "aliases", json_integer(info.aliases));
-	json_object_set_new(c, "kev", json_integer(info.kev));
-	json_object_set_new(c, "epss", json_integer(info.epss));
-	json_object_set_new(j, "counts", c);
-	json_t *srcs = json_array();
-	size_t stale = 0;
-	for (size_t i = 0; i < info.n_sources; i++) {
+	int64_t now = (int64_t)time(NULL);
+	for (size_t i = 0; i < info.n_sources && !cli->quiet && a->max_age > 0; i++) {
 		const struct bw_vulndb_source *s = &info.sources[i];
-		long age = age_days(s->data_date, s->imported_at);
-		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(s->name));
-		json_object_set_new(o, "records", json_integer(s->records));
-		json_object_set_new(o, "data_date", s->data_date ? json_string(s->data_date) : json_null());
-		json_object_set_new(o, "age_days", age >= 0 ? json_integer(age) : json_null());
-		json_object_set_new(o, "imported_at", json_integer(s->imported_at));
-		json_object_set_new(o, "location", s->location ? json_string(s->location) : json_null());
-		bool old = a->max_age > 0 && age > a->max_age;
-		json_object_set_new(o, "stale", json_boolean(old));
-		json_array_append_new(srcs, o);
-		if (old) {
-			stale++;
-			if (!cli->quiet)
-				fprintf(stderr,
-					"bulwark db: warning: %s: data is %ld days old (older than --max-age "
-					"%ld)\n",
-					s->name, age, a->max_age);
-		}
+		long age = bw_vulndb_source_age(s, now);
+		if (age > a->max_age)
+			fprintf(stderr,
+				"bulwark db: warning: %s: data is %ld days old (older than --max-age %ld)\n",
+				s->name, age, a->max_age);
 	}
-	json_object_set_new(j, "sources", srcs);
-	json_t *ecos = json_object();
-	for (size_t i = 0; i < info.n_ecosystems; i++)
-		json_object_set_new(ecos, info.ecosystems[i].ecosystem,
-				    json_integer(info.ecosystems[i].affected));
-	json_object_set_new(j, "ecosystems", ecos);
-	if (cli->format == BW_FORMAT_JSON) {
-		print_json(out, j);
-	} else {
-		char sz[32];
-		bw_format_size((uint64_t)info.file_size, sz, sizeof(sz));
-		fprintf(out, "database:   %s (schema %d, %s)\n", bw_vulndb_path(db), info.schema, sz);
-		fprintf(out, "advisories: %lld (%lld withdrawn), %lld affected entries, %lld aliases\n",
-			(long long)info.advisories, (long long)info.withdrawn, (long long)info.affected,
-			(long long)info.aliases);
-		fprintf(out, "enrichment: KEV %lld CVEs, EPSS %lld CVEs\n", (long long)info.kev,
-			(long long)info.epss);
-		fprintf(out, "\nsources:\n  %-32s %9s  %-12s %8s  %s\n", "NAME", "RECORDS", "DATA DATE",
-			"AGE", "LOCATION");
-		for (size_t i = 0; i < info.n_sources; i++) {
-			const struct bw_vulndb_source *s = &info.sources[i];
-			long age = age_days(s->data_date, s->imported_at);
-			char agebuf[24];
-			if (age >= 0)
-				snprintf(agebuf, sizeof(agebuf), "%ldd", age);
-			else
-				snprintf(agebuf, sizeof(agebuf), "-");
-			fprintf(out, "  %-32s %9lld  %-12.10s %8s  %s\n", s->name, (long long)s->records,
-				s->data_date ? s->data_date : "-", agebuf, s->location ? s->location : "-");
-		}
-		fprintf(out, "\necosystems (affected entries):\n");
-		for (size_t i = 0; i < info.n_ecosystems; i++)
-			fprintf(out, "  %-32s %9lld\n", info.ecosystems[i].ecosystem,
-				(long long)info.ecosystems[i].affected);
-		json_decref(j);
-	}
+	if (cli->format == BW_FORMAT_JSON)
+		print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now));
+	else
+		bw_vulndb_info_write_table(bw_vulndb_path(db), &info, now, out);
 	bw_vulndb_info_release(&info);
-	bw_vulndb_close(db);
 	return BW_EXIT_OK;
 }
 
@@ -371,6 +185,9 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 		argv++;
 	}
 	struct db_args a = {.max_age = 7};
+	struct bw_vulndb *db = NULL;
+	char **defaults = NULL;
+	size_t n_defaults = 0;
 	bool done;
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, db_option, &a, &done);
 	if (rc || done)
@@ -386,29 +203,60 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 		rc = bw_cli_usage_error(cli->cmd, "db writes table or json");
 		goto out;
 	}
-	if (strcmp(sub, "import") != 0 && argc > optind) {
+	bool import = strcmp(sub, "import") == 0, update = strcmp(sub, "update") == 0;
+	if (import && argc <= optind) {
+		rc = bw_cli_usage_error(cli->cmd, "db import needs at least one PATH");
+		goto out;
+	}
+	if (!import && argc > optind) {
 		rc = bw_cli_usage_error(cli->cmd, "db %s takes no PATH", sub);
 		goto out;
 	}
-	if ((a.n_ecosystems || a.base_url) && strcmp(sub, "update") != 0) {
+	if ((a.n_ecosystems || a.base_url) && !update) {
 		rc = bw_cli_usage_error(cli->cmd, "--ecosystem and --base-url go with 'db update'");
 		goto out;
 	}
 	struct bw_error err = BW_ERROR_INIT;
+	if (bw_vulndb_check_base_url(a.base_url, &err) < 0) {
+		rc = bw_cli_fail(cli, &err);
+		goto out;
+	}
+	if ((rc = open_db(cli, import || update ? BW_VULNDB_WRITE : BW_VULNDB_READ, &db)) != 0)
+		goto out;
+	/* without --ecosystem: those downloaded before and those scans needed */
+	if (update && !a.n_ecosystems) {
+		if (bw_vulndb_update_defaults(db, &defaults, &n_defaults, &err) < 0) {
+			rc = bw_cli_fail(cli, &err);
+			goto out;
+		}
+		if (!n_defaults) {
+			rc = bw_cli_usage_error(cli->cmd, "no ecosystem to update yet: name them with "
+							  "--ecosystem (e.g. PyPI,Go,Debian)");
+			goto out;
+		}
+	}
+	/* every usage error is behind: the output file may be opened */
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out) {
 		rc = bw_cli_fail(cli, &err);
 		goto out;
 	}
-	if (strcmp(sub, "import") == 0)
-		rc = do_import(cli, argc - optind, argv + optind, out);
-	else if (strcmp(sub, "update") == 0)
-		rc = do_update(cli, &a, out);
+	if (import)
+		rc = do_import(cli, db, argc - optind, argv + optind, out);
+	else if (update)
+		rc = a.n_ecosystems
+			 ? do_update(cli, db, a.base_url, a.ecosystems, a.n_ecosystems, out)
+			 : do_update(cli, db, a.base_url, (const char **)defaults, n_defaults, out);
 	else
-		rc = do_info(cli, &a, out);
+		rc = do_info(cli, db, &a, out);
 	if (bw_cli_close_output(cli, out, &err) < 0 && rc == BW_EXIT_OK)
 		rc = bw_cli_fail(cli, &err);
 out:
+	if (db)
+		bw_vulndb_close(db);
+	for (size_t i = 0; i < n_defaults; i++)
+		free(defaults[i]);
+	free(defaults);
 	for (size_t i = 0; i < a.n_owned; i++)
 		free(a.owned[i]);
 	free(a.owned);

@@ -3,8 +3,6 @@
 #include "image/image.h"
 #include "scan/scan.h"
 
-#include <jansson.h>
-
 const char bw_usage_image[] =
     "usage: bulwark image [inspect|files|cat] [options] TARGET\n"
     "\n"
@@ -85,294 +83,6 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 	return rc;
 }
 
-/* ---- inspect ---- */
-
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *cfg_get(const struct bw_image_info *info, const char *k)
-{
-	return json_object_get(json_object_get(info->config, "config"), k);
-}
-
-static json_t *keys_of(json_t *obj)
-{
-	json_t *arr = json_array();
-	const char *k;
-	json_t *v;
-	json_object_foreach(obj, k, v)
-	{
-		(void)v;
-		json_array_append_new(arr, json_string(k));
-	}
-	return arr;
-}
-
-static json_t *copy_or_null(json_t *v)
-{
-	return v ? json_deep_copy(v) : json_null();
-}
-
-static json_t *inspect_json(struct bw_image *img)
-{
-	const struct bw_image_info *info = bw_image_info(img);
-	json_t *o = json_object();
-	json_object_set_new(o, "schema", json_string("bulwark.inspect/v1"));
-	json_t *t = json_object();
-	json_object_set_new(t, "type", json_string(info->target_type));
-	json_object_set_new(t, "name", json_string(info->name));
-	json_object_set_new(o, "target", t);
-	json_object_set_new(o, "digest", jstr_or_null(info->digest));
-	json_object_set_new(o, "config_digest", jstr_or_null(info->config_digest));
-	json_t *tags = json_array();
-	for (size_t i = 0; i < info->n_repo_tags; i++)
-		json_array_append_new(tags, json_string(info->repo_tags[i]));
-	json_object_set_new(o, "repo_tags", tags);
-	json_t *p = json_object();
-	json_object_set_new(p, "os", jstr_or_null(info->os));
-	json_object_set_new(p, "architecture", jstr_or_null(info->architecture));
-	json_object_set_new(p, "variant", jstr_or_null(info->variant));
-	json_object_set_new(o, "platform", p);
-	json_object_set_new(o, "created", jstr_or_null(info->created));
-	json_object_set_new(o, "author", jstr_or_null(info->author));
-
-	json_t *c = json_object();
-	json_t *user = cfg_get(info, "User");
-	json_object_set_new(c, "user", json_string(json_is_string(user) ? json_string_value(user) : ""));
-	json_t *env = cfg_get(info, "Env");
-	json_object_set_new(c, "env", json_is_array(env) ? json_deep_copy(env) : json_array());
-	json_object_set_new(c, "entrypoint", copy_or_null(cfg_get(info, "Entrypoint")));
-	json_object_set_new(c, "cmd", copy_or_null(cfg_get(info, "Cmd")));
-	json_t *wd = cfg_get(info, "WorkingDir");
-	json_object_set_new(c, "workdir", json_string(json_is_string(wd) ? json_string_value(wd) : ""));
-	json_object_set_new(c, "exposed_ports", keys_of(cfg_get(info, "ExposedPorts")));
-	json_object_set_new(c, "volumes", keys_of(cfg_get(info, "Volumes")));
-	json_t *labels = cfg_get(info, "Labels");
-	json_object_set_new(c, "labels", json_is_object(labels) ? json_deep_copy(labels) : json_object());
-	json_t *hc = cfg_get(info, "Healthcheck");
-	if (json_is_object(hc)) {
-		json_t *h = json_object();
-		json_object_set_new(h, "test", copy_or_null(json_object_get(hc, "Test")));
-		static const char *const keys[][2] = {{"Interval", "interval_ns"},
-						      {"Timeout", "timeout_ns"},
-						      {"StartPeriod", "start_period_ns"},
-						      {"StartInterval", "start_interval_ns"},
-						      {"Retries", "retries"}};
-		for (size_t i = 0; i < BW_ARRAY_SIZE(keys); i++) {
-			json_t *v = json_object_get(hc, keys[i][0]);
-			if (json_is_integer(v))
-				json_object_set_new(h, keys[i][1], json_integer(json_integer_value(v)));
-		}
-		json_object_set_new(c, "healthcheck", h);
-	} else {
-		json_object_set_new(c, "healthcheck", json_null());
-	}
-	json_t *ss = cfg_get(info, "StopSignal");
-	json_object_set_new(c, "stop_signal",
-			    json_is_string(ss) ? json_string(json_string_value(ss)) : json_null());
-	json_t *sh = cfg_get(info, "Shell");
-	if (json_is_array(sh))
-		json_object_set_new(c, "shell", json_deep_copy(sh));
-	json_t *ob = cfg_get(info, "OnBuild");
-	if (json_is_array(ob))
-		json_object_set_new(c, "onbuild", json_deep_copy(ob));
-	json_object_set_new(o, "config", c);
-
-	json_t *layers = json_array();
-	for (size_t i = 0; i < info->n_layers; i++) {
-		const struct bw_image_layer *l = info->layers[i];
-		json_t *lj = json_object();
-		json_object_set_new(lj, "index", json_integer((json_int_t)i));
-		json_object_set_new(lj, "digest", jstr_or_null(l->digest));
-		json_object_set_new(lj, "diff_id", jstr_or_null(l->diff_id));
-		json_object_set_new(lj, "media_type", jstr_or_null(l->media_type));
-		json_object_set_new(lj, "compressed_size", json_integer(l->compressed_size));
-		json_object_set_new(lj, "size", json_integer(l->size));
-		json_object_set_new(lj, "created_by", jstr_or_null(l->created_by));
-		json_object_set_new(lj, "created", jstr_or_null(l->created));
-		json_object_set_new(lj, "files", json_integer((json_int_t)l->files));
-		json_object_set_new(lj, "whiteouts", json_integer((json_int_t)l->whiteouts));
-		json_array_append_new(layers, lj);
-	}
-	json_object_set_new(o, "layers", layers);
-	json_t *hist = json_array();
-	for (size_t i = 0; i < info->n_history; i++) {
-		const struct bw_image_history *h = &info->history[i];
-		json_t *hj = json_object();
-		json_object_set_new(hj, "created", jstr_or_null(h->created));
-		json_object_set_new(hj, "created_by", jstr_or_null(h->created_by));
-		json_object_set_new(hj, "empty_layer", json_boolean(h->empty_layer));
-		json_object_set_new(hj, "comment", jstr_or_null(h->comment));
-		json_array_append_new(hist, hj);
-	}
-	json_object_set_new(o, "history", hist);
-	uint64_t files, bytes;
-	bw_image_totals(img, &files, &bytes);
-	json_t *tot = json_object();
-	json_object_set_new(tot, "layers", json_integer((json_int_t)info->n_layers));
-	json_object_set_new(tot, "files", json_integer((json_int_t)files));
-	json_object_set_new(tot, "size", json_integer((json_int_t)bytes));
-	json_object_set_new(o, "totals", tot);
-	return o;
-}
-
-static void print_strings(FILE *out, const char *label, json_t *arr)
-{
-	fprintf(out, "%-13s", label);
-	if (!json_is_array(arr) || json_array_size(arr) == 0) {
-		fprintf(out, "-\n");
-		return;
-	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	    fprintf(out, "%s%s", i ? " " : "", json_string_value(v) ? json_string_value(v) : "?");
-	fputc('\n', out);
-}
-
-static void short_digest(const char *d, char *out, size_t n)
-{
-	snprintf(out, n, "%s", d ? (strchr(d, ':') ? strchr(d, ':') + 1 : d) : "-");
-	if (strlen(out) > 12)
-		out[12] = '\0';
-}
-
-static void inspect_table(FILE *out, json_t *j)
-{
-	json_t *c = json_object_get(j, "config"), *p = json_object_get(j, "platform");
-	const char *v = json_string_value(json_object_get(p, "variant"));
-	fprintf(out, "%-13s%s\n",
-		"Target:", json_string_value(json_object_get(json_object_get(j, "target"), "name")));
-	fprintf(out, "%-13s%s\n", "Digest:", json_string_value(json_object_get(j, "digest")) ?: "-");
-	fprintf(out, "%-13s%s\n", "Config:", json_string_value(json_object_get(j, "config_digest")) ?: "-");
-	fprintf(out, "%-13s%s/%s%s%s\n", "Platform:", json_string_value(json_object_get(p, "os")) ?: "?",
-		json_string_value(json_object_get(p, "architecture")) ?: "?", v ? "/" : "", v ? v : "");
-	fprintf(out, "%-13s%s\n", "Created:", json_string_value(json_object_get(j, "created")) ?: "-");
-	const char *user = json_string_value(json_object_get(c, "user"));
-	fprintf(out, "%-13s%s\n", "User:", user && *user ? user : "(root, not set)");
-	print_strings(out, "Entrypoint:", json_object_get(c, "entrypoint"));
-	print_strings(out, "Cmd:", json_object_get(c, "cmd"));
-	const char *wd = json_string_value(json_object_get(c, "workdir"));
-	fprintf(out, "%-13s%s\n", "Workdir:", wd && *wd ? wd : "-");
-	print_strings(out, "Ports:", json_object_get(c, "exposed_ports"));
-	print_strings(out, "Volumes:", json_object_get(c, "volumes"));
-	json_t *ss = json_object_get(c, "stop_signal");
-	fprintf(out, "%-13s%s\n", "Stop signal:", json_is_string(ss) ? json_string_value(ss) : "-");
-	json_t *hc = json_object_get(c, "healthcheck");
-	print_strings(out, "Healthcheck:", json_is_object(hc) ? json_object_get(hc, "test") : NULL);
-	json_t *env = json_object_get(c, "env");
-	size_t i;
-	json_t *e;
-	fprintf(out, "Env:\n");
-	json_array_foreach(env, i, e) fprintf(out, "  %s\n", json_string_value(e));
-	json_t *labels = json_object_get(c, "labels");
-	if (json_object_size(labels)) {
-		fprintf(out, "Labels:\n");
-		const char *k;
-		json_object_foreach(labels, k, e) fprintf(out, "  %s=%s\n", k, json_string_value(e) ?: "");
-	}
-	fprintf(out, "\nLayers:\n  %-3s %-12s %10s %10s %8s  %s\n", "#", "DIGEST", "COMPRESSED", "SIZE",
-		"FILES", "CREATED BY");
-	json_array_foreach(json_object_get(j, "layers"), i, e)
-	{
-		char d[80], cs[32], us[32];
-		short_digest(json_string_value(json_object_get(e, "digest")), d, sizeof(d));
-		bw_format_size((uint64_t)json_integer_value(json_object_get(e, "compressed_size")), cs,
-			       sizeof(cs));
-		bw_format_size((uint64_t)json_integer_value(json_object_get(e, "size")), us, sizeof(us));
-		const char *cb = json_string_value(json_object_get(e, "created_by"));
-		fprintf(out, "  %-3zu %-12s %10s %10s %8lld  %.80s\n", i, d, cs, us,
-			(long long)json_integer_value(json_object_get(e, "files")), cb ? cb : "");
-	}
-	json_t *tot = json_object_get(j, "totals");
-	char ts[32];
-	bw_format_size((uint64_t)json_integer_value(json_object_get(tot, "size")), ts, sizeof(ts));
-	fprintf(out, "\nFinal filesystem: %lld entries, %s in regular files\n",
-		(long long)json_integer_value(json_object_get(tot, "files")), ts);
-}
-
-/* ---- files ---- */
-
-static json_t *file_json(const struct bw_image_info *info, const struct bw_file *f)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "path", json_string(f->path));
-	json_object_set_new(o, "type", json_string(bw_file_type_name(f->type)));
-	json_object_set_new(o, "mode", json_integer(f->mode));
-	json_object_set_new(o, "uid", json_integer(f->uid));
-	json_object_set_new(o, "gid", json_integer(f->gid));
-	json_object_set_new(
-	    o, "size",
-	    json_integer((json_int_t)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0)));
-	if (f->link)
-		json_object_set_new(o, "link", json_string(f->link));
-	json_object_set_new(o, "layer", json_integer(f->layer));
-	if (f->implied)
-		json_object_set_new(o, "implied", json_true());
-	const char *ld =
-	    f->layer >= 0 && (size_t)f->layer < info->n_layers ? info->layers[f->layer]->diff_id : NULL;
-	json_object_set_new(o, "layer_digest", jstr_or_null(ld));
-	return o;
-}
-
-static int write_files(struct bw_cli *cli, struct bw_image *img, int layer, FILE *out)
-{
-	const struct bw_image_info *info = bw_image_info(img);
-	size_t n;
-	const struct bw_file *arr = NULL;
-	const struct bw_file *const *final = NULL;
-	if (layer >= 0) {
-		if ((size_t)layer >= info->n_layers) {
-			fprintf(stderr, "bulwark image: --layer %d: the image has %zu layers (0 to %zu)\n",
-				layer, info->n_layers, info->n_layers ? info->n_layers - 1 : 0);
-			return BW_EXIT_USAGE;
-		}
-		arr = bw_image_layer_files(img, layer, &n);
-	} else {
-		final = bw_image_final(img, &n);
-	}
-	if (cli->format == BW_FORMAT_JSON) {
-		/* streamed by hand: a million entries must not become one JSON tree */
-		json_t *t = json_object();
-		json_object_set_new(t, "type", json_string("image"));
-		json_object_set_new(t, "name", json_string(info->name));
-		char *ts = json_dumps(t, JSON_COMPACT);
-		fprintf(out, "{\"schema\":\"bulwark.files/v1\",\"target\":%s,\"files\":[", ts);
-		free(ts);
-		json_decref(t);
-		for (size_t i = 0; i < n; i++) {
-			json_t *fj = file_json(info, final ? final[i] : &arr[i]);
-			char *s = json_dumps(fj, JSON_COMPACT);
-			fprintf(out, "%s\n%s", i ? "," : "", s);
-			free(s);
-			json_decref(fj);
-		}
-		fprintf(out, "]}\n");
-		return BW_EXIT_OK;
-	}
-	if (cli->format != BW_FORMAT_TABLE)
-		return bw_cli_usage_error(cli->cmd, "image files writes table or json");
-	for (size_t i = 0; i < n; i++) {
-		const struct bw_file *f = final ? final[i] : &arr[i];
-		char m[12];
-		bw_file_mode_string(f, m);
-		fprintf(
-		    out, "%s %5u:%-5u %12llu  L%-3d %s", m, f->uid, f->gid,
-		    (unsigned long long)(f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK ? f->size : 0),
-		    f->layer, f->path);
-		if (f->type == BW_FILE_SYMLINK)
-			fprintf(out, " -> %s", f->link);
-		else if (f->type == BW_FILE_HARDLINK)
-			fprintf(out, " => %s", f->link);
-		else if (f->type == BW_FILE_WHITEOUT)
-			fprintf(out, " (deletes %s)", f->link);
-		fputc('\n', out);
-	}
-	return BW_EXIT_OK;
-}
-
 static int write_to(void *ud, const void *data, size_t len, struct bw_error *err)
 {
 	if (fwrite(data, 1, len, (FILE *)ud) != len)
@@ -411,6 +121,9 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 					  "--scanners, --list-packages and --secret-config go with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
+	bool inspect = strcmp(sub, "inspect") == 0, files = strcmp(sub, "files") == 0;
+	if ((inspect || files) && cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
+		return bw_cli_usage_error(cli->cmd, "image %s writes table or json", sub);
 	const char *target = argv[optind];
 
 	struct bw_error err = BW_ERROR_INIT;
@@ -420,30 +133,27 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	struct bw_image *img = NULL;
 	if (open_walk(cli, target, &a, &img, &err) < 0)
 		return bw_cli_fail(cli, &err);
+	/* the layer count is known once the image is walked: still before --output is opened */
+	size_t n_layers = bw_image_info(img)->n_layers;
+	if (files && a.layer >= 0 && (size_t)a.layer >= n_layers) {
+		fprintf(stderr, "bulwark image: --layer %d: the image has %zu layers (0 to %zu)\n", a.layer,
+			n_layers, n_layers ? n_layers - 1 : 0);
+		bw_image_free(img);
+		return BW_EXIT_USAGE;
+	}
 
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out) {
 		bw_image_free(img);
 		return bw_cli_fail(cli, &err);
 	}
-	rc = BW_EXIT_OK;
-	if (strcmp(sub, "inspect") == 0) {
-		json_t *j = inspect_json(img);
-		if (cli->format == BW_FORMAT_JSON) {
-			json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', out);
-		} else if (cli->format == BW_FORMAT_TABLE) {
-			inspect_table(out, j);
-		} else {
-			rc = bw_cli_usage_error(cli->cmd, "image inspect writes table or json");
-		}
-		json_decref(j);
-	} else if (strcmp(sub, "files") == 0) {
-		rc = write_files(cli, img, a.layer, out);
-	} else {
-		if (bw_image_read_file(img, argv[optind + 1], write_to, out, &err) < 0)
-			rc = bw_cli_fail(cli, &err);
-	}
+	if (inspect)
+		rc = bw_image_inspect_write(img, cli->format, out, &err);
+	else if (files)
+		rc = bw_image_files_write(img, a.layer, cli->format, out, &err);
+	else
+		rc = bw_image_read_file(img, argv[optind + 1], write_to, out, &err);
+	rc = rc < 0 ? bw_cli_fail(cli, &err) : BW_EXIT_OK;
 	bw_image_free(img);
 	if (bw_cli_close_output(cli, out, &err) < 0 && rc == BW_EXIT_OK)
 		rc = bw_cli_fail(cli, &err);

@@ -82,40 +82,13 @@ static int list_rules(struct bw_cli *cli)
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out)
 		return bw_cli_fail(cli, &err);
-	size_t n = bw_lint_rule_count();
 	if (cli->format == BW_FORMAT_JSON) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			struct bw_rule_info ri;
-			bw_lint_rule_info(i, &ri);
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(ri.id));
-			json_object_set_new(o, "severity", json_string(bw_severity_name(ri.severity)));
-			json_object_set_new(o, "title", json_string(ri.title));
-			json_t *eq = json_array();
-			for (size_t k = 0; ri.equivalent[k]; k++)
-				json_array_append_new(eq, json_string(ri.equivalent[k]));
-			json_object_set_new(o, "equivalent", eq);
-			json_object_set_new(o, "rationale", json_string(ri.rationale));
-			json_object_set_new(o, "bad", json_string(ri.bad));
-			json_object_set_new(o, "good", json_string(ri.good));
-			json_object_set_new(o, "remediation", json_string(ri.remediation));
-			json_object_set_new(o, "default_enabled", json_boolean(!ri.default_off));
-			json_array_append_new(arr, o);
-		}
+		json_t *arr = bw_lint_rules_json();
 		json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', out);
 		json_decref(arr);
 	} else {
-		for (size_t i = 0; i < n; i++) {
-			struct bw_rule_info ri;
-			bw_lint_rule_info(i, &ri);
-			fprintf(out, "%-10s %-8s %s", ri.id, bw_severity_name(ri.severity), ri.title);
-			for (size_t k = 0; ri.equivalent[k]; k++)
-				fprintf(out, "%s%s", k ? ", " : "  [", ri.equivalent[k]);
-			fprintf(out, "%s%s\n", ri.equivalent[0] ? "]" : "",
-				ri.default_off ? " (off by default)" : "");
-		}
+		bw_lint_rules_write_table(out);
 	}
 	if (bw_cli_close_output(cli, out, &err))
 		return bw_cli_fail(cli, &err);

@@ -15,12 +15,14 @@
  * valid until then and must not be freed by the caller. The image also
  * owns the analyzers' per-layer states (see struct bw_analyzer) and frees
  * them in bw_image_free(), so the analyzers handed to bw_image_walk() must
- * outlive the image.
+ * outlive the image. The one exception: bw_image_inspect_json() returns a
+ * document the caller releases.
  */
 #ifndef BW_IMAGE_H
 #define BW_IMAGE_H
 
 #include "core/core.h"
+#include "report/report.h"
 
 #include <jansson.h>
 
@@ -229,5 +231,33 @@ void bw_image_totals(const struct bw_image *img, uint64_t *files, uint64_t *byte
 typedef int (*bw_image_data_fn)(void *ud, const void *data, size_t len, struct bw_error *err);
 int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn cb, void *ud,
 		       struct bw_error *err);
+
+/* ---- descriptions (after bw_image_walk) --------------------------------- */
+
+/* The documents `bulwark image inspect` and `bulwark image files` write,
+ * for every caller (the command line, a server). Their JSON shapes are
+ * public contracts (docs/image.md): fields may be added, none renamed.
+ * Tables show the image's strings through bw_report_put_text. The writers
+ * leave write errors on out (ferror, fclose) for the caller, who owns out. */
+#define BW_IMAGE_INSPECT_SCHEMA "bulwark.inspect/v1"
+#define BW_IMAGE_FILES_SCHEMA "bulwark.files/v1"
+
+/* The image as a "bulwark.inspect/v1" document: configuration, platform,
+ * layers, history, totals. A new reference that holds copies (it outlives
+ * img); the caller releases it with json_decref(). */
+json_t *bw_image_inspect_json(const struct bw_image *img);
+/* Write that document to out as indented JSON (BW_FORMAT_JSON) or as the
+ * human table (BW_FORMAT_TABLE); any other format is BW_EUNSUPPORTED,
+ * before anything is written. */
+int bw_image_inspect_write(const struct bw_image *img, enum bw_format fmt, FILE *out, struct bw_error *err);
+/* Write the final view (layer -1) or the entries of one layer (0 = the
+ * bottom one; whiteouts and opaque markers included) as
+ * "bulwark.files/v1" (BW_FORMAT_JSON, streamed one entry a line: a million
+ * entries never become one tree) or as one ls-like line an entry
+ * (BW_FORMAT_TABLE). Before anything is written: BW_EUNSUPPORTED for
+ * another format, BW_EUSAGE naming the layer when the image has no such
+ * layer. */
+int bw_image_files_write(const struct bw_image *img, int layer, enum bw_format fmt, FILE *out,
+			 struct bw_error *err);
 
 #endif

@@ -3,13 +3,16 @@
  *
  * Ownership: a struct bw_lint_config is owned by the caller (new/free);
  * bw_lint_dockerfile() only reads it and the input bytes, and adds findings
- * (copied into the report's arena) to the caller's report.
+ * (copied into the report's arena) to the caller's report. The rule table
+ * is static; bw_lint_rules_json() returns a document the caller releases.
  */
 #ifndef BW_LINT_H
 #define BW_LINT_H
 
 #include "core/core.h"
 #include "report/report.h"
+
+#include <jansson.h>
 
 /* Largest Dockerfile accepted (bytes). */
 #define BW_LINT_MAX_FILE (16u * 1024 * 1024)
@@ -59,5 +62,11 @@ size_t bw_lint_rule_count(void);
 void bw_lint_rule_info(size_t i, struct bw_rule_info *out);
 /* Index of the rule with own or peer id `id` (case-insensitive), or -1. */
 int bw_lint_rule_find(const char *id);
+/* The rule table as `lint --list-rules` writes it: JSON [{id, severity,
+ * title, equivalent, rationale, bad, good, remediation, default_enabled}]
+ * (a new reference the caller releases with json_decref), or a line a rule
+ * (write errors left on out for its owner). */
+json_t *bw_lint_rules_json(void);
+void bw_lint_rules_write_table(FILE *out);
 
 #endif

@@ -211,4 +211,14 @@ struct bw_write_opts {
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 		    const struct bw_write_opts *opts, struct bw_error *err);
 
+/* Text output is hostile too: write s (NULL: "") for a person to read,
+ * every byte that would drive a terminal rather than show a character as
+ * "\xNN" — C0 controls but TAB, DEL, the C1 controls U+0080-U+009F and
+ * bytes that are not UTF-8 — the rest as it is (so the result cannot be
+ * parsed back: it is for display), then spaces up to width bytes (printf's
+ * "%-*s": 0 for none). At most max bytes of s are read (SIZE_MAX: all; a
+ * character max would cut is left out: printf's "%.*s"). Every table
+ * writer shows strings from an image, an engine or an advisory through it. */
+void bw_report_put_text(FILE *out, const char *s, size_t max, size_t width);
+
 #endif

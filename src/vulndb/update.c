@@ -326,18 +326,49 @@ out:
 	return rc;
 }
 
+int bw_vulndb_check_base_url(const char *base_url, struct bw_error *err)
+{
+	if (base_url && strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
+		return bw_error_set(err, BW_EUSAGE, "--base-url must be an http:// or https:// URL, not '%s'",
+				    base_url);
+	return 0;
+}
+
+int bw_vulndb_update_defaults(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err)
+{
+	char **known = NULL;
+	size_t n_known = 0;
+	*out = NULL;
+	*n = 0;
+	int rc = bw_vulndb_known_ecosystems(db, &known, &n_known, err);
+	if (rc < 0)
+		return rc;
+	/* the archives are per base ecosystem: "Debian:12" -> "Debian" */
+	for (size_t i = 0; i < n_known; i++) {
+		known[i][strcspn(known[i], ":")] = '\0';
+		bool dup = false;
+		for (size_t k = 0; k < *n && !dup; k++)
+			dup = strcmp(known[k], known[i]) == 0;
+		if (dup)
+			free(known[i]);
+		else
+			known[(*n)++] = known[i];
+	}
+	*out = known;
+	return 0;
+}
+
 int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *const *ecosystems, size_t n,
 		     struct bw_vulndb_update_result *results, struct bw_error *err)
 {
+	int rc = bw_vulndb_check_base_url(base_url, err);
+	if (rc < 0)
+		return rc;
 	if (!base_url)
 		base_url = BW_VULNDB_DEFAULT_BASE_URL;
-	if (strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
-		return bw_error_set(err, BW_EUSAGE, "--base-url must be an http:// or https:// URL, not '%s'",
-				    base_url);
 	CURL *curl = curl_easy_init();
 	if (!curl)
 		return bw_error_set(err, BW_ENOMEM, "cannot start libcurl");
-	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
 		results[i].ecosystem = ecosystems[i];

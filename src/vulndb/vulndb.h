@@ -16,7 +16,8 @@
  * Ownership: struct bw_vulndb is opaque, made by bw_vulndb_open() and
  * released by bw_vulndb_close(). Pointers handed to lookup callbacks are
  * valid only during the callback. Stats and info structs are filled by the
- * callee and owned by the caller (info: release with bw_vulndb_info_release).
+ * callee and owned by the caller (info: release with bw_vulndb_info_release),
+ * and so are the JSON documents the describe functions return (json_decref).
  * A handle is used by one thread at a time.
  */
 #ifndef BW_VULNDB_H
@@ -25,6 +26,8 @@
 #include "core/core.h"
 #include "report/report.h"
 #include "version/version.h"
+
+#include <jansson.h>
 
 /* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
  * upgraded when it is opened writable, and read as it is otherwise. */
@@ -101,6 +104,14 @@ int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *con
  * those scans recorded as needed (bw_vulndb_note_ecosystems); caller frees
  * each string and the array. */
 int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err);
+/* The ecosystems an update without a list fetches: the base ecosystem
+ * ("Debian:12" -> "Debian") of each known one, once, in order; caller frees
+ * each string and the array. */
+int bw_vulndb_update_defaults(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err);
+/* BW_EUSAGE unless base_url (NULL: the default) is an http:// or https://
+ * URL: what bw_vulndb_update checks first, for callers that validate
+ * their options before doing anything. */
+int bw_vulndb_check_base_url(const char *base_url, struct bw_error *err);
 
 /* ---- info -------------------------------------------------------------- */
 
@@ -127,6 +138,31 @@ struct bw_vulndb_info {
 
 int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_error *err);
 void bw_vulndb_info_release(struct bw_vulndb_info *info);
+
+/* ---- documents (what `bulwark db` writes) ------------------------------ */
+
+/* JSON values are new references the caller releases (json_decref); text
+ * writers leave write errors on out for its owner, and show the strings
+ * advisories brought through bw_report_put_text. Times are unix seconds. */
+
+/* Import counts: {files, ignored_files, records, inserted, updated,
+ * unchanged, skipped, affected_skipped, withdrawn, kev, epss, seconds,
+ * skip_samples}. */
+json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st);
+/* The same as one line ("3 files: 12 records (…); 0.12 s") and a line a
+ * skip sample. */
+void bw_vulndb_import_stats_write_text(const struct bw_vulndb_import_stats *st, FILE *out);
+/* One ecosystem's update: {ecosystem, status: updated|not_modified|failed,
+ * message (when any), import (the counts, when updated)}. */
+json_t *bw_vulndb_update_result_json(const struct bw_vulndb_update_result *r);
+/* Whole days from a source's data date (else its import time) to now; -1
+ * when neither is known. */
+long bw_vulndb_source_age(const struct bw_vulndb_source *s, int64_t now);
+/* The database at path: {database, schema, size, counts, sources (each
+ * with age_days and stale: older than max_age days, 0 = never), ecosystems}. */
+json_t *bw_vulndb_info_json(const char *path, const struct bw_vulndb_info *info, long max_age, int64_t now);
+/* The same as a table: counts, sources with their ages, ecosystems. */
+void bw_vulndb_info_write_table(const char *path, const struct bw_vulndb_info *info, int64_t now, FILE *out);
 
 /* ---- lookups (the matcher) --------------------------------------------- */
 
@@ -207,5 +243,17 @@ int bw_cvss_base_score(const char *vector, double *score, int *major, struct bw_
  * the scale None 0.0 (BW_SEV_INFO), Low 0.1-3.9, Medium 4.0-6.9, High
  * 7.0-8.9, Critical 9.0-10.0; v2 has Low, Medium (4.0) and High (7.0). */
 enum bw_severity bw_cvss_severity(double score, int major);
+/* The specification's name of that rating: "NONE", "LOW", "MEDIUM",
+ * "HIGH" or "CRITICAL". */
+const char *bw_cvss_rating(const struct bw_cvss_score *s);
+
+/* `bulwark cvss --format json` writes {"schema": BW_CVSS_SCHEMA, "scores":
+ * [...]}, an entry a vector in order: */
+#define BW_CVSS_SCHEMA "bulwark.cvss/v1"
+/* that entry, a new reference the caller releases (json_decref): {vector,
+ * version, score, rating, severity, nomenclature and macro_vector (v4.0)}
+ * for a scored vector; for one that failed (s NULL), {vector (null when
+ * not UTF-8), error: why}. */
+json_t *bw_cvss_score_json(const char *vector, const struct bw_cvss_score *s, const char *error);
 
 #endif

@@ -92,3 +92,114 @@ def test_no_progress_when_stderr_is_not_a_terminal(bulwark, tmp_path):
     (tmp_path / "f").write_text("x")
     rc, _, err = bulwark.run(["fs", str(tmp_path)])
     assert rc == 0 and "\r" not in err and "\033[" not in err
+
+
+KEEP = b"an earlier report that a usage error must not touch\n"
+VECTOR = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+
+
+def _validation_inputs(tmp_path):
+    """A one-layer root filesystem, a Dockerfile and a database path: operands that are
+    fine, so that the one bad option is the only reason to fail."""
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "hostname").write_text("box\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM debian:12\nUSER app\n")
+    return {"ROOT": str(root), "TARGET": f"dir:{root}", "DOCKERFILE": str(dockerfile),
+            "DB": str(tmp_path / "db.sqlite")}
+
+
+# Per command: a valid invocation ("OUT" stands for the output file), to which the
+# test adds --severity with a bad name. Options go before the operands: vercmp stops
+# parsing at its first one.
+_VALID = {
+    "image": ["image", "-o", "OUT", "TARGET"],
+    "fs": ["fs", "-o", "OUT", "ROOT"],
+    "sbom": ["sbom", "-o", "OUT", "TARGET"],
+    "db": ["db", "info", "-o", "OUT", "--db", "DB"],
+    "lint": ["lint", "-o", "OUT", "DOCKERFILE"],
+    "audit": ["audit", "-o", "OUT", "--offline"],
+    "vercmp": ["vercmp", "-o", "OUT", "deb", "1", "2"],
+    "cvss": ["cvss", "-o", "OUT", VECTOR],
+    "cache": ["cache", "info", "-o", "OUT"],
+}
+# Invocations that only a full validation rejects (a format the command or subcommand
+# does not write, a number out of range, options that do not go together, an operand
+# missing), with a word of the message. image (scan), fs and lint write every format.
+_BAD_OPTIONS = [
+    (["image", "inspect", "-o", "OUT", "-f", "sarif", "TARGET"], "table or json"),
+    (["image", "files", "-o", "OUT", "-f", "cyclonedx", "TARGET"], "table or json"),
+    (["image", "files", "-o", "OUT", "--layer", "5", "TARGET"], "1 layers"),
+    (["image", "cat", "-o", "OUT", "--layer", "0", "TARGET", "/etc/hostname"], "--layer"),
+    (["image", "-o", "OUT", "--jobs", "0", "TARGET"], "--jobs"),
+    (["sbom", "-o", "OUT", "-f", "sarif", "TARGET"], "cyclonedx"),
+    (["db", "info", "-o", "OUT", "-f", "sarif", "--db", "DB"], "table or json"),
+    (["db", "import", "-o", "OUT", "--db", "DB"], "PATH"),
+    (["db", "update", "-o", "OUT", "--db", "DB"], "--ecosystem"),
+    (["db", "update", "-o", "OUT", "--ecosystem", "Go", "--base-url", "ftp://mirror.example", "--db", "DB"],
+     "--base-url"),
+    (["lint", "-o", "OUT", "--exit-code", "300", "DOCKERFILE"], "--exit-code"),
+    (["audit", "-o", "OUT", "-f", "cyclonedx", "--offline"], "cyclonedx"),
+    (["cvss", "-o", "OUT", "-f", "sarif", VECTOR], "table or json"),
+    (["cache", "info", "-o", "OUT", "-f", "spdx"], "table or json"),
+    (["fs", "-o", "OUT", "--scanners", "packages,nope", "ROOT"], "nope"),
+]
+
+
+def _expect_usage_error_output_untouched(bulwark, args, inputs, out_file, word):
+    out_file.write_bytes(KEEP)
+    args = [str(out_file) if a == "OUT" else inputs.get(a, a) for a in args]
+    rc, out, err = bulwark.run(args)
+    assert rc == 2, (args, rc, err)
+    assert err.startswith(f"bulwark {args[0]}:") and word in err, (args, err)
+    assert out_file.read_bytes() == KEEP, (args, "the output file was opened before the usage error")
+
+
+def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path):
+    inputs = _validation_inputs(tmp_path)
+    names = _commands(bulwark)
+    assert set(names) <= set(_VALID), "a new command: add a valid invocation above"
+    for name in names:
+        args = _VALID[name]
+        rc, _, err = bulwark.run([str(tmp_path / "ok.out") if a == "OUT" else inputs.get(a, a) for a in args])
+        assert rc != 2, (args, err)  # db info fails (exit 3): no database yet
+        at = args.index("OUT") + 1
+        bad = [*args[:at], "--severity", "SEVERE", *args[at:]]
+        _expect_usage_error_output_untouched(bulwark, bad, inputs, tmp_path / f"{name}.out", "SEVERE")
+
+
+def test_options_are_validated_before_the_output_file_is_opened(bulwark, tmp_path):
+    inputs = _validation_inputs(tmp_path)
+    for i, (args, word) in enumerate(_BAD_OPTIONS):
+        _expect_usage_error_output_untouched(bulwark, args, inputs, tmp_path / f"case{i}.out", word)
+    assert {a[0] for a, _ in _BAD_OPTIONS} >= set(_commands(bulwark)) - {"vercmp"}
+
+
+def test_tables_escape_control_bytes_from_the_image(bulwark, tmp_path):
+    """A name or configuration string that would drive the terminal is shown as \\xNN;
+    tabs and valid UTF-8 are shown as they are; JSON keeps the exact bytes."""
+    from imagegen import E, OciImage, layer_tar
+
+    names = ["etc/esc\x1b[2Jred", "etc/nl\nfake", "etc/c1\u009b31m", "etc/tab\tok", "etc/café"]
+    img = OciImage([layer_tar([E("etc", "dir")] + [E(n, data="x") for n in names])],
+                   config={"Env": ["A=\x1b]0;title\x07", "B=ok"], "Labels": {"l\x7f": "v\u0085w"}},
+                   history=[{"created": "2023-11-14T22:13:20Z", "created_by": "RUN x \\\n\tcontinued"}])
+    target = f"oci:{img.write_dir(tmp_path / 'oci')}"
+
+    rc, out, err = bulwark.run(["image", "files", target])
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert "  L0   /etc/esc\\x1b[2Jred" in out and "/etc/nl\\x0afake" in out
+    assert "/etc/c1\\xc2\\x9b31m" in out and "/etc/tab\tok" in out and "/etc/café" in out
+    assert len(lines) == 6 and not any(c in out for c in "\x1b\x9b\x7f")
+
+    rc, out, err = bulwark.run(["image", "inspect", target])
+    assert rc == 0, err
+    assert "  A=\\x1b]0;title\\x07\n" in out and "  B=ok\n" in out
+    assert "  l\\x7f=v\\xc2\\x85w\n" in out
+    assert "RUN x \\\\x0a\tcontinued" in out
+    assert not any(c in out for c in "\x1b\x07\x7f")
+
+    files = bulwark.json(["image", "files", "--format", "json", target])["files"]
+    assert {f["path"] for f in files} == {"/etc"} | {"/" + n for n in names}

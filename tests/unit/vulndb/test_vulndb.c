@@ -285,6 +285,56 @@ static void test_file_errors(void **state)
 	free(p);
 }
 
+/* Ages count whole days from the data date, else from the import; a
+ * source is stale past --max-age (0: never); the table escapes what
+ * advisories brought. */
+static void test_source_age_and_info_document(void **st)
+{
+	(void)st;
+	const int64_t now = 1704931200; /* 2024-01-11T00:00:00Z */
+	struct bw_vulndb_source src[] = {
+	    {.name = "osv:Go",
+	     .location = "https://x/Go/all.zip",
+	     .records = 3,
+	     .data_date = "2024-01-01T10:00:00Z"},
+	    {.name = "kev", .location = "/kev.json", .records = 1, .imported_at = now - 3 * 86400 - 5},
+	    {.name = "epss", .location = NULL, .records = 2},
+	    {.name = "osv:\x1b[2J", .location = "/f", .data_date = "2030-01-01"},
+	};
+	assert_int_equal(bw_vulndb_source_age(&src[0], now), 10); /* the date alone counts */
+	assert_int_equal(bw_vulndb_source_age(&src[1], now), 3);
+	assert_int_equal(bw_vulndb_source_age(&src[2], now), -1);
+	assert_int_equal(bw_vulndb_source_age(&src[3], now), 0); /* from the future: 0, not negative */
+
+	struct bw_vulndb_info info = {.schema = 2, .sources = src, .n_sources = BW_ARRAY_SIZE(src)};
+	json_t *j = bw_vulndb_info_json("/db.sqlite", &info, 5, now);
+	json_t *srcs = json_object_get(j, "sources");
+	assert_true(json_is_true(json_object_get(json_array_get(srcs, 0), "stale")));
+	assert_true(json_is_false(json_object_get(json_array_get(srcs, 1), "stale")));
+	assert_true(json_is_null(json_object_get(json_array_get(srcs, 2), "age_days")));
+	assert_true(json_is_false(json_object_get(json_array_get(srcs, 2), "stale")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(srcs, 0), "age_days")), 10);
+	json_decref(j);
+	j = bw_vulndb_info_json("/db.sqlite", &info, 0, now);
+	assert_true(
+	    json_is_false(json_object_get(json_array_get(json_object_get(j, "sources"), 0), "stale")));
+	json_decref(j);
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	bw_vulndb_info_write_table("/db.sqlite", &info, now, m);
+	fclose(m);
+	assert_non_null(strstr(
+	    text,
+	    "\n  osv:Go                                   3  2024-01-01        10d  https://x/Go/all.zip\n"));
+	assert_non_null(
+	    strstr(text, "\n  epss                                     2  -                   -  -\n"));
+	assert_non_null(strstr(text, "osv:\\x1b[2J"));
+	assert_null(strchr(text, '\x1b'));
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	data_dir = argc > 1 ? argv[1] : "tests/data/osv";
@@ -299,6 +349,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_zip),
 	    cmocka_unit_test(test_transaction),
 	    cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_source_age_and_info_document),
 	};
 	int rc = cmocka_run_group_tests_name("vulndb", tests, NULL, NULL);
 	char *cmd = bw_asprintf("rm -rf '%s'", tmpdir);
