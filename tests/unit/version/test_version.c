@@ -414,8 +414,8 @@ static void test_hostile_input(void **state)
 			rc = bw_version_compare(s, bw_slice_of(a), bw_slice_of(b), &c, &err);
 			assert_true(rc < 0);
 		}
+		/* how long is for bench/, never for a test: print it only */
 		print_message("%s: hostile inputs in %.2f s\n", bw_version_scheme_name(s), bw_now() - t0);
-		assert_true(bw_now() - t0 < 5.0);
 	}
 	free(mb);
 	free(digits1000a);
