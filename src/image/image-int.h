@@ -134,9 +134,19 @@ struct bw_image {
 	void *source_state; /* owned by the source; freed by ops->close */
 };
 
-/* A source backend. */
+/* A source backend: one row of the source table (source.c). Adding a source
+ * is writing one of these and adding it to that table. */
+struct stat;
 struct source_ops {
-	const char *name;
+	const char *name; /* the target type when the probe chose it: "archive", "oci", … */
+	/* Prefixes that choose this source ("docker-archive:", "oci-archive:"),
+	 * NULL-terminated; the target type is then the prefix without its ':'. */
+	const char *const *prefixes;
+	bool has_ref; /* the rest is "PATH[:REF]" */
+	/* A bid for a target without a prefix (st: its stat(2), NULL when it
+	 * does not exist): 0 for none; the highest bid wins. Nobody bidding is
+	 * "no such file or directory". */
+	int (*probe)(const char *target, const struct stat *st);
 	/* Read metadata (indexed sources) or prepare (streaming ones). */
 	int (*open)(struct bw_image *img, struct bw_error *err);
 	/* Indexed sources: a reader for layer i, released by close_reader. */
@@ -150,6 +160,9 @@ struct source_ops {
 };
 
 extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine, bw_source_dir;
+/* Choose img->ops for a target and set img->location, ref and
+ * info.target_type; BW_EUSAGE for a malformed target. */
+int bw_source_select(struct bw_image *img, const char *target, struct bw_error *err);
 
 /* ---- walking ---- */
 struct walk_ctx {

@@ -111,78 +111,6 @@ struct layer_result *bw_image_new_result(struct bw_image *img)
 	return r;
 }
 
-/* ---- targets ---- */
-
-static const struct {
-	const char *prefix;
-	const struct source_ops *ops;
-	bool has_ref;
-} prefixes[] = {
-    {"docker-archive:", &bw_source_docker_archive, true},
-    {"oci-archive:", &bw_source_docker_archive, true},
-    {"oci:", &bw_source_oci, true},
-    {"docker:", &bw_source_engine, false},
-    {"dir:", &bw_source_dir, false},
-};
-
-/* Split "PATH[:REF]": the whole string when it exists, else at the last ':'. */
-static void split_ref(struct bw_image *img, const char *rest)
-{
-	struct stat st;
-	const char *colon = strrchr(rest, ':');
-	if (stat(rest, &st) == 0 || !colon || strchr(colon, '/')) {
-		img->location = bw_strdup(rest);
-		return;
-	}
-	img->location = bw_strndup(rest, (size_t)(colon - rest));
-	img->ref = bw_strdup(colon + 1);
-}
-
-static int parse_target(struct bw_image *img, const char *target, struct bw_error *err)
-{
-	if (!target || !*target)
-		return bw_error_set(err, BW_EUSAGE, "empty target");
-	for (size_t i = 0; i < BW_ARRAY_SIZE(prefixes); i++) {
-		size_t n = strlen(prefixes[i].prefix);
-		if (strncmp(target, prefixes[i].prefix, n) == 0) {
-			img->ops = prefixes[i].ops;
-			img->info.target_type = bw_arena_strndup(&img->arena, prefixes[i].prefix, n - 1);
-			if (!target[n])
-				return bw_error_set(err, BW_EUSAGE,
-						    "target '%s' names nothing after the prefix", target);
-			if (prefixes[i].has_ref)
-				split_ref(img, target + n);
-			else
-				img->location = bw_strdup(target + n);
-			return 0;
-		}
-	}
-	/* auto-detection */
-	struct stat st;
-	const char *type;
-	if (stat(target, &st) == 0) {
-		img->location = bw_strdup(target);
-		if (S_ISDIR(st.st_mode)) {
-			char *p = bw_asprintf("%s/index.json", target);
-			bool oci = access(p, F_OK) == 0;
-			free(p);
-			img->ops = oci ? &bw_source_oci : &bw_source_dir;
-			type = oci ? "oci" : "dir";
-		} else {
-			img->ops = &bw_source_docker_archive;
-			type = "archive";
-		}
-	} else if (strchr(target, '/') && target[0] == '/') {
-		return bw_error_set(err, BW_ENOTFOUND, "%s: no such file or directory", target);
-	} else {
-		img->ops = &bw_source_engine;
-		img->location = bw_strdup(target);
-		type = "docker";
-	}
-	img->info.target_type = bw_img_str(img, type);
-	return 0;
-}
-
 int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
 		  struct bw_error *err)
 {
@@ -191,7 +119,7 @@ int bw_image_open(const char *target, const struct bw_image_opts *opts, struct b
 	if (opts)
 		img->opts = *opts;
 	img->info.name = bw_img_str(img, target);
-	int rc = parse_target(img, target, err);
+	int rc = bw_source_select(img, target, err);
 	if (rc == 0)
 		rc = img->ops->open(img, err);
 	if (rc < 0) {

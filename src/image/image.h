@@ -160,11 +160,9 @@ enum bw_want {
 struct bw_analyzer {
 	const char *name;
 	unsigned version;
-	/* fnmatch(3) patterns on the absolute path (FNM_PATHNAME not set, so
-	 * '*' crosses '/'), e.g. "/var/lib/dpkg/status", "*\/METADATA". */
-	const char *const *patterns;
-	/* Optional finer filter after a pattern matched (or for every regular
-	 * file when patterns is NULL). Default: BW_WANT_WHOLE. */
+	/* Asked for every regular file: whether and how the analyzer wants it
+	 * (it runs on every file of every layer, so it must be cheap). Default:
+	 * BW_WANT_WHOLE. */
 	enum bw_want (*wants)(void *ud, const struct bw_file *f);
 	size_t max_whole; /* larger files are skipped with a warning; 0: 16 MiB */
 	void *(*layer_begin)(void *ud, const struct bw_image_layer *layer);

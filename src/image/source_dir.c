@@ -177,8 +177,16 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	return rc;
 }
 
+/* Any directory (an OCI layout bids higher). */
+static int dir_probe(const char *target, const struct stat *st)
+{
+	return st && S_ISDIR(st->st_mode) ? 10 : 0;
+}
+
 const struct source_ops bw_source_dir = {
     .name = "dir",
+    .prefixes = (const char *const[]){"dir:", NULL},
+    .probe = dir_probe,
     .open = dir_open,
     .stream = dir_stream,
 };

@@ -122,8 +122,17 @@ static void engine_close(struct bw_image *img)
 	free(s);
 }
 
+/* Anything that is not a file, unless it is an absolute path (then it is a
+ * file that is missing): an image name, the weakest guess. */
+static int engine_probe(const char *target, const struct stat *st)
+{
+	return !st && target[0] != '/' ? 1 : 0;
+}
+
 const struct source_ops bw_source_engine = {
     .name = "docker",
+    .prefixes = (const char *const[]){"docker:", NULL},
+    .probe = engine_probe,
     .open = engine_open,
     .stream = engine_stream,
     .close = engine_close,

@@ -4,8 +4,10 @@
 
 #include <ctype.h>
 
-#define MAX_META (16u << 20)	 /* package databases, manifests, lock files */
-#define MAX_ARCHIVE (128u << 20) /* jars, rpm databases */
+/* The caps of the three analyzers below; each takes the ecosystem rows
+ * (ecosystems.c) whose max_whole is its own (0: the streamed one). */
+#define MAX_META INV_MAX_META
+#define MAX_ARCHIVE INV_MAX_ARCHIVE
 
 enum inv_analyzer_id { AN_META, AN_ARCHIVE, AN_BINARY, AN__COUNT };
 
@@ -16,141 +18,26 @@ struct bw_inventory {
 
 /* ---- which files ---- */
 
-static bool has_suffix(const char *s, size_t n, const char *suf)
+static enum bw_want want_whole(const struct bw_file *f, size_t max_whole)
 {
-	size_t k = strlen(suf);
-	return n >= k && memcmp(s + n - k, suf, k) == 0;
-}
-
-/* The directory name just above base: "/a/b.dist-info/METADATA" -> "b.dist-info". */
-static struct bw_slice parent_name(const char *path, const char *base)
-{
-	const char *e = base - 1; /* the '/' before base */
-	const char *s = e;
-	while (s > path && s[-1] != '/')
-		s--;
-	return (struct bw_slice){s, (size_t)(e - s)};
-}
-
-enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t bl = strlen(base);
-	struct bw_slice parent = parent_name(path, base);
-
-	switch (base[0]) {
-	case 'o':
-		if (strcmp(path, "/etc/os-release") == 0 || strcmp(path, "/usr/lib/os-release") == 0)
-			return INV_OSRELEASE;
-		break;
-	case 'a':
-		if (strcmp(path, "/etc/alpine-release") == 0)
-			return INV_OSRELEASE;
-		if (strcmp(path, "/var/lib/dpkg/available") == 0)
-			return INV_DPKG_AVAILABLE;
-		break;
-	case 'd':
-		if (strcmp(path, "/etc/debian_version") == 0)
-			return INV_OSRELEASE;
-		break;
-	case 's':
-		if (strcmp(path, "/var/lib/dpkg/status") == 0)
-			return INV_DPKG_STATUS;
-		if (strcmp(path, "/etc/system-release") == 0)
-			return INV_OSRELEASE;
-		break;
-	case 'i':
-		if (strcmp(base, "installed") == 0 && (strcmp(path, "/lib/apk/db/installed") == 0 ||
-						       strcmp(path, "/usr/lib/apk/db/installed") == 0))
-			return INV_APK;
-		if (strcmp(base, "installed.json") == 0 && bw_slice_eq(parent, "composer") &&
-		    has_suffix(path, strlen(path), "/vendor/composer/installed.json"))
-			return INV_COMPOSER;
-		break;
-	case 'M':
-		if (strcmp(base, "METADATA") == 0 && has_suffix(parent.ptr, parent.len, ".dist-info"))
-			return INV_PYTHON;
-		break;
-	case 'P':
-		if (strcmp(base, "PKG-INFO") == 0 && has_suffix(parent.ptr, parent.len, ".egg-info"))
-			return INV_PYTHON;
-		if ((strcmp(base, "Packages") == 0 || strcmp(base, "Packages.db") == 0) &&
-		    (strcmp(path, "/var/lib/rpm/Packages") == 0 ||
-		     strcmp(path, "/var/lib/rpm/Packages.db") == 0 ||
-		     strcmp(path, "/usr/lib/sysimage/rpm/Packages") == 0 ||
-		     strcmp(path, "/usr/lib/sysimage/rpm/Packages.db") == 0))
-			return INV_RPMDB;
-		break;
-	case 'r':
-		if (strcmp(base, "rpmdb.sqlite") == 0 &&
-		    (strcmp(path, "/var/lib/rpm/rpmdb.sqlite") == 0 ||
-		     strcmp(path, "/usr/lib/sysimage/rpm/rpmdb.sqlite") == 0))
-			return INV_RPMDB;
-		break;
-	case 'p':
-		if (strcmp(base, "package.json") == 0 && strstr(path, "/node_modules/"))
-			return INV_NPM_PKG;
-		if ((strcmp(base, "package-lock.json") == 0 || strcmp(base, "npm-shrinkwrap.json") == 0) &&
-		    !strstr(path, "/node_modules/"))
-			return INV_NPM_LOCK;
-		if (strcmp(base, "pnpm-lock.yaml") == 0 && !strstr(path, "/node_modules/"))
-			return INV_PNPM_LOCK;
-		break;
-	case 'y':
-		if (strcmp(base, "yarn.lock") == 0 && !strstr(path, "/node_modules/"))
-			return INV_YARN_LOCK;
-		break;
-	case 'C':
-		if (strcmp(base, "Cargo.lock") == 0)
-			return INV_CARGO_LOCK;
-		break;
-	default:
-		break;
-	}
-	if (strncmp(path, "/var/lib/dpkg/", 14) == 0) {
-		if (strncmp(path + 14, "status.d/", 9) == 0 && !strchr(path + 23, '/') && path[23]) {
-			return has_suffix(base, bl, ".md5sums") ? INV_DPKG_LIST : INV_DPKG_STATUSD;
-		}
-		if (strncmp(path + 14, "info/", 5) == 0 && has_suffix(base, bl, ".list"))
-			return INV_DPKG_LIST;
-		return INV_NONE;
-	}
-	if (strncmp(path, "/etc/", 5) == 0 && !strchr(path + 5, '/') && has_suffix(base, bl, "-release") &&
-	    (strcmp(base, "redhat-release") == 0 || strcmp(base, "centos-release") == 0 ||
-	     strcmp(base, "rocky-release") == 0 || strcmp(base, "almalinux-release") == 0 ||
-	     strcmp(base, "fedora-release") == 0 || strcmp(base, "oracle-release") == 0))
-		return INV_OSRELEASE;
-	if (has_suffix(base, bl, ".egg-info") && (has_suffix(parent.ptr, parent.len, "-packages")))
-		return INV_PYTHON;
-	if (has_suffix(base, bl, ".jar") || has_suffix(base, bl, ".war") || has_suffix(base, bl, ".ear") ||
-	    has_suffix(base, bl, ".par"))
-		return INV_JAR;
-	if (has_suffix(base, bl, ".gemspec") && bw_slice_eq(parent, "specifications"))
-		return INV_GEMSPEC;
-	if (has_suffix(base, bl, ".deps.json"))
-		return INV_DOTNET;
-	if ((mode & 0111) && size >= 1024)
-		return INV_BINARY;
-	return INV_NONE;
+	const struct inv_ecosystem *e = inv_match(f->path, f->mode, f->size);
+	return e && e->max_whole == max_whole ? BW_WANT_WHOLE : BW_WANT_NONE;
 }
 
 static enum bw_want want_meta(void *ud, const struct bw_file *f)
 {
-	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
-	return k != INV_NONE && k != INV_JAR && k != INV_RPMDB && k != INV_BINARY ? BW_WANT_WHOLE
-										  : BW_WANT_NONE;
+	return want_whole(f, MAX_META);
 }
 
 static enum bw_want want_archive(void *ud, const struct bw_file *f)
 {
-	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
-	return k == INV_JAR || k == INV_RPMDB ? BW_WANT_WHOLE : BW_WANT_NONE;
+	return want_whole(f, MAX_ARCHIVE);
 }
 
 static enum bw_want want_binary(void *ud, const struct bw_file *f)
 {
-	return inv_classify(f->path, f->mode, f->size) == INV_BINARY ? BW_WANT_STREAM : BW_WANT_NONE;
+	const struct inv_ecosystem *e = inv_match(f->path, f->mode, f->size);
+	return e && e->max_whole == 0 ? BW_WANT_STREAM : BW_WANT_NONE;
 }
 
 /* ---- per-layer callbacks ---- */
@@ -162,70 +49,20 @@ static void *layer_begin(void *ud, const struct bw_image_layer *layer)
 	return l;
 }
 
-static void parse(struct inv_layer *l, enum inv_kind k, const char *path, const char *data, size_t len)
+static void parse(struct inv_layer *l, const struct inv_ecosystem *e, const char *path, const char *data,
+		  size_t len)
 {
-	struct inv_record *rec = inv_record_new(l, k, path);
-	switch (k) {
-	case INV_OSRELEASE:
-		inv_parse_osrelease(l, rec, data, len);
-		break;
-	case INV_DPKG_STATUS:
-		inv_parse_dpkg_status(l, rec, data, len, false);
-		break;
-	case INV_DPKG_STATUSD:
-		inv_parse_dpkg_status(l, rec, data, len, true);
-		break;
-	case INV_DPKG_AVAILABLE:
-		inv_parse_dpkg_available(l, rec, data, len);
-		break;
-	case INV_DPKG_LIST:
-		inv_parse_dpkg_list(l, rec, data, len, has_suffix(path, strlen(path), ".md5sums"));
-		break;
-	case INV_APK:
-		inv_parse_apk(l, rec, data, len);
-		break;
-	case INV_RPMDB:
-		inv_parse_rpmdb(l, rec, data, len);
-		break;
-	case INV_PYTHON:
-		inv_parse_python(l, rec, data, len);
-		break;
-	case INV_NPM_PKG:
-		inv_parse_npm_pkg(l, rec, data, len);
-		break;
-	case INV_NPM_LOCK:
-		inv_parse_npm_lock(l, rec, data, len);
-		break;
-	case INV_YARN_LOCK:
-		inv_parse_yarn_lock(l, rec, data, len);
-		break;
-	case INV_PNPM_LOCK:
-		inv_parse_pnpm_lock(l, rec, data, len);
-		break;
-	case INV_JAR:
-		inv_parse_jar(l, rec, data, len);
-		break;
-	case INV_GEMSPEC:
-		inv_parse_gemspec(l, rec, data, len);
-		break;
-	case INV_CARGO_LOCK:
-		inv_parse_cargo_lock(l, rec, data, len);
-		break;
-	case INV_COMPOSER:
-		inv_parse_composer(l, rec, data, len);
-		break;
-	case INV_DOTNET:
-		inv_parse_dotnet(l, rec, data, len);
-		break;
-	default:
-		break;
-	}
+	struct inv_record *rec = inv_record_new(l, e->kind, path);
+	if (e->parse)
+		e->parse(l, rec, data, len);
 }
 
 static int on_file(void *state, const struct bw_file *f, const void *data, size_t len, struct bw_error *err)
 {
 	struct inv_layer *l = state;
-	parse(l, inv_classify(f->path, f->mode, f->size), f->path, data, len);
+	const struct inv_ecosystem *e = inv_match(f->path, f->mode, f->size);
+	if (e)
+		parse(l, e, f->path, data, len);
 	return 0;
 }
 
@@ -247,10 +84,10 @@ static int on_chunk(void *state, const struct bw_file *f, const void *data, size
 static void on_skipped(void *state, const struct bw_file *f, const char *why)
 {
 	struct inv_layer *l = state;
-	enum inv_kind k = inv_classify(f->path, f->mode, f->size);
-	if (k == INV_NONE || k == INV_BINARY)
+	const struct inv_ecosystem *e = inv_match(f->path, f->mode, f->size);
+	if (!e || e->max_whole == 0)
 		return;
-	struct inv_record *rec = inv_record_new(l, k, f->path);
+	struct inv_record *rec = inv_record_new(l, e->kind, f->path);
 	inv_record_note(l, rec, "%s: not read (%llu bytes): %s", f->path, (unsigned long long)f->size, why);
 }
 
@@ -763,8 +600,8 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
 {
 	struct inv_layer l = {0};
 	bw_arena_init(&l.arena);
-	enum inv_kind k = inv_classify(path, 0755, len);
-	if (k == INV_BINARY) {
+	const struct inv_ecosystem *e = inv_match(path, 0755, len);
+	if (e && e->max_whole == 0) {
 		struct inv_binary *b = inv_binary_begin(&l, path, len);
 		/* in uneven chunks, as a stream would come */
 		size_t off = 0, step = 4093;
@@ -774,8 +611,8 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
 			off += n;
 		}
 		inv_binary_end(b);
-	} else if (k != INV_NONE) {
-		parse(&l, k, path, data, len);
+	} else if (e) {
+		parse(&l, e, path, data, len);
 	}
 	struct fin fn = {.r = r};
 	bw_arena_init(&fn.arena);

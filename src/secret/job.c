@@ -250,7 +250,6 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	j->an = (struct bw_analyzer){
 	    .name = "secret",
 	    .version = 1,
-	    .patterns = NULL,
 	    .wants = wants,
 	    .layer_begin = layer_begin,
 	    .chunk = chunk,
