@@ -7,12 +7,14 @@ extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
+extern const char bw_usage_config[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
     {"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
     {"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
     {"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
+    {"config", bw_cmd_config, "check docker-compose files and Kubernetes manifests", bw_usage_config},
     {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
     {"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
     {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},

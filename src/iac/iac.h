@@ -1,0 +1,179 @@
+/* iac — configuration as code: a bounded YAML reader with positions,
+ * docker-compose projects and Kubernetes manifests, their checks
+ * (BW-COMPOSE-NNN, BW-K8S-NNN with the Trivy KSV, Kubesec and kube-score ids
+ * in `equivalent`), organisation baselines and fixes.
+ *
+ * Ownership: a struct bw_yaml_file owns every node, string and array reached
+ * from it (one arena), and the caller's text is copied, so the caller may
+ * free its buffer after bw_yaml_parse(); bw_yaml_file_free() releases it all.
+ * A struct bw_iac_config and a struct bw_iac_project are owned by the caller
+ * (new/free); a project owns the YAML files it loaded. Findings go to the
+ * caller's report, copied into its arena. The rule table is static.
+ */
+#ifndef BW_IAC_H
+#define BW_IAC_H
+
+#include "core/core.h"
+#include "report/report.h"
+
+#include <jansson.h>
+
+/* ---- the YAML reader (yaml.c) ------------------------------------------ */
+
+/* Bounds of one parse; a zero field takes the default in brackets. */
+struct bw_yaml_limits {
+	size_t max_bytes; /* the text [64 MiB] */
+	size_t max_docs;  /* documents in the stream [20,000] */
+	size_t max_depth; /* nesting of collections [128] */
+	/* nodes of the whole file counted with every alias expanded, each
+	 * merge key's entries included: the budget that stops an alias bomb
+	 * ("billion laughs") [4,000,000] */
+	uint64_t max_nodes;
+};
+
+enum bw_yaml_kind {
+	BW_YAML_SCALAR = 0,
+	BW_YAML_SEQ,
+	BW_YAML_MAP,
+};
+
+enum bw_yaml_style {
+	BW_YAML_PLAIN = 0, /* scalars: plain; collections: block */
+	BW_YAML_SINGLE,	   /* 'quoted' */
+	BW_YAML_DOUBLE,	   /* "quoted" */
+	BW_YAML_LITERAL,   /* | */
+	BW_YAML_FOLDED,	   /* > */
+	BW_YAML_FLOW,	   /* collections: [a, b] / {a: b} */
+};
+
+struct bw_yaml_file;
+struct bw_yaml_node;
+
+struct bw_yaml_pair {
+	struct bw_yaml_node *key, *value;
+	bool merged; /* came in through a merge key "<<" */
+};
+
+/* A node where it stands in its file. Aliases point at the anchored node
+ * itself (so its position is the anchor's). */
+struct bw_yaml_node {
+	enum bw_yaml_kind kind;
+	enum bw_yaml_style style;
+	int line, column;  /* 1-based, column in characters */
+	size_t start, end; /* byte offsets of the node's text in the file */
+	const char *tag;   /* an explicit tag ("!!str", "tag:yaml.org,2002:int") or NULL */
+	const struct bw_yaml_file *file;
+	uint64_t weight; /* nodes under it, aliases expanded (itself included) */
+	/* scalar: a NUL-terminated copy (len bytes; may hold a NUL) */
+	const char *str;
+	size_t len;
+	/* map: its entries in order; seq: its items */
+	struct bw_yaml_pair *pairs;
+	struct bw_yaml_node **items;
+	size_t n;
+	bool interpolated; /* compose: str already went through ${VAR} substitution */
+};
+
+struct bw_yaml_doc {
+	struct bw_yaml_node *root; /* an empty document: a null scalar */
+	int line;		   /* where it starts */
+};
+
+struct bw_yaml_file {
+	const char *path; /* as the caller named it */
+	const char *text; /* the bytes parsed (a copy), NUL-terminated */
+	size_t len;
+	struct bw_yaml_doc *docs;
+	size_t n_docs;
+};
+
+/* Parse text[0..len) as a YAML stream. Every problem is BW_EINPUT (or
+ * BW_ELIMIT for a passed bound) with a message "PATH:LINE:COLUMN: …": not
+ * UTF-8 (the first bad byte), a tab where indentation is expected, a
+ * duplicated mapping key (both lines), an alias to an unknown or still open
+ * anchor (recursion), an alias expansion over max_nodes, too many documents,
+ * nesting deeper than max_depth, and libyaml's own syntax errors. Merge keys
+ * ("<<: *base", "<<: [*a, *b]") are resolved: explicit keys win, then the
+ * merged maps in order. */
+int bw_yaml_parse(const char *path, const char *text, size_t len, const struct bw_yaml_limits *lim,
+		  struct bw_yaml_file **out, struct bw_error *err);
+void bw_yaml_file_free(struct bw_yaml_file *f);
+
+/* Look-ups; all accept NULL and a node of the wrong kind (answering NULL). */
+const struct bw_yaml_pair *bw_yaml_pair_of(const struct bw_yaml_node *map, const char *key);
+const struct bw_yaml_node *bw_yaml_get(const struct bw_yaml_node *map, const char *key);
+/* bw_yaml_get along a dotted path of keys ("spec.template.spec"). */
+const struct bw_yaml_node *bw_yaml_path(const struct bw_yaml_node *map, const char *dotted);
+/* A scalar's text, or NULL for a collection or NULL node. */
+const char *bw_yaml_str(const struct bw_yaml_node *n);
+/* True when n is a scalar whose text equals s. */
+bool bw_yaml_is(const struct bw_yaml_node *n, const char *s);
+/* A null node: NULL, or a plain "", "~", "null", "Null", "NULL". */
+bool bw_yaml_is_null(const struct bw_yaml_node *n);
+/* A plain (untagged or !!bool) boolean: 1 true, 0 false, -1 not a boolean.
+ * The YAML 1.1 forms yes/no/on/off count too (Kubernetes reads them so). */
+int bw_yaml_bool(const struct bw_yaml_node *n);
+/* A plain integer (decimal, 0x, 0o), false when n is not one. */
+bool bw_yaml_int(const struct bw_yaml_node *n, long long *out);
+
+/* ---- checking compose files and Kubernetes manifests (check.c) --------- */
+
+struct bw_iac_config;
+
+struct bw_iac_config *bw_iac_config_new(void);
+void bw_iac_config_free(struct bw_iac_config *cfg);
+/* Do not run rule id (own or peer id); BW_EUSAGE for an unknown id. */
+int bw_iac_config_disable(struct bw_iac_config *cfg, const char *id, struct bw_error *err);
+/* Images must come from registries matching pattern ("docker.io",
+ * "*.corp.example"); with none given, any registry is allowed. */
+void bw_iac_config_trust_registry(struct bw_iac_config *cfg, const char *pattern);
+/* Compose interpolation reads these NAME=VALUE strings instead of the
+ * process environment (NULL: start an empty environment). */
+void bw_iac_config_setenv(struct bw_iac_config *cfg, const char *name_value);
+
+enum {
+	BW_IAC_KUBERNETES = 1u << 0,
+	BW_IAC_COMPOSE = 1u << 1,
+};
+
+/* Counts of a check over paths. */
+struct bw_iac_walk {
+	size_t seen;	/* YAML files looked at */
+	size_t checked; /* compose or Kubernetes files checked */
+	size_t skipped; /* neither, or a template found in a directory */
+	size_t failed;	/* files of a directory that could not be read or parsed */
+	unsigned kinds; /* BW_IAC_* found */
+};
+
+/* Check one file held in text[0..len), named path: a compose file (its .env,
+ * include and extends files are read relative to path) or Kubernetes
+ * manifests (multi-document, List kinds). Findings (misconfiguration,
+ * BW-K8S-NNN / BW-COMPOSE-NNN, file, line and column of the offending key)
+ * are appended to r; *kinds gets BW_IAC_* bits of what was found (nothing:
+ * neither kind). A file that cannot be parsed: BW_EINPUT / BW_ELIMIT with
+ * "path:line:column: why", and r gains no finding from it. */
+int bw_iac_check_text(struct bw_report *r, const char *path, const char *text, size_t len,
+		      const struct bw_iac_config *cfg, unsigned *kinds, struct bw_error *err);
+/* Check a file, or every *.yaml / *.yml under a directory (hidden entries
+ * and node_modules left out). In a directory, a file that fails is a
+ * warning of r and counted in st->failed (a templated file, "{{", is
+ * skipped); a named file that fails is the error. */
+int bw_iac_check_path(struct bw_report *r, const char *path, const struct bw_iac_config *cfg,
+		      struct bw_iac_walk *st, struct bw_error *err);
+/* After the last check: drop duplicate findings (one key reached twice
+ * through include or extends) and sort. */
+void bw_iac_finish(struct bw_report *r);
+
+/* The rule table, for listings and documentation (bad/good are example
+ * manifests or compose files). */
+size_t bw_iac_rule_count(void);
+void bw_iac_rule_info(size_t i, struct bw_rule_info *out);
+/* Index of the rule with own or peer id (case-insensitive), or -1. */
+int bw_iac_rule_find(const char *id);
+/* "kubernetes" or "compose": what the rule checks. */
+const char *bw_iac_rule_target(size_t i);
+/* `config --list-rules`: a JSON array (new reference) or a line a rule. */
+json_t *bw_iac_rules_json(void);
+void bw_iac_rules_write_table(FILE *out);
+
+#endif

@@ -1,0 +1,47 @@
+/* The rule tables of rules_k8s_table.c and rules_compose_table.c, seen as
+ * one list (Kubernetes first) by listings, documentation and look-ups. */
+#include "rules-int.h"
+
+const struct iac_rule *iac_rule_at(size_t i)
+{
+	return i < iac_n_k8s_rules ? &iac_k8s_rules[i] : &iac_compose_rules[i - iac_n_k8s_rules];
+}
+
+size_t bw_iac_rule_count(void)
+{
+	return iac_n_k8s_rules + iac_n_compose_rules;
+}
+
+void bw_iac_rule_info(size_t i, struct bw_rule_info *out)
+{
+	const struct iac_rule *r = iac_rule_at(i);
+	*out = (struct bw_rule_info){
+	    .id = r->id,
+	    .severity = r->severity,
+	    .title = r->title,
+	    .equivalent = r->equivalent,
+	    .rationale = r->rationale,
+	    .bad = r->bad,
+	    .good = r->good,
+	    .remediation = r->remediation,
+	    .default_off = r->default_off,
+	};
+}
+
+const char *bw_iac_rule_target(size_t i)
+{
+	return iac_rule_at(i)->target == IAC_K8S ? "kubernetes" : "compose";
+}
+
+int bw_iac_rule_find(const char *id)
+{
+	for (size_t i = 0; i < bw_iac_rule_count(); i++) {
+		const struct iac_rule *r = iac_rule_at(i);
+		if (!strcasecmp(r->id, id))
+			return (int)i;
+		for (size_t k = 0; r->equivalent[k]; k++)
+			if (!strcasecmp(r->equivalent[k], id))
+				return (int)i;
+	}
+	return -1;
+}
