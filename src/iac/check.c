@@ -91,6 +91,18 @@ void iac_emit(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_
 		f->location.path = bw_report_str(c->r, at->file->path);
 		f->location.line = at->line;
 		f->location.column = at->column;
+		/* the key's extent when it sits on one line (its last column) */
+		int cols = 0;
+		bool one_line = at->end > at->start;
+		for (size_t i = at->start; i < at->end && one_line; i++) {
+			unsigned char ch = (unsigned char)at->file->text[i];
+			one_line = ch != '\n' && ch != '\r';
+			cols += (ch & 0xC0) != 0x80;
+		}
+		if (one_line) {
+			f->location.end_line = at->line;
+			f->location.end_column = at->column + cols - 1;
+		}
 	}
 	if (c->obj)
 		f->evidence = bw_report_strf(c->r, "%s %s: %s", c->obj->kind,

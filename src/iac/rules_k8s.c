@@ -665,8 +665,35 @@ RULE(chk_k8s_configmap_secret)
 	for (size_t i = 0; data && data->kind == BW_YAML_MAP && i < data->n; i++) {
 		const struct bw_yaml_pair *p = &data->pairs[i];
 		const char *k = bw_yaml_str(p->key), *v = bw_yaml_str(p->value);
-		if (k && v && bw_secretname_is_secret(k, strlen(k), v))
+		if (!k || !v)
+			continue;
+		if (bw_secretname_is_secret(k, strlen(k), v)) {
 			iac_emit(c, r, p->key, "data key %s holds a secret", k);
+			continue;
+		}
+		/* a configuration file in the value: its NAME=VALUE and NAME: VALUE lines */
+		for (const char *l = v; *l;) {
+			size_t n = strcspn(l, "\n");
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1),
+				 l);
+			size_t nl = strcspn(line, "=:");
+			if (line[nl]) {
+				const char *val = line + nl + 1;
+				while (*val == ' ' || *val == '\t')
+					val++;
+				size_t s = strspn(line, " \t");
+				size_t e = nl;
+				while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+					e--;
+				if (e > s && *val && bw_secretname_is_secret(line + s, e - s, val)) {
+					iac_emit(c, r, p->key, "data key %s sets %.*s to a secret", k,
+						 (int)(e - s), line + s);
+					break;
+				}
+			}
+			l += n + (l[n] == '\n');
+		}
 	}
 }
 
