@@ -12,6 +12,9 @@ const char bw_usage_config[] =
     "names its rule (BW-K8S-NNN, BW-COMPOSE-NNN), the equivalent Trivy KSV,\n"
     "Kubesec, kube-score and CIS ids, and the file, line and column of the key.\n"
     "\n"
+    "      --baseline FILE        the organisation's baseline (YAML): allowed registries,\n"
+    "                             forbidden capabilities and mounts, resource ceilings,\n"
+    "                             required settings, exceptions with owner, reason, expiry\n"
     "      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
     "      --trusted-registry R   allow images only from R (repeatable, *.corp.example)\n"
     "      --env NAME=VALUE       compose interpolation reads only these (repeatable)\n"
@@ -24,6 +27,7 @@ const char bw_usage_config[] =
 
 enum {
 	OPT_DISABLE = BW_OPT__COMMAND_BASE,
+	OPT_BASELINE,
 	OPT_TRUSTED,
 	OPT_ENV,
 	OPT_LIST,
@@ -45,6 +49,10 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_TRUSTED:
 		bw_iac_config_trust_registry(o->cfg, arg);
+		return 0;
+	case OPT_BASELINE:
+		if (bw_iac_config_load_baseline(o->cfg, arg, &err))
+			return bw_cli_usage_error(cli->cmd, "%s", err.msg);
 		return 0;
 	case OPT_ENV:
 		if (!strchr(arg, '=') || arg[0] == '=')
@@ -83,6 +91,7 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 	    BW_CLI_COMMON_OPTIONS,
 	    {"disable", required_argument, NULL, OPT_DISABLE},
+	    {"baseline", required_argument, NULL, OPT_BASELINE},
 	    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
 	    {"env", required_argument, NULL, OPT_ENV},
 	    {"list-rules", no_argument, NULL, OPT_LIST},
@@ -124,7 +133,7 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 		if (st.failed != before)
 			failed = true;
 	}
-	bw_iac_finish(r);
+	bw_iac_finish(r, o.cfg);
 	r->target.type = st.kinds == BW_IAC_KUBERNETES ? "kubernetes"
 			 : st.kinds == BW_IAC_COMPOSE  ? "compose"
 						       : "config";

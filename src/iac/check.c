@@ -32,6 +32,7 @@ void bw_iac_config_free(struct bw_iac_config *cfg)
 	free(cfg->disabled);
 	free(cfg->trusted);
 	free(cfg->env);
+	iac_baseline_free(cfg->baseline);
 	free(cfg);
 }
 
@@ -81,10 +82,17 @@ void iac_emit(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_
 	va_start(ap, fmt);
 	vsnprintf(ev, sizeof(ev), fmt, ap);
 	va_end(ap);
+	const struct iac_exception *x = iac_baseline_exception(c, r, at);
 	struct bw_finding *f = bw_report_add_finding(c->r, BW_KIND_MISCONFIG);
 	f->id = r->id;
 	f->severity = r->severity;
 	f->status = BW_STATUS_FAIL;
+	if (x) {
+		char why[512];
+		iac_exception_describe(x, why, sizeof(why));
+		f->status = BW_STATUS_SUPPRESSED;
+		f->suppressed_by = bw_report_str(c->r, why);
+	}
 	f->title = r->title;
 	f->remediation = r->remediation;
 	if (at) {
@@ -125,6 +133,9 @@ static void on_k8s_object(void *ud, struct k8s_object *o)
 	for (size_t i = 0; i < iac_n_k8s_rules; i++)
 		if (rule_enabled(c->cfg, &iac_k8s_rules[i]))
 			iac_k8s_rules[i].check(c, &iac_k8s_rules[i]);
+	for (size_t i = 0; c->cfg->baseline && i < iac_n_baseline_rules; i++)
+		if (iac_baseline_rules[i].check && rule_enabled(c->cfg, &iac_baseline_rules[i]))
+			iac_baseline_rules[i].check(c, &iac_baseline_rules[i]);
 	c->obj = NULL;
 	c->objects++;
 }
@@ -145,6 +156,9 @@ static int check_compose(struct iac_ctx *c, struct bw_yaml_file *f, struct bw_er
 		for (size_t i = 0; i < iac_n_compose_rules; i++)
 			if (rule_enabled(c->cfg, &iac_compose_rules[i]))
 				iac_compose_rules[i].check(c, &iac_compose_rules[i]);
+		for (size_t i = 0; c->cfg->baseline && i < iac_n_baseline_rules; i++)
+			if (iac_baseline_rules[i].check && rule_enabled(c->cfg, &iac_baseline_rules[i]))
+				iac_baseline_rules[i].check(c, &iac_baseline_rules[i]);
 		c->objects++;
 	}
 	c->svc = NULL;
@@ -296,8 +310,10 @@ static int cmp_finding(const void *a, const void *b)
 	return 0;
 }
 
-void bw_iac_finish(struct bw_report *r)
+void bw_iac_finish(struct bw_report *r, const struct bw_iac_config *cfg)
 {
+	if (cfg)
+		iac_baseline_report_expired(cfg, r);
 	if (r->n_findings > 1) {
 		qsort(r->findings, r->n_findings, sizeof(*r->findings), cmp_finding);
 		size_t w = 1;

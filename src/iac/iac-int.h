@@ -29,7 +29,16 @@ struct bw_iac_config {
 	char **env; /* NAME=VALUE for interpolation; NULL: the process environment */
 	size_t n_env, cap_env;
 	bool env_set;
+	struct iac_baseline *baseline; /* baseline.c, or NULL */
 };
+
+struct iac_baseline;
+struct iac_exception;
+void iac_baseline_free(struct iac_baseline *b);
+/* Kubernetes CPU quantities in millicores, memory in bytes (compose's
+ * units when compose is true); -1 when s is not one. */
+long long iac_parse_cpu(const char *s);
+long long iac_parse_memory(const char *s, bool compose);
 
 /* ---- Kubernetes (k8s.c) -------------------------------------------------- */
 
@@ -106,6 +115,7 @@ int compose_interpolate(const struct compose_env *e, const char *s, size_t len, 
 enum iac_target {
 	IAC_K8S = 0,
 	IAC_COMPOSE,
+	IAC_BASELINE, /* both, when a baseline is given */
 };
 
 struct iac_ctx;
@@ -129,7 +139,9 @@ extern const struct iac_rule iac_k8s_rules[]; /* rules_k8s_table.c */
 extern const size_t iac_n_k8s_rules;
 extern const struct iac_rule iac_compose_rules[]; /* rules_compose_table.c */
 extern const size_t iac_n_compose_rules;
-/* Rule i of both tables (Kubernetes first). */
+extern const struct iac_rule iac_baseline_rules[]; /* rules_baseline_table.c */
+extern const size_t iac_n_baseline_rules;
+/* Rule i of the three tables (Kubernetes, compose, baseline). */
 const struct iac_rule *iac_rule_at(size_t i);
 
 struct iac_ctx {
@@ -144,7 +156,20 @@ struct iac_ctx {
 	size_t objects;			    /* objects and services checked */
 };
 
-/* Add a finding of rule r at node `at` (its file, line, column). */
+/* The baseline's unexpired exception that covers rule r for the object or
+ * service of c (or the file of at), or NULL; its description for
+ * suppressed_by. */
+const struct iac_exception *iac_baseline_exception(const struct iac_ctx *c, const struct iac_rule *r,
+						   const struct bw_yaml_node *at);
+void iac_exception_describe(const struct iac_exception *x, char *out, size_t len);
+/* BW-BASE-006 for every expired exception, at its line in the baseline. */
+void iac_baseline_report_expired(const struct bw_iac_config *cfg, struct bw_report *r);
+/* For a BW-BASE-005 finding's evidence: the required path and value. */
+bool iac_baseline_required_at(const struct iac_baseline *b, const char *evidence, const char **path,
+			      const struct bw_yaml_node **value);
+
+/* Add a finding of rule r at node `at` (its file, line, column); suppressed
+ * when a baseline exception covers it. */
 void iac_emit(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_node *at, const char *fmt,
 	      ...) __attribute__((format(printf, 4, 5)));
 

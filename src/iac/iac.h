@@ -131,6 +131,14 @@ void bw_iac_config_trust_registry(struct bw_iac_config *cfg, const char *pattern
  * process environment (NULL: start an empty environment). */
 void bw_iac_config_setenv(struct bw_iac_config *cfg, const char *name_value);
 
+/* Load an organisation baseline (see docs/config.md): allowed registries,
+ * forbidden capabilities and mounts, resource ceilings, required settings,
+ * disabled rules, and exceptions with owner, reason and expiry. Findings
+ * BW-BASE-NNN follow; a finding an unexpired exception covers is kept with
+ * status suppressed and the exception in suppressed_by. A malformed
+ * baseline is BW_EUSAGE naming path:line:column. */
+int bw_iac_config_load_baseline(struct bw_iac_config *cfg, const char *path, struct bw_error *err);
+
 enum {
 	BW_IAC_KUBERNETES = 1u << 0,
 	BW_IAC_COMPOSE = 1u << 1,
@@ -160,9 +168,10 @@ int bw_iac_check_text(struct bw_report *r, const char *path, const char *text, s
  * skipped); a named file that fails is the error. */
 int bw_iac_check_path(struct bw_report *r, const char *path, const struct bw_iac_config *cfg,
 		      struct bw_iac_walk *st, struct bw_error *err);
-/* After the last check: drop duplicate findings (one key reached twice
- * through include or extends) and sort. */
-void bw_iac_finish(struct bw_report *r);
+/* After the last check: report the baseline's expired exceptions
+ * (BW-BASE-006; cfg may be NULL), drop duplicate findings (one key reached
+ * twice through include or extends) and sort. */
+void bw_iac_finish(struct bw_report *r, const struct bw_iac_config *cfg);
 
 /* The rule table, for listings and documentation (bad/good are example
  * manifests or compose files). */
@@ -170,7 +179,7 @@ size_t bw_iac_rule_count(void);
 void bw_iac_rule_info(size_t i, struct bw_rule_info *out);
 /* Index of the rule with own or peer id (case-insensitive), or -1. */
 int bw_iac_rule_find(const char *id);
-/* "kubernetes" or "compose": what the rule checks. */
+/* "kubernetes", "compose" or "baseline": what the rule checks. */
 const char *bw_iac_rule_target(size_t i);
 /* `config --list-rules`: a JSON array (new reference) or a line a rule. */
 json_t *bw_iac_rules_json(void);

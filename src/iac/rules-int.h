@@ -87,4 +87,11 @@ RULE(chk_compose_image_digest);
 RULE(chk_compose_registry);
 RULE(chk_compose_env_secret);
 
+/* baseline.c */
+RULE(chk_base_caps);
+RULE(chk_base_mounts);
+RULE(chk_base_cpu);
+RULE(chk_base_memory);
+RULE(chk_base_required);
+
 #endif

@@ -1,15 +1,19 @@
-/* The rule tables of rules_k8s_table.c and rules_compose_table.c, seen as
- * one list (Kubernetes first) by listings, documentation and look-ups. */
+/* The rule tables of rules_k8s_table.c, rules_compose_table.c and
+ * rules_baseline_table.c, seen as one list by listings, documentation and
+ * look-ups. */
 #include "rules-int.h"
 
 const struct iac_rule *iac_rule_at(size_t i)
 {
-	return i < iac_n_k8s_rules ? &iac_k8s_rules[i] : &iac_compose_rules[i - iac_n_k8s_rules];
+	if (i < iac_n_k8s_rules)
+		return &iac_k8s_rules[i];
+	i -= iac_n_k8s_rules;
+	return i < iac_n_compose_rules ? &iac_compose_rules[i] : &iac_baseline_rules[i - iac_n_compose_rules];
 }
 
 size_t bw_iac_rule_count(void)
 {
-	return iac_n_k8s_rules + iac_n_compose_rules;
+	return iac_n_k8s_rules + iac_n_compose_rules + iac_n_baseline_rules;
 }
 
 void bw_iac_rule_info(size_t i, struct bw_rule_info *out)
@@ -30,7 +34,8 @@ void bw_iac_rule_info(size_t i, struct bw_rule_info *out)
 
 const char *bw_iac_rule_target(size_t i)
 {
-	return iac_rule_at(i)->target == IAC_K8S ? "kubernetes" : "compose";
+	static const char *const names[] = {"kubernetes", "compose", "baseline"};
+	return names[iac_rule_at(i)->target];
 }
 
 int bw_iac_rule_find(const char *id)

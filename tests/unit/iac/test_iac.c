@@ -8,6 +8,7 @@
  *   %% file <name>              (the file's name; default case.yaml)
  *   %% env NAME=VALUE           (the interpolation environment; none by default)
  *   %% trust REGISTRY           (a trusted registry; none by default)
+ *   %% baseline <a line of YAML> (the case's baseline file, line by line)
  *   %% expect <ID> [LINE[:COL]] (must fire, there when given)
  *   %% reject <ID>              (must not fire)
  *   %% count <ID> <N>           (fires exactly N times)
@@ -31,9 +32,31 @@ static struct bw_report *check(const char *path, const char *text, size_t len, s
 {
 	struct bw_report *r = bw_report_new("config", path);
 	*rc = bw_iac_check_text(r, path, text, len, cfg, NULL, err);
-	bw_iac_finish(r);
+	bw_iac_finish(r, cfg);
 	return r;
 }
+
+/* Load baseline text through a temporary file. */
+static void load_baseline(struct bw_iac_config *cfg, const char *text)
+{
+	char path[] = "/tmp/bw-baseline-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct bw_error err = BW_ERROR_INIT;
+	int rc = bw_iac_config_load_baseline(cfg, path, &err);
+	unlink(path);
+	if (rc)
+		fail_msg("baseline: %s", err.msg);
+}
+
+static const char table_baseline[] = "forbidden-capabilities: [NET_RAW, CAP_SYS_ADMIN]\n"
+				     "forbidden-mounts: [/var/log, /etc/]\n"
+				     "resource-ceilings: {cpu: \"2\", memory: 2Gi}\n"
+				     "required:\n"
+				     "  kubernetes:\n"
+				     "    container: {securityContext.runAsNonRoot: true}\n";
 
 static int fired(const struct bw_report *r, const char *id, int line, int col)
 {
@@ -54,16 +77,24 @@ static void test_table_examples(void **st)
 	struct bw_iac_config *cfg = bw_iac_config_new();
 	bw_iac_config_trust_registry(cfg, "docker.io");
 	bw_iac_config_setenv(cfg, NULL);
-	unsigned nk = 0, nc = 0;
+	load_baseline(cfg, table_baseline);
+	unsigned nk = 0, nc = 0, nb = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct bw_rule_info ri;
 		bw_iac_rule_info(i, &ri);
-		bool k8s = !strcmp(bw_iac_rule_target(i), "kubernetes");
+		const char *target = bw_iac_rule_target(i);
+		bool k8s = strcmp(target, "compose") != 0;
 		char want[32];
-		snprintf(want, sizeof(want), k8s ? "BW-K8S-%03u" : "BW-COMPOSE-%03u", k8s ? ++nk : ++nc);
+		if (!strcmp(target, "baseline"))
+			snprintf(want, sizeof(want), "BW-BASE-%03u", ++nb);
+		else
+			snprintf(want, sizeof(want), k8s ? "BW-K8S-%03u" : "BW-COMPOSE-%03u",
+				 k8s ? ++nk : ++nc);
 		assert_string_equal(ri.id, want);
 		assert_true(ri.rationale && ri.bad && ri.good && ri.remediation && ri.title);
 		assert_int_equal(bw_iac_rule_find(ri.id), (int)i);
+		if (!*ri.bad)
+			continue; /* BW-BASE-006: about the baseline itself (config.cases) */
 		const char *path = k8s ? "example.yaml" : "/nonexistent/compose.yaml";
 		struct bw_error err = BW_ERROR_INIT;
 		int rc;
@@ -94,7 +125,7 @@ static void test_table_examples(void **st)
 
 struct kase {
 	char name[256], file[256];
-	struct bw_buf text, checks, env, trust;
+	struct bw_buf text, checks, env, trust, baseline;
 	int line;
 };
 
@@ -110,6 +141,8 @@ static int run_case(const char *file, struct kase *k)
 	for (char *l = strtok_r(k->trust.data ? k->trust.data : (char[]){0}, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save))
 		bw_iac_config_trust_registry(cfg, l);
+	if (k->baseline.len)
+		load_baseline(cfg, k->baseline.data);
 	struct bw_error err = BW_ERROR_INIT;
 	int rc;
 	const char *path = k->file[0] ? k->file : "case.yaml";
@@ -184,6 +217,7 @@ static void test_cases(void **st)
 	bw_buf_init(&k.checks, 1 << 16);
 	bw_buf_init(&k.env, 1 << 16);
 	bw_buf_init(&k.trust, 1 << 16);
+	bw_buf_init(&k.baseline, 1 << 16);
 	char line[8192];
 	int lineno = 0, failures = 0, n = 0;
 	bool in_case = false;
@@ -198,6 +232,7 @@ static void test_cases(void **st)
 			bw_buf_reset(&k.checks);
 			bw_buf_reset(&k.env);
 			bw_buf_reset(&k.trust);
+			bw_buf_reset(&k.baseline);
 			k.file[0] = 0;
 			snprintf(k.name, sizeof(k.name), "%.200s", line + 8);
 			k.name[strcspn(k.name, "\n")] = 0;
@@ -206,6 +241,8 @@ static void test_cases(void **st)
 		} else if (!strncmp(line, "%% file ", 8)) {
 			snprintf(k.file, sizeof(k.file), "%.200s", line + 8);
 			k.file[strcspn(k.file, "\n")] = 0;
+		} else if (!strncmp(line, "%% baseline ", 12)) {
+			bw_buf_addstr(&k.baseline, line + 12);
 		} else if (!strncmp(line, "%% trust ", 9)) {
 			bw_buf_addstr(&k.trust, line + 9);
 		} else if (!strncmp(line, "%% env ", 7)) {
@@ -236,6 +273,7 @@ static void test_cases(void **st)
 	bw_buf_release(&k.checks);
 	bw_buf_release(&k.env);
 	bw_buf_release(&k.trust);
+	bw_buf_release(&k.baseline);
 	print_message("%d cases\n", n);
 	assert_true(n >= 30);
 	assert_int_equal(failures, 0);
