@@ -19,6 +19,9 @@ const char bw_usage_config[] =
     "      --trusted-registry R   allow images only from R (repeatable, *.corp.example)\n"
     "      --env NAME=VALUE       compose interpolation reads only these (repeatable)\n"
     "                             instead of the environment (.env files still apply)\n"
+    "      --fix                  write the hardened files in place (comments, key order\n"
+    "                             and quoting kept), then report what is left\n"
+    "      --diff                 with --fix: print a unified diff instead of writing\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
 	BW_CLI_COMMON_HELP "\n"
     "Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
@@ -31,11 +34,13 @@ enum {
 	OPT_TRUSTED,
 	OPT_ENV,
 	OPT_LIST,
+	OPT_FIX,
+	OPT_DIFF,
 };
 
 struct config_opts {
 	struct bw_iac_config *cfg;
-	bool list;
+	bool list, fix, diff;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -62,6 +67,12 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_LIST:
 		o->list = true;
 		return 0;
+	case OPT_FIX:
+		o->fix = true;
+		return 0;
+	case OPT_DIFF:
+		o->diff = true;
+		return 0;
 	default:
 		return BW_EXIT_USAGE;
 	}
@@ -86,6 +97,46 @@ static int list_rules(struct bw_cli *cli)
 	return BW_EXIT_OK;
 }
 
+/* --fix --diff: the diffs of every path, nothing written. */
+static int fix_diff(struct bw_cli *cli, struct config_opts *o, int argc, char **argv)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_buf diff;
+	bw_buf_init(&diff, 1u << 30);
+	size_t files = 0, edits = 0;
+	for (int i = optind; i < argc; i++)
+		if (bw_iac_fix_path(argv[i], o->cfg, &diff, &files, &edits, &err)) {
+			bw_buf_release(&diff);
+			return bw_cli_fail(cli, &err);
+		}
+	FILE *out = bw_cli_open_output(cli, &err);
+	if (!out) {
+		bw_buf_release(&diff);
+		return bw_cli_fail(cli, &err);
+	}
+	fwrite(diff.data ? diff.data : "", 1, diff.len, out);
+	bw_buf_release(&diff);
+	if (bw_cli_close_output(cli, out, &err))
+		return bw_cli_fail(cli, &err);
+	if (!cli->quiet)
+		fprintf(stderr, "bulwark config: %zu edit(s) in %zu file(s) (not written)\n", edits, files);
+	return BW_EXIT_OK;
+}
+
+/* --fix: rewrite the files, then the check reports what is left. */
+static int fix_in_place(struct bw_cli *cli, struct config_opts *o, int argc, char **argv)
+{
+	size_t files = 0, edits = 0;
+	for (int i = optind; i < argc; i++) {
+		struct bw_error err = BW_ERROR_INIT;
+		if (bw_iac_fix_path(argv[i], o->cfg, NULL, &files, &edits, &err))
+			return bw_cli_fail(cli, &err);
+	}
+	if (!cli->quiet)
+		fprintf(stderr, "bulwark config: fixed %zu setting(s) in %zu file(s)\n", edits, files);
+	return 0;
+}
+
 int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -95,6 +146,8 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 	    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
 	    {"env", required_argument, NULL, OPT_ENV},
 	    {"list-rules", no_argument, NULL, OPT_LIST},
+	    {"fix", no_argument, NULL, OPT_FIX},
+	    {"diff", no_argument, NULL, OPT_DIFF},
 	    BW_CLI_SUPPRESS_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -118,6 +171,16 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 		rc = bw_cli_usage_error(cli->cmd, "no file or directory given");
 		goto out;
 	}
+	if (o.diff && !o.fix) {
+		rc = bw_cli_usage_error(cli->cmd, "--diff goes with --fix");
+		goto out;
+	}
+	if (o.diff) {
+		rc = fix_diff(cli, &o, argc, argv);
+		goto out;
+	}
+	if (o.fix && (rc = fix_in_place(cli, &o, argc, argv)))
+		goto out;
 	struct bw_report *r = bw_report_new("config", npaths == 1 ? argv[optind] : "several paths");
 	struct bw_iac_walk st = {0};
 	bool failed = false;

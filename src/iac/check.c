@@ -83,6 +83,11 @@ void iac_emit(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_
 	vsnprintf(ev, sizeof(ev), fmt, ap);
 	va_end(ap);
 	const struct iac_exception *x = iac_baseline_exception(c, r, at);
+	if (c->fix) {
+		if (!x)
+			iac_fix_collect(c, r, at, ev);
+		return;
+	}
 	struct bw_finding *f = bw_report_add_finding(c->r, BW_KIND_MISCONFIG);
 	f->id = r->id;
 	f->severity = r->severity;
@@ -167,14 +172,17 @@ static int check_compose(struct iac_ctx *c, struct bw_yaml_file *f, struct bw_er
 	return 0;
 }
 
-int bw_iac_check_text(struct bw_report *r, const char *path, const char *text, size_t len,
-		      const struct bw_iac_config *cfg, unsigned *kinds, struct bw_error *err)
+static int check_text(struct bw_report *r, const char *path, const char *text, size_t len,
+		      const struct bw_iac_config *cfg, unsigned *kinds, struct iac_fixes *fixes,
+		      struct bw_error *err)
 {
 	struct bw_yaml_file *f = NULL;
 	int rc = bw_yaml_parse(path, text, len, NULL, &f, err);
 	if (rc)
 		return rc;
-	struct iac_ctx c = {.r = r, .cfg = cfg};
+	struct iac_ctx c = {.r = r, .cfg = cfg, .fix = fixes};
+	if (fixes)
+		iac_fixes_bind(fixes, f->text);
 	unsigned found = 0;
 	if (f->n_docs == 1 && compose_is_project(f->docs[0].root)) {
 		found |= BW_IAC_COMPOSE;
@@ -192,6 +200,18 @@ int bw_iac_check_text(struct bw_report *r, const char *path, const char *text, s
 	if (kinds)
 		*kinds |= found;
 	return rc;
+}
+
+int bw_iac_check_text(struct bw_report *r, const char *path, const char *text, size_t len,
+		      const struct bw_iac_config *cfg, unsigned *kinds, struct bw_error *err)
+{
+	return check_text(r, path, text, len, cfg, kinds, NULL, err);
+}
+
+int iac_check_text_fix(struct bw_report *r, const char *path, const char *text, size_t len,
+		       const struct bw_iac_config *cfg, struct iac_fixes *fixes, struct bw_error *err)
+{
+	return check_text(r, path, text, len, cfg, NULL, fixes, err);
 }
 
 static bool yaml_name(const char *name)
@@ -232,8 +252,9 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(struct bw_report *r, const char *dir, const struct bw_iac_config *cfg, struct bw_iac_walk *st,
-		int depth, struct bw_error *err)
+/* Call fn for every *.yaml / *.yml under dir (sorted, hidden entries and
+ * node_modules left out); fn's own failures are its business. */
+int iac_walk(const char *dir, int depth, iac_file_fn fn, void *ud, size_t *seen, struct bw_error *err)
 {
 	if (depth > MAX_WALK_DEPTH)
 		return bw_error_set(err, BW_ELIMIT, "%s: directories nested deeper than %d", dir,
@@ -260,18 +281,14 @@ static int walk(struct bw_report *r, const char *dir, const struct bw_iac_config
 		if (lstat(path, &sb))
 			continue;
 		if (S_ISDIR(sb.st_mode)) {
-			rc = walk(r, path, cfg, st, depth + 1, err);
+			rc = iac_walk(path, depth + 1, fn, ud, seen, err);
 		} else if (S_ISREG(sb.st_mode) && yaml_name(names[i])) {
-			if (++st->seen > MAX_WALK_FILES) {
+			if (++*seen > MAX_WALK_FILES) {
 				rc = bw_error_set(err, BW_ELIMIT, "%s: more than %d YAML files", dir,
 						  MAX_WALK_FILES);
 				break;
 			}
-			struct bw_error fe = BW_ERROR_INIT;
-			if (check_file(r, path, cfg, st, true, &fe)) {
-				bw_report_warn(r, "%s", fe.msg);
-				st->failed++;
-			}
+			rc = fn(ud, path, err);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -280,14 +297,34 @@ static int walk(struct bw_report *r, const char *dir, const struct bw_iac_config
 	return rc;
 }
 
+struct walk_check {
+	struct bw_report *r;
+	const struct bw_iac_config *cfg;
+	struct bw_iac_walk *st;
+};
+
+static int walked_file(void *ud, const char *path, struct bw_error *err)
+{
+	struct walk_check *w = ud;
+	struct bw_error fe = BW_ERROR_INIT;
+	if (check_file(w->r, path, w->cfg, w->st, true, &fe)) {
+		bw_report_warn(w->r, "%s", fe.msg);
+		w->st->failed++;
+	}
+	(void)err;
+	return 0;
+}
+
 int bw_iac_check_path(struct bw_report *r, const char *path, const struct bw_iac_config *cfg,
 		      struct bw_iac_walk *st, struct bw_error *err)
 {
 	struct stat sb;
 	if (stat(path, &sb))
 		return bw_error_sys(err, BW_EIO, "%s", path);
-	if (S_ISDIR(sb.st_mode))
-		return walk(r, path, cfg, st, 0, err);
+	if (S_ISDIR(sb.st_mode)) {
+		struct walk_check w = {r, cfg, st};
+		return iac_walk(path, 0, walked_file, &w, &st->seen, err);
+	}
 	st->seen++;
 	return check_file(r, path, cfg, st, false, err);
 }

@@ -21,6 +21,7 @@ json_t *bw_iac_rules_json(void)
 		json_object_set_new(o, "good", json_string(ri.good));
 		json_object_set_new(o, "remediation", json_string(ri.remediation));
 		json_object_set_new(o, "default_enabled", json_boolean(!ri.default_off));
+		json_object_set_new(o, "fixable", json_boolean(bw_iac_rule_fixable(i)));
 		json_array_append_new(arr, o);
 	}
 	return arr;

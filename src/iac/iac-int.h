@@ -120,6 +120,16 @@ enum iac_target {
 
 struct iac_ctx;
 struct iac_rule;
+struct iac_fixes;
+
+/* Where a rule's fix sets its path: the container holding the finding (or
+ * else the pod spec), the pod spec, the compose service. */
+enum iac_fix_scope {
+	IAC_FIX_NONE = 0,
+	IAC_FIX_CONTAINER,
+	IAC_FIX_POD,
+	IAC_FIX_SERVICE,
+};
 typedef void (*iac_check_fn)(struct iac_ctx *c, const struct iac_rule *r);
 
 struct iac_rule {
@@ -133,6 +143,9 @@ struct iac_rule {
 	const char *bad, *good; /* a manifest / compose file that breaks / follows it */
 	const char *remediation;
 	bool default_off;
+	/* the fix: set fix_path to fix_value (YAML text) where fix_scope says */
+	enum iac_fix_scope fix_scope;
+	const char *fix_path, *fix_value;
 };
 
 extern const struct iac_rule iac_k8s_rules[]; /* rules_k8s_table.c */
@@ -152,6 +165,7 @@ struct iac_ctx {
 	/* compose */
 	const struct compose_service *svc;
 	const struct bw_yaml_node *project; /* the compose file's root */
+	struct iac_fixes *fix;		    /* fix.c: collect edits instead of findings */
 	size_t emitted;			    /* findings added */
 	size_t objects;			    /* objects and services checked */
 };
@@ -172,6 +186,19 @@ bool iac_baseline_required_at(const struct iac_baseline *b, const char *evidence
  * when a baseline exception covers it. */
 void iac_emit(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_node *at, const char *fmt,
 	      ...) __attribute__((format(printf, 4, 5)));
+
+/* fix.c: the edit that fixes a finding of r at `at` (evidence: its text). */
+void iac_fix_collect(struct iac_ctx *c, const struct iac_rule *r, const struct bw_yaml_node *at,
+		     const char *evidence);
+/* The parsed text the edits are offsets into (the reader's copy). */
+void iac_fixes_bind(struct iac_fixes *fx, const char *text);
+/* check.c: bw_iac_check_text collecting the edits of fixable findings into
+ * fixes (findings are not added to r). */
+int iac_check_text_fix(struct bw_report *r, const char *path, const char *text, size_t len,
+		       const struct bw_iac_config *cfg, struct iac_fixes *fixes, struct bw_error *err);
+
+typedef int (*iac_file_fn)(void *ud, const char *path, struct bw_error *err);
+int iac_walk(const char *dir, int depth, iac_file_fn fn, void *ud, size_t *seen, struct bw_error *err);
 
 /* Registry of an image reference ("docker.io" for "nginx"). */
 void iac_image_registry(const char *image, char *out, size_t outlen);

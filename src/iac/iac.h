@@ -173,12 +173,38 @@ int bw_iac_check_path(struct bw_report *r, const char *path, const struct bw_iac
  * twice through include or extends) and sort. */
 void bw_iac_finish(struct bw_report *r, const struct bw_iac_config *cfg);
 
+/* ---- fixes (fix.c) ------------------------------------------------------ */
+
+/* The hardened text of one file (text[0..len), named path as for
+ * bw_iac_check_text): every fixable finding's setting written by editing
+ * the original text at the key's position, so comments, key order and
+ * quoting stay; findings a baseline exception covers are left alone.
+ * *out is a heap string of *out_len bytes (free it; equal to the input when
+ * nothing was fixable), *fixed the number of edits. Fixing the result again
+ * changes nothing. Errors as for bw_iac_check_text. */
+int bw_iac_fix_text(const char *path, const char *text, size_t len, const struct bw_iac_config *cfg,
+		    char **out, size_t *out_len, size_t *fixed, struct bw_error *err);
+/* Fix a file, or every compose or Kubernetes file under a directory (those
+ * that do not parse are left for the check to report): with diff NULL the
+ * files are rewritten in place (a temporary file renamed over each, its
+ * mode kept), else their unified diffs are appended to diff and nothing is
+ * written. *files and *edits grow by the files changed and edits made. */
+int bw_iac_fix_path(const char *path, const struct bw_iac_config *cfg, struct bw_buf *diff, size_t *files,
+		    size_t *edits, struct bw_error *err);
+/* Append a unified diff (3 lines of context, "--- a/NAME" / "+++ b/NAME")
+ * of a against b to out; nothing when they are equal. BW_ELIMIT when the
+ * files differ too much for a short edit script. */
+int bw_iac_unified_diff(const char *name, const char *a, size_t alen, const char *b, size_t blen,
+			struct bw_buf *out, struct bw_error *err);
+
 /* The rule table, for listings and documentation (bad/good are example
  * manifests or compose files). */
 size_t bw_iac_rule_count(void);
 void bw_iac_rule_info(size_t i, struct bw_rule_info *out);
 /* Index of the rule with own or peer id (case-insensitive), or -1. */
 int bw_iac_rule_find(const char *id);
+/* Does `config --fix` fix rule i's findings? */
+bool bw_iac_rule_fixable(size_t i);
 /* "kubernetes", "compose" or "baseline": what the rule checks. */
 const char *bw_iac_rule_target(size_t i);
 /* `config --list-rules`: a JSON array (new reference) or a line a rule. */

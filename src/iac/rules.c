@@ -32,6 +32,11 @@ void bw_iac_rule_info(size_t i, struct bw_rule_info *out)
 	};
 }
 
+bool bw_iac_rule_fixable(size_t i)
+{
+	return iac_rule_at(i)->fix_scope != IAC_FIX_NONE;
+}
+
 const char *bw_iac_rule_target(size_t i)
 {
 	static const char *const names[] = {"kubernetes", "compose", "baseline"};

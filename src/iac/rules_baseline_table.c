@@ -179,6 +179,7 @@ const struct iac_rule iac_baseline_rules[] = {
 		"      securityContext:\n"
 		"        runAsNonRoot: true\n",
 	.remediation = "Set the value the baseline requires (bulwark config --fix writes it).",
+	.fix_scope = IAC_FIX_CONTAINER,
     },
     {
 	.id = "BW-BASE-006",

@@ -23,6 +23,9 @@ const struct iac_rule iac_compose_rules[] = {
 		"    image: nginx:1.27\n"
 		"    privileged: false\n",
 	.remediation = "Remove privileged; add the one capability needed instead.",
+	.fix_scope = IAC_FIX_SERVICE,
+	.fix_path = "privileged",
+	.fix_value = "false",
     },
     {
 	.id = "BW-COMPOSE-002",
@@ -77,6 +80,9 @@ const struct iac_rule iac_compose_rules[] = {
 		"    image: nginx:1.27\n"
 		"    cap_drop: [ALL]\n",
 	.remediation = "Add cap_drop: [ALL] and add back only what is needed.",
+	.fix_scope = IAC_FIX_SERVICE,
+	.fix_path = "cap_drop",
+	.fix_value = "[ALL]",
     },
     {
 	.id = "BW-COMPOSE-005",
@@ -247,6 +253,9 @@ const struct iac_rule iac_compose_rules[] = {
 		"    read_only: true\n"
 		"    tmpfs: [/tmp]\n",
 	.remediation = "Set read_only: true and a tmpfs where the program writes.",
+	.fix_scope = IAC_FIX_SERVICE,
+	.fix_path = "read_only",
+	.fix_value = "true",
     },
     {
 	.id = "BW-COMPOSE-014",
@@ -322,6 +331,7 @@ const struct iac_rule iac_compose_rules[] = {
 		"    image: nginx:1.27\n"
 		"    security_opt: [\"no-new-privileges:true\"]\n",
 	.remediation = "Add security_opt: [\"no-new-privileges:true\"].",
+	.fix_scope = IAC_FIX_SERVICE,
     },
     {
 	.id = "BW-COMPOSE-018",
@@ -360,6 +370,7 @@ const struct iac_rule iac_compose_rules[] = {
 		"    image: nginx:1.27\n"
 		"    ports: [\"127.0.0.1:8080:80\"]\n",
 	.remediation = "Bind the port to one address (127.0.0.1:8080:80) or put a proxy in front.",
+	.fix_scope = IAC_FIX_SERVICE,
     },
     {
 	.id = "BW-COMPOSE-020",

@@ -39,6 +39,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"        privileged: false\n",
 	.remediation =
 	    "Remove securityContext.privileged or set it to false; grant the one capability needed instead.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.privileged",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-002",
@@ -70,6 +73,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"      securityContext:\n"
 		"        allowPrivilegeEscalation: false\n",
 	.remediation = "Set securityContext.allowPrivilegeEscalation: false on every container.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.allowPrivilegeEscalation",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-003",
@@ -174,6 +180,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"        capabilities:\n"
 		"          drop: [ALL]\n",
 	.remediation = "Add securityContext.capabilities.drop: [ALL] and add back only what is needed.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.capabilities.drop",
+	.fix_value = "[ALL]",
     },
     {
 	.id = "BW-K8S-006",
@@ -204,6 +213,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Remove hostPID.",
+	.fix_scope = IAC_FIX_POD,
+	.fix_path = "hostPID",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-007",
@@ -234,6 +246,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Remove hostIPC.",
+	.fix_scope = IAC_FIX_POD,
+	.fix_path = "hostIPC",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-008",
@@ -264,6 +279,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Remove hostNetwork; expose the port through a Service.",
+	.fix_scope = IAC_FIX_POD,
+	.fix_path = "hostNetwork",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-009",
@@ -405,6 +423,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"      securityContext:\n"
 		"        runAsNonRoot: true\n",
 	.remediation = "Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.runAsNonRoot",
+	.fix_value = "true",
     },
     {
 	.id = "BW-K8S-013",
@@ -470,6 +491,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"        readOnlyRootFilesystem: true\n",
 	.remediation = "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the "
 		       "program writes.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.readOnlyRootFilesystem",
+	.fix_value = "true",
     },
     {
 	.id = "BW-K8S-015",
@@ -752,6 +776,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Set automountServiceAccountToken: false unless the pod talks to the API server.",
+	.fix_scope = IAC_FIX_POD,
+	.fix_path = "automountServiceAccountToken",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-024",
@@ -782,6 +809,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Set automountServiceAccountToken: false in the pod spec (or on its ServiceAccount).",
+	.fix_scope = IAC_FIX_POD,
+	.fix_path = "automountServiceAccountToken",
+	.fix_value = "false",
     },
     {
 	.id = "BW-K8S-025",
@@ -815,6 +845,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"    - name: app\n"
 		"      image: nginx:1.27\n",
 	.remediation = "Set securityContext.seccompProfile.type: RuntimeDefault (pod or container).",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.seccompProfile.type",
+	.fix_value = "RuntimeDefault",
     },
     {
 	.id = "BW-K8S-026",
@@ -849,6 +882,9 @@ const struct iac_rule iac_k8s_rules[] = {
 		"        seccompProfile:\n"
 		"          type: RuntimeDefault\n",
 	.remediation = "Use RuntimeDefault, or a Localhost profile written for the program.",
+	.fix_scope = IAC_FIX_CONTAINER,
+	.fix_path = "securityContext.seccompProfile.type",
+	.fix_value = "RuntimeDefault",
     },
     {
 	.id = "BW-K8S-027",

@@ -110,6 +110,32 @@ static void test_table_examples(void **st)
 				failures++;
 			}
 		bw_report_free(r);
+		if (bw_iac_rule_fixable(i)) {
+			/* the fixed bad example passes the rule, and fixing it again changes nothing */
+			char *fixed = NULL, *again = NULL;
+			size_t flen = 0, alen = 0, nedit = 0;
+			if (bw_iac_fix_text(path, ri.bad, strlen(ri.bad), cfg, &fixed, &flen, &nedit, &err) ||
+			    !nedit) {
+				print_error("%s: the bad example is not fixed (%s)\n", ri.id,
+					    nedit ? err.msg : "no edit");
+				failures++;
+			} else {
+				r = check(path, fixed, flen, cfg, &err, &rc);
+				if (rc || fired(r, ri.id, 0, 0)) {
+					print_error("%s: the fixed example still triggers it (%s):\n%s\n",
+						    ri.id, rc ? err.msg : "finding", fixed);
+					failures++;
+				}
+				bw_report_free(r);
+				if (bw_iac_fix_text(path, fixed, flen, cfg, &again, &alen, &nedit, &err) || nedit ||
+				    alen != flen || memcmp(again, fixed, flen)) {
+					print_error("%s: fixing the fixed example changes it\n", ri.id);
+					failures++;
+				}
+			}
+			free(fixed);
+			free(again);
+		}
 		r = check(path, ri.good, strlen(ri.good), cfg, &err, &rc);
 		if (rc || fired(r, ri.id, 0, 0)) {
 			print_error("%s: good example triggers it (%s)\n", ri.id, rc ? err.msg : "finding");
