@@ -197,6 +197,158 @@ int bw_iac_fix_path(const char *path, const struct bw_iac_config *cfg, struct bw
 int bw_iac_unified_diff(const char *name, const char *a, size_t alen, const char *b, size_t blen,
 			struct bw_buf *out, struct bw_error *err);
 
+/* ---- the network model (model.c): what net/ builds its graph from ------- */
+
+struct bw_iac_label {
+	const char *key, *value;
+};
+
+enum bw_iac_selop {
+	BW_IAC_SEL_IN = 0,
+	BW_IAC_SEL_NOTIN,
+	BW_IAC_SEL_EXISTS,
+	BW_IAC_SEL_DOESNOTEXIST,
+	BW_IAC_SEL_INVALID, /* an operator Kubernetes does not know: matches nothing */
+};
+
+struct bw_iac_expr {
+	const char *key;
+	enum bw_iac_selop op;
+	const char **values;
+	size_t n_values;
+};
+
+/* A Kubernetes label selector: matchLabels and matchExpressions, all of
+ * which must hold; an empty selector ({}) selects everything. */
+struct bw_iac_selector {
+	struct bw_iac_label *match;
+	size_t n_match;
+	struct bw_iac_expr *exprs;
+	size_t n_exprs;
+};
+
+/* A port of a NetworkPolicy rule: port 0 and no name = every port. */
+struct bw_iac_portspec {
+	int port, end_port;
+	const char *name; /* a named container port */
+	const char *proto;
+};
+
+/* One entry of a rule's from/to: podSelector and/or namespaceSelector, or
+ * an ipBlock. */
+struct bw_iac_peer {
+	bool has_pod, has_ns;
+	struct bw_iac_selector pod, ns;
+	const char *cidr; /* ipBlock, or NULL */
+	const char **except;
+	size_t n_except;
+};
+
+struct bw_iac_polrule {
+	struct bw_iac_peer *peers; /* none: every peer */
+	size_t n_peers;
+	struct bw_iac_portspec *ports; /* none: every port */
+	size_t n_ports;
+};
+
+struct bw_iac_netpol {
+	const char *ns, *name, *file;
+	int line;
+	struct bw_iac_selector pod;
+	bool ingress, egress; /* policyTypes */
+	struct bw_iac_polrule *in, *out;
+	size_t n_in, n_out;
+};
+
+/* A port the host publishes: compose ports, Kubernetes hostPort. */
+struct bw_iac_published {
+	const char *host_ip; /* "" for every interface */
+	int published, target;
+	const char *proto;
+	const char *file;
+	int line, column;
+};
+
+/* A compose service or a Kubernetes workload (its pod template). */
+struct bw_iac_workload {
+	const char *name, *kind, *ns; /* kind "service" for compose; ns: namespace or compose project */
+	const char *image;	      /* the first container's */
+	const char *file;
+	int line, column;
+	struct bw_iac_label *labels; /* pod labels */
+	size_t n_labels;
+	const char **networks; /* compose networks ("default" when none named) */
+	size_t n_networks;
+	const char *network_mode; /* compose: host, none, bridge, service:x, container:x, or NULL */
+	const char **links;
+	size_t n_links;
+	struct bw_iac_published *published;
+	size_t n_published;
+	struct bw_iac_portspec *ports; /* what it listens on: containerPort, expose, targets */
+	size_t n_ports;
+	bool host_network;
+};
+
+struct bw_iac_network {
+	const char *name, *ns, *file; /* ns: the compose project */
+	int line;
+	bool internal, external, icc_off;
+	const char *driver;
+};
+
+struct bw_iac_k8s_service {
+	const char *ns, *name, *type, *file;
+	int line;
+	struct bw_iac_label *selector;
+	size_t n_selector;
+	bool has_selector;
+	struct bw_iac_portspec *ports; /* port: the Service's port; name: the target port's name */
+	int *targets;		       /* the target port of each (0: by name) */
+	size_t n_ports;
+};
+
+struct bw_iac_ingress {
+	const char *ns, *name, *file;
+	int line;
+	const char **services; /* backends */
+	size_t n_services;
+	bool tls;
+};
+
+struct bw_iac_namespace {
+	const char *name;
+	struct bw_iac_label *labels;
+	size_t n_labels;
+};
+
+/* Everything of the files loaded, in one arena (owned by the model). */
+struct bw_iac_model {
+	struct bw_arena arena;
+	struct bw_iac_workload *workloads;
+	size_t n_workloads, cap_workloads;
+	struct bw_iac_network *networks;
+	size_t n_networks, cap_networks;
+	struct bw_iac_netpol *netpols;
+	size_t n_netpols, cap_netpols;
+	struct bw_iac_k8s_service *services;
+	size_t n_services, cap_services;
+	struct bw_iac_ingress *ingresses;
+	size_t n_ingresses, cap_ingresses;
+	struct bw_iac_namespace *namespaces;
+	size_t n_namespaces, cap_namespaces;
+	bool compose, kubernetes; /* what was found */
+};
+
+void bw_iac_model_init(struct bw_iac_model *m);
+void bw_iac_model_release(struct bw_iac_model *m);
+/* Add the compose projects and Kubernetes objects of a file or directory
+ * (as bw_iac_check_path finds them) to m. Files of a directory that fail
+ * are warnings of r (when not NULL) and counted in st->failed. */
+int bw_iac_model_load(struct bw_iac_model *m, const char *path, const struct bw_iac_config *cfg,
+		      struct bw_iac_walk *st, struct bw_report *r, struct bw_error *err);
+/* Does the selector select these labels? */
+bool bw_iac_selector_matches(const struct bw_iac_selector *s, const struct bw_iac_label *labels, size_t n);
+
 /* The rule table, for listings and documentation (bad/good are example
  * manifests or compose files). */
 size_t bw_iac_rule_count(void);

@@ -1,0 +1,196 @@
+/* bulwark net — segmentation graph, nftables enforcement. */
+#include "cli.h"
+#include "engine/engine.h"
+#include "iac/iac.h"
+#include "net/net.h"
+
+#include <jansson.h>
+
+const char bw_usage_net[] =
+    "usage: bulwark net graph [options] [PATH...]\n"
+    "       bulwark net enforce --intended FILE [--table NAME]\n"
+    "\n"
+    "graph: who can reach whom — from compose files and Kubernetes manifests\n"
+    "(NetworkPolicies, Services, Ingresses; files or directories), or from the\n"
+    "running containers of the Docker Engine (--engine) — with segmentation\n"
+    "findings (BW-NET-NNN) and the lateral paths from the outside world to\n"
+    "datastores. Without --graph the findings are the report (table, json, sarif).\n"
+    "\n"
+    "      --engine               the live engine (DOCKER_HOST) instead of files\n"
+    "      --graph FMT            write the graph: json, dot, svg or html\n"
+    "\n"
+    "enforce: an nftables ruleset (nft -f) that allows only the intended edges:\n"
+    "      --intended FILE        workloads (name: {address: IP}) and allow entries\n"
+    "                             ({from, to, port, proto}); see docs/net.md\n"
+    "      --table NAME           the nftables table (inet family; default bulwark)\n" BW_CLI_COMMON_HELP;
+
+enum {
+	OPT_ENGINE = BW_OPT__COMMAND_BASE,
+	OPT_GRAPH,
+	OPT_INTENDED,
+	OPT_TABLE,
+};
+
+struct net_opts {
+	bool engine;
+	const char *graph, *intended, *table;
+};
+
+static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
+{
+	struct net_opts *o = ud;
+	switch (c) {
+	case OPT_ENGINE:
+		o->engine = true;
+		return 0;
+	case OPT_GRAPH:
+		if (strcmp(arg, "json") && strcmp(arg, "dot") && strcmp(arg, "svg") && strcmp(arg, "html"))
+			return bw_cli_usage_error(cli->cmd, "--graph json, dot, svg or html, not '%s'", arg);
+		o->graph = arg;
+		return 0;
+	case OPT_INTENDED:
+		o->intended = arg;
+		return 0;
+	case OPT_TABLE:
+		o->table = arg;
+		return 0;
+	default:
+		return BW_EXIT_USAGE;
+	}
+}
+
+static int write_graph(struct bw_cli *cli, const struct net_opts *o, const struct bw_net_graph *g,
+		       struct bw_report *r)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	FILE *out = bw_cli_open_output(cli, &err);
+	if (!out)
+		return bw_cli_fail(cli, &err);
+	if (!strcmp(o->graph, "json")) {
+		json_t *j = bw_net_graph_json(g, r);
+		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', out);
+		json_decref(j);
+	} else if (!strcmp(o->graph, "dot")) {
+		bw_net_graph_dot(g, out);
+	} else if (!strcmp(o->graph, "svg")) {
+		bw_net_graph_svg(g, out);
+	} else {
+		bw_net_graph_html(g, r, out);
+	}
+	if (bw_cli_close_output(cli, out, &err))
+		return bw_cli_fail(cli, &err);
+	for (size_t i = 0; i < r->n_warnings && !cli->quiet; i++)
+		fprintf(stderr, "bulwark net: warning: %s\n", r->warnings[i]);
+	return BW_EXIT_OK;
+}
+
+static int net_graph(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	if (o->engine && argc > optind)
+		return bw_cli_usage_error(cli->cmd, "--engine takes no PATH");
+	if (!o->engine && argc <= optind)
+		return bw_cli_usage_error(cli->cmd, "no file or directory given (or --engine)");
+	if (!o->graph && cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON &&
+	    cli->format != BW_FORMAT_SARIF)
+		return bw_cli_usage_error(cli->cmd, "--format %s does not apply to net graph",
+					  bw_format_name(cli->format));
+	struct bw_net_graph *g = NULL;
+	struct bw_iac_model m;
+	bw_iac_model_init(&m);
+	struct bw_report *r =
+	    bw_report_new(o->engine ? "engine" : "config", o->engine ? "engine" : argv[optind]);
+	int rc = 0;
+	bool failed = false;
+	if (o->engine) {
+		struct bw_engine *e = NULL;
+		struct bw_engine_opts eo = {0};
+		rc = bw_engine_open(&eo, &e, &err);
+		if (!rc)
+			rc = bw_net_graph_from_engine(e, &g, &err);
+		bw_engine_free(e);
+	} else {
+		struct bw_iac_config *cfg = bw_iac_config_new();
+		struct bw_iac_walk st = {0};
+		for (int i = optind; i < argc && !rc; i++)
+			rc = bw_iac_model_load(&m, argv[i], cfg, &st, r, &err);
+		bw_iac_config_free(cfg);
+		failed = st.failed > 0;
+		if (!rc)
+			rc = bw_net_graph_from_model(&m, &g, &err);
+		r->target.type = m.compose && m.kubernetes ? "config" : m.compose ? "compose" : "kubernetes";
+	}
+	if (rc) {
+		rc = bw_cli_fail(cli, &err);
+		goto out;
+	}
+	bw_net_findings(g, o->engine ? NULL : &m, r);
+	bw_report_sort(r);
+	rc = o->graph ? write_graph(cli, o, g, r) : bw_cli_emit_report(cli, r);
+	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code))
+		rc = BW_EXIT_ERROR;
+out:
+	bw_net_graph_free(g);
+	bw_report_free(r);
+	bw_iac_model_release(&m);
+	return rc;
+}
+
+static int net_enforce(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
+{
+	if (!o->intended)
+		return bw_cli_usage_error(cli->cmd, "enforce needs --intended FILE");
+	if (argc > optind)
+		return bw_cli_usage_error(cli->cmd, "enforce takes no operand");
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_buf b;
+	bw_buf_init(&b, 64u << 20);
+	int rc = bw_net_enforce_ruleset(o->intended, o->table, &b, &err);
+	if (rc) {
+		bw_buf_release(&b);
+		return err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
+					     : bw_cli_fail(cli, &err);
+	}
+	FILE *out = bw_cli_open_output(cli, &err);
+	if (!out) {
+		bw_buf_release(&b);
+		return bw_cli_fail(cli, &err);
+	}
+	fwrite(b.data ? b.data : "", 1, b.len, out);
+	bw_buf_release(&b);
+	if (bw_cli_close_output(cli, out, &err))
+		return bw_cli_fail(cli, &err);
+	return BW_EXIT_OK;
+}
+
+int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    BW_CLI_COMMON_OPTIONS,
+	    {"engine", no_argument, NULL, OPT_ENGINE},
+	    {"graph", required_argument, NULL, OPT_GRAPH},
+	    {"intended", required_argument, NULL, OPT_INTENDED},
+	    {"table", required_argument, NULL, OPT_TABLE},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *sub = NULL;
+	if (argc > 1 && (!strcmp(argv[1], "graph") || !strcmp(argv[1], "enforce"))) {
+		sub = argv[1];
+		argc--;
+		argv++;
+	}
+	struct net_opts o = {0};
+	bool done;
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, on_option, &o, &done);
+	if (rc || done)
+		return rc;
+	if (!sub)
+		return bw_cli_usage_error(cli->cmd,
+					  argc > optind ? "unknown subcommand '%s' (graph, enforce)"
+							: "missing subcommand%s (graph, enforce)",
+					  argc > optind ? argv[optind] : "");
+	if (!strcmp(sub, "graph"))
+		return net_graph(cli, &o, argc, argv);
+	return net_enforce(cli, &o, argc, argv);
+}

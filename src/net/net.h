@@ -1,0 +1,111 @@
+/* net — network segmentation: who can reach whom, from compose projects,
+ * Kubernetes NetworkPolicies, Services and Ingresses, or a live Docker
+ * Engine; the lateral paths from the outside world to datastores; the
+ * pictures (JSON, Graphviz DOT, a self-contained SVG/HTML page); nftables
+ * rulesets that allow only the intended edges.
+ *
+ * Ownership: a struct bw_net_graph owns every node, edge, path and string
+ * reached from it (one arena); bw_net_graph_free() releases it. Graph
+ * builders only read the iac model or the engine's answers. Findings are
+ * copied into the caller's report. Writers only read the graph.
+ */
+#ifndef BW_NET_H
+#define BW_NET_H
+
+#include "core/core.h"
+#include "iac/iac.h"
+#include "report/report.h"
+
+#include <jansson.h>
+
+struct bw_engine;
+
+enum bw_net_node_kind {
+	BW_NET_WORKLOAD = 0,
+	BW_NET_INTERNET, /* the outside world */
+	BW_NET_HOST,	 /* the host's own interfaces (127.0.0.1 publishes) */
+};
+
+struct bw_net_node {
+	enum bw_net_node_kind kind;
+	const char *id;	   /* unique: "compose:proj/web", "k8s:ns/Deployment/web", "engine:name" */
+	const char *name;  /* for people: "web", "shop/web" */
+	const char *group; /* the segment it is drawn in: compose project, namespace */
+	const char *image;
+	const char *file; /* where it is defined (NULL for the engine) */
+	int line, column;
+	bool datastore;	      /* by image name or listening port */
+	bool internet_facing; /* an edge from the outside world reaches it */
+	bool host_network;
+	const char **segments; /* networks it is attached to */
+	size_t n_segments;
+};
+
+struct bw_net_edge {
+	size_t from, to;   /* node indexes */
+	const char *ports; /* "5432/tcp", "80/tcp,443/tcp" or "any" */
+	const char *via;   /* network, policy, "published", "Ingress web", … */
+};
+
+/* A path from the outside world to a datastore, hop by hop (node indexes;
+ * hops[0] is the outside world). */
+struct bw_net_path {
+	size_t *hops;
+	size_t n_hops;
+	const char **ports; /* the ports of each hop's edge: n_hops - 1 */
+};
+
+struct bw_net_graph {
+	struct bw_arena arena;
+	struct bw_net_node *nodes;
+	size_t n_nodes, cap_nodes;
+	struct bw_net_edge *edges;
+	size_t n_edges, cap_edges;
+	struct bw_net_path *paths;
+	size_t n_paths, cap_paths;
+	const char *source;	 /* "compose", "kubernetes", "compose+kubernetes", "engine" */
+	bool icc_default_bridge; /* engine: the default bridge lets its containers talk */
+	size_t icc_default_bridge_members;
+};
+
+/* Build the graph of a model (compose projects and Kubernetes objects). */
+int bw_net_graph_from_model(const struct bw_iac_model *m, struct bw_net_graph **out, struct bw_error *err);
+/* Build the graph of the containers of a live engine: their networks
+ * (internal, inter-container communication), published ports, links and
+ * host networking. */
+int bw_net_graph_from_engine(struct bw_engine *e, struct bw_net_graph **out, struct bw_error *err);
+void bw_net_graph_free(struct bw_net_graph *g);
+
+/* Segmentation findings (BW-NET-NNN) of the graph into r: flat networks,
+ * datastores one hop from an internet-facing workload (or published to it),
+ * workloads bridging segments, ports on every interface, inter-container
+ * communication on the default bridge, namespaces without a default-deny
+ * NetworkPolicy, host networking, lateral paths to datastores. m may be NULL
+ * (the engine's graph). Computes g's paths first. */
+void bw_net_findings(struct bw_net_graph *g, const struct bw_iac_model *m, struct bw_report *r);
+
+/* Writers. json: {"schema": "bulwark.netgraph/v1", nodes, edges, paths,
+ * findings} (r may be NULL). dot: a Graphviz digraph. svg: a self-contained
+ * picture; html: a page holding the picture, the lateral paths and the
+ * findings (no script or style from elsewhere). */
+json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *r);
+void bw_net_graph_dot(const struct bw_net_graph *g, FILE *out);
+void bw_net_graph_svg(const struct bw_net_graph *g, FILE *out);
+void bw_net_graph_html(const struct bw_net_graph *g, const struct bw_report *r, FILE *out);
+
+/* The rule table of the BW-NET-NNN findings, for listings and docs. */
+size_t bw_net_rule_count(void);
+void bw_net_rule_info(size_t i, struct bw_rule_info *out);
+
+/* nftables: a ruleset (nft -f) for the intended graph of file path (YAML):
+ *   workloads: {web: {address: 10.0.0.2}, db: {addresses: [10.0.0.3]}}
+ *   allow:
+ *     - {from: web, to: db, port: 5432, proto: tcp}
+ *     - {from: internet, to: web, port: 80}      (internet: any address)
+ * Traffic to a listed workload's address is accepted when an allow entry
+ * says so (and replies of accepted connections), and rejected otherwise
+ * (TCP reset, ICMP port unreachable), in the forward and input hooks of
+ * table inet `table` (default "bulwark"). BW_EUSAGE names path:line. */
+int bw_net_enforce_ruleset(const char *path, const char *table, struct bw_buf *out, struct bw_error *err);
+
+#endif
