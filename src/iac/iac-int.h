@@ -209,6 +209,11 @@ bool iac_registry_trusted(const struct bw_iac_config *cfg, const char *image);
 void iac_cap_norm(const char *cap, char *out, size_t outlen);
 bool iac_sensitive_host_path(const char *path);
 
+/* The protocol spoken in the clear on port (a TLS form exists), or NULL. */
+const char *iac_plaintext_port(int port);
+/* Why a connection setting NAME=value goes without TLS, or NULL. */
+const char *iac_plaintext_dsn(const char *name, const char *value);
+
 /* A compose port (short "[IP:][PUB:]TARGET[/proto]" or long syntax). */
 struct iac_port {
 	char host_ip[64];	      /* "" when not given */

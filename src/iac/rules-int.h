@@ -60,6 +60,8 @@ RULE(chk_k8s_proc_mount);
 RULE(chk_k8s_host_aliases);
 RULE(chk_k8s_configmap_secret);
 RULE(chk_k8s_ingress_tls);
+RULE(chk_k8s_plaintext_service);
+RULE(chk_k8s_plaintext_dsn);
 
 /* rules_compose.c */
 RULE(chk_compose_privileged);
@@ -86,6 +88,8 @@ RULE(chk_compose_image_latest);
 RULE(chk_compose_image_digest);
 RULE(chk_compose_registry);
 RULE(chk_compose_env_secret);
+RULE(chk_compose_plaintext_port);
+RULE(chk_compose_plaintext_dsn);
 
 /* baseline.c */
 RULE(chk_base_caps);

@@ -280,3 +280,46 @@ RULE(chk_compose_env_secret)
 		}
 	}
 }
+
+RULE(chk_compose_plaintext_port)
+{
+	const struct bw_yaml_node *ports = bw_yaml_get(c->svc->node, "ports");
+	for (size_t i = 0; ports && ports->kind == BW_YAML_SEQ && i < ports->n; i++) {
+		struct iac_port pt;
+		if (iac_compose_port(ports->items[i], &pt))
+			continue;
+		if (pt.host_ip[0] && (!strncmp(pt.host_ip, "127.", 4) || !strcmp(pt.host_ip, "::1")))
+			continue;
+		const char *what = iac_plaintext_port(pt.target);
+		if (what)
+			iac_emit(c, r, ports->items[i], "port %d (%s) published in the clear", pt.target,
+				 what);
+	}
+}
+
+RULE(chk_compose_plaintext_dsn)
+{
+	const struct bw_yaml_node *env = bw_yaml_get(c->svc->node, "environment");
+	for (size_t i = 0; env && (env->kind == BW_YAML_MAP || env->kind == BW_YAML_SEQ) && i < env->n; i++) {
+		char name[256] = "";
+		const char *value = NULL;
+		const struct bw_yaml_node *at;
+		if (env->kind == BW_YAML_MAP) {
+			snprintf(name, sizeof(name), "%s",
+				 bw_yaml_str(env->pairs[i].key) ? env->pairs[i].key->str : "");
+			value = bw_yaml_str(env->pairs[i].value);
+			at = env->pairs[i].key;
+		} else {
+			const char *s = bw_yaml_str(env->items[i]);
+			const char *eq = s ? strchr(s, '=') : NULL;
+			if (!eq)
+				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(eq - s), s);
+			value = eq + 1;
+			at = env->items[i];
+		}
+		const char *why = iac_plaintext_dsn(name, value);
+		if (why)
+			iac_emit(c, r, at, "%s is %s", name, why);
+	}
+}

@@ -460,5 +460,48 @@ const struct iac_rule iac_compose_rules[] = {
 		"      DB_PASSWORD_FILE: /run/secrets/db\n",
 	.remediation = "Use compose secrets (or ${VAR} from an environment kept out of the repository).",
     },
+    {
+	.id = "BW-COMPOSE-025",
+	.severity = BW_SEV_MEDIUM,
+	.title = "Plaintext port published",
+	.equivalent = {NULL},
+	.target = IAC_COMPOSE,
+	.check = chk_compose_plaintext_port,
+	.rationale = "A published port whose protocol has a TLS form (HTTP 80/8080, Redis 6379, FTP, LDAP, "
+		     "AMQP, MQTT, the Docker API 2375, …) carries credentials and data readable by every "
+		     "network the host is on.",
+	.bad = "services:\n"
+	       "  web:\n"
+	       "    image: nginx:1.27\n"
+	       "    ports: [\"80:80\"]\n",
+	.good = "services:\n"
+		"  web:\n"
+		"    image: nginx:1.27\n"
+		"    ports: [\"443:443\"]\n",
+	.remediation = "Publish the TLS port, or put a TLS-terminating proxy in front; keep plaintext ports "
+		       "on 127.0.0.1.",
+    },
+    {
+	.id = "BW-COMPOSE-026",
+	.severity = BW_SEV_MEDIUM,
+	.title = "Database connection without TLS",
+	.equivalent = {NULL},
+	.target = IAC_COMPOSE,
+	.check = chk_compose_plaintext_dsn,
+	.rationale = "A PostgreSQL URL without sslmode=require (or verify-full), "
+		     "PGSSLMODE=disable/allow/prefer, a redis:// or amqp:// URL with credentials: the "
+		     "password and the data cross the network in the clear.",
+	.bad = "services:\n"
+	       "  web:\n"
+	       "    image: nginx:1.27\n"
+	       "    environment:\n"
+	       "      DATABASE_URL: postgres://app@db:5432/shop\n",
+	.good = "services:\n"
+		"  web:\n"
+		"    image: nginx:1.27\n"
+		"    environment:\n"
+		"      DATABASE_URL: postgres://app@db:5432/shop?sslmode=require\n",
+	.remediation = "Ask for TLS in the connection string (sslmode=verify-full, rediss://, amqps://).",
+    },
 };
 const size_t iac_n_compose_rules = BW_ARRAY_SIZE(iac_compose_rules);

@@ -707,3 +707,40 @@ RULE(chk_k8s_ingress_tls)
 		iac_emit(c, r, iac_deepest(c->obj->node, "spec.tls"),
 			 "Ingress %s serves plain HTTP: no spec.tls", c->obj->name);
 }
+
+RULE(chk_k8s_plaintext_service)
+{
+	if (strcmp(c->obj->kind, "Service"))
+		return;
+	const struct bw_yaml_node *spec = bw_yaml_get(c->obj->node, "spec");
+	const char *type = bw_yaml_str(bw_yaml_get(spec, "type"));
+	bool outside = (type && (!strcmp(type, "LoadBalancer") || !strcmp(type, "NodePort"))) ||
+		       (bw_yaml_get(spec, "externalIPs") && bw_yaml_get(spec, "externalIPs")->n);
+	if (!outside)
+		return;
+	const struct bw_yaml_node *ports = bw_yaml_get(spec, "ports");
+	for (size_t i = 0; ports && ports->kind == BW_YAML_SEQ && i < ports->n; i++) {
+		const struct bw_yaml_pair *p = bw_yaml_pair_of(ports->items[i], "port");
+		long long v;
+		const char *what = p && bw_yaml_int(p->value, &v) ? iac_plaintext_port((int)v) : NULL;
+		if (what)
+			iac_emit(c, r, p->key, "port %lld (%s) open outside the cluster in the clear", v,
+				 what);
+	}
+}
+
+RULE(chk_k8s_plaintext_dsn)
+{
+	EACH_CONTAINER(c, k)
+	{
+		const struct bw_yaml_node *env = bw_yaml_get(k->node, "env");
+		for (size_t i = 0; env && env->kind == BW_YAML_SEQ && i < env->n; i++) {
+			const char *name = bw_yaml_str(bw_yaml_get(env->items[i], "name"));
+			const struct bw_yaml_pair *v = bw_yaml_pair_of(env->items[i], "value");
+			const char *why = v ? iac_plaintext_dsn(name, bw_yaml_str(v->value)) : NULL;
+			if (why)
+				iac_emit(c, r, v->key, "container %s: %s is %s", k->name, name ? name : "env",
+					 why);
+		}
+	}
+}

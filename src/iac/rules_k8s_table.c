@@ -1563,5 +1563,76 @@ const struct iac_rule iac_k8s_rules[] = {
 		"              service: {name: web, port: {number: 80}}\n",
 	.remediation = "Add spec.tls with a certificate Secret for every host.",
     },
+    {
+	.id = "BW-K8S-048",
+	.severity = BW_SEV_MEDIUM,
+	.title = "Plaintext port open outside the cluster",
+	.equivalent = {NULL},
+	.target = IAC_K8S,
+	.check = chk_k8s_plaintext_service,
+	.rationale =
+	    "A LoadBalancer or NodePort Service on a port whose protocol has a TLS form (HTTP 80/8080, Redis "
+	    "6379, FTP, LDAP, AMQP, MQTT, …) carries credentials and data across networks readable.",
+	.bad = "apiVersion: v1\n"
+	       "kind: Service\n"
+	       "metadata:\n"
+	       "  name: web\n"
+	       "  namespace: shop\n"
+	       "spec:\n"
+	       "  type: LoadBalancer\n"
+	       "  selector: {app: web}\n"
+	       "  ports:\n"
+	       "    - port: 80\n"
+	       "      targetPort: 8080\n",
+	.good = "apiVersion: v1\n"
+		"kind: Service\n"
+		"metadata:\n"
+		"  name: web\n"
+		"  namespace: shop\n"
+		"spec:\n"
+		"  type: LoadBalancer\n"
+		"  selector: {app: web}\n"
+		"  ports:\n"
+		"    - port: 443\n"
+		"      targetPort: 8080\n",
+	.remediation = "Serve TLS on the exposed port (or terminate TLS in an Ingress) and keep plaintext "
+		       "ports inside the cluster.",
+    },
+    {
+	.id = "BW-K8S-049",
+	.severity = BW_SEV_MEDIUM,
+	.title = "Database connection without TLS",
+	.equivalent = {NULL},
+	.target = IAC_K8S,
+	.check = chk_k8s_plaintext_dsn,
+	.rationale = "A PostgreSQL URL without sslmode=require (or verify-full), "
+		     "PGSSLMODE=disable/allow/prefer, a redis:// or amqp:// URL with credentials: the "
+		     "password and the data cross the network in the clear.",
+	.bad = "apiVersion: v1\n"
+	       "kind: Pod\n"
+	       "metadata:\n"
+	       "  name: web\n"
+	       "  namespace: shop\n"
+	       "spec:\n"
+	       "  containers:\n"
+	       "    - name: app\n"
+	       "      image: nginx:1.27\n"
+	       "      env:\n"
+	       "        - name: DATABASE_URL\n"
+	       "          value: postgres://app@db:5432/shop\n",
+	.good = "apiVersion: v1\n"
+		"kind: Pod\n"
+		"metadata:\n"
+		"  name: web\n"
+		"  namespace: shop\n"
+		"spec:\n"
+		"  containers:\n"
+		"    - name: app\n"
+		"      image: nginx:1.27\n"
+		"      env:\n"
+		"        - name: DATABASE_URL\n"
+		"          value: postgres://app@db:5432/shop?sslmode=verify-full\n",
+	.remediation = "Ask for TLS in the connection string (sslmode=verify-full, rediss://, amqps://).",
+    },
 };
 const size_t iac_n_k8s_rules = BW_ARRAY_SIZE(iac_k8s_rules);

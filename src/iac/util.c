@@ -213,3 +213,48 @@ int iac_compose_port(const struct bw_yaml_node *n, struct iac_port *out)
 	}
 	return parse_range(parts[np - 1], strlen(parts[np - 1]), &out->target, &out->target_end) ? 0 : -1;
 }
+
+/* Ports of protocols that have a TLS form, spoken in the clear. */
+const char *iac_plaintext_port(int port)
+{
+	static const struct {
+		int port;
+		const char *what;
+	} ports[] = {
+	    {80, "HTTP"},    {8080, "HTTP"},  {8000, "HTTP"},	    {8888, "HTTP"},
+	    {21, "FTP"},     {23, "Telnet"},  {25, "SMTP"},	    {110, "POP3"},
+	    {143, "IMAP"},   {389, "LDAP"},   {1883, "MQTT"},	    {5672, "AMQP"},
+	    {6379, "Redis"}, {9092, "Kafka"}, {11211, "memcached"}, {2375, "the Docker Engine API"},
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(ports); i++)
+		if (ports[i].port == port)
+			return ports[i].what;
+	return NULL;
+}
+
+/* A connection string or setting that asks for no TLS: a postgres(ql)://
+ * URL without sslmode=require / verify-ca / verify-full, PGSSLMODE
+ * disable / allow / prefer, a redis:// (not rediss://) URL with a
+ * password, MySQL's ssl-mode=DISABLED. What it is, or NULL. */
+const char *iac_plaintext_dsn(const char *name, const char *value)
+{
+	if (!value)
+		return NULL;
+	if (name && !strcmp(name, "PGSSLMODE") &&
+	    (!strcmp(value, "disable") || !strcmp(value, "allow") || !strcmp(value, "prefer")))
+		return "PGSSLMODE lets PostgreSQL connect without TLS";
+	if (!strncmp(value, "postgres://", 11) || !strncmp(value, "postgresql://", 13)) {
+		const char *q = strstr(value, "sslmode=");
+		if (!q || !(!strncmp(q + 8, "require", 7) || !strncmp(q + 8, "verify-ca", 9) ||
+			    !strncmp(q + 8, "verify-full", 11)))
+			return "a PostgreSQL URL without sslmode=require or verify-full";
+	}
+	if (!strncmp(value, "mysql://", 8) &&
+	    (strstr(value, "ssl-mode=DISABLED") || strstr(value, "sslmode=disable")))
+		return "a MySQL URL with TLS disabled";
+	if (!strncmp(value, "redis://", 8) && strchr(value + 8, '@'))
+		return "a Redis URL with credentials over plain redis:// (rediss:// is TLS)";
+	if (!strncmp(value, "amqp://", 7) && strchr(value + 7, '@'))
+		return "an AMQP URL with credentials over plain amqp:// (amqps:// is TLS)";
+	return NULL;
+}
