@@ -9,6 +9,8 @@
 const char bw_usage_net[] =
     "usage: bulwark net graph [options] [PATH...]\n"
     "       bulwark net enforce --intended FILE [--table NAME]\n"
+    "       bulwark net tls [--engine] [--daemon-config FILE] [--probe HOST:PORT]\n"
+    "                       [--image TARGET]... [PATH...]\n"
     "\n"
     "graph: who can reach whom — from compose files and Kubernetes manifests\n"
     "(NetworkPolicies, Services, Ingresses; files or directories), or from the\n"
@@ -22,18 +24,39 @@ const char bw_usage_net[] =
     "enforce: an nftables ruleset (nft -f) that allows only the intended edges:\n"
     "      --intended FILE        workloads (name: {address: IP}) and allow entries\n"
     "                             ({from, to, port, proto}); see docs/net.md\n"
-    "      --table NAME           the nftables table (inet family; default bulwark)\n" BW_CLI_COMMON_HELP;
+    "      --table NAME           the nftables table (inet family; default bulwark)\n"
+    "\n"
+    "tls: TLS posture (BW-TLS-NNN): the engine's TCP socket without TLS or client\n"
+    "verification (daemon.json, dockerd's command line, a probe of DOCKER_HOST or\n"
+    "--probe), certificates and keys inside images (--image, any target), and\n"
+    "the TLS rules of compose files and manifests (PATH: Ingress without TLS,\n"
+    "plaintext ports, database URLs without TLS).\n"
+    "      --daemon-config FILE   the engine's daemon.json (default /etc/docker/daemon.json)\n"
+    "      --probe HOST:PORT      probe this engine endpoint (plain HTTP, then TLS)\n"
+    "      --proc DIR             read dockerd command lines from DIR (default /proc;\n"
+    "                             a host's /proc mounted elsewhere)\n"
+    "      --no-processes         do not read dockerd command lines\n"
+    "      --image TARGET         an image to read certificates from (repeatable)\n" BW_CLI_COMMON_HELP;
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
 	OPT_GRAPH,
 	OPT_INTENDED,
 	OPT_TABLE,
+	OPT_DAEMON_CONFIG,
+	OPT_PROBE,
+	OPT_IMAGE,
+	OPT_NO_PROCESSES,
+	OPT_PROC,
 };
 
 struct net_opts {
 	bool engine;
 	const char *graph, *intended, *table;
+	const char *daemon_config, *probe, *proc;
+	const char *images[16];
+	size_t n_images;
+	bool no_processes;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -53,6 +76,23 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_TABLE:
 		o->table = arg;
+		return 0;
+	case OPT_DAEMON_CONFIG:
+		o->daemon_config = arg;
+		return 0;
+	case OPT_PROBE:
+		o->probe = arg;
+		return 0;
+	case OPT_PROC:
+		o->proc = arg;
+		return 0;
+	case OPT_NO_PROCESSES:
+		o->no_processes = true;
+		return 0;
+	case OPT_IMAGE:
+		if (o->n_images == BW_ARRAY_SIZE(o->images))
+			return bw_cli_usage_error(cli->cmd, "at most %zu --image", BW_ARRAY_SIZE(o->images));
+		o->images[o->n_images++] = arg;
 		return 0;
 	default:
 		return BW_EXIT_USAGE;
@@ -164,6 +204,88 @@ static int net_enforce(struct bw_cli *cli, struct net_opts *o, int argc, char **
 	return BW_EXIT_OK;
 }
 
+static bool tls_rule(const char *id)
+{
+	static const char *const ids[] = {"BW-K8S-047", "BW-K8S-048", "BW-K8S-049", "BW-COMPOSE-025",
+					  "BW-COMPOSE-026"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(ids); i++)
+		if (!strcmp(id, ids[i]))
+			return true;
+	return false;
+}
+
+static int net_tls(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
+{
+	bool engine = o->engine || o->daemon_config || o->probe || o->proc;
+	if (!engine && !o->n_images && argc <= optind)
+		return bw_cli_usage_error(cli->cmd, "nothing to check: --engine, --image TARGET or PATH");
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF)
+		return bw_cli_usage_error(cli->cmd, "--format %s does not apply to net tls",
+					  bw_format_name(cli->format));
+	struct bw_report *r = bw_report_new("host", "TLS posture");
+	struct bw_error err = BW_ERROR_INIT;
+	int rc = 0;
+	bool failed = false;
+	if (engine) {
+		struct bw_net_tls_opts to = {.daemon_config = o->daemon_config,
+					     .probe = o->probe,
+					     .no_processes = o->no_processes,
+					     .proc = o->proc};
+		if (bw_net_tls_engine(r, &to, &err)) {
+			bw_cli_fail(cli, &err);
+			bw_report_warn(r, "%s", err.msg);
+			failed = true;
+			bw_error_clear(&err);
+		}
+	}
+	for (size_t i = 0; i < o->n_images; i++) {
+		if (bw_net_tls_image(r, o->images[i], &err)) {
+			bw_cli_fail(cli, &err);
+			bw_report_warn(r, "%s", err.msg);
+			failed = true;
+			bw_error_clear(&err);
+		}
+	}
+	if (argc > optind) {
+		struct bw_report *cr = bw_report_new("config", argv[optind]);
+		struct bw_iac_config *cfg = bw_iac_config_new();
+		struct bw_iac_walk st = {0};
+		for (int i = optind; i < argc; i++)
+			if (bw_iac_check_path(cr, argv[i], cfg, &st, &err)) {
+				bw_cli_fail(cli, &err);
+				bw_report_warn(r, "%s", err.msg);
+				failed = true;
+				bw_error_clear(&err);
+			}
+		bw_iac_finish(cr, cfg);
+		failed |= st.failed > 0;
+		for (size_t i = 0; i < cr->n_findings; i++) {
+			const struct bw_finding *f = &cr->findings[i];
+			if (!tls_rule(f->id))
+				continue;
+			struct bw_finding *g = bw_report_add_finding(r, f->kind);
+			g->id = bw_report_str(r, f->id);
+			g->severity = f->severity;
+			g->status = f->status;
+			g->title = bw_report_str(r, f->title);
+			g->evidence = bw_report_str(r, f->evidence);
+			g->remediation = bw_report_str(r, f->remediation);
+			g->location = f->location;
+			g->location.path = bw_report_str(r, f->location.path);
+		}
+		for (size_t i = 0; i < cr->n_warnings; i++)
+			bw_report_warn(r, "%s", cr->warnings[i]);
+		bw_iac_config_free(cfg);
+		bw_report_free(cr);
+	}
+	bw_report_sort(r);
+	rc = bw_cli_emit_report(cli, r);
+	bw_report_free(r);
+	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code))
+		rc = BW_EXIT_ERROR;
+	return rc;
+}
+
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -172,10 +294,16 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 	    {"graph", required_argument, NULL, OPT_GRAPH},
 	    {"intended", required_argument, NULL, OPT_INTENDED},
 	    {"table", required_argument, NULL, OPT_TABLE},
+	    {"daemon-config", required_argument, NULL, OPT_DAEMON_CONFIG},
+	    {"probe", required_argument, NULL, OPT_PROBE},
+	    {"image", required_argument, NULL, OPT_IMAGE},
+	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
+	    {"proc", required_argument, NULL, OPT_PROC},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = NULL;
-	if (argc > 1 && (!strcmp(argv[1], "graph") || !strcmp(argv[1], "enforce"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "graph") || !strcmp(argv[1], "enforce") || !strcmp(argv[1], "tls"))) {
 		sub = argv[1];
 		argc--;
 		argv++;
@@ -187,10 +315,12 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 	if (!sub)
 		return bw_cli_usage_error(cli->cmd,
-					  argc > optind ? "unknown subcommand '%s' (graph, enforce)"
-							: "missing subcommand%s (graph, enforce)",
+					  argc > optind ? "unknown subcommand '%s' (graph, enforce, tls)"
+							: "missing subcommand%s (graph, enforce, tls)",
 					  argc > optind ? argv[optind] : "");
 	if (!strcmp(sub, "graph"))
 		return net_graph(cli, &o, argc, argv);
+	if (!strcmp(sub, "tls"))
+		return net_tls(cli, &o, argc, argv);
 	return net_enforce(cli, &o, argc, argv);
 }

@@ -47,6 +47,9 @@ bool net_datastore_port(int port);
 /* policy.c: the Kubernetes part of the graph (NetworkPolicies evaluated). */
 void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const size_t *node_of);
 
+/* tls.c: a finding of BW-TLS-<rule>. */
+struct bw_finding *net_tls_emit(struct bw_report *r, int rule, const char *evidence);
+
 struct net_bits {
 	uint64_t *w;
 	size_t n;

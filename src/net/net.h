@@ -108,4 +108,44 @@ void bw_net_rule_info(size_t i, struct bw_rule_info *out);
  * table inet `table` (default "bulwark"). BW_EUSAGE names path:line. */
 int bw_net_enforce_ruleset(const char *path, const char *table, struct bw_buf *out, struct bw_error *err);
 
+/* ---- TLS posture (tls.c, certs.c) ---------------------------------------- */
+
+/* A TLS endpoint as a probe found it. The registry audit (another module)
+ * probes registries with bw_net_tls_probe() or its own client and hands
+ * the result to bw_net_tls_endpoint_findings(): BW-TLS-008 for a registry
+ * without TLS; an engine gives BW-TLS-001 / -002. */
+struct bw_net_tls_endpoint {
+	const char *kind;    /* "engine", "registry", … */
+	const char *name;    /* for people */
+	const char *address; /* host:port */
+	bool tls;	     /* it does not answer HTTP in the clear */
+	bool handshake;	     /* a TLS handshake without a client certificate completed */
+	bool client_verify;  /* it refuses clients without a certificate */
+};
+
+/* Probe host:port (IPv6 in brackets): plain HTTP first, then TLS without a
+ * client certificate (no server verification: this is a posture probe,
+ * not a client). Connection failures are BW_EREMOTE. */
+int bw_net_tls_probe(const char *hostport, const char *kind, struct bw_net_tls_endpoint *out,
+		     struct bw_error *err);
+void bw_net_tls_endpoint_findings(struct bw_report *r, const struct bw_net_tls_endpoint *ep);
+
+struct bw_net_tls_opts {
+	const char *daemon_config; /* NULL: /etc/docker/daemon.json (a missing default is fine) */
+	const char *proc;	   /* NULL: /proc, where dockerd command lines are read */
+	bool no_processes;	   /* do not read dockerd command lines */
+	const char *probe;	   /* host:port of the engine to probe; NULL: DOCKER_HOST when tcp:// */
+};
+
+/* The engine's TCP socket: without TLS (BW-TLS-001) or without client
+ * verification (BW-TLS-002), from daemon.json, dockerd's command lines
+ * and a probe. */
+int bw_net_tls_engine(struct bw_report *r, const struct bw_net_tls_opts *o, struct bw_error *err);
+/* Certificates and keys inside an image target (any bulwark target):
+ * BW-TLS-003..007, each with its path, layer and whether the final image
+ * still has it. */
+int bw_net_tls_image(struct bw_report *r, const char *target, struct bw_error *err);
+size_t bw_net_tls_rule_count(void);
+void bw_net_tls_rule_info(size_t i, struct bw_rule_info *out);
+
 #endif
