@@ -5,12 +5,14 @@
 #include "net/net.h"
 
 #include <jansson.h>
+#include <signal.h>
 
 const char bw_usage_net[] =
     "usage: bulwark net graph [options] [PATH...]\n"
     "       bulwark net enforce --intended FILE [--table NAME]\n"
     "       bulwark net tls [--engine] [--daemon-config FILE] [--probe HOST:PORT]\n"
     "                       [--image TARGET]... [PATH...]\n"
+    "       bulwark net watch [--intended FILE] [--duration SECONDS] [--count N]\n"
     "\n"
     "graph: who can reach whom — from compose files and Kubernetes manifests\n"
     "(NetworkPolicies, Services, Ingresses; files or directories), or from the\n"
@@ -36,7 +38,15 @@ const char bw_usage_net[] =
     "      --proc DIR             read dockerd command lines from DIR (default /proc;\n"
     "                             a host's /proc mounted elsewhere)\n"
     "      --no-processes         do not read dockerd command lines\n"
-    "      --image TARGET         an image to read certificates from (repeatable)\n" BW_CLI_COMMON_HELP;
+    "      --image TARGET         an image to read certificates from (repeatable)\n"
+    "\n"
+    "watch: the flow log — every new connection of every container (conntrack\n"
+    "events of the host's and each container's network namespace; root), both\n"
+    "ends named through the engine, as JSON lines; with --intended, flows the\n"
+    "intended graph does not allow carry \"violation\": true (and --exit-code N\n"
+    "exits N when there was one). Stops on SIGINT or SIGTERM.\n"
+    "      --duration SECONDS     stop after this long\n"
+    "      --count N              stop after N flows\n" BW_CLI_COMMON_HELP;
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
@@ -48,6 +58,8 @@ enum {
 	OPT_IMAGE,
 	OPT_NO_PROCESSES,
 	OPT_PROC,
+	OPT_DURATION,
+	OPT_COUNT,
 };
 
 struct net_opts {
@@ -57,6 +69,8 @@ struct net_opts {
 	const char *images[16];
 	size_t n_images;
 	bool no_processes;
+	double duration;
+	long count;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -83,6 +97,20 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_PROBE:
 		o->probe = arg;
 		return 0;
+	case OPT_DURATION: {
+		char *end;
+		o->duration = strtod(arg, &end);
+		if (*end || end == arg || !(o->duration > 0) || o->duration > 1e7)
+			return bw_cli_usage_error(cli->cmd, "--duration takes seconds, not '%s'", arg);
+		return 0;
+	}
+	case OPT_COUNT: {
+		char *end;
+		o->count = strtol(arg, &end, 10);
+		if (*end || end == arg || o->count <= 0)
+			return bw_cli_usage_error(cli->cmd, "--count takes a positive number, not '%s'", arg);
+		return 0;
+	}
 	case OPT_PROC:
 		o->proc = arg;
 		return 0;
@@ -286,6 +314,57 @@ static int net_tls(struct bw_cli *cli, struct net_opts *o, int argc, char **argv
 	return rc;
 }
 
+static volatile sig_atomic_t watch_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
+{
+	if (argc > optind)
+		return bw_cli_usage_error(cli->cmd, "watch takes no operand");
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_engine *e = NULL;
+	struct bw_engine_opts eo = {0};
+	if (bw_engine_open(&eo, &e, &err))
+		return bw_cli_fail(cli, &err);
+	FILE *out = bw_cli_open_output(cli, &err);
+	if (!out) {
+		bw_engine_free(e);
+		return bw_cli_fail(cli, &err);
+	}
+	struct bw_net_flowlog *log = NULL;
+	struct bw_net_flowlog_opts fo = {.out = out, .engine = e, .intended = o->intended};
+	int rc = bw_net_flowlog_new(&fo, &log, &err);
+	if (rc) {
+		rc = err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
+					   : bw_cli_fail(cli, &err);
+	} else {
+		struct sigaction sa = {0};
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		size_t lost = 0;
+		if (bw_net_watch_conntrack(log, e, &watch_stop, o->duration, (size_t)o->count, &lost, &err))
+			rc = bw_cli_fail(cli, &err);
+		else if (cli->exit_code && bw_net_flowlog_violations(log))
+			rc = cli->exit_code;
+		if (!cli->quiet)
+			fprintf(stderr, "bulwark net watch: %zu flow(s), %zu not allowed%s\n",
+				bw_net_flowlog_count(log), bw_net_flowlog_violations(log),
+				lost ? " (the kernel dropped some events)" : "");
+	}
+	bw_net_flowlog_free(log);
+	struct bw_error cerr = BW_ERROR_INIT;
+	if (bw_cli_close_output(cli, out, &cerr) && !rc)
+		rc = bw_cli_fail(cli, &cerr);
+	bw_engine_free(e);
+	return rc;
+}
+
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -299,11 +378,13 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 	    {"image", required_argument, NULL, OPT_IMAGE},
 	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
 	    {"proc", required_argument, NULL, OPT_PROC},
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"count", required_argument, NULL, OPT_COUNT},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = NULL;
-	if (argc > 1 &&
-	    (!strcmp(argv[1], "graph") || !strcmp(argv[1], "enforce") || !strcmp(argv[1], "tls"))) {
+	if (argc > 1 && (!strcmp(argv[1], "graph") || !strcmp(argv[1], "enforce") ||
+			 !strcmp(argv[1], "tls") || !strcmp(argv[1], "watch"))) {
 		sub = argv[1];
 		argc--;
 		argv++;
@@ -315,12 +396,15 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 	if (!sub)
 		return bw_cli_usage_error(cli->cmd,
-					  argc > optind ? "unknown subcommand '%s' (graph, enforce, tls)"
-							: "missing subcommand%s (graph, enforce, tls)",
+					  argc > optind
+					      ? "unknown subcommand '%s' (graph, enforce, tls, watch)"
+					      : "missing subcommand%s (graph, enforce, tls, watch)",
 					  argc > optind ? argv[optind] : "");
 	if (!strcmp(sub, "graph"))
 		return net_graph(cli, &o, argc, argv);
 	if (!strcmp(sub, "tls"))
 		return net_tls(cli, &o, argc, argv);
+	if (!strcmp(sub, "watch"))
+		return net_watch(cli, &o, argc, argv);
 	return net_enforce(cli, &o, argc, argv);
 }

@@ -50,6 +50,10 @@ void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const si
 /* tls.c: a finding of BW-TLS-<rule>. */
 struct bw_finding *net_tls_emit(struct bw_report *r, int rule, const char *evidence);
 
+/* flowlog.c: re-read the engine's containers (the address map); *containers
+ * gets /containers/json when not NULL (the caller releases it). */
+int net_flowlog_refresh(struct bw_net_flowlog *log, json_t **containers, struct bw_error *err);
+
 struct net_bits {
 	uint64_t *w;
 	size_t n;

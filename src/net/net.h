@@ -17,6 +17,7 @@
 #include "report/report.h"
 
 #include <jansson.h>
+#include <signal.h>
 
 struct bw_engine;
 
@@ -147,5 +148,52 @@ int bw_net_tls_engine(struct bw_report *r, const struct bw_net_tls_opts *o, stru
 int bw_net_tls_image(struct bw_report *r, const char *target, struct bw_error *err);
 size_t bw_net_tls_rule_count(void);
 void bw_net_tls_rule_info(size_t i, struct bw_rule_info *out);
+
+/* ---- the flow log (flowlog.c, watch.c) ------------------------------------ */
+
+/* A new connection as a flow source saw it. Addresses in network order. */
+struct bw_net_flow {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t proto;
+	unsigned char src[16], dst[16];
+	uint16_t sport, dport; /* host order; 0 when the protocol has none */
+	const char *netns;     /* where it was seen: a container's name, "host" */
+	const char *source;    /* "conntrack", "ebpf" */
+	int pid;	       /* the process, when the source knows it (eBPF); 0 else */
+	const char *comm;
+};
+
+struct bw_net_flowlog;
+
+struct bw_net_flowlog_opts {
+	FILE *out;		  /* JSON lines go here (the caller's; flushed per line) */
+	struct bw_engine *engine; /* containers are named through it; NULL: addresses only */
+	const char *intended;	  /* the intended graph (net enforce's YAML), or NULL */
+};
+
+/* BW_EUSAGE names path:line for a malformed intended file; engine errors as
+ * for bw_engine_get_json. */
+int bw_net_flowlog_new(const struct bw_net_flowlog_opts *o, struct bw_net_flowlog **out,
+		       struct bw_error *err);
+void bw_net_flowlog_free(struct bw_net_flowlog *log);
+/* The one entry point of every flow source — the conntrack fallback below
+ * and the monitor's eBPF connect/accept and TCP state events: both ends
+ * attributed to containers, the flow checked against the intended graph
+ * ("allowed": true/false, "violation": true; null when the destination is
+ * no intended workload), repeats of one 5-tuple and connections inside one
+ * namespace's loopback dropped, one JSON line written:
+ *   {"time", "proto", "src": {"ip", "port", "container", "container_id"},
+ *    "dst": {…}, "seen_in", "source", "pid", "comm", "allowed", "violation"} */
+int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f);
+size_t bw_net_flowlog_count(const struct bw_net_flowlog *log);
+size_t bw_net_flowlog_violations(const struct bw_net_flowlog *log);
+
+/* The conntrack fallback: new connections of the host's and every running
+ * container's network namespace (joined as they start, through e), into
+ * log, until *stop (a signal handler's flag), duration seconds (0: no
+ * limit) or max_flows flows (0: no limit). Needs root (CAP_NET_ADMIN,
+ * CAP_SYS_ADMIN for setns). *lost counts event batches the kernel dropped. */
+int bw_net_watch_conntrack(struct bw_net_flowlog *log, struct bw_engine *e, const volatile sig_atomic_t *stop,
+			   double duration, size_t max_flows, size_t *lost, struct bw_error *err);
 
 #endif
