@@ -379,8 +379,10 @@ static bool mount_forbidden(const struct iac_baseline *b, const char *path)
 	return false;
 }
 
+/* (no arithmetic on a NULL array: an object without containers has none) */
 #define EACH_CONTAINER(c, k)                                                                                 \
-	for (const struct k8s_container *k = (c)->obj->ctr; k < (c)->obj->ctr + (c)->obj->n_ctr; k++)
+	for (const struct k8s_container *k = (c)->obj->ctr, *k##_end = k ? k + (c)->obj->n_ctr : k;          \
+	     k != k##_end; k++)
 
 RULE(chk_base_caps)
 {

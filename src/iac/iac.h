@@ -346,6 +346,11 @@ void bw_iac_model_release(struct bw_iac_model *m);
  * are warnings of r (when not NULL) and counted in st->failed. */
 int bw_iac_model_load(struct bw_iac_model *m, const char *path, const struct bw_iac_config *cfg,
 		      struct bw_iac_walk *st, struct bw_report *r, struct bw_error *err);
+/* The same for text held in memory (compose includes and .env resolved
+ * against path's directory). */
+int bw_iac_model_load_text(struct bw_iac_model *m, const char *path, const char *text, size_t len,
+			   const struct bw_iac_config *cfg, struct bw_iac_walk *st, struct bw_report *r,
+			   struct bw_error *err);
 /* Does the selector select these labels? */
 bool bw_iac_selector_matches(const struct bw_iac_selector *s, const struct bw_iac_label *labels, size_t n);
 

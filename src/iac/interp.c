@@ -190,10 +190,18 @@ int compose_interpolate(const struct compose_env *e, const char *s, size_t len, 
 	int rc = interp(e, s, len, &b, 0, warn, err);
 	if (rc) {
 		bw_buf_release(&b);
+		if (warn) {
+			free(*warn);
+			*warn = NULL;
+		}
 		return rc;
 	}
 	if (bw_buf_add(&b, "", 0)) {
 		bw_buf_release(&b);
+		if (warn) {
+			free(*warn);
+			*warn = NULL;
+		}
 		return bw_error_set(err, BW_ELIMIT, "an interpolated value passes %u bytes", MAX_VALUE);
 	}
 	*out = b.data ? bw_buf_detach(&b, NULL) : bw_strdup("");

@@ -57,6 +57,8 @@ bool bw_iac_selector_matches(const struct bw_iac_selector *s, const struct bw_ia
 	}
 	for (size_t i = 0; i < s->n_exprs; i++) {
 		const struct bw_iac_expr *e = &s->exprs[i];
+		if (!e->key || e->op == BW_IAC_SEL_INVALID)
+			return false; /* an expression without a key or with an unknown operator */
 		const char *v;
 		bool has = has_label(labels, n, e->key, &v), in = false;
 		for (size_t k = 0; has && k < e->n_values; k++)
@@ -580,4 +582,12 @@ int bw_iac_model_load(struct bw_iac_model *m, const char *path, const struct bw_
 		return iac_walk(path, 0, walked, &w, &st->seen, err);
 	st->seen++;
 	return load_one(&w, path, false, err);
+}
+
+int bw_iac_model_load_text(struct bw_iac_model *m, const char *path, const char *text, size_t len,
+			   const struct bw_iac_config *cfg, struct bw_iac_walk *st, struct bw_report *r,
+			   struct bw_error *err)
+{
+	struct model_walk w = {m, cfg, st, r};
+	return load_text(&w, path, text, len, err);
 }

@@ -3,8 +3,10 @@
  * missing points at the deepest key that exists on the way to it. */
 #include "rules-int.h"
 
+/* (no arithmetic on a NULL array: an object without containers has none) */
 #define EACH_CONTAINER(c, k)                                                                                 \
-	for (const struct k8s_container *k = (c)->obj->ctr; k < (c)->obj->ctr + (c)->obj->n_ctr; k++)
+	for (const struct k8s_container *k = (c)->obj->ctr, *k##_end = k ? k + (c)->obj->n_ctr : k;          \
+	     k != k##_end; k++)
 
 static const struct bw_yaml_node *first_key(const struct bw_yaml_node *map)
 {

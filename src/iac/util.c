@@ -204,7 +204,7 @@ int iac_compose_port(const struct bw_yaml_node *n, struct iac_port *out)
 	if (np == 3) {
 		if (out->host_ip[0])
 			return -1;
-		snprintf(out->host_ip, sizeof(out->host_ip), "%s", parts[0]);
+		snprintf(out->host_ip, sizeof(out->host_ip), "%.63s", parts[0]);
 	}
 	if (np >= 2) {
 		const char *pub = parts[np - 2];
