@@ -109,6 +109,43 @@ int bw_net_graph_from_engine(struct bw_engine *e, struct bw_net_graph **out, str
 			}
 		}
 	}
+	/* legacy links (--link): the linking container reaches the linked one even
+	 * where inter-container communication is off */
+	for (size_t i = 0; i < nc; i++) {
+		json_t *c = json_array_get(ctrs, i);
+		const char *id = jstr(c, "Id");
+		if (!*id)
+			continue;
+		char *path = bw_asprintf("/containers/%s/json", id);
+		json_t *ins = NULL;
+		struct bw_error ie = BW_ERROR_INIT;
+		if (!bw_engine_get_json(e, path, 0, &ins, &ie)) {
+			/* the default bridge's links (HostConfig) and a network's (its endpoint) */
+			json_t *all = json_array();
+			json_array_extend(all, json_object_get(json_object_get(ins, "HostConfig"), "Links"));
+			const char *nk;
+			json_t *nv;
+			json_object_foreach(
+			    json_object_get(json_object_get(ins, "NetworkSettings"), "Networks"), nk, nv)
+			    json_array_extend(all, json_object_get(nv, "Links"));
+			json_t *links = all;
+			for (size_t k = 0; k < json_array_size(links); k++) {
+				/* "/db:/web/db": the linked container's name, then the alias */
+				const char *l = json_string_value(json_array_get(links, k));
+				if (!l)
+					continue;
+				size_t n = strcspn(l + (*l == '/'), ":");
+				for (size_t j = 0; j < nc; j++) {
+					const char *nm = g->nodes[node[j]].name;
+					if (j != i && strlen(nm) == n && !strncmp(nm, l + (*l == '/'), n))
+						net_add_edge(&b, node[i], node[j], "any", "link");
+				}
+			}
+			json_decref(all);
+		}
+		json_decref(ins);
+		free(path);
+	}
 	/* published ports */
 	for (size_t i = 0; i < nc; i++) {
 		json_t *ports = json_object_get(json_array_get(ctrs, i), "Ports");

@@ -296,6 +296,9 @@ def test_engine_graph_of_internal_networks(bulwark, docker, tiny_image, tmp_path
         c = start("store", tag, nets[1])
         q1 = start("quiet1", tiny_image, nets[2])
         q2 = start("quiet2", tiny_image, nets[2])
+        ql = f"linker-{run}"
+        docker.cli("run", "-d", "--name", ql, "--network", nets[2], "--link", f"{q1}:db", tiny_image, "sleep", "300")
+        ctrs.append(ql)
         g = bulwark.json(["net", "graph", "--engine", "--graph", "json"],
                          env={"DOCKER_HOST": docker.host})
         names = {n["id"]: n["name"] for n in g["nodes"]}
@@ -303,6 +306,9 @@ def test_engine_graph_of_internal_networks(bulwark, docker, tiny_image, tmp_path
         assert (a, b) in edges and (b, a) in edges and (b, c) in edges and (c, b) in edges
         assert (a, c) not in edges and (c, a) not in edges
         assert (q1, q2) not in edges and (q2, q1) not in edges  # icc off
+        assert (ql, q1) in edges and (q1, ql) not in edges  # --link: one way
+        via = {(names[e["from"]], names[e["to"]]): e.get("via") for e in g["edges"]}
+        assert via[(ql, q1)] == "link"
         node = {n["name"]: n for n in g["nodes"]}
         assert node[c]["datastore"] and not node[a]["datastore"]
         assert sorted(node[b]["networks"]) == sorted(nets[:2])
