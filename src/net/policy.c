@@ -267,7 +267,12 @@ void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const si
 
 	/* ingress: for each destination, who may come in */
 	struct net_bits allowed = bits_new(np);
-	char ports[512], via[300];
+	struct rule_text {
+		const struct crule *rule;
+		char ports[256], via[300];
+	} *rt = NULL;
+	size_t cap_rt = 0;
+	char buf[512];
 	for (size_t j = 0; j < np; j++) {
 		const struct bw_iac_workload *dst = &m->workloads[pods[j].w];
 		memset(allowed.w, 0, ((np + 63) / 64) * sizeof(uint64_t));
@@ -287,6 +292,21 @@ void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const si
 				}
 			}
 		}
+		/* the port text and policy name of each rule that lets someone in, once per
+		 * destination rather than once per pair */
+		size_t nr = 0;
+		for (size_t k = 0; iso && k < n_in_of[j]; k++) {
+			const struct cpol *cp = &pol[in_of[j][k]];
+			for (size_t r = 0; cp->in && r < cp->p->n_in; r++) {
+				if (cp->in[r].nothing)
+					continue;
+				NET_GROW_HEAP(rt, nr, cap_rt);
+				rt[nr].rule = &cp->in[r];
+				rule_ports(cp->in[r].rule, dst, rt[nr].ports, sizeof(rt[nr].ports));
+				snprintf(rt[nr].via, sizeof(rt[nr].via), "NetworkPolicy %s", cp->p->name);
+				nr++;
+			}
+		}
 		for (size_t i = 0; i < np; i++) {
 			if (i == j || !bit_get(&allowed, i))
 				continue;
@@ -299,35 +319,32 @@ void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const si
 			}
 			if (!out_ok)
 				continue;
-			snprintf(ports, sizeof(ports), "any");
-			snprintf(via, sizeof(via), "%s", iso ? "NetworkPolicy" : "no NetworkPolicy");
-			if (iso) {
-				ports[0] = 0;
-				size_t o = 0;
-				for (size_t k = 0; k < n_in_of[j]; k++) {
-					const struct cpol *cp = &pol[in_of[j][k]];
-					for (size_t r = 0; cp->in && r < cp->p->n_in; r++) {
-						if (cp->in[r].nothing || !bit_get(&cp->in[r].peers, i))
-							continue;
-						char one[256];
-						rule_ports(cp->in[r].rule, dst, one, sizeof(one));
-						if (!strcmp(one, "any")) {
-							snprintf(ports, sizeof(ports), "any");
-							o = SIZE_MAX;
-							break;
-						}
-						if (o != SIZE_MAX && o + strlen(one) + 2 < sizeof(ports))
-							o += (size_t)snprintf(ports + o, sizeof(ports) - o,
-									      "%s%s", o ? "," : "", one);
-						snprintf(via, sizeof(via), "NetworkPolicy %s", cp->p->name);
-					}
-					if (o == SIZE_MAX)
-						break;
-				}
-				if (!ports[0])
-					snprintf(ports, sizeof(ports), "any");
+			if (!iso) {
+				net_add_edge(b, pods[i].node, pods[j].node, "any", "no NetworkPolicy");
+				continue;
 			}
-			net_add_edge(b, pods[i].node, pods[j].node, ports, via);
+			const char *ports = NULL, *via = "NetworkPolicy";
+			size_t o = 0;
+			for (size_t k = 0; k < nr; k++) {
+				if (!bit_get(&rt[k].rule->peers, i))
+					continue;
+				via = rt[k].via;
+				if (!strcmp(rt[k].ports, "any")) {
+					ports = "any";
+					break;
+				}
+				if (!ports) {
+					ports = rt[k].ports; /* one rule: its text as it is */
+					continue;
+				}
+				if (ports != buf) {
+					o = (size_t)snprintf(buf, sizeof(buf), "%s", ports);
+					ports = buf;
+				}
+				if (o + strlen(rt[k].ports) + 2 < sizeof(buf))
+					o += (size_t)snprintf(buf + o, sizeof(buf) - o, ",%s", rt[k].ports);
+			}
+			net_add_edge(b, pods[i].node, pods[j].node, ports ? ports : "any", via);
 		}
 		/* the outside world */
 		char eports[64];
@@ -339,6 +356,7 @@ void net_k8s_edges(struct net_builder *b, const struct bw_iac_model *m, const si
 		}
 	}
 	free(allowed.w);
+	free(rt);
 	for (size_t p = 0; p < m->n_netpols; p++) {
 		free(pol[p].selected.w);
 		for (size_t r = 0; pol[p].in && r < pol[p].p->n_in; r++)
