@@ -105,6 +105,37 @@ static inline void *bw_steal_pointer(void *pp)
 
 #define BW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Size arithmetic that cannot wrap (git's st_mult/st_add): a result past
+ * SIZE_MAX is a broken invariant, not a small allocation. */
+size_t bw_st_mult(size_t a, size_t b);
+size_t bw_st_add(size_t a, size_t b);
+
+/* The one growable-array helper (git's ALLOC_GROW): make arr, holding
+ * alloc elements, room for at least nr (so `BW_ALLOC_GROW(a, n + 1, cap);
+ * a[n++] = x;`), doubling from 8, every size overflow-checked. arr may
+ * move: keep indexes, not pointers, across a grow. */
+#define BW_ALLOC_GROW(arr, nr, alloc)                                                                        \
+	do {                                                                                                 \
+		if ((nr) > (alloc)) {                                                                        \
+			(alloc) = bw_alloc_nr((nr), (alloc));                                                \
+			(arr) = bw_realloc((arr), bw_st_mult((alloc), sizeof(*(arr))));                      \
+		}                                                                                            \
+	} while (0)
+/* The same for an array in an arena: the old block stays in the arena. */
+#define BW_ARENA_GROW(arena, arr, nr, used, alloc)                                                           \
+	do {                                                                                                 \
+		if ((nr) > (alloc)) {                                                                        \
+			size_t nc_ = bw_alloc_nr((nr), (alloc));                                             \
+			void *na_ = bw_arena_alloc((arena), bw_st_mult(nc_, sizeof(*(arr))));                \
+			if ((used))                                                                          \
+				memcpy(na_, (arr), (used) * sizeof(*(arr)));                                 \
+			(arr) = na_;                                                                         \
+			(alloc) = nc_;                                                                       \
+		}                                                                                            \
+	} while (0)
+/* The next size of an array of alloc elements that must hold nr. */
+size_t bw_alloc_nr(size_t nr, size_t alloc);
+
 /* ---- slices ------------------------------------------------------------ */
 
 /* A borrowed byte range; never NUL-terminated by contract. */

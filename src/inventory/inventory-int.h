@@ -146,7 +146,9 @@ struct inv_layer *inv_layer_decode(const void *data, size_t len);
 
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
+/* Append a zeroed package to rec; its index in rec->pkgs (the array may
+ * move on the next add: keep the index, never the pointer, across adds). */
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len);
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl);

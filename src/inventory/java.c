@@ -66,7 +66,8 @@ static void add_maven(struct jar_ctx *c, const char *path, struct bw_slice g, st
 		      struct bw_slice v)
 {
 	struct inv_layer *l = c->l;
-	struct inv_pkg *p = inv_record_add_pkg(l, c->rec);
+	size_t p_i = inv_record_add_pkg(l, c->rec);
+	struct inv_pkg *p = &c->rec->pkgs[p_i];
 	char *gs = inv_strndup(l, g.ptr, g.len), *as = inv_strndup(l, a.ptr, a.len);
 	p->name = as;
 	if (gs[0]) {

@@ -63,7 +63,8 @@ void inv_parse_python(struct inv_layer *l, struct inv_record *rec, const char *d
 				name.len ? "Version" : "Name");
 		return;
 	}
-	struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+	size_t pk_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *pk = &rec->pkgs[pk_i];
 	char *norm = bw_arena_alloc(&l->arena, name.len + 1);
 	inv_pep503(name.ptr, name.len, norm);
 	pk->name = inv_strndup(l, norm, strlen(norm));

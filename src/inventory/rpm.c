@@ -46,7 +46,8 @@ static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 	}
 	if (strcmp(name, "gpg-pubkey") == 0)
 		return;
-	struct inv_pkg *p = inv_record_add_pkg(l, rec);
+	size_t p_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *p = &rec->pkgs[p_i];
 	p->is_os = true;
 	p->purl_type = "rpm";
 	p->name = inv_strdup(l, name);

@@ -115,7 +115,8 @@ static void test_cases(void **state)
 			r->os.id = bw_report_str(r, fl[0]);
 			r->os.version = bw_report_str(r, slash + 1);
 		}
-		struct bw_package *p = bw_report_add_package(r);
+		size_t p_i = bw_report_add_package(r);
+		struct bw_package *p = &r->packages[p_i];
 		p->ecosystem = bw_report_str(r, fl[1]);
 		p->name = bw_report_str(r, fl[2]);
 		p->version = bw_report_str(r, fl[3]);
@@ -169,7 +170,8 @@ static void test_ecosystems(void **state)
 
 static struct bw_package *add(struct bw_report *r, const char *eco, const char *name, const char *ver)
 {
-	struct bw_package *p = bw_report_add_package(r);
+	size_t p_i = bw_report_add_package(r);
+	struct bw_package *p = &r->packages[p_i];
 	p->ecosystem = bw_report_str(r, eco);
 	p->name = bw_report_str(r, name);
 	p->version = bw_report_str(r, ver);
