@@ -136,6 +136,53 @@ size_t bw_st_add(size_t a, size_t b);
 /* The next size of an array of alloc elements that must hold nr. */
 size_t bw_alloc_nr(size_t nr, size_t alloc);
 
+/* ---- character classes ------------------------------------------------- */
+
+/* ASCII character classes, the same under every locale (git's sane ctype):
+ * bytes from images, advisories, lock files, Dockerfiles, configurations
+ * and the network are classified with these, never with <ctype.h>, whose
+ * answers follow setlocale() and whose argument must be an unsigned char
+ * value or EOF (banned.h makes them compile errors). These take any int: a
+ * plain (possibly negative) char, an unsigned char or EOF; every byte
+ * outside ASCII is in no class and is left as it is by the case mappings. */
+static inline bool bw_isdigit(int c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+static inline bool bw_isupper(int c)
+{
+	return (unsigned)(c - 'A') < 26u;
+}
+static inline bool bw_islower(int c)
+{
+	return (unsigned)(c - 'a') < 26u;
+}
+static inline bool bw_isalpha(int c)
+{
+	return bw_isupper(c) || bw_islower(c);
+}
+static inline bool bw_isalnum(int c)
+{
+	return bw_isdigit(c) || bw_isalpha(c);
+}
+static inline bool bw_isxdigit(int c)
+{
+	return bw_isdigit(c) || (unsigned)(c - 'a') < 6u || (unsigned)(c - 'A') < 6u;
+}
+/* space, \t, \n, \v, \f, \r */
+static inline bool bw_isspace(int c)
+{
+	return c == ' ' || (unsigned)(c - '\t') < 5u;
+}
+static inline int bw_tolower(int c)
+{
+	return bw_isupper(c) ? c + ('a' - 'A') : c;
+}
+static inline int bw_toupper(int c)
+{
+	return bw_islower(c) ? c - ('a' - 'A') : c;
+}
+
 /* ---- slices ------------------------------------------------------------ */
 
 /* A borrowed byte range; never NUL-terminated by contract. */
@@ -314,6 +361,11 @@ int bw_ncpu(void);
 double bw_now(void);
 /* True when s is valid UTF-8 of length len. */
 bool bw_utf8_valid(const char *s, size_t len);
+/* The next token of *s, split at any byte of delims: runs of delimiters
+ * count as one, so no token is empty (the tokens strtok_r gives, with the
+ * position in the caller's hands, as strsep keeps it). The token is
+ * NUL-terminated in place and *s moves past it; NULL when none is left. */
+char *bw_next_token(char **s, const char *delims);
 
 /* Last, after every system header: */
 #include "banned.h"

@@ -286,6 +286,14 @@ double bw_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+char *bw_next_token(char **s, const char *delims)
+{
+	char *t;
+	while ((t = strsep(s, delims)) && !*t)
+		;
+	return t;
+}
+
 bool bw_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
