@@ -4,7 +4,6 @@
  * short description, never the secret itself. */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
 #include <fnmatch.h>
 
 static const char *base_of(const char *path)
@@ -78,9 +77,9 @@ static bool next_line(struct lines *it, const char **line, size_t *n)
 
 static struct bw_slice trim(const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s))
+	while (n && bw_isspace(*s))
 		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && bw_isspace(s[n - 1]))
 		n--;
 	return (struct bw_slice){s, n};
 }
@@ -201,7 +200,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 					continue;
 				q += strlen(keys[k]);
 				const char *e = t.ptr + t.len;
-				while (q < e && (isspace((unsigned char)*q) || *q == ':'))
+				while (q < e && (bw_isspace(*q) || *q == ':'))
 					q++;
 				if (q + 1 < e && *q == '"' && q[1] != '"')
 					return fmt(a, "registry credential (%s) on line %d", keys[k], it.no);
@@ -292,7 +291,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		num[id.len] = 0;
 		char *end;
 		unsigned long v = strtoul(num, &end, 10);
-		if (*end || !isdigit((unsigned char)num[0]))
+		if (*end || !bw_isdigit(num[0]))
 			continue;
 		IMG_GROW(ents, cnt, cap);
 		ents[cnt++] = (struct id_ent){v, name};

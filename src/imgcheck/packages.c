@@ -3,7 +3,6 @@
  * build (with those found as files: compilers, make, git, build caches). */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
 
 static bool ends_with(const char *s, const char *suf)
 {
@@ -17,7 +16,7 @@ static bool versioned(const char *name, const char *stem)
 	size_t k = strlen(stem);
 	return !strncmp(name, stem, k) &&
 	       (name[k] == 0 ||
-		(name[k] == '-' && isdigit((unsigned char)name[k + 1]) && !ends_with(name, "-base") &&
+		(name[k] == '-' && bw_isdigit(name[k + 1]) && !ends_with(name, "-base") &&
 		 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
 }
 

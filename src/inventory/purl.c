@@ -13,14 +13,13 @@
  */
 #include "inventory-int.h"
 
-#include <ctype.h>
 
 static void enc(struct bw_buf *b, const char *s, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
+		if (bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
 		    (keep_slash && c == '/')) {
 			bw_buf_add(b, s, 1);
 		} else {
@@ -99,7 +98,7 @@ void inv_pep503(const char *in, size_t n, char *out)
 		if (sep && o)
 			out[o++] = '-';
 		sep = false;
-		out[o++] = (char)tolower((unsigned char)c);
+		out[o++] = (char)bw_tolower(c);
 	}
 	out[o] = '\0';
 }

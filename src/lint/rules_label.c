@@ -2,7 +2,6 @@
  * (DL3049–DL3058), configured with required-labels / label-schema. */
 #include "rules-int.h"
 
-#include <ctype.h>
 
 typedef void (*label_fn)(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 			 const struct df_kv *kv, const struct lint_label_req *req);
@@ -45,10 +44,10 @@ static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const stru
 {
 	const char *k = kv->key;
 	size_t n = strlen(k);
-	bool ok = n > 0 && isalnum((unsigned char)k[0]) && isalnum((unsigned char)k[n - 1]);
+	bool ok = n > 0 && bw_isalnum(k[0]) && bw_isalnum(k[n - 1]);
 	for (size_t i = 0; ok && i < n; i++) {
 		unsigned char ch = (unsigned char)k[i];
-		if (!(islower(ch) || isdigit(ch) || ch == '.' || ch == '-'))
+		if (!(bw_islower(ch) || bw_isdigit(ch) || ch == '.' || ch == '-'))
 			ok = false;
 		if (i && (ch == '.' || ch == '-') && (k[i - 1] == '.' || k[i - 1] == '-'))
 			ok = false;
@@ -151,7 +150,7 @@ static bool valid_url(const char *v)
 	if (!s || s == v)
 		return false;
 	for (const char *p = v; p < s; p++)
-		if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' && *p != '.')
+		if (!bw_isalnum(*p) && *p != '+' && *p != '-' && *p != '.')
 			return false;
 	return s[3] && !strchr(v, ' ');
 }
@@ -159,7 +158,7 @@ static bool valid_url(const char *v)
 static bool digits(const char *s, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
+		if (!bw_isdigit(s[i]))
 			return false;
 	return true;
 }
@@ -174,9 +173,9 @@ static bool valid_rfc3339(const char *v)
 	const char *p = v + 19;
 	if (*p == '.') {
 		p++;
-		if (!isdigit((unsigned char)*p))
+		if (!bw_isdigit(*p))
 			return false;
-		while (isdigit((unsigned char)*p))
+		while (bw_isdigit(*p))
 			p++;
 	}
 	if ((*p == 'Z' || *p == 'z') && !p[1])
@@ -190,9 +189,9 @@ static bool valid_spdx(const char *v)
 	if (!*v)
 		return false;
 	for (const char *p = v; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(".-+() :", *p))
+		if (!bw_isalnum(*p) && !strchr(".-+() :", *p))
 			return false;
-	return isalnum((unsigned char)v[0]) || v[0] == '(' || !strncmp(v, "LicenseRef-", 11);
+	return bw_isalnum(v[0]) || v[0] == '(' || !strncmp(v, "LicenseRef-", 11);
 }
 
 static bool valid_hash(const char *v)
@@ -201,7 +200,7 @@ static bool valid_hash(const char *v)
 	if (n != 7 && n != 40 && n != 64 && !(n > 7 && n < 40))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)v[i]))
+		if (!bw_isxdigit(v[i]))
 			return false;
 	return true;
 }
@@ -211,11 +210,11 @@ static bool valid_semver(const char *v)
 	if (*v == 'v')
 		v++;
 	for (int part = 0; part < 3; part++) {
-		if (!isdigit((unsigned char)*v))
+		if (!bw_isdigit(*v))
 			return false;
-		if (*v == '0' && isdigit((unsigned char)v[1]))
+		if (*v == '0' && bw_isdigit(v[1]))
 			return false;
-		while (isdigit((unsigned char)*v))
+		while (bw_isdigit(*v))
 			v++;
 		if (part < 2) {
 			if (*v != '.')
@@ -228,7 +227,7 @@ static bool valid_semver(const char *v)
 		if (!*v)
 			return false;
 		for (; *v; v++)
-			if (!isalnum((unsigned char)*v) && *v != '.' && *v != '-' && *v != '+')
+			if (!bw_isalnum(*v) && *v != '.' && *v != '-' && *v != '+')
 				return false;
 	}
 	return *v == 0;

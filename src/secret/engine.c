@@ -21,7 +21,6 @@
  */
 #include "secret-int.h"
 
-#include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
 
@@ -670,7 +669,7 @@ static bool allowed(struct bw_secret_scanner *s, const struct rule *x, const cha
 static void trim_secret(const char **p, size_t *n)
 {
 	while (*n) {
-		if (isspace((unsigned char)**p)) {
+		if (bw_isspace(**p)) {
 			(*p)++;
 			(*n)--;
 		} else if (*n >= 2 && (*p)[0] == '\\' && ((*p)[1] == 'n' || (*p)[1] == 'r')) {
