@@ -30,9 +30,9 @@ static bool listed_mount(const char *file, int field, const char *dir, char *lin
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
-		char *save = NULL, *tok = strtok_r(line, " \t\n", &save);
+		char *rest = line, *tok = bw_next_token(&rest, " \t\n");
 		for (int i = 1; tok && i < field; i++)
-			tok = strtok_r(NULL, " \t\n", &save);
+			tok = bw_next_token(&rest, " \t\n");
 		if (tok && strcmp(tok, dir) == 0) {
 			snprintf(line_out, outlen, "%s", file);
 			return true;

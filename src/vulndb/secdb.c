@@ -56,9 +56,9 @@ static bool split_id(const char *in, struct fix *f)
 	snprintf(buf, sizeof(buf), "%s", in);
 	if (strncmp(buf, "CVE", 3) == 0 && (buf[3] == ' ' || buf[3] == '_') && buf[4] >= '0' && buf[4] <= '9')
 		buf[3] = '-';
-	char *save = NULL;
-	char *t1 = strtok_r(buf, " \t", &save);
-	char *t2 = t1 ? strtok_r(NULL, " \t", &save) : NULL;
+	char *rest = buf;
+	char *t1 = bw_next_token(&rest, " \t");
+	char *t2 = t1 ? bw_next_token(&rest, " \t") : NULL;
 	if (!t1 || strlen(t1) >= sizeof(f->id) || !id_ok(t1))
 		return false;
 	snprintf(f->id, sizeof(f->id), "%s", t1);

@@ -79,10 +79,10 @@ static char *findings_string(const struct bw_report *r)
 
 static char *sorted_expected(const char *e)
 {
-	char *dup = bw_strdup(e), *save = NULL;
+	char *dup = bw_strdup(e), *rest = dup;
 	char *items[64];
 	size_t n = 0;
-	for (char *t = strtok_r(dup, ",", &save); t && n < 64; t = strtok_r(NULL, ",", &save))
+	for (char *t; n < 64 && (t = bw_next_token(&rest, ","));)
 		items[n++] = t;
 	qsort(items, n, sizeof(char *), cmp_str);
 	struct bw_buf b;
