@@ -161,7 +161,7 @@ int bw_engine_endpoint_parse(const char *host, struct bw_engine_endpoint *ep, st
 		goto fail;
 	}
 	for (size_t i = 0; i < slen; i++)
-		scheme[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
+		scheme[i] = (char)bw_tolower(host[i]);
 	scheme[slen] = '\0';
 	const char *rest = sep + 3;
 

@@ -274,7 +274,7 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 			size_t bl = strlen(base);
 			const char *dash = NULL;
 			for (const char *q = base; q + 1 < base + bl - 4; q++)
-				if (q[0] == '-' && q[1] >= '0' && q[1] <= '9') {
+				if (q[0] == '-' && bw_isdigit(q[1])) {
 					dash = q;
 					break;
 				}

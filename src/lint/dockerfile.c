@@ -134,12 +134,11 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t k0 = i;
-	if (i >= l->n || !((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z')) {
+	if (i >= l->n || !bw_isalpha(l->s[i])) {
 		r->directives_done = true;
 		return 0;
 	}
-	while (i < l->n &&
-	       (((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z') || (l->s[i] >= '0' && l->s[i] <= '9')))
+	while (i < l->n && bw_isalnum(l->s[i]))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
@@ -319,7 +318,7 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 		/* ^(\d*)<<(-?)([^<]*)$ */
 		const char *p = w;
 		int fd = 0;
-		while (p < s && *p >= '0' && *p <= '9') {
+		while (p < s && bw_isdigit(*p)) {
 			if (fd < 100000)
 				fd = fd * 10 + (*p - '0');
 			p++;

@@ -50,14 +50,14 @@ const char *df_kind_name(enum df_kind k)
 
 static bool blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+	return bw_isspace(c);
 }
 
 /* ---- JSON array of strings ---- */
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0';
 	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;

@@ -261,8 +261,7 @@ static void run_source(const struct df_instr *in, struct run_src *s)
 				only = is_shell_name(first);
 				/* only options between the shell and the marker */
 				for (const char *q = a + n; only && q < lt; q++)
-					if (*q != ' ' && *q != '\t' && *q != '-' &&
-					    !((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z'))
+					if (*q != ' ' && *q != '\t' && *q != '-' && !bw_isalpha(*q))
 						only = false;
 			}
 		}

@@ -96,8 +96,7 @@ static bool abs_path(const char *p)
 {
 	/* /unix, C:\windows, C:/windows, or a variable (unknown: trust it) */
 	return p[0] == '/' || p[0] == '$' ||
-	       (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':' &&
-		(p[2] == '\\' || p[2] == '/'));
+	       (bw_isalpha(p[0]) && p[1] == ':' && (p[2] == '\\' || p[2] == '/'));
 }
 
 RULE(chk_workdir_relative)
@@ -611,9 +610,9 @@ RULE(chk_keyword_case)
 		const char *k = c->df->instrs[i].keyword;
 		bool up = true, low = true;
 		for (const char *p = k; *p; p++) {
-			if (*p >= 'a' && *p <= 'z')
+			if (bw_islower(*p))
 				up = false;
-			if (*p >= 'A' && *p <= 'Z')
+			if (bw_isupper(*p))
 				low = false;
 		}
 		upper += up;
@@ -626,7 +625,7 @@ RULE(chk_keyword_case)
 			continue;
 		bool ok = true;
 		for (const char *p = in->keyword; *p; p++)
-			if ((want_upper && *p >= 'a' && *p <= 'z') || (!want_upper && *p >= 'A' && *p <= 'Z'))
+			if ((want_upper && bw_islower(*p)) || (!want_upper && bw_isupper(*p)))
 				ok = false;
 		if (!ok)
 			lint_report(c, r, in, 0, strlen(in->keyword),

@@ -211,7 +211,7 @@ static bool rpm_pinned(const char *p)
 {
 	/* name-version[-release]: a dash followed by a digit, or a file */
 	for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
-		if (d[1] >= '0' && d[1] <= '9')
+		if (bw_isdigit(d[1]))
 			return true;
 	return ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
 }

@@ -140,7 +140,7 @@ static void useradd(struct lint_ctx *c, const struct lint_rule *r, const struct 
 			uid = cmd->argv[i + 1].text;
 		else if (!strncmp(t, "--uid=", 6))
 			uid = t + 6;
-		else if (!strncmp(t, "-u", 2) && t[2] >= '0' && t[2] <= '9')
+		else if (!strncmp(t, "-u", 2) && bw_isdigit(t[2]))
 			uid = t + 2;
 		if (uid && strspn(uid, "0123456789") == strlen(uid) && strlen(uid) > 5) {
 			lint_report_sh(c, r, in, cmd, "useradd -u %s without -l", uid);

@@ -191,8 +191,7 @@ static bool id_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
+		if (!(bw_isalnum(c) || c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;

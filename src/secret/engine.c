@@ -124,11 +124,11 @@ void bw_secret_mask(const char *s, size_t n, char *out, size_t outlen)
 
 static int b64val(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
+	if (bw_isupper(c))
 		return c - 'A';
-	if (c >= 'a' && c <= 'z')
+	if (bw_islower(c))
 		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0' + 52;
 	if (c == '+' || c == '-')
 		return 62;

@@ -19,8 +19,7 @@
 
 static bool id_char(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       strchr("-_.:/@+", c) != NULL;
+	return bw_isalnum(c) || strchr("-_.:/@+", c) != NULL;
 }
 
 static bool is_blank(char c)

@@ -53,8 +53,7 @@ static int osv_record(struct bw_vulndb *db, json_t *rec, const char *name, struc
 static bool looks_like_tracker(const char *p, size_t n)
 {
 	/* "[29 Mar 2023] D" */
-	return n > 15 && p[0] == '[' && p[1] >= '0' && p[1] <= '9' && p[3] == ' ' && p[7] == ' ' &&
-	       p[12] == ']';
+	return n > 15 && p[0] == '[' && bw_isdigit(p[1]) && p[3] == ' ' && p[7] == ' ' && p[12] == ']';
 }
 
 static int import_json(struct bw_vulndb *db, const char *name, const char *data, size_t len,
