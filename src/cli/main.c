@@ -19,6 +19,13 @@ static void print_main_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* For libarchive: it hands out entry names it read as UTF-8 (pax "path"
+	 * and "linkpath" records, zip and jar entries flagged UTF-8) converted
+	 * to the locale's charset. Under the default "C" locale it cannot
+	 * convert a non-ASCII name: a zip entry's name comes back NULL and a pax
+	 * one with an ARCHIVE_WARN. bulwark's own byte classes never read the
+	 * locale (core's bw_is*; banned.h bans <ctype.h>); glibc's strcasecmp
+	 * does, and folds ASCII the same in every UTF-8 locale. */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		print_main_help(stderr);

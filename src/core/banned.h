@@ -20,6 +20,9 @@
  *   is*, to* of <ctype.h>
  *                        bw_isdigit, bw_isalpha, ... of core/core.h: ASCII
  *                        only, the same under every locale, any int
+ *   strcasecmp, strncasecmp, strcasestr
+ *                        bw_strcasecmp, bw_strncasecmp, bw_strcasestr (glibc
+ *                        folds case by LC_CTYPE: not 'I' to 'i' in Turkish)
  */
 #ifndef BW_BANNED_H
 #define BW_BANNED_H
@@ -101,5 +104,12 @@
 #define tolower(c) BANNED(tolower)
 #undef toupper
 #define toupper(c) BANNED(toupper)
+
+#undef strcasecmp
+#define strcasecmp(x, y) BANNED(strcasecmp)
+#undef strncasecmp
+#define strncasecmp(x, y, n) BANNED(strncasecmp)
+#undef strcasestr
+#define strcasestr(x, y) BANNED(strcasestr)
 
 #endif

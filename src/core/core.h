@@ -183,6 +183,14 @@ static inline int bw_toupper(int c)
 	return bw_islower(c) ? c - ('a' - 'A') : c;
 }
 
+/* ASCII case-insensitive comparisons (glibc's strcasecmp folds by LC_CTYPE:
+ * under tr_TR.UTF-8 "ENTRYPOINT" and "entrypoint" differ). Same results as
+ * the C library's in the C locale. */
+int bw_strcasecmp(const char *a, const char *b);
+int bw_strncasecmp(const char *a, const char *b, size_t n);
+/* The first occurrence of needle in haystack, ASCII case ignored, or NULL. */
+char *bw_strcasestr(const char *haystack, const char *needle);
+
 /* ---- slices ------------------------------------------------------------ */
 
 /* A borrowed byte range; never NUL-terminated by contract. */

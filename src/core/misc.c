@@ -286,6 +286,33 @@ double bw_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int bw_strcasecmp(const char *a, const char *b)
+{
+	return bw_strncasecmp(a, b, SIZE_MAX);
+}
+
+int bw_strncasecmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	for (size_t i = 0; i < n; i++) {
+		int d = bw_tolower(p[i]) - bw_tolower(q[i]);
+		if (d || !p[i])
+			return d;
+	}
+	return 0;
+}
+
+char *bw_strcasestr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *h = haystack;; h++) {
+		if (bw_strncasecmp(h, needle, n) == 0)
+			return (char *)h;
+		if (!*h)
+			return NULL;
+	}
+}
+
 char *bw_next_token(char **s, const char *delims)
 {
 	char *t;

@@ -88,7 +88,7 @@ static bool ci_has(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	for (size_t i = 0; i + k <= n; i++)
-		if (!strncasecmp(s + i, needle, k))
+		if (!bw_strncasecmp(s + i, needle, k))
 			return true;
 	return false;
 }
@@ -105,7 +105,7 @@ static bool kv_set(const char *line, size_t n, const char *key, bool suffix, con
 		return false;
 	struct bw_slice k = trim(line, (size_t)(eq - line)), v = trim(eq + 1, n - (size_t)(eq - line) - 1);
 	size_t kl = strlen(key);
-	if (k.len < kl || (!suffix && k.len != kl) || strncasecmp(k.ptr + k.len - kl, key, kl))
+	if (k.len < kl || (!suffix && k.len != kl) || bw_strncasecmp(k.ptr + k.len - kl, key, kl))
 		return false;
 	if (k.len && (k.ptr[0] == '#' || k.ptr[0] == ';'))
 		return false;
@@ -338,8 +338,8 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 				    memchr(t.ptr, '=', t.len) + 1,
 				    t.len - (size_t)((const char *)memchr(t.ptr, '=', t.len) + 1 - t.ptr));
 				if ((v.len == 1 && v.ptr[0] == '0') ||
-				    (v.len == 5 && !strncasecmp(v.ptr, "false", 5)) ||
-				    (v.len == 2 && !strncasecmp(v.ptr, "no", 2)))
+				    (v.len == 5 && !bw_strncasecmp(v.ptr, "false", 5)) ||
+				    (v.len == 2 && !bw_strncasecmp(v.ptr, "no", 2)))
 					return fmt(a, "%s line %d: gpgcheck=%.*s", path, it.no, (int)v.len,
 						   v.ptr);
 			}

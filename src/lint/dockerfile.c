@@ -209,9 +209,9 @@ static void pragma(struct reader *r, const struct pline *l)
 	while (s < e && is_space(*s))
 		s++;
 	size_t tl;
-	if ((size_t)(e - s) > 8 && strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
+	if ((size_t)(e - s) > 8 && bw_strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
 		tl = 7;
-	else if ((size_t)(e - s) > 9 && strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
+	else if ((size_t)(e - s) > 9 && bw_strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
 		tl = 8;
 	else
 		return;
@@ -219,13 +219,13 @@ static void pragma(struct reader *r, const struct pline *l)
 	while (s < e && is_space(*s))
 		s++;
 	bool global = false;
-	if ((size_t)(e - s) > 7 && strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
+	if ((size_t)(e - s) > 7 && bw_strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
 		global = true;
 		s += 6;
 		while (s < e && is_space(*s))
 			s++;
 	}
-	if ((size_t)(e - s) < 7 || strncasecmp(s, "ignore=", 7) != 0)
+	if ((size_t)(e - s) < 7 || bw_strncasecmp(s, "ignore=", 7) != 0)
 		return;
 	s += 7;
 	struct df_ignore *ig;
@@ -660,7 +660,7 @@ void df_instr_pos(const struct df_instr *in, size_t off, int *line, int *col)
 const char *df_flag_get(const struct df_instr *in, const char *name)
 {
 	for (size_t i = 0; i < in->n_flags; i++)
-		if (strcasecmp(in->flags[i].name, name) == 0)
+		if (bw_strcasecmp(in->flags[i].name, name) == 0)
 			return in->flags[i].value ? in->flags[i].value : "";
 	return NULL;
 }

@@ -13,14 +13,14 @@ bool lint_stage_in_final_image(struct lint_ctx *c, int stage)
 
 static bool is_url(const char *s)
 {
-	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
-	       !strncasecmp(s, "git@", 4) || !strncasecmp(s, "git://", 6) || !strncasecmp(s, "ftp://", 6);
+	return !bw_strncasecmp(s, "http://", 7) || !bw_strncasecmp(s, "https://", 8) ||
+	       !bw_strncasecmp(s, "git@", 4) || !bw_strncasecmp(s, "git://", 6) || !bw_strncasecmp(s, "ftp://", 6);
 }
 
 static bool ends_with_ci(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && !strcasecmp(s + a - b, suf);
+	return a >= b && !bw_strcasecmp(s + a - b, suf);
 }
 
 static bool is_archive(const char *s)
@@ -84,8 +84,8 @@ RULE(chk_add_url_http)
 		if (in->kind != DF_ADD)
 			continue;
 		for (size_t k = 0; k < n_sources(in); k++)
-			if (!strncasecmp(word(in, k), "http://", 7) ||
-			    !strncasecmp(word(in, k), "ftp://", 6)) {
+			if (!bw_strncasecmp(word(in, k), "http://", 7) ||
+			    !bw_strncasecmp(word(in, k), "ftp://", 6)) {
 				lint_report(c, r, in, 0, 0, "ADD %s", word(in, k));
 				break;
 			}
@@ -195,8 +195,8 @@ static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
 			char *proto = strchr(buf, '/');
 			if (proto) {
 				*proto++ = 0;
-				if (!ssh && strcasecmp(proto, "tcp") && strcasecmp(proto, "udp") &&
-				    strcasecmp(proto, "sctp")) {
+				if (!ssh && bw_strcasecmp(proto, "tcp") && bw_strcasecmp(proto, "udp") &&
+				    bw_strcasecmp(proto, "sctp")) {
 					lint_report(c, r, in, off, end, "EXPOSE %s: unknown protocol", w);
 					continue;
 				}
@@ -294,7 +294,7 @@ RULE(chk_no_healthcheck)
 				return;
 	}
 	const struct df_stage *fs = &c->df->stages[c->df->n_stages - 1];
-	if (!strcasecmp(fs->base, "scratch"))
+	if (!bw_strcasecmp(fs->base, "scratch"))
 		return;
 	lint_report(c, r, &c->df->instrs[fs->from], 0, 0, "the final stage has no HEALTHCHECK");
 }

@@ -135,7 +135,7 @@ struct typed {
 static void typed(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		  const struct df_kv *kv, const struct lint_label_req *req, const struct typed *t)
 {
-	if (!req->type || strcasecmp(req->type, t->type) || dynamic(kv) || !value(kv)[0])
+	if (!req->type || bw_strcasecmp(req->type, t->type) || dynamic(kv) || !value(kv)[0])
 		return;
 	if (!t->ok(value(kv))) {
 		char why[96];

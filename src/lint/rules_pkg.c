@@ -430,7 +430,7 @@ static void apt_recommends(struct lint_ctx *c, const struct lint_rule *r, const 
 		return;
 	for (size_t i = st + 1; i + 1 < cmd->argc; i++)
 		if ((strcmp(cmd->argv[i].text, "-o") == 0 || strcmp(cmd->argv[i].text, "--option") == 0) &&
-		    strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
+		    bw_strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
 		    strchr("0fF", cmd->argv[i + 1].text[24]))
 			return;
 	lint_report_sh(c, r, in, cmd, "apt-get install without --no-install-recommends");
@@ -490,7 +490,7 @@ RULE(chk_zypper_yes)
 bool lint_run_mounts(const struct df_instr *in, const char *path)
 {
 	for (size_t i = 0; i < in->n_flags; i++) {
-		if (strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
+		if (bw_strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
 			continue;
 		const char *v = in->flags[i].value;
 		if (!strstr(v, "type=cache") && !strstr(v, "type=tmpfs"))

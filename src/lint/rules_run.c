@@ -172,7 +172,7 @@ RULE(chk_recursive_chown)
 
 static bool http_url(const char *t)
 {
-	if (strncasecmp(t, "http://", 7) && strncasecmp(t, "ftp://", 6))
+	if (bw_strncasecmp(t, "http://", 7) && bw_strncasecmp(t, "ftp://", 6))
 		return false;
 	const char *h = strstr(t, "://") + 3;
 	return strncmp(h, "localhost", 9) && strncmp(h, "127.", 4) && strncmp(h, "[::1]", 5);
@@ -368,8 +368,8 @@ static void unverified(struct lint_ctx *c, const struct lint_rule *r, const stru
 			if (!strcmp(bad[k].cmd, "npm") && !hit && !strcmp(t, "strict-ssl=false"))
 				hit = true;
 			if (!strcmp(bad[k].cmd, "git"))
-				hit = strcasecmp(t, "http.sslVerify=false") == 0 ||
-				      (strcasecmp(t, "http.sslVerify") == 0 && i + 1 < cmd->argc &&
+				hit = bw_strcasecmp(t, "http.sslVerify=false") == 0 ||
+				      (bw_strcasecmp(t, "http.sslVerify") == 0 && i + 1 < cmd->argc &&
 				       !strcmp(cmd->argv[i + 1].text, "false"));
 			if (hit) {
 				lint_report_sh(c, r, in, cmd, "%s %s", n, t);
@@ -461,7 +461,7 @@ static void run_credentials(struct lint_ctx *c, const struct lint_rule *r, const
 			    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
 	for (size_t i = 0; i < in->n_flags; i++)
-		if (!strcasecmp(in->flags[i].name, "mount") && in->flags[i].value &&
+		if (!bw_strcasecmp(in->flags[i].name, "mount") && in->flags[i].value &&
 		    strstr(in->flags[i].value, "type=secret"))
 			return;
 	const char *n = sh_cmd_name(cmd);

@@ -232,7 +232,7 @@ static int stage_by_name(const struct df_stage *st, const struct name_index *ix,
 		size_t k = ix->slot[h];
 		if (!k)
 			return -1;
-		if (strcasecmp(st[k - 1].name, name) == 0)
+		if (bw_strcasecmp(st[k - 1].name, name) == 0)
 			return (int)(k - 1);
 	}
 }

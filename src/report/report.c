@@ -85,7 +85,7 @@ const char *bw_severity_name(enum bw_severity s)
 int bw_severity_parse(const char *s)
 {
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sev_names); i++)
-		if (strcasecmp(s, sev_names[i]) == 0)
+		if (bw_strcasecmp(s, sev_names[i]) == 0)
 			return (int)i;
 	return -1;
 }

@@ -9,7 +9,7 @@ struct purl_parts {
 static bool split(const char *s, struct purl_parts *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (strncasecmp(s, "pkg:", 4) != 0)
+	if (bw_strncasecmp(s, "pkg:", 4) != 0)
 		return false;
 	s += 4;
 	while (*s == '/')

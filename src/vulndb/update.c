@@ -31,7 +31,7 @@ struct download {
 static void header_value(const char *line, size_t n, const char *name, char *out, size_t outlen)
 {
 	size_t k = strlen(name);
-	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
+	if (n <= k + 1 || bw_strncasecmp(line, name, k) != 0 || line[k] != ':')
 		return;
 	const char *v = line + k + 1;
 	size_t vl = n - k - 1;

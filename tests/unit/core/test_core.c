@@ -176,6 +176,37 @@ static void test_ctype(void **state)
 	assert_true(bw_isspace('\v') && bw_isspace('\r') && !bw_isspace('\0') && !bw_isspace(0x85));
 }
 
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+static void test_strcasecmp(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	static const char *const words[] = {
+	    "",		 "a",	      "A", "b", "ENTRYPOINT", "entrypoint", "EntryPoint", "Entry", "entry_",
+	    "\xc9t\xe9", "\xe9t\xe9", "[", "_", "`",	      "{",	    "@",	  "Z",	   "z"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
+		for (size_t j = 0; j < BW_ARRAY_SIZE(words); j++) {
+			const char *a = words[i], *b = words[j];
+			if (sign(bw_strcasecmp(a, b)) != sign((strcasecmp)(a, b)))
+				fail_msg("bw_strcasecmp(%s, %s) differs from the C locale's", a, b);
+			for (size_t n = 0; n < 12; n++)
+				if (sign(bw_strncasecmp(a, b, n)) != sign((strncasecmp)(a, b, n)))
+					fail_msg("bw_strncasecmp(%s, %s, %zu) differs from the C locale's", a,
+						 b, n);
+			if (bw_strcasestr(a, b) != (strcasestr)(a, b))
+				fail_msg("bw_strcasestr(%s, %s) differs from the C locale's", a, b);
+		}
+	const char *h = "ENV DB_PassWord=x";
+	assert_ptr_equal(bw_strcasestr(h, "password"), h + 7);
+	assert_ptr_equal(bw_strcasestr(h, ""), h);
+	assert_null(bw_strcasestr(h, "token"));
+	assert_null(bw_strcasestr("", "a"));
+}
+
 static void test_next_token(void **state)
 {
 	(void)state;
@@ -203,7 +234,7 @@ int main(void)
 	    cmocka_unit_test(test_digests),	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_sha1_hex_base64), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_arena),	    cmocka_unit_test(test_ctype),
-	    cmocka_unit_test(test_next_token),
+	    cmocka_unit_test(test_strcasecmp),	    cmocka_unit_test(test_next_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
