@@ -1,14 +1,14 @@
 /* CIS section 1: the host — a partition of its own for the engine's data,
  * the docker group, and auditd rules watching the engine's files. Read
  * under the host root, so a copied /etc can be audited offline. */
-#include "audit-int.h"
-
-#include "audit-checks.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include "audit-int.h"
+
+#include "audit-checks.h"
 
 extern char **environ;
 

@@ -1,9 +1,10 @@
 /* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
+#include <errno.h>
+#include <jansson.h>
+
 #include "cli.h"
 
 #include "audit/audit.h"
-
-#include <errno.h>
 
 const char bw_usage_audit[] =
     "usage: bulwark audit [options]\n"

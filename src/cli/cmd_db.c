@@ -1,9 +1,9 @@
 /* bulwark db import|update|info — the vulnerability database. */
-#include "cli.h"
-#include "vulndb/vulndb.h"
-
 #include <jansson.h>
 #include <time.h>
+
+#include "cli.h"
+#include "vulndb/vulndb.h"
 
 const char bw_usage_db[] =
     "usage: bulwark db import|update|info [options] [PATH...]\n"

@@ -1,7 +1,7 @@
 /* bulwark entry point: global options, then dispatch through the table. */
-#include "cli.h"
-
 #include <locale.h>
+
+#include "cli.h"
 
 static void print_main_help(FILE *out)
 {

@@ -1,8 +1,8 @@
 /* Shared option parsing, error reporting and report emission. */
-#include "cli.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "cli.h"
 
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out)
 {

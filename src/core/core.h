@@ -17,6 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* jansson's document type, which public headers of other modules name (a
+ * configuration blob, the documents they describe themselves with).
+ * Declared here instead of their including <jansson.h>: read after a
+ * project header, it would come after banned.h. Files that call jansson
+ * include <jansson.h> first. */
+typedef struct json_t json_t;
+
 /* ---- errors ------------------------------------------------------------ */
 
 enum bw_errcode {

@@ -1,9 +1,9 @@
 /* Arena, digests, path cleaning and small helpers. */
-#include "core.h"
-
 #include <limits.h>
 #include <openssl/evp.h>
 #include <time.h>
+
+#include "core.h"
 
 /* ---- arena ---- */
 

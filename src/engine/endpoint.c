@@ -11,10 +11,10 @@
  * DOCKER_CERT_PATH, else ~/.docker: ca.pem, cert.pem, key.pem. With
  * DOCKER_TLS_VERIFY ca.pem must exist; a client pair is used when both of
  * its files exist. */
-#include "engine-int.h"
-
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "engine-int.h"
 
 #define DEFAULT_SOCKET "/var/run/docker.sock"
 

@@ -1,8 +1,8 @@
 /* The engine handle: open with version negotiation, and the request
  * helpers of engine.h. */
-#include "engine-int.h"
-
 #include <pthread.h>
+
+#include "engine-int.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000
 #define DEFAULT_TIMEOUT_MS 60000

@@ -1,9 +1,9 @@
 /* One HTTP exchange with the Engine over libcurl, and the mapping of
  * everything that can go wrong on the way to a struct bw_error that names
  * the host and the request. */
-#include "engine-int.h"
-
 #include <errno.h>
+
+#include "engine-int.h"
 
 struct xfer {
 	const struct bw_engine_req *req;

@@ -2,9 +2,9 @@
  * (private keys, credential files, accounts, package-manager trust
  * settings), read in every layer, kept as per-layer records. Evidence is a
  * short description, never the secret itself. */
-#include "imgcheck-int.h"
-
 #include <fnmatch.h>
+
+#include "imgcheck-int.h"
 
 static const char *base_of(const char *path)
 {

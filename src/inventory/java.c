@@ -19,10 +19,10 @@
  * capped at 64 MiB and every archive's expansion at 512 MiB in total, at a
  * depth of 16; going past a cap is a warning naming the archive.
  */
-#include "inventory-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "inventory-int.h"
 
 #define INNER_MAX (64u << 20)
 #define TOTAL_MAX (512u << 20)

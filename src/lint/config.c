@@ -1,7 +1,7 @@
 /* The lint configuration and its YAML file (libyaml's document API). */
-#include "lint-int.h"
-
 #include <yaml.h>
+
+#include "lint-int.h"
 
 #define CONFIG_MAX (1024 * 1024)
 
@@ -83,7 +83,8 @@ static int severity(struct bw_lint_config *cfg, const char *id, const char *sev,
 			s = BW_SEV_LOW;
 		else if (!bw_strcasecmp(sev, "style"))
 			s = BW_SEV_INFO;
-		else if (!bw_strcasecmp(sev, "ignore") || !bw_strcasecmp(sev, "none") || !bw_strcasecmp(sev, "off"))
+		else if (!bw_strcasecmp(sev, "ignore") || !bw_strcasecmp(sev, "none") ||
+			 !bw_strcasecmp(sev, "off"))
 			return bw_lint_config_disable(cfg, id, err);
 	}
 	if (s < 0)

@@ -3,9 +3,9 @@
  * quotes allow expansion and let the escape character escape only `"`, `$`
  * and itself, an unquoted escape makes the next character literal, and
  * $NAME / ${NAME} / ${NAME<op>word} are replaced from the scope. */
-#include "lint-int.h"
-
 #include <fnmatch.h>
+
+#include "lint-int.h"
 
 struct ex {
 	struct bw_arena *a;

@@ -1,7 +1,7 @@
 /* Package → advisory matching, alias merging, enrichment and ranking. */
-#include "match.h"
-
 #include <math.h>
+
+#include "match.h"
 
 /* ---- ecosystems ---- */
 

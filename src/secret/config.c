@@ -22,10 +22,10 @@
  * file is parsed with libyaml's document loader, bounded by the caller's
  * size limit; every error names the file and the line.
  */
-#include "secret-int.h"
-
 #include <errno.h>
 #include <yaml.h>
+
+#include "secret-int.h"
 
 struct cfgp {
 	const char *name;

@@ -19,10 +19,10 @@
  * drops a match seen by two regions. Generic rules are confirmed last and
  * give way to a specific rule that already reported overlapping bytes.
  */
-#include "secret-int.h"
-
 #include <fnmatch.h>
 #include <math.h>
+
+#include "secret-int.h"
 
 #define BACK 1024u	     /* bytes before a hit a line may start */
 #define LINE_AFTER 1024u     /* bytes after a hit a one-line match may reach */

@@ -12,10 +12,10 @@
  * over BW_SUPPRESS_MAX_LINE, an id with characters no finding id has)
  * fails the whole file, naming file and line.
  */
-#include "suppress-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "suppress-int.h"
 
 static bool id_char(unsigned char c)
 {

@@ -1,8 +1,8 @@
 /* The suppression handle and its application to a report. */
-#include "suppress-int.h"
-
 #include <fnmatch.h>
 #include <time.h>
+
+#include "suppress-int.h"
 
 struct bw_suppress *bw_suppress_new(void)
 {

@@ -22,10 +22,10 @@
  * metadata.component (the image) or no affects at all means every package.
  * "versions" inside affects are not evaluated.
  */
-#include "suppress-int.h"
-
 #include <fcntl.h>
 #include <jansson.h>
+
+#include "suppress-int.h"
 
 struct vex_ctx {
 	struct bw_suppress *s;

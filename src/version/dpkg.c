@@ -4,9 +4,9 @@
  * epochs as integers, then upstream and revision by alternating non-digit
  * runs (letters before non-letters, '~' before everything, even the end)
  * and digit runs (numerically, as strings of any length). No allocation. */
-#include "version-int.h"
-
 #include <limits.h>
+
+#include "version-int.h"
 
 struct deb_version {
 	unsigned long epoch;

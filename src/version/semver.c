@@ -7,9 +7,9 @@
  * units before trimming ECMAScript white space, an optional leading 'v',
  * MAJOR/MINOR/PATCH at most 2^53-1, and prerelease numbers compared as
  * JavaScript numbers (doubles), as compareIdentifiers() does. */
-#include "version-int.h"
-
 #include <math.h>
+
+#include "version-int.h"
 
 #define NPM_MAX_LENGTH 256
 static const char npm_max_safe[] = "9007199254740991";

@@ -1,9 +1,9 @@
 /* The SQLite file: open, schema, errors, and the read side (info, lookups). */
-#include "vulndb-int.h"
-
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 /* Schema 2. advisories.origin + id is the identity of an advisory: "osv"
  * for OSV records (ids are global), the source name for lists that are

@@ -1,11 +1,11 @@
 /* db import: walk the paths, recognise each file's format from its content,
  * and store what it holds, all in one transaction. */
-#include "vulndb-int.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <zip.h>
+
+#include "vulndb-int.h"
 
 #define MAX_DEPTH 16
 

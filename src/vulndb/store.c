@@ -1,7 +1,7 @@
 /* Writing advisories: transactions, the newer-modified rule, encoded ranges. */
-#include "vulndb-int.h"
-
 #include <time.h>
+
+#include "vulndb-int.h"
 
 void vdb_advisory_init(struct vdb_advisory *a)
 {

@@ -11,11 +11,11 @@
  * advisories are removed and the archive imported, so a reader sees either
  * the old data or the new, never a mix.
  */
-#include "vulndb-int.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
+
+#include "vulndb-int.h"
 
 #define MAX_ARCHIVE (4ull << 30)
 

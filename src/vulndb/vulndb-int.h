@@ -2,10 +2,10 @@
 #ifndef BW_VULNDB_INT_H
 #define BW_VULNDB_INT_H
 
-#include "vulndb.h"
-
 #include <jansson.h>
 #include <sqlite3.h>
+
+#include "vulndb.h"
 
 /* Largest single input file read whole (a KEV catalog, a DSA list, one OSV
  * record, one all.zip entry). */

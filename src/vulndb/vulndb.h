@@ -27,8 +27,6 @@
 #include "report/report.h"
 #include "version/version.h"
 
-#include <jansson.h>
-
 /* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
  * upgraded when it is opened writable, and read as it is otherwise. */
 #define BW_VULNDB_SCHEMA_VERSION 2
