@@ -2,7 +2,6 @@
  * tag) and on its history (what each build step ran). */
 #include "imgcheck-int.h"
 
-
 /* ---- pieces the unit tests call ---- */
 
 static const char *skip_ws(const char *s)

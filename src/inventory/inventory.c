@@ -2,7 +2,6 @@
  * and the merge into the report once the final view is known. */
 #include "inventory-int.h"
 
-
 /* The caps of the three analyzers below; each takes the ecosystem rows
  * (ecosystems.c) whose max_whole is its own (0: the streamed one). */
 #define MAX_META INV_MAX_META

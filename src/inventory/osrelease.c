@@ -12,7 +12,6 @@
  */
 #include "inventory-int.h"
 
-
 void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *line;

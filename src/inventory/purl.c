@@ -13,7 +13,6 @@
  */
 #include "inventory-int.h"
 
-
 static void enc(struct bw_buf *b, const char *s, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";

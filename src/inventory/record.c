@@ -1,7 +1,6 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
 #include "inventory-int.h"
 
-
 #define INV_NOTE_MAX 512
 
 /* Records are arena objects whose arrays grow in the arena (BW_ARENA_GROW). */

@@ -14,7 +14,8 @@ bool lint_stage_in_final_image(struct lint_ctx *c, int stage)
 static bool is_url(const char *s)
 {
 	return !bw_strncasecmp(s, "http://", 7) || !bw_strncasecmp(s, "https://", 8) ||
-	       !bw_strncasecmp(s, "git@", 4) || !bw_strncasecmp(s, "git://", 6) || !bw_strncasecmp(s, "ftp://", 6);
+	       !bw_strncasecmp(s, "git@", 4) || !bw_strncasecmp(s, "git://", 6) ||
+	       !bw_strncasecmp(s, "ftp://", 6);
 }
 
 static bool ends_with_ci(const char *s, const char *suf)

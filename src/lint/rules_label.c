@@ -2,7 +2,6 @@
  * (DL3049–DL3058), configured with required-labels / label-schema. */
 #include "rules-int.h"
 
-
 typedef void (*label_fn)(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 			 const struct df_kv *kv, const struct lint_label_req *req);
 

@@ -15,7 +15,6 @@
  */
 #include "report-int.h"
 
-
 static bool spdx_expression_like(const char *s)
 {
 	/* tokens: ids [A-Za-z0-9.+-]+ (LicenseRef-… included), AND/OR/WITH, parens */

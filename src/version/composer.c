@@ -203,13 +203,11 @@ static int php_version_compare(const char *a, size_t al, const char *b, size_t b
 			continue;
 		}
 		if (hp)
-			return p.len && bw_isdigit((unsigned char)p.ptr[0])
-				   ? 1
-				   : php_cmp_tok(p, BW_SLICE_C("#"));
+			return p.len && bw_isdigit((unsigned char)p.ptr[0]) ? 1
+									    : php_cmp_tok(p, BW_SLICE_C("#"));
 		if (hq)
-			return q.len && bw_isdigit((unsigned char)q.ptr[0])
-				   ? -1
-				   : php_cmp_tok(BW_SLICE_C("#"), q);
+			return q.len && bw_isdigit((unsigned char)q.ptr[0]) ? -1
+									    : php_cmp_tok(BW_SLICE_C("#"), q);
 		return 0;
 	}
 }

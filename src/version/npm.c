@@ -621,7 +621,7 @@ static size_t tw_version_end(const struct tw *t, size_t start)
 		if (tw_at(t, e) != '.')
 			return e;
 		size_t i = e + 1, nx = bw_isdigit(tw_at(t, i)) ? tw_num(t, i, false)
-								: (is_vstart(tw_at(t, i)) ? i + 1 : i);
+							       : (is_vstart(tw_at(t, i)) ? i + 1 : i);
 		if (nx == i)
 			return e;
 		e = nx;
