@@ -73,7 +73,7 @@ static void report_from(struct lint_ctx *c, const struct lint_rule *r, const str
 	lint_report(c, r, in, off, off + strlen(in->argv[0]), "%s", msg);
 }
 
-RULE(chk_from_untagged)
+void chk_from_untagged(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -82,7 +82,7 @@ RULE(chk_from_untagged)
 			report_from(c, r, s, "FROM %s has no tag (means :latest)", s->base);
 }
 
-RULE(chk_from_latest)
+void chk_from_latest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -91,7 +91,7 @@ RULE(chk_from_latest)
 			report_from(c, r, s, "FROM %s", s->base);
 }
 
-RULE(chk_from_digest)
+void chk_from_digest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -119,7 +119,7 @@ static bool registry_trusted(const struct bw_lint_config *cfg, const char *reg)
 	return false;
 }
 
-RULE(chk_from_registry)
+void chk_from_registry(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->cfg || !c->cfg->n_registries)
 		return;
@@ -130,7 +130,7 @@ RULE(chk_from_registry)
 			report_from(c, r, s, "registry %s is not in trusted-registries", ref.registry);
 }
 
-RULE(chk_from_platform)
+void chk_from_platform(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_instr *in = &c->df->instrs[c->df->stages[i].from];
@@ -140,7 +140,7 @@ RULE(chk_from_platform)
 	}
 }
 
-RULE(chk_from_undefined_var)
+void chk_from_undefined_var(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
@@ -150,7 +150,7 @@ RULE(chk_from_undefined_var)
 	}
 }
 
-RULE(chk_stage_dup)
+void chk_stage_dup(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
@@ -170,7 +170,7 @@ RULE(chk_stage_dup)
 	}
 }
 
-RULE(chk_stage_reserved)
+void chk_stage_reserved(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
@@ -228,17 +228,17 @@ static void copy_from(struct lint_ctx *c, const struct lint_rule *r, bool self)
 	}
 }
 
-RULE(chk_copy_from_unknown)
+void chk_copy_from_unknown(struct lint_ctx *c, const struct lint_rule *r)
 {
 	copy_from(c, r, false);
 }
 
-RULE(chk_copy_from_self)
+void chk_copy_from_self(struct lint_ctx *c, const struct lint_rule *r)
 {
 	copy_from(c, r, true);
 }
 
-RULE(chk_first_instruction)
+void chk_first_instruction(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_instr *in = &c->df->instrs[0];
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
@@ -264,7 +264,7 @@ static bool root_user(const char *u)
 }
 
 /* The last USER of the final stage (following its parents): root, or none. */
-RULE(chk_user_root)
+void chk_user_root(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->df->n_stages)
 		return;

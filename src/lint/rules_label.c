@@ -58,12 +58,12 @@ static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const stru
 		at_kv(c, r, in, kv, " is not a valid label key");
 }
 
-RULE(chk_label_key)
+void chk_label_key(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_label(c, r, key_syntax, false);
 }
 
-RULE(chk_label_missing)
+void chk_label_missing(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->cfg || !c->df->n_stages)
 		return;
@@ -95,7 +95,7 @@ static void superfluous(struct lint_ctx *c, const struct lint_rule *r, const str
 		at_kv(c, r, in, kv, " is not in the label schema");
 }
 
-RULE(chk_label_superfluous)
+void chk_label_superfluous(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (c->cfg && c->cfg->strict_labels)
 		each_label(c, r, superfluous, false);
@@ -118,7 +118,7 @@ static void empty(struct lint_ctx *c, const struct lint_rule *r, const struct df
 		at_kv(c, r, in, kv, " is empty");
 }
 
-RULE(chk_label_empty)
+void chk_label_empty(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_label(c, r, empty, true);
 }
@@ -241,21 +241,54 @@ static bool valid_email(const char *v)
 	return dot && dot > at + 1 && dot[1];
 }
 
-#define TYPED(fn, type, ok, what)                                                                            \
-	static void fn##_one(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,       \
-			     const struct df_kv *kv, const struct lint_label_req *req)                       \
-	{                                                                                                    \
-		static const struct typed t = {type, ok, what};                                              \
-		typed(c, r, in, kv, req, &t);                                                                \
-	}                                                                                                    \
-	RULE(fn)                                                                                             \
-	{                                                                                                    \
-		each_label(c, r, fn##_one, true);                                                            \
+/* The label-schema type rules: every LABEL whose key the schema gives the
+ * rule's type is checked by its validator. */
+static void each_typed(struct lint_ctx *c, const struct lint_rule *r, const struct typed *t)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_LABEL)
+			continue;
+		for (size_t k = 0; k < in->n_kvs; k++) {
+			const struct lint_label_req *req = schema(c, in->kvs[k].key);
+			if (req)
+				typed(c, r, in, &in->kvs[k], req, t);
+		}
 	}
+}
 
-TYPED(chk_label_url, "url", valid_url, "a URL")
-TYPED(chk_label_rfc3339, "rfc3339", valid_rfc3339, "an RFC 3339 time")
-TYPED(chk_label_spdx, "spdx", valid_spdx, "an SPDX license expression")
-TYPED(chk_label_hash, "hash", valid_hash, "a git hash")
-TYPED(chk_label_semver, "semver", valid_semver, "a semantic version")
-TYPED(chk_label_email, "email", valid_email, "an email address")
+void chk_label_url(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"url", valid_url, "a URL"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_rfc3339(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"rfc3339", valid_rfc3339, "an RFC 3339 time"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_spdx(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"spdx", valid_spdx, "an SPDX license expression"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_hash(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"hash", valid_hash, "a git hash"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_semver(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"semver", valid_semver, "a semantic version"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_email(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"email", valid_email, "an email address"};
+	each_typed(c, r, &t);
+}
