@@ -83,21 +83,3 @@ const char *inv_purl(struct bw_report *r, const char *type, const char *ns, cons
 	bw_buf_release(&b);
 	return out;
 }
-
-void inv_pep503(const char *in, size_t n, char *out)
-{
-	size_t o = 0;
-	bool sep = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = in[i];
-		if (c == '-' || c == '_' || c == '.') {
-			sep = true;
-			continue;
-		}
-		if (sep && o)
-			out[o++] = '-';
-		sep = false;
-		out[o++] = (char)bw_tolower(c);
-	}
-	out[o] = '\0';
-}

@@ -488,17 +488,8 @@ static bool is_distro(const char *eco, bool *by_source)
 static char *pypi_normalize(const char *name)
 {
 	size_t n = strlen(name);
-	char *out = bw_malloc(n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char ch = name[i];
-		if (ch == '-' || ch == '_' || ch == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	*o = '\0';
+	char *out = bw_malloc(n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
 }
 

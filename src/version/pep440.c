@@ -629,3 +629,19 @@ static int pypi_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct 
 }
 
 const struct bw_version_ops bw_version_pypi_ops = {"pypi", pypi_validate, pypi_compare, pypi_in_range};
+
+size_t bw_version_pep503_name(const char *name, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (is_sep(c)) {
+			if (i == 0 || !is_sep(name[i - 1]))
+				out[o++] = '-'; /* the first of a run */
+			continue;
+		}
+		out[o++] = (char)bw_tolower(c);
+	}
+	out[o] = '\0';
+	return o;
+}
