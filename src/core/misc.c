@@ -170,8 +170,7 @@ int bw_base64_decode(const char *s, size_t n, unsigned char *out, size_t max)
 	size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
 	for (size_t i = 0; i < n - pad; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
+		if (!(bw_isalnum(c) || c == '+' || c == '/'))
 			return -1;
 	}
 	size_t len = n / 4 * 3 - pad;

@@ -164,7 +164,7 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		return 0;
 	}
 	for (size_t j = 0; j < kl; j++)
-		key[j] = (char)(l->s[k0 + j] | 0x20);
+		key[j] = (char)bw_tolower(l->s[k0 + j]);
 	key[kl] = 0;
 	bool *seen;
 	const char **slot;
