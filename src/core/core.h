@@ -166,7 +166,7 @@ static inline bool bw_islower(int c)
 }
 static inline bool bw_isalpha(int c)
 {
-	return bw_isupper(c) || bw_islower(c);
+	return (unsigned)((c | 0x20) - 'a') < 26u; /* only 'A'..'Z' and 'a'..'z' land there */
 }
 static inline bool bw_isalnum(int c)
 {
