@@ -23,9 +23,10 @@ int main(int argc, char **argv)
 	 * and "linkpath" records, zip and jar entries flagged UTF-8) converted
 	 * to the locale's charset. Under the default "C" locale it cannot
 	 * convert a non-ASCII name: a zip entry's name comes back NULL and a pax
-	 * one with an ARCHIVE_WARN. bulwark's own byte classes never read the
-	 * locale (core's bw_is*; banned.h bans <ctype.h>); glibc's strcasecmp
-	 * does, and folds ASCII the same in every UTF-8 locale. */
+	 * one with an ARCHIVE_WARN. Nothing of bulwark's own reads the locale:
+	 * bytes are classified and case-folded by core's bw_is*, bw_to* and
+	 * bw_strcasecmp (banned.h bans <ctype.h>'s and glibc's strcasecmp,
+	 * which under tr_TR.UTF-8 does not fold 'I' to 'i'). */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		print_main_help(stderr);
