@@ -204,7 +204,7 @@ bool bw_digest_valid(const char *d)
 	}
 	size_t i;
 	for (i = 0; hex[i]; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+		if (!(bw_isdigit(hex[i]) || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return false;
 	return i == want;
 }
