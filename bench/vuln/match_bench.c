@@ -3,9 +3,9 @@
  * most have findings) matched against a vulnerability database, timed from
  * opening the database to the ranked findings.
  *   match_bench DB [N] [RUNS] */
-#include "match/match.h"
-
 #include <sqlite3.h>
+
+#include "match/match.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -3,10 +3,10 @@
 #ifndef BW_CLI_H
 #define BW_CLI_H
 
+#include <getopt.h>
+
 #include "core/core.h"
 #include "report/report.h"
-
-#include <getopt.h>
 
 /* Exit codes: the public convention of ARCHITECTURE.md. */
 enum {

@@ -1,8 +1,8 @@
 /* Allocation wrappers, slices and the bounded buffer. */
-#include "core.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "core.h"
 
 static void *oom(size_t n)
 {

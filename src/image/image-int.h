@@ -2,9 +2,10 @@
 #ifndef BW_IMAGE_INT_H
 #define BW_IMAGE_INT_H
 
-#include "image.h"
-
+#include <jansson.h>
 #include <pthread.h>
+
+#include "image.h"
 
 struct walk_ctx;
 

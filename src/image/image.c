@@ -1,10 +1,10 @@
 /* Opening a target, walking its layers (in parallel where the source can
  * seek), verifying them, and reading single files back. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 static const char *const type_names[] = {"file",  "dir",  "symlink",  "hardlink", "char",
 					 "block", "fifo", "whiteout", "opaque"};

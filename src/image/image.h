@@ -24,8 +24,6 @@
 #include "core/core.h"
 #include "report/report.h"
 
-#include <jansson.h>
-
 struct bw_image;
 
 enum bw_file_type {

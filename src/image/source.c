@@ -1,8 +1,8 @@
 /* The table of image sources, and the choice of one for a target: by its
  * prefix ("docker-archive:PATH"), or else by the sources' probes. */
-#include "image-int.h"
-
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 /* Every source, in the order prefixes are tried and probe ties are broken. */
 static const struct source_ops *const sources[] = {

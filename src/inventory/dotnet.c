@@ -6,9 +6,9 @@
  * "targets" → framework → "Name/Version" → "dependencies" gives the
  * relations.
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {

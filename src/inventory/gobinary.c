@@ -386,7 +386,7 @@ static bool printable(unsigned char c)
 
 static bool go1_at(const unsigned char *p)
 {
-	return memcmp(p, "go1.", 4) == 0 && p[4] >= '0' && p[4] <= '9';
+	return memcmp(p, "go1.", 4) == 0 && bw_isdigit(p[4]);
 }
 
 /* Append the printable run at p[0..n) to c: it stays open when the run

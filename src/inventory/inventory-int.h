@@ -291,8 +291,6 @@ const char *inv_os_purl_ns(const char *id, const char *fallback);
  * qualifiers: NULL-terminated key, value pairs (NULL values skipped), sorted by key. */
 const char *inv_purl(struct bw_report *r, const char *type, const char *ns, const char *name,
 		     const char *version, const char *const *qualifiers);
-/* PEP 503 normalised name into out (same size as in + 1). */
-void inv_pep503(const char *in, size_t n, char *out);
 
 /* ---- string map (open addressing) ---- */
 struct inv_map {

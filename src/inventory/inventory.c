@@ -2,8 +2,6 @@
  * and the merge into the report once the final view is known. */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 /* The caps of the three analyzers below; each takes the ecosystem rows
  * (ecosystems.c) whose max_whole is its own (0: the streamed one). */
 #define MAX_META INV_MAX_META
@@ -259,7 +257,7 @@ static const char *split_epoch(struct fin *fn, const char *version, const char *
 	if (!c)
 		return version;
 	for (const char *p = version; p < c; p++)
-		if (!isdigit((unsigned char)*p))
+		if (!bw_isdigit(*p))
 			return version;
 	*epoch = bw_arena_strndup(&fn->arena, version, (size_t)(c - version));
 	return c + 1;

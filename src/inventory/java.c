@@ -19,10 +19,10 @@
  * capped at 64 MiB and every archive's expansion at 512 MiB in total, at a
  * depth of 16; going past a cap is a warning naming the archive.
  */
-#include "inventory-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "inventory-int.h"
 
 #define INNER_MAX (64u << 20)
 #define TOTAL_MAX (512u << 20)
@@ -274,7 +274,7 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 			size_t bl = strlen(base);
 			const char *dash = NULL;
 			for (const char *q = base; q + 1 < base + bl - 4; q++)
-				if (q[0] == '-' && q[1] >= '0' && q[1] <= '9') {
+				if (q[0] == '-' && bw_isdigit(q[1])) {
 					dash = q;
 					break;
 				}

@@ -29,9 +29,9 @@
  * of the same name and version in the lock file of the directory holding
  * that node_modules (inventory.c).
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 static json_t *load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {

@@ -7,9 +7,9 @@
  * ({"type": "zip", "url": …, "shasum": SHA-1 hex of the zip, often ""
  * for GitHub archives, which have no stable bytes}).
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {

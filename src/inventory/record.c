@@ -1,8 +1,6 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 #define INV_NOTE_MAX 512
 
 /* Records are arena objects whose arrays grow in the arena (BW_ARENA_GROW). */
@@ -107,7 +105,7 @@ bool inv_pkg_add_hash(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg a
 		return false;
 	char low[2 * 64 + 1];
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)hex[i]);
+		low[i] = (char)bw_tolower(hex[i]);
 	low[n] = '\0';
 	if (!bw_hash_hex_valid(alg, low, n))
 		return false;
@@ -219,7 +217,7 @@ bool inv_slice_ieq(struct bw_slice a, const char *s)
 	if (a.len != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)a.ptr[i]) != tolower((unsigned char)s[i]))
+		if (bw_tolower(a.ptr[i]) != bw_tolower(s[i]))
 			return false;
 	return true;
 }

@@ -20,18 +20,15 @@
  * librpm keeps global state, so calls into it are serialised with one lock;
  * layers of other kinds still run in parallel.
  */
-#include "inventory-int.h"
-
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
-
 #include <rpm/header.h>
 #include <rpm/rpmtag.h>
 #include <rpm/rpmtd.h>
 
-#include "core/banned.h"
+#include "inventory-int.h"
 
 static pthread_mutex_t rpm_lock = PTHREAD_MUTEX_INITIALIZER; /* librpm is not thread-safe */
 

@@ -28,10 +28,10 @@
  * edges to them. The format allows zero or several roots and cycles: the
  * first root is the application, edges are only recorded, never walked.
  */
-#include "inventory-int.h"
-
 #include <isa-l/igzip_lib.h>
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 static struct bw_slice toml_string(struct bw_slice v)
 {

@@ -2,9 +2,9 @@
 #ifndef BW_REPORT_INT_H
 #define BW_REPORT_INT_H
 
-#include "report.h"
-
 #include <jansson.h>
+
+#include "report.h"
 
 typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 				   struct bw_error *err);

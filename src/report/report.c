@@ -51,14 +51,14 @@ bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n)
 	if (!hex || !size || n != 2 * size)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+		if (!(bw_isdigit(hex[i]) || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return false;
 	return true;
 }
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return bw_isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
@@ -85,7 +85,7 @@ const char *bw_severity_name(enum bw_severity s)
 int bw_severity_parse(const char *s)
 {
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sev_names); i++)
-		if (strcasecmp(s, sev_names[i]) == 0)
+		if (bw_strcasecmp(s, sev_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
