@@ -137,7 +137,7 @@ int reg_auth_bearer(struct bw_registry *r, const char *scope, const char *repo, 
 	int rc = reg_xfer_start(&x, err);
 	if (rc == 0)
 		rc = reg_xfer_read_all(&x, &body, err);
-	if (rc == BW_ELIMIT)
+	if (rc == BW_ELIMIT && x.body_overflow)
 		rc = bw_error_set(err, BW_ELIMIT,
 				  "registry %s: token endpoint %s for %s: the answer passes %u bytes",
 				  r->host, auth, repo ? repo : scope, REG_TOKEN_MAX);

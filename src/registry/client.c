@@ -232,7 +232,7 @@ int bw_registry_get_manifest(struct bw_registry *r, const char *repo, const char
 	int rc = reg_xfer_start(&x, err);
 	if (rc == 0)
 		rc = reg_xfer_read_all(&x, &b, err);
-	if (rc == BW_ELIMIT && !x.hdr_overflow)
+	if (rc == BW_ELIMIT && x.body_overflow)
 		rc = bw_error_set(err, BW_ELIMIT,
 				  "registry %s: manifest %s of %s is larger than %u bytes (4 MiB)", r->host,
 				  reference, repo, BW_REGISTRY_MANIFEST_MAX);
@@ -303,7 +303,7 @@ int bw_registry_get_blob(struct bw_registry *r, const char *repo, const char *di
 	int rc = reg_xfer_start(&x, err);
 	if (rc == 0)
 		rc = reg_xfer_read_all(&x, out, err);
-	bool body_limit = rc == BW_ELIMIT && !x.hdr_overflow;
+	bool body_limit = rc == BW_ELIMIT && x.body_overflow;
 	reg_xfer_release(&x);
 	if (body_limit)
 		return bw_error_set(err, BW_ELIMIT, "registry %s: blob %s of %s is larger than %zu bytes",

@@ -663,8 +663,10 @@ int reg_xfer_read_all(struct reg_xfer *x, struct bw_buf *out, struct bw_error *e
 			return (int)k;
 		if (k == 0)
 			return 0;
-		if (bw_buf_add(out, chunk, (size_t)k) < 0)
+		if (bw_buf_add(out, chunk, (size_t)k) < 0) {
+			x->body_overflow = true;
 			return bw_error_set(err, BW_ELIMIT, "registry %s: %s: the answer passes %zu bytes",
 					    x->r->host, x->what, out->max);
+		}
 	}
 }

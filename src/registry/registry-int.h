@@ -145,7 +145,8 @@ struct reg_xfer {
 	long status;
 	struct bw_buf hdrs, errbody;
 	bool hdr_overflow;
-	uint64_t skip; /* bytes of a 200 to drop after a resume the server ignored */
+	bool body_overflow; /* reg_xfer_read_all passed its bound */
+	uint64_t skip;	    /* bytes of a 200 to drop after a resume the server ignored */
 
 	/* bytes for the reader */
 	char *stage;
