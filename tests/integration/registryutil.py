@@ -55,13 +55,21 @@ def make_ca(d):
     ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n")
     run("openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
         "-CAcreateserial", "-days", "2", "-extfile", str(ext), "-out", str(crt))
-    return {"ca": ca, "ca_key": ca_key, "key": key, "crt": crt}
+    # a client certificate for mutual TLS, signed by the same CA
+    ckey, ccsr, ccrt = d / "client.key", d / "client.csr", d / "client.cert"
+    run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bulwark test client", "-keyout",
+        str(ckey), "-out", str(ccsr))
+    cext = d / "client-ext.cnf"
+    cext.write_text("extendedKeyUsage=clientAuth\n")
+    run("openssl", "x509", "-req", "-in", str(ccsr), "-CA", str(ca), "-CAkey", str(ca_key),
+        "-CAcreateserial", "-days", "2", "-extfile", str(cext), "-out", str(ccrt))
+    return {"ca": ca, "ca_key": ca_key, "key": key, "crt": crt, "client_key": ckey, "client_cert": ccrt}
 
 
 class Registry:
     """docker-registry serve on 127.0.0.1:port with its access log in .log."""
 
-    def __init__(self, root, tls=None, htpasswd=None, token=None):
+    def __init__(self, root, tls=None, htpasswd=None, token=None, client_ca=None):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -76,6 +84,8 @@ class Registry:
         }
         if tls:
             cfg["http"]["tls"] = {"certificate": str(tls["crt"]), "key": str(tls["key"])}
+            if client_ca:
+                cfg["http"]["tls"]["clientcas"] = [str(client_ca)]
         if htpasswd:
             cfg["auth"] = {"htpasswd": {"realm": "bulwark-test", "path": str(htpasswd)}}
         if token:

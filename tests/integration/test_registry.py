@@ -240,6 +240,29 @@ def test_tls_trust_from_certs_d(bulwark, tls_registry, tmp_path):
     assert ins["layers"]
 
 
+def test_mutual_tls_from_certs_d(bulwark, reg_archive, tmp_path):
+    pki = make_ca(tmp_path / "pki")
+    r = Registry(tmp_path / "reg", tls=pki, client_ca=pki["ca"])
+    try:
+        push = tmp_path / "push-certs"
+        push.mkdir()
+        shutil.copy(pki["ca"], push / "ca.crt")
+        shutil.copy(pki["client_cert"], push / "client.cert")
+        shutil.copy(pki["client_key"], push / "client.key")
+        skopeo_push(f"docker-archive:{reg_archive}", f"{r.host}/app:1", fmt="v2s2", cert_dir=push)
+        d = tmp_path / "certs.d" / r.host
+        d.mkdir(parents=True)
+        shutil.copy(pki["ca"], d / "ca.crt")
+        env = {"BW_REGISTRY_CERTS_D": str(tmp_path / "certs.d")}
+        rc, _, err = bulwark.run(["image", "inspect", f"registry:{r.host}/app:1"], env=env)
+        assert rc == 3 and r.host in err  # no client certificate: the handshake is refused
+        shutil.copy(pki["client_cert"], d / "client.cert")
+        shutil.copy(pki["client_key"], d / "client.key")
+        assert_same_image(bulwark, reg_archive, f"registry:{r.host}/app:1", env=env)
+    finally:
+        r.stop()
+
+
 # ---- Basic auth (htpasswd) over TLS ------------------------------------------
 
 @pytest.fixture(scope="session")
