@@ -156,8 +156,15 @@ int bw_image_open(const char *target, const struct bw_image_opts *opts, struct b
 		if (i == 0) {
 			first = e;
 		} else {
-			size_t len = strlen(first.msg);
-			snprintf(first.msg + len, sizeof(first.msg) - len, "; %s", e.msg);
+			/* "; " and as much of e.msg as fits */
+			size_t len = strlen(first.msg), add = strlen(e.msg);
+			if (len + 3 < sizeof(first.msg)) {
+				if (add > sizeof(first.msg) - len - 3)
+					add = sizeof(first.msg) - len - 3;
+				memcpy(first.msg + len, "; ", 2);
+				memcpy(first.msg + len + 2, e.msg, add);
+				first.msg[len + 2 + add] = '\0';
+			}
 		}
 	}
 	*err = first;

@@ -418,7 +418,7 @@ static int map_curl(struct reg_xfer *x, struct bw_error *err)
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return bw_error_set(err, BW_EREMOTE, "cannot reach %s: %s", where, d);
+		return bw_error_set(err, BW_EREMOTE, "cannot reach %s for %s: %s", where, x->what, d);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
@@ -575,11 +575,10 @@ static int attempt_finish(struct reg_xfer *x, struct bw_error *err)
 			return attempt_begin(x, err);
 		}
 		if (r->creds.username)
-			return bw_error_set(
-			    err, BW_EREMOTE,
-			    "registry %s refused the credentials of %s for %s%s%s (HTTP %ld%s%s)", r->host,
-			    r->creds.source, x->repo ? x->repo : "the catalog", words[0] ? ": " : "", "", st,
-			    words[0] ? ": " : "", words);
+			return bw_error_set(err, BW_EREMOTE,
+					    "registry %s refused the credentials of %s for %s (HTTP %ld%s%s)",
+					    r->host, r->creds.source, x->repo ? x->repo : "the catalog", st,
+					    words[0] ? ": " : "", words);
 		return bw_error_set(
 		    err, BW_EREMOTE,
 		    "authentication required for %s/%s: run docker login %s or pass --username "

@@ -389,3 +389,48 @@ def test_bearer_with_credentials(bulwark, token_registry):
     assert reqs and all(q["auth"] and q["auth"].startswith("Basic ") for q in reqs)
     # one token for the repository's scope serves the manifest, the config and every layer
     assert len(reqs) == 1, reqs
+
+
+# ---- the probe and raw requests (the registry hardening audit builds on them) ----
+
+def probe_tool(bulwark):
+    p = bulwark.path.parents[2] / "tests" / "unit" / "registry" / "bw-registry-probe"
+    if not p.exists():
+        pytest.skip(f"{p} not built")
+    return p
+
+
+def test_probe_describes_tls_and_challenge(bulwark, basic_registry):
+    r = basic_registry
+    tool = probe_tool(bulwark)
+    p = subprocess.run([tool, r.host], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["tls"] and d["tls_version"] in ("TLSv1.2", "TLSv1.3") and d["cipher"]
+    assert "127.0.0.1" in d["subject"] and "bulwark test CA" in d["issuer"]
+    assert d["key_bits"] == 2048 and not d["self_signed"] and not d["verified"]
+    assert d["status"] == 401 and d["auth_scheme"] == "basic" and d["api_version"] == "registry/2.0"
+    p = subprocess.run([tool, r.host], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "BW_PROBE_CA": str(r.pki["ca"])})
+    assert json.loads(p.stdout)["verified"]
+
+
+def test_raw_requests_report_any_status(bulwark, plain_registry, token_registry):
+    tool = probe_tool(bulwark)
+    env = {**os.environ, "BW_PROBE_INSECURE": "1"}
+    r = plain_registry
+    p = subprocess.run([tool, r.host, "raw", "DELETE", f"/v2/app/manifests/sha256:{'0' * 64}", "repository:app:delete"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["status"] in (202, 404, 405)
+    p = subprocess.run([tool, r.host, "raw", "GET", "/v2/"], capture_output=True, text=True, timeout=60, env=env)
+    d = json.loads(p.stdout)
+    assert d["status"] == 200 and d["api_version"] == "registry/2.0"
+    # with a scope, the Bearer challenge is answered (anonymously: pull of public/* only)
+    t = token_registry
+    p = subprocess.run([tool, t.host, "raw", "GET", "/v2/public/app/tags/list", "repository:public/app:pull"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert json.loads(p.stdout)["status"] == 200, p.stdout + p.stderr
+    p = subprocess.run([tool, t.host, "raw", "GET", "/v2/public/app/tags/list"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert json.loads(p.stdout)["status"] == 401
