@@ -48,8 +48,11 @@ fi
 REG=$WORK/registry
 REG_PID=
 cleanup() {
-	[ -n "$REG_PID" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
-	bw_engine_stop
+	if [ -n "$REG_PID" ]; then
+		kill "$REG_PID" 2>/dev/null || true
+		wait "$REG_PID" 2>/dev/null || true
+	fi
+	bw_engine_stop || true
 }
 trap cleanup EXIT
 bw_engine_start "$WORK"

@@ -357,6 +357,31 @@ void bw_registry_blob_close(struct bw_registry_blob *b)
 	free(b);
 }
 
+int bw_registry_blob_stream(struct bw_registry *r, const char *repo, const char *digest, int64_t size,
+			    bw_registry_chunk_fn cb, void *ud, struct bw_error *err)
+{
+	struct bw_registry_blob *b = NULL;
+	int rc = bw_registry_blob_open(r, repo, digest, size, &b, err);
+	char *chunk = rc == 0 ? bw_malloc(64 * 1024) : NULL;
+	while (rc == 0) {
+		ssize_t k = bw_registry_blob_read(b, chunk, 64 * 1024, err);
+		if (k <= 0) {
+			rc = (int)k;
+			break;
+		}
+		struct bw_error e = BW_ERROR_INIT;
+		if (cb(ud, chunk, (size_t)k, &e) != 0) {
+			if (!e.code)
+				bw_error_set(&e, BW_EINPUT, "stopped by the reader");
+			*err = e;
+			rc = e.code;
+		}
+	}
+	free(chunk);
+	bw_registry_blob_close(b);
+	return rc;
+}
+
 /* ---- listings ---- */
 
 static bool repo_name_ok(const char *s, size_t n)

@@ -142,6 +142,11 @@ int bw_registry_blob_open(struct bw_registry *r, const char *repo, const char *d
  * hundred KiB however slowly it is read. */
 ssize_t bw_registry_blob_read(struct bw_registry_blob *b, void *buf, size_t n, struct bw_error *err);
 void bw_registry_blob_close(struct bw_registry_blob *b);
+/* The same, pushed: every chunk of the blob to cb (0 to go on; non-zero
+ * stops with the error cb put into err). Nothing touches the disk. */
+typedef int (*bw_registry_chunk_fn)(void *ud, const void *data, size_t len, struct bw_error *err);
+int bw_registry_blob_stream(struct bw_registry *r, const char *repo, const char *digest, int64_t size,
+			    bw_registry_chunk_fn cb, void *ud, struct bw_error *err);
 
 /* ---- listings ------------------------------------------------------------- */
 

@@ -317,3 +317,14 @@ def test_dropped_blob_resumes(bulwark, serve, tmp_path, honour_range):
     rc, out, err = run(bulwark, tmp_path, s.host, "--format", "json")
     assert rc == 0, err
     assert len(calls) == 2 and calls[0] is None and calls[1] == f"bytes={len(body) // 2}-"
+
+
+def test_plain_http_to_a_remote_host_warns(bulwark, tmp_path):
+    """--insecure-registry for a host that is not loopback: a loud warning (none with
+    --quiet); the .invalid name then fails to resolve, naming the registry and repository."""
+    args = ["image", "inspect", "--insecure-registry", "registry.invalid:5000", "registry:registry.invalid:5000/evil/app:1"]
+    rc, _, err = bulwark.run(args, timeout=120)
+    assert rc == 3 and "warning" in err and "plain HTTP" in err and "registry.invalid:5000" in err
+    assert "evil/app" in err.split("error:", 1)[1]
+    rc, _, err = bulwark.run(["image", "inspect", "--quiet"] + args[2:], timeout=120)
+    assert rc == 3 and "warning" not in err
