@@ -125,7 +125,7 @@ if [ -x "$TRIVY" ]; then
 	rm -rf "$WORK/trivy-cache"
 	if measure trivy unshare -n bash -c "ip link set lo up; docker-registry serve '$REG/config.yml' >/dev/null 2>&1 & p=\$!; \
 		for i in \$(seq 100); do curl -fs http://127.0.0.1:$PORT/v2/ >/dev/null && break; sleep 0.1; done; \
-		'$TRIVY' image --image-src remote --insecure --scanners secret --offline-scan --skip-db-update \
+		'$TRIVY' image --timeout 60m --image-src remote --insecure --scanners secret --offline-scan --skip-db-update \
 		--cache-dir '$WORK/trivy-cache' --format json --quiet 127.0.0.1:$PORT/bench:1; rc=\$?; kill \$p; exit \$rc"; then
 		TV=("$WALL" "$CPU" "$RSS")
 	fi
