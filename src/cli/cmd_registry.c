@@ -1,5 +1,7 @@
 /* bulwark registry ls HOST[/REPO] — a registry's repositories (its
  * _catalog) or a repository's tags, as JSON or one name a line. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "registry/registry.h"
 

@@ -1,10 +1,10 @@
 /* Options for reading images from registries, shared by image, sbom and
  * registry: credentials, trust, plain-HTTP hosts, the time limit and the
  * order of image sources for a bare name. */
+#include <errno.h>
+
 #include "cli.h"
 #include "registry/registry.h"
-
-#include <errno.h>
 
 #define MAX_INSECURE 16
 

@@ -10,6 +10,8 @@
  * Layers are an indexed source's: each is a blob streamed from the registry
  * while it is walked (several at once, each holding a bounded buffer), and
  * a layer the layer cache knows (blob digest and diff_id) is not fetched. */
+#include <jansson.h>
+
 #include "image-int.h"
 #include "registry/registry.h"
 

@@ -1,10 +1,11 @@
 /* The client handle, and the distribution API calls on top of http.c:
  * manifests, blobs (whole or streamed), listings, raw requests. */
-#include "registry-int.h"
-
+#include <jansson.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "registry-int.h"
 
 #define DEFAULT_CERTS_D "/etc/docker/certs.d"
 

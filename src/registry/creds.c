@@ -9,8 +9,7 @@
  * Keys of auths may be written "host", "https://host", "http://host/v2/";
  * Docker Hub's are "https://index.docker.io/v1/" (or "docker.io"). Secrets
  * are zeroed when released and never put into a message. */
-#include "registry-int.h"
-
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,6 +17,8 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include "registry-int.h"
 
 extern char **environ;
 

@@ -7,13 +7,14 @@
  * honoured) and resumes a dropped body with Range, all before the deadline.
  * Every failure is mapped to a message naming the registry and what was
  * asked for (x->what). */
-#include "registry-int.h"
-
+#include <jansson.h>
 #include <errno.h>
 #include <limits.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <time.h>
+
+#include "registry-int.h"
 
 long reg_remaining_ms(const struct bw_registry *r)
 {

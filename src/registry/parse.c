@@ -9,6 +9,8 @@
  *   token answer: {"token": "…", "access_token": "…", "expires_in": 300}
  *   catalog page: {"repositories": ["a", "b/c"]}; tags: {"name": "a", "tags": ["1"]}
  */
+#include <jansson.h>
+
 #include "registry-int.h"
 
 static bool is_space(char c)
@@ -100,13 +102,13 @@ bool reg_parse_challenge(const char *s, size_t n, struct reg_challenge *c)
 		const char *k = s + ks;
 		char *dst = NULL;
 		size_t dl = 0;
-		if (kl == 5 && strncasecmp(k, "realm", 5) == 0)
+		if (kl == 5 && bw_strncasecmp(k, "realm", 5) == 0)
 			dst = c->realm, dl = sizeof(c->realm);
-		else if (kl == 7 && strncasecmp(k, "service", 7) == 0)
+		else if (kl == 7 && bw_strncasecmp(k, "service", 7) == 0)
 			dst = c->service, dl = sizeof(c->service);
-		else if (kl == 5 && strncasecmp(k, "scope", 5) == 0)
+		else if (kl == 5 && bw_strncasecmp(k, "scope", 5) == 0)
 			dst = c->scope, dl = sizeof(c->scope);
-		else if (kl == 5 && strncasecmp(k, "error", 5) == 0)
+		else if (kl == 5 && bw_strncasecmp(k, "error", 5) == 0)
 			dst = c->error, dl = sizeof(c->error);
 		if (dst && !copy_field(dst, dl, val, vl))
 			return false;
@@ -165,10 +167,10 @@ bool reg_parse_link_next(const char *s, size_t n, char *out, size_t outlen)
 			}
 			if (kl == 0 && i < n && s[i] != ',' && s[i] != ';' && !is_space(s[i]))
 				return false;
-			if (kl == 3 && strncasecmp(s + ks, "rel", 3) == 0 && v) {
+			if (kl == 3 && bw_strncasecmp(s + ks, "rel", 3) == 0 && v) {
 				/* rel may list several space-separated relation types */
 				for (size_t k = 0; k + 4 <= vl; k++)
-					if (strncasecmp(v + k, "next", 4) == 0 &&
+					if (bw_strncasecmp(v + k, "next", 4) == 0 &&
 					    (k == 0 || v[k - 1] == ' ') && (k + 4 == vl || v[k + 4] == ' '))
 						next = true;
 			}
@@ -301,7 +303,7 @@ bool reg_header_value(const char *hdrs, size_t n, const char *name, char *out, s
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol ? eol : end;
-		if ((size_t)(le - p) > nl && p[nl] == ':' && strncasecmp(p, name, nl) == 0) {
+		if ((size_t)(le - p) > nl && p[nl] == ':' && bw_strncasecmp(p, name, nl) == 0) {
 			const char *v = p + nl + 1;
 			const char *ve = le;
 			while (v < ve && is_space(*v))

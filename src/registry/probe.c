@@ -2,11 +2,11 @@
  * credentials, with the TLS session (version, cipher, certificate) read
  * while the connection is open. A certificate the trust in force does not
  * accept is recorded and the probe goes on without verification. */
-#include "registry-int.h"
-
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "registry-int.h"
 
 struct probe_ctx {
 	CURL *c;

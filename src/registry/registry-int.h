@@ -3,10 +3,10 @@
 #ifndef BW_REGISTRY_INT_H
 #define BW_REGISTRY_INT_H
 
-#include "registry/registry.h"
-
 #include <curl/curl.h>
 #include <pthread.h>
+
+#include "registry/registry.h"
 
 /* ---- bounds on what a registry sends ---- */
 #define REG_HEADERS_MAX (64u * 1024) /* header bytes of one response */

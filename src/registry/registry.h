@@ -44,8 +44,6 @@
 
 #include "core/core.h"
 
-#include <jansson.h>
-
 /* ---- references -------------------------------------------------------- */
 
 #define BW_REGISTRY_DOCKER_HUB "docker.io"

@@ -4,6 +4,8 @@
  * Retry-After, a header block, image references and registry hosts, and
  * credentials in a docker config.json. Every field written must be
  * NUL-terminated within its bound and every failure must say why. */
+#include <jansson.h>
+
 #include "registry/registry-int.h"
 
 #include <stdint.h>

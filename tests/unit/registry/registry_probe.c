@@ -2,6 +2,8 @@
  * probe (or one raw request) as JSON on standard output, for
  * tests/integration/test_registry.py. Options come from the environment:
  * BW_PROBE_INSECURE=1 (plain HTTP), BW_PROBE_CA=FILE. */
+#include <jansson.h>
+
 #include "registry/registry.h"
 
 int main(int argc, char **argv)

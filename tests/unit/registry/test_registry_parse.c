@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "registry/registry-int.h"
 
 static const char *dash(const char *s)
