@@ -1,8 +1,8 @@
 /* bulwark config — compose files and Kubernetes manifests. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "iac/iac.h"
-
-#include <jansson.h>
 
 const char bw_usage_config[] =
     "usage: bulwark config [options] PATH...\n"

@@ -1,11 +1,11 @@
 /* bulwark net — segmentation graph, nftables enforcement. */
+#include <jansson.h>
+#include <signal.h>
+
 #include "cli.h"
 #include "engine/engine.h"
 #include "iac/iac.h"
 #include "net/net.h"
-
-#include <jansson.h>
-#include <signal.h>
 
 const char bw_usage_net[] =
     "usage: bulwark net graph [options] [PATH...]\n"

@@ -23,10 +23,10 @@
  * An exception past its date no longer applies and is itself a finding
  * (BW-BASE-006) at its line in the baseline, so it gets renewed or removed.
  */
-#include "rules-int.h"
-
 #include <fnmatch.h>
 #include <time.h>
+
+#include "rules-int.h"
 
 struct req {
 	char *path;
@@ -312,10 +312,10 @@ int bw_iac_config_load_baseline(struct bw_iac_config *cfg, const char *path, str
 
 static bool rule_matches(const struct iac_rule *r, const char *id)
 {
-	if (!strcmp(id, "*") || !strcasecmp(id, r->id))
+	if (!strcmp(id, "*") || !bw_strcasecmp(id, r->id))
 		return true;
 	for (size_t k = 0; r->equivalent[k]; k++)
-		if (!strcasecmp(id, r->equivalent[k]))
+		if (!bw_strcasecmp(id, r->equivalent[k]))
 			return true;
 	return false;
 }

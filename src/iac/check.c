@@ -2,12 +2,12 @@
  * Kubernetes object (or List) or a compose project, and every enabled rule
  * of its kind run on it. Directories are walked for *.yaml / *.yml files;
  * what is neither compose nor Kubernetes is skipped. */
-#include "iac-int.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "iac-int.h"
 
 #define MAX_WALK_DEPTH 32
 #define MAX_WALK_FILES 200000
@@ -63,10 +63,10 @@ void bw_iac_config_setenv(struct bw_iac_config *cfg, const char *name_value)
 static bool rule_enabled(const struct bw_iac_config *cfg, const struct iac_rule *r)
 {
 	for (size_t i = 0; i < cfg->n_disabled; i++) {
-		if (!strcasecmp(cfg->disabled[i], r->id))
+		if (!bw_strcasecmp(cfg->disabled[i], r->id))
 			return false;
 		for (size_t k = 0; r->equivalent[k]; k++)
-			if (!strcasecmp(cfg->disabled[i], r->equivalent[k]))
+			if (!bw_strcasecmp(cfg->disabled[i], r->equivalent[k]))
 				return false;
 	}
 	return !r->default_off;

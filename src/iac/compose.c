@@ -8,11 +8,11 @@
  * extending service wins), sequences of ports, volumes, capabilities and
  * the like are concatenated, other values are replaced.
  */
-#include "iac-int.h"
-
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+
+#include "iac-int.h"
 
 #define MAX_FILES 64
 #define MAX_EXTENDS 16

@@ -1,4 +1,6 @@
 /* What `bulwark config --list-rules` writes: the rule table. */
+#include <jansson.h>
+
 #include "iac.h"
 
 json_t *bw_iac_rules_json(void)

@@ -14,9 +14,9 @@
  * the next round, where the parent exists. Fixing a fixed file changes
  * nothing.
  */
-#include "rules-int.h"
-
 #include <sys/stat.h>
+
+#include "rules-int.h"
 
 #define MAX_ROUNDS 24
 

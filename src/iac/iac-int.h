@@ -3,9 +3,9 @@
 #ifndef BW_IAC_INT_H
 #define BW_IAC_INT_H
 
-#include "iac.h"
-
 #include <limits.h>
+
+#include "iac.h"
 
 #define IAC_GROW(arr, n, cap)                                                                                \
 	do {                                                                                                 \

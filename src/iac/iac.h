@@ -16,8 +16,6 @@
 #include "core/core.h"
 #include "report/report.h"
 
-#include <jansson.h>
-
 /* ---- the YAML reader (yaml.c) ------------------------------------------ */
 
 /* Bounds of one parse; a zero field takes the default in brackets. */

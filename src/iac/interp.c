@@ -13,9 +13,9 @@
  * each other ("B=${A}${A}", "C=${B}${B}", …) stop at the bound instead of
  * filling memory.
  */
-#include "iac-int.h"
-
 #include <errno.h>
+
+#include "iac-int.h"
 
 #define MAX_NEST 16
 #define MAX_VALUE (1u << 20)

@@ -1,10 +1,10 @@
 /* The network model: the workloads, networks, NetworkPolicies, Services and
  * Ingresses of compose projects and Kubernetes manifests, copied out of the
  * YAML trees into one arena, for net/ to draw who can reach whom. */
-#include "iac-int.h"
-
 #include <libgen.h>
 #include <sys/stat.h>
+
+#include "iac-int.h"
 
 #define GROW_ARENA(a, arr, n, cap)                                                                           \
 	do {                                                                                                 \

@@ -47,10 +47,10 @@ int bw_iac_rule_find(const char *id)
 {
 	for (size_t i = 0; i < bw_iac_rule_count(); i++) {
 		const struct iac_rule *r = iac_rule_at(i);
-		if (!strcasecmp(r->id, id))
+		if (!bw_strcasecmp(r->id, id))
 			return (int)i;
 		for (size_t k = 0; r->equivalent[k]; k++)
-			if (!strcasecmp(r->equivalent[k], id))
+			if (!bw_strcasecmp(r->equivalent[k], id))
 				return (int)i;
 	}
 	return -1;

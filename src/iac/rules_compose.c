@@ -69,7 +69,7 @@ RULE(chk_compose_drop_all)
 {
 	const struct bw_yaml_node *drop = bw_yaml_get(c->svc->node, "cap_drop");
 	for (size_t i = 0; drop && drop->kind == BW_YAML_SEQ && i < drop->n; i++)
-		if (bw_yaml_str(drop->items[i]) && !strcasecmp(drop->items[i]->str, "ALL"))
+		if (bw_yaml_str(drop->items[i]) && !bw_strcasecmp(drop->items[i]->str, "ALL"))
 			return;
 	iac_emit(c, r, svc_missing(c, "cap_drop"), "cap_drop does not list ALL");
 }

@@ -127,7 +127,7 @@ RULE(chk_k8s_drop_all)
 		const struct bw_yaml_node *drop = bw_yaml_path(k->node, "securityContext.capabilities.drop");
 		bool all = false;
 		for (size_t i = 0; drop && drop->kind == BW_YAML_SEQ && i < drop->n; i++)
-			all |= bw_yaml_str(drop->items[i]) && !strcasecmp(drop->items[i]->str, "ALL");
+			all |= bw_yaml_str(drop->items[i]) && !bw_strcasecmp(drop->items[i]->str, "ALL");
 		if (!all)
 			iac_emit(c, r, iac_deepest(k->node, "securityContext.capabilities.drop"),
 				 "container %s does not drop ALL capabilities", k->name);

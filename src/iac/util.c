@@ -1,8 +1,8 @@
 /* Small judgements shared by the Kubernetes and compose rules: image
  * references, capability names, host paths. */
-#include "iac-int.h"
-
 #include <fnmatch.h>
+
+#include "iac-int.h"
 
 void iac_image_registry(const char *image, char *out, size_t outlen)
 {
@@ -41,7 +41,7 @@ bool iac_registry_trusted(const struct bw_iac_config *cfg, const char *image)
 	iac_image_registry(image, reg, sizeof(reg));
 	for (size_t i = 0; i < cfg->n_trusted; i++) {
 		const char *p = cfg->trusted[i];
-		if (!strcasecmp(p, reg) || !fnmatch(p, reg, FNM_CASEFOLD))
+		if (!bw_strcasecmp(p, reg) || !fnmatch(p, reg, FNM_CASEFOLD))
 			return true;
 		/* "docker.io" also names the Docker Hub's other spellings */
 		if (!strcmp(reg, "docker.io") &&
@@ -53,7 +53,7 @@ bool iac_registry_trusted(const struct bw_iac_config *cfg, const char *image)
 
 void iac_cap_norm(const char *cap, char *out, size_t outlen)
 {
-	if (!strncasecmp(cap, "CAP_", 4))
+	if (!bw_strncasecmp(cap, "CAP_", 4))
 		cap += 4;
 	size_t i = 0;
 	for (; cap[i] && i + 1 < outlen; i++)

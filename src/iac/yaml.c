@@ -16,9 +16,9 @@
  * into byte offsets. The text is checked to be UTF-8 first, so the walk
  * cannot go astray.
  */
-#include "iac-int.h"
-
 #include <yaml.h>
+
+#include "iac-int.h"
 
 #define DEF_MAX_BYTES (64u << 20)
 #define DEF_MAX_DOCS 20000u

@@ -12,12 +12,12 @@
  * path. Nothing is extracted: entries are recorded in the layer's arena and
  * the bytes of files an analyzer asked for are handed over as they stream.
  */
-#include "decompress.h"
-#include "pathmap.h"
-
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+
+#include "decompress.h"
+#include "pathmap.h"
 
 #define DATA_CHUNK (128u << 10)
 #define DEFAULT_MAX_WHOLE (16u << 20)

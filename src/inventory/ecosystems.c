@@ -2,9 +2,9 @@
  * files are, how the walker hands them over and which parser reads them; and
  * the classifier that the walker runs on every regular file of every layer,
  * from an index of the table's keys built once. */
-#include "inventory-int.h"
-
 #include <pthread.h>
+
+#include "inventory-int.h"
 
 /* ---- conditions on keys ---- */
 

@@ -146,7 +146,9 @@ struct inv_layer *inv_layer_decode(const void *data, size_t len);
 
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
+/* Append a zeroed package to rec; its index in rec->pkgs (the array may
+ * move on the next add: keep the index, never the pointer, across adds). */
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len);
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl);
@@ -289,8 +291,6 @@ const char *inv_os_purl_ns(const char *id, const char *fallback);
  * qualifiers: NULL-terminated key, value pairs (NULL values skipped), sorted by key. */
 const char *inv_purl(struct bw_report *r, const char *type, const char *ns, const char *name,
 		     const char *version, const char *const *qualifiers);
-/* PEP 503 normalised name into out (same size as in + 1). */
-void inv_pep503(const char *in, size_t n, char *out);
 
 /* ---- string map (open addressing) ---- */
 struct inv_map {

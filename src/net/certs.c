@@ -8,9 +8,7 @@
  * beside certificates. Bundles of public roots (more than a handful of
  * certificates in one file, the distribution's own store) are not judged
  * certificate by certificate. */
-#include "image/image.h"
-#include "net-int.h"
-
+#include <signal.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -19,6 +17,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <time.h>
+
+#include "image/image.h"
+#include "net-int.h"
 
 #define MAX_CERT_FILE (1u << 20)
 #define BUNDLE 5
@@ -47,7 +48,7 @@ static bool is_anchor(const char *path)
 static bool suffix(const char *path, const char *s)
 {
 	size_t n = strlen(path), k = strlen(s);
-	return n > k && !strcasecmp(path + n - k, s);
+	return n > k && !bw_strcasecmp(path + n - k, s);
 }
 
 static enum bw_want wants(void *ud, const struct bw_file *f)

@@ -4,9 +4,9 @@
  * connection to those workloads — with a TCP reset or an ICMP port
  * unreachable, so that a refused client learns it at once. One table of
  * its own (inet family: IPv4 and IPv6), replaced whole on each load. */
-#include "net-int.h"
-
 #include <arpa/inet.h>
+
+#include "net-int.h"
 
 struct wl {
 	const char *name;

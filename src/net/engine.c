@@ -2,6 +2,9 @@
  * they are attached to (internal, inter-container communication), the
  * ports they publish, their links and host networking — from the Engine
  * API's /networks and /containers/json answers. */
+#include <signal.h>
+#include <jansson.h>
+
 #include "engine/engine.h"
 #include "net-int.h"
 

@@ -5,12 +5,14 @@
  * server's network namespace). Every flow source feeds it through
  * bw_net_flowlog_add(): the conntrack fallback of watch.c, and the
  * monitor's eBPF TCP events. */
-#include "engine/engine.h"
-#include "net-int.h"
-
+#include <signal.h>
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <time.h>
+
+#include "engine/engine.h"
+#include "net-int.h"
 
 #define RECENT 4096
 #define REFRESH_MIN 0.5 /* seconds between two engine look-ups for unknown addresses */

@@ -3,9 +3,8 @@
  * pair of services on a network (unless the network turns inter-container
  * communication off), ports published on the host's interfaces, shared
  * network namespaces; Kubernetes: policy.c. */
-#include "net-int.h"
 
-#include <strings.h>
+#include "net-int.h"
 
 void net_builder_init(struct net_builder *b, struct bw_net_graph *g)
 {
@@ -147,7 +146,8 @@ bool net_datastore_image(const char *image)
 	name[n] = 0;
 	for (size_t i = 0; i < BW_ARRAY_SIZE(store_images); i++) {
 		size_t l = strlen(store_images[i]);
-		if (!strncasecmp(name, store_images[i], l) && (!name[l] || name[l] == '-' || name[l] == '_'))
+		if (!bw_strncasecmp(name, store_images[i], l) &&
+		    (!name[l] || name[l] == '-' || name[l] == '_'))
 			return true;
 		/* bitnami/postgresql, mysql-server, redis-stack, … */
 		if (strstr(name, store_images[i]) == name)

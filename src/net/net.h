@@ -12,12 +12,11 @@
 #ifndef BW_NET_H
 #define BW_NET_H
 
+#include <signal.h>
+
 #include "core/core.h"
 #include "iac/iac.h"
 #include "report/report.h"
-
-#include <jansson.h>
-#include <signal.h>
 
 struct bw_engine;
 

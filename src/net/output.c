@@ -3,6 +3,8 @@
  * world on top, then each workload at its distance in hops from it, the
  * unreachable ones at the bottom — so no layout engine is needed. Every
  * string from a file or an engine is escaped for the format it goes into. */
+#include <jansson.h>
+
 #include "net-int.h"
 
 static const char *kind_name(enum bw_net_node_kind k)

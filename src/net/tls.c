@@ -8,8 +8,7 @@
  * certificate and asks again: an answer means the server does not verify
  * its clients (anyone who reaches the port drives the engine). A handshake
  * refused for want of a certificate is the good outcome. */
-#include "net-int.h"
-
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +19,8 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+
+#include "net-int.h"
 
 struct tls_rule {
 	const char *id;

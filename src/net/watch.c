@@ -7,9 +7,8 @@
  * use there (the engine's embedded DNS installs rules in every container
  * on a user-defined network). Containers started during the watch are
  * joined at the next rescan. */
-#include "engine/engine.h"
-#include "net-int.h"
-
+#include <signal.h>
+#include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +18,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+
+#include "engine/engine.h"
+#include "net-int.h"
 
 #define MAX_SOURCES 1024
 #define RESCAN 1.0

@@ -1,8 +1,8 @@
 /* The human table writer: one block per kind, findings by severity;
  * vulnerabilities grouped by package. */
-#include "report-int.h"
-
 #include <limits.h>
+
+#include "report-int.h"
 
 static const char *sev_color(enum bw_severity s)
 {

@@ -159,13 +159,10 @@ static int run_case(const char *file, struct kase *k)
 {
 	struct bw_iac_config *cfg = bw_iac_config_new();
 	bw_iac_config_setenv(cfg, NULL);
-	char *save = NULL;
-	for (char *l = strtok_r(k->env.data ? k->env.data : (char[]){0}, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save))
+	for (char *save_ = k->env.data ? k->env.data : (char[]){0}, *l; (l = bw_next_token(&save_, "\n"));)
 		bw_iac_config_setenv(cfg, l);
-	save = NULL;
-	for (char *l = strtok_r(k->trust.data ? k->trust.data : (char[]){0}, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save))
+	for (char *save_ = k->trust.data ? k->trust.data : (char[]){0}, *l;
+	     (l = bw_next_token(&save_, "\n"));)
 		bw_iac_config_trust_registry(cfg, l);
 	if (k->baseline.len)
 		load_baseline(cfg, k->baseline.data);
@@ -174,9 +171,8 @@ static int run_case(const char *file, struct kase *k)
 	const char *path = k->file[0] ? k->file : "case.yaml";
 	struct bw_report *r = check(path, k->text.data ? k->text.data : "", k->text.len, cfg, &err, &rc);
 	int failures = 0;
-	save = NULL;
-	for (char *l = strtok_r(k->checks.data ? k->checks.data : (char[]){0}, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
+	for (char *save_ = k->checks.data ? k->checks.data : (char[]){0}, *l;
+	     (l = bw_next_token(&save_, "\n"));) {
 		char verb[16], id[64], where[32] = "";
 		int line = 0, col = 0;
 		if (!strncmp(l, "error ", 6)) {

@@ -17,8 +17,8 @@ static size_t parse_labels(char *s, struct bw_iac_label *out, size_t max)
 	size_t n = 0;
 	if (!strcmp(s, "-"))
 		return 0;
-	char *save = NULL;
-	for (char *kv = strtok_r(s, ",", &save); kv && n < max; kv = strtok_r(NULL, ",", &save)) {
+	char *pos = s;
+	for (char *kv; n < max && (kv = bw_next_token(&pos, ","));) {
 		char *eq = strchr(kv, '=');
 		assert_non_null(eq);
 		*eq = 0;
@@ -52,9 +52,9 @@ static void test_selectors(void **st)
 			continue;
 		char copy[1024];
 		snprintf(copy, sizeof(copy), "%s", line);
-		char *save0 = NULL;
-		char *a = strtok_r(copy, "|", &save0), *b = strtok_r(NULL, "|", &save0),
-		     *c = strtok_r(NULL, "|", &save0);
+		char *pos0 = copy;
+		char *a = bw_next_token(&pos0, "|"), *b = bw_next_token(&pos0, "|"),
+		     *c = bw_next_token(&pos0, "|");
 		assert_non_null(c);
 		struct bw_iac_label labels[16], match[16];
 		size_t nl = parse_labels(trim(a), labels, 16);
@@ -63,8 +63,8 @@ static void test_selectors(void **st)
 		struct bw_iac_selector sel = {match, 0, exprs, 0};
 		char *sb = trim(b);
 		if (strcmp(sb, "-")) {
-			char *save = NULL;
-			for (char *t = strtok_r(sb, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+			char *pos = sb;
+			for (char *t; (t = bw_next_token(&pos, ";"));) {
 				char key[64], op[32], list[256] = "";
 				if (strchr(t, '=') && !strchr(t, ' ')) {
 					char *eq = strchr(t, '=');
@@ -83,9 +83,8 @@ static void test_selectors(void **st)
 								      : BW_IAC_SEL_INVALID;
 				e->values = vals[sel.n_exprs];
 				e->n_values = 0;
-				char *save2 = NULL;
-				for (char *v = strtok_r(list, ",", &save2); v && e->n_values < 16;
-				     v = strtok_r(NULL, ",", &save2))
+				char *pos2 = list;
+				for (char *v; e->n_values < 16 && (v = bw_next_token(&pos2, ","));)
 					vals[sel.n_exprs][e->n_values++] = strdup(v);
 				sel.n_exprs++;
 			}
