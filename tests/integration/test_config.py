@@ -116,7 +116,7 @@ def test_exit_codes_formats_and_disable(bulwark, tmp_path):
     rc, out, err = bulwark.run(["config", tmp_path / "missing.yaml"])
     assert rc == 3 and "missing.yaml" in err
     rules = bulwark.json(["config", "--list-rules", "-f", "json"])
-    assert {r["target"] for r in rules} == {"kubernetes", "compose"} and len(rules) >= 70
+    assert {r["target"] for r in rules} == {"kubernetes", "compose", "baseline"} and len(rules) >= 70
 
 
 def test_trusted_registries(bulwark, tmp_path):
