@@ -1,8 +1,8 @@
 /* libFuzzer harness: compose interpolation (${VAR}, defaults, errors,
  * alternatives, $$, nesting) on arbitrary bytes; the result is bounded. */
-#include "iac/iac-int.h"
-
 #include <stdint.h>
+
+#include "iac/iac-int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,9 +1,10 @@
 /* libFuzzer harness: the NetworkPolicy evaluator — arbitrary manifests read
  * into the network model, the reachability graph, its findings and lateral
  * paths, and the JSON and SVG writers. */
-#include "net/net.h"
-
+#include <jansson.h>
 #include <stdint.h>
+
+#include "net/net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,9 +2,9 @@
  * budget, duplicate keys) and everything bulwark config does with what it
  * reads — the Kubernetes and compose rules, and on one input in eight the
  * fixes (whose output must parse again). */
-#include "iac/iac.h"
-
 #include <stdint.h>
+
+#include "iac/iac.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
