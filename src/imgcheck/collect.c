@@ -293,7 +293,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		unsigned long v = strtoul(num, &end, 10);
 		if (*end || !bw_isdigit(num[0]))
 			continue;
-		IMG_GROW(ents, cnt, cap);
+		BW_ALLOC_GROW(ents, cnt + 1, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
 	if (cnt)

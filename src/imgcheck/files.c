@@ -90,7 +90,7 @@ static void check_names(struct img_ctx *c)
 			if (n && cs[n - 1].rule == rule && cs[n - 1].layer == (int)L &&
 			    !strcmp(cs[n - 1].path, path))
 				continue;
-			IMG_GROW(cs, n, cap);
+			BW_ALLOC_GROW(cs, n + 1, cap);
 			cs[n++] = (struct cand){rule, path, (int)L};
 		}
 	}
@@ -327,7 +327,7 @@ void img_check_records(struct img_ctx *c)
 	for (size_t li = 0; li < nl; li++) {
 		const struct img_layer *l = states[li];
 		for (const struct img_record *r = l ? l->recs : NULL; r; r = r->next) {
-			IMG_GROW(rs, n, cap);
+			BW_ALLOC_GROW(rs, n + 1, cap);
 			rs[n++] = (struct rec_ref){r, (int)li};
 		}
 	}

@@ -99,10 +99,10 @@ struct inv_pkg {
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
 	const char **licenses;
-	size_t n_licenses;
+	size_t n_licenses, cap_licenses;
 	const char **depends; /* direct dependencies in this record's ecosystem: "name", or
 			       * "name version" where one record holds several versions of a name */
-	size_t n_depends;
+	size_t n_depends, cap_depends;
 	const char *path;	/* declaring file when not the record's (inside a jar: "a.jar!/x") */
 	struct bw_hash *hashes; /* digests the format records (or the jar's SHA-1), one per
 				 * algorithm, checked for their length: inv_pkg_add_hash() */

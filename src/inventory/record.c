@@ -73,11 +73,8 @@ void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, 
 	for (size_t i = 0; i < p->n_licenses; i++)
 		if (bw_slice_eq(t, p->licenses[i]))
 			return;
-	const char **nl = bw_arena_alloc(&l->arena, (p->n_licenses + 1) * sizeof(char *));
-	if (p->n_licenses)
-		memcpy(nl, p->licenses, p->n_licenses * sizeof(char *));
-	nl[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
-	p->licenses = nl;
+	BW_ARENA_GROW(&l->arena, p->licenses, p->n_licenses + 1, p->n_licenses, p->cap_licenses);
+	p->licenses[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
@@ -85,14 +82,7 @@ void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, s
 	struct bw_slice t = inv_trim((struct bw_slice){s, n});
 	if (!t.len || p->n_depends >= 4096)
 		return;
-	/* depends are appended in bulk: grow by powers of two */
-	if ((p->n_depends & (p->n_depends - 1)) == 0) {
-		size_t nc = p->n_depends ? p->n_depends * 2 : 4;
-		const char **nd = bw_arena_alloc(&l->arena, nc * sizeof(char *));
-		if (p->n_depends)
-			memcpy(nd, p->depends, p->n_depends * sizeof(char *));
-		p->depends = nd;
-	}
+	BW_ARENA_GROW(&l->arena, p->depends, p->n_depends + 1, p->n_depends, p->cap_depends);
 	p->depends[p->n_depends++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 

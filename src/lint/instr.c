@@ -213,7 +213,7 @@ static bool parse_json_array(struct bw_arena *a, const char *s, size_t n, const 
 				goto out;
 			}
 		}
-		LINT_AGROW(a, v, cnt, cap);
+		BW_ARENA_GROW(a, v, cnt + 1, cnt, cap);
 		v[cnt++] = bw_arena_strndup(a, b.data ? b.data : "", b.len);
 	}
 	while (p < e && blank(*p))
@@ -233,18 +233,9 @@ out:
 static void add_word(struct bw_arena *a, struct df_instr *in, size_t *cap, const char *w, size_t n,
 		     size_t off)
 {
-	if (in->argc == *cap) {
-		size_t nc = *cap ? *cap * 2 : 4;
-		const char **na = bw_arena_alloc(a, nc * sizeof(*na));
-		size_t *no = bw_arena_alloc(a, nc * sizeof(*no));
-		if (in->argc) {
-			memcpy(na, in->argv, in->argc * sizeof(*na));
-			memcpy(no, in->argv_off, in->argc * sizeof(*no));
-		}
-		in->argv = na;
-		in->argv_off = no;
-		*cap = nc;
-	}
+	size_t cap_off = *cap; /* argv_off grows with argv */
+	BW_ARENA_GROW(a, in->argv, in->argc + 1, in->argc, *cap);
+	BW_ARENA_GROW(a, in->argv_off, in->argc + 1, in->argc, cap_off);
 	in->argv[in->argc] = bw_arena_strndup(a, w, n);
 	in->argv_off[in->argc] = off;
 	in->argc++;
@@ -423,7 +414,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		}
 		if (w.len == 2 && memcmp(w.data, "--", 2) == 0)
 			break;
-		LINT_AGROW(&f->arena, flags, nf, capf);
+		BW_ARENA_GROW(&f->arena, flags, nf + 1, nf, capf);
 		const char *word = w.data + 2;
 		const char *eq = memchr(word, '=', w.len - 2);
 		struct df_flag *fl = &flags[nf++];

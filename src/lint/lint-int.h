@@ -6,29 +6,6 @@
 #include "lint.h"
 #include "shell/shell.h"
 
-/* Grow a heap array by doubling (arrays of the parser live in the heap and
- * are copied into the file's arena when complete). */
-#define LINT_GROW(arr, n, cap)                                                                               \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			(cap) = (cap) ? (cap)*2 : 8;                                                         \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
-		}                                                                                            \
-	} while (0)
-
-/* Grow an arena array (old block is simply abandoned in the arena). */
-#define LINT_AGROW(arena, arr, n, cap)                                                                       \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			size_t nc_ = (cap) ? (cap)*2 : 4;                                                    \
-			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr)));                           \
-			if ((n))                                                                             \
-				memcpy(na_, (arr), (n) * sizeof(*(arr)));                                    \
-			(arr) = na_;                                                                         \
-			(cap) = nc_;                                                                         \
-		}                                                                                            \
-	} while (0)
-
 /* ---- Dockerfile AST ----------------------------------------------------- */
 
 enum df_kind {
