@@ -6,6 +6,16 @@
 
 #include "audit-checks.h"
 
+/* The rows of the auditd watches (1.1.3 to 1.1.18) differ only in the path. */
+#define WATCH_TITLE(what) "Ensure auditing is configured for Docker files and directories - " what
+#define WATCH_HOW(path)                                                                                      \
+	"an auditd watch on " path " (-w PATH, or -F path=/dir=) in <root>/etc/audit/audit.rules, "          \
+	"<root>/etc/audit/rules.d/*.rules or, live on this host, `auditctl -l`; info when the path does "    \
+	"not exist"
+#define WATCH_FIX(path)                                                                                      \
+	"Add a watch rule such as `-w " path " -k docker` to /etc/audit/rules.d/docker.rules and reload "    \
+	"auditd (augenrules --load)."
+
 const struct audit_check audit_checks[] = {
     {.info = {"1.1.1", .title = "Ensure a separate partition for containers has been created",
 	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
@@ -23,171 +33,89 @@ const struct audit_check audit_checks[] = {
      .global = check_1_1_2_docker_group},
     {.info = {"1.1.3", .title = "Ensure auditing is configured for the Docker daemon", .scope = BW_AUDIT_HOST,
 	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/dockerd (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/dockerd -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+	      .how = WATCH_HOW("/usr/bin/dockerd"), .remediation = WATCH_FIX("/usr/bin/dockerd")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/dockerd|/usr/sbin/dockerd"},
-    {.info = {"1.1.4",
-	      .title = "Ensure auditing is configured for Docker files and directories - /run/containerd",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /run/containerd (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /run/containerd -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.4", .title = WATCH_TITLE("/run/containerd"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/run/containerd"),
+	      .remediation = WATCH_FIX("/run/containerd")},
      .global = check_1_1_audit_rule,
      .paths = "/run/containerd"},
-    {.info = {"1.1.5",
-	      .title = "Ensure auditing is configured for Docker files and directories - /var/lib/docker",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /var/lib/docker (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /var/lib/docker -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.5", .title = WATCH_TITLE("/var/lib/docker"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/var/lib/docker"),
+	      .remediation = WATCH_FIX("/var/lib/docker")},
      .global = check_1_1_audit_rule,
      .paths = "/var/lib/docker"},
-    {.info = {"1.1.6",
-	      .title = "Ensure auditing is configured for Docker files and directories - /etc/docker",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /etc/docker (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /etc/docker -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.6", .title = WATCH_TITLE("/etc/docker"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/etc/docker"),
+	      .remediation = WATCH_FIX("/etc/docker")},
      .global = check_1_1_audit_rule,
      .paths = "/etc/docker"},
-    {.info = {"1.1.7",
-	      .title = "Ensure auditing is configured for Docker files and directories - docker.service",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /lib/systemd/system/docker.service (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /lib/systemd/system/docker.service -k docker` "
-			     "to /etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.7", .title = WATCH_TITLE("docker.service"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/lib/systemd/system/docker.service"),
+	      .remediation = WATCH_FIX("/lib/systemd/system/docker.service")},
      .global = check_1_1_audit_rule,
      .paths = "/lib/systemd/system/docker.service|/usr/lib/systemd/system/docker.service|/etc/systemd/system/"
 	      "docker.service"},
-    {.info = {"1.1.8",
-	      .title = "Ensure auditing is configured for Docker files and directories - containerd.sock",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /run/containerd/containerd.sock (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /run/containerd/containerd.sock -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.8", .title = WATCH_TITLE("containerd.sock"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/run/containerd/containerd.sock"),
+	      .remediation = WATCH_FIX("/run/containerd/containerd.sock")},
      .global = check_1_1_audit_rule,
      .paths = "/run/containerd/containerd.sock"},
-    {.info = {"1.1.9",
-	      .title = "Ensure auditing is configured for Docker files and directories - docker.socket",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /lib/systemd/system/docker.socket (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /lib/systemd/system/docker.socket -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.9", .title = WATCH_TITLE("docker.socket"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/lib/systemd/system/docker.socket"),
+	      .remediation = WATCH_FIX("/lib/systemd/system/docker.socket")},
      .global = check_1_1_audit_rule,
      .paths = "/lib/systemd/system/docker.socket|/usr/lib/systemd/system/docker.socket|/etc/systemd/system/"
 	      "docker.socket"},
-    {.info = {"1.1.10",
-	      .title = "Ensure auditing is configured for Docker files and directories - /etc/default/docker",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /etc/default/docker (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /etc/default/docker -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.10", .title = WATCH_TITLE("/etc/default/docker"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/etc/default/docker"), .remediation = WATCH_FIX("/etc/default/docker")},
      .global = check_1_1_audit_rule,
      .paths = "/etc/default/docker"},
-    {.info = {"1.1.11",
-	      .title = "Ensure auditing is configured for Docker files and directories - "
-		       "/etc/docker/daemon.json",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /etc/docker/daemon.json (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /etc/docker/daemon.json -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.11", .title = WATCH_TITLE("/etc/docker/daemon.json"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/etc/docker/daemon.json"),
+	      .remediation = WATCH_FIX("/etc/docker/daemon.json")},
      .global = check_1_1_audit_rule,
      .paths = "/etc/docker/daemon.json"},
-    {.info = {"1.1.12",
-	      .title = "Ensure auditing is configured for Docker files and directories - "
-		       "/etc/containerd/config.toml",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /etc/containerd/config.toml (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /etc/containerd/config.toml -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.12", .title = WATCH_TITLE("/etc/containerd/config.toml"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/etc/containerd/config.toml"),
+	      .remediation = WATCH_FIX("/etc/containerd/config.toml")},
      .global = check_1_1_audit_rule,
      .paths = "/etc/containerd/config.toml"},
-    {.info = {"1.1.13",
-	      .title =
-		  "Ensure auditing is configured for Docker files and directories - /etc/sysconfig/docker",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /etc/sysconfig/docker (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /etc/sysconfig/docker -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.13", .title = WATCH_TITLE("/etc/sysconfig/docker"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/etc/sysconfig/docker"), .remediation = WATCH_FIX("/etc/sysconfig/docker")},
      .global = check_1_1_audit_rule,
      .paths = "/etc/sysconfig/docker"},
-    {.info = {"1.1.14",
-	      .title = "Ensure auditing is configured for Docker files and directories - /usr/bin/containerd",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/containerd (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/containerd -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.14", .title = WATCH_TITLE("/usr/bin/containerd"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/usr/bin/containerd"), .remediation = WATCH_FIX("/usr/bin/containerd")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/containerd|/usr/sbin/containerd"},
-    {.info = {"1.1.15",
-	      .title = "Ensure auditing is configured for Docker files and directories - "
-		       "/usr/bin/containerd-shim",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/containerd-shim (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/containerd-shim -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.15", .title = WATCH_TITLE("/usr/bin/containerd-shim"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/usr/bin/containerd-shim"),
+	      .remediation = WATCH_FIX("/usr/bin/containerd-shim")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/containerd-shim"},
-    {.info = {"1.1.16",
-	      .title = "Ensure auditing is configured for Docker files and directories - "
-		       "/usr/bin/containerd-shim-runc-v1",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/containerd-shim-runc-v1 (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this host, "
-		     "`auditctl "
-		     "-l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/containerd-shim-runc-v1 -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.16", .title = WATCH_TITLE("/usr/bin/containerd-shim-runc-v1"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/usr/bin/containerd-shim-runc-v1"),
+	      .remediation = WATCH_FIX("/usr/bin/containerd-shim-runc-v1")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/containerd-shim-runc-v1"},
-    {.info = {"1.1.17",
-	      .title = "Ensure auditing is configured for Docker files and directories - "
-		       "/usr/bin/containerd-shim-runc-v2",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/containerd-shim-runc-v2 (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this host, "
-		     "`auditctl "
-		     "-l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/containerd-shim-runc-v2 -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.17", .title = WATCH_TITLE("/usr/bin/containerd-shim-runc-v2"), .scope = BW_AUDIT_HOST,
+	      .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
+	      .how = WATCH_HOW("/usr/bin/containerd-shim-runc-v2"),
+	      .remediation = WATCH_FIX("/usr/bin/containerd-shim-runc-v2")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/containerd-shim-runc-v2"},
-    {.info = {"1.1.18",
-	      .title = "Ensure auditing is configured for Docker files and directories - /usr/bin/runc",
-	      .scope = BW_AUDIT_HOST, .cis_automated = true, .decided = true, .severity = BW_SEV_LOW,
-	      .how = "an auditd watch on /usr/bin/runc (-w PATH, or -F path=/dir=) in "
-		     "<root>/etc/audit/audit.rules, <root>/etc/audit/rules.d/*.rules or, live on this "
-		     "host, `auditctl -l`; info when the path does not exist",
-	      .remediation = "Add a watch rule such as `-w /usr/bin/runc -k docker` to "
-			     "/etc/audit/rules.d/docker.rules and reload auditd (augenrules --load)."},
+    {.info = {"1.1.18", .title = WATCH_TITLE("/usr/bin/runc"), .scope = BW_AUDIT_HOST, .cis_automated = true,
+	      .decided = true, .severity = BW_SEV_LOW, .how = WATCH_HOW("/usr/bin/runc"),
+	      .remediation = WATCH_FIX("/usr/bin/runc")},
      .global = check_1_1_audit_rule,
      .paths = "/usr/bin/runc|/usr/sbin/runc"},
     {.info = {"1.2.1", .title = "Ensure the container host has been Hardened", .scope = BW_AUDIT_HOST,
