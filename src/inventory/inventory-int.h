@@ -68,6 +68,9 @@ struct inv_key {
 struct inv_layer;
 struct inv_record;
 
+/* One whole file's bytes into rec. */
+typedef void inv_parse_fn(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+
 struct inv_ecosystem {
 	enum inv_kind kind;
 	const char *name;	    /* "dpkg-status", "npm-lock", …: names the row in tests */
@@ -77,8 +80,7 @@ struct inv_ecosystem {
 	 * which takes the rows with its cap. 0: streamed to the binary readers
 	 * (gobinary.c, rust.c) by the third analyzer; parse is then NULL. */
 	size_t max_whole;
-	/* One whole file into rec (rec->path is the file's path). */
-	void (*parse)(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+	inv_parse_fn *parse; /* one whole file into rec (rec->path is the file's path) */
 };
 
 /* The row of a kind; NULL for INV_NONE or a value out of range. */
@@ -188,25 +190,16 @@ struct bw_slice inv_trim(struct bw_slice s);
 bool inv_slice_ieq(struct bw_slice a, const char *s);
 
 /* ---- the analyzers' parsers: one file's bytes into rec ---- */
-void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_osrelease;
 void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			   bool statusd);
 /* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
-void inv_parse_dpkg_available(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_dpkg_available;
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
-void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_rpmdb(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_python(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_gemspec(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,
+    inv_parse_yarn_lock, inv_parse_pnpm_lock, inv_parse_jar, inv_parse_gemspec, inv_parse_cargo_lock,
+    inv_parse_composer, inv_parse_dotnet;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the

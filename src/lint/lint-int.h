@@ -175,14 +175,14 @@ void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lo
 struct lint_ctx;
 struct lint_rule;
 
-typedef void (*lint_check_fn)(struct lint_ctx *c, const struct lint_rule *rule);
+typedef void lint_check_fn(struct lint_ctx *c, const struct lint_rule *rule);
 
 struct lint_rule {
 	const char *id;
 	enum bw_severity severity;
 	const char *title;
 	const char *equivalent[8];
-	lint_check_fn check;
+	lint_check_fn *check;
 	const char *rationale;
 	const char *bad, *good;
 	const char *remediation;
