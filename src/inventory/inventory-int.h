@@ -127,7 +127,6 @@ struct inv_record {
 	const char **kv; /* INV_OSRELEASE: key, value, key, value… */
 	size_t n_kv, cap_kv;
 	const char *note; /* a warning about this file (why it was not read, or only partly) */
-	struct inv_record *next_in_bucket;
 };
 
 /* One analyzer's results in one layer. Created in layer_begin, filled by

@@ -233,7 +233,6 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 struct sh_script *lint_script(struct lint_ctx *c, const struct df_instr *in);
 /* The SHELL in force for instruction i (argv[0] of the JSON), or NULL for /bin/sh -c. */
 const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i);
-bool lint_is_final_stage(struct lint_ctx *c, int stage);
 
 /* Call fn for every RUN (and ONBUILD RUN trigger) with its parsed shell. */
 typedef void (*lint_run_fn)(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,

@@ -47,9 +47,9 @@ struct shp {
 	} hd[8];
 	int n_hd;
 	struct span *subst;
-	size_t n_subst, cap_subst, cap_subst_depth;
+	size_t n_subst, cap_subst;
 	int *subst_depth;
-	size_t cap_sd;
+	size_t cap_subst_depth;
 };
 
 static bool meta(char c)
@@ -700,11 +700,6 @@ static size_t compute_start(const struct sh_cmd *c)
 		break;
 	}
 	return i;
-}
-
-bool sh_word_is(const struct sh_word *w, const char *s)
-{
-	return strcmp(w->text, s) == 0;
 }
 
 bool sh_has_opt(const struct sh_cmd *c, size_t from, char shortopt, const char *const *longopts)

@@ -20,12 +20,6 @@ struct mitem {
 	size_t n, cap;
 };
 
-struct mparse {
-	struct bw_arena *arena;
-	struct mitem *stack[300];
-	size_t depth;
-};
-
 static struct mitem *mnew(struct bw_arena *a, enum mtype t)
 {
 	struct mitem *m = bw_arena_alloc(a, sizeof *m);
