@@ -9,31 +9,16 @@
 /* Names that hold a secret whatever their parts say (BuildKit's
  * SecretsUsedInArgOrEnv and Trivy DS031's well-known variables). Also
  * behind the VITE_ and REACT_APP_ prefixes front-end builds add. */
-static const char *const known_names[] = {"AWS_ACCESS_KEY_ID",
-					  "AWS_SECRET_ACCESS_KEY",
-					  "AWS_SESSION_TOKEN",
-					  "AZURE_CLIENT_ID",
-					  "AZURE_CLIENT_SECRET",
-					  "GITHUB_TOKEN",
-					  "GH_TOKEN",
-					  "GH_ENTERPRISE_TOKEN",
-					  "GITHUB_ENTERPRISE_TOKEN",
-					  "OPENAI_API_KEY",
-					  "HF_TOKEN",
-					  "DIGITALOCEAN_ACCESS_TOKEN",
-					  "DOCKERHUB_PASSWORD",
-					  "FIREBASE_TOKEN",
-					  "CI_DEPLOY_PASSWORD",
-					  "GOOGLE_API_KEY",
-					  "LANGSMITH_API_KEY",
-					  "LANGCHAIN_API_KEY",
-					  "HEROKU_API_KEY",
-					  "NPM_TOKEN",
-					  "PYPI_TOKEN",
-					  "SLACK_TOKEN",
-					  "STRIPE_SECRET_KEY",
-					  "DATABASE_URL",
-					  NULL};
+static const char *const known_names[] = {
+    /* cloud providers */
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    /* source hosting */
+    "GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
+    /* services */
+    "OPENAI_API_KEY", "HF_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN", "DOCKERHUB_PASSWORD", "FIREBASE_TOKEN",
+    "CI_DEPLOY_PASSWORD", "GOOGLE_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "HEROKU_API_KEY",
+    "NPM_TOKEN", "PYPI_TOKEN", "SLACK_TOKEN", "STRIPE_SECRET_KEY", "DATABASE_URL", NULL};
 static const char *const known_prefixes[] = {"VITE_", "REACT_APP_", NULL};
 
 /* Names (whole, or the end after a '_') that contain a token but hold

@@ -14,14 +14,10 @@ static const char *skip_ws(const char *s)
 /* "/bin/sh -c " or "/bin/bash -c ", … at s: length of the prefix, or 0. */
 static size_t shell_prefix(const char *s)
 {
-	static const char *const sh[] = {"/bin/sh -c ",
-					 "/bin/bash -c ",
-					 "/bin/ash -c ",
-					 "/usr/bin/sh -c ",
-					 "/bin/sh -o pipefail -c ",
-					 "/bin/bash -o pipefail -c ",
-					 "cmd /S /C ",
-					 NULL};
+	static const char *const sh[] = {"/bin/sh -c ", "/bin/bash -c ", "/bin/ash -c ", "/usr/bin/sh -c ",
+					 "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ",
+					 /* Windows images */
+					 "cmd /S /C ", NULL};
 	for (size_t i = 0; sh[i]; i++)
 		if (!strncmp(s, sh[i], strlen(sh[i])))
 			return strlen(sh[i]);
@@ -250,23 +246,10 @@ void img_check_config(struct img_ctx *c)
 			   (int)(eq - kv), kv, vl > 8 ? 2 : 0, eq + 1, vl);
 	}
 
-	static const char *const dirs[] = {"/",
-					   "/etc",
-					   "/usr",
-					   "/bin",
-					   "/sbin",
-					   "/lib",
-					   "/lib64",
-					   "/boot",
-					   "/dev",
-					   "/proc",
-					   "/sys",
-					   "/root",
-					   "/var/run",
-					   "/run",
-					   "/var/run/docker.sock",
-					   "/run/docker.sock",
-					   "/var/lib/docker",
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot",
+					   "/dev", "/proc", "/sys", "/root", "/var/run", "/run",
+					   /* the engine's socket and state */
+					   "/var/run/docker.sock", "/run/docker.sock", "/var/lib/docker",
 					   NULL};
 	const char *k;
 	json_object_foreach(cfg(c, "Volumes"), k, v)

@@ -28,40 +28,18 @@ enum img_pkg_class img_pkg_classify(const char *name)
 	    "go",	  "rustc",	 "cargo",      "maven",	   "gradle",
 	    "bison",	  "flex",	 "dpkg-dev",   "gfortran", "gcc-c++",
 	    "ccache",	  NULL};
-	static const char *const unneeded[] = {"vim",
-					       "vim-tiny",
-					       "vim-nox",
-					       "vim-gtk3",
-					       "nano",
-					       "emacs",
-					       "emacs-nox",
-					       "joe",
-					       "mc",
-					       "netcat",
-					       "netcat-openbsd",
-					       "netcat-traditional",
-					       "ncat",
-					       "nmap",
-					       "nmap-ncat",
-					       "socat",
-					       "telnet",
-					       "telnetd",
-					       "inetutils-telnet",
-					       "tcpdump",
-					       "strace",
-					       "ltrace",
-					       "gdb",
-					       "openssh-server",
-					       "dropbear",
-					       "sudo",
-					       "man-db",
-					       "manpages",
-					       "net-tools",
-					       "wireshark",
-					       "tshark",
-					       "john",
-					       "hydra",
-					       NULL};
+	static const char *const unneeded[] = {
+	    /* editors */
+	    "vim", "vim-tiny", "vim-nox", "vim-gtk3", "nano", "emacs", "emacs-nox", "joe", "mc",
+	    /* network tools */
+	    "netcat", "netcat-openbsd", "netcat-traditional", "ncat", "nmap", "nmap-ncat", "socat", "telnet",
+	    "telnetd", "inetutils-telnet", "tcpdump",
+	    /* debuggers */
+	    "strace", "ltrace", "gdb",
+	    /* remote login and privilege */
+	    "openssh-server", "dropbear", "sudo",
+	    /* manuals, network inspection and password crackers */
+	    "man-db", "manpages", "net-tools", "wireshark", "tshark", "john", "hydra", NULL};
 	for (size_t i = 0; build[i]; i++)
 		if (versioned(name, build[i]))
 			return IMG_PKG_BUILD;

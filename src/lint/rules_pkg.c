@@ -3,76 +3,32 @@
  * argv {apt-get, install, -y, curl}, wherever it sits in the RUN. */
 #include "rules-int.h"
 
-/* options that take a value, per tool (so their values are not packages) */
-static const char *const apt_arg[] = {"-o",
-				      "-c",
-				      "-t",
-				      "--target-release",
-				      "--default-release",
-				      "-a",
-				      "--host-architecture",
-				      "--option",
-				      "--config-file",
-				      NULL};
-static const char *const apk_arg[] = {
-    "-t",     "--virtual", "-X",	 "--repository", "--repositories-file", "-p",
-    "--root", "--arch",	   "--keys-dir", "--cache-dir",	 "--cache-max-age",	NULL};
-static const char *const rpm_arg[] = {
-    "-c",	 "--config",   "--installroot",	 "--releasever", "--enablerepo",  "--disablerepo", "--repo",
-    "--repoid",	 "-d",	       "--debuglevel",	 "-e",		 "--errorlevel",  "--setopt",	   "-x",
-    "--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch",	 "--downloaddir", "--destdir",	   "--color",
-    NULL};
-static const char *const zypper_arg[] = {"-r",	   "--repo", "-t",	 "--type",     "--from", "-R",
-					 "--root", "-c",     "--config", "--download", NULL};
-static const char *const pip_arg[] = {"-r",
-				      "--requirement",
-				      "-c",
-				      "--constraint",
-				      "-e",
-				      "--editable",
-				      "-i",
-				      "--index-url",
-				      "--extra-index-url",
-				      "-f",
-				      "--find-links",
-				      "-t",
-				      "--target",
-				      "--prefix",
-				      "--root",
-				      "--src",
-				      "--trusted-host",
-				      "--platform",
-				      "--python-version",
-				      "--implementation",
-				      "--abi",
-				      "--upgrade-strategy",
-				      "--progress-bar",
-				      "--cache-dir",
-				      "--log",
-				      "--timeout",
-				      "--retries",
-				      "--proxy",
-				      "--cert",
-				      "--client-cert",
-				      "--exists-action",
-				      "--global-option",
-				      "--install-option",
-				      "--config-settings",
-				      "-C",
-				      "--only-binary",
-				      "--no-binary",
-				      "--python",
-				      "--report",
-				      NULL};
-static const char *const npm_arg[] = {"--prefix", "--registry",	  "--cache",	"-w",	  "--workspace",
-				      "--tag",	  "--userconfig", "--loglevel", "--omit", "--include",
-				      NULL};
-static const char *const gem_arg[] = {"-v",	"--version", "-i", "--install-dir",  "-n",	   "--bindir",
-				      "-s",	"--source",  "-P", "--trust-policy", "--platform", "-g",
-				      "--file", NULL};
-static const char *const go_arg[] = {"-C",	  "-p",	      "-ldflags", "-gcflags", "-tags",
-				     "-mod",	  "-modfile", "-o",	  "-pkgdir",  "-toolexec",
-				     "-asmflags", "-overlay", NULL};
+/* options that take a value, per tool (so their values are not packages);
+ * packed by hand: clang-format 14 puts one a line */
+/* clang-format off */
+static const char *const apt_arg[] = {"-o", "-c", "-t", "--target-release", "--default-release", "-a",
+	"--host-architecture", "--option", "--config-file", NULL};
+static const char *const apk_arg[] = {"-t", "--virtual", "-X", "--repository", "--repositories-file", "-p",
+	"--root", "--arch", "--keys-dir", "--cache-dir", "--cache-max-age", NULL};
+static const char *const rpm_arg[] = {"-c", "--config", "--installroot", "--releasever", "--enablerepo",
+	"--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--setopt", "-x",
+	"--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch", "--downloaddir", "--destdir", "--color",
+	NULL};
+static const char *const zypper_arg[] = {"-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-c",
+	"--config", "--download", NULL};
+static const char *const pip_arg[] = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i",
+	"--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+	"--src", "--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
+	"--upgrade-strategy", "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
+	"--cert", "--client-cert", "--exists-action", "--global-option", "--install-option",
+	"--config-settings", "-C", "--only-binary", "--no-binary", "--python", "--report", NULL};
+static const char *const npm_arg[] = {"--prefix", "--registry", "--cache", "-w", "--workspace", "--tag",
+	"--userconfig", "--loglevel", "--omit", "--include", NULL};
+static const char *const gem_arg[] = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
+	"--source", "-P", "--trust-policy", "--platform", "-g", "--file", NULL};
+static const char *const go_arg[] = {"-C", "-p", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-o",
+	"-pkgdir", "-toolexec", "-asmflags", "-overlay", NULL};
+/* clang-format on */
 static const char *const none_arg[] = {NULL};
 
 static bool takes_arg(const char *opt, const char *const *with_arg)
