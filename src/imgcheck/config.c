@@ -115,14 +115,6 @@ static const char *cmd_text(struct bw_arena *a, const char *script, const struct
 	return bw_arena_strndup(a, script + c->off, n);
 }
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i]; i++)
-		if (!strcmp(s, set[i]))
-			return true;
-	return false;
-}
-
 /* The first non-option word after the command name. */
 static const char *sub_of(const struct sh_cmd *c)
 {
@@ -147,7 +139,7 @@ void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct im
 		if (!strcmp(name, "sudo") || (c->argc && !strcmp(c->argv[0].text, "sudo")))
 			if (!out->sudo)
 				out->sudo = cmd_text(a, script, c);
-		if (!one_of(name, pms))
+		if (!bw_str_in(name, pms))
 			continue;
 		const char *sub = sub_of(c);
 		if (!sub)
@@ -259,7 +251,7 @@ void img_check_config(struct img_ctx *c)
 		size_t n = strlen(p);
 		while (n > 1 && p[n - 1] == '/')
 			p[--n] = 0;
-		if (one_of(p, dirs))
+		if (bw_str_in(p, dirs))
 			img_report(c, IMG_SENSITIVE_VOLUME, p, -1, -1, "VOLUME %s", p);
 	}
 }

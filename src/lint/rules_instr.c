@@ -402,11 +402,8 @@ void chk_volume_sensitive(struct lint_ctx *c, const struct lint_rule *r)
 			size_t n = strlen(p);
 			while (n > 1 && p[n - 1] == '/')
 				p[--n] = 0;
-			for (size_t d = 0; dirs[d]; d++)
-				if (!strcmp(p, dirs[d])) {
-					lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
-					break;
-				}
+			if (bw_str_in(p, dirs))
+				lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
 		}
 	}
 }
@@ -422,9 +419,8 @@ static bool sensitive_name(const char *src)
 	    /* credentials, history and secrets files */
 	    ".htpasswd", "credentials.json", ".git-credentials", ".bash_history", ".vault-token",
 	    "secrets.yaml", "secrets.yml", ".kube", NULL};
-	for (size_t k = 0; exact[k]; k++)
-		if (!strcmp(b, exact[k]))
-			return true;
+	if (bw_str_in(b, exact))
+		return true;
 	static const char *const ext[] = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ovpn", NULL};
 	for (size_t k = 0; ext[k]; k++)
 		if (ends_with_ci(b, ext[k]))
