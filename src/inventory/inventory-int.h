@@ -155,6 +155,8 @@ void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, s
 		   size_t vl);
 void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A whole JSON document, or NULL with a note on rec naming the line. */
+json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 /* Package hashes. Each adds at most one digest per algorithm (a second one

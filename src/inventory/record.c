@@ -1,4 +1,6 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
+#include <jansson.h>
+
 #include "inventory-int.h"
 
 #define INV_NOTE_MAX 512
@@ -45,6 +47,15 @@ void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fm
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	rec->note = bw_arena_strdup(&l->arena, buf);
+}
+
+json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j)
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	return j;
 }
 
 char *inv_strndup(struct inv_layer *l, const char *s, size_t n)

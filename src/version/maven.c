@@ -137,22 +137,11 @@ static void mnormalize(struct mitem *list)
 	}
 }
 
-static size_t utf16_units(struct bw_slice s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem **out)
 {
 	if (!in.len)
 		return "empty version";
-	if (utf16_units(in) > 256)
+	if (bw_vc_utf16_len(in) > 256)
 		return "version string is too long (more than 256 characters)";
 	char *v = bw_arena_alloc(a, in.len + 1);
 	for (size_t i = 0; i < in.len; i++)
