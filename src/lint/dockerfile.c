@@ -126,43 +126,33 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 	size_t i = 0;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '#') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '#')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t k0 = i;
-	if (i >= l->n || !bw_isalpha(l->s[i])) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || !bw_isalpha(l->s[i]))
+		goto over;
 	while (i < l->n && bw_isalnum(l->s[i]))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '=') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '=')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t v0 = i, v1 = l->n;
 	while (v1 > v0 && is_space(l->s[v1 - 1]))
 		v1--;
-	if (v1 == v0) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (v1 == v0)
+		goto over;
 	char key[16];
 	size_t kl = k1 - k0;
-	if (kl >= sizeof(key)) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (kl >= sizeof(key))
+		goto over;
 	for (size_t j = 0; j < kl; j++)
 		key[j] = (char)bw_tolower(l->s[k0 + j]);
 	key[kl] = 0;
@@ -178,8 +168,7 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		seen = &r->seen_check;
 		slot = &r->f->check;
 	} else {
-		r->directives_done = true;
-		return 0;
+		goto over;
 	}
 	if (*seen)
 		return bw_error_set(err, BW_EINPUT, "%s:%d:1: only one %s parser directive can be used",
@@ -196,6 +185,9 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		r->f->escape = v[0];
 	}
 	return 1;
+over:
+	r->directives_done = true;
+	return 0;
 }
 
 /* `# bulwark ignore=A,B`, `# hadolint ignore=A`, `# hadolint global ignore=A` */

@@ -92,19 +92,9 @@ static size_t skip_balanced(struct shp *p, size_t i, char open, char close)
 			i = q ? (size_t)(q - p->s) + 1 : p->len;
 			continue;
 		}
-		if (c == '"') {
+		if (c == '"' || c == '`') {
 			i++;
-			while (i < p->len && p->s[i] != '"') {
-				if (p->s[i] == '\\')
-					i++;
-				i++;
-			}
-			i++;
-			continue;
-		}
-		if (c == '`') {
-			i++;
-			while (i < p->len && p->s[i] != '`') {
+			while (i < p->len && p->s[i] != c) {
 				if (p->s[i] == '\\')
 					i++;
 				i++;
