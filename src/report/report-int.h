@@ -6,19 +6,11 @@
 
 #include "report.h"
 
-typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-				   struct bw_error *err);
+typedef int bw_report_writer_fn(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+				struct bw_error *err);
 
-int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			 struct bw_error *err);
-int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			  struct bw_error *err);
-int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			  struct bw_error *err);
-int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			      struct bw_error *err);
-int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			 struct bw_error *err);
+bw_report_writer_fn bw_report_write_json, bw_report_write_table, bw_report_write_sarif,
+    bw_report_write_cyclonedx, bw_report_write_spdx;
 /* A random RFC 4122 version-4 UUID, and the current UTC time (or
  * SOURCE_DATE_EPOCH) as "YYYY-MM-DDThh:mm:ssZ": for SBOM documents. */
 void bw_report_uuid4(char out[37]);

@@ -3,7 +3,7 @@
 
 static const struct {
 	enum bw_format format;
-	bw_report_writer_fn write;
+	bw_report_writer_fn *write;
 } writers[] = {
     {BW_FORMAT_TABLE, bw_report_write_table}, {BW_FORMAT_JSON, bw_report_write_json},
     {BW_FORMAT_SARIF, bw_report_write_sarif}, {BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
