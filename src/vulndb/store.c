@@ -165,7 +165,13 @@ int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct 
 
 int vdb_begin(struct bw_vulndb *db, struct bw_error *err)
 {
-	return vdb_exec(db, "BEGIN IMMEDIATE", err);
+	if (vdb_exec(db, "BEGIN IMMEDIATE", err) < 0)
+		return err->code;
+	if (vdb_apply_pending(db, err) < 0) {
+		vdb_rollback(db);
+		return err->code;
+	}
+	return 0;
 }
 
 int vdb_commit(struct bw_vulndb *db, struct bw_error *err)
@@ -176,6 +182,11 @@ int vdb_commit(struct bw_vulndb *db, struct bw_error *err)
 		vdb_rollback(db);
 		return err->code;
 	}
+	db->committed = true;
+	if (db->in_pending_tx) {
+		db->in_pending_tx = false;
+		db->pending = VDB_READY;
+	}
 	return 0;
 }
 
@@ -183,6 +194,11 @@ void vdb_rollback(struct bw_vulndb *db)
 {
 	if (!sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+	if (db->in_pending_tx) {
+		/* the creation or upgrade went with the transaction */
+		db->in_pending_tx = false;
+		db->schema = db->file_schema;
+	}
 }
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
@@ -206,17 +222,19 @@ static int step_done(struct bw_vulndb *db, sqlite3_stmt *st, const char *what, s
 static int prepare_writer(struct bw_vulndb *db, struct bw_error *err)
 {
 	if (vdb_prepare(db, &db->st_find,
-			"SELECT rowid, modified, cvss IS NULL FROM advisories WHERE origin = ?1 AND id = ?2",
+			"SELECT rowid, modified, cvss IS NULL, refs IS NULL, source FROM advisories"
+			" WHERE origin = ?1 AND id = ?2",
 			err) ||
 	    vdb_prepare(db, &db->st_ins_adv,
 			"INSERT INTO advisories(origin, source, id, modified, published, withdrawn, summary, "
-			"severity,"
-			" severity_source, score, cvss) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+			"severity, severity_source, score, cvss, refs)"
+			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 			err) ||
 	    vdb_prepare(
 		db, &db->st_upd_adv,
 		"UPDATE advisories SET source = ?2, modified = ?3, published = ?4, withdrawn = ?5,"
-		" summary = ?6, severity = ?7, severity_source = ?8, score = ?9, cvss = ?10 WHERE rowid = ?1",
+		" summary = ?6, severity = ?7, severity_source = ?8, score = ?9, cvss = ?10, refs = ?11"
+		" WHERE rowid = ?1",
 		err) ||
 	    vdb_prepare(db, &db->st_del_aff, "DELETE FROM affected WHERE advisory = ?1", err) ||
 	    vdb_prepare(db, &db->st_del_alias, "DELETE FROM aliases WHERE advisory = ?1", err) ||
@@ -226,15 +244,33 @@ static int prepare_writer(struct bw_vulndb *db, struct bw_error *err)
 	return 0;
 }
 
-static void touch(struct bw_vulndb *db, const char *source)
+void vdb_touch(struct bw_vulndb *db, const char *source, const char *date)
 {
-	for (size_t i = 0; i < db->n_touched; i++)
-		if (strcmp(db->touched[i], source) == 0)
-			return;
-	db->touched = bw_realloc(db->touched, (db->n_touched + 1) * sizeof(char *));
-	db->touched_loc = bw_realloc(db->touched_loc, (db->n_touched + 1) * sizeof(char *));
-	db->touched_loc[db->n_touched] = bw_strdup(db->cur_location ? db->cur_location : "");
-	db->touched[db->n_touched++] = bw_strdup(source);
+	struct vdb_touched *t = NULL;
+	for (size_t i = 0; i < db->n_touched && !t; i++)
+		if (strcmp(db->touched[i].name, source) == 0)
+			t = &db->touched[i];
+	if (!t) {
+		db->touched = bw_realloc(db->touched, (db->n_touched + 1) * sizeof(*db->touched));
+		t = &db->touched[db->n_touched++];
+		t->name = bw_strdup(source);
+		t->location = bw_strdup(db->cur_location ? db->cur_location : "");
+		t->date = NULL;
+	}
+	if (date && (!t->date || strcmp(date, t->date) > 0)) {
+		free(t->date);
+		t->date = bw_strdup(date);
+	}
+}
+
+void vdb_touch_reset(struct bw_vulndb *db)
+{
+	for (size_t i = 0; i < db->n_touched; i++) {
+		free(db->touched[i].name);
+		free(db->touched[i].location);
+		free(db->touched[i].date);
+	}
+	db->n_touched = 0;
 }
 
 int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
@@ -242,7 +278,7 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 {
 	if (prepare_writer(db, err) < 0)
 		return err->code;
-	touch(db, a->source);
+	vdb_touch(db, a->source, NULL);
 	sqlite3_int64 rowid = 0;
 	bool exists = false;
 	sqlite3_bind_text(db->st_find, 1, a->origin, -1, SQLITE_STATIC);
@@ -254,10 +290,14 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 		const char *old = (const char *)sqlite3_column_text(db->st_find, 1);
 		/* RFC 3339 timestamps in UTC compare as strings; the newer wins.
 		 * The same record is written again when it brings the CVSS
-		 * vectors a schema-1 database did not keep. */
+		 * vectors or references an older schema did not keep. */
 		bool newer = a->modified && (!old || strcmp(a->modified, old) > 0);
 		bool vectors = a->cvss && sqlite3_column_int(db->st_find, 2);
-		if (!newer && !vectors) {
+		bool refs = a->refs && sqlite3_column_int(db->st_find, 3);
+		const char *was = (const char *)sqlite3_column_text(db->st_find, 4);
+		if ((newer || vectors || refs) && was && strcmp(was, a->source) != 0)
+			vdb_touch(db, was, NULL); /* its coverage changes too */
+		if (!newer && !vectors && !refs) {
 			sqlite3_reset(db->st_find);
 			st->unchanged++;
 			return 0;
@@ -288,6 +328,7 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 	else
 		sqlite3_bind_null(w, i++);
 	bind_opt(w, i++, a->cvss);
+	bind_opt(w, i++, a->refs);
 	if (step_done(db, w, "writing an advisory", err) < 0)
 		return err->code;
 	if (exists) {
@@ -372,12 +413,114 @@ int vdb_note_source(struct bw_vulndb *db, const char *source, const char *locati
 	return 0;
 }
 
-int vdb_refresh_data_dates(struct bw_vulndb *db, struct bw_error *err)
+int vdb_finish_sources(struct bw_vulndb *db, struct bw_error *err)
 {
-	/* Go's records carry "modified": "0001-01-01…"; published is then the date */
-	return vdb_exec(
-	    db,
-	    "UPDATE sources SET data_date = (SELECT max(max(coalesce(modified, ''), coalesce(published, '')))"
-	    " FROM advisories a WHERE a.source = sources.name) WHERE name NOT IN ('kev', 'epss')",
-	    err);
+	/* Go's records carry "modified": "0001-01-01…"; published is then the
+	 * date. A source whose advisories carry no date at all (secdb) keeps
+	 * the date its input gave (vdb_touch). */
+	static const char *const sqls[] = {
+	    "UPDATE sources SET data_date = coalesce((SELECT nullif(max(max(coalesce(modified, ''),"
+	    " coalesce(published, ''))), '') FROM advisories WHERE source = ?1), ?2, data_date)"
+	    " WHERE name = ?1",
+	    "DELETE FROM coverage WHERE source = ?1",
+	    "INSERT INTO coverage SELECT f.ecosystem, a.source, count(DISTINCT a.rowid) FROM advisories a"
+	    " JOIN affected f ON f.advisory = a.rowid WHERE a.source = ?1 AND a.withdrawn IS NULL"
+	    " GROUP BY f.ecosystem",
+	};
+	for (size_t i = 0; i < db->n_touched; i++) {
+		const struct vdb_touched *t = &db->touched[i];
+		if (vdb_note_source(db, t->name, t->location, NULL, err) < 0)
+			return err->code;
+		if (strcmp(t->name, "nvd") == 0 || strcmp(t->name, "cvelist") == 0) {
+			/* per-CVE data arrives in parts (pages, yearly feeds, single
+			 * records): the newest date any part brought */
+			sqlite3_stmt *st = NULL;
+			int rc = t->date
+				     ? sqlite3_prepare_v2(db->db,
+							  "UPDATE sources SET data_date ="
+							  " max(coalesce(data_date, ''), ?2) WHERE name = ?1",
+							  -1, &st, NULL)
+				     : SQLITE_OK;
+			if (rc == SQLITE_OK && st) {
+				sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 2, t->date, -1, SQLITE_STATIC);
+				rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->db);
+			}
+			sqlite3_finalize(st);
+			if (rc != SQLITE_OK)
+				return vdb_sqlite_error(db, rc, "recording a source", err);
+			continue;
+		}
+		for (size_t k = 0; k < BW_ARRAY_SIZE(sqls); k++) {
+			sqlite3_stmt *st = NULL;
+			int rc = sqlite3_prepare_v2(db->db, sqls[k], -1, &st, NULL);
+			if (rc == SQLITE_OK) {
+				sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+				if (k == 0)
+					bind_opt(st, 2, t->date);
+				rc = sqlite3_step(st);
+			}
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE)
+				return vdb_sqlite_error(db, rc, "recording a source", err);
+		}
+	}
+	return 0;
+}
+
+/* ---- shared helpers of the parsers ---- */
+
+void vdb_vectors_keep(struct vdb_vectors *k, const char *vector, int r)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->v[i], vector) == 0)
+			return;
+	size_t at = k->n;
+	while (at > 0 && k->rank[at - 1] < r)
+		at--;
+	if (at == BW_VULNDB_MAX_CVSS)
+		return;
+	if (k->n == BW_VULNDB_MAX_CVSS)
+		k->n--;
+	memmove(k->v + at + 1, k->v + at, (k->n - at) * sizeof(*k->v));
+	memmove(k->rank + at + 1, k->rank + at, (k->n - at) * sizeof(*k->rank));
+	k->v[at] = vector;
+	k->rank[at] = r;
+	k->n++;
+}
+
+const char *vdb_vectors_join(const struct vdb_vectors *k, struct bw_arena *ar)
+{
+	if (!k->n)
+		return NULL;
+	struct bw_buf enc;
+	bw_buf_init(&enc, (BW_CVSS_MAX_VECTOR + 1) * BW_VULNDB_MAX_CVSS);
+	for (size_t i = 0; i < k->n; i++)
+		bw_buf_printf(&enc, "%s%s", i ? "\n" : "", k->v[i]);
+	const char *out = bw_arena_strndup(ar, enc.data, enc.len);
+	bw_buf_release(&enc);
+	return out;
+}
+
+void vdb_refs_add(struct bw_buf *b, size_t *n, const char *url)
+{
+	if (!url || *n >= VDB_MAX_REFS)
+		return;
+	size_t len = strlen(url);
+	if (len < 10 || len > VDB_MAX_URL ||
+	    (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0))
+		return;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f)
+			return;
+	/* once each: a line of the list equal to url */
+	for (const char *p = b->data; p && p < b->data + b->len;) {
+		const char *e = memchr(p, '\n', (size_t)(b->data + b->len - p));
+		size_t l = e ? (size_t)(e - p) : (size_t)(b->data + b->len - p);
+		if (l == len && memcmp(p, url, len) == 0)
+			return;
+		p += l + 1;
+	}
+	if (bw_buf_printf(b, "%s%s", b->len ? "\n" : "", url) == 0)
+		(*n)++;
 }
