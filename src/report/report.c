@@ -201,6 +201,55 @@ void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct
 	f->cvss = arr;
 }
 
+void bw_finding_add_severity_rating(struct bw_report *r, struct bw_finding *f,
+				    const struct bw_severity_rating *s)
+{
+	struct bw_severity_rating *arr =
+	    bw_arena_alloc(&r->arena, (f->n_severity_by_source + 1) * sizeof(*arr));
+	if (f->n_severity_by_source)
+		memcpy(arr, f->severity_by_source, f->n_severity_by_source * sizeof(*arr));
+	arr[f->n_severity_by_source].source = bw_report_str(r, s->source);
+	arr[f->n_severity_by_source++].severity = s->severity;
+	f->severity_by_source = arr;
+}
+
+void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url)
+{
+	const char **arr = bw_arena_alloc(&r->arena, (f->n_references + 1) * sizeof(*arr));
+	if (f->n_references)
+		memcpy(arr, f->references, f->n_references * sizeof(*arr));
+	arr[f->n_references++] = bw_report_str(r, url);
+	f->references = arr;
+}
+
+struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem)
+{
+	struct bw_coverage *c = &r->coverage;
+	struct bw_coverage_entry *arr = bw_arena_alloc(&r->arena, (c->n_entries + 1) * sizeof(*arr));
+	if (c->n_entries)
+		memcpy(arr, c->entries, c->n_entries * sizeof(*arr));
+	c->entries = arr;
+	struct bw_coverage_entry *e = &arr[c->n_entries++];
+	e->ecosystem = bw_report_str(r, ecosystem);
+	e->age_days = -1;
+	return e;
+}
+
+void bw_coverage_add_source(struct bw_report *r, struct bw_coverage_entry *e,
+			    const struct bw_coverage_source *s)
+{
+	struct bw_coverage_source **arr = e ? &e->sources : &r->coverage.enrichment;
+	size_t *n = e ? &e->n_sources : &r->coverage.n_enrichment;
+	struct bw_coverage_source *na = bw_arena_alloc(&r->arena, (*n + 1) * sizeof(*na));
+	if (*n)
+		memcpy(na, *arr, *n * sizeof(*na));
+	na[*n] = *s;
+	na[*n].name = bw_report_str(r, s->name);
+	na[*n].data_date = bw_report_str(r, s->data_date);
+	*arr = na;
+	(*n)++;
+}
+
 void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 {
 	va_list ap;
