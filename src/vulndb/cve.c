@@ -140,6 +140,8 @@ static int store(struct bw_vulndb *db, const char *id, const char *origin, const
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE)
 		return vdb_sqlite_error(db, rc, "writing CVE data", err);
+	if (sqlite3_changes(db->db) == 0)
+		st->cves_unchanged++;
 	return 0;
 }
 

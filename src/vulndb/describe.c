@@ -23,6 +23,7 @@ json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 	json_object_set_new(o, "kev", json_integer((json_int_t)st->kev));
 	json_object_set_new(o, "epss", json_integer((json_int_t)st->epss));
 	json_object_set_new(o, "cves", json_integer((json_int_t)st->cves));
+	json_object_set_new(o, "cves_unchanged", json_integer((json_int_t)st->cves_unchanged));
 	json_object_set_new(o, "seconds", json_real(st->seconds));
 	json_t *s = json_array();
 	for (size_t i = 0; i < st->n_samples; i++)

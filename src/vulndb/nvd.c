@@ -324,7 +324,7 @@ int vdb_update_nvd(struct bw_vulndb *db, void *curl, const struct bw_vulndb_upda
 		goto out;
 	}
 	long long now = (long long)time(NULL), mark = meta_num(mark_s);
-	size_t before = res->st.cves;
+	size_t before = res->st.cves - res->st.cves_unchanged;
 	if (mark < 0) {
 		/* the first run, or the rest of an interrupted one */
 		long long index = meta_num(index_s), started = meta_num(started_s);
@@ -337,11 +337,15 @@ int vdb_update_nvd(struct bw_vulndb *db, void *curl, const struct bw_vulndb_upda
 		struct query q = {.extra = "", .full = true, .started = st_s};
 		rc = run_query(&r, &q, index, err);
 	} else {
-		/* what changed since the mark, a window of at most 120 days at a time */
-		for (long long from = mark; rc == 0 && !res->failed && from < now;) {
+		/* what changed since the mark, a window of at most 120 days at a time
+		 * (one at least, however short) */
+		long long from = mark;
+		do {
 			long long to = from + WINDOW_DAYS * 86400LL - 60;
 			if (to > now)
 				to = now;
+			if (to < from)
+				to = from;
 			char a[64], b[64], extra[192], to_s[32];
 			nvd_date(curl, from, a, sizeof(a));
 			nvd_date(curl, to, b, sizeof(b));
@@ -350,9 +354,9 @@ int vdb_update_nvd(struct bw_vulndb *db, void *curl, const struct bw_vulndb_upda
 			struct query q = {.extra = extra, .mark = to_s};
 			rc = run_query(&r, &q, 0, err);
 			from = to;
-		}
+		} while (rc == 0 && !res->failed && from < now);
 	}
-	if (rc == 0 && !res->failed && res->st.cves == before) {
+	if (rc == 0 && !res->failed && res->st.cves - res->st.cves_unchanged == before) {
 		res->not_modified = true;
 		snprintf(res->message, sizeof(res->message), "no CVE modified since the last update");
 	}

@@ -67,6 +67,7 @@ struct bw_vulndb_import_stats {
 	size_t withdrawn;	 /* records marked withdrawn (kept, never matched) */
 	size_t kev, epss;	 /* enrichment rows imported */
 	size_t cves;		 /* per-CVE entries read (NVD, CVE records) */
+	size_t cves_unchanged;	 /* of those, entries the database held as new already */
 	double seconds;
 	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
 	size_t n_samples;
@@ -169,8 +170,8 @@ void bw_vulndb_info_release(struct bw_vulndb_info *info);
  * advisories brought through bw_report_put_text. Times are unix seconds. */
 
 /* Import counts: {files, ignored_files, records, inserted, updated,
- * unchanged, skipped, affected_skipped, withdrawn, kev, epss, cves, seconds,
- * skip_samples}. */
+ * unchanged, skipped, affected_skipped, withdrawn, kev, epss, cves,
+ * cves_unchanged, seconds, skip_samples}. */
 json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st);
 /* The same as one line ("3 files: 12 records (…); 0.12 s") and a line a
  * skip sample. */
