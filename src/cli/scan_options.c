@@ -82,6 +82,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .ignore_unfixed = cli->ignore_unfixed,
 	    .distro = a->distro,
 	    .db_max_age = a->db_max_age_set ? a->db_max_age : 7,
+	    /* the table shows a finding's url alone; the documents list its references */
+	    .references = cli->format != BW_FORMAT_TABLE,
 	    .no_cache = a->no_cache,
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,

@@ -140,7 +140,6 @@ struct hit {
 	int64_t advisory;
 	const char *id, *summary, *severity_source, *fixed, *note, *ecosystem, *origin;
 	const char *cvss; /* the advisory's vectors, one a line, or NULL */
-	const char *refs; /* its reference URLs, one a line, or NULL */
 	enum bw_severity severity;
 	double score;
 	int scheme;
@@ -150,6 +149,8 @@ struct hit {
 	size_t n_related;
 	int group;
 };
+
+struct rating_list;
 
 struct pkg_ctx {
 	struct bw_vulndb *db;
@@ -161,6 +162,9 @@ struct pkg_ctx {
 	struct bw_slice version;
 	bool version_warned;
 	const struct bw_package *pkg;
+	/* a finding's scratch, reused from one to the next */
+	struct rating_list *ratings;
+	struct bw_buf refs;
 };
 
 static bool is_wild(const struct bw_osv_event *e)
@@ -272,7 +276,6 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	h->severity_source = a->severity_source ? bw_arena_strdup(&c->ar, a->severity_source) : NULL;
 	h->score = a->score;
 	h->cvss = a->cvss ? bw_arena_strdup(&c->ar, a->cvss) : NULL;
-	h->refs = a->refs ? bw_arena_strdup(&c->ar, a->refs) : NULL;
 	h->scheme = scheme;
 	h->fixed = fixed ? bw_arena_strndup(&c->ar, fixed->ptr, fixed->len) : NULL;
 	h->note = a->note ? bw_arena_strdup(&c->ar, a->note) : NULL;
@@ -391,9 +394,14 @@ static void add_ratings(struct rating_list *l, const char *lines, const char *so
 		struct bw_cvss_score s;
 		if (dup || bw_cvss_score(l->vector[k], &s, NULL) < 0)
 			continue;
-		snprintf(l->version[k], sizeof(l->version[k]), "%d.%d", s.major, s.minor);
-		snprintf(l->nomenclature[k], sizeof(l->nomenclature[k]), "%s", s.nomenclature);
-		snprintf(l->source[k], sizeof(l->source[k]), "%s", source);
+		l->version[k][0] = (char)('0' + s.major % 10);
+		l->version[k][1] = '.';
+		l->version[k][2] = (char)('0' + s.minor % 10);
+		l->version[k][3] = '\0';
+		memcpy(l->nomenclature[k], s.nomenclature, sizeof(l->nomenclature[k]));
+		size_t sl = strnlen(source, sizeof(l->source[k]) - 1);
+		memcpy(l->source[k], source, sl);
+		l->source[k][sl] = '\0';
 		l->r[k] = (struct bw_cvss_rating){
 		    .version = l->version[k],
 		    .vector = l->vector[k],
@@ -479,22 +487,42 @@ static void sev_by_add(struct sev_by *b, const char *source, enum bw_severity se
 		b->v[b->n++] = (struct bw_severity_rating){.source = source, .severity = sev};
 }
 
-static bool is_word_source(const char *s, int tier)
+/* The names of a severity's sources and the tier of each: findings point
+ * at these strings. */
+static const struct {
+	const char *name;
+	int tier;
+} source_names[] = {
+    {"cvss_v4", 1},
+    {"cvss_v3.1", 1},
+    {"cvss_v3.0", 1},
+    {"cvss_v2", 1},
+    {"cvss_v3", 1}, /* a database older than schema 3 */
+    {"ghsa", 2},
+    {"database", 2},
+    {"debian_urgency", 3},
+    {"ubuntu_priority", 3},
+    {"redhat", 3},
+    {"nvd", 4},
+    {"kev", 5},
+};
+
+/* The static name equal to s, or NULL; its tier in *tier. */
+static const char *source_name(const char *s, int *tier)
 {
-	static const char *const ghsa[] = {"ghsa", "database"};
-	static const char *const distro[] = {"debian_urgency", "ubuntu_priority", "redhat"};
-	const char *const *set = tier == 2 ? ghsa : distro;
-	size_t n = tier == 2 ? BW_ARRAY_SIZE(ghsa) : BW_ARRAY_SIZE(distro);
-	for (size_t i = 0; s && i < n; i++)
-		if (strcmp(s, set[i]) == 0)
-			return true;
-	return false;
+	for (size_t i = 0; s && i < BW_ARRAY_SIZE(source_names); i++)
+		if (strcmp(s, source_names[i].name) == 0) {
+			if (tier)
+				*tier = source_names[i].tier;
+			return source_names[i].name;
+		}
+	return NULL;
 }
 
 /* What the CVE records and NVD say of the finding's CVEs. */
 struct cve_acc {
 	struct rating_list *l;
-	struct bw_buf *refs;
+	struct bw_buf *refs; /* NULL: references not wanted */
 	size_t *n_refs;
 };
 
@@ -514,12 +542,19 @@ static void add_refs(struct bw_buf *b, size_t *n, const char *lines)
 	}
 }
 
+static void on_refs(void *ud, const char *urls)
+{
+	struct cve_acc *acc = ud;
+	add_refs(acc->refs, acc->n_refs, urls);
+}
+
 static void on_cve(void *ud, const struct bw_vulndb_cve *c)
 {
 	struct cve_acc *acc = ud;
 	add_ratings(acc->l, c->cvss, c->cve, 1);
 	add_ratings(acc->l, c->nvd_cvss, "NVD", 4);
-	add_refs(acc->refs, acc->n_refs, c->refs);
+	if (acc->refs)
+		add_refs(acc->refs, acc->n_refs, c->refs);
 }
 
 /* The advisory page a person opens first: the distribution's tracker for a
@@ -540,20 +575,25 @@ static const char *primary_url(struct bw_report *r, const char *id, const char *
 	esc[o] = '\0';
 	size_t bl = strcspn(ecosystem ? ecosystem : "", ":");
 	bool cve = strncmp(id, "CVE-", 4) == 0;
+	const char *base = NULL;
 	if (bl == 6 && strncmp(ecosystem, "Debian", 6) == 0)
-		return bw_report_strf(r, "https://security-tracker.debian.org/tracker/%s", esc);
-	if (bl == 6 && strncmp(ecosystem, "Ubuntu", 6) == 0)
-		return bw_report_strf(r, "https://ubuntu.com/security/%s%s",
-				      strncmp(id, "USN-", 4) == 0 ? "notices/" : "", esc);
-	if (bl == 6 && strncmp(ecosystem, "Alpine", 6) == 0 && cve)
-		return bw_report_strf(r, "https://security.alpinelinux.org/vuln/%s", esc);
-	if (strncmp(id, "GHSA-", 5) == 0)
-		return bw_report_strf(r, "https://github.com/advisories/%s", esc);
-	if (cve)
-		return bw_report_strf(r, "https://nvd.nist.gov/vuln/detail/%s", esc);
-	if (origin && strcmp(origin, "osv") == 0)
-		return bw_report_strf(r, "https://osv.dev/vulnerability/%s", esc);
-	return NULL;
+		base = "https://security-tracker.debian.org/tracker/";
+	else if (bl == 6 && strncmp(ecosystem, "Ubuntu", 6) == 0)
+		base = strncmp(id, "USN-", 4) == 0 ? "https://ubuntu.com/security/notices/"
+						   : "https://ubuntu.com/security/";
+	else if (bl == 6 && strncmp(ecosystem, "Alpine", 6) == 0 && cve)
+		base = "https://security.alpinelinux.org/vuln/";
+	else if (strncmp(id, "GHSA-", 5) == 0)
+		base = "https://github.com/advisories/";
+	else if (cve)
+		base = "https://nvd.nist.gov/vuln/detail/";
+	else if (origin && strcmp(origin, "osv") == 0)
+		base = "https://osv.dev/vulnerability/";
+	if (!base)
+		return NULL;
+	char url[64 + sizeof(esc)];
+	snprintf(url, sizeof(url), "%s%s", base, esc);
+	return bw_report_str(r, url);
 }
 
 static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts, struct bw_error *err)
@@ -613,20 +653,22 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	}
 	bool kev = false;
 	double epss = -1;
-	struct rating_list *l = bw_calloc(1, sizeof(*l));
-	struct bw_buf refs;
-	bw_buf_init(&refs, MAX_FINDING_REFS * 1024);
+	struct rating_list *l = c->ratings;
+	l->n = 0;
+	struct bw_buf refs = c->refs;
+	bw_buf_reset(&refs);
 	size_t n_refs = 0;
 	/* the advisories' vectors and references, the naming one's first */
+	bool want_refs = opts && opts->references, has_cves = bw_vulndb_has_cve_data(c->db);
+	struct cve_acc acc = {l, want_refs ? &refs : NULL, &n_refs};
 	add_ratings(l, first->cvss, first->id, 1);
-	add_refs(&refs, &n_refs, first->refs);
-	for (size_t i = 0; i < c->n_hits; i++)
+	int rc = want_refs ? bw_vulndb_advisory_refs(c->db, first->advisory, on_refs, &acc, err) : 0;
+	for (size_t i = 0; i < c->n_hits && rc == 0; i++)
 		if (&hits[i] != first && find_group(hits, (int)i) == g) {
 			add_ratings(l, hits[i].cvss, hits[i].id, 1);
-			add_refs(&refs, &n_refs, hits[i].refs);
+			if (want_refs)
+				rc = bw_vulndb_advisory_refs(c->db, hits[i].advisory, on_refs, &acc, err);
 		}
-	struct cve_acc acc = {l, &refs, &n_refs};
-	int rc = 0;
 	for (size_t i = 0; i < all.n && rc == 0; i++) {
 		if (!is_cve(all.v[i]))
 			continue;
@@ -639,15 +681,14 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 		/* the CVE's own data speaks for the advisories that alias it, not
 		 * for those that merely relate to it */
 		bool alias = false;
-		for (size_t j = 0; j < c->n_hits && !alias; j++)
+		for (size_t j = 0; rc == 0 && has_cves && j < c->n_hits && !alias; j++)
 			alias = find_group(hits, (int)j) == g && hit_names(&hits[j], all.v[i]);
 		if (rc == 0 && alias)
 			rc = bw_vulndb_cve(c->db, all.v[i], on_cve, &acc, err);
 	}
 	if (rc < 0) {
 		free(all.v);
-		free(l);
-		bw_buf_release(&refs);
+		c->refs = refs;
 		return rc;
 	}
 	if (all.n)
@@ -661,32 +702,29 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	const char *sev_source = NULL, *lead = NULL;
 	for (size_t i = 0; i < l->n; i++)
 		sev_by_add(&by, l->tier[i] == 4 ? "nvd" : cvss_source_name(l->rank[i]), l->r[i].severity);
-	for (size_t i = 0; i < c->n_hits; i++)
-		if (find_group(hits, (int)i) == g && hits[i].severity_source &&
-		    hits[i].severity != BW_SEV_UNKNOWN)
-			sev_by_add(&by, hits[i].severity_source, hits[i].severity);
+	/* the advisories' own words (static names: unknown ones are ignored) */
+	for (size_t i = 0; i < c->n_hits; i++) {
+		const char *name = source_name(hits[i].severity_source, NULL);
+		if (find_group(hits, (int)i) == g && name && hits[i].severity != BW_SEV_UNKNOWN)
+			sev_by_add(&by, name, hits[i].severity);
+	}
 	int b1 = best_rating(l, 1);
 	if (b1 >= 0) {
 		sev = l->r[b1].severity;
 		sev_source = cvss_source_name(l->rank[b1]);
 		lead = l->source[b1];
 	}
-	for (int tier = 0; tier < 4 && !sev_source; tier++) {
-		/* tier 0: a database older than schema 3 rated by its best vector */
-		for (size_t i = 0; i < c->n_hits; i++) {
-			const struct hit *h = &hits[i];
-			if (find_group(hits, (int)i) != g || !h->severity_source ||
-			    h->severity == BW_SEV_UNKNOWN)
-				continue;
-			bool in = tier == 0   ? strncmp(h->severity_source, "cvss_", 5) == 0
-				  : tier == 1 ? false
-					      : is_word_source(h->severity_source, tier);
-			if (in && (!sev_source || h->severity > sev)) {
-				sev = h->severity;
-				sev_source = h->severity_source;
+	/* then the words, by tier; tier 1 here: a database older than schema 3
+	 * that rated the advisory by its best vector and kept no vectors */
+	for (int tier = 1; tier <= 3 && !sev_source; tier++)
+		for (size_t i = 0; i < by.n; i++) {
+			int t = 0;
+			source_name(by.v[i].source, &t);
+			if (t == tier && (!sev_source || by.v[i].severity > sev)) {
+				sev = by.v[i].severity;
+				sev_source = by.v[i].source;
 			}
 		}
-	}
 	int b4 = sev_source ? -1 : best_rating(l, 4);
 	if (b4 >= 0) {
 		sev = l->r[b4].severity;
@@ -704,7 +742,7 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	struct bw_finding *f = bw_report_add_finding(r, BW_KIND_VULNERABILITY);
 	f->id = bw_report_str(r, primary);
 	f->severity = sev;
-	f->severity_source = bw_report_str(r, sev_source);
+	f->severity_source = sev_source; /* a static name */
 	f->status = BW_STATUS_FAIL;
 	f->title = bw_report_str(r, first->summary ? first->summary : primary);
 	f->package.name = p->name;
@@ -732,29 +770,30 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 			bw_finding_add_equivalent(r, f, all.v[i]);
 	finding_cvss(r, l, lead, f);
 	/* the sources' ratings in the order of precedence */
+	struct bw_severity_rating ordered[BW_ARRAY_SIZE(by.v)];
+	size_t no = 0;
 	for (int tier = 1; tier <= 5; tier++)
 		for (size_t i = 0; i < by.n; i++) {
-			const char *src = by.v[i].source;
-			int t = strncmp(src, "cvss_", 5) == 0 ? 1
-				: is_word_source(src, 2)      ? 2
-				: is_word_source(src, 3)      ? 3
-				: strcmp(src, "nvd") == 0     ? 4
-							      : 5;
+			int t = 5;
+			source_name(by.v[i].source, &t);
 			if (t == tier)
-				bw_finding_add_severity_rating(r, f, &by.v[i]);
+				ordered[no++] = by.v[i];
 		}
+	bw_finding_set_severity_ratings(r, f, ordered, no);
 	f->url = primary_url(r, primary, first->ecosystem, first->origin);
-	for (const char *q = refs.data; q && q < refs.data + refs.len;) {
-		size_t ql = strcspn(q, "\n");
-		char *u = bw_strndup(q, ql);
-		if (!f->url || strcmp(u, f->url) != 0)
-			bw_finding_add_reference(r, f, u);
-		free(u);
-		q += ql + 1;
+	const char *urls[MAX_FINDING_REFS];
+	size_t nu = 0;
+	for (char *q = refs.data; q && q < refs.data + refs.len && nu < MAX_FINDING_REFS;) {
+		char *e = strchr(q, '\n');
+		if (e)
+			*e = '\0';
+		if (*q && (!f->url || strcmp(q, f->url) != 0))
+			urls[nu++] = q;
+		q += strlen(q) + 1;
 	}
+	bw_finding_set_references(r, f, urls, nu);
 	free(all.v);
-	free(l);
-	bw_buf_release(&refs);
+	c->refs = refs;
 	c->st->findings++;
 	return 0;
 }
@@ -860,7 +899,8 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	double t0 = bw_now();
-	struct pkg_ctx c = {.db = db, .r = r, .st = st};
+	struct pkg_ctx c = {.db = db, .r = r, .st = st, .ratings = bw_calloc(1, sizeof(struct rating_list))};
+	bw_buf_init(&c.refs, MAX_FINDING_REFS * 1024);
 	int rc = 0;
 	/* packages may be added to r while findings are: iterate by index over
 	 * the count at the start (findings never add packages) */
@@ -877,6 +917,8 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 		bw_arena_release(&c.ar);
 	}
 	free(c.hits);
+	free(c.ratings);
+	bw_buf_release(&c.refs);
 	bw_vulndb_read_end(db);
 	if (rc == 0)
 		bw_match_rank(r);

@@ -45,6 +45,10 @@ int bw_match_parse_distro(const char *s, struct bw_match_distro *out, struct bw_
 struct bw_match_opts {
 	bool ignore_unfixed;		      /* leave out findings with no fixed version */
 	const struct bw_match_distro *distro; /* NULL: the OS detected (r->os) */
+	/* read the advisories' and CVEs' reference URLs into the findings (the
+	 * JSON, SARIF and CycloneDX writers show them; the table shows the url
+	 * alone, which needs no reading) */
+	bool references;
 };
 
 struct bw_match_stats {

@@ -201,16 +201,14 @@ void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct
 	f->cvss = arr;
 }
 
-void bw_finding_add_severity_rating(struct bw_report *r, struct bw_finding *f,
-				    const struct bw_severity_rating *s)
+void bw_finding_set_severity_ratings(struct bw_report *r, struct bw_finding *f,
+				     const struct bw_severity_rating *s, size_t n)
 {
-	struct bw_severity_rating *arr =
-	    bw_arena_alloc(&r->arena, (f->n_severity_by_source + 1) * sizeof(*arr));
-	if (f->n_severity_by_source)
-		memcpy(arr, f->severity_by_source, f->n_severity_by_source * sizeof(*arr));
-	arr[f->n_severity_by_source].source = bw_report_str(r, s->source);
-	arr[f->n_severity_by_source++].severity = s->severity;
+	struct bw_severity_rating *arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	if (n)
+		memcpy(arr, s, n * sizeof(*arr));
 	f->severity_by_source = arr;
+	f->n_severity_by_source = n;
 }
 
 void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url)
@@ -220,6 +218,15 @@ void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const c
 		memcpy(arr, f->references, f->n_references * sizeof(*arr));
 	arr[f->n_references++] = bw_report_str(r, url);
 	f->references = arr;
+}
+
+void bw_finding_set_references(struct bw_report *r, struct bw_finding *f, const char *const *urls, size_t n)
+{
+	const char **arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		arr[i] = bw_report_str(r, urls[i]);
+	f->references = arr;
+	f->n_references = n;
 }
 
 struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem)

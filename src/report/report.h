@@ -237,9 +237,13 @@ struct bw_package *bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
 /* Append a copy of c (its strings copied into the report). */
 void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);
-void bw_finding_add_severity_rating(struct bw_report *r, struct bw_finding *f,
-				    const struct bw_severity_rating *s);
+/* Set the severity ratings to a copy of s[0..n); the source names are
+ * kept as given: they must outlive the report (string literals). */
+void bw_finding_set_severity_ratings(struct bw_report *r, struct bw_finding *f,
+				     const struct bw_severity_rating *s, size_t n);
 void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url);
+/* Set the references to copies of urls[0..n) at once. */
+void bw_finding_set_references(struct bw_report *r, struct bw_finding *f, const char *const *urls, size_t n);
 /* Append a zeroed coverage entry (ecosystem copied) and return it; valid
  * until the next add. */
 struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem);

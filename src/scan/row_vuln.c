@@ -92,7 +92,7 @@ static int vuln_finish(struct bw_scan *s, void *state, struct bw_image *img, str
 {
 	const struct bw_scan_opts *o = s->opts;
 	struct bw_match_distro distro;
-	struct bw_match_opts mo = {.ignore_unfixed = o->ignore_unfixed};
+	struct bw_match_opts mo = {.ignore_unfixed = o->ignore_unfixed, .references = o->references};
 	struct bw_coverage *c = &r->coverage;
 	c->present = true;
 	if (o->distro) {

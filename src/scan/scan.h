@@ -47,6 +47,7 @@ struct bw_scan_opts {
 	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
 	const char *distro;	   /* vulnerabilities: "debian:12", matched as that release; NULL: detected */
 	long db_max_age;	   /* vulnerabilities: warn about data older (days); 0: never */
+	bool references;	   /* vulnerabilities: read advisory references (the report writes them) */
 	bool no_cache;
 	bw_image_progress_fn progress;
 	void *progress_ud;

@@ -237,7 +237,8 @@ int vdb_cve5_record(struct bw_vulndb *db, json_t *rec, const char *name, struct 
 
 bool vdb_nvd_sniff(const char *p, size_t n)
 {
-	size_t k = n < 4096 ? n : 4096;
+	/* NVD puts these keys first: the answer's paging, then its format */
+	size_t k = n < 1024 ? n : 1024;
 	size_t i = 0;
 	while (i < k && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
 		i++;

@@ -12,7 +12,10 @@
  * score, one a line, newest version first (schema 1 had no such column);
  * advisories.severity and severity_source the advisory's own word rating
  * ("ghsa", "ubuntu_priority", …; CVSS is scored from the vectors when a
- * finding is made), advisories.refs its reference URLs, one a line. cves
+ * finding is made); refs the advisory's reference URLs, one a line, apart
+ * from the advisory so that lookups read rows as small as before (read only
+ * when a report writes them; advisories.has_refs says they were kept, NULL
+ * on a row older than schema 3). cves
  * holds per-CVE data from NVD ("nvd") and CVE records ("cvelist"): the
  * vectors of the CVE's CNA and ADPs (cvss), NVD's own (nvd_cvss), the
  * reference URLs. coverage counts the advisories each source holds for
@@ -21,6 +24,7 @@
 #define VDB_TABLES_V3                                                                                        \
 	"CREATE TABLE cves(cve TEXT NOT NULL, origin TEXT NOT NULL, modified TEXT, cvss TEXT,"               \
 	" nvd_cvss TEXT, refs TEXT, PRIMARY KEY(cve, origin)) WITHOUT ROWID;"                                \
+	"CREATE TABLE refs(advisory INTEGER PRIMARY KEY, urls TEXT NOT NULL);"                               \
 	"CREATE TABLE coverage(ecosystem TEXT NOT NULL, source TEXT NOT NULL, advisories INTEGER NOT NULL,"  \
 	" PRIMARY KEY(ecosystem, source)) WITHOUT ROWID;"
 
@@ -30,7 +34,7 @@ static const char schema_sql[] =
     " etag TEXT, last_modified TEXT, sha256 TEXT);"
     "CREATE TABLE advisories(rowid INTEGER PRIMARY KEY, origin TEXT NOT NULL, source TEXT NOT NULL,"
     " id TEXT NOT NULL, modified TEXT, published TEXT, withdrawn TEXT, summary TEXT,"
-    " severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, cvss TEXT, refs TEXT,"
+    " severity INTEGER NOT NULL DEFAULT 0, severity_source TEXT, score REAL, cvss TEXT, has_refs INTEGER,"
     " UNIQUE(origin, id));"
     "CREATE INDEX advisories_source ON advisories(source);"
     "CREATE TABLE aliases(advisory INTEGER NOT NULL, alias TEXT NOT NULL, related INTEGER NOT NULL,"
@@ -131,7 +135,7 @@ static int busy_ms(void)
 
 /* The upgrades, each from the schema before it; run in one transaction.
  *
- * 1 to 2: the cvss column. 2 to 3: the refs column, the cves and coverage
+ * 1 to 2: the cvss column. 2 to 3: the has_refs column, the refs, cves and coverage
  * tables (coverage filled from the advisories), and the severity columns
  * keep only the advisory's own word rating under its new name (CVSS is
  * scored from the vectors when a finding is made; a row from schema 1,
@@ -144,7 +148,7 @@ static int busy_ms(void)
  * when the same record brings some). */
 static const char upgrade_1_sql[] = "ALTER TABLE advisories ADD COLUMN cvss TEXT;";
 static const char upgrade_2_sql[] =
-    "ALTER TABLE advisories ADD COLUMN refs TEXT;" VDB_TABLES_V3
+    "ALTER TABLE advisories ADD COLUMN has_refs INTEGER;" VDB_TABLES_V3
     "UPDATE advisories SET severity = 0, severity_source = NULL WHERE severity_source LIKE 'cvss_%'"
     " AND cvss IS NOT NULL;"
     "UPDATE advisories SET severity_source = CASE WHEN instr(summary, ':') BETWEEN 2 AND 11 AND"
@@ -362,10 +366,11 @@ void bw_vulndb_close(struct bw_vulndb *db)
 {
 	if (!db)
 		return;
-	sqlite3_stmt *sts[] = {db->st_lookup,	 db->st_alias,	 db->st_kev,	   db->st_epss,
-			       db->st_find,	 db->st_ins_adv, db->st_upd_adv,   db->st_del_aff,
-			       db->st_del_alias, db->st_ins_aff, db->st_ins_alias, db->st_cve,
-			       db->st_coverage,	 db->st_ins_cve, db->st_del_cve};
+	sqlite3_stmt *sts[] = {db->st_lookup,	 db->st_alias,	  db->st_kev,	    db->st_epss,
+			       db->st_find,	 db->st_ins_adv,  db->st_upd_adv,   db->st_del_aff,
+			       db->st_del_alias, db->st_ins_aff,  db->st_ins_alias, db->st_cve,
+			       db->st_coverage,	 db->st_ins_cve,  db->st_del_cve,   db->st_old_eco,
+			       db->st_refs,	 db->st_ins_refs, db->st_del_refs};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sts); i++)
 		sqlite3_finalize(sts[i]);
 	sqlite3_close(db->db);
@@ -375,12 +380,9 @@ void bw_vulndb_close(struct bw_vulndb *db)
 	if (db->created_file && !db->committed && stat(db->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size == 0)
 		unlink(db->path);
-	for (size_t i = 0; i < db->n_touched; i++) {
-		free(db->touched[i].name);
-		free(db->touched[i].location);
-		free(db->touched[i].date);
-	}
+	vdb_touch_reset(db);
 	free(db->touched);
+	free(db->cov);
 	free(db->ranges);
 	free(db->events);
 	free(db->versions);
@@ -525,7 +527,7 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 	    " WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL",
 	    "SELECT a.rowid, a.id, a.origin, a.summary, a.severity, a.severity_source, a.score, f.ranges, "
 	    "f.note,"
-	    " a.cvss, a.refs FROM affected f JOIN advisories a ON a.rowid = f.advisory"
+	    " a.cvss, NULL FROM affected f JOIN advisories a ON a.rowid = f.advisory"
 	    " WHERE f.ecosystem = ?1 AND f.name = ?2 AND a.withdrawn IS NULL",
 	};
 	int layout = db->schema >= 3 ? 2 : db->schema == 2 ? 1 : 0;
@@ -549,7 +551,6 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 		    .score = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 6),
 		    .note = (const char *)sqlite3_column_text(st, 8),
 		    .cvss = (const char *)sqlite3_column_text(st, 9),
-		    .refs = (const char *)sqlite3_column_text(st, 10),
 		};
 		if (db->schema < 3)
 			a.severity_source = legacy_source(a.severity_source, a.id, a.summary);
@@ -610,6 +611,11 @@ int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, doubl
 	return 0;
 }
 
+bool bw_vulndb_has_cve_data(const struct bw_vulndb *db)
+{
+	return db->schema >= 3 && db->has_cves;
+}
+
 int bw_vulndb_cve(struct bw_vulndb *db, const char *cve, bw_vulndb_cve_fn fn, void *ud, struct bw_error *err)
 {
 	if (db->schema < 3 || !db->has_cves)
@@ -633,6 +639,25 @@ int bw_vulndb_cve(struct bw_vulndb *db, const char *cve, bw_vulndb_cve_fn fn, vo
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return vdb_sqlite_error(db, rc, "reading CVE data", err);
+	return 0;
+}
+
+int bw_vulndb_advisory_refs(struct bw_vulndb *db, int64_t advisory, bw_vulndb_refs_fn fn, void *ud,
+			    struct bw_error *err)
+{
+	if (db->schema < 3)
+		return 0;
+	if (vdb_prepare(db, &db->st_refs, "SELECT urls FROM refs WHERE advisory = ?1", err) < 0)
+		return err->code;
+	sqlite3_bind_int64(db->st_refs, 1, advisory);
+	int rc = sqlite3_step(db->st_refs);
+	if (rc == SQLITE_ROW) {
+		fn(ud, (const char *)sqlite3_column_text(db->st_refs, 0));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(db->st_refs);
+	if (rc != SQLITE_DONE)
+		return vdb_sqlite_error(db, rc, "reading references", err);
 	return 0;
 }
 

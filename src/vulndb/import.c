@@ -162,8 +162,9 @@ static int import_json(struct bw_vulndb *db, const char *name, const char *data,
 	return rc;
 }
 
-int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, size_t len,
-		     struct bw_vulndb_import_stats *st, struct bw_error *err)
+/* nvd_known: the caller has sniffed for an NVD document already. */
+static int import_bytes(struct bw_vulndb *db, const char *name, const char *data, size_t len, bool nvd_known,
+			struct bw_vulndb_import_stats *st, struct bw_error *err)
 {
 	st->files++;
 	size_t i = 0;
@@ -181,7 +182,7 @@ int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, s
 	if ((n > 14 && memcmp(p, "#model_version", 14) == 0) ||
 	    (n > 15 && memcmp(p, "cve,epss,percen", 15) == 0))
 		return db ? vdb_epss_import(db, p, n, name, st, err) : 0;
-	if (vdb_nvd_sniff(p, n)) {
+	if (!nvd_known && vdb_nvd_sniff(p, n)) {
 		/* the same splitter that streams a large file */
 		struct vdb_nvd_stream *ns = vdb_nvd_stream_new(db, name, st);
 		struct bw_error perr = BW_ERROR_INIT;
@@ -219,6 +220,12 @@ static long zip_read(void *ud, char *buf, size_t len, struct bw_error *err)
 		return bw_error_set(err, BW_EINPUT, "%s: corrupt entry: %s", r->name,
 				    zip_file_strerror(r->zf));
 	return (long)got;
+}
+
+int vdb_import_bytes(struct bw_vulndb *db, const char *name, const char *data, size_t len,
+		     struct bw_vulndb_import_stats *st, struct bw_error *err)
+{
+	return import_bytes(db, name, data, len, false, st, err);
 }
 
 int vdb_import_zip(struct bw_vulndb *db, const char *path, struct bw_vulndb_import_stats *st,
@@ -366,7 +373,7 @@ int vdb_import_stream(struct bw_vulndb *db, const char *name, vdb_read_fn read, 
 						  VDB_MAX_FILE >> 20);
 		}
 		if (rc == 0)
-			rc = vdb_import_bytes(db, name, b.data, b.len, st, err);
+			rc = import_bytes(db, name, b.data, b.len, true, st, err);
 	}
 	free(chunk);
 	bw_buf_release(&b);

@@ -221,25 +221,28 @@ static int step_done(struct bw_vulndb *db, sqlite3_stmt *st, const char *what, s
 
 static int prepare_writer(struct bw_vulndb *db, struct bw_error *err)
 {
-	if (vdb_prepare(db, &db->st_find,
-			"SELECT rowid, modified, cvss IS NULL, refs IS NULL, source FROM advisories"
-			" WHERE origin = ?1 AND id = ?2",
-			err) ||
+	if (vdb_prepare(
+		db, &db->st_find,
+		"SELECT rowid, modified, cvss IS NULL, has_refs IS NULL, source, withdrawn IS NOT NULL"
+		" FROM advisories WHERE origin = ?1 AND id = ?2",
+		err) ||
 	    vdb_prepare(db, &db->st_ins_adv,
 			"INSERT INTO advisories(origin, source, id, modified, published, withdrawn, summary, "
-			"severity, severity_source, score, cvss, refs)"
+			"severity, severity_source, score, cvss, has_refs)"
 			" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 			err) ||
 	    vdb_prepare(
 		db, &db->st_upd_adv,
 		"UPDATE advisories SET source = ?2, modified = ?3, published = ?4, withdrawn = ?5,"
-		" summary = ?6, severity = ?7, severity_source = ?8, score = ?9, cvss = ?10, refs = ?11"
+		" summary = ?6, severity = ?7, severity_source = ?8, score = ?9, cvss = ?10, has_refs = ?11"
 		" WHERE rowid = ?1",
 		err) ||
 	    vdb_prepare(db, &db->st_del_aff, "DELETE FROM affected WHERE advisory = ?1", err) ||
 	    vdb_prepare(db, &db->st_del_alias, "DELETE FROM aliases WHERE advisory = ?1", err) ||
 	    vdb_prepare(db, &db->st_ins_aff, "INSERT INTO affected VALUES(?1, ?2, ?3, ?4, ?5)", err) ||
-	    vdb_prepare(db, &db->st_ins_alias, "INSERT OR IGNORE INTO aliases VALUES(?1, ?2, ?3)", err))
+	    vdb_prepare(db, &db->st_ins_alias, "INSERT OR IGNORE INTO aliases VALUES(?1, ?2, ?3)", err) ||
+	    vdb_prepare(db, &db->st_ins_refs, "INSERT OR REPLACE INTO refs VALUES(?1, ?2)", err) ||
+	    vdb_prepare(db, &db->st_del_refs, "DELETE FROM refs WHERE advisory = ?1", err))
 		return err->code;
 	return 0;
 }
@@ -271,6 +274,64 @@ void vdb_touch_reset(struct bw_vulndb *db)
 		free(db->touched[i].date);
 	}
 	db->n_touched = 0;
+	for (size_t i = 0; i < db->n_cov; i++) {
+		free(db->cov[i].source);
+		free(db->cov[i].ecosystem);
+	}
+	db->n_cov = db->last_cov = 0;
+}
+
+/* Coverage is kept as the import goes: an advisory stored adds one to each
+ * ecosystem it affects, one replaced or cleared takes its count away. */
+static void cov_add(struct bw_vulndb *db, const char *source, const char *ecosystem, int64_t delta)
+{
+	size_t i = db->last_cov;
+	if (i >= db->n_cov || strcmp(db->cov[i].source, source) || strcmp(db->cov[i].ecosystem, ecosystem))
+		for (i = 0; i < db->n_cov; i++)
+			if (!strcmp(db->cov[i].ecosystem, ecosystem) && !strcmp(db->cov[i].source, source))
+				break;
+	if (i == db->n_cov) {
+		db->cov = bw_realloc(db->cov, (db->n_cov + 1) * sizeof(*db->cov));
+		db->cov[i] = (struct vdb_cov){bw_strdup(source), bw_strdup(ecosystem), 0};
+		db->n_cov++;
+	}
+	db->cov[i].delta += delta;
+	db->last_cov = i;
+}
+
+static void cov_advisory(struct bw_vulndb *db, const struct vdb_advisory *a)
+{
+	if (a->withdrawn)
+		return;
+	for (size_t k = 0; k < a->n_affected; k++) {
+		bool seen = false;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = strcmp(a->affected[j].ecosystem, a->affected[k].ecosystem) == 0;
+		if (!seen)
+			cov_add(db, a->source, a->affected[k].ecosystem, 1);
+	}
+}
+
+/* The ecosystems a stored advisory affects leave its old source's count. */
+static int cov_forget(struct bw_vulndb *db, sqlite3_int64 rowid, const char *source, struct bw_error *err)
+{
+	if (vdb_prepare(db, &db->st_old_eco, "SELECT DISTINCT ecosystem FROM affected WHERE advisory = ?1",
+			err) < 0)
+		return err->code;
+	sqlite3_bind_int64(db->st_old_eco, 1, rowid);
+	int rc;
+	while ((rc = sqlite3_step(db->st_old_eco)) == SQLITE_ROW)
+		cov_add(db, source, (const char *)sqlite3_column_text(db->st_old_eco, 0), -1);
+	sqlite3_reset(db->st_old_eco);
+	if (rc != SQLITE_DONE)
+		return vdb_sqlite_error(db, rc, "reading affected packages", err);
+	return 0;
+}
+
+/* The newer of two dates (either may be NULL). */
+static const char *newer(const char *a, const char *b)
+{
+	return !a ? b : !b ? a : strcmp(a, b) >= 0 ? a : b;
 }
 
 int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_import_stats *st,
@@ -278,7 +339,8 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 {
 	if (prepare_writer(db, err) < 0)
 		return err->code;
-	vdb_touch(db, a->source, NULL);
+	/* Go's records carry "modified": "0001-01-01…"; published is then the date */
+	vdb_touch(db, a->source, newer(a->modified, a->published));
 	sqlite3_int64 rowid = 0;
 	bool exists = false;
 	sqlite3_bind_text(db->st_find, 1, a->origin, -1, SQLITE_STATIC);
@@ -291,21 +353,29 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 		/* RFC 3339 timestamps in UTC compare as strings; the newer wins.
 		 * The same record is written again when it brings the CVSS
 		 * vectors or references an older schema did not keep. */
-		bool newer = a->modified && (!old || strcmp(a->modified, old) > 0);
+		bool is_newer = a->modified && (!old || strcmp(a->modified, old) > 0);
 		bool vectors = a->cvss && sqlite3_column_int(db->st_find, 2);
 		bool refs = a->refs && sqlite3_column_int(db->st_find, 3);
-		const char *was = (const char *)sqlite3_column_text(db->st_find, 4);
-		if ((newer || vectors || refs) && was && strcmp(was, a->source) != 0)
-			vdb_touch(db, was, NULL); /* its coverage changes too */
-		if (!newer && !vectors && !refs) {
+		if (!is_newer && !vectors && !refs) {
 			sqlite3_reset(db->st_find);
 			st->unchanged++;
 			return 0;
 		}
+		const char *was = (const char *)sqlite3_column_text(db->st_find, 4);
+		char *was_source = bw_strdup(was ? was : a->source);
+		bool was_withdrawn = sqlite3_column_int(db->st_find, 5) != 0;
+		sqlite3_reset(db->st_find);
+		vdb_touch(db, was_source, NULL);
+		rc = was_withdrawn ? 0 : cov_forget(db, rowid, was_source, err);
+		free(was_source);
+		if (rc < 0)
+			return rc;
+		rc = SQLITE_ROW;
 	}
 	sqlite3_reset(db->st_find);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return vdb_sqlite_error(db, rc, "finding an advisory", err);
+	cov_advisory(db, a);
 
 	sqlite3_stmt *w = exists ? db->st_upd_adv : db->st_ins_adv;
 	int i = 1;
@@ -328,7 +398,7 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 	else
 		sqlite3_bind_null(w, i++);
 	bind_opt(w, i++, a->cvss);
-	bind_opt(w, i++, a->refs);
+	sqlite3_bind_int(w, i++, a->refs ? 1 : 0);
 	if (step_done(db, w, "writing an advisory", err) < 0)
 		return err->code;
 	if (exists) {
@@ -341,6 +411,16 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 	} else {
 		rowid = sqlite3_last_insert_rowid(db->db);
 		st->inserted++;
+	}
+	if (a->refs) {
+		sqlite3_bind_int64(db->st_ins_refs, 1, rowid);
+		sqlite3_bind_text(db->st_ins_refs, 2, a->refs, -1, SQLITE_STATIC);
+		if (step_done(db, db->st_ins_refs, "writing references", err) < 0)
+			return err->code;
+	} else if (exists) {
+		sqlite3_bind_int64(db->st_del_refs, 1, rowid);
+		if (step_done(db, db->st_del_refs, "replacing references", err) < 0)
+			return err->code;
 	}
 	for (size_t k = 0; k < a->n_affected; k++) {
 		const struct vdb_affected *f = &a->affected[k];
@@ -373,8 +453,14 @@ int vdb_clear_source(struct bw_vulndb *db, const char *source, struct bw_error *
 	static const char *const sqls[] = {
 	    "DELETE FROM affected WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
 	    "DELETE FROM aliases WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
+	    "DELETE FROM refs WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?1)",
 	    "DELETE FROM advisories WHERE source = ?1",
+	    "DELETE FROM coverage WHERE source = ?1",
+	    "UPDATE sources SET data_date = NULL WHERE name = ?1",
 	};
+	for (size_t i = 0; i < db->n_cov; i++)
+		if (strcmp(db->cov[i].source, source) == 0)
+			db->cov[i].delta = 0;
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sqls); i++) {
 		sqlite3_stmt *st = NULL;
 		int rc = sqlite3_prepare_v2(db->db, sqls[i], -1, &st, NULL);
@@ -415,56 +501,45 @@ int vdb_note_source(struct bw_vulndb *db, const char *source, const char *locati
 
 int vdb_finish_sources(struct bw_vulndb *db, struct bw_error *err)
 {
-	/* Go's records carry "modified": "0001-01-01…"; published is then the
-	 * date. A source whose advisories carry no date at all (secdb) keeps
-	 * the date its input gave (vdb_touch). */
-	static const char *const sqls[] = {
-	    "UPDATE sources SET data_date = coalesce((SELECT nullif(max(max(coalesce(modified, ''),"
-	    " coalesce(published, ''))), '') FROM advisories WHERE source = ?1), ?2, data_date)"
-	    " WHERE name = ?1",
-	    "DELETE FROM coverage WHERE source = ?1",
-	    "INSERT INTO coverage SELECT f.ecosystem, a.source, count(DISTINCT a.rowid) FROM advisories a"
-	    " JOIN affected f ON f.advisory = a.rowid WHERE a.source = ?1 AND a.withdrawn IS NULL"
-	    " GROUP BY f.ecosystem",
-	};
-	for (size_t i = 0; i < db->n_touched; i++) {
+	sqlite3_stmt *date = NULL, *cov = NULL;
+	int rc = sqlite3_prepare_v2(
+	    db->db, "UPDATE sources SET data_date = max(coalesce(data_date, ''), ?2) WHERE name = ?1", -1,
+	    &date, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+		    db->db,
+		    "INSERT INTO coverage VALUES(?1, ?2, ?3) ON CONFLICT(ecosystem, source)"
+		    " DO UPDATE SET advisories = advisories + excluded.advisories",
+		    -1, &cov, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < db->n_touched; i++) {
 		const struct vdb_touched *t = &db->touched[i];
-		if (vdb_note_source(db, t->name, t->location, NULL, err) < 0)
+		if (vdb_note_source(db, t->name, t->location, NULL, err) < 0) {
+			sqlite3_finalize(date);
+			sqlite3_finalize(cov);
 			return err->code;
-		if (strcmp(t->name, "nvd") == 0 || strcmp(t->name, "cvelist") == 0) {
-			/* per-CVE data arrives in parts (pages, yearly feeds, single
-			 * records): the newest date any part brought */
-			sqlite3_stmt *st = NULL;
-			int rc = t->date
-				     ? sqlite3_prepare_v2(db->db,
-							  "UPDATE sources SET data_date ="
-							  " max(coalesce(data_date, ''), ?2) WHERE name = ?1",
-							  -1, &st, NULL)
-				     : SQLITE_OK;
-			if (rc == SQLITE_OK && st) {
-				sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 2, t->date, -1, SQLITE_STATIC);
-				rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->db);
-			}
-			sqlite3_finalize(st);
-			if (rc != SQLITE_OK)
-				return vdb_sqlite_error(db, rc, "recording a source", err);
+		}
+		if (!t->date)
 			continue;
-		}
-		for (size_t k = 0; k < BW_ARRAY_SIZE(sqls); k++) {
-			sqlite3_stmt *st = NULL;
-			int rc = sqlite3_prepare_v2(db->db, sqls[k], -1, &st, NULL);
-			if (rc == SQLITE_OK) {
-				sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-				if (k == 0)
-					bind_opt(st, 2, t->date);
-				rc = sqlite3_step(st);
-			}
-			sqlite3_finalize(st);
-			if (rc != SQLITE_DONE)
-				return vdb_sqlite_error(db, rc, "recording a source", err);
-		}
+		sqlite3_bind_text(date, 1, t->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(date, 2, t->date, -1, SQLITE_STATIC);
+		rc = sqlite3_step(date) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->db);
+		sqlite3_reset(date);
 	}
+	for (size_t i = 0; rc == SQLITE_OK && i < db->n_cov; i++) {
+		if (!db->cov[i].delta)
+			continue;
+		sqlite3_bind_text(cov, 1, db->cov[i].ecosystem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cov, 2, db->cov[i].source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(cov, 3, db->cov[i].delta);
+		rc = sqlite3_step(cov) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db->db);
+		sqlite3_reset(cov);
+	}
+	sqlite3_finalize(date);
+	sqlite3_finalize(cov);
+	if (rc == SQLITE_OK && db->n_cov)
+		rc = sqlite3_exec(db->db, "DELETE FROM coverage WHERE advisories <= 0", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return vdb_sqlite_error(db, rc, "recording sources", err);
 	return 0;
 }
 
@@ -521,6 +596,6 @@ void vdb_refs_add(struct bw_buf *b, size_t *n, const char *url)
 			return;
 		p += l + 1;
 	}
-	if (bw_buf_printf(b, "%s%s", b->len ? "\n" : "", url) == 0)
+	if ((!b->len || bw_buf_add(b, "\n", 1) == 0) && bw_buf_add(b, url, len) == 0)
 		(*n)++;
 }

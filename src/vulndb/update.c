@@ -327,7 +327,8 @@ out:
 static int check_url(const char *url, const char *option, struct bw_error *err)
 {
 	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-		return bw_error_set(err, BW_EUSAGE, "%s must be an http:// or https:// URL, not '%s'", option, url);
+		return bw_error_set(err, BW_EUSAGE, "%s must be an http:// or https:// URL, not '%s'", option,
+				    url);
 	return 0;
 }
 

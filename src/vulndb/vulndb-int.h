@@ -13,14 +13,23 @@
 /* Longest version string kept from any source. */
 #define VDB_MAX_VERSION 256
 
-/* Most reference URLs kept per advisory or CVE, and the longest one. */
-#define VDB_MAX_REFS 16
+/* Most reference URLs kept per advisory or CVE (the advisory pages first),
+ * and the longest one. */
+#define VDB_MAX_REFS 8
 #define VDB_MAX_URL 512
 
-/* A source written by the running import, where it came from, and the data
- * date to record when its advisories carry none (a secdb file's time). */
+/* A source written by the running import, where it came from, and its
+ * newest data date seen (the advisories' modified/published, or what the
+ * input gave when they carry none: a secdb file's time). */
 struct vdb_touched {
 	char *name, *location, *date;
+};
+
+/* A change to the coverage table (advisories of a source in an ecosystem)
+ * made by the running import, applied when it finishes. */
+struct vdb_cov {
+	char *source, *ecosystem;
+	int64_t delta;
 };
 
 struct bw_vulndb {
@@ -38,10 +47,10 @@ struct bw_vulndb {
 	bool created_file, committed;
 	bool has_cves; /* readers: the cves table holds rows */
 	/* lookups */
-	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss, *st_cve, *st_coverage;
+	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss, *st_cve, *st_coverage, *st_refs;
 	/* import */
 	sqlite3_stmt *st_find, *st_ins_adv, *st_upd_adv, *st_del_aff, *st_del_alias, *st_ins_aff,
-	    *st_ins_alias, *st_ins_cve, *st_del_cve;
+	    *st_ins_alias, *st_ins_cve, *st_del_cve, *st_old_eco, *st_ins_refs, *st_del_refs;
 	/* decode scratch, reused between rows */
 	struct bw_osv_range *ranges;
 	size_t cap_ranges;
@@ -52,6 +61,8 @@ struct bw_vulndb {
 	/* per-import: the sources written by this import */
 	struct vdb_touched *touched;
 	size_t n_touched;
+	struct vdb_cov *cov;
+	size_t n_cov, last_cov;
 	const char *cur_location; /* the path or URL being imported */
 	int64_t cur_mtime;	  /* modification time of the file being read; 0 unknown */
 };
@@ -130,16 +141,17 @@ int vdb_store(struct bw_vulndb *db, struct vdb_advisory *a, struct bw_vulndb_imp
 	      struct bw_error *err);
 /* Remove every advisory of a source (before re-importing it). */
 int vdb_clear_source(struct bw_vulndb *db, const char *source, struct bw_error *err);
-/* Note that this import writes source (from db->cur_location); date is
- * its data date when its advisories carry none (NULL: keep any). */
+/* Note that this import writes source (from db->cur_location) with data
+ * of date (NULL: none known); the newest date is kept. */
 void vdb_touch(struct bw_vulndb *db, const char *source, const char *date);
+/* Forget the touched sources and pending coverage changes. */
 void vdb_touch_reset(struct bw_vulndb *db);
 /* Record a source's provenance (location, time, data date). */
 int vdb_note_source(struct bw_vulndb *db, const char *source, const char *location, const char *data_date,
 		    struct bw_error *err);
-/* For every touched source: its provenance, its data date (the newest
- * modified/published of its advisories, else the touched date) and its
- * rows of the coverage table. */
+/* For every touched source: its provenance and data date (the newest of
+ * its recorded one, reset when the source is cleared, and those this import
+ * saw); and the coverage changes. */
 int vdb_finish_sources(struct bw_vulndb *db, struct bw_error *err);
 int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct bw_vulndb_import_stats *st,
 		   struct bw_error *err);
@@ -183,7 +195,8 @@ int vdb_nvd_stream_end(struct vdb_nvd_stream *s, char timestamp[40], struct bw_e
 long long vdb_nvd_stream_total(const struct vdb_nvd_stream *s);
 size_t vdb_nvd_stream_entries(const struct vdb_nvd_stream *s);
 void vdb_nvd_stream_free(struct vdb_nvd_stream *s);
-/* True when the first bytes of a document look like an NVD document. */
+/* True when the first bytes of a document look like an NVD document (its
+ * "resultsPerPage" or "NVD_CVE" within the first kilobyte). */
 bool vdb_nvd_sniff(const char *p, size_t n);
 /* One NVD CVE object ({"id", "lastModified", "vulnStatus", "metrics",
  * "references", …}) or a CVE JSON 5 record ({"dataType": "CVE_RECORD",

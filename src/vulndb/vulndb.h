@@ -209,7 +209,6 @@ struct bw_vulndb_affected {
 	 * line (at most BW_VULNDB_MAX_CVSS); NULL when none or the database
 	 * predates them */
 	const char *cvss;
-	const char *refs; /* reference URLs, one a line, or NULL */
 	const char *note; /* "end-of-life" and similar, or NULL */
 	/* the ranges and versions, decoded; scheme is -1 when bulwark has no
 	 * comparator for the ecosystem */
@@ -225,6 +224,12 @@ typedef int (*bw_vulndb_affected_fn)(void *ud, const struct bw_vulndb_affected *
  * that is not withdrawn. */
 int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *name, bw_vulndb_affected_fn fn,
 		     void *ud, struct bw_error *err);
+
+typedef void (*bw_vulndb_refs_fn)(void *ud, const char *urls);
+/* The reference URLs of an advisory (fn once with them, one a line; not
+ * at all when it has none). */
+int bw_vulndb_advisory_refs(struct bw_vulndb *db, int64_t advisory, bw_vulndb_refs_fn fn, void *ud,
+			    struct bw_error *err);
 
 typedef void (*bw_vulndb_alias_fn)(void *ud, const char *alias, bool related);
 /* The aliases (related = false) and related ids (true) of an advisory. */
@@ -251,6 +256,9 @@ struct bw_vulndb_cve {
 typedef void (*bw_vulndb_cve_fn)(void *ud, const struct bw_vulndb_cve *c);
 /* Call fn for each row of the CVE (one per origin; none when unknown). */
 int bw_vulndb_cve(struct bw_vulndb *db, const char *cve, bw_vulndb_cve_fn fn, void *ud, struct bw_error *err);
+/* False when the database holds no per-CVE data at all (bw_vulndb_cve would
+ * find nothing: callers may skip the asking). */
+bool bw_vulndb_has_cve_data(const struct bw_vulndb *db);
 
 /* How many advisories (not withdrawn) each source holds for an ecosystem
  * ("Debian:12", "PyPI"): fn once per source that has some. */

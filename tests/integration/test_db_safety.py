@@ -291,7 +291,8 @@ def as_schema_2(db):
     """What bulwark with schema 2 wrote: no references, no per-CVE or coverage tables, the
     best vector's rating stored as the advisory's severity, and its old source names."""
     con = sqlite3.connect(db)
-    for sql in ("ALTER TABLE advisories DROP COLUMN refs", "DROP TABLE cves", "DROP TABLE coverage",
+    for sql in ("ALTER TABLE advisories DROP COLUMN has_refs", "DROP TABLE refs", "DROP TABLE cves",
+                "DROP TABLE coverage",
                 "UPDATE advisories SET severity_source = 'vendor'"
                 " WHERE severity_source IN ('redhat', 'ubuntu_priority')",
                 "UPDATE advisories SET severity_source = 'database' WHERE severity_source = 'ghsa'",

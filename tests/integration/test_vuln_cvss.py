@@ -115,8 +115,8 @@ def as_schema_1(db):
     """What bulwark before CVSS v4.0 wrote: no vectors, no references, no per-CVE or coverage
     tables, and the rating of the best v3 vector stored as the advisory's severity."""
     con = sqlite3.connect(db)
-    for sql in ("ALTER TABLE advisories DROP COLUMN cvss", "ALTER TABLE advisories DROP COLUMN refs",
-                "DROP TABLE cves", "DROP TABLE coverage",
+    for sql in ("ALTER TABLE advisories DROP COLUMN cvss", "ALTER TABLE advisories DROP COLUMN has_refs",
+                "DROP TABLE refs", "DROP TABLE cves", "DROP TABLE coverage",
                 "UPDATE advisories SET severity_source = 'cvss_v3', severity = CASE id"
                 " WHEN 'GHSA-cvss-0001' THEN 5 ELSE 4 END",
                 "UPDATE sources SET etag = 'x' WHERE name LIKE 'osv:%'", "PRAGMA user_version = 1"):

@@ -295,7 +295,8 @@ static void test_severity_sources(void **state)
 	add(r, "Debian:12", "zlib", "1:1.2.13.dfsg-1");
 	add(r, "Debian:3.1", "imagemagick", "6:6.0.6.2-2.8");
 	struct bw_error err = BW_ERROR_INIT;
-	assert_int_equal(bw_match_report(db, r, NULL, NULL, &err), 0);
+	struct bw_match_opts refs = {.references = true};
+	assert_int_equal(bw_match_report(db, r, &refs, NULL, &err), 0);
 
 	/* the aliases' CVE records: CVE-2099-1002's v4.0 vector beats the v3.1
 	 * ones of its CNA (NVD's Secondary) and ADP; NVD's own CRITICAL last */
@@ -310,6 +311,16 @@ static void test_severity_sources(void **state)
 	assert_string_equal(x->cvss[x->n_cvss - 1].source, "NVD");
 	assert_string_equal(x->url, "https://security-tracker.debian.org/tracker/DSA-9001-1");
 	assert_true(x->n_references >= 3);
+	/* references are read when asked for; the url needs no reading */
+	struct bw_report *r2 = bw_report_new("filesystem", "norefs");
+	r2->os.id = "debian";
+	r2->os.version = "11";
+	struct bw_package *p2 = add(r2, "Debian", "xserver-common", "2:1.20.11-1+deb11u5");
+	p2->source_name = "xorg-server";
+	assert_int_equal(bw_match_report(db, r2, NULL, NULL, &err), 0);
+	assert_int_equal(r2->findings[0].n_references, 0);
+	assert_string_equal(r2->findings[0].url, x->url);
+	bw_report_free(r2);
 	/* no vector of its own nor of a CVE record: NVD's */
 	const struct bw_finding *d = find(r, "CVE-2099-1000");
 	assert_int_equal(d->severity, BW_SEV_HIGH);
@@ -357,8 +368,8 @@ static void test_distro_option_and_coverage(void **state)
 	assert_int_equal(bw_match_parse_distro("rhel:9", &d, &err), 0);
 	assert_string_equal(d.ecosystem, "Red Hat");
 	assert_int_equal(bw_match_parse_distro("wolfi", &d, &err), 0);
-	static const char *const bad[] = {"debian", "debian:", "debian:bookworm", "plan9:4", ":12",
-					  "debian:12 13", "alpine:3.2\x1b"};
+	static const char *const bad[] = {"debian", "debian:",	    "debian:bookworm", "plan9:4",
+					  ":12",    "debian:12 13", "alpine:3.2\x1b"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(bad); i++) {
 		bw_error_clear(&err);
 		assert_int_equal(bw_match_parse_distro(bad[i], &d, &err), BW_EUSAGE);

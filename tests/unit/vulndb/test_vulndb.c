@@ -338,6 +338,77 @@ static void test_source_age_and_info_document(void **st)
 	free(text);
 }
 
+/* The coverage table, kept as imports go, always equals a recount from the
+ * advisories: after inserts, updates (one that moves an advisory to
+ * another ecosystem and one that withdraws it), a source replaced whole,
+ * and an import rolled back. */
+static char *coverage_rows(const char *path, bool recount)
+{
+	sqlite3 *s;
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	sqlite3_stmt *st;
+	const char *sql = recount ? "SELECT f.ecosystem, a.source, count(DISTINCT a.rowid) FROM advisories a JOIN "
+				    "affected f ON f.advisory = a.rowid WHERE a.withdrawn IS NULL GROUP BY 1, 2 ORDER "
+				    "BY 1, 2"
+				  : "SELECT ecosystem, source, advisories FROM coverage ORDER BY 1, 2";
+	assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+	struct bw_buf b;
+	bw_buf_init(&b, 1 << 20);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		bw_buf_printf(&b, "%s|%s|%d\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			      sqlite3_column_int(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_close(s);
+	return bw_buf_detach(&b, NULL);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_coverage_counts_match_a_recount(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("cov.db");
+	char *path = bw_asprintf("%s/cov.db", tmpdir);
+	struct bw_vulndb_import_stats st;
+	import1(db, "records", &st);
+	import1(db, "distro", &st);
+	import1(db, "update", &st);
+	import1(db, "distro", &st); /* replaced whole */
+	char *dir = bw_asprintf("%s/cov-records", tmpdir);
+	mkdir(dir, 0755);
+	char *f1 = bw_asprintf("%s/moved.json", dir), *f2 = bw_asprintf("%s/gone.json", dir);
+	/* BW-TEST-NPM-1 now affects a crates.io package; BW-TEST-GO-2 is withdrawn */
+	write_file(f1, "{\"id\": \"BW-TEST-NPM-1\", \"modified\": \"2030-01-01T00:00:00Z\", \"affected\": "
+		       "[{\"package\": {\"ecosystem\": \"crates.io\", \"name\": \"x\"}, \"versions\": [\"1.0.0\"]}]}");
+	write_file(f2, "{\"id\": \"BW-TEST-GO-2\", \"modified\": \"2030-01-01T00:00:00Z\", \"withdrawn\": "
+		       "\"2030-01-01T00:00:00Z\", \"affected\": [{\"package\": {\"ecosystem\": \"Go\", \"name\": "
+		       "\"example.com/mod\"}, \"versions\": [\"v1.0.0\"]}]}");
+	const char *paths[] = {dir};
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_import(db, paths, 1, &st, &err), 0);
+	assert_int_equal(st.updated, 2);
+	/* an import that fails changes no count */
+	const char *bad[] = {dir, "/nonexistent/bulwark-test"};
+	assert_true(bw_vulndb_import(db, bad, 2, &st, &err) < 0);
+	char *kept = coverage_rows(path, false), *recount = coverage_rows(path, true);
+	assert_string_equal(kept, recount);
+	assert_non_null(strstr(kept, "crates.io|osv:crates.io|2\n")); /* moved to its new source */
+	assert_null(strstr(kept, "Go|osv:Go|2"));
+	free(kept);
+	free(recount);
+	bw_vulndb_close(db);
+	free(f1);
+	free(f2);
+	free(dir);
+	free(path);
+}
+
 static char *read_data(const char *sub, size_t *len)
 {
 	char *p = path_in(sub);
@@ -538,6 +609,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_transaction),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_source_age_and_info_document),
+	    cmocka_unit_test(test_coverage_counts_match_a_recount),
 	    cmocka_unit_test(test_nvd_stream),
 	    cmocka_unit_test(test_cve_table),
 	    cmocka_unit_test(test_nothing_imported_and_never_an_empty_database),
