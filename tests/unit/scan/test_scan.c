@@ -198,11 +198,12 @@ static char *make_db(const char *name, const char *ecosystem)
 	mkdir(dir, 0755);
 	char *rec = bw_asprintf("%s/R.json", dir);
 	FILE *f = fopen(rec, "w");
-	fprintf(f,
-		"{\"id\": \"BW-COV-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"affected\": [{\"package\": "
-		"{\"ecosystem\": \"%s\", \"name\": \"openssh-server\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\", "
-		"\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1:9.2p1-3\"}]}]}]}",
-		ecosystem);
+	fprintf(
+	    f,
+	    "{\"id\": \"BW-COV-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"affected\": [{\"package\": "
+	    "{\"ecosystem\": \"%s\", \"name\": \"openssh-server\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\", "
+	    "\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1:9.2p1-3\"}]}]}]}",
+	    ecosystem);
 	fclose(f);
 	char *db = bw_asprintf("%s/v.db", dir);
 	struct bw_vulndb *v;
@@ -236,7 +237,8 @@ static void test_coverage_verdict(void **st)
 	assert_int_equal(r->coverage.unchecked, 2);
 	assert_string_equal(r->coverage.distro, "debian:12");
 	assert_false(r->coverage.distro_option);
-	assert_true(warned(r, "Debian:12: 2 packages not checked: the database holds no advisories for Debian:12"));
+	assert_true(
+	    warned(r, "Debian:12: 2 packages not checked: the database holds no advisories for Debian:12"));
 	assert_false(warned(r, "days old")); /* --db-max-age 0 */
 	bw_report_free(r);
 	/* matched as the release it has: complete, the finding made */

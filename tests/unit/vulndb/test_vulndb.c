@@ -347,10 +347,11 @@ static char *coverage_rows(const char *path, bool recount)
 	sqlite3 *s;
 	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
 	sqlite3_stmt *st;
-	const char *sql = recount ? "SELECT f.ecosystem, a.source, count(DISTINCT a.rowid) FROM advisories a JOIN "
-				    "affected f ON f.advisory = a.rowid WHERE a.withdrawn IS NULL GROUP BY 1, 2 ORDER "
-				    "BY 1, 2"
-				  : "SELECT ecosystem, source, advisories FROM coverage ORDER BY 1, 2";
+	const char *sql =
+	    recount ? "SELECT f.ecosystem, a.source, count(DISTINCT a.rowid) FROM advisories a JOIN "
+		      "affected f ON f.advisory = a.rowid WHERE a.withdrawn IS NULL GROUP BY 1, 2 ORDER "
+		      "BY 1, 2"
+		    : "SELECT ecosystem, source, advisories FROM coverage ORDER BY 1, 2";
 	assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
 	struct bw_buf b;
 	bw_buf_init(&b, 1 << 20);
@@ -384,11 +385,14 @@ static void test_coverage_counts_match_a_recount(void **state)
 	mkdir(dir, 0755);
 	char *f1 = bw_asprintf("%s/moved.json", dir), *f2 = bw_asprintf("%s/gone.json", dir);
 	/* BW-TEST-NPM-1 now affects a crates.io package; BW-TEST-GO-2 is withdrawn */
-	write_file(f1, "{\"id\": \"BW-TEST-NPM-1\", \"modified\": \"2030-01-01T00:00:00Z\", \"affected\": "
-		       "[{\"package\": {\"ecosystem\": \"crates.io\", \"name\": \"x\"}, \"versions\": [\"1.0.0\"]}]}");
-	write_file(f2, "{\"id\": \"BW-TEST-GO-2\", \"modified\": \"2030-01-01T00:00:00Z\", \"withdrawn\": "
-		       "\"2030-01-01T00:00:00Z\", \"affected\": [{\"package\": {\"ecosystem\": \"Go\", \"name\": "
-		       "\"example.com/mod\"}, \"versions\": [\"v1.0.0\"]}]}");
+	write_file(
+	    f1,
+	    "{\"id\": \"BW-TEST-NPM-1\", \"modified\": \"2030-01-01T00:00:00Z\", \"affected\": "
+	    "[{\"package\": {\"ecosystem\": \"crates.io\", \"name\": \"x\"}, \"versions\": [\"1.0.0\"]}]}");
+	write_file(f2,
+		   "{\"id\": \"BW-TEST-GO-2\", \"modified\": \"2030-01-01T00:00:00Z\", \"withdrawn\": "
+		   "\"2030-01-01T00:00:00Z\", \"affected\": [{\"package\": {\"ecosystem\": \"Go\", \"name\": "
+		   "\"example.com/mod\"}, \"versions\": [\"v1.0.0\"]}]}");
 	const char *paths[] = {dir};
 	struct bw_error err = BW_ERROR_INIT;
 	assert_int_equal(bw_vulndb_import(db, paths, 1, &st, &err), 0);
@@ -515,8 +519,8 @@ static void test_cve_table(void **state)
 	assert_string_equal(r.origin, "nvd");
 	assert_string_equal(r.cvss, "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:L/I:L/A:N");
 	assert_string_equal(r.nvd, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
-	assert_string_equal(r.refs,
-			    "https://example.org/advisories/2099-1001\nhttps://example.org/patches/2099-1001.patch");
+	assert_string_equal(
+	    r.refs, "https://example.org/advisories/2099-1001\nhttps://example.org/patches/2099-1001.patch");
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(bw_vulndb_cve(db, "CVE-2099-1002", on_cve_row, &r, &err), 0);
 	assert_string_equal(r.origin, "cvelist");
@@ -570,12 +574,13 @@ static void test_nothing_imported_and_never_an_empty_database(void **state)
 	/* the schema alone (what an older bulwark's failed update left) */
 	sqlite3 *s;
 	assert_int_equal(sqlite3_open(p, &s), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(s,
-				      "CREATE TABLE sources(name TEXT PRIMARY KEY, location TEXT, imported_at "
-				      "INTEGER, data_date TEXT, etag TEXT, last_modified TEXT, sha256 TEXT);"
-				      "CREATE TABLE advisories(x); PRAGMA user_version = 2",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(s,
+			 "CREATE TABLE sources(name TEXT PRIMARY KEY, location TEXT, imported_at "
+			 "INTEGER, data_date TEXT, etag TEXT, last_modified TEXT, sha256 TEXT);"
+			 "CREATE TABLE advisories(x); PRAGMA user_version = 2",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(s);
 	bw_error_clear(&err);
 	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_READ, &db, &err), BW_ENOTFOUND);
