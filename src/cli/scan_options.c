@@ -85,6 +85,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    /* the table shows a finding's url alone; the documents list its references */
 	    .references = cli->format != BW_FORMAT_TABLE,
 	    .no_cache = a->no_cache,
+	    .registry = bw_cli_registry_opts(cli),
+	    .image_src = bw_cli_image_src(cli),
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
 	};

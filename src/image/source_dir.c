@@ -2,13 +2,13 @@
  * layer, walked without following symlinks. Files are opened relative to
  * their directory with O_NOFOLLOW, so a symlink planted in the tree can
  * never redirect a read. Scanning "/" skips /proc, /sys and /dev. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 #define MAX_DEPTH 512
 
@@ -177,8 +177,16 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	return rc;
 }
 
+/* Any directory (an OCI layout bids higher). */
+static int dir_probe(const char *target, const struct stat *st)
+{
+	return st && S_ISDIR(st->st_mode) ? 10 : 0;
+}
+
 const struct source_ops bw_source_dir = {
     .name = "dir",
+    .prefixes = (const char *const[]){"dir:", NULL},
+    .probe = dir_probe,
     .open = dir_open,
     .stream = dir_stream,
 };

@@ -2,11 +2,11 @@
  * index.json and blobs/<alg>/<hex>. Blob files are opened without following
  * a final symlink and must be regular files; names are built only from
  * validated digests, so a hostile index cannot point outside blobs/. */
-#include "image-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, struct bw_error *err)
 {
@@ -97,8 +97,22 @@ static void oci_close_layer(void *handle)
 	}
 }
 
+/* A directory with an index.json: outbids the plain directory. */
+static int oci_probe(const char *target, const struct stat *st)
+{
+	if (!st || !S_ISDIR(st->st_mode))
+		return 0;
+	char *p = bw_asprintf("%s/index.json", target);
+	bool oci = access(p, F_OK) == 0;
+	free(p);
+	return oci ? 20 : 0;
+}
+
 const struct source_ops bw_source_oci = {
     .name = "oci",
+    .prefixes = (const char *const[]){"oci:", NULL},
+    .has_ref = true,
+    .probe = oci_probe,
     .open = oci_open,
     .open_layer = oci_open_layer,
     .close_layer = oci_close_layer,

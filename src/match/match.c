@@ -1,7 +1,7 @@
 /* Package → advisory matching, alias merging, enrichment and ranking. */
-#include "match.h"
-
 #include <math.h>
+
+#include "match.h"
 
 /* ---- ecosystems ---- */
 
@@ -96,7 +96,7 @@ int bw_match_parse_distro(const char *s, struct bw_match_distro *out, struct bw_
 	for (size_t i = 0; i < BW_ARRAY_SIZE(distros) && d < 0 && nl && nl < 32; i++)
 		for (const char *p = distros[i].names; *p;) {
 			size_t l = strcspn(p, " ");
-			if (l == nl && strncasecmp(p, s, nl) == 0)
+			if (l == nl && bw_strncasecmp(p, s, nl) == 0)
 				d = (int)i;
 			p += l + (p[l] == ' ');
 		}
@@ -809,17 +809,8 @@ static bool is_distro(const char *eco, bool *by_source)
 static char *pypi_normalize(const char *name)
 {
 	size_t n = strlen(name);
-	char *out = bw_malloc(n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char ch = name[i];
-		if (ch == '-' || ch == '_' || ch == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	*o = '\0';
+	char *out = bw_malloc(n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
 }
 
@@ -907,6 +898,7 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 	size_t n = r->n_packages;
 	if (bw_vulndb_read_begin(db, err) < 0)
 		return err->code;
+	size_t undecodable = bw_vulndb_undecodable(db);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		bw_arena_init(&c.ar);
 		c.n_hits = 0;
@@ -920,6 +912,14 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 	free(c.ratings);
 	bw_buf_release(&c.refs);
 	bw_vulndb_read_end(db);
+	st->undecodable = bw_vulndb_undecodable(db) - undecodable;
+	if (st->undecodable)
+		bw_report_warn(
+		    r,
+		    "vulnerability database %s: %zu advisory %s could not be decoded and %s skipped "
+		    "(the file is damaged; import or update it again): vulnerabilities may be missing",
+		    bw_vulndb_path(db), st->undecodable, st->undecodable == 1 ? "row" : "rows",
+		    st->undecodable == 1 ? "was" : "were");
 	if (rc == 0)
 		bw_match_rank(r);
 	st->seconds = bw_now() - t0;

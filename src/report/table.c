@@ -1,8 +1,8 @@
 /* The human table writer: one block per kind, findings by severity;
  * vulnerabilities grouped by package. */
-#include "report-int.h"
-
 #include <limits.h>
+
+#include "report-int.h"
 
 static const char *sev_color(enum bw_severity s)
 {
@@ -154,7 +154,8 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
 					 f->cvss[0].version);
 			fprintf(out, " %-9s ", cvss);
-			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16, wsrc);
+			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16,
+					   f->title || f->status != BW_STATUS_FAIL ? wsrc : 0);
 			if (f->title)
 				fprintf(out, " %s", f->title);
 			if (f->status != BW_STATUS_FAIL)
@@ -184,13 +185,13 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 	free(v);
 }
 
-static void put_age(FILE *out, const char *date, long age, bool stale)
+static void put_age(FILE *out, const char *date, long age, bool stale, bool more)
 {
 	bw_report_put_text(out, date ? date : "-", 10, 11);
 	char a[32] = "-";
 	if (age >= 0)
 		snprintf(a, sizeof(a), "%ldd%s", age, stale ? " (old)" : "");
-	fprintf(out, " %-10s", a);
+	fprintf(out, " %-*s", more ? 10 : 0, a);
 }
 
 /* What the vulnerability data covered: a line per ecosystem or release of
@@ -205,14 +206,14 @@ static void write_coverage(const struct bw_coverage *c, FILE *out)
 		size_t l = strlen(c->entries[i].ecosystem);
 		w = l > w ? (l > 40 ? 40 : l) : w;
 	}
-	fprintf(out, "  %-*s %8s %10s  %-11s %-10s\n", (int)w, "ECOSYSTEM", "PACKAGES", "ADVISORIES",
-		"DATA DATE", "AGE");
+	fprintf(out, "  %-*s %8s %10s  %-11s AGE\n", (int)w, "ECOSYSTEM", "PACKAGES", "ADVISORIES",
+		"DATA DATE");
 	for (size_t i = 0; i < c->n_entries; i++) {
 		const struct bw_coverage_entry *e = &c->entries[i];
 		fputs("  ", out);
 		bw_report_put_text(out, e->ecosystem, 40, w);
 		fprintf(out, " %8zu %10lld  ", e->packages, (long long)e->advisories);
-		put_age(out, e->data_date, e->age_days, e->stale);
+		put_age(out, e->data_date, e->age_days, e->stale, e->reason != NULL);
 		if (e->reason) {
 			fputs(" NOT CHECKED: ", out);
 			bw_report_put_text(out, e->reason, SIZE_MAX, 0);

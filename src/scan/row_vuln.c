@@ -2,11 +2,11 @@
  * has put the packages in the report, match them against the database and
  * say what the database could not check (coverage) and how old its data
  * is. */
-#include "scan-int.h"
-#include "match/match.h"
-#include "vulndb/vulndb.h"
-
 #include <time.h>
+
+#include "match/match.h"
+#include "scan-int.h"
+#include "vulndb/vulndb.h"
 
 static int vuln_begin(struct bw_scan *s, void **state, struct bw_error *err)
 {

@@ -49,6 +49,8 @@ struct bw_scan_opts {
 	long db_max_age;	   /* vulnerabilities: warn about data older (days); 0: never */
 	bool references;	   /* vulnerabilities: read advisory references (the report writes them) */
 	bool no_cache;
+	const struct bw_registry_opts *registry; /* registry targets (borrowed); NULL: defaults */
+	const char *image_src;			 /* bw_image_opts.image_src */
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };

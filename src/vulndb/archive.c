@@ -7,10 +7,10 @@
  * document excepted: it streams); an entry over the bound is skipped and
  * counted, a corrupt or truncated archive fails the import. Entry names
  * only name things in messages. */
-#include "vulndb-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "vulndb-int.h"
 
 /* Entries walked in one archive at most (a bomb of empty entries). */
 #define MAX_ENTRIES 10000000

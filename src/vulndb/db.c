@@ -1,9 +1,9 @@
 /* The SQLite file: open, schema, errors, and the read side (info, lookups). */
-#include "vulndb-int.h"
-
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 /* Schema 3. advisories.origin + id is the identity of an advisory: "osv"
  * for OSV records (ids are global), the source name for lists that are
@@ -146,6 +146,8 @@ static int busy_ms(void)
  * next 'db update' fetches the archives again and fills the new columns in
  * (vdb_store rewrites a stored advisory that lacks vectors or references
  * when the same record brings some). */
+_Static_assert(BW_VULNDB_SCHEMA_VERSION == 3, "upgrade_in_tx stops at schema 3: chain the next step");
+
 static const char upgrade_1_sql[] = "ALTER TABLE advisories ADD COLUMN cvss TEXT;";
 static const char upgrade_2_sql[] =
     "ALTER TABLE advisories ADD COLUMN has_refs INTEGER;" VDB_TABLES_V3
@@ -555,8 +557,12 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 		if (db->schema < 3)
 			a.severity_source = legacy_source(a.severity_source, a.id, a.summary);
 		const char *enc = (const char *)sqlite3_column_text(st, 7);
-		if (vdb_decode_ranges(db, enc ? enc : "", scheme, &a) < 0)
-			continue; /* written by us; cannot happen short of disk corruption */
+		if (!a.id || !a.origin || !enc || vdb_decode_ranges(db, enc, scheme, &a) < 0) {
+			/* never written so by us: a damaged file. Skipped, and counted
+			 * for the caller to report (a silent skip is a missed match). */
+			db->undecodable++;
+			continue;
+		}
 		out = fn(ud, &a, err);
 		if (out < 0)
 			break;
@@ -568,6 +574,11 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 	if (rc != SQLITE_DONE)
 		return vdb_sqlite_error(db, rc, "looking up advisories", err);
 	return 0;
+}
+
+size_t bw_vulndb_undecodable(const struct bw_vulndb *db)
+{
+	return db->undecodable;
 }
 
 int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud,

@@ -2,14 +2,14 @@
  * (and an archive's or a compressed file's from its first bytes), and store
  * what it holds, all in one transaction. A named path that yields nothing
  * fails the import: a typo or an empty download never passes for data. */
-#include "vulndb-int.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <zip.h>
+
+#include "vulndb-int.h"
 
 /* Bytes read before a file's format is decided. */
 #define HEAD 65536
@@ -92,8 +92,7 @@ static int osv_record(struct bw_vulndb *db, json_t *rec, const char *name, struc
 static bool looks_like_tracker(const char *p, size_t n)
 {
 	/* "[29 Mar 2023] D" */
-	return n > 15 && p[0] == '[' && p[1] >= '0' && p[1] <= '9' && p[3] == ' ' && p[7] == ' ' &&
-	       p[12] == ']';
+	return n > 15 && p[0] == '[' && bw_isdigit(p[1]) && p[3] == ' ' && p[7] == ' ' && p[12] == ']';
 }
 
 static int import_json(struct bw_vulndb *db, const char *name, const char *data, size_t len,

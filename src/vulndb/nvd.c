@@ -19,10 +19,10 @@
  * (for tests only). An answer must be 200, whole (libcurl fails a body cut
  * short of its Content-Length) and a whole NVD document.
  */
-#include "vulndb-int.h"
-
 #include <curl/curl.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 #define PAGE 2000
 #define MAX_ANSWER (1024ull << 20)

@@ -11,11 +11,11 @@
  * advisories are removed and the archive imported, so a reader sees either
  * the old data or the new, never a mix.
  */
-#include "vulndb-int.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
+
+#include "vulndb-int.h"
 
 #define MAX_ARCHIVE (4ull << 30)
 
@@ -31,7 +31,7 @@ struct download {
 static void header_value(const char *line, size_t n, const char *name, char *out, size_t outlen)
 {
 	size_t k = strlen(name);
-	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
+	if (n <= k + 1 || bw_strncasecmp(line, name, k) != 0 || line[k] != ':')
 		return;
 	const char *v = line + k + 1;
 	size_t vl = n - k - 1;
@@ -385,7 +385,7 @@ int bw_vulndb_update(struct bw_vulndb *db, const struct bw_vulndb_update_opts *o
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
 		results[i].ecosystem = ecosystems[i];
-		if (strcasecmp(ecosystems[i], "NVD") == 0)
+		if (bw_strcasecmp(ecosystems[i], "NVD") == 0)
 			rc = vdb_update_nvd(db, curl, o, &results[i], err);
 		else
 			rc = update_one(db, curl, base_url, ecosystems[i], &results[i], err);

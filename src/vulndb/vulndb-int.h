@@ -2,10 +2,10 @@
 #ifndef BW_VULNDB_INT_H
 #define BW_VULNDB_INT_H
 
-#include "vulndb.h"
-
 #include <jansson.h>
 #include <sqlite3.h>
+
+#include "vulndb.h"
 
 /* Largest single input file read whole (a KEV catalog, a DSA list, one OSV
  * record, one all.zip entry). */
@@ -48,6 +48,7 @@ struct bw_vulndb {
 	bool has_cves; /* readers: the cves table holds rows */
 	/* lookups */
 	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss, *st_cve, *st_coverage, *st_refs;
+	size_t undecodable; /* affected rows lookups skipped (bw_vulndb_undecodable) */
 	/* import */
 	sqlite3_stmt *st_find, *st_ins_adv, *st_upd_adv, *st_del_aff, *st_del_alias, *st_ins_aff,
 	    *st_ins_alias, *st_ins_cve, *st_del_cve, *st_old_eco, *st_ins_refs, *st_del_refs;
