@@ -26,6 +26,8 @@ bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_o
 /* The finding's CVSS ratings as the "cvss" array of the v1 schema (new
  * reference). */
 json_t *bw_report_cvss_json(const struct bw_finding *f);
+/* The report's "coverage" section (new reference). */
+json_t *bw_report_coverage_json(const struct bw_coverage *c);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
 
