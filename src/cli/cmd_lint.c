@@ -14,6 +14,7 @@ const char bw_usage_lint[] =
     "                             trusted-registries, required-labels, label-schema,\n"
     "                             strict-labels (hadolint's keys are accepted too)\n"
     "      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
+    "      --ignore ID            the same (Hadolint's name)\n"
     "      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
     "      --require-label L[:T]  require label L, optionally of type T\n"
     "                             (text url semver hash spdx rfc3339 email)\n"
@@ -101,6 +102,7 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 	    BW_CLI_COMMON_OPTIONS,
 	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"disable", required_argument, NULL, OPT_DISABLE},
+	    {"ignore", required_argument, NULL, OPT_DISABLE}, /* Hadolint's name */
 	    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
 	    {"require-label", required_argument, NULL, OPT_LABEL},
 	    {"list-rules", no_argument, NULL, OPT_LIST},

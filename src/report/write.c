@@ -5,9 +5,11 @@ static const struct {
 	enum bw_format format;
 	bw_report_writer_fn write;
 } writers[] = {
-    {BW_FORMAT_TABLE, bw_report_write_table}, {BW_FORMAT_JSON, bw_report_write_json},
-    {BW_FORMAT_SARIF, bw_report_write_sarif}, {BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
-    {BW_FORMAT_SPDX, bw_report_write_spdx},
+    {BW_FORMAT_TABLE, bw_report_write_table},	  {BW_FORMAT_JSON, bw_report_write_json},
+    {BW_FORMAT_SARIF, bw_report_write_sarif},	  {BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
+    {BW_FORMAT_SPDX, bw_report_write_spdx},	  {BW_FORMAT_JUNIT, bw_report_write_junit},
+    {BW_FORMAT_GITLAB, bw_report_write_gitlab},	  {BW_FORMAT_GITLAB_CODEQUALITY, bw_report_write_codequality},
+    {BW_FORMAT_COMPACT, bw_report_write_compact}, {BW_FORMAT_HTML, bw_report_write_html},
 };
 
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
@@ -17,7 +19,8 @@ int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 		if (writers[i].format != fmt)
 			continue;
 		/* a terminal gets no control bytes, jansson no invalid UTF-8 */
-		unsigned what = fmt == BW_FORMAT_TABLE ? BW_REPORT_ESC_TERMINAL : BW_REPORT_ESC_UTF8;
+		unsigned what = fmt == BW_FORMAT_TABLE || fmt == BW_FORMAT_COMPACT ? BW_REPORT_ESC_TERMINAL
+										   : BW_REPORT_ESC_UTF8;
 		struct bw_report *copy;
 		int rc = writers[i].write(bw_report_escaped(r, what, &copy), out, opts, err);
 		bw_report_free(copy);
@@ -25,6 +28,22 @@ int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 	}
 	return bw_error_set(err, BW_EUNSUPPORTED, "output format '%s' is not available for this report",
 			    bw_format_name(fmt));
+}
+
+size_t bw_report_add_layer(struct bw_report *r)
+{
+	BW_ARENA_GROW(&r->arena, r->layers, r->n_layers + 1, r->n_layers, r->cap_layers);
+	memset(&r->layers[r->n_layers], 0, sizeof(r->layers[0]));
+	return r->n_layers++;
+}
+
+const struct bw_report_layer *bw_report_layer_of(const struct bw_report *r, const char *id)
+{
+	for (size_t i = 0; id && i < r->n_layers; i++)
+		if ((r->layers[i].digest && !strcmp(r->layers[i].digest, id)) ||
+		    (r->layers[i].diff_id && !strcmp(r->layers[i].diff_id, id)))
+			return &r->layers[i];
+	return NULL;
 }
 
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts)
