@@ -176,8 +176,8 @@ enum {
 	}
 
 #define BW_CLI_SUPPRESS_HELP                                                                                 \
-	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"                \
-	"                       .trivyignore lines work too)\n"                                              \
+	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore, ./.trivyignore and\n"          \
+	"                       ./.trivyignore.yaml when present; Trivy's forms work too)\n"                 \
 	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                            \
 	"      --show-suppressed  list suppressed findings in the table too\n"
 

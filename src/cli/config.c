@@ -96,8 +96,8 @@ static const char *short_to_long(int c, const struct option *longopts)
 	static const struct {
 		char c;
 		const char *name;
-	} map[] = {{'f', "format"}, {'o', "output"}, {'q', "quiet"}, {'h', "help"},
-		   {'c', "config"}, {'j', "jobs"},   {'H', "engine"}};
+	} map[] = {{'f', "format"}, {'o', "output"}, {'q', "quiet"},  {'h', "help"},
+		   {'c', "config"}, {'j', "jobs"},   {'H', "engine"}, {'t', "failure-threshold"}};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(map); i++)
 		if (map[i].c == c && find_option(longopts, map[i].name))
 			return map[i].name;

@@ -15,6 +15,7 @@ struct bw_suppress_entry {
 	size_t n_aliases;
 	const char **scopes; /* ignore: scope words; VEX: package purls */
 	size_t n_scopes;
+	int kind;     /* the finding kind it applies to (.trivyignore.yaml sections), -1 any */
 	long expires; /* days since the epoch, -1 = never */
 	const char *file;
 	long line;	    /* ignore files; 0 for VEX */
@@ -29,6 +30,9 @@ struct bw_suppress {
 };
 
 struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s);
+/* Trivy's YAML ignore file (ignore_yaml.c). */
+int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const char *data, size_t len,
+				struct bw_error *err);
 /* Drop the entries from index n on (a file that failed to parse). */
 void bw_suppress_truncate(struct bw_suppress *s, size_t n);
 
