@@ -73,6 +73,16 @@ int bw_lint_config_require_label(struct bw_lint_config *cfg, const char *name, c
 int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, size_t len,
 		       const struct bw_lint_config *cfg, struct bw_error *err);
 
+/* For an image built from the Dockerfile data[0..len) (path names it in
+ * errors): the lines of the instruction that made each of its n layers,
+ * bottom first, from the layers' history entries (created_by[i], NULL
+ * when unknown), into line[i] and end_line[i] (0 for a layer no
+ * instruction of the final stage's chain made: the base image's). Returns
+ * how many layers were placed, or BW_EINPUT / BW_ELIMIT when the file
+ * cannot be parsed. */
+int bw_lint_locate_layers(const char *path, const char *data, size_t len, const char *const *created_by,
+			  size_t n, int *line, int *end_line, struct bw_error *err);
+
 /* The rule table, for listings and documentation (bad/good are example
  * Dockerfiles). */
 size_t bw_lint_rule_count(void);

@@ -5,8 +5,9 @@
  *     alpine.tar:usr/lib/libssl.so.3: high CVE-2024-0001 title in openssl 3.1 (fixed in 3.2)
  *     alpine.tar:sha256:ab12…: high BW-IMG-001 title
  *
- * A finding with a line: FILE:LINE:COL (COL 1 when unknown). Others: the
- * target, then the path in it, the layer, the container or nothing. Every
+ * A finding with a line: FILE:LINE:COL (COL 1 when unknown); of an image:
+ * IMAGE:PATH (and :LINE:COL when known), else IMAGE:LAYER; of a host or an
+ * engine: TARGET[:CONTAINER]. Every
  * string is shown through bw_report_put_text: no control byte reaches the
  * terminal, and a line never breaks. The severity is lower case (gcc's
  * "error:"/"warning:" place). Suppressed findings only with
@@ -30,18 +31,27 @@ int bw_report_write_compact(const struct bw_report *r, FILE *out, const struct b
 			continue;
 		const struct bw_location *l = &f->location;
 		bool image = r->target.type && strcmp(r->target.type, "image") == 0;
-		if (l->path && l->line > 0) {
+		if (image) {
+			/* IMAGE:path[:line:col], else IMAGE:layer */
+			bw_report_put_text(out, r->target.name ? r->target.name : "-", SIZE_MAX, 0);
+			const char *where = l->path ? l->path : l->layer;
+			if (where) {
+				fputc(':', out);
+				bw_report_put_text(out, where, SIZE_MAX, 0);
+			}
+			if (l->path && l->line > 0)
+				fprintf(out, ":%d:%d", l->line, l->column > 0 ? l->column : 1);
+		} else if (l->path && l->line > 0) {
 			bw_report_put_text(out, l->path, SIZE_MAX, 0);
 			fprintf(out, ":%d:%d", l->line, l->column > 0 ? l->column : 1);
+		} else if (l->path) {
+			bw_report_put_text(out, l->path, SIZE_MAX, 0);
 		} else {
-			const char *where = l->path ? l->path : l->container ? l->container : l->layer;
-			if (!l->path || image || !r->target.name) {
-				bw_report_put_text(out, r->target.name ? r->target.name : "-", SIZE_MAX, 0);
-				if (where)
-					fputc(':', out);
+			bw_report_put_text(out, r->target.name ? r->target.name : "-", SIZE_MAX, 0);
+			if (l->container) {
+				fputc(':', out);
+				bw_report_put_text(out, l->container, SIZE_MAX, 0);
 			}
-			if (where)
-				bw_report_put_text(out, where, SIZE_MAX, 0);
 		}
 		fputs(": ", out);
 		lower(out, bw_severity_name(f->severity));
