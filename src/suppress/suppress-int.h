@@ -30,9 +30,6 @@ struct bw_suppress {
 };
 
 struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s);
-/* Trivy's YAML ignore file (ignore_yaml.c). */
-int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const char *data, size_t len,
-				struct bw_error *err);
 /* Drop the entries from index n on (a file that failed to parse). */
 void bw_suppress_truncate(struct bw_suppress *s, size_t n);
 

@@ -55,6 +55,9 @@ long bw_suppress_parse_date(const char *s, size_t len);
  * of the file is kept then). */
 int bw_suppress_add_ignore(struct bw_suppress *s, const char *name, const char *data, size_t len,
 			   struct bw_error *err);
+/* Parse Trivy's YAML ignore file held in memory (as above). */
+int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const char *data, size_t len,
+				struct bw_error *err);
 /* Read and parse an ignore file (the YAML form when its name ends in
  * .yaml or .yml). With missing_ok, a file that does not
  * exist is not an error (returns 0, nothing added). */
