@@ -121,7 +121,7 @@ static json_t *text_cut(const char *s, size_t max)
 /* What GitHub's code scanning reads of a rule: a shortDescription of at
  * most 1024 characters, the fullDescription, help as text and Markdown,
  * helpUri, and a numeric security-severity (the highest CVSS score of a
- * vulnerability, else the severity's band). Members set before (a helpUri
+ * vulnerability in its severity's band, else the band's value). Members set before (a helpUri
  * from the advisory) are kept. */
 static void rule_for_github(json_t *r, const struct bw_finding *f)
 {
@@ -165,9 +165,12 @@ static void rule_for_github(json_t *r, const struct bw_finding *f)
 	json_decref(help);
 	bw_buf_release(&t);
 	bw_buf_release(&m);
+	/* a CVSS score in the finding's own band: GitHub's level then agrees
+	 * with bulwark's severity (and --severity) */
 	double best = -1;
 	for (size_t i = 0; i < f->n_cvss; i++)
-		best = f->cvss[i].score > best ? f->cvss[i].score : best;
+		if (f->cvss[i].severity == f->severity && f->cvss[i].score > best)
+			best = f->cvss[i].score;
 	json_t *props = json_object_get(r, "properties");
 	if (props && best >= 0) {
 		char sc[16];
