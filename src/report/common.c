@@ -1,15 +1,31 @@
-/* What the CI writers (compact, JUnit, GitLab, HTML, SARIF) share: which
- * findings they list, a finding's one-line message, its help page, its
+/* What the CI writers (compact, JUnit, GitLab, HTML, SARIF) share: the
+ * image's layers, which findings they list, a finding's one-line message, its help page, its
  * fingerprint, and markup escaping. */
 #include "report-int.h"
+
+size_t bw_report_add_layer(struct bw_report *r)
+{
+	BW_ARENA_GROW(&r->arena, r->layers, r->n_layers + 1, r->n_layers, r->cap_layers);
+	memset(&r->layers[r->n_layers], 0, sizeof(r->layers[0]));
+	return r->n_layers++;
+}
+
+const struct bw_report_layer *bw_report_layer_of(const struct bw_report *r, const char *id)
+{
+	for (size_t i = 0; id && i < r->n_layers; i++)
+		if ((r->layers[i].digest && !strcmp(r->layers[i].digest, id)) ||
+		    (r->layers[i].diff_id && !strcmp(r->layers[i].diff_id, id)))
+			return &r->layers[i];
+	return NULL;
+}
 
 bool bw_report_finding_listed(const struct bw_finding *f, const struct bw_write_opts *opts)
 {
 	if (f->status == BW_STATUS_SUPPRESSED)
-		return opts->show_suppressed && f->severity >= opts->min_severity;
+		return opts->show_suppressed && bw_report_finding_shown(f, opts);
 	if (f->status != BW_STATUS_FAIL && f->status != BW_STATUS_WARN)
 		return false;
-	return f->severity >= opts->min_severity;
+	return bw_report_finding_shown(f, opts);
 }
 
 void bw_report_finding_message(const struct bw_finding *f, struct bw_buf *b)

@@ -150,18 +150,6 @@ struct bw_package {
 	size_t n_hashes;
 };
 
-/* A layer of the scanned image, bottom first: the history entry that made
- * it and, when a Dockerfile was given (--dockerfile), the instruction's
- * lines there. Strings in the report's arena; created_by is text from the
- * image. */
-struct bw_report_layer {
-	const char *digest;  /* blob digest, "sha256:…" */
-	const char *diff_id; /* uncompressed digest */
-	const char *created_by;
-	const char *source_path; /* the Dockerfile, or NULL */
-	int source_line, source_end_line;
-};
-
 struct bw_report {
 	struct bw_arena arena;
 	struct {
@@ -172,7 +160,7 @@ struct bw_report {
 	struct {
 		const char *id, *version, *codename;
 	} os;
-	struct bw_report_layer *layers; /* images: in the arena */
+	struct bw_report_layer *layers; /* images: in the arena (below) */
 	size_t n_layers, cap_layers;
 	bool list_packages; /* write "packages" even when empty */
 	struct bw_package *packages;
@@ -227,6 +215,18 @@ struct bw_write_opts {
 	bool color;		       /* ANSI colour in tables */
 	const char *tool_version;
 	bool show_suppressed; /* table: list suppressed findings too */
+};
+
+/* A layer of the scanned image, bottom first: the history entry that made
+ * it and, when a Dockerfile was given (--dockerfile), the instruction's
+ * lines there. Strings in the report's arena; created_by is text from the
+ * image. */
+struct bw_report_layer {
+	const char *digest;  /* blob digest, "sha256:…" */
+	const char *diff_id; /* uncompressed digest */
+	const char *created_by;
+	const char *source_path; /* the Dockerfile, or NULL */
+	int source_line, source_end_line;
 };
 
 /* Append a zeroed layer (the array may move: keep the index). */

@@ -30,22 +30,6 @@ int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 			    bw_format_name(fmt));
 }
 
-size_t bw_report_add_layer(struct bw_report *r)
-{
-	BW_ARENA_GROW(&r->arena, r->layers, r->n_layers + 1, r->n_layers, r->cap_layers);
-	memset(&r->layers[r->n_layers], 0, sizeof(r->layers[0]));
-	return r->n_layers++;
-}
-
-const struct bw_report_layer *bw_report_layer_of(const struct bw_report *r, const char *id)
-{
-	for (size_t i = 0; id && i < r->n_layers; i++)
-		if ((r->layers[i].digest && !strcmp(r->layers[i].digest, id)) ||
-		    (r->layers[i].diff_id && !strcmp(r->layers[i].diff_id, id)))
-			return &r->layers[i];
-	return NULL;
-}
-
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts)
 {
 	return f->severity >= opts->min_severity || f->status == BW_STATUS_PASS;
