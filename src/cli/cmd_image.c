@@ -30,9 +30,9 @@ const char bw_usage_image[] =
     "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
     "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
     "                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
+    "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"
-    "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
