@@ -122,7 +122,11 @@ struct cmdline {
 static void scan_cmdline(int argc, char **argv, const struct option *longopts, const char *shortopts,
 			 bool lint_config, struct cmdline *cl)
 {
-	cl->names = bw_calloc((size_t)argc + 1, sizeof(*cl->names));
+	/* at most one name an element, or one a character of a short cluster */
+	size_t cap = 1;
+	for (int i = 1; i < argc; i++)
+		cap += strlen(argv[i]) + 1;
+	cl->names = bw_calloc(cap, sizeof(*cl->names));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--"))

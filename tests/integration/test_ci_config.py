@@ -168,6 +168,17 @@ def test_every_long_option_is_only_accepted_in_full(bulwark, tmp_path):
     assert checked > 100
 
 
+def test_short_option_clusters_and_values_that_look_like_options(bulwark, df, tmp_path):
+    # a long cluster of short flags (each one a name the configuration loader records)
+    (tmp_path / "bulwark.yaml").write_text("format: json\n")
+    rc, out, err = lint(bulwark, "-qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", "--no-fail", "Dockerfile", cwd=tmp_path)
+    assert rc == 0 and json.loads(out)["findings"], err
+    # -f on the command line beats the file's format, in every spelling
+    for args in (["-fcompact"], ["-f", "compact"], ["--format=compact"], ["-qfcompact"]):
+        rc, out, err = lint(bulwark, *args, "--no-fail", "Dockerfile", cwd=tmp_path)
+        assert rc == 0 and out.startswith("Dockerfile:"), (args, out, err)
+
+
 def test_lint_ignore_is_hadolints_disable_not_ignorefile(bulwark, df):
     rc, out, err = lint(bulwark, "--ignore", "DL3008", "-f", "json", str(df))
     assert rc == 1, err
