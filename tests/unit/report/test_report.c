@@ -685,7 +685,8 @@ static void test_sarif(void **state)
 	assert_int_equal(strlen(json_string_value(jget(v, "partialFingerprints.bulwarkFindingHash/v1"))), 64);
 	/* GitHub's rule members */
 	want_str(j, "runs[0].tool.driver.rules[0].fullDescription.text", "buffer overflow in X.509 parsing");
-	want_str(j, "runs[0].tool.driver.rules[0].helpUri", "https://nvd.nist.gov/vuln/detail/CVE-2024-1234");
+	want_str(j, "runs[0].tool.driver.rules[0].helpUri",
+		 "https://security-tracker.debian.org/tracker/CVE-2024-1234");
 	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
 			       "Fix: upgrade libssl3 to 3.0.13-1~deb12u1"));
 	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.markdown")),
