@@ -111,15 +111,15 @@ struct layer_result *bw_image_new_result(struct bw_image *img)
 	return r;
 }
 
-int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
-		  struct bw_error *err)
+static int open_with(const char *target, const struct bw_image_opts *opts, const struct source_ops *forced,
+		     struct bw_image **out, struct bw_error *err)
 {
 	struct bw_image *img = bw_calloc(1, sizeof(*img));
 	bw_arena_init(&img->arena);
 	if (opts)
 		img->opts = *opts;
 	img->info.name = bw_img_str(img, target);
-	int rc = bw_source_select(img, target, err);
+	int rc = bw_source_select(img, target, forced, err);
 	if (rc == 0)
 		rc = img->ops->open(img, err);
 	if (rc < 0) {
@@ -128,6 +128,47 @@ int bw_image_open(const char *target, const struct bw_image_opts *opts, struct b
 	}
 	*out = img;
 	return 0;
+}
+
+int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
+		  struct bw_error *err)
+{
+	*out = NULL;
+	const struct source_ops *order[4];
+	size_t n = 0;
+	int rc =
+	    bw_source_name_order(target, opts ? opts->image_src : NULL, order, BW_ARRAY_SIZE(order), &n, err);
+	if (rc < 0)
+		return rc;
+	if (n == 0)
+		return open_with(target, opts, NULL, out, err);
+	/* a bare image name: each source of --image-src in turn; all their reasons if none has it */
+	struct bw_error first = BW_ERROR_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_error e = BW_ERROR_INIT;
+		rc = open_with(target, opts, order[i], out, &e);
+		if (rc == 0)
+			return 0;
+		if (rc == BW_EUSAGE) {
+			*err = e;
+			return rc;
+		}
+		if (i == 0) {
+			first = e;
+		} else {
+			/* "; " and as much of e.msg as fits */
+			size_t len = strlen(first.msg), add = strlen(e.msg);
+			if (len + 3 < sizeof(first.msg)) {
+				if (add > sizeof(first.msg) - len - 3)
+					add = sizeof(first.msg) - len - 3;
+				memcpy(first.msg + len, "; ", 2);
+				memcpy(first.msg + len + 2, e.msg, add);
+				first.msg[len + 2 + add] = '\0';
+			}
+		}
+	}
+	*err = first;
+	return first.code;
 }
 
 void bw_image_free(struct bw_image *img)

@@ -133,6 +133,7 @@ const struct source_ops bw_source_engine = {
     .name = "docker",
     .prefixes = (const char *const[]){"docker:", NULL},
     .probe = engine_probe,
+    .by_name = true,
     .open = engine_open,
     .stream = engine_stream,
     .close = engine_close,

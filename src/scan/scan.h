@@ -46,6 +46,8 @@ struct bw_scan_opts {
 	const char *db_path;	   /* vulnerability database; NULL: the default (vulndb.h) */
 	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
 	bool no_cache;
+	const struct bw_registry_opts *registry; /* registry targets (borrowed); NULL: defaults */
+	const char *image_src;			 /* bw_image_opts.image_src */
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };
