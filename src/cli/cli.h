@@ -254,6 +254,18 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
+
+/* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
+struct bw_trust_key;
+/* The password of an encrypted key: BULWARK_PASSWORD, else COSIGN_PASSWORD,
+ * else asked on the terminal (twice with confirm). *out is the caller's
+ * (bw_cli_password_free). Returns 0 or an exit code after printing why. */
+int bw_cli_password(const struct bw_cli *cli, bool confirm, char **out);
+void bw_cli_password_free(char *pw);
+/* Load the key in path (asking for a password when it is encrypted); with
+ * need_private a public key is a usage error. 0 or an exit code. */
+int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_private, struct bw_trust_key **out);
 
 /* ---- registries (registry_options.c): options of the commands that read
  * images (image, sbom) and of `registry` ---- */
