@@ -204,6 +204,11 @@ int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *confi
 void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
+/* Before adding a member (file or link) of an outer archive: a second member
+ * named as image metadata (manifest.json, index.json, oci-layout,
+ * repositories) is BW_EINTEGRITY naming it — an engine loads the last one,
+ * so the archive does not say which image it holds. */
+int bw_image_check_member(struct bw_image *img, const char *name, struct bw_error *err);
 struct member *bw_image_find_member(struct bw_image *img, const char *name);
 /* The member a name stands for after following member symlinks (and hard
  * links); NULL for a loop. The result may name no member at all. */

@@ -128,7 +128,13 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 		rc = member_name(archive_entry_pathname(e), name, sizeof(name), err, img->location);
 		if (rc < 0)
 			goto out;
-		if (archive_entry_filetype(e) == AE_IFLNK) {
+		int type = archive_entry_filetype(e);
+		if (type == AE_IFLNK || type == AE_IFREG || archive_entry_hardlink(e)) {
+			rc = bw_image_check_member(img, name, err);
+			if (rc < 0)
+				goto out;
+		}
+		if (type == AE_IFLNK) {
 			bw_image_add_member_link(
 			    img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "", false);
 			continue;
