@@ -227,6 +227,17 @@ char *bw_blob_member_name(const char *digest);
 /* Allocate info.layers / refs / results for n layers. */
 void bw_image_alloc_layers(struct bw_image *img, size_t n);
 
+/* ---- files below a directory (beneath.c) ---- */
+/* Open name, a relative path, below the directory dirfd without leaving
+ * it (openat2 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS; where the kernel
+ * lacks it, bw_openat_walk). A final symlink is never followed. flags are
+ * open(2)'s (O_CLOEXEC and O_NOFOLLOW are added). Returns the fd, or -1
+ * with errno: EXDEV for a path that would leave the directory. */
+int bw_openat_beneath(int dirfd, const char *name, int flags);
+/* The fallback: one component at a time, each with O_NOFOLLOW, so no
+ * symlink is followed anywhere; "..", an absolute or empty name: EXDEV. */
+int bw_openat_walk(int dirfd, const char *name, int flags);
+
 /* ---- merge ---- */
 int bw_merge_final(struct bw_image *img, struct bw_error *err);
 

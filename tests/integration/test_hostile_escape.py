@@ -141,3 +141,86 @@ def test_the_malicious_image_alone_is_found(bulwark, tmp_path):
     assert rc == 0, err
     ids = [f["id"] for f in json.loads(out)["findings"]]
     assert "BW-SEC-PK-001" in ids, ids
+
+
+# ------------------------------------------------- 2. an OCI layout reading outside it
+
+
+HOST_SECRET = b"hostsecret-c0ffee:$6$salt$notarealhash:19000:0:99999:7:::\n"
+
+
+def outside_files(tmp_path):
+    """Files next to (not in) the layout: what a hostile manifest.json points at."""
+    out = tmp_path / "host"
+    out.mkdir()
+    layer = layer_tar([E("root/", "dir"), E("root/.ssh/", "dir"), E("root/.ssh/id_rsa", data=rsa_key_pem())])
+    (out / "layer.tar").write_bytes(layer)
+    cfg = canonical(config_json([sha256(layer)]))
+    (out / "config.json").write_bytes(cfg)
+    (out / "shadow").write_bytes(HOST_SECRET)
+    return out, layer, cfg
+
+
+def layout_with_manifest_json(tmp_path, config, layers, name="layout"):
+    d = tmp_path / name
+    (d / "blobs" / "sha256").mkdir(parents=True)
+    (d / "oci-layout").write_bytes(b'{"imageLayoutVersion":"1.0.0"}')
+    (d / "manifest.json").write_bytes(canonical([{"Config": config, "RepoTags": ["x/y:1"], "Layers": layers}]))
+    return d
+
+
+def assert_nothing_of(text, *needles):
+    for n in needles:
+        assert n not in text, f"output quotes {n!r} from a file outside the input: {text[-2000:]}"
+
+
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "inner-dotdot"])
+def test_oci_manifest_json_members_climbing_out_are_refused(bulwark, tmp_path, how):
+    out, layer, cfg = outside_files(tmp_path)
+    if how == "dotdot":
+        c, l = "../host/config.json", "../host/layer.tar"
+    elif how == "absolute":
+        c, l = str(out / "config.json"), str(out / "layer.tar")
+    else:
+        c, l = "blobs/../../host/config.json", "blobs/../../host/layer.tar"
+    d = layout_with_manifest_json(tmp_path, c, [l])
+    for args in (["image", "--scanners", "secret", "-f", "json", f"oci:{d}"],
+                 ["image", "cat", f"oci:{d}", "/root/.ssh/id_rsa"]):
+        rc, stdout, err = bulwark.run(args, timeout=120)
+        assert rc == 3, f"{args}: exit {rc}\n{stdout[-1500:]}\n{err[-1500:]}"
+        assert "BEGIN RSA" not in stdout and "BW-SEC-PK" not in stdout
+        assert c in err, err
+
+
+def test_oci_manifest_json_error_never_quotes_a_host_file(bulwark, tmp_path):
+    out, _, _ = outside_files(tmp_path)
+    d = layout_with_manifest_json(tmp_path, "../host/shadow", ["../host/layer.tar"])
+    rc, stdout, err = bulwark.run(["image", "inspect", f"oci:{d}"], timeout=120)
+    assert rc == 3, err
+    assert_nothing_of(stdout + err, "hostsecret", "c0ffee")
+    # A link inside the layout that leads out of it: refused when followed.
+    d2 = layout_with_manifest_json(tmp_path, "cfg/shadow", ["cfg/layer.tar"], name="linked")
+    (d2 / "cfg").symlink_to(out)
+    rc, stdout, err = bulwark.run(["image", "inspect", f"oci:{d2}"], timeout=120)
+    assert rc == 3, err
+    assert_nothing_of(stdout + err, "hostsecret", "c0ffee")
+    assert "cfg/shadow" in err
+
+
+def test_oci_layout_blobs_symlinked_out_of_the_layout_are_refused(bulwark, tmp_path):
+    """index.json names blobs by digest; the blobs directory itself leads outside."""
+    img = OciImage([benign_layer(), key_layer()])
+    real = tmp_path / "elsewhere"
+    img.write_dir(real)
+    d = tmp_path / "layout"
+    d.mkdir()
+    for name in ("oci-layout", "index.json"):
+        (d / name).write_bytes((real / name).read_bytes())
+    (d / "blobs").symlink_to(real / "blobs")
+    rc, stdout, err = bulwark.run(["image", "--scanners", "secret", "-f", "json", f"oci:{d}"], timeout=120)
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    assert "BW-SEC-PK" not in stdout
+    assert "blobs/sha256/" in err, err
+    # The same layout with its blobs inside scans (and finds the key).
+    rc, stdout, err = bulwark.run(["image", "--scanners", "secret", "-f", "json", f"oci:{real}"], timeout=120)
+    assert rc == 0 and "BW-SEC-PK-001" in stdout, err
