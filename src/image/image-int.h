@@ -25,6 +25,7 @@ struct bw_reader {
 };
 
 /* ---- one layer's walk result ---- */
+#define BW_LAYER_MAX_IDENTITIES 8
 struct layer_result {
 	struct bw_arena arena;
 	struct bw_file *files;
@@ -39,6 +40,10 @@ struct layer_result {
 	/* hard links whose target was not earlier in the same layer */
 	size_t *dangling;
 	size_t n_dangling, cap_dangling;
+	/* Layer cache: the local files (layer_identity) whose bytes were
+	 * verified to be this layer, most recent first, in the arena. */
+	const char *identities[BW_LAYER_MAX_IDENTITIES];
+	size_t n_identities;
 	/* The analyzers' states for this layer, one per analyzer of the walk
 	 * that made them (layer_begin or the cache's load), owned here: freed
 	 * with each analyzer's layer_free by bw_layer_result_release(). */
@@ -143,6 +148,13 @@ struct source_ops {
 	int (*open_layer)(struct bw_image *img, size_t i, struct bw_reader *rd, void **handle,
 			  struct bw_error *err);
 	void (*close_layer)(void *handle);
+	/* Indexed sources, optional, both or neither (the layer cache uses
+	 * them to know a file it verified): layer_file opens the local file
+	 * that holds layer i's bytes for fstat(2) only (the archive, the blob),
+	 * returning -1 when it cannot; handle_fd is the file an open_layer
+	 * handle reads. */
+	int (*layer_file)(struct bw_image *img, size_t i);
+	int (*handle_fd)(void *handle);
 	/* Streaming sources: walk everything in one pass, then call
 	 * bw_stream_finish(). */
 	int (*stream)(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
@@ -170,9 +182,10 @@ int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_lay
 		  struct layer_result *res, const bool *skip, struct bw_error *err);
 
 /* ---- the layer cache (layercache.c) ---- */
-/* The walker's own record of a layer: its entries, digests, byte counts
- * and compression. decode fills a fresh result (layer index `layer` on
- * every entry) and returns false for anything malformed. */
+/* The walker's own record of a layer: its entries, digests, byte counts,
+ * compression, and the identities of the files verified to hold it.
+ * decode fills a fresh result (layer index `layer` on every entry) and
+ * returns false for anything malformed. */
 int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out);
 bool bw_layer_listing_decode(struct layer_result *res, int layer, const void *data, size_t len);
 /* Walk layer i of an indexed source through the cache in opts.cache:

@@ -104,12 +104,16 @@ struct bw_image_info {
  * and one for the walker's own listing ("walker:BW_IMAGE_WALKER_VERSION").
  * Only indexed sources (docker-archive and oci-archive files that can
  * seek, oci: layouts) use it, because only there both digests are known
- * before a layer is read: when the listing and every analyzer hit, the
- * layer is not opened at all (so it is not re-verified either: a blob
- * changed on disk after it was cached goes unnoticed; pass no cache to
- * read and verify every byte). Streaming sources (docker:, compressed or
- * piped archives, dir:) always read everything. Only a walked layer that
- * passed verification is stored. */
+ * before a layer is read. A cached listing is trusted only for bytes
+ * already verified: it records the identity of the files it was verified
+ * in (device, inode, size, mtime, ctime — as git's index does — and the
+ * archive member), and when the listing and every analyzer hit for a file
+ * it records, the layer is not read at all. For any other file (another
+ * archive that claims the same digests, a blob replaced in place) the
+ * blob is read and hashed — no tar walk, no analysis — and a digest,
+ * diff_id or size mismatch fails exactly as without a cache. Streaming
+ * sources (docker:, compressed or piped archives, dir:) always read
+ * everything. Only a walked layer that passed verification is stored. */
 struct bw_layer_cache {
 	int (*get)(void *ud, const char *key, struct bw_buf *out, bool *hit);
 	int (*put)(void *ud, const char *key, const void *data, size_t len);
@@ -117,8 +121,9 @@ struct bw_layer_cache {
 };
 
 /* The version of the walker's cached listing: bump it whenever what the
- * walker records per layer (struct bw_file, digests, counts) changes. */
-#define BW_IMAGE_WALKER_VERSION 1
+ * walker records per layer (struct bw_file, digests, counts, the verified
+ * files' identities) changes. */
+#define BW_IMAGE_WALKER_VERSION 2
 /* The largest record read back from or written to a layer cache. */
 #define BW_IMAGE_CACHE_MAX_RECORD (64u << 20)
 

@@ -239,6 +239,17 @@ fail:
 	return err ? err->code : BW_EINPUT;
 }
 
+static int archive_layer_file(struct bw_image *img, size_t i)
+{
+	(void)i; /* every member lives in the one archive file */
+	return open(img->location, O_PATH | O_CLOEXEC);
+}
+
+static int archive_handle_fd(void *handle)
+{
+	return ((struct member_reader *)handle)->fd;
+}
+
 static void archive_close_layer(void *handle)
 {
 	struct member_reader *mr = handle;
@@ -272,5 +283,7 @@ const struct source_ops bw_source_docker_archive = {
     .open = archive_open,
     .open_layer = archive_open_layer,
     .close_layer = archive_close_layer,
+    .layer_file = archive_layer_file,
+    .handle_fd = archive_handle_fd,
     .stream = archive_stream,
 };

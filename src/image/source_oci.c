@@ -115,6 +115,17 @@ static int oci_open_layer(struct bw_image *img, size_t i, struct bw_reader *rd, 
 	return 0;
 }
 
+static int oci_layer_file(struct bw_image *img, size_t i)
+{
+	const struct oci_src *s = img->source_state;
+	return bw_openat_beneath(s->dirfd, img->refs[i].member, O_PATH);
+}
+
+static int oci_handle_fd(void *handle)
+{
+	return ((struct fd_reader *)handle)->fd;
+}
+
 static void oci_close_layer(void *handle)
 {
 	struct fd_reader *r = handle;
@@ -129,5 +140,7 @@ const struct source_ops bw_source_oci = {
     .open = oci_open,
     .open_layer = oci_open_layer,
     .close_layer = oci_close_layer,
+    .layer_file = oci_layer_file,
+    .handle_fd = oci_handle_fd,
     .close = oci_close,
 };

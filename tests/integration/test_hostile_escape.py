@@ -224,3 +224,62 @@ def test_oci_layout_blobs_symlinked_out_of_the_layout_are_refused(bulwark, tmp_p
     # The same layout with its blobs inside scans (and finds the key).
     rc, stdout, err = bulwark.run(["image", "--scanners", "secret", "-f", "json", f"oci:{real}"], timeout=120)
     assert rc == 0 and "BW-SEC-PK-001" in stdout, err
+
+
+# ------------------------------------------------- 3. a warm cache vouching for other bytes
+
+
+def error_lines(err):
+    return [l for l in err.splitlines() if l.startswith(ERROR_PREFIX)]
+
+
+def assert_same_error_as_no_cache(bulwark, target, *names):
+    """With the cache warm and with --no-cache: exit 3, the same error, naming names."""
+    args = ["image", "--scanners", "packages,secret,config", "-f", "json", target]
+    rc, out, err = bulwark.run(args, timeout=120)
+    rc_nc, out_nc, err_nc = bulwark.run(args[:-1] + ["--no-cache", target], timeout=120)
+    assert rc_nc == 3, f"--no-cache: exit {rc_nc}: {err_nc[-1500:]}"
+    assert rc == 3, f"cached: exit {rc} (want 3, as --no-cache)\nstdout: {out[-1500:]}\nstderr: {err[-1500:]}"
+    assert "BW-SEC-PK" not in out
+    assert error_lines(err) == error_lines(err_nc), (err, err_nc)
+    text = "\n".join(error_lines(err))
+    for n in names:
+        assert n in text, f"error does not name {n}: {text}"
+
+
+def test_warm_cache_does_not_vouch_for_a_docker_archive_layer_claiming_a_cached_diff_id(bulwark, tmp_path):
+    benign = benign_layer()
+    a = tmp_path / "benign.tar"
+    a.write_bytes(tar_bytes(list(docker_archive_files([benign]).items())))
+    rc, out, err = bulwark.run(["image", "--scanners", "packages,secret,config", f"docker-archive:{a}"], timeout=120)
+    assert rc == 0, err
+    # The config claims the benign layer's diff_id; the layer holds a key.
+    fl = docker_archive_files([key_layer()], config=config_json([sha256(benign)]))
+    member = json.loads(fl["manifest.json"])[0]["Layers"][0]
+    b = tmp_path / "evil.tar"
+    b.write_bytes(tar_bytes(list(fl.items())))
+    assert_same_error_as_no_cache(bulwark, f"docker-archive:{b}", member, hexof(sha256(benign)))
+
+
+def test_warm_cache_does_not_vouch_for_an_oci_blob_that_is_not_its_digest(bulwark, tmp_path):
+    good = OciImage([benign_layer()])
+    a = good.write_dir(tmp_path / "benign")
+    rc, out, err = bulwark.run(["image", "--scanners", "packages,secret,config", f"oci:{a}"], timeout=120)
+    assert rc == 0, err
+    # Digest, size and diff_id of the benign layer; the blob under that name holds a key.
+    evil = OciImage([key_layer()])
+    evil.config["rootfs"]["diff_ids"] = [sha256(good.layers[0]["tar"])]
+    evil.layers[0]["digest"] = sha256(good.layers[0]["blob"])
+    evil.layers[0]["size"] = len(good.layers[0]["blob"])
+    b = evil.write_dir(tmp_path / "evil")
+    assert_same_error_as_no_cache(bulwark, f"oci:{b}", hexof(sha256(good.layers[0]["blob"])))
+
+
+def test_warm_cache_does_not_vouch_for_a_blob_replaced_in_place(bulwark, tmp_path):
+    img = OciImage([benign_layer()])
+    d = img.write_dir(tmp_path / "oci")
+    rc, out, err = bulwark.run(["image", "--scanners", "packages,secret,config", f"oci:{d}"], timeout=120)
+    assert rc == 0, err
+    blob = d / "blobs" / "sha256" / hexof(sha256(img.layers[0]["blob"]))
+    blob.write_bytes(gzip_bytes(key_layer()))
+    assert_same_error_as_no_cache(bulwark, f"oci:{d}", hexof(sha256(img.layers[0]["blob"])))
