@@ -100,8 +100,12 @@ int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out);
 
-/* Print an error from a module and return its exit code (2 or 3). */
+/* Print an error from a module and return its exit code (2 or 3). The
+ * message goes through bw_report_put_text: it names inputs, with their
+ * bytes. */
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err);
+/* Print "bulwark <cmd>: warning: <msg>", msg escaped as bw_cli_fail's. */
+void bw_cli_warn(const struct bw_cli *cli, const char *msg);
 
 /* Open --output (or stdout). It truncates an existing file: call it only
  * once every option is validated (format for the command, names, numbers,

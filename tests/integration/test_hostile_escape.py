@@ -283,3 +283,100 @@ def test_warm_cache_does_not_vouch_for_a_blob_replaced_in_place(bulwark, tmp_pat
     blob = d / "blobs" / "sha256" / hexof(sha256(img.layers[0]["blob"]))
     blob.write_bytes(gzip_bytes(key_layer()))
     assert_same_error_as_no_cache(bulwark, f"oci:{d}", hexof(sha256(img.layers[0]["blob"])))
+
+
+# --------------------------------------------------------------- 4. terminal injection
+
+# ESC/CSI (clear screen, colour), OSC (window title, ended by BEL), CR and BS (overwrite
+# a line), DEL, a C1 CSI (U+009B) and a byte that is not UTF-8.
+NASTY = "\x1b[2J\x1b[31m\x1b]0;pwned\x07\r\x08\x7f\u009b1m\xff"
+
+
+def assert_terminal_safe(what, data):
+    """No byte that drives a terminal: C0 but \\n and \\t, DEL, C1, invalid UTF-8."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AssertionError(f"{what}: not UTF-8 at byte {e.start}: {data[max(0, e.start - 40):e.start + 40]!r}")
+    bad = [(i, c) for i, c in enumerate(text)
+           if (ord(c) < 0x20 and c not in "\n\t") or ord(c) == 0x7f or 0x80 <= ord(c) <= 0x9f]
+    assert not bad, f"{what}: control characters {[(i, hex(ord(c))) for i, c in bad[:10]]} in " \
+                    f"{text[max(0, bad[0][0] - 60):bad[0][0] + 60]!r}"
+
+
+def nasty_image(tmp_path):
+    n = NASTY
+    dpkg_status = (f"Package: evil{n}pkg\nStatus: install ok installed\nArchitecture: amd64\n"
+                   f"Version: 1.0{n}\nDescription: x\n\n").encode() + b"Package: bad\xfe\xffutf8\n"
+    layer = layer_tar([
+        E("etc/", "dir"), E("etc/os-release", data='ID=debian\nVERSION_ID="12"\n'),
+        E("var/", "dir"), E("var/lib/", "dir"), E("var/lib/dpkg/", "dir"),
+        E("var/lib/dpkg/status", data=dpkg_status),
+        E("app/", "dir"), E("app/node_modules/", "dir"), E("app/node_modules/left-pad/", "dir"),
+        E("app/node_modules/left-pad/package.json",
+          data=json.dumps({"name": "left-pad", "version": "1.0.0", "license": f"MIT{n}"})),
+        E(f"app/link{n}", "symlink", link=f"/target{n}"),
+        E(f"app/keys{n}.pem", data=rsa_key_pem()),
+    ])
+    img = OciImage([layer], config={
+        "Env": ["PATH=/usr/bin", f"GREETING=hi{n}", f"DB_PASSWORD=s3cr3t-{n}-value"],
+        "Labels": {f"label{n}": f"value{n}"},
+        "User": f"root{n}",
+        "Cmd": ["/bin/sh"],
+    }, history=[{"created": "2023-11-14T22:13:20Z", "created_by": f"RUN echo {n}"}])
+    return img.write_dir(tmp_path / "nasty")
+
+
+def nasty_osv(tmp_path):
+    rec = {"schema_version": "1.6.0", "id": "GHSA-evil-evil-evil", "modified": "2024-01-01T00:00:00Z",
+           "summary": f"prototype pollution{NASTY} in left-pad", "aliases": [f"CVE-2099-9{NASTY}"],
+           "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                         "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]}
+    p = tmp_path / "osv"
+    p.mkdir()
+    (p / "GHSA-evil-evil-evil.json").write_text(json.dumps(rec))
+    return p
+
+
+def test_table_and_stderr_carry_no_terminal_control_from_an_image(bulwark, tmp_path):
+    d = nasty_image(tmp_path)
+    db = tmp_path / "vuln.db"
+    rc, out, err = bulwark.run(["db", "import", "--db", db, nasty_osv(tmp_path)], timeout=120)
+    assert rc == 0, err
+    assert_terminal_safe("db import stdout", out)
+    assert_terminal_safe("db import stderr", err)
+    args = ["image", "--db", db, "--list-packages", f"oci:{d}"]
+    rc, doc, err = bulwark.run(args[:1] + ["-f", "json"] + args[1:], timeout=120)
+    assert rc == 0, err
+    doc = json.loads(doc)
+    # the bytes reach the report (escaped in JSON): the table below has them to show
+    names = " ".join(p["name"] for p in doc["packages"])
+    assert "\x1b" in names, names
+    paths = " ".join(f.get("location", {}).get("path", "") for f in doc["findings"])
+    assert "\x1b" in paths, paths
+    assert any(f["kind"] == "vulnerability" and "\x1b" in f.get("title", "") for f in doc["findings"])
+    rc, out, err = bulwark.run_bytes(args, timeout=120)
+    assert rc == 0, err
+    assert_terminal_safe("image table", out)
+    assert_terminal_safe("image stderr", err)
+    assert b"\\x1b" in out  # shown, escaped
+    for cmd in (["image", "inspect"], ["image", "files"]):
+        rc, out, err = bulwark.run_bytes(cmd + [f"oci:{d}"], timeout=120)
+        assert rc == 0, err
+        assert_terminal_safe(" ".join(cmd), out)
+        assert_terminal_safe(" ".join(cmd) + " stderr", err)
+
+
+def test_error_messages_carry_no_terminal_control(bulwark, tmp_path):
+    """A path that climbs out, named in the error: escaped on stderr."""
+    layer = layer_tar([E("app/", "dir"), E(f"app/{NASTY}/../../../escape", data="x")])
+    d = OciImage([layer]).write_dir(tmp_path / "oci")
+    rc, out, err = bulwark.run_bytes(["image", f"oci:{d}"], timeout=120)
+    assert rc == 3, err
+    assert "escape" in err
+    assert_terminal_safe("error on stderr", err)
+    rc, out, err = bulwark.run_bytes(["image", f"docker-archive:{tmp_path}/no{NASTY}such"], timeout=120)
+    assert rc == 3
+    assert_terminal_safe("error naming the target", err)
