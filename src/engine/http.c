@@ -175,6 +175,9 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->no_timeout ? 0L : e->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "bulwark/" BW_VERSION);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	/* paths carry names from the user and ids from the engine: "." and ".."
+	 * segments are sent as written, never folded into another endpoint */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

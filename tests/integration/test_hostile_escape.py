@@ -13,6 +13,7 @@ import tarfile
 
 import pytest
 
+from fakeengine import FakeEngine, reply
 from imagegen import (E, MTIME, OciImage, canonical, config_json, docker_archive_files, gzip_bytes, hexof,
                       layer_tar, sha256)
 
@@ -380,3 +381,36 @@ def test_error_messages_carry_no_terminal_control(bulwark, tmp_path):
     rc, out, err = bulwark.run_bytes(["image", f"docker-archive:{tmp_path}/no{NASTY}such"], timeout=120)
     assert rc == 3
     assert_terminal_safe("error naming the target", err)
+
+
+# ------------------------------------------------- 5. names that are paths to the engine
+
+
+@pytest.mark.parametrize("name", [".", "..", "library/../alpine", "./alpine", "a/./b", "a//b", "/alpine",
+                                  "alpine/", "%2e%2e", "%2e", "a%2f..%2fb", "..%2fjson"])
+def test_docker_names_that_are_path_segments_are_refused_before_any_request(bulwark, tmp_path, name):
+    with FakeEngine(tmp_path / "engine.sock", lambda m, p: None) as eng:
+        rc, out, err = bulwark.run(["image", "inspect", f"docker:{name}"], env={"DOCKER_HOST": eng.host},
+                                   timeout=60)
+    assert rc == 2, f"docker:{name}: exit {rc}: {err}"
+    assert name in err, err
+    assert eng.requests == [], eng.requests
+
+
+def test_engine_requests_keep_dot_segments_as_they_are(bulwark, tmp_path):
+    """A hostile engine lists a container whose id is '..': the inspect request must go to
+    /containers/../json as written, not be folded into another endpoint (/v1.41/json)."""
+    def answer(method, path):
+        if path.endswith("/containers/json?all=1"):
+            return reply(200, [{"Id": ".."}, {"Id": "."}])
+        if "/info" in path:
+            return reply(200, {"ServerVersion": "fake"})
+        return None
+
+    with FakeEngine(tmp_path / "engine.sock", answer) as eng:
+        rc, out, err = bulwark.run(["audit", "-f", "json", "--host-root", tmp_path, "--check", "5"],
+                                   env={"DOCKER_HOST": eng.host}, timeout=60)
+    paths = eng.paths()
+    assert "/v1.41/containers/../json" in paths and "/v1.41/containers/./json" in paths, paths
+    # nothing folded: /v1.41/json (../) and a second /v1.41/containers/json (./)
+    assert "/v1.41/json" not in paths and "/v1.41/containers/json" not in paths, paths
