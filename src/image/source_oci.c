@@ -2,9 +2,10 @@
  * index.json and blobs/<alg>/<hex>, or the "docker save" fallback
  * (manifest.json naming its members). Every file is opened below a
  * descriptor of the layout directory that cannot be left (beneath.c: no
- * "..", no absolute path, no symlink out of it, no final symlink) and must
- * be a regular file; names come from validated digests or from metadata
- * names checked to be clean relative paths (metadata.c). */
+ * "..", no absolute path, no symlink out of it, no final symlink), without
+ * waiting (O_NONBLOCK: a FIFO never blocks), and must be a regular file;
+ * names come from validated digests or from metadata names checked to be
+ * clean relative paths (metadata.c). */
 #include "image-int.h"
 
 #include <errno.h>
@@ -18,7 +19,8 @@ struct oci_src {
 static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, struct bw_error *err)
 {
 	const struct oci_src *s = img->source_state;
-	int fd = bw_openat_beneath(s->dirfd, name, O_RDONLY);
+	/* O_NONBLOCK: a FIFO planted in the layout must not wait for a writer */
+	int fd = bw_openat_beneath(s->dirfd, name, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT)
@@ -39,6 +41,11 @@ static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, s
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return bw_error_set(err, BW_EINPUT, "%s: %s is not a regular file", img->location, name);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return bw_error_sys(err, BW_EIO, "%s: %s", img->location, name);
 	}
 	*fd_out = fd;
 	return 0;

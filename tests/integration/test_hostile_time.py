@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from hostilegen import deep_paths_layout
+from imagegen import E, OciImage, hexof, layer_tar, sha256
 
 HANG_GUARD = 300  # seconds; the work below takes a few seconds under ASan
 
@@ -36,3 +37,25 @@ def test_deep_paths_merge_in_bounded_time(bulwark, tmp_path):
     doc = json.loads(out)
     # the files, and the directories the engine would make for them
     assert doc["totals"]["files"] == n + depth, doc["totals"]
+
+
+# ------------------------------------------------------------ 11. FIFOs in a layout
+
+
+@pytest.mark.parametrize("where", ["index.json", "manifest.json", "oci-layout", "layer", "config"])
+def test_fifo_in_an_oci_layout_never_blocks(bulwark, tmp_path, where):
+    """Nobody writes to these FIFOs: an open() that waits for a writer waits forever."""
+    img = OciImage([layer_tar([E("etc/", "dir"), E("etc/hostname", data="x\n")])])
+    d = img.write_dir(tmp_path / "oci")
+    name = {"layer": "blobs/sha256/" + hexof(sha256(img.layers[0]["blob"])),
+            "config": "blobs/sha256/" + hexof(sha256(img.config_blob()))}.get(where, where)
+    p = d / name
+    if p.exists():
+        p.unlink()
+    os.mkfifo(p)
+    rc, out, err = bulwark.run(["image", "files", f"oci:{d}"], timeout=60)
+    if where == "oci-layout":
+        assert rc == 0, err  # not needed to read the image: never opened
+        return
+    assert rc == 3, f"exit {rc}: {err}"
+    assert name in err and "not a regular file" in err, err
