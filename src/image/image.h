@@ -132,6 +132,8 @@ struct bw_image_opts {
 	int jobs;			    /* parallel layer walkers; 0: number of CPUs */
 	const char *docker_host;	    /* NULL: DOCKER_HOST or the default socket */
 	const struct bw_layer_cache *cache; /* NULL: no cache (borrowed; outlives the image) */
+	double deadline; /* docker: bw_now() time after which the engine is asked nothing more
+			  * and a transfer in flight stops (engine.h); 0: none */
 };
 
 /* Open a target and read its metadata. Errors name the target, the file or

@@ -51,7 +51,7 @@ static int engine_open(struct bw_image *img, struct bw_error *err)
 	struct engine_src *s = bw_calloc(1, sizeof(*s));
 	img->source_state = s;
 	img->streaming = true;
-	struct bw_engine_opts eo = {.host = img->opts.docker_host};
+	struct bw_engine_opts eo = {.host = img->opts.docker_host, .deadline = img->opts.deadline};
 	rc = bw_engine_open(&eo, &s->engine, err);
 	if (rc < 0)
 		return rc;

@@ -46,6 +46,7 @@ struct bw_scan_opts {
 	const char *db_path;	   /* vulnerability database; NULL: the default (vulndb.h) */
 	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
 	bool no_cache;
+	double deadline; /* docker: targets: as bw_image_opts.deadline; 0: none */
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };

@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 
+from fakeengine import FakeEngine, reply
 from hostilegen import deep_paths_layout
 from imagegen import E, OciImage, hexof, layer_tar, sha256
 
@@ -59,3 +60,110 @@ def test_fifo_in_an_oci_layout_never_blocks(bulwark, tmp_path, where):
         return
     assert rc == 3, f"exit {rc}: {err}"
     assert name in err and "not a regular file" in err, err
+
+
+# ------------------------------------------------------- 12. engines that stall
+
+
+def stall_forever(engine):
+    """An answer that never comes (until the fake engine stops)."""
+    def talk(conn):
+        engine.stopped.wait(600)
+    return talk
+
+
+def stall_after_headers(engine):
+    def talk(conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nConnection: close\r\n\r\n")
+        engine.stopped.wait(600)
+    return talk
+
+
+IMAGE_ID = "sha256:" + "e" * 64
+
+
+def inspect_doc(cid, name, image=IMAGE_ID):
+    return {"Id": cid, "Name": "/" + name, "Image": image, "Config": {"Image": "x:1", "User": "app"},
+            "HostConfig": {"Privileged": False}, "State": {"Running": True, "Status": "running"},
+            "Mounts": [], "ExecIDs": None}
+
+
+def test_audit_stops_at_its_deadline_and_names_what_it_did_not_check(bulwark, tmp_path):
+    """Three containers whose inspect never answers: with a 5 s deadline the audit ends
+    in about 5 s (not three request timeouts), names each container it could not check,
+    and exits 3 — the audit is incomplete."""
+    ids = [c * 64 for c in "abc"]
+    holder = {}
+
+    def answer(method, path):
+        if path.endswith("/containers/json?all=1"):
+            return reply(200, [{"Id": i} for i in ids])
+        if "/containers/" in path:
+            return stall_forever(holder["e"])
+        if path.endswith("/info"):
+            return reply(200, {"ServerVersion": "stalling", "Swarm": {"LocalNodeState": "inactive"}})
+        if "/images/json" in path:
+            return reply(200, [])
+        return None
+
+    with FakeEngine(tmp_path / "engine.sock", answer) as eng:
+        holder["e"] = eng
+        rc, out, err = run_guarded(bulwark, ["audit", "-f", "json", "--timeout", "5", "--host-root", tmp_path],
+                                   env={"DOCKER_HOST": eng.host})
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    rep = json.loads(out)
+    w = "\n".join(rep["warnings"])
+    for i in ids:
+        assert f"container {i[:12]} not checked" in w, w
+    assert "audit" in err and "time" in err, err
+
+
+def test_audit_deadline_covers_the_image_export(bulwark, tmp_path):
+    """Section 4 reads a container's image through GET /images/ID/get: an export that
+    stalls after its headers stops at the deadline too."""
+    cid = "d" * 64
+    holder = {}
+
+    def answer(method, path):
+        if path.endswith("/containers/json?all=1"):
+            return reply(200, [{"Id": cid}])
+        if f"/containers/{cid}/json" in path:
+            return reply(200, inspect_doc(cid, "web"))
+        if "/images/json" in path:
+            return reply(200, [{"Id": IMAGE_ID, "RepoTags": ["stall/img:1"]}])
+        if path.endswith(f"/images/{IMAGE_ID.replace(':', '%3A')}/json"):
+            return reply(200, {"Id": IMAGE_ID, "RepoDigests": []})
+        if "/get" in path:
+            return stall_after_headers(holder["e"])
+        if path.endswith("/info"):
+            return reply(200, {"ServerVersion": "stalling"})
+        return None
+
+    with FakeEngine(tmp_path / "engine.sock", answer) as eng:
+        holder["e"] = eng
+        rc, out, err = run_guarded(bulwark, ["audit", "-f", "json", "--timeout", "5", "--check", "4",
+                                             "--host-root", tmp_path], env={"DOCKER_HOST": eng.host})
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    w = "\n".join(json.loads(out)["warnings"])
+    assert "image stall/img:1 not checked" in w, w
+    assert any("/get" in p for p in eng.paths()), eng.paths()
+
+
+@pytest.mark.slow
+def test_image_export_that_stalls_fails_instead_of_waiting(bulwark, tmp_path):
+    """docker:NAME whose export sends its headers and then nothing: the low-speed limit
+    (under 1 KiB/s for 60 s, as `db update`) ends it with exit 3 naming the request."""
+    holder = {}
+
+    def answer(method, path):
+        if path.endswith("/images/stall/json"):
+            return reply(200, {"Id": IMAGE_ID})
+        if path.endswith("/images/stall/get"):
+            return stall_after_headers(holder["e"])
+        return None
+
+    with FakeEngine(tmp_path / "engine.sock", answer) as eng:
+        holder["e"] = eng
+        rc, out, err = run_guarded(bulwark, ["image", "files", "docker:stall"], env={"DOCKER_HOST": eng.host})
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    assert "/images/stall/get" in err, err
