@@ -29,7 +29,23 @@ def case_deep_paths(tmp):
     return "40,000 files 2,040 directories deep (1.7 MB gzip layer)", ["image", "inspect", "-f", "json", f"oci:{d}"], {}
 
 
-CASES = {"deep-paths": case_deep_paths}
+def case_vex_refs(tmp):
+    vex = tmp / "vex.json"
+    vex.write_text(hostilegen.cyclonedx_vex_many_refs(80000))
+    (tmp / "Dockerfile").write_text("FROM scratch\n")
+    return ("CycloneDX VEX, 80,000 components and vulnerabilities (11 MB)",
+            ["lint", "-f", "json", "--vex", str(vex), str(tmp / "Dockerfile")], {})
+
+
+def case_osv_aliases(tmp):
+    d = tmp / "osv"
+    d.mkdir()
+    (d / "a.json").write_text(hostilegen.osv_many_aliases(150000, repeat=2))
+    return ("one OSV record, 150,000 aliases listed twice (6 MB)",
+            ["db", "import", "--db", str(tmp / "v.db"), str(d)], {})
+
+
+CASES = {"deep-paths": case_deep_paths, "vex-refs": case_vex_refs, "osv-aliases": case_osv_aliases}
 
 
 def run(bulwark, args, env, runs):

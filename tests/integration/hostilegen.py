@@ -106,3 +106,24 @@ def streamed_layer(d, fill):
 def deep_paths_layout(d, n_files=40000, depth=2040):
     layer = streamed_layer(d, lambda s: deep_paths_tar(s, n_files, depth))
     return write_layout(d, [layer])
+
+
+def cyclonedx_vex_many_refs(n):
+    """A CycloneDX VEX of n components and n vulnerabilities, each affecting one component
+    by bom-ref (the last components first): JSON text."""
+    comps = [{"bom-ref": "c%d" % i, "purl": "pkg:npm/p%d@1.0.0" % i} for i in range(n)]
+    vulns = [{"id": "CVE-2024-%07d" % i, "analysis": {"state": "not_affected"},
+              "affects": [{"ref": "c%d" % (n - 1 - i)}]} for i in range(n)]
+    return json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": comps,
+                       "vulnerabilities": vulns}, separators=(",", ":"))
+
+
+def osv_many_aliases(n, repeat=1):
+    """One OSV record (npm left-pad) whose aliases list n distinct ids, the whole list
+    `repeat` times: JSON text."""
+    aliases = ["CVE-2024-%07d" % i for i in range(n)] * repeat
+    return json.dumps({"schema_version": "1.6.0", "id": "GHSA-many-many-alia",
+                       "modified": "2024-01-01T00:00:00Z", "summary": "many aliases", "aliases": aliases,
+                       "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                                     "ranges": [{"type": "SEMVER",
+                                                 "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]})
