@@ -45,7 +45,16 @@ def case_osv_aliases(tmp):
             ["db", "import", "--db", str(tmp / "v.db"), str(d)], {})
 
 
-CASES = {"deep-paths": case_deep_paths, "vex-refs": case_vex_refs, "osv-aliases": case_osv_aliases}
+def case_empty_env(tmp):
+    from imagegen import E, OciImage, layer_tar
+    img = OciImage([layer_tar([E("etc/", "dir")])], config={"Env": [""] * 1390000})
+    d = img.write_dir(tmp / "oci")
+    return ("image configuration with 1,390,000 empty Env strings (4 MiB)",
+            ["image", "--scanners", "secret", "-f", "json", f"oci:{d}"], {})
+
+
+CASES = {"deep-paths": case_deep_paths, "vex-refs": case_vex_refs, "osv-aliases": case_osv_aliases,
+         "empty-env": case_empty_env}
 
 
 def run(bulwark, args, env, runs):

@@ -327,10 +327,15 @@ static int cfg_hit(void *ud, const struct bw_secret_match *m)
 	return 0;
 }
 
-static int scan_cfg_string(const struct bw_secret_rules *rs, struct cfg_ctx *c, const char *s,
+/* One string of the configuration, through the one scanner of the
+ * configuration: a million Env strings must not cost a million scanners.
+ * An empty string holds no secret. */
+static int scan_cfg_string(struct bw_secret_scanner *sc, struct cfg_ctx *c, const char *s,
 			   struct bw_error *err)
 {
-	return bw_secret_scan_buffer(rs, NULL, s, strlen(s), cfg_hit, c, err);
+	if (!s[0])
+		return 0;
+	return bw_secret_scan_buffer_with(sc, NULL, s, strlen(s), cfg_hit, c, err);
 }
 
 static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info, struct bw_report *r,
@@ -339,6 +344,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 	int rc = 0;
 	json_t *cfg = info->config ? json_object_get(info->config, "config") : NULL;
 	struct cfg_ctx *c = bw_calloc(1, sizeof(*c));
+	struct bw_secret_scanner *sc = bw_secret_scanner_new(j->rules);
 	c->r = r;
 	json_t *env = cfg ? json_object_get(cfg, "Env") : NULL;
 	if (json_is_array(env)) {
@@ -350,7 +356,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 			if (!json_is_string(v) || rc < 0)
 				continue;
 			c->line = (int)i + 1;
-			rc = scan_cfg_string(j->rules, c, json_string_value(v), err);
+			rc = scan_cfg_string(sc, c, json_string_value(v), err);
 		}
 	}
 	json_t *labels = cfg ? json_object_get(cfg, "Labels") : NULL;
@@ -366,7 +372,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 				continue;
 			char *kv = bw_asprintf("%s=%s", k, json_string_value(v));
 			c->line = i;
-			rc = scan_cfg_string(j->rules, c, kv, err);
+			rc = scan_cfg_string(sc, c, kv, err);
 			explicit_bzero(kv, strlen(kv));
 			free(kv);
 		}
@@ -384,8 +390,9 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 		}
 		c->line = (int)i + 1;
 		if (h->created_by)
-			rc = scan_cfg_string(j->rules, c, h->created_by, err);
+			rc = scan_cfg_string(sc, c, h->created_by, err);
 	}
+	bw_secret_scanner_free(sc);
 	free(c);
 	return rc;
 }

@@ -195,3 +195,23 @@ def test_osv_record_with_300000_aliases_imports_in_bounded_time(bulwark, tmp_pat
     assert rc == 0, err[-2000:]
     con = sqlite3.connect(str(db))
     assert con.execute("SELECT count(*) FROM aliases").fetchone()[0] == 150000
+
+
+# ----------------------------------------------------- 14. a config of empty strings
+
+GH_TOKEN = "ghp_" + "q7Zr2XwP9sLm4VnB8cKd1TfH6yJg3QeA5uRo"
+
+
+def test_config_with_a_million_empty_env_strings_scans_in_bounded_time(bulwark, tmp_path):
+    """1,390,000 empty Env strings (all a 4 MiB configuration holds) and one secret after
+    them: a scanner was allocated per string (70 s)."""
+    n = 1390000
+    env = [""] * n + [f"GITHUB_TOKEN={GH_TOKEN}"]
+    img = OciImage([layer_tar([E("etc/", "dir"), E("etc/hostname", data="x\n")])],
+                   config={"Env": env, "Cmd": ["/bin/sh"]})
+    assert len(img.config_blob()) < 4 << 20
+    d = img.write_dir(tmp_path / "oci")
+    rc, out, err = run_guarded(bulwark, ["image", "--scanners", "secret", "-f", "json", f"oci:{d}"], guard=120)
+    assert rc == 0, err[-2000:]
+    hits = [f for f in json.loads(out)["findings"] if f["location"].get("path") == "config:Env"]
+    assert [(f["id"], f["location"]["line"]) for f in hits] == [("BW-SEC-GH-001", n + 1)], hits
