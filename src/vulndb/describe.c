@@ -22,6 +22,11 @@ json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 	json_object_set_new(o, "withdrawn", json_integer((json_int_t)st->withdrawn));
 	json_object_set_new(o, "kev", json_integer((json_int_t)st->kev));
 	json_object_set_new(o, "epss", json_integer((json_int_t)st->epss));
+	/* what an enrichment document replaced: null when none was imported */
+	json_object_set_new(o, "kev_replaced",
+			    st->kev_replaced ? json_integer((json_int_t)st->kev_before) : json_null());
+	json_object_set_new(o, "epss_replaced",
+			    st->epss_replaced ? json_integer((json_int_t)st->epss_before) : json_null());
 	json_object_set_new(o, "seconds", json_real(st->seconds));
 	json_t *s = json_array();
 	for (size_t i = 0; i < st->n_samples; i++)
@@ -38,10 +43,10 @@ void bw_vulndb_import_stats_write_text(const struct bw_vulndb_import_stats *st, 
 		fprintf(out, ", %zu affected entries dropped", st->affected_skipped);
 	if (st->withdrawn)
 		fprintf(out, ", %zu withdrawn", st->withdrawn);
-	if (st->kev)
-		fprintf(out, "; KEV %zu", st->kev);
-	if (st->epss)
-		fprintf(out, "; EPSS %zu", st->epss);
+	if (st->kev_replaced)
+		fprintf(out, "; KEV %zu (replacing %zu)", st->kev, st->kev_before);
+	if (st->epss_replaced)
+		fprintf(out, "; EPSS %zu (replacing %zu)", st->epss, st->epss_before);
 	if (st->ignored_files)
 		fprintf(out, "; %zu files ignored", st->ignored_files);
 	fprintf(out, "; %.2f s\n", st->seconds);
