@@ -140,6 +140,7 @@ enum {
 	BW_OPT_IGNOREFILE,
 	BW_OPT_VEX,
 	BW_OPT_SHOW_SUPPRESSED,
+	BW_OPT_STRICT,
 };
 
 /* Suppression options: parsed by bw_cli_common_option, applied to a report
@@ -167,7 +168,8 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	    {"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},                                \
 	    {"db", required_argument, NULL, BW_OPT_DB},                                                      \
 	    {"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},                                    \
-	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}, BW_CLI_SUPPRESS_OPTIONS
+	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}, {"strict", no_argument, NULL, BW_OPT_STRICT},  \
+	    BW_CLI_SUPPRESS_OPTIONS
 
 #define BW_CLI_SCAN_HELP                                                                                     \
 	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"               \
@@ -176,7 +178,9 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"              \
 	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"                  \
 	"      --no-cache       read and verify every layer; neither use nor fill the layer "                \
-	"cache\n" BW_CLI_SUPPRESS_HELP
+	"cache\n"                                                                                            \
+	"      --strict         a file or directory that cannot be read is an error (exit 3), not\n"         \
+	"                       only a warning\n" BW_CLI_SUPPRESS_HELP
 
 struct bw_cli_scan_args {
 	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */
@@ -184,6 +188,7 @@ struct bw_cli_scan_args {
 	const char *secret_config;
 	int jobs;
 	bool no_cache; /* --no-cache: no layer cache (src/cache) */
+	bool strict;   /* --strict: unreadable paths are an error */
 };
 
 /* 1 when c is a scan option (handled), 0 when not, -BW_EXIT_USAGE after

@@ -29,6 +29,9 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	case BW_OPT_NO_CACHE:
 		a->no_cache = true;
 		return 1;
+	case BW_OPT_STRICT:
+		a->strict = true;
+		return 1;
 	}
 	return 0;
 }
@@ -61,18 +64,22 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .db_path = cli->db_path,
 	    .ignore_unfixed = cli->ignore_unfixed,
 	    .no_cache = a->no_cache,
+	    .strict = a->strict,
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
 	};
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_report *r = NULL;
-	int rc = bw_scan_run(&so, &r, &err);
+	int src = bw_scan_run(&so, &r, &err);
 	bw_cli_progress_done(cli);
-	if (rc < 0)
+	if (!r)
 		return bw_cli_fail(cli, &err);
-	rc = bw_cli_suppress(cli, r);
+	/* --strict with unreadable paths: the report still, then the error */
+	int rc = bw_cli_suppress(cli, r);
 	if (!rc)
 		rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);
+	if (src < 0 && rc != BW_EXIT_USAGE)
+		rc = bw_cli_fail(cli, &err);
 	return rc;
 }

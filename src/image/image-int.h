@@ -70,6 +70,20 @@ int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err);
 typedef ssize_t (*bw_chunk_read_fn)(void *ctx, void *buf, size_t n, struct bw_error *err);
 int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
 		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err);
+/* bw_walk_deliver in two steps, for a source that must not open a file no
+ * analyzer takes (dir:): which analyzers want f, into w (room for
+ * BW_IMAGE_MAX_ANALYZERS) — those whose size limit f passes are told
+ * through skipped() and left out — then the bytes for them. */
+struct bw_walk_wanted {
+	const struct bw_analyzer *an;
+	void *state;
+	enum bw_want want;
+	size_t max; /* BW_WANT_WHOLE: the buffer's bound */
+};
+size_t bw_walk_wanted(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		      struct bw_walk_wanted *w);
+int bw_walk_feed(struct bw_walk_wanted *w, size_t nw, const struct bw_file *f, bw_chunk_read_fn rd,
+		 void *rd_ctx, struct bw_error *err);
 /* Start and end the analyzers' states of one layer in res (those with
  * skip[i] set are left alone: the cache served them). */
 void bw_walk_begin_states(struct walk_ctx *wc, struct layer_result *res, const struct bw_image_layer *layer,

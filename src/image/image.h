@@ -92,7 +92,13 @@ struct bw_image_info {
 	size_t n_layers;
 	struct bw_image_history *history;
 	size_t n_history;
+	/* dir: what could not be read (an analyzer wanted a file it cannot
+	 * open, a directory it cannot enter): the first BW_IMAGE_UNREADABLE_NAMED
+	 * as "PATH: reason", and how many in all (after bw_image_walk()). */
+	const char *const *unreadable;
+	size_t n_unreadable_named, n_unreadable;
 };
+#define BW_IMAGE_UNREADABLE_NAMED 20
 
 /* A store of per-layer analysis results the caller may hand to the walker
  * (src/cache/ keeps one in SQLite; image knows nothing of it). Called from
@@ -174,6 +180,10 @@ struct bw_analyzer {
 	 * file when patterns is NULL). Default: BW_WANT_WHOLE. */
 	enum bw_want (*wants)(void *ud, const struct bw_file *f);
 	size_t max_whole; /* larger files are skipped with a warning; 0: 16 MiB */
+	/* BW_WANT_STREAM: larger files are not read for it either, but told
+	 * to skipped(); 0: any size. A file no analyzer takes is never read
+	 * (dir: does not even open it). */
+	uint64_t max_stream;
 	void *(*layer_begin)(void *ud, const struct bw_image_layer *layer);
 	/* BW_WANT_WHOLE: data/len is the whole file. */
 	int (*file)(void *layer_state, const struct bw_file *f, const void *data, size_t len,

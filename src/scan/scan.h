@@ -47,10 +47,16 @@ struct bw_scan_opts {
 	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
 	bool no_cache;
 	double deadline; /* docker: targets: as bw_image_opts.deadline; 0: none */
+	/* dir: paths it could not read are report warnings (the first few
+	 * named, then a count); strict makes them an error too: bw_scan_run
+	 * then returns BW_EIO saying so, with the report in *out all the same. */
+	bool strict;
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };
 
+/* Scan. On success *out is the report (the caller frees it); on failure
+ * *out is NULL, except for the strict failure above. */
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);
 
 #endif

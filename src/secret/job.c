@@ -56,11 +56,12 @@ static void layer_end(void *state)
 	l->sc = NULL;
 }
 
+/* Every file but the allow-listed paths; larger than max-file-size: not
+ * read at all (the walker's max_stream), told to skipped(). */
 static enum bw_want wants(void *ud, const struct bw_file *f)
 {
-	(void)ud;
-	(void)f;
-	return BW_WANT_STREAM;
+	const struct bw_secret_job *j = ud;
+	return bw_secret_path_allowed(j->rules, f->path) ? BW_WANT_NONE : BW_WANT_STREAM;
 }
 
 static void add_skip(struct layer_res *l, const char *path, const char *why)
@@ -75,7 +76,15 @@ static void add_skip(struct layer_res *l, const char *path, const char *why)
 
 static void skipped(void *state, const struct bw_file *f, const char *why)
 {
-	add_skip(state, f->path, why);
+	struct layer_res *l = state;
+	uint64_t max = bw_secret_rules_max_file_size(l->job->rules);
+	char buf[96];
+	if (f->size > max) {
+		snprintf(buf, sizeof(buf), "larger than max-file-size (%llu > %llu bytes)",
+			 (unsigned long long)f->size, (unsigned long long)max);
+		why = buf;
+	}
+	add_skip(l, f->path, why);
 }
 
 static int collect(void *ud, const struct bw_secret_match *m)
@@ -252,6 +261,7 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	    .version = 1,
 	    .patterns = NULL,
 	    .wants = wants,
+	    .max_stream = bw_secret_rules_max_file_size(j->rules),
 	    .layer_begin = layer_begin,
 	    .chunk = chunk,
 	    .skipped = skipped,

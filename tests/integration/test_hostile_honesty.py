@@ -71,3 +71,96 @@ def test_enrichment_import_states_what_it_replaced(bulwark, tmp_path, enriched_d
     rc, out, err = bulwark.run(["db", "import", "--db", enriched_db, tmp_path / "epss.csv"])
     assert rc == 0, err
     assert "EPSS 3 (replacing 3)" in out, out
+
+
+# ------------------------------------------ 16. files a scan cannot read, or should not
+
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+GH_TOKEN = "ghp_" + "q7Zr2XwP9sLm4VnB8cKd1TfH6yJg3QeA5uRo"
+
+
+@pytest.fixture
+def world_dir():
+    """A directory the unprivileged user can reach (pytest's own tmp is root's, 0700)."""
+    import shutil
+    import tempfile
+    d = pathlib.Path(tempfile.mkdtemp(prefix="bw-fs-", dir="/tmp"))
+    d.chmod(0o755)
+    yield d
+    for p in d.rglob("*"):
+        if p.is_dir() and not p.is_symlink():
+            p.chmod(0o755)
+    shutil.rmtree(d)
+
+
+def run_as_nobody(bulwark, args):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run bulwark as another user")
+    env = dict(os.environ, XDG_CACHE_HOME="/nonexistent", ASAN_OPTIONS="detect_leaks=0:halt_on_error=1")
+    p = subprocess.run(NOBODY + [str(bulwark.path)] + [str(a) for a in args], capture_output=True,
+                       env=env, timeout=300)
+    return p.returncode, p.stdout.decode(errors="surrogateescape"), p.stderr.decode(errors="surrogateescape")
+
+
+def test_fs_names_what_it_cannot_read_and_strict_makes_it_an_error(bulwark, world_dir):
+    root = world_dir / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "hostname").write_text("box\n")
+    (root / "etc" / "token.env").write_text(f"GITHUB_TOKEN={GH_TOKEN}\n")
+    (root / "etc" / "token.env").chmod(0)
+    (root / "locked").mkdir()
+    (root / "locked" / "inside").write_text("x\n")
+    (root / "locked").chmod(0)
+    for p in root.rglob("*"):
+        if p.is_dir() and p.name != "locked":
+            p.chmod(0o755)
+    root.chmod(0o755)
+    args = ["fs", "--scanners", "secret", "-f", "json", root]
+    rc, out, err = run_as_nobody(bulwark, args)
+    assert rc == 0, err
+    warns = "\n".join(json.loads(out).get("warnings", []))
+    assert "/etc/token.env" in warns and "/locked" in warns, warns
+    assert "permission denied" in warns.lower(), warns
+    rc, out, err = run_as_nobody(bulwark, args[:1] + ["--strict"] + args[1:])
+    assert rc == 3, f"exit {rc}: {err}"
+    assert json.loads(out).get("warnings"), out  # the report is still written
+    assert "could not be read" in err, err
+
+
+def test_fs_names_the_first_unreadable_paths_then_counts_the_rest(bulwark, world_dir):
+    root = world_dir / "root"
+    root.mkdir(mode=0o755)
+    for i in range(30):
+        f = root / f"secret-{i:02d}.txt"
+        f.write_text("x\n")
+        f.chmod(0)
+    rc, out, err = run_as_nobody(bulwark, ["fs", "--scanners", "secret", "-f", "json", root])
+    assert rc == 0, err
+    warns = json.loads(out).get("warnings", [])
+    named = [w for w in warns if "secret-" in w]
+    assert len(named) == 20, warns
+    assert any("10 more" in w for w in warns), warns
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/strace"), reason="strace is not installed")
+def test_fs_never_reads_a_file_no_analyzer_would_take(bulwark, tmp_path):
+    """A 1 TiB sparse file (truncate(2)): larger than every analyzer's limit, so it is
+    listed but never opened — reading its holes would take minutes."""
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "small.txt").write_text(f"GITHUB_TOKEN={GH_TOKEN}\n")
+    huge = root / "huge.bin"
+    with open(huge, "wb") as f:
+        f.truncate(1 << 40)
+    log = tmp_path / "strace.log"
+    p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", str(log),
+                        str(bulwark.path), "fs", "-f", "json", "--scanners", "secret,packages,config", str(root)],
+                       capture_output=True, timeout=120,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0:halt_on_error=1"))
+    assert p.returncode == 0, p.stderr.decode(errors="replace")[-2000:]
+    doc = json.loads(p.stdout)
+    assert any(f["id"] == "BW-SEC-GH-001" for f in doc["findings"])  # the small file was read
+    assert any("huge.bin" in w and "larger than" in w for w in doc["warnings"]), doc["warnings"]
+    opened = [l for l in log.read_text().splitlines() if "huge.bin" in l]
+    assert not opened, opened
