@@ -3,9 +3,9 @@
  * most have findings) matched against a vulnerability database, timed from
  * opening the database to the ranked findings.
  *   match_bench DB [N] [RUNS] */
-#include "match/match.h"
-
 #include <sqlite3.h>
+
+#include "match/match.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -47,7 +47,8 @@ int main(int argc, char **argv)
 		rep->os.id = "debian";
 		rep->os.version = "11";
 		for (long i = 0; i < have; i++) {
-			struct bw_package *p = bw_report_add_package(rep);
+			size_t p_i = bw_report_add_package(rep);
+			struct bw_package *p = &rep->packages[p_i];
 			bool deb = strncmp(ecos[i], "Debian", 6) == 0;
 			p->ecosystem = deb ? "Debian" : ecos[i];
 			p->name = names[i];

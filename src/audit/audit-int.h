@@ -3,11 +3,11 @@
 #ifndef BW_AUDIT_INT_H
 #define BW_AUDIT_INT_H
 
-#include "audit/audit.h"
-#include "engine/engine.h"
-
 #include <jansson.h>
 #include <sys/stat.h>
+
+#include "audit/audit.h"
+#include "engine/engine.h"
 
 struct audit_container {
 	json_t *inspect; /* borrowed from ctx->containers */

@@ -6,9 +6,9 @@
  * saved copy: NUL-separated as in /proc, or whitespace-separated text).
  * dockerd itself refuses to start when both set one option; when a saved
  * pair disagrees anyway, the command line wins. */
-#include "audit-int.h"
-
 #include <dirent.h>
+
+#include "audit-int.h"
 
 enum opt_type { OPT_BOOL, OPT_STRING, OPT_LIST, OPT_MAP };
 

@@ -1,14 +1,14 @@
 /* CIS section 1: the host — a partition of its own for the engine's data,
  * the docker group, and auditd rules watching the engine's files. Read
  * under the host root, so a copied /etc can be audited offline. */
-#include "audit-int.h"
-
-#include "audit-checks.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include "audit-int.h"
+
+#include "audit-checks.h"
 
 extern char **environ;
 
@@ -30,9 +30,9 @@ static bool listed_mount(const char *file, int field, const char *dir, char *lin
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
-		char *save = NULL, *tok = strtok_r(line, " \t\n", &save);
+		char *rest = line, *tok = bw_next_token(&rest, " \t\n");
 		for (int i = 1; tok && i < field; i++)
-			tok = strtok_r(NULL, " \t\n", &save);
+			tok = bw_next_token(&rest, " \t\n");
 		if (tok && strcmp(tok, dir) == 0) {
 			snprintf(line_out, outlen, "%s", file);
 			return true;

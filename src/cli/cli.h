@@ -3,10 +3,10 @@
 #ifndef BW_CLI_H
 #define BW_CLI_H
 
+#include <getopt.h>
+
 #include "core/core.h"
 #include "report/report.h"
-
-#include <getopt.h>
 
 /* Exit codes: the public convention of ARCHITECTURE.md. */
 enum {
@@ -211,5 +211,47 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
+
+/* ---- registries (registry_options.c): options of the commands that read
+ * images (image, sbom) and of `registry` ---- */
+enum {
+	BW_OPT_USERNAME = 0x10c0,
+	BW_OPT_PASSWORD_STDIN,
+	BW_OPT_REGISTRY_CA,
+	BW_OPT_INSECURE_REGISTRY,
+	BW_OPT_TIMEOUT,
+	BW_OPT_IMAGE_SRC,
+};
+
+#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+	{"username", required_argument, NULL, BW_OPT_USERNAME},                                              \
+	    {"password-stdin", no_argument, NULL, BW_OPT_PASSWORD_STDIN},                                    \
+	    {"registry-ca", required_argument, NULL, BW_OPT_REGISTRY_CA},                                    \
+	    {"insecure-registry", required_argument, NULL, BW_OPT_INSECURE_REGISTRY},                        \
+	    {"timeout", required_argument, NULL, BW_OPT_TIMEOUT},                                            \
+	{                                                                                                    \
+		"image-src", required_argument, NULL, BW_OPT_IMAGE_SRC                                       \
+	}
+
+#define BW_CLI_REGISTRY_HELP                                                                                 \
+	"      --image-src LIST where a bare image name is looked for, in order: engine,\n"                  \
+	"                       registry (default: engine,registry)\n"                                       \
+	"      --username USER  registry user (with --password-stdin); else docker login's\n"                \
+	"                       config, REGISTRY_AUTH_FILE, credential helpers\n"                            \
+	"      --password-stdin read the registry password from standard input\n"                            \
+	"      --registry-ca FILE  trust this CA for registries (besides the system's)\n"                    \
+	"      --insecure-registry HOST[:PORT]  speak plain HTTP to HOST (repeatable)\n"                     \
+	"      --timeout DUR    give up on a registry after DUR (30s, 5m, 1h; default: none)\n"
+
+/* 1 when c is a registry option (handled), 0 when not, -BW_EXIT_USAGE
+ * after printing why. */
+int bw_cli_registry_option(struct bw_cli *cli, int c, const char *arg);
+/* After parsing: check the combination, read --password-stdin, start the
+ * --timeout clock. Returns 0 or an exit code after printing why. */
+int bw_cli_registry_ready(struct bw_cli *cli);
+/* The options for src/registry (and --image-src), valid until exit. */
+const struct bw_registry_opts *bw_cli_registry_opts(const struct bw_cli *cli);
+const char *bw_cli_image_src(const struct bw_cli *cli);
 
 #endif

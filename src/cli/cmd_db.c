@@ -1,9 +1,9 @@
 /* bulwark db import|update|info — the vulnerability database. */
-#include "cli.h"
-#include "vulndb/vulndb.h"
-
 #include <jansson.h>
 #include <time.h>
+
+#include "cli.h"
+#include "vulndb/vulndb.h"
 
 const char bw_usage_db[] =
     "usage: bulwark db import|update|info [options] [PATH...]\n"
@@ -51,10 +51,10 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		cli->db_path = arg;
 		return 0;
 	case OPT_ECOSYSTEM: {
-		char *dup = bw_strdup(arg), *save = NULL;
+		char *dup = bw_strdup(arg), *rest = dup;
 		a->owned = bw_realloc(a->owned, (a->n_owned + 1) * sizeof(char *));
 		a->owned[a->n_owned++] = dup;
-		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		for (char *t; (t = bw_next_token(&rest, ","));) {
 			a->ecosystems = bw_realloc(a->ecosystems, (a->n_ecosystems + 1) * sizeof(char *));
 			a->ecosystems[a->n_ecosystems++] = t;
 		}

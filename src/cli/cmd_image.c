@@ -19,8 +19,10 @@ const char bw_usage_image[] =
     "  oci-archive:PATH[:REF]   an OCI image layout in a tar\n"
     "  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
     "  dir:PATH                 a root filesystem directory\n"
+    "  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image straight from a registry\n"
     "  without a prefix the kind is detected: a file is an archive, a directory with\n"
-    "  index.json an OCI layout, another directory a root filesystem, else an engine image.\n"
+    "  index.json an OCI layout, another directory a root filesystem, else an image name:\n"
+    "  the local engine's, else its registry's (see --image-src).\n"
     "\n"
     "options:\n"
     "      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
@@ -31,7 +33,8 @@ const char bw_usage_image[] =
     "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
     "                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
     "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
-    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
+    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_REGISTRY_HELP
+	BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS };
 
@@ -46,6 +49,8 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	char *end;
 	long v;
 	int h = bw_cli_scan_option(cli, c, arg, &a->scan);
+	if (!h)
+		h = bw_cli_registry_option(cli, c, arg);
 	if (h)
 		return h < 0 ? -h : 0;
 	switch (c) {
@@ -70,7 +75,10 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 static int open_walk(struct bw_cli *cli, const char *target, const struct image_args *a,
 		     struct bw_image **out, struct bw_error *err)
 {
-	struct bw_image_opts o = {.platform = cli->platform, .jobs = a->scan.jobs};
+	struct bw_image_opts o = {.platform = cli->platform,
+				  .jobs = a->scan.jobs,
+				  .registry = bw_cli_registry_opts(cli),
+				  .image_src = bw_cli_image_src(cli)};
 	int rc = bw_image_open(target, &o, out, err);
 	if (rc < 0)
 		return rc;
@@ -97,6 +105,7 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	    {"layer", required_argument, NULL, OPT_LAYER},
 	    {"jobs", required_argument, NULL, OPT_JOBS},
 	    BW_CLI_SCAN_OPTIONS,
+	    BW_CLI_REGISTRY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";
@@ -125,6 +134,9 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	if ((inspect || files) && cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
 		return bw_cli_usage_error(cli->cmd, "image %s writes table or json", sub);
 	const char *target = argv[optind];
+	rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
 
 	struct bw_error err = BW_ERROR_INIT;
 	if (strcmp(sub, "scan") == 0)

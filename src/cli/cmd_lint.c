@@ -1,8 +1,8 @@
 /* bulwark lint — Dockerfile lint. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "lint/lint.h"
-
-#include <jansson.h>
 
 const char bw_usage_lint[] =
     "usage: bulwark lint [options] FILE...\n"

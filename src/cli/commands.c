@@ -7,10 +7,12 @@ extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
+extern const char bw_usage_registry[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
     {"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
+    {"registry", bw_cmd_registry, "list a registry's repositories or a repository's tags", bw_usage_registry},
     {"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
     {"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
     {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},

@@ -1,7 +1,7 @@
 /* bulwark entry point: global options, then dispatch through the table. */
-#include "cli.h"
-
 #include <locale.h>
+
+#include "cli.h"
 
 static void print_main_help(FILE *out)
 {
@@ -19,6 +19,14 @@ static void print_main_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* For libarchive: it hands out entry names it read as UTF-8 (pax "path"
+	 * and "linkpath" records, zip and jar entries flagged UTF-8) converted
+	 * to the locale's charset. Under the default "C" locale it cannot
+	 * convert a non-ASCII name: a zip entry's name comes back NULL and a pax
+	 * one with an ARCHIVE_WARN. Nothing of bulwark's own reads the locale:
+	 * bytes are classified and case-folded by core's bw_is*, bw_to* and
+	 * bw_strcasecmp (banned.h bans <ctype.h>'s and glibc's strcasecmp,
+	 * which under tr_TR.UTF-8 does not fold 'I' to 'i'). */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		print_main_help(stderr);

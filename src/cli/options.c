@@ -1,8 +1,8 @@
 /* Shared option parsing, error reporting and report emission. */
-#include "cli.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "cli.h"
 
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out)
 {
@@ -62,8 +62,8 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	case BW_OPT_SEVERITY: {
 		/* accept a single lowest severity or a comma list (Trivy style): the lowest counts */
 		int lowest = -1;
-		char *dup = bw_strdup(arg), *save = NULL;
-		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *dup = bw_strdup(arg), *rest = dup;
+		for (char *t; (t = bw_next_token(&rest, ","));) {
 			int s = bw_severity_parse(t);
 			if (s < 0) {
 				int rc = bw_cli_usage_error(cli->cmd, "unknown severity '%s'", t);

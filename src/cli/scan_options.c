@@ -65,6 +65,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .ignore_unfixed = cli->ignore_unfixed,
 	    .no_cache = a->no_cache,
 	    .strict = a->strict,
+	    .registry = bw_cli_registry_opts(cli),
+	    .image_src = bw_cli_image_src(cli),
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
 	};

@@ -63,15 +63,10 @@ static const char *const secret_substrings[] = {"password", "passwd", "secret", 
 static const char *const placeholders[] = {"changeme", "change_me", "xxx", "none", "null",
 					   "false",    "true",	    "-",   NULL};
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static bool ci_eq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lower(a[i]) != lower(b[i]))
+		if (bw_tolower(a[i]) != bw_tolower(b[i]))
 			return false;
 	return true;
 }
@@ -158,7 +153,7 @@ bool bw_secretname_is_secret_value(const char *value)
 
 static bool upper_or_digit(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return bw_isupper(c) || bw_isdigit(c);
 }
 
 static bool starts(const char *s, const char *prefix)

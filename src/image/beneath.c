@@ -8,13 +8,13 @@
  * the path is walked one component at a time, each opened with O_NOFOLLOW,
  * so no symlink is followed at all (stricter: a symlink inside the tree
  * is refused too). */
-#include "image-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+
+#include "image-int.h"
 
 int bw_openat_walk(int dirfd, const char *name, int flags)
 {

@@ -1,10 +1,10 @@
 /* Opening a target, walking its layers (in parallel where the source can
  * seek), verifying them, and reading single files back. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 static const char *const type_names[] = {"file",  "dir",  "symlink",  "hardlink", "char",
 					 "block", "fifo", "whiteout", "opaque"};
@@ -124,87 +124,15 @@ struct layer_result *bw_image_new_result(struct bw_image *img)
 	return r;
 }
 
-/* ---- targets ---- */
-
-static const struct {
-	const char *prefix;
-	const struct source_ops *ops;
-	bool has_ref;
-} prefixes[] = {
-    {"docker-archive:", &bw_source_docker_archive, true},
-    {"oci-archive:", &bw_source_docker_archive, true},
-    {"oci:", &bw_source_oci, true},
-    {"docker:", &bw_source_engine, false},
-    {"dir:", &bw_source_dir, false},
-};
-
-/* Split "PATH[:REF]": the whole string when it exists, else at the last ':'. */
-static void split_ref(struct bw_image *img, const char *rest)
-{
-	struct stat st;
-	const char *colon = strrchr(rest, ':');
-	if (stat(rest, &st) == 0 || !colon || strchr(colon, '/')) {
-		img->location = bw_strdup(rest);
-		return;
-	}
-	img->location = bw_strndup(rest, (size_t)(colon - rest));
-	img->ref = bw_strdup(colon + 1);
-}
-
-static int parse_target(struct bw_image *img, const char *target, struct bw_error *err)
-{
-	if (!target || !*target)
-		return bw_error_set(err, BW_EUSAGE, "empty target");
-	for (size_t i = 0; i < BW_ARRAY_SIZE(prefixes); i++) {
-		size_t n = strlen(prefixes[i].prefix);
-		if (strncmp(target, prefixes[i].prefix, n) == 0) {
-			img->ops = prefixes[i].ops;
-			img->info.target_type = bw_arena_strndup(&img->arena, prefixes[i].prefix, n - 1);
-			if (!target[n])
-				return bw_error_set(err, BW_EUSAGE,
-						    "target '%s' names nothing after the prefix", target);
-			if (prefixes[i].has_ref)
-				split_ref(img, target + n);
-			else
-				img->location = bw_strdup(target + n);
-			return 0;
-		}
-	}
-	/* auto-detection */
-	struct stat st;
-	const char *type;
-	if (stat(target, &st) == 0) {
-		img->location = bw_strdup(target);
-		if (S_ISDIR(st.st_mode)) {
-			char *p = bw_asprintf("%s/index.json", target);
-			bool oci = access(p, F_OK) == 0;
-			free(p);
-			img->ops = oci ? &bw_source_oci : &bw_source_dir;
-			type = oci ? "oci" : "dir";
-		} else {
-			img->ops = &bw_source_docker_archive;
-			type = "archive";
-		}
-	} else if (strchr(target, '/') && target[0] == '/') {
-		return bw_error_set(err, BW_ENOTFOUND, "%s: no such file or directory", target);
-	} else {
-		img->ops = &bw_source_engine;
-		img->location = bw_strdup(target);
-		type = "docker";
-	}
-	img->info.target_type = bw_img_str(img, type);
-	return 0;
-}
-
-int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
-		  struct bw_error *err)
+static int open_with(const char *target, const struct bw_image_opts *opts, const struct source_ops *forced,
+		     struct bw_image **out, struct bw_error *err)
 {
 	struct bw_image *img = bw_calloc(1, sizeof(*img));
 	bw_arena_init(&img->arena);
 	if (opts)
 		img->opts = *opts;
 	img->info.name = bw_img_str(img, target);
-	int rc = parse_target(img, target, err);
+	int rc = bw_source_select(img, target, forced, err);
 	if (rc == 0)
 		rc = img->ops->open(img, err);
 	if (rc < 0) {
@@ -213,6 +141,47 @@ int bw_image_open(const char *target, const struct bw_image_opts *opts, struct b
 	}
 	*out = img;
 	return 0;
+}
+
+int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
+		  struct bw_error *err)
+{
+	*out = NULL;
+	const struct source_ops *order[4];
+	size_t n = 0;
+	int rc =
+	    bw_source_name_order(target, opts ? opts->image_src : NULL, order, BW_ARRAY_SIZE(order), &n, err);
+	if (rc < 0)
+		return rc;
+	if (n == 0)
+		return open_with(target, opts, NULL, out, err);
+	/* a bare image name: each source of --image-src in turn; all their reasons if none has it */
+	struct bw_error first = BW_ERROR_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_error e = BW_ERROR_INIT;
+		rc = open_with(target, opts, order[i], out, &e);
+		if (rc == 0)
+			return 0;
+		if (rc == BW_EUSAGE) {
+			*err = e;
+			return rc;
+		}
+		if (i == 0) {
+			first = e;
+		} else {
+			/* "; " and as much of e.msg as fits */
+			size_t len = strlen(first.msg), add = strlen(e.msg);
+			if (len + 3 < sizeof(first.msg)) {
+				if (add > sizeof(first.msg) - len - 3)
+					add = sizeof(first.msg) - len - 3;
+				memcpy(first.msg + len, "; ", 2);
+				memcpy(first.msg + len + 2, e.msg, add);
+				first.msg[len + 2 + add] = '\0';
+			}
+		}
+	}
+	*err = first;
+	return first.code;
 }
 
 void bw_image_free(struct bw_image *img)

@@ -9,13 +9,13 @@
  * seek: it is walked in one streaming pass (stream.c), like the engine
  * source.
  */
-#include "image-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 #define OUTER_BLOCK (1u << 20)
 
@@ -278,8 +278,17 @@ static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_e
 	return bw_stream_finish(img, err);
 }
 
+/* Any existing file that is not a directory: a tar, compressed or not. */
+static int archive_probe(const char *target, const struct stat *st)
+{
+	return st && !S_ISDIR(st->st_mode) ? 10 : 0;
+}
+
 const struct source_ops bw_source_docker_archive = {
     .name = "archive",
+    .prefixes = (const char *const[]){"docker-archive:", "oci-archive:", NULL},
+    .has_ref = true,
+    .probe = archive_probe,
     .open = archive_open,
     .open_layer = archive_open_layer,
     .close_layer = archive_close_layer,

@@ -6,13 +6,13 @@
  * analyzer wanted but that cannot be opened, or a directory that cannot be
  * entered, is recorded in the image's "unreadable" list: never skipped in
  * silence. Scanning "/" skips /proc, /sys and /dev. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 #define MAX_DEPTH 512
 
@@ -211,8 +211,16 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	return rc;
 }
 
+/* Any directory (an OCI layout bids higher). */
+static int dir_probe(const char *target, const struct stat *st)
+{
+	return st && S_ISDIR(st->st_mode) ? 10 : 0;
+}
+
 const struct source_ops bw_source_dir = {
     .name = "dir",
+    .prefixes = (const char *const[]){"dir:", NULL},
+    .probe = dir_probe,
     .open = dir_open,
     .stream = dir_stream,
 };

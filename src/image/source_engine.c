@@ -2,13 +2,13 @@
  * exists, then GET /images/{name}/get, the "docker save" tar, streamed
  * through a pipe into one streaming pass (stream.c). Nothing is written to
  * disk. DOCKER_HOST is honoured by the engine client. */
-#include "image-int.h"
-#include "engine/engine.h"
-
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+
+#include "image-int.h"
+#include "engine/engine.h"
 
 struct engine_src {
 	struct bw_engine *engine;
@@ -153,8 +153,18 @@ static void engine_close(struct bw_image *img)
 	free(s);
 }
 
+/* Anything that is not a file, unless it is an absolute path (then it is a
+ * file that is missing): an image name, the weakest guess. */
+static int engine_probe(const char *target, const struct stat *st)
+{
+	return !st && target[0] != '/' ? 1 : 0;
+}
+
 const struct source_ops bw_source_engine = {
     .name = "docker",
+    .prefixes = (const char *const[]){"docker:", NULL},
+    .probe = engine_probe,
+    .by_name = true,
     .open = engine_open,
     .stream = engine_stream,
     .close = engine_close,

@@ -6,11 +6,11 @@
  * waiting (O_NONBLOCK: a FIFO never blocks), and must be a regular file;
  * names come from validated digests or from metadata names checked to be
  * clean relative paths (metadata.c). */
-#include "image-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 struct oci_src {
 	int dirfd; /* the layout directory */
@@ -142,8 +142,22 @@ static void oci_close_layer(void *handle)
 	}
 }
 
+/* A directory with an index.json: outbids the plain directory. */
+static int oci_probe(const char *target, const struct stat *st)
+{
+	if (!st || !S_ISDIR(st->st_mode))
+		return 0;
+	char *p = bw_asprintf("%s/index.json", target);
+	bool oci = access(p, F_OK) == 0;
+	free(p);
+	return oci ? 20 : 0;
+}
+
 const struct source_ops bw_source_oci = {
     .name = "oci",
+    .prefixes = (const char *const[]){"oci:", NULL},
+    .has_ref = true,
+    .probe = oci_probe,
     .open = oci_open,
     .open_layer = oci_open_layer,
     .close_layer = oci_close_layer,

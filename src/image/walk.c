@@ -12,13 +12,12 @@
  * path. Nothing is extracted: entries are recorded in the layer's arena and
  * the bytes of files an analyzer asked for are handed over as they stream.
  */
-#include "decompress.h"
-#include "pathmap.h"
-
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <fnmatch.h>
+
+#include "decompress.h"
+#include "pathmap.h"
 
 #define DATA_CHUNK (128u << 10)
 #define DEFAULT_MAX_WHOLE (16u << 20)
@@ -106,23 +105,13 @@ static int clean_path(struct layer_result *res, const char *raw, const char *wha
 	return 0;
 }
 
-static bool matches(const struct bw_analyzer *an, const char *path)
-{
-	if (!an->patterns)
-		return true;
-	for (const char *const *p = an->patterns; *p; p++)
-		if (fnmatch(*p, path, 0) == 0)
-			return true;
-	return false;
-}
-
 size_t bw_walk_wanted(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
 		      struct bw_walk_wanted *w)
 {
 	size_t nw = 0;
 	for (size_t i = 0; i < wc->n_analyzers; i++) {
 		const struct bw_analyzer *an = wc->analyzers[i];
-		if ((skip && skip[i]) || !matches(an, f->path))
+		if (skip && skip[i])
 			continue;
 		enum bw_want want = an->wants ? an->wants(an->ud, f) : BW_WANT_WHOLE;
 		if (want == BW_WANT_NONE)

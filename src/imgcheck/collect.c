@@ -2,10 +2,9 @@
  * (private keys, credential files, accounts, package-manager trust
  * settings), read in every layer, kept as per-layer records. Evidence is a
  * short description, never the secret itself. */
-#include "imgcheck-int.h"
-
-#include <ctype.h>
 #include <fnmatch.h>
+
+#include "imgcheck-int.h"
 
 static const char *base_of(const char *path)
 {
@@ -78,9 +77,9 @@ static bool next_line(struct lines *it, const char **line, size_t *n)
 
 static struct bw_slice trim(const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s))
+	while (n && bw_isspace(*s))
 		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && bw_isspace(s[n - 1]))
 		n--;
 	return (struct bw_slice){s, n};
 }
@@ -89,7 +88,7 @@ static bool ci_has(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	for (size_t i = 0; i + k <= n; i++)
-		if (!strncasecmp(s + i, needle, k))
+		if (!bw_strncasecmp(s + i, needle, k))
 			return true;
 	return false;
 }
@@ -106,7 +105,7 @@ static bool kv_set(const char *line, size_t n, const char *key, bool suffix, con
 		return false;
 	struct bw_slice k = trim(line, (size_t)(eq - line)), v = trim(eq + 1, n - (size_t)(eq - line) - 1);
 	size_t kl = strlen(key);
-	if (k.len < kl || (!suffix && k.len != kl) || strncasecmp(k.ptr + k.len - kl, key, kl))
+	if (k.len < kl || (!suffix && k.len != kl) || bw_strncasecmp(k.ptr + k.len - kl, key, kl))
 		return false;
 	if (k.len && (k.ptr[0] == '#' || k.ptr[0] == ';'))
 		return false;
@@ -201,7 +200,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 					continue;
 				q += strlen(keys[k]);
 				const char *e = t.ptr + t.len;
-				while (q < e && (isspace((unsigned char)*q) || *q == ':'))
+				while (q < e && (bw_isspace(*q) || *q == ':'))
 					q++;
 				if (q + 1 < e && *q == '"' && q[1] != '"')
 					return fmt(a, "registry credential (%s) on line %d", keys[k], it.no);
@@ -292,7 +291,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		num[id.len] = 0;
 		char *end;
 		unsigned long v = strtoul(num, &end, 10);
-		if (*end || !isdigit((unsigned char)num[0]))
+		if (*end || !bw_isdigit(num[0]))
 			continue;
 		IMG_GROW(ents, cnt, cap);
 		ents[cnt++] = (struct id_ent){v, name};
@@ -339,8 +338,8 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 				    memchr(t.ptr, '=', t.len) + 1,
 				    t.len - (size_t)((const char *)memchr(t.ptr, '=', t.len) + 1 - t.ptr));
 				if ((v.len == 1 && v.ptr[0] == '0') ||
-				    (v.len == 5 && !strncasecmp(v.ptr, "false", 5)) ||
-				    (v.len == 2 && !strncasecmp(v.ptr, "no", 2)))
+				    (v.len == 5 && !bw_strncasecmp(v.ptr, "false", 5)) ||
+				    (v.len == 2 && !bw_strncasecmp(v.ptr, "no", 2)))
 					return fmt(a, "%s line %d: gpgcheck=%.*s", path, it.no, (int)v.len,
 						   v.ptr);
 			}

@@ -2,8 +2,6 @@
  * tag) and on its history (what each build step ran). */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
-
 /* ---- pieces the unit tests call ---- */
 
 static const char *skip_ws(const char *s)
@@ -42,7 +40,7 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 	const char *e = s + n;
 	/* BuildKit: the instruction keyword first */
 	size_t kw = 0;
-	while (s + kw < e && isupper((unsigned char)s[kw]))
+	while (s + kw < e && bw_isupper(s[kw]))
 		kw++;
 	bool keyword = kw >= 3 && kw < sizeof(out->instr) && s + kw < e && s[kw] == ' ' && !shell_prefix(s);
 	if (keyword) {
@@ -56,7 +54,7 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 		}
 	}
 	/* "|N K=V … " build arguments of a RUN */
-	if (*s == '|' && isdigit((unsigned char)s[1])) {
+	if (*s == '|' && bw_isdigit(s[1])) {
 		char *end;
 		long nb = strtol(s + 1, &end, 10);
 		const char *p = skip_ws(end);
@@ -81,11 +79,11 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 		if (!strncmp(s, "#(nop)", 6)) {
 			s = skip_ws(s + 6);
 			size_t k = 0;
-			while (s + k < e && isalpha((unsigned char)s[k]))
+			while (s + k < e && bw_isalpha(s[k]))
 				k++;
 			if (k && k < sizeof(out->instr)) {
 				for (size_t i = 0; i < k; i++)
-					out->instr[i] = (char)toupper((unsigned char)s[i]);
+					out->instr[i] = (char)bw_toupper(s[i]);
 				out->instr[k] = 0;
 				s = skip_ws(s + k);
 				out->args = s;
@@ -104,7 +102,7 @@ bool img_ref_is_latest(const char *ref)
 	if (!ref || !*ref || strchr(ref, '@') || !strncmp(ref, "sha256:", 7))
 		return false;
 	size_t n = strlen(ref), hex = 0;
-	while (hex < n && isxdigit((unsigned char)ref[hex]))
+	while (hex < n && bw_isxdigit(ref[hex]))
 		hex++;
 	if (hex == n && n >= 12) /* an image id */
 		return false;

@@ -235,7 +235,7 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 		if (strncmp(b, tools[i], k))
 			continue;
 		/* "gcc", "gcc-12", not "gcc-ar" or "gccmakedep" */
-		if (b[k] == 0 || (b[k] == '-' && b[k + 1] >= '0' && b[k + 1] <= '9'))
+		if (b[k] == 0 || (b[k] == '-' && bw_isdigit(b[k + 1])))
 			return tools[i];
 	}
 	return NULL;

@@ -4,6 +4,8 @@
 #ifndef BW_IMGCHECK_INT_H
 #define BW_IMGCHECK_INT_H
 
+#include <jansson.h>
+
 #include "imgcheck.h"
 #include "image/image.h"
 #include "shell/shell.h"

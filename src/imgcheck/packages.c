@@ -3,8 +3,6 @@
  * build (with those found as files: compilers, make, git, build caches). */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
-
 static bool ends_with(const char *s, const char *suf)
 {
 	size_t n = strlen(s), k = strlen(suf);
@@ -16,9 +14,8 @@ static bool versioned(const char *name, const char *stem)
 {
 	size_t k = strlen(stem);
 	return !strncmp(name, stem, k) &&
-	       (name[k] == 0 ||
-		(name[k] == '-' && isdigit((unsigned char)name[k + 1]) && !ends_with(name, "-base") &&
-		 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
+	       (name[k] == 0 || (name[k] == '-' && bw_isdigit(name[k + 1]) && !ends_with(name, "-base") &&
+				 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
 }
 
 enum img_pkg_class img_pkg_classify(const char *name)

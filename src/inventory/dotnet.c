@@ -6,9 +6,9 @@
  * "targets" → framework → "Name/Version" → "dependencies" gives the
  * relations.
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
@@ -38,7 +38,8 @@ void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *d
 		const char *sl = strchr(k, '/');
 		if (!sl || sl == k || !sl[1])
 			continue;
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		p->name = inv_strndup(l, k, (size_t)(sl - k));
 		p->version = inv_strndup(l, sl + 1, strlen(sl + 1));
 		p->ecosystem = "NuGet";

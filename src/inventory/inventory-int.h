@@ -15,7 +15,7 @@ enum inv_kind {
 	INV_RPMDB,	  /* rpmdb.sqlite, Packages.db, Packages under var/lib/rpm or usr/lib/sysimage/rpm */
 	INV_PYTHON,	  /* *.dist-info/METADATA, *.egg-info/PKG-INFO, *.egg-info (file) */
 	INV_NPM_PKG,	  /* node_modules/NAME/package.json */
-	INV_NPM_LOCK,	  /* package-lock.json, npm-shrinkwrap.json */
+	INV_NPM_LOCK,	  /* package-lock.json */
 	INV_YARN_LOCK,	  /* yarn.lock */
 	INV_PNPM_LOCK,	  /* pnpm-lock.yaml */
 	INV_JAR,	  /* *.jar, *.war, *.ear, *.par */
@@ -26,8 +26,68 @@ enum inv_kind {
 	INV_BINARY,	  /* an executable: maybe a Go or Rust (cargo-auditable) binary */
 	/* /var/lib/dpkg/available: no packages, but kv "NAME VERSION ARCH", the .deb's SHA-256 */
 	INV_DPKG_AVAILABLE,
-	INV__COUNT,
+	INV__COUNT, /* the values are stored in layer caches: add new kinds here, at the end */
 };
+
+/* ---- the ecosystem table (ecosystems.c) ----
+ * One row per kind: where its files are (keys), how the walker hands them
+ * over, and the parser. Adding an ecosystem is adding a row. */
+
+/* A file as the classifier sees it: path, its basename (after the last '/'),
+ * the permission bits and the size. */
+struct inv_path {
+	const char *path, *base;
+	size_t len, base_len;
+	uint32_t mode;
+	uint64_t size;
+};
+
+/* What a key matches. A path is tried in phases; in each the first row (in
+ * kind order) with a matching key wins:
+ *   1. INV_PATH (the exact path) and INV_NAME (the basename);
+ *   2. INV_IN (a file directly in the directory s, which ends in '/') and
+ *      INV_UNDER (at any depth below it);
+ *   3. under a directory an INV_OWNS key names, nothing else matches (a
+ *      package manager's own files: its maintainer scripts are not programs);
+ *   4. INV_SUFFIX: the basename ends in s (no '/' in s);
+ *   5. INV_ANY: every file, by `when` alone (the executable rule).
+ * The table is indexed once, so a file costs a basename hash, a byte test on
+ * the directory keys and a look-up by the basename's last byte, not a call
+ * per row. */
+enum inv_key_on { INV_KEYS_END = 0, INV_PATH, INV_NAME, INV_IN, INV_UNDER, INV_OWNS, INV_SUFFIX, INV_ANY };
+
+struct inv_key {
+	enum inv_key_on on;
+	const char *s;
+	bool (*when)(const struct inv_path *p); /* also required, when not NULL */
+};
+
+#define INV_MAX_META (16u << 20)     /* package databases, manifests, lock files */
+#define INV_MAX_ARCHIVE (128u << 20) /* jars, rpm databases */
+
+struct inv_layer;
+struct inv_record;
+
+struct inv_ecosystem {
+	enum inv_kind kind;
+	const char *name;	    /* "dpkg-status", "npm-lock", …: names the row in tests */
+	const struct inv_key *keys; /* up to an INV_KEYS_END key */
+	/* The largest file handed over whole: INV_MAX_META or INV_MAX_ARCHIVE,
+	 * each the cap of one of the walker analyzers inventory.c registers,
+	 * which takes the rows with its cap. 0: streamed to the binary readers
+	 * (gobinary.c, rust.c) by the third analyzer; parse is then NULL. */
+	size_t max_whole;
+	/* One whole file into rec (rec->path is the file's path). */
+	void (*parse)(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+};
+
+/* The row of a kind; NULL for INV_NONE or a value out of range. */
+const struct inv_ecosystem *inv_ecosystem(enum inv_kind kind);
+/* The row a file belongs to, decided from its path, permission bits and size
+ * alone; NULL when none. Thread-safe. */
+const struct inv_ecosystem *inv_match(const char *path, uint32_t mode, uint64_t size);
+/* inv_match's row's kind, or INV_NONE. */
+enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size);
 
 /* A package as an analyzer saw it; strings live in the layer's arena. */
 struct inv_pkg {
@@ -86,7 +146,9 @@ struct inv_layer *inv_layer_decode(const void *data, size_t len);
 
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
+/* Append a zeroed package to rec; its index in rec->pkgs (the array may
+ * move on the next add: keep the index, never the pointer, across adds). */
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len);
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl);
@@ -126,7 +188,6 @@ struct bw_slice inv_trim(struct bw_slice s);
 bool inv_slice_ieq(struct bw_slice a, const char *s);
 
 /* ---- the analyzers' parsers: one file's bytes into rec ---- */
-enum inv_kind inv_classify(const char *path, uint32_t mode, uint64_t size);
 void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			   bool statusd);
@@ -230,8 +291,6 @@ const char *inv_os_purl_ns(const char *id, const char *fallback);
  * qualifiers: NULL-terminated key, value pairs (NULL values skipped), sorted by key. */
 const char *inv_purl(struct bw_report *r, const char *type, const char *ns, const char *name,
 		     const char *version, const char *const *qualifiers);
-/* PEP 503 normalised name into out (same size as in + 1). */
-void inv_pep503(const char *in, size_t n, char *out);
 
 /* ---- string map (open addressing) ---- */
 struct inv_map {

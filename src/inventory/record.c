@@ -1,62 +1,37 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 #define INV_NOTE_MAX 512
 
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 8;
-	return bw_realloc(arr, *cap * elem);
-}
-
-/* Records are arena objects but their arrays grow: keep the arrays on the
- * heap would need a free pass; instead grow in the arena by copying. */
-static void *arena_grow(struct bw_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	size_t nc = *cap ? *cap * 2 : 4;
-	void *na = bw_arena_alloc(a, nc * elem);
-	if (n)
-		memcpy(na, arr, n * elem);
-	*cap = nc;
-	return na;
-}
-
+/* Records are arena objects whose arrays grow in the arena (BW_ARENA_GROW). */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path)
 {
 	struct inv_record *rec = bw_arena_alloc(&l->arena, sizeof(*rec));
 	rec->kind = kind;
 	rec->path = bw_arena_strdup(&l->arena, path);
-	l->recs = grow(l->recs, &l->cap_recs, l->n_recs, sizeof(*l->recs));
+	BW_ALLOC_GROW(l->recs, l->n_recs + 1, l->cap_recs);
 	l->recs[l->n_recs++] = rec;
 	return rec;
 }
 
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec)
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec)
 {
-	rec->pkgs = arena_grow(&l->arena, rec->pkgs, &rec->cap_pkgs, rec->n_pkgs, sizeof(*rec->pkgs));
-	struct inv_pkg *p = &rec->pkgs[rec->n_pkgs++];
-	memset(p, 0, sizeof(*p));
-	return p;
+	BW_ARENA_GROW(&l->arena, rec->pkgs, rec->n_pkgs + 1, rec->n_pkgs, rec->cap_pkgs);
+	memset(&rec->pkgs[rec->n_pkgs], 0, sizeof(rec->pkgs[0]));
+	return rec->n_pkgs++;
 }
 
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len)
 {
-	rec->owned = arena_grow(&l->arena, rec->owned, &rec->cap_owned, rec->n_owned, sizeof(char *));
+	BW_ARENA_GROW(&l->arena, rec->owned, rec->n_owned + 1, rec->n_owned, rec->cap_owned);
 	rec->owned[rec->n_owned++] = bw_arena_strndup(&l->arena, path, len);
 }
 
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl)
 {
-	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
+	BW_ARENA_GROW(&l->arena, rec->kv, rec->n_kv + 2, rec->n_kv, rec->cap_kv);
 	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, k, kl);
-	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
 	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, v, vl);
 }
 
@@ -130,7 +105,7 @@ bool inv_pkg_add_hash(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg a
 		return false;
 	char low[2 * 64 + 1];
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)hex[i]);
+		low[i] = (char)bw_tolower(hex[i]);
 	low[n] = '\0';
 	if (!bw_hash_hex_valid(alg, low, n))
 		return false;
@@ -242,7 +217,7 @@ bool inv_slice_ieq(struct bw_slice a, const char *s)
 	if (a.len != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)a.ptr[i]) != tolower((unsigned char)s[i]))
+		if (bw_tolower(a.ptr[i]) != bw_tolower(s[i]))
 			return false;
 	return true;
 }

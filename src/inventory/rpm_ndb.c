@@ -30,9 +30,9 @@
  * skipped); blobs of two slots may not overlap, so the bytes handed on are
  * bounded by the file's size.
  */
-#include "inventory-int.h"
-
 #include <inttypes.h>
+
+#include "inventory-int.h"
 
 #include "core/banned.h"
 

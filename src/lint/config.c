@@ -1,7 +1,7 @@
 /* The lint configuration and its YAML file (libyaml's document API). */
-#include "lint-int.h"
-
 #include <yaml.h>
+
+#include "lint-int.h"
 
 #define CONFIG_MAX (1024 * 1024)
 
@@ -75,15 +75,16 @@ static int severity(struct bw_lint_config *cfg, const char *id, const char *sev,
 	int s = bw_severity_parse(sev);
 	/* hadolint's levels */
 	if (s < 0) {
-		if (!strcasecmp(sev, "error"))
+		if (!bw_strcasecmp(sev, "error"))
 			s = BW_SEV_HIGH;
-		else if (!strcasecmp(sev, "warning"))
+		else if (!bw_strcasecmp(sev, "warning"))
 			s = BW_SEV_MEDIUM;
-		else if (!strcasecmp(sev, "info"))
+		else if (!bw_strcasecmp(sev, "info"))
 			s = BW_SEV_LOW;
-		else if (!strcasecmp(sev, "style"))
+		else if (!bw_strcasecmp(sev, "style"))
 			s = BW_SEV_INFO;
-		else if (!strcasecmp(sev, "ignore") || !strcasecmp(sev, "none") || !strcasecmp(sev, "off"))
+		else if (!bw_strcasecmp(sev, "ignore") || !bw_strcasecmp(sev, "none") ||
+			 !bw_strcasecmp(sev, "off"))
 			return bw_lint_config_disable(cfg, id, err);
 	}
 	if (s < 0)
@@ -108,7 +109,7 @@ static int add_label(struct bw_lint_config *cfg, const char *name, const char *t
 	if (type) {
 		bool ok = false;
 		for (size_t i = 0; i < BW_ARRAY_SIZE(label_types); i++)
-			ok = ok || strcasecmp(type, label_types[i]) == 0;
+			ok = ok || bw_strcasecmp(type, label_types[i]) == 0;
 		if (!ok)
 			return bw_error_set(
 			    err, BW_EUSAGE,
@@ -265,7 +266,7 @@ static int load_doc(struct yctx *y)
 				rc = bw_error_set(y->err, BW_EUSAGE, "strict-labels takes true or false");
 			else
 				y->cfg->strict_labels =
-				    !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1");
+				    !bw_strcasecmp(s, "true") || !bw_strcasecmp(s, "yes") || !strcmp(s, "1");
 			rc = where(y, v, rc);
 		} else if (key_is(k, "severity", "severities") || key_is(k, "override", NULL)) {
 			if (v->type != YAML_MAPPING_NODE)

@@ -134,12 +134,11 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t k0 = i;
-	if (i >= l->n || !((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z')) {
+	if (i >= l->n || !bw_isalpha(l->s[i])) {
 		r->directives_done = true;
 		return 0;
 	}
-	while (i < l->n &&
-	       (((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z') || (l->s[i] >= '0' && l->s[i] <= '9')))
+	while (i < l->n && bw_isalnum(l->s[i]))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
@@ -165,7 +164,7 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		return 0;
 	}
 	for (size_t j = 0; j < kl; j++)
-		key[j] = (char)(l->s[k0 + j] | 0x20);
+		key[j] = (char)bw_tolower(l->s[k0 + j]);
 	key[kl] = 0;
 	bool *seen;
 	const char **slot;
@@ -210,9 +209,9 @@ static void pragma(struct reader *r, const struct pline *l)
 	while (s < e && is_space(*s))
 		s++;
 	size_t tl;
-	if ((size_t)(e - s) > 8 && strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
+	if ((size_t)(e - s) > 8 && bw_strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
 		tl = 7;
-	else if ((size_t)(e - s) > 9 && strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
+	else if ((size_t)(e - s) > 9 && bw_strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
 		tl = 8;
 	else
 		return;
@@ -220,13 +219,13 @@ static void pragma(struct reader *r, const struct pline *l)
 	while (s < e && is_space(*s))
 		s++;
 	bool global = false;
-	if ((size_t)(e - s) > 7 && strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
+	if ((size_t)(e - s) > 7 && bw_strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
 		global = true;
 		s += 6;
 		while (s < e && is_space(*s))
 			s++;
 	}
-	if ((size_t)(e - s) < 7 || strncasecmp(s, "ignore=", 7) != 0)
+	if ((size_t)(e - s) < 7 || bw_strncasecmp(s, "ignore=", 7) != 0)
 		return;
 	s += 7;
 	struct df_ignore *ig;
@@ -319,7 +318,7 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 		/* ^(\d*)<<(-?)([^<]*)$ */
 		const char *p = w;
 		int fd = 0;
-		while (p < s && *p >= '0' && *p <= '9') {
+		while (p < s && bw_isdigit(*p)) {
 			if (fd < 100000)
 				fd = fd * 10 + (*p - '0');
 			p++;
@@ -661,7 +660,7 @@ void df_instr_pos(const struct df_instr *in, size_t off, int *line, int *col)
 const char *df_flag_get(const struct df_instr *in, const char *name)
 {
 	for (size_t i = 0; i < in->n_flags; i++)
-		if (strcasecmp(in->flags[i].name, name) == 0)
+		if (bw_strcasecmp(in->flags[i].name, name) == 0)
 			return in->flags[i].value ? in->flags[i].value : "";
 	return NULL;
 }

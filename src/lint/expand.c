@@ -3,9 +3,9 @@
  * quotes allow expansion and let the escape character escape only `"`, `$`
  * and itself, an unquoted escape makes the next character literal, and
  * $NAME / ${NAME} / ${NAME<op>word} are replaced from the scope. */
-#include "lint-int.h"
-
 #include <fnmatch.h>
+
+#include "lint-int.h"
 
 struct ex {
 	struct bw_arena *a;
@@ -23,7 +23,7 @@ struct ex {
 
 static bool name_char(char c, bool first)
 {
-	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (!first && c >= '0' && c <= '9');
+	return c == '_' || bw_isalpha(c) || (!first && bw_isdigit(c));
 }
 
 static void note_unset(struct ex *x, const char *n, size_t len)

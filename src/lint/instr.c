@@ -50,14 +50,14 @@ const char *df_kind_name(enum df_kind k)
 
 static bool blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+	return bw_isspace(c);
 }
 
 /* ---- JSON array of strings ---- */
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0';
 	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;
@@ -376,7 +376,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	in->kind = DF_UNKNOWN;
 	const char *allowed = "";
 	for (size_t i = 0; i < BW_ARRAY_SIZE(keywords); i++)
-		if (strcasecmp(in->keyword, keywords[i].name) == 0) {
+		if (bw_strcasecmp(in->keyword, keywords[i].name) == 0) {
 			in->kind = keywords[i].kind;
 			allowed = keywords[i].flags;
 			break;
@@ -464,7 +464,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		break;
 	case DF_FROM:
 		split_blank(&f->arena, in);
-		if (!(in->argc == 1 || (in->argc == 3 && strcasecmp(in->argv[1], "as") == 0)))
+		if (!(in->argc == 1 || (in->argc == 3 && bw_strcasecmp(in->argv[1], "as") == 0)))
 			set_malformed(f, in, "FROM requires either one or three arguments (image [AS name])");
 		break;
 	case DF_RUN:
@@ -519,12 +519,12 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 			set_malformed(f, in, "HEALTHCHECK requires an argument (NONE or CMD …)");
 			break;
 		}
-		if (strcasecmp(in->argv[0], "NONE") == 0) {
+		if (bw_strcasecmp(in->argv[0], "NONE") == 0) {
 			if (in->argc > 1)
 				set_malformed(f, in, "HEALTHCHECK NONE takes no other arguments");
 			break;
 		}
-		if (strcasecmp(in->argv[0], "CMD") != 0) {
+		if (bw_strcasecmp(in->argv[0], "CMD") != 0) {
 			snprintf(msg, sizeof(msg), "unknown type '%.60s' in HEALTHCHECK (try CMD)",
 				 in->argv[0]);
 			set_malformed(f, in, msg);

@@ -12,8 +12,6 @@
 #include "core/core.h"
 #include "report/report.h"
 
-#include <jansson.h>
-
 /* Largest Dockerfile accepted (bytes). */
 #define BW_LINT_MAX_FILE (16u * 1024 * 1024)
 

@@ -4,117 +4,118 @@
 
 #include "lint-int.h"
 
-#define RULE(name) void name(struct lint_ctx *c, const struct lint_rule *r)
+/* Every check has lint_check_fn's signature: c is the file being linted and
+ * its findings, r the rule's row (its id and severity for lint_report). */
 
 /* rules_from.c: base images and stages */
-RULE(chk_from_untagged);
-RULE(chk_from_latest);
-RULE(chk_from_digest);
-RULE(chk_from_registry);
-RULE(chk_from_platform);
-RULE(chk_from_undefined_var);
-RULE(chk_stage_dup);
-RULE(chk_stage_reserved);
-RULE(chk_copy_from_unknown);
-RULE(chk_copy_from_self);
-RULE(chk_first_instruction);
-RULE(chk_user_root);
+void chk_from_untagged(struct lint_ctx *c, const struct lint_rule *r);
+void chk_from_latest(struct lint_ctx *c, const struct lint_rule *r);
+void chk_from_digest(struct lint_ctx *c, const struct lint_rule *r);
+void chk_from_registry(struct lint_ctx *c, const struct lint_rule *r);
+void chk_from_platform(struct lint_ctx *c, const struct lint_rule *r);
+void chk_from_undefined_var(struct lint_ctx *c, const struct lint_rule *r);
+void chk_stage_dup(struct lint_ctx *c, const struct lint_rule *r);
+void chk_stage_reserved(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_from_unknown(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_from_self(struct lint_ctx *c, const struct lint_rule *r);
+void chk_first_instruction(struct lint_ctx *c, const struct lint_rule *r);
+void chk_user_root(struct lint_ctx *c, const struct lint_rule *r);
 
 /* rules_instr.c: instructions other than RUN */
-RULE(chk_add_for_copy);
-RULE(chk_add_url_checksum);
-RULE(chk_add_url_http);
-RULE(chk_workdir_relative);
-RULE(chk_workdir_sysdir);
-RULE(chk_multi_cmd);
-RULE(chk_multi_entrypoint);
-RULE(chk_multi_healthcheck);
-RULE(chk_shell_form_cmd);
-RULE(chk_expose_range);
-RULE(chk_expose_ssh);
-RULE(chk_maintainer);
-RULE(chk_chmod_world_writable);
-RULE(chk_no_healthcheck);
-RULE(chk_copy_multi_dest);
-RULE(chk_copy_relative_dest);
-RULE(chk_copy_archive);
-RULE(chk_volume_sensitive);
-RULE(chk_copy_sensitive);
-RULE(chk_onbuild_chain);
-RULE(chk_env_self_ref);
-RULE(chk_consecutive_run);
-RULE(chk_unknown_instruction);
-RULE(chk_malformed);
-RULE(chk_json_invalid);
-RULE(chk_empty_continuation);
-RULE(chk_legacy_kv);
-RULE(chk_inline_ignore);
-RULE(chk_keyword_case);
+void chk_add_for_copy(struct lint_ctx *c, const struct lint_rule *r);
+void chk_add_url_checksum(struct lint_ctx *c, const struct lint_rule *r);
+void chk_add_url_http(struct lint_ctx *c, const struct lint_rule *r);
+void chk_workdir_relative(struct lint_ctx *c, const struct lint_rule *r);
+void chk_workdir_sysdir(struct lint_ctx *c, const struct lint_rule *r);
+void chk_multi_cmd(struct lint_ctx *c, const struct lint_rule *r);
+void chk_multi_entrypoint(struct lint_ctx *c, const struct lint_rule *r);
+void chk_multi_healthcheck(struct lint_ctx *c, const struct lint_rule *r);
+void chk_shell_form_cmd(struct lint_ctx *c, const struct lint_rule *r);
+void chk_expose_range(struct lint_ctx *c, const struct lint_rule *r);
+void chk_expose_ssh(struct lint_ctx *c, const struct lint_rule *r);
+void chk_maintainer(struct lint_ctx *c, const struct lint_rule *r);
+void chk_chmod_world_writable(struct lint_ctx *c, const struct lint_rule *r);
+void chk_no_healthcheck(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_multi_dest(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_relative_dest(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r);
+void chk_volume_sensitive(struct lint_ctx *c, const struct lint_rule *r);
+void chk_copy_sensitive(struct lint_ctx *c, const struct lint_rule *r);
+void chk_onbuild_chain(struct lint_ctx *c, const struct lint_rule *r);
+void chk_env_self_ref(struct lint_ctx *c, const struct lint_rule *r);
+void chk_consecutive_run(struct lint_ctx *c, const struct lint_rule *r);
+void chk_unknown_instruction(struct lint_ctx *c, const struct lint_rule *r);
+void chk_malformed(struct lint_ctx *c, const struct lint_rule *r);
+void chk_json_invalid(struct lint_ctx *c, const struct lint_rule *r);
+void chk_empty_continuation(struct lint_ctx *c, const struct lint_rule *r);
+void chk_legacy_kv(struct lint_ctx *c, const struct lint_rule *r);
+void chk_inline_ignore(struct lint_ctx *c, const struct lint_rule *r);
+void chk_keyword_case(struct lint_ctx *c, const struct lint_rule *r);
 
 /* rules_pkg.c: package managers */
-RULE(chk_apt_pin);
-RULE(chk_apk_pin);
-RULE(chk_yum_pin);
-RULE(chk_dnf_pin);
-RULE(chk_zypper_pin);
-RULE(chk_pip_pin);
-RULE(chk_npm_pin);
-RULE(chk_gem_pin);
-RULE(chk_go_pin);
-RULE(chk_apt_yes);
-RULE(chk_apt_recommends);
-RULE(chk_apt_lists);
-RULE(chk_apk_no_cache);
-RULE(chk_yum_clean);
-RULE(chk_dnf_clean);
-RULE(chk_microdnf_clean);
-RULE(chk_zypper_clean);
-RULE(chk_pip_cache);
-RULE(chk_yarn_cache);
-RULE(chk_apt_upgrade);
-RULE(chk_apk_upgrade);
-RULE(chk_yum_update);
-RULE(chk_dnf_update);
-RULE(chk_zypper_dist_upgrade);
-RULE(chk_apt_cli);
-RULE(chk_yum_yes);
-RULE(chk_dnf_yes);
-RULE(chk_zypper_yes);
-RULE(chk_update_alone);
+void chk_apt_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apk_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_yum_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_dnf_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_zypper_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_pip_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_npm_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_gem_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_go_pin(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apt_yes(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apt_recommends(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apt_lists(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apk_no_cache(struct lint_ctx *c, const struct lint_rule *r);
+void chk_yum_clean(struct lint_ctx *c, const struct lint_rule *r);
+void chk_dnf_clean(struct lint_ctx *c, const struct lint_rule *r);
+void chk_microdnf_clean(struct lint_ctx *c, const struct lint_rule *r);
+void chk_zypper_clean(struct lint_ctx *c, const struct lint_rule *r);
+void chk_pip_cache(struct lint_ctx *c, const struct lint_rule *r);
+void chk_yarn_cache(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apt_upgrade(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apk_upgrade(struct lint_ctx *c, const struct lint_rule *r);
+void chk_yum_update(struct lint_ctx *c, const struct lint_rule *r);
+void chk_dnf_update(struct lint_ctx *c, const struct lint_rule *r);
+void chk_zypper_dist_upgrade(struct lint_ctx *c, const struct lint_rule *r);
+void chk_apt_cli(struct lint_ctx *c, const struct lint_rule *r);
+void chk_yum_yes(struct lint_ctx *c, const struct lint_rule *r);
+void chk_dnf_yes(struct lint_ctx *c, const struct lint_rule *r);
+void chk_zypper_yes(struct lint_ctx *c, const struct lint_rule *r);
+void chk_update_alone(struct lint_ctx *c, const struct lint_rule *r);
 
 /* rules_run.c: other commands in RUN */
-RULE(chk_sudo);
-RULE(chk_cd);
-RULE(chk_pipe_to_shell);
-RULE(chk_pipefail);
-RULE(chk_useradd_uid);
-RULE(chk_recursive_chown);
-RULE(chk_plain_http);
-RULE(chk_irrelevant_cmd);
-RULE(chk_wget_progress);
-RULE(chk_wget_and_curl);
-RULE(chk_shell_symlink);
-RULE(chk_setuid);
-RULE(chk_unverified);
-RULE(chk_empty_password);
-RULE(chk_nonunique_uid);
-RULE(chk_run_credentials);
+void chk_sudo(struct lint_ctx *c, const struct lint_rule *r);
+void chk_cd(struct lint_ctx *c, const struct lint_rule *r);
+void chk_pipe_to_shell(struct lint_ctx *c, const struct lint_rule *r);
+void chk_pipefail(struct lint_ctx *c, const struct lint_rule *r);
+void chk_useradd_uid(struct lint_ctx *c, const struct lint_rule *r);
+void chk_recursive_chown(struct lint_ctx *c, const struct lint_rule *r);
+void chk_plain_http(struct lint_ctx *c, const struct lint_rule *r);
+void chk_irrelevant_cmd(struct lint_ctx *c, const struct lint_rule *r);
+void chk_wget_progress(struct lint_ctx *c, const struct lint_rule *r);
+void chk_wget_and_curl(struct lint_ctx *c, const struct lint_rule *r);
+void chk_shell_symlink(struct lint_ctx *c, const struct lint_rule *r);
+void chk_setuid(struct lint_ctx *c, const struct lint_rule *r);
+void chk_unverified(struct lint_ctx *c, const struct lint_rule *r);
+void chk_empty_password(struct lint_ctx *c, const struct lint_rule *r);
+void chk_nonunique_uid(struct lint_ctx *c, const struct lint_rule *r);
+void chk_run_credentials(struct lint_ctx *c, const struct lint_rule *r);
 
 /* rules_label.c */
-RULE(chk_label_key);
-RULE(chk_label_missing);
-RULE(chk_label_superfluous);
-RULE(chk_label_empty);
-RULE(chk_label_url);
-RULE(chk_label_rfc3339);
-RULE(chk_label_spdx);
-RULE(chk_label_hash);
-RULE(chk_label_semver);
-RULE(chk_label_email);
+void chk_label_key(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_missing(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_superfluous(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_empty(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_url(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_rfc3339(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_spdx(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_hash(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_semver(struct lint_ctx *c, const struct lint_rule *r);
+void chk_label_email(struct lint_ctx *c, const struct lint_rule *r);
 
 /* rules_secret.c */
-RULE(chk_secret_arg_env);
-RULE(chk_secret_value);
+void chk_secret_arg_env(struct lint_ctx *c, const struct lint_rule *r);
+void chk_secret_value(struct lint_ctx *c, const struct lint_rule *r);
 
 /* Shared by families */
 bool lint_stage_in_final_image(struct lint_ctx *c, int stage);

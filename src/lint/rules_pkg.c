@@ -181,7 +181,7 @@ static void apt_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		report_unpinned(c, r, in, cmd, at + 1, apt_arg, apt_pinned);
 }
 
-RULE(chk_apt_pin)
+void chk_apt_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_pin, NULL);
 }
@@ -202,7 +202,7 @@ static void apk_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		report_unpinned(c, r, in, cmd, at + 1, apk_arg, apk_pinned);
 }
 
-RULE(chk_apk_pin)
+void chk_apk_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apk_pin, NULL);
 }
@@ -211,7 +211,7 @@ static bool rpm_pinned(const char *p)
 {
 	/* name-version[-release]: a dash followed by a digit, or a file */
 	for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
-		if (d[1] >= '0' && d[1] <= '9')
+		if (bw_isdigit(d[1]))
 			return true;
 	return ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
 }
@@ -240,12 +240,12 @@ static void yum_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 			}
 }
 
-RULE(chk_yum_pin)
+void chk_yum_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, yum_pin, (void *)yum_names);
 }
 
-RULE(chk_dnf_pin)
+void chk_dnf_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, yum_pin, (void *)dnf_names);
 }
@@ -266,7 +266,7 @@ static void zypper_pin(struct lint_ctx *c, const struct lint_rule *r, const stru
 		report_unpinned(c, r, in, cmd, at + 1, zypper_arg, zypper_pinned);
 }
 
-RULE(chk_zypper_pin)
+void chk_zypper_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, zypper_pin, NULL);
 }
@@ -316,7 +316,7 @@ static void pip_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	report_unpinned(c, r, in, cmd, at + 1, pip_arg, pip_pinned);
 }
 
-RULE(chk_pip_pin)
+void chk_pip_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, pip_pin, NULL);
 }
@@ -341,7 +341,7 @@ static void npm_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		report_unpinned(c, r, in, cmd, at + 1, npm_arg, npm_pinned);
 }
 
-RULE(chk_npm_pin)
+void chk_npm_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, npm_pin, NULL);
 }
@@ -365,7 +365,7 @@ static void gem_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	report_unpinned(c, r, in, cmd, at + 1, gem_arg, gem_pinned);
 }
 
-RULE(chk_gem_pin)
+void chk_gem_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, gem_pin, NULL);
 }
@@ -388,7 +388,7 @@ static void go_pin(struct lint_ctx *c, const struct lint_rule *r, const struct d
 		report_unpinned(c, r, in, cmd, at + 1, go_arg, go_pinned);
 }
 
-RULE(chk_go_pin)
+void chk_go_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, go_pin, NULL);
 }
@@ -414,7 +414,7 @@ static void apt_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
 }
 
-RULE(chk_apt_yes)
+void chk_apt_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_yes, NULL);
 }
@@ -430,13 +430,13 @@ static void apt_recommends(struct lint_ctx *c, const struct lint_rule *r, const 
 		return;
 	for (size_t i = st + 1; i + 1 < cmd->argc; i++)
 		if ((strcmp(cmd->argv[i].text, "-o") == 0 || strcmp(cmd->argv[i].text, "--option") == 0) &&
-		    strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
+		    bw_strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
 		    strchr("0fF", cmd->argv[i + 1].text[24]))
 			return;
 	lint_report_sh(c, r, in, cmd, "apt-get install without --no-install-recommends");
 }
 
-RULE(chk_apt_recommends)
+void chk_apt_recommends(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_recommends, NULL);
 }
@@ -455,12 +455,12 @@ static void rpm_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
 }
 
-RULE(chk_yum_yes)
+void chk_yum_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, rpm_yes, (void *)yum_names);
 }
 
-RULE(chk_dnf_yes)
+void chk_dnf_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"dnf", "dnf5", NULL};
 	lint_each_cmd(c, r, rpm_yes, (void *)names);
@@ -480,7 +480,7 @@ static void zypper_yes(struct lint_ctx *c, const struct lint_rule *r, const stru
 		lint_report_sh(c, r, in, cmd, "zypper %s without --non-interactive", cmd->argv[at].text);
 }
 
-RULE(chk_zypper_yes)
+void chk_zypper_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, zypper_yes, NULL);
 }
@@ -490,7 +490,7 @@ RULE(chk_zypper_yes)
 bool lint_run_mounts(const struct df_instr *in, const char *path)
 {
 	for (size_t i = 0; i < in->n_flags; i++) {
-		if (strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
+		if (bw_strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
 			continue;
 		const char *v = in->flags[i].value;
 		if (!strstr(v, "type=cache") && !strstr(v, "type=tmpfs"))
@@ -555,7 +555,7 @@ static void apt_lists(struct lint_ctx *c, const struct lint_rule *r, const struc
 	lint_report_sh(c, r, in, cmd, "apt lists are kept in the layer (no rm -rf /var/lib/apt/lists/*)");
 }
 
-RULE(chk_apt_lists)
+void chk_apt_lists(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, apt_lists, NULL);
 }
@@ -572,7 +572,7 @@ static void apk_no_cache(struct lint_ctx *c, const struct lint_rule *r, const st
 	lint_report_sh(c, r, in, cmd, "apk add without --no-cache");
 }
 
-RULE(chk_apk_no_cache)
+void chk_apk_no_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apk_no_cache, NULL);
 }
@@ -609,27 +609,27 @@ static void missing_clean(struct lint_ctx *c, const struct lint_rule *r, const s
 		       sh_cmd_name(hit), cl->clean_sub2 ? cl->clean_sub : "clean all");
 }
 
-RULE(chk_yum_clean)
+void chk_yum_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	struct clean cl = {yum_names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", NULL};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_dnf_clean)
+void chk_dnf_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"dnf", "dnf5", NULL};
 	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/dnf", "/var/cache/libdnf5"};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_microdnf_clean)
+void chk_microdnf_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"microdnf", NULL};
 	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", "/var/cache/dnf"};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_zypper_clean)
+void chk_zypper_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	struct clean cl = {zypper_names, zypper_install, NULL, "clean", "cc", "/var/cache/zypp", NULL};
 	lint_each_run(c, r, missing_clean, &cl);
@@ -669,7 +669,7 @@ static void pip_cache(struct lint_ctx *c, const struct lint_rule *r, const struc
 	lint_report_sh(c, r, in, cmd, "pip install without --no-cache-dir");
 }
 
-RULE(chk_pip_cache)
+void chk_pip_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, pip_cache, NULL);
 }
@@ -696,7 +696,7 @@ static void yarn_cache(struct lint_ctx *c, const struct lint_rule *r, const stru
 	lint_report_sh(c, r, in, hit, "yarn install without 'yarn cache clean' in the same RUN");
 }
 
-RULE(chk_yarn_cache)
+void chk_yarn_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, yarn_cache, NULL);
 }
@@ -725,35 +725,35 @@ static void upgrade(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	lint_report_sh(c, r, in, cmd, "%s %s", sh_cmd_name(cmd), cmd->argv[at].text);
 }
 
-RULE(chk_apt_upgrade)
+void chk_apt_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"upgrade", "dist-upgrade", "full-upgrade", NULL};
 	struct upgrade u = {apt_names, subs, apt_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_apk_upgrade)
+void chk_apk_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"upgrade", NULL};
 	struct upgrade u = {apk_names, subs, apk_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_yum_update)
+void chk_yum_update(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
 	struct upgrade u = {yum_names, subs, rpm_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_dnf_update)
+void chk_dnf_update(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
 	struct upgrade u = {dnf_names, subs, rpm_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_zypper_dist_upgrade)
+void chk_zypper_dist_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"dist-upgrade", "dup", NULL};
 	struct upgrade u = {zypper_names, subs, zypper_arg};
@@ -767,7 +767,7 @@ static void apt_cli(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		lint_report_sh(c, r, in, cmd, "apt %s", st + 1 < cmd->argc ? cmd->argv[st + 1].text : "");
 }
 
-RULE(chk_apt_cli)
+void chk_apt_cli(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_cli, NULL);
 }
@@ -811,7 +811,7 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 	}
 }
 
-RULE(chk_update_alone)
+void chk_update_alone(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, update_alone, NULL);
 }

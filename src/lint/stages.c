@@ -227,12 +227,12 @@ static int stage_by_name(const struct df_stage *st, const struct name_index *ix,
 	if (len >= sizeof(low))
 		return -1;
 	for (size_t i = 0; i < len; i++)
-		low[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
+		low[i] = (char)bw_tolower(name[i]);
 	for (size_t h = hash_name(low, len) & (ix->cap - 1);; h = (h + 1) & (ix->cap - 1)) {
 		size_t k = ix->slot[h];
 		if (!k)
 			return -1;
-		if (strcasecmp(st[k - 1].name, name) == 0)
+		if (bw_strcasecmp(st[k - 1].name, name) == 0)
 			return (int)(k - 1);
 	}
 }
@@ -302,10 +302,7 @@ void df_build_stages(struct df_file *f)
 						char low[256];
 						size_t len = strlen(st[k - 1].name);
 						for (size_t q = 0; q < len; q++)
-							low[q] = (char)((st[k - 1].name[q] >= 'A' &&
-									 st[k - 1].name[q] <= 'Z')
-									    ? st[k - 1].name[q] + 32
-									    : st[k - 1].name[q]);
+							low[q] = (char)bw_tolower(st[k - 1].name[q]);
 						size_t j = hash_name(low, len) & (nc - 1);
 						while (ns[j])
 							j = (j + 1) & (nc - 1);
@@ -317,9 +314,7 @@ void df_build_stages(struct df_file *f)
 				char low[256];
 				size_t len = strlen(s->name);
 				for (size_t q = 0; q < len; q++)
-					low[q] =
-					    (char)((s->name[q] >= 'A' && s->name[q] <= 'Z') ? s->name[q] + 32
-											    : s->name[q]);
+					low[q] = (char)bw_tolower(s->name[q]);
 				size_t j = hash_name(low, len) & (ix.cap - 1);
 				while (ix.slot[j])
 					j = (j + 1) & (ix.cap - 1);

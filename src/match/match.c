@@ -1,7 +1,7 @@
 /* Package → advisory matching, alias merging, enrichment and ranking. */
-#include "match.h"
-
 #include <math.h>
+
+#include "match.h"
 
 /* ---- ecosystems ---- */
 
@@ -488,17 +488,8 @@ static bool is_distro(const char *eco, bool *by_source)
 static char *pypi_normalize(const char *name)
 {
 	size_t n = strlen(name);
-	char *out = bw_malloc(n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char ch = name[i];
-		if (ch == '-' || ch == '_' || ch == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	*o = '\0';
+	char *out = bw_malloc(n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
 }
 
@@ -566,6 +557,7 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 	size_t n = r->n_packages;
 	if (bw_vulndb_read_begin(db, err) < 0)
 		return err->code;
+	size_t undecodable = bw_vulndb_undecodable(db);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		bw_arena_init(&c.ar);
 		c.n_hits = 0;
@@ -577,6 +569,14 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 	}
 	free(c.hits);
 	bw_vulndb_read_end(db);
+	st->undecodable = bw_vulndb_undecodable(db) - undecodable;
+	if (st->undecodable)
+		bw_report_warn(
+		    r,
+		    "vulnerability database %s: %zu advisory %s could not be decoded and %s skipped "
+		    "(the file is damaged; import or update it again): vulnerabilities may be missing",
+		    bw_vulndb_path(db), st->undecodable, st->undecodable == 1 ? "row" : "rows",
+		    st->undecodable == 1 ? "was" : "were");
 	if (rc == 0)
 		bw_match_rank(r);
 	st->seconds = bw_now() - t0;

@@ -32,11 +32,14 @@ struct bw_match_stats {
 	size_t findings;   /* findings added */
 	size_t unfixed_left_out;
 	size_t version_errors; /* installed or advisory versions the comparator rejected */
+	size_t undecodable;    /* advisory rows of the database skipped as undecodable */
 	double seconds;
 };
 
 /* Match r->packages (with r->os) against db and add BW_KIND_VULNERABILITY
- * findings to r, ranked (bw_match_rank). */
+ * findings to r, ranked (bw_match_rank). Advisory rows the database could
+ * not decode become one warning of r naming the database file and their
+ * number. */
 int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_match_opts *opts,
 		    struct bw_match_stats *st, struct bw_error *err);
 

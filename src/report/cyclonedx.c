@@ -15,10 +15,10 @@
  * depending on every package nothing else depends on, and each package on
  * the packages its metadata names.
  */
-#include "report-int.h"
-
 #include <sys/random.h>
 #include <time.h>
+
+#include "report-int.h"
 
 void bw_report_uuid4(char out[37])
 {

@@ -2,9 +2,9 @@
 #ifndef BW_REPORT_INT_H
 #define BW_REPORT_INT_H
 
-#include "report.h"
-
 #include <jansson.h>
+
+#include "report.h"
 
 typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 				   struct bw_error *err);
@@ -36,6 +36,17 @@ bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_o
 json_t *bw_report_cvss_json(const struct bw_finding *f);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
+
+/* What bw_report_escaped() escapes (escape.c): bytes that are not part of
+ * valid UTF-8 (written "\xNN"), and what a terminal must not get (written
+ * as bw_report_put_text() shows it). */
+enum { BW_REPORT_ESC_UTF8 = 1, BW_REPORT_ESC_TERMINAL = 2 };
+/* r itself when none of its strings holds what must be escaped; else a
+ * copy (in *copy, for bw_report_free) with those bytes escaped, which
+ * borrows r's other strings and so must not outlive r. */
+const struct bw_report *bw_report_escaped(const struct bw_report *r, unsigned what, struct bw_report **copy);
+/* True when bw_report_put_text() would show s as it is. */
+bool bw_report_text_plain(const char *s);
 
 /* Stream one member of a JSON object or array (key NULL) to out at an
  * indentation depth, consuming v; *first tracks the comma. */

@@ -51,14 +51,14 @@ bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n)
 	if (!hex || !size || n != 2 * size)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+		if (!(bw_isdigit(hex[i]) || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return false;
 	return true;
 }
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return bw_isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
@@ -85,7 +85,7 @@ const char *bw_severity_name(enum bw_severity s)
 int bw_severity_parse(const char *s)
 {
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sev_names); i++)
-		if (strcasecmp(s, sev_names[i]) == 0)
+		if (bw_strcasecmp(s, sev_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
@@ -151,17 +151,9 @@ const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
 	return out;
 }
 
-#define GROW(arr, n, cap)                                                                                    \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			(cap) = (cap) ? (cap)*2 : 16;                                                        \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
-		}                                                                                            \
-	} while (0)
-
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
 {
-	GROW(r->findings, r->n_findings, r->cap_findings);
+	BW_ALLOC_GROW(r->findings, r->n_findings + 1, r->cap_findings);
 	struct bw_finding *f = &r->findings[r->n_findings++];
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
@@ -170,12 +162,11 @@ struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
 	return f;
 }
 
-struct bw_package *bw_report_add_package(struct bw_report *r)
+size_t bw_report_add_package(struct bw_report *r)
 {
-	GROW(r->packages, r->n_packages, r->cap_packages);
-	struct bw_package *p = &r->packages[r->n_packages++];
-	memset(p, 0, sizeof(*p));
-	return p;
+	BW_ALLOC_GROW(r->packages, r->n_packages + 1, r->cap_packages);
+	memset(&r->packages[r->n_packages], 0, sizeof(r->packages[0]));
+	return r->n_packages++;
 }
 
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id)
@@ -209,7 +200,7 @@ void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		BW_BUG("vasprintf failed");
 	va_end(ap);
-	GROW(r->warnings, r->n_warnings, r->cap_warnings);
+	BW_ALLOC_GROW(r->warnings, r->n_warnings + 1, r->cap_warnings);
 	r->warnings[r->n_warnings++] = bw_report_str(r, s);
 	free(s);
 }

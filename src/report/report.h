@@ -174,11 +174,14 @@ void bw_report_free(struct bw_report *r);
 /* Copy s into the report's arena (NULL stays NULL). */
 const char *bw_report_str(struct bw_report *r, const char *s);
 const char *bw_report_strf(struct bw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append a zeroed finding/package owned by the report. The pointer stays
- * valid only until the next add: fill it at once. location.in_final_image
- * starts at -1, epss at -1. */
+/* Append a zeroed finding owned by the report. The pointer stays valid
+ * only until the next add: fill it at once (and keep its index,
+ * r->n_findings - 1, not the pointer). location.in_final_image starts at
+ * -1, epss at -1. */
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind);
-struct bw_package *bw_report_add_package(struct bw_report *r);
+/* Append a zeroed package owned by the report; its index in r->packages
+ * (the array may move on the next add: keep the index). */
+size_t bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
 /* Append a copy of c (its strings copied into the report). */
 void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);

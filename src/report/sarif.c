@@ -89,8 +89,7 @@ static char *path_uri(const char *path)
 	if (path[0] == '/')
 		bw_buf_addstr(&b, "file://");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/')
+		if (bw_isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/')
 			bw_buf_add(&b, p, 1);
 		else
 			bw_buf_printf(&b, "%%%02X", *p);

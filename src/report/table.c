@@ -1,9 +1,9 @@
 /* The human table writer: one block per kind, findings by severity;
  * vulnerabilities grouped by package. Every string of the report came
  * from an image, an advisory or a file: shown through bw_report_put_text. */
-#include "report-int.h"
-
 #include <limits.h>
+
+#include "report-int.h"
 
 /* s (NULL: "-"), escaped, padded to width bytes. */
 static void put(FILE *out, const char *s, size_t width)

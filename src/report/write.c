@@ -13,9 +13,16 @@ static const struct {
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 		    const struct bw_write_opts *opts, struct bw_error *err)
 {
-	for (size_t i = 0; i < BW_ARRAY_SIZE(writers); i++)
-		if (writers[i].format == fmt)
-			return writers[i].write(r, out, opts, err);
+	for (size_t i = 0; i < BW_ARRAY_SIZE(writers); i++) {
+		if (writers[i].format != fmt)
+			continue;
+		/* a terminal gets no control bytes, jansson no invalid UTF-8 */
+		unsigned what = fmt == BW_FORMAT_TABLE ? BW_REPORT_ESC_TERMINAL : BW_REPORT_ESC_UTF8;
+		struct bw_report *copy;
+		int rc = writers[i].write(bw_report_escaped(r, what, &copy), out, opts, err);
+		bw_report_free(copy);
+		return rc;
+	}
 	return bw_error_set(err, BW_EUNSUPPORTED, "output format '%s' is not available for this report",
 			    bw_format_name(fmt));
 }

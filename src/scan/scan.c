@@ -98,7 +98,9 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	struct bw_image_opts io = {.platform = opts->platform,
 				   .jobs = opts->jobs,
 				   .docker_host = opts->docker_host,
-				   .deadline = opts->deadline};
+				   .deadline = opts->deadline,
+				   .registry = opts->registry,
+				   .image_src = opts->image_src};
 	/* the layer cache: a cache that cannot be opened only costs time */
 	struct bw_cache *cache = NULL;
 	struct bw_layer_cache lc = {.get = cache_get, .put = cache_put};

@@ -19,11 +19,10 @@
  * drops a match seen by two regions. Generic rules are confirmed last and
  * give way to a specific rule that already reported overlapping bytes.
  */
-#include "secret-int.h"
-
-#include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
+
+#include "secret-int.h"
 
 #define BACK 1024u	     /* bytes before a hit a line may start */
 #define LINE_AFTER 1024u     /* bytes after a hit a one-line match may reach */
@@ -125,11 +124,11 @@ void bw_secret_mask(const char *s, size_t n, char *out, size_t outlen)
 
 static int b64val(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
+	if (bw_isupper(c))
 		return c - 'A';
-	if (c >= 'a' && c <= 'z')
+	if (bw_islower(c))
 		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0' + 52;
 	if (c == '+' || c == '-')
 		return 62;
@@ -670,7 +669,7 @@ static bool allowed(struct bw_secret_scanner *s, const struct rule *x, const cha
 static void trim_secret(const char **p, size_t *n)
 {
 	while (*n) {
-		if (isspace((unsigned char)**p)) {
+		if (bw_isspace(**p)) {
 			(*p)++;
 			(*n)--;
 		} else if (*n >= 2 && (*p)[0] == '\\' && ((*p)[1] == 'n' || (*p)[1] == 'r')) {

@@ -2,6 +2,8 @@
  * regular file of every layer through a per-layer scanner, then the report
  * (file findings with their layer and whether the file is still in the
  * final image; the image configuration's Env, Labels and history). */
+#include <jansson.h>
+
 #include "secret-int.h"
 
 #define MAX_BINARY_NAMED 5
@@ -259,7 +261,6 @@ int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struc
 	j->an = (struct bw_analyzer){
 	    .name = "secret",
 	    .version = 1,
-	    .patterns = NULL,
 	    .wants = wants,
 	    .max_stream = bw_secret_rules_max_file_size(j->rules),
 	    .layer_begin = layer_begin,

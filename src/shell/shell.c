@@ -280,8 +280,7 @@ static void read_word(struct shp *p)
 		if (c == '$') {
 			if (i + 1 < p->len &&
 			    (p->s[i + 1] == '(' || p->s[i + 1] == '{' || p->s[i + 1] == '_' ||
-			     ((p->s[i + 1] | 0x20) >= 'a' && (p->s[i + 1] | 0x20) <= 'z') ||
-			     (p->s[i + 1] >= '0' && p->s[i + 1] <= '9') || strchr("@*#?$!-", p->s[i + 1])))
+			     bw_isalnum(p->s[i + 1]) || strchr("@*#?$!-", p->s[i + 1])))
 				flags |= SH_W_EXPAND;
 			i = dollar(p, i);
 			continue;
@@ -360,7 +359,7 @@ static void next(struct shp *p)
 	}
 	/* io number: digits directly before < or > */
 	size_t d = p->pos;
-	while (d < p->len && p->s[d] >= '0' && p->s[d] <= '9')
+	while (d < p->len && bw_isdigit(p->s[d]))
 		d++;
 	size_t io =
 	    (d > p->pos && d < p->len && (p->s[d] == '<' || p->s[d] == '>') && d - p->pos < 3) ? d : p->pos;
@@ -439,10 +438,9 @@ static void finish(struct shp *p)
 static bool is_assignment(const struct shp *p, const struct sh_word *w)
 {
 	size_t i = w->off - p->base, e = w->end - p->base;
-	if (i >= e || !(p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z')))
+	if (i >= e || !(p->s[i] == '_' || bw_isalpha(p->s[i])))
 		return false;
-	while (i < e && (p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z') ||
-			 (p->s[i] >= '0' && p->s[i] <= '9')))
+	while (i < e && (p->s[i] == '_' || bw_isalnum(p->s[i])))
 		i++;
 	return i < e && p->s[i] == '=';
 }

@@ -12,15 +12,14 @@
  * over BW_SUPPRESS_MAX_LINE, an id with characters no finding id has)
  * fails the whole file, naming file and line.
  */
-#include "suppress-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 
+#include "suppress-int.h"
+
 static bool id_char(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       strchr("-_.:/@+", c) != NULL;
+	return bw_isalnum(c) || strchr("-_.:/@+", c) != NULL;
 }
 
 static bool is_blank(char c)

@@ -1,8 +1,8 @@
 /* The suppression handle and its application to a report. */
-#include "suppress-int.h"
-
 #include <fnmatch.h>
 #include <time.h>
+
+#include "suppress-int.h"
 
 struct bw_suppress *bw_suppress_new(void)
 {
@@ -79,10 +79,10 @@ long bw_suppress_parse_date(const char *s, size_t len)
 
 static bool id_matches(const struct bw_finding *f, const char *id)
 {
-	if (f->id && strcasecmp(f->id, id) == 0)
+	if (f->id && bw_strcasecmp(f->id, id) == 0)
 		return true;
 	for (size_t i = 0; i < f->n_equivalent; i++)
-		if (f->equivalent[i] && strcasecmp(f->equivalent[i], id) == 0)
+		if (f->equivalent[i] && bw_strcasecmp(f->equivalent[i], id) == 0)
 			return true;
 	return false;
 }

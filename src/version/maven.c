@@ -91,7 +91,7 @@ static struct mitem *mparse_item(struct bw_arena *a, bool comb, bool digit, stru
 				t[n++] = buf.ptr[i];
 		size_t idx = 0;
 		for (size_t i = 0; i < n; i++)
-			if (bw_vc_digit((unsigned char)t[i])) {
+			if (bw_isdigit((unsigned char)t[i])) {
 				idx = i;
 				break;
 			}
@@ -160,7 +160,7 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 		return "version string is too long (more than 256 characters)";
 	char *v = bw_arena_alloc(a, in.len + 1);
 	for (size_t i = 0; i < in.len; i++)
-		v[i] = (char)bw_vc_tolower((unsigned char)in.ptr[i]);
+		v[i] = (char)bw_tolower((unsigned char)in.ptr[i]);
 	size_t len = in.len;
 	struct mitem *items = mnew(a, M_LIST), *list = items;
 	struct mitem *stack[300];
@@ -190,7 +190,7 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			if (i == start) {
 				madd(a, list, mnum(a, BW_SLICE_C("0")));
 			} else {
-				if (!is_digit && i != len - 1 && bw_vc_digit((unsigned char)v[i + 1])) {
+				if (!is_digit && i != len - 1 && bw_isdigit((unsigned char)v[i + 1])) {
 					is_comb = true;
 					continue;
 				}
@@ -202,7 +202,7 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			if (list->n)
 				PUSH_LIST();
 			is_comb = false;
-		} else if (bw_vc_digit((unsigned char)c)) {
+		} else if (bw_isdigit((unsigned char)c)) {
 			if (!is_digit && i > start) {
 				is_comb = true;
 				if (list->n)
@@ -405,7 +405,7 @@ static int maven_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct
 	bool any = false;
 	size_t i = 0;
 	while (i < t.len) {
-		while (i < t.len && (t.ptr[i] == ',' || bw_vc_space((unsigned char)t.ptr[i])))
+		while (i < t.len && (t.ptr[i] == ',' || bw_isspace((unsigned char)t.ptr[i])))
 			i++;
 		if (i >= t.len)
 			break;

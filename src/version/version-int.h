@@ -25,30 +25,6 @@ int bw_version_invalid(struct bw_error *err, const char *scheme, struct bw_slice
 /* The same for a range expression. */
 int bw_version_bad_range(struct bw_error *err, const char *scheme, struct bw_slice r, const char *why);
 
-static inline bool bw_vc_digit(int c)
-{
-	return (unsigned)(c - '0') < 10u;
-}
-static inline bool bw_vc_alpha(int c)
-{
-	return (unsigned)((c | 32) - 'a') < 26u;
-}
-static inline bool bw_vc_lower(int c)
-{
-	return (unsigned)(c - 'a') < 26u;
-}
-static inline bool bw_vc_alnum(int c)
-{
-	return bw_vc_digit(c) || bw_vc_alpha(c);
-}
-static inline int bw_vc_tolower(int c)
-{
-	return (unsigned)(c - 'A') < 26u ? c + 32 : c;
-}
-static inline bool bw_vc_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 static inline int bw_vc_sign(int x)
 {
 	return (x > 0) - (x < 0);

@@ -1,9 +1,9 @@
 /* The SQLite file: open, schema, errors, and the read side (info, lookups). */
-#include "vulndb-int.h"
-
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 /* Schema 2. advisories.origin + id is the identity of an advisory: "osv"
  * for OSV records (ids are global), the source name for lists that are
@@ -120,6 +120,8 @@ static int busy_ms(void)
  * fills the column in (vdb_store rewrites a stored advisory without vectors
  * when the same record comes with some). A reader that cannot write keeps
  * reading schema 1, without vectors; a writer needs the upgrade. */
+_Static_assert(BW_VULNDB_SCHEMA_VERSION == 2, "upgrade_from_1 stops at schema 2: chain the next step");
+
 static int upgrade_from_1(struct bw_vulndb *db, bool writer, struct bw_error *err)
 {
 	struct bw_error uerr = BW_ERROR_INIT;
@@ -190,11 +192,12 @@ static int check_schema(struct bw_vulndb *db, bool create, struct bw_error *err)
 		    db->path);
 	if (vdb_exec(db, "BEGIN IMMEDIATE", err) < 0)
 		return err->code;
-	if (vdb_exec(db, schema_sql, err) < 0 || vdb_exec(db, "PRAGMA user_version = 2", err) < 0) {
+	char sql[160];
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", BW_VULNDB_SCHEMA_VERSION);
+	if (vdb_exec(db, schema_sql, err) < 0 || vdb_exec(db, sql, err) < 0) {
 		vdb_rollback(db);
 		return err->code;
 	}
-	char sql[160];
 	snprintf(sql, sizeof(sql), "INSERT INTO meta VALUES('created', '%lld')", (long long)time(NULL));
 	if (vdb_exec(db, sql, err) < 0) {
 		vdb_rollback(db);
@@ -417,8 +420,12 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 		    .cvss = (const char *)sqlite3_column_text(st, 9),
 		};
 		const char *enc = (const char *)sqlite3_column_text(st, 7);
-		if (vdb_decode_ranges(db, enc ? enc : "", scheme, &a) < 0)
-			continue; /* written by us; cannot happen short of disk corruption */
+		if (!a.id || !a.origin || !enc || vdb_decode_ranges(db, enc, scheme, &a) < 0) {
+			/* never written so by us: a damaged file. Skipped, and counted
+			 * for the caller to report (a silent skip is a missed match). */
+			db->undecodable++;
+			continue;
+		}
 		out = fn(ud, &a, err);
 		if (out < 0)
 			break;
@@ -430,6 +437,11 @@ int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *na
 	if (rc != SQLITE_DONE)
 		return vdb_sqlite_error(db, rc, "looking up advisories", err);
 	return 0;
+}
+
+size_t bw_vulndb_undecodable(const struct bw_vulndb *db)
+{
+	return db->undecodable;
 }
 
 int bw_vulndb_aliases(struct bw_vulndb *db, int64_t advisory, bw_vulndb_alias_fn fn, void *ud,

@@ -3,10 +3,10 @@
  * `bulwark cvss --format json`. Source names, dates
  * and ecosystems come from advisories: tables show them through
  * bw_report_put_text. */
-#include "vulndb-int.h"
-
 #include <jansson.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 {

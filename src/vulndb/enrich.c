@@ -32,7 +32,7 @@ static bool cve_ok(const char *s, size_t n)
 	if (n < 9 || n > 32 || strncmp(s, "CVE-", 4) != 0)
 		return false;
 	for (size_t i = 4; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+		if (!(bw_isdigit(s[i]) || s[i] == '-'))
 			return false;
 	return true;
 }

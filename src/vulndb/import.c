@@ -1,11 +1,11 @@
 /* db import: walk the paths, recognise each file's format from its content,
  * and store what it holds, all in one transaction. */
-#include "vulndb-int.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <zip.h>
+
+#include "vulndb-int.h"
 
 #define MAX_DEPTH 16
 
@@ -53,8 +53,7 @@ static int osv_record(struct bw_vulndb *db, json_t *rec, const char *name, struc
 static bool looks_like_tracker(const char *p, size_t n)
 {
 	/* "[29 Mar 2023] D" */
-	return n > 15 && p[0] == '[' && p[1] >= '0' && p[1] <= '9' && p[3] == ' ' && p[7] == ' ' &&
-	       p[12] == ']';
+	return n > 15 && p[0] == '[' && bw_isdigit(p[1]) && p[3] == ' ' && p[7] == ' ' && p[12] == ']';
 }
 
 static int import_json(struct bw_vulndb *db, const char *name, const char *data, size_t len,

@@ -41,17 +41,8 @@ static char *normalize_name(struct bw_arena *ar, const char *eco, const char *na
 	if (strcmp(eco, "PyPI") != 0)
 		return bw_arena_strdup(ar, name);
 	size_t n = strlen(name);
-	char *out = bw_arena_alloc(ar, n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (c == '-' || c == '_' || c == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	*o = '\0';
+	char *out = bw_arena_alloc(ar, n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
 }
 

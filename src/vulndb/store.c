@@ -1,7 +1,7 @@
 /* Writing advisories: transactions, the newer-modified rule, encoded ranges. */
-#include "vulndb-int.h"
-
 #include <time.h>
+
+#include "vulndb-int.h"
 
 void vdb_advisory_init(struct vdb_advisory *a)
 {
@@ -111,7 +111,7 @@ int vdb_severity_word(const char *s, size_t len)
 	    {"negligible", BW_SEV_LOW},	   {"unimportant", BW_SEV_LOW}, {"none", BW_SEV_INFO},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
-		if (strlen(words[i].w) == len && strncasecmp(words[i].w, s, len) == 0)
+		if (strlen(words[i].w) == len && bw_strncasecmp(words[i].w, s, len) == 0)
 			return words[i].sev;
 	return -1;
 }

@@ -11,11 +11,11 @@
  * advisories are removed and the archive imported, so a reader sees either
  * the old data or the new, never a mix.
  */
-#include "vulndb-int.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
+
+#include "vulndb-int.h"
 
 #define MAX_ARCHIVE (4ull << 30)
 
@@ -31,7 +31,7 @@ struct download {
 static void header_value(const char *line, size_t n, const char *name, char *out, size_t outlen)
 {
 	size_t k = strlen(name);
-	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
+	if (n <= k + 1 || bw_strncasecmp(line, name, k) != 0 || line[k] != ':')
 		return;
 	const char *v = line + k + 1;
 	size_t vl = n - k - 1;

@@ -2,10 +2,10 @@
 #ifndef BW_VULNDB_INT_H
 #define BW_VULNDB_INT_H
 
-#include "vulndb.h"
-
 #include <jansson.h>
 #include <sqlite3.h>
+
+#include "vulndb.h"
 
 /* Largest single input file read whole (a KEV catalog, a DSA list, one OSV
  * record, one all.zip entry). */
@@ -20,6 +20,7 @@ struct bw_vulndb {
 	int schema; /* of the file: 2, or 1 when it could not be upgraded */
 	/* lookups */
 	sqlite3_stmt *st_lookup, *st_alias, *st_kev, *st_epss;
+	size_t undecodable; /* affected rows lookups skipped (bw_vulndb_undecodable) */
 	/* import */
 	sqlite3_stmt *st_find, *st_ins_adv, *st_upd_adv, *st_del_aff, *st_del_alias, *st_ins_aff,
 	    *st_ins_alias;

@@ -27,8 +27,6 @@
 #include "report/report.h"
 #include "version/version.h"
 
-#include <jansson.h>
-
 /* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
  * upgraded when it is opened writable, and read as it is otherwise. */
 #define BW_VULNDB_SCHEMA_VERSION 2
@@ -196,9 +194,15 @@ struct bw_vulndb_affected {
 
 typedef int (*bw_vulndb_affected_fn)(void *ud, const struct bw_vulndb_affected *a, struct bw_error *err);
 /* Call fn for every affected entry of (ecosystem, name) of an advisory
- * that is not withdrawn. */
+ * that is not withdrawn. A row that cannot be decoded (ranges or ids no
+ * import writes: a damaged or hand-edited file) is skipped and counted in
+ * bw_vulndb_undecodable(). */
 int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *name, bw_vulndb_affected_fn fn,
 		     void *ud, struct bw_error *err);
+/* The rows bw_vulndb_lookup skipped as undecodable since db was opened. A
+ * caller takes it before and after its lookups and reports the difference:
+ * each skipped row may be a vulnerability not reported. */
+size_t bw_vulndb_undecodable(const struct bw_vulndb *db);
 
 typedef void (*bw_vulndb_alias_fn)(void *ud, const char *alias, bool related);
 /* The aliases (related = false) and related ids (true) of an advisory. */

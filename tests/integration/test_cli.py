@@ -123,6 +123,8 @@ _VALID = {
     "vercmp": ["vercmp", "-o", "OUT", "deb", "1", "2"],
     "cvss": ["cvss", "-o", "OUT", VECTOR],
     "cache": ["cache", "info", "-o", "OUT"],
+    # nothing listens on port 1: a failed listing (exit 3), not a usage error
+    "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -144,6 +146,9 @@ _BAD_OPTIONS = [
     (["cvss", "-o", "OUT", "-f", "sarif", VECTOR], "table or json"),
     (["cache", "info", "-o", "OUT", "-f", "spdx"], "table or json"),
     (["fs", "-o", "OUT", "--scanners", "packages,nope", "ROOT"], "nope"),
+    (["registry", "ls", "-o", "OUT", "-f", "sarif", "127.0.0.1:1"], "table or json"),
+    (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
+    (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
 ]
 
 

@@ -245,9 +245,9 @@ def test_header_claiming_10_gib(bulwark, tmp_path):
     layers = base_layers()[:1] + [raw]
     img = OciImage(layers, media_type=MT_LAYER_TAR)
     d = img.write_dir(tmp_path / "oci")
-    t0 = time.monotonic()
+    # the claim must fail at once, not be allocated or waited for: the run's own
+    # time limit is the hang guard (how long it takes is bench/'s business)
     expect_error(bulwark, files(f"oci:{d}"), "huge-claim.bin", hexof(sha256(raw))[:12], any_of=True)
-    assert time.monotonic() - t0 < 60
 
 
 def test_symlink_loop_through_cat(bulwark, tmp_path):

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "match/match.h"
 
@@ -79,10 +80,10 @@ static char *findings_string(const struct bw_report *r)
 
 static char *sorted_expected(const char *e)
 {
-	char *dup = bw_strdup(e), *save = NULL;
+	char *dup = bw_strdup(e), *rest = dup;
 	char *items[64];
 	size_t n = 0;
-	for (char *t = strtok_r(dup, ",", &save); t && n < 64; t = strtok_r(NULL, ",", &save))
+	for (char *t; n < 64 && (t = bw_next_token(&rest, ","));)
 		items[n++] = t;
 	qsort(items, n, sizeof(char *), cmp_str);
 	struct bw_buf b;
@@ -115,7 +116,8 @@ static void test_cases(void **state)
 			r->os.id = bw_report_str(r, fl[0]);
 			r->os.version = bw_report_str(r, slash + 1);
 		}
-		struct bw_package *p = bw_report_add_package(r);
+		size_t p_i = bw_report_add_package(r);
+		struct bw_package *p = &r->packages[p_i];
 		p->ecosystem = bw_report_str(r, fl[1]);
 		p->name = bw_report_str(r, fl[2]);
 		p->version = bw_report_str(r, fl[3]);
@@ -169,7 +171,8 @@ static void test_ecosystems(void **state)
 
 static struct bw_package *add(struct bw_report *r, const char *eco, const char *name, const char *ver)
 {
-	struct bw_package *p = bw_report_add_package(r);
+	size_t p_i = bw_report_add_package(r);
+	struct bw_package *p = &r->packages[p_i];
 	p->ecosystem = bw_report_str(r, eco);
 	p->name = bw_report_str(r, name);
 	p->version = bw_report_str(r, ver);
@@ -259,6 +262,56 @@ static void test_thousand_packages(void **state)
 	bw_report_free(r);
 }
 
+/* An advisory row the database cannot decode is not a silent miss: the
+ * report carries one warning naming the file and how many rows. */
+static void test_undecodable_rows_warn(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/bw-match-damaged-%d.db", (int)getpid());
+	unlink(path);
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_vulndb *d = NULL;
+	assert_int_equal(bw_vulndb_open(path, BW_VULNDB_WRITE, &d, &err), 0);
+	char *records = bw_asprintf("%s/records", data_dir);
+	struct bw_vulndb_import_stats ist;
+	assert_int_equal(bw_vulndb_import(d, (const char *const *)&records, 1, &ist, &err), 0);
+	free(records);
+	bw_vulndb_close(d);
+	sqlite3 *s = NULL;
+	assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(s, "UPDATE affected SET ranges = 'f1.3.1' WHERE name = 'left-pad'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(s);
+
+	assert_int_equal(bw_vulndb_open(path, BW_VULNDB_READ, &d, &err), 0);
+	struct bw_report *r = bw_report_new("filesystem", "damaged");
+	add(r, "npm", "left-pad", "1.0.0");
+	add(r, "PyPI", "django-example", "1.0");
+	struct bw_match_stats st;
+	assert_int_equal(bw_match_report(d, r, NULL, &st, &err), 0);
+	assert_int_equal(st.undecodable, 1);
+	assert_null(find(r, "CVE-2099-0003")); /* left-pad's, unreadable */
+	assert_non_null(find(r, "CVE-2099-0001"));
+	assert_int_equal(r->n_warnings, 1);
+	char *want = bw_asprintf("vulnerability database %s: 1 advisory row could not be decoded", path);
+	if (strncmp(r->warnings[0], want, strlen(want)) != 0)
+		fail_msg("warning: %s", r->warnings[0]);
+	free(want);
+	bw_report_free(r);
+
+	/* nothing damaged among the looked-up packages: no warning */
+	r = bw_report_new("filesystem", "intact");
+	add(r, "PyPI", "django-example", "1.0");
+	assert_int_equal(bw_match_report(d, r, NULL, &st, &err), 0);
+	assert_int_equal(st.undecodable, 0);
+	assert_int_equal(r->n_warnings, 0);
+	bw_report_free(r);
+	bw_vulndb_close(d);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	cases_path = argc > 1 ? argv[1] : "match.cases";
@@ -268,6 +321,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_ecosystems),
 	    cmocka_unit_test(test_priority),
 	    cmocka_unit_test(test_thousand_packages),
+	    cmocka_unit_test(test_undecodable_rows_warn),
 	};
 	return cmocka_run_group_tests_name("match", tests, setup, teardown);
 }

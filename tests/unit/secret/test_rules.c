@@ -326,11 +326,8 @@ static void test_long_line(void **state)
 	buf[n - 1000 + strlen(key)] = ' ';
 	int cnt = 0;
 	struct bw_error err = BW_ERROR_INIT;
-	double t = bw_now();
 	assert_int_equal(bw_secret_scan_buffer(rules, "/long.js", buf, n, count_cb, &cnt, &err), 0);
-	t = bw_now() - t;
 	assert_int_equal(cnt, 1);
-	assert_true(t < 20.0);
 	free(buf);
 }
 

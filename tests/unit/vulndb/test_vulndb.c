@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <zip.h>
@@ -335,6 +336,45 @@ static void test_source_age_and_info_document(void **st)
 	free(text);
 }
 
+/* A row the import never writes (an event before its range, as a damaged
+ * file could hold) is skipped by the lookup, and counted. */
+static void test_undecodable_rows(void **state)
+{
+	(void)state;
+	struct bw_vulndb *db = fresh_db("undecodable.db");
+	struct bw_vulndb_import_stats st;
+	import1(db, "records", &st);
+	bw_vulndb_close(db);
+
+	char *p = bw_asprintf("%s/undecodable.db", tmpdir);
+	sqlite3 *s = NULL;
+	assert_int_equal(sqlite3_open(p, &s), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(s,
+			 "UPDATE affected SET ranges = 'f1.3.1' WHERE ecosystem = 'npm' AND name = "
+			 "'left-pad'",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_true(sqlite3_changes(s) > 0);
+	sqlite3_close(s);
+
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_open(p, BW_VULNDB_READ, &db, &err), 0);
+	assert_int_equal(bw_vulndb_undecodable(db), 0);
+	struct fixed_acc acc = {0};
+	assert_int_equal(bw_vulndb_lookup(db, "npm", "left-pad", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 0);
+	assert_int_equal(bw_vulndb_undecodable(db), 1); /* the withdrawn one is never read */
+	memset(&acc, 0, sizeof(acc));
+	assert_int_equal(bw_vulndb_lookup(db, "PyPI", "django-example", first_fixed, &acc, &err), 0);
+	assert_int_equal(acc.n, 2);
+	assert_int_equal(bw_vulndb_undecodable(db), 1);
+	assert_int_equal(bw_vulndb_lookup(db, "npm", "left-pad", first_fixed, &acc, &err), 0);
+	assert_int_equal(bw_vulndb_undecodable(db), 2);
+	bw_vulndb_close(db);
+	free(p);
+}
+
 int main(int argc, char **argv)
 {
 	data_dir = argc > 1 ? argv[1] : "tests/data/osv";
@@ -350,6 +390,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_transaction),
 	    cmocka_unit_test(test_file_errors),
 	    cmocka_unit_test(test_source_age_and_info_document),
+	    cmocka_unit_test(test_undecodable_rows),
 	};
 	int rc = cmocka_run_group_tests_name("vulndb", tests, NULL, NULL);
 	char *cmd = bw_asprintf("rm -rf '%s'", tmpdir);
