@@ -183,6 +183,11 @@ struct source_ops {
 	 * handle reads. */
 	int (*layer_file)(struct bw_image *img, size_t i);
 	int (*handle_fd)(void *handle);
+	/* Remote indexed sources whose layers are fetched by their blob digest
+	 * and checked against it (registry:): no other bytes can pass for that
+	 * digest, so a listing cached under it (made from verified bytes) is
+	 * served without fetching the blob. */
+	bool by_digest;
 	/* Streaming sources: walk everything in one pass, then call
 	 * bw_stream_finish(). */
 	int (*stream)(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
