@@ -261,10 +261,7 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	}
 	if (!affected)
 		return 0;
-	if (c->n_hits == c->cap_hits) {
-		c->cap_hits = c->cap_hits ? c->cap_hits * 2 : 8;
-		c->hits = bw_realloc(c->hits, c->cap_hits * sizeof(*c->hits));
-	}
+	BW_ALLOC_GROW(c->hits, c->n_hits + 1, c->cap_hits);
 	struct hit *h = &c->hits[c->n_hits++];
 	memset(h, 0, sizeof(*h));
 	h->advisory = a->advisory;
@@ -296,13 +293,7 @@ static void on_alias(void *ud, const char *alias, bool related)
 	struct hit *h = acc->h;
 	const char ***arr = related ? &h->related : &h->ids;
 	size_t *n = related ? &h->n_related : &h->n_ids, *cap = related ? &acc->cap_rel : &acc->cap_ids;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		const char **na = bw_arena_alloc(&acc->c->ar, *cap * sizeof(char *));
-		if (*n)
-			memcpy(na, *arr, *n * sizeof(char *));
-		*arr = na;
-	}
+	BW_ARENA_GROW(&acc->c->ar, *arr, *n + 1, *n, *cap);
 	(*arr)[(*n)++] = bw_arena_strdup(&acc->c->ar, alias);
 }
 
@@ -345,10 +336,7 @@ static void idset_add(struct idset *s, const char *id)
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->v[i], id) == 0)
 			return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->v = bw_realloc(s->v, s->cap * sizeof(char *));
-	}
+	BW_ALLOC_GROW(s->v, s->n + 1, s->cap);
 	s->v[s->n++] = id;
 }
 

@@ -443,10 +443,7 @@ int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_e
 	    db->db, "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY 1", -1, &st, NULL);
 	size_t cap = 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n_ecosystems == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->ecosystems = bw_realloc(out->ecosystems, cap * sizeof(*out->ecosystems));
-		}
+		BW_ALLOC_GROW(out->ecosystems, out->n_ecosystems + 1, cap);
 		out->ecosystems[out->n_ecosystems].ecosystem = col_dup(st, 0);
 		out->ecosystems[out->n_ecosystems++].affected = sqlite3_column_int64(st, 1);
 	}
@@ -464,10 +461,7 @@ int bw_vulndb_info(struct bw_vulndb *db, struct bw_vulndb_info *out, struct bw_e
 				-1, &st, NULL);
 	cap = 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n_sources == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->sources = bw_realloc(out->sources, cap * sizeof(*out->sources));
-		}
+		BW_ALLOC_GROW(out->sources, out->n_sources + 1, cap);
 		struct bw_vulndb_source *s = &out->sources[out->n_sources++];
 		s->name = col_dup(st, 0);
 		s->location = col_dup(st, 1);
@@ -775,10 +769,7 @@ int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, str
 	    -1, &st, NULL);
 	size_t cap = 0;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = bw_realloc(*out, cap * sizeof(char *));
-		}
+		BW_ALLOC_GROW(*out, *n + 1, cap);
 		(*out)[(*n)++] = col_dup(st, 0);
 	}
 	sqlite3_finalize(st);

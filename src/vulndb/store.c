@@ -29,19 +29,13 @@ void vdb_advisory_alias(struct vdb_advisory *a, const char *alias, bool related)
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*arr)[i], alias) == 0)
 			return;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		*arr = bw_realloc(*arr, *cap * sizeof(char *));
-	}
+	BW_ALLOC_GROW(*arr, *n + 1, *cap);
 	(*arr)[(*n)++] = bw_arena_strdup(&a->arena, alias);
 }
 
 struct vdb_affected *vdb_advisory_add_affected(struct vdb_advisory *a)
 {
-	if (a->n_affected == a->cap_affected) {
-		a->cap_affected = a->cap_affected ? a->cap_affected * 2 : 4;
-		a->affected = bw_realloc(a->affected, a->cap_affected * sizeof(*a->affected));
-	}
+	BW_ALLOC_GROW(a->affected, a->n_affected + 1, a->cap_affected);
 	struct vdb_affected *f = &a->affected[a->n_affected++];
 	memset(f, 0, sizeof(*f));
 	return f;
@@ -85,17 +79,6 @@ int vdb_severity_word(const char *s, size_t len)
 
 /* ---- decoding ---- */
 
-static void grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return;
-	size_t c = *cap ? *cap : 16;
-	while (c < need)
-		c *= 2;
-	*p = bw_realloc(*p, c * size);
-	*cap = c;
-}
-
 int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct bw_vulndb_affected *out)
 {
 	/* two passes: count, then fill (pointers into db's arrays stay put) */
@@ -113,9 +96,9 @@ int vdb_decode_ranges(struct bw_vulndb *db, const char *enc, int scheme, struct 
 		}
 		p += len + (e ? 1 : 0);
 	}
-	grow((void **)&db->ranges, &db->cap_ranges, nr + 1, sizeof(*db->ranges));
-	grow((void **)&db->events, &db->cap_events, ne + 1, sizeof(*db->events));
-	grow((void **)&db->versions, &db->cap_versions, nv + 1, sizeof(*db->versions));
+	BW_ALLOC_GROW(db->ranges, nr + 1, db->cap_ranges);
+	BW_ALLOC_GROW(db->events, ne + 1, db->cap_events);
+	BW_ALLOC_GROW(db->versions, nv + 1, db->cap_versions);
 	struct bw_osv_range *r = NULL;
 	size_t ir = 0, ie = 0, iv = 0;
 	for (const char *p = enc; *p;) {
