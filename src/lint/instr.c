@@ -55,15 +55,6 @@ static bool blank(char c)
 
 /* ---- JSON array of strings ---- */
 
-static int hexval(char c)
-{
-	if (bw_isdigit(c))
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 static void put_utf8(struct bw_buf *b, unsigned cp)
 {
 	char u[4];
@@ -96,7 +87,7 @@ static bool read_u4(const char **p, const char *e, unsigned *out)
 		return false;
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval((*p)[i]);
+		int h = bw_hexval((*p)[i]);
 		if (h < 0)
 			return false;
 		v = v * 16 + (unsigned)h;
