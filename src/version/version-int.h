@@ -43,6 +43,10 @@ bool bw_vc_all_digits(struct bw_slice s);
 size_t bw_vc_utf16_len(struct bw_slice s);
 /* Drop ASCII whitespace at both ends. */
 struct bw_slice bw_vc_trim(struct bw_slice s);
+/* The length of the ECMAScript white space character at s (UTF-8), or 0. */
+size_t bw_vc_js_space(const unsigned char *s, size_t n);
+/* Drop the white space characters space() measures at both ends. */
+struct bw_slice bw_vc_trim_by(struct bw_slice s, size_t (*space)(const unsigned char *s, size_t n));
 /* Drop ECMAScript white space (String.prototype.trim) at both ends. */
 struct bw_slice bw_vc_js_trim(struct bw_slice s);
 
