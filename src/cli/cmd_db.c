@@ -76,13 +76,6 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static void print_json(FILE *out, json_t *j)
-{
-	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(j);
-}
-
 static int open_db(struct bw_cli *cli, enum bw_vulndb_mode mode, struct bw_vulndb **db)
 {
 	char *def = cli->db_path ? NULL : bw_vulndb_default_path();
@@ -105,7 +98,7 @@ static int do_import(struct bw_cli *cli, struct bw_vulndb *db, int argc, char **
 	if (cli->format == BW_FORMAT_JSON) {
 		json_t *j = bw_vulndb_import_stats_json(&st);
 		json_object_set_new(j, "database", json_string(bw_vulndb_path(db)));
-		print_json(out, j);
+		bw_cli_print_json(out, j, JSON_PRESERVE_ORDER);
 	} else {
 		fprintf(out, "imported into %s: ", bw_vulndb_path(db));
 		bw_vulndb_import_stats_write_text(&st, out);
@@ -139,7 +132,7 @@ static int do_update(struct bw_cli *cli, struct bw_vulndb *db, const char *base_
 		}
 	}
 	if (arr)
-		print_json(out, arr);
+		bw_cli_print_json(out, arr, JSON_PRESERVE_ORDER);
 	free(res);
 	return exit;
 }
@@ -160,7 +153,8 @@ static int do_info(struct bw_cli *cli, struct bw_vulndb *db, const struct db_arg
 				s->name, age, a->max_age);
 	}
 	if (cli->format == BW_FORMAT_JSON)
-		print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now));
+		bw_cli_print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now),
+				  JSON_PRESERVE_ORDER);
 	else
 		bw_vulndb_info_write_table(bw_vulndb_path(db), &info, now, out);
 	bw_vulndb_info_release(&info);
