@@ -4,8 +4,9 @@
 
 #include "version.h"
 
-/* One scheme: a strict validator, a total order and (optionally) a range
- * evaluator. compare() validates both sides itself. */
+/* One scheme: a strict validator, a total order and a range evaluator
+ * (NULL: bw_version_simple_range's grammar). compare() validates both
+ * sides itself. */
 struct bw_version_ops {
 	const char *name;
 	int (*validate)(struct bw_slice v, struct bw_error *err);
