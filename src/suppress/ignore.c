@@ -175,5 +175,7 @@ int bw_suppress_add_ignore(struct bw_suppress *s, const char *name, const char *
 
 int bw_suppress_load_ignore(struct bw_suppress *s, const char *path, bool missing_ok, struct bw_error *err)
 {
-	return bw_suppress_load(s, path, "the ignore file", missing_ok, bw_suppress_add_ignore, err);
+	bool yaml = bw_str_ends_with(path, ".yaml") || bw_str_ends_with(path, ".yml");
+	return bw_suppress_load(s, path, "the ignore file", missing_ok,
+				yaml ? bw_suppress_add_ignore_yaml : bw_suppress_add_ignore, err);
 }
