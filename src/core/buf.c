@@ -36,6 +36,14 @@ size_t bw_st_mult(size_t a, size_t b)
 	return r;
 }
 
+size_t bw_st_add(size_t a, size_t b)
+{
+	size_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		BW_BUG("size overflow in an addition");
+	return r;
+}
+
 size_t bw_alloc_nr(size_t nr, size_t alloc)
 {
 	size_t next = alloc < 8 ? 8 : bw_st_mult(alloc, 2);

@@ -112,9 +112,10 @@ static inline void *bw_steal_pointer(void *pp)
 
 #define BW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Size arithmetic that cannot wrap (git's st_mult): a result past
+/* Size arithmetic that cannot wrap (git's st_mult/st_add): a result past
  * SIZE_MAX is a broken invariant, not a small allocation. */
 size_t bw_st_mult(size_t a, size_t b);
+size_t bw_st_add(size_t a, size_t b);
 
 /* The one growable-array helper (git's ALLOC_GROW): make arr, holding
  * alloc elements, room for at least nr (so `BW_ALLOC_GROW(a, n + 1, cap);
