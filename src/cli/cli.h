@@ -150,6 +150,9 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
  * is partial (unless --allow-partial-coverage). */
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
 
+/* Write j indented (JSON_INDENT(2) | flags) and a newline to out; consumes j. */
+void bw_cli_print_json(FILE *out, json_t *j, size_t flags);
+
 /* --batch: call fn for each line of standard input (without its newline;
  * the last line may lack one), fn appending its answer to out, which is
  * written to standard output as it fills. Returns the exit code. */
