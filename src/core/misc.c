@@ -209,11 +209,6 @@ bool bw_digest_valid(const char *d)
 	return i == want;
 }
 
-const char *bw_digest_hex(const char *d)
-{
-	return bw_digest_valid(d) ? strchr(d, ':') + 1 : NULL;
-}
-
 /* ---- paths ---- */
 
 void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute)
@@ -310,6 +305,25 @@ char *bw_strcasestr(const char *haystack, const char *needle)
 		if (!*h)
 			return NULL;
 	}
+}
+
+bool bw_str_in(const char *s, const char *const *list)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+bool bw_str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool bw_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
 char *bw_next_token(char **s, const char *delims)

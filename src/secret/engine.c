@@ -235,17 +235,14 @@ static bool regex_caseless(const char *re)
 struct pats {
 	char **expr;
 	unsigned *flags, *ids;
-	size_t n, cap;
+	size_t n, cap_expr, cap_flags, cap_ids;
 };
 
 static void pats_add(struct pats *p, char *expr, unsigned flags, unsigned id)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->expr = bw_realloc(p->expr, p->cap * sizeof(char *));
-		p->flags = bw_realloc(p->flags, p->cap * sizeof(unsigned));
-		p->ids = bw_realloc(p->ids, p->cap * sizeof(unsigned));
-	}
+	BW_ALLOC_GROW(p->expr, p->n + 1, p->cap_expr);
+	BW_ALLOC_GROW(p->flags, p->n + 1, p->cap_flags);
+	BW_ALLOC_GROW(p->ids, p->n + 1, p->cap_ids);
 	p->expr[p->n] = expr;
 	p->flags[p->n] = flags;
 	p->ids[p->n] = id;
@@ -603,10 +600,7 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 	/* one candidate per rule and line position is enough */
 	if (s->n_cands && s->cands[s->n_cands - 1].rule == id && s->cands[s->n_cands - 1].end == to)
 		return 0;
-	if (s->n_cands == s->cap_cands) {
-		s->cap_cands = s->cap_cands ? s->cap_cands * 2 : 64;
-		s->cands = bw_realloc(s->cands, s->cap_cands * sizeof(struct cand));
-	}
+	BW_ALLOC_GROW(s->cands, s->n_cands + 1, s->cap_cands);
 	s->cands[s->n_cands++] = (struct cand){id, to};
 	return 0;
 }
