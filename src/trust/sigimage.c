@@ -242,6 +242,7 @@ int trust_tag_for(const char *digest, const char *suffix, char *out, size_t outl
 {
 	if (!bw_digest_valid(digest))
 		return -1;
-	snprintf(out, outlen, "%.*s-%s.%s", (int)strcspn(digest, ":"), digest, bw_digest_hex(digest), suffix);
+	size_t alg = strcspn(digest, ":");
+	snprintf(out, outlen, "%.*s-%s.%s", (int)alg, digest, digest + alg + 1, suffix);
 	return 0;
 }
