@@ -7,6 +7,8 @@
 
 const char bw_usage_verify[] =
     "usage: bulwark verify [options] --key KEY TARGET\n"
+    "       bulwark verify [options] --bundle B --trusted-root T --certificate-identity ID\n"
+    "                      --certificate-oidc-issuer URL [ARTIFACT]\n"
     "\n"
     "Verify an image's cosign signatures with KEY (a public key, certificate or private\n"
     "key): every signature found (the sha256-<hex>.sig image and the OCI 1.1 referrers)\n"
@@ -27,6 +29,11 @@ const char bw_usage_verify[] =
     "                       (repeatable)\n"
     "      --signature FILE a signature (base64) to verify instead of the registry's\n"
     "      --payload FILE   the payload it signs (with --signature)\n"
+    "      --bundle FILE    a Sigstore bundle (v0.1-v0.3) to verify offline, with\n"
+    "                       --trusted-root FILE (Sigstore's trusted_root.json),\n"
+    "                       --certificate-identity ID and --certificate-oidc-issuer URL;\n"
+    "                       the operand is then the signed file (none for a DSSE bundle,\n"
+    "                       whose payload is printed)\n"
     "  -f, --format FMT     table (the payloads, default) or json (bulwark.verify/v1:\n"
     "                       every signature, verified or not, and why)\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
@@ -39,6 +46,10 @@ enum {
 	OPT_KEY = BW_OPT__COMMAND_BASE,
 	OPT_SIGNATURE,
 	OPT_PAYLOAD,
+	OPT_BUNDLE,
+	OPT_TRUSTED_ROOT,
+	OPT_IDENTITY,
+	OPT_OIDC_ISSUER,
 };
 
 #define MAX_ANNOTATIONS 64
@@ -48,6 +59,7 @@ struct verify_args {
 	const char *annotations[MAX_ANNOTATIONS];
 	size_t n_annotations;
 	const char *signature, *payload;
+	const char *bundle, *trusted_root, *identity, *issuer;
 };
 
 static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -71,6 +83,18 @@ static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_PAYLOAD:
 		a->payload = arg;
+		return 0;
+	case OPT_BUNDLE:
+		a->bundle = arg;
+		return 0;
+	case OPT_TRUSTED_ROOT:
+		a->trusted_root = arg;
+		return 0;
+	case OPT_IDENTITY:
+		a->identity = arg;
+		return 0;
+	case OPT_OIDC_ISSUER:
+		a->issuer = arg;
 		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
@@ -132,6 +156,85 @@ static void emit_json(FILE *out, const struct bw_trust_image *img, const struct 
 	json_decref(doc);
 }
 
+/* --bundle: a Sigstore bundle verified offline; the operand is the signed
+ * file (none for a DSSE bundle, whose payload is printed). */
+static int verify_bundle(struct bw_cli *cli, const struct verify_args *a, int nops, char **ops)
+{
+	if (!a->bundle || !a->trusted_root || !a->identity || !a->issuer)
+		return bw_cli_usage_error(cli->cmd,
+					  "--bundle needs --trusted-root, --certificate-identity and "
+					  "--certificate-oidc-issuer");
+	if (a->key || a->signature || a->payload || a->n_annotations)
+		return bw_cli_usage_error(cli->cmd,
+					  "--bundle goes without --key, --signature, --payload and -a");
+	if (nops > 1)
+		return bw_cli_usage_error(cli->cmd, "too many arguments (one ARTIFACT file)");
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
+		return bw_cli_usage_error(cli->cmd, "verify writes table or json");
+	struct bw_buf bundle, root, art;
+	bw_buf_init(&bundle, BW_TRUST_BUNDLE_MAX);
+	bw_buf_init(&root, BW_TRUST_BUNDLE_MAX);
+	bw_buf_init(&art, (size_t)1 << 34);
+	struct bw_error err = BW_ERROR_INIT;
+	int rc = bw_buf_read_file(&bundle, a->bundle, &err);
+	if (rc == 0)
+		rc = bw_buf_read_file(&root, a->trusted_root, &err);
+	if (rc == 0 && nops == 1)
+		rc = bw_buf_read_file(&art, ops[0], &err);
+	struct bw_trust_bundle_policy pol = {.identity = a->identity, .issuer = a->issuer};
+	struct bw_trust_bundle_result res = {0};
+	int ex = BW_EXIT_OK;
+	if (rc == 0)
+		rc = bw_trust_bundle_verify(bundle.data, bundle.len, root.data, root.len,
+					    nops == 1 ? (art.data ? art.data : "") : NULL, art.len, &pol,
+					    &res, &err);
+	if (rc == BW_EINTEGRITY) {
+		if (!cli->quiet)
+			fprintf(stderr, "bulwark verify: %s: not verified: %s\n", a->bundle, err.msg);
+		ex = BW_EXIT_FINDINGS;
+	} else if (rc < 0) {
+		ex = bw_cli_fail(cli, &err);
+	}
+	FILE *out = NULL;
+	if (ex != BW_EXIT_USAGE && ex != BW_EXIT_ERROR && (out = bw_cli_open_output(cli, &err))) {
+		if (cli->format == BW_FORMAT_JSON) {
+			json_t *doc = json_pack("{s:s, s:s, s:b}", "schema", BW_VERIFY_SCHEMA, "bundle",
+						a->bundle, "verified", rc == 0);
+			if (rc == 0) {
+				json_object_set_new(doc, "identity", json_string(res.identity));
+				json_object_set_new(doc, "issuer", json_string(res.issuer));
+				json_object_set_new(doc, "signed_at", json_integer(res.signed_at));
+				if (res.dsse) {
+					json_object_set_new(doc, "payload_type",
+							    json_string(res.payload_type));
+					json_object_set_new(doc, "payload",
+							    json_stringn(res.payload, res.payload_len));
+				}
+			} else {
+				json_object_set_new(doc, "reason", json_string(err.msg));
+			}
+			json_dumpf(doc, out, JSON_INDENT(2));
+			fputc('\n', out);
+			json_decref(doc);
+		} else if (rc == 0 && res.dsse) {
+			fwrite(res.payload, 1, res.payload_len, out);
+			fputc('\n', out);
+		}
+		if (bw_cli_close_output(cli, out, &err) < 0)
+			ex = bw_cli_fail(cli, &err);
+	} else if (ex == BW_EXIT_OK || ex == BW_EXIT_FINDINGS) {
+		ex = bw_cli_fail(cli, &err);
+	}
+	if (rc == 0 && !cli->quiet)
+		fprintf(stderr, "Verified OK: %s signed by %s (issuer %s), %zu verified time%s\n", a->bundle,
+			res.identity, res.issuer, res.n_times, res.n_times == 1 ? "" : "s");
+	bw_trust_bundle_result_release(&res);
+	bw_buf_release(&bundle);
+	bw_buf_release(&root);
+	bw_buf_release(&art);
+	return ex;
+}
+
 int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -141,6 +244,10 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 	    {"annotations", required_argument, NULL, 'a'},
 	    {"signature", required_argument, NULL, OPT_SIGNATURE},
 	    {"payload", required_argument, NULL, OPT_PAYLOAD},
+	    {"bundle", required_argument, NULL, OPT_BUNDLE},
+	    {"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
+	    {"certificate-identity", required_argument, NULL, OPT_IDENTITY},
+	    {"certificate-oidc-issuer", required_argument, NULL, OPT_OIDC_ISSUER},
 	    {NULL, 0, NULL, 0},
 	};
 	struct verify_args a = {0};
@@ -148,6 +255,8 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "a:", longopts, verify_option, &a, &done);
 	if (rc || done)
 		return rc;
+	if (a.bundle || a.trusted_root || a.identity || a.issuer)
+		return verify_bundle(cli, &a, argc - optind, argv + optind);
 	if (argc - optind != 1)
 		return bw_cli_usage_error(cli->cmd,
 					  argc - optind < 1 ? "missing TARGET" : "too many arguments");

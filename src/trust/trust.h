@@ -191,4 +191,32 @@ int bw_trust_verify_payload(const struct bw_trust_image *img, const struct bw_tr
 			    const char *source, const char *payload, size_t payload_len, const char *sig_b64,
 			    size_t sig_len, struct bw_trust_result *res, struct bw_error *err);
 
+/* ---- Sigstore bundles, verified offline (bundle.c) --------------------------- */
+
+#define BW_TRUST_BUNDLE_MAX (16u << 20) /* a bundle or a trusted root */
+
+/* Whom the Fulcio certificate must name. */
+struct bw_trust_bundle_policy {
+	const char *identity; /* the SAN (URI or e-mail), exactly */
+	const char *issuer;   /* the OIDC issuer extension, exactly */
+};
+struct bw_trust_bundle_result {
+	bool dsse;		 /* a DSSE envelope (else a message signature) */
+	char *identity, *issuer; /* as the certificate names them */
+	char *payload_type;	 /* DSSE: its payloadType and payload */
+	char *payload;
+	size_t payload_len;
+	int64_t signed_at; /* the earliest verified time (seconds) */
+	size_t n_times;	   /* verified times: RFC 3161 timestamps and SETs */
+};
+void bw_trust_bundle_result_release(struct bw_trust_bundle_result *r);
+/* Verify a Sigstore bundle (v0.1 to v0.3, a Fulcio certificate; see
+ * bundle.c for every check) against a trusted root (Sigstore's
+ * trusted_root.json) and pol; artifact (NULL for a DSSE bundle) is the
+ * signed file's bytes. 0 when it verifies; BW_EINTEGRITY naming the first
+ * check that failed; BW_EINPUT / BW_EUNSUPPORTED for what cannot be read. */
+int bw_trust_bundle_verify(const char *bundle, size_t blen, const char *root, size_t rlen,
+			   const void *artifact, size_t alen, const struct bw_trust_bundle_policy *pol,
+			   struct bw_trust_bundle_result *res, struct bw_error *err);
+
 #endif
