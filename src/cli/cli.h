@@ -18,6 +18,15 @@ enum {
 
 struct bw_command;
 
+/* Options from the configuration file and the environment (config.c), as
+ * "--name=value" arguments to parse before the command line's, each with
+ * its origin. */
+struct bw_cli_preset {
+	char **argv;
+	char **origin;
+	size_t n;
+};
+
 /* Options every command shares, after parsing. */
 struct bw_cli {
 	const struct bw_command *cmd;
@@ -39,6 +48,12 @@ struct bw_cli {
 	const char *vex[16];	/* --vex FILE, repeatable */
 	size_t n_vex;
 	bool show_suppressed; /* --show-suppressed: suppressed findings in the table too */
+	/* while an option from the configuration file or the environment is
+	 * handled: where it came from ("bulwark.yaml:3", "BULWARK_SEVERITY"),
+	 * else NULL */
+	const char *preset_origin;
+	struct bw_cli_preset preset; /* kept until the command ends: options point into it */
+	const char *dockerfile;	     /* --dockerfile FILE: locate image findings in it (SARIF) */
 };
 
 struct bw_command {
@@ -82,6 +97,8 @@ enum {
 	"      --exit-code N    exit N when findings at or above --severity remain\n"                        \
 	"  -q, --quiet          no progress or warnings on standard error\n"                                 \
 	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"                     \
+	"      --config FILE    bulwark configuration (default: ./bulwark.yaml; lint:\n"                     \
+	"                       --bulwark-config); BULWARK_<OPTION> variables too\n"                         \
 	"  -h, --help           this help\n"
 
 /* Short options every command accepts; a command appends its own. */
@@ -97,6 +114,17 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg);
 typedef int (*bw_cli_option_fn)(struct bw_cli *cli, int c, const char *arg, void *ud);
 int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopts,
 		 const struct option *longopts, bw_cli_option_fn fn, void *ud, bool *done);
+
+/* A command's long options (its getopt_long table, as bw_cli_parse gets
+ * it), learnt by running the command with nothing to do: the table stays
+ * where the command defines it. Never NULL. */
+const struct option *bw_cli_command_options(const struct bw_command *cmd);
+
+/* Returns 0, or an exit code after printing why (a malformed or unknown
+ * key names the file and line: 2; an unreadable file: 3). */
+int bw_cli_preset_load(struct bw_cli *cli, int argc, char **argv, const struct option *longopts,
+		       const char *shortopts, struct bw_cli_preset *out);
+void bw_cli_preset_release(struct bw_cli_preset *p);
 
 /* Print "bulwark <cmd>: <msg>" and the usage line; returns BW_EXIT_USAGE. */
 int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
@@ -156,8 +184,8 @@ enum {
 	}
 
 #define BW_CLI_SUPPRESS_HELP                                                                                 \
-	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"                \
-	"                       .trivyignore lines work too)\n"                                              \
+	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore, ./.trivyignore and\n"          \
+	"                       ./.trivyignore.yaml when present; Trivy's forms work too)\n"                 \
 	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                            \
 	"      --show-suppressed  list suppressed findings in the table too\n"
 

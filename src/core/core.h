@@ -292,6 +292,8 @@ void bw_base64_encode(const unsigned char *d, size_t n, char *out);
 /* Validate an OCI digest string "algorithm:hex". Only sha256 (64 lowercase
  * hex digits) and sha512 (128) are accepted. */
 bool bw_digest_valid(const char *d);
+/* The hex part of a valid digest, or NULL. */
+const char *bw_digest_hex(const char *d);
 
 /* ---- compact records (the layer cache) --------------------------------- */
 

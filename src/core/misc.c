@@ -209,6 +209,11 @@ bool bw_digest_valid(const char *d)
 	return i == want;
 }
 
+const char *bw_digest_hex(const char *d)
+{
+	return bw_digest_valid(d) ? strchr(d, ':') + 1 : NULL;
+}
+
 /* ---- paths ---- */
 
 void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute)

@@ -23,6 +23,8 @@
  * its logical text back to physical lines, so findings point at the exact
  * line and column of the word they are about.
  */
+#include <time.h>
+
 #include "lint-int.h"
 
 struct reader {
@@ -190,7 +192,64 @@ over:
 	return 0;
 }
 
-/* `# bulwark ignore=A,B`, `# hadolint ignore=A`, `# hadolint global ignore=A` */
+/* The ignore entry of the next instruction, made on its first pragma. */
+static struct df_ignore *pending_ignore(struct reader *r, const struct pline *l, bool global)
+{
+	struct df_ignore *ig;
+	if (!global && r->pending_ignore >= 0)
+		return &r->ignores[r->pending_ignore];
+	BW_ALLOC_GROW(r->ignores, r->n_ignores + 1, r->cap_ignores);
+	ig = &r->ignores[r->n_ignores];
+	memset(ig, 0, sizeof(*ig));
+	ig->line = r->line;
+	ig->global = global;
+	ig->text = bw_arena_strndup(&r->f->arena, l->s, l->n);
+	if (!global)
+		r->pending_ignore = (int)r->n_ignores;
+	r->n_ignores++;
+	return ig;
+}
+
+static void ignore_add_id(struct reader *r, struct df_ignore *ig, const char *w, size_t n)
+{
+	const char **na = bw_arena_alloc(&r->f->arena, (ig->n_ids + 1) * sizeof(*na));
+	if (ig->n_ids)
+		memcpy(na, ig->ids, ig->n_ids * sizeof(*na));
+	na[ig->n_ids++] = bw_arena_strndup(&r->f->arena, w, n);
+	ig->ids = na;
+}
+
+/* Trivy's `#trivy:ignore:ID` (optionally `:exp:YYYY-MM-DD`, after which it
+ * no longer ignores), on a line of its own before the instruction; several
+ * such lines add up. Returns true when the comment was one. */
+static bool trivy_pragma(struct reader *r, const struct pline *l, const char *s, const char *e)
+{
+	if ((size_t)(e - s) < 14 || bw_strncasecmp(s, "trivy:ignore:", 13) != 0)
+		return false;
+	s += 13;
+	const char *w = s;
+	while (s < e && !is_space(*s) && *s != ':')
+		s++;
+	if (s == w)
+		return true;
+	size_t n = (size_t)(s - w);
+	if ((size_t)(e - s) >= 15 && bw_strncasecmp(s, ":exp:", 5) == 0) {
+		int y = 0, m = 0, d = 0;
+		if (sscanf(s + 5, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+			time_t now = time(NULL);
+			struct tm tm;
+			gmtime_r(&now, &tm);
+			long today = (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+			if (today >= (long)y * 10000 + m * 100 + d)
+				return true; /* expired: ignores nothing */
+		}
+	}
+	ignore_add_id(r, pending_ignore(r, l, false), w, n);
+	return true;
+}
+
+/* `# bulwark ignore=A,B`, `# hadolint ignore=A`, `# hadolint global ignore=A`,
+ * `#trivy:ignore:A` */
 static void pragma(struct reader *r, const struct pline *l)
 {
 	const char *s = l->s, *e = l->s + l->n;
@@ -200,6 +259,8 @@ static void pragma(struct reader *r, const struct pline *l)
 		s++;
 	while (s < e && is_space(*s))
 		s++;
+	if (trivy_pragma(r, l, s, e))
+		return;
 	size_t tl;
 	if ((size_t)(e - s) > 8 && bw_strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
 		tl = 7;
@@ -220,20 +281,7 @@ static void pragma(struct reader *r, const struct pline *l)
 	if ((size_t)(e - s) < 7 || bw_strncasecmp(s, "ignore=", 7) != 0)
 		return;
 	s += 7;
-	struct df_ignore *ig;
-	if (!global && r->pending_ignore >= 0) {
-		ig = &r->ignores[r->pending_ignore];
-	} else {
-		BW_ALLOC_GROW(r->ignores, r->n_ignores + 1, r->cap_ignores);
-		ig = &r->ignores[r->n_ignores];
-		memset(ig, 0, sizeof(*ig));
-		ig->line = r->line;
-		ig->global = global;
-		ig->text = bw_arena_strndup(&r->f->arena, l->s, l->n);
-		if (!global)
-			r->pending_ignore = (int)r->n_ignores;
-		r->n_ignores++;
-	}
+	struct df_ignore *ig = pending_ignore(r, l, global);
 	size_t cap = ig->n_ids;
 	while (s < e) {
 		while (s < e && (is_space(*s) || *s == ','))

@@ -209,6 +209,8 @@ struct bw_lint_config {
 	struct lint_label_req *labels;
 	size_t n_labels;
 	bool strict_labels;
+	int failure_threshold; /* BW_LINT_THRESHOLD_UNSET, _NEVER, or a severity */
+	int no_fail;	       /* -1 unset, 0, 1 */
 };
 
 struct lint_ctx {

@@ -4,7 +4,9 @@
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
-static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+static const char *const format_names[] = {"table",   "json",  "sarif",	 "cyclonedx",
+					   "spdx",    "junit", "gitlab", "gitlab-codequality",
+					   "compact", "html"};
 
 /* Algorithm names: the report's, CycloneDX 1.6's hash-alg and SPDX 2.3's
  * ChecksumAlgorithm (NULL: not a digest of the package's file). */

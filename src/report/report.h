@@ -214,6 +214,8 @@ struct bw_report {
 	struct {
 		const char *id, *version, *codename;
 	} os;
+	struct bw_report_layer *layers; /* images: in the arena (below) */
+	size_t n_layers, cap_layers;
 	bool list_packages; /* write "packages" even when empty */
 	struct bw_package *packages;
 	size_t n_packages, cap_packages;
@@ -267,6 +269,11 @@ enum bw_format {
 	BW_FORMAT_SARIF,
 	BW_FORMAT_CYCLONEDX,
 	BW_FORMAT_SPDX,
+	BW_FORMAT_JUNIT,
+	BW_FORMAT_GITLAB,	      /* GitLab container-scanning report */
+	BW_FORMAT_GITLAB_CODEQUALITY, /* GitLab code-quality report */
+	BW_FORMAT_COMPACT,	      /* one line a finding */
+	BW_FORMAT_HTML,
 };
 /* Parse a --format value; -1 when unknown. */
 int bw_format_parse(const char *s);
@@ -278,6 +285,23 @@ struct bw_write_opts {
 	const char *tool_version;
 	bool show_suppressed; /* table: list suppressed findings too */
 };
+
+/* A layer of the scanned image, bottom first: the history entry that made
+ * it and, when a Dockerfile was given (--dockerfile), the instruction's
+ * lines there. Strings in the report's arena; created_by is text from the
+ * image. */
+struct bw_report_layer {
+	const char *digest;  /* blob digest, "sha256:…" */
+	const char *diff_id; /* uncompressed digest */
+	const char *created_by;
+	const char *source_path; /* the Dockerfile, or NULL */
+	int source_line, source_end_line;
+};
+
+/* Append a zeroed layer (the array may move: keep the index). */
+size_t bw_report_add_layer(struct bw_report *r);
+/* The layer whose digest or diff_id is id, or NULL. */
+const struct bw_report_layer *bw_report_layer_of(const struct bw_report *r, const char *id);
 
 /* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,

@@ -671,7 +671,43 @@ static void test_sarif(void **state)
 {
 	(void)state;
 	struct bw_report *r = full_report();
+	/* an image's findings sit at the image reference (no --dockerfile), with
+	 * their path and package as logical locations */
 	json_t *j = write_json(r, BW_FORMAT_SARIF, &all_opts);
+	json_t *v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	want_str(v, "locations[0].physicalLocation.artifactLocation.uri", "docker-archive%3Aapp.tar");
+	want_int(v, "locations[0].physicalLocation.region.startLine", 1);
+	want_str(v, "locations[0].logicalLocations[0].fullyQualifiedName", r->packages[0].purl);
+	want_str(v, "locations[0].logicalLocations[1].fullyQualifiedName", "/etc/app.conf");
+	want_str(v, "locations[0].logicalLocations[1].kind", "resource");
+	assert_non_null(
+	    strstr(json_string_value(jget(v, "message.text")), " [/etc/app.conf in docker-archive:app.tar]"));
+	assert_int_equal(strlen(json_string_value(jget(v, "partialFingerprints.bulwarkFindingHash/v1"))), 64);
+	/* GitHub's rule members */
+	want_str(j, "runs[0].tool.driver.rules[0].fullDescription.text", "buffer overflow in X.509 parsing");
+	want_str(j, "runs[0].tool.driver.rules[0].helpUri",
+		 "https://security-tracker.debian.org/tracker/CVE-2024-1234");
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
+			       "Fix: upgrade libssl3 to 3.0.13-1~deb12u1"));
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.markdown")),
+			       "**CVE-2024-1234**"));
+	/* with a layer placed in a Dockerfile: the instruction's lines */
+	size_t li = bw_report_add_layer(r);
+	r->layers[li].diff_id = LAYER;
+	r->layers[li].source_path = "Dockerfile";
+	r->layers[li].source_line = 4;
+	r->layers[li].source_end_line = 6;
+	json_decref(j);
+	j = write_json(r, BW_FORMAT_SARIF, &all_opts);
+	v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	want_str(v, "locations[0].physicalLocation.artifactLocation.uri", "Dockerfile");
+	want_int(v, "locations[0].physicalLocation.region.startLine", 4);
+	want_int(v, "locations[0].physicalLocation.region.endLine", 6);
+	json_decref(j);
+
+	/* the same findings of a file system: at their paths */
+	r->target.type = "filesystem";
+	j = write_json(r, BW_FORMAT_SARIF, &all_opts);
 	want_str(j, "version", "2.1.0");
 	json_t *schema = jget(j, "$schema");
 	assert_true(json_is_string(schema) && strstr(json_string_value(schema), "sarif-schema-2.1.0.json"));
@@ -680,7 +716,7 @@ static void test_sarif(void **state)
 	want_str(j, "runs[0].tool.driver.version", "9.9.9");
 	want_str(j, "runs[0].tool.driver.semanticVersion", "9.9.9");
 	want_str(j, "runs[0].columnKind", "unicodeCodePoints");
-	want_str(j, "runs[0].properties.target_type", "image");
+	want_str(j, "runs[0].properties.target_type", "filesystem");
 	want_str(j, "runs[0].properties.target_name", "docker-archive:app.tar");
 	want_str(j, "runs[0].properties.target_digest", DIGEST);
 	want_str(j, "runs[0].properties.schema", "bulwark.report/v1");
@@ -706,7 +742,8 @@ static void test_sarif(void **state)
 	want_str(j, "runs[0].tool.driver.rules[0].id", "CVE-2024-1234");
 	want_str(j, "runs[0].tool.driver.rules[0].shortDescription.text", "buffer overflow in X.509 parsing");
 	want_str(j, "runs[0].tool.driver.rules[0].defaultConfiguration.level", "error");
-	want_str(j, "runs[0].tool.driver.rules[0].help.text", "upgrade libssl3 to 3.0.13-1~deb12u1");
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
+			       "upgrade libssl3 to 3.0.13-1~deb12u1"));
 	want_str(j, "runs[0].tool.driver.rules[0].properties.security-severity", "8.0");
 	want_str(j, "runs[0].tool.driver.rules[0].properties.tags[1]", "vulnerability");
 	want_str(j, "runs[0].tool.driver.rules[0].properties.equivalent[1]", "GHSA-aaaa-bbbb-cccc");
@@ -727,7 +764,7 @@ static void test_sarif(void **state)
 		want_str(res, "level", levels[k].level);
 	}
 
-	json_t *v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	v = sarif_result(j, "CVE-2024-1234", "libssl3");
 	want_str(v, "message.text",
 		 "buffer overflow in X.509 parsing in libssl3 3.0.11-1~deb12u2 (fixed in 3.0.13-1~deb12u1): "
 		 "openssl "
@@ -768,7 +805,7 @@ static void test_sarif(void **state)
 	want_str(v, "locations[0].logicalLocations[0].kind", "container");
 	v = sarif_result(j, "BW-RT-001", NULL); /* nowhere: the target */
 	want_str(v, "locations[0].logicalLocations[0].fullyQualifiedName", "docker-archive:app.tar");
-	want_str(v, "locations[0].logicalLocations[0].kind", "image");
+	want_str(v, "locations[0].logicalLocations[0].kind", "filesystem");
 	v = sarif_result(j, "CVE-2023-0001", NULL);
 	want_str(v, "suppressions[0].kind", "inSource");
 	want_str(v, "suppressions[0].status", "accepted");
@@ -1361,14 +1398,16 @@ static void test_name_tables(void **state)
 		assert_string_equal(bw_status_name(s), statuses[s]);
 	assert_string_equal(bw_status_name((enum bw_status)6), "fail");
 
-	static const char *const formats[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+	static const char *const formats[] = {"table",	 "json",  "sarif",  "cyclonedx",
+					      "spdx",	 "junit", "gitlab", "gitlab-codequality",
+					      "compact", "html"};
 	for (int f = 0; f < (int)BW_ARRAY_SIZE(formats); f++) {
 		assert_string_equal(bw_format_name(f), formats[f]);
 		assert_int_equal(bw_format_parse(formats[f]), f);
 	}
 	assert_int_equal(bw_format_parse("JSON"), -1);
-	assert_int_equal(bw_format_parse("junit"), -1);
-	assert_string_equal(bw_format_name((enum bw_format)5), "?");
+	assert_int_equal(bw_format_parse("JUnit"), -1);
+	assert_string_equal(bw_format_name((enum bw_format)10), "?");
 
 	static const struct {
 		const char *name;
@@ -1400,7 +1439,7 @@ static void test_name_tables(void **state)
 	struct bw_report *r = bw_report_new("image", "x");
 	struct bw_error err = BW_ERROR_INIT;
 	FILE *f = fopen("/dev/null", "w");
-	assert_int_equal(bw_report_write(r, (enum bw_format)5, f, &all_opts, &err), BW_EUNSUPPORTED);
+	assert_int_equal(bw_report_write(r, (enum bw_format)10, f, &all_opts, &err), BW_EUNSUPPORTED);
 	fclose(f);
 	bw_report_free(r);
 }
