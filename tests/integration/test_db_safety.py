@@ -202,6 +202,7 @@ def test_named_input_that_imports_nothing_fails_naming_it(bulwark, tmp_path):
                      (kev, "a KEV catalog with no valid entry")):
         rc, out, err = bulwark.run(["db", "import", "--db", db, DATA / "update", bad])
         assert rc == 3, (bad, err)
+        # a KEV catalog without one valid entry is malformed (issue 18), the others import nothing
         assert f"import failed, the database is unchanged: {bad}: {why}" in err
         assert sha(db) == before
     # a new database is not even created
