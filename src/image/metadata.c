@@ -51,8 +51,7 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, 
 
 static const char *jstr(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_string_value(json_object_get(o, k)); /* NULL unless a string */
 }
 
 char *bw_blob_member_name(const char *digest)
