@@ -269,6 +269,8 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv);
 
 /* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
 struct bw_trust_key;
@@ -280,6 +282,12 @@ void bw_cli_password_free(char *pw);
 /* Load the key in path (asking for a password when it is encrypted); with
  * need_private a public key is a usage error. 0 or an exit code. */
 int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_private, struct bw_trust_key **out);
+/* -a KEY=VALUE (sign, verify): added to annotations; 1 handled, 0 not -a,
+ * or -BW_EXIT_USAGE after printing why. */
+int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, const char **annotations,
+				   size_t *n_annotations, size_t max);
+/* Write len bytes of data to path (created or truncated). */
+int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err);
 
 /* ---- registries (registry_options.c): options of the commands that read
  * images (image, sbom) and of `registry` ---- */
