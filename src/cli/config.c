@@ -15,10 +15,10 @@
  *       disable: [DL3008, DL3015]
  *
  * A value is a scalar, or a list of scalars: joined with commas for the
- * options that take a comma list (scanners, severity), one option each for
- * the others (vex, disable, ...). A flag takes true or false. A key that is
- * no option of any command (globally) or of that command (in its section)
- * is an error naming the file and line.
+ * options that take a comma list (scanners, severity, image-src), one option
+ * each for the others (vex, disable, insecure-registry, ...). A flag takes
+ * true or false. A key that is no option of any command (globally) or of
+ * that command (in its section) is an error naming the file and line.
  *
  * Precedence, highest first: the command line, the environment, the
  * command's section, the file's global keys, the defaults. An option given
@@ -62,14 +62,15 @@ struct loader {
 /* Options that take a comma list: a YAML list is joined. */
 static bool comma_option(const char *name)
 {
-	return !strcmp(name, "scanners") || !strcmp(name, "severity");
+	return !strcmp(name, "scanners") || !strcmp(name, "severity") || !strcmp(name, "image-src");
 }
 
 /* Options that may be given several times: an environment value is split
  * at commas. */
 static bool repeatable_option(const char *name)
 {
-	static const char *const names[] = {"vex", "disable", "ignore", "trusted-registry", "require-label"};
+	static const char *const names[] = {
+	    "vex", "disable", "ignore", "trusted-registry", "require-label", "insecure-registry", "inspect"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i]))
 			return true;

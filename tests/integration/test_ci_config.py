@@ -133,6 +133,22 @@ def test_image_section_scan_options_do_not_break_image_inspect(bulwark, tiny_ima
     assert json.loads(out)["target"]["type"] == "image"
 
 
+def test_registry_lists_from_the_file_and_the_environment(bulwark, tmp_path):
+    missing = str(tmp_path / "missing.tar")
+    # image-src is a comma list: the YAML list is joined (one --image-src each would keep 'engine')
+    (tmp_path / "bulwark.yaml").write_text("image:\n  image-src: [bogus, engine]\n")
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path)
+    assert rc == 2 and "'bogus'" in err, err
+    (tmp_path / "bulwark.yaml").unlink()
+    # insecure-registry is repeatable: the variable is split at commas, each host checked
+    env = env_without_bulwark(BULWARK_INSECURE_REGISTRY="localhost:5000,ci.example:5000")
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path, env=env)
+    assert rc != 2 and "missing.tar" in err, err
+    env["BULWARK_INSECURE_REGISTRY"] = "localhost:5000,bad host"
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path, env=env)
+    assert rc == 2 and "'bad host'" in err and "BULWARK_INSECURE_REGISTRY" in err, err
+
+
 # ------------------------------------------------------------------ no abbreviations
 
 
