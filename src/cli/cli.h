@@ -243,12 +243,18 @@ enum {
 	BW_OPT_IMAGE_SRC,
 };
 
-#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+/* the options of reaching a registry (registry ls has only these) */
+#define BW_CLI_REGISTRY_ACCESS_OPTIONS                                                                       \
 	{"username", required_argument, NULL, BW_OPT_USERNAME},                                              \
 	    {"password-stdin", no_argument, NULL, BW_OPT_PASSWORD_STDIN},                                    \
 	    {"registry-ca", required_argument, NULL, BW_OPT_REGISTRY_CA},                                    \
 	    {"insecure-registry", required_argument, NULL, BW_OPT_INSECURE_REGISTRY},                        \
-	    {"timeout", required_argument, NULL, BW_OPT_TIMEOUT},                                            \
+	{                                                                                                    \
+		"timeout", required_argument, NULL, BW_OPT_TIMEOUT                                           \
+	}
+
+#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+	BW_CLI_REGISTRY_ACCESS_OPTIONS,                                                                      \
 	{                                                                                                    \
 		"image-src", required_argument, NULL, BW_OPT_IMAGE_SRC                                       \
 	}

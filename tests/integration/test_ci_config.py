@@ -147,6 +147,11 @@ def test_registry_lists_from_the_file_and_the_environment(bulwark, tmp_path):
     env["BULWARK_INSECURE_REGISTRY"] = "localhost:5000,bad host"
     rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path, env=env)
     assert rc == 2 and "'bad host'" in err and "BULWARK_INSECURE_REGISTRY" in err, err
+    # registry ls has a section of its own; image-src is no option of it, so the global key
+    # leaves it alone
+    (tmp_path / "bulwark.yaml").write_text("image-src: registry\nregistry:\n  timeout: soon\n")
+    rc, _, err = bulwark.run(["registry", "ls", "127.0.0.1:1"], cwd=tmp_path)
+    assert rc == 2 and "soon" in err and "bulwark.yaml:3" in err, err
 
 
 # ------------------------------------------------------------------ no abbreviations
@@ -167,6 +172,7 @@ def command_options(bulwark):
 def test_every_long_option_is_only_accepted_in_full(bulwark, tmp_path):
     opts = command_options(bulwark)
     assert "ignorefile=" in opts["lint"] and "scanners=" in opts["image"] and len(opts) >= 9
+    assert all("help" in names for names in opts.values()), opts  # every command's table is known
     checked = 0
     for cmd, names in opts.items():
         full = {n.rstrip("=") for n in names}
