@@ -89,7 +89,9 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .platform = cli->platform,
 	    .jobs = a->jobs,
 	    .scanners = a->scanners,
-	    .list_packages = a->list_packages,
+	    /* the inventory with --list-packages, or when it is all that was asked
+	     * for (--scanners packages) */
+	    .list_packages = a->list_packages || a->scanners == BW_SCAN_PACKAGES,
 	    .secret_config = a->secret_config,
 	    .db_path = cli->db_path,
 	    .ignore_unfixed = cli->ignore_unfixed,

@@ -1,5 +1,6 @@
-/* The human table writer: one block per kind, findings by severity;
- * vulnerabilities grouped by package. */
+/* The human table writer: one block per kind, vulnerabilities first and
+ * grouped by package; the package inventory after them with
+ * --list-packages. */
 #include <limits.h>
 
 #include "report-int.h"
@@ -178,9 +179,6 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 		fprintf(out, "  os: %s %s", r->os.id, r->os.version ? r->os.version : "");
 	fputc('\n', out);
 
-	if (r->list_packages || r->n_packages)
-		write_packages(r, out);
-
 	size_t shown = 0, hidden = 0;
 	size_t counts[BW_SEV_CRITICAL + 1] = {0};
 	for (int k = 0; k < BW_KIND__COUNT; k++) {
@@ -249,6 +247,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			counts[f->severity]++;
 		}
 	}
+	/* the inventory after the findings, and only when asked for */
+	if (r->list_packages)
+		write_packages(r, out);
 	fprintf(out, "\n%zu finding%s", shown, shown == 1 ? "" : "s");
 	if (shown) {
 		fputs(" (", out);
