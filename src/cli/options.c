@@ -1,6 +1,7 @@
 /* Shared option parsing, error reporting and report emission. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 
 #include "cli.h"
 
@@ -287,6 +288,27 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
 	return 0;
 }
 
+/* The width a table's titles are cut to: $COLUMNS, else the terminal's
+ * (TIOCGWINSZ); 0 (whole titles) when the table goes to a file (-o) or to
+ * a pipe without COLUMNS. */
+static size_t table_columns(FILE *out)
+{
+	if (out != stdout)
+		return 0;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		errno = 0;
+		long v = strtol(c, &end, 10);
+		if (!errno && !*end && v > 0 && v <= 100000)
+			return (size_t)v;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 {
 	struct bw_error err = BW_ERROR_INIT;
@@ -298,6 +320,7 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 	    .color = (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 	    .tool_version = BW_VERSION_STRING,
 	    .show_suppressed = cli->show_suppressed,
+	    .columns = table_columns(out),
 	};
 	bw_report_sort(r);
 	int rc = bw_report_write(r, cli->format, out, &wo, &err);

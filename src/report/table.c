@@ -21,6 +21,68 @@ static const char *sev_color(enum bw_severity s)
 	}
 }
 
+/* The one form a layer takes in the table: the first 12 hex digits of its
+ * id ("sha256:" left out), as docker shows image ids. */
+static void put_layer(FILE *out, const char *id, int width)
+{
+	const char *h = id ? strchr(id, ':') : NULL;
+	fprintf(out, "%-*.12s", width, h ? h + 1 : (id ? id : "-"));
+}
+
+/* The display width of s: one column a UTF-8 character (the strings were
+ * made printable by bw_report_escape). */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static size_t at_least(size_t w, const char *s)
+{
+	size_t l = text_width(s);
+	return l > w ? l : w;
+}
+
+/* " title" after a line's first used columns: whole when it fits the
+ * terminal (opts->columns, 0: always), else cut at a character with "...";
+ * on a terminal too narrow for 20 columns of it, on a line of its own
+ * after indent spaces. reserve: the columns that follow the title. */
+static void put_title(FILE *out, const char *s, size_t used, size_t reserve, size_t indent,
+		      const struct bw_write_opts *opts)
+{
+	if (!s)
+		return;
+	size_t w = text_width(s);
+	used++; /* the space before it */
+	if (!opts->columns || used + w + reserve <= opts->columns) {
+		fprintf(out, " %s", s);
+		return;
+	}
+	if (used + reserve + 20 > opts->columns && indent < used) {
+		fprintf(out, "\n%*s", (int)indent, "");
+		used = indent;
+	} else {
+		fputc(' ', out);
+	}
+	size_t room = opts->columns > used + reserve + 20 ? opts->columns - used - reserve : 20;
+	if (w <= room) {
+		fputs(s, out);
+		return;
+	}
+	size_t keep = room - 3, cols = 0;
+	const char *p = s;
+	while (*p && cols < keep) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		cols++;
+	}
+	fwrite(s, 1, (size_t)(p - s), out);
+	fputs("...", out);
+}
+
 /* Packages grouped by ecosystem (the producer sorts them by ecosystem). */
 static void write_packages(const struct bw_report *r, FILE *out)
 {
@@ -40,10 +102,10 @@ static void write_packages(const struct bw_report *r, FILE *out)
 			"VERSION", "LAYER", "PATH");
 		for (; i < j; i++) {
 			const struct bw_package *p = &r->packages[i];
-			const char *l =
-			    p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
-			fprintf(out, "  %-*s  %-*s  %-12.12s  %s\n", (int)wn, p->name ? p->name : "-",
-				(int)wv, p->version ? p->version : "-", l, p->path ? p->path : "-");
+			fprintf(out, "  %-*s  %-*s  ", (int)wn, p->name ? p->name : "-", (int)wv,
+				p->version ? p->version : "-");
+			put_layer(out, p->layer, 12);
+			fprintf(out, "  %s\n", p->path ? p->path : "-");
 		}
 	}
 }
@@ -128,6 +190,12 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		if (open != j - i)
 			fprintf(out, " (+%zu suppressed)", j - i - open);
 		fputc('\n', out);
+		/* the file that declared the package, once when its findings share it */
+		bool one_path = h->location.path != NULL;
+		for (size_t k = i + 1; k < j && one_path; k++)
+			one_path = !strcmp0(v[k]->location.path, h->location.path);
+		if (one_path)
+			fprintf(out, "    at: %s\n", h->location.path);
 		for (; i < j; i++) {
 			const struct bw_finding *f = v[i];
 			const char *c = opts->color ? sev_color(f->severity) : "";
@@ -147,10 +215,17 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
 					 f->cvss[0].version);
 			fprintf(out, " %-9s", cvss);
-			if (f->title)
-				fprintf(out, " %s", f->title);
-			if (f->status != BW_STATUS_FAIL)
-				fprintf(out, " [%s]", bw_status_name(f->status));
+			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
+			if (f->title) {
+				size_t used =
+				    4 + at_least(8, bw_severity_name(f->severity)) + 1 +
+				    at_least(wid, f->id ? f->id : "-") + 1 +
+				    at_least(wfix, f->fixed_version ? f->fixed_version : "no fix yet") + 1 +
+				    at_least(22, prio) + 1 + at_least(9, cvss);
+				put_title(out, f->title, used, st ? strlen(st) + 3 : 0, 13, opts);
+			}
+			if (st)
+				fprintf(out, " [%s]", st);
 			fputc('\n', out);
 			if (f->n_equivalent) {
 				fprintf(out, "             aliases:");
@@ -158,7 +233,7 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 					fprintf(out, " %s", f->equivalent[k]);
 				fputc('\n', out);
 			}
-			if (f->location.path)
+			if (f->location.path && !one_path)
 				fprintf(out, "             at: %s\n", f->location.path);
 			if (f->suppressed_by)
 				fprintf(out, "             suppressed by: %s\n", f->suppressed_by);
@@ -200,11 +275,15 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				header = true;
 			}
 			const char *c = opts->color ? sev_color(f->severity) : "";
-			fprintf(out, "  %s%-8s%s %-14s %s", c, bw_severity_name(f->severity),
-				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-",
-				f->title ? f->title : "");
-			if (f->status != BW_STATUS_FAIL)
-				fprintf(out, " [%s]", bw_status_name(f->status));
+			fprintf(out, "  %s%-8s%s %-14s", c, bw_severity_name(f->severity),
+				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-");
+			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
+			put_title(out, f->title,
+				  2 + at_least(8, bw_severity_name(f->severity)) + 1 +
+				      at_least(14, f->id ? f->id : "-"),
+				  st ? strlen(st) + 3 : 0, 6, opts);
+			if (st)
+				fprintf(out, " [%s]", st);
 			fputc('\n', out);
 			if (f->package.name)
 				fprintf(out, "      package: %s %s%s%s\n", f->package.name,
@@ -217,9 +296,11 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 					fprintf(out, ":%d", f->location.line);
 				if (f->location.column)
 					fprintf(out, ":%d", f->location.column);
-				if (f->location.in_final_image == 0)
-					fprintf(out, " (deleted, still in layer %s)",
-						f->location.layer ? f->location.layer : "?");
+				if (f->location.in_final_image == 0) {
+					fputs(" (deleted, still in layer ", out);
+					put_layer(out, f->location.layer, 0);
+					fputc(')', out);
+				}
 				fputc('\n', out);
 			}
 			if (f->n_equivalent) {

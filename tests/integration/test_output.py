@@ -55,3 +55,73 @@ def test_the_packages_scanner_alone_asks_for_the_inventory(bulwark, vdb, root):
     assert "packages" not in doc and doc["findings"]
     assert "packages:" not in fs(bulwark, vdb, root, "--scanners", "vuln,packages")
     assert "packages: 3" in fs(bulwark, vdb, root, "--scanners", "vuln,packages", "--list-packages")
+
+
+# ------------------------------------------------------------------ width
+
+LONG = ("Überlänge: a heap overflow in the parser of crafted headers lets a remote attacker run "
+        "code — ünd the title goes on well past any terminal's width")
+
+
+@pytest.fixture(scope="module")
+def long_db(bulwark, tmp_path_factory):
+    d = tmp_path_factory.mktemp("long")
+    for n, fixed in (("1", "1.1"), ("2", "1.2")):
+        (d / f"BW-TEST-LONG-{n}.json").write_text(json.dumps({
+            "schema_version": "1.6.0", "id": f"BW-TEST-LONG-{n}", "modified": "2024-01-01T00:00:00Z",
+            "summary": f"{LONG} ({n})",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "longtitle"},
+                          "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}],
+        }))
+    rc, out, err = bulwark.run(["db", "import", "--db", d / "long.db", d])
+    assert rc == 0, err
+    return d / "long.db"
+
+
+@pytest.fixture
+def long_root(tmp_path):
+    return debian11_root(tmp_path / "root", [], python=[("longtitle", "1.0")])
+
+
+def finding_lines(table):
+    """Each vulnerability's line, with the title of a continuation line joined to it."""
+    lines = table.splitlines()
+    out = []
+    for i, l in enumerate(lines):
+        if l.startswith("    UNKNOWN"):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            cont = nxt.startswith(" " * 13) and not nxt.strip().startswith(("aliases:", "at:", "suppressed by:"))
+            out.append((l, nxt if cont else None))
+    return out
+
+
+def test_titles_cut_to_the_terminal_width_whole_in_json(bulwark, long_db, long_root, tmp_path):
+    doc = json.loads(fs(bulwark, long_db, long_root, "-f", "json"))
+    assert sorted(f["title"] for f in doc["findings"]) == [f"{LONG} (1)", f"{LONG} (2)"]
+    # no COLUMNS and not a terminal: whole titles
+    whole = fs(bulwark, long_db, long_root, env={"COLUMNS": ""})
+    assert f"{LONG} (1)" in whole and f"{LONG} (2)" in whole
+    for cols in (150, 120, 90, 60):
+        table = fs(bulwark, long_db, long_root, env={"COLUMNS": str(cols)})
+        got = finding_lines(table)
+        assert len(got) == 2, table
+        assert all(cont for _, cont in got) == (cols < 110), table  # too narrow: a line of its own
+        for first, cont in got:
+            assert len((cont or first).rstrip()) <= cols, (cols, cont or first)
+            text = (cont or first).rstrip()
+            assert text.endswith("..."), (cols, text)
+            kept = text[:-3].split("  ")[-1].strip()
+            assert len(kept) >= 20 and LONG.startswith(kept), (cols, kept)
+    # -o FILE: a file is no terminal, whatever COLUMNS says
+    out = tmp_path / "table.txt"
+    rc, _, err = bulwark.run(["fs", "--db", long_db, "-o", out, long_root], env={"COLUMNS": "60"})
+    assert rc == 0, err
+    assert f"{LONG} (2)" in out.read_text()
+
+
+def test_a_package_path_is_shown_once_for_its_findings(bulwark, long_db, long_root):
+    table = fs(bulwark, long_db, long_root)
+    path = "/usr/local/lib/python3.9/site-packages/longtitle-1.0.dist-info/METADATA"
+    assert table.count(path) == 1
+    head = table.index("longtitle 1.0 (PyPI): 2 vulnerabilities")
+    assert head < table.index(path) < table.index("BW-TEST-LONG-1")

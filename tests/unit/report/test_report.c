@@ -1054,11 +1054,20 @@ static void test_table(void **state)
 	assert_non_null(strstr(t, "\n    HIGH     CVE-2024-1234  3.0.13-1~deb12u1 #1 KEV EPSS 0.970"));
 	assert_non_null(strstr(t, " 9.3 v4.0  buffer overflow in X.509 parsing\n"));
 	want_line(t, "             aliases: DSA-5678-1 GHSA-aaaa-bbbb-cccc");
-	want_line(t, "             at: /etc/app.conf");
+	/* the file that declared the package, once under its header */
+	want_line(t, "    at: /etc/app.conf");
+	assert_null(strstr(t, "             at: /etc/app.conf"));
 	want_line(t, "  libc6 2.36-9 (Debian): 1 vulnerability");
 	want_line(t, "secret");
 	assert_non_null(strstr(t, "\n  CRITICAL BW-SEC-AWS-001 AWS access key\n"));
-	want_line(t, "      at: /app/.env:2 (deleted, still in layer " LAYER ")");
+	/* one layer id form: the package inventory's and the findings' */
+	want_line(t, "      at: /app/.env:2 (deleted, still in layer fedcba987654)");
+	assert_non_null(strstr(t, "  fedcba987654  "));
+	assert_null(strstr(t, LAYER));
+	/* the vulnerabilities first, the inventory after the findings */
+	assert_true(strstr(t, "\nvulnerability\n") < strstr(t, "\nsecret\n"));
+	assert_true(strstr(t, "\nmisconfiguration\n") < strstr(t, "\npackages: 3\n"));
+	assert_true(strstr(t, "\npackages: 3\n") < strstr(t, "\n7 findings"));
 	want_line(t, "      evidence: AKIA************MPLE");
 	want_line(t, "      equivalent: DL3008");
 	want_line(t, "      at: Dockerfile:4:1");
@@ -1083,6 +1092,27 @@ static void test_table(void **state)
 	want_line(t, "             suppressed by: .bulwarkignore:3");
 	assert_non_null(strstr(t, "\033[1;31mCRITICAL\033[0m"));
 	want_line(t, "7 findings (CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 2, INFO: 1)");
+	free(t);
+
+	/* titles cut to the terminal's width, at a character, with "..." */
+	o = all_opts;
+	o.columns = 100;
+	t = write_report(r, BW_FORMAT_TABLE, &o, NULL);
+	assert_non_null(strstr(t, " 9.3 v4.0  buffer overflow in ...\n"));
+	want_line(t, "  CRITICAL BW-SEC-AWS-001 AWS access key"); /* fits */
+	free(t);
+	/* too narrow for 20 columns of it: the title on a line of its own */
+	o.columns = 60;
+	t = write_report(r, BW_FORMAT_TABLE, &o, NULL);
+	want_line(t, "             buffer overflow in X.509 parsing");
+	free(t);
+	/* the inventory only on request */
+	r->list_packages = false;
+	t = write_report(r, BW_FORMAT_TABLE, &all_opts, NULL);
+	assert_null(strstr(t, "packages:"));
+	free(t);
+	t = write_report(r, BW_FORMAT_JSON, &all_opts, NULL);
+	assert_null(strstr(t, "\"packages\""));
 	free(t);
 	bw_report_free(r);
 }
