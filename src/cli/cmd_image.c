@@ -31,7 +31,7 @@ const char bw_usage_image[] =
     "      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
     "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
     "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
-    "                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
+    "                       layer cache (see 'bulwark cache')\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
     "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"

@@ -8,6 +8,7 @@ extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
 extern const char bw_usage_registry[];
+extern const char bw_usage_key[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -20,6 +21,7 @@ const struct bw_command bw_commands[] = {
     {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
     {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
     {"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
+    {"key", bw_cmd_key, "generate a cosign-compatible signing key pair", bw_usage_key},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

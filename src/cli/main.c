@@ -2,6 +2,7 @@
 #include <locale.h>
 
 #include "cli.h"
+#include "helpdoc.h"
 
 static void print_main_help(FILE *out)
 {
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
 			print_main_help(stdout);
 			return BW_EXIT_OK;
 		}
+		if (strncmp(argv[2], "--", 2) == 0) /* --man, --man-dir, --completion: the build's */
+			return bw_cli_helpgen(argc - 2, argv + 2, print_main_help);
 		const struct bw_command *c = bw_cli_find(argv[2]);
 		if (!c) {
 			fprintf(stderr, "bulwark: unknown command '%s'\n", argv[2]);

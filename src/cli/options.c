@@ -332,6 +332,16 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 			fprintf(stderr, "bulwark %s: warning: %s\n", cli->cmd->name, r->warnings[i]);
 	if (cli->exit_code && bw_report_count_at_least(r, cli->severity) > 0)
 		return cli->exit_code;
+	/* a scan that could not check every package never passes a gate silently */
+	const struct bw_coverage *c = &r->coverage;
+	if (cli->exit_code && c->present && c->partial && !cli->allow_partial_coverage) {
+		if (!cli->quiet)
+			fprintf(stderr,
+				"bulwark %s: exit %d: vulnerability coverage is partial (%zu package%s not "
+				"checked); --allow-partial-coverage accepts that\n",
+				cli->cmd->name, cli->exit_code, c->unchecked, c->unchecked == 1 ? "" : "s");
+		return cli->exit_code;
+	}
 	return BW_EXIT_OK;
 }
 

@@ -62,6 +62,26 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	case BW_OPT_NO_CACHE:
 		a->no_cache = true;
 		return 1;
+	case BW_OPT_ALLOW_PARTIAL:
+		cli->allow_partial_coverage = true;
+		return 1;
+	case BW_OPT_DB_MAX_AGE: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || end == arg || v < 0 || v > 100000)
+			return -bw_cli_usage_error(cli->cmd, "--db-max-age takes a number of days, not '%s'",
+						   arg);
+		a->db_max_age = v;
+		a->db_max_age_set = true;
+		return 1;
+	}
+	case BW_OPT_DISTRO: {
+		struct bw_error err = BW_ERROR_INIT;
+		if (bw_scan_check_distro(arg, &err) < 0)
+			return -bw_cli_usage_error(cli->cmd, "%s", err.msg);
+		a->distro = arg;
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -95,6 +115,10 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .secret_config = a->secret_config,
 	    .db_path = cli->db_path,
 	    .ignore_unfixed = cli->ignore_unfixed,
+	    .distro = a->distro,
+	    .db_max_age = a->db_max_age_set ? a->db_max_age : 7,
+	    /* the table shows a finding's url alone; the documents list its references */
+	    .references = cli->format != BW_FORMAT_TABLE,
 	    .no_cache = a->no_cache,
 	    .registry = bw_cli_registry_opts(cli),
 	    .image_src = bw_cli_image_src(cli),

@@ -128,43 +128,33 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 	size_t i = 0;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '#') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '#')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t k0 = i;
-	if (i >= l->n || !bw_isalpha(l->s[i])) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || !bw_isalpha(l->s[i]))
+		goto over;
 	while (i < l->n && bw_isalnum(l->s[i]))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '=') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '=')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t v0 = i, v1 = l->n;
 	while (v1 > v0 && is_space(l->s[v1 - 1]))
 		v1--;
-	if (v1 == v0) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (v1 == v0)
+		goto over;
 	char key[16];
 	size_t kl = k1 - k0;
-	if (kl >= sizeof(key)) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (kl >= sizeof(key))
+		goto over;
 	for (size_t j = 0; j < kl; j++)
 		key[j] = (char)bw_tolower(l->s[k0 + j]);
 	key[kl] = 0;
@@ -180,8 +170,7 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		seen = &r->seen_check;
 		slot = &r->f->check;
 	} else {
-		r->directives_done = true;
-		return 0;
+		goto over;
 	}
 	if (*seen)
 		return bw_error_set(err, BW_EINPUT, "%s:%d:1: only one %s parser directive can be used",
@@ -198,6 +187,9 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		r->f->escape = v[0];
 	}
 	return 1;
+over:
+	r->directives_done = true;
+	return 0;
 }
 
 /* The ignore entry of the next instruction, made on its first pragma. */
@@ -206,7 +198,7 @@ static struct df_ignore *pending_ignore(struct reader *r, const struct pline *l,
 	struct df_ignore *ig;
 	if (!global && r->pending_ignore >= 0)
 		return &r->ignores[r->pending_ignore];
-	LINT_GROW(r->ignores, r->n_ignores, r->cap_ignores);
+	BW_ALLOC_GROW(r->ignores, r->n_ignores + 1, r->cap_ignores);
 	ig = &r->ignores[r->n_ignores];
 	memset(ig, 0, sizeof(*ig));
 	ig->line = r->line;
@@ -289,20 +281,7 @@ static void pragma(struct reader *r, const struct pline *l)
 	if ((size_t)(e - s) < 7 || bw_strncasecmp(s, "ignore=", 7) != 0)
 		return;
 	s += 7;
-	struct df_ignore *ig;
-	if (!global && r->pending_ignore >= 0) {
-		ig = &r->ignores[r->pending_ignore];
-	} else {
-		LINT_GROW(r->ignores, r->n_ignores, r->cap_ignores);
-		ig = &r->ignores[r->n_ignores];
-		memset(ig, 0, sizeof(*ig));
-		ig->line = r->line;
-		ig->global = global;
-		ig->text = bw_arena_strndup(&r->f->arena, l->s, l->n);
-		if (!global)
-			r->pending_ignore = (int)r->n_ignores;
-		r->n_ignores++;
-	}
+	struct df_ignore *ig = pending_ignore(r, l, global);
 	size_t cap = ig->n_ids;
 	while (s < e) {
 		while (s < e && (is_space(*s) || *s == ','))
@@ -312,14 +291,7 @@ static void pragma(struct reader *r, const struct pline *l)
 			s++;
 		if (s == w)
 			break;
-		if (ig->n_ids == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			const char **na = bw_arena_alloc(&r->f->arena, nc * sizeof(*na));
-			if (ig->n_ids)
-				memcpy(na, ig->ids, ig->n_ids * sizeof(*na));
-			ig->ids = na;
-			cap = nc;
-		}
+		BW_ARENA_GROW(&r->f->arena, ig->ids, ig->n_ids + 1, ig->n_ids, cap);
 		ig->ids[ig->n_ids++] = bw_arena_strndup(&r->f->arena, w, (size_t)(s - w));
 		/* hadolint stops at the first blank after the list */
 		if (s < e && is_space(*s))
@@ -329,7 +301,7 @@ static void pragma(struct reader *r, const struct pline *l)
 
 static int append(struct reader *r, const struct pline *l, struct bw_error *err)
 {
-	LINT_GROW(r->segs, r->n_segs, r->cap_segs);
+	BW_ALLOC_GROW(r->segs, r->n_segs + 1, r->cap_segs);
 	r->segs[r->n_segs++] = (struct df_segment){r->buf.len, r->line, l->s, l->bol};
 	if (bw_buf_add(&r->buf, l->s, l->n) < 0)
 		return bw_error_set(err, BW_ELIMIT, "%s:%d:1: instruction longer than %zu bytes", r->f->path,
@@ -420,14 +392,7 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 			bw_buf_release(&nb);
 			continue;
 		}
-		if (in->n_heredocs == cap) {
-			size_t nc = cap ? cap * 2 : 2;
-			struct df_heredoc *na = bw_arena_alloc(&r->f->arena, nc * sizeof(*na));
-			if (in->n_heredocs)
-				memcpy(na, in->heredocs, in->n_heredocs * sizeof(*na));
-			in->heredocs = na;
-			cap = nc;
-		}
+		BW_ARENA_GROW(&r->f->arena, in->heredocs, in->n_heredocs + 1, in->n_heredocs, cap);
 		struct df_heredoc *h = &in->heredocs[in->n_heredocs++];
 		h->name = bw_arena_strndup(&r->f->arena, nb.data, nb.len);
 		h->chomp = chomp;
@@ -514,14 +479,14 @@ static int read_instruction(struct reader *r, struct pline *first, struct bw_err
 	}
 	(void)last;
 	if (empty_cont) {
-		LINT_GROW(r->empties, r->n_empties, r->cap_empties);
+		BW_ALLOC_GROW(r->empties, r->n_empties + 1, r->cap_empties);
 		r->empties[r->n_empties++] = start_line;
 	}
 
 	if (r->n_instrs >= DF_MAX_INSTRUCTIONS)
 		return bw_error_set(err, BW_ELIMIT, "%s:%d:%d: more than %d instructions", r->f->path,
 				    start_line, start_col, DF_MAX_INSTRUCTIONS);
-	LINT_GROW(r->instrs, r->n_instrs, r->cap_instrs);
+	BW_ALLOC_GROW(r->instrs, r->n_instrs + 1, r->cap_instrs);
 	struct df_instr *in = &r->instrs[r->n_instrs];
 	memset(in, 0, sizeof(*in));
 	in->line = start_line;

@@ -44,12 +44,15 @@ static bool has_prefix(const char *s, const char *p)
 	return s && bw_strncasecmp(s, p, strlen(p)) == 0;
 }
 
-/* Ids whose page is known from their form alone: advisories, Hadolint and
- * Trivy rules. Only letters, digits and "-._" go into a URL. */
+/* The finding's own page (the advisory record's URL) when it has one; else
+ * a page known from the id's form alone: advisories, Hadolint and Trivy
+ * rules. Only letters, digits and "-._" of an id go into a URL. */
 const char *bw_report_help_uri(const struct bw_finding *f, char *buf, size_t len)
 {
 	const char *cands[1 + 16];
 	size_t n = 0;
+	if (f->url && *f->url)
+		return f->url;
 	cands[n++] = f->id;
 	for (size_t i = 0; i < f->n_equivalent && n < BW_ARRAY_SIZE(cands); i++)
 		cands[n++] = f->equivalent[i];

@@ -6,29 +6,13 @@
 
 #include "report.h"
 
-typedef int (*bw_report_writer_fn)(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-				   struct bw_error *err);
-
-int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			 struct bw_error *err);
-int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			  struct bw_error *err);
-int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			  struct bw_error *err);
-int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			      struct bw_error *err);
-int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			 struct bw_error *err);
-int bw_report_write_junit(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			  struct bw_error *err);
-int bw_report_write_gitlab(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			   struct bw_error *err);
-int bw_report_write_codequality(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
+typedef int bw_report_writer_fn(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 				struct bw_error *err);
-int bw_report_write_compact(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			    struct bw_error *err);
-int bw_report_write_html(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
-			 struct bw_error *err);
+
+bw_report_writer_fn bw_report_write_json, bw_report_write_table, bw_report_write_sarif,
+    bw_report_write_cyclonedx, bw_report_write_spdx, bw_report_write_junit, bw_report_write_gitlab,
+    bw_report_write_codequality, bw_report_write_compact, bw_report_write_html;
+
 /* True when the finding goes to a list of problems: shown at the writer's
  * severity, failing (fail or warn), and not suppressed unless
  * show_suppressed. */
@@ -59,6 +43,8 @@ bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_o
 /* The finding's CVSS ratings as the "cvss" array of the v1 schema (new
  * reference). */
 json_t *bw_report_cvss_json(const struct bw_finding *f);
+/* The report's "coverage" section (new reference). */
+json_t *bw_report_coverage_json(const struct bw_coverage *c);
 /* The finding as a JSON object of the v1 schema (new reference). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
 

@@ -194,6 +194,8 @@ static json_t *rule_json(const struct bw_finding *f)
 	json_object_set_new(r, "defaultConfiguration", dc);
 	if (f->remediation)
 		json_object_set_new(r, "help", text(f->remediation));
+	if (f->url)
+		json_object_set_new(r, "helpUri", jstr(f->url));
 	json_t *props = json_object();
 	json_t *tags = json_array();
 	json_array_append_new(tags, json_string("security"));
@@ -388,8 +390,16 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 	}
 	set_str(p, "installed_version", f->installed_version);
 	set_str(p, "fixed_version", f->fixed_version);
+	set_str(p, "severity_source", f->severity_source);
 	if (f->n_cvss)
 		json_object_set_new(p, "cvss", bw_report_cvss_json(f));
+	set_str(p, "url", f->url);
+	if (f->n_references) {
+		json_t *refs = json_array();
+		for (size_t i = 0; i < f->n_references; i++)
+			json_array_append_new(refs, jstr(f->references[i]));
+		json_object_set_new(p, "references", refs);
+	}
 	set_str(p, "layer", f->location.layer);
 	set_str(p, "container", f->location.container);
 	if (f->location.in_final_image >= 0)

@@ -3,7 +3,7 @@
 
 static const struct {
 	enum bw_format format;
-	bw_report_writer_fn write;
+	bw_report_writer_fn *write;
 } writers[] = {
     {BW_FORMAT_TABLE, bw_report_write_table},	  {BW_FORMAT_JSON, bw_report_write_json},
     {BW_FORMAT_SARIF, bw_report_write_sarif},	  {BW_FORMAT_CYCLONEDX, bw_report_write_cyclonedx},
@@ -32,5 +32,7 @@ int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
 
 bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_opts *opts)
 {
-	return f->severity >= opts->min_severity || f->status == BW_STATUS_PASS;
+	/* a known exploited vulnerability is never left out by --severity */
+	return f->severity >= opts->min_severity || f->status == BW_STATUS_PASS ||
+	       (f->kind == BW_KIND_VULNERABILITY && f->kev);
 }

@@ -105,6 +105,7 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	if (!opts->no_cache && bw_cache_open(opts->cache_dir, &cache, NULL) == 0 && cache) {
 		lc.ud = cache;
 		io.cache = &lc;
+		s.cache = &lc;
 	}
 	rc = bw_image_open(opts->target, &io, &img, err);
 	if (rc < 0)

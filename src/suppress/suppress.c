@@ -28,10 +28,7 @@ void bw_suppress_set_today(struct bw_suppress *s, long days)
 
 struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s)
 {
-	if (s->n_entries == s->cap_entries) {
-		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 16;
-		s->entries = bw_realloc(s->entries, s->cap_entries * sizeof(*s->entries));
-	}
+	BW_ALLOC_GROW(s->entries, s->n_entries + 1, s->cap_entries);
 	struct bw_suppress_entry *e = &s->entries[s->n_entries++];
 	memset(e, 0, sizeof(*e));
 	e->expires = -1;

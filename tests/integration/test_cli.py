@@ -107,7 +107,7 @@ def _validation_inputs(tmp_path):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian:12\nUSER app\n")
     return {"ROOT": str(root), "TARGET": f"dir:{root}", "DOCKERFILE": str(dockerfile),
-            "DB": str(tmp_path / "db.sqlite")}
+            "DB": str(tmp_path / "db.sqlite"), "KEYPREFIX": str(tmp_path / "kp")}
 
 
 # Per command: a valid invocation ("OUT" stands for the output file), to which the
@@ -125,6 +125,7 @@ _VALID = {
     "cache": ["cache", "info", "-o", "OUT"],
     # nothing listens on port 1: a failed listing (exit 3), not a usage error
     "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
+    "key": ["key", "generate", "-o", "OUT", "--output-key-prefix", "KEYPREFIX"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -149,6 +150,7 @@ _BAD_OPTIONS = [
     (["registry", "ls", "-o", "OUT", "-f", "sarif", "127.0.0.1:1"], "table or json"),
     (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
     (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
+    (["key", "generate", "-o", "OUT", "--output-key-prefix", ""], "needs a name"),
 ]
 
 
@@ -161,7 +163,8 @@ def _expect_usage_error_output_untouched(bulwark, args, inputs, out_file, word):
     assert out_file.read_bytes() == KEEP, (args, "the output file was opened before the usage error")
 
 
-def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path):
+def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path, monkeypatch):
+    monkeypatch.setenv("BULWARK_PASSWORD", "x")  # key generate's, never a terminal prompt
     inputs = _validation_inputs(tmp_path)
     names = _commands(bulwark)
     assert set(names) <= set(_VALID), "a new command: add a valid invocation above"

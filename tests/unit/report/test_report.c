@@ -221,6 +221,12 @@ static struct bw_report *full_report(void)
 	f->evidence = "openssl 3.0.11 in /var/lib/dpkg/status";
 	f->remediation = "upgrade libssl3 to 3.0.13-1~deb12u1";
 	f->suppressed_by = "nothing, but every field is set";
+	f->severity_source = "cvss_v3.1";
+	static const struct bw_severity_rating by_source[] = {
+	    {"cvss_v3.1", BW_SEV_HIGH}, {"debian_urgency", BW_SEV_LOW}, {"nvd", BW_SEV_CRITICAL}};
+	bw_finding_set_severity_ratings(r, f, by_source, BW_ARRAY_SIZE(by_source));
+	f->url = "https://security-tracker.debian.org/tracker/CVE-2024-1234";
+	bw_finding_add_reference(r, f, "https://www.openssl.org/news/secadv/20240101.txt");
 
 	f = bw_report_add_finding(r, BW_KIND_SECRET); /* 1 */
 	f->id = "BW-SEC-AWS-001";
@@ -281,6 +287,26 @@ static struct bw_report *full_report(void)
 
 	bw_report_warn(r, "layer %d: /usr/lib/x.jar: not a zip archive", 2);
 	bw_report_warn(r, "no vulnerability database");
+
+	struct bw_coverage *c = &r->coverage;
+	c->present = true;
+	c->partial = true;
+	c->unchecked = 1;
+	c->database = "/root/.cache/bulwark/db.sqlite";
+	c->distro = "debian:12";
+	c->max_age = 7;
+	struct bw_coverage_entry *e = bw_coverage_add_entry(r, "Debian:12");
+	e->packages = 2;
+	e->advisories = 41022;
+	e->data_date = "2024-10-10T00:00:00Z";
+	e->age_days = 2;
+	bw_coverage_add_source(
+	    r, e, &(struct bw_coverage_source){"osv:Debian", 41022, "2024-10-10T00:00:00Z", 2, false});
+	e = bw_coverage_add_entry(r, "npm");
+	e->packages = 1;
+	e->reason = "the database holds no advisories for npm";
+	e->age_days = -1;
+	bw_coverage_add_source(r, NULL, &(struct bw_coverage_source){"kev", -1, "2024-10-09", 3, false});
 	return r;
 }
 
@@ -659,7 +685,8 @@ static void test_sarif(void **state)
 	assert_int_equal(strlen(json_string_value(jget(v, "partialFingerprints.bulwarkFindingHash/v1"))), 64);
 	/* GitHub's rule members */
 	want_str(j, "runs[0].tool.driver.rules[0].fullDescription.text", "buffer overflow in X.509 parsing");
-	want_str(j, "runs[0].tool.driver.rules[0].helpUri", "https://nvd.nist.gov/vuln/detail/CVE-2024-1234");
+	want_str(j, "runs[0].tool.driver.rules[0].helpUri",
+		 "https://security-tracker.debian.org/tracker/CVE-2024-1234");
 	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
 			       "Fix: upgrade libssl3 to 3.0.13-1~deb12u1"));
 	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.markdown")),
@@ -1051,9 +1078,11 @@ static void test_table(void **state)
 	want_line(t, "Debian (3)");
 	want_line(t, "vulnerability");
 	want_line(t, "  libssl3 3.0.11-1~deb12u2 (Debian): 1 vulnerability");
-	assert_non_null(strstr(t, "\n    HIGH     CVE-2024-1234  3.0.13-1~deb12u1 #1 KEV EPSS 0.970"));
-	assert_non_null(strstr(t, " 9.3 v4.0  buffer overflow in X.509 parsing\n"));
+	assert_non_null(strstr(t, "\n    HIGH       CVE-2024-1234  3.0.13-1~deb12u1 #1 KEV EPSS 0.970"));
+	assert_non_null(strstr(t, " 9.3 v4.0  cvss_v3.1 buffer overflow in X.509 parsing\n"));
+	want_line(t, "    HIGH       CVE-2024-1234  no fix yet       -                      -         -");
 	want_line(t, "             aliases: DSA-5678-1 GHSA-aaaa-bbbb-cccc");
+	want_line(t, "             url: https://security-tracker.debian.org/tracker/CVE-2024-1234");
 	/* the file that declared the package, once under its header */
 	want_line(t, "    at: /etc/app.conf");
 	assert_null(strstr(t, "             at: /etc/app.conf"));
@@ -1078,6 +1107,12 @@ static void test_table(void **state)
 	    t,
 	    "7 findings (CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 2, INFO: 1), 1 suppressed (--show-suppressed "
 	    "lists them)");
+	want_line(t, "vulnerability data (PARTIAL coverage):");
+	want_line(t, "  Debian:12        2      41022  2024-10-10  2d");
+	want_line(
+	    t, "  npm              1          0  -           -          NOT CHECKED: the database holds no "
+	       "advisories for npm");
+	want_line(t, "  1 package not checked for vulnerabilities");
 	want_line(t, "warning: layer 2: /usr/lib/x.jar: not a zip archive");
 	assert_true(strstr(t, "warning: no vulnerability database\n") == t + strlen(t) - 35);
 	assert_null(strstr(t, "CVE-2023-0001"));
@@ -1096,9 +1131,9 @@ static void test_table(void **state)
 
 	/* titles cut to the terminal's width, at a character, with "..." */
 	o = all_opts;
-	o.columns = 100;
+	o.columns = 115;
 	t = write_report(r, BW_FORMAT_TABLE, &o, NULL);
-	assert_non_null(strstr(t, " 9.3 v4.0  buffer overflow in ...\n"));
+	assert_non_null(strstr(t, " 9.3 v4.0  cvss_v3.1 buffer overflow in X.5...\n"));
 	want_line(t, "  CRITICAL BW-SEC-AWS-001 AWS access key"); /* fits */
 	free(t);
 	/* too narrow for 20 columns of it: the title on a line of its own */
@@ -1112,7 +1147,7 @@ static void test_table(void **state)
 	assert_null(strstr(t, "packages:"));
 	free(t);
 	t = write_report(r, BW_FORMAT_JSON, &all_opts, NULL);
-	assert_null(strstr(t, "\"packages\""));
+	assert_null(strstr(t, "\"packages\": ["));
 	free(t);
 	bw_report_free(r);
 }
