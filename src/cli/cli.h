@@ -25,6 +25,8 @@ struct bw_cli_preset {
 	char **argv;
 	char **origin;
 	size_t n;
+	char *unreadable; /* why a named file could not be read: reported (exit
+			     3) after the command line, whose usage errors come first */
 };
 
 /* Options every command shares, after parsing. */

@@ -420,15 +420,14 @@ int bw_cli_preset_load(struct bw_cli *cli, int argc, char **argv, const struct o
 		struct bw_error err = BW_ERROR_INIT;
 		bw_buf_init(&b, CONFIG_MAX);
 		if (bw_buf_read_file(&b, path, &err) < 0) {
-			fprintf(stderr, "bulwark %s: the configuration file: %s\n", cli->cmd->name, err.msg);
-			rc = BW_EXIT_ERROR;
+			out->unreadable = bw_strdup(err.msg);
 		} else {
 			l.path = path;
 			rc = load_file(&l, b.data ? b.data : "", b.len);
 		}
 		bw_buf_release(&b);
 	}
-	if (!rc)
+	if (!rc && !out->unreadable)
 		rc = load_env(&l);
 
 	/* the highest level of each option wins, the command line above all */
@@ -474,5 +473,6 @@ void bw_cli_preset_release(struct bw_cli_preset *p)
 	}
 	free(p->argv);
 	free(p->origin);
+	free(p->unreadable);
 	memset(p, 0, sizeof(*p));
 }

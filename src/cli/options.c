@@ -242,6 +242,10 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 	}
 	cli->preset_origin = NULL;
 	free(so);
+	if (!rc && !*done && pre.unreadable) {
+		fprintf(stderr, "bulwark %s: the configuration file: %s\n", cli->cmd->name, pre.unreadable);
+		rc = BW_EXIT_ERROR;
+	}
 	/* the operands getopt moved to the end keep their order: copy them back
 	 * where the command looks for them (argv[optind..]) */
 	if (!rc && !*done) {

@@ -121,6 +121,9 @@ def test_config_option_and_variable_name_the_file(bulwark, df, tmp_path):
     assert ids(out) == {"BW-DF-004"}
     rc, _, err = bulwark.run(["fs", "--config", tmp_path / "missing.yaml", str(tmp_path)])
     assert rc == 3 and "missing.yaml" in err
+    # a usage error of the command line comes first
+    rc, _, err = bulwark.run(["fs", "--config", tmp_path / "missing.yaml", "--no-such", str(tmp_path)])
+    assert rc == 2 and "--no-such" in err and "missing.yaml" not in err
 
 
 def test_image_section_scan_options_do_not_break_image_inspect(bulwark, tiny_image, save, tmp_path):

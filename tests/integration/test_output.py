@@ -90,7 +90,7 @@ def finding_lines(table):
     for i, l in enumerate(lines):
         if l.startswith("    UNKNOWN"):
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            cont = nxt.startswith(" " * 13) and not nxt.strip().startswith(("aliases:", "at:", "suppressed by:"))
+            cont = nxt.startswith(" " * 13) and not nxt.strip().startswith(("aliases:", "url:", "at:", "suppressed by:"))
             out.append((l, nxt if cont else None))
     return out
 
