@@ -92,13 +92,20 @@ enum {
 		"help", no_argument, NULL, BW_OPT_HELP                                                       \
 	}
 
+/* A command's --format line: the formats it writes, and only those. */
+#define BW_CLI_FORMAT_HELP(formats) "  -f, --format FMT     " formats "\n"
+#define BW_CLI_FORMATS_ALL                                                                                   \
+	"table, json, sarif, cyclonedx, spdx, junit, gitlab,\n"                                              \
+	"                       gitlab-codequality, compact or html"
+#define BW_CLI_PLATFORM_HELP "      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
+
+/* The shared options' help, after the command's --format line (and
+ * --platform where an image is read). */
 #define BW_CLI_COMMON_HELP                                                                                   \
-	"  -f, --format FMT     table, json, sarif, cyclonedx or spdx (where it applies)\n"                  \
 	"  -o, --output FILE    write the report to FILE instead of standard output\n"                       \
 	"      --severity SEV   lowest severity shown: UNKNOWN INFO LOW MEDIUM HIGH CRITICAL\n"              \
 	"      --exit-code N    exit N when findings at or above --severity remain\n"                        \
 	"  -q, --quiet          no progress or warnings on standard error\n"                                 \
-	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"                     \
 	"      --config FILE    bulwark configuration (default: ./bulwark.yaml; lint:\n"                     \
 	"                       --bulwark-config); BULWARK_<OPTION> variables too\n"                         \
 	"  -h, --help           this help\n"

@@ -27,9 +27,10 @@ const char bw_usage_audit[] =
     "      --exclude LIST       not these checks or sections\n"
     "      --list               list the checks and exit\n"
     "      --timing             print the run time and the time spent waiting on the "
-    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_COMMON_HELP "\n"
-    "Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
-    "exit N when a check warns at or above --severity.\n";
+    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_FORMAT_HELP(
+	"table (grouped by section, with a score), json or sarif") BW_CLI_COMMON_HELP
+    "\n"
+    "With --exit-code N, exit N when a check warns at or above --severity.\n";
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,

@@ -3,6 +3,7 @@ inventory only with --list-packages (the JSON report has `packages` only then to
 docs/report-schema.md says); --scanners packages alone is asking for the inventory."""
 
 import json
+import re
 
 import pytest
 
@@ -125,3 +126,51 @@ def test_a_package_path_is_shown_once_for_its_findings(bulwark, long_db, long_ro
     assert table.count(path) == 1
     head = table.index("longtitle 1.0 (PyPI): 2 vulnerabilities")
     assert head < table.index(path) < table.index("BW-TEST-LONG-1")
+
+
+# ------------------------------------------------------------------ help lists only what exists
+
+FORMATS = ["table", "json", "sarif", "cyclonedx", "spdx", "junit", "gitlab", "gitlab-codequality",
+           "compact", "html"]
+
+
+def help_formats(bulwark, cmd):
+    """The formats a command's --format line names (before a ';', which starts what a
+    subcommand writes), or None when its help has no --format line."""
+    rc, out, err = bulwark.run(["help", cmd])
+    assert rc == 0, err
+    lines = out.splitlines()
+    at = next((i for i, l in enumerate(lines) if l.startswith("  -f, --format FMT")), None)
+    if at is None:
+        return None
+    text = lines[at][len("  -f, --format FMT"):]
+    for l in lines[at + 1:]:
+        if not l.startswith(" " * 23):
+            break
+        text += " " + l
+    text = text.split(";")[0]
+    return {w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", text) if w in FORMATS}
+
+
+def test_help_names_exactly_the_formats_a_command_writes(bulwark, tmp_path, monkeypatch):
+    from test_cli import _VALID, _commands, _validation_inputs
+
+    monkeypatch.setenv("BULWARK_PASSWORD", "x")
+    inputs = _validation_inputs(tmp_path)
+    checked = 0
+    for name in _commands(bulwark):
+        named = help_formats(bulwark, name)
+        if named is None:
+            continue
+        args = [str(tmp_path / "out") if a == "OUT" else inputs.get(a, a) for a in _VALID[name]]
+        at = _VALID[name].index("OUT") + 1  # options before the operands (vercmp)
+        for fmt in FORMATS:
+            for f in tmp_path.glob("kp.*"):
+                f.unlink()
+            rc, _, err = bulwark.run([*args[:at], "-f", fmt, *args[at:]], input="")
+            if fmt in named:
+                assert rc != 2, (name, fmt, err)  # written (db info: exit 3, no database)
+            else:
+                assert rc == 2, (name, fmt, rc, err)  # a usage error, not ignored
+            checked += 1
+    assert checked >= 70
