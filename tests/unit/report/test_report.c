@@ -895,8 +895,9 @@ static void test_cyclonedx(void **state)
 	want_str(c, "name", "libssl3");
 	want_str(c, "version", "3.0.11-1~deb12u2");
 	want_str(c, "purl", r->packages[0].purl);
-	want_str(c, "licenses[0].license.name", "Apache-2.0");
-	want_str(c, "licenses[1].license.name", "OpenSSL");
+	/* SPDX ids as ids, in the list's spelling */
+	want_str(c, "licenses[0].license.id", "Apache-2.0");
+	want_str(c, "licenses[1].license.id", "OpenSSL");
 	want_size(c, "hashes", 4);
 	static const char *const algs[] = {"SHA-1", "SHA-256", "SHA-384", "SHA-512"};
 	for (size_t i = 0; i < 4; i++) {
@@ -952,6 +953,33 @@ static void test_cyclonedx(void **state)
 	want_str(j, "vulnerabilities[1].id", "CVE-2023-0001");
 	want_str(j, "vulnerabilities[1].ratings[0].severity", "unknown");
 	want_str(j, "vulnerabilities[1].affects[0].ref", "pkg:deb/debian/libc6@2.36-9");
+	/* Debian's prose licence is a name */
+	want_str(cdx_component(j, r->packages[1].purl), "licenses[0].license.name", "GPL-2+ and LGPL-2.1+");
+	json_decref(j);
+	bw_report_free(r);
+
+	/* a single SPDX expression, an id in another case, an id bulwark does not know */
+	r = bw_report_new("filesystem", "/");
+	r->list_packages = true;
+	static const struct {
+		const char *purl, *lic;
+	} lics[] = {{"pkg:cargo/a@1", "MIT OR Apache-2.0"},
+		    {"pkg:npm/b@1", "mit"},
+		    {"pkg:npm/c@1", "LicenseRef-corp"},
+		    {"pkg:npm/d@1", "(GPL-2.0-only WITH Classpath-exception-2.0)"}};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(lics); i++) {
+		size_t k = bw_report_add_package(r);
+		r->packages[k].name = "x";
+		r->packages[k].version = "1";
+		r->packages[k].purl = lics[i].purl;
+		add_strs(r, &r->packages[k].licenses, &r->packages[k].n_licenses, &lics[i].lic, 1);
+	}
+	j = write_json(r, BW_FORMAT_CYCLONEDX, &all_opts);
+	want_str(cdx_component(j, "pkg:cargo/a@1"), "licenses[0].expression", "MIT OR Apache-2.0");
+	want_str(cdx_component(j, "pkg:npm/b@1"), "licenses[0].license.id", "MIT");
+	want_str(cdx_component(j, "pkg:npm/c@1"), "licenses[0].license.name", "LicenseRef-corp");
+	want_str(cdx_component(j, "pkg:npm/d@1"), "licenses[0].expression",
+		 "(GPL-2.0-only WITH Classpath-exception-2.0)");
 	json_decref(j);
 	bw_report_free(r);
 	unsetenv("SOURCE_DATE_EPOCH");
