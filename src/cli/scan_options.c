@@ -91,6 +91,8 @@ static void progress(void *ud, uint64_t bytes, size_t done, size_t total)
 	const struct bw_cli *cli = ud;
 	char sz[32];
 	bw_format_size(bytes, sz, sizeof(sz));
+	if (total && done > total) /* a stream's extra members */
+		done = total;
 	bw_cli_progress(cli, "reading layers: %zu/%zu, %s", done, total, sz);
 }
 

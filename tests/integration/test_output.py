@@ -174,3 +174,48 @@ def test_help_names_exactly_the_formats_a_command_writes(bulwark, tmp_path, monk
                 assert rc == 2, (name, fmt, rc, err)  # a usage error, not ignored
             checked += 1
     assert checked >= 70
+
+
+# ------------------------------------------------------------------ progress
+
+
+def run_with_terminal_stderr(cmd, env):
+    """Run cmd with standard error on a pseudo-terminal (progress is shown only there);
+    returns (exit code, what the terminal got)."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.DEVNULL, stderr=slave, env=env)
+    os.close(slave)
+    got = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end closed
+            break
+        if not chunk:
+            break
+        got += chunk
+    os.close(master)
+    return p.wait(timeout=600), got.decode(errors="replace")
+
+
+def test_engine_image_progress_knows_the_layer_total(bulwark, docker, tiny_image, tmp_path):
+    import os
+
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    # more than the 8 MiB between two progress lines, in two layers above tiny's one
+    (ctx / "a.bin").write_bytes(os.urandom(6 << 20))
+    (ctx / "b.bin").write_bytes(os.urandom(6 << 20))
+    (ctx / "Dockerfile").write_text(f"FROM {tiny_image}\nCOPY a.bin /a.bin\nCOPY b.bin /b.bin\n")
+    tag = docker.build_image("bwtest/progress:1", ctx)
+    n = len(docker.inspect(tag)["RootFS"]["Layers"])
+    env = dict(os.environ, DOCKER_HOST=docker.host)
+    rc, tty = run_with_terminal_stderr([bulwark.path, "image", "--scanners", "packages", "--no-cache",
+                                        f"docker:{tag}"], env)
+    assert rc == 0, tty
+    seen = [(int(d), int(t)) for d, t in re.findall(r"reading layers: (\d+)/(\d+)", tty)]
+    assert seen and {t for _, t in seen} == {n} and all(d <= n for d, _ in seen), tty
