@@ -139,6 +139,13 @@ static void list_checks(const struct bw_cli *cli)
 	}
 }
 
+/* Section 4 reads images: which one, of how many. */
+static void image_progress(void *ud, size_t done, size_t total, const char *image)
+{
+	bw_cli_progress(ud, "auditing the Docker Engine: section 4, image %zu/%zu (%s)", done + 1, total,
+			image);
+}
+
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -185,6 +192,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	a.o.excludes = a.excludes;
 	a.o.n_excludes = a.n_excludes;
 
+	if (cli->progress) {
+		a.o.progress = image_progress;
+		a.o.progress_ud = cli;
+	}
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");

@@ -219,3 +219,20 @@ def test_engine_image_progress_knows_the_layer_total(bulwark, docker, tiny_image
     assert rc == 0, tty
     seen = [(int(d), int(t)) for d, t in re.findall(r"reading layers: (\d+)/(\d+)", tty)]
     assert seen and {t for _, t in seen} == {n} and all(d <= n for d, _ in seen), tty
+
+
+def test_audit_section_4_tells_which_image_of_how_many(bulwark, docker, tiny_image):
+    import os
+
+    name = f"bw-output-progress-{os.getpid()}"
+    docker.cli("create", "--network", "none", "--name", name, tiny_image, "true")
+    try:
+        env = dict(os.environ, DOCKER_HOST=docker.host)
+        rc, tty = run_with_terminal_stderr([bulwark.path, "audit", "--check", "4.1", "-f", "json"], env)
+    finally:
+        docker.cli("rm", "-f", name, check=False)
+    assert rc == 0, tty
+    seen = re.findall(r"section 4, image (\d+)/(\d+) \(([^)]*)\)", tty)
+    assert seen and any(img == tiny_image for _, _, img in seen), tty
+    total = int(seen[0][1])
+    assert [int(d) for d, _, _ in seen] == list(range(1, total + 1)), tty
