@@ -1,9 +1,16 @@
 /* The human table writer: one block per kind, vulnerabilities first and
  * grouped by package; the package inventory after them with
- * --list-packages. */
+ * --list-packages. Every string of the report came from an image, an
+ * advisory or a file: shown through bw_report_put_text. */
 #include <limits.h>
 
 #include "report-int.h"
+
+/* s (NULL: "-"), escaped, padded to width bytes. */
+static void put(FILE *out, const char *s, size_t width)
+{
+	bw_report_put_text(out, s ? s : "-", SIZE_MAX, width);
+}
 
 static const char *sev_color(enum bw_severity s)
 {
@@ -23,10 +30,10 @@ static const char *sev_color(enum bw_severity s)
 
 /* The one form a layer takes in the table: the first 12 hex digits of its
  * id ("sha256:" left out), as docker shows image ids. */
-static void put_layer(FILE *out, const char *id, int width)
+static void put_layer(FILE *out, const char *id, size_t width)
 {
 	const char *h = id ? strchr(id, ':') : NULL;
-	fprintf(out, "%-*.12s", width, h ? h + 1 : (id ? id : "-"));
+	bw_report_put_text(out, h ? h + 1 : (id ? id : "-"), 12, width);
 }
 
 /* The display width of s: one column a UTF-8 character (the strings were
@@ -57,7 +64,8 @@ static void put_title(FILE *out, const char *s, size_t used, size_t reserve, siz
 	size_t w = text_width(s);
 	used++; /* the space before it */
 	if (!opts->columns || used + w + reserve <= opts->columns) {
-		fprintf(out, " %s", s);
+		fputc(' ', out);
+		bw_report_put_text(out, s, SIZE_MAX, 0);
 		return;
 	}
 	if (used + reserve + 20 > opts->columns && indent < used) {
@@ -68,7 +76,7 @@ static void put_title(FILE *out, const char *s, size_t used, size_t reserve, siz
 	}
 	size_t room = opts->columns > used + reserve + 20 ? opts->columns - used - reserve : 20;
 	if (w <= room) {
-		fputs(s, out);
+		bw_report_put_text(out, s, SIZE_MAX, 0);
 		return;
 	}
 	size_t keep = room - 3, cols = 0;
@@ -79,7 +87,7 @@ static void put_title(FILE *out, const char *s, size_t used, size_t reserve, siz
 			p++;
 		cols++;
 	}
-	fwrite(s, 1, (size_t)(p - s), out);
+	bw_report_put_text(out, s, (size_t)(p - s), 0);
 	fputs("...", out);
 }
 
@@ -98,14 +106,21 @@ static void write_packages(const struct bw_report *r, FILE *out)
 			wv = lv > wv ? (lv > 40 ? 40 : lv) : wv;
 			j++;
 		}
-		fprintf(out, "\n%s (%zu)\n  %-*s  %-*s  %-12s  %s\n", eco, j - i, (int)wn, "NAME", (int)wv,
-			"VERSION", "LAYER", "PATH");
+		fputc('\n', out);
+		put(out, eco, 0);
+		fprintf(out, " (%zu)\n  %-*s  %-*s  %-12s  %s\n", j - i, (int)wn, "NAME", (int)wv, "VERSION",
+			"LAYER", "PATH");
 		for (; i < j; i++) {
 			const struct bw_package *p = &r->packages[i];
-			fprintf(out, "  %-*s  %-*s  ", (int)wn, p->name ? p->name : "-", (int)wv,
-				p->version ? p->version : "-");
+			fputs("  ", out);
+			put(out, p->name, wn);
+			fputs("  ", out);
+			put(out, p->version, wv);
+			fputs("  ", out);
 			put_layer(out, p->layer, 12);
-			fprintf(out, "  %s\n", p->path ? p->path : "-");
+			fputs("  ", out);
+			put(out, p->path, 0);
+			fputc('\n', out);
 		}
 	}
 }
@@ -186,11 +201,13 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		}
 		const struct bw_finding *h = v[i];
 		const char *b = opts->color ? "\033[1m" : "", *e = opts->color ? "\033[0m" : "";
-		fprintf(out, "\n  %s%s %s%s (%s): %zu vulnerabilit%s", b,
-			h->package.name ? h->package.name : "-",
-			h->installed_version ? h->installed_version
-					     : (h->package.version ? h->package.version : "-"),
-			e, h->package.ecosystem ? h->package.ecosystem : "-", open, open == 1 ? "y" : "ies");
+		fprintf(out, "\n  %s", b);
+		put(out, h->package.name, 0);
+		fputc(' ', out);
+		put(out, h->installed_version ? h->installed_version : h->package.version, 0);
+		fprintf(out, "%s (", e);
+		put(out, h->package.ecosystem, 0);
+		fprintf(out, "): %zu vulnerabilit%s", open, open == 1 ? "y" : "ies");
 		if (open != j - i)
 			fprintf(out, " (+%zu suppressed)", j - i - open);
 		fputc('\n', out);
@@ -198,8 +215,11 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		bool one_path = h->location.path != NULL;
 		for (size_t k = i + 1; k < j && one_path; k++)
 			one_path = !strcmp0(v[k]->location.path, h->location.path);
-		if (one_path)
-			fprintf(out, "    at: %s\n", h->location.path);
+		if (one_path) {
+			fputs("    at: ", out);
+			put(out, h->location.path, 0);
+			fputc('\n', out);
+		}
 		for (; i < j; i++) {
 			const struct bw_finding *f = v[i];
 			const char *c = opts->color ? sev_color(f->severity) : "";
@@ -207,9 +227,10 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			snprintf(sev, sizeof(sev), "%s%s", bw_severity_name(f->severity),
 				 f->severity_source && strcmp(f->severity_source, "kev") == 0 ? " (KEV)"
 											      : "");
-			fprintf(out, "    %s%-10s%s %-*s %-*s", c, sev, opts->color && *c ? "\033[0m" : "",
-				(int)wid, f->id ? f->id : "-", (int)wfix,
-				f->fixed_version ? f->fixed_version : "no fix yet");
+			fprintf(out, "    %s%-10s%s ", c, sev, opts->color && *c ? "\033[0m" : "");
+			put(out, f->id, wid);
+			fputc(' ', out);
+			put(out, f->fixed_version ? f->fixed_version : "no fix yet", wfix);
 			char prio[64] = "-";
 			if (f->has_priority)
 				snprintf(prio, sizeof(prio), "#%d%s", f->rank, f->kev ? " KEV" : "");
@@ -222,7 +243,9 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			if (f->n_cvss && f->cvss[0].version)
 				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
 					 f->cvss[0].version);
-			fprintf(out, " %-9s ", cvss);
+			fputc(' ', out);
+			put(out, cvss, 9);
+			fputc(' ', out);
 			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
 			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16,
 					   f->title || st ? wsrc : 0);
@@ -238,8 +261,10 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			fputc('\n', out);
 			if (f->n_equivalent) {
 				fprintf(out, "             aliases:");
-				for (size_t k = 0; k < f->n_equivalent; k++)
-					fprintf(out, " %s", f->equivalent[k]);
+				for (size_t k = 0; k < f->n_equivalent; k++) {
+					fputc(' ', out);
+					put(out, f->equivalent[k], 0);
+				}
 				fputc('\n', out);
 			}
 			if (f->url) {
@@ -247,10 +272,16 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				bw_report_put_text(out, f->url, SIZE_MAX, 0);
 				fputc('\n', out);
 			}
-			if (f->location.path && !one_path)
-				fprintf(out, "             at: %s\n", f->location.path);
-			if (f->suppressed_by)
-				fprintf(out, "             suppressed by: %s\n", f->suppressed_by);
+			if (f->location.path && !one_path) {
+				fprintf(out, "             at: ");
+				put(out, f->location.path, 0);
+				fputc('\n', out);
+			}
+			if (f->suppressed_by) {
+				fprintf(out, "             suppressed by: ");
+				put(out, f->suppressed_by, 0);
+				fputc('\n', out);
+			}
 			if (f->status == BW_STATUS_SUPPRESSED)
 				continue;
 			(*shown)++;
@@ -303,9 +334,16 @@ static void write_coverage(const struct bw_coverage *c, FILE *out)
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err)
 {
-	fprintf(out, "%s (%s)", r->target.name ? r->target.name : "-", r->target.type ? r->target.type : "-");
-	if (r->os.id)
-		fprintf(out, "  os: %s %s", r->os.id, r->os.version ? r->os.version : "");
+	put(out, r->target.name, 0);
+	fputs(" (", out);
+	put(out, r->target.type, 0);
+	fputc(')', out);
+	if (r->os.id) {
+		fputs("  os: ", out);
+		put(out, r->os.id, 0);
+		fputc(' ', out);
+		bw_report_put_text(out, r->os.version, SIZE_MAX, 0);
+	}
 	fputc('\n', out);
 
 	size_t shown = 0, hidden = 0;
@@ -329,8 +367,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				header = true;
 			}
 			const char *c = opts->color ? sev_color(f->severity) : "";
-			fprintf(out, "  %s%-8s%s %-14s", c, bw_severity_name(f->severity),
-				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-");
+			fprintf(out, "  %s%-8s%s ", c, bw_severity_name(f->severity),
+				opts->color && *c ? "\033[0m" : "");
+			put(out, f->id, 14);
 			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
 			put_title(out, f->title,
 				  2 + at_least(8, bw_severity_name(f->severity)) + 1 +
@@ -339,13 +378,20 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			if (st)
 				fprintf(out, " [%s]", st);
 			fputc('\n', out);
-			if (f->package.name)
-				fprintf(out, "      package: %s %s%s%s\n", f->package.name,
-					f->installed_version ? f->installed_version : "",
-					f->fixed_version ? " -> fixed in " : "",
-					f->fixed_version ? f->fixed_version : "");
+			if (f->package.name) {
+				fprintf(out, "      package: ");
+				put(out, f->package.name, 0);
+				fputc(' ', out);
+				bw_report_put_text(out, f->installed_version, SIZE_MAX, 0);
+				if (f->fixed_version) {
+					fputs(" -> fixed in ", out);
+					put(out, f->fixed_version, 0);
+				}
+				fputc('\n', out);
+			}
 			if (f->location.path) {
-				fprintf(out, "      at: %s", f->location.path);
+				fprintf(out, "      at: ");
+				put(out, f->location.path, 0);
 				if (f->location.line)
 					fprintf(out, ":%d", f->location.line);
 				if (f->location.column)
@@ -359,8 +405,10 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			}
 			if (f->n_equivalent) {
 				fprintf(out, "      equivalent:");
-				for (size_t e = 0; e < f->n_equivalent; e++)
-					fprintf(out, " %s", f->equivalent[e]);
+				for (size_t e = 0; e < f->n_equivalent; e++) {
+					fputc(' ', out);
+					put(out, f->equivalent[e], 0);
+				}
 				fputc('\n', out);
 			}
 			if (f->has_priority) {
@@ -370,12 +418,21 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 					fprintf(out, ", EPSS %.3f", f->epss);
 				fputc('\n', out);
 			}
-			if (f->evidence)
-				fprintf(out, "      evidence: %s\n", f->evidence);
-			if (f->remediation)
-				fprintf(out, "      fix: %s\n", f->remediation);
-			if (f->suppressed_by)
-				fprintf(out, "      suppressed by: %s\n", f->suppressed_by);
+			if (f->evidence) {
+				fprintf(out, "      evidence: ");
+				put(out, f->evidence, 0);
+				fputc('\n', out);
+			}
+			if (f->remediation) {
+				fprintf(out, "      fix: ");
+				put(out, f->remediation, 0);
+				fputc('\n', out);
+			}
+			if (f->suppressed_by) {
+				fprintf(out, "      suppressed by: ");
+				put(out, f->suppressed_by, 0);
+				fputc('\n', out);
+			}
 			if (f->status == BW_STATUS_SUPPRESSED)
 				continue;
 			shown++;
@@ -385,6 +442,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	/* the inventory after the findings, and only when asked for */
 	if (r->list_packages)
 		write_packages(r, out);
+	/* what the vulnerability data covered, before the totals: the totals
+	 * line stays the table's last but for the warnings */
+	write_coverage(&r->coverage, out);
 	fprintf(out, "\n%zu finding%s", shown, shown == 1 ? "" : "s");
 	if (shown) {
 		fputs(" (", out);
@@ -400,9 +460,11 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (hidden)
 		fprintf(out, ", %zu suppressed (--show-suppressed lists them)", hidden);
 	fputc('\n', out);
-	write_coverage(&r->coverage, out);
-	for (size_t i = 0; i < r->n_warnings; i++)
-		fprintf(out, "warning: %s\n", r->warnings[i]);
+	for (size_t i = 0; i < r->n_warnings; i++) {
+		fprintf(out, "warning: ");
+		put(out, r->warnings[i], 0);
+		fputc('\n', out);
+	}
 	if (ferror(out))
 		return bw_error_sys(err, BW_EIO, "writing the report failed");
 	return 0;
