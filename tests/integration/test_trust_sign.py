@@ -413,3 +413,21 @@ def test_attest_referrers_mode_and_usage(bulwark, reg, images, keys, tmp_path):
     assert rc == 3 and "not a JSON object" in err
     rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "nonsense", "--predicate", "x", "t"])
     assert rc == 2 and "predicate type" in err
+
+
+def test_attest_scan_makes_the_sbom_of_the_digest(bulwark, reg, images, keys):
+    """--scan: scan, attest and sign in one command; the SBOM is of the digest attested."""
+    copy(reg, "app:v1", "scanatt:v1")
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--scan", *insecure(reg),
+                              f"{reg.host}/scanatt:v1"], env=PW)
+    assert rc == 0, err
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["pub"], "--type", "cyclonedx",
+                                *insecure(reg), f"{reg.host}/scanatt:v1"])
+    assert rc == 0, err
+    st = json.loads(out)
+    assert st["predicate"]["bomFormat"] == "CycloneDX"
+    assert st["subject"][0]["digest"]["sha256"] == images["app"].split(":")[1]
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "openvex", "--scan", "x"])
+    assert rc == 2 and "--scan makes" in err
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "x"])
+    assert rc == 2 and "one of --predicate and --scan" in err
