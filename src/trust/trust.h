@@ -231,6 +231,25 @@ int bw_trust_attest_image(const struct bw_trust_image *img, const struct bw_trus
 int bw_trust_verify_attestations(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
 				 struct bw_trust_result *res, struct bw_error *err);
 
+/* ---- trust policy (policy.c) ---------------------------------------------------- */
+
+struct bw_trust_policy;
+/* Load a policy file (YAML; policy.c shows the form), its keys with it.
+ * BW_EINPUT "PATH:LINE:COL: why" for anything malformed or unknown. */
+int bw_trust_policy_load(const char *path, struct bw_trust_policy **out, struct bw_error *err);
+void bw_trust_policy_free(struct bw_trust_policy *p);
+
+struct bw_trust_decision {
+	bool allow;
+	char *rule;	/* the policy that decided, NULL: the default */
+	char **reasons; /* what was found, in order */
+	size_t n_reasons;
+};
+void bw_trust_decision_release(struct bw_trust_decision *d);
+/* Decide for img (a registry image). An error only for the environment. */
+int bw_trust_policy_evaluate(const struct bw_trust_policy *p, const struct bw_trust_image *img,
+			     struct bw_trust_decision *d, struct bw_error *err);
+
 /* ---- Sigstore bundles, verified offline (bundle.c) --------------------------- */
 
 #define BW_TRUST_BUNDLE_MAX (16u << 20) /* a bundle or a trusted root */

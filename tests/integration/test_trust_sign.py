@@ -431,3 +431,49 @@ def test_attest_scan_makes_the_sbom_of_the_digest(bulwark, reg, images, keys):
     assert rc == 2 and "--scan makes" in err
     rc, _, err = bulwark.run(["attest", "--key", keys["key"], "x"])
     assert rc == 2 and "one of --predicate and --scan" in err
+
+
+def test_trust_policy(bulwark, reg, images, keys, tmp_path):
+    copy(reg, "app:v1", "pol:v1")
+    copy(reg, "other:v1", "polx:v1")
+    sign(bulwark, reg, f"{reg.host}/pol:v1", keys["key"], "-a", "env=prod")
+    (tmp_path / "p.json").write_text('{"bomFormat":"CycloneDX"}')
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--predicate",
+                              tmp_path / "p.json", *insecure(reg), f"{reg.host}/pol:v1"], env=PW)
+    assert rc == 0, err
+    shutil.copy(keys["pub"], tmp_path / "release.pub")
+    shutil.copy(keys["other_pub"], tmp_path / "other.pub")
+    (tmp_path / "policy.yaml").write_text(f"""
+default: deny
+policies:
+  - name: releases
+    images: ["{reg.host}/pol"]
+    keys: [release.pub]
+    annotations: {{env: prod}}
+    attestations: [cyclonedx]
+  - name: strict
+    images: ["{reg.host}/polx*"]
+    keys: [other.pub]
+  - name: needs-vex
+    images: ["{reg.host}/app"]
+    keys: [release.pub, other.pub]
+    attestations: [openvex]
+""")
+
+    def decide(image, *extra):
+        return bulwark.run(["verify", "--policy", tmp_path / "policy.yaml", *insecure(reg), *extra,
+                            f"{reg.host}/{image}"])
+
+    rc, out, err = decide("pol:v1")
+    assert rc == 0, (out, err)
+    assert out.startswith("allow ") and "(policy releases)" in out and "a cyclonedx attestation verifies" in out
+    rc, out, err = decide("polx:v1", "-f", "json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["decision"] == "deny" and doc["policy"] == "strict"
+    rc, out, err = decide("app:v1")  # signed by earlier tests, but no openvex attestation
+    assert rc == 1 and "no openvex attestation verifies" in out
+    rc, out, err = decide("other:v1")
+    assert rc == 1 and "no policy names" in out and "deny" in out
+    (tmp_path / "bad.yaml").write_text("policies:\n  - images: [x]\n    keys: [release.pub]\n    requires: [y]\n")
+    rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
+    assert rc == 3 and "bad.yaml:4:5" in err and "unknown policy member" in err
