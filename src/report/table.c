@@ -364,6 +364,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			counts[f->severity]++;
 		}
 	}
+	/* what the vulnerability data covered, before the totals: the totals
+	 * line stays the table's last but for the warnings */
+	write_coverage(&r->coverage, out);
 	fprintf(out, "\n%zu finding%s", shown, shown == 1 ? "" : "s");
 	if (shown) {
 		fputs(" (", out);
@@ -379,7 +382,6 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (hidden)
 		fprintf(out, ", %zu suppressed (--show-suppressed lists them)", hidden);
 	fputc('\n', out);
-	write_coverage(&r->coverage, out);
 	for (size_t i = 0; i < r->n_warnings; i++) {
 		fprintf(out, "warning: ");
 		put(out, r->warnings[i], 0);
