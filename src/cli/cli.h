@@ -280,6 +280,8 @@ int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_attest(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_verify_attestation(struct bw_cli *cli, int argc, char **argv);
 
 /* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
 struct bw_trust_key;

@@ -106,7 +106,7 @@ def test_man_page_lists_what_the_help_lists(bulwark, man_dir):
     for cmd in commands(bulwark):
         page = (man_dir / f"bulwark-{cmd}.1").read_text()
         summary = next(line.split(None, 1)[1] for line in main_help.splitlines() if line.startswith(f"  {cmd} "))
-        assert f".SH NAME\nbulwark\\-{cmd} \\- {summary}\n" in page, cmd
+        assert f".SH NAME\nbulwark\\-{roff(cmd)} \\- {summary}\n" in page, cmd
         for short, long, arg in help_options(bulwark, cmd):
             tag = "\\fB\\-\\-" + roff(long) + "\\fR"
             if short:
@@ -116,7 +116,7 @@ def test_man_page_lists_what_the_help_lists(bulwark, man_dir):
             assert f".TP\n{tag}\n" in page, f"bulwark-{cmd}.1 lacks {tag}"
     main = (man_dir / "bulwark.1").read_text()
     for cmd in commands(bulwark):
-        assert f"\\fBbulwark\\-{cmd}\\fR(1)" in main and f".BR bulwark\\-{cmd} (1)" in main, cmd
+        assert f"\\fBbulwark\\-{roff(cmd)}\\fR(1)" in main and f".BR bulwark\\-{roff(cmd)} (1)" in main, cmd
 
 
 def test_every_option_in_a_help_is_accepted(bulwark, tmp_path):
