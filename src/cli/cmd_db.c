@@ -99,7 +99,7 @@ static int do_import(struct bw_cli *cli, struct bw_vulndb *db, int argc, char **
 	struct bw_vulndb_import_stats st;
 	struct bw_error err = BW_ERROR_INIT;
 	if (bw_vulndb_import(db, (const char *const *)argv, (size_t)argc, &st, &err) < 0) {
-		bw_error_prefix(&err, "import failed, the database is unchanged");
+		bw_error_prefix(&err, "import failed, the database is unchanged: ");
 		return bw_cli_fail(cli, &err);
 	}
 	if (cli->format == BW_FORMAT_JSON) {
