@@ -20,6 +20,8 @@
 #   BW_FUZZ_SECONDS [20]  BW_FUZZ_SEED [1]  BW_SKIP_FUZZ [0]  BW_PYTEST_ARGS [] (extra pytest arguments)
 #   BW_KEEP_ENGINE [0]    leave an engine this script started running
 #   BW_CI [0]             1: enforce tests/required-suites.txt
+#   BW_LONG [0]           1: also the tests that build bulwark's .deb, container image and
+#                         static binary (minutes; docs/install.md); without it, their cheap ones
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
