@@ -69,8 +69,8 @@ struct bw_vulndb_import_stats {
 	 * an error instead: the import fails and nothing is replaced). */
 	bool kev_replaced, epss_replaced;
 	size_t kev_before, epss_before;
-	size_t cves;		 /* per-CVE entries read (NVD, CVE records) */
-	size_t cves_unchanged;	 /* of those, entries the database held as new already */
+	size_t cves;	       /* per-CVE entries read (NVD, CVE records) */
+	size_t cves_unchanged; /* of those, entries the database held as new already */
 	double seconds;
 	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
 	size_t n_samples;

@@ -127,3 +127,24 @@ def osv_many_aliases(n, repeat=1):
                        "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
                                      "ranges": [{"type": "SEMVER",
                                                  "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]})
+
+
+def run_peak(binary, args, input=None, env=None, timeout=300):
+    """Run binary under GNU time: (exit code, stdout bytes, stderr text, peak RSS in MiB).
+    The peak is the child's own (/usr/bin/time -f %M), not a sum over earlier runs."""
+    import os
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run(["/usr/bin/time", "-f", "BW-PEAK-KB %M", str(binary)] + [str(a) for a in args],
+                       input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env,
+                       timeout=timeout)
+    err = p.stderr.decode("utf-8", "replace")
+    lines = err.rstrip("\n").split("\n")
+    peak = None
+    if lines and lines[-1].startswith("BW-PEAK-KB "):
+        peak = int(lines[-1].split()[1]) / 1024
+        err = "\n".join(lines[:-1])
+    assert peak is not None, f"no peak from /usr/bin/time: {err[-1000:]}"
+    return p.returncode, p.stdout, err, peak
