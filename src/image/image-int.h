@@ -11,6 +11,9 @@ struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
 #define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
+/* every JSON member an archive's index pass or stream keeps, in all (the
+ * metadata of a whole multi-platform archive is a few MiB) */
+#define BW_IMG_MAX_KEPT_META (64u << 20)
 #define BW_IMG_MAX_LAYERS 1024
 #define BW_IMG_MAX_MEMBERS 100000   /* members of an outer archive */
 #define BW_IMG_MAX_ENTRIES 20000000 /* entries of one layer */
@@ -142,6 +145,7 @@ struct bw_image {
 
 	struct small_blob *blobs;
 	size_t n_blobs, cap_blobs;
+	size_t blob_bytes; /* held by blobs, at most BW_IMG_MAX_KEPT_META */
 	struct member *members;
 	size_t n_members, cap_members;
 
@@ -258,7 +262,10 @@ typedef int (*bw_blob_get_fn)(struct bw_image *img, const char *name, struct bw_
 int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error *err);
 /* Fill info from a parsed config (platform, created, history → layers). */
 int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *config_name, struct bw_error *err);
-void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
+/* Keep a small blob (data: heap, owned by the image from then on). The
+ * blobs of one image hold at most BW_IMG_MAX_KEPT_META bytes in all: past
+ * that, data is freed and BW_ELIMIT names the member and location. */
+int bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len, struct bw_error *err);
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
 /* Before adding a member (file or link) of an outer archive: a second member

@@ -35,10 +35,19 @@ const char *bw_img_str(struct bw_image *img, const char *s)
 	return s ? bw_arena_strdup(&img->arena, s) : NULL;
 }
 
-void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len)
+int bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len, struct bw_error *err)
 {
+	if (len > BW_IMG_MAX_KEPT_META - img->blob_bytes) {
+		free(data);
+		return bw_error_set(err, BW_ELIMIT,
+				    "%s: the JSON members held as image metadata pass %u MiB in all (at "
+				    "member %s): not an image archive bulwark reads",
+				    img->location, BW_IMG_MAX_KEPT_META >> 20, name);
+	}
+	img->blob_bytes += len;
 	BW_ALLOC_GROW(img->blobs, img->n_blobs + 1, img->cap_blobs);
 	img->blobs[img->n_blobs++] = (struct small_blob){bw_img_str(img, name), data, len};
+	return 0;
 }
 
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name)

@@ -9,6 +9,7 @@ time a case takes is recorded with the same input the test guards.
 
 import gzip
 import hashlib
+import io
 import json
 import pathlib
 import tarfile
@@ -148,3 +149,17 @@ def run_peak(binary, args, input=None, env=None, timeout=300):
         err = "\n".join(lines[:-1])
     assert peak is not None, f"no peak from /usr/bin/time: {err[-1000:]}"
     return p.returncode, p.stdout, err, peak
+
+
+def json_members_archive(path, n_members=100, size=4 << 20):
+    """A gzip-compressed archive of n_members JSON-looking members ("{" then spaces), each
+    as large as image metadata may be: ~4 KB each once compressed, size each in memory."""
+    body = b"{" + b" " * (size - 2) + b"}"
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz:
+            with tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as t:
+                for i in range(n_members):
+                    ti = tarfile.TarInfo("blobs/sha256/%064x" % i)
+                    ti.size, ti.mtime = len(body), MTIME
+                    t.addfile(ti, io.BytesIO(body))
+    return path

@@ -57,3 +57,23 @@ def test_lint_expansion_below_the_budget_is_whole(bulwark, tmp_path):
     rc, out, err = bulwark.run(["lint", "-f", "json", df])
     assert rc in (0, 1), err
     assert "variable expansion" not in out + err
+
+
+# ------------------------------------------- 6. JSON-looking members of an archive
+
+
+@pytest.mark.parametrize("framing", ["file", "pipe"])
+def test_archive_of_json_members_stops_at_the_metadata_budget(bulwark_release, tmp_path, framing):
+    """100 members of 4 MiB that look like JSON (a 0.4 MB .tar.gz): each used to be kept
+    whole (400 MB here; 100,000 of them would be 400 GB). The metadata kept in all has a
+    budget: exit 3 naming it."""
+    from hostilegen import json_members_archive
+    p = json_members_archive(tmp_path / "json-members.tar.gz")
+    if framing == "pipe":
+        args, inp = ["image", "files", "docker-archive:/dev/stdin"], p.read_bytes()
+    else:
+        args, inp = ["image", "files", f"docker-archive:{p}"], None
+    rc, out, err, peak = run_peak(bulwark_release.path, args, input=inp, timeout=120)
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    assert peak < BUDGET_MIB, f"peak RSS {peak:.0f} MiB"
+    assert "pass 64 MiB in all" in err and "blobs/sha256/" in err, err[-2000:]
