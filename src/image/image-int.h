@@ -17,6 +17,10 @@ struct walk_ctx;
 #define BW_IMG_MAX_LAYERS 1024
 #define BW_IMG_MAX_MEMBERS 100000   /* members of an outer archive */
 #define BW_IMG_MAX_ENTRIES 20000000 /* entries of one layer */
+/* the listings of all the layers of one walk, in bytes: an entry costs its
+ * record, its path and its share of the indexes (BW_IMG_LISTING_COST) */
+#define BW_IMG_MAX_LISTING (128u << 20)
+#define BW_IMG_LISTING_COST(path_len) (sizeof(struct bw_file) + 32 + (path_len))
 #define BW_IMG_MAX_PATH 4096
 #define BW_IMG_MAX_NEST 4 /* nested indexes */
 
@@ -220,6 +224,10 @@ struct walk_ctx {
 	uint64_t bytes_done; /* atomic */
 	size_t layers_done;  /* atomic */
 	size_t n_layers;
+	/* What the listings of the walk's layers hold (entries and their
+	 * paths, BW_IMG_LISTING_COST each), atomic: a layer stream can repeat
+	 * one 512-byte header millions of times for a few bytes compressed. */
+	size_t listing_bytes;
 };
 
 /* Walk one layer blob from rd into res, hashing both the stored and the

@@ -14,7 +14,7 @@ import json
 import pathlib
 import tarfile
 
-from imagegen import MT_LAYER_GZIP, MT_OCI_CONFIG, MT_OCI_INDEX, MT_OCI_MANIFEST, MTIME, canonical, config_json
+from imagegen import MT_LAYER_GZIP, MT_LAYER_ZSTD, MT_OCI_CONFIG, MT_OCI_INDEX, MT_OCI_MANIFEST, MTIME, canonical, config_json
 
 
 class _Sink:
@@ -67,7 +67,7 @@ def deep_paths_tar(sink, n_files, depth):
     sink.add(b"\0" * 1024)
 
 
-def write_layout(d, layers, config=None):
+def write_layout(d, layers, config=None, media_type=MT_LAYER_GZIP):
     """An OCI layout around blobs already written to d/blobs/sha256/<hex>:
     layers = [(digest, diff_id, size)]."""
     d = pathlib.Path(d)
@@ -82,7 +82,7 @@ def write_layout(d, layers, config=None):
 
     manifest = canonical({"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
                           "config": {"mediaType": MT_OCI_CONFIG, "digest": put(cfg), "size": len(cfg)},
-                          "layers": [{"mediaType": MT_LAYER_GZIP, "digest": dg, "size": size}
+                          "layers": [{"mediaType": media_type, "digest": dg, "size": size}
                                      for dg, _, size in layers]})
     index = {"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
              "manifests": [{"mediaType": MT_OCI_MANIFEST, "digest": put(manifest), "size": len(manifest),
@@ -163,3 +163,30 @@ def json_members_archive(path, n_members=100, size=4 << 20):
                     ti.size, ti.mtime = len(body), MTIME
                     t.addfile(ti, io.BytesIO(body))
     return path
+
+
+def repeated_header_layout(d, n_entries=5_000_000):
+    """An OCI layout whose one zstd layer repeats the same empty-file header n_entries times
+    (2.5 GB of tar in ~0.25 MB): every header is an entry of the listing."""
+    import subprocess
+
+    ti = tarfile.TarInfo("a")
+    ti.mtime = MTIME
+    chunk = ti.tobuf(format=tarfile.USTAR_FORMAT) * 4096
+    blobs = pathlib.Path(d) / "blobs" / "sha256"
+    blobs.mkdir(parents=True, exist_ok=True)
+    tmp = blobs / "layer.tmp"
+    tar_hash = hashlib.sha256()
+    with open(tmp, "wb") as f:
+        p = subprocess.Popen(["zstd", "-q", "-3", "-c"], stdin=subprocess.PIPE, stdout=f)
+        for _ in range(n_entries // 4096):
+            p.stdin.write(chunk)
+            tar_hash.update(chunk)
+        p.stdin.write(b"\0" * 1024)
+        tar_hash.update(b"\0" * 1024)
+        p.stdin.close()
+        assert p.wait() == 0
+    blob = tmp.read_bytes()
+    dg = "sha256:" + hashlib.sha256(blob).hexdigest()
+    tmp.rename(blobs / dg[7:])
+    return write_layout(d, [(dg, "sha256:" + tar_hash.hexdigest(), len(blob))], media_type=MT_LAYER_ZSTD)

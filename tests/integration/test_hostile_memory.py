@@ -77,3 +77,24 @@ def test_archive_of_json_members_stops_at_the_metadata_budget(bulwark_release, t
     assert rc == 3, f"exit {rc}: {err[-2000:]}"
     assert peak < BUDGET_MIB, f"peak RSS {peak:.0f} MiB"
     assert "pass 64 MiB in all" in err and "blobs/sha256/" in err, err[-2000:]
+
+
+# ------------------------------------------------- 7. entries of the layer listings
+
+
+@pytest.fixture(scope="module")
+def repeated_header_image(tmp_path_factory):
+    from hostilegen import repeated_header_layout
+    return repeated_header_layout(tmp_path_factory.mktemp("headers") / "oci")
+
+
+def test_layer_repeating_one_header_millions_of_times_stops_at_the_listing_budget(bulwark_release,
+                                                                                 repeated_header_image):
+    """5,000,000 copies of one empty-file header (0.25 MB of zstd) were 5,000,000 entries
+    held in memory (19 M of them: 1.2 GB): the listings of a scan have a budget, exit 3
+    naming it."""
+    rc, out, err, peak = run_peak(bulwark_release.path,
+                                  ["image", "files", "--no-cache", f"oci:{repeated_header_image}"], timeout=300)
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    assert peak < BUDGET_MIB, f"peak RSS {peak:.0f} MiB"
+    assert "list more than 128 MiB of entries" in err, err[-2000:]
