@@ -150,6 +150,9 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
  * is partial (unless --allow-partial-coverage). */
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
 
+/* Write j indented (JSON_INDENT(2) | flags) and a newline to out; consumes j. */
+void bw_cli_print_json(FILE *out, json_t *j, size_t flags);
+
 /* --batch: call fn for each line of standard input (without its newline;
  * the last line may lack one), fn appending its answer to out, which is
  * written to standard output as it fills. Returns the exit code. */
@@ -173,10 +176,10 @@ enum {
 	BW_OPT_IGNOREFILE,
 	BW_OPT_VEX,
 	BW_OPT_SHOW_SUPPRESSED,
-	BW_OPT_STRICT,
 	BW_OPT_ALLOW_PARTIAL,
 	BW_OPT_DB_MAX_AGE,
 	BW_OPT_DISTRO,
+	BW_OPT_STRICT,
 };
 
 /* Suppression options: parsed by bw_cli_common_option, applied to a report
@@ -204,10 +207,11 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	    {"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},                                \
 	    {"db", required_argument, NULL, BW_OPT_DB},                                                      \
 	    {"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},                                    \
-	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}, {"strict", no_argument, NULL, BW_OPT_STRICT},  \
+	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},                                                \
 	    {"allow-partial-coverage", no_argument, NULL, BW_OPT_ALLOW_PARTIAL},                             \
 	    {"db-max-age", required_argument, NULL, BW_OPT_DB_MAX_AGE},                                      \
-	    {"distro", required_argument, NULL, BW_OPT_DISTRO}, BW_CLI_SUPPRESS_OPTIONS
+	    {"distro", required_argument, NULL, BW_OPT_DISTRO},                                              \
+	    {"strict", no_argument, NULL, BW_OPT_STRICT}, BW_CLI_SUPPRESS_OPTIONS
 
 /* The vulnerability scanner's coverage options (image, fs). */
 #define BW_CLI_VULN_HELP                                                                                     \
@@ -265,6 +269,8 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv);
 
 /* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
 struct bw_trust_key;
@@ -276,6 +282,12 @@ void bw_cli_password_free(char *pw);
 /* Load the key in path (asking for a password when it is encrypted); with
  * need_private a public key is a usage error. 0 or an exit code. */
 int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_private, struct bw_trust_key **out);
+/* -a KEY=VALUE (sign, verify): added to annotations; 1 handled, 0 not -a,
+ * or -BW_EXIT_USAGE after printing why. */
+int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, const char **annotations,
+				   size_t *n_annotations, size_t max);
+/* Write len bytes of data to path (created or truncated). */
+int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err);
 
 /* ---- registries (registry_options.c): options of the commands that read
  * images (image, sbom) and of `registry` ---- */

@@ -1,6 +1,5 @@
 /* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
 #include <errno.h>
-#include <jansson.h>
 
 #include "cli.h"
 
@@ -129,14 +128,10 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 /* --list: the check table on standard output (not --output). */
 static void list_checks(const struct bw_cli *cli)
 {
-	if (cli->format == BW_FORMAT_JSON) {
-		json_t *arr = bw_audit_checks_json();
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(arr);
-	} else {
+	if (cli->format == BW_FORMAT_JSON)
+		bw_cli_print_json(stdout, bw_audit_checks_json(), 0);
+	else
 		bw_audit_checks_write_table(stdout);
-	}
 }
 
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)

@@ -90,13 +90,6 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static void print_json(FILE *out, json_t *j)
-{
-	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(j);
-}
-
 static int open_db(struct bw_cli *cli, enum bw_vulndb_mode mode, struct bw_vulndb **db)
 {
 	char *def = cli->db_path ? NULL : bw_vulndb_default_path();
@@ -119,7 +112,7 @@ static int do_import(struct bw_cli *cli, struct bw_vulndb *db, int argc, char **
 	if (cli->format == BW_FORMAT_JSON) {
 		json_t *j = bw_vulndb_import_stats_json(&st);
 		json_object_set_new(j, "database", json_string(bw_vulndb_path(db)));
-		print_json(out, j);
+		bw_cli_print_json(out, j, JSON_PRESERVE_ORDER);
 	} else {
 		fputs("imported into ", out);
 		bw_report_put_text(out, bw_vulndb_path(db), SIZE_MAX, 0);
@@ -166,7 +159,7 @@ static int do_update(struct bw_cli *cli, struct bw_vulndb *db, const struct db_a
 		}
 	}
 	if (arr)
-		print_json(out, arr);
+		bw_cli_print_json(out, arr, JSON_PRESERVE_ORDER);
 	free(res);
 	return exit;
 }
@@ -189,7 +182,8 @@ static int do_info(struct bw_cli *cli, struct bw_vulndb *db, const struct db_arg
 		}
 	}
 	if (cli->format == BW_FORMAT_JSON)
-		print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now));
+		bw_cli_print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now),
+				  JSON_PRESERVE_ORDER);
 	else
 		bw_vulndb_info_write_table(bw_vulndb_path(db), &info, now, out);
 	bw_vulndb_info_release(&info);

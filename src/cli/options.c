@@ -1,6 +1,7 @@
 /* Shared option parsing, error reporting and report emission. */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 
 #include "cli.h"
 
@@ -287,6 +288,13 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
 	if (fclose(f) != 0)
 		return bw_error_sys(err, BW_EIO, "writing %s failed", cli->output);
 	return 0;
+}
+
+void bw_cli_print_json(FILE *out, json_t *j, size_t flags)
+{
+	json_dumpf(j, out, JSON_INDENT(2) | flags);
+	fputc('\n', out);
+	json_decref(j);
 }
 
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)

@@ -62,9 +62,6 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	case BW_OPT_NO_CACHE:
 		a->no_cache = true;
 		return 1;
-	case BW_OPT_STRICT:
-		a->strict = true;
-		return 1;
 	case BW_OPT_ALLOW_PARTIAL:
 		cli->allow_partial_coverage = true;
 		return 1;
@@ -85,6 +82,9 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 		a->distro = arg;
 		return 1;
 	}
+	case BW_OPT_STRICT:
+		a->strict = true;
+		return 1;
 	}
 	return 0;
 }
@@ -133,8 +133,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	bw_cli_progress_done(cli);
 	if (!r)
 		return bw_cli_fail(cli, &err);
-	/* --strict with unreadable paths: the report still, then the error */
 	int rc = cli->dockerfile ? locate_layers(cli, r) : 0;
+	/* --strict with unreadable paths: the report still, then the error */
 	if (!rc)
 		rc = bw_cli_suppress(cli, r);
 	if (!rc)

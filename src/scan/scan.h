@@ -60,13 +60,14 @@ struct bw_scan_opts {
 	void *progress_ud;
 };
 
-/* Scan. On success *out is the report (the caller frees it); on failure
- * *out is NULL, except for the strict failure above. */
 /* The vulnerability row fills r->coverage: per ecosystem or distribution
  * release of the packages, the advisories the database holds; partial
  * when some packages could not be checked (no database, no advisories for
  * their release, an unknown release), each named in a warning, as is data
- * older than db_max_age. Whether partial coverage fails is the caller's. */
+ * older than db_max_age. Whether partial coverage fails is the caller's.
+ *
+ * On success *out is the report (the caller frees it); on failure *out is
+ * NULL, except for the strict failure above. */
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);
 
 /* BW_EUSAGE naming what is wrong unless s is a --distro value

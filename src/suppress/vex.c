@@ -22,7 +22,6 @@
  * metadata.component (the image) or no affects at all means every package.
  * "versions" inside affects are not evaluated.
  */
-#include <fcntl.h>
 #include <jansson.h>
 
 #include "suppress-int.h"
@@ -406,15 +405,5 @@ int bw_suppress_add_vex(struct bw_suppress *s, const char *name, const char *dat
 
 int bw_suppress_load_vex(struct bw_suppress *s, const char *path, struct bw_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bw_error_sys(err, BW_EIO, "cannot read the VEX document %s", path);
-	struct bw_buf b;
-	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
-	int rc = bw_buf_read_fd(&b, fd, path, err);
-	close(fd);
-	if (!rc)
-		rc = bw_suppress_add_vex(s, path, b.data ? b.data : "", b.len, err);
-	bw_buf_release(&b);
-	return rc;
+	return bw_suppress_load(s, path, "the VEX document", false, bw_suppress_add_vex, err);
 }

@@ -75,8 +75,8 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 	sqlite3_finalize(ins);
 	if (rows == 0)
 		return bw_error_set(err, BW_EINPUT,
-				    "%s: nothing imported: a KEV catalog with no valid entry (%zu listed); "
-				    "the stored catalog is kept",
+				    "%s: a KEV catalog with no valid entry (%zu listed): not imported, the "
+				    "stored catalog is kept",
 				    name, json_array_size(vulns));
 	const char *ver = json_string_value(json_object_get(doc, "catalogVersion"));
 	char date[40] = "";
@@ -167,8 +167,8 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 	sqlite3_finalize(ins);
 	if (rows == 0)
 		return bw_error_set(err, BW_EINPUT,
-				    "%s: nothing imported: an EPSS file with no valid row (%zu malformed); "
-				    "the stored scores are kept",
+				    "%s: an EPSS file with no valid row (%zu malformed): not imported, the "
+				    "stored scores are kept",
 				    name, bad);
 	return vdb_note_source(db, "epss", db->cur_location, date[0] ? date : NULL, err);
 }
