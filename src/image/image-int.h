@@ -19,8 +19,8 @@ struct walk_ctx;
 #define BW_IMG_MAX_ENTRIES 20000000 /* entries of one layer */
 /* the listings of all the layers of one walk, in bytes: an entry costs its
  * record, its path and its share of the indexes (BW_IMG_LISTING_COST) */
-#define BW_IMG_MAX_LISTING (128u << 20)
-#define BW_IMG_LISTING_COST(path_len) (sizeof(struct bw_file) + 32 + (path_len))
+#define BW_IMG_MAX_LISTING (192u << 20)
+#define BW_IMG_LISTING_COST(path_len) (sizeof(struct bw_file) + 112 + (path_len))
 #define BW_IMG_MAX_PATH 4096
 #define BW_IMG_MAX_NEST 4 /* nested indexes */
 
