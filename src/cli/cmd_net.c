@@ -156,10 +156,8 @@ static int write_graph(struct bw_cli *cli, const struct net_opts *o, const struc
 	if (!out)
 		return bw_cli_fail(cli, &err);
 	if (!strcmp(o->graph, "json")) {
-		json_t *j = bw_net_graph_json(g, r);
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		bw_net_graph_write_json(g, r, out);
 		fputc('\n', out);
-		json_decref(j);
 	} else if (!strcmp(o->graph, "dot")) {
 		bw_net_graph_dot(g, out);
 	} else if (!strcmp(o->graph, "svg")) {

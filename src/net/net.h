@@ -89,6 +89,10 @@ void bw_net_findings(struct bw_net_graph *g, const struct bw_iac_model *m, struc
  * picture; html: a page holding the picture, the lateral paths and the
  * findings (no script or style from elsewhere). */
 json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *r);
+/* The same document, the bytes json_dumpf(JSON_INDENT(2) |
+ * JSON_PRESERVE_ORDER) writes of it, streamed: memory stays at the
+ * graph's, not at a tree of every edge. */
+void bw_net_graph_write_json(const struct bw_net_graph *g, const struct bw_report *r, FILE *out);
 void bw_net_graph_dot(const struct bw_net_graph *g, FILE *out);
 void bw_net_graph_svg(const struct bw_net_graph *g, FILE *out);
 void bw_net_graph_html(const struct bw_net_graph *g, const struct bw_report *r, FILE *out);

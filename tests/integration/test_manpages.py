@@ -178,7 +178,8 @@ def test_bash_completes_commands_options_and_values(bulwark, completions, tmp_pa
     assert complete_bash(s, ["bulwark", "image", "--list-p"], tmp_path) == ["--list-packages"]
     assert complete_bash(s, ["bulwark", "lint", "--trusted-r"], tmp_path) == ["--trusted-registry"]
     assert complete_bash(s, ["bulwark", "image", "--format", "cy"], tmp_path) == ["cyclonedx"]
-    assert complete_bash(s, ["bulwark", "image", "-f", "j"], tmp_path) == ["json"]
+    assert complete_bash(s, ["bulwark", "image", "-f", "j"], tmp_path) == ["json", "junit"]
+    assert complete_bash(s, ["bulwark", "image", "-f", "gitlab-"], tmp_path) == ["gitlab-codequality"]
     assert complete_bash(s, ["bulwark", "image", "--format", "=", "s"], tmp_path) == ["sarif", "spdx"]
     assert complete_bash(s, ["bulwark", "db", "--format", ""], tmp_path) == ["table", "json"]
     assert complete_bash(s, ["bulwark", "fs", "--severity", "C"], tmp_path) == ["CRITICAL"]
@@ -229,4 +230,5 @@ def test_fish_completes_a_command_and_an_option(completions):
 
     assert "image" in complete("bulwark ima")
     assert complete("bulwark image --list-p") == ["--list-packages"]
-    assert set(complete("bulwark image --format ")) == {"table", "json", "sarif", "cyclonedx", "spdx"}
+    assert set(complete("bulwark image --format ")) == {"table", "json", "sarif", "cyclonedx", "spdx", "junit",
+                                                        "gitlab", "gitlab-codequality", "compact", "html"}

@@ -131,6 +131,11 @@ def test_no_database_fails_the_gate_of_a_default_scan(bulwark, tmp_path):
     assert rc == 0, err
     rc, _, err = bulwark.run(["image", "--db", missing, "--exit-code", "1", f"dir:{root}"])
     assert rc == 1 and "coverage is partial" in err
+    # without the vulnerability scanner there is nothing to cover
+    rc, out, err = bulwark.run(["fs", "--db", missing, "--scanners", "secret", "--exit-code", "1", "-f", "json",
+                                root])
+    assert rc == 0, err
+    assert "coverage" not in json.loads(out)
     # an empty file is no database either
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
