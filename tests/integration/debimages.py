@@ -28,6 +28,7 @@ layout), a BW_LONG=1 run the whole of them.
 
 source_package() makes the source package (dpkg-source -b, seconds) for lintian."""
 
+import fnmatch
 import functools
 import hashlib
 import json
@@ -57,16 +58,35 @@ def context_files(repo):
     """The files of the tree a package or image is built from: what git tracks or would
     track (untracked files not ignored), without build directories, sorted."""
     p = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "-c", "-o", "--exclude-standard"],
-                       stdout=subprocess.PIPE, check=True)
-    names = {n for n in p.stdout.decode().split("\0") if n}
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if p.returncode == 0:
+        names = {n for n in p.stdout.decode().split("\0") if n}
+    else:  # not a git checkout (an unpacked source package): every file but caches
+        names = {str(f.relative_to(repo)) for f in repo.rglob("*")
+                 if f.is_file() and not {".git", "__pycache__", ".pytest_cache"} & set(f.relative_to(repo).parts)}
     return sorted(n for n in names
                   if not n.split("/", 1)[0].startswith(("build", "obj-")) and (repo / n).is_file())
 
 
+def _dockerignored(repo):
+    """A predicate: is this path (or a directory above it) matched by .dockerignore?"""
+    patterns = [line.strip() for line in (repo / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+
+    def ignored(name):
+        parts = name.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return any(fnmatch.fnmatchcase(p, pat) for pat in patterns for p in prefixes)
+
+    return ignored
+
+
 def source_hash(repo):
-    """sha256 over the names and bytes of context_files()."""
+    """sha256 over the names and bytes of the Dockerfile's build context (context_files()
+    without what .dockerignore leaves out)."""
     h = hashlib.sha256()
-    for n in context_files(repo):
+    ignored = _dockerignored(repo)
+    for n in (n for n in context_files(repo) if not ignored(n)):
         h.update(n.encode() + b"\0" + (repo / n).read_bytes() + b"\0")
     return h.hexdigest()[:24]
 
