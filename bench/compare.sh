@@ -9,7 +9,8 @@
 # the table gives medians of wall time, CPU time (user + sys) and peak RSS, and new/old
 # ratios. Needs the Docker Engine and the images the integration tests make
 # (ref/bookworm:12, tiny:1, bw-vuln/alpine-old:1), and ../shared/data for the database.
-# Work files under $WORK (default build/bench-compare).
+# Work files under $WORK (default build/bench-compare). ONLY=REGEX runs the workloads whose
+# name matches.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OLD_REV=${1:?usage: bench/compare.sh OLD_REV [NEW_BUILD_DIR] [RUNS]}
@@ -46,7 +47,7 @@ if [ ! -d "$WORK/lint/files/00000" ]; then
 	/usr/bin/python3 "$ROOT/bench/lint/gen.py" "$WORK/lint/files" 10000
 fi
 find "$WORK/lint/files" -name Dockerfile | sort >"$WORK/lint/list"
-if [ ! -f "$WORK/vercmp.txt" ]; then
+if [ ! -f "$WORK/vercmp.txt" ] || ! head -1 "$WORK/vercmp.txt" | grep -q "$(printf '\t')"; then
 	/usr/bin/python3 - "$WORK/vercmp.txt" <<'PY'
 import random, sys
 r = random.Random(7)
@@ -54,7 +55,7 @@ def v():
     return ".".join(str(r.randint(0, 20)) for _ in range(r.randint(1, 4))) + r.choice(["", "-1", "+deb12u1", "~rc1", "-2ubuntu3"])
 with open(sys.argv[1], "w") as f:
     for _ in range(200000):
-        f.write(f"deb {v()} {v()}\n")
+        f.write(f"{v()}\t{v()}\n")
 PY
 fi
 if [ -d "$SHARED/osv" ] && [ ! -d "$WORK/osv" ]; then
@@ -78,7 +79,7 @@ workloads=(
 	"all scanners cached, bookworm|\$BW image -f json $WORK/bookworm.tar"
 	"fs of an unpacked npm tree|\$BW fs --no-cache --scanners packages -f json $WORK/npmctx"
 	"lint 10,000 Dockerfiles, json|xargs -s 1000000 \$BW lint -q -f json < $WORK/lint/list"
-	"vercmp --batch 200,000 deb pairs|\$BW vercmp --batch < $WORK/vercmp.txt"
+	"vercmp --batch 200,000 deb pairs|\$BW vercmp deb --batch < $WORK/vercmp.txt"
 )
 if [ -d "$WORK/osv" ]; then
 	workloads+=(
@@ -95,7 +96,8 @@ one() { # which(old|new) name cmd -> "wall cpu rss"
 	local bw=$1 cmd=$3
 	export BW=$bw DB=$WORK/run.db XDG_CACHE_HOME=$WORK/xdg-$4
 	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time" bash -c "$cmd" >/dev/null 2>&1 || true
-	read -r wall user sys rss <"$WORK/time"
+	# GNU time puts "Command exited with non-zero status N" first when it did
+	read -r wall user sys rss < <(tail -n 1 "$WORK/time")
 	echo "$wall $(echo "$user + $sys" | bc) $rss"
 }
 
@@ -103,6 +105,7 @@ printf '| workload | old wall (s) | new wall (s) | old CPU (s) | new CPU (s) | C
 printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for w in "${workloads[@]}"; do
 	name=${w%%|*} cmd=${w#*|}
+	[[ -z ${ONLY:-} || $name =~ $ONLY ]] || continue
 	# a cached workload: one unmeasured run fills each build's own cache first
 	rm -rf "$WORK/xdg-old" "$WORK/xdg-new"
 	case "$name" in *cached*)

@@ -69,7 +69,7 @@ int check_1_1_2_docker_group(struct audit_ctx *ctx, const struct audit_check *ch
 }
 
 /* Run `auditctl -l` (live audits of this host only), bounded. */
-static void run_auditctl(struct audit_ctx *ctx, struct bw_buf *out)
+static void run_auditctl(struct bw_buf *out)
 {
 	const char *bin = access("/sbin/auditctl", X_OK) == 0	    ? "/sbin/auditctl"
 			  : access("/usr/sbin/auditctl", X_OK) == 0 ? "/usr/sbin/auditctl"
@@ -131,7 +131,7 @@ static void load_rules(struct audit_ctx *ctx)
 	free(list);
 	if (ctx->live && !ctx->root[0]) {
 		size_t before = ctx->audit_rules.len;
-		run_auditctl(ctx, &ctx->audit_rules);
+		run_auditctl(&ctx->audit_rules);
 		if (ctx->audit_rules.len > before)
 			bw_buf_printf(&names, "%sauditctl -l", names.len ? ", " : "");
 	}

@@ -43,6 +43,14 @@ int main(int argc, char **argv)
 		return BW_EXIT_OK;
 	}
 	if (strcmp(name, "help") == 0) {
+		/* help --options COMMAND: its long options, one a line ("name=" takes a
+		 * value), for completions and the tests */
+		if (argc == 4 && strcmp(argv[2], "--options") == 0 && bw_cli_find(argv[3])) {
+			for (const struct option *o = bw_cli_command_options(bw_cli_find(argv[3])); o->name;
+			     o++)
+				printf("%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
+			return BW_EXIT_OK;
+		}
 		if (argc < 3) {
 			print_main_help(stdout);
 			return BW_EXIT_OK;
@@ -73,5 +81,7 @@ int main(int argc, char **argv)
 	    .severity = BW_SEV_UNKNOWN,
 	    .progress = isatty(STDERR_FILENO),
 	};
-	return cmd->run(&cli, argc - 1, argv + 1);
+	int rc = cmd->run(&cli, argc - 1, argv + 1);
+	bw_cli_preset_release(&cli.preset);
+	return rc;
 }

@@ -197,6 +197,10 @@ int bw_strcasecmp(const char *a, const char *b);
 int bw_strncasecmp(const char *a, const char *b, size_t n);
 /* The first occurrence of needle in haystack, ASCII case ignored, or NULL. */
 char *bw_strcasestr(const char *haystack, const char *needle);
+/* s is one of the strings of list (NULL-terminated); false for a NULL s. */
+bool bw_str_in(const char *s, const char *const *list);
+bool bw_str_starts_with(const char *s, const char *prefix);
+bool bw_str_ends_with(const char *s, const char *suffix);
 
 /* ---- slices ------------------------------------------------------------ */
 
@@ -259,7 +263,6 @@ char *bw_arena_strdup(struct bw_arena *a, const char *s);
 
 /* ---- digests ----------------------------------------------------------- */
 
-#define BW_SHA256_LEN 32
 #define BW_DIGEST_STR_MAX 72 /* "sha256:" + 64 hex + NUL, rounded */
 
 /* Streaming SHA-256 (OpenSSL underneath). Handle owned by the caller. */

@@ -312,6 +312,25 @@ char *bw_strcasestr(const char *haystack, const char *needle)
 	}
 }
 
+bool bw_str_in(const char *s, const char *const *list)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+bool bw_str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool bw_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
 char *bw_next_token(char **s, const char *delims)
 {
 	char *t;

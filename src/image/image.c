@@ -37,10 +37,7 @@ const char *bw_img_str(struct bw_image *img, const char *s)
 
 void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len)
 {
-	if (img->n_blobs == img->cap_blobs) {
-		img->cap_blobs = img->cap_blobs ? img->cap_blobs * 2 : 16;
-		img->blobs = bw_realloc(img->blobs, img->cap_blobs * sizeof(*img->blobs));
-	}
+	BW_ALLOC_GROW(img->blobs, img->n_blobs + 1, img->cap_blobs);
 	img->blobs[img->n_blobs++] = (struct small_blob){bw_img_str(img, name), data, len};
 }
 
@@ -81,10 +78,7 @@ void bw_image_add_member_link(struct bw_image *img, const char *name, const char
 
 struct member *bw_image_add_member(struct bw_image *img, const char *name)
 {
-	if (img->n_members == img->cap_members) {
-		img->cap_members = img->cap_members ? img->cap_members * 2 : 64;
-		img->members = bw_realloc(img->members, img->cap_members * sizeof(*img->members));
-	}
+	BW_ALLOC_GROW(img->members, img->n_members + 1, img->cap_members);
 	struct member *m = &img->members[img->n_members++];
 	memset(m, 0, sizeof(*m));
 	m->name = bw_img_str(img, name);
@@ -101,10 +95,7 @@ struct member *bw_image_find_member(struct bw_image *img, const char *name)
 
 struct layer_result *bw_image_new_result(struct bw_image *img)
 {
-	if (img->n_all_results == img->cap_all_results) {
-		img->cap_all_results = img->cap_all_results ? img->cap_all_results * 2 : 16;
-		img->all_results = bw_realloc(img->all_results, img->cap_all_results * sizeof(void *));
-	}
+	BW_ALLOC_GROW(img->all_results, img->n_all_results + 1, img->cap_all_results);
 	struct layer_result *r = bw_malloc(sizeof(*r));
 	bw_layer_result_init(r);
 	img->all_results[img->n_all_results++] = r;

@@ -12,12 +12,6 @@ static const char *base_of(const char *path)
 	return b ? b + 1 : path;
 }
 
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), k = strlen(suf);
-	return n >= k && memcmp(s + n - k, suf, k) == 0;
-}
-
 enum img_file_kind img_classify(const char *path)
 {
 	const char *b = base_of(path);
@@ -38,16 +32,13 @@ enum img_file_kind img_classify(const char *path)
 	    !strcmp(path, "/etc/dnf/dnf.conf") || !fnmatch("/etc/yum.repos.d/*.repo", path, FNM_PATHNAME) ||
 	    !fnmatch("/etc/zypp/repos.d/*.repo", path, FNM_PATHNAME))
 		return IMG_F_PKGCONF;
-	for (size_t i = 0; keys[i]; i++)
-		if (!strcmp(b, keys[i]))
-			return IMG_F_KEY;
-	if (ends_with(b, ".pem") || ends_with(b, ".key") || ends_with(b, ".ppk"))
+	if (bw_str_in(b, keys) || bw_str_ends_with(b, ".pem") || bw_str_ends_with(b, ".key") ||
+	    bw_str_ends_with(b, ".ppk"))
 		return IMG_F_KEY;
-	for (size_t i = 0; creds[i]; i++)
-		if (!strcmp(b, creds[i]))
-			return IMG_F_CRED;
-	if (ends_with(path, "/.docker/config.json") || ends_with(path, "/.aws/credentials") ||
-	    ends_with(path, "/.config/gcloud/credentials.db") || ends_with(path, "/.kube/config"))
+	if (bw_str_in(b, creds) || bw_str_ends_with(path, "/.docker/config.json") ||
+	    bw_str_ends_with(path, "/.aws/credentials") ||
+	    bw_str_ends_with(path, "/.config/gcloud/credentials.db") ||
+	    bw_str_ends_with(path, "/.kube/config"))
 		return IMG_F_CRED;
 	return IMG_F_NONE;
 }
@@ -157,7 +148,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 	struct lines it = {data, data + len, 0};
 	const char *l;
 	size_t n;
-	if (!strcmp(b, ".vault-token") || ends_with(path, "/.config/gcloud/credentials.db"))
+	if (!strcmp(b, ".vault-token") || bw_str_ends_with(path, "/.config/gcloud/credentials.db"))
 		return trim(data, len).len ? (b[0] == '.' ? "Vault token" : "gcloud credential database")
 					   : NULL;
 	while (next_line(&it, &l, &n)) {
@@ -191,7 +182,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 				colons += t.ptr[i] == ':';
 			if (colons >= 4 && t.ptr[t.len - 1] != ':')
 				return fmt(a, "PostgreSQL password on line %d", it.no);
-		} else if (!strcmp(b, ".dockercfg") || ends_with(path, "/.docker/config.json")) {
+		} else if (!strcmp(b, ".dockercfg") || bw_str_ends_with(path, "/.docker/config.json")) {
 			static const char *const keys[] = {"\"auth\"", "\"identitytoken\"", "\"password\"",
 							   NULL};
 			for (size_t k = 0; keys[k]; k++) {
@@ -205,7 +196,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 				if (q + 1 < e && *q == '"' && q[1] != '"')
 					return fmt(a, "registry credential (%s) on line %d", keys[k], it.no);
 			}
-		} else if (ends_with(path, "/.aws/credentials")) {
+		} else if (bw_str_ends_with(path, "/.aws/credentials")) {
 			if (kv_set(t.ptr, t.len, "aws_secret_access_key", false, "=") ||
 			    kv_set(t.ptr, t.len, "aws_session_token", false, "="))
 				return fmt(a, "AWS secret access key on line %d", it.no);
@@ -217,7 +208,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 			    memmem(t.ptr, t.len, "\"client_secret\"", 15) ||
 			    memmem(t.ptr, t.len, "\"refresh_token\"", 15))
 				return fmt(a, "service-account or OAuth credentials on line %d", it.no);
-		} else if (ends_with(path, "/.kube/config")) {
+		} else if (bw_str_ends_with(path, "/.kube/config")) {
 			if (kv_set(t.ptr, t.len, "token", false, ":") ||
 			    kv_set(t.ptr, t.len, "client-key-data", false, ":") ||
 			    kv_set(t.ptr, t.len, "password", false, ":"))
@@ -293,7 +284,7 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		unsigned long v = strtoul(num, &end, 10);
 		if (*end || !bw_isdigit(num[0]))
 			continue;
-		IMG_GROW(ents, cnt, cap);
+		BW_ALLOC_GROW(ents, cnt + 1, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
 	if (cnt)
@@ -325,8 +316,9 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 	struct lines it = {data, data + len, 0};
 	const char *l;
 	size_t n;
-	bool yum = ends_with(path, ".repo") || ends_with(path, "yum.conf") || ends_with(path, "dnf.conf");
-	bool deb822 = ends_with(path, ".sources");
+	bool yum = bw_str_ends_with(path, ".repo") || bw_str_ends_with(path, "yum.conf") ||
+		   bw_str_ends_with(path, "dnf.conf");
+	bool deb822 = bw_str_ends_with(path, ".sources");
 	bool aptconf = !yum && !deb822 && (strstr(path, "apt.conf") != NULL);
 	while (next_line(&it, &l, &n)) {
 		struct bw_slice t = trim(l, n);

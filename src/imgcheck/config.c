@@ -14,14 +14,10 @@ static const char *skip_ws(const char *s)
 /* "/bin/sh -c " or "/bin/bash -c ", … at s: length of the prefix, or 0. */
 static size_t shell_prefix(const char *s)
 {
-	static const char *const sh[] = {"/bin/sh -c ",
-					 "/bin/bash -c ",
-					 "/bin/ash -c ",
-					 "/usr/bin/sh -c ",
-					 "/bin/sh -o pipefail -c ",
-					 "/bin/bash -o pipefail -c ",
-					 "cmd /S /C ",
-					 NULL};
+	static const char *const sh[] = {"/bin/sh -c ", "/bin/bash -c ", "/bin/ash -c ", "/usr/bin/sh -c ",
+					 "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ",
+					 /* Windows images */
+					 "cmd /S /C ", NULL};
 	for (size_t i = 0; sh[i]; i++)
 		if (!strncmp(s, sh[i], strlen(sh[i])))
 			return strlen(sh[i]);
@@ -119,14 +115,6 @@ static const char *cmd_text(struct bw_arena *a, const char *script, const struct
 	return bw_arena_strndup(a, script + c->off, n);
 }
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i]; i++)
-		if (!strcmp(s, set[i]))
-			return true;
-	return false;
-}
-
 /* The first non-option word after the command name. */
 static const char *sub_of(const struct sh_cmd *c)
 {
@@ -151,7 +139,7 @@ void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct im
 		if (!strcmp(name, "sudo") || (c->argc && !strcmp(c->argv[0].text, "sudo")))
 			if (!out->sudo)
 				out->sudo = cmd_text(a, script, c);
-		if (!one_of(name, pms))
+		if (!bw_str_in(name, pms))
 			continue;
 		const char *sub = sub_of(c);
 		if (!sub)
@@ -250,23 +238,10 @@ void img_check_config(struct img_ctx *c)
 			   (int)(eq - kv), kv, vl > 8 ? 2 : 0, eq + 1, vl);
 	}
 
-	static const char *const dirs[] = {"/",
-					   "/etc",
-					   "/usr",
-					   "/bin",
-					   "/sbin",
-					   "/lib",
-					   "/lib64",
-					   "/boot",
-					   "/dev",
-					   "/proc",
-					   "/sys",
-					   "/root",
-					   "/var/run",
-					   "/run",
-					   "/var/run/docker.sock",
-					   "/run/docker.sock",
-					   "/var/lib/docker",
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot",
+					   "/dev", "/proc", "/sys", "/root", "/var/run", "/run",
+					   /* the engine's socket and state */
+					   "/var/run/docker.sock", "/run/docker.sock", "/var/lib/docker",
 					   NULL};
 	const char *k;
 	json_object_foreach(cfg(c, "Volumes"), k, v)
@@ -276,7 +251,7 @@ void img_check_config(struct img_ctx *c)
 		size_t n = strlen(p);
 		while (n > 1 && p[n - 1] == '/')
 			p[--n] = 0;
-		if (one_of(p, dirs))
+		if (bw_str_in(p, dirs))
 			img_report(c, IMG_SENSITIVE_VOLUME, p, -1, -1, "VOLUME %s", p);
 	}
 }

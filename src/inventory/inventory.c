@@ -244,7 +244,7 @@ static void detect_os(struct fin *fn, struct bw_image *img)
 	}
 }
 
-static bool record_in_final(struct fin *fn, struct bw_image *img, const struct inv_record *rec, int index)
+static bool record_in_final(struct bw_image *img, const struct inv_record *rec, int index)
 {
 	const struct bw_file *f = bw_image_lookup(img, rec->path);
 	return f && f->layer == index && (f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK);
@@ -504,7 +504,7 @@ static void collect_final(struct fin *fn, struct bw_image *img)
 		struct inv_map *m = &fn->layers[li].recs;
 		for (size_t s = 0; s < m->cap; s++) {
 			struct inv_record *rec = m->keys[s] ? m->vals[s] : NULL;
-			if (!rec || !record_in_final(fn, img, rec, (int)li))
+			if (!rec || !record_in_final(img, rec, (int)li))
 				continue;
 			BW_ALLOC_GROW(fn->recs, fn->n_recs + 1, fn->cap_recs);
 			BW_ALLOC_GROW(fn->rec_layer, fn->n_recs + 1, fn->cap_rec_layer);

@@ -33,15 +33,6 @@
 
 #include "inventory-int.h"
 
-static json_t *load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
-{
-	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j)
-		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
-	return j;
-}
-
 static void add_license_value(struct inv_layer *l, struct inv_pkg *p, json_t *v)
 {
 	if (json_is_string(v)) {
@@ -117,7 +108,7 @@ void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *
 {
 	if (!package_root(rec->path))
 		return;
-	json_t *j = load(l, rec, data, len);
+	json_t *j = inv_json_load(l, rec, data, len);
 	if (!j)
 		return;
 	json_t *name = json_object_get(j, "name"), *version = json_object_get(j, "version");
@@ -171,7 +162,7 @@ static void lock_v1(struct inv_layer *l, struct inv_record *rec, json_t *deps, i
 
 void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
-	json_t *j = load(l, rec, data, len);
+	json_t *j = inv_json_load(l, rec, data, len);
 	if (!j)
 		return;
 	json_t *pkgs = json_object_get(j, "packages");

@@ -13,12 +13,9 @@
 
 void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
-	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j) {
-		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	json_t *j = inv_json_load(l, rec, data, len);
+	if (!j)
 		return;
-	}
 	json_t *pkgs = json_is_array(j) ? j : json_object_get(j, "packages");
 	size_t i;
 	json_t *e;

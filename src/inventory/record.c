@@ -1,4 +1,6 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
+#include <jansson.h>
+
 #include "inventory-int.h"
 
 #define INV_NOTE_MAX 512
@@ -47,6 +49,15 @@ void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fm
 	rec->note = bw_arena_strdup(&l->arena, buf);
 }
 
+json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j)
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	return j;
+}
+
 char *inv_strndup(struct inv_layer *l, const char *s, size_t n)
 {
 	struct bw_slice t = inv_trim((struct bw_slice){s, n});
@@ -73,11 +84,8 @@ void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, 
 	for (size_t i = 0; i < p->n_licenses; i++)
 		if (bw_slice_eq(t, p->licenses[i]))
 			return;
-	const char **nl = bw_arena_alloc(&l->arena, (p->n_licenses + 1) * sizeof(char *));
-	if (p->n_licenses)
-		memcpy(nl, p->licenses, p->n_licenses * sizeof(char *));
-	nl[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
-	p->licenses = nl;
+	BW_ARENA_GROW(&l->arena, p->licenses, p->n_licenses + 1, p->n_licenses, p->cap_licenses);
+	p->licenses[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
@@ -85,14 +93,7 @@ void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, s
 	struct bw_slice t = inv_trim((struct bw_slice){s, n});
 	if (!t.len || p->n_depends >= 4096)
 		return;
-	/* depends are appended in bulk: grow by powers of two */
-	if ((p->n_depends & (p->n_depends - 1)) == 0) {
-		size_t nc = p->n_depends ? p->n_depends * 2 : 4;
-		const char **nd = bw_arena_alloc(&l->arena, nc * sizeof(char *));
-		if (p->n_depends)
-			memcpy(nd, p->depends, p->n_depends * sizeof(char *));
-		p->depends = nd;
-	}
+	BW_ARENA_GROW(&l->arena, p->depends, p->n_depends + 1, p->n_depends, p->cap_depends);
 	p->depends[p->n_depends++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 

@@ -167,10 +167,7 @@ void inv_rpm_read_ndb(struct inv_rpm_sink *s, const unsigned char *d, size_t len
 			    t.pkgidx);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			sl = bw_realloc(sl, cap * sizeof(*sl));
-		}
+		BW_ALLOC_GROW(sl, n + 1, cap);
 		sl[n++] = t;
 	}
 	/* in file order, as rpm lists them; a blob overlapping the one before it is not read */

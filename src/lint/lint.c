@@ -343,11 +343,6 @@ const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i)
 	return NULL;
 }
 
-bool lint_is_final_stage(struct lint_ctx *c, int stage)
-{
-	return stage >= 0 && (size_t)stage + 1 == c->df->n_stages;
-}
-
 /* ---- the entry point ---- */
 
 static bool rule_enabled(const struct bw_lint_config *cfg, size_t i)

@@ -388,23 +388,10 @@ void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r)
 
 void chk_volume_sensitive(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const char *const dirs[] = {"/",
-					   "/etc",
-					   "/usr",
-					   "/bin",
-					   "/sbin",
-					   "/lib",
-					   "/lib64",
-					   "/boot",
-					   "/dev",
-					   "/proc",
-					   "/sys",
-					   "/root",
-					   "/var/run",
-					   "/run",
-					   "/var/run/docker.sock",
-					   "/var/lib/docker",
-					   NULL};
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot",
+					   "/dev", "/proc", "/sys", "/root", "/var/run", "/run",
+					   /* the engine's socket and state */
+					   "/var/run/docker.sock", "/var/lib/docker", NULL};
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_VOLUME)
@@ -415,11 +402,8 @@ void chk_volume_sensitive(struct lint_ctx *c, const struct lint_rule *r)
 			size_t n = strlen(p);
 			while (n > 1 && p[n - 1] == '/')
 				p[--n] = 0;
-			for (size_t d = 0; dirs[d]; d++)
-				if (!strcmp(p, dirs[d])) {
-					lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
-					break;
-				}
+			if (bw_str_in(p, dirs))
+				lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
 		}
 	}
 }
@@ -428,30 +412,15 @@ static bool sensitive_name(const char *src)
 {
 	const char *b = strrchr(src, '/');
 	b = b && b[1] ? b + 1 : src;
-	static const char *const exact[] = {".env",
-					    ".git",
-					    ".npmrc",
-					    ".pypirc",
-					    ".netrc",
-					    ".aws",
-					    ".ssh",
-					    ".docker",
-					    "id_rsa",
-					    "id_dsa",
-					    "id_ecdsa",
-					    "id_ed25519",
-					    ".htpasswd",
-					    "credentials.json",
-					    ".git-credentials",
-					    ".bash_history",
-					    ".vault-token",
-					    "secrets.yaml",
-					    "secrets.yml",
-					    ".kube",
-					    NULL};
-	for (size_t k = 0; exact[k]; k++)
-		if (!strcmp(b, exact[k]))
-			return true;
+	static const char *const exact[] = {
+	    ".env", ".git", ".npmrc", ".pypirc", ".netrc", ".aws", ".ssh", ".docker",
+	    /* private keys */
+	    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+	    /* credentials, history and secrets files */
+	    ".htpasswd", "credentials.json", ".git-credentials", ".bash_history", ".vault-token",
+	    "secrets.yaml", "secrets.yml", ".kube", NULL};
+	if (bw_str_in(b, exact))
+		return true;
 	static const char *const ext[] = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ovpn", NULL};
 	for (size_t k = 0; ext[k]; k++)
 		if (ends_with_ci(b, ext[k]))

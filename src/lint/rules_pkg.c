@@ -3,86 +3,37 @@
  * argv {apt-get, install, -y, curl}, wherever it sits in the RUN. */
 #include "rules-int.h"
 
-/* options that take a value, per tool (so their values are not packages) */
-static const char *const apt_arg[] = {"-o",
-				      "-c",
-				      "-t",
-				      "--target-release",
-				      "--default-release",
-				      "-a",
-				      "--host-architecture",
-				      "--option",
-				      "--config-file",
-				      NULL};
-static const char *const apk_arg[] = {
-    "-t",     "--virtual", "-X",	 "--repository", "--repositories-file", "-p",
-    "--root", "--arch",	   "--keys-dir", "--cache-dir",	 "--cache-max-age",	NULL};
-static const char *const rpm_arg[] = {
-    "-c",	 "--config",   "--installroot",	 "--releasever", "--enablerepo",  "--disablerepo", "--repo",
-    "--repoid",	 "-d",	       "--debuglevel",	 "-e",		 "--errorlevel",  "--setopt",	   "-x",
-    "--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch",	 "--downloaddir", "--destdir",	   "--color",
-    NULL};
-static const char *const zypper_arg[] = {"-r",	   "--repo", "-t",	 "--type",     "--from", "-R",
-					 "--root", "-c",     "--config", "--download", NULL};
-static const char *const pip_arg[] = {"-r",
-				      "--requirement",
-				      "-c",
-				      "--constraint",
-				      "-e",
-				      "--editable",
-				      "-i",
-				      "--index-url",
-				      "--extra-index-url",
-				      "-f",
-				      "--find-links",
-				      "-t",
-				      "--target",
-				      "--prefix",
-				      "--root",
-				      "--src",
-				      "--trusted-host",
-				      "--platform",
-				      "--python-version",
-				      "--implementation",
-				      "--abi",
-				      "--upgrade-strategy",
-				      "--progress-bar",
-				      "--cache-dir",
-				      "--log",
-				      "--timeout",
-				      "--retries",
-				      "--proxy",
-				      "--cert",
-				      "--client-cert",
-				      "--exists-action",
-				      "--global-option",
-				      "--install-option",
-				      "--config-settings",
-				      "-C",
-				      "--only-binary",
-				      "--no-binary",
-				      "--python",
-				      "--report",
-				      NULL};
-static const char *const npm_arg[] = {"--prefix", "--registry",	  "--cache",	"-w",	  "--workspace",
-				      "--tag",	  "--userconfig", "--loglevel", "--omit", "--include",
-				      NULL};
-static const char *const gem_arg[] = {"-v",	"--version", "-i", "--install-dir",  "-n",	   "--bindir",
-				      "-s",	"--source",  "-P", "--trust-policy", "--platform", "-g",
-				      "--file", NULL};
-static const char *const go_arg[] = {"-C",	  "-p",	      "-ldflags", "-gcflags", "-tags",
-				     "-mod",	  "-modfile", "-o",	  "-pkgdir",  "-toolexec",
-				     "-asmflags", "-overlay", NULL};
+/* options that take a value, per tool (so their values are not packages);
+ * packed by hand: clang-format 14 puts one a line */
+/* clang-format off */
+static const char *const apt_arg[] = {"-o", "-c", "-t", "--target-release", "--default-release", "-a",
+	"--host-architecture", "--option", "--config-file", NULL};
+static const char *const apk_arg[] = {"-t", "--virtual", "-X", "--repository", "--repositories-file", "-p",
+	"--root", "--arch", "--keys-dir", "--cache-dir", "--cache-max-age", NULL};
+static const char *const rpm_arg[] = {"-c", "--config", "--installroot", "--releasever", "--enablerepo",
+	"--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--setopt", "-x",
+	"--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch", "--downloaddir", "--destdir", "--color",
+	NULL};
+static const char *const zypper_arg[] = {"-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-c",
+	"--config", "--download", NULL};
+static const char *const pip_arg[] = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i",
+	"--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+	"--src", "--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
+	"--upgrade-strategy", "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
+	"--cert", "--client-cert", "--exists-action", "--global-option", "--install-option",
+	"--config-settings", "-C", "--only-binary", "--no-binary", "--python", "--report", NULL};
+static const char *const npm_arg[] = {"--prefix", "--registry", "--cache", "-w", "--workspace", "--tag",
+	"--userconfig", "--loglevel", "--omit", "--include", NULL};
+static const char *const gem_arg[] = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
+	"--source", "-P", "--trust-policy", "--platform", "-g", "--file", NULL};
+static const char *const go_arg[] = {"-C", "-p", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-o",
+	"-pkgdir", "-toolexec", "-asmflags", "-overlay", NULL};
+/* clang-format on */
 static const char *const none_arg[] = {NULL};
 
 static bool takes_arg(const char *opt, const char *const *with_arg)
 {
-	if (strchr(opt, '='))
-		return false;
-	for (size_t k = 0; with_arg[k]; k++)
-		if (strcmp(opt, with_arg[k]) == 0)
-			return true;
-	return false;
+	return !strchr(opt, '=') && bw_str_in(opt, with_arg);
 }
 
 /* The command's subcommand (first non-option word after the name), its
@@ -103,25 +54,17 @@ static const char *subcmd(const struct sh_cmd *cmd, size_t st, const char *const
 	return NULL;
 }
 
-static bool one_of(const char *s, const char *const *list)
-{
-	for (size_t k = 0; s && list[k]; k++)
-		if (strcmp(s, list[k]) == 0)
-			return true;
-	return false;
-}
-
 /* Is cmd `<names…> <subs…>`? Returns the index of the subcommand or 0. */
 static size_t is_pm(const struct sh_cmd *cmd, size_t st, const char *const *names, const char *const *subs,
 		    const char *const *with_arg)
 {
 	const char *n = cmd->argv[st].text, *sl = strrchr(n, '/');
 	n = sl ? sl + 1 : n;
-	if (!one_of(n, names))
+	if (!bw_str_in(n, names))
 		return 0;
 	size_t at = 0;
 	const char *s = subcmd(cmd, st, with_arg, &at);
-	return s && one_of(s, subs) ? at : 0;
+	return s && bw_str_in(s, subs) ? at : 0;
 }
 
 typedef bool (*pinned_fn)(const char *pkg);
@@ -152,12 +95,6 @@ static void report_unpinned(struct lint_ctx *c, const struct lint_rule *r, const
 	bw_buf_release(&b);
 }
 
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
 static bool is_path_or_url(const char *p)
 {
 	return p[0] == '.' || p[0] == '/' || p[0] == '~' || strstr(p, "://") != NULL;
@@ -165,46 +102,47 @@ static bool is_path_or_url(const char *p)
 
 /* ---- pins ---- */
 
+/* A package manager whose install subcommand takes packages that need a version. */
+struct pin {
+	const char *const *names, *const *subs, *const *with_arg;
+	pinned_fn pinned;
+};
+
+static void pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	const struct pin *p = ud;
+	size_t at = is_pm(cmd, st, p->names, p->subs, p->with_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, p->with_arg, p->pinned);
+}
+
 static const char *const apt_names[] = {"apt-get", "apt", NULL};
 static const char *const install[] = {"install", NULL};
 
 static bool apt_pinned(const char *p)
 {
-	return strchr(p, '=') || ends_with(p, ".deb") || is_path_or_url(p);
-}
-
-static void apt_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
-{
-	size_t at = is_pm(cmd, st, apt_names, install, apt_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, apt_arg, apt_pinned);
+	return strchr(p, '=') || bw_str_ends_with(p, ".deb") || is_path_or_url(p);
 }
 
 void chk_apt_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	lint_each_cmd(c, r, apt_pin, NULL);
+	static const struct pin apt = {apt_names, install, apt_arg, apt_pinned};
+	lint_each_cmd(c, r, pin, (void *)&apt);
 }
 
 static bool apk_pinned(const char *p)
 {
-	return strpbrk(p, "=<>~") || ends_with(p, ".apk") || is_path_or_url(p);
+	return strpbrk(p, "=<>~") || bw_str_ends_with(p, ".apk") || is_path_or_url(p);
 }
 
 static const char *const apk_names[] = {"apk", NULL};
 static const char *const apk_add[] = {"add", NULL};
 
-static void apk_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
-{
-	size_t at = is_pm(cmd, st, apk_names, apk_add, apk_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, apk_arg, apk_pinned);
-}
-
 void chk_apk_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	lint_each_cmd(c, r, apk_pin, NULL);
+	static const struct pin apk = {apk_names, apk_add, apk_arg, apk_pinned};
+	lint_each_cmd(c, r, pin, (void *)&apk);
 }
 
 static bool rpm_pinned(const char *p)
@@ -213,7 +151,7 @@ static bool rpm_pinned(const char *p)
 	for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
 		if (bw_isdigit(d[1]))
 			return true;
-	return ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
+	return bw_str_ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
 }
 
 static const char *const yum_names[] = {"yum", NULL};
@@ -252,23 +190,16 @@ void chk_dnf_pin(struct lint_ctx *c, const struct lint_rule *r)
 
 static bool zypper_pinned(const char *p)
 {
-	return strpbrk(p, "=<>") || ends_with(p, ".rpm") || is_path_or_url(p);
+	return strpbrk(p, "=<>") || bw_str_ends_with(p, ".rpm") || is_path_or_url(p);
 }
 
 static const char *const zypper_names[] = {"zypper", NULL};
 static const char *const zypper_install[] = {"install", "in", NULL};
 
-static void zypper_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
-{
-	size_t at = is_pm(cmd, st, zypper_names, zypper_install, zypper_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, zypper_arg, zypper_pinned);
-}
-
 void chk_zypper_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	lint_each_cmd(c, r, zypper_pin, NULL);
+	static const struct pin zypper = {zypper_names, zypper_install, zypper_arg, zypper_pinned};
+	lint_each_cmd(c, r, pin, (void *)&zypper);
 }
 
 /* pip, pip3, pip3.11, python -m pip, python3 -m pip */
@@ -299,8 +230,9 @@ static size_t pip_install(const struct sh_cmd *cmd, size_t st)
 
 static bool pip_pinned(const char *p)
 {
-	return strstr(p, "==") || strpbrk(p, "<>~@!") || ends_with(p, ".whl") || ends_with(p, ".tar.gz") ||
-	       ends_with(p, ".zip") || is_path_or_url(p) || strncmp(p, "git+", 4) == 0;
+	return strstr(p, "==") || strpbrk(p, "<>~@!") || bw_str_ends_with(p, ".whl") ||
+	       bw_str_ends_with(p, ".tar.gz") || bw_str_ends_with(p, ".zip") || is_path_or_url(p) ||
+	       strncmp(p, "git+", 4) == 0;
 }
 
 static void pip_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
@@ -326,29 +258,22 @@ static bool npm_pinned(const char *p)
 	const char *at = strchr(p + 1, '@'); /* skip a scope's leading @ */
 	if (at)
 		return strcmp(at, "@latest") != 0 && at[1];
-	return is_path_or_url(p) || ends_with(p, ".tgz") || ends_with(p, ".tar.gz") ||
+	return is_path_or_url(p) || bw_str_ends_with(p, ".tgz") || bw_str_ends_with(p, ".tar.gz") ||
 	       strncmp(p, "git", 3) == 0 || strncmp(p, "github:", 7) == 0 || strncmp(p, "file:", 5) == 0;
 }
 
 static const char *const npm_names[] = {"npm", NULL};
 static const char *const npm_install[] = {"install", "i", "add", "isntall", NULL};
 
-static void npm_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
-{
-	size_t at = is_pm(cmd, st, npm_names, npm_install, npm_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, npm_arg, npm_pinned);
-}
-
 void chk_npm_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	lint_each_cmd(c, r, npm_pin, NULL);
+	static const struct pin npm = {npm_names, npm_install, npm_arg, npm_pinned};
+	lint_each_cmd(c, r, pin, (void *)&npm);
 }
 
 static bool gem_pinned(const char *p)
 {
-	return strchr(p, ':') || ends_with(p, ".gem") || is_path_or_url(p);
+	return strchr(p, ':') || bw_str_ends_with(p, ".gem") || is_path_or_url(p);
 }
 
 static const char *const gem_names[] = {"gem", NULL};
@@ -380,17 +305,10 @@ static bool go_pinned(const char *p)
 
 static const char *const go_names[] = {"go", NULL};
 
-static void go_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		   const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
-{
-	size_t at = is_pm(cmd, st, go_names, install, go_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, go_arg, go_pinned);
-}
-
 void chk_go_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	lint_each_cmd(c, r, go_pin, NULL);
+	static const struct pin go = {go_names, install, go_arg, go_pinned};
+	lint_each_cmd(c, r, pin, (void *)&go);
 }
 
 /* ---- non-interactive switches ---- */
@@ -796,7 +714,7 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 				continue;
 			const char *sub = subcmd(cmd, st, none_arg, NULL);
 			const char *n = sh_cmd_name(cmd);
-			if (sub && one_of(sub, inst) &&
+			if (sub && bw_str_in(sub, inst) &&
 			    !(strcmp(sub, "update") == 0 && strcmp(n, "apt-get") == 0) &&
 			    (!strcmp(n, "apt-get") || !strcmp(n, "apt") || !strcmp(n, "apk") ||
 			     !strcmp(n, "yum") || !strcmp(n, "dnf") || !strcmp(n, "zypper") ||

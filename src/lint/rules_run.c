@@ -209,11 +209,8 @@ static void irrelevant(struct lint_ctx *c, const struct lint_rule *r, const stru
 					  "free", "top",    "kill",	"mount",    "ifconfig",
 					  "nano", "reboot", "halt",	"poweroff", NULL};
 	const char *n = sh_cmd_name(cmd);
-	for (size_t k = 0; bad[k]; k++)
-		if (!strcmp(n, bad[k])) {
-			lint_report_sh(c, r, in, cmd, "%s has no use in an image build", n);
-			return;
-		}
+	if (bw_str_in(n, bad))
+		lint_report_sh(c, r, in, cmd, "%s has no use in an image build", n);
 }
 
 void chk_irrelevant_cmd(struct lint_ctx *c, const struct lint_rule *r)

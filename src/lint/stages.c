@@ -99,7 +99,7 @@ static void scope_set(struct scope *s, const char *name, const char *value, bool
 		v->env = v->env || env;
 		return;
 	}
-	LINT_AGROW(s->a, s->v, s->n, s->cap);
+	BW_ARENA_GROW(s->a, s->v, s->n + 1, s->n, s->cap);
 	s->v[s->n++] = (struct var){name, value, env};
 	if (2 * s->n >= s->hcap) {
 		scope_rehash(s);
@@ -257,10 +257,8 @@ void df_build_stages(struct df_file *f)
 				st[n - 1].end = i;
 				env[n - 1] = cur;
 			}
-			size_t c1 = cap;
-			LINT_AGROW(&f->arena, st, n, cap);
-			(void)c1;
-			LINT_AGROW(&f->arena, env, n, ecap);
+			BW_ARENA_GROW(&f->arena, st, n + 1, n, cap);
+			BW_ARENA_GROW(&f->arena, env, n + 1, n, ecap);
 			struct df_stage *s = &st[n];
 			memset(s, 0, sizeof(*s));
 			s->from = i;
@@ -277,7 +275,8 @@ void df_build_stages(struct df_file *f)
 			for (size_t k = 0; k < r.n_unset; k++) {
 				if (global_declared(&global, r.unset[k]))
 					continue;
-				LINT_AGROW(&f->arena, s->undefined, s->n_undefined, ucap);
+				BW_ARENA_GROW(&f->arena, s->undefined, s->n_undefined + 1, s->n_undefined,
+					      ucap);
 				s->undefined[s->n_undefined++] = r.unset[k];
 			}
 			s->parent = stage_by_name(st, &ix, s->base);

@@ -187,7 +187,7 @@ const char *bw_registry_base_url(const struct bw_registry *r)
 	return r->base_url;
 }
 
-static void xfer_init(struct reg_xfer *x, struct bw_registry *r, const char *repo, char *path, char *what)
+void reg_xfer_init(struct reg_xfer *x, struct bw_registry *r, const char *repo, char *path, char *what)
 {
 	memset(x, 0, sizeof(*x));
 	x->r = r;
@@ -225,8 +225,8 @@ int bw_registry_get_manifest(struct bw_registry *r, const char *repo, const char
 		return bw_error_set(err, BW_EUSAGE, "registry %s: '%s:%s' is not a valid reference", r->host,
 				    repo, reference);
 	struct reg_xfer x;
-	xfer_init(&x, r, repo, bw_asprintf("/v2/%s/manifests/%s", repo, reference),
-		  bw_asprintf("manifest %s of %s", reference, repo));
+	reg_xfer_init(&x, r, repo, bw_asprintf("/v2/%s/manifests/%s", repo, reference),
+		      bw_asprintf("manifest %s of %s", reference, repo));
 	x.extra_headers = manifest_accept;
 	struct bw_buf b;
 	bw_buf_init(&b, BW_REGISTRY_MANIFEST_MAX);
@@ -299,8 +299,8 @@ int bw_registry_get_blob(struct bw_registry *r, const char *repo, const char *di
 		return bw_error_set(err, BW_EUSAGE, "registry %s: '%s@%s' is not a valid blob reference",
 				    r->host, repo, digest);
 	struct reg_xfer x;
-	xfer_init(&x, r, repo, bw_asprintf("/v2/%s/blobs/%s", repo, digest),
-		  bw_asprintf("blob %s of %s", digest, repo));
+	reg_xfer_init(&x, r, repo, bw_asprintf("/v2/%s/blobs/%s", repo, digest),
+		      bw_asprintf("blob %s of %s", digest, repo));
 	int rc = reg_xfer_start(&x, err);
 	if (rc == 0)
 		rc = reg_xfer_read_all(&x, out, err);
@@ -332,8 +332,8 @@ int bw_registry_blob_open(struct bw_registry *r, const char *repo, const char *d
 		return bw_error_set(err, BW_EUSAGE, "registry %s: '%s@%s' is not a valid blob reference",
 				    r->host, repo, digest);
 	struct bw_registry_blob *b = bw_calloc(1, sizeof(*b));
-	xfer_init(&b->x, r, repo, bw_asprintf("/v2/%s/blobs/%s", repo, digest),
-		  bw_asprintf("blob %s of %s", digest, repo));
+	reg_xfer_init(&b->x, r, repo, bw_asprintf("/v2/%s/blobs/%s", repo, digest),
+		      bw_asprintf("blob %s of %s", digest, repo));
 	b->x.resume = true;
 	b->x.expect_size = size;
 	int rc = reg_xfer_start(&b->x, err);
@@ -422,8 +422,8 @@ static int list_pages(struct bw_registry *r, const char *repo, const char *first
 		seen = bw_realloc(seen, (n_seen + 1) * sizeof(char *));
 		seen[n_seen++] = bw_strdup(path);
 		struct reg_xfer x;
-		xfer_init(&x, r, repo, bw_strdup(path),
-			  repo ? bw_asprintf("tags of %s", repo) : bw_strdup("the catalog"));
+		reg_xfer_init(&x, r, repo, bw_strdup(path),
+			      repo ? bw_asprintf("tags of %s", repo) : bw_strdup("the catalog"));
 		struct bw_buf b;
 		bw_buf_init(&b, REG_LISTPAGE_MAX);
 		rc = reg_xfer_start(&x, err);
@@ -527,7 +527,7 @@ int bw_registry_request(struct bw_registry *r, const struct bw_registry_request 
 		return bw_error_set(err, BW_EUSAGE, "registry %s: a request path must start with '/'",
 				    r->host);
 	struct reg_xfer x;
-	xfer_init(&x, r, NULL, bw_strdup(req->path), bw_asprintf("%s %s", req->method, req->path));
+	reg_xfer_init(&x, r, NULL, bw_strdup(req->path), bw_asprintf("%s %s", req->method, req->path));
 	free(x.scope);
 	x.scope = req->scope ? bw_strdup(req->scope) : NULL;
 	x.method = req->method;

@@ -287,8 +287,9 @@ static int attempt_begin(struct reg_xfer *x, struct bw_error *err)
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, x->method);
 		if (strcmp(x->method, "POST") == 0 || strcmp(x->method, "PUT") == 0 ||
 		    strcmp(x->method, "PATCH") == 0) {
-			curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->body ? x->body : "");
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)(x->body ? x->body_len : 0));
 		}
 	}
 	curl_slist_free_all(x->hl);

@@ -128,7 +128,9 @@ struct reg_xfer {
 	char *scope;
 	const char *const *extra_headers;
 	bool use_auth, follow, retry, resume;
-	bool raw;	     /* any final status ends the body (bw_registry_request) */
+	bool raw;	  /* any final status ends the body (bw_registry_request) */
+	const void *body; /* the request body of a POST, PUT or PATCH (borrowed), or NULL */
+	size_t body_len;
 	int64_t expect_size; /* -1 unknown */
 
 	struct reg_conn conn;
@@ -158,6 +160,10 @@ struct reg_xfer {
 	bool failed;
 };
 
+/* A GET of path (owned by x from now on) in repo (NULL: the catalog),
+ * with authentication for repository:REPO:pull, redirects and retries;
+ * what names it in messages (owned by x too). */
+void reg_xfer_init(struct reg_xfer *x, struct bw_registry *r, const char *repo, char *path, char *what);
 int reg_xfer_start(struct reg_xfer *x, struct bw_error *err);
 /* As bw_registry_blob_read; 0 at the end of a 2xx body. Any other final
  * status ends with an error naming it (404 BW_ENOTFOUND). When

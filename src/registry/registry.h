@@ -1,5 +1,6 @@
 /* registry — an OCI distribution spec v1.1 client on libcurl: references,
- * manifests, blobs, repository and tag listings, authentication and TLS.
+ * manifests, blobs, repository and tag listings, pushes of blobs and
+ * manifests, OCI 1.1 referrers, authentication and TLS.
  *
  * References are HOST[:PORT]/REPO[:TAG|@sha256:DIGEST], normalised as the
  * Docker Engine does: a first component without '.' or ':' (and not
@@ -157,6 +158,42 @@ int bw_registry_blob_stream(struct bw_registry *r, const char *repo, const char 
 int bw_registry_catalog(struct bw_registry *r, json_t **out, struct bw_error *err);
 /* The tags of /v2/REPO/tags/list, paginated the same way. */
 int bw_registry_tags(struct bw_registry *r, const char *repo, json_t **out, struct bw_error *err);
+
+/* ---- pushing and referrers (push.c) -------------------------------------- */
+
+/* Pushes authenticate for the scope repository:REPO:pull,push. */
+
+/* HEAD /v2/REPO/blobs/DIGEST: *exists, and 0 (absent is not an error). */
+int bw_registry_blob_exists(struct bw_registry *r, const char *repo, const char *digest, bool *exists,
+			    struct bw_error *err);
+/* Upload data as a blob of repo, unless a blob of its digest is there:
+ * POST /v2/REPO/blobs/uploads/, then PUT the session's Location with
+ * ?digest= and the bytes (a monolithic upload). digest_out (NULL, or
+ * BW_DIGEST_STR_MAX bytes) gets "sha256:…" of data. */
+int bw_registry_put_blob(struct bw_registry *r, const char *repo, const void *data, size_t len,
+			 char *digest_out, struct bw_error *err);
+/* PUT /v2/REPO/manifests/REFERENCE (a tag, or the digest of data) with
+ * media_type as its Content-Type. digest_out as above; *subject_indexed
+ * (may be NULL) is set when the registry answered OCI-Subject, that is it
+ * indexes referrers itself. A Docker-Content-Digest answer other than the
+ * bytes' digest is BW_EINTEGRITY. */
+int bw_registry_put_manifest(struct bw_registry *r, const char *repo, const char *reference,
+			     const char *media_type, const void *data, size_t len, char *digest_out,
+			     bool *subject_indexed, struct bw_error *err);
+
+/* The referrers of manifest digest in repo (OCI distribution 1.1): GET
+ * /v2/REPO/referrers/DIGEST; a registry without the API (404, 400, 405)
+ * falls back to the referrers tag schema, the index tagged
+ * "sha256-<hex>" (absent: none). *out is a new JSON array of the index's
+ * descriptors whose artifactType is artifact_type (NULL: all), each with a
+ * valid digest; *api (may be NULL) says whether the API answered. */
+int bw_registry_referrers(struct bw_registry *r, const char *repo, const char *digest,
+			  const char *artifact_type, json_t **out, bool *api, struct bw_error *err);
+/* For registries without the API: add descriptor (a referrer's, with its
+ * artifactType) to the index tagged "sha256-<hex>" of subject, made when
+ * absent; nothing when a descriptor of the same digest is there. */
+int bw_registry_referrers_tag_add(struct bw_registry *r, const char *repo, const char *subject,
+				  const json_t *descriptor, struct bw_error *err);
 
 /* ---- raw requests and a probe (for audits of a registry) ------------------ */
 

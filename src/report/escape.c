@@ -182,6 +182,22 @@ static void esc_report(struct esc_ctx *c, const struct bw_report *r, struct bw_r
 	for (size_t i = 0; i < r->n_findings; i++)
 		esc_finding(c, &r->findings[i], c->out ? &o->findings[i] : &scratch_f);
 	o->warnings = esc_list(c, r->warnings, r->n_warnings);
+	bool any = false;
+	for (size_t i = 0; i < r->n_layers; i++) {
+		const struct bw_report_layer *l = &r->layers[i];
+		any |= (l->created_by && !clean(l->created_by, c->what)) ||
+		       (l->source_path && !clean(l->source_path, c->what));
+	}
+	c->dirty |= any;
+	if (c->out && r->n_layers) {
+		o->layers = bw_arena_alloc(&c->out->arena, r->n_layers * sizeof(*o->layers));
+		o->n_layers = o->cap_layers = r->n_layers;
+		for (size_t i = 0; i < r->n_layers; i++) {
+			o->layers[i] = r->layers[i];
+			o->layers[i].created_by = esc(c, r->layers[i].created_by);
+			o->layers[i].source_path = esc(c, r->layers[i].source_path);
+		}
+	}
 }
 
 const struct bw_report *bw_report_escaped(const struct bw_report *r, unsigned what, struct bw_report **copy)

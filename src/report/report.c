@@ -4,7 +4,9 @@
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
-static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+static const char *const format_names[] = {"table",   "json",  "sarif",	 "cyclonedx",
+					   "spdx",    "junit", "gitlab", "gitlab-codequality",
+					   "compact", "html"};
 
 /* Algorithm names: the report's, CycloneDX 1.6's hash-alg and SPDX 2.3's
  * ChecksumAlgorithm (NULL: not a digest of the package's file). */
@@ -190,6 +192,62 @@ void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct
 	n->nomenclature = bw_report_str(r, c->nomenclature);
 	n->source = bw_report_str(r, c->source);
 	f->cvss = arr;
+}
+
+void bw_finding_set_severity_ratings(struct bw_report *r, struct bw_finding *f,
+				     const struct bw_severity_rating *s, size_t n)
+{
+	struct bw_severity_rating *arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	if (n)
+		memcpy(arr, s, n * sizeof(*arr));
+	f->severity_by_source = arr;
+	f->n_severity_by_source = n;
+}
+
+void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url)
+{
+	const char **arr = bw_arena_alloc(&r->arena, (f->n_references + 1) * sizeof(*arr));
+	if (f->n_references)
+		memcpy(arr, f->references, f->n_references * sizeof(*arr));
+	arr[f->n_references++] = bw_report_str(r, url);
+	f->references = arr;
+}
+
+void bw_finding_set_references(struct bw_report *r, struct bw_finding *f, const char *const *urls, size_t n)
+{
+	const char **arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		arr[i] = bw_report_str(r, urls[i]);
+	f->references = arr;
+	f->n_references = n;
+}
+
+struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem)
+{
+	struct bw_coverage *c = &r->coverage;
+	struct bw_coverage_entry *arr = bw_arena_alloc(&r->arena, (c->n_entries + 1) * sizeof(*arr));
+	if (c->n_entries)
+		memcpy(arr, c->entries, c->n_entries * sizeof(*arr));
+	c->entries = arr;
+	struct bw_coverage_entry *e = &arr[c->n_entries++];
+	e->ecosystem = bw_report_str(r, ecosystem);
+	e->age_days = -1;
+	return e;
+}
+
+void bw_coverage_add_source(struct bw_report *r, struct bw_coverage_entry *e,
+			    const struct bw_coverage_source *s)
+{
+	struct bw_coverage_source **arr = e ? &e->sources : &r->coverage.enrichment;
+	size_t *n = e ? &e->n_sources : &r->coverage.n_enrichment;
+	struct bw_coverage_source *na = bw_arena_alloc(&r->arena, (*n + 1) * sizeof(*na));
+	if (*n)
+		memcpy(na, *arr, *n * sizeof(*na));
+	na[*n] = *s;
+	na[*n].name = bw_report_str(r, s->name);
+	na[*n].data_date = bw_report_str(r, s->data_date);
+	*arr = na;
+	(*n)++;
 }
 
 void bw_report_warn(struct bw_report *r, const char *fmt, ...)

@@ -188,7 +188,12 @@ int bw_suppress_load_ignore(struct bw_suppress *s, const char *path, bool missin
 	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
 	int rc = bw_buf_read_fd(&b, fd, path, err);
 	close(fd);
-	if (!rc)
+	size_t pl = strlen(path);
+	bool yaml = (pl >= 5 && strcmp(path + pl - 5, ".yaml") == 0) ||
+		    (pl >= 4 && strcmp(path + pl - 4, ".yml") == 0);
+	if (!rc && yaml)
+		rc = bw_suppress_add_ignore_yaml(s, path, b.data ? b.data : "", b.len, err);
+	else if (!rc)
 		rc = bw_suppress_add_ignore(s, path, b.data ? b.data : "", b.len, err);
 	bw_buf_release(&b);
 	return rc;

@@ -15,11 +15,7 @@ static int build_cmp(struct bw_slice a, struct bw_slice b)
 		const char *da = memchr(a.ptr, '.', a.len), *db = memchr(b.ptr, '.', b.len);
 		struct bw_slice x = {a.ptr, da ? (size_t)(da - a.ptr) : a.len};
 		struct bw_slice y = {b.ptr, db ? (size_t)(db - b.ptr) : b.len};
-		bool xn = true, yn = true;
-		for (size_t i = 0; i < x.len; i++)
-			xn = xn && bw_isdigit((unsigned char)x.ptr[i]);
-		for (size_t i = 0; i < y.len; i++)
-			yn = yn && bw_isdigit((unsigned char)y.ptr[i]);
+		bool xn = bw_vc_all_digits(x), yn = bw_vc_all_digits(y);
 		int r;
 		if (xn && yn) {
 			r = bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);

@@ -287,11 +287,7 @@ static int local_cmp(struct bw_slice a, struct bw_slice b)
 {
 	while (a.len && b.len) {
 		struct bw_slice x = next_part(&a, is_sep), y = next_part(&b, is_sep);
-		bool xn = true, yn = true;
-		for (size_t i = 0; i < x.len; i++)
-			xn = xn && bw_isdigit((unsigned char)x.ptr[i]);
-		for (size_t i = 0; i < y.len; i++)
-			yn = yn && bw_isdigit((unsigned char)y.ptr[i]);
+		bool xn = bw_vc_all_digits(x), yn = bw_vc_all_digits(y);
 		int r;
 		if (xn && yn)
 			r = bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);
@@ -435,12 +431,24 @@ static const char *spec_parse(struct bw_slice s, struct spec *sp)
 	return NULL;
 }
 
+static struct bw_slice no_leading_zeros(struct bw_slice n)
+{
+	while (n.len > 1 && n.ptr[0] == '0')
+		n.ptr++, n.len--;
+	return n;
+}
+
+static void put_number(struct bw_buf *out, const char *label, struct bw_slice n)
+{
+	n = no_leading_zeros(n);
+	bw_buf_addstr(out, label);
+	bw_buf_add(out, n.ptr, n.len);
+}
+
 /* Render str(Version) lowercased into out (for ===). */
 static void render(const struct pep440 *v, struct bw_buf *out)
 {
-	struct bw_slice e = v->epoch;
-	while (e.len > 1 && e.ptr[0] == '0')
-		e.ptr++, e.len--;
+	struct bw_slice e = no_leading_zeros(v->epoch);
 	if (e.len && !(e.len == 1 && e.ptr[0] == '0')) {
 		bw_buf_add(out, e.ptr, e.len);
 		bw_buf_add(out, "!", 1);
@@ -448,48 +456,23 @@ static void render(const struct pep440 *v, struct bw_buf *out)
 	struct bw_slice r = v->release;
 	bool first = true;
 	while (r.len) {
-		struct bw_slice x = next_part(&r, dot);
-		while (x.len > 1 && x.ptr[0] == '0')
-			x.ptr++, x.len--;
-		if (!first)
-			bw_buf_add(out, ".", 1);
-		bw_buf_add(out, x.ptr, x.len);
+		put_number(out, first ? "" : ".", next_part(&r, dot));
 		first = false;
 	}
-	struct bw_slice n;
-	if (v->pre_l) {
-		bw_buf_addstr(out, v->pre_l == 1 ? "a" : v->pre_l == 2 ? "b" : "rc");
-		n = v->pre_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
-	if (v->has_post) {
-		bw_buf_addstr(out, ".post");
-		n = v->post_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
-	if (v->has_dev) {
-		bw_buf_addstr(out, ".dev");
-		n = v->dev_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
+	if (v->pre_l)
+		put_number(out, v->pre_l == 1 ? "a" : v->pre_l == 2 ? "b" : "rc", v->pre_n);
+	if (v->has_post)
+		put_number(out, ".post", v->post_n);
+	if (v->has_dev)
+		put_number(out, ".dev", v->dev_n);
 	if (v->has_local) {
 		bw_buf_add(out, "+", 1);
 		struct bw_slice l = v->local;
 		first = true;
 		while (l.len) {
 			struct bw_slice x = next_part(&l, is_sep);
-			bool num = true;
-			for (size_t i = 0; i < x.len; i++)
-				num = num && bw_isdigit((unsigned char)x.ptr[i]);
-			if (num)
-				while (x.len > 1 && x.ptr[0] == '0')
-					x.ptr++, x.len--;
+			if (bw_vc_all_digits(x))
+				x = no_leading_zeros(x);
 			if (!first)
 				bw_buf_add(out, ".", 1);
 			for (size_t i = 0; i < x.len; i++) {

@@ -58,17 +58,6 @@ struct bw_slice bw_vc_js_trim(struct bw_slice s)
 	return s;
 }
 
-static size_t utf16_len(struct bw_slice s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 static bool ident_char(int c)
 {
 	return bw_isalnum(c) || c == '-';
@@ -118,7 +107,7 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 	memset(out, 0, sizeof *out);
 	out->npm = npm;
 	if (npm) {
-		if (utf16_len(in) > NPM_MAX_LENGTH)
+		if (bw_vc_utf16_len(in) > NPM_MAX_LENGTH)
 			return "version is longer than 256 characters";
 		in = bw_vc_js_trim(in);
 	}
@@ -161,14 +150,6 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 	return NULL;
 }
 
-static bool all_digits(struct bw_slice s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (!bw_isdigit((unsigned char)s.ptr[i]))
-			return false;
-	return s.len > 0;
-}
-
 /* node-semver: numeric identifiers are JavaScript numbers. Up to 15
  * significant digits doubles are exact; beyond, round as JavaScript does
  * (correctly rounded, like strtod). */
@@ -196,7 +177,7 @@ static int npm_num_cmp(struct bw_slice a, struct bw_slice b)
 
 static int ident_cmp(struct bw_slice a, struct bw_slice b, bool npm)
 {
-	bool an = all_digits(a), bn = all_digits(b);
+	bool an = a.len && bw_vc_all_digits(a), bn = b.len && bw_vc_all_digits(b);
 	if (an && bn)
 		return npm ? npm_num_cmp(a, b) : bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
 	if (an)

@@ -37,6 +37,10 @@ int bw_vc_digits_cmp(const char *a, size_t al, const char *b, size_t bl);
 int bw_vc_bytes_cmp(const char *a, size_t al, const char *b, size_t bl);
 /* Case-insensitive ASCII equality of a slice and a lowercase literal. */
 bool bw_vc_ieq(struct bw_slice s, const char *lower);
+/* Every byte an ASCII digit (true for an empty slice). */
+bool bw_vc_all_digits(struct bw_slice s);
+/* The length in UTF-16 code units (JavaScript's and Java's String.length). */
+size_t bw_vc_utf16_len(struct bw_slice s);
 /* Drop ASCII whitespace at both ends. */
 struct bw_slice bw_vc_trim(struct bw_slice s);
 /* Drop ECMAScript white space (String.prototype.trim) at both ends. */

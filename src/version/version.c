@@ -116,6 +116,25 @@ bool bw_vc_ieq(struct bw_slice s, const char *lower)
 	return true;
 }
 
+bool bw_vc_all_digits(struct bw_slice s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (!bw_isdigit(s.ptr[i]))
+			return false;
+	return true;
+}
+
+size_t bw_vc_utf16_len(struct bw_slice s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
 struct bw_slice bw_vc_trim(struct bw_slice s)
 {
 	while (s.len && bw_isspace((unsigned char)s.ptr[0]))

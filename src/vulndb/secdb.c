@@ -120,10 +120,7 @@ int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
 						   s ? s : "(not a string)");
 					continue;
 				}
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					fixes = bw_realloc(fixes, cap * sizeof(*fixes));
-				}
+				BW_ALLOC_GROW(fixes, n + 1, cap);
 				fixes[n++] = f;
 			}
 		}

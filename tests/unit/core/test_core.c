@@ -207,6 +207,26 @@ static void test_strcasecmp(void **state)
 	assert_null(bw_strcasestr("", "a"));
 }
 
+static void test_str_lists(void **state)
+{
+	(void)state;
+	static const char *const list[] = {"-o", "--option", "", NULL};
+	assert_true(bw_str_in("--option", list));
+	assert_true(bw_str_in("", list));
+	assert_false(bw_str_in("--opt", list));
+	assert_false(bw_str_in("-o ", list));
+	assert_false(bw_str_in(NULL, list));
+	assert_false(bw_str_in("-o", (const char *const[]){NULL}));
+	assert_true(bw_str_starts_with("/usr/bin/go", "/usr/"));
+	assert_true(bw_str_starts_with("x", ""));
+	assert_false(bw_str_starts_with("/usr", "/usr/"));
+	assert_true(bw_str_ends_with("libfoo-dev", "-dev"));
+	assert_true(bw_str_ends_with("-dev", "-dev"));
+	assert_true(bw_str_ends_with("x", ""));
+	assert_false(bw_str_ends_with("dev", "-dev"));
+	assert_false(bw_str_ends_with("a.pem.bak", ".pem"));
+}
+
 static void test_next_token(void **state)
 {
 	(void)state;
@@ -234,7 +254,8 @@ int main(void)
 	    cmocka_unit_test(test_digests),	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_sha1_hex_base64), cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_arena),	    cmocka_unit_test(test_ctype),
-	    cmocka_unit_test(test_strcasecmp),	    cmocka_unit_test(test_next_token),
+	    cmocka_unit_test(test_strcasecmp),	    cmocka_unit_test(test_str_lists),
+	    cmocka_unit_test(test_next_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,12 @@ static struct bw_report *full_report(void)
 	f->evidence = "openssl 3.0.11 in /var/lib/dpkg/status";
 	f->remediation = "upgrade libssl3 to 3.0.13-1~deb12u1";
 	f->suppressed_by = "nothing, but every field is set";
+	f->severity_source = "cvss_v3.1";
+	static const struct bw_severity_rating by_source[] = {
+	    {"cvss_v3.1", BW_SEV_HIGH}, {"debian_urgency", BW_SEV_LOW}, {"nvd", BW_SEV_CRITICAL}};
+	bw_finding_set_severity_ratings(r, f, by_source, BW_ARRAY_SIZE(by_source));
+	f->url = "https://security-tracker.debian.org/tracker/CVE-2024-1234";
+	bw_finding_add_reference(r, f, "https://www.openssl.org/news/secadv/20240101.txt");
 
 	f = bw_report_add_finding(r, BW_KIND_SECRET); /* 1 */
 	f->id = "BW-SEC-AWS-001";
@@ -281,6 +287,26 @@ static struct bw_report *full_report(void)
 
 	bw_report_warn(r, "layer %d: /usr/lib/x.jar: not a zip archive", 2);
 	bw_report_warn(r, "no vulnerability database");
+
+	struct bw_coverage *c = &r->coverage;
+	c->present = true;
+	c->partial = true;
+	c->unchecked = 1;
+	c->database = "/root/.cache/bulwark/db.sqlite";
+	c->distro = "debian:12";
+	c->max_age = 7;
+	struct bw_coverage_entry *e = bw_coverage_add_entry(r, "Debian:12");
+	e->packages = 2;
+	e->advisories = 41022;
+	e->data_date = "2024-10-10T00:00:00Z";
+	e->age_days = 2;
+	bw_coverage_add_source(
+	    r, e, &(struct bw_coverage_source){"osv:Debian", 41022, "2024-10-10T00:00:00Z", 2, false});
+	e = bw_coverage_add_entry(r, "npm");
+	e->packages = 1;
+	e->reason = "the database holds no advisories for npm";
+	e->age_days = -1;
+	bw_coverage_add_source(r, NULL, &(struct bw_coverage_source){"kev", -1, "2024-10-09", 3, false});
 	return r;
 }
 
@@ -645,7 +671,43 @@ static void test_sarif(void **state)
 {
 	(void)state;
 	struct bw_report *r = full_report();
+	/* an image's findings sit at the image reference (no --dockerfile), with
+	 * their path and package as logical locations */
 	json_t *j = write_json(r, BW_FORMAT_SARIF, &all_opts);
+	json_t *v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	want_str(v, "locations[0].physicalLocation.artifactLocation.uri", "docker-archive%3Aapp.tar");
+	want_int(v, "locations[0].physicalLocation.region.startLine", 1);
+	want_str(v, "locations[0].logicalLocations[0].fullyQualifiedName", r->packages[0].purl);
+	want_str(v, "locations[0].logicalLocations[1].fullyQualifiedName", "/etc/app.conf");
+	want_str(v, "locations[0].logicalLocations[1].kind", "resource");
+	assert_non_null(
+	    strstr(json_string_value(jget(v, "message.text")), " [/etc/app.conf in docker-archive:app.tar]"));
+	assert_int_equal(strlen(json_string_value(jget(v, "partialFingerprints.bulwarkFindingHash/v1"))), 64);
+	/* GitHub's rule members */
+	want_str(j, "runs[0].tool.driver.rules[0].fullDescription.text", "buffer overflow in X.509 parsing");
+	want_str(j, "runs[0].tool.driver.rules[0].helpUri",
+		 "https://security-tracker.debian.org/tracker/CVE-2024-1234");
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
+			       "Fix: upgrade libssl3 to 3.0.13-1~deb12u1"));
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.markdown")),
+			       "**CVE-2024-1234**"));
+	/* with a layer placed in a Dockerfile: the instruction's lines */
+	size_t li = bw_report_add_layer(r);
+	r->layers[li].diff_id = LAYER;
+	r->layers[li].source_path = "Dockerfile";
+	r->layers[li].source_line = 4;
+	r->layers[li].source_end_line = 6;
+	json_decref(j);
+	j = write_json(r, BW_FORMAT_SARIF, &all_opts);
+	v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	want_str(v, "locations[0].physicalLocation.artifactLocation.uri", "Dockerfile");
+	want_int(v, "locations[0].physicalLocation.region.startLine", 4);
+	want_int(v, "locations[0].physicalLocation.region.endLine", 6);
+	json_decref(j);
+
+	/* the same findings of a file system: at their paths */
+	r->target.type = "filesystem";
+	j = write_json(r, BW_FORMAT_SARIF, &all_opts);
 	want_str(j, "version", "2.1.0");
 	json_t *schema = jget(j, "$schema");
 	assert_true(json_is_string(schema) && strstr(json_string_value(schema), "sarif-schema-2.1.0.json"));
@@ -654,7 +716,7 @@ static void test_sarif(void **state)
 	want_str(j, "runs[0].tool.driver.version", "9.9.9");
 	want_str(j, "runs[0].tool.driver.semanticVersion", "9.9.9");
 	want_str(j, "runs[0].columnKind", "unicodeCodePoints");
-	want_str(j, "runs[0].properties.target_type", "image");
+	want_str(j, "runs[0].properties.target_type", "filesystem");
 	want_str(j, "runs[0].properties.target_name", "docker-archive:app.tar");
 	want_str(j, "runs[0].properties.target_digest", DIGEST);
 	want_str(j, "runs[0].properties.schema", "bulwark.report/v1");
@@ -680,7 +742,8 @@ static void test_sarif(void **state)
 	want_str(j, "runs[0].tool.driver.rules[0].id", "CVE-2024-1234");
 	want_str(j, "runs[0].tool.driver.rules[0].shortDescription.text", "buffer overflow in X.509 parsing");
 	want_str(j, "runs[0].tool.driver.rules[0].defaultConfiguration.level", "error");
-	want_str(j, "runs[0].tool.driver.rules[0].help.text", "upgrade libssl3 to 3.0.13-1~deb12u1");
+	assert_non_null(strstr(json_string_value(jget(j, "runs[0].tool.driver.rules[0].help.text")),
+			       "upgrade libssl3 to 3.0.13-1~deb12u1"));
 	want_str(j, "runs[0].tool.driver.rules[0].properties.security-severity", "8.0");
 	want_str(j, "runs[0].tool.driver.rules[0].properties.tags[1]", "vulnerability");
 	want_str(j, "runs[0].tool.driver.rules[0].properties.equivalent[1]", "GHSA-aaaa-bbbb-cccc");
@@ -701,7 +764,7 @@ static void test_sarif(void **state)
 		want_str(res, "level", levels[k].level);
 	}
 
-	json_t *v = sarif_result(j, "CVE-2024-1234", "libssl3");
+	v = sarif_result(j, "CVE-2024-1234", "libssl3");
 	want_str(v, "message.text",
 		 "buffer overflow in X.509 parsing in libssl3 3.0.11-1~deb12u2 (fixed in 3.0.13-1~deb12u1): "
 		 "openssl "
@@ -742,7 +805,7 @@ static void test_sarif(void **state)
 	want_str(v, "locations[0].logicalLocations[0].kind", "container");
 	v = sarif_result(j, "BW-RT-001", NULL); /* nowhere: the target */
 	want_str(v, "locations[0].logicalLocations[0].fullyQualifiedName", "docker-archive:app.tar");
-	want_str(v, "locations[0].logicalLocations[0].kind", "image");
+	want_str(v, "locations[0].logicalLocations[0].kind", "filesystem");
 	v = sarif_result(j, "CVE-2023-0001", NULL);
 	want_str(v, "suppressions[0].kind", "inSource");
 	want_str(v, "suppressions[0].status", "accepted");
@@ -1015,9 +1078,11 @@ static void test_table(void **state)
 	want_line(t, "Debian (3)");
 	want_line(t, "vulnerability");
 	want_line(t, "  libssl3 3.0.11-1~deb12u2 (Debian): 1 vulnerability");
-	assert_non_null(strstr(t, "\n    HIGH     CVE-2024-1234  3.0.13-1~deb12u1 #1 KEV EPSS 0.970"));
-	assert_non_null(strstr(t, " 9.3 v4.0  buffer overflow in X.509 parsing\n"));
+	assert_non_null(strstr(t, "\n    HIGH       CVE-2024-1234  3.0.13-1~deb12u1 #1 KEV EPSS 0.970"));
+	assert_non_null(strstr(t, " 9.3 v4.0  cvss_v3.1 buffer overflow in X.509 parsing\n"));
+	want_line(t, "    HIGH       CVE-2024-1234  no fix yet       -                      -         -");
 	want_line(t, "             aliases: DSA-5678-1 GHSA-aaaa-bbbb-cccc");
+	want_line(t, "             url: https://security-tracker.debian.org/tracker/CVE-2024-1234");
 	want_line(t, "             at: /etc/app.conf");
 	want_line(t, "  libc6 2.36-9 (Debian): 1 vulnerability");
 	want_line(t, "secret");
@@ -1033,6 +1098,12 @@ static void test_table(void **state)
 	    t,
 	    "7 findings (CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 2, INFO: 1), 1 suppressed (--show-suppressed "
 	    "lists them)");
+	want_line(t, "vulnerability data (PARTIAL coverage):");
+	want_line(t, "  Debian:12        2      41022  2024-10-10  2d");
+	want_line(
+	    t, "  npm              1          0  -           -          NOT CHECKED: the database holds no "
+	       "advisories for npm");
+	want_line(t, "  1 package not checked for vulnerabilities");
 	want_line(t, "warning: layer 2: /usr/lib/x.jar: not a zip archive");
 	assert_true(strstr(t, "warning: no vulnerability database\n") == t + strlen(t) - 35);
 	assert_null(strstr(t, "CVE-2023-0001"));
@@ -1327,14 +1398,16 @@ static void test_name_tables(void **state)
 		assert_string_equal(bw_status_name(s), statuses[s]);
 	assert_string_equal(bw_status_name((enum bw_status)6), "fail");
 
-	static const char *const formats[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+	static const char *const formats[] = {"table",	 "json",  "sarif",  "cyclonedx",
+					      "spdx",	 "junit", "gitlab", "gitlab-codequality",
+					      "compact", "html"};
 	for (int f = 0; f < (int)BW_ARRAY_SIZE(formats); f++) {
 		assert_string_equal(bw_format_name(f), formats[f]);
 		assert_int_equal(bw_format_parse(formats[f]), f);
 	}
 	assert_int_equal(bw_format_parse("JSON"), -1);
-	assert_int_equal(bw_format_parse("junit"), -1);
-	assert_string_equal(bw_format_name((enum bw_format)5), "?");
+	assert_int_equal(bw_format_parse("JUnit"), -1);
+	assert_string_equal(bw_format_name((enum bw_format)10), "?");
 
 	static const struct {
 		const char *name;
@@ -1366,7 +1439,7 @@ static void test_name_tables(void **state)
 	struct bw_report *r = bw_report_new("image", "x");
 	struct bw_error err = BW_ERROR_INIT;
 	FILE *f = fopen("/dev/null", "w");
-	assert_int_equal(bw_report_write(r, (enum bw_format)5, f, &all_opts, &err), BW_EUNSUPPORTED);
+	assert_int_equal(bw_report_write(r, (enum bw_format)10, f, &all_opts, &err), BW_EUNSUPPORTED);
 	fclose(f);
 	bw_report_free(r);
 }
