@@ -92,7 +92,8 @@ def source_hash(repo):
 
 
 def source_package(repo, dest):
-    """dpkg-source -b of a copy of the tree (context_files) in dest: returns the .dsc."""
+    """dpkg-source -b of a copy of the tree (context_files) in dest: returns the .dsc (its
+    tarball is the .dsc's name with .tar.gz)."""
     text = (repo / "debian" / "changelog").read_text()
     m = re.match(r"(\S+) \(([^)]+)\)", text)
     assert m, "debian/changelog: no first entry"
@@ -100,7 +101,8 @@ def source_package(repo, dest):
     for n in context_files(repo):
         (src / n).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / n, src / n)
-    p = subprocess.run(["dpkg-source", "-b", src.name], cwd=dest, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # gzip -1 rather than dpkg-source's xz: the same checks, a fifth of a second instead of seconds
+    p = subprocess.run(["dpkg-source", "-Zgzip", "-z1", "-b", src.name], cwd=dest, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=600)
     assert p.returncode == 0, p.stdout
     return dest / f"{m.group(1)}_{m.group(2)}.dsc"
