@@ -52,7 +52,7 @@ a built image does not record them.
 
 
 def cstr(block, field):
-    m = re.search(r"\." + field + r"\s*=\s*((?:\"(?:[^\"\\]|\\.)*\"\s*)+),", block, re.S)
+    m = re.search(r"\." + field + r"\s*=\s*((?:\"(?:[^\"\\]|\\.)*\"\s*)+)(?:,|$)", block, re.S)
     if not m:
         return ""
     parts = re.findall(r"\"((?:[^\"\\]|\\.)*)\"", m.group(1))
@@ -62,12 +62,13 @@ def cstr(block, field):
 
 def main():
     src = (ROOT / "src/imgcheck/rules.c").read_text()
-    blocks = re.findall(r"\[IMG_[A-Z_]+\]\s*=\s*\{(.*?)\n\t\},", src, re.S)
+    # rows: [IMG_X] = {"BW-IMG-nnn", .severity = ..., ...}, (the id positional, the rest designated)
+    blocks = re.findall(r"\[IMG_[A-Z][A-Z_]*\]\s*=\s*\{(.*?)\},?\n(?=\s*\[IMG_|\};)", src, re.S)
     rules = []
     for b in blocks:
         eq = re.search(r"\.equivalent\s*=\s*\{([^}]*)\}", b).group(1)
         rules.append({
-            "id": cstr(b, "id"),
+            "id": cstr(b, "id") or re.match(r'\s*"([^"]+)"', b).group(1),
             "severity": re.search(r"BW_SEV_([A-Z]+)", b).group(1),
             "title": cstr(b, "title"),
             "equivalent": re.findall(r"\"([^\"]+)\"", eq),

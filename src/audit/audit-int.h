@@ -54,7 +54,13 @@ struct audit_ctx {
 	struct audit_image *image_reports; /* section 4, read on first use */
 	size_t n_image_reports;
 	bool images_linted;
+	double deadline;    /* live: bw_now() time the engine is asked nothing after */
+	size_t not_checked; /* things left out because the time ran out */
 };
+
+/* Has the audit's time run out? Then what failed was not checked because
+ * of it: counted, and worth a warning saying so. */
+bool audit_out_of_time(struct audit_ctx *ctx);
 
 struct audit_verdict {
 	enum bw_status status;

@@ -68,6 +68,16 @@ static int check_selection(const char *const *sels, size_t n, const char *opt, s
 	return 0;
 }
 
+#define DEFAULT_TIMEOUT_S 600.0
+
+bool audit_out_of_time(struct audit_ctx *ctx)
+{
+	if (ctx->deadline <= 0 || bw_now() < ctx->deadline - 0.05)
+		return false;
+	ctx->not_checked++;
+	return true;
+}
+
 static void emit(struct audit_ctx *ctx, const struct audit_check *chk, const struct audit_container *c,
 		 const struct audit_verdict *v)
 {
@@ -129,6 +139,8 @@ int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct b
 	r->target.name = bw_report_str(r, opts->offline ? (n ? root : "/") : "engine");
 
 	if (ctx.live) {
+		double allowed = opts->timeout_s > 0 ? opts->timeout_s : DEFAULT_TIMEOUT_S;
+		ctx.deadline = bw_now() + allowed;
 		rc = audit_load_live(&ctx, err);
 		if (rc)
 			goto out;
@@ -139,6 +151,12 @@ int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct b
 	audit_scan_processes(&ctx);
 	audit_daemon_load(&ctx);
 	run_checks(&ctx);
+	if (ctx.not_checked)
+		rc = bw_error_set(err, BW_ELIMIT,
+				  "the audit is incomplete: the time allowed (%.0f s) ran out with %zu "
+				  "thing%s not checked, named in the warnings",
+				  opts->timeout_s > 0 ? opts->timeout_s : DEFAULT_TIMEOUT_S, ctx.not_checked,
+				  ctx.not_checked == 1 ? "" : "s");
 out:
 	last_engine_seconds = ctx.engine_seconds;
 	audit_daemon_release(&ctx.daemon);

@@ -55,7 +55,8 @@ const char *bw_audit_scope_name(enum bw_audit_scope s); /* "Host configuration" 
 struct bw_audit_opts {
 	bool offline;			  /* no engine: only the files below */
 	const char *engine_host;	  /* live: NULL = DOCKER_HOST or the default socket */
-	long engine_timeout_ms;		  /* 0: the engine's default */
+	long engine_timeout_ms;		  /* one engine request; 0: the engine's default */
+	double timeout_s;		  /* the whole live audit; 0: 600 s */
 	const char *const *inspect_files; /* offline: `docker inspect` JSON (array or object) */
 	size_t n_inspect_files;
 	const char *engine_info_file; /* `docker info --format '{{json .}}'` (optional) */
@@ -71,7 +72,11 @@ struct bw_audit_opts {
 
 /* Run the audit and add its findings to r (target type "host"). Returns
  * BW_EREMOTE when the live engine cannot be reached, BW_EUSAGE for a check
- * selection that names no check; anything else is a warning in r. */
+ * selection that names no check; anything else is a warning in r. A live
+ * audit stops asking the engine when timeout_s has passed (a stalled
+ * engine costs that, not a request timeout per container): what it could
+ * not check is named in r's warnings, r holds the rest, and it returns
+ * BW_ELIMIT saying the audit is incomplete. */
 int bw_audit_run(const struct bw_audit_opts *opts, struct bw_report *r, struct bw_error *err);
 
 /* Time spent waiting on the engine by the last bw_audit_run in this

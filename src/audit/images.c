@@ -38,6 +38,7 @@ static int lint_one(struct audit_ctx *ctx, const char *target, const char *name,
 	    .docker_host = ctx->opts->engine_host,
 	    .scanners = BW_SCAN_CONFIG,
 	    .no_cache = true, /* the engine streams images: there is no cache to use */
+	    .deadline = ctx->deadline,
 	};
 	return bw_scan_run(&so, out, err);
 }
@@ -64,6 +65,7 @@ static void load_images(struct audit_ctx *ctx)
 		struct bw_error err = BW_ERROR_INIT;
 		double t0 = bw_now();
 		if (lint_one(ctx, target, name, &ai->report, &err) < 0) {
+			audit_out_of_time(ctx);
 			bw_report_warn(ctx->report, "image %s not checked: %s", name, err.msg);
 			free(target);
 			continue;

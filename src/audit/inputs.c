@@ -18,7 +18,8 @@ static int timed_get(struct audit_ctx *ctx, const char *path, json_t **out, stru
 int audit_load_live(struct audit_ctx *ctx, struct bw_error *err)
 {
 	struct bw_engine_opts eo = {.host = ctx->opts->engine_host,
-				    .timeout_ms = ctx->opts->engine_timeout_ms};
+				    .timeout_ms = ctx->opts->engine_timeout_ms,
+				    .deadline = ctx->deadline};
 	double t0 = bw_now();
 	int rc = bw_engine_open(&eo, &ctx->engine, err);
 	ctx->engine_seconds += bw_now() - t0;
@@ -27,11 +28,14 @@ int audit_load_live(struct audit_ctx *ctx, struct bw_error *err)
 	ctx->report->target.name = bw_report_str(ctx->report, bw_engine_host(ctx->engine));
 
 	struct bw_error e = BW_ERROR_INIT;
-	if (timed_get(ctx, "/info", &ctx->info, &e))
+	if (timed_get(ctx, "/info", &ctx->info, &e)) {
+		audit_out_of_time(ctx);
 		bw_report_warn(ctx->report, "engine info not read: %s", e.msg);
+	}
 
 	json_t *list = NULL;
 	if (timed_get(ctx, "/containers/json?all=1", &list, &e)) {
+		audit_out_of_time(ctx);
 		bw_report_warn(ctx->report, "containers not listed, section 5 is incomplete: %s", e.msg);
 	} else if (!json_is_array(list)) {
 		bw_report_warn(ctx->report, "%s: GET /containers/json: not a list; section 5 is incomplete",
@@ -50,6 +54,10 @@ int audit_load_live(struct audit_ctx *ctx, struct bw_error *err)
 			rc = timed_get(ctx, path, &ins, &e);
 			if (rc == BW_ENOTFOUND) /* removed since the listing */
 				continue;
+			if (rc && audit_out_of_time(ctx)) {
+				bw_report_warn(ctx->report, "container %.12s not checked: %s", id, e.msg);
+				continue;
+			}
 			if (rc) {
 				bw_report_warn(ctx->report, "container %.12s not audited: %s", id, e.msg);
 				continue;
@@ -62,8 +70,10 @@ int audit_load_live(struct audit_ctx *ctx, struct bw_error *err)
 	}
 	json_decref(list);
 
-	if (timed_get(ctx, "/images/json?all=0", &ctx->images, &e))
+	if (timed_get(ctx, "/images/json?all=0", &ctx->images, &e)) {
+		audit_out_of_time(ctx);
 		bw_report_warn(ctx->report, "images not listed: %s", e.msg);
+	}
 	return 0;
 }
 

@@ -131,8 +131,12 @@ int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out);
 
-/* Print an error from a module and return its exit code (2 or 3). */
+/* Print an error from a module and return its exit code (2 or 3). The
+ * message goes through bw_report_put_text: it names inputs, with their
+ * bytes. */
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err);
+/* Print "bulwark <cmd>: warning: <msg>", msg escaped as bw_cli_fail's. */
+void bw_cli_warn(const struct bw_cli *cli, const char *msg);
 
 /* Open --output (or stdout). It truncates an existing file: call it only
  * once every option is validated (format for the command, names, numbers,
@@ -145,6 +149,9 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
  * or above --severity remains, or when the report's vulnerability coverage
  * is partial (unless --allow-partial-coverage). */
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
+
+/* Write j indented (JSON_INDENT(2) | flags) and a newline to out; consumes j. */
+void bw_cli_print_json(FILE *out, json_t *j, size_t flags);
 
 /* --batch: call fn for each line of standard input (without its newline;
  * the last line may lack one), fn appending its answer to out, which is
@@ -172,6 +179,7 @@ enum {
 	BW_OPT_ALLOW_PARTIAL,
 	BW_OPT_DB_MAX_AGE,
 	BW_OPT_DISTRO,
+	BW_OPT_STRICT,
 };
 
 /* Suppression options: parsed by bw_cli_common_option, applied to a report
@@ -202,7 +210,8 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},                                                \
 	    {"allow-partial-coverage", no_argument, NULL, BW_OPT_ALLOW_PARTIAL},                             \
 	    {"db-max-age", required_argument, NULL, BW_OPT_DB_MAX_AGE},                                      \
-	    {"distro", required_argument, NULL, BW_OPT_DISTRO}, BW_CLI_SUPPRESS_OPTIONS
+	    {"distro", required_argument, NULL, BW_OPT_DISTRO},                                              \
+	    {"strict", no_argument, NULL, BW_OPT_STRICT}, BW_CLI_SUPPRESS_OPTIONS
 
 /* The vulnerability scanner's coverage options (image, fs). */
 #define BW_CLI_VULN_HELP                                                                                     \
@@ -220,7 +229,9 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"              \
 	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"                  \
 	"      --no-cache       read and verify every layer; neither use nor fill the layer "                \
-	"cache\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
+	"cache\n"                                                                                            \
+	"      --strict         a file or directory that cannot be read is an error (exit 3), not\n"         \
+	"                       only a warning\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
 
 struct bw_cli_scan_args {
 	unsigned scanners;  /* enum bw_scanner_flag bits; 0 = all */
@@ -231,6 +242,7 @@ struct bw_cli_scan_args {
 	const char *secret_config;
 	int jobs;
 	bool no_cache; /* --no-cache: no layer cache (src/cache) */
+	bool strict;   /* --strict: unreadable paths are an error */
 };
 
 /* 1 when c is a scan option (handled), 0 when not, -BW_EXIT_USAGE after
@@ -257,6 +269,8 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv);
 
 /* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
 struct bw_trust_key;
@@ -268,6 +282,12 @@ void bw_cli_password_free(char *pw);
 /* Load the key in path (asking for a password when it is encrypted); with
  * need_private a public key is a usage error. 0 or an exit code. */
 int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_private, struct bw_trust_key **out);
+/* -a KEY=VALUE (sign, verify): added to annotations; 1 handled, 0 not -a,
+ * or -BW_EXIT_USAGE after printing why. */
+int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, const char **annotations,
+				   size_t *n_annotations, size_t max);
+/* Write len bytes of data to path (created or truncated). */
+int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err);
 
 /* ---- registries (registry_options.c): options of the commands that read
  * images (image, sbom) and of `registry` ---- */

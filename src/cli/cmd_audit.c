@@ -1,6 +1,5 @@
 /* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
 #include <errno.h>
-#include <jansson.h>
 
 #include "cli.h"
 
@@ -15,7 +14,8 @@ const char bw_usage_audit[] =
     "  -H, --engine HOST        Engine to audit (default: DOCKER_HOST, else\n"
     "                           unix:///var/run/docker.sock; TLS from DOCKER_TLS_VERIFY\n"
     "                           and DOCKER_CERT_PATH)\n"
-    "      --timeout SECONDS    Engine request timeout (default 60)\n"
+    "      --timeout SECONDS    time allowed for the whole live audit (default 600); what\n"
+    "                           is left when it runs out is named and the exit is 3\n"
     "      --offline            no engine: audit the files given below\n"
     "      --inspect FILE       `docker inspect` JSON of containers (repeatable; implies --offline)\n"
     "      --engine-info FILE   `docker info --format '{{json .}}'` output (offline)\n"
@@ -86,7 +86,7 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		double s = strtod(arg, &end);
 		if (errno || *end || end == arg || s <= 0 || s > 86400)
 			return bw_cli_usage_error(cli->cmd, "--timeout takes seconds, not '%s'", arg);
-		a->o.engine_timeout_ms = (long)(s * 1000);
+		a->o.timeout_s = s;
 		return 0;
 	}
 	case OPT_OFFLINE:
@@ -128,14 +128,10 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 /* --list: the check table on standard output (not --output). */
 static void list_checks(const struct bw_cli *cli)
 {
-	if (cli->format == BW_FORMAT_JSON) {
-		json_t *arr = bw_audit_checks_json();
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-		json_decref(arr);
-	} else {
+	if (cli->format == BW_FORMAT_JSON)
+		bw_cli_print_json(stdout, bw_audit_checks_json(), 0);
+	else
 		bw_audit_checks_write_table(stdout);
-	}
 }
 
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
@@ -188,7 +184,13 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	struct bw_error err = BW_ERROR_INIT;
 	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");
 	double t0 = bw_now();
-	if (bw_audit_run(&a.o, r, &err) != 0) {
+	struct bw_error incomplete = BW_ERROR_INIT;
+	int arc = bw_audit_run(&a.o, r, &err);
+	if (arc == BW_ELIMIT) {
+		/* out of time: the report holds what was checked; the exit says it is not all */
+		incomplete = err;
+		bw_error_clear(&err);
+	} else if (arc != 0) {
 		rc = bw_cli_fail(cli, &err);
 		bw_report_free(r);
 		goto out;
@@ -221,6 +223,8 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	/* the audit's own table is written above: apply --exit-code to it too */
 	if (rc == BW_EXIT_OK && cli->exit_code && bw_report_count_at_least(r, cli->severity) > 0)
 		rc = cli->exit_code;
+	if (incomplete.code && rc != BW_EXIT_USAGE)
+		rc = bw_cli_fail(cli, &incomplete);
 	bw_report_free(r);
 out:
 	free(a.inspect);

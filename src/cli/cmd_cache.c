@@ -61,14 +61,10 @@ int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv)
 	if (strcmp(sub, "info") == 0) {
 		struct bw_cache_stats st;
 		rc = bw_cache_stats(NULL, &st, &err);
-		if (rc == 0 && cli->format == BW_FORMAT_JSON) {
-			json_t *j = bw_cache_stats_json(&st);
-			json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', out);
-			json_decref(j);
-		} else if (rc == 0) {
+		if (rc == 0 && cli->format == BW_FORMAT_JSON)
+			bw_cli_print_json(out, bw_cache_stats_json(&st), JSON_PRESERVE_ORDER);
+		else if (rc == 0)
 			bw_cache_stats_write_table(&st, out);
-		}
 		bw_cache_stats_release(&st);
 	} else {
 		uint64_t freed = 0;
@@ -81,9 +77,7 @@ int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv)
 				json_t *j = json_object();
 				json_object_set_new(j, "path", json_string_nocheck(dir));
 				json_object_set_new(j, "freed_bytes", json_integer((json_int_t)freed));
-				json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-				fputc('\n', out);
-				json_decref(j);
+				bw_cli_print_json(out, j, JSON_PRESERVE_ORDER);
 			} else
 				fprintf(out, "removed %s/layers.sqlite (%s)\n", dir, sz);
 			free(dir);

@@ -111,12 +111,9 @@ int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv)
 				s.macro_vector[0] ? s.macro_vector : "-", argv[i]);
 		}
 	}
-	if (arr) {
-		json_t *j = json_pack("{s:s, s:o}", "schema", BW_CVSS_SCHEMA, "scores", arr);
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
-		fputc('\n', out);
-		json_decref(j);
-	}
+	if (arr)
+		bw_cli_print_json(out, json_pack("{s:s, s:o}", "schema", BW_CVSS_SCHEMA, "scores", arr),
+				  JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(3));
 	if (bw_cli_close_output(cli, out, &err) < 0)
 		return bw_cli_fail(cli, &err);
 	return failed ? failed : BW_EXIT_OK;

@@ -90,13 +90,6 @@ static int db_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
-static void print_json(FILE *out, json_t *j)
-{
-	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(j);
-}
-
 static int open_db(struct bw_cli *cli, enum bw_vulndb_mode mode, struct bw_vulndb **db)
 {
 	char *def = cli->db_path ? NULL : bw_vulndb_default_path();
@@ -113,15 +106,17 @@ static int do_import(struct bw_cli *cli, struct bw_vulndb *db, int argc, char **
 	struct bw_vulndb_import_stats st;
 	struct bw_error err = BW_ERROR_INIT;
 	if (bw_vulndb_import(db, (const char *const *)argv, (size_t)argc, &st, &err) < 0) {
-		bw_error_prefix(&err, "import failed, the database is unchanged");
+		bw_error_prefix(&err, "import failed, the database is unchanged: ");
 		return bw_cli_fail(cli, &err);
 	}
 	if (cli->format == BW_FORMAT_JSON) {
 		json_t *j = bw_vulndb_import_stats_json(&st);
 		json_object_set_new(j, "database", json_string(bw_vulndb_path(db)));
-		print_json(out, j);
+		bw_cli_print_json(out, j, JSON_PRESERVE_ORDER);
 	} else {
-		fprintf(out, "imported into %s: ", bw_vulndb_path(db));
+		fputs("imported into ", out);
+		bw_report_put_text(out, bw_vulndb_path(db), SIZE_MAX, 0);
+		fputs(": ", out);
 		bw_vulndb_import_stats_write_text(&st, out);
 	}
 	return BW_EXIT_OK;
@@ -146,17 +141,25 @@ static int do_update(struct bw_cli *cli, struct bw_vulndb *db, const struct db_a
 			exit = BW_EXIT_ERROR;
 		if (arr)
 			json_array_append_new(arr, bw_vulndb_update_result_json(&res[i]));
-		else if (res[i].failed)
-			fprintf(stderr, "bulwark db: error: %s: %s\n", res[i].ecosystem, res[i].message);
-		else if (res[i].not_modified)
-			fprintf(out, "%s: %s\n", res[i].ecosystem, res[i].message);
-		else {
-			fprintf(out, "%s: updated: ", res[i].ecosystem);
+		else if (res[i].failed) {
+			fprintf(stderr, "bulwark db: error: ");
+			bw_report_put_text(stderr, res[i].ecosystem, SIZE_MAX, 0);
+			fputs(": ", stderr);
+			bw_report_put_text(stderr, res[i].message, SIZE_MAX, 0);
+			fputc('\n', stderr);
+		} else if (res[i].not_modified) {
+			bw_report_put_text(out, res[i].ecosystem, SIZE_MAX, 0);
+			fputs(": ", out);
+			bw_report_put_text(out, res[i].message, SIZE_MAX, 0);
+			fputc('\n', out);
+		} else {
+			bw_report_put_text(out, res[i].ecosystem, SIZE_MAX, 0);
+			fputs(": updated: ", out);
 			bw_vulndb_import_stats_write_text(&res[i].st, out);
 		}
 	}
 	if (arr)
-		print_json(out, arr);
+		bw_cli_print_json(out, arr, JSON_PRESERVE_ORDER);
 	free(res);
 	return exit;
 }
@@ -171,13 +174,16 @@ static int do_info(struct bw_cli *cli, struct bw_vulndb *db, const struct db_arg
 	for (size_t i = 0; i < info.n_sources && !cli->quiet && a->max_age > 0; i++) {
 		const struct bw_vulndb_source *s = &info.sources[i];
 		long age = bw_vulndb_source_age(s, now);
-		if (age > a->max_age)
-			fprintf(stderr,
-				"bulwark db: warning: %s: data is %ld days old (older than --max-age %ld)\n",
-				s->name, age, a->max_age);
+		if (age > a->max_age) {
+			char *w = bw_asprintf("%s: data is %ld days old (older than --max-age %ld)", s->name,
+					      age, a->max_age);
+			bw_cli_warn(cli, w);
+			free(w);
+		}
 	}
 	if (cli->format == BW_FORMAT_JSON)
-		print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now));
+		bw_cli_print_json(out, bw_vulndb_info_json(bw_vulndb_path(db), &info, a->max_age, now),
+				  JSON_PRESERVE_ORDER);
 	else
 		bw_vulndb_info_write_table(bw_vulndb_path(db), &info, now, out);
 	bw_vulndb_info_release(&info);

@@ -112,14 +112,10 @@ static int list_rules(struct bw_cli *cli)
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out)
 		return bw_cli_fail(cli, &err);
-	if (cli->format == BW_FORMAT_JSON) {
-		json_t *arr = bw_lint_rules_json();
-		json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', out);
-		json_decref(arr);
-	} else {
+	if (cli->format == BW_FORMAT_JSON)
+		bw_cli_print_json(out, bw_lint_rules_json(), JSON_PRESERVE_ORDER);
+	else
 		bw_lint_rules_write_table(out);
-	}
 	if (bw_cli_close_output(cli, out, &err))
 		return bw_cli_fail(cli, &err);
 	return BW_EXIT_OK;

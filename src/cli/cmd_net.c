@@ -1,4 +1,4 @@
-/* bulwark net — segmentation graph, nftables enforcement. */
+/* bulwark net — segmentation graph, nftables enforcement, TLS posture, flow log. */
 #include <jansson.h>
 #include <signal.h>
 
@@ -6,11 +6,13 @@
 #include "engine/engine.h"
 #include "iac/iac.h"
 #include "net/net.h"
+#include "registry/registry.h"
 
 const char bw_usage_net[] =
     "usage: bulwark net graph [options] [PATH...]\n"
     "       bulwark net enforce --intended FILE [--table NAME]\n"
     "       bulwark net tls [--engine] [--daemon-config FILE] [--probe HOST:PORT]\n"
+    "                       [--registry HOST[:PORT]]... [--registry-ca FILE]\n"
     "                       [--image TARGET]... [PATH...]\n"
     "       bulwark net watch [--intended FILE] [--duration SECONDS] [--count N]\n"
     "\n"
@@ -39,6 +41,10 @@ const char bw_usage_net[] =
     "                             a host's /proc mounted elsewhere)\n"
     "      --no-processes         do not read dockerd command lines\n"
     "      --image TARGET         an image to read certificates from (repeatable)\n"
+    "      --registry HOST[:PORT] a registry to probe: no TLS, or a certificate its\n"
+    "                             clients cannot verify (repeatable)\n"
+    "      --registry-ca FILE     a CA the registries' clients are given (besides\n"
+    "                             the system's and /etc/docker/certs.d)\n"
     "\n"
     "watch: the flow log — every new connection of every container (conntrack\n"
     "events of the host's and each container's network namespace; root), both\n"
@@ -60,6 +66,8 @@ enum {
 	OPT_PROC,
 	OPT_DURATION,
 	OPT_COUNT,
+	OPT_REGISTRY,
+	OPT_REGISTRY_CA,
 };
 
 struct net_opts {
@@ -68,6 +76,8 @@ struct net_opts {
 	const char *daemon_config, *probe, *proc;
 	const char *images[16];
 	size_t n_images;
+	const char *registries[16], *registry_ca;
+	size_t n_registries;
 	bool no_processes;
 	double duration;
 	long count;
@@ -117,6 +127,17 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_NO_PROCESSES:
 		o->no_processes = true;
 		return 0;
+	case OPT_REGISTRY:
+		if (o->n_registries == BW_ARRAY_SIZE(o->registries))
+			return bw_cli_usage_error(cli->cmd, "at most %zu --registry",
+						  BW_ARRAY_SIZE(o->registries));
+		if (!bw_registry_host_valid(arg, strlen(arg)))
+			return bw_cli_usage_error(cli->cmd, "--registry HOST[:PORT], not '%s'", arg);
+		o->registries[o->n_registries++] = arg;
+		return 0;
+	case OPT_REGISTRY_CA:
+		o->registry_ca = arg;
+		return 0;
 	case OPT_IMAGE:
 		if (o->n_images == BW_ARRAY_SIZE(o->images))
 			return bw_cli_usage_error(cli->cmd, "at most %zu --image", BW_ARRAY_SIZE(o->images));
@@ -135,10 +156,8 @@ static int write_graph(struct bw_cli *cli, const struct net_opts *o, const struc
 	if (!out)
 		return bw_cli_fail(cli, &err);
 	if (!strcmp(o->graph, "json")) {
-		json_t *j = bw_net_graph_json(g, r);
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		bw_net_graph_write_json(g, r, out);
 		fputc('\n', out);
-		json_decref(j);
 	} else if (!strcmp(o->graph, "dot")) {
 		bw_net_graph_dot(g, out);
 	} else if (!strcmp(o->graph, "svg")) {
@@ -245,8 +264,11 @@ static bool tls_rule(const char *id)
 static int net_tls(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
 {
 	bool engine = o->engine || o->daemon_config || o->probe || o->proc;
-	if (!engine && !o->n_images && argc <= optind)
-		return bw_cli_usage_error(cli->cmd, "nothing to check: --engine, --image TARGET or PATH");
+	if (!engine && !o->n_images && !o->n_registries && argc <= optind)
+		return bw_cli_usage_error(
+		    cli->cmd, "nothing to check: --engine, --image TARGET, --registry HOST or PATH");
+	if (o->registry_ca && !o->n_registries)
+		return bw_cli_usage_error(cli->cmd, "--registry-ca goes with --registry");
 	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF)
 		return bw_cli_usage_error(cli->cmd, "--format %s does not apply to net tls",
 					  bw_format_name(cli->format));
@@ -260,6 +282,14 @@ static int net_tls(struct bw_cli *cli, struct net_opts *o, int argc, char **argv
 					     .no_processes = o->no_processes,
 					     .proc = o->proc};
 		if (bw_net_tls_engine(r, &to, &err)) {
+			bw_cli_fail(cli, &err);
+			bw_report_warn(r, "%s", err.msg);
+			failed = true;
+			bw_error_clear(&err);
+		}
+	}
+	for (size_t i = 0; i < o->n_registries; i++) {
+		if (bw_net_tls_registry(r, o->registries[i], o->registry_ca, &err)) {
 			bw_cli_fail(cli, &err);
 			bw_report_warn(r, "%s", err.msg);
 			failed = true;
@@ -376,6 +406,8 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 	    {"daemon-config", required_argument, NULL, OPT_DAEMON_CONFIG},
 	    {"probe", required_argument, NULL, OPT_PROBE},
 	    {"image", required_argument, NULL, OPT_IMAGE},
+	    {"registry", required_argument, NULL, OPT_REGISTRY},
+	    {"registry-ca", required_argument, NULL, OPT_REGISTRY_CA},
 	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
 	    {"proc", required_argument, NULL, OPT_PROC},
 	    {"duration", required_argument, NULL, OPT_DURATION},

@@ -100,9 +100,7 @@ int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv)
 		if (repo)
 			json_object_set_new(doc, "repository", json_string(repo));
 		json_object_set(doc, repo ? "tags" : "repositories", names);
-		json_dumpf(doc, out, JSON_INDENT(2));
-		fputc('\n', out);
-		json_decref(doc);
+		bw_cli_print_json(out, doc, 0);
 	} else {
 		/* every name passed the reference grammar: no control bytes to escape */
 		json_array_foreach(names, i, v) fprintf(out, "%s\n", json_string_value(v));

@@ -11,6 +11,7 @@ extern const char bw_usage_config[];
 extern const char bw_usage_net[];
 extern const char bw_usage_registry[];
 extern const char bw_usage_key[];
+extern const char bw_usage_sign[], bw_usage_verify[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -26,6 +27,8 @@ const struct bw_command bw_commands[] = {
     {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
     {"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
     {"key", bw_cmd_key, "generate a cosign-compatible signing key pair", bw_usage_key},
+    {"sign", bw_cmd_sign, "sign an image as cosign does (a key; the .sig tag or a referrer)", bw_usage_sign},
+    {"verify", bw_cmd_verify, "verify an image's cosign signatures with a key", bw_usage_verify},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

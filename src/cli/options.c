@@ -1,6 +1,7 @@
 /* Shared option parsing, error reporting and report emission. */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 
 #include "cli.h"
 
@@ -259,8 +260,10 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err)
 {
 	bw_cli_progress_done(cli);
-	fprintf(stderr, "bulwark %s: error: %s\n", cli->cmd ? cli->cmd->name : "",
-		err->msg[0] ? err->msg : bw_errcode_name(err->code));
+	/* messages name inputs: paths, digests, engine answers, with their bytes */
+	fprintf(stderr, "bulwark %s: error: ", cli->cmd ? cli->cmd->name : "");
+	bw_report_put_text(stderr, err->msg[0] ? err->msg : bw_errcode_name(err->code), SIZE_MAX, 0);
+	fputc('\n', stderr);
 	return err->code == BW_EUSAGE ? BW_EXIT_USAGE : BW_EXIT_ERROR;
 }
 
@@ -287,6 +290,13 @@ int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err)
 	return 0;
 }
 
+void bw_cli_print_json(FILE *out, json_t *j, size_t flags)
+{
+	json_dumpf(j, out, JSON_INDENT(2) | flags);
+	fputc('\n', out);
+	json_decref(j);
+}
+
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 {
 	struct bw_error err = BW_ERROR_INIT;
@@ -306,7 +316,7 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 		return bw_cli_fail(cli, &err);
 	if (!cli->quiet && cli->format != BW_FORMAT_TABLE)
 		for (size_t i = 0; i < r->n_warnings; i++)
-			fprintf(stderr, "bulwark %s: warning: %s\n", cli->cmd->name, r->warnings[i]);
+			bw_cli_warn(cli, r->warnings[i]);
 	if (cli->exit_code && bw_report_count_at_least(r, cli->severity) > 0)
 		return cli->exit_code;
 	/* a scan that could not check every package never passes a gate silently */
@@ -320,6 +330,13 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 		return cli->exit_code;
 	}
 	return BW_EXIT_OK;
+}
+
+void bw_cli_warn(const struct bw_cli *cli, const char *msg)
+{
+	fprintf(stderr, "bulwark %s: warning: ", cli->cmd ? cli->cmd->name : "");
+	bw_report_put_text(stderr, msg, SIZE_MAX, 0);
+	fputc('\n', stderr);
 }
 
 void bw_cli_progress(const struct bw_cli *cli, const char *fmt, ...)

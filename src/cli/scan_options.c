@@ -82,6 +82,9 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 		a->distro = arg;
 		return 1;
 	}
+	case BW_OPT_STRICT:
+		a->strict = true;
+		return 1;
 	}
 	return 0;
 }
@@ -118,6 +121,7 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    /* the table shows a finding's url alone; the documents list its references */
 	    .references = cli->format != BW_FORMAT_TABLE,
 	    .no_cache = a->no_cache,
+	    .strict = a->strict,
 	    .registry = bw_cli_registry_opts(cli),
 	    .image_src = bw_cli_image_src(cli),
 	    .progress = bw_cli_image_progress(cli),
@@ -125,15 +129,18 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	};
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_report *r = NULL;
-	int rc = bw_scan_run(&so, &r, &err);
+	int src = bw_scan_run(&so, &r, &err);
 	bw_cli_progress_done(cli);
-	if (rc < 0)
+	if (!r)
 		return bw_cli_fail(cli, &err);
-	rc = cli->dockerfile ? locate_layers(cli, r) : 0;
+	int rc = cli->dockerfile ? locate_layers(cli, r) : 0;
+	/* --strict with unreadable paths: the report still, then the error */
 	if (!rc)
 		rc = bw_cli_suppress(cli, r);
 	if (!rc)
 		rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);
+	if (src < 0 && rc != BW_EXIT_USAGE)
+		rc = bw_cli_fail(cli, &err);
 	return rc;
 }

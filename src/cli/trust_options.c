@@ -122,3 +122,27 @@ int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_privat
 	}
 	return rc;
 }
+
+int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, const char **annotations,
+				   size_t *n_annotations, size_t max)
+{
+	if (c != 'a')
+		return 0;
+	if (!strchr(arg, '=') || arg[0] == '=')
+		return -bw_cli_usage_error(cli->cmd, "-a '%s' is not KEY=VALUE", arg);
+	if (*n_annotations >= max)
+		return -bw_cli_usage_error(cli->cmd, "at most %zu annotations", max);
+	annotations[(*n_annotations)++] = arg;
+	return 1;
+}
+
+int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return bw_error_sys(err, BW_EIO, "cannot create %s", path);
+	bool ok = fwrite(data, 1, len, f) == len;
+	if (fclose(f) != 0)
+		ok = false;
+	return ok ? 0 : bw_error_sys(err, BW_EIO, "writing %s failed", path);
+}

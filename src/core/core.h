@@ -176,6 +176,11 @@ static inline bool bw_isxdigit(int c)
 {
 	return bw_isdigit(c) || (unsigned)(c - 'a') < 6u || (unsigned)(c - 'A') < 6u;
 }
+/* The value of a hex digit of either case, or -1. */
+static inline int bw_hexval(int c)
+{
+	return bw_isdigit(c) ? c - '0' : (unsigned)((c | 0x20) - 'a') < 6u ? (c | 0x20) - 'a' + 10 : -1;
+}
 /* space, \t, \n, \v, \f, \r */
 static inline bool bw_isspace(int c)
 {

@@ -109,13 +109,8 @@ void bw_sha256_update(struct bw_sha256 *h, const void *data, size_t len)
 
 static void hexstr(const unsigned char *md, unsigned n, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	memcpy(out, "sha256:", 7);
-	for (unsigned i = 0; i < n; i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[7 + 2 * i + 1] = hex[md[i] & 15];
-	}
-	out[7 + 2 * n] = '\0';
+	bw_hex_encode(md, n, out + 7);
 }
 
 void bw_sha256_final_str(struct bw_sha256 *h, char *out)

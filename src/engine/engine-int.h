@@ -50,6 +50,7 @@ struct bw_engine {
 	struct bw_engine_endpoint ep;
 	long connect_timeout_ms;
 	long timeout_ms;
+	double deadline; /* bw_now() time; 0: none */
 	char api_version[16];
 	char prefix[24]; /* "/v1.41" */
 	CURL *curl;	 /* one handle, reused so the connection is kept */
@@ -68,7 +69,7 @@ struct bw_engine_req {
 	bw_engine_chunk_fn cb;
 	void *ud;
 	struct bw_buf *sink;
-	bool no_timeout; /* streams: only the connect timeout applies */
+	bool no_timeout; /* streams: a low-speed limit instead of a whole-request timeout */
 };
 int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long *status,
 		      struct bw_error *err);

@@ -55,6 +55,7 @@ int bw_engine_open(const struct bw_engine_opts *opts, struct bw_engine **out, st
 	e->connect_timeout_ms =
 	    opts && opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
 	e->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	e->deadline = opts && opts->deadline > 0 ? opts->deadline : 0;
 	e->curl = curl_easy_init();
 	if (!e->curl) {
 		bw_engine_free(e);

@@ -27,7 +27,14 @@ struct bw_engine;
 struct bw_engine_opts {
 	const char *host;	 /* NULL: DOCKER_HOST, else unix:///var/run/docker.sock */
 	long connect_timeout_ms; /* 0: 5000 */
-	long timeout_ms;	 /* whole request for JSON calls; 0: 60000. Streams have none. */
+	/* Whole request for JSON calls; 0: 60000. A stream has no overall
+	 * limit, but fails when it delivers less than 1 KiB/s for this long
+	 * (waiting for its headers included), as `db update` does. */
+	long timeout_ms;
+	/* bw_now() time after which no request is sent and every request in
+	 * flight stops (BW_EREMOTE saying the time allowed ran out); each
+	 * request's timeout is cut to the time left. 0: none. */
+	double deadline;
 };
 
 /* Connect and negotiate the API version. A missing socket, a refused

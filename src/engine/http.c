@@ -114,6 +114,12 @@ static int map_curl(struct bw_engine *e, const struct bw_engine_req *req, CURLco
 		err->sys_errno = (int)oserr;
 		return BW_EREMOTE;
 	case CURLE_OPERATION_TIMEDOUT:
+		if (e->deadline > 0 && bw_now() >= e->deadline - 0.05)
+			return bw_error_set(
+			    err, BW_EREMOTE,
+			    "Docker Engine at %s: %s %s stopped after %zu bytes of the answer: "
+			    "the time allowed ran out",
+			    e->ep.host, req->method, req->path, x->received);
 		if (x->received == 0 && x->status == 0)
 			return bw_error_set(
 			    err, BW_EREMOTE, "Docker Engine at %s did not answer %s %s in time (%s)",
@@ -161,6 +167,18 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	struct curl_slist *headers = NULL;
 	int rc = 0;
 
+	long timeout_ms = req->no_timeout ? 0 : e->timeout_ms;
+	if (e->deadline > 0) {
+		double left = e->deadline - bw_now();
+		if (left <= 0)
+			return bw_error_set(err, BW_EREMOTE,
+					    "Docker Engine at %s: %s %s not sent: the time allowed ran out",
+					    e->ep.host, req->method, req->path);
+		long left_ms = (long)(left * 1000) + 1;
+		if (timeout_ms == 0 || left_ms < timeout_ms)
+			timeout_ms = left_ms;
+	}
+
 	bw_buf_init(&x.errbody, BW_ENGINE_ERRBODY_MAX);
 	bw_autofree char *url = bw_asprintf("%s%s", e->ep.base_url, req->path);
 
@@ -171,9 +189,18 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->no_timeout ? 0L : e->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	if (req->no_timeout) {
+		/* a stream may take long, but not stall: headers included */
+		long secs = e->timeout_ms / 1000;
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, secs > 0 ? secs : 1L);
+	}
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "bulwark/" BW_VERSION);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	/* paths carry names from the user and ids from the engine: "." and ".."
+	 * segments are sent as written, never folded into another endpoint */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

@@ -26,6 +26,7 @@ struct bw_reader {
 };
 
 /* ---- one layer's walk result ---- */
+#define BW_LAYER_MAX_IDENTITIES 8
 struct layer_result {
 	struct bw_arena arena;
 	struct bw_file *files;
@@ -40,6 +41,10 @@ struct layer_result {
 	/* hard links whose target was not earlier in the same layer */
 	size_t *dangling;
 	size_t n_dangling, cap_dangling;
+	/* Layer cache: the local files (layer_identity) whose bytes were
+	 * verified to be this layer, most recent first, in the arena. */
+	const char *identities[BW_LAYER_MAX_IDENTITIES];
+	size_t n_identities;
 	/* The analyzers' states for this layer, one per analyzer of the walk
 	 * that made them (layer_begin or the cache's load), owned here: freed
 	 * with each analyzer's layer_free by bw_layer_result_release(). */
@@ -66,6 +71,20 @@ int bw_image_verify_layer(struct bw_image *img, size_t i, struct bw_error *err);
 typedef ssize_t (*bw_chunk_read_fn)(void *ctx, void *buf, size_t n, struct bw_error *err);
 int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
 		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err);
+/* bw_walk_deliver in two steps, for a source that must not open a file no
+ * analyzer takes (dir:): which analyzers want f, into w (room for
+ * BW_IMAGE_MAX_ANALYZERS) — those whose size limit f passes are told
+ * through skipped() and left out — then the bytes for them. */
+struct bw_walk_wanted {
+	const struct bw_analyzer *an;
+	void *state;
+	enum bw_want want;
+	size_t max; /* BW_WANT_WHOLE: the buffer's bound */
+};
+size_t bw_walk_wanted(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		      struct bw_walk_wanted *w);
+int bw_walk_feed(struct bw_walk_wanted *w, size_t nw, const struct bw_file *f, bw_chunk_read_fn rd,
+		 void *rd_ctx, struct bw_error *err);
 /* Start and end the analyzers' states of one layer in res (those with
  * skip[i] set are left alone: the cache served them). */
 void bw_walk_begin_states(struct walk_ctx *wc, struct layer_result *res, const struct bw_image_layer *layer,
@@ -157,6 +176,18 @@ struct source_ops {
 	int (*open_layer)(struct bw_image *img, size_t i, struct bw_reader *rd, void **handle,
 			  struct bw_error *err);
 	void (*close_layer)(void *handle);
+	/* Indexed sources, optional, both or neither (the layer cache uses
+	 * them to know a file it verified): layer_file opens the local file
+	 * that holds layer i's bytes for fstat(2) only (the archive, the blob),
+	 * returning -1 when it cannot; handle_fd is the file an open_layer
+	 * handle reads. */
+	int (*layer_file)(struct bw_image *img, size_t i);
+	int (*handle_fd)(void *handle);
+	/* Remote indexed sources whose layers are fetched by their blob digest
+	 * and checked against it (registry:): no other bytes can pass for that
+	 * digest, so a listing cached under it (made from verified bytes) is
+	 * served without fetching the blob. */
+	bool by_digest;
 	/* Streaming sources: walk everything in one pass, then call
 	 * bw_stream_finish(). */
 	int (*stream)(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
@@ -195,9 +226,10 @@ int bw_walk_layer(struct walk_ctx *wc, struct bw_reader *rd, struct bw_image_lay
 		  struct layer_result *res, const bool *skip, struct bw_error *err);
 
 /* ---- the layer cache (layercache.c) ---- */
-/* The walker's own record of a layer: its entries, digests, byte counts
- * and compression. decode fills a fresh result (layer index `layer` on
- * every entry) and returns false for anything malformed. */
+/* The walker's own record of a layer: its entries, digests, byte counts,
+ * compression, and the identities of the files verified to hold it.
+ * decode fills a fresh result (layer index `layer` on every entry) and
+ * returns false for anything malformed. */
 int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out);
 bool bw_layer_listing_decode(struct layer_result *res, int layer, const void *data, size_t len);
 /* Walk layer i of an indexed source through the cache in opts.cache:
@@ -229,6 +261,11 @@ int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *confi
 void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
+/* Before adding a member (file or link) of an outer archive: a second member
+ * named as image metadata (manifest.json, index.json, oci-layout,
+ * repositories) is BW_EINTEGRITY naming it — an engine loads the last one,
+ * so the archive does not say which image it holds. */
+int bw_image_check_member(struct bw_image *img, const char *name, struct bw_error *err);
 struct member *bw_image_find_member(struct bw_image *img, const char *name);
 /* The member a name stands for after following member symlinks (and hard
  * links); NULL for a loop. The result may name no member at all. */
@@ -246,6 +283,17 @@ void bw_layer_result_add(struct layer_result *res, const struct bw_file *f);
 char *bw_blob_member_name(const char *digest);
 /* Allocate info.layers / refs / results for n layers. */
 void bw_image_alloc_layers(struct bw_image *img, size_t n);
+
+/* ---- files below a directory (beneath.c) ---- */
+/* Open name, a relative path, below the directory dirfd without leaving
+ * it (openat2 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS; where the kernel
+ * lacks it, bw_openat_walk). A final symlink is never followed. flags are
+ * open(2)'s (O_CLOEXEC and O_NOFOLLOW are added). Returns the fd, or -1
+ * with errno: EXDEV for a path that would leave the directory. */
+int bw_openat_beneath(int dirfd, const char *name, int flags);
+/* The fallback: one component at a time, each with O_NOFOLLOW, so no
+ * symlink is followed anywhere; "..", an absolute or empty name: EXDEV. */
+int bw_openat_walk(int dirfd, const char *name, int flags);
 
 /* ---- merge ---- */
 int bw_merge_final(struct bw_image *img, struct bw_error *err);

@@ -85,6 +85,19 @@ struct member *bw_image_add_member(struct bw_image *img, const char *name)
 	return m;
 }
 
+int bw_image_check_member(struct bw_image *img, const char *name, struct bw_error *err)
+{
+	static const char *const metadata[] = {"manifest.json", "index.json", "oci-layout", "repositories"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(metadata); i++)
+		if (strcmp(name, metadata[i]) == 0 && bw_image_find_member(img, name))
+			return bw_error_set(
+			    err, BW_EINTEGRITY,
+			    "%s: member %s appears twice (an engine loads the last one, so the "
+			    "archive does not say which image it holds)",
+			    img->location, name);
+	return 0;
+}
+
 struct member *bw_image_find_member(struct bw_image *img, const char *name)
 {
 	for (size_t i = img->n_members; i-- > 0;)

@@ -94,7 +94,13 @@ struct bw_image_info {
 	size_t n_layers;
 	struct bw_image_history *history;
 	size_t n_history;
+	/* dir: what could not be read (an analyzer wanted a file it cannot
+	 * open, a directory it cannot enter): the first BW_IMAGE_UNREADABLE_NAMED
+	 * as "PATH: reason", and how many in all (after bw_image_walk()). */
+	const char *const *unreadable;
+	size_t n_unreadable_named, n_unreadable;
 };
+#define BW_IMAGE_UNREADABLE_NAMED 20
 
 /* A store of per-layer analysis results the caller may hand to the walker
  * (src/cache/ keeps one in SQLite; image knows nothing of it). Called from
@@ -106,12 +112,16 @@ struct bw_image_info {
  * and one for the walker's own listing ("walker:BW_IMAGE_WALKER_VERSION").
  * Only indexed sources (docker-archive and oci-archive files that can
  * seek, oci: layouts) use it, because only there both digests are known
- * before a layer is read: when the listing and every analyzer hit, the
- * layer is not opened at all (so it is not re-verified either: a blob
- * changed on disk after it was cached goes unnoticed; pass no cache to
- * read and verify every byte). Streaming sources (docker:, compressed or
- * piped archives, dir:) always read everything. Only a walked layer that
- * passed verification is stored. */
+ * before a layer is read. A cached listing is trusted only for bytes
+ * already verified: it records the identity of the files it was verified
+ * in (device, inode, size, mtime, ctime — as git's index does — and the
+ * archive member), and when the listing and every analyzer hit for a file
+ * it records, the layer is not read at all. For any other file (another
+ * archive that claims the same digests, a blob replaced in place) the
+ * blob is read and hashed — no tar walk, no analysis — and a digest,
+ * diff_id or size mismatch fails exactly as without a cache. Streaming
+ * sources (docker:, compressed or piped archives, dir:) always read
+ * everything. Only a walked layer that passed verification is stored. */
 struct bw_layer_cache {
 	int (*get)(void *ud, const char *key, struct bw_buf *out, bool *hit);
 	int (*put)(void *ud, const char *key, const void *data, size_t len);
@@ -119,8 +129,9 @@ struct bw_layer_cache {
 };
 
 /* The version of the walker's cached listing: bump it whenever what the
- * walker records per layer (struct bw_file, digests, counts) changes. */
-#define BW_IMAGE_WALKER_VERSION 1
+ * walker records per layer (struct bw_file, digests, counts, the verified
+ * files' identities) changes. */
+#define BW_IMAGE_WALKER_VERSION 2
 /* The largest record read back from or written to a layer cache. */
 #define BW_IMAGE_CACHE_MAX_RECORD (64u << 20)
 
@@ -129,6 +140,8 @@ struct bw_image_opts {
 	int jobs;			    /* parallel layer walkers; 0: number of CPUs */
 	const char *docker_host;	    /* NULL: DOCKER_HOST or the default socket */
 	const struct bw_layer_cache *cache; /* NULL: no cache (borrowed; outlives the image) */
+	double deadline; /* docker: bw_now() time after which the engine is asked nothing more
+			  * and a transfer in flight stops (engine.h); 0: none */
 	/* registry: and bare names looked up in a registry (borrowed; NULL: defaults) */
 	const struct bw_registry_opts *registry;
 	/* Where a bare image name is looked for, in order: a comma list of
@@ -173,6 +186,10 @@ struct bw_analyzer {
 	 * BW_WANT_WHOLE. */
 	enum bw_want (*wants)(void *ud, const struct bw_file *f);
 	size_t max_whole; /* larger files are skipped with a warning; 0: 16 MiB */
+	/* BW_WANT_STREAM: larger files are not read for it either, but told
+	 * to skipped(); 0: any size. A file no analyzer takes is never read
+	 * (dir: does not even open it). */
+	uint64_t max_stream;
 	void *(*layer_begin)(void *ud, const struct bw_image_layer *layer);
 	/* BW_WANT_WHOLE: data/len is the whole file. */
 	int (*file)(void *layer_state, const struct bw_file *f, const void *data, size_t len,

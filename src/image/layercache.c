@@ -2,14 +2,27 @@
  * of one indexed layer that asks the cache first.
  *
  * Listing record (all integers LEB128 varints, strings as core.h's codec):
- *   format (1) · blob digest · diff_id · compression ("gzip"|"zstd"|"none")
+ *   format (2) · blob digest · diff_id · compression ("gzip"|"zstd"|"none")
  *   · raw bytes · tar bytes · n entries · n × { type · mode · uid · gid ·
  *   size · implied · path · link } · n dangling · n × entry index
+ *   · n identities (at most 8) · n × identity
  * Every path is absolute and clean, every bound is checked: a record that
- * fails any check is a miss, and the layer is read. */
+ * fails any check is a miss, and the layer is read.
+ *
+ * An identity names a local file verified to hold the layer's bytes:
+ * "dev:ino:size:mtime:ctime:member" (the times in nanoseconds; member is
+ * the blob or archive member name), as git's index knows a file is
+ * unchanged. Writing the file changes its ctime, which no user can set
+ * back, so a listing is served unread only for a file it lists; any
+ * other file is hashed first. A registry's blob is fetched by its digest
+ * and checked against it: its listing is served on the digest alone. */
+#include <sys/stat.h>
+#include <time.h>
+
 #include "decompress.h"
 
-#define LISTING_FORMAT 1
+#define LISTING_FORMAT 2
+#define IDENTITY_MAX (BW_IMG_MAX_PATH + 160)
 
 int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out)
 {
@@ -34,6 +47,9 @@ int bw_layer_listing_encode(const struct layer_result *res, struct bw_buf *out)
 	rc |= bw_enc_u64(out, res->n_dangling);
 	for (size_t i = 0; i < res->n_dangling && rc == 0; i++)
 		rc |= bw_enc_u64(out, res->dangling[i]);
+	rc |= bw_enc_u64(out, res->n_identities);
+	for (size_t i = 0; i < res->n_identities && rc == 0; i++)
+		rc |= bw_enc_str(out, res->identities[i]);
 	return rc ? BW_ELIMIT : 0;
 }
 
@@ -128,6 +144,15 @@ bool bw_layer_listing_decode(struct layer_result *res, int layer, const void *da
 			return false;
 		res->dangling[res->n_dangling++] = (size_t)k;
 	}
+	size_t ni = bw_dec_count(&d);
+	if (d.bad || ni > BW_LAYER_MAX_IDENTITIES)
+		return false;
+	for (size_t i = 0; i < ni; i++) {
+		const char *id = bw_dec_str(&d, &res->arena);
+		if (d.bad || !id || strlen(id) >= IDENTITY_MAX)
+			return false;
+		res->identities[res->n_identities++] = id;
+	}
 	return bw_dec_done(&d);
 }
 
@@ -152,6 +177,100 @@ static bool cache_get(const struct bw_layer_cache *c, const char *key, struct bw
 	return hit;
 }
 
+/* The identity of fd, the file that holds layer i, into out
+ * (IDENTITY_MAX bytes); false when it cannot be known. With vouch, also
+ * false for a file changed so recently that a write in the same clock
+ * tick would leave its times as they are (git's "racily clean"): such a
+ * file is hashed again next time rather than trusted. */
+static bool layer_identity(struct bw_image *img, size_t i, int fd, bool vouch, char *out)
+{
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (vouch) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (st.st_mtim.tv_sec >= now.tv_sec - 1 || st.st_ctim.tv_sec >= now.tv_sec - 1)
+			return false;
+	}
+	const char *member = bw_image_member_target(img, img->refs[i].member);
+	int n = snprintf(out, IDENTITY_MAX, "%llx:%llx:%lld:%lld.%09ld:%lld.%09ld:%s",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+			 st.st_ctim.tv_nsec, member ? member : "");
+	return n > 0 && n < IDENTITY_MAX;
+}
+
+/* Is the file that holds layer i now one the listing was verified in? */
+static bool listing_vouches(struct bw_image *img, size_t i, const struct layer_result *res)
+{
+	if (img->ops->by_digest && img->refs[i].expect_digest)
+		return true;
+	if (!img->ops->layer_file || res->n_identities == 0)
+		return false;
+	int fd = img->ops->layer_file(img, i);
+	char id[IDENTITY_MAX];
+	bool known = layer_identity(img, i, fd, false, id);
+	if (fd >= 0)
+		close(fd);
+	for (size_t k = 0; known && k < res->n_identities; k++)
+		if (strcmp(res->identities[k], id) == 0)
+			return true;
+	return false;
+}
+
+/* Remember, most recent first, that the file with identity id holds the
+ * layer of res; older identities of ids[0..n) follow. */
+static void add_identity(struct layer_result *res, const char *id, const char *const *ids, size_t n)
+{
+	res->n_identities = 0;
+	if (id)
+		res->identities[res->n_identities++] = bw_arena_strdup(&res->arena, id);
+	for (size_t k = 0; k < n && res->n_identities < BW_LAYER_MAX_IDENTITIES; k++)
+		if (!id || strcmp(ids[k], id) != 0)
+			res->identities[res->n_identities++] = bw_arena_strdup(&res->arena, ids[k]);
+}
+
+/* Read layer i through the walker's decompressing, digesting reader
+ * without walking its tar: both digests and sizes into res, a failure in
+ * res->rc / res->err as a walk's. *id gets the identity of the file read
+ * when it can vouch for it. */
+static void hash_layer(struct bw_image *img, size_t i, struct layer_result *res, char *id, bool *have_id)
+{
+	struct bw_reader rd;
+	void *h = NULL;
+	struct bw_error herr = BW_ERROR_INIT;
+	int rc = img->ops->open_layer(img, i, &rd, &h, &herr);
+	if (rc == 0) {
+		*have_id = img->ops->handle_fd && layer_identity(img, i, img->ops->handle_fd(h), true, id);
+		struct bw_decomp *dc;
+		rc = bw_decomp_new(&rd, &dc, &herr);
+		if (rc == 0) {
+			rc = bw_decomp_drain(dc, &herr);
+			if (rc == 0)
+				bw_decomp_digests(dc, res->blob_digest, res->diff_id, &res->raw_bytes,
+						  &res->tar_bytes);
+			bw_decomp_free(dc);
+		}
+		img->ops->close_layer(h);
+	}
+	if (rc < 0) {
+		res->rc = rc;
+		res->err = herr;
+	}
+}
+
+static void put_listing(const struct bw_layer_cache *c, const char *prefix, const struct layer_result *res,
+			struct bw_buf *buf)
+{
+	bw_buf_reset(buf);
+	if (bw_layer_listing_encode(res, buf) == 0) {
+		char *key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
+		c->put(c->ud, key, buf->data, buf->len);
+		free(key);
+	}
+}
+
 int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, struct bw_error *err)
 {
 	const struct bw_layer_cache *c = img->opts.cache;
@@ -170,6 +289,12 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 	struct bw_buf buf;
 	bw_buf_init(&buf, BW_IMAGE_CACHE_MAX_RECORD);
 	int rc = 0;
+	bool identity_ops = img->ops->layer_file && img->ops->handle_fd;
+	char id[IDENTITY_MAX];
+	bool have_id = false;
+	/* the files the listing was verified in, kept across a reset */
+	char *old_ids[BW_LAYER_MAX_IDENTITIES];
+	size_t n_old = 0;
 
 	char *key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
 	bool listing =
@@ -177,6 +302,9 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 	    strcmp(res->blob_digest, blob) == 0 && strcmp(res->diff_id, ref->expect_diff_id) == 0 &&
 	    (ref->expect_digest || strcmp(res->compression, "none") == 0);
 	free(key);
+	if (listing)
+		for (size_t k = 0; k < res->n_identities; k++)
+			old_ids[n_old++] = bw_strdup(res->identities[k]);
 	bool all = listing;
 	for (size_t k = 0; k < n; k++) {
 		const struct bw_analyzer *a = wc->analyzers[k];
@@ -188,6 +316,31 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 			served[k] = astate[k] != NULL;
 		}
 		all &= served[k];
+	}
+
+	if (all && !listing_vouches(img, i, res)) {
+		/* cached, but for other bytes than these may be: hash them */
+		char listed_blob[BW_DIGEST_STR_MAX], listed_diff[BW_DIGEST_STR_MAX];
+		memcpy(listed_blob, res->blob_digest, sizeof(listed_blob));
+		memcpy(listed_diff, res->diff_id, sizeof(listed_diff));
+		uint64_t listed_raw = res->raw_bytes, listed_tar = res->tar_bytes;
+		hash_layer(img, i, res, id, &have_id);
+		rc = bw_image_verify_layer(img, i, err);
+		if (rc < 0) {
+			for (size_t k = 0; k < n; k++)
+				if (astate[k] && wc->analyzers[k]->layer_free)
+					wc->analyzers[k]->layer_free(astate[k]);
+			goto out;
+		}
+		if (strcmp(listed_blob, res->blob_digest) != 0 || strcmp(listed_diff, res->diff_id) != 0 ||
+		    listed_raw != res->raw_bytes || listed_tar != res->tar_bytes) {
+			/* the same tar stored otherwise (a legacy layer.tar compressed):
+			 * the listing's byte counts are not these; walk it */
+			all = false;
+		} else if (have_id) {
+			add_identity(res, id, (const char *const *)old_ids, n_old);
+			put_listing(c, prefix, res, &buf);
+		}
 	}
 
 	if (!all)
@@ -215,6 +368,7 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 	struct bw_error werr = BW_ERROR_INIT;
 	rc = img->ops->open_layer(img, i, &rd, &h, &werr);
 	if (rc == 0) {
+		have_id = identity_ops && layer_identity(img, i, img->ops->handle_fd(h), true, id);
 		rc = bw_walk_layer(wc, &rd, layer, res, served, &werr);
 		img->ops->close_layer(h);
 	}
@@ -225,13 +379,10 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 	rc = bw_image_verify_layer(img, i, err);
 	if (rc < 0)
 		goto out;
-	/* verified: remember what was computed */
-	bw_buf_reset(&buf);
-	if ((ref->expect_digest || strcmp(res->blob_digest, ref->expect_diff_id) == 0) &&
-	    bw_layer_listing_encode(res, &buf) == 0) {
-		key = cache_key(prefix, "walker", BW_IMAGE_WALKER_VERSION);
-		c->put(c->ud, key, buf.data, buf.len);
-		free(key);
+	/* verified: remember what was computed, and in which file */
+	if (ref->expect_digest || strcmp(res->blob_digest, ref->expect_diff_id) == 0) {
+		add_identity(res, have_id ? id : NULL, (const char *const *)old_ids, n_old);
+		put_listing(c, prefix, res, &buf);
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct bw_analyzer *a = wc->analyzers[k];
@@ -245,6 +396,8 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 		free(key);
 	}
 out:
+	for (size_t k = 0; k < n_old; k++)
+		free(old_ids[k]);
 	bw_buf_release(&buf);
 	free(prefix);
 	free(astate);

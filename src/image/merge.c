@@ -14,24 +14,143 @@
 
 enum { HIDE_WHITEOUT = 1, HIDE_OPAQUE = 2 };
 
-static bool ancestor_hidden(const char *path, const struct bw_pathmap *hidden, const struct bw_pathmap *seen,
-			    struct bw_file **final, char *tmp)
+/* The directories above the entries, as nodes that know their parent:
+ * whether an entry is hidden by what happened to an ancestor is a walk up
+ * these nodes, with the answer kept per directory, never a look-up of
+ * every prefix of its path (2,000 directories deep, that rehashed up to
+ * 4 KB 2,000 times for each of its entries). A node is made once per
+ * directory, with one look-up of its path.
+ *
+ * A directory hides what is below it ("own") when a higher layer whited
+ * it out, made it opaque, or gave its path to a non-directory. Both only
+ * grow during the merge, so a node found hidden stays hidden; one found
+ * visible is so for the generation it was checked in, and the generation
+ * moves on whenever an existing node becomes hidden. */
+#define NO_NODE SIZE_MAX
+
+struct dirnode {
+	size_t parent; /* NO_NODE for a top-level directory ("/a") */
+	bool own;
+	bool hidden;	  /* own, or an ancestor's own: never unset */
+	unsigned visible; /* generation in which neither was found */
+};
+
+struct dirs {
+	struct bw_pathmap map; /* path -> node index */
+	struct dirnode *nodes;
+	size_t n, cap;
+	unsigned gen;
+	size_t *stack; /* one slot a level: BW_IMG_MAX_PATH / 2 + 2 */
+	struct bw_arena arena;
+	const struct bw_pathmap *seen, *hidden;
+	struct bw_file **final;
+};
+
+static void dirs_init(struct dirs *d, const struct bw_pathmap *seen, const struct bw_pathmap *hidden,
+		      struct bw_file **final)
 {
-	size_t len = strlen(path);
-	memcpy(tmp, path, len + 1);
-	for (size_t i = len; i > 1; i--) {
-		if (tmp[i - 1] != '/' || i == 1)
-			continue;
-		tmp[i - 1] = '\0';
-		if (tmp[0] == '\0')
+	memset(d, 0, sizeof(*d));
+	bw_pathmap_init(&d->map);
+	bw_arena_init(&d->arena);
+	d->gen = 1;
+	d->stack = bw_malloc((BW_IMG_MAX_PATH / 2 + 2) * sizeof(size_t));
+	d->seen = seen;
+	d->hidden = hidden;
+	d->final = final;
+}
+
+static void dirs_release(struct dirs *d)
+{
+	bw_pathmap_release(&d->map);
+	bw_arena_release(&d->arena);
+	free(d->nodes);
+	free(d->stack);
+}
+
+/* Does the path itself hide what is below it? */
+static bool hides_below(const struct dirs *d, const char *path)
+{
+	size_t v;
+	if (bw_pathmap_get(d->hidden, path, &v))
+		return true;
+	return bw_pathmap_get(d->seen, path, &v) && d->final[v]->type != BW_FILE_DIR;
+}
+
+/* The node of the directory path[0..len) ("/a/b"), made with those of its
+ * ancestors that are missing. tmp holds BW_IMG_MAX_PATH + 2 bytes. */
+static size_t dirs_node(struct dirs *d, const char *path, size_t len, char *tmp)
+{
+	memcpy(tmp, path, len);
+	tmp[len] = '\0';
+	size_t depth = 0, found = NO_NODE;
+	/* up to the deepest ancestor that has a node: the missing ones on the stack */
+	for (;;) {
+		if (bw_pathmap_get(&d->map, tmp, &found))
 			break;
-		size_t v;
-		if (bw_pathmap_get(hidden, tmp, &v))
-			return true;
-		if (bw_pathmap_get(seen, tmp, &v) && final[v]->type != BW_FILE_DIR)
-			return true;
+		found = NO_NODE;
+		d->stack[depth++] = len;
+		char *slash = strrchr(tmp, '/');
+		if (slash == tmp)
+			break; /* a top-level directory: no parent node */
+		len = (size_t)(slash - tmp);
+		*slash = '\0';
 	}
-	return false;
+	/* and down again, making them */
+	size_t parent = found;
+	while (depth > 0) {
+		len = d->stack[--depth];
+		tmp[len] = '\0';
+		memcpy(tmp, path, len);
+		if (d->n == d->cap) {
+			d->cap = d->cap ? d->cap * 2 : 256;
+			d->nodes = bw_realloc(d->nodes, d->cap * sizeof(*d->nodes));
+		}
+		char *key = bw_arena_strndup(&d->arena, path, len);
+		d->nodes[d->n] = (struct dirnode){.parent = parent, .own = hides_below(d, key)};
+		bw_pathmap_put(&d->map, key, d->n);
+		parent = d->n++;
+	}
+	return parent;
+}
+
+/* Path became a whiteout target, an opaque directory or a non-directory:
+ * the node there, if any, now hides what is below it. */
+static void dirs_mark(struct dirs *d, const char *path)
+{
+	size_t k;
+	if (bw_pathmap_get(&d->map, path, &k) && !d->nodes[k].own) {
+		d->nodes[k].own = true;
+		d->gen++; /* what was found visible may not be any more */
+	}
+}
+
+static bool dirs_hidden(struct dirs *d, size_t k)
+{
+	size_t depth = 0;
+	while (k != NO_NODE && !d->nodes[k].hidden && !d->nodes[k].own && d->nodes[k].visible != d->gen) {
+		d->stack[depth++] = k;
+		k = d->nodes[k].parent;
+	}
+	bool hidden = k != NO_NODE && (d->nodes[k].hidden || d->nodes[k].own);
+	if (k != NO_NODE && hidden)
+		d->nodes[k].hidden = true;
+	while (depth > 0) {
+		struct dirnode *n = &d->nodes[d->stack[--depth]];
+		if (hidden)
+			n->hidden = true;
+		else
+			n->visible = d->gen;
+	}
+	return hidden;
+}
+
+/* Is an ancestor of path (not the root) hidden? */
+static bool ancestor_hidden(struct dirs *d, const char *path, char *tmp)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return false; /* a top-level entry */
+	return dirs_hidden(d, dirs_node(d, path, (size_t)(slash - path), tmp));
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -135,6 +254,8 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 	img->final = bw_malloc(img->cap_final * sizeof(*img->final));
 	img->n_final = 0;
 	char *tmp = bw_malloc(BW_IMG_MAX_PATH + 2);
+	struct dirs dirs;
+	dirs_init(&dirs, &seen, &hidden, img->final);
 
 	for (size_t l = img->info.n_layers; l-- > 0;) {
 		struct layer_result *res = img->results[l];
@@ -147,10 +268,12 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 				continue;
 			if (bw_pathmap_get(&hidden, f->path, &v) && (v & HIDE_WHITEOUT))
 				continue;
-			if (ancestor_hidden(f->path, &hidden, &seen, img->final, tmp))
+			if (ancestor_hidden(&dirs, f->path, tmp))
 				continue;
 			bw_pathmap_put(&seen, f->path, img->n_final);
 			img->final[img->n_final++] = f;
+			if (f->type != BW_FILE_DIR)
+				dirs_mark(&dirs, f->path);
 		}
 		for (size_t i = 0; i < res->n_files; i++) {
 			struct bw_file *f = &res->files[i];
@@ -158,6 +281,7 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 			if (f->type == BW_FILE_WHITEOUT) {
 				bw_pathmap_get(&hidden, f->link, &v);
 				bw_pathmap_put(&hidden, f->link, v | HIDE_WHITEOUT);
+				dirs_mark(&dirs, f->link);
 			} else if (f->type == BW_FILE_OPAQUE) {
 				/* the marker sits inside the directory it makes opaque */
 				char *dir = bw_arena_strdup(&res->arena, f->path);
@@ -168,9 +292,11 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 					*slash = '\0';
 				bw_pathmap_get(&hidden, dir, &v);
 				bw_pathmap_put(&hidden, dir, v | HIDE_OPAQUE);
+				dirs_mark(&dirs, dir);
 			}
 		}
 	}
+	dirs_release(&dirs);
 	add_implied_parents(img, &seen, tmp);
 	free(tmp);
 	bw_pathmap_release(&hidden);

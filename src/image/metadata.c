@@ -43,9 +43,47 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, 
 	json_error_t je;
 	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
 	bw_buf_release(&b);
-	if (!*out)
+	if (!*out) {
+		/* jansson ends its text with " near '<the bytes it stopped at>'":
+		 * left out, since a file below a layout may be a hard link to a
+		 * host file; the line and column say where */
+		char *near = strstr(je.text, " near '");
+		if (near)
+			*near = '\0';
 		return bw_error_set(err, BW_EINPUT, "%s: not valid JSON: %s (line %d, column %d)", name,
 				    je.text, je.line, je.column);
+	}
+	return 0;
+}
+
+/* A member name from metadata (manifest.json's Config and Layers) into
+ * *out, in the image's arena: a relative path without a ".." component or
+ * a NUL, cleaned of "./" and "//" — never a way out of the archive or
+ * layout. */
+static int member_ref(struct bw_image *img, json_t *v, const char *what, const char **out,
+		      struct bw_error *err)
+{
+	const char *raw = json_string_value(v);
+	if (!raw)
+		return bw_error_set(err, BW_EINPUT, "manifest.json: %s is not a string", what);
+	size_t n = strlen(raw);
+	if (n != json_string_length(v) || n == 0 || n > BW_IMG_MAX_PATH)
+		return bw_error_set(err, BW_EINPUT, "manifest.json: %s is empty, too long or holds a NUL",
+				    what);
+	if (raw[0] == '/')
+		return bw_error_set(err, BW_EINPUT, "manifest.json: %s '%s' is an absolute path", what, raw);
+	for (const char *c = raw; c; c = strchr(c, '/')) {
+		c += *c == '/';
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return bw_error_set(err, BW_EINPUT, "manifest.json: %s '%s' climbs out with '..'",
+					    what, raw);
+	}
+	char clean[BW_IMG_MAX_PATH + 1];
+	bool esc, abs;
+	bw_path_clean(raw, clean, &esc, &abs);
+	if (esc || abs || !clean[0])
+		return bw_error_set(err, BW_EINPUT, "manifest.json: %s '%s' names no member", what, raw);
+	*out = bw_img_str(img, clean);
 	return 0;
 }
 
@@ -195,10 +233,13 @@ static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t
 	}
 	if (!entry)
 		return bw_error_set(err, BW_ENOTFOUND, "manifest.json: no image tagged '%s'", img->ref);
-	const char *cfg = jstr(entry, "Config");
 	json_t *layers = json_object_get(entry, "Layers");
-	if (!cfg || !json_is_array(layers))
+	if (!json_object_get(entry, "Config") || !json_is_array(layers))
 		return bw_error_set(err, BW_EINPUT, "manifest.json: an entry lacks Config or Layers");
+	const char *cfg;
+	int rc = member_ref(img, json_object_get(entry, "Config"), "Config", &cfg, err);
+	if (rc < 0)
+		return rc;
 	if (json_array_size(layers) > BW_IMG_MAX_LAYERS)
 		return bw_error_set(err, BW_ELIMIT, "manifest.json: more than %d layers", BW_IMG_MAX_LAYERS);
 
@@ -206,7 +247,7 @@ static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t
 	bool has_cdg = digest_from_member(cfg, cdg);
 	json_t *config = NULL;
 	char actual[BW_DIGEST_STR_MAX];
-	int rc = get_json(img, get, cfg, has_cdg ? cdg : NULL, -1, &config, actual, err);
+	rc = get_json(img, get, cfg, has_cdg ? cdg : NULL, -1, &config, actual, err);
 	if (rc < 0)
 		return rc;
 	img->info.config_digest = bw_img_str(img, actual);
@@ -226,10 +267,13 @@ static int load_docker_manifest(struct bw_image *img, bw_blob_get_fn get, json_t
 	size_t n = json_array_size(layers);
 	bw_image_alloc_layers(img, n);
 	for (size_t i = 0; i < n; i++) {
-		const char *m = json_string_value(json_array_get(layers, i));
-		if (!m)
-			return bw_error_set(err, BW_EINPUT, "manifest.json: Layers[%zu] is not a string", i);
-		img->refs[i].member = bw_img_str(img, m);
+		char what[32];
+		snprintf(what, sizeof(what), "Layers[%zu]", i);
+		const char *m;
+		rc = member_ref(img, json_array_get(layers, i), what, &m, err);
+		if (rc < 0)
+			return rc;
+		img->refs[i].member = m;
 		char d[BW_DIGEST_STR_MAX];
 		if (digest_from_member(m, d))
 			img->refs[i].expect_digest = bw_img_str(img, d);

@@ -128,7 +128,13 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 		rc = member_name(archive_entry_pathname(e), name, sizeof(name), err, img->location);
 		if (rc < 0)
 			goto out;
-		if (archive_entry_filetype(e) == AE_IFLNK) {
+		int type = archive_entry_filetype(e);
+		if (type == AE_IFLNK || type == AE_IFREG || archive_entry_hardlink(e)) {
+			rc = bw_image_check_member(img, name, err);
+			if (rc < 0)
+				goto out;
+		}
+		if (type == AE_IFLNK) {
 			bw_image_add_member_link(
 			    img, name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "", false);
 			continue;
@@ -233,6 +239,17 @@ fail:
 	return err ? err->code : BW_EINPUT;
 }
 
+static int archive_layer_file(struct bw_image *img, size_t i)
+{
+	(void)i; /* every member lives in the one archive file */
+	return open(img->location, O_PATH | O_CLOEXEC);
+}
+
+static int archive_handle_fd(void *handle)
+{
+	return ((struct member_reader *)handle)->fd;
+}
+
 static void archive_close_layer(void *handle)
 {
 	struct member_reader *mr = handle;
@@ -275,5 +292,7 @@ const struct source_ops bw_source_docker_archive = {
     .open = archive_open,
     .open_layer = archive_open_layer,
     .close_layer = archive_close_layer,
+    .layer_file = archive_layer_file,
+    .handle_fd = archive_handle_fd,
     .stream = archive_stream,
 };

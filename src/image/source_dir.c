@@ -1,7 +1,11 @@
 /* A root filesystem directory (`bulwark fs DIR`, `dir:PATH`): one pseudo
  * layer, walked without following symlinks. Files are opened relative to
  * their directory with O_NOFOLLOW, so a symlink planted in the tree can
- * never redirect a read. Scanning "/" skips /proc, /sys and /dev. */
+ * never redirect a read, and only when an analyzer takes them (a 1 TiB
+ * sparse file past every size limit is listed, never opened). A file an
+ * analyzer wanted but that cannot be opened, or a directory that cannot be
+ * entered, is recorded in the image's "unreadable" list: never skipped in
+ * silence. Scanning "/" skips /proc, /sys and /dev. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +23,19 @@ struct dir_walk {
 	struct bw_pathmap inodes; /* "dev:ino" -> entry index, for hard links */
 	bool is_root;
 	uint64_t bytes;
+	const char **unreadable; /* the first BW_IMAGE_UNREADABLE_NAMED, in the image's arena */
+	size_t n_unreadable;
 };
+
+static void unreadable(struct dir_walk *w, const char *path, int errnum)
+{
+	if (w->n_unreadable < BW_IMAGE_UNREADABLE_NAMED) {
+		char *msg = bw_asprintf("%s: %s", path[0] ? path : "/", strerror(errnum));
+		w->unreadable[w->n_unreadable] = bw_img_str(w->img, msg);
+		free(msg);
+	}
+	w->n_unreadable++;
+}
 
 struct fd_chunk {
 	int fd;
@@ -65,10 +81,13 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 			break;
 		}
 		struct stat st;
-		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* vanished while walking */
 		char *path = bw_arena_alloc(&w->res->arena, pl + 1);
 		snprintf(path, pl + 1, "%s/%s", prefix, n);
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT) /* else vanished while walking */
+				unreadable(w, path, errno);
+			continue;
+		}
 		struct bw_file f = {
 		    .path = path, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid};
 		switch (st.st_mode & S_IFMT) {
@@ -115,21 +134,31 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 		bw_layer_result_add(w->res, &f);
 		if (f.type == BW_FILE_REG) {
 			w->bytes += f.size;
-			if (w->wc->n_analyzers) {
-				int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-				if (fd >= 0) {
-					struct fd_chunk c = {fd, path};
-					rc = bw_walk_deliver(w->wc, w->res->astate, NULL, &f, fd_chunk_read,
-							     &c, err);
-					close(fd);
-					if (rc < 0)
-						break;
-				}
+			struct bw_walk_wanted want[BW_IMAGE_MAX_ANALYZERS];
+			size_t nw = bw_walk_wanted(w->wc, w->res->astate, NULL, &f, want);
+			if (nw == 0)
+				continue; /* no analyzer takes it: not even opened */
+			int fd = openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			if (fd < 0) {
+				int e = errno;
+				if (e == ENOENT)
+					continue;	/* vanished while walking */
+				unreadable(w, path, e); /* one warning for every analyzer */
+				continue;
 			}
+			struct fd_chunk c = {fd, path};
+			rc = bw_walk_feed(want, nw, &f, fd_chunk_read, &c, err);
+			close(fd);
+			if (rc < 0)
+				break;
 		} else if (f.type == BW_FILE_DIR) {
 			int sub = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0)
-				continue; /* unreadable: listed, not entered */
+			if (sub < 0) {
+				/* listed, not entered: what it holds is not scanned */
+				if (errno != ENOENT)
+					unreadable(w, path, errno);
+				continue;
+			}
 			rc = walk_dir(w, sub, path, depth + 1, err);
 			if (rc < 0)
 				break;
@@ -156,6 +185,7 @@ static int dir_open(struct bw_image *img, struct bw_error *err)
 static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err)
 {
 	struct dir_walk w = {.img = img, .wc = wc};
+	w.unreadable = bw_arena_alloc(&img->arena, BW_IMAGE_UNREADABLE_NAMED * sizeof(char *));
 	w.res = bw_image_new_result(img);
 	img->results[0] = w.res;
 	char real[PATH_MAX];
@@ -174,6 +204,10 @@ static int dir_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error
 	layer->files = w.res->n_files;
 	layer->size = (int64_t)w.bytes;
 	w.res->walked = rc == 0;
+	img->info.unreadable = w.unreadable;
+	img->info.n_unreadable_named =
+	    w.n_unreadable < BW_IMAGE_UNREADABLE_NAMED ? w.n_unreadable : BW_IMAGE_UNREADABLE_NAMED;
+	img->info.n_unreadable = w.n_unreadable;
 	return rc;
 }
 

@@ -15,13 +15,44 @@ struct engine_src {
 	char *escaped;
 };
 
+/* An image name or id, as the engine's API takes it in a path segment:
+ * "[registry[:port]/]path[:tag][@digest]" or an id. Anything that an HTTP
+ * stack could take for a path ("." or ".." components, empty ones, a
+ * percent sign, a control byte) is no name: refused before any request. */
+static int check_name(const char *name, struct bw_error *err)
+{
+	const char *why = NULL;
+	if (!name[0])
+		why = "it is empty";
+	for (const char *c = name; !why && *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f || *c == '%' || *c == '\\' || *c == '?' ||
+		    *c == '#')
+			why = "it holds a character no image name has";
+	for (const char *c = name; !why; c++) {
+		size_t n = strcspn(c, "/");
+		if (n == 0)
+			why = "it has an empty path component";
+		else if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			why = "it has a '.' or '..' component";
+		c += n;
+		if (!*c)
+			break;
+	}
+	if (why)
+		return bw_error_set(err, BW_EUSAGE, "docker:%s is not an image name: %s", name, why);
+	return 0;
+}
+
 static int engine_open(struct bw_image *img, struct bw_error *err)
 {
+	int rc = check_name(img->location, err);
+	if (rc < 0)
+		return rc;
 	struct engine_src *s = bw_calloc(1, sizeof(*s));
 	img->source_state = s;
 	img->streaming = true;
-	struct bw_engine_opts eo = {.host = img->opts.docker_host};
-	int rc = bw_engine_open(&eo, &s->engine, err);
+	struct bw_engine_opts eo = {.host = img->opts.docker_host, .deadline = img->opts.deadline};
+	rc = bw_engine_open(&eo, &s->engine, err);
 	if (rc < 0)
 		return rc;
 	s->escaped = bw_engine_escape(img->location);

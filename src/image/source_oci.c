@@ -1,33 +1,52 @@
 /* OCI image layout directories (image-spec "image-layout.md"): oci-layout,
- * index.json and blobs/<alg>/<hex>. Blob files are opened without following
- * a final symlink and must be regular files; names are built only from
- * validated digests, so a hostile index cannot point outside blobs/. */
+ * index.json and blobs/<alg>/<hex>, or the "docker save" fallback
+ * (manifest.json naming its members). Every file is opened below a
+ * descriptor of the layout directory that cannot be left (beneath.c: no
+ * "..", no absolute path, no symlink out of it, no final symlink), without
+ * waiting (O_NONBLOCK: a FIFO never blocks), and must be a regular file;
+ * names come from validated digests or from metadata names checked to be
+ * clean relative paths (metadata.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "image-int.h"
 
+struct oci_src {
+	int dirfd; /* the layout directory */
+};
+
 static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, struct bw_error *err)
 {
-	char *p = bw_asprintf("%s/%s", img->location, name);
-	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	const struct oci_src *s = img->source_state;
+	/* O_NONBLOCK: a FIFO planted in the layout must not wait for a writer */
+	int fd = bw_openat_beneath(s->dirfd, name, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
-		int rc = e == ENOENT ? bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name,
-						    img->location)
-				     : bw_error_sys(err, BW_EIO, "%s: cannot open", p);
-		free(p);
-		return rc;
+		if (e == ENOENT)
+			return bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name,
+					    img->location);
+		if (e == EXDEV)
+			return bw_error_set(err, BW_EINPUT,
+					    "%s: %s leads out of the layout (through '..', an absolute "
+					    "path or a symlink): not read",
+					    img->location, name);
+		if (e == ELOOP)
+			return bw_error_set(err, BW_EINPUT, "%s: %s is a symlink: not followed",
+					    img->location, name);
+		errno = e;
+		return bw_error_sys(err, BW_EIO, "%s: cannot open %s", img->location, name);
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		int rc = bw_error_set(err, BW_EINPUT, "%s: not a regular file", p);
-		free(p);
-		return rc;
+		return bw_error_set(err, BW_EINPUT, "%s: %s is not a regular file", img->location, name);
 	}
-	free(p);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return bw_error_sys(err, BW_EIO, "%s: %s", img->location, name);
+	}
 	*fd_out = fd;
 	return 0;
 }
@@ -45,14 +64,29 @@ static int oci_get(struct bw_image *img, const char *name, struct bw_buf *out, s
 
 static int oci_open(struct bw_image *img, struct bw_error *err)
 {
-	struct stat st;
-	if (stat(img->location, &st) < 0)
+	struct oci_src *s = bw_calloc(1, sizeof(*s));
+	img->source_state = s;
+	s->dirfd = open(img->location, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		if (errno == ENOTDIR)
+			return bw_error_set(
+			    err, BW_EINPUT,
+			    "%s: an OCI layout must be a directory (use oci-archive: for a tar)",
+			    img->location);
 		return bw_error_sys(err, errno == ENOENT ? BW_ENOTFOUND : BW_EIO, "%s", img->location);
-	if (!S_ISDIR(st.st_mode))
-		return bw_error_set(err, BW_EINPUT,
-				    "%s: an OCI layout must be a directory (use oci-archive: for a tar)",
-				    img->location);
+	}
 	return bw_meta_load_with(img, oci_get, err);
+}
+
+static void oci_close(struct bw_image *img)
+{
+	struct oci_src *s = img->source_state;
+	if (!s)
+		return;
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	free(s);
+	img->source_state = NULL;
 }
 
 struct fd_reader {
@@ -88,6 +122,17 @@ static int oci_open_layer(struct bw_image *img, size_t i, struct bw_reader *rd, 
 	return 0;
 }
 
+static int oci_layer_file(struct bw_image *img, size_t i)
+{
+	const struct oci_src *s = img->source_state;
+	return bw_openat_beneath(s->dirfd, img->refs[i].member, O_PATH);
+}
+
+static int oci_handle_fd(void *handle)
+{
+	return ((struct fd_reader *)handle)->fd;
+}
+
 static void oci_close_layer(void *handle)
 {
 	struct fd_reader *r = handle;
@@ -116,4 +161,7 @@ const struct source_ops bw_source_oci = {
     .open = oci_open,
     .open_layer = oci_open_layer,
     .close_layer = oci_close_layer,
+    .layer_file = oci_layer_file,
+    .handle_fd = oci_handle_fd,
+    .close = oci_close,
 };

@@ -210,5 +210,6 @@ const struct source_ops bw_source_registry = {
     .open = registry_open,
     .open_layer = registry_open_layer,
     .close_layer = registry_close_layer,
+    .by_digest = true,
     .close = registry_close,
 };

@@ -76,6 +76,12 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 			return bw_error_set(err, BW_EINPUT, "%s: member '%s' climbs out with '..'",
 					    img->location, raw);
 
+		int type = archive_entry_filetype(e);
+		if (type == AE_IFLNK || type == AE_IFREG || archive_entry_hardlink(e)) {
+			int rc = bw_image_check_member(img, name, err);
+			if (rc < 0)
+				return rc;
+		}
 		if (archive_entry_filetype(e) == AE_IFLNK || archive_entry_hardlink(e)) {
 			const char *t =
 			    archive_entry_hardlink(e) ? archive_entry_hardlink(e) : archive_entry_symlink(e);

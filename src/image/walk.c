@@ -102,18 +102,9 @@ static int clean_path(struct layer_result *res, const char *raw, const char *wha
 	return 0;
 }
 
-struct wanted {
-	const struct bw_analyzer *an;
-	void *state;
-	enum bw_want want;
-	struct bw_buf buf;
-	bool failed;
-};
-
-int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
-		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err)
+size_t bw_walk_wanted(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		      struct bw_walk_wanted *w)
 {
-	struct wanted w[BW_IMAGE_MAX_ANALYZERS];
 	size_t nw = 0;
 	for (size_t i = 0; i < wc->n_analyzers; i++) {
 		const struct bw_analyzer *an = wc->analyzers[i];
@@ -123,7 +114,8 @@ int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const 
 		if (want == BW_WANT_NONE)
 			continue;
 		size_t max = an->max_whole ? an->max_whole : DEFAULT_MAX_WHOLE;
-		if (want == BW_WANT_WHOLE && f->size > max) {
+		if ((want == BW_WANT_WHOLE && f->size > max) ||
+		    (want == BW_WANT_STREAM && an->max_stream && f->size > an->max_stream)) {
 			if (an->skipped)
 				an->skipped(astate[i], f, "larger than the analyzer's size limit");
 			continue;
@@ -131,13 +123,21 @@ int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const 
 		w[nw].an = an;
 		w[nw].state = astate[i];
 		w[nw].want = want;
-		w[nw].failed = false;
-		bw_buf_init(&w[nw].buf, max);
+		w[nw].max = max;
 		nw++;
 	}
+	return nw;
+}
+
+int bw_walk_feed(struct bw_walk_wanted *w, size_t nw, const struct bw_file *f, bw_chunk_read_fn rd,
+		 void *rd_ctx, struct bw_error *err)
+{
 	if (nw == 0)
 		return 0;
-
+	struct bw_buf bufs[BW_IMAGE_MAX_ANALYZERS];
+	bool failed[BW_IMAGE_MAX_ANALYZERS] = {false};
+	for (size_t k = 0; k < nw; k++)
+		bw_buf_init(&bufs[k], w[k].max);
 	int rc = 0;
 	char *chunk = bw_malloc(DATA_CHUNK);
 	for (;;) {
@@ -148,14 +148,14 @@ int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const 
 		}
 		for (size_t k = 0; k < nw; k++) {
 			if (w[k].want == BW_WANT_STREAM) {
-				if (!w[k].failed) {
+				if (!failed[k]) {
 					rc = w[k].an->chunk(w[k].state, f, chunk, (size_t)n, n == 0, err);
 					if (rc < 0)
 						break;
 				}
-			} else if (n > 0 && !w[k].failed && bw_buf_add(&w[k].buf, chunk, (size_t)n) < 0) {
+			} else if (n > 0 && !failed[k] && bw_buf_add(&bufs[k], chunk, (size_t)n) < 0) {
 				/* the header lied about the size */
-				w[k].failed = true;
+				failed[k] = true;
 				if (w[k].an->skipped)
 					w[k].an->skipped(w[k].state, f,
 							 "larger than the analyzer's size limit");
@@ -165,15 +165,23 @@ int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const 
 			break;
 	}
 	for (size_t k = 0; k < nw; k++) {
-		if (rc == 0 && w[k].want == BW_WANT_WHOLE && !w[k].failed) {
-			if (!w[k].buf.data)
-				bw_buf_add(&w[k].buf, "", 0);
-			rc = w[k].an->file(w[k].state, f, w[k].buf.data, w[k].buf.len, err);
+		if (rc == 0 && w[k].want == BW_WANT_WHOLE && !failed[k]) {
+			if (!bufs[k].data)
+				bw_buf_add(&bufs[k], "", 0);
+			rc = w[k].an->file(w[k].state, f, bufs[k].data, bufs[k].len, err);
 		}
-		bw_buf_release(&w[k].buf);
+		bw_buf_release(&bufs[k]);
 	}
 	free(chunk);
 	return rc;
+}
+
+int bw_walk_deliver(struct walk_ctx *wc, void **astate, const bool *skip, const struct bw_file *f,
+		    bw_chunk_read_fn rd, void *rd_ctx, struct bw_error *err)
+{
+	struct bw_walk_wanted w[BW_IMAGE_MAX_ANALYZERS];
+	size_t nw = bw_walk_wanted(wc, astate, skip, f, w);
+	return bw_walk_feed(w, nw, f, rd, rd_ctx, err);
 }
 
 struct arch_chunk_ctx {

@@ -55,15 +55,6 @@ static bool blank(char c)
 
 /* ---- JSON array of strings ---- */
 
-static int hexval(char c)
-{
-	if (bw_isdigit(c))
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 static void put_utf8(struct bw_buf *b, unsigned cp)
 {
 	char u[4];
@@ -96,7 +87,7 @@ static bool read_u4(const char **p, const char *e, unsigned *out)
 		return false;
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval((*p)[i]);
+		int h = bw_hexval((*p)[i]);
 		if (h < 0)
 			return false;
 		v = v * 16 + (unsigned)h;
@@ -323,10 +314,19 @@ static void maybe_json(struct df_file *f, struct df_instr *in, bool to_list)
 		split_blank(&f->arena, in);
 }
 
-static void set_malformed(struct df_file *f, struct df_instr *in, const char *msg)
+/* The first reason an instruction is malformed is the one kept. */
+static void set_malformed(struct df_file *f, struct df_instr *in, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_malformed(struct df_file *f, struct df_instr *in, const char *fmt, ...)
 {
-	if (!in->malformed)
-		in->malformed = bw_arena_strdup(&f->arena, msg);
+	if (in->malformed)
+		return;
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	in->malformed = bw_arena_strdup(&f->arena, msg);
 }
 
 void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off);
@@ -405,11 +405,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		if (in->kind != DF_UNKNOWN && !in->malformed) {
 			char key[96];
 			snprintf(key, sizeof(key), " %s ", fl->name);
-			if (!strstr(allowed, key)) {
-				char msg[160];
-				snprintf(msg, sizeof(msg), "unknown flag: --%.100s", fl->name);
-				set_malformed(f, in, msg);
-			}
+			if (!strstr(allowed, key))
+				set_malformed(f, in, "unknown flag: --%.100s", fl->name);
 		}
 	}
 	bw_buf_release(&w);
@@ -424,11 +421,9 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	in->args = bw_arena_strndup(&f->arena, p, (size_t)(ae - p));
 	size_t alen = (size_t)(ae - p);
 
-	char msg[160];
 	switch (in->kind) {
 	case DF_UNKNOWN:
-		snprintf(msg, sizeof(msg), "unknown instruction: %.100s", in->keyword);
-		set_malformed(f, in, msg);
+		set_malformed(f, in, "unknown instruction: %.100s", in->keyword);
 		break;
 	case DF_FROM:
 		split_blank(&f->arena, in);
@@ -451,11 +446,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	case DF_ADD:
 		maybe_json(f, in, true);
 		/* with heredocs a single word (the destination) is enough */
-		if (in->argc < 2 && !memmem(in->args, alen, "<<", 2)) {
-			snprintf(msg, sizeof(msg), "%s requires at least two arguments",
-				 df_kind_name(in->kind));
-			set_malformed(f, in, msg);
-		}
+		if (in->argc < 2 && !memmem(in->args, alen, "<<", 2))
+			set_malformed(f, in, "%s requires at least two arguments", df_kind_name(in->kind));
 		break;
 	case DF_VOLUME:
 		maybe_json(f, in, true);
@@ -470,11 +462,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	case DF_ENV:
 	case DF_LABEL:
 		parse_kv(f, in, false);
-		if (in->n_kvs == 0) {
-			snprintf(msg, sizeof(msg), "%s requires at least one argument",
-				 df_kind_name(in->kind));
-			set_malformed(f, in, msg);
-		}
+		if (in->n_kvs == 0)
+			set_malformed(f, in, "%s requires at least one argument", df_kind_name(in->kind));
 		break;
 	case DF_ARG:
 		parse_kv(f, in, true);
@@ -493,9 +482,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 			break;
 		}
 		if (bw_strcasecmp(in->argv[0], "CMD") != 0) {
-			snprintf(msg, sizeof(msg), "unknown type '%.60s' in HEALTHCHECK (try CMD)",
-				 in->argv[0]);
-			set_malformed(f, in, msg);
+			set_malformed(f, in, "unknown type '%.60s' in HEALTHCHECK (try CMD)", in->argv[0]);
 			break;
 		}
 		if (in->argc < 2) {
@@ -532,7 +519,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		df_parse_instruction(f, sub, in->args_off);
 		in->sub = sub;
 		if (sub->malformed)
-			set_malformed(f, in, sub->malformed);
+			set_malformed(f, in, "%s", sub->malformed);
 		break;
 	}
 	case DF_MAINTAINER:
@@ -540,15 +527,8 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	case DF_USER:
 	case DF_WORKDIR:
 		split_blank(&f->arena, in);
-		if (alen == 0) {
-			snprintf(msg, sizeof(msg), "%s requires exactly one argument",
-				 df_kind_name(in->kind));
-			set_malformed(f, in, msg);
-		} else if (in->kind != DF_MAINTAINER && in->kind != DF_WORKDIR && in->argc > 1) {
-			snprintf(msg, sizeof(msg), "%s requires exactly one argument",
-				 df_kind_name(in->kind));
-			set_malformed(f, in, msg);
-		}
+		if (alen == 0 || (in->kind != DF_MAINTAINER && in->kind != DF_WORKDIR && in->argc > 1))
+			set_malformed(f, in, "%s requires exactly one argument", df_kind_name(in->kind));
 		break;
 	}
 }

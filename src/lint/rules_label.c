@@ -259,36 +259,30 @@ static void each_typed(struct lint_ctx *c, const struct lint_rule *r, const stru
 
 void chk_label_url(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"url", valid_url, "a URL"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"url", valid_url, "a URL"});
 }
 
 void chk_label_rfc3339(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"rfc3339", valid_rfc3339, "an RFC 3339 time"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"rfc3339", valid_rfc3339, "an RFC 3339 time"});
 }
 
 void chk_label_spdx(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"spdx", valid_spdx, "an SPDX license expression"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"spdx", valid_spdx, "an SPDX license expression"});
 }
 
 void chk_label_hash(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"hash", valid_hash, "a git hash"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"hash", valid_hash, "a git hash"});
 }
 
 void chk_label_semver(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"semver", valid_semver, "a semantic version"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"semver", valid_semver, "a semantic version"});
 }
 
 void chk_label_email(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const struct typed t = {"email", valid_email, "an email address"};
-	each_typed(c, r, &t);
+	each_typed(c, r, &(const struct typed){"email", valid_email, "an email address"});
 }

@@ -112,9 +112,8 @@ int bw_match_parse_distro(const char *s, struct bw_match_distro *out, struct bw_
 	size_t vl = strlen(ver);
 	bool ok = vl < sizeof(out->version) && (vl > 0 || distros[d].form == V_NONE);
 	for (size_t i = 0; ok && i < vl; i++)
-		ok = (ver[i] >= '0' && ver[i] <= '9') || (ver[i] >= 'a' && ver[i] <= 'z') ||
-		     (ver[i] >= 'A' && ver[i] <= 'Z') || ver[i] == '.' || ver[i] == '_' || ver[i] == '-';
-	if (ok && vl && distros[d].form != V_NONE && !(ver[0] >= '0' && ver[0] <= '9'))
+		ok = bw_isalnum(ver[i]) || ver[i] == '.' || ver[i] == '_' || ver[i] == '-';
+	if (ok && vl && distros[d].form != V_NONE && !bw_isdigit(ver[0]))
 		ok = false;
 	if (!ok)
 		return bw_error_set(err, BW_EUSAGE,
@@ -129,8 +128,7 @@ int bw_match_parse_distro(const char *s, struct bw_match_distro *out, struct bw_
 	snprintf(out->version, sizeof(out->version), "%s", ver);
 	snprintf(out->name, sizeof(out->name), "%.*s", (int)nl, s);
 	for (char *p = out->name; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p + 32);
+		*p = (char)bw_tolower(*p);
 	return 0;
 }
 
@@ -554,8 +552,7 @@ static const char *primary_url(struct bw_report *r, const char *id, const char *
 	size_t o = 0;
 	for (const char *p = id; *p && o + 4 < sizeof(esc); p++) {
 		unsigned char ch = (unsigned char)*p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '-' || ch == '.' || ch == '_' || ch == ':' || ch == '~')
+		if (bw_isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == ':' || ch == '~')
 			esc[o++] = (char)ch;
 		else
 			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "%%%02X", ch);

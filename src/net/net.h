@@ -89,6 +89,10 @@ void bw_net_findings(struct bw_net_graph *g, const struct bw_iac_model *m, struc
  * picture; html: a page holding the picture, the lateral paths and the
  * findings (no script or style from elsewhere). */
 json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *r);
+/* The same document, the bytes json_dumpf(JSON_INDENT(2) |
+ * JSON_PRESERVE_ORDER) writes of it, streamed: memory stays at the
+ * graph's, not at a tree of every edge. */
+void bw_net_graph_write_json(const struct bw_net_graph *g, const struct bw_report *r, FILE *out);
 void bw_net_graph_dot(const struct bw_net_graph *g, FILE *out);
 void bw_net_graph_svg(const struct bw_net_graph *g, FILE *out);
 void bw_net_graph_html(const struct bw_net_graph *g, const struct bw_report *r, FILE *out);
@@ -113,7 +117,8 @@ int bw_net_enforce_ruleset(const char *path, const char *table, struct bw_buf *o
 /* A TLS endpoint as a probe found it. The registry audit (another module)
  * probes registries with bw_net_tls_probe() or its own client and hands
  * the result to bw_net_tls_endpoint_findings(): BW-TLS-008 for a registry
- * without TLS; an engine gives BW-TLS-001 / -002. */
+ * without TLS; an engine gives BW-TLS-001 / -002. (bw_net_tls_registry()
+ * below probes a registry itself.) */
 struct bw_net_tls_endpoint {
 	const char *kind;    /* "engine", "registry", … */
 	const char *name;    /* for people */
@@ -139,12 +144,20 @@ struct bw_net_tls_opts {
 
 /* The engine's TCP socket: without TLS (BW-TLS-001) or without client
  * verification (BW-TLS-002), from daemon.json, dockerd's command lines
- * and a probe. */
+ * and a probe; daemon.json's insecure-registries off the loopback
+ * (BW-TLS-008). */
 int bw_net_tls_engine(struct bw_report *r, const struct bw_net_tls_opts *o, struct bw_error *err);
 /* Certificates and keys inside an image target (any bulwark target):
  * BW-TLS-003..007, each with its path, layer and whether the final image
  * still has it. */
 int bw_net_tls_image(struct bw_report *r, const char *target, struct bw_error *err);
+/* A registry at host ("HOST[:PORT]"), asked GET /v2/ through the registry
+ * module's probe: over TLS with the trust its clients have (the system's
+ * CAs, certs.d, ca_file when not NULL), else in the clear. BW-TLS-008 when
+ * it answers only in the clear, BW-TLS-009 when its certificate is not
+ * trusted. Neither way answering: BW_EREMOTE naming the TLS failure; not a
+ * host: BW_EUSAGE. Gives up after 30 s. */
+int bw_net_tls_registry(struct bw_report *r, const char *host, const char *ca_file, struct bw_error *err);
 size_t bw_net_tls_rule_count(void);
 void bw_net_tls_rule_info(size_t i, struct bw_rule_info *out);
 

@@ -12,11 +12,8 @@ static const char *kind_name(enum bw_net_node_kind k)
 	return k == BW_NET_INTERNET ? "internet" : k == BW_NET_HOST ? "host" : "workload";
 }
 
-json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *r)
+static json_t *nodes_json(const struct bw_net_graph *g)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "schema", json_string("bulwark.netgraph/v1"));
-	json_object_set_new(o, "source", json_string(g->source ? g->source : ""));
 	json_t *nodes = json_array();
 	for (size_t i = 0; i < g->n_nodes; i++) {
 		const struct bw_net_node *n = &g->nodes[i];
@@ -44,19 +41,11 @@ json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *
 		json_object_set_new(j, "networks", segs);
 		json_array_append_new(nodes, j);
 	}
-	json_object_set_new(o, "nodes", nodes);
-	json_t *edges = json_array();
-	for (size_t e = 0; e < g->n_edges; e++) {
-		const struct bw_net_edge *ed = &g->edges[e];
-		json_t *j = json_object();
-		json_object_set_new(j, "from", json_string(g->nodes[ed->from].id));
-		json_object_set_new(j, "to", json_string(g->nodes[ed->to].id));
-		json_object_set_new(j, "ports", json_string(ed->ports));
-		if (ed->via)
-			json_object_set_new(j, "via", json_string(ed->via));
-		json_array_append_new(edges, j);
-	}
-	json_object_set_new(o, "edges", edges);
+	return nodes;
+}
+
+static json_t *paths_json(const struct bw_net_graph *g)
+{
 	json_t *paths = json_array();
 	for (size_t p = 0; p < g->n_paths; p++) {
 		const struct bw_net_path *pa = &g->paths[p];
@@ -70,26 +59,159 @@ json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *
 		}
 		json_array_append_new(paths, json_pack("{s:o}", "hops", hops));
 	}
-	json_object_set_new(o, "paths", paths);
-	if (r) {
-		json_t *fs = json_array();
-		for (size_t i = 0; i < r->n_findings; i++) {
-			const struct bw_finding *f = &r->findings[i];
-			json_t *j = json_object();
-			json_object_set_new(j, "id", json_string(f->id));
-			json_object_set_new(j, "severity", json_string(bw_severity_name(f->severity)));
-			json_object_set_new(j, "title", json_string(f->title));
-			if (f->evidence)
-				json_object_set_new(j, "evidence", json_string(f->evidence));
-			if (f->location.path) {
-				json_object_set_new(j, "path", json_string(f->location.path));
-				json_object_set_new(j, "line", json_integer(f->location.line));
-			}
-			json_array_append_new(fs, j);
+	return paths;
+}
+
+static json_t *findings_json(const struct bw_report *r)
+{
+	json_t *fs = json_array();
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct bw_finding *f = &r->findings[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "id", json_string(f->id));
+		json_object_set_new(j, "severity", json_string(bw_severity_name(f->severity)));
+		json_object_set_new(j, "title", json_string(f->title));
+		if (f->evidence)
+			json_object_set_new(j, "evidence", json_string(f->evidence));
+		if (f->location.path) {
+			json_object_set_new(j, "path", json_string(f->location.path));
+			json_object_set_new(j, "line", json_integer(f->location.line));
 		}
-		json_object_set_new(o, "findings", fs);
+		json_array_append_new(fs, j);
 	}
+	return fs;
+}
+
+json_t *bw_net_graph_json(const struct bw_net_graph *g, const struct bw_report *r)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "schema", json_string("bulwark.netgraph/v1"));
+	json_object_set_new(o, "source", json_string(g->source ? g->source : ""));
+	json_object_set_new(o, "nodes", nodes_json(g));
+	json_t *edges = json_array();
+	for (size_t e = 0; e < g->n_edges; e++) {
+		const struct bw_net_edge *ed = &g->edges[e];
+		json_t *j = json_object();
+		json_object_set_new(j, "from", json_string(g->nodes[ed->from].id));
+		json_object_set_new(j, "to", json_string(g->nodes[ed->to].id));
+		json_object_set_new(j, "ports", json_string(ed->ports));
+		if (ed->via)
+			json_object_set_new(j, "via", json_string(ed->via));
+		json_array_append_new(edges, j);
+	}
+	json_object_set_new(o, "edges", edges);
+	json_object_set_new(o, "paths", paths_json(g));
+	if (r)
+		json_object_set_new(o, "findings", findings_json(r));
 	return o;
+}
+
+/* ---- JSON, streamed ------------------------------------------------------ */
+
+/* The bytes json_dumpf(bw_net_graph_json(g, r), JSON_INDENT(2) |
+ * JSON_PRESERVE_ORDER) writes, without the tree: the edges — hundreds of
+ * thousands in a large cluster — are printed one by one; the smaller
+ * members are dumped by jansson and indented here. */
+
+/* A member of the top-level object: v (consumed; NULL is left out, as
+ * jansson leaves out a member whose value it could not make). */
+static void put_member(FILE *out, const char *key, json_t *v, bool *first)
+{
+	if (!v)
+		return;
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(v);
+	if (!s)
+		return;
+	fprintf(out, "%s\n  \"%s\": ", *first ? "" : ",", key);
+	*first = false;
+	for (const char *p = s; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		fwrite(p, 1, n, out);
+		if (nl)
+			fputs("  ", out);
+		p += n;
+	}
+	free(s);
+}
+
+/* s (valid UTF-8) as jansson writes a string */
+static void put_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		fwrite(run, 1, (size_t)(p - run), out);
+		run = p + 1;
+		switch (c) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\b':
+			fputs("\\b", out);
+			break;
+		case '\f':
+			fputs("\\f", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			fprintf(out, "\\u%04X", c);
+		}
+	}
+	fwrite(run, 1, strlen(run), out);
+	fputc('"', out);
+}
+
+/* A member of an edge; left out, as json_string() refuses it, when value is
+ * not valid UTF-8. */
+static void put_edge_member(FILE *out, const char *key, const char *value, bool *first)
+{
+	if (!bw_utf8_valid(value, strlen(value)))
+		return;
+	fprintf(out, "%s\n      \"%s\": ", *first ? "" : ",", key);
+	put_json_str(out, value);
+	*first = false;
+}
+
+void bw_net_graph_write_json(const struct bw_net_graph *g, const struct bw_report *r, FILE *out)
+{
+	bool first = true;
+	fputc('{', out);
+	put_member(out, "schema", json_string("bulwark.netgraph/v1"), &first);
+	put_member(out, "source", json_string(g->source ? g->source : ""), &first);
+	put_member(out, "nodes", nodes_json(g), &first);
+	fputs(",\n  \"edges\": [", out);
+	for (size_t e = 0; e < g->n_edges; e++) {
+		const struct bw_net_edge *ed = &g->edges[e];
+		fputs(e ? ",\n    {" : "\n    {", out);
+		bool efirst = true;
+		put_edge_member(out, "from", g->nodes[ed->from].id, &efirst);
+		put_edge_member(out, "to", g->nodes[ed->to].id, &efirst);
+		put_edge_member(out, "ports", ed->ports, &efirst);
+		if (ed->via)
+			put_edge_member(out, "via", ed->via, &efirst);
+		fputs(efirst ? "}" : "\n    }", out);
+	}
+	fputs(g->n_edges ? "\n  ]" : "]", out);
+	put_member(out, "paths", paths_json(g), &first);
+	if (r)
+		put_member(out, "findings", findings_json(r), &first);
+	fputs("\n}", out);
 }
 
 /* ---- DOT ----------------------------------------------------------------- */

@@ -4,10 +4,14 @@
  * hook). Certificates inside images are certs.c.
  *
  * The probe speaks first in the clear (GET /_ping): an HTTP answer means no
- * TLS at all. Otherwise it makes a TLS handshake without a client
- * certificate and asks again: an answer means the server does not verify
- * its clients (anyone who reaches the port drives the engine). A handshake
- * refused for want of a certificate is the good outcome. */
+ * TLS at all — unless it is a 400, which is also what Go's TLS servers (the
+ * engine, docker-registry) say to a request in the clear ("Client sent an
+ * HTTP request to an HTTPS server"). Otherwise, and after a 400, it makes a
+ * TLS handshake without a client certificate and asks again: an answer
+ * means the server does not verify its clients (anyone who reaches the port
+ * drives the engine). A handshake refused for want of a certificate is the
+ * good outcome; a server that sent its certificate speaks TLS even when the
+ * handshake then failed. */
 #include <jansson.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "net-int.h"
+#include "registry/registry.h"
 
 struct tls_rule {
 	const char *id;
@@ -59,6 +64,12 @@ static const struct tls_rule rules[] = {
     {"BW-TLS-008", BW_SEV_HIGH, "Registry without TLS",
      "A registry spoken to over plain HTTP lets anyone on the path read credentials and swap images.",
      "Serve the registry over TLS and drop it from insecure-registries."},
+    {"BW-TLS-009", BW_SEV_MEDIUM, "Registry certificate not trusted",
+     "A registry whose certificate no trusted CA vouches for (self-signed, a private CA clients were not "
+     "given, expired, or issued for another name) teaches its clients to skip verification "
+     "(insecure-registries, --tls-verify=false), and then anyone on the path can pose as it.",
+     "Give the registry a certificate from a CA its clients trust, or hand clients the private CA "
+     "(/etc/docker/certs.d/HOST/ca.crt) instead of turning verification off."},
 };
 
 size_t bw_net_tls_rule_count(void)
@@ -93,6 +104,8 @@ struct bw_finding *net_tls_emit(struct bw_report *r, int rule, const char *evide
 		bw_finding_add_equivalent(r, f, "CIS-2.6");
 	if (!strcmp(t->id, "BW-TLS-002"))
 		bw_finding_add_equivalent(r, f, "CIS-2.6");
+	if (!strcmp(t->id, "BW-TLS-008"))
+		bw_finding_add_equivalent(r, f, "CIS-2.5");
 	return f;
 }
 
@@ -155,6 +168,12 @@ static bool http_answer(const char *buf, ssize_t n)
 	return n >= 8 && !memcmp(buf, "HTTP/1.", 7);
 }
 
+/* "HTTP/1.x 400": a TLS server may say it to a request in the clear */
+static bool http_400(const char *buf, ssize_t n)
+{
+	return n >= 12 && !memcmp(buf + 8, " 400", 4);
+}
+
 int bw_net_tls_probe(const char *hostport, const char *kind, struct bw_net_tls_endpoint *out,
 		     struct bw_error *err)
 {
@@ -183,7 +202,8 @@ int bw_net_tls_probe(const char *hostport, const char *kind, struct bw_net_tls_e
 	if (write(fd, ping, sizeof(ping) - 1) == (ssize_t)sizeof(ping) - 1)
 		n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (http_answer(buf, n)) {
+	bool plain = http_answer(buf, n);
+	if (plain && !http_400(buf, n)) {
 		out->tls = false;
 		return 0;
 	}
@@ -212,6 +232,12 @@ int bw_net_tls_probe(const char *hostport, const char *kind, struct bw_net_tls_e
 		}
 	} else {
 		out->handshake = false;
+		/* no certificate from the far end: it did not speak TLS, and its
+		 * 400 in the clear was a plain server's */
+		X509 *peer = SSL_get1_peer_certificate(ssl);
+		if (!peer && plain)
+			out->tls = false;
+		X509_free(peer);
 	}
 	ERR_clear_error();
 	SSL_free(ssl);
@@ -260,6 +286,22 @@ static int daemon_json(struct bw_report *r, const char *path, bool named, struct
 			hosts[n++] = json_string_value(json_array_get(h, i));
 	judge_engine(r, path, hosts, n, json_is_true(json_object_get(j, "tls")),
 		     json_is_true(json_object_get(j, "tlsverify")));
+	/* registries the engine may speak to in the clear (the loopback's are
+	 * always allowed by the engine, and their traffic stays on the host) */
+	json_t *ir = json_object_get(j, "insecure-registries");
+	for (size_t i = 0; i < json_array_size(ir); i++) {
+		const char *s = json_string_value(json_array_get(ir, i));
+		if (!s || !strncmp(s, "127.", 4) || !strncmp(s, "localhost", 9) || !strncmp(s, "[::1]", 5) ||
+		    !strncmp(s, "::1", 3))
+			continue;
+		char ev[600];
+		snprintf(
+		    ev, sizeof(ev),
+		    "%s: insecure-registries lists %s: the engine pulls from it over plain HTTP or without "
+		    "verifying its certificate",
+		    path, s);
+		net_tls_emit(r, 8, ev);
+	}
 	json_decref(j);
 	return 0;
 }
@@ -340,4 +382,76 @@ int bw_net_tls_engine(struct bw_report *r, const struct bw_net_tls_opts *o, stru
 		bw_net_tls_endpoint_findings(r, &ep);
 	}
 	return 0;
+}
+
+/* ---- registries ---------------------------------------------------------- */
+
+/* The registry module's probe of host over https (verification as its
+ * clients do it) or http. */
+static int probe_registry(const char *host, bool plain, const char *ca_file, double deadline,
+			  struct bw_registry_probe *p, struct bw_error *err)
+{
+	const char *insecure[] = {host};
+	struct bw_registry_opts ro = {.ca_file = ca_file,
+				      .insecure = plain ? insecure : NULL,
+				      .n_insecure = plain ? 1 : 0,
+				      .deadline = deadline,
+				      .max_retries = -1,
+				      .no_env_auth = true};
+	struct bw_registry *reg = NULL;
+	int rc = bw_registry_open(host, &ro, &reg, err);
+	if (!rc)
+		rc = bw_registry_probe(reg, p, err);
+	bw_registry_free(reg);
+	return rc;
+}
+
+int bw_net_tls_registry(struct bw_report *r, const char *host, const char *ca_file, struct bw_error *err)
+{
+	if (!bw_registry_host_valid(host, strlen(host)))
+		return bw_error_set(err, BW_EUSAGE, "%s: HOST[:PORT] of a registry is expected", host);
+	double deadline = bw_now() + 30;
+	struct bw_registry_probe p;
+	struct bw_error e_tls = BW_ERROR_INIT;
+	char ev[1200];
+	if (!probe_registry(host, false, ca_file, deadline, &p, &e_tls)) {
+		if (!p.cert_verified) {
+			snprintf(ev, sizeof(ev),
+				 "registry %s: certificate %s issued by %s (%s, valid until %s) is not "
+				 "verified by the CAs its clients have (the system's, certs.d%s)",
+				 host, p.cert_subject[0] ? p.cert_subject : "(none)",
+				 p.cert_issuer[0] ? p.cert_issuer : "(none)",
+				 p.cert_self_signed ? "self-signed" : "not self-signed",
+				 p.cert_not_after[0] ? p.cert_not_after : "?",
+				 ca_file ? ", --registry-ca" : "");
+			net_tls_emit(r, 9, ev);
+		}
+		return 0;
+	}
+	/* no TLS there: does it answer in the clear? (A 400 is what Go's TLS
+	 * servers say to a request in the clear.) */
+	struct bw_error e_plain = BW_ERROR_INIT;
+	if (!probe_registry(host, true, ca_file, deadline, &p, &e_plain) && p.status > 0 && p.status != 400) {
+		snprintf(ev, sizeof(ev),
+			 "registry %s answers GET /v2/ over plain HTTP (status %ld) and not over TLS", host,
+			 p.status);
+		net_tls_emit(r, 8, ev);
+		return 0;
+	}
+	/* TLS that wants a client certificate the clients here do not have */
+	char hp[300];
+	size_t hl = strlen(host);
+	bool has_port = host[hl - 1] != ']' && strchr(host, ':');
+	snprintf(hp, sizeof(hp), "%s%s", host, has_port ? "" : ":443");
+	struct bw_net_tls_endpoint ep;
+	struct bw_error e_ep = BW_ERROR_INIT;
+	if (!bw_net_tls_probe(hp, "registry", &ep, &e_ep) && ep.tls && ep.client_verify) {
+		bw_report_warn(
+		    r,
+		    "registry %s requires a client certificate (mutual TLS): its own certificate was not "
+		    "checked (certs.d/%s/client.cert and client.key give bulwark one)",
+		    host, host);
+		return 0;
+	}
+	return bw_error_set(err, BW_EREMOTE, "%s", e_tls.msg);
 }

@@ -247,9 +247,9 @@ int bw_registry_referrers(struct bw_registry *r, const char *repo, const char *d
 		rc = bw_error_set(err, BW_EREMOTE, "%s: HTTP %ld", what, status);
 	} else {
 		/* no referrers API: the referrers tag schema */
-		char tag[80];
-		snprintf(tag, sizeof(tag), "%.*s-%s", (int)strcspn(digest, ":"), digest,
-			 bw_digest_hex(digest));
+		char tag[BW_DIGEST_STR_MAX];
+		snprintf(tag, sizeof(tag), "%s", digest);
+		tag[strcspn(tag, ":")] = '-';
 		struct bw_registry_manifest m;
 		struct bw_error e2 = BW_ERROR_INIT;
 		int mrc = bw_registry_get_manifest(r, repo, tag, &m, &e2);
@@ -286,8 +286,9 @@ int bw_registry_referrers_tag_add(struct bw_registry *r, const char *repo, const
 	if (!dg)
 		return bw_error_set(err, BW_EUSAGE, "registry %s: a referrer descriptor needs a digest",
 				    r->host);
-	char tag[80];
-	snprintf(tag, sizeof(tag), "%.*s-%s", (int)strcspn(subject, ":"), subject, bw_digest_hex(subject));
+	char tag[BW_DIGEST_STR_MAX];
+	snprintf(tag, sizeof(tag), "%s", subject);
+	tag[strcspn(tag, ":")] = '-';
 	struct bw_registry_manifest m;
 	struct bw_error e2 = BW_ERROR_INIT;
 	json_t *index = NULL;

@@ -58,11 +58,6 @@ bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n)
 	return true;
 }
 
-static int hexval(char c)
-{
-	return bw_isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
 {
 	const char *prefix = h->alg == BW_HASH_GO_H1 ? "h1:" : h->alg == BW_HASH_APK_Q1 ? "Q1" : NULL;
@@ -72,7 +67,7 @@ bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
 		return false;
 	unsigned char d[64];
 	for (size_t i = 0; i < size; i++)
-		d[i] = (unsigned char)(hexval(h->hex[2 * i]) << 4 | hexval(h->hex[2 * i + 1]));
+		d[i] = (unsigned char)(bw_hexval(h->hex[2 * i]) << 4 | bw_hexval(h->hex[2 * i + 1]));
 	size_t pl = strlen(prefix);
 	memcpy(out, prefix, pl);
 	bw_base64_encode(d, size, out + pl);

@@ -1,8 +1,15 @@
 /* The human table writer: one block per kind, findings by severity;
- * vulnerabilities grouped by package. */
+ * vulnerabilities grouped by package. Every string of the report came
+ * from an image, an advisory or a file: shown through bw_report_put_text. */
 #include <limits.h>
 
 #include "report-int.h"
+
+/* s (NULL: "-"), escaped, padded to width bytes. */
+static void put(FILE *out, const char *s, size_t width)
+{
+	bw_report_put_text(out, s ? s : "-", SIZE_MAX, width);
+}
 
 static const char *sev_color(enum bw_severity s)
 {
@@ -35,14 +42,23 @@ static void write_packages(const struct bw_report *r, FILE *out)
 			wv = lv > wv ? (lv > 40 ? 40 : lv) : wv;
 			j++;
 		}
-		fprintf(out, "\n%s (%zu)\n  %-*s  %-*s  %-12s  %s\n", eco, j - i, (int)wn, "NAME", (int)wv,
-			"VERSION", "LAYER", "PATH");
+		fputc('\n', out);
+		put(out, eco, 0);
+		fprintf(out, " (%zu)\n  %-*s  %-*s  %-12s  %s\n", j - i, (int)wn, "NAME", (int)wv, "VERSION",
+			"LAYER", "PATH");
 		for (; i < j; i++) {
 			const struct bw_package *p = &r->packages[i];
 			const char *l =
 			    p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
-			fprintf(out, "  %-*s  %-*s  %-12.12s  %s\n", (int)wn, p->name ? p->name : "-",
-				(int)wv, p->version ? p->version : "-", l, p->path ? p->path : "-");
+			fputs("  ", out);
+			put(out, p->name, wn);
+			fputs("  ", out);
+			put(out, p->version, wv);
+			fputs("  ", out);
+			bw_report_put_text(out, l, 12, 12);
+			fputs("  ", out);
+			put(out, p->path, 0);
+			fputc('\n', out);
 		}
 	}
 }
@@ -123,11 +139,13 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		}
 		const struct bw_finding *h = v[i];
 		const char *b = opts->color ? "\033[1m" : "", *e = opts->color ? "\033[0m" : "";
-		fprintf(out, "\n  %s%s %s%s (%s): %zu vulnerabilit%s", b,
-			h->package.name ? h->package.name : "-",
-			h->installed_version ? h->installed_version
-					     : (h->package.version ? h->package.version : "-"),
-			e, h->package.ecosystem ? h->package.ecosystem : "-", open, open == 1 ? "y" : "ies");
+		fprintf(out, "\n  %s", b);
+		put(out, h->package.name, 0);
+		fputc(' ', out);
+		put(out, h->installed_version ? h->installed_version : h->package.version, 0);
+		fprintf(out, "%s (", e);
+		put(out, h->package.ecosystem, 0);
+		fprintf(out, "): %zu vulnerabilit%s", open, open == 1 ? "y" : "ies");
 		if (open != j - i)
 			fprintf(out, " (+%zu suppressed)", j - i - open);
 		fputc('\n', out);
@@ -138,9 +156,10 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			snprintf(sev, sizeof(sev), "%s%s", bw_severity_name(f->severity),
 				 f->severity_source && strcmp(f->severity_source, "kev") == 0 ? " (KEV)"
 											      : "");
-			fprintf(out, "    %s%-10s%s %-*s %-*s", c, sev, opts->color && *c ? "\033[0m" : "",
-				(int)wid, f->id ? f->id : "-", (int)wfix,
-				f->fixed_version ? f->fixed_version : "no fix yet");
+			fprintf(out, "    %s%-10s%s ", c, sev, opts->color && *c ? "\033[0m" : "");
+			put(out, f->id, wid);
+			fputc(' ', out);
+			put(out, f->fixed_version ? f->fixed_version : "no fix yet", wfix);
 			char prio[64] = "-";
 			if (f->has_priority)
 				snprintf(prio, sizeof(prio), "#%d%s", f->rank, f->kev ? " KEV" : "");
@@ -153,18 +172,24 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			if (f->n_cvss && f->cvss[0].version)
 				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
 					 f->cvss[0].version);
-			fprintf(out, " %-9s ", cvss);
+			fputc(' ', out);
+			put(out, cvss, 9);
+			fputc(' ', out);
 			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16,
 					   f->title || f->status != BW_STATUS_FAIL ? wsrc : 0);
-			if (f->title)
-				fprintf(out, " %s", f->title);
+			if (f->title) {
+				fputc(' ', out);
+				put(out, f->title, 0);
+			}
 			if (f->status != BW_STATUS_FAIL)
 				fprintf(out, " [%s]", bw_status_name(f->status));
 			fputc('\n', out);
 			if (f->n_equivalent) {
 				fprintf(out, "             aliases:");
-				for (size_t k = 0; k < f->n_equivalent; k++)
-					fprintf(out, " %s", f->equivalent[k]);
+				for (size_t k = 0; k < f->n_equivalent; k++) {
+					fputc(' ', out);
+					put(out, f->equivalent[k], 0);
+				}
 				fputc('\n', out);
 			}
 			if (f->url) {
@@ -172,10 +197,16 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				bw_report_put_text(out, f->url, SIZE_MAX, 0);
 				fputc('\n', out);
 			}
-			if (f->location.path)
-				fprintf(out, "             at: %s\n", f->location.path);
-			if (f->suppressed_by)
-				fprintf(out, "             suppressed by: %s\n", f->suppressed_by);
+			if (f->location.path) {
+				fprintf(out, "             at: ");
+				put(out, f->location.path, 0);
+				fputc('\n', out);
+			}
+			if (f->suppressed_by) {
+				fprintf(out, "             suppressed by: ");
+				put(out, f->suppressed_by, 0);
+				fputc('\n', out);
+			}
 			if (f->status == BW_STATUS_SUPPRESSED)
 				continue;
 			(*shown)++;
@@ -228,9 +259,16 @@ static void write_coverage(const struct bw_coverage *c, FILE *out)
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 			  struct bw_error *err)
 {
-	fprintf(out, "%s (%s)", r->target.name ? r->target.name : "-", r->target.type ? r->target.type : "-");
-	if (r->os.id)
-		fprintf(out, "  os: %s %s", r->os.id, r->os.version ? r->os.version : "");
+	put(out, r->target.name, 0);
+	fputs(" (", out);
+	put(out, r->target.type, 0);
+	fputc(')', out);
+	if (r->os.id) {
+		fputs("  os: ", out);
+		put(out, r->os.id, 0);
+		fputc(' ', out);
+		bw_report_put_text(out, r->os.version, SIZE_MAX, 0);
+	}
 	fputc('\n', out);
 
 	if (r->list_packages || r->n_packages)
@@ -257,32 +295,45 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				header = true;
 			}
 			const char *c = opts->color ? sev_color(f->severity) : "";
-			fprintf(out, "  %s%-8s%s %-14s %s", c, bw_severity_name(f->severity),
-				opts->color && *c ? "\033[0m" : "", f->id ? f->id : "-",
-				f->title ? f->title : "");
+			fprintf(out, "  %s%-8s%s ", c, bw_severity_name(f->severity),
+				opts->color && *c ? "\033[0m" : "");
+			put(out, f->id, 14);
+			fputc(' ', out);
+			bw_report_put_text(out, f->title, SIZE_MAX, 0);
 			if (f->status != BW_STATUS_FAIL)
 				fprintf(out, " [%s]", bw_status_name(f->status));
 			fputc('\n', out);
-			if (f->package.name)
-				fprintf(out, "      package: %s %s%s%s\n", f->package.name,
-					f->installed_version ? f->installed_version : "",
-					f->fixed_version ? " -> fixed in " : "",
-					f->fixed_version ? f->fixed_version : "");
+			if (f->package.name) {
+				fprintf(out, "      package: ");
+				put(out, f->package.name, 0);
+				fputc(' ', out);
+				bw_report_put_text(out, f->installed_version, SIZE_MAX, 0);
+				if (f->fixed_version) {
+					fputs(" -> fixed in ", out);
+					put(out, f->fixed_version, 0);
+				}
+				fputc('\n', out);
+			}
 			if (f->location.path) {
-				fprintf(out, "      at: %s", f->location.path);
+				fprintf(out, "      at: ");
+				put(out, f->location.path, 0);
 				if (f->location.line)
 					fprintf(out, ":%d", f->location.line);
 				if (f->location.column)
 					fprintf(out, ":%d", f->location.column);
-				if (f->location.in_final_image == 0)
-					fprintf(out, " (deleted, still in layer %s)",
-						f->location.layer ? f->location.layer : "?");
+				if (f->location.in_final_image == 0) {
+					fputs(" (deleted, still in layer ", out);
+					put(out, f->location.layer ? f->location.layer : "?", 0);
+					fputc(')', out);
+				}
 				fputc('\n', out);
 			}
 			if (f->n_equivalent) {
 				fprintf(out, "      equivalent:");
-				for (size_t e = 0; e < f->n_equivalent; e++)
-					fprintf(out, " %s", f->equivalent[e]);
+				for (size_t e = 0; e < f->n_equivalent; e++) {
+					fputc(' ', out);
+					put(out, f->equivalent[e], 0);
+				}
 				fputc('\n', out);
 			}
 			if (f->has_priority) {
@@ -292,18 +343,30 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 					fprintf(out, ", EPSS %.3f", f->epss);
 				fputc('\n', out);
 			}
-			if (f->evidence)
-				fprintf(out, "      evidence: %s\n", f->evidence);
-			if (f->remediation)
-				fprintf(out, "      fix: %s\n", f->remediation);
-			if (f->suppressed_by)
-				fprintf(out, "      suppressed by: %s\n", f->suppressed_by);
+			if (f->evidence) {
+				fprintf(out, "      evidence: ");
+				put(out, f->evidence, 0);
+				fputc('\n', out);
+			}
+			if (f->remediation) {
+				fprintf(out, "      fix: ");
+				put(out, f->remediation, 0);
+				fputc('\n', out);
+			}
+			if (f->suppressed_by) {
+				fprintf(out, "      suppressed by: ");
+				put(out, f->suppressed_by, 0);
+				fputc('\n', out);
+			}
 			if (f->status == BW_STATUS_SUPPRESSED)
 				continue;
 			shown++;
 			counts[f->severity]++;
 		}
 	}
+	/* what the vulnerability data covered, before the totals: the totals
+	 * line stays the table's last but for the warnings */
+	write_coverage(&r->coverage, out);
 	fprintf(out, "\n%zu finding%s", shown, shown == 1 ? "" : "s");
 	if (shown) {
 		fputs(" (", out);
@@ -319,9 +382,11 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (hidden)
 		fprintf(out, ", %zu suppressed (--show-suppressed lists them)", hidden);
 	fputc('\n', out);
-	write_coverage(&r->coverage, out);
-	for (size_t i = 0; i < r->n_warnings; i++)
-		fprintf(out, "warning: %s\n", r->warnings[i]);
+	for (size_t i = 0; i < r->n_warnings; i++) {
+		fprintf(out, "warning: ");
+		put(out, r->warnings[i], 0);
+		fputc('\n', out);
+	}
 	if (ferror(out))
 		return bw_error_sys(err, BW_EIO, "writing the report failed");
 	return 0;

@@ -93,10 +93,12 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	struct bw_image *img = NULL;
 	struct bw_report *r = NULL;
 	int rc = 0;
+	bool strict_failed = false;
 
 	struct bw_image_opts io = {.platform = opts->platform,
 				   .jobs = opts->jobs,
 				   .docker_host = opts->docker_host,
+				   .deadline = opts->deadline,
 				   .registry = opts->registry,
 				   .image_src = opts->image_src};
 	/* the layer cache: a cache that cannot be opened only costs time */
@@ -138,6 +140,17 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 			rc = bw_scanners[i]->finish(&s, states[i], img, r, err);
 	if (rc == 0)
 		drop_unasked(&s, r);
+	if (rc == 0 && info->n_unreadable) {
+		for (size_t i = 0; i < info->n_unreadable_named; i++)
+			bw_report_warn(r, "not read, not scanned: %s", info->unreadable[i]);
+		if (info->n_unreadable > info->n_unreadable_named)
+			bw_report_warn(r, "not read, not scanned: %zu more paths",
+				       info->n_unreadable - info->n_unreadable_named);
+	}
+	strict_failed = rc == 0 && opts->strict && info->n_unreadable;
+	if (strict_failed)
+		rc = bw_error_set(err, BW_EIO, "%zu path%s could not be read (named in the warnings)",
+				  info->n_unreadable, info->n_unreadable == 1 ? "" : "s");
 out:
 	/* the image holds the analyzers' layer states: free it before them */
 	bw_image_free(img);
@@ -147,10 +160,11 @@ out:
 	free(states);
 	free(active);
 	bw_cache_free(cache);
-	if (rc < 0) {
+	if (rc < 0 && !strict_failed) {
 		bw_report_free(r);
+		*out = NULL;
 		return rc;
 	}
 	*out = r;
-	return 0;
+	return rc;
 }

@@ -49,6 +49,11 @@ struct bw_scan_opts {
 	long db_max_age;	   /* vulnerabilities: warn about data older (days); 0: never */
 	bool references;	   /* vulnerabilities: read advisory references (the report writes them) */
 	bool no_cache;
+	double deadline; /* docker: targets: as bw_image_opts.deadline; 0: none */
+	/* dir: paths it could not read are report warnings (the first few
+	 * named, then a count); strict makes them an error too: bw_scan_run
+	 * then returns BW_EIO saying so, with the report in *out all the same. */
+	bool strict;
 	const struct bw_registry_opts *registry; /* registry targets (borrowed); NULL: defaults */
 	const char *image_src;			 /* bw_image_opts.image_src */
 	bw_image_progress_fn progress;
@@ -59,7 +64,10 @@ struct bw_scan_opts {
  * release of the packages, the advisories the database holds; partial
  * when some packages could not be checked (no database, no advisories for
  * their release, an unknown release), each named in a warning, as is data
- * older than db_max_age. Whether partial coverage fails is the caller's. */
+ * older than db_max_age. Whether partial coverage fails is the caller's.
+ *
+ * On success *out is the report (the caller frees it); on failure *out is
+ * NULL, except for the strict failure above. */
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);
 
 /* BW_EUSAGE naming what is wrong unless s is a --distro value

@@ -965,6 +965,14 @@ int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, con
 			  bw_secret_match_fn cb, void *ud, struct bw_error *err)
 {
 	struct bw_secret_scanner *s = bw_secret_scanner_new(r);
+	int rc = bw_secret_scan_buffer_with(s, path, data, len, cb, ud, err);
+	bw_secret_scanner_free(s);
+	return rc;
+}
+
+int bw_secret_scan_buffer_with(struct bw_secret_scanner *s, const char *path, const void *data, size_t len,
+			       bw_secret_match_fn cb, void *ud, struct bw_error *err)
+{
 	int rc = bw_secret_scan_begin(s, path, err);
 	/* a buffer given directly is scanned whatever its content */
 	s->sniffed = true;
@@ -979,7 +987,6 @@ int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, con
 		rc = bw_secret_scan_end(s, cb, ud, err);
 	else
 		bw_secret_scan_end(s, NULL, NULL, err);
-	bw_secret_scanner_free(s);
 	return rc;
 }
 

@@ -58,11 +58,12 @@ static void layer_end(void *state)
 	l->sc = NULL;
 }
 
+/* Every file but the allow-listed paths; larger than max-file-size: not
+ * read at all (the walker's max_stream), told to skipped(). */
 static enum bw_want wants(void *ud, const struct bw_file *f)
 {
-	(void)ud;
-	(void)f;
-	return BW_WANT_STREAM;
+	const struct bw_secret_job *j = ud;
+	return bw_secret_path_allowed(j->rules, f->path) ? BW_WANT_NONE : BW_WANT_STREAM;
 }
 
 static void add_skip(struct layer_res *l, const char *path, const char *why)
@@ -77,7 +78,15 @@ static void add_skip(struct layer_res *l, const char *path, const char *why)
 
 static void skipped(void *state, const struct bw_file *f, const char *why)
 {
-	add_skip(state, f->path, why);
+	struct layer_res *l = state;
+	uint64_t max = bw_secret_rules_max_file_size(l->job->rules);
+	char buf[96];
+	if (f->size > max) {
+		snprintf(buf, sizeof(buf), "larger than max-file-size (%llu > %llu bytes)",
+			 (unsigned long long)f->size, (unsigned long long)max);
+		why = buf;
+	}
+	add_skip(l, f->path, why);
 }
 
 static int collect(void *ud, const struct bw_secret_match *m)
@@ -254,6 +263,7 @@ int bw_secret_job_new(const char *config_path, const struct bw_layer_cache *stor
 	    .name = "secret",
 	    .version = 1,
 	    .wants = wants,
+	    .max_stream = bw_secret_rules_max_file_size(j->rules),
 	    .layer_begin = layer_begin,
 	    .chunk = chunk,
 	    .skipped = skipped,
@@ -329,10 +339,15 @@ static int cfg_hit(void *ud, const struct bw_secret_match *m)
 	return 0;
 }
 
-static int scan_cfg_string(const struct bw_secret_rules *rs, struct cfg_ctx *c, const char *s,
+/* One string of the configuration, through the one scanner of the
+ * configuration: a million Env strings must not cost a million scanners.
+ * An empty string holds no secret. */
+static int scan_cfg_string(struct bw_secret_scanner *sc, struct cfg_ctx *c, const char *s,
 			   struct bw_error *err)
 {
-	return bw_secret_scan_buffer(rs, NULL, s, strlen(s), cfg_hit, c, err);
+	if (!s[0])
+		return 0;
+	return bw_secret_scan_buffer_with(sc, NULL, s, strlen(s), cfg_hit, c, err);
 }
 
 static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info, struct bw_report *r,
@@ -341,6 +356,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 	int rc = 0;
 	json_t *cfg = info->config ? json_object_get(info->config, "config") : NULL;
 	struct cfg_ctx *c = bw_calloc(1, sizeof(*c));
+	struct bw_secret_scanner *sc = bw_secret_scanner_new(j->rules);
 	c->r = r;
 	json_t *env = cfg ? json_object_get(cfg, "Env") : NULL;
 	if (json_is_array(env)) {
@@ -352,7 +368,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 			if (!json_is_string(v) || rc < 0)
 				continue;
 			c->line = (int)i + 1;
-			rc = scan_cfg_string(j->rules, c, json_string_value(v), err);
+			rc = scan_cfg_string(sc, c, json_string_value(v), err);
 		}
 	}
 	json_t *labels = cfg ? json_object_get(cfg, "Labels") : NULL;
@@ -368,7 +384,7 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 				continue;
 			char *kv = bw_asprintf("%s=%s", k, json_string_value(v));
 			c->line = i;
-			rc = scan_cfg_string(j->rules, c, kv, err);
+			rc = scan_cfg_string(sc, c, kv, err);
 			explicit_bzero(kv, strlen(kv));
 			free(kv);
 		}
@@ -386,8 +402,9 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 		}
 		c->line = (int)i + 1;
 		if (h->created_by)
-			rc = scan_cfg_string(j->rules, c, h->created_by, err);
+			rc = scan_cfg_string(sc, c, h->created_by, err);
 	}
+	bw_secret_scanner_free(sc);
 	free(c);
 	return rc;
 }

@@ -96,6 +96,11 @@ bool bw_secret_scan_was_binary(const struct bw_secret_scanner *s);
  * Dockerfile, an environment variable). Allocates a scanner for the call. */
 int bw_secret_scan_buffer(const struct bw_secret_rules *r, const char *path, const void *data, size_t len,
 			  bw_secret_match_fn cb, void *ud, struct bw_error *err);
+/* The same with a scanner the caller keeps (between files), for many small
+ * buffers: a scanner's Vectorscan stream and scratch cost far more than a
+ * short string's scan. */
+int bw_secret_scan_buffer_with(struct bw_secret_scanner *s, const char *path, const void *data, size_t len,
+			       bw_secret_match_fn cb, void *ud, struct bw_error *err);
 
 /* The prefilter pass alone, for measurement (bench/secret/engine_bench.c):
  * the Vectorscan stream of the rules that apply to every file runs over

@@ -12,9 +12,6 @@
  * over BW_SUPPRESS_MAX_LINE, an id with characters no finding id has)
  * fails the whole file, naming file and line.
  */
-#include <errno.h>
-#include <fcntl.h>
-
 #include "suppress-int.h"
 
 static bool id_char(unsigned char c)
@@ -178,23 +175,7 @@ int bw_suppress_add_ignore(struct bw_suppress *s, const char *name, const char *
 
 int bw_suppress_load_ignore(struct bw_suppress *s, const char *path, bool missing_ok, struct bw_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (missing_ok && errno == ENOENT)
-			return 0;
-		return bw_error_sys(err, BW_EIO, "cannot read the ignore file %s", path);
-	}
-	struct bw_buf b;
-	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
-	int rc = bw_buf_read_fd(&b, fd, path, err);
-	close(fd);
-	size_t pl = strlen(path);
-	bool yaml = (pl >= 5 && strcmp(path + pl - 5, ".yaml") == 0) ||
-		    (pl >= 4 && strcmp(path + pl - 4, ".yml") == 0);
-	if (!rc && yaml)
-		rc = bw_suppress_add_ignore_yaml(s, path, b.data ? b.data : "", b.len, err);
-	else if (!rc)
-		rc = bw_suppress_add_ignore(s, path, b.data ? b.data : "", b.len, err);
-	bw_buf_release(&b);
-	return rc;
+	bool yaml = bw_str_ends_with(path, ".yaml") || bw_str_ends_with(path, ".yml");
+	return bw_suppress_load(s, path, "the ignore file", missing_ok,
+				yaml ? bw_suppress_add_ignore_yaml : bw_suppress_add_ignore, err);
 }

@@ -40,24 +40,13 @@ static bool split(const char *s, struct purl_parts *p)
 	return p->type.len && p->path.len;
 }
 
-static int hexval(char c)
-{
-	if (bw_isdigit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Next byte of a percent-encoded slice. */
 static int next_byte(struct bw_slice s, size_t *i)
 {
 	if (*i >= s.len)
 		return -1;
 	if (s.ptr[*i] == '%' && *i + 2 < s.len) {
-		int h = hexval(s.ptr[*i + 1]), l = hexval(s.ptr[*i + 2]);
+		int h = bw_hexval(s.ptr[*i + 1]), l = bw_hexval(s.ptr[*i + 2]);
 		if (h >= 0 && l >= 0) {
 			*i += 3;
 			return h * 16 + l;

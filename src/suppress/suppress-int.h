@@ -30,6 +30,11 @@ struct bw_suppress {
 };
 
 struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s);
+/* Read the file at path (`what` names it in the error) into add(); with
+ * missing_ok a file that does not exist is 0, nothing added. */
+int bw_suppress_load(struct bw_suppress *s, const char *path, const char *what, bool missing_ok,
+		     int (*add)(struct bw_suppress *, const char *, const char *, size_t, struct bw_error *),
+		     struct bw_error *err);
 /* Drop the entries from index n on (a file that failed to parse). */
 void bw_suppress_truncate(struct bw_suppress *s, size_t n);
 

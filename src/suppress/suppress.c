@@ -1,4 +1,6 @@
 /* The suppression handle and its application to a report. */
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <time.h>
 
@@ -34,6 +36,26 @@ struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s)
 	e->expires = -1;
 	e->kind = -1;
 	return e;
+}
+
+int bw_suppress_load(struct bw_suppress *s, const char *path, const char *what, bool missing_ok,
+		     int (*add)(struct bw_suppress *, const char *, const char *, size_t, struct bw_error *),
+		     struct bw_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (missing_ok && errno == ENOENT)
+			return 0;
+		return bw_error_sys(err, BW_EIO, "cannot read %s %s", what, path);
+	}
+	struct bw_buf b;
+	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
+	int rc = bw_buf_read_fd(&b, fd, path, err);
+	close(fd);
+	if (!rc)
+		rc = add(s, path, b.data ? b.data : "", b.len, err);
+	bw_buf_release(&b);
+	return rc;
 }
 
 void bw_suppress_truncate(struct bw_suppress *s, size_t n)

@@ -18,11 +18,10 @@
  *                   resolved_with_pedigree|exploitable|in_triage",
  *                   "justification": "…", "detail": "…" },
  *     "affects": [ { "ref": "bom-ref | urn:cdx:…#bom-ref | pkg:…" } ] } ] }
- * A ref resolves through the components (nested too) to a purl; a ref to
+ * A ref resolves through the components (nested too, indexed once) to a purl; a ref to
  * metadata.component (the image) or no affects at all means every package.
  * "versions" inside affects are not evaluated.
  */
-#include <fcntl.h>
 #include <jansson.h>
 
 #include "suppress-int.h"
@@ -34,6 +33,7 @@ struct vex_ctx {
 	const char **scopes; /* heap array, strings in the arena */
 	size_t n_scopes;
 	bool all;
+	json_t *bom_refs; /* CycloneDX: bom-ref -> purl ("" without one), made once */
 };
 
 static int bad(struct vex_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -237,25 +237,25 @@ static int parse_openvex(struct vex_ctx *c, json_t *doc)
 	return 0;
 }
 
-/* Find the purl of bom-ref ref among components (nested). */
-static const char *cdx_lookup(json_t *components, const char *ref, int depth)
+/* Index the bom-refs of components (nested ones too, at most 32 deep) to
+ * their purls, in document order, the first of a duplicated bom-ref
+ * winning: every affects ref is then one look-up, not a walk of every
+ * component (refs × components on a large document). */
+static void cdx_index(json_t *index, json_t *components, int depth)
 {
 	if (!json_is_array(components) || depth > 32)
-		return NULL;
+		return;
 	size_t i;
 	json_t *comp;
 	json_array_foreach(components, i, comp)
 	{
 		const char *r = str_or_null(comp, "bom-ref");
-		if (r && strcmp(r, ref) == 0) {
+		if (r && !json_object_get(index, r)) {
 			const char *p = str_or_null(comp, "purl");
-			return p ? p : "";
+			json_object_set_new(index, r, json_string(p ? p : ""));
 		}
-		const char *p = cdx_lookup(json_object_get(comp, "components"), ref, depth + 1);
-		if (p)
-			return p;
+		cdx_index(index, json_object_get(comp, "components"), depth + 1);
 	}
-	return NULL;
 }
 
 static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t idx)
@@ -322,7 +322,7 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 			c->all = true;
 			continue;
 		}
-		const char *p = cdx_lookup(json_object_get(doc, "components"), frag, 0);
+		const char *p = json_string_value(json_object_get(c->bom_refs, frag));
 		if (!p && bw_strncasecmp(frag, "pkg:", 4) == 0)
 			p = frag;
 		if (!p)
@@ -363,10 +363,15 @@ static int parse_cyclonedx(struct vex_ctx *c, json_t *doc)
 	json_t *vs = json_object_get(doc, "vulnerabilities");
 	if (!json_is_array(vs))
 		return bad(c, "vulnerabilities: missing or not an array");
+	c->bom_refs = json_object();
+	cdx_index(c->bom_refs, json_object_get(doc, "components"), 0);
 	size_t i;
 	json_t *v;
-	json_array_foreach(vs, i, v) if (cdx_vulnerability(c, doc, v, i)) return c->err->code;
-	return 0;
+	int rc = 0;
+	json_array_foreach(vs, i, v) if ((rc = cdx_vulnerability(c, doc, v, i)) != 0) break;
+	json_decref(c->bom_refs);
+	c->bom_refs = NULL;
+	return rc ? c->err->code : 0;
 }
 
 int bw_suppress_add_vex(struct bw_suppress *s, const char *name, const char *data, size_t len,
@@ -400,15 +405,5 @@ int bw_suppress_add_vex(struct bw_suppress *s, const char *name, const char *dat
 
 int bw_suppress_load_vex(struct bw_suppress *s, const char *path, struct bw_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bw_error_sys(err, BW_EIO, "cannot read the VEX document %s", path);
-	struct bw_buf b;
-	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
-	int rc = bw_buf_read_fd(&b, fd, path, err);
-	close(fd);
-	if (!rc)
-		rc = bw_suppress_add_vex(s, path, b.data ? b.data : "", b.len, err);
-	bw_buf_release(&b);
-	return rc;
+	return bw_suppress_load(s, path, "the VEX document", false, bw_suppress_add_vex, err);
 }

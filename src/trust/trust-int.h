@@ -53,4 +53,75 @@ bool trust_b64_decode(const char *s, size_t n, size_t max, unsigned char **out, 
 /* base64 of d as a heap string. */
 char *trust_b64_encode(const void *d, size_t n);
 
+/* ---- cosign's signature images (sigimage.c) ---- */
+
+struct trust_layer {
+	char *media_type;
+	int64_t size;
+	char digest[BW_DIGEST_STR_MAX];
+	json_t *annotations; /* an object of strings (owned) */
+};
+struct trust_sigimage {
+	struct trust_layer *layers;
+	size_t n, cap;
+};
+/* The manifest a referrer points at. */
+struct trust_subject {
+	const char *media_type;
+	const char *digest;
+	size_t size;
+};
+void trust_sigimage_release(struct trust_sigimage *s);
+/* Append a layer (annotations: a new reference taken over, NULL: none);
+ * BW_ELIMIT past BW_TRUST_MAX_SIGNATURES. */
+int trust_sigimage_add(struct trust_sigimage *s, const char *media_type, int64_t size, const char *digest,
+		       json_t *annotations);
+const char *trust_layer_annotation(const struct trust_layer *l, const char *key);
+/* Parse a signature manifest (layers validated; more than
+ * BW_TRUST_MAX_SIGNATURES is BW_ELIMIT). */
+int trust_sigimage_parse(const char *data, size_t len, const char *what, struct trust_sigimage *s,
+			 struct bw_error *err);
+/* Fetch and parse REPO:reference; *found false (and 0) when absent. */
+int trust_sigimage_fetch(struct bw_registry *reg, const char *repo, const char *reference,
+			 struct trust_sigimage *s, bool *found, struct bw_error *err);
+/* Push s (its layer blobs already uploaded): the configuration, then the
+ * manifest under tag, or by digest (tag NULL) as a referrer of subject
+ * with artifact_type (listed in the referrers tag index when the registry
+ * does not index it). */
+int trust_sigimage_push(struct bw_registry *reg, const char *repo, const struct trust_sigimage *s,
+			const char *tag, const struct trust_subject *subject, const char *artifact_type,
+			char *digest_out, struct bw_error *err);
+/* "sha256-<hex>.<suffix>" for a digest; -1 when it is not one. */
+int trust_tag_for(const char *digest, const char *suffix, char *out, size_t outlen);
+
+/* ---- pushing a signed layer (sign.c) ---- */
+
+/* Upload blob and add it as a layer of media_type (with annotations, a
+ * reference taken over) to img's signature image: appended to the image
+ * tagged sha256-<hex>.<suffix> (tag mode; *already when a layer of the same
+ * bytes verifies with dupe_key, and nothing is pushed), or pushed as a
+ * referrer of artifact_type. where gets where it went. */
+int trust_push_layer(const struct bw_trust_image *img, enum bw_trust_mode mode, const char *suffix,
+		     const char *artifact_type, const char *media_type, const struct bw_buf *blob,
+		     json_t *annotations, const struct bw_trust_key *dupe_key, char *where, size_t wherelen,
+		     bool *already, struct bw_error *err);
+
+/* ---- results and the walk over signature images (verify.c) ---- */
+struct bw_trust_check *trust_result_add(struct bw_trust_result *r, const char *source);
+/* Mark c failed with a reason (printf-style). */
+void trust_check_fail(struct bw_trust_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Does the optional map carry "KEY=VALUE"? */
+bool trust_annotation_present(json_t *optional, const char *kv);
+/* The checks of one simple-signing payload and its base64 signature
+ * (verify.c's list, 1 to 6); c->ok and c->payload when all pass. */
+void trust_check_simplesig(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
+			   struct bw_trust_check *c, const char *payload, size_t len, const char *sig_b64,
+			   size_t siglen);
+/* fn over the image tagged sha256-<hex>.<suffix> and every referrer of
+ * artifact_type; stops at fn's first error. */
+int trust_each_sigimage(const struct bw_trust_image *img, const char *suffix, const char *artifact_type,
+			int (*fn)(const struct bw_trust_image *, const struct trust_sigimage *,
+				  const char *where, void *ud, struct bw_error *err),
+			void *ud, struct bw_error *err);
+
 #endif

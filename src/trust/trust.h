@@ -23,6 +23,7 @@
 #define BW_TRUST_H
 
 #include "core/core.h"
+#include "registry/registry.h"
 
 /* ---- keys ----------------------------------------------------------------- */
 
@@ -72,5 +73,150 @@ int bw_trust_key_sign(const struct bw_trust_key *k, const void *data, size_t len
  * does not verify with key sha256:…"). */
 int bw_trust_key_verify(const struct bw_trust_key *k, const void *data, size_t len, const void *sig,
 			size_t siglen, struct bw_error *err);
+
+/* ---- simple-signing payloads (payload.c) ------------------------------------ */
+
+#define BW_TRUST_COSIGN_TYPE "cosign container image signature"
+#define BW_TRUST_PAYLOAD_MAX (1u << 20) /* a simple-signing payload */
+#define BW_TRUST_JSON_DEPTH 64		/* nesting of any JSON document read here */
+
+/* cosign's payload for digest claimed as docker_reference (a repository,
+ * "127.0.0.1:5000/app"), with annotations "KEY=VALUE" in its optional map
+ * (none: "optional":null): the bytes cosign writes for the same inputs,
+ * appended to out. A malformed or repeated annotation is BW_EUSAGE. */
+int bw_trust_payload_make(const char *docker_reference, const char *digest, const char *const *annotations,
+			  size_t n_annotations, struct bw_buf *out, struct bw_error *err);
+
+struct bw_trust_payload {
+	char *docker_reference;
+	char digest[BW_DIGEST_STR_MAX];
+	json_t *optional; /* the optional object (a reference), or NULL */
+};
+/* Parse a payload strictly (BW_EINPUT naming what is wrong: not JSON, a
+ * duplicate key, an unknown member, a wrong type; BW_ELIMIT past 1 MiB or
+ * 64 levels). */
+int bw_trust_payload_parse(const char *data, size_t len, struct bw_trust_payload *p, struct bw_error *err);
+void bw_trust_payload_release(struct bw_trust_payload *p);
+
+/* ---- images and their signatures (image.c, sign.c, verify.c) ------------- */
+
+#define BW_TRUST_MAX_SIGNATURES 1000 /* signatures (layers) read for one image: cosign's bound */
+#define BW_TRUST_SIG_MEDIA_TYPE "application/vnd.dev.cosign.simplesigning.v1+json"
+#define BW_TRUST_SIG_ANNOTATION "dev.cosignproject.cosign/signature"
+#define BW_TRUST_ARTIFACT_SIG "application/vnd.dev.cosign.artifact.sig.v1+json"
+#define BW_TRUST_ARTIFACT_ATT "application/vnd.dev.cosign.artifact.att.v1+json"
+
+/* The image a signature is about: in a registry (reg set), or a local
+ * archive or OCI layout (reg NULL; nothing can be pushed or fetched). */
+struct bw_trust_image {
+	struct bw_registry *reg;
+	struct bw_registry_ref ref;
+	char *name;	  /* the target as given */
+	char *repository; /* as cosign names it in payloads: "127.0.0.1:5000/app",
+			     "index.docker.io/library/alpine"; NULL for a local image */
+	char digest[BW_DIGEST_STR_MAX];
+	char media_type[128];
+	size_t size; /* of the manifest */
+};
+/* Resolve target: "registry:REF", "docker-archive:PATH", "oci:DIR[:REF]",
+ * "oci-archive:PATH[:REF]", an existing file or OCI layout directory, else
+ * an image reference in a registry (its manifest is fetched: tag → digest).
+ * A local image must have a manifest digest (a legacy docker save archive
+ * has none: BW_EUNSUPPORTED). */
+int bw_trust_image_open(const char *target, const struct bw_registry_opts *ro, struct bw_trust_image *img,
+			struct bw_error *err);
+void bw_trust_image_release(struct bw_trust_image *img);
+
+enum bw_trust_mode {
+	BW_TRUST_MODE_TAG = 0,	 /* cosign's tags: sha256-<hex>.sig / .att, appended to */
+	BW_TRUST_MODE_REFERRERS, /* an OCI 1.1 referrer of the image (cosign's oci-1-1 mode) */
+};
+
+struct bw_trust_sign_opts {
+	const struct bw_trust_key *key;
+	const char *const *annotations; /* "KEY=VALUE" */
+	size_t n_annotations;
+	enum bw_trust_mode mode;
+	bool no_push;	       /* make the payload and signature only */
+	const char *reference; /* the claimed docker-reference; NULL: img->repository */
+};
+struct bw_trust_signed {
+	struct bw_buf payload; /* the payload signed */
+	char *signature_b64;   /* its signature, base64 */
+	char where[512];       /* "127.0.0.1:5000/app:sha256-….sig", or "" */
+	bool already;	       /* the same payload was signed with the same key before: not added */
+};
+void bw_trust_signed_release(struct bw_trust_signed *s);
+/* Sign img's digest: the payload, its signature, and unless no_push the
+ * signature pushed (tag mode: a layer appended to the manifest tagged
+ * sha256-<hex>.sig, at most BW_TRUST_MAX_SIGNATURES; referrers mode: a
+ * manifest whose subject is the image, listed in the referrers tag index
+ * when the registry does not index it). */
+int bw_trust_sign_image(const struct bw_trust_image *img, const struct bw_trust_sign_opts *o,
+			struct bw_trust_signed *out, struct bw_error *err);
+
+/* One signature or attestation examined. */
+struct bw_trust_check {
+	bool ok;
+	char *source;	      /* where it was found: "127.0.0.1:5000/app:sha256-….sig layer 2" */
+	char *reason;	      /* why it failed (NULL when ok) */
+	char *payload;	      /* ok ones: the payload or statement JSON as signed */
+	char *predicate_type; /* attestations */
+};
+struct bw_trust_result {
+	struct bw_trust_check *checks;
+	size_t n, cap;
+	size_t n_ok;
+};
+void bw_trust_result_release(struct bw_trust_result *r);
+
+struct bw_trust_verify_opts {
+	const struct bw_trust_key *key;
+	const char *const *annotations; /* "KEY=VALUE" each signed payload must carry */
+	size_t n_annotations;
+	const char *reference; /* the repository a payload must claim; NULL: img->repository */
+	const char *type;      /* verify-attestation: the predicate type (URI) wanted; NULL: any */
+};
+/* Every signature of img in its registry (the .sig tag and the referrers of
+ * artifact type BW_TRUST_ARTIFACT_SIG), each checked: the signature over
+ * the payload with the key, the payload strict, its digest the image's
+ * (else a replay from another image), its reference the image's
+ * repository, the annotations asked for. Failures are checks with a
+ * reason; an error return is for the environment (registry unreachable,
+ * more than BW_TRUST_MAX_SIGNATURES: fail closed). */
+int bw_trust_verify_image(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
+			  struct bw_trust_result *res, struct bw_error *err);
+/* The same checks for one payload and base64 signature held locally. */
+int bw_trust_verify_payload(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
+			    const char *source, const char *payload, size_t payload_len, const char *sig_b64,
+			    size_t sig_len, struct bw_trust_result *res, struct bw_error *err);
+
+/* ---- Sigstore bundles, verified offline (bundle.c) --------------------------- */
+
+#define BW_TRUST_BUNDLE_MAX (16u << 20) /* a bundle or a trusted root */
+
+/* Whom the Fulcio certificate must name. */
+struct bw_trust_bundle_policy {
+	const char *identity; /* the SAN (URI or e-mail), exactly */
+	const char *issuer;   /* the OIDC issuer extension, exactly */
+};
+struct bw_trust_bundle_result {
+	bool dsse;		 /* a DSSE envelope (else a message signature) */
+	char *identity, *issuer; /* as the certificate names them */
+	char *payload_type;	 /* DSSE: its payloadType and payload */
+	char *payload;
+	size_t payload_len;
+	int64_t signed_at; /* the earliest verified time (seconds) */
+	size_t n_times;	   /* verified times: RFC 3161 timestamps and SETs */
+};
+void bw_trust_bundle_result_release(struct bw_trust_bundle_result *r);
+/* Verify a Sigstore bundle (v0.1 to v0.3, a Fulcio certificate; see
+ * bundle.c for every check) against a trusted root (Sigstore's
+ * trusted_root.json) and pol; artifact (NULL for a DSSE bundle) is the
+ * signed file's bytes. 0 when it verifies; BW_EINTEGRITY naming the first
+ * check that failed; BW_EINPUT / BW_EUNSUPPORTED for what cannot be read. */
+int bw_trust_bundle_verify(const char *bundle, size_t blen, const char *root, size_t rlen,
+			   const void *artifact, size_t alen, const struct bw_trust_bundle_policy *pol,
+			   struct bw_trust_bundle_result *res, struct bw_error *err);
 
 #endif

@@ -200,9 +200,4 @@ static int apk_compare(struct bw_slice a, struct bw_slice b, int *cmp, struct bw
 	return 0;
 }
 
-static int apk_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct bw_error *err)
-{
-	return bw_version_simple_range(BW_VERSION_APK, v, r, in, err);
-}
-
-const struct bw_version_ops bw_version_apk_ops = {"apk", apk_validate, apk_compare, apk_in_range};
+const struct bw_version_ops bw_version_apk_ops = {"apk", apk_validate, apk_compare, NULL};

@@ -258,9 +258,4 @@ static int deb_compare(struct bw_slice a, struct bw_slice b, int *cmp, struct bw
 	return 0;
 }
 
-static int deb_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct bw_error *err)
-{
-	return bw_version_simple_range(BW_VERSION_DEB, v, r, in, err);
-}
-
-const struct bw_version_ops bw_version_deb_ops = {"deb", deb_validate, deb_compare, deb_in_range};
+const struct bw_version_ops bw_version_deb_ops = {"deb", deb_validate, deb_compare, NULL};

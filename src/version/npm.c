@@ -411,24 +411,13 @@ static bool same_main(const struct bw_semver *a, const struct bw_semver *b)
 
 /* ---- the pipeline ------------------------------------------------------ */
 
-static size_t js_space_at(const char *p, size_t n)
-{
-	struct bw_slice s = {p, n < 3 ? n : 3};
-	for (size_t k = 1; k <= s.len; k++) {
-		struct bw_slice t = bw_vc_js_trim((struct bw_slice){p, k});
-		if (t.len == 0)
-			return k;
-	}
-	return 0;
-}
-
 /* trim, and collapse runs of white space to one ' ' */
 static void collapse(struct out *o, struct bw_slice r)
 {
 	r = bw_vc_js_trim(r);
 	bool sp = false;
 	for (size_t i = 0; i < r.len;) {
-		size_t k = js_space_at(r.ptr + i, r.len - i);
+		size_t k = bw_vc_js_space((const unsigned char *)r.ptr + i, r.len - i);
 		if (k) {
 			if (!sp)
 				add(o, " ", 1);

@@ -25,46 +25,22 @@ struct pep440 {
 	bool has_local;
 };
 
-/* Python's str.isspace() characters, UTF-8: length at s or 0 */
+/* Python's str.isspace() characters, UTF-8: length at s or 0. They are
+ * ECMAScript's but for U+FEFF, plus U+001C to U+001F and U+0085. */
 static size_t py_space(const unsigned char *s, size_t n)
 {
-	if (!n)
-		return 0;
-	if (bw_isspace(s[0]) || (s[0] >= 0x1c && s[0] <= 0x1f))
+	if (n && s[0] >= 0x1c && s[0] <= 0x1f)
 		return 1;
-	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+	if (n >= 2 && s[0] == 0xc2 && s[1] == 0x85)
 		return 2;
-	if (n < 3)
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
 		return 0;
-	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x80 &&
-	    ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-		return 3;
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-		return 3;
-	return 0;
+	return bw_vc_js_space(s, n);
 }
 
 static struct bw_slice py_trim(struct bw_slice s)
 {
-	size_t k;
-	while ((k = py_space((const unsigned char *)s.ptr, s.len)))
-		s.ptr += k, s.len -= k;
-	for (;;) {
-		size_t cut = 0;
-		for (size_t j = 1; j <= 3 && j <= s.len; j++)
-			if (py_space((const unsigned char *)s.ptr + s.len - j, j) == j) {
-				cut = j;
-				break;
-			}
-		if (!cut)
-			break;
-		s.len -= cut;
-	}
-	return s;
+	return bw_vc_trim_by(s, py_space);
 }
 
 static bool is_sep(int c)

@@ -151,9 +151,4 @@ static int rpm_compare(struct bw_slice a, struct bw_slice b, int *cmp, struct bw
 	return 0;
 }
 
-static int rpm_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct bw_error *err)
-{
-	return bw_version_simple_range(BW_VERSION_RPM, v, r, in, err);
-}
-
-const struct bw_version_ops bw_version_rpm_ops = {"rpm", rpm_validate, rpm_compare, rpm_in_range};
+const struct bw_version_ops bw_version_rpm_ops = {"rpm", rpm_validate, rpm_compare, NULL};

@@ -14,8 +14,7 @@
 #define NPM_MAX_LENGTH 256
 static const char npm_max_safe[] = "9007199254740991";
 
-/* Length of the ECMAScript white space character at s (UTF-8), or 0. */
-static size_t js_space(const unsigned char *s, size_t n)
+size_t bw_vc_js_space(const unsigned char *s, size_t n)
 {
 	if (!n)
 		return 0;
@@ -39,23 +38,25 @@ static size_t js_space(const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* Length of the ECMAScript white space character ending at s+n, or 0. */
-static size_t js_space_end(const unsigned char *s, size_t n)
+struct bw_slice bw_vc_trim_by(struct bw_slice s, size_t (*space)(const unsigned char *s, size_t n))
 {
-	for (size_t k = 1; k <= 3 && k <= n; k++)
-		if (js_space(s + n - k, k) == k)
-			return k;
-	return 0;
+	size_t k;
+	while ((k = space((const unsigned char *)s.ptr, s.len)))
+		s.ptr += k, s.len -= k;
+	for (;;) {
+		/* the character ending at the end: one to three bytes */
+		for (k = 1; k <= 3 && k <= s.len; k++)
+			if (space((const unsigned char *)s.ptr + s.len - k, k) == k)
+				break;
+		if (k > 3 || k > s.len)
+			return s;
+		s.len -= k;
+	}
 }
 
 struct bw_slice bw_vc_js_trim(struct bw_slice s)
 {
-	size_t k;
-	while ((k = js_space((const unsigned char *)s.ptr, s.len)))
-		s.ptr += k, s.len -= k;
-	while ((k = js_space_end((const unsigned char *)s.ptr, s.len)))
-		s.len -= k;
-	return s;
+	return bw_vc_trim_by(s, bw_vc_js_space);
 }
 
 static bool ident_char(int c)

@@ -4,8 +4,9 @@
 
 #include "version.h"
 
-/* One scheme: a strict validator, a total order and (optionally) a range
- * evaluator. compare() validates both sides itself. */
+/* One scheme: a strict validator, a total order and a range evaluator
+ * (NULL: bw_version_simple_range's grammar). compare() validates both
+ * sides itself. */
 struct bw_version_ops {
 	const char *name;
 	int (*validate)(struct bw_slice v, struct bw_error *err);
@@ -43,6 +44,10 @@ bool bw_vc_all_digits(struct bw_slice s);
 size_t bw_vc_utf16_len(struct bw_slice s);
 /* Drop ASCII whitespace at both ends. */
 struct bw_slice bw_vc_trim(struct bw_slice s);
+/* The length of the ECMAScript white space character at s (UTF-8), or 0. */
+size_t bw_vc_js_space(const unsigned char *s, size_t n);
+/* Drop the white space characters space() measures at both ends. */
+struct bw_slice bw_vc_trim_by(struct bw_slice s, size_t (*space)(const unsigned char *s, size_t n));
 /* Drop ECMAScript white space (String.prototype.trim) at both ends. */
 struct bw_slice bw_vc_js_trim(struct bw_slice s);
 

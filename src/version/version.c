@@ -76,7 +76,7 @@ int bw_version_in_range(enum bw_version_scheme scheme, struct bw_slice version, 
 	if (!ops)
 		return bad_scheme(err, (int)scheme);
 	if (!ops->in_range)
-		return bw_error_set(err, BW_EUNSUPPORTED, "%s: ranges are not supported", ops->name);
+		return bw_version_simple_range(scheme, version, range, in, err);
 	return ops->in_range(version, range, in, err);
 }
 

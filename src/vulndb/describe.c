@@ -24,6 +24,11 @@ json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 	json_object_set_new(o, "epss", json_integer((json_int_t)st->epss));
 	json_object_set_new(o, "cves", json_integer((json_int_t)st->cves));
 	json_object_set_new(o, "cves_unchanged", json_integer((json_int_t)st->cves_unchanged));
+	/* what an enrichment document replaced: null when none was imported */
+	json_object_set_new(o, "kev_replaced",
+			    st->kev_replaced ? json_integer((json_int_t)st->kev_before) : json_null());
+	json_object_set_new(o, "epss_replaced",
+			    st->epss_replaced ? json_integer((json_int_t)st->epss_before) : json_null());
 	json_object_set_new(o, "seconds", json_real(st->seconds));
 	json_t *s = json_array();
 	for (size_t i = 0; i < st->n_samples; i++)
@@ -40,10 +45,10 @@ void bw_vulndb_import_stats_write_text(const struct bw_vulndb_import_stats *st, 
 		fprintf(out, ", %zu affected entries dropped", st->affected_skipped);
 	if (st->withdrawn)
 		fprintf(out, ", %zu withdrawn", st->withdrawn);
-	if (st->kev)
-		fprintf(out, "; KEV %zu", st->kev);
-	if (st->epss)
-		fprintf(out, "; EPSS %zu", st->epss);
+	if (st->kev_replaced)
+		fprintf(out, "; KEV %zu (replacing %zu)", st->kev, st->kev_before);
+	if (st->epss_replaced)
+		fprintf(out, "; EPSS %zu (replacing %zu)", st->epss, st->epss_before);
 	if (st->cves)
 		fprintf(out, "; CVE data %zu", st->cves);
 	if (st->ignored_files)

@@ -1,6 +1,31 @@
 /* Enrichment sources: the CISA KEV catalog and EPSS scores. Each import
- * replaces what the source held before (they are published whole). */
+ * replaces what the source held before (they are published whole), so a
+ * document without one valid row — a truncated download, an error page —
+ * is malformed: the import fails (its transaction rolls back) rather than
+ * wipe the stored rows. */
 #include "vulndb-int.h"
+
+/* Empty table (the first document of the import: what it replaces is
+ * counted once) before a document's rows go in. */
+static int replace_table(struct bw_vulndb *db, const char *table, bool *replaced, size_t *before,
+			 struct bw_error *err)
+{
+	if (!*replaced) {
+		char *q = bw_asprintf("SELECT count(*) FROM %s", table);
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db->db, q, -1, &st, NULL);
+		free(q);
+		if (rc != SQLITE_OK)
+			return vdb_sqlite_error(db, rc, table, err);
+		*before = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		*replaced = true;
+	}
+	char *q = bw_asprintf("DELETE FROM %s", table);
+	int rc = vdb_exec(db, q, err);
+	free(q);
+	return rc < 0 ? err->code : 0;
+}
 
 /* KEV JSON (known_exploited_vulnerabilities.json):
  *   { "title", "catalogVersion": "2025.08.25", "dateReleased", "count",
@@ -13,10 +38,12 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 	if (!json_is_array(vulns))
 		return bw_error_set(err, BW_EINPUT, "%s: KEV catalog without a \"vulnerabilities\" array",
 				    name);
-	if (vdb_exec(db, "DELETE FROM kev", err) < 0)
-		return err->code;
+	int rc = replace_table(db, "kev", &st->kev_replaced, &st->kev_before, err);
+	if (rc < 0)
+		return rc;
+	size_t rows = 0;
 	sqlite3_stmt *ins = NULL;
-	int rc = sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO kev VALUES(?1, ?2)", -1, &ins, NULL);
+	rc = sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO kev VALUES(?1, ?2)", -1, &ins, NULL);
 	if (rc != SQLITE_OK)
 		return vdb_sqlite_error(db, rc, "KEV", err);
 	size_t i;
@@ -43,8 +70,14 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 			return vdb_sqlite_error(db, rc, "writing KEV", err);
 		}
 		st->kev++;
+		rows++;
 	}
 	sqlite3_finalize(ins);
+	if (rows == 0)
+		return bw_error_set(err, BW_EINPUT,
+				    "%s: a KEV catalog with no valid entry (%zu listed): not imported, the "
+				    "stored catalog is kept",
+				    name, json_array_size(vulns));
 	const char *ver = json_string_value(json_object_get(doc, "catalogVersion"));
 	char date[40] = "";
 	if (ver && strlen(ver) < 16) {
@@ -64,10 +97,12 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const char *name,
 		    struct bw_vulndb_import_stats *st, struct bw_error *err)
 {
-	if (vdb_exec(db, "DELETE FROM epss", err) < 0)
-		return err->code;
+	int rc = replace_table(db, "epss", &st->epss_replaced, &st->epss_before, err);
+	if (rc < 0)
+		return rc;
+	size_t rows = 0, bad = 0;
 	sqlite3_stmt *ins = NULL;
-	int rc = sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO epss VALUES(?1, ?2, ?3)", -1, &ins, NULL);
+	rc = sqlite3_prepare_v2(db->db, "INSERT OR REPLACE INTO epss VALUES(?1, ?2, ?3)", -1, &ins, NULL);
 	if (rc != SQLITE_OK)
 		return vdb_sqlite_error(db, rc, "EPSS", err);
 	char date[32] = "";
@@ -92,6 +127,7 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 			continue;
 		char buf[128];
 		if (ll >= sizeof(buf)) {
+			bad++;
 			st->skipped++;
 			vdb_sample(st, "%s:%zu: line too long", name, lineno);
 			continue;
@@ -106,6 +142,7 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 		if (!c1 || !vdb_cve_ok(buf, (size_t)(c1 - buf)) || end1 == c1 + 1 ||
 		    !(score >= 0 && score <= 1) ||
 		    (c2 && (end2 == c2 + 1 || *end2 || !(pct >= 0 && pct <= 1))) || (!c2 && *end1)) {
+			bad++;
 			st->skipped++;
 			vdb_sample(st, "%s:%zu: not a cve,epss,percentile row", name, lineno);
 			continue;
@@ -125,7 +162,13 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 			return vdb_sqlite_error(db, rc, "writing EPSS", err);
 		}
 		st->epss++;
+		rows++;
 	}
 	sqlite3_finalize(ins);
+	if (rows == 0)
+		return bw_error_set(err, BW_EINPUT,
+				    "%s: an EPSS file with no valid row (%zu malformed): not imported, the "
+				    "stored scores are kept",
+				    name, bad);
 	return vdb_note_source(db, "epss", db->cur_location, date[0] ? date : NULL, err);
 }

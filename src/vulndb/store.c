@@ -14,9 +14,31 @@ void vdb_advisory_release(struct vdb_advisory *a)
 {
 	free(a->aliases);
 	free(a->related);
+	free(a->alias_set);
+	free(a->related_set);
 	free(a->affected);
 	bw_arena_release(&a->arena);
 	memset(a, 0, sizeof(*a));
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+/* The slot of s in set (index + 1 of arr, 0 empty): where it is, or the
+ * empty slot where it would go. */
+static size_t set_slot(const size_t *set, size_t cap, const char *const *arr, const char *s)
+{
+	size_t j = str_hash(s) & (cap - 1);
+	while (set[j] && strcmp(arr[set[j] - 1], s) != 0)
+		j = (j + 1) & (cap - 1);
+	return j;
 }
 
 void vdb_advisory_alias(struct vdb_advisory *a, const char *alias, bool related)
@@ -24,13 +46,24 @@ void vdb_advisory_alias(struct vdb_advisory *a, const char *alias, bool related)
 	const char ***arr = related ? &a->related : &a->aliases;
 	size_t *n = related ? &a->n_related : &a->n_aliases,
 	       *cap = related ? &a->cap_related : &a->cap_aliases;
+	size_t **set = related ? &a->related_set : &a->alias_set,
+	       *set_cap = related ? &a->cap_related_set : &a->cap_alias_set;
 	if (!alias || !*alias || (a->id && strcmp(alias, a->id) == 0))
 		return;
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*arr)[i], alias) == 0)
-			return;
+	if ((*n + 1) * 2 > *set_cap) {
+		/* keep the set at most half full: rebuild it twice as large */
+		*set_cap = *set_cap ? *set_cap * 2 : 16;
+		free(*set);
+		*set = bw_calloc(*set_cap, sizeof(size_t));
+		for (size_t i = 0; i < *n; i++)
+			(*set)[set_slot(*set, *set_cap, *arr, (*arr)[i])] = i + 1;
+	}
+	size_t slot = set_slot(*set, *set_cap, *arr, alias);
+	if ((*set)[slot])
+		return; /* already there */
 	BW_ALLOC_GROW(*arr, *n + 1, *cap);
-	(*arr)[(*n)++] = bw_arena_strdup(&a->arena, alias);
+	(*arr)[*n] = bw_arena_strdup(&a->arena, alias);
+	(*set)[slot] = ++*n;
 }
 
 struct vdb_affected *vdb_advisory_add_affected(struct vdb_advisory *a)

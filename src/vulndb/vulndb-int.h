@@ -90,6 +90,11 @@ struct vdb_advisory {
 	size_t n_aliases, cap_aliases;
 	const char **related;
 	size_t n_related, cap_related;
+	/* hash sets over aliases[] and related[] (slot: index + 1, 0 empty;
+	 * cap a power of two), so a record with 200,000 aliases is not
+	 * de-duplicated pair by pair */
+	size_t *alias_set, *related_set;
+	size_t cap_alias_set, cap_related_set;
 	struct vdb_affected *affected;
 	size_t n_affected, cap_affected;
 };

@@ -66,6 +66,11 @@ struct bw_vulndb_import_stats {
 	size_t kev, epss;	 /* enrichment rows imported */
 	size_t cves;		 /* per-CVE entries read (NVD, CVE records) */
 	size_t cves_unchanged;	 /* of those, entries the database held as new already */
+	/* A KEV catalog or EPSS file replaces what the database held: those
+	 * counts, set when one was imported (a document with no valid row is
+	 * an error instead: the import fails and nothing is replaced). */
+	bool kev_replaced, epss_replaced;
+	size_t kev_before, epss_before;
 	double seconds;
 	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
 	size_t n_samples;

@@ -1,6 +1,7 @@
 /* libFuzzer harness: the NetworkPolicy evaluator — arbitrary manifests read
  * into the network model, the reachability graph, its findings and lateral
- * paths, and the JSON and SVG writers. */
+ * paths, and the JSON and SVG writers (the streamed JSON the same bytes as
+ * jansson's dump of the tree). */
 #include <jansson.h>
 #include <stdint.h>
 
@@ -22,8 +23,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bw_net_graph *g = NULL;
 	if (!rc && m.n_workloads < 2000 && !bw_net_graph_from_model(&m, &g, &err)) {
 		bw_net_findings(g, &m, r);
+		/* the streamed JSON writer must write what jansson writes of the tree */
 		json_t *j = bw_net_graph_json(g, r);
+		char *want = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(j);
+		char *got = NULL;
+		size_t got_len = 0;
+		FILE *mem = open_memstream(&got, &got_len);
+		if (want && mem) {
+			bw_net_graph_write_json(g, r, mem);
+			fclose(mem);
+			if (got_len != strlen(want) || memcmp(got, want, got_len))
+				abort();
+		} else if (mem) {
+			fclose(mem);
+		}
+		free(got);
+		free(want);
 		FILE *null = fopen("/dev/null", "w");
 		if (null) {
 			bw_net_graph_svg(g, null);

@@ -106,8 +106,11 @@ def _validation_inputs(tmp_path):
     (root / "etc" / "hostname").write_text("box\n")
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian:12\nUSER app\n")
+    from trustutil import new_key_pair
+    signkey, signpub = new_key_pair(tmp_path, "sign")
     return {"ROOT": str(root), "TARGET": f"dir:{root}", "DOCKERFILE": str(dockerfile),
-            "DB": str(tmp_path / "db.sqlite"), "KEYPREFIX": str(tmp_path / "kp")}
+            "DB": str(tmp_path / "db.sqlite"), "KEYPREFIX": str(tmp_path / "kp"), "SIGNKEY": str(signkey),
+            "SIGNPUB": str(signpub)}
 
 
 # Per command: a valid invocation ("OUT" stands for the output file), to which the
@@ -128,6 +131,9 @@ _VALID = {
     # nothing listens on port 1: a failed listing (exit 3), not a usage error
     "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
     "key": ["key", "generate", "-o", "OUT", "--output-key-prefix", "KEYPREFIX"],
+    "sign": ["sign", "-o", "OUT", "--key", "SIGNKEY", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1/x:v1"],
+    "verify": ["verify", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry", "127.0.0.1:1",
+               "127.0.0.1:1/x:v1"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -155,6 +161,9 @@ _BAD_OPTIONS = [
     (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
     (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
     (["key", "generate", "-o", "OUT", "--output-key-prefix", ""], "needs a name"),
+    (["sign", "-o", "OUT", "--key", "SIGNKEY", "--registry-referrers-mode", "v2", "127.0.0.1:1/x:v1"],
+     "oci-1-1"),
+    (["verify", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
 ]
 
 

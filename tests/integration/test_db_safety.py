@@ -198,10 +198,12 @@ def test_named_input_that_imports_nothing_fails_naming_it(bulwark, tmp_path):
     (docs / "notes.json").write_text('{"hello": "world"}')
     kev = tmp_path / "kev.json"
     kev.write_text(json.dumps({"catalogVersion": "2024.01.01", "vulnerabilities": [{"cveID": "nope"}]}))
-    for bad in (empty, docs, kev):
+    for bad, why in ((empty, "nothing imported"), (docs, "nothing imported"),
+                     (kev, "a KEV catalog with no valid entry")):
         rc, out, err = bulwark.run(["db", "import", "--db", db, DATA / "update", bad])
         assert rc == 3, (bad, err)
-        assert f"{bad}: nothing imported" in err and "unchanged" in err
+        # a KEV catalog without one valid entry is malformed (issue 18), the others import nothing
+        assert f"import failed, the database is unchanged: {bad}: {why}" in err
         assert sha(db) == before
     # a new database is not even created
     fresh = tmp_path / "fresh.db"

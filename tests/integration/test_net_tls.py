@@ -2,7 +2,9 @@
 cryptography, in a root filesystem directory and in an OCI layout whose upper layer
 deletes a key), the engine's TCP socket from daemon.json and from probes of real
 servers on the loopback (plain HTTP, TLS without client verification, TLS that
-requires a client certificate), and the TLS rules of compose files and manifests."""
+requires a client certificate; Python's and Go's TLS stacks), registries (Debian's
+docker-registry in the clear, over TLS with a CA made here, with mutual TLS), and the
+TLS rules of compose files and manifests."""
 import datetime
 import http.server
 import json
@@ -170,6 +172,7 @@ def test_engine_probe(bulwark, servers, tmp_path):
 
 @pytest.mark.parametrize("conf,want", [
     ({"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]}, ["BW-TLS-001"]),
+    ({"insecure-registries": ["10.1.2.3:5000", "127.0.0.1:5000", "localhost:5000"]}, ["BW-TLS-008"]),
     ({"hosts": ["tcp://0.0.0.0:2376"], "tls": True}, ["BW-TLS-002"]),
     ({"hosts": ["tcp://0.0.0.0:2376"], "tls": True, "tlsverify": True}, []),
     ({"hosts": ["unix:///var/run/docker.sock"]}, []),
@@ -181,7 +184,10 @@ def test_engine_daemon_json(bulwark, tmp_path, conf, want):
                        env={"DOCKER_HOST": "unix:///nonexistent.sock"})
     assert [x["id"] for x in rep["findings"]] == want
     for x in rep["findings"]:
-        assert "CIS-2.6" in x["equivalent"] and str(f) in x["evidence"]
+        assert ("CIS-2.5" if x["id"] == "BW-TLS-008" else "CIS-2.6") in x["equivalent"]
+        assert str(f) in x["evidence"]
+    if want == ["BW-TLS-008"]:
+        assert "10.1.2.3:5000" in rep["findings"][0]["evidence"]
 
 
 def test_engine_command_lines(bulwark, tmp_path):
@@ -214,3 +220,71 @@ def test_tls_rules_of_compose_and_manifests(bulwark, tmp_path):
     rep = bulwark.json(["net", "tls", "-f", "json", tmp_path])
     got = sorted((f["id"], f["location"]["line"]) for f in rep["findings"])
     assert got == [("BW-COMPOSE-025", 5), ("BW-COMPOSE-026", 6), ("BW-K8S-047", 4)], got
+
+
+@pytest.fixture(scope="module")
+def registries(tmp_path_factory):
+    """docker-registry on the loopback (Go's TLS stack, as the engine's): in the clear,
+    over TLS with a CA made here, and with mutual TLS."""
+    from registryutil import Registry, make_ca
+
+    d = tmp_path_factory.mktemp("net-tls-registries")
+    pki = make_ca(d / "pki")
+    made = {}
+    try:
+        made["plain"] = Registry(d / "plain")
+        made["tls"] = Registry(d / "tls", tls=pki)
+        made["mtls"] = Registry(d / "mtls", tls=pki, client_ca=pki["ca"])
+        yield made, pki
+    finally:
+        for r in made.values():
+            r.stop()
+
+
+def test_engine_probe_of_go_tls_servers(bulwark, registries, tmp_path):
+    """Go's TLS servers answer a request in the clear with 'HTTP/1.0 400 Client sent an
+    HTTP request to an HTTPS server': that is TLS, not its absence."""
+    regs, _ = registries
+    empty = tmp_path / "daemon.json"
+    empty.write_text("{}")
+    common = ["net", "tls", "-f", "json", "--no-processes", "--daemon-config", str(empty), "--probe"]
+    ids = lambda name: [f["id"] for f in bulwark.json(common + [regs[name].host])["findings"]]
+    assert ids("plain") == ["BW-TLS-001"]
+    assert ids("tls") == ["BW-TLS-002"]
+    assert ids("mtls") == []
+
+
+def test_registry_tls(bulwark, registries, tmp_path):
+    regs, pki = registries
+    plain, tls, mtls = regs["plain"].host, regs["tls"].host, regs["mtls"].host
+    rep = bulwark.json(["net", "tls", "-f", "json", "--registry", plain, "--registry", tls],
+                       env={"BW_REGISTRY_CERTS_D": str(tmp_path / "no-certs.d")})
+    got = {f["id"]: f for f in rep["findings"]}
+    assert sorted(got) == ["BW-TLS-008", "BW-TLS-009"], rep["findings"]
+    assert plain in got["BW-TLS-008"]["evidence"] and "plain HTTP" in got["BW-TLS-008"]["evidence"]
+    assert "CIS-2.5" in got["BW-TLS-008"]["equivalent"] and got["BW-TLS-008"]["severity"] == "HIGH"
+    ev = got["BW-TLS-009"]["evidence"]
+    assert tls in ev and "/CN=127.0.0.1" in ev and "/CN=bulwark test CA" in ev and "not self-signed" in ev
+    # the clients' trust: --registry-ca, or the engine's certs.d
+    rep = bulwark.json(["net", "tls", "-f", "json", "--registry", tls, "--registry-ca", pki["ca"]],
+                       env={"BW_REGISTRY_CERTS_D": str(tmp_path / "no-certs.d")})
+    assert rep["findings"] == []
+    certs_d = tmp_path / "certs.d"
+    (certs_d / tls).mkdir(parents=True)
+    (certs_d / tls / "ca.crt").write_bytes(pki["ca"].read_bytes())
+    rep = bulwark.json(["net", "tls", "-f", "json", "--registry", tls], env={"BW_REGISTRY_CERTS_D": str(certs_d)})
+    assert rep["findings"] == []
+    # mutual TLS without a client certificate: no finding, a warning that says why
+    rep = bulwark.json(["net", "tls", "-f", "json", "--registry", mtls],
+                       env={"BW_REGISTRY_CERTS_D": str(tmp_path / "no-certs.d")})
+    assert rep["findings"] == [] and any("client certificate" in w for w in rep.get("warnings", []))
+
+
+def test_registry_usage_and_unreachable(bulwark, tmp_path):
+    rc, out, err = bulwark.run(["net", "tls", "--registry", "127.0.0.1:1"])
+    assert rc == 3 and "127.0.0.1:1" in err
+    rc, out, err = bulwark.run(["net", "tls", "--registry", "not a host"])
+    assert rc == 2 and "--registry HOST[:PORT]" in err
+    rc, out, err = bulwark.run(["net", "tls", "--registry-ca", tmp_path / "ca.crt", tmp_path])
+    assert rc == 2 and "--registry-ca goes with --registry" in err
+

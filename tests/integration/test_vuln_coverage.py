@@ -94,6 +94,9 @@ def test_uncovered_releases_are_named_and_fail_the_gate(bulwark, tmp_path):
     # every scanner (the default) gates the same way
     rc, _, _ = bulwark.run(["fs", "--db", db, "--exit-code", "1", "-q", root])
     assert rc == 1
+    # and so does an image target
+    rc, _, err = bulwark.run(["image", "--db", db, "--exit-code", "1", f"dir:{root}"])
+    assert rc == 1 and "coverage is partial (3 packages not checked)" in err
     # without --exit-code nothing changes: exit 0
     rc, _, _ = bulwark.run(["fs", "--db", db, "--scanners", "vuln", root])
     assert rc == 0
@@ -126,6 +129,13 @@ def test_no_database_fails_the_gate_of_a_default_scan(bulwark, tmp_path):
     assert rc == 1 and "coverage is partial" in err
     rc, _, err = bulwark.run(["fs", "--db", missing, "--exit-code", "1", "--allow-partial-coverage", root])
     assert rc == 0, err
+    rc, _, err = bulwark.run(["image", "--db", missing, "--exit-code", "1", f"dir:{root}"])
+    assert rc == 1 and "coverage is partial" in err
+    # without the vulnerability scanner there is nothing to cover
+    rc, out, err = bulwark.run(["fs", "--db", missing, "--scanners", "secret", "--exit-code", "1", "-f", "json",
+                                root])
+    assert rc == 0, err
+    assert "coverage" not in json.loads(out)
     # an empty file is no database either
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")

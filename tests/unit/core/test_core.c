@@ -173,6 +173,13 @@ static void test_ctype(void **state)
 	assert_false(bw_isalpha('a' + 256) || bw_isdigit('0' + 256) || bw_isspace(' ' + 256));
 	assert_int_equal(bw_tolower('A' + 256), 'A' + 256);
 	assert_true(bw_isxdigit('f') && bw_isxdigit('F') && !bw_isxdigit('g') && !bw_isxdigit('G'));
+	for (int c = -128; c < 256; c++) {
+		int want = bw_isdigit(c) ? c - '0' : bw_isxdigit(c) ? bw_tolower(c) - 'a' + 10 : -1;
+		if (bw_hexval(c) != want)
+			fail_msg("bw_hexval(%d) is %d, not %d", c, bw_hexval(c), want);
+	}
+	assert_true(bw_hexval('F') == 15 && bw_hexval('a') == 10 && bw_hexval('`') == -1 &&
+		    bw_hexval('@') == -1);
 	assert_true(bw_isspace('\v') && bw_isspace('\r') && !bw_isspace('\0') && !bw_isspace(0x85));
 }
 

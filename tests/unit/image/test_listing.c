@@ -226,6 +226,9 @@ struct raw_record {
 	uint64_t dangling[4]; /* indexes written */
 	size_t nd;
 	int64_t nd_claimed;
+	const char *ids[10]; /* identities written (layer cache, record 2) */
+	size_t ni;
+	int64_t ni_claimed;
 	const char *trailer; /* bytes after the record */
 };
 
@@ -235,7 +238,7 @@ static const char *const D2 = "sha256:222222222222222222222222222222222222222222
 static struct raw_record baseline(void)
 {
 	struct raw_record r = {
-	    .format = 1,
+	    .format = 2,
 	    .blob = D1,
 	    .diff_id = D2,
 	    .compression = "gzip",
@@ -257,6 +260,9 @@ static struct raw_record baseline(void)
 	    .dangling = {3},
 	    .nd = 1,
 	    .nd_claimed = -1,
+	    .ids = {"2049:1234:100:1700000000000000000:1700000000000000000:blobs/sha256/11"},
+	    .ni = 1,
+	    .ni_claimed = -1,
 	};
 	return r;
 }
@@ -285,6 +291,9 @@ static void write_record(const struct raw_record *r, struct bw_buf *b)
 	rc |= bw_enc_u64(b, r->nd_claimed >= 0 ? (uint64_t)r->nd_claimed : r->nd);
 	for (size_t i = 0; i < r->nd; i++)
 		rc |= bw_enc_u64(b, r->dangling[i]);
+	rc |= bw_enc_u64(b, r->ni_claimed >= 0 ? (uint64_t)r->ni_claimed : r->ni);
+	for (size_t i = 0; i < r->ni; i++)
+		rc |= bw_enc_str(b, r->ids[i]);
 	if (r->trailer)
 		rc |= bw_buf_addstr(b, r->trailer);
 	assert_int_equal(rc, 0);
@@ -293,6 +302,7 @@ static void write_record(const struct raw_record *r, struct bw_buf *b)
 static char too_long_path[BW_IMG_MAX_PATH + 3];
 static char longest_path[BW_IMG_MAX_PATH + 2];
 static char too_long_link[BW_IMG_MAX_PATH + 2];
+static char too_long_id[BW_IMG_MAX_PATH + 200];
 
 /* Changes to the baseline record, "FIELD=VALUE …" (fields: format, blob,
  * diff_id, compression, n and nd (the counts written), entries and ndang
@@ -305,7 +315,8 @@ static const struct {
 } mutations[] = {
     {"the baseline", "", true},
     {"format 0", "format=0", false},
-    {"format 2", "format=2", false},
+    {"format 1 (before file identities)", "format=1", false},
+    {"format 3", "format=3", false},
     {"no blob digest", "blob=NULL", false},
     {"a blob digest one digit short",
      "blob=sha256:111111111111111111111111111111111111111111111111111111111111111", false},
@@ -371,6 +382,13 @@ static const struct {
     {"the same dangling link twice", "ndang=2 nd=2 dang1=3", true},
     {"a dangling link without entries", "entries=0 n=0", false},
     {"no entries and no dangling links", "entries=0 n=0 ndang=0 nd=0", true},
+    {"no identity", "ids=0 ni=0", true},
+    {"eight identities", "ids=8", true},
+    {"nine identities", "ids=9", false},
+    {"one identity more claimed than written", "ni=2", false},
+    {"2^63-1 identities claimed", "ni=9223372036854775807", false},
+    {"an identity that is not a string", "id0=NULL", false},
+    {"an identity longer than a file identity can be", "id0=@too_long_id", false},
     {"a byte after the record", "trailer=x", false},
 };
 
@@ -384,6 +402,8 @@ static const char *value_of(const char *v)
 		return longest_path;
 	if (strcmp(v, "@too_long_link") == 0)
 		return too_long_link;
+	if (strcmp(v, "@too_long_id") == 0)
+		return too_long_id;
 	return v;
 }
 
@@ -428,6 +448,16 @@ static void mutate(struct raw_record *r, const char *set, struct bw_arena *a)
 			r->n = (size_t)number(v);
 		else if (strcmp(f, "ndang") == 0)
 			r->nd = (size_t)number(v);
+		else if (strcmp(f, "ni") == 0)
+			r->ni_claimed = (int64_t)number(v);
+		else if (strcmp(f, "ids") == 0) {
+			r->ni = (size_t)number(v);
+			if (r->ni > BW_ARRAY_SIZE(r->ids))
+				fail_msg("at most %zu identities", BW_ARRAY_SIZE(r->ids));
+			for (size_t i = 1; i < r->ni; i++)
+				r->ids[i] = r->ids[0];
+		} else if (sscanf(f, "id%u", &k) == 1 && k < BW_ARRAY_SIZE(r->ids))
+			r->ids[k] = value_of(v);
 		else if (strcmp(f, "trailer") == 0)
 			r->trailer = value_of(v);
 		else if (sscanf(f, "dang%u", &k) == 1 && k < BW_ARRAY_SIZE(r->dangling))
@@ -467,6 +497,7 @@ static void test_hand_made_records(void **state)
 	longest_path[0] = '/';
 	memset(longest_path + 1, 'p', sizeof(longest_path) - 2);
 	memset(too_long_link, 'l', sizeof(too_long_link) - 1);
+	memset(too_long_id, 'i', sizeof(too_long_id) - 1);
 	struct bw_arena a;
 	bw_arena_init(&a);
 	int wrong = 0;
@@ -495,6 +526,9 @@ static void test_hand_made_records(void **state)
 				assert_int_equal(back.files[k].layer, 2);
 			}
 			assert_int_equal(back.n_dangling, r.nd);
+			assert_int_equal(back.n_identities, r.ni);
+			for (size_t k = 0; k < r.ni; k++)
+				assert_string_equal(back.identities[k], r.ids[k]);
 		}
 		bw_layer_result_release(&back);
 		/* every truncation of a sound record is a miss */

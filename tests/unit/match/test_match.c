@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "match/match.h"
 
@@ -356,6 +357,93 @@ static void test_severity_sources(void **state)
 	bw_report_free(r);
 }
 
+/* The newest CVSS version rates a finding whatever the older ones score:
+ * v4.0 > v3.1 > v3.0 > v2, over the vectors of every advisory of the
+ * finding (its aliases' included). */
+static void write_record(const char *dir, const char *id, const char *pkg, const char *alias,
+			 const char *severity)
+{
+	char *path = bw_asprintf("%s/%s.json", dir, id);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(
+	    f,
+	    "{\"id\": \"%s\", \"modified\": \"2024-01-01T00:00:00Z\", \"aliases\": [%s%s%s], "
+	    "\"severity\": [%s], \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"%s\"}, "
+	    "\"ranges\": [{\"type\": \"SEMVER\", \"events\": [{\"introduced\": \"0\"}, {\"fixed\": "
+	    "\"2.0.0\"}]}]}]}",
+	    id, alias ? "\"" : "", alias ? alias : "", alias ? "\"" : "", severity, pkg);
+	fclose(f);
+	free(path);
+}
+
+static void test_cvss_versions_in_order(void **state)
+{
+	(void)state;
+	char dir[128], path[256];
+	snprintf(dir, sizeof(dir), "/tmp/bw-match-cvss-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s.db", dir);
+	mkdir(dir, 0755);
+	unlink(path);
+#define V2_HIGH "{\"type\": \"CVSS_V2\", \"score\": \"AV:N/AC:L/Au:N/C:P/I:P/A:P\"}"
+#define V30_LOW "{\"type\": \"CVSS_V3\", \"score\": \"CVSS:3.0/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N\"}"
+#define V30_CRIT "{\"type\": \"CVSS_V3\", \"score\": \"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\"}"
+#define V31_MED "{\"type\": \"CVSS_V3\", \"score\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L\"}"
+	write_record(dir, "BW-CV-1", "cv-one", NULL, V2_HIGH ", " V30_LOW);
+	write_record(dir, "BW-CV-2", "cv-two", NULL, V2_HIGH);
+	write_record(dir, "BW-CV-3", "cv-three", NULL, V30_CRIT ", " V31_MED);
+	write_record(dir, "BW-CV-4", "cv-four", "CVE-2098-0001", V2_HIGH);
+	write_record(dir, "BW-CV-5", "cv-four", "CVE-2098-0001", V30_LOW);
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_vulndb *d = NULL;
+	assert_int_equal(bw_vulndb_open(path, BW_VULNDB_WRITE, &d, &err), 0);
+	const char *paths[] = {dir};
+	struct bw_vulndb_import_stats ist;
+	assert_int_equal(bw_vulndb_import(d, paths, 1, &ist, &err), 0);
+	assert_int_equal(ist.inserted, 5);
+	bw_vulndb_close(d);
+	assert_int_equal(bw_vulndb_open(path, BW_VULNDB_READ, &d, &err), 0);
+	struct bw_report *r = bw_report_new("filesystem", "cvss");
+	add(r, "npm", "cv-one", "1.0.0");
+	add(r, "npm", "cv-two", "1.0.0");
+	add(r, "npm", "cv-three", "1.0.0");
+	add(r, "npm", "cv-four", "1.0.0");
+	assert_int_equal(bw_match_report(d, r, NULL, NULL, &err), 0);
+
+	/* v3.0 LOW beats v2 HIGH */
+	const struct bw_finding *f = find(r, "BW-CV-1");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BW_SEV_LOW);
+	assert_string_equal(f->severity_source, "cvss_v3.0");
+	assert_string_equal(rating(f, "cvss_v2"), "HIGH");
+	assert_string_equal(f->cvss[0].version, "3.0");
+	assert_string_equal(f->cvss[1].version, "2.0");
+	/* v2 alone rates */
+	f = find(r, "BW-CV-2");
+	assert_int_equal(f->severity, BW_SEV_HIGH);
+	assert_string_equal(f->severity_source, "cvss_v2");
+	/* v3.1 MEDIUM beats v3.0 CRITICAL */
+	f = find(r, "BW-CV-3");
+	assert_int_equal(f->severity, BW_SEV_MEDIUM);
+	assert_string_equal(f->severity_source, "cvss_v3.1");
+	assert_string_equal(rating(f, "cvss_v3.0"), "CRITICAL");
+	assert_string_equal(f->cvss[0].version, "3.1");
+	/* one finding of two advisories of the same CVE: the alias's v3.0 LOW
+	 * beats the other's v2 HIGH */
+	f = find(r, "CVE-2098-0001");
+	assert_non_null(f);
+	assert_int_equal(f->severity, BW_SEV_LOW);
+	assert_string_equal(f->severity_source, "cvss_v3.0");
+	assert_string_equal(f->cvss[0].source, "BW-CV-5");
+	assert_int_equal(r->n_findings, 4);
+	bw_report_free(r);
+	bw_vulndb_close(d);
+	unlink(path);
+	char *rm = bw_asprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 static void test_distro_option_and_coverage(void **state)
 {
 	(void)state;
@@ -499,6 +587,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_priority),
 	    cmocka_unit_test(test_thousand_packages),
 	    cmocka_unit_test(test_severity_sources),
+	    cmocka_unit_test(test_cvss_versions_in_order),
 	    cmocka_unit_test(test_distro_option_and_coverage),
 	    cmocka_unit_test(test_undecodable_rows_warn),
 	};

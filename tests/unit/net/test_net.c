@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -126,6 +128,69 @@ static const char intended[] = "workloads:\n"
 			       "  - {from: internet, to: web, port: 80}\n"
 			       "  - {from: web, to: db, port: 9000-9100, proto: udp}\n";
 
+/* bw_net_graph_write_json writes the bytes jansson writes of
+ * bw_net_graph_json's tree: names with quotes, backslashes, control bytes
+ * and UTF-8, policy names in the edges' via, an empty graph. */
+static void check_streamed(const char *yaml)
+{
+	struct bw_iac_model m;
+	bw_iac_model_init(&m);
+	struct bw_iac_walk walk = {0};
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_report *r = bw_report_new("kubernetes", "t");
+	assert_int_equal(bw_iac_model_load_text(&m, "/nonexistent-bulwark/t.yaml", yaml, strlen(yaml), NULL,
+						&walk, r, &err),
+			 0);
+	struct bw_net_graph *g = NULL;
+	assert_int_equal(bw_net_graph_from_model(&m, &g, &err), 0);
+	bw_net_findings(g, &m, r);
+	json_t *j = bw_net_graph_json(g, r);
+	char *want = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	char *got = NULL;
+	size_t got_len = 0;
+	FILE *mem = open_memstream(&got, &got_len);
+	assert_non_null(mem);
+	bw_net_graph_write_json(g, r, mem);
+	fclose(mem);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	bw_net_graph_free(g);
+	bw_report_free(r);
+	bw_iac_model_release(&m);
+}
+
+static void test_graph_json_streamed(void **st)
+{
+	(void)st;
+	check_streamed(
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: NetworkPolicy\n"
+	    "metadata: {name: \"p\\\"q\\\\\\u0002\\t\\n\", namespace: \"n\\u00e9\"}\n"
+	    "spec:\n"
+	    "  podSelector: {matchLabels: {app: a}}\n"
+	    "  ingress: [{from: [{podSelector: {}}], ports: [{port: 5432}, {port: 80}]}]\n"
+	    "---\n"
+	    "apiVersion: apps/v1\n"
+	    "kind: Deployment\n"
+	    "metadata: {name: \"a\\u0003\\u001b\\u000b\\u007f\\b\\f\\r\", namespace: \"n\\u00e9\"}\n"
+	    "spec: {template: {metadata: {labels: {app: a}}, spec: {containers: [{name: c, image: "
+	    "postgres:16}]}}}\n"
+	    "---\n"
+	    "apiVersion: apps/v1\n"
+	    "kind: Deployment\n"
+	    "metadata: {name: b, namespace: \"n\\u00e9\"}\n"
+	    "spec: {template: {metadata: {labels: {app: b}}, spec: {containers: [{name: c, image: "
+	    "nginx}]}}}\n"
+	    "---\n"
+	    "apiVersion: v1\n"
+	    "kind: Service\n"
+	    "metadata: {name: b, namespace: \"n\\u00e9\"}\n"
+	    "spec: {type: LoadBalancer, selector: {app: b}, ports: [{port: 80}]}\n");
+	check_streamed("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+}
+
 static void test_enforce_ruleset(void **st)
 {
 	(void)st;
@@ -224,6 +289,7 @@ int main(int argc, char **argv)
 	dir = argc > 1 ? argv[1] : "tests/unit/net";
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_selectors),
+	    cmocka_unit_test(test_graph_json_streamed),
 	    cmocka_unit_test(test_enforce_ruleset),
 	    cmocka_unit_test(test_flowlog_judgement),
 	};

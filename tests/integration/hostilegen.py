@@ -1,0 +1,129 @@
+"""Generators of hostile inputs too large to build in memory with imagegen: layers written
+as a stream (header templates, compressed on the fly), and an OCI layout around them.
+Used by the integration tests (test_hostile_time.py) and by bench/hostile/run.sh, so the
+time a case takes is recorded with the same input the test guards.
+
+    from hostilegen import deep_paths_layout
+    d = deep_paths_layout(tmp_path / "deep", n_files=40000, depth=2040)
+"""
+
+import gzip
+import hashlib
+import json
+import pathlib
+import tarfile
+
+from imagegen import MT_LAYER_GZIP, MT_OCI_CONFIG, MT_OCI_INDEX, MT_OCI_MANIFEST, MTIME, canonical, config_json
+
+
+class _Sink:
+    """Writes compressed bytes to a file while hashing both sides."""
+
+    def __init__(self, path, level=1):
+        self.path = pathlib.Path(path)
+        self.raw = open(self.path, "wb")
+        self.blob_hash = hashlib.sha256()
+        self.tar_hash = hashlib.sha256()
+        self.gz = gzip.GzipFile(fileobj=self, mode="wb", compresslevel=level, mtime=0)
+
+    # the file object gzip writes to
+    def write(self, b):
+        self.blob_hash.update(b)
+        self.raw.write(b)
+        return len(b)
+
+    def flush(self):
+        pass
+
+    def add(self, b):
+        self.tar_hash.update(b)
+        self.gz.write(b)
+
+    def close(self):
+        self.gz.close()
+        self.raw.close()
+        return ("sha256:" + self.blob_hash.hexdigest(), "sha256:" + self.tar_hash.hexdigest(),
+                self.path.stat().st_size)
+
+
+def _pax_entry(path, typeflag=tarfile.REGTYPE, mode=0o644):
+    """A PAX extended header carrying path, then a ustar header (empty file or dir)."""
+    ti = tarfile.TarInfo(path)
+    ti.type, ti.mode, ti.mtime = typeflag, mode, MTIME
+    return ti.tobuf(format=tarfile.PAX_FORMAT)
+
+
+def deep_paths_tar(sink, n_files, depth):
+    """n_files empty files in one directory `depth` levels deep ("d/d/…/d/f0000001"), the
+    directories not listed (the engine makes them, as bulwark's implied parents)."""
+    prefix = "d/" * depth
+    template = _pax_entry(prefix + "f%07d" % 0)
+    marker = ("f%07d" % 0).encode()
+    at = template.index(marker)
+    for i in range(n_files):
+        # same length, so the PAX record's length and every header checksum stay valid
+        sink.add(template[:at] + b"f%07d" % i + template[at + len(marker):])
+    sink.add(b"\0" * 1024)
+
+
+def write_layout(d, layers, config=None):
+    """An OCI layout around blobs already written to d/blobs/sha256/<hex>:
+    layers = [(digest, diff_id, size)]."""
+    d = pathlib.Path(d)
+    cfg = canonical(config if config is not None else config_json([l[1] for l in layers]))
+    blobs = d / "blobs" / "sha256"
+    blobs.mkdir(parents=True, exist_ok=True)
+
+    def put(b):
+        dg = "sha256:" + hashlib.sha256(b).hexdigest()
+        (blobs / dg[7:]).write_bytes(b)
+        return dg
+
+    manifest = canonical({"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
+                          "config": {"mediaType": MT_OCI_CONFIG, "digest": put(cfg), "size": len(cfg)},
+                          "layers": [{"mediaType": MT_LAYER_GZIP, "digest": dg, "size": size}
+                                     for dg, _, size in layers]})
+    index = {"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
+             "manifests": [{"mediaType": MT_OCI_MANIFEST, "digest": put(manifest), "size": len(manifest),
+                            "annotations": {"org.opencontainers.image.ref.name": "1"}}]}
+    (d / "index.json").write_bytes(canonical(index))
+    (d / "oci-layout").write_bytes(b'{"imageLayoutVersion":"1.0.0"}')
+    return d
+
+
+def streamed_layer(d, fill):
+    """Write one gzip layer blob into d/blobs/sha256 with fill(sink); (digest, diff_id, size)."""
+    blobs = pathlib.Path(d) / "blobs" / "sha256"
+    blobs.mkdir(parents=True, exist_ok=True)
+    tmp = blobs / "layer.tmp"
+    sink = _Sink(tmp)
+    fill(sink)
+    dg, diff_id, size = sink.close()
+    tmp.rename(blobs / dg[7:])
+    return dg, diff_id, size
+
+
+def deep_paths_layout(d, n_files=40000, depth=2040):
+    layer = streamed_layer(d, lambda s: deep_paths_tar(s, n_files, depth))
+    return write_layout(d, [layer])
+
+
+def cyclonedx_vex_many_refs(n):
+    """A CycloneDX VEX of n components and n vulnerabilities, each affecting one component
+    by bom-ref (the last components first): JSON text."""
+    comps = [{"bom-ref": "c%d" % i, "purl": "pkg:npm/p%d@1.0.0" % i} for i in range(n)]
+    vulns = [{"id": "CVE-2024-%07d" % i, "analysis": {"state": "not_affected"},
+              "affects": [{"ref": "c%d" % (n - 1 - i)}]} for i in range(n)]
+    return json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": comps,
+                       "vulnerabilities": vulns}, separators=(",", ":"))
+
+
+def osv_many_aliases(n, repeat=1):
+    """One OSV record (npm left-pad) whose aliases list n distinct ids, the whole list
+    `repeat` times: JSON text."""
+    aliases = ["CVE-2024-%07d" % i for i in range(n)] * repeat
+    return json.dumps({"schema_version": "1.6.0", "id": "GHSA-many-many-alia",
+                       "modified": "2024-01-01T00:00:00Z", "summary": "many aliases", "aliases": aliases,
+                       "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                                     "ranges": [{"type": "SEMVER",
+                                                 "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]})
