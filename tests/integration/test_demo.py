@@ -86,12 +86,11 @@ def check_table(stdout, report):
     lines = [line for line in stdout.splitlines() if line.strip()]
     while lines and lines[-1].startswith("warning: "):  # the table's warnings follow its totals
         lines.pop()
-    # then the coverage block: the database's data per ecosystem of the image (PyPI only:
-    # the sample's three packages, the snapshot's ten records, served by the mirror too)
-    assert lines[-3:-1] == ["vulnerability data (coverage):", "  ECOSYSTEM PACKAGES ADVISORIES  DATA DATE   AGE"], \
-        lines[-4:]
-    assert lines[-1].split()[:3] == ["PyPI", str(len(SAMPLE)), "10"], lines[-1]
-    lines = lines[:-3]
+    # the table's coverage block: the database's data per ecosystem of the image (PyPI
+    # only: the sample's three packages, the snapshot's ten records, served by the mirror too)
+    assert "vulnerability data (coverage):" in lines, lines[-6:]
+    rows = [line.split() for line in lines[lines.index("vulnerability data (coverage):") + 2:]]
+    assert rows and rows[0][:3] == ["PyPI", str(len(SAMPLE)), "10"], rows[:1]
     n = len(report["findings"])
     assert lines and lines[-1].startswith(f"{n} findings"), lines[-3:]
     assert "CVE-2020-14343" in stdout and "BW-SEC-GH-001" in stdout
