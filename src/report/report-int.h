@@ -34,8 +34,6 @@ bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_o
 /* The finding's CVSS ratings as the "cvss" array of the v1 schema (new
  * reference). */
 json_t *bw_report_cvss_json(const struct bw_finding *f);
-/* The finding as a JSON object of the v1 schema (new reference). */
-json_t *bw_report_finding_json(const struct bw_finding *f);
 
 /* Stream one member of a JSON object or array (key NULL) to out at an
  * indentation depth, consuming v; *first tracks the comma. */

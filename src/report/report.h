@@ -13,6 +13,8 @@
 
 #include "core/core.h"
 
+#include <jansson.h>
+
 #define BW_REPORT_SCHEMA "bulwark.report/v1"
 
 enum bw_severity {
@@ -206,6 +208,11 @@ struct bw_write_opts {
 	const char *tool_version;
 	bool show_suppressed; /* table: list suppressed findings too */
 };
+
+/* One finding as an object of the v1 schema (a new reference): for
+ * producers that stream findings one at a time (the runtime monitor's
+ * JSON lines). */
+json_t *bw_report_finding_json(const struct bw_finding *f);
 
 /* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,
