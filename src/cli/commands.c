@@ -7,6 +7,7 @@ extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
+extern const char bw_usage_monitor[], bw_usage_profile[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -14,6 +15,10 @@ const struct bw_command bw_commands[] = {
     {"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
     {"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
     {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
+    {"monitor", bw_cmd_monitor, "watch containers at runtime: kernel events, Falco-language rules",
+     bw_usage_monitor},
+    {"profile", bw_cmd_profile, "a learned profile of an image as seccomp profile or capabilities",
+     bw_usage_profile},
     {"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
     {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
     {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
