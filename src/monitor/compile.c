@@ -631,26 +631,31 @@ static bool mentions(const struct bw_mon_cnode *n, unsigned flag)
 struct gates {
 	bool any, write, dotdot, failed;
 	char prefixes[BW_EV_PREFIXES][BW_EV_PREFIX_LEN];
+	bool wo[BW_EV_PREFIXES]; /* the prefix holds for writes only */
 	size_t n;
 };
 
-static void gate_prefix(struct gates *g, const char *p, size_t len)
+static void gate_prefix(struct gates *g, const char *p, size_t len, bool wo)
 {
 	if (g->any)
 		return;
 	if (len == 0 || p[0] != '/' || (len == 1)) {
-		g->any = true;
+		if (wo)
+			g->write = true; /* "writes below /": any write */
+		else
+			g->any = true;
 		return;
 	}
 	if (len >= BW_EV_PREFIX_LEN)
 		len = BW_EV_PREFIX_LEN - 1;
 	for (size_t i = 0; i < g->n; i++) {
 		size_t l = strlen(g->prefixes[i]);
-		if (l <= len && memcmp(g->prefixes[i], p, l) == 0)
+		if (l <= len && memcmp(g->prefixes[i], p, l) == 0 && (!g->wo[i] || wo))
 			return; /* a shorter one covers it */
-		if (len < l && memcmp(g->prefixes[i], p, len) == 0) {
+		if (len < l && memcmp(g->prefixes[i], p, len) == 0 && (g->wo[i] || !wo)) {
 			memcpy(g->prefixes[i], p, len); /* this one covers that */
 			g->prefixes[i][len] = '\0';
+			g->wo[i] = wo;
 			return;
 		}
 	}
@@ -660,6 +665,7 @@ static void gate_prefix(struct gates *g, const char *p, size_t len)
 	}
 	memcpy(g->prefixes[g->n], p, len);
 	g->prefixes[g->n][len] = '\0';
+	g->wo[g->n] = wo;
 	g->n++;
 }
 
@@ -671,7 +677,7 @@ static void gate_union(struct gates *a, const struct gates *b)
 	a->dotdot |= b->dotdot;
 	a->failed |= b->failed;
 	for (size_t i = 0; i < b->n && !a->any; i++)
-		gate_prefix(a, b->prefixes[i], strlen(b->prefixes[i]));
+		gate_prefix(a, b->prefixes[i], strlen(b->prefixes[i]), b->wo[i]);
 }
 
 static bool is_path_field(const struct bw_mon_cnode *n)
@@ -737,9 +743,9 @@ static void need(const struct bw_mon_cnode *n, struct gates *g)
 					memcpy(tmp, v, l);
 					if (l && tmp[l - 1] != '/' && l < BW_EV_PREFIX_LEN - 1)
 						tmp[l++] = '/';
-					gate_prefix(g, tmp, l);
+					gate_prefix(g, tmp, l, false);
 				} else {
-					gate_prefix(g, v, len);
+					gate_prefix(g, v, len, false);
 				}
 			}
 			return;
@@ -752,7 +758,7 @@ static void need(const struct bw_mon_cnode *n, struct gates *g)
 			}
 			if (n->cmp == BW_CMP_GLOB && !raw) {
 				size_t l = strcspn(v, "*?[");
-				gate_prefix(g, v, l);
+				gate_prefix(g, v, l, false);
 				return;
 			}
 			g->any = true;
@@ -767,19 +773,31 @@ static void need(const struct bw_mon_cnode *n, struct gates *g)
 		int best = -1;
 		long best_rank = 0;
 		struct gates k;
-		bool failed = false;
+		bool failed = false, has_write = false;
+		int prefix_kid = -1;
 		for (size_t i = 0; i < n->nkids; i++) {
 			need(n->kids[i], &k);
 			failed |= k.failed;
 			if (k.any)
 				continue;
+			if (k.write && !k.n && !k.dotdot)
+				has_write = true;
+			if (!k.write && !k.dotdot && k.n && prefix_kid < 0)
+				prefix_kid = (int)i;
 			long rank = k.write ? 100000 : (long)k.n + (k.dotdot ? 1 : 0);
 			if (best < 0 || rank < best_rank) {
 				best = (int)i;
 				best_rank = rank;
 			}
 		}
-		if (best < 0) {
+		if (has_write && prefix_kid >= 0) {
+			/* writes below these prefixes: both at once */
+			struct gates p;
+			need(n->kids[prefix_kid], &p);
+			memset(g, 0, sizeof(*g));
+			for (size_t i = 0; i < p.n; i++)
+				gate_prefix(g, p.prefixes[i], strlen(p.prefixes[i]), true);
+		} else if (best < 0) {
 			g->any = true;
 		} else {
 			need(n->kids[best], g);
@@ -848,12 +866,41 @@ static void derive_kconfig(struct bw_mon_ruleset *rs)
 	gate_union(&all, &opens);
 	all.any = false;
 	for (size_t i = 0; i < paths.n && !all.any; i++)
-		gate_prefix(&all, paths.prefixes[i], strlen(paths.prefixes[i]));
+		gate_prefix(&all, paths.prefixes[i], strlen(paths.prefixes[i]), false);
 	if (all.any)
 		k->flags |= BW_CFG_ALL_OPENS | BW_CFG_ALL_PATHS;
-	for (size_t i = 0; i < all.n; i++)
+	for (size_t i = 0; i < all.n; i++) {
 		memcpy(k->prefixes[i], all.prefixes[i], BW_EV_PREFIX_LEN);
+		k->prefix_write_only[i] = all.wo[i];
+	}
 	k->n_prefixes = all.n;
+}
+
+static void describe_kconfig(struct bw_mon_ruleset *rs)
+{
+	struct bw_monitor_check *ch = &rs->check;
+	ch->prefixes = bw_calloc(rs->k.n_prefixes + 1, sizeof(*ch->prefixes));
+	for (size_t i = 0; i < rs->k.n_prefixes; i++)
+		ch->prefixes[i] = rs->k.prefix_write_only[i] ? bw_asprintf("%s (writes)", rs->k.prefixes[i])
+							     : bw_strdup(rs->k.prefixes[i]);
+	ch->n_prefixes = rs->k.n_prefixes;
+	static const struct {
+		uint32_t flag;
+		const char *name;
+	} g[] = {
+	    {BW_CFG_ALL_OPENS, "all-opens"}, {BW_CFG_ALL_PATHS, "all-paths"}, {BW_CFG_OPEN_WRITES, "writes"},
+	    {BW_CFG_OPEN_DOTDOT, "dotdot"},  {BW_CFG_OPEN_FAILED, "failed"},
+	};
+	char buf[256];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < BW_ARRAY_SIZE(g); i++)
+		if (rs->k.flags & g[i].flag) {
+			int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "", g[i].name);
+			if (w > 0 && (size_t)w < sizeof(buf) - len)
+				len += (size_t)w;
+		}
+	ch->gates = bw_strdup(buf);
 }
 
 /* ---- outputs ------------------------------------------------------------------------------- */
@@ -1238,6 +1285,7 @@ int bw_mon_compile(struct bw_mon_builder *b, bool skip_unsupported, bool fanotif
 		     names);
 	}
 	derive_kconfig(rs);
+	describe_kconfig(rs);
 	*out = rs;
 	return 0;
 }
@@ -1344,6 +1392,10 @@ void bw_monitor_check_release(struct bw_monitor_check *c)
 	for (size_t i = 0; i < c->n_warnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
+	for (size_t i = 0; i < c->n_prefixes; i++)
+		free(c->prefixes[i]);
+	free(c->prefixes);
+	free(c->gates);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1380,5 +1432,12 @@ json_t *bw_monitor_check_json(const struct bw_monitor_check *c)
 	for (size_t i = 0; i < c->n_warnings; i++)
 		json_array_append_new(w, json_string(c->warnings[i]));
 	json_object_set_new(o, "warnings", w);
+	json_t *kf = json_object();
+	json_t *pf = json_array();
+	for (size_t i = 0; i < c->n_prefixes; i++)
+		json_array_append_new(pf, json_string(c->prefixes[i]));
+	json_object_set_new(kf, "path_prefixes", pf);
+	json_object_set_new(kf, "gates", json_string(c->gates ? c->gates : ""));
+	json_object_set_new(o, "kernel_filter", kf);
 	return o;
 }

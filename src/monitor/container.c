@@ -664,10 +664,21 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 		}
 		bw_mon_hash_put(&a->by_cgroup, cgroup_id, c);
 	}
-	if (pid)
-		c->a_pid = pid;
+	if (pid && c->pids[0] != pid) {
+		memmove(c->pids + 1, c->pids, sizeof(c->pids) - sizeof(c->pids[0]));
+		c->pids[0] = pid;
+	}
 	if (!c->resolved && now >= c->retry_at)
 		resolve(a, c, now);
+	else if (c->resolved && !c->host && !c->start_ns && now >= c->retry_at) {
+		/* answered at "create": the start time comes with "start" */
+		pthread_mutex_lock(&a->mu);
+		struct info *i = bw_mon_hash_sget(&a->by_id, c->id);
+		if (i && i->start_ns)
+			c->start_ns = i->start_ns;
+		pthread_mutex_unlock(&a->mu);
+		c->retry_at = now + 0.2;
+	}
 	return c;
 }
 
@@ -719,21 +730,29 @@ const char *bw_mon_user_name(struct bw_mon_container *c, uint32_t uid, bool grou
 		c->users = bw_calloc(1, sizeof(*c->users));
 	struct bw_mon_users *u = c->users;
 	if (!u->loaded && now >= u->retry_at) {
-		char root[64];
-		if (c->host)
-			snprintf(root, sizeof(root), "%s", "");
-		else
-			snprintf(root, sizeof(root), "/proc/%u/root", c->a_pid);
 		struct bw_buf b;
 		bw_buf_init(&b, 4u << 20);
 		bool ok = false;
-		if (read_db(root, "passwd", &b)) {
-			parse_db(b.data ? b.data : "", &u->ids, &u->names, &u->n);
-			ok = true;
+		/* through any process of the container still alive */
+		for (size_t k = 0; k < BW_ARRAY_SIZE(c->pids) && !ok; k++) {
+			char root[64];
+			if (c->host)
+				snprintf(root, sizeof(root), "%s", "");
+			else if (c->pids[k])
+				snprintf(root, sizeof(root), "/proc/%u/root", c->pids[k]);
+			else
+				break;
+			bw_buf_reset(&b);
+			if (read_db(root, "passwd", &b)) {
+				parse_db(b.data ? b.data : "", &u->ids, &u->names, &u->n);
+				ok = true;
+				bw_buf_reset(&b);
+				if (read_db(root, "group", &b))
+					parse_db(b.data ? b.data : "", &u->gids, &u->gnames, &u->ng);
+			}
+			if (c->host)
+				break;
 		}
-		bw_buf_reset(&b);
-		if (read_db(root, "group", &b))
-			parse_db(b.data ? b.data : "", &u->gids, &u->gnames, &u->ng);
 		bw_buf_release(&b);
 		u->loaded = ok;
 		if (!ok)

@@ -2,8 +2,10 @@
  * files? The image's final view comes from the layer walk (image/): read
  * once per image, in a worker thread, through the engine (docker:ID). A
  * program is "not in the image" when its path does not resolve to a
- * regular file of the final view, when it is a memfd, or when the file
- * changed after the container started (its ctime is later). Records that
+ * regular file of the final view, or when it is a memfd. (A file of the
+ * image replaced in place keeps its path: that is the one case only an
+ * overlay file system's upper layer tells; file times do not, since
+ * storage drivers copy layers when a container starts.) Records that
  * need an answer while the image is still being read wait here (bounded),
  * and are matched again when it is ready; an image that cannot be read
  * makes the check "in the image" (no alert), once warned. */
@@ -164,8 +166,6 @@ int bw_mon_drift_check(struct bw_mon_drift *d, struct bw_mon_container *c, struc
 		struct bw_error err = BW_ERROR_INIT;
 		if (bw_image_resolve(im->image, p->exepath, &f, &err) != 0 || !f || f->type != BW_FILE_REG)
 			drift = 1;
-		else if (c->start_ns && p->exe_ctime > c->start_ns)
-			drift = 1; /* the file changed after the container started */
 	}
 	p->drift = drift;
 	return drift;
@@ -236,4 +236,13 @@ void bw_mon_drift_ready(struct bw_mon_drift *d, void (*fn)(void *ud, const void 
 		free(all[i].rec);
 	}
 	free(all);
+}
+
+bool bw_mon_drift_pending(struct bw_mon_drift *d)
+{
+	bool any = false;
+	pthread_mutex_lock(&d->mu);
+	any = d->pending_bytes > 0;
+	pthread_mutex_unlock(&d->mu);
+	return any;
 }

@@ -705,6 +705,9 @@ EXTRACT(x_proc_upper)
 	struct bw_mon_proc *p = P(ev);
 	if (!p || !ev->ctr || ev->ctr->host || !ev->mon || !ev->mon->drift)
 		return false;
+	/* the runtime's own set-up, before the process enters the container */
+	if (ev->hdr->mntns == ev->mon->host_mntns)
+		return setbool(out, false);
 	int d = bw_mon_drift_check(ev->mon->drift, ev->ctr, p);
 	if (d < 0) {
 		ev->drift_pending = true;

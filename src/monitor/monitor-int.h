@@ -100,6 +100,11 @@ struct bw_mon_proc *bw_mon_proctab_peek(const struct bw_mon_proctab *t, uint32_t
 struct bw_mon_proc *bw_mon_proctab_apply(struct bw_mon_proctab *t, const struct bw_ev_hdr *h,
 					 const void *fixed, const struct bw_mon_str *strs, int nstr,
 					 double now);
+/* Fill p from an exec record (strings copied; release them with
+ * bw_mon_proc_release_strings when p is not the table's). */
+void bw_mon_proc_fill_exec(struct bw_mon_proc *p, const struct bw_ev_hdr *h, const void *fixed,
+			   const struct bw_mon_str *strs, int nstr);
+void bw_mon_proc_release_strings(struct bw_mon_proc *p);
 /* Forget processes dead for longer than grace seconds. */
 void bw_mon_proctab_gc(struct bw_mon_proctab *t, double now, double grace);
 /* The N-th ancestor (1 = parent) or NULL. */
@@ -124,7 +129,7 @@ struct bw_mon_container {
 	uint64_t start_ns; /* epoch ns, 0 unknown */
 	bool resolved;	   /* the engine answered (or there is no engine for it) */
 	double retry_at;
-	uint32_t a_pid; /* a process seen in it (for its /etc/passwd) */
+	uint32_t pids[8]; /* processes seen in it, newest first (for its /etc/passwd) */
 	struct bw_mon_users *users;
 	struct bw_mon_image *img;
 	struct bw_mon_learned *learned;
@@ -376,6 +381,7 @@ struct bw_mon_kconfig {
 	uint32_t kinds; /* hooks that are not syscalls */
 	bool evtype_on[BW_MON_MAX_EVTYPES];
 	char prefixes[BW_EV_PREFIXES][BW_EV_PREFIX_LEN];
+	bool prefix_write_only[BW_EV_PREFIXES];
 	size_t n_prefixes;
 };
 
@@ -558,6 +564,7 @@ struct bw_mon {
 	struct bw_mon_drift *drift;
 	struct bw_mon_learn *learn;
 	uint64_t boot_to_epoch_ns;
+	uint32_t host_mntns;
 	char hostname[256];
 	uint64_t nevents, nalerts, ndecode_errors, ndeferred;
 	char scratch[65536];
@@ -576,6 +583,8 @@ void bw_mon_drift_free(struct bw_mon_drift *d);
 int bw_mon_drift_check(struct bw_mon_drift *d, struct bw_mon_container *c, struct bw_mon_proc *p);
 /* Keep a record whose drift check is pending. */
 void bw_mon_drift_defer(struct bw_mon_drift *d, struct bw_mon_container *c, const void *rec, size_t len);
+/* Whether records still wait for an image. */
+bool bw_mon_drift_pending(struct bw_mon_drift *d);
 /* Records whose image is now read: fn called for each (then freed). */
 void bw_mon_drift_ready(struct bw_mon_drift *d, void (*fn)(void *ud, const void *rec, size_t len), void *ud);
 

@@ -7,6 +7,7 @@
 #include "monitor-int.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static volatile sig_atomic_t g_stop, g_reload;
@@ -308,17 +309,31 @@ static void on_deferred(void *ud, const void *rec, size_t len)
 	prepare(m, &ev);
 	ev.num = 0;
 	double now = bw_now();
-	ev.proc = ev.hdr->flags & BW_EVF_NOPROC ? NULL : bw_mon_proctab_peek(&m->procs, ev.hdr->pid);
+	struct bw_mon_proc *cur =
+	    ev.hdr->flags & BW_EVF_NOPROC ? NULL : bw_mon_proctab_peek(&m->procs, ev.hdr->pid);
 	ev.ctr = bw_mon_attrib_container(m->attrib, ev.hdr->cgroup_id, NULL, 0, 0, now);
-	if (!ev.proc)
-		return;
-	/* the process may have exec'd again since: judge the record's own exec */
-	if (ev.hdr->kind == BW_EV_EXEC) {
-		const struct bw_ev_exec *e = ev.fixed;
-		if (ev.proc->exe_ino != e->exe_ino)
+	if (ev.hdr->kind != BW_EV_EXEC) {
+		if (!cur)
 			return;
+		ev.proc = cur;
+		match(m, &ev, true, now);
+		return;
 	}
+	/* the process may have exec'd again, or be gone, since: judge the
+	 * record's own exec (the table's entry for its lineage, the record for
+	 * the rest) */
+	struct bw_mon_proc tmp;
+	if (cur) {
+		tmp = *cur;
+	} else {
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.pid = ev.hdr->pid;
+	}
+	tmp.exe = tmp.exepath = tmp.args = tmp.cwd = NULL;
+	bw_mon_proc_fill_exec(&tmp, ev.hdr, ev.fixed, ev.str, ev.nstr);
+	ev.proc = &tmp;
 	match(m, &ev, true, now);
+	bw_mon_proc_release_strings(&tmp);
 }
 
 static json_t *stats_json(struct bw_mon *m, bool final)
@@ -455,6 +470,9 @@ int bw_monitor_run(const struct bw_monitor_opts *o, struct bw_monitor_result *re
 	if (gethostname(m->hostname, sizeof(m->hostname) - 1) != 0)
 		snprintf(m->hostname, sizeof(m->hostname), "%s", "localhost");
 	m->boot_to_epoch_ns = boot_to_epoch();
+	struct stat st;
+	if (stat("/proc/1/ns/mnt", &st) == 0 || stat("/proc/self/ns/mnt", &st) == 0)
+		m->host_mntns = (uint32_t)st.st_ino;
 	bw_mon_proctab_init(&m->procs, 0);
 	if ((rc = bw_mon_sinks_open(o, &m->sinks, err)) != 0)
 		goto out;
@@ -522,6 +540,17 @@ int bw_monitor_run(const struct bw_monitor_opts *o, struct bw_monitor_result *re
 			break;
 		if (o->max_events && m->nevents >= o->max_events)
 			break;
+	}
+	/* records waiting for an image's file list are not dropped at the end:
+	 * give the image a while (a second SIGINT or SIGTERM cuts it short) */
+	if (m->drift && bw_mon_drift_pending(m->drift)) {
+		bw_mon_log(m, 0, "waiting for images being read to check executables against them");
+		g_stop = 0;
+		double until = bw_now() + 120;
+		while (bw_mon_drift_pending(m->drift) && bw_now() < until && !g_stop) {
+			usleep(100000);
+			bw_mon_drift_ready(m->drift, on_deferred, m);
+		}
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

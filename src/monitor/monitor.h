@@ -62,6 +62,11 @@ struct bw_monitor_check {
 	size_t n_macros, n_lists;
 	char **warnings;
 	size_t n_warnings;
+	/* what the kernel side will keep for path hooks (opens, chmod, unlink,
+	 * rename): the sensitive prefixes and the other gates, e.g. "writes" */
+	char **prefixes;
+	size_t n_prefixes;
+	char *gates;
 };
 
 /* Load and compile the rule files. A syntax error, an unknown field, a

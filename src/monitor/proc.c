@@ -65,6 +65,13 @@ static void set_argv(struct bw_mon_proc *p, const char *s, size_t len)
 	p->args = a;
 }
 
+static char *str_dup(const struct bw_mon_str *s)
+{
+	if (s->flags & BW_STRF_MISSING)
+		return NULL;
+	return bw_strndup(s->p, s->len);
+}
+
 static char *read_link(int dirfd, const char *name)
 {
 	char buf[4096];
@@ -265,11 +272,60 @@ static struct bw_mon_proc *from_hdr(struct bw_mon_proctab *t, const struct bw_ev
 	return p;
 }
 
-static char *str_dup(const struct bw_mon_str *s)
+void bw_mon_proc_fill_exec(struct bw_mon_proc *p, const struct bw_ev_hdr *h, const void *fixed,
+			   const struct bw_mon_str *strs, int nstr)
 {
-	if (s->flags & BW_STRF_MISSING)
-		return NULL;
-	return bw_strndup(s->p, s->len);
+	const struct bw_ev_exec *e = fixed;
+	p->from_proc = false;
+	p->dead = false;
+	p->ppid = h->ppid;
+	p->vpid = h->vpid;
+	memcpy(p->comm, h->comm, BW_EV_COMM);
+	p->comm[BW_EV_COMM] = '\0';
+	p->start_boot = e->start_time;
+	p->tty = e->tty;
+	p->sid = e->sid;
+	p->pgid = e->pgid;
+	p->cap_eff = h->cap_effective;
+	p->cap_perm = e->cap_permitted;
+	p->cap_inh = e->cap_inheritable;
+	p->exe_ino = e->exe_ino;
+	p->exe_ctime = e->exe_ctime;
+	p->exe_mtime = e->exe_mtime;
+	p->exe_flags = e->exe_flags;
+	p->exe_mode = e->exe_mode;
+	p->exe_nlink = e->exe_nlink;
+	p->exe_dev = e->exe_dev;
+	p->cgroup_id = h->cgroup_id;
+	p->drift = -1;
+	if (nstr > 2 && !(strs[2].flags & BW_STRF_MISSING)) {
+		set_argv(p, strs[2].p, strs[2].len);
+		p->args_trunc = (strs[2].flags & BW_STRF_TRUNCATED) != 0;
+	} else if (nstr > 0) {
+		free(p->exe);
+		free(p->args);
+		p->exe = str_dup(&strs[0]);
+		p->args = bw_strdup("");
+	}
+	free(p->exepath);
+	p->exepath = nstr > 1 ? str_dup(&strs[1]) : NULL;
+	p->exepath_trunc = nstr > 1 && (strs[1].flags & BW_STRF_TRUNCATED);
+	free(p->cwd);
+	p->cwd = NULL;
+	if (nstr > 3 && !(strs[3].flags & BW_STRF_MISSING)) {
+		bool root = strs[3].len == 1 && strs[3].p[0] == '/';
+		p->cwd = bw_asprintf("%.*s%s", (int)strs[3].len, strs[3].p, root ? "" : "/");
+		p->cwd_trunc = (strs[3].flags & BW_STRF_TRUNCATED) != 0;
+	}
+}
+
+void bw_mon_proc_release_strings(struct bw_mon_proc *p)
+{
+	free(p->exe);
+	free(p->exepath);
+	free(p->args);
+	free(p->cwd);
+	p->exe = p->exepath = p->args = p->cwd = NULL;
 }
 
 struct bw_mon_proc *bw_mon_proctab_apply(struct bw_mon_proctab *t, const struct bw_ev_hdr *h,
@@ -298,54 +354,13 @@ struct bw_mon_proc *bw_mon_proctab_apply(struct bw_mon_proctab *t, const struct 
 		return bw_mon_hash_get(&t->by_pid, h->pid);
 	}
 	case BW_EV_EXEC: {
-		const struct bw_ev_exec *e = fixed;
 		p = bw_mon_hash_get(&t->by_pid, h->pid);
 		if (!p) {
 			p = bw_calloc(1, sizeof(*p));
 			p->pid = h->pid;
 			insert(t, p);
 		}
-		p->from_proc = false;
-		p->dead = false;
-		p->ppid = h->ppid;
-		p->vpid = h->vpid;
-		memcpy(p->comm, h->comm, BW_EV_COMM);
-		p->comm[BW_EV_COMM] = '\0';
-		p->start_boot = e->start_time;
-		p->tty = e->tty;
-		p->sid = e->sid;
-		p->pgid = e->pgid;
-		p->cap_eff = h->cap_effective;
-		p->cap_perm = e->cap_permitted;
-		p->cap_inh = e->cap_inheritable;
-		p->exe_ino = e->exe_ino;
-		p->exe_ctime = e->exe_ctime;
-		p->exe_mtime = e->exe_mtime;
-		p->exe_flags = e->exe_flags;
-		p->exe_mode = e->exe_mode;
-		p->exe_nlink = e->exe_nlink;
-		p->exe_dev = e->exe_dev;
-		p->cgroup_id = h->cgroup_id;
-		p->drift = -1;
-		if (nstr > 2 && !(strs[2].flags & BW_STRF_MISSING)) {
-			set_argv(p, strs[2].p, strs[2].len);
-			p->args_trunc = (strs[2].flags & BW_STRF_TRUNCATED) != 0;
-		} else if (nstr > 0) {
-			free(p->exe);
-			free(p->args);
-			p->exe = str_dup(&strs[0]);
-			p->args = bw_strdup("");
-		}
-		free(p->exepath);
-		p->exepath = nstr > 1 ? str_dup(&strs[1]) : NULL;
-		p->exepath_trunc = nstr > 1 && (strs[1].flags & BW_STRF_TRUNCATED);
-		free(p->cwd);
-		p->cwd = NULL;
-		if (nstr > 3 && !(strs[3].flags & BW_STRF_MISSING)) {
-			bool root = strs[3].len == 1 && strs[3].p[0] == '/';
-			p->cwd = bw_asprintf("%.*s%s", (int)strs[3].len, strs[3].p, root ? "" : "/");
-			p->cwd_trunc = (strs[3].flags & BW_STRF_TRUNCATED) != 0;
-		}
+		bw_mon_proc_fill_exec(p, h, fixed, strs, nstr);
 		break;
 	}
 	case BW_EV_EXIT:

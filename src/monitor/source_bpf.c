@@ -181,6 +181,7 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 		if (i < k->n_prefixes) {
 			p.len = (uint32_t)strnlen(k->prefixes[i], BW_EV_PREFIX_LEN - 1);
 			memcpy(p.s, k->prefixes[i], p.len);
+			p.flags = k->prefix_write_only[i] ? BW_PFX_WRITE_ONLY : 0;
 		}
 		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.bw_prefixes), &i, &p, BPF_ANY) < 0)
 			return bw_error_sys(err, BW_EIO, "eBPF: cannot write the path prefixes");

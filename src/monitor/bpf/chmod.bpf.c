@@ -12,7 +12,7 @@ static __always_inline int bw_chmod(struct pt_regs *regs, long ret, int dirfd, c
 	if (!cfg || !s)
 		return 0;
 	bool rel = false;
-	bool m = upath && bw_prefix_match(s, cfg, upath, &rel);
+	bool m = upath && bw_prefix_match(s, cfg, upath, &rel, true);
 	if (!(cfg->flags & BW_CFG_ALL_PATHS) && !(mode & BW_S_ISID) && !m) {
 		bw_count(BW_STAT_FILTERED);
 		return 0;

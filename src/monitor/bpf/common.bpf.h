@@ -170,7 +170,7 @@ static __always_inline void bw_fill_hdr(struct bw_ev_hdr *h, struct task_struct 
 /* Send the record s->ev[0..size): never waits; a full ring buffer is a drop,
  * counted per CPU. User space is woken only once enough has piled up (it
  * also polls on a short timer), so a busy machine does not pay a wake-up
- * per event. */
+ * per event — except for execs. */
 static __always_inline void bw_emit(struct bw_scratch *s, __u32 size)
 {
 	struct bw_ev_hdr *h = (void *)s->ev;
@@ -178,7 +178,10 @@ static __always_inline void bw_emit(struct bw_scratch *s, __u32 size)
 		return;
 	h->size = size;
 	long avail = bpf_ringbuf_query(&bw_events, BPF_RB_AVAIL_DATA);
-	__u64 flags = avail >= BW_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	/* an exec wakes user space at once: it reads the new process's
+	 * /proc (its container's users) while the process still lives */
+	__u64 flags =
+	    avail >= BW_WAKEUP_BYTES || h->kind == BW_EV_EXEC ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	__u64 n = size;
 	asm volatile("" : "+r"(n)); /* keep the mask: the verifier needs it on this register */
 	n &= (BW_EVBUF - 1);
@@ -289,6 +292,17 @@ static __always_inline __u32 bw_walk_path(struct bw_scratch *s, struct dentry *d
 			break;
 		struct dentry *mnt_root = BPF_CORE_READ(vm, mnt_root);
 		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		if (d == parent && d != mnt_root && s->wpos == BW_PATHBUF) {
+			/* a pseudo file's own dentry (memfd, pipe): its name alone,
+			 * "memfd:NAME", as Falco shows it */
+			__u32 len = BPF_CORE_READ(d, d_name.len) & 255;
+			__u32 pos = BW_PATHBUF - len;
+			bpf_probe_read_kernel(&s->path[pos & (BW_PATHBUF - 1)], len,
+					      BPF_CORE_READ(d, d_name.name));
+			s->wpos = pos;
+			s->wtrunc = 2; /* no leading '/' */
+			break;
+		}
 		if (d == mnt_root || d == parent) {
 			struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
 			if (mp == mnt || d != mnt_root)
@@ -319,7 +333,7 @@ static __always_inline __u32 bw_walk_path(struct bw_scratch *s, struct dentry *d
 		pos = BW_PATHBUF - 1;
 		s->path[pos] = '/';
 	}
-	*trunc = s->wtrunc;
+	*trunc = s->wtrunc == 1;
 	return pos;
 }
 
@@ -391,9 +405,10 @@ static __always_inline __u32 bw_put_fd_path(struct bw_scratch *s, __u32 off, str
 
 /* Read the user path into s->path (as scratch) and decide whether it passes
  * the sensitive-prefix filter. Cheap by design: a bounded compare against at
- * most BW_EV_PREFIXES prefixes. */
+ * most BW_EV_PREFIXES prefixes. A prefix that is for writes only matches
+ * only when write is true. */
 static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_config *cfg, const char *upath,
-					    bool *relative_or_dotdot)
+					    bool *relative_or_dotdot, bool write)
 {
 	long n = bpf_probe_read_user_str(s->path, BW_EV_PREFIX_LEN, upath);
 	*relative_or_dotdot = false;
@@ -421,6 +436,8 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 			break;
 		__u32 len = p->len;
 		if (len == 0 || len > BW_EV_PREFIX_LEN - 1)
+			continue;
+		if ((p->flags & BW_PFX_WRITE_ONLY) && !write)
 			continue;
 		bool ok = true;
 		for (__u32 j = 0; j < BW_EV_PREFIX_LEN - 1; j++) {

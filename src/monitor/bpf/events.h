@@ -268,8 +268,10 @@ struct bw_ev_config {
 /* One sensitive prefix in the "prefixes" array map. */
 struct bw_ev_prefix {
 	__u32 len;
+	__u32 flags; /* BW_PFX_* */
 	char s[BW_EV_PREFIX_LEN];
 };
+#define BW_PFX_WRITE_ONLY (1u << 0) /* opens below it pass only when they write */
 
 /* Keys of the learning counters (hash maps "syscall_counts", "cap_counts"). */
 struct bw_ev_count_key {

@@ -22,7 +22,7 @@ static __always_inline int bw_open(struct pt_regs *regs, long ret, int dirfd, co
 		pass = true;
 	bool rel = false;
 	if (!pass) {
-		bool m = bw_prefix_match(s, cfg, upath, &rel);
+		bool m = bw_prefix_match(s, cfg, upath, &rel, write);
 		if (m && (ret >= 0 || (cfg->flags & BW_CFG_OPEN_FAILED)))
 			pass = true;
 		if (rel && (cfg->flags & BW_CFG_OPEN_DOTDOT))

@@ -15,7 +15,7 @@ static __always_inline int bw_unlink(struct pt_regs *regs, long ret, int dirfd, 
 	if (!cfg || !s)
 		return 0;
 	bool rel = false;
-	bool m = bw_prefix_match(s, cfg, upath, &rel);
+	bool m = bw_prefix_match(s, cfg, upath, &rel, true);
 	if (!(cfg->flags & BW_CFG_ALL_PATHS) && !m && !(rel && (cfg->flags & BW_CFG_OPEN_DOTDOT))) {
 		bw_count(BW_STAT_FILTERED);
 		return 0;
@@ -48,9 +48,9 @@ static __always_inline int bw_rename(struct pt_regs *regs, long ret, int olddirf
 	if (!cfg || !s)
 		return 0;
 	bool rel = false, rel2 = false;
-	bool m = bw_prefix_match(s, cfg, oldp, &rel);
+	bool m = bw_prefix_match(s, cfg, oldp, &rel, true);
 	if (!m)
-		m = bw_prefix_match(s, cfg, newp, &rel2);
+		m = bw_prefix_match(s, cfg, newp, &rel2, true);
 	if (!(cfg->flags & BW_CFG_ALL_PATHS) && !m && !((rel || rel2) && (cfg->flags & BW_CFG_OPEN_DOTDOT))) {
 		bw_count(BW_STAT_FILTERED);
 		return 0;
