@@ -162,7 +162,7 @@ static const char *flags_str(struct bw_mon_event *ev, const struct flag *t, size
 		if (w > 0 && (size_t)w < sizeof(buf) - len)
 			len += (size_t)w;
 	}
-	if (!len && zero)
+	if (!len)
 		return zero;
 	return bw_mon_ev_strdup(ev, buf, len);
 }

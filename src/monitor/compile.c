@@ -1053,6 +1053,7 @@ static void info_add(struct bw_monitor_rule_info **arr, size_t *n, const struct 
 	*arr = bw_realloc(*arr, (*n + 1) * sizeof(**arr));
 	struct bw_monitor_rule_info *i = &(*arr)[(*n)++];
 	i->name = bw_strdup(r->name);
+	i->id = bw_strdup(r->id ? r->id : r->name);
 	i->file = bw_strdup(r->pos.file);
 	i->line = r->pos.line;
 	i->priority = bw_strdup(priority ? priority : "");
@@ -1376,6 +1377,7 @@ static void infos_release(struct bw_monitor_rule_info *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(a[i].name);
+		free(a[i].id);
 		free(a[i].file);
 		free(a[i].priority);
 		free(a[i].event_types);
@@ -1405,6 +1407,7 @@ static json_t *infos_json(const struct bw_monitor_rule_info *a, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "rule", json_string(a[i].name));
+		json_object_set_new(o, "id", json_string(a[i].id));
 		json_object_set_new(o, "file", json_string(a[i].file));
 		json_object_set_new(o, "line", json_integer(a[i].line));
 		json_object_set_new(o, "priority", json_string(a[i].priority));

@@ -48,6 +48,7 @@ struct bw_monitor_rule_opts {
 
 struct bw_monitor_rule_info {
 	char *name;
+	char *id; /* bulwark's id (`id:` of the rule), or the name */
 	char *file; /* the file that (last) defined it */
 	int line;
 	char *priority;
