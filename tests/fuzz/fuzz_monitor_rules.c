@@ -86,14 +86,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bw_error err = BW_ERROR_INIT;
 	if (bw_mon_rules_load_buffers(&name, &text, &size, 1, true, false, &rs, &err) != 0)
 		return 0;
-	struct bw_mon_container c = {.host = false,
-				     .id = "0123456789ab",
-				     .name = "c",
-				     .image = "i:1",
-				     .image_repo = "i",
-				     .image_tag = "1",
-				     .runtime = "docker",
-				     .resolved = true};
+	/* static: its user table, read once, stays reachable */
+	static struct bw_mon_container c = {.host = false,
+					    .id = "0123456789ab",
+					    .name = "c",
+					    .image = "i:1",
+					    .image_repo = "i",
+					    .image_tag = "1",
+					    .runtime = "docker",
+					    .resolved = true};
 	for (int k = 0; k < 3; k++) {
 		struct bw_mon_event ev;
 		memset(&ev, 0, sizeof(ev));
