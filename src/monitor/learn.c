@@ -399,6 +399,10 @@ void bw_mon_learn_event(struct bw_mon_learn *l, struct bw_mon_event *ev)
 	const char *img = image_of_container(ev->ctr);
 	if (!img)
 		return;
+	/* the container runtime setting the container up is not the image's
+	 * behaviour (its needs are added to profiles apart) */
+	if (strncmp(ev->hdr->comm, "runc:", 5) == 0 || ev->hdr->mntns == l->m->host_mntns)
+		return;
 	if (!bw_mon_hash_get(&l->cg_image, ev->hdr->cgroup_id))
 		bw_mon_hash_put(&l->cg_image, ev->hdr->cgroup_id, bw_strdup(img));
 	int cat = -1;

@@ -555,6 +555,7 @@ struct bw_mon_learn;
 
 struct bw_mon {
 	const struct bw_monitor_opts *o;
+	struct bw_monitor_opts src_opts; /* what the source was opened with (outlives it) */
 	struct bw_mon_ruleset *rs;
 	const struct bw_mon_source_ops *src;
 	void *src_state;

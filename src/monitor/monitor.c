@@ -286,7 +286,7 @@ static void on_record(void *ud, const void *rec, size_t len)
 	}
 	ev.ctr = bw_mon_attrib_container(m->attrib, ev.hdr->cgroup_id, cgname, cglen,
 					 (ev.hdr->flags & BW_EVF_NOPROC) ? 0 : ev.hdr->pid, now);
-	if (m->o->containers_only && ev.ctr->host)
+	if ((m->o->containers_only || m->o->learn_image) && ev.ctr->host)
 		return;
 	if (m->learn)
 		bw_mon_learn_event(m->learn, &ev);
@@ -487,7 +487,12 @@ int bw_monitor_run(const struct bw_monitor_opts *o, struct bw_monitor_result *re
 	bw_mon_proctab_seed(&m->procs);
 	struct bw_mon_kconfig k;
 	kconfig_for(m, &k);
-	if ((rc = m->src->open(o, &k, &m->src_state, o->log, o->log_ud, err)) != 0)
+	/* learning watches containers only */
+	struct bw_monitor_opts src_o = *o;
+	if (o->learn_image)
+		src_o.containers_only = true;
+	m->src_opts = src_o;
+	if ((rc = m->src->open(&m->src_opts, &k, &m->src_state, o->log, o->log_ud, err)) != 0)
 		goto out;
 	bw_mon_log(m, 0, "monitoring with %zu rules (%zu skipped, %zu inert)%s", m->rs->check.n_loaded,
 		   m->rs->check.n_skipped, m->rs->check.n_inert,

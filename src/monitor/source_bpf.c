@@ -163,6 +163,52 @@ static uint32_t host_mntns(void)
 	return 0;
 }
 
+/* The address ranges of the kernel's probing capability checkers, from
+ * /proc/kallsyms (zero where it hides addresses). */
+static void noaudit_ranges(__u64 out[BW_EV_NOAUDIT][2])
+{
+	static const char *const names[BW_EV_NOAUDIT] = {
+	    "security_vm_enough_memory_mm", "ns_capable_noaudit", "has_capability_noaudit",
+	    "has_ns_capability_noaudit",    "capable_wrt_inode_uidgid_noaudit", "file_ns_capable_noaudit",
+	};
+	memset(out, 0, sizeof(__u64) * 2 * BW_EV_NOAUDIT);
+	FILE *f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return;
+	char line[512];
+	__u64 start[BW_EV_NOAUDIT] = {0};
+	__u64 best_end[BW_EV_NOAUDIT];
+	for (int i = 0; i < BW_EV_NOAUDIT; i++)
+		best_end[i] = ~0ull;
+	/* pass 1: the functions' addresses */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, name[256];
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || a == 0)
+			continue;
+		for (int i = 0; i < BW_EV_NOAUDIT; i++)
+			if (strcmp(name, names[i]) == 0)
+				start[i] = a;
+	}
+	/* pass 2: each one ends where the next symbol starts */
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type;
+		if (sscanf(line, "%llx %c", &a, &type) != 2)
+			continue;
+		for (int i = 0; i < BW_EV_NOAUDIT; i++)
+			if (start[i] && a > start[i] && a < best_end[i])
+				best_end[i] = a;
+	}
+	fclose(f);
+	for (int i = 0; i < BW_EV_NOAUDIT; i++)
+		if (start[i] && best_end[i] != ~0ull) {
+			out[i][0] = start[i];
+			out[i][1] = best_end[i];
+		}
+}
+
 static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct bw_error *err)
 {
 	struct bw_ev_config cfg = {0};
@@ -176,6 +222,8 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 	cfg.host_mntns = host_mntns();
 	cfg.kinds = k->kinds;
 	cfg.n_prefixes = (uint32_t)k->n_prefixes;
+	if (cfg.flags & BW_CFG_LEARN)
+		noaudit_ranges(cfg.noaudit);
 	for (uint32_t i = 0; i < BW_EV_PREFIXES; i++) {
 		struct bw_ev_prefix p = {0};
 		if (i < k->n_prefixes) {

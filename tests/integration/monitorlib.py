@@ -7,7 +7,8 @@
   Monitor(bulwark, args, tmp)    `bulwark monitor ARGS --containers-only` running in the
                                  background, its JSON lines read as they come:
                                  .wait_ready(), .alerts(**filters), .wait_alert(what, **filters),
-                                 .stats(), .signal(sig), .stop() -> exit code
+                                 .stats(), .signal(sig), .stop() -> exit code (SIGINT),
+                                 .stop_when_done() -> exit code (a bounded run)
   unique(name)                   a name no other run uses (containers, networks)
 
 Tests never assert on time: waits have a generous hang guard only. The machine has
@@ -128,6 +129,19 @@ class Monitor:
 
     def signal(self, sig):
         self.proc.send_signal(sig)
+
+    def stop_when_done(self):
+        """Wait for a bounded run (--duration, --for, --max-events) to end by itself."""
+        try:
+            self.rc = self.proc.wait(timeout=HANG_GUARD)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"bulwark monitor did not end (hang guard):\n{self.stderr()[-3000:]}")
+        finally:
+            self._out.close()
+            self._err.close()
+        return self.rc
 
     def stop(self):
         if self.proc.poll() is None:

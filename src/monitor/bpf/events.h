@@ -26,6 +26,7 @@
 #define BW_EV_NAME_MAX 256  /* memfd names, file system types, cgroup names */
 #define BW_EV_PREFIXES 32   /* sensitive path prefixes the kernel filters on */
 #define BW_EV_PREFIX_LEN 64
+#define BW_EV_NOAUDIT 6 /* probing capability checkers the learner leaves out */
 
 /* The kinds of record. A syscall record also names its syscall (hdr.syscall):
  * one kind serves openat, openat2, open and creat alike. */
@@ -263,6 +264,9 @@ struct bw_ev_config {
 	__u32 kinds;
 	__u32 n_prefixes;
 	__u32 pad;
+	/* [start, end) of kernel functions whose capability checks only probe
+	 * (security_vm_enough_memory_mm, *_capable_noaudit): not "exercised" */
+	__u64 noaudit[BW_EV_NOAUDIT][2];
 };
 
 /* One sensitive prefix in the "prefixes" array map. */

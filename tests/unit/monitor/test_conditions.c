@@ -69,7 +69,7 @@ static uint32_t open_flags(const char *s)
 	} t[] = {{"O_RDONLY", 0},   {"O_WRONLY", 01},	{"O_RDWR", 02},
 		 {"O_CREAT", 0100}, {"O_TRUNC", 01000}, {"O_APPEND", 02000}};
 	uint32_t f = 0;
-	char buf[256];
+	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (char *save = NULL, *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -113,7 +113,7 @@ static void build(const char *kind, struct kv *kv, size_t n, uint32_t pid, uint3
 	h->cgroup_id = 4242;
 	h->cap_effective = (uint64_t)num(kv, n, "caps", 0x1fffffffffll);
 	h->ret = num(kv, n, "ret", 0);
-	snprintf(h->comm, sizeof(h->comm), "%s", get(kv, n, "comm", "probe"));
+	snprintf(h->comm, sizeof(h->comm), "%.15s", get(kv, n, "comm", "probe"));
 	size_t off = sizeof(*h);
 	if (strcmp(kind, "exec") == 0) {
 		h->kind = BW_EV_EXEC;
