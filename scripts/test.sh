@@ -7,12 +7,21 @@
 #   4. unit tests:        meson test -C build-asan
 #   5. integration tests: pytest tests/integration against the ASan binary
 #   6. fuzz:              clang libFuzzer build, each tests/fuzz harness briefly
-# Last line: "N passed, M failed, K skipped"; exit status non-zero on any failure.
+# At the end, the captured output of each failed test (meson's log of a unit test, pytest's
+# report of an integration test; a fuzz log's tail is printed where it fails), then the
+# failures one a line. Last line: "N passed, M failed, K skipped"; exit status non-zero on
+# any failure.
+#
+# Under CI (BW_CI=1; .ci/run sets it) a suite of tests/required-suites.txt that ran no test
+# — all of its tests skipped, or none collected — is a failure naming it and the reasons.
 #
 # Environment knobs (defaults in brackets):
 #   BW_BUILD_DIR [build]  BW_ASAN_DIR [build-asan]  BW_FUZZ_DIR [build-fuzz]
 #   BW_FUZZ_SECONDS [20]  BW_FUZZ_SEED [1]  BW_SKIP_FUZZ [0]  BW_PYTEST_ARGS [] (extra pytest arguments)
 #   BW_KEEP_ENGINE [0]    leave an engine this script started running
+#   BW_CI [0]             1: enforce tests/required-suites.txt
+#   BW_LONG [0]           1: also the tests that build bulwark's .deb, container image and
+#                         static binary (minutes; docs/install.md); without it, their cheap ones
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -34,9 +43,18 @@ started=$(date +%s)
 
 note() { printf '\n=== %s\n' "$*" >&2; }
 fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1" >&2; }
+# Captured output of failed tests, one file each (testresults.py writes them).
+FAILDIR=""
 finish() {
 	local rc=0
 	bw_engine_stop
+	if [ -n "$FAILDIR" ] && compgen -G "$FAILDIR/*.txt" >/dev/null; then
+		note "output of the failed tests"
+		for f in "$FAILDIR"/*.txt; do
+			cat "$f" >&2
+			echo >&2
+		done
+	fi
 	note "summary ($(($(date +%s) - started)) s)"
 	if [ ${#failures[@]} -gt 0 ]; then
 		printf '  failed: %s\n' "${failures[@]}" >&2
@@ -107,7 +125,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 # --- 3. engine --------------------------------------------------------------------
 LOGDIR=$ROOT/$BUILD/test-logs
+FAILDIR=$LOGDIR/failed
 mkdir -p "$LOGDIR"
+rm -rf "$FAILDIR"
 note "Docker Engine"
 if bw_engine_start "$LOGDIR"; then
 	export BW_TEST_DOCKER_HOST=${DOCKER_HOST:-unix:///var/run/docker.sock}
@@ -121,28 +141,7 @@ rm -f "$ASAN/meson-logs/testlog.json"
 meson test -C "$ASAN" --print-errorlogs
 unit_rc=$?
 if [ -f "$ASAN/meson-logs/testlog.json" ]; then
-	mapfile -t ur < <("$PY" - "$ASAN/meson-logs/testlog.json" <<'PYEOF'
-import json, sys
-p = f = s = 0
-failed = []
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    t = json.loads(line)
-    r = t.get("result", "")
-    if r in ("OK", "EXPECTEDFAIL"):
-        p += 1
-    elif r == "SKIP":
-        s += 1
-    else:
-        f += 1
-        failed.append(f"{t.get('name', '?')} ({r})")
-print(p, f, s)
-for name in failed:
-    print(name)
-PYEOF
-	)
+	mapfile -t ur < <("$PY" scripts/lib/testresults.py unit "$ASAN/meson-logs/testlog.json" "$FAILDIR")
 	read -r up uf us <<<"${ur[0]}"
 	passed=$((passed + up)) skipped=$((skipped + us))
 	for name in "${ur[@]:1}"; do fail "unit $name"; done
@@ -162,30 +161,31 @@ rm -f "$junit"
 "$PY" -m pytest tests/integration -p no:cacheprovider -rfEs --junitxml="$junit" ${BW_PYTEST_ARGS:-}
 py_rc=$?
 if [ -f "$junit" ]; then
-	mapfile -t jr < <("$PY" - "$junit" <<'PYEOF'
-import sys, xml.etree.ElementTree as ET
-root = ET.parse(sys.argv[1]).getroot()
-p = f = s = 0
-failed = []
-for case in root.iter("testcase"):
-    if case.find("failure") is not None or case.find("error") is not None:
-        f += 1
-        failed.append(case.get("classname", "") + "::" + case.get("name", ""))
-    elif case.find("skipped") is not None:
-        s += 1
-    else:
-        p += 1
-print(p, f, s)
-for name in failed:
-    print(name)
-PYEOF
-	)
+	mapfile -t jr < <("$PY" scripts/lib/testresults.py integration "$junit" "$FAILDIR")
 	read -r ip if is <<<"${jr[0]}"
 	passed=$((passed + ip)) skipped=$((skipped + is))
 	for name in "${jr[@]:1}"; do fail "integration $name"; done
 	[ "$py_rc" -ne 0 ] && [ "$py_rc" -ne 5 ] && [ "$if" -eq 0 ] && fail "pytest exited $py_rc"
 elif [ "$py_rc" -ne 5 ]; then
 	fail "pytest exited $py_rc"
+fi
+
+# --- required suites --------------------------------------------------------------
+# On CI, a suite that ran before and is now all skipped (an engine, a tool or the
+# network gone from the machine) must not pass unnoticed.
+if [ "${BW_CI:-0}" = 1 ]; then
+	note "required suites (tests/required-suites.txt)"
+	if ! rq=$("$PY" scripts/lib/testresults.py required tests/required-suites.txt \
+		"$ASAN/meson-logs/testlog.json" "$junit"); then
+		fail "required suites: scripts/lib/testresults.py failed"
+	fi
+	while IFS= read -r line; do
+		case $line in
+		"") ;;
+		note:*) echo "$line" >&2 ;;
+		*) fail "required suite $line" ;;
+		esac
+	done <<<"$rq"
 fi
 
 # --- 6. fuzz ----------------------------------------------------------------------

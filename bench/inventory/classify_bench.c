@@ -5,9 +5,9 @@
  *   classify_bench --print PATHS    "KIND MODE SIZE PATH" for every line
  * The time is the thread's CPU time, so a busy machine skews it little.
  * Built against one build's libbulwark.a by bench/inventory/classify.sh. */
-#include "inventory/inventory-int.h"
-
 #include <time.h>
+
+#include "inventory/inventory-int.h"
 
 struct entry {
 	char *path;

@@ -8,10 +8,10 @@
  * MB/s are of the best run, on the thread's CPU time (so a busy machine
  * does not lower them much) and on wall time. Built and run by
  * bench/secret/run.sh. */
-#include "secret/secret.h"
-
 #include <ftw.h>
 #include <time.h>
+
+#include "secret/secret.h"
 
 static struct bw_buf *files;
 static size_t n_files, cap_files;

@@ -2,10 +2,10 @@
  * given as argv[2] for argv[1]'s scheme (A<TAB>B lines; invalid pairs are
  * dropped). Time is this thread's CPU time, so other load on the machine
  * does not skew the rate. Prints "scheme pairs comparisons-per-cpu-second". */
-#include "version/version.h"
-
 #include <stdio.h>
 #include <time.h>
+
+#include "version/version.h"
 
 static double cpu_now(void)
 {

@@ -23,11 +23,29 @@ bulwark lint Dockerfile                      # table
 bulwark lint -f json Dockerfile other/Dockerfile
 bulwark lint -f sarif -o lint.sarif Dockerfile   # SARIF 2.1.0 with line/column regions
 cat Dockerfile | bulwark lint -                 # standard input
-bulwark lint --exit-code 1 --severity HIGH Dockerfile
+bulwark lint --failure-threshold warning Dockerfile   # exit 1 on MEDIUM and above
+bulwark lint -f compact Dockerfile              # Dockerfile:3:5: medium BW-DF-042 ...
+bulwark lint -f gitlab-codequality -o gl-code-quality-report.json Dockerfile
+bulwark lint --ignore DL3008 Dockerfile         # Hadolint's name for --disable
 ```
 
-Exit status: 0 when nothing at or above `--severity` remains (or without `--exit-code`),
-the `--exit-code` value when something does, 2 for a usage error (including a bad
+Exit status, as Hadolint's: 1 when an unsuppressed finding is at or above the failure
+threshold, else 0. The threshold is `--failure-threshold T` (`-t T`), else the
+`failure-threshold` of the Hadolint configuration file, else `info`; `--no-fail` (or
+`no-fail: true` in the file, unless `-t` is given) always exits 0. Hadolint's level names
+map to bulwark's severities the way its rules' levels do:
+
+| `--failure-threshold` | fails on |
+|---|---|
+| `error` | HIGH, CRITICAL |
+| `warning` | MEDIUM and above |
+| `info` (default) | LOW and above |
+| `style` | INFO and above |
+| `ignore`, `none` | nothing |
+| `CRITICAL` … `UNKNOWN` | that severity and above |
+
+With `--exit-code N` the threshold is not used: N when findings at or above `--severity`
+remain (every other command's convention). 2 for a usage error (including a bad
 configuration file), 3 when a file could not be read or parsed at all. A file that cannot
 be parsed — not UTF-8 text (binary), over 16 MiB, more than 65,536 instructions, a
 duplicated or invalid parser directive, an unterminated heredoc, no instruction — is
@@ -46,11 +64,22 @@ RUN cd /src && sudo make install
 ```
 
 `# hadolint ignore=DL3008` works the same way, and `# bulwark global ignore=…` (or
-`# hadolint global ignore=…`) anywhere suppresses rules in the whole file. Suppressed
+`# hadolint global ignore=…`) anywhere suppresses rules in the whole file. Trivy's
+`#trivy:ignore:ID` (`AVD-DS-0002`, `DS002` or any peer id; `#trivy:ignore:ID:exp:YYYY-MM-DD`
+stops ignoring on that date) on the lines right above an instruction ignores that rule
+there; several such lines add up. Suppressed
 findings stay in the report with status `suppressed` and `suppressed_by` (SARIF:
 `suppressions`), and do not count for `--exit-code`.
 
-## Configuration (`--config FILE`, YAML)
+## Configuration (`-c`/`--config FILE`, YAML: Hadolint's file)
+
+Without `-c`, lint reads Hadolint's configuration file where Hadolint finds it, the first
+that exists of: `./.hadolint.yaml` (or `.yml`), `$XDG_CONFIG_HOME/hadolint.yaml` (when
+`XDG_CONFIG_HOME` is unset: `~/.config`), `~/.config/hadolint.yaml`,
+`~/.hadolint/hadolint.yaml`, `~/.hadolint/config.yaml`, `~/.hadolint.yaml` (each `.yml`
+too). The options of the command line come first and the file adds to them. bulwark's own
+configuration (`bulwark.yaml`, see [configuration.md](../configuration.md)) is named with
+`--bulwark-config` for lint, since `-c` is Hadolint's.
 
 ```yaml
 disable: [DL3008, BW-DF-003]        # also: ignored (hadolint)
@@ -60,9 +89,13 @@ trusted-registries: [docker.io, "*.corp.example"]   # also trustedRegistries
 required-labels: {org.opencontainers.image.source: url}   # or a list of names
 label-schema: {org.opencontainers.image.version: semver}  # types: text url semver hash spdx rfc3339 email
 strict-labels: true
+failure-threshold: warning          # error | warning | info | style | ignore | none
+no-fail: false
 ```
 
-Command-line equivalents: `--disable ID`, `--trusted-registry R`, `--require-label NAME[:TYPE]`.
+Command-line equivalents: `--disable ID` (or Hadolint's `--ignore ID`), `--trusted-registry R`,
+`--require-label NAME[:TYPE]`, `--failure-threshold T`, `--no-fail`. Hadolint's `format`,
+`no-color`, `disable-ignore-pragma` and `verbose` keys are accepted and not used.
 
 ## Rules
 

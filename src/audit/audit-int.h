@@ -3,11 +3,11 @@
 #ifndef BW_AUDIT_INT_H
 #define BW_AUDIT_INT_H
 
-#include "audit/audit.h"
-#include "engine/engine.h"
-
 #include <jansson.h>
 #include <sys/stat.h>
+
+#include "audit/audit.h"
+#include "engine/engine.h"
 
 struct audit_container {
 	json_t *inspect; /* borrowed from ctx->containers */
@@ -62,14 +62,15 @@ struct audit_verdict {
 };
 
 struct audit_check;
-typedef int (*audit_global_fn)(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
-typedef int (*audit_container_fn)(struct audit_ctx *ctx, const struct audit_container *c,
-				  struct audit_verdict *v);
+/* The two kinds of check (audit-checks.h declares them with these types). */
+typedef int audit_global_fn(struct audit_ctx *ctx, const struct audit_check *chk, struct audit_verdict *v);
+typedef int audit_container_fn(struct audit_ctx *ctx, const struct audit_container *c,
+			       struct audit_verdict *v);
 
 struct audit_check {
 	struct bw_audit_check_info info;
-	audit_global_fn global; /* one of these two, or neither (manual) */
-	audit_container_fn container;
+	audit_global_fn *global; /* one of these two, or neither (manual) */
+	audit_container_fn *container;
 	/* parameters of the generic file checks (files.c, host.c) */
 	const char *paths; /* candidates, '|'-separated; "@key" = a daemon option's value */
 	const char *owner; /* "root:root", "root:docker" */

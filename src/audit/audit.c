@@ -41,7 +41,7 @@ const char *bw_audit_scope_name(enum bw_audit_scope s)
 /* "5.4" is chosen by "5.4", "CIS-5.4", "5" and "cis-5". */
 static bool selects(const char *sel, const char *id)
 {
-	if (strncasecmp(sel, "CIS-", 4) == 0)
+	if (bw_strncasecmp(sel, "CIS-", 4) == 0)
 		sel += 4;
 	size_t n = strlen(sel);
 	return strncmp(id, sel, n) == 0 && (id[n] == '\0' || id[n] == '.');

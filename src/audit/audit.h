@@ -27,8 +27,6 @@
 #include "core/core.h"
 #include "report/report.h"
 
-#include <jansson.h>
-
 enum bw_audit_scope {
 	BW_AUDIT_HOST = 1,  /* section 1 */
 	BW_AUDIT_DAEMON,    /* 2 */

@@ -72,9 +72,9 @@ static bool in_list(json_t *list, const char *cap)
 		const char *v = json_string_value(s);
 		if (!v)
 			continue;
-		if (strncasecmp(v, "CAP_", 4) == 0)
+		if (bw_strncasecmp(v, "CAP_", 4) == 0)
 			v += 4;
-		if (strcasecmp(v, cap) == 0)
+		if (bw_strcasecmp(v, cap) == 0)
 			return true;
 	}
 	return false;
@@ -91,8 +91,8 @@ int check_5_4_capabilities(struct audit_ctx *ctx, const struct audit_container *
 		const char *cap = json_string_value(s);
 		if (!cap)
 			continue;
-		const char *bare = strncasecmp(cap, "CAP_", 4) == 0 ? cap + 4 : cap;
-		if (in_list(drop, bare) && strcasecmp(bare, "ALL") != 0)
+		const char *bare = bw_strncasecmp(cap, "CAP_", 4) == 0 ? cap + 4 : cap;
+		if (in_list(drop, bare) && bw_strcasecmp(bare, "ALL") != 0)
 			continue; /* added and dropped again */
 		size_t len = strlen(added);
 		snprintf(added + len, sizeof(added) - len, "%s%s", n ? ", " : "", cap);

@@ -6,9 +6,9 @@
  * saved copy: NUL-separated as in /proc, or whitespace-separated text).
  * dockerd itself refuses to start when both set one option; when a saved
  * pair disagrees anyway, the command line wins. */
-#include "audit-int.h"
-
 #include <dirent.h>
+
+#include "audit-int.h"
 
 enum opt_type { OPT_BOOL, OPT_STRING, OPT_LIST, OPT_MAP };
 
@@ -147,8 +147,8 @@ void audit_daemon_apply_cmdline(struct audit_daemon *d, char *const *argv, size_
 static void apply_text(struct audit_daemon *d, char *text, size_t len)
 {
 	bool nul = memchr(text, '\0', len) != NULL;
-	size_t cap = 16, n = 0;
-	char **argv = bw_malloc(cap * sizeof(*argv));
+	size_t cap = 0, n = 0;
+	char **argv = NULL;
 	size_t i = 0;
 	while (i < len) {
 		while (i < len &&
@@ -156,8 +156,7 @@ static void apply_text(struct audit_daemon *d, char *text, size_t len)
 			text[i++] = '\0';
 		if (i >= len)
 			break;
-		if (n == cap)
-			argv = bw_realloc(argv, (cap *= 2) * sizeof(*argv));
+		BW_ALLOC_GROW(argv, n + 1, cap);
 		argv[n++] = text + i;
 		while (i < len &&
 		       !(nul ? text[i] == '\0' : (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')))

@@ -1,10 +1,10 @@
 /* CIS section 3: owner and mode of the daemon's files, read under the host
  * root. A missing file is "info: not present" — nothing to protect. */
+#include <dirent.h>
+
 #include "audit-int.h"
 
 #include "audit-checks.h"
-
-#include <dirent.h>
 
 /* lstat under the root; a symlink is followed one step, inside the root. */
 static int stat_in_root(struct audit_ctx *ctx, const char *path, struct stat *st, char *shown,

@@ -1,14 +1,14 @@
 /* CIS section 1: the host — a partition of its own for the engine's data,
  * the docker group, and auditd rules watching the engine's files. Read
  * under the host root, so a copied /etc can be audited offline. */
-#include "audit-int.h"
-
-#include "audit-checks.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include "audit-int.h"
+
+#include "audit-checks.h"
 
 extern char **environ;
 
@@ -30,9 +30,9 @@ static bool listed_mount(const char *file, int field, const char *dir, char *lin
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
-		char *save = NULL, *tok = strtok_r(line, " \t\n", &save);
+		char *rest = line, *tok = bw_next_token(&rest, " \t\n");
 		for (int i = 1; tok && i < field; i++)
-			tok = strtok_r(NULL, " \t\n", &save);
+			tok = bw_next_token(&rest, " \t\n");
 		if (tok && strcmp(tok, dir) == 0) {
 			snprintf(line_out, outlen, "%s", file);
 			return true;
@@ -69,7 +69,7 @@ int check_1_1_2_docker_group(struct audit_ctx *ctx, const struct audit_check *ch
 }
 
 /* Run `auditctl -l` (live audits of this host only), bounded. */
-static void run_auditctl(struct audit_ctx *ctx, struct bw_buf *out)
+static void run_auditctl(struct bw_buf *out)
 {
 	const char *bin = access("/sbin/auditctl", X_OK) == 0	    ? "/sbin/auditctl"
 			  : access("/usr/sbin/auditctl", X_OK) == 0 ? "/usr/sbin/auditctl"
@@ -131,7 +131,7 @@ static void load_rules(struct audit_ctx *ctx)
 	free(list);
 	if (ctx->live && !ctx->root[0]) {
 		size_t before = ctx->audit_rules.len;
-		run_auditctl(ctx, &ctx->audit_rules);
+		run_auditctl(&ctx->audit_rules);
 		if (ctx->audit_rules.len > before)
 			bw_buf_printf(&names, "%sauditctl -l", names.len ? ", " : "");
 	}

@@ -1,9 +1,9 @@
 /* The facts an audit decides on: from the live engine, or from saved
  * files when offline. Failures here are report warnings naming the input,
  * except an engine that cannot be reached at all. */
-#include "audit-int.h"
-
 #include <dirent.h>
+
+#include "audit-int.h"
 
 #define INSPECT_FILE_MAX ((size_t)256 * 1024 * 1024)
 

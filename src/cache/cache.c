@@ -14,8 +14,6 @@
  * Locking: "layers.lock" next to the file. A scan holds it shared for as
  * long as it has the cache open; setting the file up and `cache clean`
  * take it exclusively, without waiting for scans. */
-#include "cache.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,6 +21,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "cache.h"
 
 struct bw_cache {
 	sqlite3 *db;

@@ -20,10 +20,9 @@
 #ifndef BW_CACHE_H
 #define BW_CACHE_H
 
-#include "core/core.h"
-
-#include <jansson.h>
 #include <stdio.h>
+
+#include "core/core.h"
 
 #define BW_CACHE_SCHEMA 1
 /* The largest record stored or read back (the walker's

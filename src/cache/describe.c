@@ -1,8 +1,8 @@
 /* What `bulwark cache info` writes: the cache file, whether this bulwark
  * may use it, and its records by analyzer. */
-#include "cache.h"
-
 #include <jansson.h>
+
+#include "cache.h"
 
 /* A file written by another schema or bulwark version is set aside by the
  * next scan, never read. */

@@ -3,10 +3,10 @@
 #ifndef BW_CLI_H
 #define BW_CLI_H
 
+#include <getopt.h>
+
 #include "core/core.h"
 #include "report/report.h"
-
-#include <getopt.h>
 
 /* Exit codes: the public convention of ARCHITECTURE.md. */
 enum {
@@ -17,6 +17,15 @@ enum {
 };
 
 struct bw_command;
+
+/* Options from the configuration file and the environment (config.c), as
+ * "--name=value" arguments to parse before the command line's, each with
+ * its origin. */
+struct bw_cli_preset {
+	char **argv;
+	char **origin;
+	size_t n;
+};
 
 /* Options every command shares, after parsing. */
 struct bw_cli {
@@ -31,11 +40,20 @@ struct bw_cli {
 	const char *platform; /* --platform os/arch[/variant] */
 	const char *db_path;  /* --db PATH: the vulnerability database (image, fs, db) */
 	bool ignore_unfixed;  /* --ignore-unfixed (image, fs) */
+	/* --allow-partial-coverage (image, fs): --exit-code does not fail a scan
+	 * whose vulnerability data left packages unchecked */
+	bool allow_partial_coverage;
 	/* suppression (src/suppress), for the commands that list BW_CLI_SUPPRESS_OPTIONS */
 	const char *ignorefile; /* --ignorefile FILE; NULL: ./.bulwarkignore when present */
 	const char *vex[16];	/* --vex FILE, repeatable */
 	size_t n_vex;
 	bool show_suppressed; /* --show-suppressed: suppressed findings in the table too */
+	/* while an option from the configuration file or the environment is
+	 * handled: where it came from ("bulwark.yaml:3", "BULWARK_SEVERITY"),
+	 * else NULL */
+	const char *preset_origin;
+	struct bw_cli_preset preset; /* kept until the command ends: options point into it */
+	const char *dockerfile;	     /* --dockerfile FILE: locate image findings in it (SARIF) */
 };
 
 struct bw_command {
@@ -79,6 +97,8 @@ enum {
 	"      --exit-code N    exit N when findings at or above --severity remain\n"                        \
 	"  -q, --quiet          no progress or warnings on standard error\n"                                 \
 	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"                     \
+	"      --config FILE    bulwark configuration (default: ./bulwark.yaml; lint:\n"                     \
+	"                       --bulwark-config); BULWARK_<OPTION> variables too\n"                         \
 	"  -h, --help           this help\n"
 
 /* Short options every command accepts; a command appends its own. */
@@ -95,6 +115,17 @@ typedef int (*bw_cli_option_fn)(struct bw_cli *cli, int c, const char *arg, void
 int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopts,
 		 const struct option *longopts, bw_cli_option_fn fn, void *ud, bool *done);
 
+/* A command's long options (its getopt_long table, as bw_cli_parse gets
+ * it), learnt by running the command with nothing to do: the table stays
+ * where the command defines it. Never NULL. */
+const struct option *bw_cli_command_options(const struct bw_command *cmd);
+
+/* Returns 0, or an exit code after printing why (a malformed or unknown
+ * key names the file and line: 2; an unreadable file: 3). */
+int bw_cli_preset_load(struct bw_cli *cli, int argc, char **argv, const struct option *longopts,
+		       const char *shortopts, struct bw_cli_preset *out);
+void bw_cli_preset_release(struct bw_cli_preset *p);
+
 /* Print "bulwark <cmd>: <msg>" and the usage line; returns BW_EXIT_USAGE. */
 int bw_cli_usage_error(const struct bw_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -110,7 +141,9 @@ FILE *bw_cli_open_output(const struct bw_cli *cli, struct bw_error *err);
 int bw_cli_close_output(const struct bw_cli *cli, FILE *f, struct bw_error *err);
 
 /* Write the report in the chosen format, print warnings to stderr, and
- * return the exit code of the --exit-code convention. */
+ * return the exit code of the --exit-code convention: N when a finding at
+ * or above --severity remains, or when the report's vulnerability coverage
+ * is partial (unless --allow-partial-coverage). */
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r);
 
 /* --batch: call fn for each line of standard input (without its newline;
@@ -136,6 +169,9 @@ enum {
 	BW_OPT_IGNOREFILE,
 	BW_OPT_VEX,
 	BW_OPT_SHOW_SUPPRESSED,
+	BW_OPT_ALLOW_PARTIAL,
+	BW_OPT_DB_MAX_AGE,
+	BW_OPT_DISTRO,
 };
 
 /* Suppression options: parsed by bw_cli_common_option, applied to a report
@@ -148,8 +184,8 @@ enum {
 	}
 
 #define BW_CLI_SUPPRESS_HELP                                                                                 \
-	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore when present;\n"                \
-	"                       .trivyignore lines work too)\n"                                              \
+	"      --ignorefile FILE  ids to suppress (default: ./.bulwarkignore, ./.trivyignore and\n"          \
+	"                       ./.trivyignore.yaml when present; Trivy's forms work too)\n"                 \
 	"      --vex FILE       OpenVEX or CycloneDX VEX document (repeatable)\n"                            \
 	"      --show-suppressed  list suppressed findings in the table too\n"
 
@@ -163,7 +199,19 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	    {"secret-config", required_argument, NULL, BW_OPT_SECRET_CONFIG},                                \
 	    {"db", required_argument, NULL, BW_OPT_DB},                                                      \
 	    {"ignore-unfixed", no_argument, NULL, BW_OPT_IGNORE_UNFIXED},                                    \
-	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE}, BW_CLI_SUPPRESS_OPTIONS
+	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},                                                \
+	    {"allow-partial-coverage", no_argument, NULL, BW_OPT_ALLOW_PARTIAL},                             \
+	    {"db-max-age", required_argument, NULL, BW_OPT_DB_MAX_AGE},                                      \
+	    {"distro", required_argument, NULL, BW_OPT_DISTRO}, BW_CLI_SUPPRESS_OPTIONS
+
+/* The vulnerability scanner's coverage options (image, fs). */
+#define BW_CLI_VULN_HELP                                                                                     \
+	"      --distro NAME:VERSION  match OS packages as this release (debian:12,\n"                       \
+	"                       alpine:3.20, ubuntu:22.04, rhel:9, ...) instead of the detected one\n"       \
+	"      --db-max-age DAYS  warn when vulnerability data is older (default 7; 0: never)\n"             \
+	"      --allow-partial-coverage  with --exit-code, do not fail when packages of an\n"                \
+	"                       ecosystem or release the database has no advisories for (or no\n"            \
+	"                       database at all) were left unchecked\n"
 
 #define BW_CLI_SCAN_HELP                                                                                     \
 	"      --scanners LIST  comma list of packages, vuln, secret, config (default: all)\n"               \
@@ -172,10 +220,13 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	"      --db PATH        vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"              \
 	"      --ignore-unfixed leave out vulnerabilities that have no fixed version yet\n"                  \
 	"      --no-cache       read and verify every layer; neither use nor fill the layer "                \
-	"cache\n" BW_CLI_SUPPRESS_HELP
+	"cache\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
 
 struct bw_cli_scan_args {
-	unsigned scanners; /* enum bw_scanner_flag bits; 0 = all */
+	unsigned scanners;  /* enum bw_scanner_flag bits; 0 = all */
+	const char *distro; /* --distro, validated */
+	long db_max_age;    /* --db-max-age when db_max_age_set, else 7 */
+	bool db_max_age_set;
 	bool list_packages;
 	const char *secret_config;
 	int jobs;
@@ -204,5 +255,61 @@ int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_monitor(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_profile(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_config(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_net(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
+
+/* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
+struct bw_trust_key;
+/* The password of an encrypted key: BULWARK_PASSWORD, else COSIGN_PASSWORD,
+ * else asked on the terminal (twice with confirm). *out is the caller's
+ * (bw_cli_password_free). Returns 0 or an exit code after printing why. */
+int bw_cli_password(const struct bw_cli *cli, bool confirm, char **out);
+void bw_cli_password_free(char *pw);
+/* Load the key in path (asking for a password when it is encrypted); with
+ * need_private a public key is a usage error. 0 or an exit code. */
+int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_private, struct bw_trust_key **out);
+
+/* ---- registries (registry_options.c): options of the commands that read
+ * images (image, sbom) and of `registry` ---- */
+enum {
+	BW_OPT_USERNAME = 0x10c0,
+	BW_OPT_PASSWORD_STDIN,
+	BW_OPT_REGISTRY_CA,
+	BW_OPT_INSECURE_REGISTRY,
+	BW_OPT_TIMEOUT,
+	BW_OPT_IMAGE_SRC,
+};
+
+#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+	{"username", required_argument, NULL, BW_OPT_USERNAME},                                              \
+	    {"password-stdin", no_argument, NULL, BW_OPT_PASSWORD_STDIN},                                    \
+	    {"registry-ca", required_argument, NULL, BW_OPT_REGISTRY_CA},                                    \
+	    {"insecure-registry", required_argument, NULL, BW_OPT_INSECURE_REGISTRY},                        \
+	    {"timeout", required_argument, NULL, BW_OPT_TIMEOUT},                                            \
+	{                                                                                                    \
+		"image-src", required_argument, NULL, BW_OPT_IMAGE_SRC                                       \
+	}
+
+#define BW_CLI_REGISTRY_HELP                                                                                 \
+	"      --image-src LIST where a bare image name is looked for, in order: engine,\n"                  \
+	"                       registry (default: engine,registry)\n"                                       \
+	"      --username USER  registry user (with --password-stdin); else docker login's\n"                \
+	"                       config, REGISTRY_AUTH_FILE, credential helpers\n"                            \
+	"      --password-stdin read the registry password from standard input\n"                            \
+	"      --registry-ca FILE  trust this CA for registries (besides the system's)\n"                    \
+	"      --insecure-registry HOST[:PORT]  speak plain HTTP to HOST (repeatable)\n"                     \
+	"      --timeout DUR    give up on a registry after DUR (30s, 5m, 1h; default: none)\n"
+
+/* 1 when c is a registry option (handled), 0 when not, -BW_EXIT_USAGE
+ * after printing why. */
+int bw_cli_registry_option(struct bw_cli *cli, int c, const char *arg);
+/* After parsing: check the combination, read --password-stdin, start the
+ * --timeout clock. Returns 0 or an exit code after printing why. */
+int bw_cli_registry_ready(struct bw_cli *cli);
+/* The options for src/registry (and --image-src), valid until exit. */
+const struct bw_registry_opts *bw_cli_registry_opts(const struct bw_cli *cli);
+const char *bw_cli_image_src(const struct bw_cli *cli);
 
 #endif

@@ -1,9 +1,10 @@
 /* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
+#include <errno.h>
+#include <jansson.h>
+
 #include "cli.h"
 
 #include "audit/audit.h"
-
-#include <errno.h>
 
 const char bw_usage_audit[] =
     "usage: bulwark audit [options]\n"
@@ -62,9 +63,9 @@ static void push(const char ***arr, size_t *n, const char *v)
 /* "5.4,5.31" -> two entries (pointing into a copy kept for the run). */
 static void push_list(const char ***arr, size_t *n, const char *list, char ***keep, size_t *nkeep)
 {
-	char *dup = bw_strdup(list), *save = NULL;
+	char *dup = bw_strdup(list), *rest = dup;
 	push((const char ***)keep, nkeep, dup);
-	for (char *t = strtok_r(dup, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+	for (char *t; (t = bw_next_token(&rest, ", "));)
 		push(arr, n, t);
 }
 

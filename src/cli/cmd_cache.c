@@ -1,8 +1,8 @@
 /* bulwark cache info|clean — the layer-analysis cache. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "cache/cache.h"
-
-#include <jansson.h>
 
 const char bw_usage_cache[] =
     "usage: bulwark cache info|clean [options]\n"

@@ -1,8 +1,8 @@
 /* bulwark cvss — score CVSS vectors. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "vulndb/vulndb.h"
-
-#include <jansson.h>
 
 const char bw_usage_cvss[] = "usage: bulwark cvss VECTOR... | --batch\n"
 			     "\n"

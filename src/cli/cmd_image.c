@@ -19,8 +19,10 @@ const char bw_usage_image[] =
     "  oci-archive:PATH[:REF]   an OCI image layout in a tar\n"
     "  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
     "  dir:PATH                 a root filesystem directory\n"
+    "  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image straight from a registry\n"
     "  without a prefix the kind is detected: a file is an archive, a directory with\n"
-    "  index.json an OCI layout, another directory a root filesystem, else an engine image.\n"
+    "  index.json an OCI layout, another directory a root filesystem, else an image name:\n"
+    "  the local engine's, else its registry's (see --image-src).\n"
     "\n"
     "options:\n"
     "      --scanners LIST  (scan) comma list of packages, vuln, secret, config (default: all)\n"
@@ -29,14 +31,18 @@ const char bw_usage_image[] =
     "      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
     "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
     "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
-    "                       layer cache (see 'bulwark cache')\n" BW_CLI_SUPPRESS_HELP
+    "                       layer cache (see 'bulwark cache')\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
     "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
-    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_COMMON_HELP;
+    "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
+    "                       HTML place each finding at the instruction that made its layer\n"
+    "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_REGISTRY_HELP
+	BW_CLI_COMMON_HELP;
 
-enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS };
+enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
 
 struct image_args {
-	int layer; /* -1: final view */
+	const char *sub; /* scan, inspect, files, cat */
+	int layer;	 /* -1: final view */
 	struct bw_cli_scan_args scan;
 };
 
@@ -45,7 +51,15 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	struct image_args *a = ud;
 	char *end;
 	long v;
+	/* a configuration's image section serves every image command: its scan
+	 * options do not make 'image inspect' a usage error */
+	if (cli->preset_origin && strcmp(a->sub, "scan") != 0 &&
+	    (c == BW_OPT_SCANNERS || c == BW_OPT_LIST_PACKAGES || c == BW_OPT_SECRET_CONFIG ||
+	     c == OPT_DOCKERFILE || c == OPT_LAYER))
+		return 0;
 	int h = bw_cli_scan_option(cli, c, arg, &a->scan);
+	if (!h)
+		h = bw_cli_registry_option(cli, c, arg);
 	if (h)
 		return h < 0 ? -h : 0;
 	switch (c) {
@@ -54,6 +68,9 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		if (*end || end == arg || v < 0 || v > 100000)
 			return bw_cli_usage_error(cli->cmd, "--layer takes a layer number, not '%s'", arg);
 		a->layer = (int)v;
+		return 0;
+	case OPT_DOCKERFILE:
+		cli->dockerfile = arg;
 		return 0;
 	case 'j':
 	case OPT_JOBS:
@@ -70,7 +87,10 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 static int open_walk(struct bw_cli *cli, const char *target, const struct image_args *a,
 		     struct bw_image **out, struct bw_error *err)
 {
-	struct bw_image_opts o = {.platform = cli->platform, .jobs = a->scan.jobs};
+	struct bw_image_opts o = {.platform = cli->platform,
+				  .jobs = a->scan.jobs,
+				  .registry = bw_cli_registry_opts(cli),
+				  .image_src = bw_cli_image_src(cli)};
 	int rc = bw_image_open(target, &o, out, err);
 	if (rc < 0)
 		return rc;
@@ -96,7 +116,9 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	    BW_CLI_COMMON_OPTIONS,
 	    {"layer", required_argument, NULL, OPT_LAYER},
 	    {"jobs", required_argument, NULL, OPT_JOBS},
+	    {"dockerfile", required_argument, NULL, OPT_DOCKERFILE},
 	    BW_CLI_SCAN_OPTIONS,
+	    BW_CLI_REGISTRY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = "scan";
@@ -106,7 +128,7 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	struct image_args a = {.layer = -1};
+	struct image_args a = {.sub = sub, .layer = -1};
 	bool done;
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "j:", longopts, image_option, &a, &done);
 	if (rc || done)
@@ -119,12 +141,17 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	if ((a.scan.scanners || a.scan.list_packages || a.scan.secret_config) && strcmp(sub, "scan") != 0)
 		return bw_cli_usage_error(cli->cmd,
 					  "--scanners, --list-packages and --secret-config go with a scan");
+	if (cli->dockerfile && strcmp(sub, "scan") != 0)
+		return bw_cli_usage_error(cli->cmd, "--dockerfile goes with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
 	bool inspect = strcmp(sub, "inspect") == 0, files = strcmp(sub, "files") == 0;
 	if ((inspect || files) && cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
 		return bw_cli_usage_error(cli->cmd, "image %s writes table or json", sub);
 	const char *target = argv[optind];
+	rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
 
 	struct bw_error err = BW_ERROR_INIT;
 	if (strcmp(sub, "scan") == 0)

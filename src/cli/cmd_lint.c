@@ -1,8 +1,8 @@
 /* bulwark lint — Dockerfile lint. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "lint/lint.h"
-
-#include <jansson.h>
 
 const char bw_usage_lint[] =
     "usage: bulwark lint [options] FILE...\n"
@@ -14,17 +14,29 @@ const char bw_usage_lint[] =
     "                             trusted-registries, required-labels, label-schema,\n"
     "                             strict-labels (hadolint's keys are accepted too)\n"
     "      --disable ID           do not run rule ID (ours or a peer id); repeatable\n"
+    "      --ignore ID            the same (Hadolint's name)\n"
     "      --trusted-registry R   allow base images only from R (repeatable, *.corp.example)\n"
     "      --require-label L[:T]  require label L, optionally of type T\n"
     "                             (text url semver hash spdx rfc3339 email)\n"
+    "  -t, --failure-threshold T  exit 1 when a finding is at or above T: Hadolint's\n"
+    "                             error (HIGH), warning (MEDIUM), info (LOW, the\n"
+    "                             default), style (INFO), ignore|none (never), or a\n"
+    "                             bulwark severity\n"
+    "      --no-fail              exit 0 whatever the findings\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
 	BW_CLI_COMMON_HELP "\n"
     "Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
     "'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
     "'# bulwark global ignore=…' anywhere suppresses them in the whole file.\n"
     "\n"
-    "Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
-    "N (--exit-code N) findings at or above --severity, 2 usage error, 3 a file\n"
+    "Without -c, Hadolint's configuration is found as Hadolint finds it: the first of\n"
+    "./.hadolint.yaml (.yml), $XDG_CONFIG_HOME/hadolint.yaml, ~/.config/hadolint.yaml,\n"
+    "~/.hadolint/hadolint.yaml or config.yaml, ~/.hadolint.yaml; its failure-threshold\n"
+    "and no-fail count unless the command line says otherwise.\n"
+    "\n"
+    "Exit status: 0 no unsuppressed finding at or above the failure threshold (or\n"
+    "--no-fail), 1 some, as Hadolint; with --exit-code N: N when findings at or\n"
+    "above --severity remain (the threshold is not used); 2 usage error, 3 a file\n"
     "could not be read or parsed at all (the other files are still linted and\n"
     "reported).\n";
 
@@ -34,11 +46,16 @@ enum {
 	OPT_TRUSTED,
 	OPT_LABEL,
 	OPT_LIST,
+	OPT_THRESHOLD,
+	OPT_NO_FAIL,
 };
 
 struct lint_opts {
 	struct bw_lint_config *cfg;
 	bool list;
+	bool config_given; /* -c: no Hadolint file is looked for */
+	int threshold;	   /* --failure-threshold, or BW_LINT_THRESHOLD_UNSET */
+	bool no_fail;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -50,6 +67,19 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case 'c':
 	case OPT_CONFIG:
 		rc = bw_lint_config_load(o->cfg, arg, &err);
+		o->config_given = true;
+		break;
+	case 't':
+	case OPT_THRESHOLD:
+		o->threshold = bw_lint_threshold_parse(arg);
+		if (o->threshold == BW_LINT_THRESHOLD_UNSET)
+			return bw_cli_usage_error(
+			    cli->cmd,
+			    "--failure-threshold: '%s' is not error, warning, info, style, ignore or none",
+			    arg);
+		break;
+	case OPT_NO_FAIL:
+		o->no_fail = true;
 		break;
 	case OPT_DISABLE:
 		rc = bw_lint_config_disable(o->cfg, arg, &err);
@@ -101,17 +131,35 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 	    BW_CLI_COMMON_OPTIONS,
 	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"disable", required_argument, NULL, OPT_DISABLE},
+	    {"ignore", required_argument, NULL, OPT_DISABLE}, /* Hadolint's name */
 	    {"trusted-registry", required_argument, NULL, OPT_TRUSTED},
 	    {"require-label", required_argument, NULL, OPT_LABEL},
 	    {"list-rules", no_argument, NULL, OPT_LIST},
+	    {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
+	    {"no-fail", no_argument, NULL, OPT_NO_FAIL},
 	    BW_CLI_SUPPRESS_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct lint_opts o = {.cfg = bw_lint_config_new()};
+	struct lint_opts o = {.cfg = bw_lint_config_new(), .threshold = BW_LINT_THRESHOLD_UNSET};
 	bool done;
-	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "c:", longopts, on_option, &o, &done);
+	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "c:t:", longopts, on_option, &o, &done);
 	if (rc || done)
 		goto out;
+	if (!o.config_given) {
+		/* Hadolint's file, as Hadolint finds it; the command line's options
+		 * were applied first and a file only adds to them */
+		char *found = bw_lint_config_find();
+		if (found) {
+			struct bw_error err = BW_ERROR_INIT;
+			if (bw_lint_config_load(o.cfg, found, &err)) {
+				rc = err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
+							   : bw_cli_fail(cli, &err);
+				free(found);
+				goto out;
+			}
+			free(found);
+		}
+	}
 	if (o.list) {
 		rc = list_rules(cli);
 		goto out;
@@ -155,8 +203,20 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 	rc = bw_cli_suppress(cli, r);
 	if (!rc)
 		rc = bw_cli_emit_report(cli, r);
+	if (rc == BW_EXIT_OK && !cli->exit_code) {
+		/* Hadolint's gate: the command line, then the configuration file */
+		int cfg_no_fail;
+		int t = bw_lint_config_failure_threshold(o.cfg, &cfg_no_fail);
+		if (o.threshold != BW_LINT_THRESHOLD_UNSET)
+			t = o.threshold;
+		else if (t == BW_LINT_THRESHOLD_UNSET)
+			t = BW_SEV_LOW; /* Hadolint's default: info */
+		bool no_fail = o.no_fail || (cfg_no_fail == 1 && o.threshold == BW_LINT_THRESHOLD_UNSET);
+		if (!no_fail && t >= 0 && bw_report_count_at_least(r, (enum bw_severity)t) > 0)
+			rc = BW_EXIT_FINDINGS;
+	}
 	bw_report_free(r);
-	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code))
+	if (failed && (rc == BW_EXIT_OK || rc == cli->exit_code || rc == BW_EXIT_FINDINGS))
 		rc = BW_EXIT_ERROR;
 out:
 	bw_lint_config_free(o.cfg);

@@ -18,14 +18,17 @@ const char bw_usage_sbom[] =
     "  -q, --quiet          no progress or warnings on standard error\n"
     "      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n"
-    "      --no-cache       read and verify every layer; neither use nor fill the layer cache\n"
-    "  -h, --help           this help\n";
+    "      --no-cache       read and verify every layer; neither use nor fill the layer "
+    "cache\n" BW_CLI_REGISTRY_HELP "  -h, --help           this help\n";
 
 enum { OPT_JOBS = BW_OPT__COMMAND_BASE };
 
 static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 {
 	struct bw_cli_scan_args *sa = ud;
+	int h = bw_cli_registry_option(cli, c, arg);
+	if (h)
+		return h < 0 ? -h : 0;
 	if (c == BW_OPT_NO_CACHE) {
 		sa->no_cache = true;
 		return 0;
@@ -48,6 +51,7 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	    BW_CLI_COMMON_OPTIONS,
 	    {"jobs", required_argument, NULL, OPT_JOBS},
 	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},
+	    BW_CLI_REGISTRY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true};
@@ -63,6 +67,9 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	if (cli->format == BW_FORMAT_SARIF)
 		return bw_cli_usage_error(cli->cmd, "an SBOM is written as cyclonedx, spdx, json or table");
 	const char *target = argv[optind];
+	rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
 	bool is_dir = strncmp(target, "dir:", 4) == 0;
 	return bw_cli_scan(cli, target, is_dir ? target + 4 : target, is_dir ? "filesystem" : "image", &sa);
 }

@@ -8,12 +8,19 @@ extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
 extern const char bw_usage_monitor[], bw_usage_profile[];
+extern const char bw_usage_config[];
+extern const char bw_usage_net[];
+extern const char bw_usage_registry[];
+extern const char bw_usage_key[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
     {"fs", bw_cmd_fs, "scan a root filesystem directory", bw_usage_fs},
+    {"registry", bw_cmd_registry, "list a registry's repositories or a repository's tags", bw_usage_registry},
     {"sbom", bw_cmd_sbom, "write a CycloneDX or SPDX bill of materials of an image", bw_usage_sbom},
     {"lint", bw_cmd_lint, "lint Dockerfiles", bw_usage_lint},
+    {"config", bw_cmd_config, "check docker-compose files and Kubernetes manifests", bw_usage_config},
+    {"net", bw_cmd_net, "network segmentation: reachability graph, lateral paths, nftables", bw_usage_net},
     {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
     {"monitor", bw_cmd_monitor, "watch containers at runtime: kernel events, Falco-language rules",
      bw_usage_monitor},
@@ -23,6 +30,7 @@ const struct bw_command bw_commands[] = {
     {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
     {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},
     {"cvss", bw_cmd_cvss, "score CVSS v4.0, v3.x and v2 vectors", bw_usage_cvss},
+    {"key", bw_cmd_key, "generate a cosign-compatible signing key pair", bw_usage_key},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

@@ -1,7 +1,8 @@
 /* bulwark entry point: global options, then dispatch through the table. */
-#include "cli.h"
-
 #include <locale.h>
+
+#include "cli.h"
+#include "helpdoc.h"
 
 static void print_main_help(FILE *out)
 {
@@ -19,6 +20,14 @@ static void print_main_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* For libarchive: it hands out entry names it read as UTF-8 (pax "path"
+	 * and "linkpath" records, zip and jar entries flagged UTF-8) converted
+	 * to the locale's charset. Under the default "C" locale it cannot
+	 * convert a non-ASCII name: a zip entry's name comes back NULL and a pax
+	 * one with an ARCHIVE_WARN. Nothing of bulwark's own reads the locale:
+	 * bytes are classified and case-folded by core's bw_is*, bw_to* and
+	 * bw_strcasecmp (banned.h bans <ctype.h>'s and glibc's strcasecmp,
+	 * which under tr_TR.UTF-8 does not fold 'I' to 'i'). */
 	setlocale(LC_CTYPE, "");
 	if (argc < 2) {
 		print_main_help(stderr);
@@ -34,10 +43,20 @@ int main(int argc, char **argv)
 		return BW_EXIT_OK;
 	}
 	if (strcmp(name, "help") == 0) {
+		/* help --options COMMAND: its long options, one a line ("name=" takes a
+		 * value), for completions and the tests */
+		if (argc == 4 && strcmp(argv[2], "--options") == 0 && bw_cli_find(argv[3])) {
+			for (const struct option *o = bw_cli_command_options(bw_cli_find(argv[3])); o->name;
+			     o++)
+				printf("%s%s\n", o->name, o->has_arg == required_argument ? "=" : "");
+			return BW_EXIT_OK;
+		}
 		if (argc < 3) {
 			print_main_help(stdout);
 			return BW_EXIT_OK;
 		}
+		if (strncmp(argv[2], "--", 2) == 0) /* --man, --man-dir, --completion: the build's */
+			return bw_cli_helpgen(argc - 2, argv + 2, print_main_help);
 		const struct bw_command *c = bw_cli_find(argv[2]);
 		if (!c) {
 			fprintf(stderr, "bulwark: unknown command '%s'\n", argv[2]);
@@ -62,5 +81,7 @@ int main(int argc, char **argv)
 	    .severity = BW_SEV_UNKNOWN,
 	    .progress = isatty(STDERR_FILENO),
 	};
-	return cmd->run(&cli, argc - 1, argv + 1);
+	int rc = cmd->run(&cli, argc - 1, argv + 1);
+	bw_cli_preset_release(&cli.preset);
+	return rc;
 }

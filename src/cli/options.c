@@ -1,8 +1,8 @@
 /* Shared option parsing, error reporting and report emission. */
-#include "cli.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "cli.h"
 
 void bw_cli_print_help(const struct bw_command *cmd, FILE *out)
 {
@@ -38,7 +38,10 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 		int f = bw_format_parse(arg);
 		if (f < 0)
 			return -bw_cli_usage_error(
-			    cli->cmd, "unknown format '%s' (table, json, sarif, cyclonedx, spdx)", arg);
+			    cli->cmd,
+			    "unknown format '%s' (table, json, sarif, cyclonedx, spdx, junit, gitlab, "
+			    "gitlab-codequality, compact, html)",
+			    arg);
 		cli->format = (enum bw_format)f;
 		cli->format_set = true;
 		return 1;
@@ -62,8 +65,8 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	case BW_OPT_SEVERITY: {
 		/* accept a single lowest severity or a comma list (Trivy style): the lowest counts */
 		int lowest = -1;
-		char *dup = bw_strdup(arg), *save = NULL;
-		for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *dup = bw_strdup(arg), *rest = dup;
+		for (char *t; (t = bw_next_token(&rest, ","));) {
 			int s = bw_severity_parse(t);
 			if (s < 0) {
 				int rc = bw_cli_usage_error(cli->cmd, "unknown severity '%s'", t);
@@ -102,27 +105,123 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	}
 }
 
+/* bw_cli_command_options() runs a command in this mode: bw_cli_parse only
+ * records the table it is given and reports the help as done. */
+static struct {
+	bool on;
+	const struct option *longopts;
+} describe;
+
+const struct option *bw_cli_command_options(const struct bw_command *cmd)
+{
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
+	static const struct option *known[64];
+	size_t i = (size_t)(cmd - bw_commands);
+	if (i >= bw_n_commands || i >= BW_ARRAY_SIZE(known))
+		return none;
+	if (!known[i]) {
+		char name[32];
+		snprintf(name, sizeof(name), "%s", cmd->name);
+		char *argv[] = {name, NULL};
+		struct bw_cli c = {.cmd = cmd, .format = BW_FORMAT_TABLE};
+		describe.on = true;
+		describe.longopts = NULL;
+		cmd->run(&c, 1, argv);
+		describe.on = false;
+		known[i] = describe.longopts ? describe.longopts : none;
+	}
+	return known[i];
+}
+
+/* getopt_long takes any unambiguous prefix of a long option ("--ignore" for
+ * "--ignorefile"): bulwark takes only whole names. The element getopt just
+ * read is argv[optind - 1], or argv[optind - 2] when the value was the next
+ * element. */
+static bool whole_name(char **argv, const struct option *o, const char *optarg_seen)
+{
+	const char *el = argv[optind - 1];
+	if (optarg_seen && optarg_seen == el && optind >= 2)
+		el = argv[optind - 2];
+	if (strncmp(el, "--", 2) != 0)
+		return true; /* a short option */
+	size_t n = strlen(o->name);
+	return strncmp(el + 2, o->name, n) == 0 && (el[2 + n] == '\0' || el[2 + n] == '=');
+}
+
+enum { OPT_CONFIG_FILE = 0x10f0, OPT_BULWARK_CONFIG };
+
 int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopts,
 		 const struct option *longopts, bw_cli_option_fn fn, void *ud, bool *done)
 {
-	int c;
 	*done = false;
+	if (describe.on) {
+		describe.longopts = longopts;
+		*done = true;
+		return 0;
+	}
+	/* the command's table, and --config (unless the command has its own:
+	 * lint) and --bulwark-config, read by bw_cli_preset_load */
+	size_t n_long = 0;
+	bool own_config = false;
+	for (; longopts[n_long].name; n_long++)
+		own_config = own_config || strcmp(longopts[n_long].name, "config") == 0;
+	struct option *all = bw_calloc(n_long + 3, sizeof(*all));
+	memcpy(all, longopts, n_long * sizeof(*all));
+	size_t k = n_long;
+	if (!own_config)
+		all[k++] = (struct option){"config", required_argument, NULL, OPT_CONFIG_FILE};
+	all[k++] = (struct option){"bulwark-config", required_argument, NULL, OPT_BULWARK_CONFIG};
+
+	bw_cli_preset_release(&cli->preset);
+	struct bw_cli_preset pre;
+	int rc = bw_cli_preset_load(cli, argc, argv, longopts, shortopts, &pre);
+	if (rc) {
+		free(all);
+		return rc;
+	}
+	/* the preset's options first: the command line's come later and win */
+	int nargc = argc + (int)pre.n;
+	char **nargv = bw_calloc((size_t)nargc + 1, sizeof(*nargv));
+	nargv[0] = argv[0];
+	for (size_t i = 0; i < pre.n; i++)
+		nargv[1 + i] = pre.argv[i];
+	for (int i = 1; i < argc; i++)
+		nargv[(int)pre.n + i] = argv[i];
+
+	int c, li;
 	optind = 1;
 	opterr = 0;
 	char *so = bw_asprintf(":%s", shortopts); /* ':' first: a missing argument returns ':' */
-	while ((c = getopt_long(argc, argv, so, longopts, NULL)) != -1) {
-		int rc = 0;
-		if (c == 'h' || c == BW_OPT_HELP) {
+	while (li = -1, (c = getopt_long(nargc, nargv, so, all, &li)) != -1) {
+		rc = 0;
+		/* options getopt met among the preset's elements came from it */
+		int at = optind - 1;
+		if (optarg && optarg == nargv[optind - 1] && optind >= 2)
+			at--;
+		cli->preset_origin = at >= 1 && (size_t)at <= pre.n ? pre.origin[at - 1] : NULL;
+		if (c != '?' && c != ':' && li >= 0 && !whole_name(nargv, &all[li], optarg)) {
+			const char *o = nargv[optind - 1];
+			if (optarg && optarg == o && optind >= 2)
+				o = nargv[optind - 2];
+			size_t ol = strcspn(o, "=");
+			rc = bw_cli_usage_error(
+			    cli->cmd,
+			    "unknown option '%.*s' (options are not abbreviated: did you mean "
+			    "'--%s'?)",
+			    (int)ol, o, all[li].name);
+		} else if (c == 'h' || c == BW_OPT_HELP) {
 			bw_cli_print_help(cli->cmd, stdout);
 			*done = true;
+		} else if (c == OPT_CONFIG_FILE || c == OPT_BULWARK_CONFIG) {
+			/* read before parsing began */
 		} else if (c == ':') {
-			const char *o = argv[optind - 1];
+			const char *o = nargv[optind - 1];
 			if (optopt && optopt < 0x1000)
 				rc = bw_cli_usage_error(cli->cmd, "option '-%c' needs a value", optopt);
 			else
 				rc = bw_cli_usage_error(cli->cmd, "option '%s' needs a value", o);
 		} else if (c == '?') {
-			const char *o = argv[optind - 1];
+			const char *o = nargv[optind - 1];
 			if (optopt && optopt < 0x1000)
 				rc = bw_cli_usage_error(cli->cmd, "unknown option '-%c'", optopt);
 			else
@@ -134,13 +233,27 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 			else if (h == 0)
 				rc = fn ? fn(cli, c, optarg, ud) : BW_EXIT_USAGE;
 		}
-		if (rc || *done) {
-			free(so);
-			return rc;
-		}
+		if (rc && cli->preset_origin)
+			fprintf(stderr, "bulwark %s: (that value was set by %s)\n", cli->cmd->name,
+				cli->preset_origin);
+		if (rc || *done)
+			break;
 	}
+	cli->preset_origin = NULL;
 	free(so);
-	return 0;
+	/* the operands getopt moved to the end keep their order: copy them back
+	 * where the command looks for them (argv[optind..]) */
+	if (!rc && !*done) {
+		int first = optind;
+		int n_ops = nargc - first;
+		for (int i = 0; i < n_ops; i++)
+			argv[argc - n_ops + i] = nargv[first + i];
+		optind = argc - n_ops;
+	}
+	free(nargv);
+	cli->preset = pre; /* option values point into it */
+	free(all);
+	return rc;
 }
 
 int bw_cli_fail(const struct bw_cli *cli, const struct bw_error *err)
@@ -196,6 +309,16 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 			fprintf(stderr, "bulwark %s: warning: %s\n", cli->cmd->name, r->warnings[i]);
 	if (cli->exit_code && bw_report_count_at_least(r, cli->severity) > 0)
 		return cli->exit_code;
+	/* a scan that could not check every package never passes a gate silently */
+	const struct bw_coverage *c = &r->coverage;
+	if (cli->exit_code && c->present && c->partial && !cli->allow_partial_coverage) {
+		if (!cli->quiet)
+			fprintf(stderr,
+				"bulwark %s: exit %d: vulnerability coverage is partial (%zu package%s not "
+				"checked); --allow-partial-coverage accepts that\n",
+				cli->cmd->name, cli->exit_code, c->unchecked, c->unchecked == 1 ? "" : "s");
+		return cli->exit_code;
+	}
 	return BW_EXIT_OK;
 }
 

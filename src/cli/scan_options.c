@@ -1,7 +1,40 @@
 /* Options shared by the commands that run a scan (image, fs), and the scan
  * itself: one table of options, one parser, one place that calls src/scan. */
 #include "cli.h"
+#include "lint/lint.h"
 #include "scan/scan.h"
+
+/* --dockerfile: which instruction made each layer (src/lint). */
+static int locate_layers(struct bw_cli *cli, struct bw_report *r)
+{
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_buf b;
+	bw_buf_init(&b, BW_LINT_MAX_FILE);
+	int rc = bw_buf_read_file(&b, cli->dockerfile, &err);
+	size_t n = r->n_layers;
+	const char **cb = bw_calloc(n + 1, sizeof(*cb));
+	int *line = bw_calloc(n + 1, sizeof(*line)), *end = bw_calloc(n + 1, sizeof(*end));
+	for (size_t i = 0; i < n; i++)
+		cb[i] = r->layers[i].created_by;
+	if (!rc)
+		rc = bw_lint_locate_layers(cli->dockerfile, b.data ? b.data : "", b.len, cb, n, line, end,
+					   &err);
+	bw_buf_release(&b);
+	if (rc == 0)
+		bw_report_warn(
+		    r, "--dockerfile %s: no layer of the image matches an instruction of its final stage",
+		    cli->dockerfile);
+	for (size_t i = 0; rc > 0 && i < n; i++)
+		if (line[i] > 0) {
+			r->layers[i].source_path = bw_report_str(r, cli->dockerfile);
+			r->layers[i].source_line = line[i];
+			r->layers[i].source_end_line = end[i];
+		}
+	free(cb);
+	free(line);
+	free(end);
+	return rc < 0 ? bw_cli_fail(cli, &err) : 0;
+}
 
 int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli_scan_args *a)
 {
@@ -29,6 +62,26 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 	case BW_OPT_NO_CACHE:
 		a->no_cache = true;
 		return 1;
+	case BW_OPT_ALLOW_PARTIAL:
+		cli->allow_partial_coverage = true;
+		return 1;
+	case BW_OPT_DB_MAX_AGE: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || end == arg || v < 0 || v > 100000)
+			return -bw_cli_usage_error(cli->cmd, "--db-max-age takes a number of days, not '%s'",
+						   arg);
+		a->db_max_age = v;
+		a->db_max_age_set = true;
+		return 1;
+	}
+	case BW_OPT_DISTRO: {
+		struct bw_error err = BW_ERROR_INIT;
+		if (bw_scan_check_distro(arg, &err) < 0)
+			return -bw_cli_usage_error(cli->cmd, "%s", err.msg);
+		a->distro = arg;
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -60,7 +113,13 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .secret_config = a->secret_config,
 	    .db_path = cli->db_path,
 	    .ignore_unfixed = cli->ignore_unfixed,
+	    .distro = a->distro,
+	    .db_max_age = a->db_max_age_set ? a->db_max_age : 7,
+	    /* the table shows a finding's url alone; the documents list its references */
+	    .references = cli->format != BW_FORMAT_TABLE,
 	    .no_cache = a->no_cache,
+	    .registry = bw_cli_registry_opts(cli),
+	    .image_src = bw_cli_image_src(cli),
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
 	};
@@ -70,7 +129,9 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	bw_cli_progress_done(cli);
 	if (rc < 0)
 		return bw_cli_fail(cli, &err);
-	rc = bw_cli_suppress(cli, r);
+	rc = cli->dockerfile ? locate_layers(cli, r) : 0;
+	if (!rc)
+		rc = bw_cli_suppress(cli, r);
 	if (!rc)
 		rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);

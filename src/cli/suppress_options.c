@@ -2,14 +2,19 @@
 #include "cli.h"
 #include "suppress/suppress.h"
 
-#define DEFAULT_IGNOREFILE ".bulwarkignore"
+/* Read from the working directory when --ignorefile is not given, each
+ * when it exists: bulwark's own, and Trivy's two forms. */
+static const char *const default_ignorefiles[] = {".bulwarkignore", ".trivyignore", ".trivyignore.yaml"};
 
 int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r)
 {
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_suppress *s = bw_suppress_new();
-	int rc = cli->ignorefile ? bw_suppress_load_ignore(s, cli->ignorefile, false, &err)
-				 : bw_suppress_load_ignore(s, DEFAULT_IGNOREFILE, true, &err);
+	int rc = 0;
+	if (cli->ignorefile)
+		rc = bw_suppress_load_ignore(s, cli->ignorefile, false, &err);
+	for (size_t i = 0; !cli->ignorefile && !rc && i < BW_ARRAY_SIZE(default_ignorefiles); i++)
+		rc = bw_suppress_load_ignore(s, default_ignorefiles[i], true, &err);
 	for (size_t i = 0; !rc && i < cli->n_vex; i++)
 		rc = bw_suppress_load_vex(s, cli->vex[i], &err);
 	if (!rc)

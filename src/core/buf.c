@@ -1,8 +1,8 @@
 /* Allocation wrappers, slices and the bounded buffer. */
-#include "core.h"
-
 #include <errno.h>
 #include <fcntl.h>
+
+#include "core.h"
 
 static void *oom(size_t n)
 {
@@ -26,6 +26,28 @@ void *bw_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	return q ? q : oom(n);
+}
+
+size_t bw_st_mult(size_t a, size_t b)
+{
+	size_t r;
+	if (__builtin_mul_overflow(a, b, &r))
+		BW_BUG("size overflow in a multiplication");
+	return r;
+}
+
+size_t bw_st_add(size_t a, size_t b)
+{
+	size_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		BW_BUG("size overflow in an addition");
+	return r;
+}
+
+size_t bw_alloc_nr(size_t nr, size_t alloc)
+{
+	size_t next = alloc < 8 ? 8 : bw_st_mult(alloc, 2);
+	return next < nr ? nr : next;
 }
 
 char *bw_strdup(const char *s)

@@ -17,6 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
+/* jansson's document type, which public headers of other modules name (a
+ * configuration blob, the documents they describe themselves with).
+ * Declared here instead of their including <jansson.h>: read after a
+ * project header, it would come after banned.h. Files that call jansson
+ * include <jansson.h> first. */
+typedef struct json_t json_t;
+
 /* ---- errors ------------------------------------------------------------ */
 
 enum bw_errcode {
@@ -105,6 +112,96 @@ static inline void *bw_steal_pointer(void *pp)
 
 #define BW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Size arithmetic that cannot wrap (git's st_mult/st_add): a result past
+ * SIZE_MAX is a broken invariant, not a small allocation. */
+size_t bw_st_mult(size_t a, size_t b);
+size_t bw_st_add(size_t a, size_t b);
+
+/* The one growable-array helper (git's ALLOC_GROW): make arr, holding
+ * alloc elements, room for at least nr (so `BW_ALLOC_GROW(a, n + 1, cap);
+ * a[n++] = x;`), doubling from 8, every size overflow-checked. arr may
+ * move: keep indexes, not pointers, across a grow. */
+#define BW_ALLOC_GROW(arr, nr, alloc)                                                                        \
+	do {                                                                                                 \
+		if ((nr) > (alloc)) {                                                                        \
+			(alloc) = bw_alloc_nr((nr), (alloc));                                                \
+			(arr) = bw_realloc((arr), bw_st_mult((alloc), sizeof(*(arr))));                      \
+		}                                                                                            \
+	} while (0)
+/* The same for an array in an arena: the old block stays in the arena. */
+#define BW_ARENA_GROW(arena, arr, nr, used, alloc)                                                           \
+	do {                                                                                                 \
+		if ((nr) > (alloc)) {                                                                        \
+			size_t nc_ = bw_alloc_nr((nr), (alloc));                                             \
+			void *na_ = bw_arena_alloc((arena), bw_st_mult(nc_, sizeof(*(arr))));                \
+			if ((used))                                                                          \
+				memcpy(na_, (arr), (used) * sizeof(*(arr)));                                 \
+			(arr) = na_;                                                                         \
+			(alloc) = nc_;                                                                       \
+		}                                                                                            \
+	} while (0)
+/* The next size of an array of alloc elements that must hold nr. */
+size_t bw_alloc_nr(size_t nr, size_t alloc);
+
+/* ---- character classes ------------------------------------------------- */
+
+/* ASCII character classes, the same under every locale (git's sane ctype):
+ * bytes from images, advisories, lock files, Dockerfiles, configurations
+ * and the network are classified with these, never with <ctype.h>, whose
+ * answers follow setlocale() and whose argument must be an unsigned char
+ * value or EOF (banned.h makes them compile errors). These take any int: a
+ * plain (possibly negative) char, an unsigned char or EOF; every byte
+ * outside ASCII is in no class and is left as it is by the case mappings. */
+static inline bool bw_isdigit(int c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+static inline bool bw_isupper(int c)
+{
+	return (unsigned)(c - 'A') < 26u;
+}
+static inline bool bw_islower(int c)
+{
+	return (unsigned)(c - 'a') < 26u;
+}
+static inline bool bw_isalpha(int c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26u; /* only 'A'..'Z' and 'a'..'z' land there */
+}
+static inline bool bw_isalnum(int c)
+{
+	return bw_isdigit(c) || bw_isalpha(c);
+}
+static inline bool bw_isxdigit(int c)
+{
+	return bw_isdigit(c) || (unsigned)(c - 'a') < 6u || (unsigned)(c - 'A') < 6u;
+}
+/* space, \t, \n, \v, \f, \r */
+static inline bool bw_isspace(int c)
+{
+	return c == ' ' || (unsigned)(c - '\t') < 5u;
+}
+static inline int bw_tolower(int c)
+{
+	return bw_isupper(c) ? c + ('a' - 'A') : c;
+}
+static inline int bw_toupper(int c)
+{
+	return bw_islower(c) ? c - ('a' - 'A') : c;
+}
+
+/* ASCII case-insensitive comparisons (glibc's strcasecmp folds by LC_CTYPE:
+ * under tr_TR.UTF-8 "ENTRYPOINT" and "entrypoint" differ). Same results as
+ * the C library's in the C locale. */
+int bw_strcasecmp(const char *a, const char *b);
+int bw_strncasecmp(const char *a, const char *b, size_t n);
+/* The first occurrence of needle in haystack, ASCII case ignored, or NULL. */
+char *bw_strcasestr(const char *haystack, const char *needle);
+/* s is one of the strings of list (NULL-terminated); false for a NULL s. */
+bool bw_str_in(const char *s, const char *const *list);
+bool bw_str_starts_with(const char *s, const char *prefix);
+bool bw_str_ends_with(const char *s, const char *suffix);
+
 /* ---- slices ------------------------------------------------------------ */
 
 /* A borrowed byte range; never NUL-terminated by contract. */
@@ -166,7 +263,6 @@ char *bw_arena_strdup(struct bw_arena *a, const char *s);
 
 /* ---- digests ----------------------------------------------------------- */
 
-#define BW_SHA256_LEN 32
 #define BW_DIGEST_STR_MAX 72 /* "sha256:" + 64 hex + NUL, rounded */
 
 /* Streaming SHA-256 (OpenSSL underneath). Handle owned by the caller. */
@@ -283,6 +379,11 @@ int bw_ncpu(void);
 double bw_now(void);
 /* True when s is valid UTF-8 of length len. */
 bool bw_utf8_valid(const char *s, size_t len);
+/* The next token of *s, split at any byte of delims: runs of delimiters
+ * count as one, so no token is empty (the tokens strtok_r gives, with the
+ * position in the caller's hands, as strsep keeps it). The token is
+ * NUL-terminated in place and *s moves past it; NULL when none is left. */
+char *bw_next_token(char **s, const char *delims);
 
 /* Last, after every system header: */
 #include "banned.h"

@@ -1,7 +1,7 @@
 /* Error reports: see core.h for the model. */
-#include "core.h"
-
 #include <errno.h>
+
+#include "core.h"
 
 __attribute__((format(printf, 4, 0))) static int vset(struct bw_error *err, int code, int sys,
 						      const char *fmt, va_list ap)

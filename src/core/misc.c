@@ -1,9 +1,9 @@
 /* Arena, digests, path cleaning and small helpers. */
-#include "core.h"
-
 #include <limits.h>
 #include <openssl/evp.h>
 #include <time.h>
+
+#include "core.h"
 
 /* ---- arena ---- */
 
@@ -170,8 +170,7 @@ int bw_base64_decode(const char *s, size_t n, unsigned char *out, size_t max)
 	size_t pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
 	for (size_t i = 0; i < n - pad; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
+		if (!(bw_isalnum(c) || c == '+' || c == '/'))
 			return -1;
 	}
 	size_t len = n / 4 * 3 - pad;
@@ -205,7 +204,7 @@ bool bw_digest_valid(const char *d)
 	}
 	size_t i;
 	for (i = 0; hex[i]; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+		if (!(bw_isdigit(hex[i]) || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return false;
 	return i == want;
 }
@@ -284,6 +283,60 @@ double bw_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int bw_strcasecmp(const char *a, const char *b)
+{
+	return bw_strncasecmp(a, b, SIZE_MAX);
+}
+
+int bw_strncasecmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	for (size_t i = 0; i < n; i++) {
+		int d = bw_tolower(p[i]) - bw_tolower(q[i]);
+		if (d || !p[i])
+			return d;
+	}
+	return 0;
+}
+
+char *bw_strcasestr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (const char *h = haystack;; h++) {
+		if (bw_strncasecmp(h, needle, n) == 0)
+			return (char *)h;
+		if (!*h)
+			return NULL;
+	}
+}
+
+bool bw_str_in(const char *s, const char *const *list)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+bool bw_str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool bw_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+char *bw_next_token(char **s, const char *delims)
+{
+	char *t;
+	while ((t = strsep(s, delims)) && !*t)
+		;
+	return t;
 }
 
 bool bw_utf8_valid(const char *s, size_t len)

@@ -9,31 +9,16 @@
 /* Names that hold a secret whatever their parts say (BuildKit's
  * SecretsUsedInArgOrEnv and Trivy DS031's well-known variables). Also
  * behind the VITE_ and REACT_APP_ prefixes front-end builds add. */
-static const char *const known_names[] = {"AWS_ACCESS_KEY_ID",
-					  "AWS_SECRET_ACCESS_KEY",
-					  "AWS_SESSION_TOKEN",
-					  "AZURE_CLIENT_ID",
-					  "AZURE_CLIENT_SECRET",
-					  "GITHUB_TOKEN",
-					  "GH_TOKEN",
-					  "GH_ENTERPRISE_TOKEN",
-					  "GITHUB_ENTERPRISE_TOKEN",
-					  "OPENAI_API_KEY",
-					  "HF_TOKEN",
-					  "DIGITALOCEAN_ACCESS_TOKEN",
-					  "DOCKERHUB_PASSWORD",
-					  "FIREBASE_TOKEN",
-					  "CI_DEPLOY_PASSWORD",
-					  "GOOGLE_API_KEY",
-					  "LANGSMITH_API_KEY",
-					  "LANGCHAIN_API_KEY",
-					  "HEROKU_API_KEY",
-					  "NPM_TOKEN",
-					  "PYPI_TOKEN",
-					  "SLACK_TOKEN",
-					  "STRIPE_SECRET_KEY",
-					  "DATABASE_URL",
-					  NULL};
+static const char *const known_names[] = {
+    /* cloud providers */
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    /* source hosting */
+    "GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN",
+    /* services */
+    "OPENAI_API_KEY", "HF_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN", "DOCKERHUB_PASSWORD", "FIREBASE_TOKEN",
+    "CI_DEPLOY_PASSWORD", "GOOGLE_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "HEROKU_API_KEY",
+    "NPM_TOKEN", "PYPI_TOKEN", "SLACK_TOKEN", "STRIPE_SECRET_KEY", "DATABASE_URL", NULL};
 static const char *const known_prefixes[] = {"VITE_", "REACT_APP_", NULL};
 
 /* Names (whole, or the end after a '_') that contain a token but hold
@@ -63,15 +48,10 @@ static const char *const secret_substrings[] = {"password", "passwd", "secret", 
 static const char *const placeholders[] = {"changeme", "change_me", "xxx", "none", "null",
 					   "false",    "true",	    "-",   NULL};
 
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static bool ci_eq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (lower(a[i]) != lower(b[i]))
+		if (bw_tolower(a[i]) != bw_tolower(b[i]))
 			return false;
 	return true;
 }
@@ -158,12 +138,7 @@ bool bw_secretname_is_secret_value(const char *value)
 
 static bool upper_or_digit(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static bool starts(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
+	return bw_isupper(c) || bw_isdigit(c);
 }
 
 const char *bw_secretname_key_kind(const char *v)
@@ -171,23 +146,24 @@ const char *bw_secretname_key_kind(const char *v)
 	if (!v)
 		return NULL;
 	size_t n = strlen(v);
-	if ((starts(v, "AKIA") || starts(v, "ASIA")) && n >= 20) {
+	if ((bw_str_starts_with(v, "AKIA") || bw_str_starts_with(v, "ASIA")) && n >= 20) {
 		bool ok = true;
 		for (int i = 4; i < 20; i++)
 			ok = ok && upper_or_digit(v[i]);
 		if (ok)
 			return "an AWS access key id";
 	}
-	if ((starts(v, "ghp_") || starts(v, "gho_") || starts(v, "ghs_") || starts(v, "github_pat_")) &&
+	if ((bw_str_starts_with(v, "ghp_") || bw_str_starts_with(v, "gho_") ||
+	     bw_str_starts_with(v, "ghs_") || bw_str_starts_with(v, "github_pat_")) &&
 	    n >= 36)
 		return "a GitHub token";
-	if (starts(v, "glpat-") && n >= 26)
+	if (bw_str_starts_with(v, "glpat-") && n >= 26)
 		return "a GitLab token";
-	if ((starts(v, "xoxb-") || starts(v, "xoxp-")) && n > 20)
+	if ((bw_str_starts_with(v, "xoxb-") || bw_str_starts_with(v, "xoxp-")) && n > 20)
 		return "a Slack token";
-	if (starts(v, "sk_live_") && n > 20)
+	if (bw_str_starts_with(v, "sk_live_") && n > 20)
 		return "a Stripe key";
-	if (starts(v, "npm_") && n == 40)
+	if (bw_str_starts_with(v, "npm_") && n == 40)
 		return "an npm token";
 	if (strstr(v, "-----BEGIN") && strstr(v, "PRIVATE KEY"))
 		return "a private key";

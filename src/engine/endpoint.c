@@ -11,10 +11,10 @@
  * DOCKER_CERT_PATH, else ~/.docker: ca.pem, cert.pem, key.pem. With
  * DOCKER_TLS_VERIFY ca.pem must exist; a client pair is used when both of
  * its files exist. */
-#include "engine-int.h"
-
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "engine-int.h"
 
 #define DEFAULT_SOCKET "/var/run/docker.sock"
 
@@ -161,7 +161,7 @@ int bw_engine_endpoint_parse(const char *host, struct bw_engine_endpoint *ep, st
 		goto fail;
 	}
 	for (size_t i = 0; i < slen; i++)
-		scheme[i] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
+		scheme[i] = (char)bw_tolower(host[i]);
 	scheme[slen] = '\0';
 	const char *rest = sep + 3;
 

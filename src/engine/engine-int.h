@@ -3,9 +3,10 @@
 #ifndef BW_ENGINE_INT_H
 #define BW_ENGINE_INT_H
 
-#include "engine/engine.h"
-
 #include <curl/curl.h>
+#include <jansson.h>
+
+#include "engine/engine.h"
 
 /* The newest and oldest Engine API versions we speak. */
 #define BW_ENGINE_API_MAX_MAJOR 1

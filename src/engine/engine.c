@@ -1,8 +1,8 @@
 /* The engine handle: open with version negotiation, and the request
  * helpers of engine.h. */
-#include "engine-int.h"
-
 #include <pthread.h>
+
+#include "engine-int.h"
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000
 #define DEFAULT_TIMEOUT_MS 60000
@@ -162,8 +162,7 @@ char *bw_engine_escape(const char *s)
 	char *out = bw_malloc(3 * n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		    c == '.' || c == '_' || c == '~') {
+		if (bw_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
 			*o++ = (char)c;
 		} else {
 			*o++ = '%';

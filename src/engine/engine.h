@@ -22,8 +22,6 @@
 
 #include "core/core.h"
 
-#include <jansson.h>
-
 struct bw_engine;
 
 struct bw_engine_opts {

@@ -1,10 +1,9 @@
 /* One HTTP exchange with the Engine over libcurl, and the mapping of
  * everything that can go wrong on the way to a struct bw_error that names
  * the host and the request. */
-#include "engine-int.h"
-
-#include <ctype.h>
 #include <errno.h>
+
+#include "engine-int.h"
 
 struct xfer {
 	const struct bw_engine_req *req;
@@ -55,8 +54,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 static void os_reason(int errnum, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%s", strerror(errnum));
-	if (out[0] && !(out[1] && isupper((unsigned char)out[1])))
-		out[0] = (char)tolower((unsigned char)out[0]);
+	if (out[0] && !(out[1] && bw_isupper(out[1])))
+		out[0] = (char)bw_tolower(out[0]);
 }
 
 /* The "message" of an Engine error body, or its first printable bytes. */

@@ -9,7 +9,7 @@ bool bw_engine_version_parse(const char *s, int *major, int *minor)
 		return false;
 	for (int part = 0; part < 2; part++) {
 		int digits = 0;
-		while (*s >= '0' && *s <= '9') {
+		while (bw_isdigit(*s)) {
 			if (++digits > 4)
 				return false;
 			v[part] = v[part] * 10 + (*s++ - '0');

@@ -10,10 +10,10 @@
  * default window limit (128 MiB), which bounds memory against hostile
  * frames.
  */
-#include "decompress.h"
-
 #include <isa-l/igzip_lib.h>
 #include <zstd.h>
+
+#include "decompress.h"
 
 #define IN_CHUNK (256u << 10)
 #define OUT_CHUNK (256u << 10)

@@ -2,9 +2,10 @@
 #ifndef BW_IMAGE_INT_H
 #define BW_IMAGE_INT_H
 
-#include "image.h"
-
+#include <jansson.h>
 #include <pthread.h>
+
+#include "image.h"
 
 struct walk_ctx;
 
@@ -147,6 +148,9 @@ struct source_ops {
 	 * does not exist): 0 for none; the highest bid wins. Nobody bidding is
 	 * "no such file or directory". */
 	int (*probe)(const char *target, const struct stat *st);
+	/* A bare name this source bids for is an image name: the sources that
+	 * bid for it are asked in bw_image_opts.image_src's order. */
+	bool by_name;
 	/* Read metadata (indexed sources) or prepare (streaming ones). */
 	int (*open)(struct bw_image *img, struct bw_error *err);
 	/* Indexed sources: a reader for layer i, released by close_reader. */
@@ -159,10 +163,18 @@ struct source_ops {
 	void (*close)(struct bw_image *img);
 };
 
-extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine, bw_source_dir;
+extern const struct source_ops bw_source_docker_archive, bw_source_oci, bw_source_engine, bw_source_dir,
+    bw_source_registry;
 /* Choose img->ops for a target and set img->location, ref and
- * info.target_type; BW_EUSAGE for a malformed target. */
-int bw_source_select(struct bw_image *img, const char *target, struct bw_error *err);
+ * info.target_type; BW_EUSAGE for a malformed target. With forced set,
+ * that source is used for the whole target. */
+int bw_source_select(struct bw_image *img, const char *target, const struct source_ops *forced,
+		     struct bw_error *err);
+/* For a bare image name: the by-name sources that bid for it, in the order
+ * of image_src (NULL: engine, registry), into order (at most max); *n is 0
+ * when the target is not such a name. BW_EUSAGE for a bad image_src. */
+int bw_source_name_order(const char *target, const char *image_src, const struct source_ops **order,
+			 size_t max, size_t *n, struct bw_error *err);
 
 /* ---- walking ---- */
 struct walk_ctx {

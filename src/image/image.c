@@ -1,10 +1,10 @@
 /* Opening a target, walking its layers (in parallel where the source can
  * seek), verifying them, and reading single files back. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <errno.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 static const char *const type_names[] = {"file",  "dir",  "symlink",  "hardlink", "char",
 					 "block", "fifo", "whiteout", "opaque"};
@@ -37,10 +37,7 @@ const char *bw_img_str(struct bw_image *img, const char *s)
 
 void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len)
 {
-	if (img->n_blobs == img->cap_blobs) {
-		img->cap_blobs = img->cap_blobs ? img->cap_blobs * 2 : 16;
-		img->blobs = bw_realloc(img->blobs, img->cap_blobs * sizeof(*img->blobs));
-	}
+	BW_ALLOC_GROW(img->blobs, img->n_blobs + 1, img->cap_blobs);
 	img->blobs[img->n_blobs++] = (struct small_blob){bw_img_str(img, name), data, len};
 }
 
@@ -81,10 +78,7 @@ void bw_image_add_member_link(struct bw_image *img, const char *name, const char
 
 struct member *bw_image_add_member(struct bw_image *img, const char *name)
 {
-	if (img->n_members == img->cap_members) {
-		img->cap_members = img->cap_members ? img->cap_members * 2 : 64;
-		img->members = bw_realloc(img->members, img->cap_members * sizeof(*img->members));
-	}
+	BW_ALLOC_GROW(img->members, img->n_members + 1, img->cap_members);
 	struct member *m = &img->members[img->n_members++];
 	memset(m, 0, sizeof(*m));
 	m->name = bw_img_str(img, name);
@@ -101,25 +95,22 @@ struct member *bw_image_find_member(struct bw_image *img, const char *name)
 
 struct layer_result *bw_image_new_result(struct bw_image *img)
 {
-	if (img->n_all_results == img->cap_all_results) {
-		img->cap_all_results = img->cap_all_results ? img->cap_all_results * 2 : 16;
-		img->all_results = bw_realloc(img->all_results, img->cap_all_results * sizeof(void *));
-	}
+	BW_ALLOC_GROW(img->all_results, img->n_all_results + 1, img->cap_all_results);
 	struct layer_result *r = bw_malloc(sizeof(*r));
 	bw_layer_result_init(r);
 	img->all_results[img->n_all_results++] = r;
 	return r;
 }
 
-int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
-		  struct bw_error *err)
+static int open_with(const char *target, const struct bw_image_opts *opts, const struct source_ops *forced,
+		     struct bw_image **out, struct bw_error *err)
 {
 	struct bw_image *img = bw_calloc(1, sizeof(*img));
 	bw_arena_init(&img->arena);
 	if (opts)
 		img->opts = *opts;
 	img->info.name = bw_img_str(img, target);
-	int rc = bw_source_select(img, target, err);
+	int rc = bw_source_select(img, target, forced, err);
 	if (rc == 0)
 		rc = img->ops->open(img, err);
 	if (rc < 0) {
@@ -128,6 +119,47 @@ int bw_image_open(const char *target, const struct bw_image_opts *opts, struct b
 	}
 	*out = img;
 	return 0;
+}
+
+int bw_image_open(const char *target, const struct bw_image_opts *opts, struct bw_image **out,
+		  struct bw_error *err)
+{
+	*out = NULL;
+	const struct source_ops *order[4];
+	size_t n = 0;
+	int rc =
+	    bw_source_name_order(target, opts ? opts->image_src : NULL, order, BW_ARRAY_SIZE(order), &n, err);
+	if (rc < 0)
+		return rc;
+	if (n == 0)
+		return open_with(target, opts, NULL, out, err);
+	/* a bare image name: each source of --image-src in turn; all their reasons if none has it */
+	struct bw_error first = BW_ERROR_INIT;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_error e = BW_ERROR_INIT;
+		rc = open_with(target, opts, order[i], out, &e);
+		if (rc == 0)
+			return 0;
+		if (rc == BW_EUSAGE) {
+			*err = e;
+			return rc;
+		}
+		if (i == 0) {
+			first = e;
+		} else {
+			/* "; " and as much of e.msg as fits */
+			size_t len = strlen(first.msg), add = strlen(e.msg);
+			if (len + 3 < sizeof(first.msg)) {
+				if (add > sizeof(first.msg) - len - 3)
+					add = sizeof(first.msg) - len - 3;
+				memcpy(first.msg + len, "; ", 2);
+				memcpy(first.msg + len + 2, e.msg, add);
+				first.msg[len + 2 + add] = '\0';
+			}
+		}
+	}
+	*err = first;
+	return first.code;
 }
 
 void bw_image_free(struct bw_image *img)

@@ -2,8 +2,11 @@
  * walker and the whiteout merge that gives an image's final view.
  *
  * A target names an image (docker-archive:PATH, oci:DIR[:REF],
- * oci-archive:PATH[:REF], docker:NAME[:TAG], dir:PATH, or the same without
- * prefix, auto-detected). bw_image_open() reads only the metadata (index,
+ * oci-archive:PATH[:REF], docker:NAME[:TAG], dir:PATH,
+ * registry:HOST[:PORT]/REPO[:TAG|@DIGEST], or the same without prefix,
+ * auto-detected; a bare image name is looked up in the sources of
+ * bw_image_opts.image_src in turn, the local engine and then its registry
+ * by default). bw_image_open() reads only the metadata (index,
  * manifest, configuration); bw_image_walk() reads every layer once, as a
  * stream, never extracting anything to disk: it checks the blob digest and
  * the diff_id while streaming, records each layer's entries, hands the bytes
@@ -22,9 +25,8 @@
 #define BW_IMAGE_H
 
 #include "core/core.h"
+#include "registry/registry.h"
 #include "report/report.h"
-
-#include <jansson.h>
 
 struct bw_image;
 
@@ -79,7 +81,7 @@ struct bw_image_history {
 };
 
 struct bw_image_info {
-	const char *target_type; /* "docker-archive", "oci", "oci-archive", "docker", "dir" */
+	const char *target_type; /* "docker-archive", "oci", "oci-archive", "docker", "dir", "registry" */
 	const char *name;	 /* the target as the user gave it */
 	const char *digest;	 /* manifest digest, or NULL when the source has none */
 	const char *config_digest;
@@ -127,6 +129,12 @@ struct bw_image_opts {
 	int jobs;			    /* parallel layer walkers; 0: number of CPUs */
 	const char *docker_host;	    /* NULL: DOCKER_HOST or the default socket */
 	const struct bw_layer_cache *cache; /* NULL: no cache (borrowed; outlives the image) */
+	/* registry: and bare names looked up in a registry (borrowed; NULL: defaults) */
+	const struct bw_registry_opts *registry;
+	/* Where a bare image name is looked for, in order: a comma list of
+	 * "engine" (or "docker") and "registry" (or "remote"), as Trivy's
+	 * --image-src. NULL: "engine,registry". A bad list is BW_EUSAGE. */
+	const char *image_src;
 };
 
 /* Open a target and read its metadata. Errors name the target, the file or

@@ -11,9 +11,9 @@
  * descriptor gives one) before it is parsed. The configuration's
  * rootfs.diff_ids give the expected digest of each uncompressed layer.
  */
-#include "image-int.h"
-
 #include <sys/utsname.h>
+
+#include "image-int.h"
 
 static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, const char *want_digest,
 		    int64_t want_size, json_t **out, char *digest_out, struct bw_error *err)

@@ -1,7 +1,5 @@
-/* String -> index map with linear probing and tombstones. */
+/* String -> index map with linear probing. */
 #include "pathmap.h"
-
-static const char tombstone[] = "";
 
 static uint64_t hash(const char *s)
 {
@@ -36,7 +34,7 @@ static void grow(struct bw_pathmap *m)
 	size_t *vals = bw_malloc(cap * sizeof(*vals));
 	size_t n = 0;
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->keys[i] || m->keys[i] == tombstone)
+		if (!m->keys[i])
 			continue;
 		size_t j = hash(m->keys[i]) & (cap - 1);
 		while (keys[j])
@@ -58,23 +56,16 @@ void bw_pathmap_put(struct bw_pathmap *m, const char *key, size_t val)
 	if ((m->n + 1) * 4 >= m->cap * 3)
 		grow(m);
 	size_t j = hash(key) & (m->cap - 1);
-	size_t slot = SIZE_MAX;
 	while (m->keys[j]) {
-		if (m->keys[j] == tombstone) {
-			if (slot == SIZE_MAX)
-				slot = j;
-		} else if (strcmp(m->keys[j], key) == 0) {
+		if (strcmp(m->keys[j], key) == 0) {
 			m->vals[j] = val;
 			return;
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	if (slot == SIZE_MAX) {
-		slot = j;
-		m->n++;
-	}
-	m->keys[slot] = key;
-	m->vals[slot] = val;
+	m->n++;
+	m->keys[j] = key;
+	m->vals[j] = val;
 }
 
 static size_t find(const struct bw_pathmap *m, const char *key)
@@ -83,7 +74,7 @@ static size_t find(const struct bw_pathmap *m, const char *key)
 		return SIZE_MAX;
 	size_t j = hash(key) & (m->cap - 1);
 	while (m->keys[j]) {
-		if (m->keys[j] != tombstone && strcmp(m->keys[j], key) == 0)
+		if (strcmp(m->keys[j], key) == 0)
 			return j;
 		j = (j + 1) & (m->cap - 1);
 	}
@@ -97,14 +88,5 @@ bool bw_pathmap_get(const struct bw_pathmap *m, const char *key, size_t *val)
 		return false;
 	if (val)
 		*val = m->vals[j];
-	return true;
-}
-
-bool bw_pathmap_del(struct bw_pathmap *m, const char *key)
-{
-	size_t j = find(m, key);
-	if (j == SIZE_MAX)
-		return false;
-	m->keys[j] = tombstone;
 	return true;
 }

@@ -16,6 +16,5 @@ void bw_pathmap_release(struct bw_pathmap *m);
 /* Insert or replace. */
 void bw_pathmap_put(struct bw_pathmap *m, const char *key, size_t val);
 bool bw_pathmap_get(const struct bw_pathmap *m, const char *key, size_t *val);
-bool bw_pathmap_del(struct bw_pathmap *m, const char *key);
 
 #endif

@@ -1,13 +1,12 @@
 /* The table of image sources, and the choice of one for a target: by its
  * prefix ("docker-archive:PATH"), or else by the sources' probes. */
-#include "image-int.h"
-
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 /* Every source, in the order prefixes are tried and probe ties are broken. */
 static const struct source_ops *const sources[] = {
-    &bw_source_docker_archive, &bw_source_oci, &bw_source_engine, &bw_source_dir,
-    /* the registry source ("registry:" and names a registry serves) goes here */
+    &bw_source_docker_archive, &bw_source_oci, &bw_source_engine, &bw_source_dir, &bw_source_registry,
 };
 
 /* Split "PATH[:REF]": the whole string when it exists, else at the last ':'. */
@@ -23,10 +22,17 @@ static void split_ref(struct bw_image *img, const char *rest)
 	img->ref = bw_strdup(colon + 1);
 }
 
-int bw_source_select(struct bw_image *img, const char *target, struct bw_error *err)
+int bw_source_select(struct bw_image *img, const char *target, const struct source_ops *forced,
+		     struct bw_error *err)
 {
 	if (!target || !*target)
 		return bw_error_set(err, BW_EUSAGE, "empty target");
+	if (forced) {
+		img->ops = forced;
+		img->location = bw_strdup(target);
+		img->info.target_type = bw_img_str(img, forced->name);
+		return 0;
+	}
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sources); i++) {
 		for (const char *const *p = sources[i]->prefixes; p && *p; p++) {
 			size_t n = strlen(*p);
@@ -61,5 +67,72 @@ int bw_source_select(struct bw_image *img, const char *target, struct bw_error *
 	img->ops = best;
 	img->location = bw_strdup(target);
 	img->info.target_type = bw_img_str(img, best->name);
+	return 0;
+}
+
+static bool has_prefix(const char *target)
+{
+	for (size_t i = 0; i < BW_ARRAY_SIZE(sources); i++)
+		for (const char *const *p = sources[i]->prefixes; p && *p; p++)
+			if (strncmp(target, *p, strlen(*p)) == 0)
+				return true;
+	return false;
+}
+
+int bw_source_name_order(const char *target, const char *image_src, const struct source_ops **order,
+			 size_t max, size_t *n, struct bw_error *err)
+{
+	static const struct {
+		const char *name;
+		const struct source_ops *ops;
+	} names[] = {
+	    {"engine", &bw_source_engine},
+	    {"docker", &bw_source_engine},
+	    {"registry", &bw_source_registry},
+	    {"remote", &bw_source_registry},
+	};
+	*n = 0;
+	const char *list = image_src ? image_src : "engine,registry";
+	const struct source_ops *want[BW_ARRAY_SIZE(sources)];
+	size_t nw = 0;
+	for (const char *p = list;;) {
+		size_t len = strcspn(p, ",");
+		size_t k = 0;
+		while (k < BW_ARRAY_SIZE(names) &&
+		       !(strlen(names[k].name) == len && strncmp(names[k].name, p, len) == 0))
+			k++;
+		if (k == BW_ARRAY_SIZE(names))
+			return bw_error_set(err, BW_EUSAGE,
+					    "--image-src: unknown source '%.*s' (engine, registry)", (int)len,
+					    p);
+		bool dup = false;
+		for (size_t j = 0; j < nw; j++)
+			dup |= want[j] == names[k].ops;
+		if (!dup && nw < BW_ARRAY_SIZE(want))
+			want[nw++] = names[k].ops;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	if (!target || !*target || has_prefix(target))
+		return 0;
+	struct stat st;
+	if (stat(target, &st) == 0)
+		return 0;
+	/* the name is the sources' only if no other source outbids them */
+	int best = 0;
+	bool best_by_name = false;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(sources); i++) {
+		int bid = sources[i]->probe ? sources[i]->probe(target, NULL) : 0;
+		if (bid > best) {
+			best = bid;
+			best_by_name = sources[i]->by_name;
+		}
+	}
+	if (!best_by_name)
+		return 0;
+	for (size_t j = 0; j < nw && *n < max; j++)
+		if (want[j]->probe(target, NULL) == best)
+			order[(*n)++] = want[j];
 	return 0;
 }

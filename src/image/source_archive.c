@@ -9,13 +9,13 @@
  * seek: it is walked in one streaming pass (stream.c), like the engine
  * source.
  */
-#include "image-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 #define OUTER_BLOCK (1u << 20)
 

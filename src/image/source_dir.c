@@ -2,13 +2,13 @@
  * layer, walked without following symlinks. Files are opened relative to
  * their directory with O_NOFOLLOW, so a symlink planted in the tree can
  * never redirect a read. Scanning "/" skips /proc, /sys and /dev. */
-#include "image-int.h"
-#include "pathmap.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
+#include "pathmap.h"
 
 #define MAX_DEPTH 512
 

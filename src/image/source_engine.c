@@ -2,13 +2,13 @@
  * exists, then GET /images/{name}/get, the "docker save" tar, streamed
  * through a pipe into one streaming pass (stream.c). Nothing is written to
  * disk. DOCKER_HOST is honoured by the engine client. */
-#include "image-int.h"
-#include "engine/engine.h"
-
 #include <archive.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+
+#include "image-int.h"
+#include "engine/engine.h"
 
 struct engine_src {
 	struct bw_engine *engine;
@@ -133,6 +133,7 @@ const struct source_ops bw_source_engine = {
     .name = "docker",
     .prefixes = (const char *const[]){"docker:", NULL},
     .probe = engine_probe,
+    .by_name = true,
     .open = engine_open,
     .stream = engine_stream,
     .close = engine_close,

@@ -2,11 +2,11 @@
  * index.json and blobs/<alg>/<hex>. Blob files are opened without following
  * a final symlink and must be regular files; names are built only from
  * validated digests, so a hostile index cannot point outside blobs/. */
-#include "image-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+
+#include "image-int.h"
 
 static int open_blob_file(struct bw_image *img, const char *name, int *fd_out, struct bw_error *err)
 {

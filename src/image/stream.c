@@ -9,10 +9,10 @@
  * to the layers it lists; a member that turns out not to be a layer — or
  * not to be referenced — only matters if the manifest references it.
  */
-#include "image-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "image-int.h"
 
 struct peek_reader {
 	struct archive *a;

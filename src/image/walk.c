@@ -12,12 +12,12 @@
  * path. Nothing is extracted: entries are recorded in the layer's arena and
  * the bytes of files an analyzer asked for are handed over as they stream.
  */
-#include "decompress.h"
-#include "pathmap.h"
-
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+
+#include "decompress.h"
+#include "pathmap.h"
 
 #define DATA_CHUNK (128u << 10)
 #define DEFAULT_MAX_WHOLE (16u << 20)
@@ -57,10 +57,7 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
 
 void bw_layer_result_add(struct layer_result *res, const struct bw_file *f)
 {
-	if (res->n_files == res->cap_files) {
-		res->cap_files = res->cap_files ? res->cap_files * 2 : 256;
-		res->files = bw_realloc(res->files, res->cap_files * sizeof(*res->files));
-	}
+	BW_ALLOC_GROW(res->files, res->n_files + 1, res->cap_files);
 	res->files[res->n_files++] = *f;
 }
 
@@ -252,10 +249,7 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 		if (bw_pathmap_get(&ws->seen, target, &idx)) {
 			f.size = res->files[idx].size;
 		} else {
-			if (res->n_dangling == res->cap_dangling) {
-				res->cap_dangling = res->cap_dangling ? res->cap_dangling * 2 : 8;
-				res->dangling = bw_realloc(res->dangling, res->cap_dangling * sizeof(size_t));
-			}
+			BW_ALLOC_GROW(res->dangling, res->n_dangling + 1, res->cap_dangling);
 			res->dangling[res->n_dangling++] = res->n_files;
 		}
 	} else if (f.type == BW_FILE_SYMLINK) {

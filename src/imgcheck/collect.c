@@ -2,21 +2,14 @@
  * (private keys, credential files, accounts, package-manager trust
  * settings), read in every layer, kept as per-layer records. Evidence is a
  * short description, never the secret itself. */
-#include "imgcheck-int.h"
-
-#include <ctype.h>
 #include <fnmatch.h>
+
+#include "imgcheck-int.h"
 
 static const char *base_of(const char *path)
 {
 	const char *b = strrchr(path, '/');
 	return b ? b + 1 : path;
-}
-
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), k = strlen(suf);
-	return n >= k && memcmp(s + n - k, suf, k) == 0;
 }
 
 enum img_file_kind img_classify(const char *path)
@@ -39,16 +32,13 @@ enum img_file_kind img_classify(const char *path)
 	    !strcmp(path, "/etc/dnf/dnf.conf") || !fnmatch("/etc/yum.repos.d/*.repo", path, FNM_PATHNAME) ||
 	    !fnmatch("/etc/zypp/repos.d/*.repo", path, FNM_PATHNAME))
 		return IMG_F_PKGCONF;
-	for (size_t i = 0; keys[i]; i++)
-		if (!strcmp(b, keys[i]))
-			return IMG_F_KEY;
-	if (ends_with(b, ".pem") || ends_with(b, ".key") || ends_with(b, ".ppk"))
+	if (bw_str_in(b, keys) || bw_str_ends_with(b, ".pem") || bw_str_ends_with(b, ".key") ||
+	    bw_str_ends_with(b, ".ppk"))
 		return IMG_F_KEY;
-	for (size_t i = 0; creds[i]; i++)
-		if (!strcmp(b, creds[i]))
-			return IMG_F_CRED;
-	if (ends_with(path, "/.docker/config.json") || ends_with(path, "/.aws/credentials") ||
-	    ends_with(path, "/.config/gcloud/credentials.db") || ends_with(path, "/.kube/config"))
+	if (bw_str_in(b, creds) || bw_str_ends_with(path, "/.docker/config.json") ||
+	    bw_str_ends_with(path, "/.aws/credentials") ||
+	    bw_str_ends_with(path, "/.config/gcloud/credentials.db") ||
+	    bw_str_ends_with(path, "/.kube/config"))
 		return IMG_F_CRED;
 	return IMG_F_NONE;
 }
@@ -78,9 +68,9 @@ static bool next_line(struct lines *it, const char **line, size_t *n)
 
 static struct bw_slice trim(const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s))
+	while (n && bw_isspace(*s))
 		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && bw_isspace(s[n - 1]))
 		n--;
 	return (struct bw_slice){s, n};
 }
@@ -89,7 +79,7 @@ static bool ci_has(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	for (size_t i = 0; i + k <= n; i++)
-		if (!strncasecmp(s + i, needle, k))
+		if (!bw_strncasecmp(s + i, needle, k))
 			return true;
 	return false;
 }
@@ -106,7 +96,7 @@ static bool kv_set(const char *line, size_t n, const char *key, bool suffix, con
 		return false;
 	struct bw_slice k = trim(line, (size_t)(eq - line)), v = trim(eq + 1, n - (size_t)(eq - line) - 1);
 	size_t kl = strlen(key);
-	if (k.len < kl || (!suffix && k.len != kl) || strncasecmp(k.ptr + k.len - kl, key, kl))
+	if (k.len < kl || (!suffix && k.len != kl) || bw_strncasecmp(k.ptr + k.len - kl, key, kl))
 		return false;
 	if (k.len && (k.ptr[0] == '#' || k.ptr[0] == ';'))
 		return false;
@@ -158,7 +148,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 	struct lines it = {data, data + len, 0};
 	const char *l;
 	size_t n;
-	if (!strcmp(b, ".vault-token") || ends_with(path, "/.config/gcloud/credentials.db"))
+	if (!strcmp(b, ".vault-token") || bw_str_ends_with(path, "/.config/gcloud/credentials.db"))
 		return trim(data, len).len ? (b[0] == '.' ? "Vault token" : "gcloud credential database")
 					   : NULL;
 	while (next_line(&it, &l, &n)) {
@@ -192,7 +182,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 				colons += t.ptr[i] == ':';
 			if (colons >= 4 && t.ptr[t.len - 1] != ':')
 				return fmt(a, "PostgreSQL password on line %d", it.no);
-		} else if (!strcmp(b, ".dockercfg") || ends_with(path, "/.docker/config.json")) {
+		} else if (!strcmp(b, ".dockercfg") || bw_str_ends_with(path, "/.docker/config.json")) {
 			static const char *const keys[] = {"\"auth\"", "\"identitytoken\"", "\"password\"",
 							   NULL};
 			for (size_t k = 0; keys[k]; k++) {
@@ -201,12 +191,12 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 					continue;
 				q += strlen(keys[k]);
 				const char *e = t.ptr + t.len;
-				while (q < e && (isspace((unsigned char)*q) || *q == ':'))
+				while (q < e && (bw_isspace(*q) || *q == ':'))
 					q++;
 				if (q + 1 < e && *q == '"' && q[1] != '"')
 					return fmt(a, "registry credential (%s) on line %d", keys[k], it.no);
 			}
-		} else if (ends_with(path, "/.aws/credentials")) {
+		} else if (bw_str_ends_with(path, "/.aws/credentials")) {
 			if (kv_set(t.ptr, t.len, "aws_secret_access_key", false, "=") ||
 			    kv_set(t.ptr, t.len, "aws_session_token", false, "="))
 				return fmt(a, "AWS secret access key on line %d", it.no);
@@ -218,7 +208,7 @@ const char *img_check_cred(struct bw_arena *a, const char *path, const char *dat
 			    memmem(t.ptr, t.len, "\"client_secret\"", 15) ||
 			    memmem(t.ptr, t.len, "\"refresh_token\"", 15))
 				return fmt(a, "service-account or OAuth credentials on line %d", it.no);
-		} else if (ends_with(path, "/.kube/config")) {
+		} else if (bw_str_ends_with(path, "/.kube/config")) {
 			if (kv_set(t.ptr, t.len, "token", false, ":") ||
 			    kv_set(t.ptr, t.len, "client-key-data", false, ":") ||
 			    kv_set(t.ptr, t.len, "password", false, ":"))
@@ -292,9 +282,9 @@ const char *img_check_ids(struct bw_arena *a, const char *data, size_t len, bool
 		num[id.len] = 0;
 		char *end;
 		unsigned long v = strtoul(num, &end, 10);
-		if (*end || !isdigit((unsigned char)num[0]))
+		if (*end || !bw_isdigit(num[0]))
 			continue;
-		IMG_GROW(ents, cnt, cap);
+		BW_ALLOC_GROW(ents, cnt + 1, cap);
 		ents[cnt++] = (struct id_ent){v, name};
 	}
 	if (cnt)
@@ -326,8 +316,9 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 	struct lines it = {data, data + len, 0};
 	const char *l;
 	size_t n;
-	bool yum = ends_with(path, ".repo") || ends_with(path, "yum.conf") || ends_with(path, "dnf.conf");
-	bool deb822 = ends_with(path, ".sources");
+	bool yum = bw_str_ends_with(path, ".repo") || bw_str_ends_with(path, "yum.conf") ||
+		   bw_str_ends_with(path, "dnf.conf");
+	bool deb822 = bw_str_ends_with(path, ".sources");
 	bool aptconf = !yum && !deb822 && (strstr(path, "apt.conf") != NULL);
 	while (next_line(&it, &l, &n)) {
 		struct bw_slice t = trim(l, n);
@@ -339,8 +330,8 @@ const char *img_check_pkgconf(struct bw_arena *a, const char *path, const char *
 				    memchr(t.ptr, '=', t.len) + 1,
 				    t.len - (size_t)((const char *)memchr(t.ptr, '=', t.len) + 1 - t.ptr));
 				if ((v.len == 1 && v.ptr[0] == '0') ||
-				    (v.len == 5 && !strncasecmp(v.ptr, "false", 5)) ||
-				    (v.len == 2 && !strncasecmp(v.ptr, "no", 2)))
+				    (v.len == 5 && !bw_strncasecmp(v.ptr, "false", 5)) ||
+				    (v.len == 2 && !bw_strncasecmp(v.ptr, "no", 2)))
 					return fmt(a, "%s line %d: gpgcheck=%.*s", path, it.no, (int)v.len,
 						   v.ptr);
 			}

@@ -2,8 +2,6 @@
  * tag) and on its history (what each build step ran). */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
-
 /* ---- pieces the unit tests call ---- */
 
 static const char *skip_ws(const char *s)
@@ -16,14 +14,10 @@ static const char *skip_ws(const char *s)
 /* "/bin/sh -c " or "/bin/bash -c ", … at s: length of the prefix, or 0. */
 static size_t shell_prefix(const char *s)
 {
-	static const char *const sh[] = {"/bin/sh -c ",
-					 "/bin/bash -c ",
-					 "/bin/ash -c ",
-					 "/usr/bin/sh -c ",
-					 "/bin/sh -o pipefail -c ",
-					 "/bin/bash -o pipefail -c ",
-					 "cmd /S /C ",
-					 NULL};
+	static const char *const sh[] = {"/bin/sh -c ", "/bin/bash -c ", "/bin/ash -c ", "/usr/bin/sh -c ",
+					 "/bin/sh -o pipefail -c ", "/bin/bash -o pipefail -c ",
+					 /* Windows images */
+					 "cmd /S /C ", NULL};
 	for (size_t i = 0; sh[i]; i++)
 		if (!strncmp(s, sh[i], strlen(sh[i])))
 			return strlen(sh[i]);
@@ -42,7 +36,7 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 	const char *e = s + n;
 	/* BuildKit: the instruction keyword first */
 	size_t kw = 0;
-	while (s + kw < e && isupper((unsigned char)s[kw]))
+	while (s + kw < e && bw_isupper(s[kw]))
 		kw++;
 	bool keyword = kw >= 3 && kw < sizeof(out->instr) && s + kw < e && s[kw] == ' ' && !shell_prefix(s);
 	if (keyword) {
@@ -56,7 +50,7 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 		}
 	}
 	/* "|N K=V … " build arguments of a RUN */
-	if (*s == '|' && isdigit((unsigned char)s[1])) {
+	if (*s == '|' && bw_isdigit(s[1])) {
 		char *end;
 		long nb = strtol(s + 1, &end, 10);
 		const char *p = skip_ws(end);
@@ -81,11 +75,11 @@ void img_hist_parse(const char *created_by, struct img_hist *out)
 		if (!strncmp(s, "#(nop)", 6)) {
 			s = skip_ws(s + 6);
 			size_t k = 0;
-			while (s + k < e && isalpha((unsigned char)s[k]))
+			while (s + k < e && bw_isalpha(s[k]))
 				k++;
 			if (k && k < sizeof(out->instr)) {
 				for (size_t i = 0; i < k; i++)
-					out->instr[i] = (char)toupper((unsigned char)s[i]);
+					out->instr[i] = (char)bw_toupper(s[i]);
 				out->instr[k] = 0;
 				s = skip_ws(s + k);
 				out->args = s;
@@ -104,7 +98,7 @@ bool img_ref_is_latest(const char *ref)
 	if (!ref || !*ref || strchr(ref, '@') || !strncmp(ref, "sha256:", 7))
 		return false;
 	size_t n = strlen(ref), hex = 0;
-	while (hex < n && isxdigit((unsigned char)ref[hex]))
+	while (hex < n && bw_isxdigit(ref[hex]))
 		hex++;
 	if (hex == n && n >= 12) /* an image id */
 		return false;
@@ -119,14 +113,6 @@ static const char *cmd_text(struct bw_arena *a, const char *script, const struct
 	if (n > 160)
 		n = 160;
 	return bw_arena_strndup(a, script + c->off, n);
-}
-
-static bool one_of(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i]; i++)
-		if (!strcmp(s, set[i]))
-			return true;
-	return false;
 }
 
 /* The first non-option word after the command name. */
@@ -153,7 +139,7 @@ void img_run_facts(struct bw_arena *a, const char *script, size_t len, struct im
 		if (!strcmp(name, "sudo") || (c->argc && !strcmp(c->argv[0].text, "sudo")))
 			if (!out->sudo)
 				out->sudo = cmd_text(a, script, c);
-		if (!one_of(name, pms))
+		if (!bw_str_in(name, pms))
 			continue;
 		const char *sub = sub_of(c);
 		if (!sub)
@@ -252,23 +238,10 @@ void img_check_config(struct img_ctx *c)
 			   (int)(eq - kv), kv, vl > 8 ? 2 : 0, eq + 1, vl);
 	}
 
-	static const char *const dirs[] = {"/",
-					   "/etc",
-					   "/usr",
-					   "/bin",
-					   "/sbin",
-					   "/lib",
-					   "/lib64",
-					   "/boot",
-					   "/dev",
-					   "/proc",
-					   "/sys",
-					   "/root",
-					   "/var/run",
-					   "/run",
-					   "/var/run/docker.sock",
-					   "/run/docker.sock",
-					   "/var/lib/docker",
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot",
+					   "/dev", "/proc", "/sys", "/root", "/var/run", "/run",
+					   /* the engine's socket and state */
+					   "/var/run/docker.sock", "/run/docker.sock", "/var/lib/docker",
 					   NULL};
 	const char *k;
 	json_object_foreach(cfg(c, "Volumes"), k, v)
@@ -278,7 +251,7 @@ void img_check_config(struct img_ctx *c)
 		size_t n = strlen(p);
 		while (n > 1 && p[n - 1] == '/')
 			p[--n] = 0;
-		if (one_of(p, dirs))
+		if (bw_str_in(p, dirs))
 			img_report(c, IMG_SENSITIVE_VOLUME, p, -1, -1, "VOLUME %s", p);
 	}
 }

@@ -10,11 +10,6 @@ static const char *base_of(const char *path)
 	return b ? b + 1 : path;
 }
 
-static bool starts(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
 /* ---- names in every layer ---- */
 
 static bool is_dotenv(const char *b)
@@ -38,10 +33,7 @@ static bool is_history(const char *b)
 	    ".history",		  ".python_history", ".mysql_history",	  ".psql_history",
 	    ".node_repl_history", ".sqlite_history", ".rediscli_history", ".lesshst",
 	    ".viminfo",		  ".irb_history",    ".Rhistory",	  NULL};
-	for (size_t i = 0; h[i]; i++)
-		if (!strcmp(b, h[i]))
-			return true;
-	return false;
+	return bw_str_in(b, h);
 }
 
 struct cand {
@@ -90,7 +82,7 @@ static void check_names(struct img_ctx *c)
 			if (n && cs[n - 1].rule == rule && cs[n - 1].layer == (int)L &&
 			    !strcmp(cs[n - 1].path, path))
 				continue;
-			IMG_GROW(cs, n, cap);
+			BW_ALLOC_GROW(cs, n + 1, cap);
 			cs[n++] = (struct cand){rule, path, (int)L};
 		}
 	}
@@ -139,7 +131,7 @@ static const struct cache_kind caches[] = {
 static const char *cache_dir(struct img_ctx *c, const struct cache_kind *k, const char *path)
 {
 	if (k->dir[0] != '*')
-		return starts(path, k->dir) ? k->dir : NULL;
+		return bw_str_starts_with(path, k->dir) ? k->dir : NULL;
 	const char *s = strstr(path, k->dir + 1);
 	if (!s)
 		return NULL;
@@ -218,10 +210,11 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 	if (type != BW_FILE_REG && type != BW_FILE_SYMLINK && type != BW_FILE_HARDLINK)
 		return NULL;
 	if (!strcmp(path, "/usr/local/go/bin/go") ||
-	    (starts(path, "/usr/lib/go") && strstr(path, "/bin/go") && !strcmp(base_of(path), "go")))
+	    (bw_str_starts_with(path, "/usr/lib/go") && strstr(path, "/bin/go") &&
+	     !strcmp(base_of(path), "go")))
 		return "go toolchain";
-	if (!starts(path, "/usr/bin/") && !starts(path, "/usr/local/bin/") && !starts(path, "/bin/") &&
-	    !starts(path, "/usr/local/cargo/bin/"))
+	if (!bw_str_starts_with(path, "/usr/bin/") && !bw_str_starts_with(path, "/usr/local/bin/") &&
+	    !bw_str_starts_with(path, "/bin/") && !bw_str_starts_with(path, "/usr/local/cargo/bin/"))
 		return NULL;
 	const char *b = base_of(path);
 	if (strchr(b + 1, '/'))
@@ -235,7 +228,7 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 		if (strncmp(b, tools[i], k))
 			continue;
 		/* "gcc", "gcc-12", not "gcc-ar" or "gccmakedep" */
-		if (b[k] == 0 || (b[k] == '-' && b[k + 1] >= '0' && b[k + 1] <= '9'))
+		if (b[k] == 0 || (b[k] == '-' && bw_isdigit(b[k + 1])))
 			return tools[i];
 	}
 	return NULL;
@@ -327,7 +320,7 @@ void img_check_records(struct img_ctx *c)
 	for (size_t li = 0; li < nl; li++) {
 		const struct img_layer *l = states[li];
 		for (const struct img_record *r = l ? l->recs : NULL; r; r = r->next) {
-			IMG_GROW(rs, n, cap);
+			BW_ALLOC_GROW(rs, n + 1, cap);
 			rs[n++] = (struct rec_ref){r, (int)li};
 		}
 	}

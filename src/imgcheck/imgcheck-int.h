@@ -4,18 +4,11 @@
 #ifndef BW_IMGCHECK_INT_H
 #define BW_IMGCHECK_INT_H
 
+#include <jansson.h>
+
 #include "imgcheck.h"
 #include "image/image.h"
 #include "shell/shell.h"
-
-/* Grow a heap array by doubling. */
-#define IMG_GROW(arr, n, cap)                                                                                \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			(cap) = (cap) ? (cap)*2 : 8;                                                         \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
-		}                                                                                            \
-	} while (0)
 
 /* Rule indexes into img_rules[] (ids BW-IMG-001 …, in this order). */
 enum img_rule_id {

@@ -3,21 +3,13 @@
  * build (with those found as files: compilers, make, git, build caches). */
 #include "imgcheck-int.h"
 
-#include <ctype.h>
-
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), k = strlen(suf);
-	return n >= k && !strcmp(s + n - k, suf);
-}
-
 /* name is `stem` or `stem-<digit>…` (gcc-12, clang-16, golang-1.22) */
 static bool versioned(const char *name, const char *stem)
 {
 	size_t k = strlen(stem);
 	return !strncmp(name, stem, k) &&
 	       (name[k] == 0 ||
-		(name[k] == '-' && isdigit((unsigned char)name[k + 1]) && !ends_with(name, "-base") &&
+		(name[k] == '-' && bw_isdigit(name[k + 1]) && !bw_str_ends_with(name, "-base") &&
 		 !strstr(name + k, "-doc") && !strstr(name + k, "-plugin")));
 }
 
@@ -31,51 +23,26 @@ enum img_pkg_class img_pkg_classify(const char *name)
 	    "go",	  "rustc",	 "cargo",      "maven",	   "gradle",
 	    "bison",	  "flex",	 "dpkg-dev",   "gfortran", "gcc-c++",
 	    "ccache",	  NULL};
-	static const char *const unneeded[] = {"vim",
-					       "vim-tiny",
-					       "vim-nox",
-					       "vim-gtk3",
-					       "nano",
-					       "emacs",
-					       "emacs-nox",
-					       "joe",
-					       "mc",
-					       "netcat",
-					       "netcat-openbsd",
-					       "netcat-traditional",
-					       "ncat",
-					       "nmap",
-					       "nmap-ncat",
-					       "socat",
-					       "telnet",
-					       "telnetd",
-					       "inetutils-telnet",
-					       "tcpdump",
-					       "strace",
-					       "ltrace",
-					       "gdb",
-					       "openssh-server",
-					       "dropbear",
-					       "sudo",
-					       "man-db",
-					       "manpages",
-					       "net-tools",
-					       "wireshark",
-					       "tshark",
-					       "john",
-					       "hydra",
-					       NULL};
+	static const char *const unneeded[] = {
+	    /* editors */
+	    "vim", "vim-tiny", "vim-nox", "vim-gtk3", "nano", "emacs", "emacs-nox", "joe", "mc",
+	    /* network tools */
+	    "netcat", "netcat-openbsd", "netcat-traditional", "ncat", "nmap", "nmap-ncat", "socat", "telnet",
+	    "telnetd", "inetutils-telnet", "tcpdump",
+	    /* debuggers */
+	    "strace", "ltrace", "gdb",
+	    /* remote login and privilege */
+	    "openssh-server", "dropbear", "sudo",
+	    /* manuals, network inspection and password crackers */
+	    "man-db", "manpages", "net-tools", "wireshark", "tshark", "john", "hydra", NULL};
 	for (size_t i = 0; build[i]; i++)
 		if (versioned(name, build[i]))
 			return IMG_PKG_BUILD;
-	if ((ends_with(name, "-dev") || ends_with(name, "-devel")) && strlen(name) > 4)
+	if ((bw_str_ends_with(name, "-dev") || bw_str_ends_with(name, "-devel")) && strlen(name) > 4)
 		return IMG_PKG_BUILD;
 	if (!strncmp(name, "openjdk", 7) && strstr(name, "-jdk"))
 		return IMG_PKG_BUILD;
-	for (size_t i = 0; unneeded[i]; i++)
-		if (!strcmp(name, unneeded[i]))
-			return IMG_PKG_UNNEEDED;
-	return IMG_PKG_OTHER;
+	return bw_str_in(name, unneeded) ? IMG_PKG_UNNEEDED : IMG_PKG_OTHER;
 }
 
 static bool os_package(const struct bw_package *p)
@@ -103,7 +70,7 @@ void img_check_packages(struct img_ctx *c, const struct bw_package *pkgs, size_t
 					      p->version ? p->version : "");
 			un_layer = un_layer ? un_layer : p->layer;
 		} else if (k == IMG_PKG_BUILD) {
-			bool isdev = ends_with(p->name, "-dev") || ends_with(p->name, "-devel");
+			bool isdev = bw_str_ends_with(p->name, "-dev") || bw_str_ends_with(p->name, "-devel");
 			if (isdev) {
 				if (n_dev++ < 6)
 					bw_buf_printf(&dev, "%s%s", dev.len ? ", " : "", p->name);

@@ -71,7 +71,8 @@ void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data
 			continue;
 		}
 		if (!cur) {
-			cur = inv_record_add_pkg(l, rec);
+			size_t cur_i = inv_record_add_pkg(l, rec);
+			cur = &rec->pkgs[cur_i];
 			cur->is_os = true;
 			cur->purl_type = "apk";
 		}

@@ -6,18 +6,15 @@
  * "targets" → framework → "Name/Version" → "dependencies" gives the
  * relations.
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
-	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j) {
-		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	json_t *j = inv_json_load(l, rec, data, len);
+	if (!j)
 		return;
-	}
 	json_t *targets = json_object_get(j, "targets");
 	json_t *target = NULL;
 	const char *tk;
@@ -38,7 +35,8 @@ void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *d
 		const char *sl = strchr(k, '/');
 		if (!sl || sl == k || !sl[1])
 			continue;
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		p->name = inv_strndup(l, k, (size_t)(sl - k));
 		p->version = inv_strndup(l, sl + 1, strlen(sl + 1));
 		p->ecosystem = "NuGet";

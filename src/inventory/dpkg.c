@@ -82,7 +82,8 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 				(int)(st->package.len > 100 ? 100 : st->package.len), st->package.ptr);
 		return;
 	}
-	struct inv_pkg *p = inv_record_add_pkg(l, rec);
+	size_t p_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *p = &rec->pkgs[p_i];
 	p->is_os = true;
 	p->purl_type = "deb";
 	p->name = inv_strndup(l, st->package.ptr, st->package.len);

@@ -2,9 +2,9 @@
  * files are, how the walker hands them over and which parser reads them; and
  * the classifier that the walker runs on every regular file of every layer,
  * from an index of the table's keys built once. */
-#include "inventory-int.h"
-
 #include <pthread.h>
+
+#include "inventory-int.h"
 
 /* ---- conditions on keys ---- */
 
@@ -110,247 +110,103 @@ static void parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const c
 /* ---- the table ---- */
 
 static const struct inv_ecosystem rows[INV__COUNT] = {
-    [INV_OSRELEASE] =
-	{
-	    .kind = INV_OSRELEASE,
-	    .name = "os-release",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_PATH, "/etc/os-release", NULL},
-		    {INV_PATH, "/usr/lib/os-release", NULL},
-		    {INV_PATH, "/etc/alpine-release", NULL},
-		    {INV_PATH, "/etc/debian_version", NULL},
-		    {INV_PATH, "/etc/system-release", NULL},
-		    {INV_PATH, "/etc/redhat-release", NULL},
-		    {INV_PATH, "/etc/centos-release", NULL},
-		    {INV_PATH, "/etc/rocky-release", NULL},
-		    {INV_PATH, "/etc/almalinux-release", NULL},
-		    {INV_PATH, "/etc/fedora-release", NULL},
-		    {INV_PATH, "/etc/oracle-release", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_osrelease,
-	},
-    [INV_DPKG_STATUS] =
-	{
-	    .kind = INV_DPKG_STATUS,
-	    .name = "dpkg-status",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_PATH, "/var/lib/dpkg/status", NULL},
-		    {INV_OWNS, "/var/lib/dpkg/", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = parse_dpkg_status,
-	},
-    [INV_DPKG_STATUSD] =
-	{
-	    .kind = INV_DPKG_STATUSD,
-	    .name = "dpkg-status.d",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_IN, "/var/lib/dpkg/status.d/", not_md5sums}, /* distroless */
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = parse_dpkg_statusd,
-	},
-    [INV_DPKG_LIST] =
-	{
-	    .kind = INV_DPKG_LIST,
-	    .name = "dpkg-list",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_UNDER, "/var/lib/dpkg/info/", is_list},
-		    {INV_IN, "/var/lib/dpkg/status.d/", is_md5sums},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = parse_dpkg_list,
-	},
-    [INV_APK] =
-	{
-	    .kind = INV_APK,
-	    .name = "apk",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_PATH, "/lib/apk/db/installed", NULL},
-		    {INV_PATH, "/usr/lib/apk/db/installed", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_apk,
-	},
-    [INV_RPMDB] =
-	{
-	    .kind = INV_RPMDB,
-	    .name = "rpmdb",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_PATH, "/var/lib/rpm/Packages", NULL},
-		    {INV_PATH, "/var/lib/rpm/Packages.db", NULL},
-		    {INV_PATH, "/var/lib/rpm/rpmdb.sqlite", NULL},
-		    {INV_PATH, "/usr/lib/sysimage/rpm/Packages", NULL},
-		    {INV_PATH, "/usr/lib/sysimage/rpm/Packages.db", NULL},
-		    {INV_PATH, "/usr/lib/sysimage/rpm/rpmdb.sqlite", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_ARCHIVE,
-	    .parse = inv_parse_rpmdb,
-	},
-    [INV_PYTHON] =
-	{
-	    .kind = INV_PYTHON,
-	    .name = "python",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "METADATA", in_dist_info},
-		    {INV_NAME, "PKG-INFO", in_egg_info},
-		    {INV_SUFFIX, ".egg-info", in_site_packages}, /* a file, not the directory */
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_python,
-	},
-    [INV_NPM_PKG] =
-	{
-	    .kind = INV_NPM_PKG,
-	    .name = "npm-package",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "package.json", in_node_modules},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_npm_pkg,
-	},
-    [INV_NPM_LOCK] =
-	{
-	    .kind = INV_NPM_LOCK,
-	    .name = "npm-lock",
-	    /* npm-shrinkwrap.json (the same format) is not read: the classifier
-	     * this table replaced never matched it (it looked for it among names
-	     * beginning with 'p'); adding the key changes what scans report. */
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "package-lock.json", outside_node_modules},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_npm_lock,
-	},
-    [INV_YARN_LOCK] =
-	{
-	    .kind = INV_YARN_LOCK,
-	    .name = "yarn-lock",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "yarn.lock", outside_node_modules},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_yarn_lock,
-	},
-    [INV_PNPM_LOCK] =
-	{
-	    .kind = INV_PNPM_LOCK,
-	    .name = "pnpm-lock",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "pnpm-lock.yaml", outside_node_modules},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_pnpm_lock,
-	},
-    [INV_JAR] =
-	{
-	    .kind = INV_JAR,
-	    .name = "jar",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_SUFFIX, ".jar", NULL},
-		    {INV_SUFFIX, ".war", NULL},
-		    {INV_SUFFIX, ".ear", NULL},
-		    {INV_SUFFIX, ".par", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_ARCHIVE,
-	    .parse = inv_parse_jar,
-	},
-    [INV_GEMSPEC] =
-	{
-	    .kind = INV_GEMSPEC,
-	    .name = "gemspec",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_SUFFIX, ".gemspec", in_specifications},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_gemspec,
-	},
-    [INV_CARGO_LOCK] =
-	{
-	    .kind = INV_CARGO_LOCK,
-	    .name = "cargo-lock",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "Cargo.lock", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_cargo_lock,
-	},
-    [INV_COMPOSER] =
-	{
-	    .kind = INV_COMPOSER,
-	    .name = "composer",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_NAME, "installed.json", in_vendor_composer},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_composer,
-	},
-    [INV_DOTNET] =
-	{
-	    .kind = INV_DOTNET,
-	    .name = "dotnet",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_SUFFIX, ".deps.json", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_dotnet,
-	},
-    [INV_BINARY] =
-	{
-	    .kind = INV_BINARY,
-	    .name = "binary",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_ANY, NULL, is_program},
-		    {0},
-		},
-	    .max_whole = 0, /* streamed: Go and Rust binaries */
-	},
-    [INV_DPKG_AVAILABLE] =
-	{
-	    .kind = INV_DPKG_AVAILABLE,
-	    .name = "dpkg-available",
-	    .keys =
-		(const struct inv_key[]){
-		    {INV_PATH, "/var/lib/dpkg/available", NULL},
-		    {0},
-		},
-	    .max_whole = INV_MAX_META,
-	    .parse = inv_parse_dpkg_available,
-	},
+    [INV_OSRELEASE] = {INV_OSRELEASE, .name = "os-release",
+		       .keys = (const struct inv_key[]){{INV_PATH, "/etc/os-release", NULL},
+							{INV_PATH, "/usr/lib/os-release", NULL},
+							{INV_PATH, "/etc/alpine-release", NULL},
+							{INV_PATH, "/etc/debian_version", NULL},
+							{INV_PATH, "/etc/system-release", NULL},
+							{INV_PATH, "/etc/redhat-release", NULL},
+							{INV_PATH, "/etc/centos-release", NULL},
+							{INV_PATH, "/etc/rocky-release", NULL},
+							{INV_PATH, "/etc/almalinux-release", NULL},
+							{INV_PATH, "/etc/fedora-release", NULL},
+							{INV_PATH, "/etc/oracle-release", NULL},
+							{0}},
+		       .max_whole = INV_MAX_META, .parse = inv_parse_osrelease},
+    [INV_DPKG_STATUS] = {INV_DPKG_STATUS, .name = "dpkg-status",
+			 .keys = (const struct inv_key[]){{INV_PATH, "/var/lib/dpkg/status", NULL},
+							  {INV_OWNS, "/var/lib/dpkg/", NULL},
+							  {0}},
+			 .max_whole = INV_MAX_META, .parse = parse_dpkg_status},
+    [INV_DPKG_STATUSD] = {INV_DPKG_STATUSD, .name = "dpkg-status.d",
+			  .keys =
+			      (const struct inv_key[]){
+				  {INV_IN, "/var/lib/dpkg/status.d/", not_md5sums}, /* distroless */
+				  {0},
+			      },
+			  .max_whole = INV_MAX_META, .parse = parse_dpkg_statusd},
+    [INV_DPKG_LIST] = {INV_DPKG_LIST, .name = "dpkg-list",
+		       .keys = (const struct inv_key[]){{INV_UNDER, "/var/lib/dpkg/info/", is_list},
+							{INV_IN, "/var/lib/dpkg/status.d/", is_md5sums},
+							{0}},
+		       .max_whole = INV_MAX_META, .parse = parse_dpkg_list},
+    [INV_APK] = {INV_APK, .name = "apk",
+		 .keys = (const struct inv_key[]){{INV_PATH, "/lib/apk/db/installed", NULL},
+						  {INV_PATH, "/usr/lib/apk/db/installed", NULL},
+						  {0}},
+		 .max_whole = INV_MAX_META, .parse = inv_parse_apk},
+    [INV_RPMDB] = {INV_RPMDB, .name = "rpmdb",
+		   .keys = (const struct inv_key[]){{INV_PATH, "/var/lib/rpm/Packages", NULL},
+						    {INV_PATH, "/var/lib/rpm/Packages.db", NULL},
+						    {INV_PATH, "/var/lib/rpm/rpmdb.sqlite", NULL},
+						    {INV_PATH, "/usr/lib/sysimage/rpm/Packages", NULL},
+						    {INV_PATH, "/usr/lib/sysimage/rpm/Packages.db", NULL},
+						    {INV_PATH, "/usr/lib/sysimage/rpm/rpmdb.sqlite", NULL},
+						    {0}},
+		   .max_whole = INV_MAX_ARCHIVE, .parse = inv_parse_rpmdb},
+    [INV_PYTHON] = {INV_PYTHON, .name = "python",
+		    .keys =
+			(const struct inv_key[]){
+			    {INV_NAME, "METADATA", in_dist_info},
+			    {INV_NAME, "PKG-INFO", in_egg_info},
+			    {INV_SUFFIX, ".egg-info", in_site_packages}, /* a file, not the directory */
+			    {0},
+			},
+		    .max_whole = INV_MAX_META, .parse = inv_parse_python},
+    [INV_NPM_PKG] = {INV_NPM_PKG, .name = "npm-package",
+		     .keys = (const struct inv_key[]){{INV_NAME, "package.json", in_node_modules}, {0}},
+		     .max_whole = INV_MAX_META, .parse = inv_parse_npm_pkg},
+    /* npm-shrinkwrap.json (the same format) is not read: the classifier this
+     * table replaced never matched it (it looked for it among names beginning
+     * with 'p'); adding the key changes what scans report. */
+    [INV_NPM_LOCK] = {INV_NPM_LOCK, .name = "npm-lock",
+		      .keys = (const struct inv_key[]){{INV_NAME, "package-lock.json", outside_node_modules},
+						       {0}},
+		      .max_whole = INV_MAX_META, .parse = inv_parse_npm_lock},
+    [INV_YARN_LOCK] = {INV_YARN_LOCK, .name = "yarn-lock",
+		       .keys = (const struct inv_key[]){{INV_NAME, "yarn.lock", outside_node_modules}, {0}},
+		       .max_whole = INV_MAX_META, .parse = inv_parse_yarn_lock},
+    [INV_PNPM_LOCK] = {INV_PNPM_LOCK, .name = "pnpm-lock",
+		       .keys =
+			   (const struct inv_key[]){{INV_NAME, "pnpm-lock.yaml", outside_node_modules}, {0}},
+		       .max_whole = INV_MAX_META, .parse = inv_parse_pnpm_lock},
+    [INV_JAR] = {INV_JAR, .name = "jar",
+		 .keys = (const struct inv_key[]){{INV_SUFFIX, ".jar", NULL},
+						  {INV_SUFFIX, ".war", NULL},
+						  {INV_SUFFIX, ".ear", NULL},
+						  {INV_SUFFIX, ".par", NULL},
+						  {0}},
+		 .max_whole = INV_MAX_ARCHIVE, .parse = inv_parse_jar},
+    [INV_GEMSPEC] = {INV_GEMSPEC, .name = "gemspec",
+		     .keys = (const struct inv_key[]){{INV_SUFFIX, ".gemspec", in_specifications}, {0}},
+		     .max_whole = INV_MAX_META, .parse = inv_parse_gemspec},
+    [INV_CARGO_LOCK] = {INV_CARGO_LOCK, .name = "cargo-lock",
+			.keys = (const struct inv_key[]){{INV_NAME, "Cargo.lock", NULL}, {0}},
+			.max_whole = INV_MAX_META, .parse = inv_parse_cargo_lock},
+    [INV_COMPOSER] = {INV_COMPOSER, .name = "composer",
+		      .keys = (const struct inv_key[]){{INV_NAME, "installed.json", in_vendor_composer}, {0}},
+		      .max_whole = INV_MAX_META, .parse = inv_parse_composer},
+    [INV_DOTNET] = {INV_DOTNET, .name = "dotnet",
+		    .keys = (const struct inv_key[]){{INV_SUFFIX, ".deps.json", NULL}, {0}},
+		    .max_whole = INV_MAX_META, .parse = inv_parse_dotnet},
+    [INV_BINARY] = {INV_BINARY, .name = "binary",
+		    .keys = (const struct inv_key[]){{INV_ANY, NULL, is_program}, {0}},
+		    .max_whole = 0 /* streamed: Go and Rust binaries */},
+    [INV_DPKG_AVAILABLE] = {INV_DPKG_AVAILABLE, .name = "dpkg-available",
+			    .keys =
+				(const struct inv_key[]){{INV_PATH, "/var/lib/dpkg/available", NULL}, {0}},
+			    .max_whole = INV_MAX_META, .parse = inv_parse_dpkg_available},
 };
 
 const struct inv_ecosystem *inv_ecosystem(enum inv_kind kind)

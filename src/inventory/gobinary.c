@@ -200,7 +200,8 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 		size_t e = 2;
 		while (e < gvlen && goversion[e] != ' ')
 			e++;
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		p->name = "stdlib";
 		char *v = bw_arena_alloc(&l->arena, e + 1);
 		v[0] = 'v';
@@ -248,7 +249,8 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 			last = NULL;
 			continue;
 		}
-		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		size_t pk_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *pk = &rec->pkgs[pk_i];
 		pk->name = inv_strndup(l, f[1], fl[1]);
 		pk->version = inv_strndup(l, f[2], fl[2]);
 		pk->ecosystem = "Go";
@@ -384,7 +386,7 @@ static bool printable(unsigned char c)
 
 static bool go1_at(const unsigned char *p)
 {
-	return memcmp(p, "go1.", 4) == 0 && p[4] >= '0' && p[4] <= '9';
+	return memcmp(p, "go1.", 4) == 0 && bw_isdigit(p[4]);
 }
 
 /* Append the printable run at p[0..n) to c: it stays open when the run

@@ -68,6 +68,9 @@ struct inv_key {
 struct inv_layer;
 struct inv_record;
 
+/* One whole file's bytes into rec. */
+typedef void inv_parse_fn(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+
 struct inv_ecosystem {
 	enum inv_kind kind;
 	const char *name;	    /* "dpkg-status", "npm-lock", …: names the row in tests */
@@ -77,8 +80,7 @@ struct inv_ecosystem {
 	 * which takes the rows with its cap. 0: streamed to the binary readers
 	 * (gobinary.c, rust.c) by the third analyzer; parse is then NULL. */
 	size_t max_whole;
-	/* One whole file into rec (rec->path is the file's path). */
-	void (*parse)(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+	inv_parse_fn *parse; /* one whole file into rec (rec->path is the file's path) */
 };
 
 /* The row of a kind; NULL for INV_NONE or a value out of range. */
@@ -99,10 +101,10 @@ struct inv_pkg {
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
 	const char **licenses;
-	size_t n_licenses;
+	size_t n_licenses, cap_licenses;
 	const char **depends; /* direct dependencies in this record's ecosystem: "name", or
 			       * "name version" where one record holds several versions of a name */
-	size_t n_depends;
+	size_t n_depends, cap_depends;
 	const char *path;	/* declaring file when not the record's (inside a jar: "a.jar!/x") */
 	struct bw_hash *hashes; /* digests the format records (or the jar's SHA-1), one per
 				 * algorithm, checked for their length: inv_pkg_add_hash() */
@@ -125,7 +127,6 @@ struct inv_record {
 	const char **kv; /* INV_OSRELEASE: key, value, key, value… */
 	size_t n_kv, cap_kv;
 	const char *note; /* a warning about this file (why it was not read, or only partly) */
-	struct inv_record *next_in_bucket;
 };
 
 /* One analyzer's results in one layer. Created in layer_begin, filled by
@@ -146,12 +147,16 @@ struct inv_layer *inv_layer_decode(const void *data, size_t len);
 
 /* ---- records ---- */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path);
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
+/* Append a zeroed package to rec; its index in rec->pkgs (the array may
+ * move on the next add: keep the index, never the pointer, across adds). */
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec);
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len);
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl);
 void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A whole JSON document, or NULL with a note on rec naming the line. */
+json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
 void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n);
 /* Package hashes. Each adds at most one digest per algorithm (a second one
@@ -186,25 +191,16 @@ struct bw_slice inv_trim(struct bw_slice s);
 bool inv_slice_ieq(struct bw_slice a, const char *s);
 
 /* ---- the analyzers' parsers: one file's bytes into rec ---- */
-void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_osrelease;
 void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			   bool statusd);
 /* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
-void inv_parse_dpkg_available(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_dpkg_available;
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
-void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_rpmdb(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_python(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_yarn_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_jar(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_gemspec(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_cargo_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
-void inv_parse_dotnet(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len);
+inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,
+    inv_parse_yarn_lock, inv_parse_pnpm_lock, inv_parse_jar, inv_parse_gemspec, inv_parse_cargo_lock,
+    inv_parse_composer, inv_parse_dotnet;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the
@@ -289,8 +285,6 @@ const char *inv_os_purl_ns(const char *id, const char *fallback);
  * qualifiers: NULL-terminated key, value pairs (NULL values skipped), sorted by key. */
 const char *inv_purl(struct bw_report *r, const char *type, const char *ns, const char *name,
 		     const char *version, const char *const *qualifiers);
-/* PEP 503 normalised name into out (same size as in + 1). */
-void inv_pep503(const char *in, size_t n, char *out);
 
 /* ---- string map (open addressing) ---- */
 struct inv_map {

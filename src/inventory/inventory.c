@@ -2,8 +2,6 @@
  * and the merge into the report once the final view is known. */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 /* The caps of the three analyzers below; each takes the ecosystem rows
  * (ecosystems.c) whose max_whole is its own (0: the streamed one). */
 #define MAX_META INV_MAX_META
@@ -161,24 +159,50 @@ struct fin_layer {
 	struct inv_map recs; /* path -> record */
 };
 
-struct fin {
-	struct bw_report *r;
-	struct inv_map available;   /* "name version arch" -> SHA-256 hex (dpkg's available) */
-	struct inv_map lock_hashes; /* "DIR\tname@version" -> inv_pkg with hashes (DIR's lock files) */
-	struct fin_layer *layers;   /* by index */
-	size_t n_layers;
-	struct inv_map pkgkeys; /* "L\tpath\tname\tversion" of every package of every layer */
-	struct bw_arena arena;
-	struct inv_os os;
-	bool have_os;
-	struct inv_map owned;
-	struct inv_map npm_seen; /* "name@version" from node_modules */
+/* A package emitted into the report, and what declared it. */
+struct emitted {
+	const struct inv_record *rec;
+	const struct inv_pkg *pkg;
+	size_t idx; /* in r->packages */
 };
 
-static const char *pkg_key(struct fin *fn, int layer, const char *path, const struct inv_pkg *p)
+/* The merge of every layer's records into the report, in named passes
+ * (bw_inventory_finish). Maps are keyed with pkg_key(): one format for a
+ * package's identity everywhere. */
+struct fin {
+	struct bw_report *r;
+	struct bw_arena arena;
+	struct fin_layer *layers; /* by index */
+	size_t n_layers;
+	struct inv_os os;
+	bool have_os;
+	/* the records of the final view, in layer order, and their layers */
+	struct inv_record **recs;
+	int *rec_layer;
+	size_t n_recs, cap_recs, cap_rec_layer;
+	struct inv_map declared;    /* pkg_key(LAYER\tPATH, p): every package of every layer */
+	struct inv_map owned;	    /* paths of files OS packages own */
+	struct inv_map available;   /* pkg_key(ARCH, p) -> the .deb's SHA-256 hex (dpkg's available) */
+	struct inv_map npm_seen;    /* pkg_key("", p) of node_modules packages */
+	struct inv_map lock_hashes; /* pkg_key(DIR, p) -> the inv_pkg of DIR's lock files with hashes */
+	struct emitted *em;
+	size_t n_em, cap_em;
+};
+
+/* The one key of a package's identity in the merge: "SCOPE\tNAME\tVERSION"
+ * (the scope says where: a layer and file, a directory, an architecture);
+ * in fn's arena. */
+static const char *pkg_key(struct fin *fn, const char *scope, const char *name, const char *version)
 {
-	char *k =
-	    bw_asprintf("%d\t%s\t%s\t%s", layer, path, p->name ? p->name : "", p->version ? p->version : "");
+	char *k = bw_asprintf("%s\t%s\t%s", scope, name ? name : "", version ? version : "");
+	const char *a = bw_arena_strdup(&fn->arena, k);
+	free(k);
+	return a;
+}
+
+static const char *layer_scope(struct fin *fn, int layer, const char *path)
+{
+	char *k = bw_asprintf("%d\t%s", layer, path);
 	const char *a = bw_arena_strdup(&fn->arena, k);
 	free(k);
 	return a;
@@ -220,7 +244,7 @@ static void detect_os(struct fin *fn, struct bw_image *img)
 	}
 }
 
-static bool record_in_final(struct fin *fn, struct bw_image *img, const struct inv_record *rec, int index)
+static bool record_in_final(struct bw_image *img, const struct inv_record *rec, int index)
 {
 	const struct bw_file *f = bw_image_lookup(img, rec->path);
 	return f && f->layer == index && (f->type == BW_FILE_REG || f->type == BW_FILE_HARDLINK);
@@ -233,7 +257,7 @@ static const char *split_epoch(struct fin *fn, const char *version, const char *
 	if (!c)
 		return version;
 	for (const char *p = version; p < c; p++)
-		if (!isdigit((unsigned char)*p))
+		if (!bw_isdigit(*p))
 			return version;
 	*epoch = bw_arena_strndup(&fn->arena, version, (size_t)(c - version));
 	return c + 1;
@@ -263,7 +287,8 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 									  : "rpm";
 		eco = inv_os_ecosystem(os_id, fallback);
 	}
-	struct bw_package *bp = bw_report_add_package(r);
+	size_t idx = bw_report_add_package(r);
+	struct bw_package *bp = &r->packages[idx];
 	bp->name = bw_report_str(r, p->name);
 	bp->version = bw_report_str(r, p->version);
 	bp->ecosystem = bw_report_str(r, eco);
@@ -303,19 +328,13 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 		bp->purl = inv_purl(r, p->purl_type, p->purl_ns, p->purl_name ? p->purl_name : p->name,
 				    p->version, NULL);
 	}
-	return r->n_packages - 1;
+	return idx;
 }
 
 /* Relations: a dependency name resolves to the package of that name the
  * same record declares (dpkg status, lock files, Go binaries, …), or, for
  * node_modules, to the package Node's resolution would load: the nearest
  * node_modules/NAME walking up from the dependent's directory. */
-struct emitted {
-	const struct inv_record *rec;
-	const struct inv_pkg *pkg;
-	size_t idx;
-};
-
 static void add_depend(struct bw_report *r, struct bw_package *bp, const char *purl)
 {
 	for (size_t i = 0; i < bp->n_depends; i++)
@@ -402,9 +421,8 @@ static void borrow_hashes(struct fin *fn, const struct emitted *em, size_t n)
 		if (bp->n_hashes || !p->name || !p->version)
 			continue;
 		if (em[i].rec->kind == INV_DPKG_STATUS && p->arch && fn->available.n) {
-			char *k = bw_asprintf("%s %s %s", p->name, p->version, p->arch);
-			const char *hex = inv_map_get(&fn->available, k);
-			free(k);
+			const char *hex =
+			    inv_map_get(&fn->available, pkg_key(fn, p->arch, p->name, p->version));
 			if (hex) {
 				struct bw_hash *h = bw_arena_alloc(&r->arena, sizeof(*h));
 				h->alg = BW_HASH_SHA256;
@@ -417,9 +435,10 @@ static void borrow_hashes(struct fin *fn, const struct emitted *em, size_t n)
 			const char *nm = strstr(path, "/node_modules/");
 			if (!nm)
 				continue;
-			char *k = bw_asprintf("%.*s\t%s@%s", (int)(nm - path), path, p->name, p->version);
-			const struct inv_pkg *lp = inv_map_get(&fn->lock_hashes, k);
-			free(k);
+			char *dir = bw_strndup(path, (size_t)(nm - path));
+			const struct inv_pkg *lp =
+			    inv_map_get(&fn->lock_hashes, pkg_key(fn, dir, p->name, p->version));
+			free(dir);
 			if (lp)
 				copy_hashes(r, bp, lp);
 		}
@@ -444,152 +463,191 @@ static bool is_lock(enum inv_kind k)
 	return k == INV_NPM_LOCK || k == INV_YARN_LOCK || k == INV_PNPM_LOCK;
 }
 
-int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct bw_report *r,
-			struct bw_error *err)
+/* Pass 1: every record of every layer of the image, by layer and path, and
+ * the packages each declares. */
+static void index_layers(struct fin *fn, struct bw_inventory *inv, struct bw_image *img)
 {
-	const struct bw_image_info *info = bw_image_info(img);
-	struct fin fn = {.r = r};
-	bw_arena_init(&fn.arena);
-	fn.n_layers = info->n_layers ? info->n_layers : 1;
-	fn.layers = bw_calloc(fn.n_layers, sizeof(*fn.layers));
-	for (size_t i = 0; i < fn.n_layers; i++) {
-		fn.layers[i].index = (int)i;
-		fn.layers[i].diff_id = i < info->n_layers ? info->layers[i]->diff_id : NULL;
-	}
-	/* index the records of every layer of the image */
 	for (int a = 0; a < AN__COUNT; a++) {
 		size_t nl;
 		void *const *states = bw_image_layer_states(img, &inv->an[a], &nl);
-		for (size_t idx = 0; idx < nl && idx < fn.n_layers; idx++) {
+		for (size_t idx = 0; idx < nl && idx < fn->n_layers; idx++) {
 			const struct inv_layer *l = states[idx];
 			for (size_t i = 0; l && i < l->n_recs; i++) {
 				struct inv_record *rec = l->recs[i];
-				inv_map_put(&fn.layers[idx].recs, rec->path, rec);
+				inv_map_put(&fn->layers[idx].recs, rec->path, rec);
+				const char *scope = layer_scope(fn, (int)idx, rec->path);
 				for (size_t k = 0; k < rec->n_pkgs; k++)
-					inv_map_put(&fn.pkgkeys,
-						    pkg_key(&fn, (int)idx, rec->path, &rec->pkgs[k]),
-						    (void *)1);
+					inv_map_put(
+					    &fn->declared,
+					    pkg_key(fn, scope, rec->pkgs[k].name, rec->pkgs[k].version),
+					    (void *)1);
 			}
 		}
 	}
-	detect_os(&fn, img);
-	if (fn.have_os) {
-		r->os.id = bw_report_str(r, fn.os.id);
-		r->os.version = bw_report_str(r, fn.os.version);
-		r->os.codename = bw_report_str(r, fn.os.codename);
-	}
+}
 
-	/* the records of the final view, in layer order */
-	struct inv_record **fin_recs = NULL;
-	int *fin_idx = NULL;
-	size_t n_fin = 0, cap_fin = 0;
-	for (size_t li = 0; li < fn.n_layers; li++) {
-		struct inv_map *m = &fn.layers[li].recs;
+/* Pass 2: the operating system, from the final view's release files. */
+static void report_os(struct fin *fn, struct bw_image *img)
+{
+	detect_os(fn, img);
+	if (fn->have_os) {
+		fn->r->os.id = bw_report_str(fn->r, fn->os.id);
+		fn->r->os.version = bw_report_str(fn->r, fn->os.version);
+		fn->r->os.codename = bw_report_str(fn->r, fn->os.codename);
+	}
+}
+
+/* Pass 3: the records whose file is in the final view, in layer order. */
+static void collect_final(struct fin *fn, struct bw_image *img)
+{
+	for (size_t li = 0; li < fn->n_layers; li++) {
+		struct inv_map *m = &fn->layers[li].recs;
 		for (size_t s = 0; s < m->cap; s++) {
 			struct inv_record *rec = m->keys[s] ? m->vals[s] : NULL;
-			if (!rec || !record_in_final(&fn, img, rec, (int)li))
+			if (!rec || !record_in_final(img, rec, (int)li))
 				continue;
-			if (n_fin == cap_fin) {
-				cap_fin = cap_fin ? cap_fin * 2 : 64;
-				fin_recs = bw_realloc(fin_recs, cap_fin * sizeof(*fin_recs));
-				fin_idx = bw_realloc(fin_idx, cap_fin * sizeof(*fin_idx));
-			}
-			fin_recs[n_fin] = rec;
-			fin_idx[n_fin++] = (int)li;
+			BW_ALLOC_GROW(fn->recs, fn->n_recs + 1, fn->cap_recs);
+			BW_ALLOC_GROW(fn->rec_layer, fn->n_recs + 1, fn->cap_rec_layer);
+			fn->recs[fn->n_recs] = rec;
+			fn->rec_layer[fn->n_recs++] = (int)li;
 		}
 	}
-	/* files owned by OS packages */
-	for (size_t i = 0; i < n_fin; i++)
-		for (size_t k = 0; k < fin_recs[i]->n_owned; k++)
-			inv_map_put(&fn.owned, fin_recs[i]->owned[k], (void *)1);
-	for (size_t i = 0; i < n_fin; i++)
-		if (fin_recs[i]->kind == INV_DPKG_AVAILABLE)
-			for (size_t k = 0; k + 1 < fin_recs[i]->n_kv; k += 2)
-				if (!inv_map_get(&fn.available, fin_recs[i]->kv[k]))
-					inv_map_put(&fn.available, fin_recs[i]->kv[k],
-						    (void *)fin_recs[i]->kv[k + 1]);
-	for (size_t i = 0; i < n_fin; i++) {
-		struct inv_record *rec = fin_recs[i];
-		if (rec->kind == INV_NPM_PKG)
-			for (size_t k = 0; k < rec->n_pkgs; k++) {
-				char *s = bw_asprintf("%s@%s", rec->pkgs[k].name, rec->pkgs[k].version);
-				const char *key = bw_arena_strdup(&fn.arena, s);
-				free(s);
-				inv_map_put(&fn.npm_seen, key, (void *)1);
-			}
-	}
+}
 
-	struct emitted *em = NULL;
-	size_t n_em = 0, cap_em = 0;
-	for (size_t i = 0; i < n_fin; i++) {
-		struct inv_record *rec = fin_recs[i];
+/* Pass 4: what the final view says about other files: the files OS
+ * packages own, the .deb digests of dpkg's available, the packages
+ * node_modules holds. */
+static void index_final(struct fin *fn)
+{
+	for (size_t i = 0; i < fn->n_recs; i++) {
+		const struct inv_record *rec = fn->recs[i];
+		for (size_t k = 0; k < rec->n_owned; k++)
+			inv_map_put(&fn->owned, rec->owned[k], (void *)1);
+	}
+	for (size_t i = 0; i < fn->n_recs; i++) {
+		const struct inv_record *rec = fn->recs[i];
+		if (rec->kind != INV_DPKG_AVAILABLE)
+			continue;
+		/* kv: "NAME VERSION ARCH", SHA-256 hex */
+		for (size_t k = 0; k + 1 < rec->n_kv; k += 2) {
+			char name[256], version[256], arch[64];
+			if (sscanf(rec->kv[k], "%255s %255s %63s", name, version, arch) != 3)
+				continue;
+			const char *key = pkg_key(fn, arch, name, version);
+			if (!inv_map_get(&fn->available, key))
+				inv_map_put(&fn->available, key, (void *)rec->kv[k + 1]);
+		}
+	}
+	for (size_t i = 0; i < fn->n_recs; i++) {
+		const struct inv_record *rec = fn->recs[i];
+		if (rec->kind == INV_NPM_PKG)
+			for (size_t k = 0; k < rec->n_pkgs; k++)
+				inv_map_put(&fn->npm_seen,
+					    pkg_key(fn, "", rec->pkgs[k].name, rec->pkgs[k].version),
+					    (void *)1);
+	}
+}
+
+/* The lowest layer from which the same file kept declaring package p. */
+static int introducing_layer(struct fin *fn, const struct inv_record *rec, int layer, const struct inv_pkg *p)
+{
+	int intro = layer;
+	for (int j = layer - 1; j >= 0; j--) {
+		if (!inv_map_get(&fn->layers[j].recs, rec->path))
+			continue;
+		if (!inv_map_get(&fn->declared,
+				 pkg_key(fn, layer_scope(fn, j, rec->path), p->name, p->version)))
+			break;
+		intro = j;
+	}
+	return intro;
+}
+
+/* A lock-file package node_modules lists too is reported from there; the
+ * lock may still hold the digest the installed copy lacks. */
+static bool listed_from_node_modules(struct fin *fn, const struct inv_record *rec, const struct inv_pkg *p)
+{
+	if (!is_lock(rec->kind) || !inv_map_get(&fn->npm_seen, pkg_key(fn, "", p->name, p->version)))
+		return false;
+	const char *slash = strrchr(rec->path, '/');
+	char *dir = bw_strndup(rec->path, slash ? (size_t)(slash - rec->path) : 0);
+	const char *key = pkg_key(fn, dir, p->name, p->version);
+	free(dir);
+	if (p->n_hashes && !inv_map_get(&fn->lock_hashes, key))
+		inv_map_put(&fn->lock_hashes, key, (void *)p);
+	return true;
+}
+
+/* Pass 5: the packages of the final view into the report, with the layer
+ * that introduced each, leaving out language packages whose files an OS
+ * package owns; each record's note becomes a warning. */
+static void emit_packages(struct fin *fn)
+{
+	for (size_t i = 0; i < fn->n_recs; i++) {
+		const struct inv_record *rec = fn->recs[i];
 		if (rec->note)
-			bw_report_warn(r, "%s", rec->note);
+			bw_report_warn(fn->r, "%s", rec->note);
 		if (!rec->n_pkgs)
 			continue;
 		bool os_db = rec->kind == INV_DPKG_STATUS || rec->kind == INV_DPKG_STATUSD ||
 			     rec->kind == INV_APK || rec->kind == INV_RPMDB;
-		if (!os_db && inv_map_get(&fn.owned, rec->path))
+		if (!os_db && inv_map_get(&fn->owned, rec->path))
 			continue; /* installed by the OS package manager */
 		for (size_t k = 0; k < rec->n_pkgs; k++) {
 			const struct inv_pkg *p = &rec->pkgs[k];
-			if (is_lock(rec->kind)) {
-				char *s = bw_asprintf("%s@%s", p->name, p->version);
-				bool seen = inv_map_get(&fn.npm_seen, s) != NULL;
-				free(s);
-				if (seen) {
-					/* listed from node_modules; its digest may be only here */
-					const char *slash = strrchr(rec->path, '/');
-					char *lk =
-					    bw_asprintf("%.*s\t%s@%s", (int)(slash ? slash - rec->path : 0),
-							rec->path, p->name, p->version);
-					if (p->n_hashes && !inv_map_get(&fn.lock_hashes, lk))
-						inv_map_put(&fn.lock_hashes, bw_arena_strdup(&fn.arena, lk),
-							    (void *)p);
-					free(lk);
-					continue;
-				}
-			}
-			/* the lowest layer from which the same file kept declaring this package */
-			int intro = fin_idx[i];
-			for (int j = fin_idx[i] - 1; j >= 0; j--) {
-				if (!inv_map_get(&fn.layers[j].recs, rec->path))
-					continue;
-				char *key = bw_asprintf("%d\t%s\t%s\t%s", j, rec->path,
-							p->name ? p->name : "", p->version ? p->version : "");
-				bool there = inv_map_get(&fn.pkgkeys, key) != NULL;
-				free(key);
-				if (!there)
-					break;
-				intro = j;
-			}
-			if (n_em == cap_em) {
-				cap_em = cap_em ? cap_em * 2 : 256;
-				em = bw_realloc(em, cap_em * sizeof(*em));
-			}
-			em[n_em].rec = rec;
-			em[n_em].pkg = p;
-			em[n_em].idx = emit_pkg(&fn, rec, p, intro);
-			n_em++;
+			if (listed_from_node_modules(fn, rec, p))
+				continue;
+			int intro = introducing_layer(fn, rec, fn->rec_layer[i], p);
+			BW_ALLOC_GROW(fn->em, fn->n_em + 1, fn->cap_em);
+			fn->em[fn->n_em++] = (struct emitted){rec, p, emit_pkg(fn, rec, p, intro)};
 		}
 	}
-	resolve_depends(&fn, em, n_em);
-	borrow_hashes(&fn, em, n_em);
-	free(em);
-	if (r->n_packages > 1)
-		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
+}
 
-	free(fin_recs);
-	free(fin_idx);
-	for (size_t i = 0; i < fn.n_layers; i++)
-		inv_map_release(&fn.layers[i].recs);
-	free(fn.layers);
-	inv_map_release(&fn.pkgkeys);
-	inv_map_release(&fn.owned);
-	inv_map_release(&fn.npm_seen);
-	inv_map_release(&fn.available);
-	inv_map_release(&fn.lock_hashes);
-	bw_arena_release(&fn.arena);
+static void fin_init(struct fin *fn, struct bw_report *r, const struct bw_image_info *info)
+{
+	memset(fn, 0, sizeof(*fn));
+	fn->r = r;
+	bw_arena_init(&fn->arena);
+	fn->n_layers = info->n_layers ? info->n_layers : 1;
+	fn->layers = bw_calloc(fn->n_layers, sizeof(*fn->layers));
+	for (size_t i = 0; i < fn->n_layers; i++) {
+		fn->layers[i].index = (int)i;
+		fn->layers[i].diff_id = i < info->n_layers ? info->layers[i]->diff_id : NULL;
+	}
+}
+
+static void fin_release(struct fin *fn)
+{
+	for (size_t i = 0; i < fn->n_layers; i++)
+		inv_map_release(&fn->layers[i].recs);
+	free(fn->layers);
+	free(fn->recs);
+	free(fn->rec_layer);
+	free(fn->em);
+	inv_map_release(&fn->declared);
+	inv_map_release(&fn->owned);
+	inv_map_release(&fn->available);
+	inv_map_release(&fn->npm_seen);
+	inv_map_release(&fn->lock_hashes);
+	bw_arena_release(&fn->arena);
+}
+
+int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct bw_report *r,
+			struct bw_error *err)
+{
+	struct fin fn;
+	fin_init(&fn, r, bw_image_info(img));
+	index_layers(&fn, inv, img);
+	report_os(&fn, img);
+	collect_final(&fn, img);
+	index_final(&fn);
+	emit_packages(&fn);
+	resolve_depends(&fn, fn.em, fn.n_em); /* pass 6: relations between the packages */
+	borrow_hashes(&fn, fn.em, fn.n_em);   /* pass 7: digests other files give */
+	if (r->n_packages > 1)		      /* pass 8: by ecosystem, name, version, path */
+		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
+	fin_release(&fn);
 	return 0;
 }
 

@@ -19,10 +19,10 @@
  * capped at 64 MiB and every archive's expansion at 512 MiB in total, at a
  * depth of 16; going past a cap is a warning naming the archive.
  */
-#include "inventory-int.h"
-
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "inventory-int.h"
 
 #define INNER_MAX (64u << 20)
 #define TOTAL_MAX (512u << 20)
@@ -66,7 +66,8 @@ static void add_maven(struct jar_ctx *c, const char *path, struct bw_slice g, st
 		      struct bw_slice v)
 {
 	struct inv_layer *l = c->l;
-	struct inv_pkg *p = inv_record_add_pkg(l, c->rec);
+	size_t p_i = inv_record_add_pkg(l, c->rec);
+	struct inv_pkg *p = &c->rec->pkgs[p_i];
 	char *gs = inv_strndup(l, g.ptr, g.len), *as = inv_strndup(l, a.ptr, a.len);
 	p->name = as;
 	if (gs[0]) {
@@ -273,7 +274,7 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 			size_t bl = strlen(base);
 			const char *dash = NULL;
 			for (const char *q = base; q + 1 < base + bl - 4; q++)
-				if (q[0] == '-' && q[1] >= '0' && q[1] <= '9') {
+				if (q[0] == '-' && bw_isdigit(q[1])) {
 					dash = q;
 					break;
 				}

@@ -29,18 +29,9 @@
  * of the same name and version in the lock file of the directory holding
  * that node_modules (inventory.c).
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
 
-static json_t *load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
-{
-	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j)
-		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
-	return j;
-}
+#include "inventory-int.h"
 
 static void add_license_value(struct inv_layer *l, struct inv_pkg *p, json_t *v)
 {
@@ -117,13 +108,14 @@ void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *
 {
 	if (!package_root(rec->path))
 		return;
-	json_t *j = load(l, rec, data, len);
+	json_t *j = inv_json_load(l, rec, data, len);
 	if (!j)
 		return;
 	json_t *name = json_object_get(j, "name"), *version = json_object_get(j, "version");
 	if (json_is_string(name) && json_is_string(version) && json_string_length(name) &&
 	    json_string_length(version)) {
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		set_npm_name(l, p, json_string_value(name), json_string_length(name));
 		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
 		add_license_value(l, p, json_object_get(j, "license"));
@@ -157,7 +149,8 @@ static void lock_v1(struct inv_layer *l, struct inv_record *rec, json_t *deps, i
 		/* "file:", "git+…", "github:" are not registry versions */
 		if (strchr(vs, ':'))
 			continue;
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		set_npm_name(l, p, k, strlen(k));
 		p->version = inv_strndup(l, vs, strlen(vs));
 		p->dev = json_is_true(json_object_get(v, "dev"));
@@ -169,7 +162,7 @@ static void lock_v1(struct inv_layer *l, struct inv_record *rec, json_t *deps, i
 
 void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
-	json_t *j = load(l, rec, data, len);
+	json_t *j = inv_json_load(l, rec, data, len);
 	if (!j)
 		return;
 	json_t *pkgs = json_object_get(j, "packages");
@@ -190,7 +183,8 @@ void inv_parse_npm_lock(struct inv_layer *l, struct inv_record *rec, const char 
 			json_t *name =
 			    json_object_get(v, "name"); /* aliases: "node_modules/x" is package y */
 			const char *n = json_is_string(name) ? json_string_value(name) : nm + 13;
-			struct inv_pkg *p = inv_record_add_pkg(l, rec);
+			size_t p_i = inv_record_add_pkg(l, rec);
+			struct inv_pkg *p = &rec->pkgs[p_i];
 			set_npm_name(l, p, n, strlen(n));
 			p->version = inv_strndup(l, json_string_value(ver), json_string_length(ver));
 			p->dev = json_is_true(json_object_get(v, "dev"));
@@ -240,7 +234,8 @@ struct yarn_block {
 static void yarn_flush(struct inv_layer *l, struct inv_record *rec, struct yarn_block *b)
 {
 	if (b->name.len && !b->workspace && b->version.len) {
-		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		size_t pk_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *pk = &rec->pkgs[pk_i];
 		set_npm_name(l, pk, b->name.ptr, b->name.len);
 		pk->version = inv_strndup(l, b->version.ptr, b->version.len);
 		if (b->integrity.len) {
@@ -387,7 +382,8 @@ void inv_parse_pnpm_lock(struct inv_layer *l, struct inv_record *rec, const char
 		}
 		if (!name.len || !ver.len || memchr(ver.ptr, ':', ver.len))
 			continue;
-		struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+		size_t pk_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *pk = &rec->pkgs[pk_i];
 		set_npm_name(l, pk, name.ptr, name.len);
 		pk->version = inv_strndup(l, ver.ptr, ver.len);
 		cur = rec->n_pkgs - 1;

@@ -12,8 +12,6 @@
  */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 void inv_parse_osrelease(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *line;
@@ -132,7 +130,7 @@ static void parse_redhat_line(const char *line, const char *base, struct inv_os 
 	if (r) {
 		r += 8;
 		size_t n = 0;
-		while (r[n] && (isdigit((unsigned char)r[n]) || r[n] == '.'))
+		while (r[n] && (bw_isdigit(r[n]) || r[n] == '.'))
 			n++;
 		os->version_buf[0] = '\0';
 		snprintf(os->version_buf, sizeof(os->version_buf), "%.*s", (int)n, r);
@@ -161,7 +159,7 @@ void inv_os_from_record(const struct inv_record *rec, struct inv_os *os)
 		os->version = line;
 	} else if (strcmp(base, "debian_version") == 0) {
 		os->id = "debian";
-		if (isdigit((unsigned char)line[0])) {
+		if (bw_isdigit(line[0])) {
 			size_t n = strcspn(line, ".");
 			snprintf(os->version_buf, sizeof(os->version_buf), "%.*s", (int)n, line);
 			os->version = os->version_buf;

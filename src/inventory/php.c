@@ -7,18 +7,15 @@
  * ({"type": "zip", "url": …, "shasum": SHA-1 hex of the zip, often ""
  * for GitHub archives, which have no stable bytes}).
  */
-#include "inventory-int.h"
-
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
-	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j) {
-		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	json_t *j = inv_json_load(l, rec, data, len);
+	if (!j)
 		return;
-	}
 	json_t *pkgs = json_is_array(j) ? j : json_object_get(j, "packages");
 	size_t i;
 	json_t *e;
@@ -27,7 +24,8 @@ void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char 
 		json_t *name = json_object_get(e, "name"), *version = json_object_get(e, "version");
 		if (!json_is_string(name) || !json_is_string(version) || !json_string_length(name))
 			continue;
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		p->name = inv_strndup(l, json_string_value(name), json_string_length(name));
 		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
 		p->ecosystem = "Packagist";

@@ -13,14 +13,12 @@
  */
 #include "inventory-int.h"
 
-#include <ctype.h>
-
 static void enc(struct bw_buf *b, const char *s, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
+		if (bw_isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
 		    (keep_slash && c == '/')) {
 			bw_buf_add(b, s, 1);
 		} else {
@@ -84,22 +82,4 @@ const char *inv_purl(struct bw_report *r, const char *type, const char *ns, cons
 	const char *out = bw_report_str(r, b.data ? b.data : "");
 	bw_buf_release(&b);
 	return out;
-}
-
-void inv_pep503(const char *in, size_t n, char *out)
-{
-	size_t o = 0;
-	bool sep = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = in[i];
-		if (c == '-' || c == '_' || c == '.') {
-			sep = true;
-			continue;
-		}
-		if (sep && o)
-			out[o++] = '-';
-		sep = false;
-		out[o++] = (char)tolower((unsigned char)c);
-	}
-	out[o] = '\0';
 }

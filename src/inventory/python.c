@@ -11,6 +11,7 @@
  * "-", "_", "." become one "-"), which is also what the purl and OSV use.
  */
 #include "inventory-int.h"
+#include "version/version.h"
 
 static const char *classifier_license(struct bw_slice v, size_t *n)
 {
@@ -63,9 +64,10 @@ void inv_parse_python(struct inv_layer *l, struct inv_record *rec, const char *d
 				name.len ? "Version" : "Name");
 		return;
 	}
-	struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+	size_t pk_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *pk = &rec->pkgs[pk_i];
 	char *norm = bw_arena_alloc(&l->arena, name.len + 1);
-	inv_pep503(name.ptr, name.len, norm);
+	bw_version_pep503_name(name.ptr, name.len, norm);
 	pk->name = inv_strndup(l, norm, strlen(norm));
 	pk->version = inv_strndup(l, version.ptr, version.len);
 	pk->ecosystem = "PyPI";

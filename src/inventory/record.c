@@ -1,62 +1,39 @@
 /* Records, small parsing helpers and a string map shared by the analyzers. */
-#include "inventory-int.h"
+#include <jansson.h>
 
-#include <ctype.h>
+#include "inventory-int.h"
 
 #define INV_NOTE_MAX 512
 
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 8;
-	return bw_realloc(arr, *cap * elem);
-}
-
-/* Records are arena objects but their arrays grow: keep the arrays on the
- * heap would need a free pass; instead grow in the arena by copying. */
-static void *arena_grow(struct bw_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	size_t nc = *cap ? *cap * 2 : 4;
-	void *na = bw_arena_alloc(a, nc * elem);
-	if (n)
-		memcpy(na, arr, n * elem);
-	*cap = nc;
-	return na;
-}
-
+/* Records are arena objects whose arrays grow in the arena (BW_ARENA_GROW). */
 struct inv_record *inv_record_new(struct inv_layer *l, enum inv_kind kind, const char *path)
 {
 	struct inv_record *rec = bw_arena_alloc(&l->arena, sizeof(*rec));
 	rec->kind = kind;
 	rec->path = bw_arena_strdup(&l->arena, path);
-	l->recs = grow(l->recs, &l->cap_recs, l->n_recs, sizeof(*l->recs));
+	BW_ALLOC_GROW(l->recs, l->n_recs + 1, l->cap_recs);
 	l->recs[l->n_recs++] = rec;
 	return rec;
 }
 
-struct inv_pkg *inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec)
+size_t inv_record_add_pkg(struct inv_layer *l, struct inv_record *rec)
 {
-	rec->pkgs = arena_grow(&l->arena, rec->pkgs, &rec->cap_pkgs, rec->n_pkgs, sizeof(*rec->pkgs));
-	struct inv_pkg *p = &rec->pkgs[rec->n_pkgs++];
-	memset(p, 0, sizeof(*p));
-	return p;
+	BW_ARENA_GROW(&l->arena, rec->pkgs, rec->n_pkgs + 1, rec->n_pkgs, rec->cap_pkgs);
+	memset(&rec->pkgs[rec->n_pkgs], 0, sizeof(rec->pkgs[0]));
+	return rec->n_pkgs++;
 }
 
 void inv_record_own(struct inv_layer *l, struct inv_record *rec, const char *path, size_t len)
 {
-	rec->owned = arena_grow(&l->arena, rec->owned, &rec->cap_owned, rec->n_owned, sizeof(char *));
+	BW_ARENA_GROW(&l->arena, rec->owned, rec->n_owned + 1, rec->n_owned, rec->cap_owned);
 	rec->owned[rec->n_owned++] = bw_arena_strndup(&l->arena, path, len);
 }
 
 void inv_record_kv(struct inv_layer *l, struct inv_record *rec, const char *k, size_t kl, const char *v,
 		   size_t vl)
 {
-	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
+	BW_ARENA_GROW(&l->arena, rec->kv, rec->n_kv + 2, rec->n_kv, rec->cap_kv);
 	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, k, kl);
-	rec->kv = arena_grow(&l->arena, rec->kv, &rec->cap_kv, rec->n_kv, sizeof(char *));
 	rec->kv[rec->n_kv++] = bw_arena_strndup(&l->arena, v, vl);
 }
 
@@ -70,6 +47,15 @@ void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fm
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	rec->note = bw_arena_strdup(&l->arena, buf);
+}
+
+json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(data, len, 0, &je);
+	if (!j)
+		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
+	return j;
 }
 
 char *inv_strndup(struct inv_layer *l, const char *s, size_t n)
@@ -98,11 +84,8 @@ void inv_pkg_add_license(struct inv_layer *l, struct inv_pkg *p, const char *s, 
 	for (size_t i = 0; i < p->n_licenses; i++)
 		if (bw_slice_eq(t, p->licenses[i]))
 			return;
-	const char **nl = bw_arena_alloc(&l->arena, (p->n_licenses + 1) * sizeof(char *));
-	if (p->n_licenses)
-		memcpy(nl, p->licenses, p->n_licenses * sizeof(char *));
-	nl[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
-	p->licenses = nl;
+	BW_ARENA_GROW(&l->arena, p->licenses, p->n_licenses + 1, p->n_licenses, p->cap_licenses);
+	p->licenses[p->n_licenses++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 
 void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, size_t n)
@@ -110,14 +93,7 @@ void inv_pkg_add_depend(struct inv_layer *l, struct inv_pkg *p, const char *s, s
 	struct bw_slice t = inv_trim((struct bw_slice){s, n});
 	if (!t.len || p->n_depends >= 4096)
 		return;
-	/* depends are appended in bulk: grow by powers of two */
-	if ((p->n_depends & (p->n_depends - 1)) == 0) {
-		size_t nc = p->n_depends ? p->n_depends * 2 : 4;
-		const char **nd = bw_arena_alloc(&l->arena, nc * sizeof(char *));
-		if (p->n_depends)
-			memcpy(nd, p->depends, p->n_depends * sizeof(char *));
-		p->depends = nd;
-	}
+	BW_ARENA_GROW(&l->arena, p->depends, p->n_depends + 1, p->n_depends, p->cap_depends);
 	p->depends[p->n_depends++] = bw_arena_strndup(&l->arena, t.ptr, t.len);
 }
 
@@ -130,7 +106,7 @@ bool inv_pkg_add_hash(struct inv_layer *l, struct inv_pkg *p, enum bw_hash_alg a
 		return false;
 	char low[2 * 64 + 1];
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)hex[i]);
+		low[i] = (char)bw_tolower(hex[i]);
 	low[n] = '\0';
 	if (!bw_hash_hex_valid(alg, low, n))
 		return false;
@@ -242,7 +218,7 @@ bool inv_slice_ieq(struct bw_slice a, const char *s)
 	if (a.len != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)a.ptr[i]) != tolower((unsigned char)s[i]))
+		if (bw_tolower(a.ptr[i]) != bw_tolower(s[i]))
 			return false;
 	return true;
 }

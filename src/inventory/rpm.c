@@ -20,18 +20,15 @@
  * librpm keeps global state, so calls into it are serialised with one lock;
  * layers of other kinds still run in parallel.
  */
-#include "inventory-int.h"
-
 #include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
-
 #include <rpm/header.h>
 #include <rpm/rpmtag.h>
 #include <rpm/rpmtd.h>
 
-#include "core/banned.h"
+#include "inventory-int.h"
 
 static pthread_mutex_t rpm_lock = PTHREAD_MUTEX_INITIALIZER; /* librpm is not thread-safe */
 
@@ -46,7 +43,8 @@ static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 	}
 	if (strcmp(name, "gpg-pubkey") == 0)
 		return;
-	struct inv_pkg *p = inv_record_add_pkg(l, rec);
+	size_t p_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *p = &rec->pkgs[p_i];
 	p->is_os = true;
 	p->purl_type = "rpm";
 	p->name = inv_strdup(l, name);

@@ -60,9 +60,9 @@
  * bytes handed on to the size of the file. A bad page or item is reported
  * with its page number and the walk goes on with the next bucket or item.
  */
-#include "inventory-int.h"
-
 #include <inttypes.h>
+
+#include "inventory-int.h"
 
 #include "core/banned.h"
 

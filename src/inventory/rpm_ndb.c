@@ -30,9 +30,9 @@
  * skipped); blobs of two slots may not overlap, so the bytes handed on are
  * bounded by the file's size.
  */
-#include "inventory-int.h"
-
 #include <inttypes.h>
+
+#include "inventory-int.h"
 
 #include "core/banned.h"
 
@@ -167,10 +167,7 @@ void inv_rpm_read_ndb(struct inv_rpm_sink *s, const unsigned char *d, size_t len
 			    t.pkgidx);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			sl = bw_realloc(sl, cap * sizeof(*sl));
-		}
+		BW_ALLOC_GROW(sl, n + 1, cap);
 		sl[n++] = t;
 	}
 	/* in file order, as rpm lists them; a blob overlapping the one before it is not read */

@@ -83,7 +83,8 @@ void inv_parse_gemspec(struct inv_layer *l, struct inv_record *rec, const char *
 		inv_record_note(l, rec, "%s: no name or version found; not a gem specification", rec->path);
 		return;
 	}
-	struct inv_pkg *pk = inv_record_add_pkg(l, rec);
+	size_t pk_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *pk = &rec->pkgs[pk_i];
 	pk->name = inv_strndup(l, name.ptr, name.len);
 	pk->version = inv_strndup(l, version.ptr, version.len);
 	pk->ecosystem = "RubyGems";

@@ -28,10 +28,10 @@
  * edges to them. The format allows zero or several roots and cycles: the
  * first root is the application, edges are only recorded, never walked.
  */
-#include "inventory-int.h"
-
 #include <isa-l/igzip_lib.h>
 #include <jansson.h>
+
+#include "inventory-int.h"
 
 static struct bw_slice toml_string(struct bw_slice v)
 {
@@ -61,7 +61,8 @@ static void flush(struct inv_layer *l, struct inv_record *rec, struct bw_slice n
 	}
 	if (!source.len)
 		return; /* a workspace member */
-	struct inv_pkg *p = inv_record_add_pkg(l, rec);
+	size_t p_i = inv_record_add_pkg(l, rec);
+	struct inv_pkg *p = &rec->pkgs[p_i];
 	p->name = inv_strndup(l, name.ptr, name.len);
 	p->version = inv_strndup(l, version.ptr, version.len);
 	p->ecosystem = "crates.io";
@@ -273,7 +274,8 @@ void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, 
 		}
 		if (kind && strcmp(json_string_value(kind), "runtime") != 0)
 			continue; /* "build": not in the program */
-		struct inv_pkg *p = inv_record_add_pkg(l, rec);
+		size_t p_i = inv_record_add_pkg(l, rec);
+		struct inv_pkg *p = &rec->pkgs[p_i];
 		p->name = inv_strndup(l, json_string_value(name), json_string_length(name));
 		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
 		p->ecosystem = "crates.io";

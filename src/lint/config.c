@@ -1,7 +1,7 @@
 /* The lint configuration and its YAML file (libyaml's document API). */
-#include "lint-int.h"
-
 #include <yaml.h>
+
+#include "lint-int.h"
 
 #define CONFIG_MAX (1024 * 1024)
 
@@ -12,6 +12,8 @@ struct bw_lint_config *bw_lint_config_new(void)
 	cfg->severity = bw_malloc(lint_n_rules * sizeof(int));
 	for (size_t i = 0; i < lint_n_rules; i++)
 		cfg->severity[i] = -1;
+	cfg->failure_threshold = BW_LINT_THRESHOLD_UNSET;
+	cfg->no_fail = -1;
 	return cfg;
 }
 
@@ -75,15 +77,16 @@ static int severity(struct bw_lint_config *cfg, const char *id, const char *sev,
 	int s = bw_severity_parse(sev);
 	/* hadolint's levels */
 	if (s < 0) {
-		if (!strcasecmp(sev, "error"))
+		if (!bw_strcasecmp(sev, "error"))
 			s = BW_SEV_HIGH;
-		else if (!strcasecmp(sev, "warning"))
+		else if (!bw_strcasecmp(sev, "warning"))
 			s = BW_SEV_MEDIUM;
-		else if (!strcasecmp(sev, "info"))
+		else if (!bw_strcasecmp(sev, "info"))
 			s = BW_SEV_LOW;
-		else if (!strcasecmp(sev, "style"))
+		else if (!bw_strcasecmp(sev, "style"))
 			s = BW_SEV_INFO;
-		else if (!strcasecmp(sev, "ignore") || !strcasecmp(sev, "none") || !strcasecmp(sev, "off"))
+		else if (!bw_strcasecmp(sev, "ignore") || !bw_strcasecmp(sev, "none") ||
+			 !bw_strcasecmp(sev, "off"))
 			return bw_lint_config_disable(cfg, id, err);
 	}
 	if (s < 0)
@@ -108,7 +111,7 @@ static int add_label(struct bw_lint_config *cfg, const char *name, const char *t
 	if (type) {
 		bool ok = false;
 		for (size_t i = 0; i < BW_ARRAY_SIZE(label_types); i++)
-			ok = ok || strcasecmp(type, label_types[i]) == 0;
+			ok = ok || bw_strcasecmp(type, label_types[i]) == 0;
 		if (!ok)
 			return bw_error_set(
 			    err, BW_EUSAGE,
@@ -265,7 +268,7 @@ static int load_doc(struct yctx *y)
 				rc = bw_error_set(y->err, BW_EUSAGE, "strict-labels takes true or false");
 			else
 				y->cfg->strict_labels =
-				    !strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcmp(s, "1");
+				    !bw_strcasecmp(s, "true") || !bw_strcasecmp(s, "yes") || !strcmp(s, "1");
 			rc = where(y, v, rc);
 		} else if (key_is(k, "severity", "severities") || key_is(k, "override", NULL)) {
 			if (v->type != YAML_MAPPING_NODE)
@@ -293,7 +296,26 @@ static int load_doc(struct yctx *y)
 				if (rc)
 					return rc;
 			}
-		} else if (key_is(k, "failure-threshold", "format") || key_is(k, "no-fail", "no-color")) {
+		} else if (key_is(k, "failure-threshold", "failure_threshold")) {
+			int t = scalar(v) ? bw_lint_threshold_parse(scalar(v)) : BW_LINT_THRESHOLD_UNSET;
+			if (t == BW_LINT_THRESHOLD_UNSET)
+				rc =
+				    where(y, v,
+					  bw_error_set(y->err, BW_EUSAGE,
+						       "failure-threshold: '%s' is not error, warning, info, "
+						       "style, ignore or none",
+						       scalar(v) ? scalar(v) : "(not a string)"));
+			else
+				y->cfg->failure_threshold = t;
+		} else if (key_is(k, "no-fail", "no_fail")) {
+			const char *b = scalar(v);
+			if (!b)
+				rc = where(y, v,
+					   bw_error_set(y->err, BW_EUSAGE, "no-fail takes true or false"));
+			else
+				y->cfg->no_fail =
+				    !bw_strcasecmp(b, "true") || !bw_strcasecmp(b, "yes") || !strcmp(b, "1");
+		} else if (key_is(k, "format", "no-color") || key_is(k, "disable-ignore-pragma", "verbose")) {
 			/* hadolint options that belong to the command line: accepted, unused */
 		} else {
 			rc = where(y, kn, bw_error_set(y->err, BW_EUSAGE, "unknown key '%s'", k));
@@ -339,4 +361,68 @@ int bw_lint_config_load(struct bw_lint_config *cfg, const char *path, struct bw_
 		err->code = BW_EUSAGE;
 	bw_buf_release(&b);
 	return rc == BW_ENOTFOUND ? BW_EUSAGE : rc;
+}
+
+int bw_lint_threshold_parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sev;
+	} names[] = {
+	    {"error", BW_SEV_HIGH}, {"warning", BW_SEV_MEDIUM},		 {"info", BW_SEV_LOW},
+	    {"style", BW_SEV_INFO}, {"ignore", BW_LINT_THRESHOLD_NEVER}, {"none", BW_LINT_THRESHOLD_NEVER}};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++)
+		if (!bw_strcasecmp(s, names[i].name))
+			return names[i].sev;
+	int sev = bw_severity_parse(s);
+	return sev >= 0 ? sev : BW_LINT_THRESHOLD_UNSET;
+}
+
+int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_fail)
+{
+	if (no_fail)
+		*no_fail = cfg->no_fail;
+	return cfg->failure_threshold;
+}
+
+static char *first_existing(const char *dir, const char *const *names, size_t n)
+{
+	for (size_t i = 0; dir && *dir && i < n; i++) {
+		char *p = bw_asprintf("%s/%s", dir, names[i]);
+		if (access(p, F_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+char *bw_lint_config_find(void)
+{
+	static const char *const hidden[] = {".hadolint.yaml", ".hadolint.yml"};
+	static const char *const visible[] = {"hadolint.yaml", "hadolint.yml"};
+	static const char *const appdata[] = {"hadolint.yaml", "hadolint.yml", "config.yaml", "config.yml"};
+	const char *home = getenv("HOME");
+	char *p = first_existing(".", hidden, 2);
+	if (p) {
+		/* "./.hadolint.yaml" reads better as ".hadolint.yaml" */
+		char *q = bw_strdup(p + 2);
+		free(p);
+		return q;
+	}
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	char *home_config = home && *home ? bw_asprintf("%s/.config", home) : NULL;
+	if ((p = first_existing(xdg && *xdg ? xdg : home_config, visible, 2)) ||
+	    (p = first_existing(home_config, visible, 2))) {
+		free(home_config);
+		return p;
+	}
+	free(home_config);
+	if (!home || !*home)
+		return NULL;
+	char *appdir = bw_asprintf("%s/.hadolint", home);
+	p = first_existing(appdir, appdata, 4);
+	free(appdir);
+	if (!p)
+		p = first_existing(home, hidden, 2);
+	return p;
 }

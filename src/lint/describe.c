@@ -1,7 +1,7 @@
 /* What `bulwark lint --list-rules` writes: the Dockerfile rule table. */
-#include "lint.h"
-
 #include <jansson.h>
+
+#include "lint.h"
 
 json_t *bw_lint_rules_json(void)
 {

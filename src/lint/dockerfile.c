@@ -23,6 +23,8 @@
  * its logical text back to physical lines, so findings point at the exact
  * line and column of the word they are about.
  */
+#include <time.h>
+
 #include "lint-int.h"
 
 struct reader {
@@ -126,46 +128,35 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 	size_t i = 0;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '#') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '#')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t k0 = i;
-	if (i >= l->n || !((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z')) {
-		r->directives_done = true;
-		return 0;
-	}
-	while (i < l->n &&
-	       (((l->s[i] | 0x20) >= 'a' && (l->s[i] | 0x20) <= 'z') || (l->s[i] >= '0' && l->s[i] <= '9')))
+	if (i >= l->n || !bw_isalpha(l->s[i]))
+		goto over;
+	while (i < l->n && bw_isalnum(l->s[i]))
 		i++;
 	size_t k1 = i;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
-	if (i >= l->n || l->s[i] != '=') {
-		r->directives_done = true;
-		return 0;
-	}
+	if (i >= l->n || l->s[i] != '=')
+		goto over;
 	i++;
 	while (i < l->n && is_space(l->s[i]))
 		i++;
 	size_t v0 = i, v1 = l->n;
 	while (v1 > v0 && is_space(l->s[v1 - 1]))
 		v1--;
-	if (v1 == v0) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (v1 == v0)
+		goto over;
 	char key[16];
 	size_t kl = k1 - k0;
-	if (kl >= sizeof(key)) {
-		r->directives_done = true;
-		return 0;
-	}
+	if (kl >= sizeof(key))
+		goto over;
 	for (size_t j = 0; j < kl; j++)
-		key[j] = (char)(l->s[k0 + j] | 0x20);
+		key[j] = (char)bw_tolower(l->s[k0 + j]);
 	key[kl] = 0;
 	bool *seen;
 	const char **slot;
@@ -179,8 +170,7 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		seen = &r->seen_check;
 		slot = &r->f->check;
 	} else {
-		r->directives_done = true;
-		return 0;
+		goto over;
 	}
 	if (*seen)
 		return bw_error_set(err, BW_EINPUT, "%s:%d:1: only one %s parser directive can be used",
@@ -197,9 +187,69 @@ static int directive(struct reader *r, const struct pline *l, struct bw_error *e
 		r->f->escape = v[0];
 	}
 	return 1;
+over:
+	r->directives_done = true;
+	return 0;
 }
 
-/* `# bulwark ignore=A,B`, `# hadolint ignore=A`, `# hadolint global ignore=A` */
+/* The ignore entry of the next instruction, made on its first pragma. */
+static struct df_ignore *pending_ignore(struct reader *r, const struct pline *l, bool global)
+{
+	struct df_ignore *ig;
+	if (!global && r->pending_ignore >= 0)
+		return &r->ignores[r->pending_ignore];
+	BW_ALLOC_GROW(r->ignores, r->n_ignores + 1, r->cap_ignores);
+	ig = &r->ignores[r->n_ignores];
+	memset(ig, 0, sizeof(*ig));
+	ig->line = r->line;
+	ig->global = global;
+	ig->text = bw_arena_strndup(&r->f->arena, l->s, l->n);
+	if (!global)
+		r->pending_ignore = (int)r->n_ignores;
+	r->n_ignores++;
+	return ig;
+}
+
+static void ignore_add_id(struct reader *r, struct df_ignore *ig, const char *w, size_t n)
+{
+	const char **na = bw_arena_alloc(&r->f->arena, (ig->n_ids + 1) * sizeof(*na));
+	if (ig->n_ids)
+		memcpy(na, ig->ids, ig->n_ids * sizeof(*na));
+	na[ig->n_ids++] = bw_arena_strndup(&r->f->arena, w, n);
+	ig->ids = na;
+}
+
+/* Trivy's `#trivy:ignore:ID` (optionally `:exp:YYYY-MM-DD`, after which it
+ * no longer ignores), on a line of its own before the instruction; several
+ * such lines add up. Returns true when the comment was one. */
+static bool trivy_pragma(struct reader *r, const struct pline *l, const char *s, const char *e)
+{
+	if ((size_t)(e - s) < 14 || bw_strncasecmp(s, "trivy:ignore:", 13) != 0)
+		return false;
+	s += 13;
+	const char *w = s;
+	while (s < e && !is_space(*s) && *s != ':')
+		s++;
+	if (s == w)
+		return true;
+	size_t n = (size_t)(s - w);
+	if ((size_t)(e - s) >= 15 && bw_strncasecmp(s, ":exp:", 5) == 0) {
+		int y = 0, m = 0, d = 0;
+		if (sscanf(s + 5, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+			time_t now = time(NULL);
+			struct tm tm;
+			gmtime_r(&now, &tm);
+			long today = (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+			if (today >= (long)y * 10000 + m * 100 + d)
+				return true; /* expired: ignores nothing */
+		}
+	}
+	ignore_add_id(r, pending_ignore(r, l, false), w, n);
+	return true;
+}
+
+/* `# bulwark ignore=A,B`, `# hadolint ignore=A`, `# hadolint global ignore=A`,
+ * `#trivy:ignore:A` */
 static void pragma(struct reader *r, const struct pline *l)
 {
 	const char *s = l->s, *e = l->s + l->n;
@@ -209,10 +259,12 @@ static void pragma(struct reader *r, const struct pline *l)
 		s++;
 	while (s < e && is_space(*s))
 		s++;
+	if (trivy_pragma(r, l, s, e))
+		return;
 	size_t tl;
-	if ((size_t)(e - s) > 8 && strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
+	if ((size_t)(e - s) > 8 && bw_strncasecmp(s, "bulwark", 7) == 0 && is_space(s[7]))
 		tl = 7;
-	else if ((size_t)(e - s) > 9 && strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
+	else if ((size_t)(e - s) > 9 && bw_strncasecmp(s, "hadolint", 8) == 0 && is_space(s[8]))
 		tl = 8;
 	else
 		return;
@@ -220,29 +272,16 @@ static void pragma(struct reader *r, const struct pline *l)
 	while (s < e && is_space(*s))
 		s++;
 	bool global = false;
-	if ((size_t)(e - s) > 7 && strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
+	if ((size_t)(e - s) > 7 && bw_strncasecmp(s, "global", 6) == 0 && is_space(s[6])) {
 		global = true;
 		s += 6;
 		while (s < e && is_space(*s))
 			s++;
 	}
-	if ((size_t)(e - s) < 7 || strncasecmp(s, "ignore=", 7) != 0)
+	if ((size_t)(e - s) < 7 || bw_strncasecmp(s, "ignore=", 7) != 0)
 		return;
 	s += 7;
-	struct df_ignore *ig;
-	if (!global && r->pending_ignore >= 0) {
-		ig = &r->ignores[r->pending_ignore];
-	} else {
-		LINT_GROW(r->ignores, r->n_ignores, r->cap_ignores);
-		ig = &r->ignores[r->n_ignores];
-		memset(ig, 0, sizeof(*ig));
-		ig->line = r->line;
-		ig->global = global;
-		ig->text = bw_arena_strndup(&r->f->arena, l->s, l->n);
-		if (!global)
-			r->pending_ignore = (int)r->n_ignores;
-		r->n_ignores++;
-	}
+	struct df_ignore *ig = pending_ignore(r, l, global);
 	size_t cap = ig->n_ids;
 	while (s < e) {
 		while (s < e && (is_space(*s) || *s == ','))
@@ -252,14 +291,7 @@ static void pragma(struct reader *r, const struct pline *l)
 			s++;
 		if (s == w)
 			break;
-		if (ig->n_ids == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			const char **na = bw_arena_alloc(&r->f->arena, nc * sizeof(*na));
-			if (ig->n_ids)
-				memcpy(na, ig->ids, ig->n_ids * sizeof(*na));
-			ig->ids = na;
-			cap = nc;
-		}
+		BW_ARENA_GROW(&r->f->arena, ig->ids, ig->n_ids + 1, ig->n_ids, cap);
 		ig->ids[ig->n_ids++] = bw_arena_strndup(&r->f->arena, w, (size_t)(s - w));
 		/* hadolint stops at the first blank after the list */
 		if (s < e && is_space(*s))
@@ -269,7 +301,7 @@ static void pragma(struct reader *r, const struct pline *l)
 
 static int append(struct reader *r, const struct pline *l, struct bw_error *err)
 {
-	LINT_GROW(r->segs, r->n_segs, r->cap_segs);
+	BW_ALLOC_GROW(r->segs, r->n_segs + 1, r->cap_segs);
 	r->segs[r->n_segs++] = (struct df_segment){r->buf.len, r->line, l->s, l->bol};
 	if (bw_buf_add(&r->buf, l->s, l->n) < 0)
 		return bw_error_set(err, BW_ELIMIT, "%s:%d:1: instruction longer than %zu bytes", r->f->path,
@@ -319,7 +351,7 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 		/* ^(\d*)<<(-?)([^<]*)$ */
 		const char *p = w;
 		int fd = 0;
-		while (p < s && *p >= '0' && *p <= '9') {
+		while (p < s && bw_isdigit(*p)) {
 			if (fd < 100000)
 				fd = fd * 10 + (*p - '0');
 			p++;
@@ -360,14 +392,7 @@ static void find_heredocs(struct reader *r, struct df_instr *in, struct bw_error
 			bw_buf_release(&nb);
 			continue;
 		}
-		if (in->n_heredocs == cap) {
-			size_t nc = cap ? cap * 2 : 2;
-			struct df_heredoc *na = bw_arena_alloc(&r->f->arena, nc * sizeof(*na));
-			if (in->n_heredocs)
-				memcpy(na, in->heredocs, in->n_heredocs * sizeof(*na));
-			in->heredocs = na;
-			cap = nc;
-		}
+		BW_ARENA_GROW(&r->f->arena, in->heredocs, in->n_heredocs + 1, in->n_heredocs, cap);
 		struct df_heredoc *h = &in->heredocs[in->n_heredocs++];
 		h->name = bw_arena_strndup(&r->f->arena, nb.data, nb.len);
 		h->chomp = chomp;
@@ -454,14 +479,14 @@ static int read_instruction(struct reader *r, struct pline *first, struct bw_err
 	}
 	(void)last;
 	if (empty_cont) {
-		LINT_GROW(r->empties, r->n_empties, r->cap_empties);
+		BW_ALLOC_GROW(r->empties, r->n_empties + 1, r->cap_empties);
 		r->empties[r->n_empties++] = start_line;
 	}
 
 	if (r->n_instrs >= DF_MAX_INSTRUCTIONS)
 		return bw_error_set(err, BW_ELIMIT, "%s:%d:%d: more than %d instructions", r->f->path,
 				    start_line, start_col, DF_MAX_INSTRUCTIONS);
-	LINT_GROW(r->instrs, r->n_instrs, r->cap_instrs);
+	BW_ALLOC_GROW(r->instrs, r->n_instrs + 1, r->cap_instrs);
 	struct df_instr *in = &r->instrs[r->n_instrs];
 	memset(in, 0, sizeof(*in));
 	in->line = start_line;
@@ -661,7 +686,7 @@ void df_instr_pos(const struct df_instr *in, size_t off, int *line, int *col)
 const char *df_flag_get(const struct df_instr *in, const char *name)
 {
 	for (size_t i = 0; i < in->n_flags; i++)
-		if (strcasecmp(in->flags[i].name, name) == 0)
+		if (bw_strcasecmp(in->flags[i].name, name) == 0)
 			return in->flags[i].value ? in->flags[i].value : "";
 	return NULL;
 }

@@ -3,9 +3,9 @@
  * quotes allow expansion and let the escape character escape only `"`, `$`
  * and itself, an unquoted escape makes the next character literal, and
  * $NAME / ${NAME} / ${NAME<op>word} are replaced from the scope. */
-#include "lint-int.h"
-
 #include <fnmatch.h>
+
+#include "lint-int.h"
 
 struct ex {
 	struct bw_arena *a;
@@ -23,7 +23,7 @@ struct ex {
 
 static bool name_char(char c, bool first)
 {
-	return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (!first && c >= '0' && c <= '9');
+	return c == '_' || bw_isalpha(c) || (!first && bw_isdigit(c));
 }
 
 static void note_unset(struct ex *x, const char *n, size_t len)
@@ -31,7 +31,7 @@ static void note_unset(struct ex *x, const char *n, size_t len)
 	for (size_t i = 0; i < x->n_unset; i++)
 		if (strlen(x->unset[i]) == len && memcmp(x->unset[i], n, len) == 0)
 			return;
-	LINT_AGROW(x->a, x->unset, x->n_unset, x->cap_unset);
+	BW_ARENA_GROW(x->a, x->unset, x->n_unset + 1, x->n_unset, x->cap_unset);
 	x->unset[x->n_unset++] = bw_arena_strndup(x->a, n, len);
 }
 
@@ -42,7 +42,7 @@ static void note_ref(struct ex *x, const char *n, size_t len)
 			return;
 	if (x->n_refs >= 64)
 		return;
-	LINT_AGROW(x->a, x->refs, x->n_refs, x->cap_refs);
+	BW_ARENA_GROW(x->a, x->refs, x->n_refs + 1, x->n_refs, x->cap_refs);
 	x->refs[x->n_refs++] = bw_arena_strndup(x->a, n, len);
 }
 

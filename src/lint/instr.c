@@ -50,14 +50,14 @@ const char *df_kind_name(enum df_kind k)
 
 static bool blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+	return bw_isspace(c);
 }
 
 /* ---- JSON array of strings ---- */
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0';
 	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 		return (c | 0x20) - 'a' + 10;
@@ -162,58 +162,35 @@ static bool parse_json_array(struct bw_arena *a, const char *s, size_t n, const 
 			if (p >= e)
 				goto out;
 			char esc = *p++;
-			switch (esc) {
-			case '"':
-				bw_buf_add(&b, "\"", 1);
-				break;
-			case '\\':
-				bw_buf_add(&b, "\\", 1);
-				break;
-			case '/':
-				bw_buf_add(&b, "/", 1);
-				break;
-			case 'b':
-				bw_buf_add(&b, "\b", 1);
-				break;
-			case 'f':
-				bw_buf_add(&b, "\f", 1);
-				break;
-			case 'n':
-				bw_buf_add(&b, "\n", 1);
-				break;
-			case 'r':
-				bw_buf_add(&b, "\r", 1);
-				break;
-			case 't':
-				bw_buf_add(&b, "\t", 1);
-				break;
-			case 'u': {
-				unsigned cp;
-				if (!read_u4(&p, e, &cp))
-					goto out;
-				if (cp >= 0xD800 && cp <= 0xDBFF) {
-					unsigned lo;
-					if (e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-						p += 2;
-						if (!read_u4(&p, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-							goto out;
-						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-					} else {
-						cp = 0xFFFD;
-					}
-				} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+			static const char named[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
+			const char *k = esc ? strchr(named, esc) : NULL;
+			if (k) {
+				bw_buf_add(&b, &value[k - named], 1);
+				continue;
+			}
+			if (esc != 'u')
+				goto out;
+			unsigned cp;
+			if (!read_u4(&p, e, &cp))
+				goto out;
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				unsigned lo;
+				if (e - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+					p += 2;
+					if (!read_u4(&p, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+						goto out;
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				} else {
 					cp = 0xFFFD;
 				}
-				if (cp == 0)
-					goto out; /* keep C strings honest */
-				put_utf8(&b, cp);
-				break;
+			} else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+				cp = 0xFFFD;
 			}
-			default:
-				goto out;
-			}
+			if (cp == 0)
+				goto out; /* keep C strings honest */
+			put_utf8(&b, cp);
 		}
-		LINT_AGROW(a, v, cnt, cap);
+		BW_ARENA_GROW(a, v, cnt + 1, cnt, cap);
 		v[cnt++] = bw_arena_strndup(a, b.data ? b.data : "", b.len);
 	}
 	while (p < e && blank(*p))
@@ -233,18 +210,9 @@ out:
 static void add_word(struct bw_arena *a, struct df_instr *in, size_t *cap, const char *w, size_t n,
 		     size_t off)
 {
-	if (in->argc == *cap) {
-		size_t nc = *cap ? *cap * 2 : 4;
-		const char **na = bw_arena_alloc(a, nc * sizeof(*na));
-		size_t *no = bw_arena_alloc(a, nc * sizeof(*no));
-		if (in->argc) {
-			memcpy(na, in->argv, in->argc * sizeof(*na));
-			memcpy(no, in->argv_off, in->argc * sizeof(*no));
-		}
-		in->argv = na;
-		in->argv_off = no;
-		*cap = nc;
-	}
+	size_t cap_off = *cap; /* argv_off grows with argv */
+	BW_ARENA_GROW(a, in->argv, in->argc + 1, in->argc, *cap);
+	BW_ARENA_GROW(a, in->argv_off, in->argc + 1, in->argc, cap_off);
 	in->argv[in->argc] = bw_arena_strndup(a, w, n);
 	in->argv_off[in->argc] = off;
 	in->argc++;
@@ -376,7 +344,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 	in->kind = DF_UNKNOWN;
 	const char *allowed = "";
 	for (size_t i = 0; i < BW_ARRAY_SIZE(keywords); i++)
-		if (strcasecmp(in->keyword, keywords[i].name) == 0) {
+		if (bw_strcasecmp(in->keyword, keywords[i].name) == 0) {
 			in->kind = keywords[i].kind;
 			allowed = keywords[i].flags;
 			break;
@@ -423,7 +391,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		}
 		if (w.len == 2 && memcmp(w.data, "--", 2) == 0)
 			break;
-		LINT_AGROW(&f->arena, flags, nf, capf);
+		BW_ARENA_GROW(&f->arena, flags, nf + 1, nf, capf);
 		const char *word = w.data + 2;
 		const char *eq = memchr(word, '=', w.len - 2);
 		struct df_flag *fl = &flags[nf++];
@@ -464,7 +432,7 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 		break;
 	case DF_FROM:
 		split_blank(&f->arena, in);
-		if (!(in->argc == 1 || (in->argc == 3 && strcasecmp(in->argv[1], "as") == 0)))
+		if (!(in->argc == 1 || (in->argc == 3 && bw_strcasecmp(in->argv[1], "as") == 0)))
 			set_malformed(f, in, "FROM requires either one or three arguments (image [AS name])");
 		break;
 	case DF_RUN:
@@ -519,12 +487,12 @@ void df_parse_instruction(struct df_file *f, struct df_instr *in, size_t kw_off)
 			set_malformed(f, in, "HEALTHCHECK requires an argument (NONE or CMD …)");
 			break;
 		}
-		if (strcasecmp(in->argv[0], "NONE") == 0) {
+		if (bw_strcasecmp(in->argv[0], "NONE") == 0) {
 			if (in->argc > 1)
 				set_malformed(f, in, "HEALTHCHECK NONE takes no other arguments");
 			break;
 		}
-		if (strcasecmp(in->argv[0], "CMD") != 0) {
+		if (bw_strcasecmp(in->argv[0], "CMD") != 0) {
 			snprintf(msg, sizeof(msg), "unknown type '%.60s' in HEALTHCHECK (try CMD)",
 				 in->argv[0]);
 			set_malformed(f, in, msg);

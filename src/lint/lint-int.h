@@ -6,29 +6,6 @@
 #include "lint.h"
 #include "shell/shell.h"
 
-/* Grow a heap array by doubling (arrays of the parser live in the heap and
- * are copied into the file's arena when complete). */
-#define LINT_GROW(arr, n, cap)                                                                               \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			(cap) = (cap) ? (cap)*2 : 8;                                                         \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
-		}                                                                                            \
-	} while (0)
-
-/* Grow an arena array (old block is simply abandoned in the arena). */
-#define LINT_AGROW(arena, arr, n, cap)                                                                       \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			size_t nc_ = (cap) ? (cap)*2 : 4;                                                    \
-			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr)));                           \
-			if ((n))                                                                             \
-				memcpy(na_, (arr), (n) * sizeof(*(arr)));                                    \
-			(arr) = na_;                                                                         \
-			(cap) = nc_;                                                                         \
-		}                                                                                            \
-	} while (0)
-
 /* ---- Dockerfile AST ----------------------------------------------------- */
 
 enum df_kind {
@@ -198,14 +175,14 @@ void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lo
 struct lint_ctx;
 struct lint_rule;
 
-typedef void (*lint_check_fn)(struct lint_ctx *c, const struct lint_rule *rule);
+typedef void lint_check_fn(struct lint_ctx *c, const struct lint_rule *rule);
 
 struct lint_rule {
 	const char *id;
 	enum bw_severity severity;
 	const char *title;
 	const char *equivalent[8];
-	lint_check_fn check;
+	lint_check_fn *check;
 	const char *rationale;
 	const char *bad, *good;
 	const char *remediation;
@@ -232,6 +209,8 @@ struct bw_lint_config {
 	struct lint_label_req *labels;
 	size_t n_labels;
 	bool strict_labels;
+	int failure_threshold; /* BW_LINT_THRESHOLD_UNSET, _NEVER, or a severity */
+	int no_fail;	       /* -1 unset, 0, 1 */
 };
 
 struct lint_ctx {
@@ -256,7 +235,6 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 struct sh_script *lint_script(struct lint_ctx *c, const struct df_instr *in);
 /* The SHELL in force for instruction i (argv[0] of the JSON), or NULL for /bin/sh -c. */
 const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i);
-bool lint_is_final_stage(struct lint_ctx *c, int stage);
 
 /* Call fn for every RUN (and ONBUILD RUN trigger) with its parsed shell. */
 typedef void (*lint_run_fn)(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,

@@ -41,14 +41,14 @@ void bw_lint_rule_info(size_t i, struct bw_rule_info *out)
 /* Peer ids: "DS029", "DS-0029", "AVD-DS-0029" name the same Trivy check. */
 static bool id_eq(const char *a, const char *b)
 {
-	if (strcasecmp(a, b) == 0)
+	if (bw_strcasecmp(a, b) == 0)
 		return true;
 	const char *pa = a, *pb = b;
-	if (strncasecmp(pa, "AVD-", 4) == 0)
+	if (bw_strncasecmp(pa, "AVD-", 4) == 0)
 		pa += 4;
-	if (strncasecmp(pb, "AVD-", 4) == 0)
+	if (bw_strncasecmp(pb, "AVD-", 4) == 0)
 		pb += 4;
-	if (strncasecmp(pa, "DS", 2) || strncasecmp(pb, "DS", 2))
+	if (bw_strncasecmp(pa, "DS", 2) || bw_strncasecmp(pb, "DS", 2))
 		return false;
 	pa += 2;
 	pb += 2;
@@ -261,8 +261,7 @@ static void run_source(const struct df_instr *in, struct run_src *s)
 				only = is_shell_name(first);
 				/* only options between the shell and the marker */
 				for (const char *q = a + n; only && q < lt; q++)
-					if (*q != ' ' && *q != '\t' && *q != '-' &&
-					    !((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z'))
+					if (*q != ' ' && *q != '\t' && *q != '-' && !bw_isalpha(*q))
 						only = false;
 			}
 		}
@@ -342,11 +341,6 @@ const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i)
 		if (c->df->instrs[k].kind == DF_SHELL && c->df->instrs[k].json)
 			return &c->df->instrs[k];
 	return NULL;
-}
-
-bool lint_is_final_stage(struct lint_ctx *c, int stage)
-{
-	return stage >= 0 && (size_t)stage + 1 == c->df->n_stages;
 }
 
 /* ---- the entry point ---- */

@@ -12,8 +12,6 @@
 #include "core/core.h"
 #include "report/report.h"
 
-#include <jansson.h>
-
 /* Largest Dockerfile accepted (bytes). */
 #define BW_LINT_MAX_FILE (16u * 1024 * 1024)
 
@@ -36,6 +34,26 @@ void bw_lint_config_free(struct bw_lint_config *cfg);
 int bw_lint_config_load(struct bw_lint_config *cfg, const char *path, struct bw_error *err);
 int bw_lint_config_load_string(struct bw_lint_config *cfg, const char *text, size_t len, const char *name,
 			       struct bw_error *err);
+/* The failure threshold (Hadolint's failure-threshold): lint fails on
+ * findings at or above it. Hadolint's levels map to bulwark's severities
+ * as their rules' severities do: error HIGH, warning MEDIUM, info LOW,
+ * style INFO; ignore/none never fail. bulwark's own names are accepted
+ * too (CRITICAL ... UNKNOWN). */
+enum { BW_LINT_THRESHOLD_UNSET = -2, BW_LINT_THRESHOLD_NEVER = -1 };
+/* A severity, BW_LINT_THRESHOLD_NEVER, or BW_LINT_THRESHOLD_UNSET when s
+ * is no threshold name. */
+int bw_lint_threshold_parse(const char *s);
+/* What the configuration files set: failure-threshold (or UNSET) and
+ * no-fail (-1 unset, 0, 1). */
+int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_fail);
+/* Hadolint's configuration file when no --config names one, found as
+ * Hadolint finds it, the first that exists of: ./.hadolint.yaml,
+ * ./.hadolint.yml, $XDG_CONFIG_HOME/hadolint.yaml|yml (XDG_CONFIG_HOME
+ * defaults to ~/.config), ~/.config/hadolint.yaml|yml,
+ * ~/.hadolint/hadolint.yaml|yml, ~/.hadolint/config.yaml|yml,
+ * ~/.hadolint.yaml|yml. A heap string, or NULL when none exists. */
+char *bw_lint_config_find(void);
+
 /* Programmatic equivalents of the keys above. Return BW_EUSAGE for an
  * unknown rule id or severity. */
 int bw_lint_config_disable(struct bw_lint_config *cfg, const char *id, struct bw_error *err);
@@ -54,6 +72,16 @@ int bw_lint_config_require_label(struct bw_lint_config *cfg, const char *name, c
  * instruction, malformed flags or JSON) are findings, not errors. */
 int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, size_t len,
 		       const struct bw_lint_config *cfg, struct bw_error *err);
+
+/* For an image built from the Dockerfile data[0..len) (path names it in
+ * errors): the lines of the instruction that made each of its n layers,
+ * bottom first, from the layers' history entries (created_by[i], NULL
+ * when unknown), into line[i] and end_line[i] (0 for a layer no
+ * instruction of the final stage's chain made: the base image's). Returns
+ * how many layers were placed, or BW_EINPUT / BW_ELIMIT when the file
+ * cannot be parsed. */
+int bw_lint_locate_layers(const char *path, const char *data, size_t len, const char *const *created_by,
+			  size_t n, int *line, int *end_line, struct bw_error *err);
 
 /* The rule table, for listings and documentation (bad/good are example
  * Dockerfiles). */

@@ -4,117 +4,40 @@
 
 #include "lint-int.h"
 
-#define RULE(name) void name(struct lint_ctx *c, const struct lint_rule *r)
+/* Every check is a lint_check_fn: c is the file being linted and its
+ * findings, r the rule's row (its id and severity for lint_report). */
 
 /* rules_from.c: base images and stages */
-RULE(chk_from_untagged);
-RULE(chk_from_latest);
-RULE(chk_from_digest);
-RULE(chk_from_registry);
-RULE(chk_from_platform);
-RULE(chk_from_undefined_var);
-RULE(chk_stage_dup);
-RULE(chk_stage_reserved);
-RULE(chk_copy_from_unknown);
-RULE(chk_copy_from_self);
-RULE(chk_first_instruction);
-RULE(chk_user_root);
+lint_check_fn chk_from_untagged, chk_from_latest, chk_from_digest, chk_from_registry, chk_from_platform,
+    chk_from_undefined_var, chk_stage_dup, chk_stage_reserved, chk_copy_from_unknown, chk_copy_from_self,
+    chk_first_instruction, chk_user_root;
 
 /* rules_instr.c: instructions other than RUN */
-RULE(chk_add_for_copy);
-RULE(chk_add_url_checksum);
-RULE(chk_add_url_http);
-RULE(chk_workdir_relative);
-RULE(chk_workdir_sysdir);
-RULE(chk_multi_cmd);
-RULE(chk_multi_entrypoint);
-RULE(chk_multi_healthcheck);
-RULE(chk_shell_form_cmd);
-RULE(chk_expose_range);
-RULE(chk_expose_ssh);
-RULE(chk_maintainer);
-RULE(chk_chmod_world_writable);
-RULE(chk_no_healthcheck);
-RULE(chk_copy_multi_dest);
-RULE(chk_copy_relative_dest);
-RULE(chk_copy_archive);
-RULE(chk_volume_sensitive);
-RULE(chk_copy_sensitive);
-RULE(chk_onbuild_chain);
-RULE(chk_env_self_ref);
-RULE(chk_consecutive_run);
-RULE(chk_unknown_instruction);
-RULE(chk_malformed);
-RULE(chk_json_invalid);
-RULE(chk_empty_continuation);
-RULE(chk_legacy_kv);
-RULE(chk_inline_ignore);
-RULE(chk_keyword_case);
+lint_check_fn chk_add_for_copy, chk_add_url_checksum, chk_add_url_http, chk_workdir_relative,
+    chk_workdir_sysdir, chk_multi_cmd, chk_multi_entrypoint, chk_multi_healthcheck, chk_shell_form_cmd,
+    chk_expose_range, chk_expose_ssh, chk_maintainer, chk_chmod_world_writable, chk_no_healthcheck,
+    chk_copy_multi_dest, chk_copy_relative_dest, chk_copy_archive, chk_volume_sensitive, chk_copy_sensitive,
+    chk_onbuild_chain, chk_env_self_ref, chk_consecutive_run, chk_unknown_instruction, chk_malformed,
+    chk_json_invalid, chk_empty_continuation, chk_legacy_kv, chk_inline_ignore, chk_keyword_case;
 
 /* rules_pkg.c: package managers */
-RULE(chk_apt_pin);
-RULE(chk_apk_pin);
-RULE(chk_yum_pin);
-RULE(chk_dnf_pin);
-RULE(chk_zypper_pin);
-RULE(chk_pip_pin);
-RULE(chk_npm_pin);
-RULE(chk_gem_pin);
-RULE(chk_go_pin);
-RULE(chk_apt_yes);
-RULE(chk_apt_recommends);
-RULE(chk_apt_lists);
-RULE(chk_apk_no_cache);
-RULE(chk_yum_clean);
-RULE(chk_dnf_clean);
-RULE(chk_microdnf_clean);
-RULE(chk_zypper_clean);
-RULE(chk_pip_cache);
-RULE(chk_yarn_cache);
-RULE(chk_apt_upgrade);
-RULE(chk_apk_upgrade);
-RULE(chk_yum_update);
-RULE(chk_dnf_update);
-RULE(chk_zypper_dist_upgrade);
-RULE(chk_apt_cli);
-RULE(chk_yum_yes);
-RULE(chk_dnf_yes);
-RULE(chk_zypper_yes);
-RULE(chk_update_alone);
+lint_check_fn chk_apt_pin, chk_apk_pin, chk_yum_pin, chk_dnf_pin, chk_zypper_pin, chk_pip_pin, chk_npm_pin,
+    chk_gem_pin, chk_go_pin, chk_apt_yes, chk_apt_recommends, chk_apt_lists, chk_apk_no_cache, chk_yum_clean,
+    chk_dnf_clean, chk_microdnf_clean, chk_zypper_clean, chk_pip_cache, chk_yarn_cache, chk_apt_upgrade,
+    chk_apk_upgrade, chk_yum_update, chk_dnf_update, chk_zypper_dist_upgrade, chk_apt_cli, chk_yum_yes,
+    chk_dnf_yes, chk_zypper_yes, chk_update_alone;
 
 /* rules_run.c: other commands in RUN */
-RULE(chk_sudo);
-RULE(chk_cd);
-RULE(chk_pipe_to_shell);
-RULE(chk_pipefail);
-RULE(chk_useradd_uid);
-RULE(chk_recursive_chown);
-RULE(chk_plain_http);
-RULE(chk_irrelevant_cmd);
-RULE(chk_wget_progress);
-RULE(chk_wget_and_curl);
-RULE(chk_shell_symlink);
-RULE(chk_setuid);
-RULE(chk_unverified);
-RULE(chk_empty_password);
-RULE(chk_nonunique_uid);
-RULE(chk_run_credentials);
+lint_check_fn chk_sudo, chk_cd, chk_pipe_to_shell, chk_pipefail, chk_useradd_uid, chk_recursive_chown,
+    chk_plain_http, chk_irrelevant_cmd, chk_wget_progress, chk_wget_and_curl, chk_shell_symlink, chk_setuid,
+    chk_unverified, chk_empty_password, chk_nonunique_uid, chk_run_credentials;
 
 /* rules_label.c */
-RULE(chk_label_key);
-RULE(chk_label_missing);
-RULE(chk_label_superfluous);
-RULE(chk_label_empty);
-RULE(chk_label_url);
-RULE(chk_label_rfc3339);
-RULE(chk_label_spdx);
-RULE(chk_label_hash);
-RULE(chk_label_semver);
-RULE(chk_label_email);
+lint_check_fn chk_label_key, chk_label_missing, chk_label_superfluous, chk_label_empty, chk_label_url,
+    chk_label_rfc3339, chk_label_spdx, chk_label_hash, chk_label_semver, chk_label_email;
 
 /* rules_secret.c */
-RULE(chk_secret_arg_env);
-RULE(chk_secret_value);
+lint_check_fn chk_secret_arg_env, chk_secret_value;
 
 /* Shared by families */
 bool lint_stage_in_final_image(struct lint_ctx *c, int stage);

@@ -39,7 +39,7 @@ static void parse_ref(const char *ref, struct imgref *out)
  * fully resolved). */
 static bool external_base(const struct df_stage *s)
 {
-	return s->parent < 0 && strcasecmp(s->base, "scratch") != 0 && s->base[0] && !strchr(s->base, '$');
+	return s->parent < 0 && bw_strcasecmp(s->base, "scratch") != 0 && s->base[0] && !strchr(s->base, '$');
 }
 
 /* The next stage (from *i on) whose base is an image from a registry, with
@@ -73,7 +73,7 @@ static void report_from(struct lint_ctx *c, const struct lint_rule *r, const str
 	lint_report(c, r, in, off, off + strlen(in->argv[0]), "%s", msg);
 }
 
-RULE(chk_from_untagged)
+void chk_from_untagged(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -82,7 +82,7 @@ RULE(chk_from_untagged)
 			report_from(c, r, s, "FROM %s has no tag (means :latest)", s->base);
 }
 
-RULE(chk_from_latest)
+void chk_from_latest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -91,7 +91,7 @@ RULE(chk_from_latest)
 			report_from(c, r, s, "FROM %s", s->base);
 }
 
-RULE(chk_from_digest)
+void chk_from_digest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_stage *s;
 	struct imgref ref;
@@ -104,22 +104,22 @@ static bool registry_trusted(const struct bw_lint_config *cfg, const char *reg)
 {
 	for (size_t k = 0; k < cfg->n_registries; k++) {
 		const char *t = cfg->registries[k];
-		if (!strcasecmp(t, reg))
+		if (!bw_strcasecmp(t, reg))
 			return true;
 		/* docker.io is also spelled index.docker.io / registry-1.docker.io */
-		if (!strcasecmp(reg, "docker.io") &&
-		    (!strcasecmp(t, "index.docker.io") || !strcasecmp(t, "hub.docker.com")))
+		if (!bw_strcasecmp(reg, "docker.io") &&
+		    (!bw_strcasecmp(t, "index.docker.io") || !bw_strcasecmp(t, "hub.docker.com")))
 			return true;
 		if (t[0] == '*' && t[1] == '.') {
 			size_t tl = strlen(t + 1), rl = strlen(reg);
-			if (rl > tl && !strcasecmp(reg + rl - tl, t + 1))
+			if (rl > tl && !bw_strcasecmp(reg + rl - tl, t + 1))
 				return true;
 		}
 	}
 	return false;
 }
 
-RULE(chk_from_registry)
+void chk_from_registry(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->cfg || !c->cfg->n_registries)
 		return;
@@ -130,7 +130,7 @@ RULE(chk_from_registry)
 			report_from(c, r, s, "registry %s is not in trusted-registries", ref.registry);
 }
 
-RULE(chk_from_platform)
+void chk_from_platform(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_instr *in = &c->df->instrs[c->df->stages[i].from];
@@ -140,7 +140,7 @@ RULE(chk_from_platform)
 	}
 }
 
-RULE(chk_from_undefined_var)
+void chk_from_undefined_var(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
@@ -150,7 +150,7 @@ RULE(chk_from_undefined_var)
 	}
 }
 
-RULE(chk_stage_dup)
+void chk_stage_dup(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
@@ -160,7 +160,7 @@ RULE(chk_stage_dup)
 		const struct df_instr *in = &c->df->instrs[s->from];
 		(void)in;
 		for (size_t j = 0; j < i && j < 4096; j++)
-			if (c->df->stages[j].name && !strcasecmp(c->df->stages[j].name, s->name)) {
+			if (c->df->stages[j].name && !bw_strcasecmp(c->df->stages[j].name, s->name)) {
 				const struct df_instr *x = &c->df->instrs[s->from];
 				lint_report(c, r, x, x->argv_off[2], x->argv_off[2] + strlen(s->name),
 					    "stage name '%s' is already used on line %d", s->name,
@@ -170,11 +170,11 @@ RULE(chk_stage_dup)
 	}
 }
 
-RULE(chk_stage_reserved)
+void chk_stage_reserved(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_stages; i++) {
 		const struct df_stage *s = &c->df->stages[i];
-		if (s->name && (!strcasecmp(s->name, "scratch") || !strcasecmp(s->name, "context"))) {
+		if (s->name && (!bw_strcasecmp(s->name, "scratch") || !bw_strcasecmp(s->name, "context"))) {
 			const struct df_instr *x = &c->df->instrs[s->from];
 			lint_report(c, r, x, x->argv_off[2], x->argv_off[2] + strlen(s->name),
 				    "stage name '%s' is reserved", s->name);
@@ -190,7 +190,7 @@ static int from_stage(struct lint_ctx *c, const char *v, int upto)
 	if (*v && !*end)
 		return n >= 0 && n < upto ? (int)n : -2;
 	for (int i = 0; i < upto; i++)
-		if (c->df->stages[i].name && !strcasecmp(c->df->stages[i].name, v))
+		if (c->df->stages[i].name && !bw_strcasecmp(c->df->stages[i].name, v))
 			return i;
 	return -1;
 }
@@ -206,7 +206,7 @@ static void copy_from(struct lint_ctx *c, const struct lint_rule *r, bool self)
 			continue;
 		int st = from_stage(c, v, in->stage);
 		bool is_self =
-		    (c->df->stages[in->stage].name && !strcasecmp(c->df->stages[in->stage].name, v)) ||
+		    (c->df->stages[in->stage].name && !bw_strcasecmp(c->df->stages[in->stage].name, v)) ||
 		    (st == -2 && strtol(v, NULL, 10) == in->stage);
 		if (self) {
 			if (is_self)
@@ -228,17 +228,17 @@ static void copy_from(struct lint_ctx *c, const struct lint_rule *r, bool self)
 	}
 }
 
-RULE(chk_copy_from_unknown)
+void chk_copy_from_unknown(struct lint_ctx *c, const struct lint_rule *r)
 {
 	copy_from(c, r, false);
 }
 
-RULE(chk_copy_from_self)
+void chk_copy_from_self(struct lint_ctx *c, const struct lint_rule *r)
 {
 	copy_from(c, r, true);
 }
 
-RULE(chk_first_instruction)
+void chk_first_instruction(struct lint_ctx *c, const struct lint_rule *r)
 {
 	const struct df_instr *in = &c->df->instrs[0];
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
@@ -264,7 +264,7 @@ static bool root_user(const char *u)
 }
 
 /* The last USER of the final stage (following its parents): root, or none. */
-RULE(chk_user_root)
+void chk_user_root(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->df->n_stages)
 		return;
@@ -280,7 +280,7 @@ RULE(chk_user_root)
 	}
 	if (!last) {
 		const struct df_stage *fs = &c->df->stages[st];
-		if (fs->parent < 0 && strcasecmp(fs->base, "scratch") != 0)
+		if (fs->parent < 0 && bw_strcasecmp(fs->base, "scratch") != 0)
 			lint_report(c, r, &c->df->instrs[fs->from], 0, 0,
 				    "the final stage sets no USER: the container runs as the base image's "
 				    "user, usually root");

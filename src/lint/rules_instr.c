@@ -13,14 +13,15 @@ bool lint_stage_in_final_image(struct lint_ctx *c, int stage)
 
 static bool is_url(const char *s)
 {
-	return !strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8) ||
-	       !strncasecmp(s, "git@", 4) || !strncasecmp(s, "git://", 6) || !strncasecmp(s, "ftp://", 6);
+	return !bw_strncasecmp(s, "http://", 7) || !bw_strncasecmp(s, "https://", 8) ||
+	       !bw_strncasecmp(s, "git@", 4) || !bw_strncasecmp(s, "git://", 6) ||
+	       !bw_strncasecmp(s, "ftp://", 6);
 }
 
 static bool ends_with_ci(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && !strcasecmp(s + a - b, suf);
+	return a >= b && !bw_strcasecmp(s + a - b, suf);
 }
 
 static bool is_archive(const char *s)
@@ -45,7 +46,7 @@ static const char *word(const struct df_instr *in, size_t k)
 	return in->xargv ? in->xargv[k] : in->argv[k];
 }
 
-RULE(chk_add_for_copy)
+void chk_add_for_copy(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -60,7 +61,7 @@ RULE(chk_add_for_copy)
 	}
 }
 
-RULE(chk_add_url_checksum)
+void chk_add_url_checksum(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -77,15 +78,15 @@ RULE(chk_add_url_checksum)
 	}
 }
 
-RULE(chk_add_url_http)
+void chk_add_url_http(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_ADD)
 			continue;
 		for (size_t k = 0; k < n_sources(in); k++)
-			if (!strncasecmp(word(in, k), "http://", 7) ||
-			    !strncasecmp(word(in, k), "ftp://", 6)) {
+			if (!bw_strncasecmp(word(in, k), "http://", 7) ||
+			    !bw_strncasecmp(word(in, k), "ftp://", 6)) {
 				lint_report(c, r, in, 0, 0, "ADD %s", word(in, k));
 				break;
 			}
@@ -96,11 +97,10 @@ static bool abs_path(const char *p)
 {
 	/* /unix, C:\windows, C:/windows, or a variable (unknown: trust it) */
 	return p[0] == '/' || p[0] == '$' ||
-	       (((p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z') && p[1] == ':' &&
-		(p[2] == '\\' || p[2] == '/'));
+	       (bw_isalpha(p[0]) && p[1] == ':' && (p[2] == '\\' || p[2] == '/'));
 }
 
-RULE(chk_workdir_relative)
+void chk_workdir_relative(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -114,7 +114,7 @@ RULE(chk_workdir_relative)
 	}
 }
 
-RULE(chk_workdir_sysdir)
+void chk_workdir_sysdir(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const sys[] = {"/proc", "/boot", "/dev", "/initrd", "/lost+found", "/sys", NULL};
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
@@ -151,22 +151,22 @@ static void multiple(struct lint_ctx *c, const struct lint_rule *r, enum df_kind
 	}
 }
 
-RULE(chk_multi_cmd)
+void chk_multi_cmd(struct lint_ctx *c, const struct lint_rule *r)
 {
 	multiple(c, r, DF_CMD);
 }
 
-RULE(chk_multi_entrypoint)
+void chk_multi_entrypoint(struct lint_ctx *c, const struct lint_rule *r)
 {
 	multiple(c, r, DF_ENTRYPOINT);
 }
 
-RULE(chk_multi_healthcheck)
+void chk_multi_healthcheck(struct lint_ctx *c, const struct lint_rule *r)
 {
 	multiple(c, r, DF_HEALTHCHECK);
 }
 
-RULE(chk_shell_form_cmd)
+void chk_shell_form_cmd(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -196,8 +196,8 @@ static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
 			char *proto = strchr(buf, '/');
 			if (proto) {
 				*proto++ = 0;
-				if (!ssh && strcasecmp(proto, "tcp") && strcasecmp(proto, "udp") &&
-				    strcasecmp(proto, "sctp")) {
+				if (!ssh && bw_strcasecmp(proto, "tcp") && bw_strcasecmp(proto, "udp") &&
+				    bw_strcasecmp(proto, "sctp")) {
 					lint_report(c, r, in, off, end, "EXPOSE %s: unknown protocol", w);
 					continue;
 				}
@@ -226,12 +226,12 @@ static void each_port(struct lint_ctx *c, const struct lint_rule *r, bool ssh)
 	}
 }
 
-RULE(chk_expose_range)
+void chk_expose_range(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_port(c, r, false);
 }
 
-RULE(chk_expose_ssh)
+void chk_expose_ssh(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_port(c, r, true);
 }
@@ -247,7 +247,7 @@ static void each_kind(struct lint_ctx *c, const struct lint_rule *r, enum df_kin
 	}
 }
 
-RULE(chk_maintainer)
+void chk_maintainer(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_kind(c, r, DF_MAINTAINER, "MAINTAINER");
 }
@@ -274,7 +274,7 @@ static bool world_writable(const char *m)
 	return false;
 }
 
-RULE(chk_chmod_world_writable)
+void chk_chmod_world_writable(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -284,7 +284,7 @@ RULE(chk_chmod_world_writable)
 	}
 }
 
-RULE(chk_no_healthcheck)
+void chk_no_healthcheck(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->df->n_stages)
 		return;
@@ -295,12 +295,12 @@ RULE(chk_no_healthcheck)
 				return;
 	}
 	const struct df_stage *fs = &c->df->stages[c->df->n_stages - 1];
-	if (!strcasecmp(fs->base, "scratch"))
+	if (!bw_strcasecmp(fs->base, "scratch"))
 		return;
 	lint_report(c, r, &c->df->instrs[fs->from], 0, 0, "the final stage has no HEALTHCHECK");
 }
 
-RULE(chk_copy_multi_dest)
+void chk_copy_multi_dest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -314,7 +314,7 @@ RULE(chk_copy_multi_dest)
 	}
 }
 
-RULE(chk_copy_relative_dest)
+void chk_copy_relative_dest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t s = 0; s < c->df->n_stages; s++) {
 		bool workdir = false;
@@ -339,7 +339,7 @@ RULE(chk_copy_relative_dest)
 }
 
 /* COPY x.tar.gz, then RUN tar -x… x.tar.gz: ADD would extract it */
-RULE(chk_copy_archive)
+void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -386,25 +386,12 @@ RULE(chk_copy_archive)
 	}
 }
 
-RULE(chk_volume_sensitive)
+void chk_volume_sensitive(struct lint_ctx *c, const struct lint_rule *r)
 {
-	static const char *const dirs[] = {"/",
-					   "/etc",
-					   "/usr",
-					   "/bin",
-					   "/sbin",
-					   "/lib",
-					   "/lib64",
-					   "/boot",
-					   "/dev",
-					   "/proc",
-					   "/sys",
-					   "/root",
-					   "/var/run",
-					   "/run",
-					   "/var/run/docker.sock",
-					   "/var/lib/docker",
-					   NULL};
+	static const char *const dirs[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot",
+					   "/dev", "/proc", "/sys", "/root", "/var/run", "/run",
+					   /* the engine's socket and state */
+					   "/var/run/docker.sock", "/var/lib/docker", NULL};
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_VOLUME)
@@ -415,11 +402,8 @@ RULE(chk_volume_sensitive)
 			size_t n = strlen(p);
 			while (n > 1 && p[n - 1] == '/')
 				p[--n] = 0;
-			for (size_t d = 0; dirs[d]; d++)
-				if (!strcmp(p, dirs[d])) {
-					lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
-					break;
-				}
+			if (bw_str_in(p, dirs))
+				lint_report(c, r, in, 0, 0, "VOLUME %s is a sensitive directory", p);
 		}
 	}
 }
@@ -428,30 +412,15 @@ static bool sensitive_name(const char *src)
 {
 	const char *b = strrchr(src, '/');
 	b = b && b[1] ? b + 1 : src;
-	static const char *const exact[] = {".env",
-					    ".git",
-					    ".npmrc",
-					    ".pypirc",
-					    ".netrc",
-					    ".aws",
-					    ".ssh",
-					    ".docker",
-					    "id_rsa",
-					    "id_dsa",
-					    "id_ecdsa",
-					    "id_ed25519",
-					    ".htpasswd",
-					    "credentials.json",
-					    ".git-credentials",
-					    ".bash_history",
-					    ".vault-token",
-					    "secrets.yaml",
-					    "secrets.yml",
-					    ".kube",
-					    NULL};
-	for (size_t k = 0; exact[k]; k++)
-		if (!strcmp(b, exact[k]))
-			return true;
+	static const char *const exact[] = {
+	    ".env", ".git", ".npmrc", ".pypirc", ".netrc", ".aws", ".ssh", ".docker",
+	    /* private keys */
+	    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+	    /* credentials, history and secrets files */
+	    ".htpasswd", "credentials.json", ".git-credentials", ".bash_history", ".vault-token",
+	    "secrets.yaml", "secrets.yml", ".kube", NULL};
+	if (bw_str_in(b, exact))
+		return true;
 	static const char *const ext[] = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ovpn", NULL};
 	for (size_t k = 0; ext[k]; k++)
 		if (ends_with_ci(b, ext[k]))
@@ -459,7 +428,7 @@ static bool sensitive_name(const char *src)
 	return !strncmp(b, ".env.", 5);
 }
 
-RULE(chk_copy_sensitive)
+void chk_copy_sensitive(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -476,7 +445,7 @@ RULE(chk_copy_sensitive)
 	}
 }
 
-RULE(chk_onbuild_chain)
+void chk_onbuild_chain(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -487,7 +456,7 @@ RULE(chk_onbuild_chain)
 	}
 }
 
-RULE(chk_env_self_ref)
+void chk_env_self_ref(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -516,7 +485,7 @@ static bool same_flags(const struct df_instr *a, const struct df_instr *b)
 	return true;
 }
 
-RULE(chk_consecutive_run)
+void chk_consecutive_run(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 1; i < c->df->n_instrs; i++) {
 		const struct df_instr *a = &c->df->instrs[i - 1], *b = &c->df->instrs[i];
@@ -526,7 +495,7 @@ RULE(chk_consecutive_run)
 	}
 }
 
-RULE(chk_unknown_instruction)
+void chk_unknown_instruction(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -537,7 +506,7 @@ RULE(chk_unknown_instruction)
 	}
 }
 
-RULE(chk_malformed)
+void chk_malformed(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -547,7 +516,7 @@ RULE(chk_malformed)
 	}
 }
 
-RULE(chk_json_invalid)
+void chk_json_invalid(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -559,7 +528,7 @@ RULE(chk_json_invalid)
 	}
 }
 
-RULE(chk_empty_continuation)
+void chk_empty_continuation(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t k = 0; k < c->df->n_empty_continuations; k++) {
 		int line = c->df->empty_continuations[k];
@@ -572,7 +541,7 @@ RULE(chk_empty_continuation)
 	}
 }
 
-RULE(chk_legacy_kv)
+void chk_legacy_kv(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -581,7 +550,7 @@ RULE(chk_legacy_kv)
 	}
 }
 
-RULE(chk_inline_ignore)
+void chk_inline_ignore(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t k = 0; k < c->df->n_ignores; k++) {
 		const struct df_ignore *ig = &c->df->ignores[k];
@@ -603,7 +572,7 @@ RULE(chk_inline_ignore)
 	}
 }
 
-RULE(chk_keyword_case)
+void chk_keyword_case(struct lint_ctx *c, const struct lint_rule *r)
 {
 	/* BuildKit ConsistentInstructionCasing: all upper or all lower, as the majority */
 	size_t upper = 0, lower = 0;
@@ -611,9 +580,9 @@ RULE(chk_keyword_case)
 		const char *k = c->df->instrs[i].keyword;
 		bool up = true, low = true;
 		for (const char *p = k; *p; p++) {
-			if (*p >= 'a' && *p <= 'z')
+			if (bw_islower(*p))
 				up = false;
-			if (*p >= 'A' && *p <= 'Z')
+			if (bw_isupper(*p))
 				low = false;
 		}
 		upper += up;
@@ -626,7 +595,7 @@ RULE(chk_keyword_case)
 			continue;
 		bool ok = true;
 		for (const char *p = in->keyword; *p; p++)
-			if ((want_upper && *p >= 'a' && *p <= 'z') || (!want_upper && *p >= 'A' && *p <= 'Z'))
+			if ((want_upper && bw_islower(*p)) || (!want_upper && bw_isupper(*p)))
 				ok = false;
 		if (!ok)
 			lint_report(c, r, in, 0, strlen(in->keyword),

@@ -2,8 +2,6 @@
  * (DL3049–DL3058), configured with required-labels / label-schema. */
 #include "rules-int.h"
 
-#include <ctype.h>
-
 typedef void (*label_fn)(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 			 const struct df_kv *kv, const struct lint_label_req *req);
 
@@ -45,10 +43,10 @@ static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const stru
 {
 	const char *k = kv->key;
 	size_t n = strlen(k);
-	bool ok = n > 0 && isalnum((unsigned char)k[0]) && isalnum((unsigned char)k[n - 1]);
+	bool ok = n > 0 && bw_isalnum(k[0]) && bw_isalnum(k[n - 1]);
 	for (size_t i = 0; ok && i < n; i++) {
 		unsigned char ch = (unsigned char)k[i];
-		if (!(islower(ch) || isdigit(ch) || ch == '.' || ch == '-'))
+		if (!(bw_islower(ch) || bw_isdigit(ch) || ch == '.' || ch == '-'))
 			ok = false;
 		if (i && (ch == '.' || ch == '-') && (k[i - 1] == '.' || k[i - 1] == '-'))
 			ok = false;
@@ -60,12 +58,12 @@ static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const stru
 		at_kv(c, r, in, kv, " is not a valid label key");
 }
 
-RULE(chk_label_key)
+void chk_label_key(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_label(c, r, key_syntax, false);
 }
 
-RULE(chk_label_missing)
+void chk_label_missing(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (!c->cfg || !c->df->n_stages)
 		return;
@@ -97,7 +95,7 @@ static void superfluous(struct lint_ctx *c, const struct lint_rule *r, const str
 		at_kv(c, r, in, kv, " is not in the label schema");
 }
 
-RULE(chk_label_superfluous)
+void chk_label_superfluous(struct lint_ctx *c, const struct lint_rule *r)
 {
 	if (c->cfg && c->cfg->strict_labels)
 		each_label(c, r, superfluous, false);
@@ -120,7 +118,7 @@ static void empty(struct lint_ctx *c, const struct lint_rule *r, const struct df
 		at_kv(c, r, in, kv, " is empty");
 }
 
-RULE(chk_label_empty)
+void chk_label_empty(struct lint_ctx *c, const struct lint_rule *r)
 {
 	each_label(c, r, empty, true);
 }
@@ -136,7 +134,7 @@ struct typed {
 static void typed(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		  const struct df_kv *kv, const struct lint_label_req *req, const struct typed *t)
 {
-	if (!req->type || strcasecmp(req->type, t->type) || dynamic(kv) || !value(kv)[0])
+	if (!req->type || bw_strcasecmp(req->type, t->type) || dynamic(kv) || !value(kv)[0])
 		return;
 	if (!t->ok(value(kv))) {
 		char why[96];
@@ -151,7 +149,7 @@ static bool valid_url(const char *v)
 	if (!s || s == v)
 		return false;
 	for (const char *p = v; p < s; p++)
-		if (!isalnum((unsigned char)*p) && *p != '+' && *p != '-' && *p != '.')
+		if (!bw_isalnum(*p) && *p != '+' && *p != '-' && *p != '.')
 			return false;
 	return s[3] && !strchr(v, ' ');
 }
@@ -159,7 +157,7 @@ static bool valid_url(const char *v)
 static bool digits(const char *s, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
+		if (!bw_isdigit(s[i]))
 			return false;
 	return true;
 }
@@ -174,9 +172,9 @@ static bool valid_rfc3339(const char *v)
 	const char *p = v + 19;
 	if (*p == '.') {
 		p++;
-		if (!isdigit((unsigned char)*p))
+		if (!bw_isdigit(*p))
 			return false;
-		while (isdigit((unsigned char)*p))
+		while (bw_isdigit(*p))
 			p++;
 	}
 	if ((*p == 'Z' || *p == 'z') && !p[1])
@@ -190,9 +188,9 @@ static bool valid_spdx(const char *v)
 	if (!*v)
 		return false;
 	for (const char *p = v; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(".-+() :", *p))
+		if (!bw_isalnum(*p) && !strchr(".-+() :", *p))
 			return false;
-	return isalnum((unsigned char)v[0]) || v[0] == '(' || !strncmp(v, "LicenseRef-", 11);
+	return bw_isalnum(v[0]) || v[0] == '(' || !strncmp(v, "LicenseRef-", 11);
 }
 
 static bool valid_hash(const char *v)
@@ -201,7 +199,7 @@ static bool valid_hash(const char *v)
 	if (n != 7 && n != 40 && n != 64 && !(n > 7 && n < 40))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)v[i]))
+		if (!bw_isxdigit(v[i]))
 			return false;
 	return true;
 }
@@ -211,11 +209,11 @@ static bool valid_semver(const char *v)
 	if (*v == 'v')
 		v++;
 	for (int part = 0; part < 3; part++) {
-		if (!isdigit((unsigned char)*v))
+		if (!bw_isdigit(*v))
 			return false;
-		if (*v == '0' && isdigit((unsigned char)v[1]))
+		if (*v == '0' && bw_isdigit(v[1]))
 			return false;
-		while (isdigit((unsigned char)*v))
+		while (bw_isdigit(*v))
 			v++;
 		if (part < 2) {
 			if (*v != '.')
@@ -228,7 +226,7 @@ static bool valid_semver(const char *v)
 		if (!*v)
 			return false;
 		for (; *v; v++)
-			if (!isalnum((unsigned char)*v) && *v != '.' && *v != '-' && *v != '+')
+			if (!bw_isalnum(*v) && *v != '.' && *v != '-' && *v != '+')
 				return false;
 	}
 	return *v == 0;
@@ -243,21 +241,54 @@ static bool valid_email(const char *v)
 	return dot && dot > at + 1 && dot[1];
 }
 
-#define TYPED(fn, type, ok, what)                                                                            \
-	static void fn##_one(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,       \
-			     const struct df_kv *kv, const struct lint_label_req *req)                       \
-	{                                                                                                    \
-		static const struct typed t = {type, ok, what};                                              \
-		typed(c, r, in, kv, req, &t);                                                                \
-	}                                                                                                    \
-	RULE(fn)                                                                                             \
-	{                                                                                                    \
-		each_label(c, r, fn##_one, true);                                                            \
+/* The label-schema type rules: every LABEL whose key the schema gives the
+ * rule's type is checked by its validator. */
+static void each_typed(struct lint_ctx *c, const struct lint_rule *r, const struct typed *t)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_LABEL)
+			continue;
+		for (size_t k = 0; k < in->n_kvs; k++) {
+			const struct lint_label_req *req = schema(c, in->kvs[k].key);
+			if (req)
+				typed(c, r, in, &in->kvs[k], req, t);
+		}
 	}
+}
 
-TYPED(chk_label_url, "url", valid_url, "a URL")
-TYPED(chk_label_rfc3339, "rfc3339", valid_rfc3339, "an RFC 3339 time")
-TYPED(chk_label_spdx, "spdx", valid_spdx, "an SPDX license expression")
-TYPED(chk_label_hash, "hash", valid_hash, "a git hash")
-TYPED(chk_label_semver, "semver", valid_semver, "a semantic version")
-TYPED(chk_label_email, "email", valid_email, "an email address")
+void chk_label_url(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"url", valid_url, "a URL"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_rfc3339(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"rfc3339", valid_rfc3339, "an RFC 3339 time"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_spdx(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"spdx", valid_spdx, "an SPDX license expression"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_hash(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"hash", valid_hash, "a git hash"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_semver(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"semver", valid_semver, "a semantic version"};
+	each_typed(c, r, &t);
+}
+
+void chk_label_email(struct lint_ctx *c, const struct lint_rule *r)
+{
+	static const struct typed t = {"email", valid_email, "an email address"};
+	each_typed(c, r, &t);
+}

@@ -3,86 +3,37 @@
  * argv {apt-get, install, -y, curl}, wherever it sits in the RUN. */
 #include "rules-int.h"
 
-/* options that take a value, per tool (so their values are not packages) */
-static const char *const apt_arg[] = {"-o",
-				      "-c",
-				      "-t",
-				      "--target-release",
-				      "--default-release",
-				      "-a",
-				      "--host-architecture",
-				      "--option",
-				      "--config-file",
-				      NULL};
-static const char *const apk_arg[] = {
-    "-t",     "--virtual", "-X",	 "--repository", "--repositories-file", "-p",
-    "--root", "--arch",	   "--keys-dir", "--cache-dir",	 "--cache-max-age",	NULL};
-static const char *const rpm_arg[] = {
-    "-c",	 "--config",   "--installroot",	 "--releasever", "--enablerepo",  "--disablerepo", "--repo",
-    "--repoid",	 "-d",	       "--debuglevel",	 "-e",		 "--errorlevel",  "--setopt",	   "-x",
-    "--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch",	 "--downloaddir", "--destdir",	   "--color",
-    NULL};
-static const char *const zypper_arg[] = {"-r",	   "--repo", "-t",	 "--type",     "--from", "-R",
-					 "--root", "-c",     "--config", "--download", NULL};
-static const char *const pip_arg[] = {"-r",
-				      "--requirement",
-				      "-c",
-				      "--constraint",
-				      "-e",
-				      "--editable",
-				      "-i",
-				      "--index-url",
-				      "--extra-index-url",
-				      "-f",
-				      "--find-links",
-				      "-t",
-				      "--target",
-				      "--prefix",
-				      "--root",
-				      "--src",
-				      "--trusted-host",
-				      "--platform",
-				      "--python-version",
-				      "--implementation",
-				      "--abi",
-				      "--upgrade-strategy",
-				      "--progress-bar",
-				      "--cache-dir",
-				      "--log",
-				      "--timeout",
-				      "--retries",
-				      "--proxy",
-				      "--cert",
-				      "--client-cert",
-				      "--exists-action",
-				      "--global-option",
-				      "--install-option",
-				      "--config-settings",
-				      "-C",
-				      "--only-binary",
-				      "--no-binary",
-				      "--python",
-				      "--report",
-				      NULL};
-static const char *const npm_arg[] = {"--prefix", "--registry",	  "--cache",	"-w",	  "--workspace",
-				      "--tag",	  "--userconfig", "--loglevel", "--omit", "--include",
-				      NULL};
-static const char *const gem_arg[] = {"-v",	"--version", "-i", "--install-dir",  "-n",	   "--bindir",
-				      "-s",	"--source",  "-P", "--trust-policy", "--platform", "-g",
-				      "--file", NULL};
-static const char *const go_arg[] = {"-C",	  "-p",	      "-ldflags", "-gcflags", "-tags",
-				     "-mod",	  "-modfile", "-o",	  "-pkgdir",  "-toolexec",
-				     "-asmflags", "-overlay", NULL};
+/* options that take a value, per tool (so their values are not packages);
+ * packed by hand: clang-format 14 puts one a line */
+/* clang-format off */
+static const char *const apt_arg[] = {"-o", "-c", "-t", "--target-release", "--default-release", "-a",
+	"--host-architecture", "--option", "--config-file", NULL};
+static const char *const apk_arg[] = {"-t", "--virtual", "-X", "--repository", "--repositories-file", "-p",
+	"--root", "--arch", "--keys-dir", "--cache-dir", "--cache-max-age", NULL};
+static const char *const rpm_arg[] = {"-c", "--config", "--installroot", "--releasever", "--enablerepo",
+	"--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--setopt", "-x",
+	"--exclude", "--nodocs-x", "--rpmverbosity", "--forcearch", "--downloaddir", "--destdir", "--color",
+	NULL};
+static const char *const zypper_arg[] = {"-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-c",
+	"--config", "--download", NULL};
+static const char *const pip_arg[] = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i",
+	"--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+	"--src", "--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
+	"--upgrade-strategy", "--progress-bar", "--cache-dir", "--log", "--timeout", "--retries", "--proxy",
+	"--cert", "--client-cert", "--exists-action", "--global-option", "--install-option",
+	"--config-settings", "-C", "--only-binary", "--no-binary", "--python", "--report", NULL};
+static const char *const npm_arg[] = {"--prefix", "--registry", "--cache", "-w", "--workspace", "--tag",
+	"--userconfig", "--loglevel", "--omit", "--include", NULL};
+static const char *const gem_arg[] = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s",
+	"--source", "-P", "--trust-policy", "--platform", "-g", "--file", NULL};
+static const char *const go_arg[] = {"-C", "-p", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-o",
+	"-pkgdir", "-toolexec", "-asmflags", "-overlay", NULL};
+/* clang-format on */
 static const char *const none_arg[] = {NULL};
 
 static bool takes_arg(const char *opt, const char *const *with_arg)
 {
-	if (strchr(opt, '='))
-		return false;
-	for (size_t k = 0; with_arg[k]; k++)
-		if (strcmp(opt, with_arg[k]) == 0)
-			return true;
-	return false;
+	return !strchr(opt, '=') && bw_str_in(opt, with_arg);
 }
 
 /* The command's subcommand (first non-option word after the name), its
@@ -103,25 +54,17 @@ static const char *subcmd(const struct sh_cmd *cmd, size_t st, const char *const
 	return NULL;
 }
 
-static bool one_of(const char *s, const char *const *list)
-{
-	for (size_t k = 0; s && list[k]; k++)
-		if (strcmp(s, list[k]) == 0)
-			return true;
-	return false;
-}
-
 /* Is cmd `<names…> <subs…>`? Returns the index of the subcommand or 0. */
 static size_t is_pm(const struct sh_cmd *cmd, size_t st, const char *const *names, const char *const *subs,
 		    const char *const *with_arg)
 {
 	const char *n = cmd->argv[st].text, *sl = strrchr(n, '/');
 	n = sl ? sl + 1 : n;
-	if (!one_of(n, names))
+	if (!bw_str_in(n, names))
 		return 0;
 	size_t at = 0;
 	const char *s = subcmd(cmd, st, with_arg, &at);
-	return s && one_of(s, subs) ? at : 0;
+	return s && bw_str_in(s, subs) ? at : 0;
 }
 
 typedef bool (*pinned_fn)(const char *pkg);
@@ -152,12 +95,6 @@ static void report_unpinned(struct lint_ctx *c, const struct lint_rule *r, const
 	bw_buf_release(&b);
 }
 
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
 static bool is_path_or_url(const char *p)
 {
 	return p[0] == '.' || p[0] == '/' || p[0] == '~' || strstr(p, "://") != NULL;
@@ -165,55 +102,56 @@ static bool is_path_or_url(const char *p)
 
 /* ---- pins ---- */
 
+/* A package manager whose install subcommand takes packages that need a version. */
+struct pin {
+	const char *const *names, *const *subs, *const *with_arg;
+	pinned_fn pinned;
+};
+
+static void pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
+		const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+{
+	const struct pin *p = ud;
+	size_t at = is_pm(cmd, st, p->names, p->subs, p->with_arg);
+	if (at)
+		report_unpinned(c, r, in, cmd, at + 1, p->with_arg, p->pinned);
+}
+
 static const char *const apt_names[] = {"apt-get", "apt", NULL};
 static const char *const install[] = {"install", NULL};
 
 static bool apt_pinned(const char *p)
 {
-	return strchr(p, '=') || ends_with(p, ".deb") || is_path_or_url(p);
+	return strchr(p, '=') || bw_str_ends_with(p, ".deb") || is_path_or_url(p);
 }
 
-static void apt_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+void chk_apt_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	size_t at = is_pm(cmd, st, apt_names, install, apt_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, apt_arg, apt_pinned);
-}
-
-RULE(chk_apt_pin)
-{
-	lint_each_cmd(c, r, apt_pin, NULL);
+	static const struct pin apt = {apt_names, install, apt_arg, apt_pinned};
+	lint_each_cmd(c, r, pin, (void *)&apt);
 }
 
 static bool apk_pinned(const char *p)
 {
-	return strpbrk(p, "=<>~") || ends_with(p, ".apk") || is_path_or_url(p);
+	return strpbrk(p, "=<>~") || bw_str_ends_with(p, ".apk") || is_path_or_url(p);
 }
 
 static const char *const apk_names[] = {"apk", NULL};
 static const char *const apk_add[] = {"add", NULL};
 
-static void apk_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+void chk_apk_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	size_t at = is_pm(cmd, st, apk_names, apk_add, apk_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, apk_arg, apk_pinned);
-}
-
-RULE(chk_apk_pin)
-{
-	lint_each_cmd(c, r, apk_pin, NULL);
+	static const struct pin apk = {apk_names, apk_add, apk_arg, apk_pinned};
+	lint_each_cmd(c, r, pin, (void *)&apk);
 }
 
 static bool rpm_pinned(const char *p)
 {
 	/* name-version[-release]: a dash followed by a digit, or a file */
 	for (const char *d = strchr(p, '-'); d; d = strchr(d + 1, '-'))
-		if (d[1] >= '0' && d[1] <= '9')
+		if (bw_isdigit(d[1]))
 			return true;
-	return ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
+	return bw_str_ends_with(p, ".rpm") || is_path_or_url(p) || strchr(p, '@') || strchr(p, '=');
 }
 
 static const char *const yum_names[] = {"yum", NULL};
@@ -240,35 +178,28 @@ static void yum_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 			}
 }
 
-RULE(chk_yum_pin)
+void chk_yum_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, yum_pin, (void *)yum_names);
 }
 
-RULE(chk_dnf_pin)
+void chk_dnf_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, yum_pin, (void *)dnf_names);
 }
 
 static bool zypper_pinned(const char *p)
 {
-	return strpbrk(p, "=<>") || ends_with(p, ".rpm") || is_path_or_url(p);
+	return strpbrk(p, "=<>") || bw_str_ends_with(p, ".rpm") || is_path_or_url(p);
 }
 
 static const char *const zypper_names[] = {"zypper", NULL};
 static const char *const zypper_install[] = {"install", "in", NULL};
 
-static void zypper_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		       const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+void chk_zypper_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	size_t at = is_pm(cmd, st, zypper_names, zypper_install, zypper_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, zypper_arg, zypper_pinned);
-}
-
-RULE(chk_zypper_pin)
-{
-	lint_each_cmd(c, r, zypper_pin, NULL);
+	static const struct pin zypper = {zypper_names, zypper_install, zypper_arg, zypper_pinned};
+	lint_each_cmd(c, r, pin, (void *)&zypper);
 }
 
 /* pip, pip3, pip3.11, python -m pip, python3 -m pip */
@@ -299,8 +230,9 @@ static size_t pip_install(const struct sh_cmd *cmd, size_t st)
 
 static bool pip_pinned(const char *p)
 {
-	return strstr(p, "==") || strpbrk(p, "<>~@!") || ends_with(p, ".whl") || ends_with(p, ".tar.gz") ||
-	       ends_with(p, ".zip") || is_path_or_url(p) || strncmp(p, "git+", 4) == 0;
+	return strstr(p, "==") || strpbrk(p, "<>~@!") || bw_str_ends_with(p, ".whl") ||
+	       bw_str_ends_with(p, ".tar.gz") || bw_str_ends_with(p, ".zip") || is_path_or_url(p) ||
+	       strncmp(p, "git+", 4) == 0;
 }
 
 static void pip_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
@@ -316,7 +248,7 @@ static void pip_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	report_unpinned(c, r, in, cmd, at + 1, pip_arg, pip_pinned);
 }
 
-RULE(chk_pip_pin)
+void chk_pip_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, pip_pin, NULL);
 }
@@ -326,29 +258,22 @@ static bool npm_pinned(const char *p)
 	const char *at = strchr(p + 1, '@'); /* skip a scope's leading @ */
 	if (at)
 		return strcmp(at, "@latest") != 0 && at[1];
-	return is_path_or_url(p) || ends_with(p, ".tgz") || ends_with(p, ".tar.gz") ||
+	return is_path_or_url(p) || bw_str_ends_with(p, ".tgz") || bw_str_ends_with(p, ".tar.gz") ||
 	       strncmp(p, "git", 3) == 0 || strncmp(p, "github:", 7) == 0 || strncmp(p, "file:", 5) == 0;
 }
 
 static const char *const npm_names[] = {"npm", NULL};
 static const char *const npm_install[] = {"install", "i", "add", "isntall", NULL};
 
-static void npm_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+void chk_npm_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	size_t at = is_pm(cmd, st, npm_names, npm_install, npm_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, npm_arg, npm_pinned);
-}
-
-RULE(chk_npm_pin)
-{
-	lint_each_cmd(c, r, npm_pin, NULL);
+	static const struct pin npm = {npm_names, npm_install, npm_arg, npm_pinned};
+	lint_each_cmd(c, r, pin, (void *)&npm);
 }
 
 static bool gem_pinned(const char *p)
 {
-	return strchr(p, ':') || ends_with(p, ".gem") || is_path_or_url(p);
+	return strchr(p, ':') || bw_str_ends_with(p, ".gem") || is_path_or_url(p);
 }
 
 static const char *const gem_names[] = {"gem", NULL};
@@ -365,7 +290,7 @@ static void gem_pin(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	report_unpinned(c, r, in, cmd, at + 1, gem_arg, gem_pinned);
 }
 
-RULE(chk_gem_pin)
+void chk_gem_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, gem_pin, NULL);
 }
@@ -380,17 +305,10 @@ static bool go_pinned(const char *p)
 
 static const char *const go_names[] = {"go", NULL};
 
-static void go_pin(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
-		   const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
+void chk_go_pin(struct lint_ctx *c, const struct lint_rule *r)
 {
-	size_t at = is_pm(cmd, st, go_names, install, go_arg);
-	if (at)
-		report_unpinned(c, r, in, cmd, at + 1, go_arg, go_pinned);
-}
-
-RULE(chk_go_pin)
-{
-	lint_each_cmd(c, r, go_pin, NULL);
+	static const struct pin go = {go_names, install, go_arg, go_pinned};
+	lint_each_cmd(c, r, pin, (void *)&go);
 }
 
 /* ---- non-interactive switches ---- */
@@ -414,7 +332,7 @@ static void apt_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
 }
 
-RULE(chk_apt_yes)
+void chk_apt_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_yes, NULL);
 }
@@ -430,13 +348,13 @@ static void apt_recommends(struct lint_ctx *c, const struct lint_rule *r, const 
 		return;
 	for (size_t i = st + 1; i + 1 < cmd->argc; i++)
 		if ((strcmp(cmd->argv[i].text, "-o") == 0 || strcmp(cmd->argv[i].text, "--option") == 0) &&
-		    strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
+		    bw_strncasecmp(cmd->argv[i + 1].text, "APT::Install-Recommends=", 24) == 0 &&
 		    strchr("0fF", cmd->argv[i + 1].text[24]))
 			return;
 	lint_report_sh(c, r, in, cmd, "apt-get install without --no-install-recommends");
 }
 
-RULE(chk_apt_recommends)
+void chk_apt_recommends(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_recommends, NULL);
 }
@@ -455,12 +373,12 @@ static void rpm_yes(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		lint_report_sh(c, r, in, cmd, "%s without -y", cmd->argv[st].text);
 }
 
-RULE(chk_yum_yes)
+void chk_yum_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, rpm_yes, (void *)yum_names);
 }
 
-RULE(chk_dnf_yes)
+void chk_dnf_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"dnf", "dnf5", NULL};
 	lint_each_cmd(c, r, rpm_yes, (void *)names);
@@ -480,7 +398,7 @@ static void zypper_yes(struct lint_ctx *c, const struct lint_rule *r, const stru
 		lint_report_sh(c, r, in, cmd, "zypper %s without --non-interactive", cmd->argv[at].text);
 }
 
-RULE(chk_zypper_yes)
+void chk_zypper_yes(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, zypper_yes, NULL);
 }
@@ -490,7 +408,7 @@ RULE(chk_zypper_yes)
 bool lint_run_mounts(const struct df_instr *in, const char *path)
 {
 	for (size_t i = 0; i < in->n_flags; i++) {
-		if (strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
+		if (bw_strcasecmp(in->flags[i].name, "mount") || !in->flags[i].value)
 			continue;
 		const char *v = in->flags[i].value;
 		if (!strstr(v, "type=cache") && !strstr(v, "type=tmpfs"))
@@ -555,7 +473,7 @@ static void apt_lists(struct lint_ctx *c, const struct lint_rule *r, const struc
 	lint_report_sh(c, r, in, cmd, "apt lists are kept in the layer (no rm -rf /var/lib/apt/lists/*)");
 }
 
-RULE(chk_apt_lists)
+void chk_apt_lists(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, apt_lists, NULL);
 }
@@ -572,7 +490,7 @@ static void apk_no_cache(struct lint_ctx *c, const struct lint_rule *r, const st
 	lint_report_sh(c, r, in, cmd, "apk add without --no-cache");
 }
 
-RULE(chk_apk_no_cache)
+void chk_apk_no_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apk_no_cache, NULL);
 }
@@ -609,27 +527,27 @@ static void missing_clean(struct lint_ctx *c, const struct lint_rule *r, const s
 		       sh_cmd_name(hit), cl->clean_sub2 ? cl->clean_sub : "clean all");
 }
 
-RULE(chk_yum_clean)
+void chk_yum_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	struct clean cl = {yum_names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", NULL};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_dnf_clean)
+void chk_dnf_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"dnf", "dnf5", NULL};
 	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/dnf", "/var/cache/libdnf5"};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_microdnf_clean)
+void chk_microdnf_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const names[] = {"microdnf", NULL};
 	struct clean cl = {names, rpm_install, NULL, "clean", NULL, "/var/cache/yum", "/var/cache/dnf"};
 	lint_each_run(c, r, missing_clean, &cl);
 }
 
-RULE(chk_zypper_clean)
+void chk_zypper_clean(struct lint_ctx *c, const struct lint_rule *r)
 {
 	struct clean cl = {zypper_names, zypper_install, NULL, "clean", "cc", "/var/cache/zypp", NULL};
 	lint_each_run(c, r, missing_clean, &cl);
@@ -669,7 +587,7 @@ static void pip_cache(struct lint_ctx *c, const struct lint_rule *r, const struc
 	lint_report_sh(c, r, in, cmd, "pip install without --no-cache-dir");
 }
 
-RULE(chk_pip_cache)
+void chk_pip_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, pip_cache, NULL);
 }
@@ -696,7 +614,7 @@ static void yarn_cache(struct lint_ctx *c, const struct lint_rule *r, const stru
 	lint_report_sh(c, r, in, hit, "yarn install without 'yarn cache clean' in the same RUN");
 }
 
-RULE(chk_yarn_cache)
+void chk_yarn_cache(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, yarn_cache, NULL);
 }
@@ -725,35 +643,35 @@ static void upgrade(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	lint_report_sh(c, r, in, cmd, "%s %s", sh_cmd_name(cmd), cmd->argv[at].text);
 }
 
-RULE(chk_apt_upgrade)
+void chk_apt_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"upgrade", "dist-upgrade", "full-upgrade", NULL};
 	struct upgrade u = {apt_names, subs, apt_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_apk_upgrade)
+void chk_apk_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"upgrade", NULL};
 	struct upgrade u = {apk_names, subs, apk_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_yum_update)
+void chk_yum_update(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
 	struct upgrade u = {yum_names, subs, rpm_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_dnf_update)
+void chk_dnf_update(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"update", "upgrade", "distro-sync", NULL};
 	struct upgrade u = {dnf_names, subs, rpm_arg};
 	lint_each_cmd(c, r, upgrade, &u);
 }
 
-RULE(chk_zypper_dist_upgrade)
+void chk_zypper_dist_upgrade(struct lint_ctx *c, const struct lint_rule *r)
 {
 	static const char *const subs[] = {"dist-upgrade", "dup", NULL};
 	struct upgrade u = {zypper_names, subs, zypper_arg};
@@ -767,7 +685,7 @@ static void apt_cli(struct lint_ctx *c, const struct lint_rule *r, const struct 
 		lint_report_sh(c, r, in, cmd, "apt %s", st + 1 < cmd->argc ? cmd->argv[st + 1].text : "");
 }
 
-RULE(chk_apt_cli)
+void chk_apt_cli(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, apt_cli, NULL);
 }
@@ -796,7 +714,7 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 				continue;
 			const char *sub = subcmd(cmd, st, none_arg, NULL);
 			const char *n = sh_cmd_name(cmd);
-			if (sub && one_of(sub, inst) &&
+			if (sub && bw_str_in(sub, inst) &&
 			    !(strcmp(sub, "update") == 0 && strcmp(n, "apt-get") == 0) &&
 			    (!strcmp(n, "apt-get") || !strcmp(n, "apt") || !strcmp(n, "apk") ||
 			     !strcmp(n, "yum") || !strcmp(n, "dnf") || !strcmp(n, "zypper") ||
@@ -811,7 +729,7 @@ static void update_alone(struct lint_ctx *c, const struct lint_rule *r, const st
 	}
 }
 
-RULE(chk_update_alone)
+void chk_update_alone(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, update_alone, NULL);
 }

@@ -14,7 +14,7 @@ static void sudo(struct lint_ctx *c, const struct lint_rule *r, const struct df_
 	}
 }
 
-RULE(chk_sudo)
+void chk_sudo(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, sudo, NULL);
 }
@@ -27,7 +27,7 @@ static void cd(struct lint_ctx *c, const struct lint_rule *r, const struct df_in
 		lint_report_sh(c, r, in, cmd, "cd %s", st + 1 < cmd->argc ? cmd->argv[st + 1].text : "");
 }
 
-RULE(chk_cd)
+void chk_cd(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, cd, NULL);
 }
@@ -75,7 +75,7 @@ static void pipe_to_shell(struct lint_ctx *c, const struct lint_rule *r, const s
 	}
 }
 
-RULE(chk_pipe_to_shell)
+void chk_pipe_to_shell(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, pipe_to_shell, NULL);
 }
@@ -121,7 +121,7 @@ static void pipefail(struct lint_ctx *c, const struct lint_rule *r, const struct
 	}
 }
 
-RULE(chk_pipefail)
+void chk_pipefail(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_run(c, r, pipefail, NULL);
 }
@@ -140,7 +140,7 @@ static void useradd(struct lint_ctx *c, const struct lint_rule *r, const struct 
 			uid = cmd->argv[i + 1].text;
 		else if (!strncmp(t, "--uid=", 6))
 			uid = t + 6;
-		else if (!strncmp(t, "-u", 2) && t[2] >= '0' && t[2] <= '9')
+		else if (!strncmp(t, "-u", 2) && bw_isdigit(t[2]))
 			uid = t + 2;
 		if (uid && strspn(uid, "0123456789") == strlen(uid) && strlen(uid) > 5) {
 			lint_report_sh(c, r, in, cmd, "useradd -u %s without -l", uid);
@@ -149,7 +149,7 @@ static void useradd(struct lint_ctx *c, const struct lint_rule *r, const struct 
 	}
 }
 
-RULE(chk_useradd_uid)
+void chk_useradd_uid(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, useradd, NULL);
 }
@@ -165,14 +165,14 @@ static void recursive_chown(struct lint_ctx *c, const struct lint_rule *r, const
 			       sh_cmd_name(cmd));
 }
 
-RULE(chk_recursive_chown)
+void chk_recursive_chown(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, recursive_chown, NULL);
 }
 
 static bool http_url(const char *t)
 {
-	if (strncasecmp(t, "http://", 7) && strncasecmp(t, "ftp://", 6))
+	if (bw_strncasecmp(t, "http://", 7) && bw_strncasecmp(t, "ftp://", 6))
 		return false;
 	const char *h = strstr(t, "://") + 3;
 	return strncmp(h, "localhost", 9) && strncmp(h, "127.", 4) && strncmp(h, "[::1]", 5);
@@ -197,7 +197,7 @@ static void plain_http(struct lint_ctx *c, const struct lint_rule *r, const stru
 	}
 }
 
-RULE(chk_plain_http)
+void chk_plain_http(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, plain_http, NULL);
 }
@@ -209,14 +209,11 @@ static void irrelevant(struct lint_ctx *c, const struct lint_rule *r, const stru
 					  "free", "top",    "kill",	"mount",    "ifconfig",
 					  "nano", "reboot", "halt",	"poweroff", NULL};
 	const char *n = sh_cmd_name(cmd);
-	for (size_t k = 0; bad[k]; k++)
-		if (!strcmp(n, bad[k])) {
-			lint_report_sh(c, r, in, cmd, "%s has no use in an image build", n);
-			return;
-		}
+	if (bw_str_in(n, bad))
+		lint_report_sh(c, r, in, cmd, "%s has no use in an image build", n);
 }
 
-RULE(chk_irrelevant_cmd)
+void chk_irrelevant_cmd(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, irrelevant, NULL);
 }
@@ -238,12 +235,12 @@ static void wget_progress(struct lint_ctx *c, const struct lint_rule *r, const s
 	lint_report_sh(c, r, in, cmd, "wget without --progress, -q or -nv");
 }
 
-RULE(chk_wget_progress)
+void chk_wget_progress(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, wget_progress, NULL);
 }
 
-RULE(chk_wget_and_curl)
+void chk_wget_and_curl(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t st = 0; st < c->df->n_stages; st++) {
 		const struct df_stage *stg = &c->df->stages[st];
@@ -284,7 +281,7 @@ static void shell_symlink(struct lint_ctx *c, const struct lint_rule *r, const s
 		lint_report_sh(c, r, in, cmd, "ln … %s changes the shell of every later RUN", last);
 }
 
-RULE(chk_shell_symlink)
+void chk_shell_symlink(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, shell_symlink, NULL);
 }
@@ -323,7 +320,7 @@ static void setid_cmd(struct lint_ctx *c, const struct lint_rule *r, const struc
 	}
 }
 
-RULE(chk_setuid)
+void chk_setuid(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, setid_cmd, NULL);
 }
@@ -368,8 +365,8 @@ static void unverified(struct lint_ctx *c, const struct lint_rule *r, const stru
 			if (!strcmp(bad[k].cmd, "npm") && !hit && !strcmp(t, "strict-ssl=false"))
 				hit = true;
 			if (!strcmp(bad[k].cmd, "git"))
-				hit = strcasecmp(t, "http.sslVerify=false") == 0 ||
-				      (strcasecmp(t, "http.sslVerify") == 0 && i + 1 < cmd->argc &&
+				hit = bw_strcasecmp(t, "http.sslVerify=false") == 0 ||
+				      (bw_strcasecmp(t, "http.sslVerify") == 0 && i + 1 < cmd->argc &&
 				       !strcmp(cmd->argv[i + 1].text, "false"));
 			if (hit) {
 				lint_report_sh(c, r, in, cmd, "%s %s", n, t);
@@ -386,7 +383,7 @@ static void unverified(struct lint_ctx *c, const struct lint_rule *r, const stru
 		}
 }
 
-RULE(chk_unverified)
+void chk_unverified(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, unverified, NULL);
 }
@@ -427,7 +424,7 @@ static void empty_password(struct lint_ctx *c, const struct lint_rule *r, const 
 	}
 }
 
-RULE(chk_empty_password)
+void chk_empty_password(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, empty_password, NULL);
 }
@@ -451,7 +448,7 @@ static void nonunique_uid(struct lint_ctx *c, const struct lint_rule *r, const s
 			}
 }
 
-RULE(chk_nonunique_uid)
+void chk_nonunique_uid(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, nonunique_uid, NULL);
 }
@@ -461,7 +458,7 @@ static void run_credentials(struct lint_ctx *c, const struct lint_rule *r, const
 			    const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
 	for (size_t i = 0; i < in->n_flags; i++)
-		if (!strcasecmp(in->flags[i].name, "mount") && in->flags[i].value &&
+		if (!bw_strcasecmp(in->flags[i].name, "mount") && in->flags[i].value &&
 		    strstr(in->flags[i].value, "type=secret"))
 			return;
 	const char *n = sh_cmd_name(cmd);
@@ -490,7 +487,7 @@ static void run_credentials(struct lint_ctx *c, const struct lint_rule *r, const
 		lint_report_sh(c, r, in, cmd, "%s %s stores a credential in the layer", n, a1);
 }
 
-RULE(chk_run_credentials)
+void chk_run_credentials(struct lint_ctx *c, const struct lint_rule *r)
 {
 	lint_each_cmd(c, r, run_credentials, NULL);
 }

@@ -15,7 +15,7 @@ static bool value_may_be_secret(const struct df_instr *in, const struct df_kv *k
 	return bw_secretname_is_secret_value(kv->expanded ? kv->expanded : kv->value);
 }
 
-RULE(chk_secret_arg_env)
+void chk_secret_arg_env(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
@@ -34,7 +34,7 @@ RULE(chk_secret_arg_env)
 	}
 }
 
-RULE(chk_secret_value)
+void chk_secret_value(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];

@@ -99,7 +99,7 @@ static void scope_set(struct scope *s, const char *name, const char *value, bool
 		v->env = v->env || env;
 		return;
 	}
-	LINT_AGROW(s->a, s->v, s->n, s->cap);
+	BW_ARENA_GROW(s->a, s->v, s->n + 1, s->n, s->cap);
 	s->v[s->n++] = (struct var){name, value, env};
 	if (2 * s->n >= s->hcap) {
 		scope_rehash(s);
@@ -227,12 +227,12 @@ static int stage_by_name(const struct df_stage *st, const struct name_index *ix,
 	if (len >= sizeof(low))
 		return -1;
 	for (size_t i = 0; i < len; i++)
-		low[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
+		low[i] = (char)bw_tolower(name[i]);
 	for (size_t h = hash_name(low, len) & (ix->cap - 1);; h = (h + 1) & (ix->cap - 1)) {
 		size_t k = ix->slot[h];
 		if (!k)
 			return -1;
-		if (strcasecmp(st[k - 1].name, name) == 0)
+		if (bw_strcasecmp(st[k - 1].name, name) == 0)
 			return (int)(k - 1);
 	}
 }
@@ -257,10 +257,8 @@ void df_build_stages(struct df_file *f)
 				st[n - 1].end = i;
 				env[n - 1] = cur;
 			}
-			size_t c1 = cap;
-			LINT_AGROW(&f->arena, st, n, cap);
-			(void)c1;
-			LINT_AGROW(&f->arena, env, n, ecap);
+			BW_ARENA_GROW(&f->arena, st, n + 1, n, cap);
+			BW_ARENA_GROW(&f->arena, env, n + 1, n, ecap);
 			struct df_stage *s = &st[n];
 			memset(s, 0, sizeof(*s));
 			s->from = i;
@@ -277,7 +275,8 @@ void df_build_stages(struct df_file *f)
 			for (size_t k = 0; k < r.n_unset; k++) {
 				if (global_declared(&global, r.unset[k]))
 					continue;
-				LINT_AGROW(&f->arena, s->undefined, s->n_undefined, ucap);
+				BW_ARENA_GROW(&f->arena, s->undefined, s->n_undefined + 1, s->n_undefined,
+					      ucap);
 				s->undefined[s->n_undefined++] = r.unset[k];
 			}
 			s->parent = stage_by_name(st, &ix, s->base);
@@ -302,10 +301,7 @@ void df_build_stages(struct df_file *f)
 						char low[256];
 						size_t len = strlen(st[k - 1].name);
 						for (size_t q = 0; q < len; q++)
-							low[q] = (char)((st[k - 1].name[q] >= 'A' &&
-									 st[k - 1].name[q] <= 'Z')
-									    ? st[k - 1].name[q] + 32
-									    : st[k - 1].name[q]);
+							low[q] = (char)bw_tolower(st[k - 1].name[q]);
 						size_t j = hash_name(low, len) & (nc - 1);
 						while (ns[j])
 							j = (j + 1) & (nc - 1);
@@ -317,9 +313,7 @@ void df_build_stages(struct df_file *f)
 				char low[256];
 				size_t len = strlen(s->name);
 				for (size_t q = 0; q < len; q++)
-					low[q] =
-					    (char)((s->name[q] >= 'A' && s->name[q] <= 'Z') ? s->name[q] + 32
-											    : s->name[q]);
+					low[q] = (char)bw_tolower(s->name[q]);
 				size_t j = hash_name(low, len) & (ix.cap - 1);
 				while (ix.slot[j])
 					j = (j + 1) & (ix.cap - 1);

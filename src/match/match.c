@@ -1,21 +1,34 @@
 /* Package → advisory matching, alias merging, enrichment and ranking. */
-#include "match.h"
-
 #include <math.h>
+
+#include "match.h"
 
 /* ---- ecosystems ---- */
 
 static const struct {
 	const char *eco;
 	enum { V_MAJOR, V_ALPINE, V_UBUNTU, V_NONE, V_FULL } form;
-	bool by_source; /* advisories name the source package */
+	bool by_source;	   /* advisories name the source package */
+	const char *names; /* what --distro accepts: os-release ids and other names, space-separated */
 } distros[] = {
-    {"Debian", V_MAJOR, true},	   {"Ubuntu", V_UBUNTU, true},	     {"Alpine", V_ALPINE, true},
-    {"AlmaLinux", V_MAJOR, false}, {"Rocky Linux", V_MAJOR, false},  {"Red Hat", V_MAJOR, false},
-    {"CentOS", V_MAJOR, false},	   {"Oracle Linux", V_MAJOR, false}, {"Amazon Linux", V_MAJOR, false},
-    {"Fedora", V_MAJOR, false},	   {"openSUSE", V_FULL, false},	     {"SUSE", V_FULL, false},
-    {"Mariner", V_FULL, false},	   {"Azure Linux", V_FULL, false},   {"Photon OS", V_FULL, false},
-    {"Mageia", V_FULL, false},	   {"Wolfi", V_NONE, false},	     {"Chainguard", V_NONE, false},
+    {"Debian", V_MAJOR, true, "debian"},
+    {"Ubuntu", V_UBUNTU, true, "ubuntu"},
+    {"Alpine", V_ALPINE, true, "alpine"},
+    {"AlmaLinux", V_MAJOR, false, "almalinux alma"},
+    {"Rocky Linux", V_MAJOR, false, "rocky rockylinux"},
+    {"Red Hat", V_MAJOR, false, "rhel redhat"},
+    {"CentOS", V_MAJOR, false, "centos"},
+    {"Oracle Linux", V_MAJOR, false, "ol oracle oraclelinux"},
+    {"Amazon Linux", V_MAJOR, false, "amzn amazon amazonlinux"},
+    {"Fedora", V_MAJOR, false, "fedora"},
+    {"openSUSE", V_FULL, false, "opensuse opensuse-leap"},
+    {"SUSE", V_FULL, false, "sles suse"},
+    {"Mariner", V_FULL, false, "mariner cbl-mariner"},
+    {"Azure Linux", V_FULL, false, "azurelinux"},
+    {"Photon OS", V_FULL, false, "photon"},
+    {"Mageia", V_FULL, false, "mageia"},
+    {"Wolfi", V_NONE, false, "wolfi"},
+    {"Chainguard", V_NONE, false, "chainguard"},
 };
 
 static int distro_index(const char *eco, size_t len)
@@ -73,6 +86,54 @@ size_t bw_match_ecosystems(const char *eco, const char *os_id, const char *os_ve
 	return n;
 }
 
+int bw_match_parse_distro(const char *s, struct bw_match_distro *out, struct bw_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	const char *colon = strchr(s, ':');
+	size_t nl = colon ? (size_t)(colon - s) : strlen(s);
+	const char *ver = colon ? colon + 1 : "";
+	int d = -1;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(distros) && d < 0 && nl && nl < 32; i++)
+		for (const char *p = distros[i].names; *p;) {
+			size_t l = strcspn(p, " ");
+			if (l == nl && bw_strncasecmp(p, s, nl) == 0)
+				d = (int)i;
+			p += l + (p[l] == ' ');
+		}
+	if (d < 0)
+		return bw_error_set(
+		    err, BW_EUSAGE,
+		    "--distro takes NAME:VERSION with NAME one of debian, ubuntu, alpine, "
+		    "almalinux, rocky, rhel, centos, ol, amzn, fedora, opensuse, sles, mariner, "
+		    "azurelinux, photon, mageia, wolfi, chainguard; not '%.64s'",
+		    s);
+	if (distros[d].form == V_ALPINE && (*ver == 'v' || *ver == 'V'))
+		ver++;
+	size_t vl = strlen(ver);
+	bool ok = vl < sizeof(out->version) && (vl > 0 || distros[d].form == V_NONE);
+	for (size_t i = 0; ok && i < vl; i++)
+		ok = (ver[i] >= '0' && ver[i] <= '9') || (ver[i] >= 'a' && ver[i] <= 'z') ||
+		     (ver[i] >= 'A' && ver[i] <= 'Z') || ver[i] == '.' || ver[i] == '_' || ver[i] == '-';
+	if (ok && vl && distros[d].form != V_NONE && !(ver[0] >= '0' && ver[0] <= '9'))
+		ok = false;
+	if (!ok)
+		return bw_error_set(err, BW_EUSAGE,
+				    "--distro %.*s needs a release version (as in %.*s:%s), not '%.64s'",
+				    (int)nl, s, (int)nl, s,
+				    distros[d].form == V_ALPINE	  ? "3.20"
+				    : distros[d].form == V_UBUNTU ? "22.04"
+				    : distros[d].form == V_FULL	  ? "15.5"
+								  : "12",
+				    ver);
+	snprintf(out->ecosystem, sizeof(out->ecosystem), "%s", distros[d].eco);
+	snprintf(out->version, sizeof(out->version), "%s", ver);
+	snprintf(out->name, sizeof(out->name), "%.*s", (int)nl, s);
+	for (char *p = out->name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	return 0;
+}
+
 /* ---- hits ---- */
 
 struct hit {
@@ -89,6 +150,8 @@ struct hit {
 	int group;
 };
 
+struct rating_list;
+
 struct pkg_ctx {
 	struct bw_vulndb *db;
 	struct bw_report *r;
@@ -99,6 +162,9 @@ struct pkg_ctx {
 	struct bw_slice version;
 	bool version_warned;
 	const struct bw_package *pkg;
+	/* a finding's scratch, reused from one to the next */
+	struct rating_list *ratings;
+	struct bw_buf refs;
 };
 
 static bool is_wild(const struct bw_osv_event *e)
@@ -197,10 +263,7 @@ static int on_affected(void *ud, const struct bw_vulndb_affected *a, struct bw_e
 	}
 	if (!affected)
 		return 0;
-	if (c->n_hits == c->cap_hits) {
-		c->cap_hits = c->cap_hits ? c->cap_hits * 2 : 8;
-		c->hits = bw_realloc(c->hits, c->cap_hits * sizeof(*c->hits));
-	}
+	BW_ALLOC_GROW(c->hits, c->n_hits + 1, c->cap_hits);
 	struct hit *h = &c->hits[c->n_hits++];
 	memset(h, 0, sizeof(*h));
 	h->advisory = a->advisory;
@@ -232,13 +295,7 @@ static void on_alias(void *ud, const char *alias, bool related)
 	struct hit *h = acc->h;
 	const char ***arr = related ? &h->related : &h->ids;
 	size_t *n = related ? &h->n_related : &h->n_ids, *cap = related ? &acc->cap_rel : &acc->cap_ids;
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		const char **na = bw_arena_alloc(&acc->c->ar, *cap * sizeof(char *));
-		if (*n)
-			memcpy(na, *arr, *n * sizeof(char *));
-		*arr = na;
-	}
+	BW_ARENA_GROW(&acc->c->ar, *arr, *n + 1, *n, *cap);
 	(*arr)[(*n)++] = bw_arena_strdup(&acc->c->ar, alias);
 }
 
@@ -281,10 +338,7 @@ static void idset_add(struct idset *s, const char *id)
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->v[i], id) == 0)
 			return;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->v = bw_realloc(s->v, s->cap * sizeof(char *));
-	}
+	BW_ALLOC_GROW(s->v, s->n + 1, s->cap);
 	s->v[s->n++] = id;
 }
 
@@ -298,19 +352,22 @@ static bool is_cve(const char *s)
 	return strncmp(s, "CVE-", 4) == 0;
 }
 
-#define MAX_RATINGS 8
+#define MAX_RATINGS 16
+#define MAX_FINDING_REFS 32
 
+/* The CVSS vectors a finding's severity may come from: its advisories'
+ * and the CVE records' (tier 1), NVD's own (tier 4). */
 struct rating_list {
 	struct bw_cvss_rating r[MAX_RATINGS];
-	int rank[MAX_RATINGS];
+	int rank[MAX_RATINGS], tier[MAX_RATINGS];
 	char vector[MAX_RATINGS][BW_CVSS_MAX_VECTOR + 1], version[MAX_RATINGS][8],
-	    nomenclature[MAX_RATINGS][9];
+	    nomenclature[MAX_RATINGS][9], source[MAX_RATINGS][40];
 	size_t n;
 };
 
-static void add_ratings(struct rating_list *l, const struct hit *h)
+static void add_ratings(struct rating_list *l, const char *lines, const char *source, int tier)
 {
-	for (const char *p = h->cvss; p && *p && l->n < MAX_RATINGS;) {
+	for (const char *p = lines; p && *p && l->n < MAX_RATINGS;) {
 		size_t len = strcspn(p, "\n");
 		const char *line = p;
 		p += len + (p[len] == '\n');
@@ -321,54 +378,217 @@ static void add_ratings(struct rating_list *l, const struct hit *h)
 		l->vector[k][len] = '\0';
 		bool dup = false;
 		for (size_t i = 0; i < k && !dup; i++)
-			dup = strcmp(l->vector[i], l->vector[k]) == 0;
+			dup = strcmp(l->vector[i], l->vector[k]) == 0 && l->tier[i] == tier;
 		struct bw_cvss_score s;
 		if (dup || bw_cvss_score(l->vector[k], &s, NULL) < 0)
 			continue;
-		snprintf(l->version[k], sizeof(l->version[k]), "%d.%d", s.major, s.minor);
-		snprintf(l->nomenclature[k], sizeof(l->nomenclature[k]), "%s", s.nomenclature);
+		l->version[k][0] = (char)('0' + s.major % 10);
+		l->version[k][1] = '.';
+		l->version[k][2] = (char)('0' + s.minor % 10);
+		l->version[k][3] = '\0';
+		memcpy(l->nomenclature[k], s.nomenclature, sizeof(l->nomenclature[k]));
+		size_t sl = strnlen(source, sizeof(l->source[k]) - 1);
+		memcpy(l->source[k], source, sl);
+		l->source[k][sl] = '\0';
 		l->r[k] = (struct bw_cvss_rating){
 		    .version = l->version[k],
 		    .vector = l->vector[k],
 		    .score = s.score,
 		    .severity = bw_cvss_severity(s.score, s.major),
 		    .nomenclature = s.nomenclature[0] ? l->nomenclature[k] : NULL,
-		    .source = h->id,
+		    .source = l->source[k],
 		};
 		l->rank[k] = s.major * 10 + s.minor;
+		l->tier[k] = tier;
 		l->n++;
 	}
 }
 
-/* The finding's CVSS ratings: every vector its advisories state, once
- * (for the first advisory that states it), newest version first; within a
- * version, those of the advisory the severity came from first. */
-static void finding_cvss(struct pkg_ctx *c, int g, const struct hit *best, struct bw_finding *f)
+/* The best rating of a tier: the newest CVSS version, then the highest
+ * score (the worst case the newest assessment allows); -1 when none. */
+static int best_rating(const struct rating_list *l, int tier)
 {
-	struct rating_list *l = bw_calloc(1, sizeof(*l));
-	add_ratings(l, best);
-	for (size_t i = 0; i < c->n_hits; i++)
-		if (&c->hits[i] != best && find_group(c->hits, (int)i) == g)
-			add_ratings(l, &c->hits[i]);
+	int best = -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->tier[i] != tier)
+			continue;
+		if (best < 0 || l->rank[i] > l->rank[best] ||
+		    (l->rank[i] == l->rank[best] && l->r[i].score > l->r[best].score))
+			best = (int)i;
+	}
+	return best;
+}
+
+static const char *cvss_source_name(int rank)
+{
+	switch (rank) {
+	case 40:
+		return "cvss_v4";
+	case 31:
+		return "cvss_v3.1";
+	case 30:
+		return "cvss_v3.0";
+	default:
+		return "cvss_v2";
+	}
+}
+
+/* The finding's CVSS ratings: every vector, once, newest version first;
+ * within a version, those of the advisory the severity came from first,
+ * NVD's own last. */
+static void finding_cvss(struct bw_report *r, const struct rating_list *l, const char *lead,
+			 struct bw_finding *f)
+{
 	size_t order[MAX_RATINGS];
 	for (size_t i = 0; i < l->n; i++) {
 		size_t j = i;
-		while (j > 0 && l->rank[order[j - 1]] < l->rank[i]) {
-			order[j] = order[j - 1];
+		int ki = l->rank[i] * 16 - l->tier[i] * 2 + (lead && strcmp(l->source[i], lead) == 0);
+		while (j > 0) {
+			size_t o = order[j - 1];
+			int ko = l->rank[o] * 16 - l->tier[o] * 2 + (lead && strcmp(l->source[o], lead) == 0);
+			if (ko >= ki)
+				break;
+			order[j] = o;
 			j--;
 		}
 		order[j] = i;
 	}
 	for (size_t i = 0; i < l->n; i++)
-		bw_finding_add_cvss(c->r, f, &l->r[order[i]]);
-	free(l);
+		bw_finding_add_cvss(r, f, &l->r[order[i]]);
+}
+
+/* Every source's rating of the finding, for severity_by_source. */
+struct sev_by {
+	struct bw_severity_rating v[24];
+	size_t n;
+};
+
+static void sev_by_add(struct sev_by *b, const char *source, enum bw_severity sev)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->v[i].source, source) == 0) {
+			if (sev > b->v[i].severity)
+				b->v[i].severity = sev;
+			return;
+		}
+	if (b->n < BW_ARRAY_SIZE(b->v))
+		b->v[b->n++] = (struct bw_severity_rating){.source = source, .severity = sev};
+}
+
+/* The names of a severity's sources and the tier of each: findings point
+ * at these strings. */
+static const struct {
+	const char *name;
+	int tier;
+} source_names[] = {
+    {"cvss_v4", 1},
+    {"cvss_v3.1", 1},
+    {"cvss_v3.0", 1},
+    {"cvss_v2", 1},
+    {"cvss_v3", 1}, /* a database older than schema 3 */
+    {"ghsa", 2},
+    {"database", 2},
+    {"debian_urgency", 3},
+    {"ubuntu_priority", 3},
+    {"redhat", 3},
+    {"nvd", 4},
+    {"kev", 5},
+};
+
+/* The static name equal to s, or NULL; its tier in *tier. */
+static const char *source_name(const char *s, int *tier)
+{
+	for (size_t i = 0; s && i < BW_ARRAY_SIZE(source_names); i++)
+		if (strcmp(s, source_names[i].name) == 0) {
+			if (tier)
+				*tier = source_names[i].tier;
+			return source_names[i].name;
+		}
+	return NULL;
+}
+
+/* What the CVE records and NVD say of the finding's CVEs. */
+struct cve_acc {
+	struct rating_list *l;
+	struct bw_buf *refs; /* NULL: references not wanted */
+	size_t *n_refs;
+};
+
+static void add_refs(struct bw_buf *b, size_t *n, const char *lines)
+{
+	for (const char *p = lines; p && *p && *n < MAX_FINDING_REFS;) {
+		size_t len = strcspn(p, "\n");
+		bool dup = false;
+		for (const char *q = b->data; !dup && q && q < b->data + b->len;) {
+			size_t ql = strcspn(q, "\n");
+			dup = ql == len && memcmp(q, p, len) == 0;
+			q += ql + 1;
+		}
+		if (len && !dup && bw_buf_printf(b, "%.*s\n", (int)len, p) == 0)
+			(*n)++;
+		p += len + (p[len] == '\n');
+	}
+}
+
+static void on_refs(void *ud, const char *urls)
+{
+	struct cve_acc *acc = ud;
+	add_refs(acc->refs, acc->n_refs, urls);
+}
+
+static void on_cve(void *ud, const struct bw_vulndb_cve *c)
+{
+	struct cve_acc *acc = ud;
+	add_ratings(acc->l, c->cvss, c->cve, 1);
+	add_ratings(acc->l, c->nvd_cvss, "NVD", 4);
+	if (acc->refs)
+		add_refs(acc->refs, acc->n_refs, c->refs);
+}
+
+/* The advisory page a person opens first: the distribution's tracker for a
+ * distribution's finding, GitHub's for a GHSA, NVD's for a CVE, OSV's
+ * otherwise. */
+static const char *primary_url(struct bw_report *r, const char *id, const char *ecosystem, const char *origin)
+{
+	char esc[3 * 128 + 1];
+	size_t o = 0;
+	for (const char *p = id; *p && o + 4 < sizeof(esc); p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '-' || ch == '.' || ch == '_' || ch == ':' || ch == '~')
+			esc[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(esc + o, sizeof(esc) - o, "%%%02X", ch);
+	}
+	esc[o] = '\0';
+	size_t bl = strcspn(ecosystem ? ecosystem : "", ":");
+	bool cve = strncmp(id, "CVE-", 4) == 0;
+	const char *base = NULL;
+	if (bl == 6 && strncmp(ecosystem, "Debian", 6) == 0)
+		base = "https://security-tracker.debian.org/tracker/";
+	else if (bl == 6 && strncmp(ecosystem, "Ubuntu", 6) == 0)
+		base = strncmp(id, "USN-", 4) == 0 ? "https://ubuntu.com/security/notices/"
+						   : "https://ubuntu.com/security/";
+	else if (bl == 6 && strncmp(ecosystem, "Alpine", 6) == 0 && cve)
+		base = "https://security.alpinelinux.org/vuln/";
+	else if (strncmp(id, "GHSA-", 5) == 0)
+		base = "https://github.com/advisories/";
+	else if (cve)
+		base = "https://nvd.nist.gov/vuln/detail/";
+	else if (origin && strcmp(origin, "osv") == 0)
+		base = "https://osv.dev/vulnerability/";
+	if (!base)
+		return NULL;
+	char url[64 + sizeof(esc)];
+	snprintf(url, sizeof(url), "%s%s", base, esc);
+	return bw_report_str(r, url);
 }
 
 static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts, struct bw_error *err)
 {
 	struct hit *hits = c->hits;
 	struct idset all = {0};
-	const struct hit *first = NULL, *best_sev = NULL;
+	const struct hit *first = NULL;
 	const char *fixed = NULL;
 	for (size_t i = 0; i < c->n_hits; i++) {
 		if (find_group(hits, (int)i) != g)
@@ -377,9 +597,6 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 		/* the distro's own advisory names the finding when it is there */
 		if (!first || (strcmp(first->origin, "osv") == 0 && strcmp(h->origin, "osv") != 0))
 			first = h;
-		if (!best_sev || h->severity > best_sev->severity ||
-		    (h->severity == best_sev->severity && h->score > best_sev->score))
-			best_sev = h;
 		idset_add(&all, h->id);
 		for (size_t k = 0; k < h->n_ids; k++)
 			idset_add(&all, h->ids[k]);
@@ -424,27 +641,96 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	}
 	bool kev = false;
 	double epss = -1;
-	for (size_t i = 0; i < all.n; i++) {
+	struct rating_list *l = c->ratings;
+	l->n = 0;
+	struct bw_buf refs = c->refs;
+	bw_buf_reset(&refs);
+	size_t n_refs = 0;
+	/* the advisories' vectors and references, the naming one's first */
+	bool want_refs = opts && opts->references, has_cves = bw_vulndb_has_cve_data(c->db);
+	struct cve_acc acc = {l, want_refs ? &refs : NULL, &n_refs};
+	add_ratings(l, first->cvss, first->id, 1);
+	int rc = want_refs ? bw_vulndb_advisory_refs(c->db, first->advisory, on_refs, &acc, err) : 0;
+	for (size_t i = 0; i < c->n_hits && rc == 0; i++)
+		if (&hits[i] != first && find_group(hits, (int)i) == g) {
+			add_ratings(l, hits[i].cvss, hits[i].id, 1);
+			if (want_refs)
+				rc = bw_vulndb_advisory_refs(c->db, hits[i].advisory, on_refs, &acc, err);
+		}
+	for (size_t i = 0; i < all.n && rc == 0; i++) {
 		if (!is_cve(all.v[i]))
 			continue;
 		bool k;
 		double e;
-		if (bw_vulndb_enrichment(c->db, all.v[i], &k, &e, err) < 0) {
-			free(all.v);
-			return err->code;
-		}
+		rc = bw_vulndb_enrichment(c->db, all.v[i], &k, &e, err);
 		kev = kev || k;
 		if (e > epss)
 			epss = e;
+		/* the CVE's own data speaks for the advisories that alias it, not
+		 * for those that merely relate to it */
+		bool alias = false;
+		for (size_t j = 0; rc == 0 && has_cves && j < c->n_hits && !alias; j++)
+			alias = find_group(hits, (int)j) == g && hit_names(&hits[j], all.v[i]);
+		if (rc == 0 && alias)
+			rc = bw_vulndb_cve(c->db, all.v[i], on_cve, &acc, err);
+	}
+	if (rc < 0) {
+		free(all.v);
+		c->refs = refs;
+		return rc;
 	}
 	if (all.n)
 		qsort(all.v, all.n, sizeof(char *), str_cmp);
+
+	/* the severity, from the first source that has one: the CVSS vectors
+	 * of the advisories and CVE records (newest version), a database's
+	 * word (GHSA), the distribution's word, NVD's own vectors */
+	struct sev_by by = {0};
+	enum bw_severity sev = BW_SEV_UNKNOWN;
+	const char *sev_source = NULL, *lead = NULL;
+	for (size_t i = 0; i < l->n; i++)
+		sev_by_add(&by, l->tier[i] == 4 ? "nvd" : cvss_source_name(l->rank[i]), l->r[i].severity);
+	/* the advisories' own words (static names: unknown ones are ignored) */
+	for (size_t i = 0; i < c->n_hits; i++) {
+		const char *name = source_name(hits[i].severity_source, NULL);
+		if (find_group(hits, (int)i) == g && name && hits[i].severity != BW_SEV_UNKNOWN)
+			sev_by_add(&by, name, hits[i].severity);
+	}
+	int b1 = best_rating(l, 1);
+	if (b1 >= 0) {
+		sev = l->r[b1].severity;
+		sev_source = cvss_source_name(l->rank[b1]);
+		lead = l->source[b1];
+	}
+	/* then the words, by tier; tier 1 here: a database older than schema 3
+	 * that rated the advisory by its best vector and kept no vectors */
+	for (int tier = 1; tier <= 3 && !sev_source; tier++)
+		for (size_t i = 0; i < by.n; i++) {
+			int t = 0;
+			source_name(by.v[i].source, &t);
+			if (t == tier && (!sev_source || by.v[i].severity > sev)) {
+				sev = by.v[i].severity;
+				sev_source = by.v[i].source;
+			}
+		}
+	int b4 = sev_source ? -1 : best_rating(l, 4);
+	if (b4 >= 0) {
+		sev = l->r[b4].severity;
+		sev_source = "nvd";
+	}
+	/* a known exploited vulnerability is at least HIGH, whatever its rating */
+	if (kev && sev < BW_SEV_HIGH) {
+		sev = BW_SEV_HIGH;
+		sev_source = "kev";
+		sev_by_add(&by, "kev", BW_SEV_HIGH);
+	}
 
 	struct bw_report *r = c->r;
 	const struct bw_package *p = c->pkg;
 	struct bw_finding *f = bw_report_add_finding(r, BW_KIND_VULNERABILITY);
 	f->id = bw_report_str(r, primary);
-	f->severity = best_sev->severity;
+	f->severity = sev;
+	f->severity_source = sev_source; /* a static name */
 	f->status = BW_STATUS_FAIL;
 	f->title = bw_report_str(r, first->summary ? first->summary : primary);
 	f->package.name = p->name;
@@ -462,8 +748,7 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	f->evidence = bw_report_strf(
 	    r, "%s %s%s%s%s in %s%s%s%s", p->name, p->version ? p->version : "?",
 	    via ? " (source package " : "", via ? via : "", via ? ")" : "", first->ecosystem,
-	    best_sev->severity_source ? "; severity from " : "",
-	    best_sev->severity_source ? best_sev->severity_source : "",
+	    sev_source ? "; severity from " : "", sev_source ? sev_source : "",
 	    first->note ? (strcmp(first->note, "end-of-life") == 0 ? "; release end-of-life" : "; no fix yet")
 			: "");
 	f->remediation = fixed ? bw_report_strf(r, "upgrade %s to %s or later", via ? via : p->name, fixed)
@@ -471,8 +756,32 @@ static int emit_group(struct pkg_ctx *c, int g, const struct bw_match_opts *opts
 	for (size_t i = 0; i < all.n; i++)
 		if (strcmp(all.v[i], primary) != 0)
 			bw_finding_add_equivalent(r, f, all.v[i]);
-	finding_cvss(c, g, best_sev, f);
+	finding_cvss(r, l, lead, f);
+	/* the sources' ratings in the order of precedence */
+	struct bw_severity_rating ordered[BW_ARRAY_SIZE(by.v)];
+	size_t no = 0;
+	for (int tier = 1; tier <= 5; tier++)
+		for (size_t i = 0; i < by.n; i++) {
+			int t = 5;
+			source_name(by.v[i].source, &t);
+			if (t == tier)
+				ordered[no++] = by.v[i];
+		}
+	bw_finding_set_severity_ratings(r, f, ordered, no);
+	f->url = primary_url(r, primary, first->ecosystem, first->origin);
+	const char *urls[MAX_FINDING_REFS];
+	size_t nu = 0;
+	for (char *q = refs.data; q && q < refs.data + refs.len && nu < MAX_FINDING_REFS;) {
+		char *e = strchr(q, '\n');
+		if (e)
+			*e = '\0';
+		if (*q && (!f->url || strcmp(q, f->url) != 0))
+			urls[nu++] = q;
+		q += strlen(q) + 1;
+	}
+	bw_finding_set_references(r, f, urls, nu);
 	free(all.v);
+	c->refs = refs;
 	c->st->findings++;
 	return 0;
 }
@@ -488,18 +797,28 @@ static bool is_distro(const char *eco, bool *by_source)
 static char *pypi_normalize(const char *name)
 {
 	size_t n = strlen(name);
-	char *out = bw_malloc(n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char ch = name[i];
-		if (ch == '-' || ch == '_' || ch == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
-	*o = '\0';
+	char *out = bw_malloc(n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
+}
+
+/* The ecosystems a package is looked up in (*eco: its ecosystem, or the
+ * one --distro names for an OS package), and whether advisories name its
+ * source package. */
+static size_t lookup_ecosystems(const struct bw_package *p, const struct bw_report *r,
+				const struct bw_match_opts *opts, char ecos[][64], size_t max,
+				const char **eco, bool *distro, bool *by_source)
+{
+	*eco = p->ecosystem;
+	*distro = is_distro(p->ecosystem, by_source);
+	const char *os_id = r->os.id, *os_version = r->os.version;
+	if (*distro && opts && opts->distro && !strchr(p->ecosystem, ':')) {
+		*eco = opts->distro->ecosystem;
+		is_distro(*eco, by_source);
+		os_id = opts->distro->name;
+		os_version = opts->distro->version;
+	}
+	return bw_match_ecosystems(*eco, os_id, os_version, ecos, max);
 }
 
 static int match_package(struct pkg_ctx *c, const struct bw_match_opts *opts, struct bw_error *err)
@@ -508,19 +827,19 @@ static int match_package(struct pkg_ctx *c, const struct bw_match_opts *opts, st
 	const struct bw_report *r = c->r;
 	if (!p->name || !p->version || !p->ecosystem)
 		return 0;
-	bool by_source = false;
-	bool distro = is_distro(p->ecosystem, &by_source);
+	bool by_source = false, distro = false;
+	const char *eco;
+	char ecos[4][64];
+	size_t ne = lookup_ecosystems(p, r, opts, ecos, 4, &eco, &distro, &by_source);
 	const char *name = p->name;
 	const char *version = p->version;
 	if (distro && by_source && p->source_name && *p->source_name) {
 		name = p->source_name;
 		/* Debian/Ubuntu advisories give the source version (binNMUs add +bN to binaries) */
-		if (strncmp(p->ecosystem, "Alpine", 6) != 0 && p->source_version && *p->source_version)
+		if (strncmp(eco, "Alpine", 6) != 0 && p->source_version && *p->source_version)
 			version = p->source_version;
 	}
 	char *norm = strcmp(p->ecosystem, "PyPI") == 0 ? pypi_normalize(name) : NULL;
-	char ecos[4][64];
-	size_t ne = bw_match_ecosystems(p->ecosystem, r->os.id, r->os.version, ecos, 4);
 	c->version = bw_slice_of(version);
 	int rc = 0;
 	for (size_t i = 0; i < ne && rc == 0; i++) {
@@ -559,13 +878,15 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 		st = &local;
 	memset(st, 0, sizeof(*st));
 	double t0 = bw_now();
-	struct pkg_ctx c = {.db = db, .r = r, .st = st};
+	struct pkg_ctx c = {.db = db, .r = r, .st = st, .ratings = bw_calloc(1, sizeof(struct rating_list))};
+	bw_buf_init(&c.refs, MAX_FINDING_REFS * 1024);
 	int rc = 0;
 	/* packages may be added to r while findings are: iterate by index over
 	 * the count at the start (findings never add packages) */
 	size_t n = r->n_packages;
 	if (bw_vulndb_read_begin(db, err) < 0)
 		return err->code;
+	size_t undecodable = bw_vulndb_undecodable(db);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		bw_arena_init(&c.ar);
 		c.n_hits = 0;
@@ -576,10 +897,121 @@ int bw_match_report(struct bw_vulndb *db, struct bw_report *r, const struct bw_m
 		bw_arena_release(&c.ar);
 	}
 	free(c.hits);
+	free(c.ratings);
+	bw_buf_release(&c.refs);
 	bw_vulndb_read_end(db);
+	st->undecodable = bw_vulndb_undecodable(db) - undecodable;
+	if (st->undecodable)
+		bw_report_warn(
+		    r,
+		    "vulnerability database %s: %zu advisory %s could not be decoded and %s skipped "
+		    "(the file is damaged; import or update it again): vulnerabilities may be missing",
+		    bw_vulndb_path(db), st->undecodable, st->undecodable == 1 ? "row" : "rows",
+		    st->undecodable == 1 ? "was" : "were");
 	if (rc == 0)
 		bw_match_rank(r);
 	st->seconds = bw_now() - t0;
+	return rc;
+}
+
+/* ---- coverage ---- */
+
+struct cov_key {
+	char name[64];
+	char ecos[4][64];
+	size_t n_ecos, packages;
+};
+
+struct cov_acc {
+	struct bw_coverage_source src[32];
+	size_t n;
+};
+
+static void on_coverage(void *ud, const char *source, int64_t advisories)
+{
+	struct cov_acc *acc = ud;
+	for (size_t i = 0; i < acc->n; i++)
+		if (strcmp(acc->src[i].name, source) == 0) {
+			acc->src[i].advisories += advisories;
+			return;
+		}
+	if (acc->n < BW_ARRAY_SIZE(acc->src))
+		acc->src[acc->n++] = (struct bw_coverage_source){
+		    .name = bw_strdup(source), .advisories = advisories, .age_days = -1};
+}
+
+int bw_match_coverage(struct bw_vulndb *db, struct bw_report *r, const struct bw_match_opts *opts,
+		      struct bw_error *err)
+{
+	struct cov_key *keys = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < r->n_packages; i++) {
+		const struct bw_package *p = &r->packages[i];
+		if (!p->name || !p->version || !p->ecosystem)
+			continue;
+		struct cov_key k = {0};
+		const char *eco;
+		bool distro, by_source;
+		k.n_ecos = lookup_ecosystems(p, r, opts, k.ecos, 4, &eco, &distro, &by_source);
+		/* "Ubuntu:22.04:LTS" and "Ubuntu:22.04" are one release; a
+		 * distribution of unknown release is its name alone */
+		snprintf(k.name, sizeof(k.name), "%s", k.n_ecos ? k.ecos[0] : eco);
+		size_t nl = strlen(k.name);
+		if (nl > 4 && strcmp(k.name + nl - 4, ":LTS") == 0)
+			k.name[nl - 4] = '\0';
+		size_t j = 0;
+		while (j < n && strcmp(keys[j].name, k.name) != 0)
+			j++;
+		if (j == n) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				keys = bw_realloc(keys, cap * sizeof(*keys));
+			}
+			keys[n++] = k;
+		}
+		keys[j].packages++;
+	}
+	struct bw_vulndb_source *srcs = NULL;
+	size_t n_srcs = 0;
+	int rc = db ? bw_vulndb_sources(db, &srcs, &n_srcs, err) : 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct cov_acc acc = {.n = 0};
+		for (size_t k = 0; k < keys[i].n_ecos && rc == 0 && db; k++)
+			rc = bw_vulndb_coverage(db, keys[i].ecos[k], on_coverage, &acc, err);
+		struct bw_coverage_entry *e = bw_coverage_add_entry(r, keys[i].name);
+		e->packages = keys[i].packages;
+		for (size_t k = 0; k < acc.n; k++) {
+			for (size_t m = 0; m < n_srcs; m++)
+				if (strcmp(srcs[m].name, acc.src[k].name) == 0)
+					acc.src[k].data_date = srcs[m].data_date;
+			e->advisories += acc.src[k].advisories;
+			if (acc.src[k].data_date &&
+			    (!e->data_date || strcmp(acc.src[k].data_date, e->data_date) > 0))
+				e->data_date = acc.src[k].data_date;
+			bw_coverage_add_source(r, e, &acc.src[k]);
+			free((char *)acc.src[k].name);
+		}
+		e->data_date = bw_report_str(r, e->data_date);
+		if (!db)
+			e->reason = bw_report_str(r, "no vulnerability database");
+		else if (!keys[i].n_ecos)
+			e->reason = bw_report_strf(r, "the %s release is not known (--distro names it)",
+						   keys[i].name);
+		else if (!e->advisories)
+			e->reason =
+			    bw_report_strf(r, "the database holds no advisories for %s", keys[i].name);
+	}
+	/* the sources that enrich every finding */
+	for (size_t m = 0; m < n_srcs && rc == 0; m++) {
+		const char *nm = srcs[m].name;
+		if (strcmp(nm, "kev") && strcmp(nm, "epss") && strcmp(nm, "nvd") && strcmp(nm, "cvelist"))
+			continue;
+		struct bw_coverage_source s = {
+		    .name = nm, .advisories = -1, .data_date = srcs[m].data_date, .age_days = -1};
+		bw_coverage_add_source(r, NULL, &s);
+	}
+	bw_vulndb_sources_free(srcs, n_srcs);
+	free(keys);
 	return rc;
 }
 

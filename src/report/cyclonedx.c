@@ -15,10 +15,10 @@
  * depending on every package nothing else depends on, and each package on
  * the packages its metadata names.
  */
-#include "report-int.h"
-
 #include <sys/random.h>
 #include <time.h>
+
+#include "report-int.h"
 
 void bw_report_uuid4(char out[37])
 {
@@ -152,6 +152,18 @@ static json_t *cdx_vulnerabilities(const struct bw_report *r, const struct bw_wr
 			json_array_append_new(ratings, cr);
 		}
 		json_object_set_new(v, "ratings", ratings);
+		if (f->url || f->n_references) {
+			json_t *adv = json_array();
+			for (size_t k = 0; k <= f->n_references; k++) {
+				const char *u = k ? f->references[k - 1] : f->url;
+				if (!u)
+					continue;
+				json_t *a = json_object();
+				json_object_set_new(a, "url", json_string(u));
+				json_array_append_new(adv, a);
+			}
+			json_object_set_new(v, "advisories", adv);
+		}
 		set_str(v, "description", f->title);
 		set_str(v, "recommendation", f->remediation);
 		if (ref) {

@@ -40,6 +40,14 @@ json_t *bw_report_finding_json(const struct bw_finding *f)
 	if (f->n_equivalent)
 		json_object_set_new(o, "equivalent", str_array(f->equivalent, f->n_equivalent));
 	json_object_set_new(o, "severity", json_string(bw_severity_name(f->severity)));
+	set_str(o, "severity_source", f->severity_source);
+	if (f->n_severity_by_source) {
+		json_t *by = json_object();
+		for (size_t i = 0; i < f->n_severity_by_source; i++)
+			json_object_set_new(by, f->severity_by_source[i].source,
+					    json_string(bw_severity_name(f->severity_by_source[i].severity)));
+		json_object_set_new(o, "severity_by_source", by);
+	}
 	json_object_set_new(o, "status", json_string(bw_status_name(f->status)));
 	set_str(o, "title", f->title);
 	if (f->package.name) {
@@ -81,9 +89,67 @@ json_t *bw_report_finding_json(const struct bw_finding *f)
 			json_object_set_new(lo, "in_final_image", json_boolean(l->in_final_image));
 		json_object_set_new(o, "location", lo);
 	}
+	set_str(o, "url", f->url);
+	if (f->n_references)
+		json_object_set_new(o, "references", str_array(f->references, f->n_references));
 	set_str(o, "evidence", f->evidence);
 	set_str(o, "remediation", f->remediation);
 	set_str(o, "suppressed_by", f->suppressed_by);
+	return o;
+}
+
+static json_t *coverage_source_json(const struct bw_coverage_source *s)
+{
+	json_t *o = json_object();
+	set_str(o, "name", s->name);
+	if (s->advisories >= 0)
+		json_object_set_new(o, "advisories", json_integer(s->advisories));
+	json_object_set_new(o, "data_date", s->data_date ? json_string(s->data_date) : json_null());
+	json_object_set_new(o, "age_days", s->age_days >= 0 ? json_integer(s->age_days) : json_null());
+	json_object_set_new(o, "stale", json_boolean(s->stale));
+	return o;
+}
+
+json_t *bw_report_coverage_json(const struct bw_coverage *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "complete", json_boolean(!c->partial));
+	json_object_set_new(o, "unchecked_packages", json_integer((json_int_t)c->unchecked));
+	json_object_set_new(o, "database", c->database ? json_string(c->database) : json_null());
+	if (c->error)
+		set_str(o, "error", c->error);
+	if (c->distro) {
+		json_t *d = json_object();
+		set_str(d, "release", c->distro);
+		json_object_set_new(d, "from", json_string(c->distro_option ? "option" : "detected"));
+		json_object_set_new(o, "distro", d);
+	}
+	json_object_set_new(o, "max_age_days", json_integer(c->max_age));
+	json_t *ecos = json_array();
+	for (size_t i = 0; i < c->n_entries; i++) {
+		const struct bw_coverage_entry *e = &c->entries[i];
+		json_t *x = json_object();
+		set_str(x, "ecosystem", e->ecosystem);
+		json_object_set_new(x, "packages", json_integer((json_int_t)e->packages));
+		json_object_set_new(x, "advisories", json_integer(e->advisories));
+		json_object_set_new(x, "covered", json_boolean(!e->reason));
+		if (e->reason)
+			set_str(x, "reason", e->reason);
+		json_object_set_new(x, "data_date", e->data_date ? json_string(e->data_date) : json_null());
+		json_object_set_new(x, "age_days",
+				    e->age_days >= 0 ? json_integer(e->age_days) : json_null());
+		json_object_set_new(x, "stale", json_boolean(e->stale));
+		json_t *srcs = json_array();
+		for (size_t k = 0; k < e->n_sources; k++)
+			json_array_append_new(srcs, coverage_source_json(&e->sources[k]));
+		json_object_set_new(x, "sources", srcs);
+		json_array_append_new(ecos, x);
+	}
+	json_object_set_new(o, "ecosystems", ecos);
+	json_t *en = json_array();
+	for (size_t k = 0; k < c->n_enrichment; k++)
+		json_array_append_new(en, coverage_source_json(&c->enrichment[k]));
+	json_object_set_new(o, "enrichment", en);
 	return o;
 }
 
@@ -198,6 +264,8 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 	json_object_set_new(sum, "by_kind", by_kind);
 	json_object_set_new(sum, "by_severity", by_sev);
 	bw_report_json_put(out, "summary", sum, 1, &first);
+	if (r->coverage.present)
+		bw_report_json_put(out, "coverage", bw_report_coverage_json(&r->coverage), 1, &first);
 	if (r->n_warnings)
 		bw_report_json_put(out, "warnings", str_array(r->warnings, r->n_warnings), 1, &first);
 	fputs("\n}\n", out);

@@ -4,7 +4,9 @@
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
-static const char *const format_names[] = {"table", "json", "sarif", "cyclonedx", "spdx"};
+static const char *const format_names[] = {"table",   "json",  "sarif",	 "cyclonedx",
+					   "spdx",    "junit", "gitlab", "gitlab-codequality",
+					   "compact", "html"};
 
 /* Algorithm names: the report's, CycloneDX 1.6's hash-alg and SPDX 2.3's
  * ChecksumAlgorithm (NULL: not a digest of the package's file). */
@@ -51,14 +53,14 @@ bool bw_hash_hex_valid(enum bw_hash_alg a, const char *hex, size_t n)
 	if (!hex || !size || n != 2 * size)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+		if (!(bw_isdigit(hex[i]) || (hex[i] >= 'a' && hex[i] <= 'f')))
 			return false;
 	return true;
 }
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return bw_isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 bool bw_report_hash_native(const struct bw_hash *h, char *out, size_t outlen)
@@ -85,7 +87,7 @@ const char *bw_severity_name(enum bw_severity s)
 int bw_severity_parse(const char *s)
 {
 	for (size_t i = 0; i < BW_ARRAY_SIZE(sev_names); i++)
-		if (strcasecmp(s, sev_names[i]) == 0)
+		if (bw_strcasecmp(s, sev_names[i]) == 0)
 			return (int)i;
 	return -1;
 }
@@ -151,17 +153,9 @@ const char *bw_report_strf(struct bw_report *r, const char *fmt, ...)
 	return out;
 }
 
-#define GROW(arr, n, cap)                                                                                    \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			(cap) = (cap) ? (cap)*2 : 16;                                                        \
-			(arr) = bw_realloc((arr), (cap) * sizeof(*(arr)));                                   \
-		}                                                                                            \
-	} while (0)
-
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
 {
-	GROW(r->findings, r->n_findings, r->cap_findings);
+	BW_ALLOC_GROW(r->findings, r->n_findings + 1, r->cap_findings);
 	struct bw_finding *f = &r->findings[r->n_findings++];
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
@@ -170,12 +164,11 @@ struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
 	return f;
 }
 
-struct bw_package *bw_report_add_package(struct bw_report *r)
+size_t bw_report_add_package(struct bw_report *r)
 {
-	GROW(r->packages, r->n_packages, r->cap_packages);
-	struct bw_package *p = &r->packages[r->n_packages++];
-	memset(p, 0, sizeof(*p));
-	return p;
+	BW_ALLOC_GROW(r->packages, r->n_packages + 1, r->cap_packages);
+	memset(&r->packages[r->n_packages], 0, sizeof(r->packages[0]));
+	return r->n_packages++;
 }
 
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id)
@@ -201,6 +194,62 @@ void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct
 	f->cvss = arr;
 }
 
+void bw_finding_set_severity_ratings(struct bw_report *r, struct bw_finding *f,
+				     const struct bw_severity_rating *s, size_t n)
+{
+	struct bw_severity_rating *arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	if (n)
+		memcpy(arr, s, n * sizeof(*arr));
+	f->severity_by_source = arr;
+	f->n_severity_by_source = n;
+}
+
+void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url)
+{
+	const char **arr = bw_arena_alloc(&r->arena, (f->n_references + 1) * sizeof(*arr));
+	if (f->n_references)
+		memcpy(arr, f->references, f->n_references * sizeof(*arr));
+	arr[f->n_references++] = bw_report_str(r, url);
+	f->references = arr;
+}
+
+void bw_finding_set_references(struct bw_report *r, struct bw_finding *f, const char *const *urls, size_t n)
+{
+	const char **arr = n ? bw_arena_alloc(&r->arena, n * sizeof(*arr)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		arr[i] = bw_report_str(r, urls[i]);
+	f->references = arr;
+	f->n_references = n;
+}
+
+struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem)
+{
+	struct bw_coverage *c = &r->coverage;
+	struct bw_coverage_entry *arr = bw_arena_alloc(&r->arena, (c->n_entries + 1) * sizeof(*arr));
+	if (c->n_entries)
+		memcpy(arr, c->entries, c->n_entries * sizeof(*arr));
+	c->entries = arr;
+	struct bw_coverage_entry *e = &arr[c->n_entries++];
+	e->ecosystem = bw_report_str(r, ecosystem);
+	e->age_days = -1;
+	return e;
+}
+
+void bw_coverage_add_source(struct bw_report *r, struct bw_coverage_entry *e,
+			    const struct bw_coverage_source *s)
+{
+	struct bw_coverage_source **arr = e ? &e->sources : &r->coverage.enrichment;
+	size_t *n = e ? &e->n_sources : &r->coverage.n_enrichment;
+	struct bw_coverage_source *na = bw_arena_alloc(&r->arena, (*n + 1) * sizeof(*na));
+	if (*n)
+		memcpy(na, *arr, *n * sizeof(*na));
+	na[*n] = *s;
+	na[*n].name = bw_report_str(r, s->name);
+	na[*n].data_date = bw_report_str(r, s->data_date);
+	*arr = na;
+	(*n)++;
+}
+
 void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -209,7 +258,7 @@ void bw_report_warn(struct bw_report *r, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		BW_BUG("vasprintf failed");
 	va_end(ap);
-	GROW(r->warnings, r->n_warnings, r->cap_warnings);
+	BW_ALLOC_GROW(r->warnings, r->n_warnings + 1, r->cap_warnings);
 	r->warnings[r->n_warnings++] = bw_report_str(r, s);
 	free(s);
 }

@@ -73,12 +73,25 @@ struct bw_cvss_rating {
 	const char *source;	   /* the advisory that states it */
 };
 
+/* One source's rating of a vulnerability: "cvss_v3.1", "ghsa", "nvd", … */
+struct bw_severity_rating {
+	const char *source;
+	enum bw_severity severity;
+};
+
 struct bw_finding {
 	enum bw_kind kind;
 	const char *id;
 	const char **equivalent; /* peer ids and aliases */
 	size_t n_equivalent;
 	enum bw_severity severity;
+	/* vulnerabilities: where the severity comes from ("cvss_v4", "cvss_v3.1",
+	 * "cvss_v3.0", "cvss_v2", "ghsa", "database", "debian_urgency",
+	 * "ubuntu_priority", "redhat", "nvd"; "kev" when a KEV listing raised it
+	 * to HIGH), or NULL; every source's rating in order of precedence */
+	const char *severity_source;
+	const struct bw_severity_rating *severity_by_source;
+	size_t n_severity_by_source;
 	enum bw_status status;
 	const char *title;
 	struct bw_package_ref package; /* vulnerabilities */
@@ -89,6 +102,9 @@ struct bw_finding {
 	int rank;
 	const struct bw_cvss_rating *cvss; /* vulnerabilities: newest CVSS version first */
 	size_t n_cvss;
+	const char *url;	 /* vulnerabilities: the advisory's page, or NULL */
+	const char **references; /* further advisory URLs */
+	size_t n_references;
 	struct bw_location location;
 	const char *evidence, *remediation, *suppressed_by;
 };
@@ -152,6 +168,44 @@ struct bw_package {
 	size_t n_hashes;
 };
 
+/* Which part of a target the vulnerability data covered: per ecosystem or
+ * distribution release of its packages ("Debian:12", "PyPI"), how many
+ * packages, and the advisories the database holds for it. */
+struct bw_coverage_source {
+	const char *name;      /* "osv:Debian", "debian-tracker:DSA", "kev", "nvd", … */
+	int64_t advisories;    /* -1 for the enrichment sources */
+	const char *data_date; /* newest data, or NULL */
+	long age_days;	       /* -1 unknown */
+	bool stale;	       /* older than max_age */
+};
+
+struct bw_coverage_entry {
+	const char *ecosystem; /* looked up as; a distribution of unknown release: its name alone */
+	size_t packages;
+	int64_t advisories; /* over its sources; 0: not covered */
+	const char *reason; /* why its packages were not checked, or NULL */
+	const char *data_date;
+	long age_days;
+	bool stale;
+	struct bw_coverage_source *sources;
+	size_t n_sources;
+};
+
+struct bw_coverage {
+	bool present;	      /* the vulnerability scanner ran: "coverage" is written */
+	bool partial;	      /* some packages could not be checked */
+	size_t unchecked;     /* packages not checked */
+	const char *database; /* the database's path */
+	const char *error;    /* why no database was read (every package unchecked), or NULL */
+	const char *distro;   /* the release matched against ("debian:12"), or NULL */
+	bool distro_option;   /* given with --distro, not detected */
+	long max_age;	      /* days; 0: ages are not judged */
+	struct bw_coverage_entry *entries;
+	size_t n_entries;
+	struct bw_coverage_source *enrichment; /* kev, epss, nvd, cvelist */
+	size_t n_enrichment;
+};
+
 struct bw_report {
 	struct bw_arena arena;
 	struct {
@@ -162,6 +216,8 @@ struct bw_report {
 	struct {
 		const char *id, *version, *codename;
 	} os;
+	struct bw_report_layer *layers; /* images: in the arena (below) */
+	size_t n_layers, cap_layers;
 	bool list_packages; /* write "packages" even when empty */
 	struct bw_package *packages;
 	size_t n_packages, cap_packages;
@@ -169,6 +225,7 @@ struct bw_report {
 	size_t n_findings, cap_findings;
 	const char **warnings; /* non-fatal problems met on the way, each naming its input */
 	size_t n_warnings, cap_warnings;
+	struct bw_coverage coverage; /* arrays in the arena */
 };
 
 struct bw_report *bw_report_new(const char *target_type, const char *target_name);
@@ -176,19 +233,36 @@ void bw_report_free(struct bw_report *r);
 /* Copy s into the report's arena (NULL stays NULL). */
 const char *bw_report_str(struct bw_report *r, const char *s);
 const char *bw_report_strf(struct bw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append a zeroed finding/package owned by the report. The pointer stays
- * valid only until the next add: fill it at once. location.in_final_image
- * starts at -1, epss at -1. */
+/* Append a zeroed finding owned by the report. The pointer stays valid
+ * only until the next add: fill it at once (and keep its index,
+ * r->n_findings - 1, not the pointer). location.in_final_image starts at
+ * -1, epss at -1. */
 struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind);
-struct bw_package *bw_report_add_package(struct bw_report *r);
+/* Append a zeroed package owned by the report; its index in r->packages
+ * (the array may move on the next add: keep the index). */
+size_t bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
 /* Append a copy of c (its strings copied into the report). */
 void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);
+/* Set the severity ratings to a copy of s[0..n); the source names are
+ * kept as given: they must outlive the report (string literals). */
+void bw_finding_set_severity_ratings(struct bw_report *r, struct bw_finding *f,
+				     const struct bw_severity_rating *s, size_t n);
+void bw_finding_add_reference(struct bw_report *r, struct bw_finding *f, const char *url);
+/* Set the references to copies of urls[0..n) at once. */
+void bw_finding_set_references(struct bw_report *r, struct bw_finding *f, const char *const *urls, size_t n);
+/* Append a zeroed coverage entry (ecosystem copied) and return it; valid
+ * until the next add. */
+struct bw_coverage_entry *bw_coverage_add_entry(struct bw_report *r, const char *ecosystem);
+/* Append a copy of s to an entry's sources, or (e NULL) to the enrichment. */
+void bw_coverage_add_source(struct bw_report *r, struct bw_coverage_entry *e,
+			    const struct bw_coverage_source *s);
 void bw_report_warn(struct bw_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sort findings by severity (highest first), then kind, id, path, line. */
 void bw_report_sort(struct bw_report *r);
 /* Number of findings at or above min whose status is fail or warn (what
- * --exit-code counts). */
+ * --exit-code counts). A KEV-listed vulnerability counts as HIGH at least
+ * (the matcher rates it so). */
 size_t bw_report_count_at_least(const struct bw_report *r, enum bw_severity min);
 
 enum bw_format {
@@ -197,6 +271,11 @@ enum bw_format {
 	BW_FORMAT_SARIF,
 	BW_FORMAT_CYCLONEDX,
 	BW_FORMAT_SPDX,
+	BW_FORMAT_JUNIT,
+	BW_FORMAT_GITLAB,	      /* GitLab container-scanning report */
+	BW_FORMAT_GITLAB_CODEQUALITY, /* GitLab code-quality report */
+	BW_FORMAT_COMPACT,	      /* one line a finding */
+	BW_FORMAT_HTML,
 };
 /* Parse a --format value; -1 when unknown. */
 int bw_format_parse(const char *s);
@@ -213,6 +292,23 @@ struct bw_write_opts {
  * producers that stream findings one at a time (the runtime monitor's
  * JSON lines). */
 json_t *bw_report_finding_json(const struct bw_finding *f);
+
+/* A layer of the scanned image, bottom first: the history entry that made
+ * it and, when a Dockerfile was given (--dockerfile), the instruction's
+ * lines there. Strings in the report's arena; created_by is text from the
+ * image. */
+struct bw_report_layer {
+	const char *digest;  /* blob digest, "sha256:…" */
+	const char *diff_id; /* uncompressed digest */
+	const char *created_by;
+	const char *source_path; /* the Dockerfile, or NULL */
+	int source_line, source_end_line;
+};
+
+/* Append a zeroed layer (the array may move: keep the index). */
+size_t bw_report_add_layer(struct bw_report *r);
+/* The layer whose digest or diff_id is id, or NULL. */
+const struct bw_report_layer *bw_report_layer_of(const struct bw_report *r, const char *id);
 
 /* Write r to out in fmt. BW_EUNSUPPORTED for a format with no writer yet. */
 int bw_report_write(const struct bw_report *r, enum bw_format fmt, FILE *out,

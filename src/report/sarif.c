@@ -89,8 +89,7 @@ static char *path_uri(const char *path)
 	if (path[0] == '/')
 		bw_buf_addstr(&b, "file://");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/')
+		if (bw_isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/')
 			bw_buf_add(&b, p, 1);
 		else
 			bw_buf_printf(&b, "%%%02X", *p);
@@ -98,6 +97,86 @@ static char *path_uri(const char *path)
 	if (!b.len)
 		bw_buf_addstr(&b, "unknown");
 	return bw_buf_detach(&b, NULL);
+}
+
+/* GitHub's code scanning limits (docs: "SARIF support for code scanning"). */
+#define GITHUB_MAX_RESULTS 25000
+#define GITHUB_MAX_SHORT_DESCRIPTION 1024
+
+/* A copy of s cut to at most max bytes on a character boundary, "…" marking the cut. */
+static json_t *text_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return text(s);
+	n = max - 3;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	char *c = bw_asprintf("%.*s\xe2\x80\xa6", (int)n, s);
+	json_t *t = text(c);
+	free(c);
+	return t;
+}
+
+/* What GitHub's code scanning reads of a rule: a shortDescription of at
+ * most 1024 characters, the fullDescription, help as text and Markdown,
+ * helpUri, and a numeric security-severity (the highest CVSS score of a
+ * vulnerability in its severity's band, else the band's value). Members set before (a helpUri
+ * from the advisory) are kept. */
+static void rule_for_github(json_t *r, const struct bw_finding *f)
+{
+	const char *title = f->title ? f->title : (f->id ? f->id : "finding");
+	json_object_set_new(r, "name", jstr(f->id ? f->id : "unknown"));
+	json_object_set_new(r, "shortDescription", text_cut(title, GITHUB_MAX_SHORT_DESCRIPTION));
+	json_object_set_new(r, "fullDescription", text(title));
+	char url[512];
+	const char *uri = json_string_value(json_object_get(r, "helpUri"));
+	if (!uri && (uri = bw_report_help_uri(f, url, sizeof(url))))
+		json_object_set_new(r, "helpUri", jstr(uri));
+	struct bw_buf t, m;
+	bw_buf_init(&t, 1 << 20);
+	bw_buf_init(&m, 1 << 20);
+	bw_buf_printf(&t, "%s: %s\nSeverity: %s\n", f->id ? f->id : "unknown", title,
+		      bw_severity_name(f->severity));
+	bw_buf_printf(&m, "**%s**: %s\n\n| Severity | Kind |\n| --- | --- |\n| %s | %s |\n",
+		      f->id ? f->id : "unknown", title, bw_severity_name(f->severity), bw_kind_name(f->kind));
+	if (f->n_equivalent) {
+		bw_buf_addstr(&t, "Also known as:");
+		bw_buf_addstr(&m, "\nAlso known as:");
+		for (size_t i = 0; i < f->n_equivalent; i++) {
+			bw_buf_printf(&t, " %s", f->equivalent[i]);
+			bw_buf_printf(&m, " `%s`", f->equivalent[i]);
+		}
+		bw_buf_addstr(&t, "\n");
+		bw_buf_addstr(&m, "\n");
+	}
+	if (f->remediation) {
+		bw_buf_printf(&t, "Fix: %s\n", f->remediation);
+		bw_buf_printf(&m, "\n**Fix:** %s\n", f->remediation);
+	}
+	if (uri) {
+		bw_buf_printf(&t, "More: %s\n", uri);
+		bw_buf_printf(&m, "\n[More about %s](%s)\n", f->id ? f->id : "it", uri);
+	}
+	json_t *help = json_object();
+	json_object_set_new(help, "text", jstr(t.data));
+	json_object_set_new(help, "markdown", jstr(m.data));
+	json_object_set(r, "help", help);
+	json_decref(help);
+	bw_buf_release(&t);
+	bw_buf_release(&m);
+	/* a CVSS score in the finding's own band: GitHub's level then agrees
+	 * with bulwark's severity (and --severity) */
+	double best = -1;
+	for (size_t i = 0; i < f->n_cvss; i++)
+		if (f->cvss[i].severity == f->severity && f->cvss[i].score > best)
+			best = f->cvss[i].score;
+	json_t *props = json_object_get(r, "properties");
+	if (props && best >= 0) {
+		char sc[16];
+		snprintf(sc, sizeof(sc), "%.1f", best);
+		json_object_set_new(props, "security-severity", json_string(sc));
+	}
 }
 
 struct rule_slot {
@@ -115,6 +194,8 @@ static json_t *rule_json(const struct bw_finding *f)
 	json_object_set_new(r, "defaultConfiguration", dc);
 	if (f->remediation)
 		json_object_set_new(r, "help", text(f->remediation));
+	if (f->url)
+		json_object_set_new(r, "helpUri", jstr(f->url));
 	json_t *props = json_object();
 	json_t *tags = json_array();
 	json_array_append_new(tags, json_string("security"));
@@ -129,13 +210,67 @@ static json_t *rule_json(const struct bw_finding *f)
 		json_object_set_new(props, "equivalent", eq);
 	}
 	json_object_set_new(r, "properties", props);
+	rule_for_github(r, f);
 	return r;
 }
 
+static json_t *physical(const char *path, int line, int end_line)
+{
+	json_t *pl = json_object(), *al = json_object();
+	char *uri = path_uri(path);
+	json_object_set_new(al, "uri", json_string(uri));
+	free(uri);
+	json_object_set_new(pl, "artifactLocation", al);
+	json_t *rg = json_object();
+	json_object_set_new(rg, "startLine", json_integer(line > 0 ? line : 1));
+	if (end_line > line)
+		json_object_set_new(rg, "endLine", json_integer(end_line));
+	json_object_set_new(pl, "region", rg);
+	return pl;
+}
+
+/* An image's findings: at the Dockerfile instruction that made the layer
+ * (--dockerfile), else at the image reference; the path inside the image
+ * and the package go to logicalLocations. Other reports: at the path, or
+ * (no path) the target. GitHub needs a physical location in every
+ * result. */
 static json_t *location_json(const struct bw_report *rep, const struct bw_finding *f)
 {
 	const struct bw_location *l = &f->location;
+	bool image = rep->target.type && strcmp(rep->target.type, "image") == 0;
+	if (image) {
+		const struct bw_report_layer *ly = bw_report_layer_of(rep, l->layer);
+		json_t *loc = json_object();
+		if (ly && ly->source_path)
+			json_object_set_new(loc, "physicalLocation",
+					    physical(ly->source_path, ly->source_line, ly->source_end_line));
+		else
+			json_object_set_new(loc, "physicalLocation",
+					    physical(rep->target.name ? rep->target.name : "image", 1, 0));
+		json_t *ll = json_array();
+		const char *logical = f->package.purl ? f->package.purl : f->package.name;
+		if (logical) {
+			json_t *one = json_object();
+			set_str(one, "fullyQualifiedName", logical);
+			json_object_set_new(one, "kind", json_string("package"));
+			json_array_append_new(ll, one);
+		}
+		if (l->path) {
+			json_t *one = json_object();
+			set_str(one, "fullyQualifiedName", l->path);
+			json_object_set_new(one, "kind", json_string("resource"));
+			json_array_append_new(ll, one);
+		}
+		if (json_array_size(ll))
+			json_object_set_new(loc, "logicalLocations", ll);
+		else
+			json_decref(ll);
+		return loc;
+	}
 	json_t *loc = json_object();
+	if (!l->path)
+		json_object_set_new(loc, "physicalLocation",
+				    physical(rep->target.name ? rep->target.name : "target", 1, 0));
 	if (l->path) {
 		json_t *pl = json_object();
 		json_t *al = json_object();
@@ -211,12 +346,20 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 		bw_buf_printf(&m, " (fixed in %s)", f->fixed_version);
 	if (f->evidence)
 		bw_buf_printf(&m, ": %s", f->evidence);
+	if (rep->target.type && strcmp(rep->target.type, "image") == 0 && f->location.path)
+		bw_buf_printf(&m, " [%s in %s]", f->location.path,
+			      rep->target.name ? rep->target.name : "the image");
 	json_object_set_new(res, "message", text(m.data));
 	bw_buf_release(&m);
 
 	json_t *locs = json_array();
 	json_array_append_new(locs, location_json(rep, f));
 	json_object_set_new(res, "locations", locs);
+	char fp[65];
+	bw_report_fingerprint(f, fp);
+	json_t *pf = json_object();
+	json_object_set_new(pf, "bulwarkFindingHash/v1", json_string(fp));
+	json_object_set_new(res, "partialFingerprints", pf);
 
 	if (f->status == BW_STATUS_SUPPRESSED) {
 		json_t *sup = json_array(), *s = json_object();
@@ -247,8 +390,16 @@ static json_t *result_json(const struct bw_report *rep, const struct bw_finding 
 	}
 	set_str(p, "installed_version", f->installed_version);
 	set_str(p, "fixed_version", f->fixed_version);
+	set_str(p, "severity_source", f->severity_source);
 	if (f->n_cvss)
 		json_object_set_new(p, "cvss", bw_report_cvss_json(f));
+	set_str(p, "url", f->url);
+	if (f->n_references) {
+		json_t *refs = json_array();
+		for (size_t i = 0; i < f->n_references; i++)
+			json_array_append_new(refs, jstr(f->references[i]));
+		json_object_set_new(p, "references", refs);
+	}
 	set_str(p, "layer", f->location.layer);
 	set_str(p, "container", f->location.container);
 	if (f->location.in_final_image >= 0)
@@ -286,11 +437,16 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 	while (cap < 2 * r->n_findings + 2)
 		cap *= 2;
 	struct rule_slot *slots = bw_calloc(cap, sizeof(*slots));
-	size_t n_rules = 0;
+	size_t n_rules = 0, n_shown = 0, n_left = 0;
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct bw_finding *f = &r->findings[i];
 		if (!bw_report_finding_shown(f, opts))
 			continue;
+		if (n_shown == GITHUB_MAX_RESULTS) {
+			n_left++;
+			continue;
+		}
+		n_shown++;
 		const char *id = f->id ? f->id : "unknown";
 		size_t h = 1469598103934665603ull;
 		for (const char *p = id; *p; p++)
@@ -313,8 +469,19 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 
 	json_t *inv = json_object();
 	json_object_set_new(inv, "executionSuccessful", json_boolean(r->n_warnings == 0));
-	if (r->n_warnings) {
+	if (r->n_warnings || n_left) {
 		json_t *notes = json_array();
+		if (n_left) {
+			json_t *n = json_object();
+			char *msg =
+			    bw_asprintf("%zu lower-ranked results left out: GitHub code scanning reads "
+					"at most %d results a run",
+					n_left, GITHUB_MAX_RESULTS);
+			json_object_set_new(n, "level", json_string("warning"));
+			json_object_set_new(n, "message", text(msg));
+			free(msg);
+			json_array_append_new(notes, n);
+		}
 		for (size_t i = 0; i < r->n_warnings; i++) {
 			json_t *n = json_object();
 			json_object_set_new(n, "level", json_string("warning"));
@@ -347,10 +514,13 @@ int bw_report_write_sarif(const struct bw_report *r, FILE *out, const struct bw_
 	json_object_foreach(run, key, v) bw_report_json_put(out, key, json_incref(v), 3, &rf);
 	fputs(",\n      \"results\": [", out);
 	bool resf = true;
-	for (size_t i = 0; i < r->n_findings; i++) {
+	size_t written = 0;
+	for (size_t i = 0; i < r->n_findings && written < GITHUB_MAX_RESULTS; i++) {
 		const struct bw_finding *f = &r->findings[i];
-		if (bw_report_finding_shown(f, opts))
+		if (bw_report_finding_shown(f, opts)) {
 			bw_report_json_put(out, NULL, result_json(r, f, rule_of[i]), 4, &resf);
+			written++;
+		}
 	}
 	fprintf(out, "%s]\n    }\n  ]\n}\n", resf ? "" : "\n      ");
 	free(rule_of);

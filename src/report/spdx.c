@@ -15,8 +15,6 @@
  */
 #include "report-int.h"
 
-#include <ctype.h>
-
 static bool spdx_expression_like(const char *s)
 {
 	/* tokens: ids [A-Za-z0-9.+-]+ (LicenseRef-… included), AND/OR/WITH, parens */
@@ -34,7 +32,7 @@ static bool spdx_expression_like(const char *s)
 			continue;
 		}
 		const char *b = p;
-		while (*p && (isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '+' || *p == ':'))
+		while (*p && (bw_isalnum(*p) || *p == '.' || *p == '-' || *p == '+' || *p == ':'))
 			p++;
 		if (p == b)
 			return false;

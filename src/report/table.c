@@ -1,8 +1,8 @@
 /* The human table writer: one block per kind, findings by severity;
  * vulnerabilities grouped by package. */
-#include "report-int.h"
-
 #include <limits.h>
+
+#include "report-int.h"
 
 static const char *sev_color(enum bw_severity s)
 {
@@ -81,10 +81,11 @@ static bool same_package(const struct bw_finding *a, const struct bw_finding *b)
 }
 
 /* The vulnerability block: a header line per package (name, installed
- * version, ecosystem, count), then one line per vulnerability: severity,
- * id, fixed version or "no fix yet", priority (rank, KEV, EPSS), the
- * CVSS score of the newest version stated ("9.3 v4.0"; JSON lists them
- * all), title. */
+ * version, ecosystem, count), then one line per vulnerability: severity
+ * ("HIGH (KEV)" when a KEV listing raised it), id, fixed version or "no fix
+ * yet", priority (rank, KEV, EPSS), the CVSS score of the newest version
+ * stated ("9.3 v4.0"; JSON lists them all), where the severity comes from,
+ * title; under it the aliases, the advisory's URL, the path. */
 static void write_vulnerabilities(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
 				  size_t *shown, size_t *hidden, size_t *counts)
 {
@@ -101,16 +102,19 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		v[n++] = f;
 	}
 	qsort(v, n, sizeof(*v), cmp_vuln);
-	size_t wid = 14, wfix = 10;
+	size_t wid = 14, wfix = 10, wsrc = 6;
 	for (size_t i = 0; i < n; i++) {
 		size_t li = v[i]->id ? strlen(v[i]->id) : 1,
-		       lf = v[i]->fixed_version ? strlen(v[i]->fixed_version) : 10;
+		       lf = v[i]->fixed_version ? strlen(v[i]->fixed_version) : 10,
+		       ls = v[i]->severity_source ? strlen(v[i]->severity_source) : 1;
 		wid = li > wid ? (li > 40 ? 40 : li) : wid;
 		wfix = lf > wfix ? (lf > 40 ? 40 : lf) : wfix;
+		wsrc = ls > wsrc ? (ls > 16 ? 16 : ls) : wsrc;
 	}
 	if (n)
-		fprintf(out, "\n%s\n    %-8s %-*s %-*s %-22s %-9s %s\n", bw_kind_name(BW_KIND_VULNERABILITY),
-			"SEVERITY", (int)wid, "ID", (int)wfix, "FIXED IN", "PRIORITY", "CVSS", "TITLE");
+		fprintf(out, "\n%s\n    %-10s %-*s %-*s %-22s %-9s %-*s %s\n",
+			bw_kind_name(BW_KIND_VULNERABILITY), "SEVERITY", (int)wid, "ID", (int)wfix,
+			"FIXED IN", "PRIORITY", "CVSS", (int)wsrc, "SOURCE", "TITLE");
 	for (size_t i = 0; i < n;) {
 		size_t j = i, open = 0;
 		while (j < n && same_package(v[i], v[j])) {
@@ -130,8 +134,12 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		for (; i < j; i++) {
 			const struct bw_finding *f = v[i];
 			const char *c = opts->color ? sev_color(f->severity) : "";
-			fprintf(out, "    %s%-8s%s %-*s %-*s", c, bw_severity_name(f->severity),
-				opts->color && *c ? "\033[0m" : "", (int)wid, f->id ? f->id : "-", (int)wfix,
+			char sev[24];
+			snprintf(sev, sizeof(sev), "%s%s", bw_severity_name(f->severity),
+				 f->severity_source && strcmp(f->severity_source, "kev") == 0 ? " (KEV)"
+											      : "");
+			fprintf(out, "    %s%-10s%s %-*s %-*s", c, sev, opts->color && *c ? "\033[0m" : "",
+				(int)wid, f->id ? f->id : "-", (int)wfix,
 				f->fixed_version ? f->fixed_version : "no fix yet");
 			char prio[64] = "-";
 			if (f->has_priority)
@@ -145,7 +153,9 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			if (f->n_cvss && f->cvss[0].version)
 				snprintf(cvss, sizeof(cvss), "%.1f v%s", f->cvss[0].score,
 					 f->cvss[0].version);
-			fprintf(out, " %-9s", cvss);
+			fprintf(out, " %-9s ", cvss);
+			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16,
+					   f->title || f->status != BW_STATUS_FAIL ? wsrc : 0);
 			if (f->title)
 				fprintf(out, " %s", f->title);
 			if (f->status != BW_STATUS_FAIL)
@@ -155,6 +165,11 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				fprintf(out, "             aliases:");
 				for (size_t k = 0; k < f->n_equivalent; k++)
 					fprintf(out, " %s", f->equivalent[k]);
+				fputc('\n', out);
+			}
+			if (f->url) {
+				fprintf(out, "             url: ");
+				bw_report_put_text(out, f->url, SIZE_MAX, 0);
 				fputc('\n', out);
 			}
 			if (f->location.path)
@@ -168,6 +183,46 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		}
 	}
 	free(v);
+}
+
+static void put_age(FILE *out, const char *date, long age, bool stale, bool more)
+{
+	bw_report_put_text(out, date ? date : "-", 10, 11);
+	char a[32] = "-";
+	if (age >= 0)
+		snprintf(a, sizeof(a), "%ldd%s", age, stale ? " (old)" : "");
+	fprintf(out, " %-*s", more ? 10 : 0, a);
+}
+
+/* What the vulnerability data covered: a line per ecosystem or release of
+ * the packages. */
+static void write_coverage(const struct bw_coverage *c, FILE *out)
+{
+	if (!c->present || (!c->n_entries && !c->error))
+		return;
+	fprintf(out, "\nvulnerability data (%s):\n", c->partial ? "PARTIAL coverage" : "coverage");
+	size_t w = 9;
+	for (size_t i = 0; i < c->n_entries; i++) {
+		size_t l = strlen(c->entries[i].ecosystem);
+		w = l > w ? (l > 40 ? 40 : l) : w;
+	}
+	fprintf(out, "  %-*s %8s %10s  %-11s AGE\n", (int)w, "ECOSYSTEM", "PACKAGES", "ADVISORIES",
+		"DATA DATE");
+	for (size_t i = 0; i < c->n_entries; i++) {
+		const struct bw_coverage_entry *e = &c->entries[i];
+		fputs("  ", out);
+		bw_report_put_text(out, e->ecosystem, 40, w);
+		fprintf(out, " %8zu %10lld  ", e->packages, (long long)e->advisories);
+		put_age(out, e->data_date, e->age_days, e->stale, e->reason != NULL);
+		if (e->reason) {
+			fputs(" NOT CHECKED: ", out);
+			bw_report_put_text(out, e->reason, SIZE_MAX, 0);
+		}
+		fputc('\n', out);
+	}
+	if (c->partial)
+		fprintf(out, "  %zu package%s not checked for vulnerabilities\n", c->unchecked,
+			c->unchecked == 1 ? "" : "s");
 }
 
 int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_write_opts *opts,
@@ -264,6 +319,7 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	if (hidden)
 		fprintf(out, ", %zu suppressed (--show-suppressed lists them)", hidden);
 	fputc('\n', out);
+	write_coverage(&r->coverage, out);
 	for (size_t i = 0; i < r->n_warnings; i++)
 		fprintf(out, "warning: %s\n", r->warnings[i]);
 	if (ferror(out))

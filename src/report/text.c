@@ -35,17 +35,42 @@ static size_t printable_utf8(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The length of the character at p[0..n) when it is shown as it is; 0
+ * when its first byte is written as "\xNN". */
+static size_t plain_len(const unsigned char *p, size_t n)
+{
+	if (p[0] >= 0x80)
+		return printable_utf8(p, n);
+	/* TAB only moves to the next column: kept */
+	return (p[0] >= 0x20 && p[0] != 0x7f) || p[0] == '\t';
+}
+
+bool bw_report_text_plain(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0; /* the length, once a byte needs a closer look */
+	for (size_t i = 0; p[i];) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++; /* printable ASCII, by far the most of it */
+			continue;
+		}
+		if (!n)
+			n = i + strlen(s + i);
+		size_t len = plain_len(p + i, n - i);
+		if (!len)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 void bw_report_put_text(FILE *out, const char *s, size_t max, size_t width)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strnlen((const char *)p, max), i = 0, plain = 0, written = 0;
 	while (i < n) {
 		unsigned char c = p[i];
-		size_t len;
-		if (c >= 0x80)
-			len = printable_utf8(p + i, n - i);
-		else /* TAB only moves to the next column: kept */
-			len = (c >= 0x20 && c != 0x7f) || c == '\t';
+		size_t len = plain_len(p + i, n - i);
 		if (len) {
 			i += len;
 			plain += len;

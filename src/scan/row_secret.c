@@ -7,7 +7,7 @@
 static int secret_begin(struct bw_scan *s, void **state, struct bw_error *err)
 {
 	struct bw_secret_job *j;
-	int rc = bw_secret_job_new(s->opts->secret_config, &j, err);
+	int rc = bw_secret_job_new(s->opts->secret_config, s->cache, &j, err);
 	if (rc < 0)
 		return rc;
 	*state = j;

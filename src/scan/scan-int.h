@@ -19,6 +19,7 @@ struct bw_scan {
 	unsigned run;  /* those that run: want, and what they need */
 	const struct bw_analyzer *analyzers[BW_IMAGE_MAX_ANALYZERS];
 	size_t n_analyzers;
+	const struct bw_layer_cache *cache; /* the layer cache, NULL without one (borrowed) */
 };
 
 struct bw_scanner {

@@ -94,14 +94,18 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	struct bw_report *r = NULL;
 	int rc = 0;
 
-	struct bw_image_opts io = {
-	    .platform = opts->platform, .jobs = opts->jobs, .docker_host = opts->docker_host};
+	struct bw_image_opts io = {.platform = opts->platform,
+				   .jobs = opts->jobs,
+				   .docker_host = opts->docker_host,
+				   .registry = opts->registry,
+				   .image_src = opts->image_src};
 	/* the layer cache: a cache that cannot be opened only costs time */
 	struct bw_cache *cache = NULL;
 	struct bw_layer_cache lc = {.get = cache_get, .put = cache_put};
 	if (!opts->no_cache && bw_cache_open(opts->cache_dir, &cache, NULL) == 0 && cache) {
 		lc.ud = cache;
 		io.cache = &lc;
+		s.cache = &lc;
 	}
 	rc = bw_image_open(opts->target, &io, &img, err);
 	if (rc < 0)
@@ -123,6 +127,12 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 			  opts->report_name ? opts->report_name : opts->target);
 	r->target.digest = bw_report_str(r, info->digest ? info->digest : info->config_digest);
 	r->list_packages = opts->list_packages;
+	for (size_t i = 0; i < info->n_layers; i++) {
+		size_t k = bw_report_add_layer(r);
+		r->layers[k].digest = bw_report_str(r, info->layers[i]->digest);
+		r->layers[k].diff_id = bw_report_str(r, info->layers[i]->diff_id);
+		r->layers[k].created_by = bw_report_str(r, info->layers[i]->created_by);
+	}
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (active[i] && bw_scanners[i]->finish)
 			rc = bw_scanners[i]->finish(&s, states[i], img, r, err);

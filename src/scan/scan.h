@@ -45,11 +45,26 @@ struct bw_scan_opts {
 	const char *cache_dir;	   /* NULL: the user's cache directory */
 	const char *db_path;	   /* vulnerability database; NULL: the default (vulndb.h) */
 	bool ignore_unfixed;	   /* vulnerabilities: leave out those with no fixed version */
+	const char *distro;	   /* vulnerabilities: "debian:12", matched as that release; NULL: detected */
+	long db_max_age;	   /* vulnerabilities: warn about data older (days); 0: never */
+	bool references;	   /* vulnerabilities: read advisory references (the report writes them) */
 	bool no_cache;
+	const struct bw_registry_opts *registry; /* registry targets (borrowed); NULL: defaults */
+	const char *image_src;			 /* bw_image_opts.image_src */
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };
 
+/* The vulnerability row fills r->coverage: per ecosystem or distribution
+ * release of the packages, the advisories the database holds; partial
+ * when some packages could not be checked (no database, no advisories for
+ * their release, an unknown release), each named in a warning, as is data
+ * older than db_max_age. Whether partial coverage fails is the caller's. */
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err);
+
+/* BW_EUSAGE naming what is wrong unless s is a --distro value
+ * ("debian:12", "alpine:3.20", …): for callers that validate their options
+ * before doing anything. */
+int bw_scan_check_distro(const char *s, struct bw_error *err);
 
 #endif

@@ -22,10 +22,10 @@
  * file is parsed with libyaml's document loader, bounded by the caller's
  * size limit; every error names the file and the line.
  */
-#include "secret-int.h"
-
 #include <errno.h>
 #include <yaml.h>
+
+#include "secret-int.h"
 
 struct cfgp {
 	const char *name;
@@ -153,11 +153,11 @@ static int size_value(struct cfgp *p, yaml_node_t *n, uint64_t *out)
 	uint64_t mul = 1;
 	if (end == s || errno)
 		goto bad;
-	if (!strcasecmp(end, "k") || !strcasecmp(end, "kb") || !strcasecmp(end, "kib"))
+	if (!bw_strcasecmp(end, "k") || !bw_strcasecmp(end, "kb") || !bw_strcasecmp(end, "kib"))
 		mul = 1ull << 10;
-	else if (!strcasecmp(end, "m") || !strcasecmp(end, "mb") || !strcasecmp(end, "mib"))
+	else if (!bw_strcasecmp(end, "m") || !bw_strcasecmp(end, "mb") || !bw_strcasecmp(end, "mib"))
 		mul = 1ull << 20;
-	else if (!strcasecmp(end, "g") || !strcasecmp(end, "gb") || !strcasecmp(end, "gib"))
+	else if (!bw_strcasecmp(end, "g") || !bw_strcasecmp(end, "gb") || !bw_strcasecmp(end, "gib"))
 		mul = 1ull << 30;
 	else if (*end)
 		goto bad;
@@ -191,8 +191,7 @@ static bool id_ok(const char *s)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
+		if (!(bw_isalnum(c) || c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;

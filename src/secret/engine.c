@@ -19,11 +19,10 @@
  * drops a match seen by two regions. Generic rules are confirmed last and
  * give way to a specific rule that already reported overlapping bytes.
  */
-#include "secret-int.h"
-
-#include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
+
+#include "secret-int.h"
 
 #define BACK 1024u	     /* bytes before a hit a line may start */
 #define LINE_AFTER 1024u     /* bytes after a hit a one-line match may reach */
@@ -125,11 +124,11 @@ void bw_secret_mask(const char *s, size_t n, char *out, size_t outlen)
 
 static int b64val(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
+	if (bw_isupper(c))
 		return c - 'A';
-	if (c >= 'a' && c <= 'z')
+	if (bw_islower(c))
 		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0' + 52;
 	if (c == '+' || c == '-')
 		return 62;
@@ -236,17 +235,14 @@ static bool regex_caseless(const char *re)
 struct pats {
 	char **expr;
 	unsigned *flags, *ids;
-	size_t n, cap;
+	size_t n, cap_expr, cap_flags, cap_ids;
 };
 
 static void pats_add(struct pats *p, char *expr, unsigned flags, unsigned id)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->expr = bw_realloc(p->expr, p->cap * sizeof(char *));
-		p->flags = bw_realloc(p->flags, p->cap * sizeof(unsigned));
-		p->ids = bw_realloc(p->ids, p->cap * sizeof(unsigned));
-	}
+	BW_ALLOC_GROW(p->expr, p->n + 1, p->cap_expr);
+	BW_ALLOC_GROW(p->flags, p->n + 1, p->cap_flags);
+	BW_ALLOC_GROW(p->ids, p->n + 1, p->cap_ids);
 	p->expr[p->n] = expr;
 	p->flags[p->n] = flags;
 	p->ids[p->n] = id;
@@ -305,11 +301,68 @@ static void add_rule_patterns(struct pats *p, const struct rule *r, unsigned id)
 	}
 }
 
+/* The key of a compiled database in a store: what decides its bytes (every
+ * expression with its flags and id, the mode) and what decides whether
+ * those bytes run here (Vectorscan's version, this CPU's tuning and
+ * features, which hs_deserialize_database() checks again). */
+static void db_key(const struct pats *p, char *key, size_t len)
+{
+	hs_platform_info_t plat = {0};
+	hs_populate_platform(&plat);
+	struct bw_sha256 *h = bw_sha256_new();
+	char head[160];
+	int n = snprintf(head, sizeof(head), "bulwark secret db 1\n%s\n%u %llu %u\n", hs_version(), plat.tune,
+			 (unsigned long long)plat.cpu_features, (unsigned)HS_MODE_STREAM);
+	bw_sha256_update(h, head, (size_t)n);
+	for (size_t i = 0; i < p->n; i++) {
+		char num[32];
+		n = snprintf(num, sizeof(num), "\n%u %u ", p->flags[i], p->ids[i]);
+		bw_sha256_update(h, num, (size_t)n);
+		bw_sha256_update(h, p->expr[i], strlen(p->expr[i]) + 1);
+	}
+	char dg[BW_DIGEST_STR_MAX];
+	bw_sha256_final_str(h, dg);
+	bw_sha256_free(h);
+	snprintf(key, len, "%s/secret-db:1", dg); /* "cache info" counts it as secret-db:1 */
+}
+
+/* A database from the store, or NULL: a miss, or bytes Vectorscan refuses
+ * (another version or CPU, a damaged record) — then it is compiled. */
+static hs_database_t *db_load(const struct bw_layer_cache *store, const char *key)
+{
+	struct bw_buf b;
+	bw_buf_init(&b, BW_IMAGE_CACHE_MAX_RECORD);
+	bool hit = false;
+	hs_database_t *db = NULL;
+	if (store->get(store->ud, key, &b, &hit) == 0 && hit && b.len &&
+	    hs_deserialize_database(b.data, b.len, &db) != HS_SUCCESS)
+		db = NULL;
+	bw_buf_release(&b);
+	return db;
+}
+
+static void db_save(const struct bw_layer_cache *store, const char *key, const hs_database_t *db)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return;
+	if (len <= BW_IMAGE_CACHE_MAX_RECORD)
+		store->put(store->ud, key, bytes, len); /* a store that fails costs the next run time only */
+	free(bytes);
+}
+
 static int build_db(struct bw_secret_rules *rs, struct pats *p, hs_database_t **db, const char *cfgname,
-		    struct bw_error *err)
+		    const struct bw_layer_cache *store, struct bw_error *err)
 {
 	if (!p->n)
 		return 0;
+	char key[BW_DIGEST_STR_MAX + 16];
+	if (store) {
+		db_key(p, key, sizeof(key));
+		if ((*db = db_load(store, key)))
+			return 0;
+	}
 	hs_compile_error_t *ce = NULL;
 	if (hs_compile_multi((const char *const *)p->expr, p->flags, p->ids, (unsigned)p->n, HS_MODE_STREAM,
 			     NULL, db, &ce) != HS_SUCCESS) {
@@ -328,6 +381,8 @@ static int build_db(struct bw_secret_rules *rs, struct pats *p, hs_database_t **
 		hs_free_compile_error(ce);
 		return rc;
 	}
+	if (store)
+		db_save(store, key, *db);
 	return 0;
 }
 
@@ -371,7 +426,8 @@ static int add_rule(struct bw_secret_rules *rs, const struct bw_secret_rule_def 
 	return 0;
 }
 
-static int rules_build(struct bw_secret_rules *rs, const char *cfgname, struct bw_error *err)
+static int rules_build(struct bw_secret_rules *rs, const char *cfgname, const struct bw_layer_cache *store,
+		       struct bw_error *err)
 {
 	struct bw_secret_config *c = &rs->cfg;
 	size_t total = c->n_rules;
@@ -415,16 +471,16 @@ static int rules_build(struct bw_secret_rules *rs, const char *cfgname, struct b
 	struct pats all = {0}, path = {0};
 	for (size_t i = 0; i < rs->n; i++)
 		add_rule_patterns(rs->rules[i].paths ? &path : &all, &rs->rules[i], (unsigned)i);
-	rc = build_db(rs, &all, &rs->db_all, cfgname, err);
+	rc = build_db(rs, &all, &rs->db_all, cfgname, store, err);
 	if (rc == 0)
-		rc = build_db(rs, &path, &rs->db_path, cfgname, err);
+		rc = build_db(rs, &path, &rs->db_path, cfgname, store, err);
 	pats_release(&all);
 	pats_release(&path);
 	return rc;
 }
 
-static int rules_new(const char *name, const char *yaml, size_t len, struct bw_secret_rules **out,
-		     struct bw_error *err)
+static int rules_new(const char *name, const char *yaml, size_t len, const struct bw_layer_cache *store,
+		     struct bw_secret_rules **out, struct bw_error *err)
 {
 	struct bw_secret_rules *rs = bw_calloc(1, sizeof(*rs));
 	bw_arena_init(&rs->cfg.arena);
@@ -433,7 +489,7 @@ static int rules_new(const char *name, const char *yaml, size_t len, struct bw_s
 	if (yaml)
 		rc = bw_secret_config_parse(name, yaml, len, &rs->cfg, err);
 	if (rc == 0)
-		rc = rules_build(rs, name, err);
+		rc = rules_build(rs, name, store, err);
 	if (rc < 0) {
 		bw_secret_rules_free(rs);
 		return rc;
@@ -445,13 +501,14 @@ static int rules_new(const char *name, const char *yaml, size_t len, struct bw_s
 int bw_secret_rules_new_from_buffer(const char *name, const char *yaml, size_t len,
 				    struct bw_secret_rules **out, struct bw_error *err)
 {
-	return rules_new(name ? name : "secret config", yaml, len, out, err);
+	return rules_new(name ? name : "secret config", yaml, len, NULL, out, err);
 }
 
-int bw_secret_rules_new(const char *config_path, struct bw_secret_rules **out, struct bw_error *err)
+int bw_secret_rules_new(const char *config_path, const struct bw_layer_cache *store,
+			struct bw_secret_rules **out, struct bw_error *err)
 {
 	if (!config_path)
-		return rules_new(NULL, NULL, 0, out, err);
+		return rules_new(NULL, NULL, 0, store, out, err);
 	struct bw_buf b;
 	bw_buf_init(&b, 4u << 20);
 	int rc = bw_buf_read_file(&b, config_path, err);
@@ -459,7 +516,7 @@ int bw_secret_rules_new(const char *config_path, struct bw_secret_rules **out, s
 		bw_buf_release(&b);
 		return bw_error_set(err, BW_EUSAGE, "--secret-config: %s", err->msg);
 	}
-	rc = rules_new(config_path, b.data ? b.data : "", b.len, out, err);
+	rc = rules_new(config_path, b.data ? b.data : "", b.len, store, out, err);
 	bw_buf_release(&b);
 	return rc;
 }
@@ -604,10 +661,7 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
 	/* one candidate per rule and line position is enough */
 	if (s->n_cands && s->cands[s->n_cands - 1].rule == id && s->cands[s->n_cands - 1].end == to)
 		return 0;
-	if (s->n_cands == s->cap_cands) {
-		s->cap_cands = s->cap_cands ? s->cap_cands * 2 : 64;
-		s->cands = bw_realloc(s->cands, s->cap_cands * sizeof(struct cand));
-	}
+	BW_ALLOC_GROW(s->cands, s->n_cands + 1, s->cap_cands);
 	s->cands[s->n_cands++] = (struct cand){id, to};
 	return 0;
 }
@@ -670,7 +724,7 @@ static bool allowed(struct bw_secret_scanner *s, const struct rule *x, const cha
 static void trim_secret(const char **p, size_t *n)
 {
 	while (*n) {
-		if (isspace((unsigned char)**p)) {
+		if (bw_isspace(**p)) {
 			(*p)++;
 			(*n)--;
 		} else if (*n >= 2 && (*p)[0] == '\\' && ((*p)[1] == 'n' || (*p)[1] == 'r')) {

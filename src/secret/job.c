@@ -2,6 +2,8 @@
  * regular file of every layer through a per-layer scanner, then the report
  * (file findings with their layer and whether the file is still in the
  * final image; the image configuration's Env, Labels and history). */
+#include <jansson.h>
+
 #include "secret-int.h"
 
 #define MAX_BINARY_NAMED 5
@@ -239,10 +241,11 @@ static void *layer_load(void *ud, const struct bw_image_layer *layer, const void
 	return l;
 }
 
-int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struct bw_error *err)
+int bw_secret_job_new(const char *config_path, const struct bw_layer_cache *store, struct bw_secret_job **out,
+		      struct bw_error *err)
 {
 	struct bw_secret_job *j = bw_calloc(1, sizeof(*j));
-	int rc = bw_secret_rules_new(config_path, &j->rules, err);
+	int rc = bw_secret_rules_new(config_path, store, &j->rules, err);
 	if (rc < 0) {
 		free(j);
 		return rc;

@@ -15,19 +15,24 @@
 	"|.*(?:\\$\\{|\\{\\{|%\\(|\\$\\(|\\$[A-Z_]|%20).*)$"
 
 const struct bw_secret_rule_def bw_secret_rules_generic[] = {
-    {"BW-SEC-GENERIC-001", "Password assigned in configuration or code", BW_SEV_HIGH,
-     "password|passwd|passphrase|pwd", "(?i)(?:password|passwd|passphrase|pwd)[\\w.-]{0,20}?[\"']?" GV("6"),
-     2.8, GALLOW, NULL, 0, BW_SR_GENERIC},
-    {"BW-SEC-GENERIC-002", "Secret, token or API key assigned in configuration or code", BW_SEV_MEDIUM,
-     "secret|token|apikey|api_key|api-key|access_key|accesskey|auth_key|private_key|client_secret",
-     "(?i)(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[\\w.-]{0,20}?[\"']"
-     "?" GV("16"),
-     3.5, GALLOW, NULL, 0, BW_SR_GENERIC},
-    {"BW-SEC-GENERIC-003", "Secret in a PHP define()", BW_SEV_HIGH, "define(|define (",
-     "(?i)define\\([ \\t]*['\"]\\w*(?:PASSWORD|SECRET|_KEY|SALT|TOKEN)['\"][ \\t]*,[ "
-     "\\t]*['\"]([^'\"\\s]{8,256})['\"]",
-     3.0, GALLOW, NULL, 0, BW_SR_GENERIC},
-    {NULL, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, 0},
+    {"BW-SEC-GENERIC-001", .title = "Password assigned in configuration or code", .severity = BW_SEV_HIGH,
+     .keywords = "password|passwd|passphrase|pwd",
+     .regex = "(?i)(?:password|passwd|passphrase|pwd)[\\w.-]{0,20}?[\"']?" GV("6"), .entropy = 2.8,
+     .allow = GALLOW, .flags = BW_SR_GENERIC},
+    {"BW-SEC-GENERIC-002", .title = "Secret, token or API key assigned in configuration or code",
+     .severity = BW_SEV_MEDIUM,
+     .keywords =
+	 "secret|token|apikey|api_key|api-key|access_key|accesskey|auth_key|private_key|client_secret",
+     .regex = "(?i)(?:secret|token|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[\\w.-]{0,"
+	      "20}?[\"']"
+	      "?" GV("16"),
+     .entropy = 3.5, .allow = GALLOW, .flags = BW_SR_GENERIC},
+    {"BW-SEC-GENERIC-003", .title = "Secret in a PHP define()", .severity = BW_SEV_HIGH,
+     .keywords = "define(|define (",
+     .regex = "(?i)define\\([ \\t]*['\"]\\w*(?:PASSWORD|SECRET|_KEY|SALT|TOKEN)['\"][ \\t]*,[ "
+	      "\\t]*['\"]([^'\"\\s]{8,256})['\"]",
+     .entropy = 3.0, .allow = GALLOW, .flags = BW_SR_GENERIC},
+    {NULL},
 };
 
 /* Values written in documentation and templates in place of a secret. */

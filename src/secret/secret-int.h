@@ -3,10 +3,10 @@
 #define BW_SECRET_INT_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "secret.h"
-
 #include <hs/hs.h>
 #include <pcre2.h>
+
+#include "secret.h"
 
 enum bw_secret_rule_flag {
 	BW_SR_GENERIC = 1u << 0,	 /* a catch-all: yields to specific rules on the same bytes */

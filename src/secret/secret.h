@@ -32,8 +32,14 @@ struct bw_secret_scanner;
 /* Compile the built-in rules and, when config_path is not NULL, the custom
  * rules and allow-lists of that YAML file. An unreadable file or a broken
  * rule (invalid regex, missing id, unknown key) is BW_EUSAGE with a message
- * naming the file, the line and the rule. */
-int bw_secret_rules_new(const char *config_path, struct bw_secret_rules **out, struct bw_error *err);
+ * naming the file, the line and the rule. store, when not NULL (borrowed,
+ * used only during the call), keeps the compiled Vectorscan databases
+ * between runs under a key hashed from every expression, Vectorscan's
+ * version and this CPU's features, so a run with the same rules
+ * deserializes instead of compiling (most of a cached scan's time); a
+ * record Vectorscan refuses is compiled anew. */
+int bw_secret_rules_new(const char *config_path, const struct bw_layer_cache *store,
+			struct bw_secret_rules **out, struct bw_error *err);
 /* As above with the YAML given as a buffer (name used in messages). */
 int bw_secret_rules_new_from_buffer(const char *name, const char *yaml, size_t len,
 				    struct bw_secret_rules **out, struct bw_error *err);
@@ -114,7 +120,9 @@ void bw_secret_mask(const char *s, size_t n, char *out, size_t outlen);
  * turns everything into report findings with layer, path, line, column and
  * whether the file is still in the final image. */
 struct bw_secret_job;
-int bw_secret_job_new(const char *config_path, struct bw_secret_job **out, struct bw_error *err);
+/* store: as bw_secret_rules_new()'s. */
+int bw_secret_job_new(const char *config_path, const struct bw_layer_cache *store, struct bw_secret_job **out,
+		      struct bw_error *err);
 /* The analyzer to register on the walk; valid until bw_secret_job_free(). */
 const struct bw_analyzer *bw_secret_job_analyzer(struct bw_secret_job *j);
 /* After bw_image_walk(): add the findings and warnings to r. */

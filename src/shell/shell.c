@@ -14,19 +14,6 @@
  */
 #include "shell.h"
 
-/* Grow an arena array (the old block is simply abandoned in the arena). */
-#define SH_AGROW(arena, arr, n, cap)                                                                         \
-	do {                                                                                                 \
-		if ((n) == (cap)) {                                                                          \
-			size_t nc_ = (cap) ? (cap)*2 : 4;                                                    \
-			void *na_ = bw_arena_alloc((arena), nc_ * sizeof(*(arr)));                           \
-			if ((n))                                                                             \
-				memcpy(na_, (arr), (n) * sizeof(*(arr)));                                    \
-			(arr) = na_;                                                                         \
-			(cap) = nc_;                                                                         \
-		}                                                                                            \
-	} while (0)
-
 #define SH_MAX_NEST 8
 
 enum tok { T_EOF, T_WORD, T_OP, T_NL };
@@ -62,7 +49,7 @@ struct shp {
 	struct span *subst;
 	size_t n_subst, cap_subst;
 	int *subst_depth;
-	size_t cap_sd;
+	size_t cap_subst_depth;
 };
 
 static bool meta(char c)
@@ -83,12 +70,8 @@ static void add_subst(struct shp *p, size_t off, size_t len)
 {
 	if (p->nest + 1 >= SH_MAX_NEST)
 		return;
-	if (p->n_subst == p->cap_subst) {
-		size_t nc = p->cap_subst ? p->cap_subst * 2 : 4;
-		p->subst = bw_realloc(p->subst, nc * sizeof(*p->subst));
-		p->subst_depth = bw_realloc(p->subst_depth, nc * sizeof(*p->subst_depth));
-		p->cap_subst = nc;
-	}
+	BW_ALLOC_GROW(p->subst, p->n_subst + 1, p->cap_subst);
+	BW_ALLOC_GROW(p->subst_depth, p->n_subst + 1, p->cap_subst_depth);
 	p->subst_depth[p->n_subst] = p->depth;
 	p->subst[p->n_subst++] = (struct span){off, len};
 }
@@ -109,19 +92,9 @@ static size_t skip_balanced(struct shp *p, size_t i, char open, char close)
 			i = q ? (size_t)(q - p->s) + 1 : p->len;
 			continue;
 		}
-		if (c == '"') {
+		if (c == '"' || c == '`') {
 			i++;
-			while (i < p->len && p->s[i] != '"') {
-				if (p->s[i] == '\\')
-					i++;
-				i++;
-			}
-			i++;
-			continue;
-		}
-		if (c == '`') {
-			i++;
-			while (i < p->len && p->s[i] != '`') {
+			while (i < p->len && p->s[i] != c) {
 				if (p->s[i] == '\\')
 					i++;
 				i++;
@@ -280,8 +253,7 @@ static void read_word(struct shp *p)
 		if (c == '$') {
 			if (i + 1 < p->len &&
 			    (p->s[i + 1] == '(' || p->s[i + 1] == '{' || p->s[i + 1] == '_' ||
-			     ((p->s[i + 1] | 0x20) >= 'a' && (p->s[i + 1] | 0x20) <= 'z') ||
-			     (p->s[i + 1] >= '0' && p->s[i + 1] <= '9') || strchr("@*#?$!-", p->s[i + 1])))
+			     bw_isalnum(p->s[i + 1]) || strchr("@*#?$!-", p->s[i + 1])))
 				flags |= SH_W_EXPAND;
 			i = dollar(p, i);
 			continue;
@@ -360,7 +332,7 @@ static void next(struct shp *p)
 	}
 	/* io number: digits directly before < or > */
 	size_t d = p->pos;
-	while (d < p->len && p->s[d] >= '0' && p->s[d] <= '9')
+	while (d < p->len && bw_isdigit(p->s[d]))
 		d++;
 	size_t io =
 	    (d > p->pos && d < p->len && (p->s[d] == '<' || p->s[d] == '>') && d - p->pos < 3) ? d : p->pos;
@@ -385,7 +357,7 @@ static void next(struct shp *p)
 
 static void push_word(struct shp *p, struct sh_word **arr, size_t *n, size_t *cap)
 {
-	SH_AGROW(p->a, *arr, *n, *cap);
+	BW_ARENA_GROW(p->a, *arr, *n + 1, *n, *cap);
 	(*arr)[(*n)++] = p->w;
 }
 
@@ -405,7 +377,7 @@ static void finish(struct shp *p)
 		c->end = c->argc ? c->argv[c->argc - 1].end
 				 : (c->n_assigns ? c->assigns[c->n_assigns - 1].end : c->off);
 		sh_cmd_cache(c);
-		SH_AGROW(p->a, p->out->cmds, p->out->n_cmds, p->out->cap_cmds);
+		BW_ARENA_GROW(p->a, p->out->cmds, p->out->n_cmds + 1, p->out->n_cmds, p->out->cap_cmds);
 		p->out->cmds[p->out->n_cmds++] = *c;
 		/* sh -c 'script' */
 		size_t st = sh_cmd_start(c);
@@ -439,10 +411,9 @@ static void finish(struct shp *p)
 static bool is_assignment(const struct shp *p, const struct sh_word *w)
 {
 	size_t i = w->off - p->base, e = w->end - p->base;
-	if (i >= e || !(p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z')))
+	if (i >= e || !(p->s[i] == '_' || bw_isalpha(p->s[i])))
 		return false;
-	while (i < e && (p->s[i] == '_' || ((p->s[i] | 0x20) >= 'a' && (p->s[i] | 0x20) <= 'z') ||
-			 (p->s[i] >= '0' && p->s[i] <= '9')))
+	while (i < e && (p->s[i] == '_' || bw_isalnum(p->s[i])))
 		i++;
 	return i < e && p->s[i] == '=';
 }
@@ -537,7 +508,8 @@ static void run(struct shp *p)
 			}
 			if (!p->cur.argc && !p->cur.n_assigns && !p->cur.n_redirs)
 				p->cur.off = opoff;
-			SH_AGROW(p->a, p->cur.redirs, p->cur.n_redirs, p->cap_redirs);
+			BW_ARENA_GROW(p->a, p->cur.redirs, p->cur.n_redirs + 1, p->cur.n_redirs,
+				      p->cap_redirs);
 			struct sh_redir *r = &p->cur.redirs[p->cur.n_redirs++];
 			r->op = bw_arena_strdup(p->a, opbuf);
 			r->target = p->w;
@@ -718,11 +690,6 @@ static size_t compute_start(const struct sh_cmd *c)
 		break;
 	}
 	return i;
-}
-
-bool sh_word_is(const struct sh_word *w, const char *s)
-{
-	return strcmp(w->text, s) == 0;
 }
 
 bool sh_has_opt(const struct sh_cmd *c, size_t from, char shortopt, const char *const *longopts)

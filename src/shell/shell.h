@@ -70,6 +70,5 @@ size_t sh_cmd_start(const struct sh_cmd *c);
 bool sh_has_opt(const struct sh_cmd *c, size_t from, char shortopt, const char *const *longopts);
 /* The first non-option word after `from` (skipping options in with_arg), or 0. */
 size_t sh_subcommand(const struct sh_cmd *c, size_t from, const char *const *with_arg);
-bool sh_word_is(const struct sh_word *w, const char *s);
 
 #endif

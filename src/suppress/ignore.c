@@ -12,15 +12,14 @@
  * over BW_SUPPRESS_MAX_LINE, an id with characters no finding id has)
  * fails the whole file, naming file and line.
  */
-#include "suppress-int.h"
-
 #include <errno.h>
 #include <fcntl.h>
 
+#include "suppress-int.h"
+
 static bool id_char(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       strchr("-_.:/@+", c) != NULL;
+	return bw_isalnum(c) || strchr("-_.:/@+", c) != NULL;
 }
 
 static bool is_blank(char c)
@@ -189,7 +188,12 @@ int bw_suppress_load_ignore(struct bw_suppress *s, const char *path, bool missin
 	bw_buf_init(&b, BW_SUPPRESS_MAX_FILE);
 	int rc = bw_buf_read_fd(&b, fd, path, err);
 	close(fd);
-	if (!rc)
+	size_t pl = strlen(path);
+	bool yaml = (pl >= 5 && strcmp(path + pl - 5, ".yaml") == 0) ||
+		    (pl >= 4 && strcmp(path + pl - 4, ".yml") == 0);
+	if (!rc && yaml)
+		rc = bw_suppress_add_ignore_yaml(s, path, b.data ? b.data : "", b.len, err);
+	else if (!rc)
 		rc = bw_suppress_add_ignore(s, path, b.data ? b.data : "", b.len, err);
 	bw_buf_release(&b);
 	return rc;

@@ -9,7 +9,7 @@ struct purl_parts {
 static bool split(const char *s, struct purl_parts *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (strncasecmp(s, "pkg:", 4) != 0)
+	if (bw_strncasecmp(s, "pkg:", 4) != 0)
 		return false;
 	s += 4;
 	while (*s == '/')
@@ -42,7 +42,7 @@ static bool split(const char *s, struct purl_parts *p)
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
@@ -71,9 +71,9 @@ static bool decoded_eq(struct bw_slice a, struct bw_slice b, bool nocase)
 	size_t i = 0, j = 0;
 	for (;;) {
 		int x = next_byte(a, &i), y = next_byte(b, &j);
-		if (nocase && x >= 'A' && x <= 'Z')
+		if (nocase && bw_isupper(x))
 			x += 32;
-		if (nocase && y >= 'A' && y <= 'Z')
+		if (nocase && bw_isupper(y))
 			y += 32;
 		if (x != y)
 			return false;

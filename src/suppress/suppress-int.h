@@ -15,6 +15,7 @@ struct bw_suppress_entry {
 	size_t n_aliases;
 	const char **scopes; /* ignore: scope words; VEX: package purls */
 	size_t n_scopes;
+	int kind;     /* the finding kind it applies to (.trivyignore.yaml sections), -1 any */
 	long expires; /* days since the epoch, -1 = never */
 	const char *file;
 	long line;	    /* ignore files; 0 for VEX */

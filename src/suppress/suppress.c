@@ -1,8 +1,8 @@
 /* The suppression handle and its application to a report. */
-#include "suppress-int.h"
-
 #include <fnmatch.h>
 #include <time.h>
+
+#include "suppress-int.h"
 
 struct bw_suppress *bw_suppress_new(void)
 {
@@ -28,13 +28,11 @@ void bw_suppress_set_today(struct bw_suppress *s, long days)
 
 struct bw_suppress_entry *bw_suppress_entry_add(struct bw_suppress *s)
 {
-	if (s->n_entries == s->cap_entries) {
-		s->cap_entries = s->cap_entries ? s->cap_entries * 2 : 16;
-		s->entries = bw_realloc(s->entries, s->cap_entries * sizeof(*s->entries));
-	}
+	BW_ALLOC_GROW(s->entries, s->n_entries + 1, s->cap_entries);
 	struct bw_suppress_entry *e = &s->entries[s->n_entries++];
 	memset(e, 0, sizeof(*e));
 	e->expires = -1;
+	e->kind = -1;
 	return e;
 }
 
@@ -77,12 +75,55 @@ long bw_suppress_parse_date(const char *s, size_t len)
 	return days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]);
 }
 
+/* Trivy names one check three ways: "DS002", "DS-0002" and the AVD form
+ * "AVD-DS-0002" (KSV, KCV, ... likewise). Canonical: prefix letters upper
+ * case, then the number without leading zeros ("DS#2"); false when id is
+ * not of the form [AVD-]LETTERS[-]DIGITS. */
+static bool trivy_canonical(const char *id, char *out, size_t len)
+{
+	if (bw_strncasecmp(id, "AVD-", 4) == 0)
+		id += 4;
+	size_t nl = 0;
+	while (bw_isalpha((unsigned char)id[nl]))
+		nl++;
+	const char *d = id + nl;
+	if (*d == '-')
+		d++;
+	if (!nl || nl > 8 || !bw_isdigit((unsigned char)*d))
+		return false;
+	for (const char *p = d; *p; p++)
+		if (!bw_isdigit((unsigned char)*p))
+			return false;
+	while (*d == '0' && d[1])
+		d++;
+	if (strlen(d) > 12)
+		return false;
+	size_t k = 0;
+	for (size_t i = 0; i < nl; i++)
+		out[k++] = (char)bw_toupper((unsigned char)id[i]);
+	out[k++] = '#';
+	snprintf(out + k, len - k, "%s", d);
+	return true;
+}
+
+static bool one_id_matches(const char *have, const char *want, const char *want_canon)
+{
+	if (!have)
+		return false;
+	if (bw_strcasecmp(have, want) == 0)
+		return true;
+	char c[32];
+	return want_canon && trivy_canonical(have, c, sizeof(c)) && strcmp(c, want_canon) == 0;
+}
+
 static bool id_matches(const struct bw_finding *f, const char *id)
 {
-	if (f->id && strcasecmp(f->id, id) == 0)
+	char canon[32];
+	const char *wc = trivy_canonical(id, canon, sizeof(canon)) ? canon : NULL;
+	if (one_id_matches(f->id, id, wc))
 		return true;
 	for (size_t i = 0; i < f->n_equivalent; i++)
-		if (f->equivalent[i] && strcasecmp(f->equivalent[i], id) == 0)
+		if (one_id_matches(f->equivalent[i], id, wc))
 			return true;
 	return false;
 }
@@ -119,6 +160,8 @@ static bool scope_matches(const char *scope, const struct bw_finding *f)
 
 static bool ignore_matches(const struct bw_suppress_entry *e, const struct bw_finding *f)
 {
+	if (e->kind >= 0 && (int)f->kind != e->kind)
+		return false;
 	if (!id_matches(f, e->id))
 		return false;
 	if (!e->n_scopes)

@@ -21,7 +21,13 @@
  * exp: stops suppressing from that date on (UTC, as Trivy does) and the
  * report gets a warning naming the file and line. A comment line directly
  * above an entry is its reason when the entry has none of its own (so
- * .trivyignore files keep their explanations).
+ * .trivyignore files keep their explanations). Trivy's id forms are one
+ * id: "AVD-DS-0002", "DS-0002" and "DS002" match each other.
+ *
+ * A file whose name ends in .yaml or .yml is Trivy's YAML ignore file
+ * (.trivyignore.yaml): sections vulnerabilities, misconfigurations,
+ * secrets and licenses, each a list of {id, paths, purls, expired_at,
+ * statement}; an entry applies to findings of its section's kind only.
  */
 #ifndef BW_SUPPRESS_H
 #define BW_SUPPRESS_H
@@ -49,7 +55,11 @@ long bw_suppress_parse_date(const char *s, size_t len);
  * of the file is kept then). */
 int bw_suppress_add_ignore(struct bw_suppress *s, const char *name, const char *data, size_t len,
 			   struct bw_error *err);
-/* Read and parse an ignore file. With missing_ok, a file that does not
+/* Parse Trivy's YAML ignore file held in memory (as above). */
+int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const char *data, size_t len,
+				struct bw_error *err);
+/* Read and parse an ignore file (the YAML form when its name ends in
+ * .yaml or .yml). With missing_ok, a file that does not
  * exist is not an error (returns 0, nothing added). */
 int bw_suppress_load_ignore(struct bw_suppress *s, const char *path, bool missing_ok, struct bw_error *err);
 

@@ -22,10 +22,10 @@
  * metadata.component (the image) or no affects at all means every package.
  * "versions" inside affects are not evaluated.
  */
-#include "suppress-int.h"
-
 #include <fcntl.h>
 #include <jansson.h>
+
+#include "suppress-int.h"
 
 struct vex_ctx {
 	struct bw_suppress *s;
@@ -69,7 +69,7 @@ static void add_scope(struct vex_ctx *c, const char *purl)
 
 static bool is_image_purl(const char *p)
 {
-	return strncasecmp(p, "pkg:oci/", 8) == 0 || strncasecmp(p, "pkg:docker/", 11) == 0;
+	return bw_strncasecmp(p, "pkg:oci/", 8) == 0 || bw_strncasecmp(p, "pkg:docker/", 11) == 0;
 }
 
 /* The purl of an OpenVEX component: a string, or @id / identifiers.purl. */
@@ -88,7 +88,7 @@ static int component_purl(struct vex_ctx *c, json_t *v, const char *where, const
 	} else {
 		return bad(c, "%s: a component is a string or an object", where);
 	}
-	if (*out && strncasecmp(*out, "pkg:", 4) != 0)
+	if (*out && bw_strncasecmp(*out, "pkg:", 4) != 0)
 		*out = NULL; /* not a purl: no package to match */
 	return 0;
 }
@@ -323,7 +323,7 @@ static int cdx_vulnerability(struct vex_ctx *c, json_t *doc, json_t *v, size_t i
 			continue;
 		}
 		const char *p = cdx_lookup(json_object_get(doc, "components"), frag, 0);
-		if (!p && strncasecmp(frag, "pkg:", 4) == 0)
+		if (!p && bw_strncasecmp(frag, "pkg:", 4) == 0)
 			p = frag;
 		if (!p)
 			return bad(c, "%s.affects[%zu].ref: '%.128s' names no component of the document",

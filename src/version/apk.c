@@ -42,7 +42,7 @@ static enum apk_suffix apk_suffix_of(struct bw_slice s)
 static void apk_digits(struct apk_tok *t, struct bw_slice *b)
 {
 	size_t n = 0;
-	while (n < b->len && bw_vc_digit((unsigned char)b->ptr[n]))
+	while (n < b->len && bw_isdigit((unsigned char)b->ptr[n]))
 		n++;
 	t->value = (struct bw_slice){b->ptr, n};
 	b->ptr += n;
@@ -64,7 +64,7 @@ static void apk_next(struct apk_tok *t, struct bw_slice *b)
 		return;
 	}
 	unsigned char c = (unsigned char)b->ptr[0];
-	if (bw_vc_lower(c)) {
+	if (bw_islower(c)) {
 		if (t->token > T_DIGIT)
 			goto invalid;
 		t->value = (struct bw_slice){b->ptr, 1};
@@ -72,7 +72,7 @@ static void apk_next(struct apk_tok *t, struct bw_slice *b)
 		b->ptr++, b->len--;
 		return;
 	}
-	if (c == '.' || bw_vc_digit(c)) {
+	if (c == '.' || bw_isdigit(c)) {
 		if (c == '.') {
 			if (t->token > T_DIGIT)
 				goto invalid;
@@ -92,7 +92,7 @@ static void apk_next(struct apk_tok *t, struct bw_slice *b)
 			goto invalid;
 		b->ptr++, b->len--;
 		size_t n = 0;
-		while (n < b->len && bw_vc_lower((unsigned char)b->ptr[n]))
+		while (n < b->len && bw_islower((unsigned char)b->ptr[n]))
 			n++;
 		t->value = (struct bw_slice){b->ptr, n};
 		b->ptr += n, b->len -= n;
@@ -107,7 +107,7 @@ static void apk_next(struct apk_tok *t, struct bw_slice *b)
 			goto invalid;
 		b->ptr++, b->len--;
 		size_t n = 0;
-		while (n < b->len && (bw_vc_digit((unsigned char)b->ptr[n]) ||
+		while (n < b->len && (bw_isdigit((unsigned char)b->ptr[n]) ||
 				      (unsigned)((unsigned char)b->ptr[n] - 'a') < 6u))
 			n++;
 		t->value = (struct bw_slice){b->ptr, n};

@@ -15,11 +15,7 @@ static int build_cmp(struct bw_slice a, struct bw_slice b)
 		const char *da = memchr(a.ptr, '.', a.len), *db = memchr(b.ptr, '.', b.len);
 		struct bw_slice x = {a.ptr, da ? (size_t)(da - a.ptr) : a.len};
 		struct bw_slice y = {b.ptr, db ? (size_t)(db - b.ptr) : b.len};
-		bool xn = true, yn = true;
-		for (size_t i = 0; i < x.len; i++)
-			xn = xn && bw_vc_digit((unsigned char)x.ptr[i]);
-		for (size_t i = 0; i < y.len; i++)
-			yn = yn && bw_vc_digit((unsigned char)y.ptr[i]);
+		bool xn = bw_vc_all_digits(x), yn = bw_vc_all_digits(y);
 		int r;
 		if (xn && yn) {
 			r = bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);
@@ -117,7 +113,7 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 		if (i < t.len && (t.ptr[i] == '*' || t.ptr[i] == 'x' || t.ptr[i] == 'X'))
 			i++;
 		else
-			while (i < t.len && bw_vc_digit((unsigned char)t.ptr[i]))
+			while (i < t.len && bw_isdigit((unsigned char)t.ptr[i]))
 				i++;
 		struct bw_slice p = {t.ptr + s, i - s};
 		if (!p.len)
@@ -146,7 +142,7 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 			return "a prerelease needs MAJOR.MINOR.PATCH";
 		size_t s = ++i;
 		while (i < t.len &&
-		       (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
+		       (bw_isalnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
 			i++;
 		q->pre = (struct bw_slice){t.ptr + s, i - s};
 		if (!q->pre.len)
@@ -155,7 +151,7 @@ static const char *req_parse(struct bw_slice t, struct req *q)
 	if (i < t.len && t.ptr[i] == '+') { /* build metadata is ignored */
 		i++;
 		while (i < t.len &&
-		       (bw_vc_alnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
+		       (bw_isalnum((unsigned char)t.ptr[i]) || t.ptr[i] == '-' || t.ptr[i] == '.'))
 			i++;
 	}
 	if (i != t.len)

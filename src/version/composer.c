@@ -37,12 +37,12 @@ static const char *c_normalize(struct bw_slice in, char *out, size_t *olen)
 	int nums = 0;
 	for (; nums < 4; nums++) {
 		if (nums && !(i < v.len && v.ptr[i] == '.' && i + 1 < v.len &&
-			      bw_vc_digit((unsigned char)v.ptr[i + 1])))
+			      bw_isdigit((unsigned char)v.ptr[i + 1])))
 			break;
 		if (nums)
 			i++, out[o++] = '.';
 		size_t s = i;
-		while (i < v.len && bw_vc_digit((unsigned char)v.ptr[i]))
+		while (i < v.len && bw_isdigit((unsigned char)v.ptr[i]))
 			i++;
 		if (i == s)
 			return "expected a number";
@@ -75,9 +75,9 @@ static const char *c_normalize(struct bw_slice in, char *out, size_t *olen)
 				size_t t = e;
 				if (t < v.len && (v.ptr[t] == '.' || v.ptr[t] == '-'))
 					t++;
-				if (!(t < v.len && bw_vc_digit((unsigned char)v.ptr[t])))
+				if (!(t < v.len && bw_isdigit((unsigned char)v.ptr[t])))
 					break;
-				while (t < v.len && bw_vc_digit((unsigned char)v.ptr[t]))
+				while (t < v.len && bw_isdigit((unsigned char)v.ptr[t]))
 					t++;
 				e = t;
 			}
@@ -137,7 +137,7 @@ static size_t php_canon(const char *in, size_t n, char *out)
 	out[o++] = in[0];
 	for (size_t i = 1; i < n; i++) {
 		char c = in[i];
-		bool dig = bw_vc_digit((unsigned char)c), ldig = bw_vc_digit((unsigned char)lp);
+		bool dig = bw_isdigit((unsigned char)c), ldig = bw_isdigit((unsigned char)lp);
 		bool ndig = !dig && c != '.', lndig = !ldig && lp != '.';
 		if (c == '-' || c == '_' || c == '+') {
 			if (out[o - 1] != '.')
@@ -146,7 +146,7 @@ static size_t php_canon(const char *in, size_t n, char *out)
 			if (out[o - 1] != '.')
 				out[o++] = '.';
 			out[o++] = c;
-		} else if (!bw_vc_alnum((unsigned char)c)) {
+		} else if (!bw_isalnum((unsigned char)c)) {
 			if (out[o - 1] != '.')
 				out[o++] = '.';
 		} else {
@@ -180,8 +180,8 @@ static bool php_tok(struct ptok *p, struct bw_slice *t)
 
 static int php_cmp_tok(struct bw_slice a, struct bw_slice b)
 {
-	bool ad = a.len && bw_vc_digit((unsigned char)a.ptr[0]),
-	     bd = b.len && bw_vc_digit((unsigned char)b.ptr[0]);
+	bool ad = a.len && bw_isdigit((unsigned char)a.ptr[0]),
+	     bd = b.len && bw_isdigit((unsigned char)b.ptr[0]);
 	if (ad && bd)
 		return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
 	int fa = ad ? 4 : special_form(a), fb = bd ? 4 : special_form(b);
@@ -203,13 +203,11 @@ static int php_version_compare(const char *a, size_t al, const char *b, size_t b
 			continue;
 		}
 		if (hp)
-			return p.len && bw_vc_digit((unsigned char)p.ptr[0])
-				   ? 1
-				   : php_cmp_tok(p, BW_SLICE_C("#"));
+			return p.len && bw_isdigit((unsigned char)p.ptr[0]) ? 1
+									    : php_cmp_tok(p, BW_SLICE_C("#"));
 		if (hq)
-			return q.len && bw_vc_digit((unsigned char)q.ptr[0])
-				   ? -1
-				   : php_cmp_tok(BW_SLICE_C("#"), q);
+			return q.len && bw_isdigit((unsigned char)q.ptr[0]) ? -1
+									    : php_cmp_tok(BW_SLICE_C("#"), q);
 		return 0;
 	}
 }
@@ -301,7 +299,7 @@ static int split_numbers(struct bw_slice v, struct bw_slice *parts, bool *wild)
 			i++;
 			break;
 		}
-		while (i < v.len && bw_vc_digit((unsigned char)v.ptr[i]))
+		while (i < v.len && bw_isdigit((unsigned char)v.ptr[i]))
 			i++;
 		if (i == s || i - s > 60)
 			return -1;
@@ -404,7 +402,7 @@ static int term_match(struct bw_slice t, const char *vn, size_t vl, bool *ok, bo
 
 static bool term_sep(int c)
 {
-	return c == ',' || bw_vc_space(c);
+	return c == ',' || bw_isspace(c);
 }
 
 static int composer_in_range(struct bw_slice v, struct bw_slice range, bool *in, struct bw_error *err)
@@ -469,7 +467,7 @@ static int composer_in_range(struct bw_slice v, struct bw_slice range, bool *in,
 			size_t s = k;
 			while (k < alt.len && strchr("<>=!^~", alt.ptr[k]))
 				k++;
-			while (k < alt.len && bw_vc_space((unsigned char)alt.ptr[k]))
+			while (k < alt.len && bw_isspace((unsigned char)alt.ptr[k]))
 				k++;
 			while (k < alt.len && !term_sep((unsigned char)alt.ptr[k]))
 				k++;

@@ -4,9 +4,9 @@
  * epochs as integers, then upstream and revision by alternating non-digit
  * runs (letters before non-letters, '~' before everything, even the end)
  * and digit runs (numerically, as strings of any length). No allocation. */
-#include "version-int.h"
-
 #include <limits.h>
+
+#include "version-int.h"
 
 struct deb_version {
 	unsigned long epoch;
@@ -45,7 +45,7 @@ static const char *deb_parse_slow(struct bw_slice in, struct deb_version *v)
 	for (const char *t = p; t < end; t++) {
 		if (*t == 0)
 			return "contains a NUL byte";
-		if (bw_vc_space((unsigned char)*t))
+		if (bw_isspace((unsigned char)*t))
 			return "version string has embedded spaces";
 	}
 	const char *colon = memchr(p, ':', (size_t)(e - p));
@@ -57,7 +57,7 @@ static const char *deb_parse_slow(struct bw_slice in, struct deb_version *v)
 		if (q < colon && (*q == '+' || *q == '-'))
 			neg = *q++ == '-';
 		const char *ds = q;
-		while (q < colon && bw_vc_digit((unsigned char)*q))
+		while (q < colon && bw_isdigit((unsigned char)*q))
 			q++;
 		if (q == ds)
 			return "epoch in version is empty";
@@ -98,7 +98,7 @@ static const char *deb_parse_slow(struct bw_slice in, struct deb_version *v)
 	}
 	if (!v->up_len)
 		return "version number is empty";
-	if (!bw_vc_digit((unsigned char)v->up[0]))
+	if (!bw_isdigit((unsigned char)v->up[0]))
 		return "version number does not start with digit";
 	for (size_t i = 1; i < v->up_len; i++)
 		if (!deb_chars[(unsigned char)v->up[i]])
@@ -153,7 +153,7 @@ static const char *deb_parse(struct bw_slice in, struct deb_version *v)
 			return deb_parse_slow(in, v);
 		unsigned long ep = 0;
 		for (const char *t = p; t < colon; t++) {
-			if (!bw_vc_digit((unsigned char)*t))
+			if (!bw_isdigit((unsigned char)*t))
 				return deb_parse_slow(in, v);
 			ep = ep * 10 + (unsigned long)(*t - '0');
 		}
@@ -173,16 +173,16 @@ static const char *deb_parse(struct bw_slice in, struct deb_version *v)
 		v->rev = end;
 		v->rev_len = 0;
 	}
-	if (!v->up_len || !bw_vc_digit((unsigned char)v->up[0]))
+	if (!v->up_len || !bw_isdigit((unsigned char)v->up[0]))
 		return deb_parse_slow(in, v);
 	return NULL;
 }
 
 static inline int deb_order(int c)
 {
-	if (bw_vc_digit(c))
+	if (bw_isdigit(c))
 		return 0;
-	if (bw_vc_alpha(c))
+	if (bw_isalpha(c))
 		return c;
 	if (c == '~')
 		return -1;
@@ -196,7 +196,7 @@ static size_t deb_skip_prefix(const char *a, size_t al, const char *b, size_t bl
 	size_t n = al < bl ? al : bl, k = 0;
 	while (k < n && a[k] == b[k])
 		k++;
-	while (k > 0 && bw_vc_digit((unsigned char)a[k - 1]))
+	while (k > 0 && bw_isdigit((unsigned char)a[k - 1]))
 		k--;
 	return k;
 }
@@ -206,8 +206,8 @@ static int deb_verrevcmp(const char *a, size_t al, const char *b, size_t bl)
 {
 	size_t i = deb_skip_prefix(a, al, b, bl), j = i;
 	while (i < al || j < bl) {
-		while ((i < al && !bw_vc_digit((unsigned char)a[i])) ||
-		       (j < bl && !bw_vc_digit((unsigned char)b[j]))) {
+		while ((i < al && !bw_isdigit((unsigned char)a[i])) ||
+		       (j < bl && !bw_isdigit((unsigned char)b[j]))) {
 			int ac = i < al ? deb_order((unsigned char)a[i]) : 0;
 			int bc = j < bl ? deb_order((unsigned char)b[j]) : 0;
 			if (ac != bc)
@@ -220,9 +220,9 @@ static int deb_verrevcmp(const char *a, size_t al, const char *b, size_t bl)
 		while (j < bl && b[j] == '0')
 			j++;
 		size_t si = i, sj = j;
-		while (i < al && bw_vc_digit((unsigned char)a[i]))
+		while (i < al && bw_isdigit((unsigned char)a[i]))
 			i++;
-		while (j < bl && bw_vc_digit((unsigned char)b[j]))
+		while (j < bl && bw_isdigit((unsigned char)b[j]))
 			j++;
 		size_t na = i - si, nb = j - sj;
 		if (na != nb)

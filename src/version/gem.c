@@ -14,13 +14,13 @@ static bool gem_valid(struct bw_slice v, struct bw_slice *core)
 	if (!v.len)
 		return true;
 	size_t i = 0;
-	if (!bw_vc_digit((unsigned char)v.ptr[0]))
+	if (!bw_isdigit((unsigned char)v.ptr[0]))
 		return false;
-	while (i < v.len && bw_vc_digit((unsigned char)v.ptr[i]))
+	while (i < v.len && bw_isdigit((unsigned char)v.ptr[i]))
 		i++;
 	while (i < v.len && v.ptr[i] == '.') {
 		size_t s = ++i;
-		while (i < v.len && bw_vc_alnum((unsigned char)v.ptr[i]))
+		while (i < v.len && bw_isalnum((unsigned char)v.ptr[i]))
 			i++;
 		if (i == s)
 			return false;
@@ -28,7 +28,7 @@ static bool gem_valid(struct bw_slice v, struct bw_slice *core)
 	if (i < v.len && v.ptr[i] == '-') {
 		for (;;) {
 			size_t s = ++i;
-			while (i < v.len && (bw_vc_alnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-'))
+			while (i < v.len && (bw_isalnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-'))
 				i++;
 			if (i == s)
 				return false;
@@ -62,14 +62,14 @@ static size_t gem_segments(struct bw_slice v, struct gseg *seg, size_t max, bool
 			i++;
 			continue;
 		}
-		if (!bw_vc_alnum(c)) {
+		if (!bw_isalnum(c)) {
 			i++;
 			continue;
 		}
 		size_t s = i;
-		bool num = bw_vc_digit(c);
+		bool num = bw_isdigit(c);
 		while (i < v.len &&
-		       (num ? bw_vc_digit((unsigned char)v.ptr[i]) : bw_vc_alpha((unsigned char)v.ptr[i])))
+		       (num ? bw_isdigit((unsigned char)v.ptr[i]) : bw_isalpha((unsigned char)v.ptr[i])))
 			i++;
 		if (n < max)
 			seg[n] = (struct gseg){{v.ptr + s, i - s}, num};
@@ -214,7 +214,7 @@ static int gem_pessimistic(struct bw_slice v, struct bw_slice r, bool *ok)
 		    (end < v.ptr || end >= v.ptr + v.len))
 			end = v.ptr + v.len;
 		vrel = (struct bw_slice){v.ptr, (size_t)(end - v.ptr)};
-		while (vrel.len && !bw_vc_digit((unsigned char)vrel.ptr[vrel.len - 1]))
+		while (vrel.len && !bw_isdigit((unsigned char)vrel.ptr[vrel.len - 1]))
 			vrel.len--;
 	}
 	if (gem_cmp_core(vrel, (struct bw_slice){buf, o}, &c) < 0)

@@ -12,7 +12,7 @@ static const char *go_parse(struct bw_slice in, struct bw_semver *out)
 		return "a Go module version starts with 'v'";
 	struct bw_slice rest = {in.ptr + 1, in.len - 1};
 	size_t dots = 0, i = 0;
-	while (i < rest.len && (bw_vc_digit((unsigned char)rest.ptr[i]) || rest.ptr[i] == '.')) {
+	while (i < rest.len && (bw_isdigit((unsigned char)rest.ptr[i]) || rest.ptr[i] == '.')) {
 		dots += rest.ptr[i] == '.';
 		i++;
 	}

@@ -20,12 +20,6 @@ struct mitem {
 	size_t n, cap;
 };
 
-struct mparse {
-	struct bw_arena *arena;
-	struct mitem *stack[300];
-	size_t depth;
-};
-
 static struct mitem *mnew(struct bw_arena *a, enum mtype t)
 {
 	struct mitem *m = bw_arena_alloc(a, sizeof *m);
@@ -35,15 +29,17 @@ static struct mitem *mnew(struct bw_arena *a, enum mtype t)
 
 static void madd(struct bw_arena *a, struct mitem *list, struct mitem *it)
 {
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 4;
-		struct mitem **k = bw_arena_alloc(a, cap * sizeof *k);
-		if (list->n)
-			memcpy(k, list->kids, list->n * sizeof *k);
-		list->kids = k;
-		list->cap = cap;
-	}
+	BW_ARENA_GROW(a, list->kids, list->n + 1, list->n, list->cap);
 	list->kids[list->n++] = it;
+}
+
+/* Open a sublist at the end of list: it becomes the list items are added to. */
+static struct mitem *mpush(struct bw_arena *a, struct mitem *list, struct mitem **stack, size_t *depth)
+{
+	struct mitem *nl = mnew(a, M_LIST);
+	madd(a, list, nl);
+	stack[(*depth)++] = nl;
+	return nl;
 }
 
 static void mremove(struct mitem *list, size_t i)
@@ -91,7 +87,7 @@ static struct mitem *mparse_item(struct bw_arena *a, bool comb, bool digit, stru
 				t[n++] = buf.ptr[i];
 		size_t idx = 0;
 		for (size_t i = 0; i < n; i++)
-			if (bw_vc_digit((unsigned char)t[i])) {
+			if (bw_isdigit((unsigned char)t[i])) {
 				idx = i;
 				break;
 			}
@@ -141,26 +137,15 @@ static void mnormalize(struct mitem *list)
 	}
 }
 
-static size_t utf16_units(struct bw_slice s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem **out)
 {
 	if (!in.len)
 		return "empty version";
-	if (utf16_units(in) > 256)
+	if (bw_vc_utf16_len(in) > 256)
 		return "version string is too long (more than 256 characters)";
 	char *v = bw_arena_alloc(a, in.len + 1);
 	for (size_t i = 0; i < in.len; i++)
-		v[i] = (char)bw_vc_tolower((unsigned char)in.ptr[i]);
+		v[i] = (char)bw_tolower((unsigned char)in.ptr[i]);
 	size_t len = in.len;
 	struct mitem *items = mnew(a, M_LIST), *list = items;
 	struct mitem *stack[300];
@@ -168,13 +153,6 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 	stack[depth++] = list;
 	bool is_digit = false, is_comb = false;
 	size_t start = 0;
-#define PUSH_LIST()                                                                                          \
-	do {                                                                                                 \
-		struct mitem *nl = mnew(a, M_LIST);                                                          \
-		madd(a, list, nl);                                                                           \
-		list = nl;                                                                                   \
-		stack[depth++] = list;                                                                       \
-	} while (0)
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];
 		if (c == '.') {
@@ -190,7 +168,7 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			if (i == start) {
 				madd(a, list, mnum(a, BW_SLICE_C("0")));
 			} else {
-				if (!is_digit && i != len - 1 && bw_vc_digit((unsigned char)v[i + 1])) {
+				if (!is_digit && i != len - 1 && bw_isdigit((unsigned char)v[i + 1])) {
 					is_comb = true;
 					continue;
 				}
@@ -200,13 +178,13 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 			}
 			start = i + 1;
 			if (list->n)
-				PUSH_LIST();
+				list = mpush(a, list, stack, &depth);
 			is_comb = false;
-		} else if (bw_vc_digit((unsigned char)c)) {
+		} else if (bw_isdigit((unsigned char)c)) {
 			if (!is_digit && i > start) {
 				is_comb = true;
 				if (list->n)
-					PUSH_LIST();
+					list = mpush(a, list, stack, &depth);
 			}
 			is_digit = true;
 		} else {
@@ -214,7 +192,7 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 				madd(a, list,
 				     mparse_item(a, is_comb, true, (struct bw_slice){v + start, i - start}));
 				start = i;
-				PUSH_LIST();
+				list = mpush(a, list, stack, &depth);
 				is_comb = false;
 			}
 			is_digit = false;
@@ -224,10 +202,9 @@ static const char *mparse(struct bw_arena *a, struct bw_slice in, struct mitem *
 	}
 	if (len > start) {
 		if (!is_digit && list->n)
-			PUSH_LIST();
+			list = mpush(a, list, stack, &depth);
 		madd(a, list, mparse_item(a, is_comb, is_digit, (struct bw_slice){v + start, len - start}));
 	}
-#undef PUSH_LIST
 	while (depth)
 		mnormalize(stack[--depth]);
 	*out = items;
@@ -405,7 +382,7 @@ static int maven_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct
 	bool any = false;
 	size_t i = 0;
 	while (i < t.len) {
-		while (i < t.len && (t.ptr[i] == ',' || bw_vc_space((unsigned char)t.ptr[i])))
+		while (i < t.len && (t.ptr[i] == ',' || bw_isspace((unsigned char)t.ptr[i])))
 			i++;
 		if (i >= t.len)
 			break;

@@ -24,7 +24,7 @@ struct xr {
 
 static bool npm_ident(int c)
 {
-	return bw_vc_alnum(c) || c == '-';
+	return bw_isalnum(c) || c == '-';
 }
 
 static bool is_x(bool has, struct bw_slice s)
@@ -45,9 +45,9 @@ static size_t xr_ident(const char *p, const char *end, bool npm)
 	if (*p == 'x' || *p == 'X' || *p == '*' || *p == '0')
 		return 1;
 	size_t n = 0;
-	if (!bw_vc_digit((unsigned char)*p))
+	if (!bw_isdigit((unsigned char)*p))
 		return 0;
-	while (p + n < end && bw_vc_digit((unsigned char)p[n]))
+	while (p + n < end && bw_isdigit((unsigned char)p[n]))
 		n++;
 	if (npm && n > SAFE_DIGITS + 1)
 		n = SAFE_DIGITS + 1;
@@ -65,7 +65,7 @@ static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr, bool n
 		const char *s = q;
 		bool digits = true;
 		while (q < end && npm_ident((unsigned char)*q)) {
-			if (!bw_vc_digit((unsigned char)*q))
+			if (!bw_isdigit((unsigned char)*q))
 				digits = false;
 			q++;
 		}
@@ -73,7 +73,7 @@ static size_t xr_pre(const char *p, const char *end, struct bw_slice *pr, bool n
 			return 0;
 		if (npm) {
 			size_t lead = 0;
-			while (s + lead < q && bw_vc_digit((unsigned char)s[lead]))
+			while (s + lead < q && bw_isdigit((unsigned char)s[lead]))
 				lead++;
 			if (digits ? (size_t)(q - s) > SAFE_DIGITS + 1
 				   : (lead > SAFE_DIGITS || (size_t)(q - s) - lead > SAFE_IDENT + 1))
@@ -378,7 +378,7 @@ static bool parse_comparator(struct bw_slice t, bool npm, bool incpr, struct com
 		return false;
 	if (!npm && v.ptr[0] == 'v')
 		v.ptr++, v.len--;
-	if (npm && v.len && v.ptr[0] != 'v' && !bw_vc_digit((unsigned char)v.ptr[0]))
+	if (npm && v.len && v.ptr[0] != 'v' && !bw_isdigit((unsigned char)v.ptr[0]))
 		return false;
 	return bw_semver_parse(v, npm, &c->v) == NULL;
 }
@@ -510,7 +510,7 @@ static bool hyphen(struct out *o, struct bw_slice s, bool npm, bool incpr)
 
 static bool is_vstart(int c)
 {
-	return bw_vc_digit(c) || c == 'x' || c == 'X' || c == '*';
+	return bw_isdigit(c) || c == 'x' || c == 'X' || c == '*';
 }
 static bool is_vprefix(int c)
 {
@@ -531,7 +531,7 @@ static int tw_at(const struct tw *t, size_t i)
 static size_t tw_digits(const struct tw *t, size_t i, size_t limit)
 {
 	size_t e = i;
-	while (e - i < limit && bw_vc_digit(tw_at(t, e)))
+	while (e - i < limit && bw_isdigit(tw_at(t, e)))
 		e++;
 	return e;
 }
@@ -545,7 +545,7 @@ static size_t tw_pre_ident(const struct tw *t, size_t i, bool loose)
 {
 	size_t d = tw_digits(t, i, 256);
 	int c = tw_at(t, d);
-	if (bw_vc_alpha(c) || c == '-') {
+	if (bw_isalpha(c) || c == '-') {
 		size_t e = d + 1, limit = e + 250;
 		while (e < limit && npm_ident(tw_at(t, e)))
 			e++;
@@ -616,12 +616,12 @@ static size_t tw_version_end(const struct tw *t, size_t start)
 	if (full)
 		return tw_build(t, tw_pre(t, e, true));
 	/* partial: up to three components, x, X or * allowed */
-	e = bw_vc_digit(tw_at(t, start)) ? tw_num(t, start, false) : start + 1;
+	e = bw_isdigit(tw_at(t, start)) ? tw_num(t, start, false) : start + 1;
 	for (int c = 0; c < 2; c++) {
 		if (tw_at(t, e) != '.')
 			return e;
-		size_t i = e + 1, nx = bw_vc_digit(tw_at(t, i)) ? tw_num(t, i, false)
-								: (is_vstart(tw_at(t, i)) ? i + 1 : i);
+		size_t i = e + 1, nx = bw_isdigit(tw_at(t, i)) ? tw_num(t, i, false)
+							       : (is_vstart(tw_at(t, i)) ? i + 1 : i);
 		if (nx == i)
 			return e;
 		e = nx;

@@ -19,7 +19,7 @@ static const char *nuget_parse(struct bw_slice v, struct nuget *o)
 	size_t i = 0;
 	for (;;) {
 		size_t s = i;
-		while (i < v.len && bw_vc_digit((unsigned char)v.ptr[i]))
+		while (i < v.len && bw_isdigit((unsigned char)v.ptr[i]))
 			i++;
 		if (i == s)
 			return "expected a number";
@@ -41,7 +41,7 @@ static const char *nuget_parse(struct bw_slice v, struct nuget *o)
 		size_t s = ++i;
 		for (;;) {
 			size_t ls = i;
-			while (i < v.len && (bw_vc_alnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-'))
+			while (i < v.len && (bw_isalnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-'))
 				i++;
 			if (i == ls)
 				return "empty release label";
@@ -56,7 +56,7 @@ static const char *nuget_parse(struct bw_slice v, struct nuget *o)
 	if (i < v.len && v.ptr[i] == '+') {
 		size_t s = ++i;
 		while (i < v.len &&
-		       (bw_vc_alnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-' || v.ptr[i] == '.'))
+		       (bw_isalnum((unsigned char)v.ptr[i]) || v.ptr[i] == '-' || v.ptr[i] == '.'))
 			i++;
 		if (i == s)
 			return "empty metadata";
@@ -74,11 +74,7 @@ static int label_cmp(struct bw_slice a, struct bw_slice b)
 		const char *da = memchr(a.ptr, '.', a.len), *db = memchr(b.ptr, '.', b.len);
 		struct bw_slice x = {a.ptr, da ? (size_t)(da - a.ptr) : a.len};
 		struct bw_slice y = {b.ptr, db ? (size_t)(db - b.ptr) : b.len};
-		bool xn = true, yn = true;
-		for (size_t i = 0; i < x.len; i++)
-			xn = xn && bw_vc_digit((unsigned char)x.ptr[i]);
-		for (size_t i = 0; i < y.len; i++)
-			yn = yn && bw_vc_digit((unsigned char)y.ptr[i]);
+		bool xn = bw_vc_all_digits(x), yn = bw_vc_all_digits(y);
 		int r = 0;
 		if (xn && yn) {
 			r = bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);
@@ -87,8 +83,8 @@ static int label_cmp(struct bw_slice a, struct bw_slice b)
 		} else {
 			size_t n = x.len < y.len ? x.len : y.len;
 			for (size_t i = 0; i < n && !r; i++)
-				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) -
-					       bw_vc_tolower((unsigned char)y.ptr[i]));
+				r = bw_vc_sign(bw_tolower((unsigned char)x.ptr[i]) -
+					       bw_tolower((unsigned char)y.ptr[i]));
 			if (!r && x.len != y.len)
 				r = x.len < y.len ? -1 : 1;
 		}

@@ -30,7 +30,7 @@ static size_t py_space(const unsigned char *s, size_t n)
 {
 	if (!n)
 		return 0;
-	if (bw_vc_space(s[0]) || (s[0] >= 0x1c && s[0] <= 0x1f))
+	if (bw_isspace(s[0]) || (s[0] >= 0x1c && s[0] <= 0x1f))
 		return 1;
 	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
 		return 2;
@@ -80,7 +80,7 @@ struct pm {
 static size_t digits_at(const struct pm *m, const char *p)
 {
 	size_t n = 0;
-	while (p + n < m->end && bw_vc_digit((unsigned char)p[n]))
+	while (p + n < m->end && bw_isdigit((unsigned char)p[n]))
 		n++;
 	return n;
 }
@@ -92,7 +92,7 @@ static bool word_at(const struct pm *m, const char *p, const char *w)
 	if ((size_t)(m->end - p) < n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (bw_vc_tolower((unsigned char)p[i]) != w[i])
+		if (bw_tolower((unsigned char)p[i]) != w[i])
 			return false;
 	return true;
 }
@@ -108,7 +108,7 @@ static bool m_local(struct pm *m, const char *p)
 	const char *q = p + 1;
 	for (;;) {
 		const char *s = q;
-		while (q < m->end && bw_vc_alnum((unsigned char)*q))
+		while (q < m->end && bw_isalnum((unsigned char)*q))
 			q++;
 		if (q == s)
 			return false;
@@ -232,7 +232,7 @@ static const char *pep440_parse(struct bw_slice in, struct pep440 *v)
 	}
 	const char *rs = p;
 	p += nd;
-	while (p + 1 < m.end && *p == '.' && bw_vc_digit((unsigned char)p[1]))
+	while (p + 1 < m.end && *p == '.' && bw_isdigit((unsigned char)p[1]))
 		p += 1 + digits_at(&m, p + 1);
 	v->release = (struct bw_slice){rs, (size_t)(p - rs)};
 	if (!m_pre(&m, p))
@@ -287,11 +287,7 @@ static int local_cmp(struct bw_slice a, struct bw_slice b)
 {
 	while (a.len && b.len) {
 		struct bw_slice x = next_part(&a, is_sep), y = next_part(&b, is_sep);
-		bool xn = true, yn = true;
-		for (size_t i = 0; i < x.len; i++)
-			xn = xn && bw_vc_digit((unsigned char)x.ptr[i]);
-		for (size_t i = 0; i < y.len; i++)
-			yn = yn && bw_vc_digit((unsigned char)y.ptr[i]);
+		bool xn = bw_vc_all_digits(x), yn = bw_vc_all_digits(y);
 		int r;
 		if (xn && yn)
 			r = bw_vc_digits_cmp(x.ptr, x.len, y.ptr, y.len);
@@ -301,8 +297,8 @@ static int local_cmp(struct bw_slice a, struct bw_slice b)
 			r = 0;
 			size_t n = x.len < y.len ? x.len : y.len;
 			for (size_t i = 0; i < n && !r; i++)
-				r = bw_vc_sign(bw_vc_tolower((unsigned char)x.ptr[i]) -
-					       bw_vc_tolower((unsigned char)y.ptr[i]));
+				r = bw_vc_sign(bw_tolower((unsigned char)x.ptr[i]) -
+					       bw_tolower((unsigned char)y.ptr[i]));
 			if (!r && x.len != y.len)
 				r = x.len < y.len ? -1 : 1;
 		}
@@ -435,12 +431,24 @@ static const char *spec_parse(struct bw_slice s, struct spec *sp)
 	return NULL;
 }
 
+static struct bw_slice no_leading_zeros(struct bw_slice n)
+{
+	while (n.len > 1 && n.ptr[0] == '0')
+		n.ptr++, n.len--;
+	return n;
+}
+
+static void put_number(struct bw_buf *out, const char *label, struct bw_slice n)
+{
+	n = no_leading_zeros(n);
+	bw_buf_addstr(out, label);
+	bw_buf_add(out, n.ptr, n.len);
+}
+
 /* Render str(Version) lowercased into out (for ===). */
 static void render(const struct pep440 *v, struct bw_buf *out)
 {
-	struct bw_slice e = v->epoch;
-	while (e.len > 1 && e.ptr[0] == '0')
-		e.ptr++, e.len--;
+	struct bw_slice e = no_leading_zeros(v->epoch);
 	if (e.len && !(e.len == 1 && e.ptr[0] == '0')) {
 		bw_buf_add(out, e.ptr, e.len);
 		bw_buf_add(out, "!", 1);
@@ -448,52 +456,27 @@ static void render(const struct pep440 *v, struct bw_buf *out)
 	struct bw_slice r = v->release;
 	bool first = true;
 	while (r.len) {
-		struct bw_slice x = next_part(&r, dot);
-		while (x.len > 1 && x.ptr[0] == '0')
-			x.ptr++, x.len--;
-		if (!first)
-			bw_buf_add(out, ".", 1);
-		bw_buf_add(out, x.ptr, x.len);
+		put_number(out, first ? "" : ".", next_part(&r, dot));
 		first = false;
 	}
-	struct bw_slice n;
-	if (v->pre_l) {
-		bw_buf_addstr(out, v->pre_l == 1 ? "a" : v->pre_l == 2 ? "b" : "rc");
-		n = v->pre_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
-	if (v->has_post) {
-		bw_buf_addstr(out, ".post");
-		n = v->post_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
-	if (v->has_dev) {
-		bw_buf_addstr(out, ".dev");
-		n = v->dev_n;
-		while (n.len > 1 && n.ptr[0] == '0')
-			n.ptr++, n.len--;
-		bw_buf_add(out, n.ptr, n.len);
-	}
+	if (v->pre_l)
+		put_number(out, v->pre_l == 1 ? "a" : v->pre_l == 2 ? "b" : "rc", v->pre_n);
+	if (v->has_post)
+		put_number(out, ".post", v->post_n);
+	if (v->has_dev)
+		put_number(out, ".dev", v->dev_n);
 	if (v->has_local) {
 		bw_buf_add(out, "+", 1);
 		struct bw_slice l = v->local;
 		first = true;
 		while (l.len) {
 			struct bw_slice x = next_part(&l, is_sep);
-			bool num = true;
-			for (size_t i = 0; i < x.len; i++)
-				num = num && bw_vc_digit((unsigned char)x.ptr[i]);
-			if (num)
-				while (x.len > 1 && x.ptr[0] == '0')
-					x.ptr++, x.len--;
+			if (bw_vc_all_digits(x))
+				x = no_leading_zeros(x);
 			if (!first)
 				bw_buf_add(out, ".", 1);
 			for (size_t i = 0; i < x.len; i++) {
-				char c = (char)bw_vc_tolower((unsigned char)x.ptr[i]);
+				char c = (char)bw_tolower((unsigned char)x.ptr[i]);
 				bw_buf_add(out, &c, 1);
 			}
 			first = false;
@@ -510,7 +493,7 @@ static bool spec_match(const struct spec *sp, struct bw_slice raw, const struct 
 		render(p, &b);
 		bool eq = b.len == sp->text.len;
 		for (size_t i = 0; eq && i < b.len; i++)
-			eq = b.data[i] == bw_vc_tolower((unsigned char)sp->text.ptr[i]);
+			eq = b.data[i] == bw_tolower((unsigned char)sp->text.ptr[i]);
 		bw_buf_release(&b);
 		(void)raw;
 		return eq;
@@ -629,3 +612,19 @@ static int pypi_in_range(struct bw_slice v, struct bw_slice r, bool *in, struct 
 }
 
 const struct bw_version_ops bw_version_pypi_ops = {"pypi", pypi_validate, pypi_compare, pypi_in_range};
+
+size_t bw_version_pep503_name(const char *name, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = name[i];
+		if (is_sep(c)) {
+			if (i == 0 || !is_sep(name[i - 1]))
+				out[o++] = '-'; /* the first of a run */
+			continue;
+		}
+		out[o++] = (char)bw_tolower(c);
+	}
+	out[o] = '\0';
+	return o;
+}

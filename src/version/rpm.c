@@ -16,7 +16,7 @@ struct rpm_evr {
 
 static inline bool rpm_alnum(int c)
 {
-	return bw_vc_alnum(c);
+	return bw_isalnum(c);
 }
 
 int bw_rpm_vercmp(struct bw_slice a, struct bw_slice b)
@@ -56,16 +56,16 @@ int bw_rpm_vercmp(struct bw_slice a, struct bw_slice b)
 		if (pend || qend)
 			break;
 		const char *ps = p, *qs = q;
-		bool num = bw_vc_digit((unsigned char)*p);
+		bool num = bw_isdigit((unsigned char)*p);
 		if (num) {
-			while (p < pe && bw_vc_digit((unsigned char)*p))
+			while (p < pe && bw_isdigit((unsigned char)*p))
 				p++;
-			while (q < qe && bw_vc_digit((unsigned char)*q))
+			while (q < qe && bw_isdigit((unsigned char)*q))
 				q++;
 		} else {
-			while (p < pe && bw_vc_alpha((unsigned char)*p))
+			while (p < pe && bw_isalpha((unsigned char)*p))
 				p++;
-			while (q < qe && bw_vc_alpha((unsigned char)*q))
+			while (q < qe && bw_isalpha((unsigned char)*q))
 				q++;
 		}
 		if (q == qs)
@@ -95,7 +95,7 @@ static const char *rpm_parse(struct bw_slice in, struct rpm_evr *o)
 		if (colon == p)
 			return "epoch is empty";
 		for (const char *t = p; t < colon; t++)
-			if (!bw_vc_digit((unsigned char)*t))
+			if (!bw_isdigit((unsigned char)*t))
 				return "epoch is not a number";
 		o->has_e = true;
 		o->e = (struct bw_slice){p, (size_t)(colon - p)};

@@ -7,9 +7,9 @@
  * units before trimming ECMAScript white space, an optional leading 'v',
  * MAJOR/MINOR/PATCH at most 2^53-1, and prerelease numbers compared as
  * JavaScript numbers (doubles), as compareIdentifiers() does. */
-#include "version-int.h"
-
 #include <math.h>
+
+#include "version-int.h"
 
 #define NPM_MAX_LENGTH 256
 static const char npm_max_safe[] = "9007199254740991";
@@ -19,7 +19,7 @@ static size_t js_space(const unsigned char *s, size_t n)
 {
 	if (!n)
 		return 0;
-	if (bw_vc_space(s[0]))
+	if (bw_isspace(s[0]))
 		return 1;
 	if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
 		return 2;
@@ -58,31 +58,20 @@ struct bw_slice bw_vc_js_trim(struct bw_slice s)
 	return s;
 }
 
-static size_t utf16_len(struct bw_slice s)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.ptr[i];
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
 static bool ident_char(int c)
 {
-	return bw_vc_alnum(c) || c == '-';
+	return bw_isalnum(c) || c == '-';
 }
 
 /* A numeric identifier: "0" or digits without a leading zero. */
 static size_t num_ident(const char *p, const char *end)
 {
-	if (p >= end || !bw_vc_digit((unsigned char)*p))
+	if (p >= end || !bw_isdigit((unsigned char)*p))
 		return 0;
 	if (*p == '0')
 		return 1;
 	size_t n = 0;
-	while (p + n < end && bw_vc_digit((unsigned char)p[n]))
+	while (p + n < end && bw_isdigit((unsigned char)p[n]))
 		n++;
 	return n;
 }
@@ -94,7 +83,7 @@ static const char *parse_dotted(const char **pp, const char *end, bool pre, stru
 		const char *s = p;
 		bool digits_only = true;
 		while (p < end && ident_char((unsigned char)*p)) {
-			if (!bw_vc_digit((unsigned char)*p))
+			if (!bw_isdigit((unsigned char)*p))
 				digits_only = false;
 			p++;
 		}
@@ -118,7 +107,7 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 	memset(out, 0, sizeof *out);
 	out->npm = npm;
 	if (npm) {
-		if (utf16_len(in) > NPM_MAX_LENGTH)
+		if (bw_vc_utf16_len(in) > NPM_MAX_LENGTH)
 			return "version is longer than 256 characters";
 		in = bw_vc_js_trim(in);
 	}
@@ -133,7 +122,7 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 		if (!n)
 			return i == 0 ? "MAJOR is not a number"
 				      : (i == 1 ? "MINOR is not a number" : "PATCH is not a number");
-		if (p + n < end && bw_vc_digit((unsigned char)p[n]))
+		if (p + n < end && bw_isdigit((unsigned char)p[n]))
 			return "number has a leading zero";
 		*parts[i] = (struct bw_slice){p, n};
 		if (npm && bw_vc_digits_cmp(p, n, npm_max_safe, sizeof npm_max_safe - 1) > 0)
@@ -159,14 +148,6 @@ const char *bw_semver_parse(struct bw_slice in, bool npm, struct bw_semver *out)
 	if (p != end)
 		return "unexpected character";
 	return NULL;
-}
-
-static bool all_digits(struct bw_slice s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (!bw_vc_digit((unsigned char)s.ptr[i]))
-			return false;
-	return s.len > 0;
 }
 
 /* node-semver: numeric identifiers are JavaScript numbers. Up to 15
@@ -196,7 +177,7 @@ static int npm_num_cmp(struct bw_slice a, struct bw_slice b)
 
 static int ident_cmp(struct bw_slice a, struct bw_slice b, bool npm)
 {
-	bool an = all_digits(a), bn = all_digits(b);
+	bool an = a.len && bw_vc_all_digits(a), bn = b.len && bw_vc_all_digits(b);
 	if (an && bn)
 		return npm ? npm_num_cmp(a, b) : bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
 	if (an)

@@ -25,30 +25,6 @@ int bw_version_invalid(struct bw_error *err, const char *scheme, struct bw_slice
 /* The same for a range expression. */
 int bw_version_bad_range(struct bw_error *err, const char *scheme, struct bw_slice r, const char *why);
 
-static inline bool bw_vc_digit(int c)
-{
-	return (unsigned)(c - '0') < 10u;
-}
-static inline bool bw_vc_alpha(int c)
-{
-	return (unsigned)((c | 32) - 'a') < 26u;
-}
-static inline bool bw_vc_lower(int c)
-{
-	return (unsigned)(c - 'a') < 26u;
-}
-static inline bool bw_vc_alnum(int c)
-{
-	return bw_vc_digit(c) || bw_vc_alpha(c);
-}
-static inline int bw_vc_tolower(int c)
-{
-	return (unsigned)(c - 'A') < 26u ? c + 32 : c;
-}
-static inline bool bw_vc_space(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
 static inline int bw_vc_sign(int x)
 {
 	return (x > 0) - (x < 0);
@@ -61,6 +37,10 @@ int bw_vc_digits_cmp(const char *a, size_t al, const char *b, size_t bl);
 int bw_vc_bytes_cmp(const char *a, size_t al, const char *b, size_t bl);
 /* Case-insensitive ASCII equality of a slice and a lowercase literal. */
 bool bw_vc_ieq(struct bw_slice s, const char *lower);
+/* Every byte an ASCII digit (true for an empty slice). */
+bool bw_vc_all_digits(struct bw_slice s);
+/* The length in UTF-16 code units (JavaScript's and Java's String.length). */
+size_t bw_vc_utf16_len(struct bw_slice s);
 /* Drop ASCII whitespace at both ends. */
 struct bw_slice bw_vc_trim(struct bw_slice s);
 /* Drop ECMAScript white space (String.prototype.trim) at both ends. */

@@ -111,16 +111,35 @@ bool bw_vc_ieq(struct bw_slice s, const char *lower)
 	if (s.len != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (bw_vc_tolower((unsigned char)s.ptr[i]) != lower[i])
+		if (bw_tolower((unsigned char)s.ptr[i]) != lower[i])
 			return false;
 	return true;
 }
 
+bool bw_vc_all_digits(struct bw_slice s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (!bw_isdigit(s.ptr[i]))
+			return false;
+	return true;
+}
+
+size_t bw_vc_utf16_len(struct bw_slice s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.ptr[i];
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
 struct bw_slice bw_vc_trim(struct bw_slice s)
 {
-	while (s.len && bw_vc_space((unsigned char)s.ptr[0]))
+	while (s.len && bw_isspace((unsigned char)s.ptr[0]))
 		s.ptr++, s.len--;
-	while (s.len && bw_vc_space((unsigned char)s.ptr[s.len - 1]))
+	while (s.len && bw_isspace((unsigned char)s.ptr[s.len - 1]))
 		s.len--;
 	return s;
 }
@@ -208,7 +227,7 @@ static int parse_op(struct bw_slice o, enum bw_version_scheme scheme, enum simpl
 
 static bool is_term_sep(int c)
 {
-	return bw_vc_space(c) || c == ',';
+	return bw_isspace(c) || c == ',';
 }
 
 /* One alternative: every term must hold. */
@@ -230,7 +249,7 @@ static int eval_terms(enum bw_version_scheme scheme, const struct bw_version_ops
 		enum simple_op op = OP_EQ;
 		if (o.len && parse_op(o, scheme, &op) < 0)
 			return bw_version_bad_range(err, ops->name, whole, "unknown operator");
-		while (i < alt.len && bw_vc_space((unsigned char)alt.ptr[i]))
+		while (i < alt.len && bw_isspace((unsigned char)alt.ptr[i]))
 			i++;
 		size_t vs = i;
 		while (i < alt.len && !is_term_sep((unsigned char)alt.ptr[i]))

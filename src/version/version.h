@@ -78,6 +78,17 @@ int bw_version_compare(enum bw_version_scheme scheme, struct bw_slice a, struct 
 int bw_version_in_range(enum bw_version_scheme scheme, struct bw_slice version, struct bw_slice range,
 			bool *in, struct bw_error *err);
 
+/* ---- package names ------------------------------------------------------ */
+
+/* The PEP 503 normal form of a Python project name: ASCII letters
+ * lowercased, each run of '-', '_' and '.' one '-' (at either end too), every
+ * other byte as it is (Python's re.sub(r"[-_.]+", "-", name).lower() on an
+ * ASCII name). PyPI advisories are stored under it (vulndb) and packages
+ * looked up by it (inventory, match): the writer and the readers must agree
+ * byte for byte, so this is the only implementation. Writes the form and a
+ * NUL into out (len + 1 bytes suffice) and returns its length. */
+size_t bw_version_pep503_name(const char *name, size_t len, char *out);
+
 /* ---- OSV ranges --------------------------------------------------------- */
 
 /* The scheme of an OSV ecosystem name ("Debian", "Debian:12", "Alpine:v3.20",

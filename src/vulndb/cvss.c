@@ -14,9 +14,9 @@
  * Vectors are at most BW_CVSS_MAX_VECTOR bytes; longer input is refused
  * before it is read further.
  */
-#include "vulndb-int.h"
-
 #include <math.h>
+
+#include "vulndb-int.h"
 
 struct metric {
 	const char *key;

@@ -39,9 +39,9 @@
  * times 0.1), one operation a statement so that no compiler contracts two of
  * them into a fused multiply-add, so the scores agree bit for bit.
  */
-#include "vulndb-int.h"
-
 #include <math.h>
+
+#include "vulndb-int.h"
 
 enum {
 	V4_AV,

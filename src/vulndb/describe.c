@@ -3,10 +3,10 @@
  * `bulwark cvss --format json`. Source names, dates
  * and ecosystems come from advisories: tables show them through
  * bw_report_put_text. */
-#include "vulndb-int.h"
-
 #include <jansson.h>
 #include <time.h>
+
+#include "vulndb-int.h"
 
 json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 {
@@ -22,6 +22,8 @@ json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st)
 	json_object_set_new(o, "withdrawn", json_integer((json_int_t)st->withdrawn));
 	json_object_set_new(o, "kev", json_integer((json_int_t)st->kev));
 	json_object_set_new(o, "epss", json_integer((json_int_t)st->epss));
+	json_object_set_new(o, "cves", json_integer((json_int_t)st->cves));
+	json_object_set_new(o, "cves_unchanged", json_integer((json_int_t)st->cves_unchanged));
 	json_object_set_new(o, "seconds", json_real(st->seconds));
 	json_t *s = json_array();
 	for (size_t i = 0; i < st->n_samples; i++)
@@ -42,6 +44,8 @@ void bw_vulndb_import_stats_write_text(const struct bw_vulndb_import_stats *st, 
 		fprintf(out, "; KEV %zu", st->kev);
 	if (st->epss)
 		fprintf(out, "; EPSS %zu", st->epss);
+	if (st->cves)
+		fprintf(out, "; CVE data %zu", st->cves);
 	if (st->ignored_files)
 		fprintf(out, "; %zu files ignored", st->ignored_files);
 	fprintf(out, "; %.2f s\n", st->seconds);

@@ -2,16 +2,6 @@
  * replaces what the source held before (they are published whole). */
 #include "vulndb-int.h"
 
-static bool cve_ok(const char *s, size_t n)
-{
-	if (n < 9 || n > 32 || strncmp(s, "CVE-", 4) != 0)
-		return false;
-	for (size_t i = 4; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* KEV JSON (known_exploited_vulnerabilities.json):
  *   { "title", "catalogVersion": "2025.08.25", "dateReleased", "count",
  *     "vulnerabilities": [ { "cveID", "vendorProject", "product",
@@ -35,7 +25,7 @@ int vdb_kev_import(struct bw_vulndb *db, json_t *doc, const char *name, struct b
 	{
 		json_t *c = json_object_get(v, "cveID");
 		const char *cve = json_string_value(c);
-		if (!cve || !cve_ok(cve, json_string_length(c))) {
+		if (!cve || !vdb_cve_ok(cve, json_string_length(c))) {
 			st->skipped++;
 			vdb_sample(st, "%s: KEV entry %zu has no valid cveID", name, i);
 			continue;
@@ -113,7 +103,7 @@ int vdb_epss_import(struct bw_vulndb *db, const char *data, size_t len, const ch
 		char *end1 = NULL, *end2 = NULL;
 		double score = c1 ? strtod(c1 + 1, &end1) : -1;
 		double pct = c2 ? strtod(c2 + 1, &end2) : -1;
-		if (!c1 || !cve_ok(buf, (size_t)(c1 - buf)) || end1 == c1 + 1 ||
+		if (!c1 || !vdb_cve_ok(buf, (size_t)(c1 - buf)) || end1 == c1 + 1 ||
 		    !(score >= 0 && score <= 1) ||
 		    (c2 && (end2 == c2 + 1 || *end2 || !(pct >= 0 && pct <= 1))) || (!c2 && *end1)) {
 			st->skipped++;

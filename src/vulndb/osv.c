@@ -3,13 +3,14 @@
  * The fields read: id, modified, published, withdrawn, aliases, related,
  * upstream (kept as related ids), summary (else the first line of details),
  * severity[] ({type: CVSS_V2|CVSS_V3|CVSS_V4|Ubuntu, score: vector or word};
- * the vectors that score are kept for the report, the newest version's
- * score rates the advisory when nothing better does),
- * database_specific.severity (GHSA's and Bitnami's word), and affected[]:
+ * the vectors that score are kept, Ubuntu's word is its priority),
+ * database_specific.severity (GHSA's and Bitnami's word), a Red Hat style
+ * "Important: …" summary (Red Hat, AlmaLinux, Rocky), references[] (the
+ * URLs, ADVISORY ones first), and affected[]:
  * package {ecosystem, name}, ranges[] {type ECOSYSTEM|SEMVER|GIT, events[]
  * of one-key objects introduced/fixed/last_affected/limit}, versions[].
  * GIT ranges name commits, not versions, and are not stored. Everything
- * else (references, credits, details) plays no part in matching.
+ * else (credits, details) plays no part in matching.
  *
  * A record without an id, with a wrong type where the schema has an
  * object, array or string, or with an absurd size is skipped with its
@@ -41,53 +42,23 @@ static char *normalize_name(struct bw_arena *ar, const char *eco, const char *na
 	if (strcmp(eco, "PyPI") != 0)
 		return bw_arena_strdup(ar, name);
 	size_t n = strlen(name);
-	char *out = bw_arena_alloc(ar, n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		char c = name[i];
-		if (c == '-' || c == '_' || c == '.') {
-			if (o == out || o[-1] != '-')
-				*o++ = '-';
-			continue;
-		}
-		*o++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	*o = '\0';
+	char *out = bw_arena_alloc(ar, n + 1);
+	bw_version_pep503_name(name, n, out);
 	return out;
-}
-
-/* Keep the vectors that score, newest version first (stable), without
- * repeats, at most BW_VULNDB_MAX_CVSS; the report lists them all. */
-static void keep_vector(const char **kept, int *rank, size_t *n, const char *vector, int r)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(kept[i], vector) == 0)
-			return;
-	size_t at = *n;
-	while (at > 0 && rank[at - 1] < r)
-		at--;
-	if (at == BW_VULNDB_MAX_CVSS)
-		return;
-	if (*n == BW_VULNDB_MAX_CVSS)
-		(*n)--;
-	memmove(kept + at + 1, kept + at, (*n - at) * sizeof(*kept));
-	memmove(rank + at + 1, rank + at, (*n - at) * sizeof(*rank));
-	kept[at] = vector;
-	rank[at] = r;
-	(*n)++;
 }
 
 static void set_severity(struct vdb_advisory *a, json_t *rec)
 {
-	/* CVSS vectors: the score of the newest version that scores (v4.0,
-	 * then v3.1, v3.0, v2); a malformed vector of one version leaves the
-	 * others to speak */
-	int best_major = 0, best_rank = 0;
-	const char *kept[BW_VULNDB_MAX_CVSS];
-	int kept_rank[BW_VULNDB_MAX_CVSS];
-	size_t n_kept = 0;
+	/* CVSS vectors: every one that scores is kept (the finding's severity
+	 * comes from the newest version, scored when the finding is made), and
+	 * the score of the newest version; a malformed vector of one version
+	 * leaves the others to speak */
+	int best_rank = 0;
+	struct vdb_vectors kept = {0};
 	json_t *sev = json_object_get(rec, "severity");
 	size_t i;
 	json_t *s;
+	int ubuntu = -1;
 	if (json_is_array(sev)) {
 		json_array_foreach(sev, i, s)
 		{
@@ -96,10 +67,8 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 				continue;
 			if (strcmp(type, "Ubuntu") == 0) {
 				int w = vdb_severity_word(score, strlen(score));
-				if (w >= 0 && !a->severity_source) {
-					a->severity = w;
-					a->severity_source = "vendor";
-				}
+				if (w >= 0 && ubuntu < 0)
+					ubuntu = w;
 				continue;
 			}
 			if (strncmp(type, "CVSS_V", 6) != 0)
@@ -109,46 +78,58 @@ static void set_severity(struct vdb_advisory *a, json_t *rec)
 			    bw_cvss_score(score, &cs, NULL) < 0)
 				continue;
 			int rank = cs.major * 10 + cs.minor;
-			keep_vector(kept, kept_rank, &n_kept, score, rank);
+			vdb_vectors_keep(&kept, score, rank);
 			if (rank <= best_rank)
 				continue;
 			best_rank = rank;
-			best_major = cs.major;
 			a->score = cs.score;
 		}
 	}
-	if (n_kept) {
-		struct bw_buf enc;
-		bw_buf_init(&enc, (BW_CVSS_MAX_VECTOR + 1) * BW_VULNDB_MAX_CVSS);
-		for (size_t k = 0; k < n_kept; k++)
-			bw_buf_printf(&enc, "%s%s", k ? "\n" : "", kept[k]);
-		a->cvss = bw_arena_strndup(&a->arena, enc.data, enc.len);
-		bw_buf_release(&enc);
-	}
-	/* a database's or distro's own rating wins over the computed one */
+	a->cvss = vdb_vectors_join(&kept, &a->arena);
+	/* the advisory's own word: a database's (GHSA's) rating, else a Red Hat
+	 * style summary ("Important: firefox security update"), else Ubuntu's
+	 * priority */
 	const char *word = jstr(json_object_get(rec, "database_specific"), "severity");
 	int w = word ? vdb_severity_word(word, strlen(word)) : -1;
 	if (w >= 0) {
 		a->severity = w;
-		a->severity_source = "database";
+		a->severity_source = strncmp(a->id, "GHSA-", 5) == 0 ? "ghsa" : "database";
 		return;
 	}
-	/* Red Hat style summaries: "Important: firefox security update" */
 	if (a->summary) {
 		const char *c = strchr(a->summary, ':');
 		w = c ? vdb_severity_word(a->summary, (size_t)(c - a->summary)) : -1;
 		if (w >= 0) {
 			a->severity = w;
-			a->severity_source = "vendor";
+			a->severity_source = "redhat";
 			return;
 		}
 	}
-	if (a->severity_source)
-		return;
-	if (best_major) {
-		a->severity = (int)bw_cvss_severity(a->score, best_major);
-		a->severity_source = best_major == 4 ? "cvss_v4" : best_major == 3 ? "cvss_v3" : "cvss_v2";
+	if (ubuntu >= 0) {
+		a->severity = ubuntu;
+		a->severity_source = "ubuntu_priority";
 	}
+}
+
+/* Reference URLs: the ADVISORY ones first, then the others in order. */
+static void set_refs(struct vdb_advisory *a, json_t *rec)
+{
+	json_t *refs = json_object_get(rec, "references"), *r;
+	if (!json_is_array(refs))
+		return;
+	struct bw_buf b;
+	bw_buf_init(&b, VDB_MAX_REFS * (VDB_MAX_URL + 1));
+	size_t n = 0, i;
+	for (int pass = 0; pass < 2; pass++)
+		json_array_foreach(refs, i, r)
+		{
+			const char *type = jstr(r, "type");
+			if ((pass == 0) == (type && strcmp(type, "ADVISORY") == 0))
+				vdb_refs_add(&b, &n, jstr(r, "url"));
+		}
+	if (b.len)
+		a->refs = bw_arena_strndup(&a->arena, b.data, b.len);
+	bw_buf_release(&b);
 }
 
 static int parse_range(struct vdb_advisory *a, json_t *range, int scheme, const char *eco, const char *name,
@@ -309,6 +290,7 @@ int vdb_osv_parse(json_t *rec, struct vdb_advisory *a, struct bw_vulndb_import_s
 	add_ids(a, json_object_get(rec, "related"), true);
 	add_ids(a, json_object_get(rec, "upstream"), true);
 	set_severity(a, rec);
+	set_refs(a, rec);
 
 	json_t *affected = json_object_get(rec, "affected");
 	size_t i;

@@ -37,14 +37,12 @@ static bool id_ok(const char *s)
 {
 	/* LETTERS-digit… */
 	size_t i = 0;
-	while (s[i] >= 'A' && s[i] <= 'Z')
+	while (bw_isupper(s[i]))
 		i++;
-	if (i == 0 || s[i] != '-' || !(s[i + 1] >= '0' && s[i + 1] <= '9'))
+	if (i == 0 || s[i] != '-' || !bw_isdigit(s[i + 1]))
 		return false;
 	for (; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' || s[i] == '.' || s[i] == '_' ||
-		      s[i] == ':'))
+		if (!(bw_isalnum(s[i]) || s[i] == '-' || s[i] == '.' || s[i] == '_' || s[i] == ':'))
 			return false;
 	return true;
 }
@@ -54,11 +52,11 @@ static bool split_id(const char *in, struct fix *f)
 {
 	char buf[128];
 	snprintf(buf, sizeof(buf), "%s", in);
-	if (strncmp(buf, "CVE", 3) == 0 && (buf[3] == ' ' || buf[3] == '_') && buf[4] >= '0' && buf[4] <= '9')
+	if (strncmp(buf, "CVE", 3) == 0 && (buf[3] == ' ' || buf[3] == '_') && bw_isdigit(buf[4]))
 		buf[3] = '-';
-	char *save = NULL;
-	char *t1 = strtok_r(buf, " \t", &save);
-	char *t2 = t1 ? strtok_r(NULL, " \t", &save) : NULL;
+	char *rest = buf;
+	char *t1 = bw_next_token(&rest, " \t");
+	char *t2 = t1 ? bw_next_token(&rest, " \t") : NULL;
 	if (!t1 || strlen(t1) >= sizeof(f->id) || !id_ok(t1))
 		return false;
 	snprintf(f->id, sizeof(f->id), "%s", t1);
@@ -122,10 +120,7 @@ int vdb_secdb_parse(json_t *doc, const char *name, vdb_advisory_fn fn, void *ud,
 						   s ? s : "(not a string)");
 					continue;
 				}
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					fixes = bw_realloc(fixes, cap * sizeof(*fixes));
-				}
+				BW_ALLOC_GROW(fixes, n + 1, cap);
 				fixes[n++] = f;
 			}
 		}

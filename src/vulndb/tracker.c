@@ -224,7 +224,7 @@ static void fixed_line(struct tracker_state *t, struct bw_slice s, size_t lineno
 		int w = cl ? vdb_severity_word(notes.ptr + 1, (size_t)(cl - notes.ptr - 1)) : -1;
 		if (w > t->a.severity) {
 			t->a.severity = w;
-			t->a.severity_source = "debian";
+			t->a.severity_source = "debian_urgency";
 		}
 	}
 	struct vdb_affected *f = vdb_advisory_add_affected(&t->a);

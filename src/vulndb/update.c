@@ -11,11 +11,11 @@
  * advisories are removed and the archive imported, so a reader sees either
  * the old data or the new, never a mix.
  */
-#include "vulndb-int.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <openssl/evp.h>
+
+#include "vulndb-int.h"
 
 #define MAX_ARCHIVE (4ull << 30)
 
@@ -31,7 +31,7 @@ struct download {
 static void header_value(const char *line, size_t n, const char *name, char *out, size_t outlen)
 {
 	size_t k = strlen(name);
-	if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':')
+	if (n <= k + 1 || bw_strncasecmp(line, name, k) != 0 || line[k] != ':')
 		return;
 	const char *v = line + k + 1;
 	size_t vl = n - k - 1;
@@ -106,6 +106,10 @@ static int get_validators(struct bw_vulndb *db, const char *source, char *etag, 
 			  size_t ll, char *sha, size_t sl, struct bw_error *err)
 {
 	etag[0] = lm[0] = sha[0] = '\0';
+	/* a file still to be created or upgraded downloads everything again:
+	 * the archives fill in what the new schema keeps */
+	if (db->pending != VDB_READY)
+		return 0;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db->db, "SELECT etag, last_modified, sha256 FROM sources WHERE name = ?1",
 				    -1, &st, NULL);
@@ -162,16 +166,13 @@ static int replace_with(struct bw_vulndb *db, const char *tmp, const char *sourc
 	if (vdb_begin(db, err) < 0)
 		return err->code;
 	db->cur_location = url;
+	vdb_touch_reset(db);
+	vdb_touch(db, source, NULL); /* an archive of no advisories still empties the source */
 	int rc = vdb_clear_source(db, source, err);
 	if (rc == 0)
 		rc = vdb_import_zip(db, tmp, st, err);
 	if (rc == 0)
-		rc = vdb_note_source(db, source, url, NULL, err);
-	for (size_t i = 0; rc == 0 && i < db->n_touched; i++)
-		if (strcmp(db->touched[i], source) != 0)
-			rc = vdb_note_source(db, db->touched[i], url, NULL, err);
-	if (rc == 0)
-		rc = vdb_refresh_data_dates(db, err);
+		rc = vdb_finish_sources(db, err);
 	if (rc == 0)
 		rc = set_validators(db, source, url, d, sha, err);
 	if (rc == 0)
@@ -179,11 +180,8 @@ static int replace_with(struct bw_vulndb *db, const char *tmp, const char *sourc
 	else
 		vdb_rollback(db);
 	db->cur_location = NULL;
-	for (size_t i = 0; i < db->n_touched; i++) {
-		free(db->touched[i]);
-		free(db->touched_loc[i]);
-	}
-	db->n_touched = 0;
+	db->cur_mtime = 0;
+	vdb_touch_reset(db);
 	st->seconds = bw_now() - t0;
 	return rc;
 }
@@ -326,12 +324,22 @@ out:
 	return rc;
 }
 
+static int check_url(const char *url, const char *option, struct bw_error *err)
+{
+	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return bw_error_set(err, BW_EUSAGE, "%s must be an http:// or https:// URL, not '%s'", option,
+				    url);
+	return 0;
+}
+
 int bw_vulndb_check_base_url(const char *base_url, struct bw_error *err)
 {
-	if (base_url && strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
-		return bw_error_set(err, BW_EUSAGE, "--base-url must be an http:// or https:// URL, not '%s'",
-				    base_url);
-	return 0;
+	return check_url(base_url, "--base-url", err);
+}
+
+int bw_vulndb_check_nvd_url(const char *nvd_url, struct bw_error *err)
+{
+	return check_url(nvd_url, "--nvd-url", err);
 }
 
 int bw_vulndb_update_defaults(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err)
@@ -358,21 +366,29 @@ int bw_vulndb_update_defaults(struct bw_vulndb *db, char ***out, size_t *n, stru
 	return 0;
 }
 
-int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *const *ecosystems, size_t n,
-		     struct bw_vulndb_update_result *results, struct bw_error *err)
+int bw_vulndb_update(struct bw_vulndb *db, const struct bw_vulndb_update_opts *o,
+		     const char *const *ecosystems, size_t n, struct bw_vulndb_update_result *results,
+		     struct bw_error *err)
 {
-	int rc = bw_vulndb_check_base_url(base_url, err);
+	static const struct bw_vulndb_update_opts none = {0};
+	if (!o)
+		o = &none;
+	int rc = bw_vulndb_check_base_url(o->base_url, err);
+	if (rc == 0)
+		rc = bw_vulndb_check_nvd_url(o->nvd_url, err);
 	if (rc < 0)
 		return rc;
-	if (!base_url)
-		base_url = BW_VULNDB_DEFAULT_BASE_URL;
+	const char *base_url = o->base_url ? o->base_url : BW_VULNDB_DEFAULT_BASE_URL;
 	CURL *curl = curl_easy_init();
 	if (!curl)
 		return bw_error_set(err, BW_ENOMEM, "cannot start libcurl");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		memset(&results[i], 0, sizeof(results[i]));
 		results[i].ecosystem = ecosystems[i];
-		rc = update_one(db, curl, base_url, ecosystems[i], &results[i], err);
+		if (bw_strcasecmp(ecosystems[i], "NVD") == 0)
+			rc = vdb_update_nvd(db, curl, o, &results[i], err);
+		else
+			rc = update_one(db, curl, base_url, ecosystems[i], &results[i], err);
 	}
 	curl_easy_cleanup(curl);
 	return rc;

@@ -27,16 +27,18 @@
 #include "report/report.h"
 #include "version/version.h"
 
-#include <jansson.h>
-
-/* Schema 2 added advisories.cvss (the CVSS vectors); a schema-1 file is
- * upgraded when it is opened writable, and read as it is otherwise. */
-#define BW_VULNDB_SCHEMA_VERSION 2
+/* Schema 2 added advisories.cvss (the CVSS vectors); schema 3 the
+ * references, the per-CVE table (NVD, CVE records) and the coverage counts.
+ * An older file is upgraded in place by the first writer's first
+ * transaction (db import, db update) or when a reader can write it, and read
+ * as it is otherwise. A file is a database once an import committed: a
+ * writer that creates one and never commits leaves nothing behind. */
+#define BW_VULNDB_SCHEMA_VERSION 3
 
 struct bw_vulndb;
 
 enum bw_vulndb_mode {
-	BW_VULNDB_READ,	 /* an existing database; fails with BW_ENOTFOUND when absent */
+	BW_VULNDB_READ,	 /* an existing database; BW_ENOTFOUND when absent or holding no import */
 	BW_VULNDB_WRITE, /* created (with its folder) when absent */
 };
 
@@ -62,6 +64,8 @@ struct bw_vulndb_import_stats {
 	size_t affected_skipped; /* affected entries dropped (bad versions, no package) */
 	size_t withdrawn;	 /* records marked withdrawn (kept, never matched) */
 	size_t kev, epss;	 /* enrichment rows imported */
+	size_t cves;		 /* per-CVE entries read (NVD, CVE records) */
+	size_t cves_unchanged;	 /* of those, entries the database held as new already */
 	double seconds;
 	char samples[BW_VULNDB_SAMPLES][256]; /* reasons of the first skips */
 	size_t n_samples;
@@ -73,45 +77,63 @@ struct bw_vulndb_import_stats {
 int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n,
 		     struct bw_vulndb_import_stats *st, struct bw_error *err);
 
-/* Parse one OSV record (or a JSON array of them) without a database, the
- * way import does: 0 when it would be imported, BW_EINPUT with the reason
- * when it would be skipped. For unit tests and the fuzz harness. */
+/* Parse one file's content without a database, the way import does (an
+ * OSV record or a JSON array of them, and the other formats import
+ * recognises: secdb, KEV, DSA/DLA lists, NVD documents split as they
+ * stream, NVD CVE objects, CVE records): 0 when it would be imported,
+ * BW_EINPUT with the reason when something would be skipped. For unit
+ * tests and the fuzz harness. */
 int bw_vulndb_check_osv(const void *data, size_t len, struct bw_vulndb_import_stats *st,
 			struct bw_error *err);
 /* The same for a DSA/DLA list: the number of advisories parsed, or < 0. */
 int bw_vulndb_check_tracker(const void *data, size_t len, struct bw_vulndb_import_stats *st,
 			    struct bw_error *err);
 
-/* ---- update (OSV archives over HTTP) ----------------------------------- */
+/* ---- update (OSV archives and NVD over HTTP) --------------------------- */
 
 #define BW_VULNDB_DEFAULT_BASE_URL "https://osv-vulnerabilities.storage.googleapis.com"
+#define BW_VULNDB_DEFAULT_NVD_URL "https://services.nvd.nist.gov/rest/json/cves/2.0"
 
 struct bw_vulndb_update_result {
 	const char *ecosystem;
-	bool not_modified; /* the server answered 304 / same checksum */
+	bool not_modified; /* the server answered 304 / same checksum / no CVE changed */
 	bool failed;
 	char message[256];
 	struct bw_vulndb_import_stats st;
 };
 
+struct bw_vulndb_update_opts {
+	const char *base_url;	 /* mirror of OSV's bucket; NULL: BW_VULNDB_DEFAULT_BASE_URL */
+	const char *nvd_url;	 /* NVD's CVE API 2.0; NULL: BW_VULNDB_DEFAULT_NVD_URL */
+	const char *nvd_api_key; /* NULL: none */
+};
+
 /* For each ecosystem, GET BASE/ECOSYSTEM/all.zip with If-None-Match /
  * If-Modified-Since from the previous download, check its size and the
  * MD5 the server states (x-goog-hash or Content-MD5) while storing it in a
- * temporary file, then import it in one transaction. results has n entries. */
-int bw_vulndb_update(struct bw_vulndb *db, const char *base_url, const char *const *ecosystems, size_t n,
-		     struct bw_vulndb_update_result *results, struct bw_error *err);
+ * temporary file, then import it in one transaction. The name "NVD" fetches
+ * NVD's CVE API instead: everything the first time, then the CVEs modified
+ * since the last run (lastModStartDate), at most 5 requests in any 30
+ * seconds (50 with an API key), each page in its own transaction with the
+ * point reached, so an interrupted run resumes there. A failure leaves the
+ * database as the last committed transaction left it. results has n
+ * entries; o may be NULL. */
+int bw_vulndb_update(struct bw_vulndb *db, const struct bw_vulndb_update_opts *o,
+		     const char *const *ecosystems, size_t n, struct bw_vulndb_update_result *results,
+		     struct bw_error *err);
 /* The ecosystems whose archives were downloaded or imported before, and
- * those scans recorded as needed (bw_vulndb_note_ecosystems); caller frees
- * each string and the array. */
+ * those scans recorded as needed (bw_vulndb_note_ecosystems), and "NVD"
+ * when it was fetched before; caller frees each string and the array. */
 int bw_vulndb_known_ecosystems(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err);
 /* The ecosystems an update without a list fetches: the base ecosystem
  * ("Debian:12" -> "Debian") of each known one, once, in order; caller frees
  * each string and the array. */
 int bw_vulndb_update_defaults(struct bw_vulndb *db, char ***out, size_t *n, struct bw_error *err);
-/* BW_EUSAGE unless base_url (NULL: the default) is an http:// or https://
- * URL: what bw_vulndb_update checks first, for callers that validate
- * their options before doing anything. */
+/* BW_EUSAGE unless the URL (NULL: the default) is an http:// or https://
+ * URL: what bw_vulndb_update checks first, for callers that validate their
+ * options before doing anything. */
 int bw_vulndb_check_base_url(const char *base_url, struct bw_error *err);
+int bw_vulndb_check_nvd_url(const char *nvd_url, struct bw_error *err);
 
 /* ---- info -------------------------------------------------------------- */
 
@@ -146,8 +168,8 @@ void bw_vulndb_info_release(struct bw_vulndb_info *info);
  * advisories brought through bw_report_put_text. Times are unix seconds. */
 
 /* Import counts: {files, ignored_files, records, inserted, updated,
- * unchanged, skipped, affected_skipped, withdrawn, kev, epss, seconds,
- * skip_samples}. */
+ * unchanged, skipped, affected_skipped, withdrawn, kev, epss, cves,
+ * cves_unchanged, seconds, skip_samples}. */
 json_t *bw_vulndb_import_stats_json(const struct bw_vulndb_import_stats *st);
 /* The same as one line ("3 files: 12 records (…); 0.12 s") and a line a
  * skip sample. */
@@ -172,9 +194,15 @@ struct bw_vulndb_affected {
 	const char *origin; /* "osv", "debian-tracker", "alpine-secdb" */
 	const char *ecosystem, *name;
 	const char *summary;
+	/* the advisory's own word rating and where it comes from: "ghsa" (a
+	 * GHSA's database_specific.severity), "database" (another database's),
+	 * "ubuntu_priority", "redhat" ("Important: …" summaries of Red Hat and
+	 * its rebuilds), "debian_urgency"; NULL when it states none (its CVSS
+	 * vectors are in cvss). A database older than schema 3 may give
+	 * "cvss_v4"/"cvss_v3"/"cvss_v2" here: the rating of its best vector. */
 	enum bw_severity severity;
-	const char *severity_source; /* "cvss_v4", "cvss_v3", "cvss_v2", "database", "vendor", … or NULL */
-	double score;		     /* CVSS base score, < 0 unknown */
+	const char *severity_source;
+	double score; /* CVSS base score of the newest version, < 0 unknown */
 	/* the advisory's CVSS vectors that score, newest version first, one a
 	 * line (at most BW_VULNDB_MAX_CVSS); NULL when none or the database
 	 * predates them */
@@ -191,9 +219,21 @@ struct bw_vulndb_affected {
 
 typedef int (*bw_vulndb_affected_fn)(void *ud, const struct bw_vulndb_affected *a, struct bw_error *err);
 /* Call fn for every affected entry of (ecosystem, name) of an advisory
- * that is not withdrawn. */
+ * that is not withdrawn. A row that cannot be decoded (ranges or ids no
+ * import writes: a damaged or hand-edited file) is skipped and counted in
+ * bw_vulndb_undecodable(). */
 int bw_vulndb_lookup(struct bw_vulndb *db, const char *ecosystem, const char *name, bw_vulndb_affected_fn fn,
 		     void *ud, struct bw_error *err);
+/* The rows bw_vulndb_lookup skipped as undecodable since db was opened. A
+ * caller takes it before and after its lookups and reports the difference:
+ * each skipped row may be a vulnerability not reported. */
+size_t bw_vulndb_undecodable(const struct bw_vulndb *db);
+
+typedef void (*bw_vulndb_refs_fn)(void *ud, const char *urls);
+/* The reference URLs of an advisory (fn once with them, one a line; not
+ * at all when it has none). */
+int bw_vulndb_advisory_refs(struct bw_vulndb *db, int64_t advisory, bw_vulndb_refs_fn fn, void *ud,
+			    struct bw_error *err);
 
 typedef void (*bw_vulndb_alias_fn)(void *ud, const char *alias, bool related);
 /* The aliases (related = false) and related ids (true) of an advisory. */
@@ -208,6 +248,32 @@ void bw_vulndb_read_end(struct bw_vulndb *db);
 /* KEV membership and EPSS score (< 0 when unknown) of a CVE id. */
 int bw_vulndb_enrichment(struct bw_vulndb *db, const char *cve, bool *kev, double *epss,
 			 struct bw_error *err);
+
+/* What the database knows of a CVE itself, from NVD and CVE records. */
+struct bw_vulndb_cve {
+	const char *cve;
+	const char *origin;   /* "nvd" (NVD's CVE API) or "cvelist" (CVE JSON 5 records) */
+	const char *cvss;     /* the CNA's and ADPs' vectors (NVD's Secondary ones), one a line, or NULL */
+	const char *nvd_cvss; /* NVD's own assessment (its Primary vectors), or NULL */
+	const char *refs;     /* reference URLs, one a line, or NULL */
+};
+typedef void (*bw_vulndb_cve_fn)(void *ud, const struct bw_vulndb_cve *c);
+/* Call fn for each row of the CVE (one per origin; none when unknown). */
+int bw_vulndb_cve(struct bw_vulndb *db, const char *cve, bw_vulndb_cve_fn fn, void *ud, struct bw_error *err);
+/* False when the database holds no per-CVE data at all (bw_vulndb_cve would
+ * find nothing: callers may skip the asking). */
+bool bw_vulndb_has_cve_data(const struct bw_vulndb *db);
+
+/* How many advisories (not withdrawn) each source holds for an ecosystem
+ * ("Debian:12", "PyPI"): fn once per source that has some. */
+typedef void (*bw_vulndb_coverage_fn)(void *ud, const char *source, int64_t advisories);
+int bw_vulndb_coverage(struct bw_vulndb *db, const char *ecosystem, bw_vulndb_coverage_fn fn, void *ud,
+		       struct bw_error *err);
+
+/* Every source with its provenance and data date (records is -1: not
+ * counted); release with bw_vulndb_sources_free. */
+int bw_vulndb_sources(struct bw_vulndb *db, struct bw_vulndb_source **out, size_t *n, struct bw_error *err);
+void bw_vulndb_sources_free(struct bw_vulndb_source *s, size_t n);
 
 /* Remember that a scan needed these ecosystems (for `db update` without
  * --ecosystem). Best effort: a read-only or busy database is left alone. */

@@ -26,7 +26,7 @@ static void setup(void)
 	for (size_t i = 0; i < n; i++)
 		ans[n_ans++] = a[i];
 	job = NULL;
-	if (bw_secret_job_new(NULL, &job, NULL) == 0)
+	if (bw_secret_job_new(NULL, NULL, &job, NULL) == 0)
 		ans[n_ans++] = bw_secret_job_analyzer(job);
 	bw_imgcheck_new(&li, NULL);
 	a = bw_imgcheck_analyzers(li, &n);

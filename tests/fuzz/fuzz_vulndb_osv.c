@@ -1,6 +1,7 @@
 /* libFuzzer harness: the OSV record parser of `db import` (and the other
- * JSON formats import recognises: record arrays, Alpine secdb, KEV), with
- * the CVSS vectors it scores. */
+ * formats import recognises from a file's content: record arrays, Alpine
+ * secdb, KEV, DSA/DLA lists, NVD documents split as they stream, NVD CVE
+ * objects, CVE JSON 5 records), with the CVSS vectors it scores. */
 #include "vulndb/vulndb.h"
 
 #include <stdint.h>

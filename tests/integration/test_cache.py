@@ -280,3 +280,45 @@ def test_concurrent_scans_share_the_cache(bulwark, tmp_path):
     con = sqlite3.connect(db_path(tmp_path))
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT count(*) FROM layers WHERE analyzer = 'walker:1'").fetchone()[0] == 5
+
+
+def secret_db_rows(tmp_path):
+    con = sqlite3.connect(db_path(tmp_path))
+    rows = con.execute("SELECT key, data FROM layers WHERE analyzer = 'secret-db:1' ORDER BY key").fetchall()
+    con.close()
+    return rows
+
+
+def secret_ids(out):
+    return sorted((f["id"], f["location"].get("path")) for f in json.loads(out)["findings"] if f["kind"] == "secret")
+
+
+def test_compiled_secret_rules_are_kept_per_rule_set(bulwark, tmp_path):
+    """The Vectorscan databases are stored once compiled and used again; a rule set of its
+    own (a custom rule) gets databases of its own; a damaged record is compiled anew."""
+    env = cache_env(tmp_path)
+    acme = layer_tar([E("srv", "dir"), E("srv/deploy.txt", data=b"key acme_" + b"0123456789abcdef" * 2 + b"\n")])
+    _, d = layout(tmp_path, "a", [base_layer(), acme])
+    cold = report(bulwark, d, env)
+    rows = secret_db_rows(tmp_path)
+    assert rows, "no compiled database stored"
+    assert report(bulwark, d, env) == cold
+    assert secret_db_rows(tmp_path) == rows  # used, not compiled and stored again
+
+    cfg = tmp_path / "acme.yaml"
+    cfg.write_text("rules:\n  - id: ACME-001\n    title: ACME deploy key\n    severity: CRITICAL\n"
+                   "    regex: 'acme_(?<secret>[0-9a-f]{32})'\n    keywords: [acme_]\n")
+    custom = report(bulwark, d, env, "--secret-config", cfg)
+    assert ("ACME-001", "/srv/deploy.txt") in secret_ids(custom)
+    assert "ACME-001" not in cold
+    assert len(secret_db_rows(tmp_path)) > len(rows)
+    assert report(bulwark, d, env, "--secret-config", cfg) == custom
+
+    con = sqlite3.connect(db_path(tmp_path))  # garbage of the same length in every record
+    for key, data in secret_db_rows(tmp_path):
+        con.execute("UPDATE layers SET data = ? WHERE key = ?", (bytes(len(data)), key))
+    con.commit()
+    con.close()
+    assert report(bulwark, d, env) == cold
+    assert report(bulwark, d, env, "--secret-config", cfg) == custom
+    assert all(any(b) for _, b in secret_db_rows(tmp_path))  # compiled anew and stored

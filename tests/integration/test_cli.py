@@ -107,7 +107,7 @@ def _validation_inputs(tmp_path):
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian:12\nUSER app\n")
     return {"ROOT": str(root), "TARGET": f"dir:{root}", "DOCKERFILE": str(dockerfile),
-            "DB": str(tmp_path / "db.sqlite")}
+            "DB": str(tmp_path / "db.sqlite"), "KEYPREFIX": str(tmp_path / "kp")}
 
 
 # Per command: a valid invocation ("OUT" stands for the output file), to which the
@@ -119,10 +119,15 @@ _VALID = {
     "sbom": ["sbom", "-o", "OUT", "TARGET"],
     "db": ["db", "info", "-o", "OUT", "--db", "DB"],
     "lint": ["lint", "-o", "OUT", "DOCKERFILE"],
+    "config": ["config", "-o", "OUT", "ROOT"],
+    "net": ["net", "graph", "-o", "OUT", "ROOT"],
     "audit": ["audit", "-o", "OUT", "--offline"],
     "vercmp": ["vercmp", "-o", "OUT", "deb", "1", "2"],
     "cvss": ["cvss", "-o", "OUT", VECTOR],
     "cache": ["cache", "info", "-o", "OUT"],
+    # nothing listens on port 1: a failed listing (exit 3), not a usage error
+    "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
+    "key": ["key", "generate", "-o", "OUT", "--output-key-prefix", "KEYPREFIX"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -140,10 +145,16 @@ _BAD_OPTIONS = [
     (["db", "update", "-o", "OUT", "--ecosystem", "Go", "--base-url", "ftp://mirror.example", "--db", "DB"],
      "--base-url"),
     (["lint", "-o", "OUT", "--exit-code", "300", "DOCKERFILE"], "--exit-code"),
+    (["config", "-o", "OUT", "-f", "spdx", "ROOT"], "spdx"),
+    (["net", "graph", "-o", "OUT", "-f", "spdx", "ROOT"], "spdx"),
     (["audit", "-o", "OUT", "-f", "cyclonedx", "--offline"], "cyclonedx"),
     (["cvss", "-o", "OUT", "-f", "sarif", VECTOR], "table or json"),
     (["cache", "info", "-o", "OUT", "-f", "spdx"], "table or json"),
     (["fs", "-o", "OUT", "--scanners", "packages,nope", "ROOT"], "nope"),
+    (["registry", "ls", "-o", "OUT", "-f", "sarif", "127.0.0.1:1"], "table or json"),
+    (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
+    (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
+    (["key", "generate", "-o", "OUT", "--output-key-prefix", ""], "needs a name"),
 ]
 
 
@@ -156,7 +167,8 @@ def _expect_usage_error_output_untouched(bulwark, args, inputs, out_file, word):
     assert out_file.read_bytes() == KEEP, (args, "the output file was opened before the usage error")
 
 
-def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path):
+def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path, monkeypatch):
+    monkeypatch.setenv("BULWARK_PASSWORD", "x")  # key generate's, never a terminal prompt
     inputs = _validation_inputs(tmp_path)
     names = _commands(bulwark)
     assert set(names) <= set(_VALID), "a new command: add a valid invocation above"

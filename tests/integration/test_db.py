@@ -42,7 +42,7 @@ def test_import_counts_idempotence_and_info(bulwark, tmp_path):
     upd = import_(bulwark, db, DATA / "update")
     assert upd["updated"] == 1 and upd["unchanged"] == 1
     info = db_json(bulwark, "info", "--db", db, "--max-age", "0")
-    assert info["schema"] == 2
+    assert info["schema"] == 3
     assert info["counts"]["kev"] == 1 and info["counts"]["epss"] == 3
     names = {s["name"]: s for s in info["sources"]}
     assert {"osv:npm", "osv:PyPI", "debian-tracker:DSA", "alpine-secdb:v3.19-main", "kev", "epss"} <= set(names)
@@ -332,3 +332,4 @@ def test_update_unreachable_server(bulwark, tmp_path):
     rc, out, err = bulwark.run(["db", "update", "--db", tmp_path / "u.db", "--ecosystem", "PyPI",
                                 "--base-url", "http://127.0.0.1:9/"])
     assert rc == 3 and "PyPI" in err
+    assert not (tmp_path / "u.db").exists()  # no empty database a later scan could take for data

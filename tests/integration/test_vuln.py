@@ -255,3 +255,30 @@ def test_debian11_image_dsa_kev_epss_priority(bulwark, real_db, tiny_image, buil
     assert nv["fixed_version"] == "2.1.4" and "PYSEC-2022-257" in nv["equivalent"]
     assert 0 < nv["priority"]["epss"] <= 1
     assert nv["priority"]["rank"] == 3  # scored by EPSS, after the KEV ones
+
+
+def test_real_kev_finding_gates_and_coverage_names_the_releases(bulwark, real_db, tmp_path):
+    """The DSA list rates none of log4j's advisories: the KEV listing makes CVE-2021-44228 HIGH,
+    so --severity CRITICAL still shows it and --severity HIGH --exit-code fails on it; the data
+    covers Debian 11 (the DSA list) but not Debian 12's packages of the same scan."""
+    root = debian11_root(tmp_path / "root", [("liblog4j2-java", "2.13.3-1", "apache-log4j2", "all")])
+    rc, out, err = bulwark.run(["fs", "--db", real_db, "--scanners", "vuln", "-f", "json", "--severity", "CRITICAL",
+                                root])
+    assert rc == 0, err
+    doc = json.loads(out)
+    f = by_pkg_id(doc)
+    log4shell = f[("liblog4j2-java", "CVE-2021-44228")]
+    assert (log4shell["severity"], log4shell["severity_source"]) == ("HIGH", "kev")
+    assert log4shell["url"] == "https://security-tracker.debian.org/tracker/CVE-2021-44228"
+    assert ("liblog4j2-java", "CVE-2021-45105") not in f  # not KEV-listed, unrated: below CRITICAL
+    cov = doc["coverage"]
+    assert cov["complete"] is True
+    assert [s["name"] for s in cov["ecosystems"][0]["sources"]] == ["debian-tracker:DSA"]
+    rc, _, _ = bulwark.run(["fs", "--db", real_db, "--scanners", "vuln", "--severity", "HIGH", "--exit-code", "1",
+                            root])
+    assert rc == 1
+    # the same packages on Debian 12, which the shared data does not cover: named, and failing
+    rc, out, err = bulwark.run(["fs", "--db", real_db, "--scanners", "vuln", "--exit-code", "1", "--distro",
+                                "debian:12", "-f", "json", root])
+    assert rc == 1
+    assert "Debian:12: 1 package not checked" in err

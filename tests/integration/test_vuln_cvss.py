@@ -111,22 +111,33 @@ def test_cyclonedx_ratings_and_sarif_properties_carry_the_vectors(bulwark, tmp_p
     assert res["properties"]["cvss"][0]["vector"] == V40_BT
 
 
-def test_schema_1_database_is_upgraded_and_refilled_by_the_next_import(bulwark, tmp_path):
-    db, root = make_db(bulwark, tmp_path)
+def as_schema_1(db):
+    """What bulwark before CVSS v4.0 wrote: no vectors, no references, no per-CVE or coverage
+    tables, and the rating of the best v3 vector stored as the advisory's severity."""
     con = sqlite3.connect(db)
-    con.execute("ALTER TABLE advisories DROP COLUMN cvss")
-    con.execute("UPDATE sources SET etag = 'x' WHERE name LIKE 'osv:%'")
-    con.execute("PRAGMA user_version = 1")
+    for sql in ("ALTER TABLE advisories DROP COLUMN cvss", "ALTER TABLE advisories DROP COLUMN has_refs",
+                "DROP TABLE refs", "DROP TABLE cves", "DROP TABLE coverage",
+                "UPDATE advisories SET severity_source = 'cvss_v3', severity = CASE id"
+                " WHEN 'GHSA-cvss-0001' THEN 5 ELSE 4 END",
+                "UPDATE sources SET etag = 'x' WHERE name LIKE 'osv:%'", "PRAGMA user_version = 1"):
+        con.execute(sql)
     con.commit()
     con.close()
-    # a scan reads it (upgrading it: it can write), and has no vectors yet
+
+
+def test_schema_1_database_is_upgraded_and_refilled_by_the_next_import(bulwark, tmp_path):
+    db, root = make_db(bulwark, tmp_path)
+    as_schema_1(db)
+    # a scan reads it (upgrading it: it can write), and has no vectors yet: the stored
+    # rating of the old schema speaks
     f = by_pkg_id(scan(bulwark, db, root))
     assert "cvss" not in f[("cvss-both", "CVE-2099-4001")]
     assert f[("cvss-both", "CVE-2099-4001")]["severity"] == "CRITICAL"
     rc, out, err = bulwark.run(["db", "info", "--db", db, "-f", "json"])
-    assert rc == 0 and json.loads(out)["schema"] == 2
+    assert rc == 0 and json.loads(out)["schema"] == 3
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM sources WHERE etag IS NOT NULL").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM coverage WHERE ecosystem = 'PyPI'").fetchone()[0] == 1
     con.close()
     # importing the same records again fills the vectors in
     rc, out, err = bulwark.run(["db", "import", "--db", db, "-f", "json", tmp_path / "osv"])
@@ -134,5 +145,6 @@ def test_schema_1_database_is_upgraded_and_refilled_by_the_next_import(bulwark, 
     assert json.loads(out)["updated"] == 4
     f = by_pkg_id(scan(bulwark, db, root))
     assert len(f[("cvss-both", "CVE-2099-4001")]["cvss"]) == 3
+    assert f[("cvss-both", "CVE-2099-4001")]["severity_source"] == "cvss_v4"
     rc, out, err = bulwark.run(["db", "import", "--db", db, "-f", "json", tmp_path / "osv"])
     assert json.loads(out)["unchanged"] == 4

@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "audit/audit-int.h"
 
 static char tmpdir[] = "/tmp/bw-audit-test-XXXXXX";

@@ -1,8 +1,7 @@
 /* Unit tests of the layer cache: core's record codec (varints, strings,
- * bounds), the walker's listing record (round trip, every truncation and
- * flipped byte is a miss or a valid decode, never a crash), and the SQLite
- * store (put/get, record bound, version mismatch and corrupt files ignored
- * and rebuilt, stats, clean). */
+ * bounds) and the SQLite store (put/get, record bound, version mismatch and
+ * corrupt files ignored and rebuilt, stats, clean). The walker's listing
+ * record is tested with the image module (tests/unit/image/test_listing.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "cache/cache.h"
-#include "image/image-int.h"
+#include "image/image.h"
 
 static char tmpdir[64];
 
@@ -76,79 +75,6 @@ static void test_codec_hostile(void **st)
 	bw_dec_count(&d);
 	assert_true(d.bad);
 	bw_arena_release(&a);
-}
-
-static void make_listing(struct layer_result *r)
-{
-	bw_layer_result_init(r);
-	static const struct bw_file files[] = {
-	    {.path = "/etc", .type = BW_FILE_DIR, .mode = 0755},
-	    {.path = "/etc/passwd", .type = BW_FILE_REG, .mode = 0644, .size = 1234},
-	    {.path = "/bin/sh", .link = "dash", .type = BW_FILE_SYMLINK, .mode = 0777},
-	    {.path = "/bin/ln", .link = "/bin/x", .type = BW_FILE_HARDLINK, .size = 9},
-	    {.path = "/tmp/.wh.gone", .link = "/tmp/gone", .type = BW_FILE_WHITEOUT},
-	};
-	r->files = bw_calloc(BW_ARRAY_SIZE(files), sizeof(struct bw_file));
-	memcpy(r->files, files, sizeof(files));
-	r->n_files = r->cap_files = BW_ARRAY_SIZE(files);
-	r->dangling = bw_calloc(1, sizeof(size_t));
-	r->dangling[0] = 3;
-	r->n_dangling = r->cap_dangling = 1;
-	bw_sha256_str("blob", 4, r->blob_digest);
-	bw_sha256_str("tar", 3, r->diff_id);
-	r->compression = "gzip";
-	r->raw_bytes = 100;
-	r->tar_bytes = 10240;
-}
-
-static void test_listing_round_trip_and_damage(void **st)
-{
-	struct layer_result r;
-	make_listing(&r);
-	struct bw_buf b;
-	bw_buf_init(&b, 1 << 20);
-	assert_int_equal(bw_layer_listing_encode(&r, &b), 0);
-	struct layer_result back;
-	bw_layer_result_init(&back);
-	assert_true(bw_layer_listing_decode(&back, 3, b.data, b.len));
-	assert_int_equal(back.n_files, r.n_files);
-	for (size_t i = 0; i < r.n_files; i++) {
-		assert_string_equal(back.files[i].path, r.files[i].path);
-		assert_int_equal(back.files[i].type, r.files[i].type);
-		assert_int_equal(back.files[i].layer, 3);
-		assert_true(back.files[i].size == r.files[i].size);
-	}
-	assert_string_equal(back.blob_digest, r.blob_digest);
-	assert_string_equal(back.compression, "gzip");
-	assert_int_equal(back.n_dangling, 1);
-	bw_layer_result_release(&back);
-	/* every truncation is a miss; every flipped byte a miss or a clean decode */
-	for (size_t n = 0; n < b.len; n++) {
-		bw_layer_result_init(&back);
-		assert_false(bw_layer_listing_decode(&back, 0, b.data, n));
-		bw_layer_result_release(&back);
-	}
-	for (size_t i = 0; i < b.len; i++) {
-		for (int bit = 0; bit < 8; bit++) {
-			b.data[i] ^= (char)(1 << bit);
-			bw_layer_result_init(&back);
-			if (bw_layer_listing_decode(&back, 0, b.data, b.len))
-				for (size_t k = 0; k < back.n_files; k++)
-					assert_true(back.files[k].path[0] == '/');
-			bw_layer_result_release(&back);
-			b.data[i] ^= (char)(1 << bit);
-		}
-	}
-	/* a path that climbs out is refused */
-	r.files[1].path = "/etc/../../x";
-	bw_buf_reset(&b);
-	assert_int_equal(bw_layer_listing_encode(&r, &b), 0);
-	bw_layer_result_init(&back);
-	assert_false(bw_layer_listing_decode(&back, 0, b.data, b.len));
-	bw_layer_result_release(&back);
-	r.files[1].path = "/etc/passwd";
-	bw_layer_result_release(&r);
-	bw_buf_release(&b);
 }
 
 static char *dir_for(const char *name)
@@ -257,7 +183,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_codec_round_trip),
 	    cmocka_unit_test(test_codec_hostile),
-	    cmocka_unit_test(test_listing_round_trip_and_damage),
 	    cmocka_unit_test(test_store),
 	    cmocka_unit_test(test_other_version_and_corrupt),
 	};

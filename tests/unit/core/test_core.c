@@ -1,8 +1,11 @@
-/* Unit tests of src/core: path cleaning, bounded buffers, digests, UTF-8. */
+/* Unit tests of src/core: path cleaning, bounded buffers, digests, UTF-8,
+ * character classes, tokens. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <ctype.h>
+#include <locale.h>
 
 #include "core/core.h"
 
@@ -144,13 +147,115 @@ static void test_arena(void **state)
 	bw_arena_release(&a);
 }
 
+/* The oracle is the C library in the "C" locale. banned.h turns isalpha(c)
+ * into a compile error; (isalpha)(c) is no macro call and reaches the
+ * library function, which only this test may do. */
+static void test_ctype(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	for (int c = -1; c < 256; c++) {
+		if (bw_isdigit(c) != ((isdigit)(c) != 0) || bw_isalpha(c) != ((isalpha)(c) != 0) ||
+		    bw_isalnum(c) != ((isalnum)(c) != 0) || bw_isspace(c) != ((isspace)(c) != 0) ||
+		    bw_isupper(c) != ((isupper)(c) != 0) || bw_islower(c) != ((islower)(c) != 0) ||
+		    bw_isxdigit(c) != ((isxdigit)(c) != 0) || bw_tolower(c) != (tolower)(c) ||
+		    bw_toupper(c) != (toupper)(c))
+			fail_msg("class or case of %d differs from the C locale's", c);
+	}
+	/* a plain char holding a byte above 0x7f, and values past a byte */
+	for (int c = -128; c < 0; c++) {
+		char ch = (char)c;
+		assert_false(bw_isdigit(ch) || bw_isalpha(ch) || bw_isalnum(ch) || bw_isspace(ch) ||
+			     bw_isupper(ch) || bw_islower(ch) || bw_isxdigit(ch));
+		assert_int_equal(bw_tolower(ch), ch);
+		assert_int_equal(bw_toupper(ch), ch);
+	}
+	assert_false(bw_isalpha('a' + 256) || bw_isdigit('0' + 256) || bw_isspace(' ' + 256));
+	assert_int_equal(bw_tolower('A' + 256), 'A' + 256);
+	assert_true(bw_isxdigit('f') && bw_isxdigit('F') && !bw_isxdigit('g') && !bw_isxdigit('G'));
+	assert_true(bw_isspace('\v') && bw_isspace('\r') && !bw_isspace('\0') && !bw_isspace(0x85));
+}
+
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+static void test_strcasecmp(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	static const char *const words[] = {
+	    "",		 "a",	      "A", "b", "ENTRYPOINT", "entrypoint", "EntryPoint", "Entry", "entry_",
+	    "\xc9t\xe9", "\xe9t\xe9", "[", "_", "`",	      "{",	    "@",	  "Z",	   "z"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(words); i++)
+		for (size_t j = 0; j < BW_ARRAY_SIZE(words); j++) {
+			const char *a = words[i], *b = words[j];
+			if (sign(bw_strcasecmp(a, b)) != sign((strcasecmp)(a, b)))
+				fail_msg("bw_strcasecmp(%s, %s) differs from the C locale's", a, b);
+			for (size_t n = 0; n < 12; n++)
+				if (sign(bw_strncasecmp(a, b, n)) != sign((strncasecmp)(a, b, n)))
+					fail_msg("bw_strncasecmp(%s, %s, %zu) differs from the C locale's", a,
+						 b, n);
+			if (bw_strcasestr(a, b) != (strcasestr)(a, b))
+				fail_msg("bw_strcasestr(%s, %s) differs from the C locale's", a, b);
+		}
+	const char *h = "ENV DB_PassWord=x";
+	assert_ptr_equal(bw_strcasestr(h, "password"), h + 7);
+	assert_ptr_equal(bw_strcasestr(h, ""), h);
+	assert_null(bw_strcasestr(h, "token"));
+	assert_null(bw_strcasestr("", "a"));
+}
+
+static void test_str_lists(void **state)
+{
+	(void)state;
+	static const char *const list[] = {"-o", "--option", "", NULL};
+	assert_true(bw_str_in("--option", list));
+	assert_true(bw_str_in("", list));
+	assert_false(bw_str_in("--opt", list));
+	assert_false(bw_str_in("-o ", list));
+	assert_false(bw_str_in(NULL, list));
+	assert_false(bw_str_in("-o", (const char *const[]){NULL}));
+	assert_true(bw_str_starts_with("/usr/bin/go", "/usr/"));
+	assert_true(bw_str_starts_with("x", ""));
+	assert_false(bw_str_starts_with("/usr", "/usr/"));
+	assert_true(bw_str_ends_with("libfoo-dev", "-dev"));
+	assert_true(bw_str_ends_with("-dev", "-dev"));
+	assert_true(bw_str_ends_with("x", ""));
+	assert_false(bw_str_ends_with("dev", "-dev"));
+	assert_false(bw_str_ends_with("a.pem.bak", ".pem"));
+}
+
+static void test_next_token(void **state)
+{
+	(void)state;
+	char buf[] = ",, a,b ,,c,";
+	char *rest = buf;
+	assert_string_equal(bw_next_token(&rest, ", "), "a");
+	assert_string_equal(bw_next_token(&rest, ", "), "b");
+	assert_string_equal(bw_next_token(&rest, ", "), "c");
+	assert_null(bw_next_token(&rest, ", "));
+	assert_null(bw_next_token(&rest, ", "));
+	char empty[] = "", seps[] = ",,,", one[] = "word";
+	rest = empty;
+	assert_null(bw_next_token(&rest, ","));
+	rest = seps;
+	assert_null(bw_next_token(&rest, ","));
+	rest = one;
+	assert_string_equal(bw_next_token(&rest, ","), "word");
+	assert_null(bw_next_token(&rest, ","));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_path_clean),	    cmocka_unit_test(test_buf_limit),
 	    cmocka_unit_test(test_digests),	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_sha1_hex_base64), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_arena),	    cmocka_unit_test(test_ctype),
+	    cmocka_unit_test(test_strcasecmp),	    cmocka_unit_test(test_str_lists),
+	    cmocka_unit_test(test_next_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
  * Prints the API version on stderr's first line, then the JSON answer (get),
  * the byte count (stream) or the body (raw) on stdout. On error prints
  * "error <code-name>: <message>" on stderr and exits 3. */
+#include <jansson.h>
+
 #include "engine/engine.h"
 
 #include <errno.h>

@@ -10,6 +10,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "core/core.h"
+
 static void send_all(int fd, const char *s, size_t n)
 {
 	while (n) {
@@ -45,7 +47,7 @@ static bool read_request(struct fake_engine *f, int fd)
 	sscanf(buf, "%15s %511s", f->last_method, f->last_path);
 	size_t have = len - (size_t)(end + 4 - buf);
 	long want = 0;
-	const char *cl = strcasestr(buf, "\r\nContent-Length:");
+	const char *cl = bw_strcasestr(buf, "\r\nContent-Length:");
 	if (cl && cl < end)
 		want = strtol(cl + 17, NULL, 10);
 	size_t bl = 0;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "imgcheck/imgcheck-int.h"
 
 #include "../core/secretname_cases.h"

@@ -249,8 +249,8 @@ static void test_hash_cases(void **state)
 	if (bw_buf_read_file(&cases, cases_path, &err) < 0)
 		fail_msg("%s", err.msg);
 	size_t n_cases = 0, lineno = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(cases.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	char *rest = cases.data;
+	for (char *line; (line = bw_next_token(&rest, "\n"));) {
 		lineno++;
 		if (line[0] == '#' || !line[0])
 			continue;

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "lint/lint-int.h"
 
 static struct df_file *parse(const char *s)

@@ -104,9 +104,8 @@ static int run_case(const char *file, struct kase *k, unsigned char *covered_exp
 	struct bw_report *r =
 	    lint(k->text.data ? k->text.data : "", k->yaml.len ? k->yaml.data : NULL, &err, &rc);
 	int failures = 0;
-	char *save = NULL;
-	for (char *l = strtok_r(k->checks.data ? k->checks.data : (char[]){0}, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
+	char *rest = k->checks.data ? k->checks.data : (char[]){0};
+	for (char *l; (l = bw_next_token(&rest, "\n"));) {
 		char verb[16], id[64];
 		int line = 0;
 		if (sscanf(l, "%15s %63s %d", verb, id, &line) < 2 && strncmp(l, "error", 5) != 0)

@@ -1,8 +1,11 @@
 /* Unit tests of the scan composer: the --scanners words, and the rows run
  * on a root-filesystem directory written here — each scanner asked for
  * reports, a scanner run only because another needs it (the packages the
- * configuration rules read) leaves no trace in the report, and the scan
- * fails cleanly on a missing target. */
+ * configuration rules read) leaves no trace in the report, the scan
+ * fails cleanly on a missing target, and the vulnerability row's coverage
+ * verdict: partial (each unchecked release named) without a database or
+ * without advisories for the release, complete with them, --distro, and
+ * the age of the data against --db-max-age. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "scan/scan.h"
+#include "vulndb/vulndb.h"
 
 static char root[64];
 
@@ -162,6 +166,106 @@ static void test_missing_target(void **st)
 	assert_non_null(strstr(err.msg, "/nonexistent/bulwark-scan-test"));
 }
 
+static struct bw_report *scan_vuln(const char *db, const char *distro, long max_age)
+{
+	char *target = bw_asprintf("dir:%s", root);
+	struct bw_scan_opts o = {.target = target,
+				 .report_type = "filesystem",
+				 .scanners = BW_SCAN_VULN,
+				 .no_cache = true,
+				 .db_path = db,
+				 .distro = distro,
+				 .db_max_age = max_age};
+	struct bw_report *r = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	if (bw_scan_run(&o, &r, &err) < 0)
+		fail_msg("scan: %s", err.msg);
+	free(target);
+	return r;
+}
+
+static bool warned(const struct bw_report *r, const char *what)
+{
+	for (size_t i = 0; i < r->n_warnings; i++)
+		if (strstr(r->warnings[i], what))
+			return true;
+	return false;
+}
+
+static char *make_db(const char *name, const char *ecosystem)
+{
+	char *dir = bw_asprintf("%s-%s", root, name);
+	mkdir(dir, 0755);
+	char *rec = bw_asprintf("%s/R.json", dir);
+	FILE *f = fopen(rec, "w");
+	fprintf(
+	    f,
+	    "{\"id\": \"BW-COV-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"affected\": [{\"package\": "
+	    "{\"ecosystem\": \"%s\", \"name\": \"openssh-server\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\", "
+	    "\"events\": [{\"introduced\": \"0\"}, {\"fixed\": \"1:9.2p1-3\"}]}]}]}",
+	    ecosystem);
+	fclose(f);
+	char *db = bw_asprintf("%s/v.db", dir);
+	struct bw_vulndb *v;
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_vulndb_open(db, BW_VULNDB_WRITE, &v, &err), 0);
+	struct bw_vulndb_import_stats st;
+	const char *paths[] = {rec};
+	assert_int_equal(bw_vulndb_import(v, paths, 1, &st, &err), 0);
+	bw_vulndb_close(v);
+	free(rec);
+	free(dir);
+	return db;
+}
+
+static void test_coverage_verdict(void **st)
+{
+	/* no database, every scanner: nothing checked, partial */
+	struct bw_report *r = scan(0);
+	assert_true(r->coverage.present);
+	assert_true(r->coverage.partial);
+	assert_int_equal(r->coverage.unchecked, 2);
+	assert_non_null(r->coverage.error);
+	assert_string_equal(r->coverage.entries[0].ecosystem, "Debian:12");
+	assert_true(warned(r, "2 packages not checked"));
+	bw_report_free(r);
+
+	/* a database for another release: partial, Debian:12 named */
+	char *db11 = make_db("db11", "Debian:11");
+	r = scan_vuln(db11, NULL, 0);
+	assert_true(r->coverage.partial);
+	assert_int_equal(r->coverage.unchecked, 2);
+	assert_string_equal(r->coverage.distro, "debian:12");
+	assert_false(r->coverage.distro_option);
+	assert_true(
+	    warned(r, "Debian:12: 2 packages not checked: the database holds no advisories for Debian:12"));
+	assert_false(warned(r, "days old")); /* --db-max-age 0 */
+	bw_report_free(r);
+	/* matched as the release it has: complete, the finding made */
+	r = scan_vuln(db11, "debian:11", 0);
+	assert_false(r->coverage.partial);
+	assert_true(r->coverage.distro_option);
+	assert_string_equal(r->coverage.entries[0].ecosystem, "Debian:11");
+	assert_int_equal(r->n_findings, 1);
+	assert_false(warned(r, "not checked"));
+	bw_report_free(r);
+
+	/* the right release: complete; its data is old against a week */
+	char *db12 = make_db("db12", "Debian:12");
+	r = scan_vuln(db12, NULL, 7);
+	assert_false(r->coverage.partial);
+	assert_int_equal(r->coverage.unchecked, 0);
+	assert_true(r->coverage.entries[0].stale);
+	assert_true(warned(r, "vulnerability data of osv:Debian is"));
+	bw_report_free(r);
+	r = scan_vuln(db12, NULL, 0);
+	assert_false(r->coverage.entries[0].stale);
+	assert_false(warned(r, "days old"));
+	bw_report_free(r);
+	free(db11);
+	free(db12);
+}
+
 static int setup(void **st)
 {
 	snprintf(root, sizeof(root), "/tmp/bw-scan-XXXXXX");
@@ -179,7 +283,7 @@ static int setup(void **st)
 
 static int teardown(void **st)
 {
-	char *cmd = bw_asprintf("rm -rf '%s'", root);
+	char *cmd = bw_asprintf("rm -rf '%s' '%s'-db11 '%s'-db12", root, root, root);
 	int rc = system(cmd);
 	free(cmd);
 	return rc == 0 ? 0 : -1;
@@ -192,6 +296,7 @@ int main(void)
 	    cmocka_unit_test(test_rows),
 	    cmocka_unit_test(test_vuln_without_database_fails),
 	    cmocka_unit_test(test_missing_target),
+	    cmocka_unit_test(test_coverage_verdict),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

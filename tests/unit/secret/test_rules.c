@@ -443,7 +443,7 @@ static int setup(void **state)
 {
 	(void)state;
 	struct bw_error err = BW_ERROR_INIT;
-	if (bw_secret_rules_new(NULL, &rules, &err) < 0) {
+	if (bw_secret_rules_new(NULL, NULL, &rules, &err) < 0) {
 		fprintf(stderr, "rules: %s\n", err.msg);
 		return -1;
 	}

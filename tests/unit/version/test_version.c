@@ -661,6 +661,51 @@ static void test_osv_samples(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* PEP 503 names: the one normaliser vulndb writes with and inventory and
+ * match read with. The rows marked "was" are names the three copies it
+ * replaced disagreed on: inventory's dropped leading and trailing
+ * separators (and folded bytes above 0x7f by the locale), vulndb's and
+ * match's kept them as '-', as PEP 503 says. */
+static void test_pep503_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"Django", "django"},
+	    {"zope.interface", "zope-interface"},
+	    {"Foo__Bar..baz", "foo-bar-baz"},
+	    {"a-_.-b", "a-b"},
+	    {"ruamel.yaml.clib", "ruamel-yaml-clib"},
+	    {"already-normal", "already-normal"},
+	    {"_private", "-private"},	/* was "private" in the inventory */
+	    {"trailing.", "trailing-"}, /* was "trailing" in the inventory */
+	    {"--both__", "-both-"},	/* was "both" in the inventory */
+	    {"...", "-"},		/* was "" in the inventory */
+	    {"\xc9T\xc9", "\xc9t\xc9"}, /* Latin-1 bytes as they are (was locale-folded) */
+	    {"\xc3\x9c"
+	     "ber_Pkg",
+	     "\xc3\x9c"
+	     "ber-pkg"}, /* UTF-8 as it is, ASCII lowercased */
+	    {"", ""},
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(cases); i++) {
+		char out[64];
+		memset(out, 'x', sizeof(out));
+		size_t n = bw_version_pep503_name(cases[i].in, strlen(cases[i].in), out);
+		if (strcmp(out, cases[i].want) != 0 || n != strlen(cases[i].want))
+			fail_msg("pep503(%s) = %s (%zu), want %s", cases[i].in, out, n, cases[i].want);
+		/* normal forms are fixed points */
+		char again[64];
+		bw_version_pep503_name(out, n, again);
+		assert_string_equal(again, out);
+	}
+	/* a slice: bytes past len are not read */
+	char out[8];
+	assert_int_equal(bw_version_pep503_name("Ab_Cdef", 4, out), 4);
+	assert_string_equal(out, "ab-c");
+}
+
 int main(int argc, char **argv)
 {
 	cases_dir = argc > 1 ? argv[1] : ".";
@@ -685,5 +730,6 @@ int main(int argc, char **argv)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_scheme_names);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_osv_events);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_osv_samples);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pep503_names);
 	return _cmocka_run_group_tests("version", tests, n, NULL, NULL);
 }

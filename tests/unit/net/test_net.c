@@ -1,0 +1,231 @@
+/* net, data-driven: label selectors (selectors.cases), the nftables ruleset of an
+ * intended graph, and the flow log's judgement of flows against it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "net/net.h"
+
+static const char *dir;
+
+static size_t parse_labels(char *s, struct bw_iac_label *out, size_t max)
+{
+	size_t n = 0;
+	if (!strcmp(s, "-"))
+		return 0;
+	char *pos = s;
+	for (char *kv; n < max && (kv = bw_next_token(&pos, ","));) {
+		char *eq = strchr(kv, '=');
+		assert_non_null(eq);
+		*eq = 0;
+		out[n++] = (struct bw_iac_label){kv, eq + 1};
+	}
+	return n;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		s[--n] = 0;
+	return s;
+}
+
+static void test_selectors(void **st)
+{
+	(void)st;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/selectors.cases", dir);
+	FILE *fp = fopen(path, "re");
+	assert_non_null(fp);
+	char line[1024];
+	int n = 0, failures = 0, lineno = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char copy[1024];
+		snprintf(copy, sizeof(copy), "%s", line);
+		char *pos0 = copy;
+		char *a = bw_next_token(&pos0, "|"), *b = bw_next_token(&pos0, "|"),
+		     *c = bw_next_token(&pos0, "|");
+		assert_non_null(c);
+		struct bw_iac_label labels[16], match[16];
+		size_t nl = parse_labels(trim(a), labels, 16);
+		struct bw_iac_expr exprs[16];
+		const char *vals[16][16];
+		struct bw_iac_selector sel = {match, 0, exprs, 0};
+		char *sb = trim(b);
+		if (strcmp(sb, "-")) {
+			char *pos = sb;
+			for (char *t; (t = bw_next_token(&pos, ";"));) {
+				char key[64], op[32], list[256] = "";
+				if (strchr(t, '=') && !strchr(t, ' ')) {
+					char *eq = strchr(t, '=');
+					*eq = 0;
+					match[sel.n_match++] = (struct bw_iac_label){t, eq + 1};
+					continue;
+				}
+				int k = sscanf(t, "%63s %31s %255s", key, op, list);
+				assert_true(k >= 2);
+				struct bw_iac_expr *e = &exprs[sel.n_exprs];
+				e->key = strdup(key);
+				e->op = !strcmp(op, "In")	      ? BW_IAC_SEL_IN
+					: !strcmp(op, "NotIn")	      ? BW_IAC_SEL_NOTIN
+					: !strcmp(op, "Exists")	      ? BW_IAC_SEL_EXISTS
+					: !strcmp(op, "DoesNotExist") ? BW_IAC_SEL_DOESNOTEXIST
+								      : BW_IAC_SEL_INVALID;
+				e->values = vals[sel.n_exprs];
+				e->n_values = 0;
+				char *pos2 = list;
+				for (char *v; e->n_values < 16 && (v = bw_next_token(&pos2, ","));)
+					vals[sel.n_exprs][e->n_values++] = strdup(v);
+				sel.n_exprs++;
+			}
+		}
+		bool want = strtol(trim(c), NULL, 10) == 1;
+		bool got = bw_iac_selector_matches(&sel, labels, nl);
+		if (got != want) {
+			print_error("selectors.cases:%d: %s gives %d, not %d\n", lineno, trim(line), got,
+				    want);
+			failures++;
+		}
+		for (size_t i = 0; i < sel.n_exprs; i++) {
+			free((char *)exprs[i].key);
+			for (size_t k = 0; k < exprs[i].n_values; k++)
+				free((char *)exprs[i].values[k]);
+		}
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 20);
+	assert_int_equal(failures, 0);
+}
+
+static char *write_tmp(const char *text)
+{
+	char *path = strdup("/tmp/bw-net-unit-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static const char intended[] = "workloads:\n"
+			       "  web: {address: 10.0.0.2}\n"
+			       "  db: {addresses: [10.0.0.3, \"fd00::3\"]}\n"
+			       "allow:\n"
+			       "  - {from: web, to: db, port: 5432, proto: tcp}\n"
+			       "  - {from: internet, to: web, port: 80}\n"
+			       "  - {from: web, to: db, port: 9000-9100, proto: udp}\n";
+
+static void test_enforce_ruleset(void **st)
+{
+	(void)st;
+	char *path = write_tmp(intended);
+	struct bw_buf b;
+	bw_buf_init(&b, 1 << 20);
+	struct bw_error err = BW_ERROR_INIT;
+	assert_int_equal(bw_net_enforce_ruleset(path, "shop", &b, &err), 0);
+	const char *want[] = {
+	    "table inet shop\ndelete table inet shop\ntable inet shop {\n",
+	    "\t\telements = { 10.0.0.2, 10.0.0.3 }\n",
+	    "\t\telements = { fd00::3 }\n",
+	    "\t\tip saddr { 10.0.0.2 } ip daddr { 10.0.0.3 } tcp dport 5432 accept comment \"web -> db\"\n",
+	    "\t\tip daddr { 10.0.0.2 } tcp dport 80 accept comment \"internet -> web\"\n",
+	    "\t\tip saddr { 10.0.0.2 } ip daddr { 10.0.0.3 } udp dport 9000-9100 accept comment \"web -> "
+	    "db\"\n",
+	    "\t\tip daddr @managed4 meta l4proto tcp reject with tcp reset\n",
+	    "\t\tip6 daddr @managed6 reject with icmpx type port-unreachable\n",
+	    "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n",
+	    "\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(want); i++)
+		if (!strstr(b.data, want[i]))
+			fail_msg("missing from the ruleset: %s\n---\n%s", want[i], b.data);
+	/* web has no IPv6 address: no ip6 rule names it as a source */
+	assert_null(strstr(b.data, "ip6 saddr"));
+	assert_int_equal(bw_net_enforce_ruleset(path, "bad name", &b, &err), BW_EUSAGE);
+	bw_buf_release(&b);
+	unlink(path);
+	free(path);
+}
+
+static void flow(struct bw_net_flowlog *log, const char *src, int sport, const char *dst, int dport,
+		 int proto)
+{
+	struct bw_net_flow f = {.family = AF_INET,
+				.proto = (uint8_t)proto,
+				.sport = (uint16_t)sport,
+				.dport = (uint16_t)dport,
+				.source = "test"};
+	assert_int_equal(inet_pton(AF_INET, src, f.src), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, f.dst), 1);
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+}
+
+static void test_flowlog_judgement(void **st)
+{
+	(void)st;
+	char *path = write_tmp(intended);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct bw_net_flowlog *log = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_net_flowlog_opts o = {.out = out, .intended = path};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), 0);
+	flow(log, "10.0.0.2", 40000, "10.0.0.3", 5432, IPPROTO_TCP);   /* allowed */
+	flow(log, "10.0.0.2", 40000, "10.0.0.3", 5432, IPPROTO_TCP);   /* the same connection again */
+	flow(log, "10.0.0.2", 40001, "10.0.0.3", 22, IPPROTO_TCP);     /* not allowed */
+	flow(log, "192.0.2.7", 5555, "10.0.0.2", 80, IPPROTO_TCP);     /* internet -> web:80 */
+	flow(log, "10.0.0.3", 5556, "10.0.0.2", 80, IPPROTO_TCP);      /* db is no "internet" */
+	flow(log, "10.0.0.2", 5557, "10.0.0.3", 9050, IPPROTO_UDP);    /* in the udp range */
+	flow(log, "10.0.0.2", 5558, "198.51.100.1", 443, IPPROTO_TCP); /* not an intended workload */
+	flow(log, "127.0.0.1", 5559, "127.0.0.11", 53, IPPROTO_UDP);   /* loopback: not written */
+	assert_int_equal(bw_net_flowlog_count(log), 6);
+	assert_int_equal(bw_net_flowlog_violations(log), 2);
+	bw_net_flowlog_free(log);
+	fclose(out);
+	const char *lines[] = {
+	    "\"src\":{\"ip\":\"10.0.0.2\",\"port\":40000,\"workload\":\"web\"},\"dst\":{\"ip\":\"10.0.0.3\","
+	    "\"port\":5432,"
+	    "\"workload\":\"db\"},\"source\":\"test\",\"allowed\":true}",
+	    "\"dst\":{\"ip\":\"10.0.0.3\",\"port\":22,\"workload\":\"db\"},\"source\":\"test\",\"allowed\":"
+	    "false,"
+	    "\"violation\":true}",
+	    "\"src\":{\"ip\":\"192.0.2.7\",\"port\":5555},\"dst\":{\"ip\":\"10.0.0.2\",\"port\":80,"
+	    "\"workload\":\"web\"},"
+	    "\"source\":\"test\",\"allowed\":true}",
+	    "\"src\":{\"ip\":\"10.0.0.3\",\"port\":5556,\"workload\":\"db\"},\"dst\":{\"ip\":\"10.0.0.2\","
+	    "\"port\":80,"
+	    "\"workload\":\"web\"},\"source\":\"test\",\"allowed\":false,\"violation\":true}",
+	    "\"proto\":\"udp\"",
+	    "\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443},\"source\":\"test\",\"allowed\":null}",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(lines); i++)
+		if (!strstr(buf, lines[i]))
+			fail_msg("missing from the flow log: %s\n---\n%s", lines[i], buf);
+	assert_null(strstr(buf, "127.0.0.11"));
+	free(buf);
+	unlink(path);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	dir = argc > 1 ? argv[1] : "tests/unit/net";
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_selectors),
+	    cmocka_unit_test(test_enforce_ruleset),
+	    cmocka_unit_test(test_flowlog_judgement),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
