@@ -1,9 +1,9 @@
 /* bulwark monitor — the runtime threat monitor (src/monitor). */
-#include "cli.h"
-#include "monitor/monitor.h"
-
 #include <errno.h>
 #include <jansson.h>
+
+#include "cli.h"
+#include "monitor/monitor.h"
 
 const char bw_usage_monitor[] =
     "usage: bulwark monitor [options]\n"

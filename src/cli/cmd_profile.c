@@ -1,9 +1,9 @@
 /* bulwark profile — what `bulwark monitor --learn` recorded for an image,
  * as a seccomp profile or a capability set (src/monitor). */
+#include <jansson.h>
+
 #include "cli.h"
 #include "monitor/monitor.h"
-
-#include <jansson.h>
 
 enum {
 	OPT_SECCOMP = BW_OPT__COMMAND_BASE,

@@ -2,9 +2,9 @@
  * parameter names, numbers rendered as Falco renders them (open flags as
  * "O_WRONLY|O_CREAT", ptrace requests as "PTRACE_ATTACH", socket domains as
  * "AF_PACKET", modes as "S_IRUSR|…|S_ISUID"). */
-#include "monitor-int.h"
-
 #include <arpa/inet.h>
+
+#include "monitor-int.h"
 
 struct flag {
 	uint64_t v;

@@ -17,12 +17,12 @@
  * syscalls to record, and for path hooks the gates a record must pass
  * (sensitive prefixes, writes, ".." or relative paths) — the necessary
  * conditions of every rule's decision. */
-#include "monitor-int.h"
-
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pcre2.h>
+
+#include "monitor-int.h"
 
 struct cctx {
 	struct bw_mon_builder *b;
@@ -90,7 +90,7 @@ static bool is_string_op(enum bw_mon_cmp cmp)
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (bw_isdigit(c))
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
@@ -268,7 +268,7 @@ static struct bw_mon_cnode *resolve_check(struct cctx *c, const struct bw_mon_cn
 			return NULL;
 		}
 		r->arg = rs_str(c, arg, arglen);
-		if (arglen && arg[0] >= '0' && arg[0] <= '9') {
+		if (arglen && bw_isdigit(arg[0])) {
 			char *end;
 			long long x = strtoll(r->arg, &end, 10);
 			if (*end || x < 0 || x > 64) {
@@ -907,8 +907,7 @@ static void describe_kconfig(struct bw_mon_ruleset *rs)
 
 static bool field_char(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       ch == '_' || ch == '.';
+	return bw_isalnum(ch) || ch == '_' || ch == '.';
 }
 
 static int compile_output(struct cctx *c, struct bw_mon_rule *r)
@@ -982,7 +981,7 @@ static int compile_output(struct cctx *c, struct bw_mon_rule *r)
 		p->arg = NULL;
 		p->argn = -1;
 		if (arg) {
-			if (arglen && arg[0] >= '0' && arg[0] <= '9')
+			if (arglen && bw_isdigit(arg[0]))
 				p->argn = strtoll(arg, NULL, 10);
 			else
 				p->arg = rs_str(c, arg, arglen);
@@ -1037,7 +1036,7 @@ static int priority_of(const char *p, enum bw_severity *sev, const char **canon)
 	    {"INFORMATIONAL", BW_SEV_INFO}, {"INFO", BW_SEV_INFO},	{"DEBUG", BW_SEV_INFO},
 	};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(t); i++)
-		if (strcasecmp(t[i].name, p) == 0) {
+		if (bw_strcasecmp(t[i].name, p) == 0) {
 			*sev = t[i].sev;
 			*canon = t[i].name;
 			return 0;

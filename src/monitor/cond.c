@@ -81,12 +81,12 @@ static bool is_blank(char c)
 
 static bool is_alpha(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return bw_isalpha(c);
 }
 
 static bool is_ident(char c)
 {
-	return is_alpha(c) || (c >= '0' && c <= '9') || c == '_';
+	return bw_isalnum(c) || c == '_';
 }
 
 static void skip(struct parser *p)

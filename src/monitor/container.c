@@ -15,13 +15,13 @@
  * still unknown is inspected at once, with a short time-out. An engine that
  * goes away costs nothing but names: containers are then named by their
  * id, and the thread reconnects when it comes back. */
-#include "monitor-int.h"
-#include "engine/engine.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "monitor-int.h"
+#include "engine/engine.h"
 
 struct info {
 	char *name, *image, *image_id, *image_digest;
@@ -73,7 +73,7 @@ static bool hex64(const char *s, size_t len)
 	if (len != 64)
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!(bw_isdigit(s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return true;
 }
@@ -247,7 +247,7 @@ static uint64_t parse_time_ns(const char *s)
 	if (*rest == '.') {
 		rest++;
 		int digits = 0;
-		while (*rest >= '0' && *rest <= '9') {
+		while (bw_isdigit(*rest)) {
 			if (digits < 9) {
 				ns = ns * 10 + (uint64_t)(*rest - '0');
 				digits++;

@@ -1,21 +1,16 @@
 /* Evaluation of folded conditions on events, and the rules' output text. A
  * check whose field has no value on the event is false (so "not" of it is
  * true), as in Falco. */
-#include "monitor-int.h"
-
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <fnmatch.h>
 #include <pcre2.h>
 
+#include "monitor-int.h"
+
 static bool lower_eq(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 32;
-		if (y >= 'A' && y <= 'Z')
-			y += 32;
-		if (x != y)
+		if (bw_tolower((unsigned char)a[i]) != bw_tolower((unsigned char)b[i]))
 			return false;
 	}
 	return true;

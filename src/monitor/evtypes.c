@@ -1,9 +1,9 @@
 /* The event types this monitor produces, named as Falco names them
  * (evt.type), with the eBPF program that records each syscall; and the
  * syscall names of the running architecture, from libseccomp. */
-#include "monitor-int.h"
-
 #include <seccomp.h>
+
+#include "monitor-int.h"
 
 const struct bw_mon_evtype bw_mon_evtypes[] = {
     {"execve", BW_EV_EXEC, "bw_sys_execve"},

@@ -4,11 +4,11 @@
  * Falco has and this engine cannot fill are listed too (flag
  * BW_FF_UNSUPPORTED), so that a rule naming one is told so instead of being
  * told the field does not exist. */
-#include "monitor-int.h"
-
 #include <netdb.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "monitor-int.h"
 
 #define K(x) (1u << BW_EV_##x)
 #define KOPEN K(OPEN)
@@ -319,9 +319,9 @@ const char *bw_mon_cap_name(int cap)
 
 int bw_mon_cap_by_name(const char *name)
 {
-	const char *n = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+	const char *n = bw_strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
 	for (size_t i = 0; i < BW_ARRAY_SIZE(cap_names); i++)
-		if (strcasecmp(cap_names[i] + 4, n) == 0)
+		if (bw_strcasecmp(cap_names[i] + 4, n) == 0)
 			return (int)i;
 	return -1;
 }
@@ -538,7 +538,7 @@ EXTRACT(x_evt_rawarg)
 	struct bw_mon_val v = {0};
 	if (!(arg ? bw_mon_arg(ev, arg, &v) : bw_mon_arg_index(ev, argn, &v)))
 		return false;
-	if (v.i || (v.s && v.len && (v.s[0] == '0' || v.s[0] == '-' || (v.s[0] >= '1' && v.s[0] <= '9'))))
+	if (v.i || (v.s && v.len && (v.s[0] == '-' || bw_isdigit(v.s[0]))))
 		return setint(out, v.i ? v.i : strtoll(v.s, NULL, 10));
 	*out = v;
 	out->type = BW_FT_STR;

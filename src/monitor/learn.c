@@ -12,11 +12,11 @@
  * exec of a program never run while learning — explained in words ("first
  * exec of /usr/bin/nc in 10 minutes of learning"). Alerts at or above the
  * threshold are raised, each thing once a run. */
+#include <time.h>
+
 #include "monitor-int.h"
 #include "cache/cache.h"
 #include "engine/engine.h"
-
-#include <time.h>
 
 #define PROFILE_SCHEMA 1
 #define PROFILE_SCHEMA_NAME "bulwark.profile/v1"

@@ -5,13 +5,14 @@
 #ifndef BW_MONITOR_INT_H
 #define BW_MONITOR_INT_H
 
+#include <jansson.h>
+#include <linux/types.h>
+#include <pthread.h>
+
 #include "monitor.h"
 #include "report/report.h"
 
 #include "monitor/bpf/events.h"
-
-#include <jansson.h>
-#include <pthread.h>
 
 /* ---- small hash map (hash.c) -------------------------------------------- */
 

@@ -4,11 +4,11 @@
  * event type; alerts go to the sinks. The loop polls with a short time-out
  * so that signals (SIGINT/SIGTERM stop, SIGHUP reloads the rules), the
  * counters and the bounded-run limits are served on time. */
-#include "monitor-int.h"
-
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "monitor-int.h"
 
 static volatile sig_atomic_t g_stop, g_reload;
 

@@ -21,10 +21,9 @@
 #ifndef BW_MONITOR_H
 #define BW_MONITOR_H
 
-#include "core/core.h"
-
-#include <jansson.h>
 #include <stdio.h>
+
+#include "core/core.h"
 
 /* Exit status of a run the kernel refuses: the message names the missing
  * capability (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN). */
@@ -48,7 +47,7 @@ struct bw_monitor_rule_opts {
 
 struct bw_monitor_rule_info {
 	char *name;
-	char *id; /* bulwark's id (`id:` of the rule), or the name */
+	char *id;   /* bulwark's id (`id:` of the rule), or the name */
 	char *file; /* the file that (last) defined it */
 	int line;
 	char *priority;

@@ -5,10 +5,10 @@
  * are read from /proc once. Dead processes stay a while so that their
  * children's lineage still reads; the table is bounded (a fork bomb evicts
  * the oldest dead entries first and counts what it had to drop). */
-#include "monitor-int.h"
-
 #include <dirent.h>
 #include <fcntl.h>
+
+#include "monitor-int.h"
 
 static void proc_free(struct bw_mon_proc *p)
 {

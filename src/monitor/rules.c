@@ -13,9 +13,9 @@
  * with an existing name replaces it; append and override change it; a rule
  * item holding only `enabled` switches an existing rule on or off. Every
  * error names the file, line and column. */
-#include "monitor-int.h"
-
 #include <yaml.h>
+
+#include "monitor-int.h"
 
 struct ctx {
 	struct bw_mon_builder *b;

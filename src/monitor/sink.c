@@ -2,13 +2,13 @@
  * HTTP webhook. The webhook is served by its own thread from a bounded
  * queue, with retries and a back-off, so that a slow or dead receiver never
  * holds up the event loop (a full queue drops the oldest alert, counted). */
-#include "monitor-int.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <syslog.h>
+
+#include "monitor-int.h"
 
 #define QUEUE_MAX 4096
 

@@ -9,19 +9,15 @@
  * Configuration (the filter, sensitive prefixes, the syscalls to record)
  * lives in maps and is rewritten on a rules reload without detaching
  * anything, so no record is lost on SIGHUP. */
-#include "monitor-int.h"
-#include "monitor/monitor-config.h"
-
-#include <errno.h>
-#include <sys/stat.h>
-
-#if BW_MONITOR_BPF
-
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <errno.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+
+#include "monitor-int.h"
 
 #include "monitor/monitor.skel.h"
 
@@ -168,8 +164,9 @@ static uint32_t host_mntns(void)
 static void noaudit_ranges(__u64 out[BW_EV_NOAUDIT][2])
 {
 	static const char *const names[BW_EV_NOAUDIT] = {
-	    "security_vm_enough_memory_mm", "ns_capable_noaudit", "has_capability_noaudit",
-	    "has_ns_capability_noaudit",    "capable_wrt_inode_uidgid_noaudit", "file_ns_capable_noaudit",
+	    "security_vm_enough_memory_mm",	"ns_capable_noaudit",
+	    "has_capability_noaudit",		"has_ns_capability_noaudit",
+	    "capable_wrt_inode_uidgid_noaudit", "file_ns_capable_noaudit",
 	};
 	memset(out, 0, sizeof(__u64) * 2 * BW_EV_NOAUDIT);
 	FILE *f = fopen("/proc/kallsyms", "re");
@@ -441,35 +438,3 @@ const struct bw_mon_source_ops bw_mon_source_bpf = {
     .has_capable = bpf_has_capable,
     .close = bpf_close,
 };
-
-#else /* built without eBPF */
-
-bool bw_monitor_have_bpf(const char **why)
-{
-	if (why)
-		*why = BW_MONITOR_BPF_REASON;
-	return false;
-}
-
-static int probe(struct bw_error *err)
-{
-	return bw_error_set(err, BW_EUNSUPPORTED,
-			    "this bulwark was built without the eBPF event source (%s); rebuild with "
-			    "-Dmonitor=enabled, or use --source fanotify",
-			    BW_MONITOR_BPF_REASON);
-}
-
-static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig *k, void **out,
-		    bw_monitor_log_fn log, void *log_ud, struct bw_error *err)
-{
-	*out = NULL;
-	return probe(err);
-}
-
-const struct bw_mon_source_ops bw_mon_source_bpf = {
-    .name = "bpf",
-    .probe = probe,
-    .open = bpf_open,
-};
-
-#endif

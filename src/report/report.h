@@ -13,8 +13,6 @@
 
 #include "core/core.h"
 
-#include <jansson.h>
-
 #define BW_REPORT_SCHEMA "bulwark.report/v1"
 
 enum bw_severity {

@@ -6,7 +6,9 @@
 #ifndef BW_COMMON_BPF_H
 #define BW_COMMON_BPF_H
 
-#include "vmlinux.h"
+/* generated from the build host's BTF into the build directory; the
+ * libbpf headers below need its types first */
+#include <vmlinux.h>
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>

@@ -23,9 +23,10 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: probe ptrace-traceme | ptrace-attach | memfd-exec | unshare | mount | setns |\n"
-			"  packet-socket | finit-module | dup-socket | connect IP PORT | read PATH |\n"
-			"  late-read SECONDS PATH | spawn-as UID PROG ARG... | write PATH | hello\n");
+	fprintf(stderr,
+		"usage: probe ptrace-traceme | ptrace-attach | memfd-exec | unshare | mount | setns |\n"
+		"  packet-socket | finit-module | dup-socket | connect IP PORT | read PATH |\n"
+		"  late-read SECONDS PATH | spawn-as UID PROG ARG... | write PATH | hello\n");
 	return 2;
 }
 
@@ -109,7 +110,8 @@ int main(int argc, char **argv)
 		int l = socket(AF_INET, SOCK_STREAM, 0);
 		struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 		socklen_t al = sizeof(a);
-		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &al))
+		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1) ||
+		    getsockname(l, (struct sockaddr *)&a, &al))
 			return 1;
 		int c = socket(AF_INET, SOCK_STREAM, 0);
 		if (connect(c, (struct sockaddr *)&a, sizeof(a)))
@@ -122,7 +124,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "connect") == 0 && argc == 4) {
 		int c = socket(AF_INET, SOCK_STREAM, 0);
-		struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[3]))};
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((uint16_t)strtol(argv[3], NULL, 10))};
 		inet_pton(AF_INET, argv[2], &a.sin_addr);
 		int r = connect(c, (struct sockaddr *)&a, sizeof(a));
 		printf("connect: %d (%s)\n", r, r ? strerror(errno) : "ok");
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "late-read") == 0 && argc == 4) {
-		sleep((unsigned)atoi(argv[2]));
+		sleep((unsigned)strtol(argv[2], NULL, 10));
 		int fd = open(argv[3], O_RDONLY);
 		printf("open %s: %d\n", argv[3], fd);
 		return 0;
@@ -147,7 +150,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "spawn-as") == 0 && argc >= 4) {
 		pid_t p = fork();
 		if (p == 0) {
-			uid_t u = (uid_t)atoi(argv[2]);
+			uid_t u = (uid_t)strtol(argv[2], NULL, 10);
 			if (setgid(u) || setuid(u))
 				_exit(1);
 			execv(argv[3], argv + 3);

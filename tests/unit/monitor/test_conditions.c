@@ -71,7 +71,8 @@ static uint32_t open_flags(const char *s)
 	uint32_t f = 0;
 	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s", s);
-	for (char *save = NULL, *tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save))
+	char *pos = buf;
+	for (char *tok; (tok = bw_next_token(&pos, "|")) != NULL;)
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 			if (strcmp(t[i].n, tok) == 0)
 				f |= t[i].v;
