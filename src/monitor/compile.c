@@ -37,6 +37,16 @@ struct cctx {
 	bool unknown;	   /* an unknown field was met (with skip_unknown) */
 	int depth;
 	char chain[512]; /* macro expansion path */
+	/* the values of value lists already expanded and typed, by field,
+	 * operator and the list as written: a list that thousands of rules and
+	 * macros name (Falco's files do) is expanded once and shared */
+	struct bw_mon_hash *vals_seen;
+};
+
+struct vals_done {
+	struct bw_mon_cval *vals;
+	size_t nvals;
+	const char **sorted;
 };
 
 static int cerr(struct cctx *c, uint32_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -306,6 +316,28 @@ static struct bw_mon_cnode *resolve_check(struct cctx *c, const struct bw_mon_cn
 			return NULL;
 		}
 	}
+	/* a parenthesised list seen before with this field and operator */
+	const char *key = NULL;
+	if (n->list && c->vals_seen) {
+		struct bw_buf kb;
+		bw_buf_init(&kb, 1u << 20); /* longer lists are not shared */
+		int krc = bw_buf_printf(&kb, "%s%c%d", f->name, 0x1f, (int)n->cmp);
+		for (size_t i = 0; i < n->nvals && krc == 0; i++)
+			krc = bw_buf_printf(&kb, "%c%c%zu:%.*s", 0x1f, n->vals[i].quoted ? 'q' : 'b',
+					    n->vals[i].len, (int)n->vals[i].len, n->vals[i].s);
+		if (krc == 0)
+			key = rs_str(c, kb.data ? kb.data : "", kb.len);
+		bw_buf_release(&kb);
+	}
+	if (key) {
+		const struct vals_done *d = bw_mon_hash_sget(c->vals_seen, key);
+		if (d) {
+			r->vals = d->vals;
+			r->nvals = d->nvals;
+			r->sorted = d->sorted;
+			return r;
+		}
+	}
 	size_t cap = 0;
 	for (size_t i = 0; i < n->nvals; i++) {
 		/* names of lists expand only inside a parenthesised list */
@@ -344,6 +376,13 @@ static struct bw_mon_cnode *resolve_check(struct cctx *c, const struct bw_mon_cn
 		for (size_t i = 0; i < r->nvals; i++)
 			r->sorted[i] = r->vals[i].s;
 		qsort(r->sorted, r->nvals, sizeof(*r->sorted), cmp_sorted);
+	}
+	if (key && r->cmp != BW_CMP_REGEX) {
+		struct vals_done *d = bw_arena_alloc(&c->rs->arena, sizeof(*d));
+		d->vals = r->vals;
+		d->nvals = r->nvals;
+		d->sorted = r->sorted;
+		bw_mon_hash_sput(c->vals_seen, key, d);
 	}
 	return r;
 }
@@ -1243,7 +1282,8 @@ int bw_mon_compile(struct bw_mon_builder *b, bool skip_unsupported, bool fanotif
 	bw_arena_init(&rs->arena);
 	for (size_t i = 0; i < b->n_warnings; i++)
 		warn(rs, "%s", b->warnings[i]);
-	struct cctx c = {.b = b, .rs = rs, .err = err};
+	struct bw_mon_hash vals_seen = {0};
+	struct cctx c = {.b = b, .rs = rs, .err = err, .vals_seen = &vals_seen};
 	int rc = 0;
 	/* every macro must parse, used or not */
 	for (size_t i = 0; i < b->n_macros && rc == 0; i++) {
@@ -1264,6 +1304,7 @@ int bw_mon_compile(struct bw_mon_builder *b, bool skip_unsupported, bool fanotif
 	}
 	for (size_t i = 0; i < b->n_rules && rc == 0; i++)
 		rc = compile_rule(&c, b->rules[i], skip_unsupported, fanotify);
+	bw_mon_hash_release(&vals_seen);
 	if (rc) {
 		bw_mon_ruleset_free(rs);
 		return rc;
