@@ -13,10 +13,10 @@ import subprocess
 
 import pytest
 
-from monitorlib import FALCO_RULES, Monitor, needs_kernel_monitor, probe_binary, unique
+from monitorlib import FALCO_RULES, Monitor, monitor_image, needs_kernel_monitor, probe_binary, run_all, unique  # noqa: F401 (a fixture)
 
 # Falco's rules and the container that does what each watches for. (docker run options,
-# command) run in ref/bookworm:12 with /probe (tests/integration/monitor/probe.c, static)
+# command) run in monitorlib's monitor_image (busybox) with /probe (tests/integration/monitor/probe.c, static)
 # and /busybox (the host's static busybox) bind-mounted read-only.
 FALCO_SCENARIOS = {
     "Terminal shell in container": (["-t"], ["sh", "-c", "true"]),
@@ -25,7 +25,10 @@ FALCO_SCENARIOS = {
         [], ["sh", "-c", "cp /probe /tmp/nginx && /tmp/nginx late-read 6 /etc/shadow"]),
     "Directory traversal monitored file read": (["--entrypoint", "/probe"], ["read", "/usr/../../etc/passwd"]),
     "Run shell untrusted": ([], ["sh", "-c", "cp /probe /tmp/nginx && /tmp/nginx spawn-as 0 /bin/sh -c true"]),
-    "System user interactive": ([], ["sh", "-c", "cp /probe /tmp/sshd && /tmp/sshd spawn-as 65534 /bin/true"]),
+    # user.name is read from the container's /etc/passwd through a live process of it: the
+    # container stays a moment, however far behind the monitor is
+    "System user interactive": (
+        [], ["sh", "-c", "cp /probe /tmp/sshd && /tmp/sshd spawn-as 65534 /bin/true; sleep 5"]),
     "Netcat Remote Code Execution in Container": (
         [], ["sh", "-c", "ln -s /busybox /tmp/nc; /tmp/nc 127.0.0.1 9 -e /bin/true; true"]),
     "Search Private Keys or Passwords": ([], ["sh", "-c", "grep 'BEGIN PRIVATE' /etc/hostname; true"]),
@@ -49,6 +52,9 @@ FALCO_SCENARIOS = {
                      "cp /probe /tmp/ssh; /tmp/ssh connect 203.0.113.5 443; kill %1)"]),
     "Fileless execution via memfd_create": ([], ["/probe", "memfd-exec"]),
 }
+# Scenarios run in the Debian image instead (GNU tools, files as Falco's conditions expect them)
+FALCO_ON_DEBIAN = {"Directory traversal monitored file read", "Drop and execute new binary in container",
+                   "Find AWS Credentials"}
 FALCO_NOT_FED = {
     "Contact K8S API Server From Container":
         "fd.sip.name compares with kubernetes.default.svc.cluster.local, a name that does not resolve here",
@@ -72,7 +78,7 @@ DEFAULT_SCENARIOS = {
     "BW-RT-008": (["--tmpfs", "/dev/shm:exec"], ["sh", "-c", "cp /bin/true /dev/shm/x && /dev/shm/x"]),
     "BW-RT-009": ([], ["sh", "-c", "grep -i 'BEGIN RSA PRIVATE' /etc/hostname; true"]),
     "BW-RT-010": ([], ["shred", "--help"]),
-    "BW-RT-011": ([], ["sh", "-c", "cp /probe /tmp/sshd && /tmp/sshd spawn-as 65534 /bin/true"]),
+    "BW-RT-011": FALCO_SCENARIOS["System user interactive"],
     "BW-RT-013": ([], ["sh", "-c", "cp /probe /tmp/nginx && /tmp/nginx late-read 6 /etc/shadow"]),
     "BW-RT-015": ([], ["sh", "-c", "echo x > /var/log/dpkg.log"]),
     "BW-RT-017": ([], ["rm", "-f", "/etc/shadow"]),
@@ -85,6 +91,7 @@ DEFAULT_SCENARIOS = {
     "BW-RT-027": ([], ["/probe", "dup-socket"]),
     "BW-RT-028": (["--cap-add", "NET_ADMIN"], FALCO_SCENARIOS["Disallowed SSH Connection Non Standard Port"][1]),
 }
+DEFAULT_ON_DEBIAN = {"BW-RT-006", "BW-RT-019"}
 DEFAULT_NOT_FED = {
     "BW-RT-029": "needs a running privileged container; this machine refuses them",
 }
@@ -110,27 +117,28 @@ def kernel(bulwark):
 
 
 @pytest.fixture(scope="module")
-def falco_monitor(bulwark, kernel, docker, debian_rootfs, probe, tmp_path_factory):
+def falco_monitor(bulwark, kernel, docker, monitor_image, debian_rootfs, probe, tmp_path_factory):
     m = Monitor(bulwark, ["--rules", FALCO_RULES, "--stats-interval", "5s"], tmp_path_factory.mktemp("falco"))
     m.wait_ready()
-    names = {}
-    for rule, (opts, cmd) in FALCO_SCENARIOS.items():
-        name = unique("f-" + rule.lower().replace(" ", "-").replace("/", "")[:40])
-        names[rule] = name
-        run_container(docker, debian_rootfs.image, probe, name, opts, cmd)
+    names = {rule: unique("f-" + rule.lower().replace(" ", "-").replace("/", "")[:40]) for rule in FALCO_SCENARIOS}
+    m.images = {rule: debian_rootfs.image if rule in FALCO_ON_DEBIAN else monitor_image for rule in FALCO_SCENARIOS}
+    # the small image first: its files are read (for drift) before the Debian image's
+    for batch in ([r for r in FALCO_SCENARIOS if r not in FALCO_ON_DEBIAN], sorted(FALCO_ON_DEBIAN)):
+        run_all(lambda rule: run_container(docker, m.images[rule], probe, names[rule], *FALCO_SCENARIOS[rule]),
+                batch)
     m.names = names
     yield m
     m.stop()
 
 
 @pytest.fixture(scope="module")
-def default_monitor(bulwark, kernel, docker, debian_rootfs, probe, tmp_path_factory):
+def default_monitor(bulwark, kernel, docker, monitor_image, debian_rootfs, probe, tmp_path_factory):
     m = Monitor(bulwark, ["--stats-interval", "5s"], tmp_path_factory.mktemp("default"))
     m.wait_ready()
-    names = {}
-    for rid, (opts, cmd) in DEFAULT_SCENARIOS.items():
-        names[rid] = unique("d-" + rid.lower())
-        run_container(docker, debian_rootfs.image, probe, names[rid], opts, cmd)
+    names = {rid: unique("d-" + rid.lower()) for rid in DEFAULT_SCENARIOS}
+    images = {rid: debian_rootfs.image if rid in DEFAULT_ON_DEBIAN else monitor_image for rid in DEFAULT_SCENARIOS}
+    for batch in ([r for r in DEFAULT_SCENARIOS if r not in DEFAULT_ON_DEBIAN], sorted(DEFAULT_ON_DEBIAN)):
+        run_all(lambda rid: run_container(docker, images[rid], probe, names[rid], *DEFAULT_SCENARIOS[rid]), batch)
     m.names = names
     yield m
     m.stop()
@@ -148,7 +156,7 @@ def test_falco_rule_fires_in_a_container(falco_monitor, rule):
     a = falco_monitor.wait_alert(rule=rule, container=falco_monitor.names[rule])
     assert a["kind"] == "runtime"
     assert a["equivalent"] == [rule]
-    assert a["container"]["image"] == "ref/bookworm:12"
+    assert a["container"]["image"] == falco_monitor.images[rule]
     assert a["output_fields"].get("proc.name") not in (None, "<NA>")
 
 
@@ -169,16 +177,16 @@ def test_default_rule_fires_in_a_container(default_monitor, rid):
     assert a["process"]["pid"] > 0
 
 
-def test_netcat_to_another_container_on_an_internal_network(default_monitor, docker, debian_rootfs, probe):
+def test_netcat_to_another_container_on_an_internal_network(default_monitor, docker, monitor_image, probe):
     net = unique("net")
     server = unique("nc-server")
     client = unique("nc-client")
     docker.cli("network", "create", "--internal", net)
     try:
         docker.cli("run", "-d", "--rm", "--network", net, "--name", server, "-v", "/bin/busybox:/busybox:ro",
-                   debian_rootfs.image, "/busybox", "nc", "-l", "-p", "4444")
+                   monitor_image, "/busybox", "nc", "-l", "-p", "4444")
         docker.cli("run", "--rm", "--network", net, "--name", client, "-v", "/bin/busybox:/busybox:ro",
-                   debian_rootfs.image, "sh", "-c", f"ln -s /busybox /tmp/nc && echo hello | /tmp/nc -w 5 {server} 4444",
+                   monitor_image, "sh", "-c", f"ln -s /busybox /tmp/nc && echo hello | /tmp/nc -w 5 {server} 4444",
                    check=False, input="")
         tool = default_monitor.wait_alert(id="BW-RT-004", container=client)
         assert "nc" in tool["output"]
@@ -191,7 +199,8 @@ def test_netcat_to_another_container_on_an_internal_network(default_monitor, doc
         docker.cli("network", "rm", net, check=False)
 
 
-def test_hardened_container_doing_normal_work_raises_nothing(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_hardened_container_doing_normal_work_raises_nothing(bulwark, kernel, docker, debian_rootfs, monitor_image,
+                                                           tmp_path):
     name = unique("hardened")
     marker = unique("hardened-marker")
     m = Monitor(bulwark, [], tmp_path)
@@ -202,7 +211,7 @@ def test_hardened_container_doing_normal_work_raises_nothing(bulwark, kernel, do
                    "ls / > /dev/null; cat /etc/os-release > /dev/null; date; id; echo ok", input="")
         # a container that does raise an alert, after: once it arrives, the hardened
         # container's events are behind us
-        docker.cli("run", "--rm", "--network", "none", "--name", marker, debian_rootfs.image, "cat", "/etc/shadow",
+        docker.cli("run", "--rm", "--network", "none", "--name", marker, monitor_image, "cat", "/etc/shadow",
                    input="")
         m.wait_alert(container=marker, id="BW-RT-012")
     finally:
@@ -213,7 +222,7 @@ def test_hardened_container_doing_normal_work_raises_nothing(bulwark, kernel, do
     assert final["final"] and final["decode_errors"] == 0
 
 
-def test_exceptions_and_overrides_of_a_falco_file(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_exceptions_and_overrides_of_a_falco_file(bulwark, kernel, docker, monitor_image, tmp_path):
     """A local file tunes Falco's rules as Falco users do: an exception on a rule, an
     appended list, a macro overridden."""
     local = tmp_path / "local.yaml"
@@ -235,7 +244,7 @@ def test_exceptions_and_overrides_of_a_falco_file(bulwark, kernel, docker, debia
     m.wait_ready()
     try:
         for name, cmd in ((head, "head"), (tail, "tail"), (cat, "cat")):
-            docker.cli("run", "--rm", "--network", "none", "--name", name, debian_rootfs.image, cmd, "/etc/shadow",
+            docker.cli("run", "--rm", "--network", "none", "--name", name, monitor_image, cmd, "/etc/shadow",
                        input="")
         m.wait_alert(container=cat, rule="Read sensitive file untrusted")
     finally:
@@ -244,7 +253,7 @@ def test_exceptions_and_overrides_of_a_falco_file(bulwark, kernel, docker, debia
     assert m.alerts(container=tail, rule="Read sensitive file untrusted") == []
 
 
-def test_truncated_arguments_and_paths_are_marked(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_truncated_arguments_and_paths_are_marked(bulwark, kernel, docker, monitor_image, tmp_path):
     rules = tmp_path / "trunc.yaml"
     rules.write_text("""
 - rule: long command line
@@ -264,7 +273,7 @@ def test_truncated_arguments_and_paths_are_marked(bulwark, kernel, docker, debia
     try:
         long_arg = "x" * 6000
         long_dir = "/tmp/" + "/".join(["a" * 200] * 6)
-        docker.cli("run", "--rm", "--network", "none", "--name", name, debian_rootfs.image, "sh", "-c",
+        docker.cli("run", "--rm", "--network", "none", "--name", name, monitor_image, "sh", "-c",
                    f"/bin/echo {long_arg} > /dev/null; mkdir -p {long_dir} && cat {long_dir}/f 2>/dev/null; true",
                    input="")
         a = m.wait_alert(container=name, rule="long command line")
@@ -276,7 +285,7 @@ def test_truncated_arguments_and_paths_are_marked(bulwark, kernel, docker, debia
         m.stop()
 
 
-def test_engine_that_disappears_mid_run(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_engine_that_disappears_mid_run(bulwark, kernel, docker, monitor_image, tmp_path):
     """The engine goes away (here: the socket the monitor talks to): the monitor keeps
     running and names containers by id until the engine answers again."""
     import socket
@@ -325,7 +334,7 @@ def test_engine_that_disappears_mid_run(bulwark, kernel, docker, debian_rootfs, 
     m = Monitor(bulwark, ["--engine", f"unix://{sock_path}"], tmp_path / "m")
     try:
         m.wait_ready()
-        docker.cli("run", "--rm", "--network", "none", "--name", before, debian_rootfs.image, "cat", "/etc/shadow",
+        docker.cli("run", "--rm", "--network", "none", "--name", before, monitor_image, "cat", "/etc/shadow",
                    input="")
         m.wait_alert(container=before, id="BW-RT-012")
         stop.set()
@@ -336,7 +345,7 @@ def test_engine_that_disappears_mid_run(bulwark, kernel, docker, debian_rootfs, 
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        cid = docker.cli("run", "-d", "--network", "none", "--name", after, debian_rootfs.image, "sh", "-c",
+        cid = docker.cli("run", "-d", "--network", "none", "--name", after, monitor_image, "sh", "-c",
                          "cat /etc/shadow; sleep 1").stdout.strip()
         try:
             a = m.wait_alert(container=cid[:12], id="BW-RT-012")
@@ -351,7 +360,7 @@ def test_engine_that_disappears_mid_run(bulwark, kernel, docker, debian_rootfs, 
     assert "container names unavailable" in m.stderr() or "cannot reach" in m.stderr()
 
 
-def test_fork_bomb_in_a_pid_limited_container(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_fork_bomb_in_a_pid_limited_container(bulwark, kernel, docker, monitor_image, tmp_path):
     """A fork bomb, bounded by --pids-limit, with a small ring buffer: the monitor keeps
     running, counts what the kernel could not hand over, and reports it."""
     bomb, after = unique("forkbomb"), unique("after-bomb")
@@ -359,13 +368,13 @@ def test_fork_bomb_in_a_pid_limited_container(bulwark, kernel, docker, debian_ro
     m.wait_ready()
     try:
         docker.cli("run", "-d", "--rm", "--network", "none", "--pids-limit", "64", "--name", bomb,
-                   debian_rootfs.image, "sh", "-c",
+                   monitor_image, "sh", "-c",
                    "f() { f | f & }; f; for i in $(seq 1 200000); do cat /etc/hostname >/dev/null 2>&1; done")
         # let it rage for a while, then stop it
         subprocess.run(["sleep", "8"])
         docker.cli("rm", "-f", bomb, check=False)
         assert m.proc.poll() is None, "the monitor survives the fork bomb"
-        docker.cli("run", "--rm", "--network", "none", "--name", after, debian_rootfs.image, "cat", "/etc/shadow",
+        docker.cli("run", "--rm", "--network", "none", "--name", after, monitor_image, "cat", "/etc/shadow",
                    input="")
         m.wait_alert(container=after, id="BW-RT-012")
     finally:

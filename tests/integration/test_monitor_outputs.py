@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from monitorlib import HANG_GUARD, Monitor, needs_kernel_monitor, unique
+from monitorlib import HANG_GUARD, Monitor, monitor_image, needs_kernel_monitor, unique  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +24,13 @@ def shadow_reader(docker, image, name, times=1):
     docker.cli("run", "--rm", "--network", "none", "--name", name, image, "sh", "-c", cmd, input="")
 
 
-def test_output_file_rotated_by_size(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_output_file_rotated_by_size(bulwark, kernel, docker, monitor_image, tmp_path):
     out = tmp_path / "alerts.jsonl"
     name = unique("rotate")
     m = Monitor(bulwark, ["--output", out, "--rotate-size", "4K", "--rotate-keep", "2"], tmp_path / "m")
     m.wait_ready()
     try:
-        shadow_reader(docker, debian_rootfs.image, name, times=30)
+        shadow_reader(docker, monitor_image, name, times=30)
         deadline = time.monotonic() + HANG_GUARD
         while time.monotonic() < deadline:
             lines = []
@@ -71,7 +71,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_webhook_with_retries(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_webhook_with_retries(bulwark, kernel, docker, monitor_image, tmp_path):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
@@ -80,7 +80,7 @@ def test_webhook_with_retries(bulwark, kernel, docker, debian_rootfs, tmp_path):
     m = Monitor(bulwark, ["--webhook", url, "--webhook-retries", "3", "--stdout"], tmp_path / "m")
     try:
         m.wait_ready()
-        shadow_reader(docker, debian_rootfs.image, name)
+        shadow_reader(docker, monitor_image, name)
         m.wait_alert(container=name, id="BW-RT-012")
         deadline = time.monotonic() + HANG_GUARD
         while time.monotonic() < deadline and not any(
@@ -97,12 +97,12 @@ def test_webhook_with_retries(bulwark, kernel, docker, debian_rootfs, tmp_path):
     assert final["webhook"]["sent"] >= 1
 
 
-def test_rate_limit_per_rule(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_rate_limit_per_rule(bulwark, kernel, docker, monitor_image, tmp_path):
     name = unique("ratelimit")
     m = Monitor(bulwark, ["--rate-limit", "0.1", "--rate-burst", "3"], tmp_path / "m")
     m.wait_ready()
     try:
-        shadow_reader(docker, debian_rootfs.image, name, times=40)
+        shadow_reader(docker, monitor_image, name, times=40)
         m.wait_alert(container=name, id="BW-RT-012")
     finally:
         assert m.stop() == 0
@@ -124,21 +124,21 @@ def test_counters_every_interval_and_at_exit(bulwark, kernel, tmp_path):
     assert "events," in m.stderr() and "dropped by the kernel" in m.stderr()
 
 
-def test_max_events_ends_the_run(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_max_events_ends_the_run(bulwark, kernel, docker, monitor_image, tmp_path):
     m = Monitor(bulwark, ["--max-events", "5"], tmp_path / "m")
     m.wait_ready()
-    docker.cli("run", "--rm", "--network", "none", "--name", unique("maxevents"), debian_rootfs.image, "sh", "-c",
+    docker.cli("run", "--rm", "--network", "none", "--name", unique("maxevents"), monitor_image, "sh", "-c",
                "ls /; ls /; ls /", input="")
     assert m.stop_when_done() == 0
     assert m.stats()[-1]["events"] == 5
 
 
-def test_table_format(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_table_format(bulwark, kernel, docker, monitor_image, tmp_path):
     name = unique("table")
     m = Monitor(bulwark, ["--format", "table"], tmp_path / "m")
     m.wait_ready()
     try:
-        shadow_reader(docker, debian_rootfs.image, name)
+        shadow_reader(docker, monitor_image, name)
         deadline = time.monotonic() + HANG_GUARD
         while time.monotonic() < deadline and name not in m.out_path.read_text():
             time.sleep(0.2)
@@ -148,7 +148,7 @@ def test_table_format(bulwark, kernel, docker, debian_rootfs, tmp_path):
     assert " WARNING Sensitive file read in container: Sensitive file opened for reading" in line
 
 
-def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, monitor_image, tmp_path):
     rules = tmp_path / "rules.yaml"
     alpha = """- rule: alpha
   desc: a
@@ -167,14 +167,14 @@ def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, deb
     m = Monitor(bulwark, ["--rules", rules], tmp_path / "m")
     m.wait_ready()
     try:
-        shadow_reader(docker, debian_rootfs.image, n1)
+        shadow_reader(docker, monitor_image, n1)
         m.wait_alert(container=n1, rule="alpha")
         rules.write_text(alpha + beta)
         m.signal(signal.SIGHUP)
         deadline = time.monotonic() + HANG_GUARD
         while "rules reloaded" not in m.stderr() and time.monotonic() < deadline:
             time.sleep(0.1)
-        docker.cli("run", "--rm", "--network", "none", "--name", n2, debian_rootfs.image, "sh", "-c",
+        docker.cli("run", "--rm", "--network", "none", "--name", n2, monitor_image, "sh", "-c",
                    "whoami; cat /etc/shadow > /dev/null", input="")
         m.wait_alert(container=n2, rule="beta")
         m.wait_alert(container=n2, rule="alpha")
@@ -183,7 +183,7 @@ def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, deb
         m.signal(signal.SIGHUP)
         while "rules not reloaded" not in m.stderr() and time.monotonic() < deadline:
             time.sleep(0.1)
-        docker.cli("run", "--rm", "--network", "none", "--name", n3, debian_rootfs.image, "whoami", input="")
+        docker.cli("run", "--rm", "--network", "none", "--name", n3, monitor_image, "whoami", input="")
         m.wait_alert(container=n3, rule="beta")
     finally:
         assert m.stop() == 0
@@ -193,12 +193,12 @@ def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, deb
     assert final["drops"] == 0 and final["decode_errors"] == 0
 
 
-def test_syslog_output_runs(bulwark, kernel, docker, debian_rootfs, tmp_path):
+def test_syslog_output_runs(bulwark, kernel, docker, monitor_image, tmp_path):
     name = unique("syslog")
     m = Monitor(bulwark, ["--syslog", "--stdout"], tmp_path / "m")
     m.wait_ready()
     try:
-        shadow_reader(docker, debian_rootfs.image, name)
+        shadow_reader(docker, monitor_image, name)
         m.wait_alert(container=name, id="BW-RT-012")
     finally:
         assert m.stop() == 0
