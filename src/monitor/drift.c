@@ -1,6 +1,6 @@
 /* Drift against the image: is a container's executable one of its image's
  * files? The image's final view comes from the layer walk (image/): read
- * once per image, in a worker thread, through the engine (docker:ID). A
+ * once per image, by one of two worker threads, through the engine (docker:ID). A
  * program is "not in the image" when its path does not resolve to a
  * regular file of the final view, or when it is a memfd. (A file of the
  * image replaced in place keeps its path: that is the one case only an
@@ -13,6 +13,9 @@
 #include "image/image.h"
 
 #define MAX_PENDING_RECORDS 10000
+/* Images are read by this many threads at once, so that a small image's
+ * containers do not wait behind a large image being read. */
+#define DRIFT_WORKERS 2
 #define MAX_PENDING_BYTES (64u << 20)
 
 struct pending {
@@ -34,8 +37,9 @@ struct bw_mon_drift {
 	struct bw_mon *m;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	pthread_t worker;
-	bool started, stop;
+	pthread_t worker[DRIFT_WORKERS];
+	int started;
+	bool stop;
 	struct bw_mon_hash imgs; /* image id -> struct img */
 	struct img **queue;
 	size_t nqueue;
@@ -84,7 +88,9 @@ int bw_mon_drift_new(struct bw_mon *m, struct bw_mon_drift **out)
 	d->m = m;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
-	d->started = pthread_create(&d->worker, NULL, worker, d) == 0;
+	for (int i = 0; i < DRIFT_WORKERS; i++)
+		if (pthread_create(&d->worker[d->started], NULL, worker, d) == 0)
+			d->started++;
 	*out = d;
 	return 0;
 }
@@ -107,11 +113,11 @@ void bw_mon_drift_free(struct bw_mon_drift *d)
 		return;
 	pthread_mutex_lock(&d->mu);
 	d->stop = true;
-	pthread_cond_signal(&d->cv);
+	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
-	/* an image being read is finished first (it is bounded by the image) */
-	if (d->started)
-		pthread_join(d->worker, NULL);
+	/* images being read are finished first (each is bounded by the image) */
+	for (int i = 0; i < d->started; i++)
+		pthread_join(d->worker[i], NULL);
 	bw_mon_hash_sweep(&d->imgs, free_img, NULL);
 	bw_mon_hash_release(&d->imgs);
 	free(d->queue);
