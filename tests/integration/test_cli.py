@@ -128,6 +128,9 @@ _VALID = {
     # nothing listens on port 1: a failed listing (exit 3), not a usage error
     "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
     "key": ["key", "generate", "-o", "OUT", "--output-key-prefix", "KEYPREFIX"],
+    "monitor": ["monitor", "-o", "OUT", "--dry-run"],
+    # an image never learned (or no engine): exit 3
+    "profile": ["profile", "-o", "OUT", "--seccomp", "bwtest/never-learned:1"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -155,6 +158,8 @@ _BAD_OPTIONS = [
     (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
     (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
     (["key", "generate", "-o", "OUT", "--output-key-prefix", ""], "needs a name"),
+    (["monitor", "-o", "OUT", "-f", "sarif", "--dry-run"], "json or table"),
+    (["profile", "-o", "OUT", "--seccomp", "--caps", "bwtest/never-learned:1"], "not both"),
 ]
 
 
