@@ -91,7 +91,7 @@ def monitor_image(docker, tiny_image):
     return MONITOR_IMAGE
 
 
-def run_all(fn, items, workers=4):
+def run_all(fn, items, workers=2):
     """fn(item) for every item, a few at a time; the first exception is raised."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         for f in [pool.submit(fn, it) for it in items]:
