@@ -31,7 +31,7 @@ FALCO_SCENARIOS = {
         [], ["sh", "-c", "cp /probe /tmp/sshd && /tmp/sshd spawn-as 65534 /bin/true; sleep 5"]),
     "Netcat Remote Code Execution in Container": (
         [], ["sh", "-c", "ln -s /busybox /tmp/nc; /tmp/nc 127.0.0.1 9 -e /bin/true; true"]),
-    "Search Private Keys or Passwords": ([], ["sh", "-c", "grep 'BEGIN PRIVATE' /etc/hostname; true"]),
+    "Search Private Keys or Passwords": ([], ["/probe", "spawn-as", "0", "/bin/grep", "BEGIN PRIVATE", "/etc/hostname"]),
     "Clear Log Activities": ([], ["sh", "-c", "echo x > /var/log/syslog"]),
     "Remove Bulk Data from Disk": ([], ["shred", "--help"]),
     "Create Symlink Over Sensitive Files": ([], ["ln", "-s", "/etc/shadow", "/tmp/s"]),
@@ -75,7 +75,7 @@ DEFAULT_SCENARIOS = {
     "BW-RT-007": ([], ["/probe", "memfd-exec"]),
     "BW-RT-002": ([], ["sh", "-c", "cp /probe /tmp/nginx && /tmp/nginx spawn-as 0 /bin/sh -c true"]),
     "BW-RT-008": (["--tmpfs", "/dev/shm:exec"], ["sh", "-c", "cp /bin/true /dev/shm/x && /dev/shm/x"]),
-    "BW-RT-009": ([], ["sh", "-c", "grep -i 'BEGIN RSA PRIVATE' /etc/hostname; true"]),
+    "BW-RT-009": ([], ["/probe", "spawn-as", "0", "/bin/grep", "-i", "BEGIN RSA PRIVATE", "/etc/hostname"]),
     "BW-RT-010": ([], ["shred", "--help"]),
     "BW-RT-011": FALCO_SCENARIOS["System user interactive"],
     "BW-RT-013": ([], ["sh", "-c", "cp /probe /tmp/nginx && /tmp/nginx late-read 6 /etc/shadow"]),
