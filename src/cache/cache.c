@@ -3,6 +3,9 @@
  * Schema 1:
  *   meta(key TEXT PRIMARY KEY, value TEXT)   "schema" = "1", "bulwark" = BW_VERSION
  *   layers(key TEXT PRIMARY KEY, analyzer TEXT, data BLOB, created INTEGER)
+ *   profiles(image TEXT PRIMARY KEY, schema INTEGER, data BLOB, updated INTEGER)
+ *     learned runtime profiles (made when missing: files from before it have
+ *     none; copied over when the file is made anew)
  * A file without exactly these meta values is another version's, or not
  * ours: it is removed and made anew (only by a process that holds the lock
  * file alone, so a cache another process is using is never pulled from
@@ -32,7 +35,13 @@ struct bw_cache {
 static const char schema_sql[] =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-    "CREATE TABLE layers(key TEXT PRIMARY KEY, analyzer TEXT NOT NULL, data BLOB NOT NULL, created INTEGER);";
+    "CREATE TABLE layers(key TEXT PRIMARY KEY, analyzer TEXT NOT NULL, data BLOB NOT NULL, created INTEGER);"
+    "CREATE TABLE profiles(image TEXT PRIMARY KEY, schema INTEGER NOT NULL, data BLOB NOT NULL, updated "
+    "INTEGER);";
+
+static const char profiles_sql[] = "CREATE TABLE IF NOT EXISTS profiles(image TEXT PRIMARY KEY, schema "
+				   "INTEGER NOT NULL, data BLOB NOT NULL, "
+				   "updated INTEGER);";
 
 char *bw_cache_default_dir(void)
 {
@@ -124,8 +133,54 @@ static int open_db(struct bw_cache *c, struct bw_error *err)
 	return 0;
 }
 
+/* Profiles of a file about to be made anew: read them (bounded) to carry
+ * them over. */
+struct saved_profile {
+	char *image;
+	int schema;
+	void *data;
+	size_t len;
+	sqlite3_int64 updated;
+};
+
+static size_t salvage_profiles(const char *path, struct saved_profile **out)
+{
+	*out = NULL;
+	sqlite3 *db = NULL;
+	size_t n = 0, total = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return 0;
+	}
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT image, schema, data, updated FROM profiles", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(q) == SQLITE_ROW && n < 10000) {
+			const char *img = (const char *)sqlite3_column_text(q, 0);
+			size_t len = (size_t)sqlite3_column_bytes(q, 2);
+			const void *data = sqlite3_column_blob(q, 2);
+			if (!img || !data || len > BW_CACHE_MAX_RECORD || total + len > BW_CACHE_MAX_RECORD)
+				continue;
+			*out = bw_realloc(*out, (n + 1) * sizeof(**out));
+			struct saved_profile *p = &(*out)[n++];
+			p->image = bw_strdup(img);
+			p->schema = sqlite3_column_int(q, 1);
+			p->data = bw_malloc(len ? len : 1);
+			memcpy(p->data, data, len);
+			p->len = len;
+			p->updated = sqlite3_column_int64(q, 3);
+			total += len;
+		}
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
 static int create(struct bw_cache *c, struct bw_error *err)
 {
+	struct saved_profile *saved;
+	size_t nsaved = salvage_profiles(c->path, &saved);
 	unlink_db(c->path);
 	int rc = open_db(c, err);
 	if (rc < 0)
@@ -138,9 +193,18 @@ static int create(struct bw_cache *c, struct bw_error *err)
 		bw_error_set(err, BW_EIO, "layer cache %s: cannot create it: %s", c->path,
 			     sqlite3_errmsg(c->db));
 		close_db(c);
-		return BW_EIO;
+		r = BW_EIO;
+	} else {
+		r = 0;
 	}
-	return 0;
+	for (size_t i = 0; i < nsaved; i++) {
+		if (r == 0)
+			bw_cache_profile_put(c, saved[i].image, saved[i].schema, saved[i].data, saved[i].len);
+		free(saved[i].image);
+		free(saved[i].data);
+	}
+	free(saved);
+	return r;
 }
 
 int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err)
@@ -187,6 +251,8 @@ int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err)
 	}
 	if (alone)
 		flock(c->lockfd, LOCK_SH); /* let other scans in */
+	/* files of schema 1 made before the profiles table lack it */
+	sqlite3_exec(c->db, profiles_sql, NULL, NULL, NULL);
 
 	*out = c;
 	return 0;
@@ -238,6 +304,53 @@ int bw_cache_put(struct bw_cache *c, const char *key, const void *data, size_t l
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	pthread_mutex_unlock(&c->mu);
+	return r == SQLITE_DONE ? 0 : BW_EIO;
+}
+
+/* ---- learned runtime profiles ---- */
+
+int bw_cache_profile_get(struct bw_cache *c, const char *image_id, int schema, struct bw_buf *out, bool *hit)
+{
+	*hit = false;
+	pthread_mutex_lock(&c->mu);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(c->db, "SELECT data FROM profiles WHERE image = ? AND schema = ?", -1, &st,
+			       NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&c->mu);
+		return BW_EIO;
+	}
+	sqlite3_bind_text(st, 1, image_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, schema);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
+		if (len <= BW_CACHE_MAX_RECORD && bw_buf_add(out, data ? data : "", len) == 0)
+			*hit = true;
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+int bw_cache_profile_put(struct bw_cache *c, const char *image_id, int schema, const void *data, size_t len)
+{
+	if (len > BW_CACHE_MAX_RECORD)
+		return BW_ELIMIT;
+	pthread_mutex_lock(&c->mu);
+	sqlite3_stmt *st = NULL;
+	int r = sqlite3_prepare_v2(
+	    c->db, "INSERT OR REPLACE INTO profiles(image, schema, data, updated) VALUES(?, ?, ?, ?)", -1,
+	    &st, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, image_id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, schema);
+		sqlite3_bind_blob64(st, 3, data ? data : "", len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+		r = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
 	pthread_mutex_unlock(&c->mu);
 	return r == SQLITE_DONE ? 0 : BW_EIO;
 }

@@ -46,6 +46,15 @@ void bw_cache_free(struct bw_cache *c);
 int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *hit);
 int bw_cache_put(struct bw_cache *c, const char *key, const void *data, size_t len);
 
+/* Learned runtime profiles (src/monitor/), kept in the same file in their
+ * own table, keyed by image id, each with the schema number of its record
+ * (the monitor's, independent of BW_CACHE_SCHEMA). They survive the file
+ * being made anew for another bulwark version (they are carried over);
+ * `cache clean` removes them with the rest. A get of a record written with
+ * another schema is a miss. */
+int bw_cache_profile_get(struct bw_cache *c, const char *image_id, int schema, struct bw_buf *out, bool *hit);
+int bw_cache_profile_put(struct bw_cache *c, const char *image_id, int schema, const void *data, size_t len);
+
 /* What `bulwark cache info` shows. Strings are owned by the struct;
  * release with bw_cache_stats_release(). */
 struct bw_cache_analyzer_stats {

@@ -274,6 +274,8 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_db(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cache(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_cvss(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_monitor(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_profile(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_config(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_net(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);

@@ -7,6 +7,7 @@ extern const char bw_usage_sbom[];
 extern const char bw_usage_db[];
 extern const char bw_usage_cache[];
 extern const char bw_usage_cvss[];
+extern const char bw_usage_monitor[], bw_usage_profile[];
 extern const char bw_usage_config[];
 extern const char bw_usage_net[];
 extern const char bw_usage_registry[];
@@ -22,6 +23,10 @@ const struct bw_command bw_commands[] = {
     {"config", bw_cmd_config, "check docker-compose files and Kubernetes manifests", bw_usage_config},
     {"net", bw_cmd_net, "network segmentation: reachability graph, lateral paths, nftables", bw_usage_net},
     {"audit", bw_cmd_audit, "audit the Docker host, daemon and containers (CIS)", bw_usage_audit},
+    {"monitor", bw_cmd_monitor, "watch containers at runtime: kernel events, Falco-language rules",
+     bw_usage_monitor},
+    {"profile", bw_cmd_profile, "a learned profile of an image as seccomp profile or capabilities",
+     bw_usage_profile},
     {"db", bw_cmd_db, "import, update and describe the vulnerability database", bw_usage_db},
     {"cache", bw_cmd_cache, "describe or empty the layer-analysis cache", bw_usage_cache},
     {"vercmp", bw_cmd_vercmp, "compare versions the way an ecosystem does", bw_usage_vercmp},

@@ -45,8 +45,6 @@ bool bw_report_finding_shown(const struct bw_finding *f, const struct bw_write_o
 json_t *bw_report_cvss_json(const struct bw_finding *f);
 /* The report's "coverage" section (new reference). */
 json_t *bw_report_coverage_json(const struct bw_coverage *c);
-/* The finding as a JSON object of the v1 schema (new reference). */
-json_t *bw_report_finding_json(const struct bw_finding *f);
 
 /* What bw_report_escaped() escapes (escape.c): bytes that are not part of
  * valid UTF-8 (written "\xNN"), and what a terminal must not get (written

@@ -287,6 +287,11 @@ struct bw_write_opts {
 	size_t columns;	      /* table: titles cut to fit this width (0: whole) */
 };
 
+/* One finding as an object of the v1 schema (a new reference): for
+ * producers that stream findings one at a time (the runtime monitor's
+ * JSON lines). */
+json_t *bw_report_finding_json(const struct bw_finding *f);
+
 /* A layer of the scanned image, bottom first: the history entry that made
  * it and, when a Dockerfile was given (--dockerfile), the instruction's
  * lines there. Strings in the report's arena; created_by is text from the

@@ -138,6 +138,9 @@ _VALID = {
                "127.0.0.1:1", "127.0.0.1:1/x:v1"],
     "verify-attestation": ["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry",
                            "127.0.0.1:1", "127.0.0.1:1/x:v1"],
+    "monitor": ["monitor", "-o", "OUT", "--dry-run"],
+    # an image never learned (or no engine): exit 3
+    "profile": ["profile", "-o", "OUT", "--seccomp", "bwtest/never-learned:1"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -170,6 +173,8 @@ _BAD_OPTIONS = [
     (["verify", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
     (["attest", "-o", "OUT", "--key", "SIGNKEY", "--type", "nope", "127.0.0.1:1/x:v1"], "predicate type"),
     (["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
+    (["monitor", "-o", "OUT", "-f", "sarif", "--dry-run"], "json or table"),
+    (["profile", "-o", "OUT", "--seccomp", "--caps", "bwtest/never-learned:1"], "not both"),
 ]
 
 
