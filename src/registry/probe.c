@@ -10,6 +10,7 @@
 
 struct probe_ctx {
 	CURL *c;
+	const char *hostname;
 	struct bw_registry_probe *p;
 	struct bw_buf hdrs;
 	bool tls_read;
@@ -43,6 +44,17 @@ static void read_tls(struct probe_ctx *pc)
 	p->cert_self_signed = X509_check_issued(cert, cert) == X509_V_OK;
 	EVP_PKEY *k = X509_get0_pubkey(cert);
 	p->cert_key_bits = k ? EVP_PKEY_get_bits(k) : 0;
+	int kid = k ? EVP_PKEY_get_base_id(k) : NID_undef;
+	const char *kt = kid == EVP_PKEY_RSA	   ? "RSA"
+			 : kid == EVP_PKEY_EC	   ? "EC"
+			 : kid == EVP_PKEY_DSA	   ? "DSA"
+			 : kid == EVP_PKEY_ED25519 ? "ED25519"
+			 : kid == EVP_PKEY_ED448   ? "ED448"
+			 : kid != NID_undef	   ? OBJ_nid2sn(kid)
+						   : NULL;
+	snprintf(p->cert_key_type, sizeof(p->cert_key_type), "%s", kt ? kt : "");
+	p->cert_host_match = X509_check_ip_asc(cert, pc->hostname, 0) == 1 ||
+			     X509_check_host(cert, pc->hostname, strlen(pc->hostname), 0, NULL) == 1;
 	BIO *b = BIO_new(BIO_s_mem());
 	if (b) {
 		ASN1_TIME_print(b, X509_get0_notAfter(cert));
@@ -84,10 +96,8 @@ static CURLcode probe_once(struct bw_registry *r, struct probe_ctx *pc, bool ver
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, pc);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, pc);
-	if (!verify) {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
 	pc->tls_read = false;
 	bw_buf_reset(&pc->hdrs);
 	return curl_easy_perform(c);
@@ -96,7 +106,7 @@ static CURLcode probe_once(struct bw_registry *r, struct probe_ctx *pc, bool ver
 int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct bw_error *err)
 {
 	memset(p, 0, sizeof(*p));
-	struct probe_ctx pc = {.p = p};
+	struct probe_ctx pc = {.p = p, .hostname = r->hostname};
 	pc.c = curl_easy_init();
 	if (!pc.c)
 		return bw_error_set(err, BW_ENOMEM, "cannot start an HTTP client for %s", r->host);
