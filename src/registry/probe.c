@@ -143,3 +143,49 @@ int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct
 	curl_easy_cleanup(pc.c);
 	return rc;
 }
+
+int bw_registry_tls_try(struct bw_registry *r, const char *version, const char *ciphers, bool *accepted,
+			struct bw_registry_probe *p, struct bw_error *err)
+{
+	long v = !strcmp(version, "1.0")   ? (long)(CURL_SSLVERSION_TLSv1_0 | CURL_SSLVERSION_MAX_TLSv1_0)
+		 : !strcmp(version, "1.1") ? (long)(CURL_SSLVERSION_TLSv1_1 | CURL_SSLVERSION_MAX_TLSv1_1)
+		 : !strcmp(version, "1.2") ? (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2)
+					   : -1;
+	*accepted = false;
+	memset(p, 0, sizeof(*p));
+	if (v < 0)
+		return bw_error_set(err, BW_EUSAGE, "TLS version %s: 1.0, 1.1 or 1.2", version);
+	if (r->insecure)
+		return 0;
+	struct probe_ctx pc = {.p = p, .hostname = r->hostname};
+	pc.c = curl_easy_init();
+	if (!pc.c)
+		return bw_error_set(err, BW_ENOMEM, "cannot start an HTTP client for %s", r->host);
+	bw_buf_init(&pc.hdrs, REG_HEADERS_MAX);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *c = pc.c;
+	reg_setup_easy(r, c, true);
+	bw_autofree char *url = bw_asprintf("%s/v2/", r->base_url);
+	bw_autofree char *list = bw_asprintf("%s:@SECLEVEL=0", ciphers ? ciphers : "ALL");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &pc);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &pc);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, v);
+	curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, list);
+	CURLcode cc = curl_easy_perform(c);
+	int rc = 0;
+	if (cc == CURLE_OK || cc == CURLE_WRITE_ERROR)
+		*accepted = pc.tls_read;
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+		 cc == CURLE_OPERATION_TIMEDOUT)
+		rc = bw_error_set(err, BW_EREMOTE, "registry %s: TLS %s handshake: %s", r->host, version,
+				  errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	bw_buf_release(&pc.hdrs);
+	curl_easy_cleanup(pc.c);
+	return rc;
+}

@@ -246,5 +246,13 @@ struct bw_registry_probe {
  * describe the connection and the answer. The certificate is verified
  * (cert_verified) even by a client opened with no_verify. */
 int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct bw_error *err);
+/* One TLS handshake (then GET /v2/, unverified, anonymous) offering only
+ * TLS version ("1.0", "1.1", "1.2") and, when ciphers is set, only those
+ * (an OpenSSL cipher list for TLS 1.2 and older; security level 0, so old
+ * suites can be offered at all). *accepted says whether the registry
+ * completed the handshake; then p->tls_version and p->cipher say what was
+ * agreed. A registry that cannot be reached at all is BW_EREMOTE. */
+int bw_registry_tls_try(struct bw_registry *r, const char *version, const char *ciphers, bool *accepted,
+			struct bw_registry_probe *p, struct bw_error *err);
 
 #endif
