@@ -285,6 +285,35 @@ static time_t parse_not_after(const char *s)
 	return timegm(&tm);
 }
 
+/* TLS suites without forward secrecy or with 3DES, RC4 or CBC with SHA-1. */
+#define WEAK_CIPHERS "kRSA:3DES:RC4:SHA1"
+
+static void tls_offers(struct reg_audit *a, struct bw_registry *c)
+{
+	static const char *const old[] = {"1.0", "1.1"};
+	struct bw_registry_probe t;
+	struct bw_error e = BW_ERROR_INIT;
+	bool ok;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(old); i++) {
+		if (bw_registry_tls_try(c, old[i], NULL, &ok, &t, &e) != 0) {
+			bw_report_warn(a->r, "registry %s: TLS %s was not tried: %s", a->host, old[i], e.msg);
+			bw_error_clear(&e);
+		} else if (ok) {
+			emit(a, REG_OLD_TLS, "registry %s accepts a TLS %s handshake (%s, %s)", a->host,
+			     old[i], t.tls_version, t.cipher);
+			break;
+		}
+	}
+	if (bw_registry_tls_try(c, "1.2", WEAK_CIPHERS, &ok, &t, &e) != 0) {
+		bw_report_warn(a->r, "registry %s: weak cipher suites were not tried: %s", a->host, e.msg);
+		bw_error_clear(&e);
+	} else if (ok) {
+		emit(a, REG_WEAK_CIPHER,
+		     "registry %s accepts %s over %s when only weak suites (%s) are offered", a->host,
+		     t.cipher, t.tls_version, WEAK_CIPHERS);
+	}
+}
+
 static void tls_checks(struct reg_audit *a, const struct bw_registry_probe *p)
 {
 	if (!p->tls)
@@ -522,6 +551,8 @@ static int live_checks(struct reg_audit *a, bool want_plain, struct bw_error *er
 	const struct bw_registry_probe *p = have_tls ? &pt : &pp;
 	struct bw_registry *c = have_tls ? tls : plain;
 	tls_checks(a, p);
+	if (have_tls)
+		tls_offers(a, tls);
 	auth_checks(a, p);
 	if (have_tls && have_plain)
 		auth_checks(a, &pp);
@@ -531,14 +562,6 @@ static int live_checks(struct reg_audit *a, bool want_plain, struct bw_error *er
 	bw_error_clear(&e);
 	header_checks(a, p, got ? &v2 : NULL);
 	bw_registry_response_release(&v2);
-	if (have_tls && !pt.cert_verified) {
-		/* the access checks go on without verification: reopen trusting nothing in particular */
-		bw_report_warn(
-		    a->r,
-		    "registry %s: its certificate is not verified; the access checks were made over "
-		    "TLS anyway",
-		    a->host);
-	}
 	access_checks(a, c, p);
 out:
 	bw_error_clear(&et);

@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from registryutil import Hostile, Registry, TokenServer, make_ca, send
+from registryutil import Hostile, Registry, TokenServer, free_port, make_ca, send, wait_port
 
 pytestmark = pytest.mark.skipif(not shutil.which("docker-registry"), reason="docker-registry is needed")
 
@@ -142,6 +142,28 @@ def test_basic_over_plain_http_and_headers(bulwark):
         assert not {"BW-REG-010", "BW-REG-011", "BW-REG-013"} & set(found)
     finally:
         srv.stop()
+
+
+def test_old_tls_and_weak_ciphers(bulwark, tls_open, tmp_path):
+    # docker-registry itself offers only TLS 1.2+ with ECDHE and AES-GCM (tls_open: neither fires);
+    # openssl s_server at security level 0 offers everything
+    found, _ = audit(bulwark, tls_open.host)
+    assert not {"BW-REG-002", "BW-REG-003"} & set(found)
+    port = free_port()
+    pki = tls_open.pki
+    srv = subprocess.Popen(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(pki["crt"]),
+                            "-key", str(pki["key"]), "-www", "-cipher", "ALL:@SECLEVEL=0", "-quiet"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, srv)
+        # s_server answers GET only: the push and delete probes wait for the --timeout
+        found, _ = audit(bulwark, f"127.0.0.1:{port}", "--timeout", "3")
+        assert {"BW-REG-002", "BW-REG-003"} <= set(found), sorted(found)
+        assert "TLS 1.0" in found["BW-REG-002"]["evidence"]
+        assert "BW-REG-001" not in found
+    finally:
+        srv.terminate()
+        srv.wait(10)
 
 
 @pytest.mark.parametrize("fmt", ["table", "sarif"])
