@@ -29,9 +29,10 @@ const char bw_usage_audit[] =
     "      --exclude LIST       not these checks or sections\n"
     "      --list               list the checks and exit\n"
     "      --timing             print the run time and the time spent waiting on the "
-    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_COMMON_HELP "\n"
-    "Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
-    "exit N when a check warns at or above --severity.\n"
+    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_FORMAT_HELP(
+	"table (grouped by section, with a score), json or sarif") BW_CLI_COMMON_HELP
+    "\n"
+    "With --exit-code N, exit N when a check warns at or above --severity.\n"
     "\n"
     "usage: bulwark audit registry URL [--config FILE] [--repo REPO] [--registry-ca FILE]\n"
     "                              [--timeout SECONDS]\n"
@@ -197,9 +198,9 @@ static int audit_registry(struct bw_cli *cli, struct audit_args *a, int argc, ch
 	}
 	if (a->n_inspect || a->o.engine_host || a->o.engine_info_file || a->o.daemon_json ||
 	    a->o.dockerd_cmdline || a->o.host_root || a->n_checks || a->n_excludes)
-		return bw_cli_usage_error(cli->cmd,
-					  "audit registry takes URL, --config, --repo, --timeout and "
-					  "--offline (the host audit's options do not apply)");
+		return bw_cli_usage_error(
+		    cli->cmd, "audit registry takes URL, --config, --repo, --registry-ca, --timeout "
+			      "and --offline (the host audit's options do not apply)");
 	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF)
 		return bw_cli_usage_error(cli->cmd,
 					  "--format %s does not apply to an audit (table, json, sarif)",
@@ -235,6 +236,13 @@ static int audit_registry(struct bw_cli *cli, struct audit_args *a, int argc, ch
 	rc = bw_cli_emit_report(cli, r);
 	bw_report_free(r);
 	return rc;
+}
+
+/* Section 4 reads images: which one, of how many. */
+static void image_progress(void *ud, size_t done, size_t total, const char *image)
+{
+	bw_cli_progress(ud, "auditing the Docker Engine: section 4, image %zu/%zu (%s)", done + 1, total,
+			image);
 }
 
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
@@ -300,6 +308,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	a.o.excludes = a.excludes;
 	a.o.n_excludes = a.n_excludes;
 
+	if (cli->progress) {
+		a.o.progress = image_progress;
+		a.o.progress_ud = cli;
+	}
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");

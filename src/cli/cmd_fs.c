@@ -8,7 +8,7 @@ const char bw_usage_fs[] =
     "Scan a root filesystem directory (an unpacked image, a chroot, or /) with every\n"
     "scanner built in. Symlinks are never followed; scanning / skips /proc, /sys, /dev.\n"
     "\n"
-    "options:\n" BW_CLI_SCAN_HELP BW_CLI_COMMON_HELP;
+    "options:\n" BW_CLI_SCAN_HELP BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP;
 
 static int fs_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 {
