@@ -101,4 +101,31 @@ void bw_audit_checks_write_table(FILE *out);
  * out for its owner. */
 void bw_audit_write_table(const struct bw_report *r, enum bw_severity min, bool color, FILE *out);
 
+/* ---- the registry hardening audit (registry.c) ------------------------ */
+
+/* `bulwark audit registry URL [--config FILE]`: findings BW-REG-NNN of kind
+ * audit, status fail, about a distribution registry. Live, from what it
+ * answers to anonymous requests: plain HTTP served, its certificate
+ * (expiry, trust, key size), anonymous pull, push (an upload session
+ * started and cancelled at once: nothing is written), catalog, deletion
+ * enabled (DELETE of a manifest digest that does not exist: 405 when
+ * disabled), a token realm or Basic authentication over plain HTTP, and its
+ * headers. With config, from its config.yml, read bounded (1 MiB) with
+ * iac's YAML reader. A check that cannot be decided is a warning in r. */
+struct bw_audit_registry_opts {
+	const char *url;     /* https://HOST[:PORT], http://HOST[:PORT] or HOST[:PORT] */
+	const char *config;  /* the registry's config.yml, or NULL */
+	const char *ca_file; /* --registry-ca: the private CA its clients are given (besides certs.d) */
+	const char *repo; /* repository the access checks use (NULL: the catalog's first, or a made-up one) */
+	double timeout_s; /* the live checks; 0: 60 s */
+	bool offline;	  /* only the config file */
+};
+/* BW_EUSAGE for a bad URL; a config file that cannot be read or is not a
+ * registry config.yml: BW_EINPUT/BW_ELIMIT/BW_ENOTFOUND naming
+ * FILE[:LINE]; a registry that answers neither over TLS nor plain HTTP:
+ * BW_EREMOTE naming it. */
+int bw_audit_registry(const struct bw_audit_registry_opts *o, struct bw_report *r, struct bw_error *err);
+size_t bw_audit_registry_n_rules(void);
+void bw_audit_registry_rule_info(size_t i, struct bw_rule_info *out);
+
 #endif

@@ -1,9 +1,11 @@
 /* bulwark audit — the CIS Docker Benchmark v1.6 audit (src/audit). */
 #include <errno.h>
+#include <jansson.h>
 
 #include "cli.h"
 
 #include "audit/audit.h"
+#include "registry/registry.h"
 
 const char bw_usage_audit[] =
     "usage: bulwark audit [options]\n"
@@ -30,7 +32,21 @@ const char bw_usage_audit[] =
     "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_FORMAT_HELP(
 	"table (grouped by section, with a score), json or sarif") BW_CLI_COMMON_HELP
     "\n"
-    "With --exit-code N, exit N when a check warns at or above --severity.\n";
+    "With --exit-code N, exit N when a check warns at or above --severity.\n"
+    "\n"
+    "usage: bulwark audit registry URL [--config FILE] [--repo REPO] [--registry-ca FILE]\n"
+    "                              [--timeout SECONDS]\n"
+    "       bulwark audit registry --config FILE --offline\n"
+    "       bulwark audit registry --list\n"
+    "\n"
+    "Audit a distribution registry's hardening (BW-REG-NNN): plain HTTP, its\n"
+    "certificate, anonymous pull, push (an upload started and cancelled: nothing is\n"
+    "written), catalog and delete, a token realm or Basic auth over plain HTTP, its\n"
+    "headers; with --config, its config.yml (http.tls, auth, storage.delete,\n"
+    "http.secret, proxy, log.level, health, validation, storage encryption).\n"
+    "URL is https://HOST[:PORT], http://HOST[:PORT] or HOST[:PORT]. Its certificate is\n"
+    "judged against the system trust store, certs.d/HOST[:PORT]/ca.crt and --registry-ca\n"
+    "(the private CA its clients are given); nothing is sent with credentials.\n";
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
@@ -45,6 +61,9 @@ enum {
 	OPT_EXCLUDE,
 	OPT_LIST,
 	OPT_TIMING,
+	OPT_CONFIG,
+	OPT_REPO,
+	OPT_REGISTRY_CA,
 };
 
 struct audit_args {
@@ -53,6 +72,7 @@ struct audit_args {
 	size_t n_inspect, n_checks, n_excludes;
 	bool list;
 	bool timing;
+	struct bw_audit_registry_opts reg;
 };
 
 static void push(const char ***arr, size_t *n, const char *v)
@@ -121,6 +141,17 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	case OPT_TIMING:
 		a->timing = true;
 		return 0;
+	case OPT_CONFIG:
+		a->reg.config = arg;
+		return 0;
+	case OPT_REGISTRY_CA:
+		a->reg.ca_file = arg;
+		return 0;
+	case OPT_REPO:
+		if (!bw_registry_repo_valid(arg, strlen(arg)))
+			return bw_cli_usage_error(cli->cmd, "--repo takes a repository name, not '%s'", arg);
+		a->reg.repo = arg;
+		return 0;
 	default:
 		return bw_cli_usage_error(cli->cmd, "unknown option");
 	}
@@ -133,6 +164,78 @@ static void list_checks(const struct bw_cli *cli)
 		bw_cli_print_json(stdout, bw_audit_checks_json(), 0);
 	else
 		bw_audit_checks_write_table(stdout);
+}
+
+/* audit registry --list: the BW-REG rule table. */
+static void list_registry_rules(const struct bw_cli *cli)
+{
+	size_t n = bw_audit_registry_n_rules();
+	if (cli->format == BW_FORMAT_JSON) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			struct bw_rule_info ri;
+			bw_audit_registry_rule_info(i, &ri);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", ri.id,
+							     "severity", bw_severity_name(ri.severity),
+							     "title", ri.title, "rationale", ri.rationale,
+							     "remediation", ri.remediation));
+		}
+		bw_cli_print_json(stdout, arr, 0);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct bw_rule_info ri;
+		bw_audit_registry_rule_info(i, &ri);
+		printf("%-11s %-8s %s\n", ri.id, bw_severity_name(ri.severity), ri.title);
+	}
+}
+
+static int audit_registry(struct bw_cli *cli, struct audit_args *a, int argc, char **argv)
+{
+	if (a->list) {
+		list_registry_rules(cli);
+		return 0;
+	}
+	if (a->n_inspect || a->o.engine_host || a->o.engine_info_file || a->o.daemon_json ||
+	    a->o.dockerd_cmdline || a->o.host_root || a->n_checks || a->n_excludes)
+		return bw_cli_usage_error(
+		    cli->cmd, "audit registry takes URL, --config, --repo, --registry-ca, --timeout "
+			      "and --offline (the host audit's options do not apply)");
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_SARIF)
+		return bw_cli_usage_error(cli->cmd,
+					  "--format %s does not apply to an audit (table, json, sarif)",
+					  bw_format_name(cli->format));
+	a->reg.offline = a->o.offline;
+	a->reg.timeout_s = a->o.timeout_s;
+	if (optind < argc)
+		a->reg.url = argv[optind++];
+	if (optind < argc)
+		return bw_cli_usage_error(cli->cmd, "unexpected argument '%s'", argv[optind]);
+	if (!a->reg.url && !(a->reg.offline && a->reg.config))
+		return bw_cli_usage_error(cli->cmd,
+					  "audit registry needs a URL (or --config FILE --offline)");
+	if (a->reg.offline && !a->reg.config)
+		return bw_cli_usage_error(cli->cmd, "audit registry --offline needs --config FILE");
+	if (!a->reg.url)
+		a->reg.url = "localhost";
+	struct bw_report *r = bw_report_new("registry", a->reg.offline ? a->reg.config : a->reg.url);
+	struct bw_error err = BW_ERROR_INIT;
+	bw_cli_progress(cli, "auditing registry %s…", a->reg.offline ? a->reg.config : a->reg.url);
+	int rc = bw_audit_registry(&a->reg, r, &err);
+	bw_cli_progress_done(cli);
+	if (rc) {
+		rc = bw_cli_fail(cli, &err);
+		bw_report_free(r);
+		return rc;
+	}
+	if ((rc = bw_cli_suppress(cli, r)) != 0) {
+		bw_report_free(r);
+		return rc;
+	}
+	bw_report_sort(r);
+	rc = bw_cli_emit_report(cli, r);
+	bw_report_free(r);
+	return rc;
 }
 
 /* Section 4 reads images: which one, of how many. */
@@ -158,14 +261,31 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	    {"exclude", required_argument, NULL, OPT_EXCLUDE},
 	    {"list", no_argument, NULL, OPT_LIST},
 	    {"timing", no_argument, NULL, OPT_TIMING},
+	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"repo", required_argument, NULL, OPT_REPO},
+	    {"registry-ca", required_argument, NULL, OPT_REGISTRY_CA},
 	    BW_CLI_SUPPRESS_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct audit_args a = {0};
-	bool done;
+	bool done, registry = false;
+	if (argc > 1 && !strcmp(argv[1], "registry")) {
+		registry = true;
+		argc--;
+		argv++;
+	}
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT "H:", longopts, on_option, &a, &done);
 	if (rc || done)
 		goto out;
+	if (registry) {
+		rc = audit_registry(cli, &a, argc, argv);
+		goto out;
+	}
+	if (a.reg.config || a.reg.repo || a.reg.ca_file) {
+		rc =
+		    bw_cli_usage_error(cli->cmd, "--config, --repo and --registry-ca go with audit registry");
+		goto out;
+	}
 	if (optind < argc) {
 		rc = bw_cli_usage_error(cli->cmd, "unexpected argument '%s'", argv[optind]);
 		goto out;

@@ -90,6 +90,10 @@ void reg_setup_easy(struct bw_registry *r, CURL *c, bool registry_host)
 	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (r->opts.no_verify) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 #if LIBCURL_VERSION_NUM >= 0x075700
 	curl_easy_setopt(c, CURLOPT_CA_CACHE_TIMEOUT, 0L); /* our extra CAs must not leak to other hosts */
 #endif

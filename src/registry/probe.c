@@ -10,6 +10,7 @@
 
 struct probe_ctx {
 	CURL *c;
+	const char *hostname;
 	struct bw_registry_probe *p;
 	struct bw_buf hdrs;
 	bool tls_read;
@@ -43,6 +44,17 @@ static void read_tls(struct probe_ctx *pc)
 	p->cert_self_signed = X509_check_issued(cert, cert) == X509_V_OK;
 	EVP_PKEY *k = X509_get0_pubkey(cert);
 	p->cert_key_bits = k ? EVP_PKEY_get_bits(k) : 0;
+	int kid = k ? EVP_PKEY_get_base_id(k) : NID_undef;
+	const char *kt = kid == EVP_PKEY_RSA	   ? "RSA"
+			 : kid == EVP_PKEY_EC	   ? "EC"
+			 : kid == EVP_PKEY_DSA	   ? "DSA"
+			 : kid == EVP_PKEY_ED25519 ? "ED25519"
+			 : kid == EVP_PKEY_ED448   ? "ED448"
+			 : kid != NID_undef	   ? OBJ_nid2sn(kid)
+						   : NULL;
+	snprintf(p->cert_key_type, sizeof(p->cert_key_type), "%s", kt ? kt : "");
+	p->cert_host_match = X509_check_ip_asc(cert, pc->hostname, 0) == 1 ||
+			     X509_check_host(cert, pc->hostname, strlen(pc->hostname), 0, NULL) == 1;
 	BIO *b = BIO_new(BIO_s_mem());
 	if (b) {
 		ASN1_TIME_print(b, X509_get0_notAfter(cert));
@@ -84,10 +96,8 @@ static CURLcode probe_once(struct bw_registry *r, struct probe_ctx *pc, bool ver
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, pc);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, pc);
-	if (!verify) {
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
 	pc->tls_read = false;
 	bw_buf_reset(&pc->hdrs);
 	return curl_easy_perform(c);
@@ -96,7 +106,7 @@ static CURLcode probe_once(struct bw_registry *r, struct probe_ctx *pc, bool ver
 int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct bw_error *err)
 {
 	memset(p, 0, sizeof(*p));
-	struct probe_ctx pc = {.p = p};
+	struct probe_ctx pc = {.p = p, .hostname = r->hostname};
 	pc.c = curl_easy_init();
 	if (!pc.c)
 		return bw_error_set(err, BW_ENOMEM, "cannot start an HTTP client for %s", r->host);
@@ -129,6 +139,52 @@ int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct
 			}
 		}
 	}
+	bw_buf_release(&pc.hdrs);
+	curl_easy_cleanup(pc.c);
+	return rc;
+}
+
+int bw_registry_tls_try(struct bw_registry *r, const char *version, const char *ciphers, bool *accepted,
+			struct bw_registry_probe *p, struct bw_error *err)
+{
+	long v = !strcmp(version, "1.0")   ? (long)(CURL_SSLVERSION_TLSv1_0 | CURL_SSLVERSION_MAX_TLSv1_0)
+		 : !strcmp(version, "1.1") ? (long)(CURL_SSLVERSION_TLSv1_1 | CURL_SSLVERSION_MAX_TLSv1_1)
+		 : !strcmp(version, "1.2") ? (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2)
+					   : -1;
+	*accepted = false;
+	memset(p, 0, sizeof(*p));
+	if (v < 0)
+		return bw_error_set(err, BW_EUSAGE, "TLS version %s: 1.0, 1.1 or 1.2", version);
+	if (r->insecure)
+		return 0;
+	struct probe_ctx pc = {.p = p, .hostname = r->hostname};
+	pc.c = curl_easy_init();
+	if (!pc.c)
+		return bw_error_set(err, BW_ENOMEM, "cannot start an HTTP client for %s", r->host);
+	bw_buf_init(&pc.hdrs, REG_HEADERS_MAX);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *c = pc.c;
+	reg_setup_easy(r, c, true);
+	bw_autofree char *url = bw_asprintf("%s/v2/", r->base_url);
+	bw_autofree char *list = bw_asprintf("%s:@SECLEVEL=0", ciphers ? ciphers : "ALL");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &pc);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &pc);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, v);
+	curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, list);
+	CURLcode cc = curl_easy_perform(c);
+	int rc = 0;
+	if (cc == CURLE_OK || cc == CURLE_WRITE_ERROR)
+		*accepted = pc.tls_read;
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+		 cc == CURLE_OPERATION_TIMEDOUT)
+		rc = bw_error_set(err, BW_EREMOTE, "registry %s: TLS %s handshake: %s", r->host, version,
+				  errbuf[0] ? errbuf : curl_easy_strerror(cc));
 	bw_buf_release(&pc.hdrs);
 	curl_easy_cleanup(pc.c);
 	return rc;

@@ -85,6 +85,7 @@ struct bw_registry_opts {
 	double deadline;  /* bw_now() time by which everything must be done; 0: none */
 	int max_retries;  /* of a 429/5xx or dropped request; 0: 3, -1: none */
 	bool no_env_auth; /* do not read DOCKER_CONFIG / REGISTRY_AUTH_FILE */
+	bool no_verify;	  /* audits: TLS without certificate verification (give no credentials then) */
 	bw_registry_warn_fn warn;
 	void *warn_ud;
 };
@@ -231,6 +232,8 @@ struct bw_registry_probe {
 	char cert_not_after[64]; /* as OpenSSL prints it */
 	int cert_key_bits;	 /* 0 unknown */
 	bool cert_self_signed;
+	bool cert_host_match;		/* the certificate names the host (DNS name or IP address) */
+	char cert_key_type[16];		/* "RSA", "EC", "ED25519", … */
 	bool cert_verified;		/* the chain checked against the trust in force */
 	long status;			/* of GET /v2/ without credentials */
 	char api_version[64];		/* Docker-Distribution-Api-Version */
@@ -240,7 +243,16 @@ struct bw_registry_probe {
 	char realm[1024], service[256]; /* from the challenge */
 };
 /* GET /v2/ anonymously (certificate problems are recorded, not fatal) and
- * describe the connection and the answer. */
+ * describe the connection and the answer. The certificate is verified
+ * (cert_verified) even by a client opened with no_verify. */
 int bw_registry_probe(struct bw_registry *r, struct bw_registry_probe *p, struct bw_error *err);
+/* One TLS handshake (then GET /v2/, unverified, anonymous) offering only
+ * TLS version ("1.0", "1.1", "1.2") and, when ciphers is set, only those
+ * (an OpenSSL cipher list for TLS 1.2 and older; security level 0, so old
+ * suites can be offered at all). *accepted says whether the registry
+ * completed the handshake; then p->tls_version and p->cipher say what was
+ * agreed. A registry that cannot be reached at all is BW_EREMOTE. */
+int bw_registry_tls_try(struct bw_registry *r, const char *version, const char *ciphers, bool *accepted,
+			struct bw_registry_probe *p, struct bw_error *err);
 
 #endif

@@ -40,21 +40,22 @@ def wait_port(port, proc=None, timeout=20):
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
-def make_ca(d):
-    """A CA and a server certificate for 127.0.0.1 signed by it (openssl). Returns paths."""
+def make_ca(d, days=2):
+    """A CA and a server certificate for 127.0.0.1 signed by it (openssl), valid for days.
+    Returns paths."""
     d = pathlib.Path(d)
     d.mkdir(parents=True, exist_ok=True)
     ca_key, ca = d / "ca.key", d / "ca.crt"
     key, csr, crt = d / "server.key", d / "server.csr", d / "server.crt"
     run = lambda *a: subprocess.run(a, check=True, capture_output=True)
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", str(days), "-subj",
         "/CN=bulwark test CA", "-keyout", str(ca_key), "-out", str(ca))
     run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
         str(key), "-out", str(csr))
     ext = d / "ext.cnf"
     ext.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n")
     run("openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca), "-CAkey", str(ca_key),
-        "-CAcreateserial", "-days", "2", "-extfile", str(ext), "-out", str(crt))
+        "-CAcreateserial", "-days", str(days), "-extfile", str(ext), "-out", str(crt))
     # a client certificate for mutual TLS, signed by the same CA
     ckey, ccsr, ccrt = d / "client.key", d / "client.csr", d / "client.cert"
     run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bulwark test client", "-keyout",
@@ -69,7 +70,7 @@ def make_ca(d):
 class Registry:
     """docker-registry serve on 127.0.0.1:port with its access log in .log."""
 
-    def __init__(self, root, tls=None, htpasswd=None, token=None, client_ca=None):
+    def __init__(self, root, tls=None, htpasswd=None, token=None, client_ca=None, delete=True, extra=None):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -79,7 +80,7 @@ class Registry:
             "version": 0.1,
             "log": {"level": "info", "accesslog": {"disabled": False}},
             "storage": {"filesystem": {"rootdirectory": str(self.root / "data")},
-                        "delete": {"enabled": True}},
+                        "delete": {"enabled": delete}},
             "http": {"addr": self.host, "secret": "bulwark-test-secret"},
         }
         if tls:
@@ -90,6 +91,8 @@ class Registry:
             cfg["auth"] = {"htpasswd": {"realm": "bulwark-test", "path": str(htpasswd)}}
         if token:
             cfg["auth"] = {"token": token}
+        for key, value in (extra or {}).items():  # top-level sections merged one level deep
+            cfg[key] = {**cfg.get(key, {}), **value} if isinstance(value, dict) else value
         (self.root / "config.yml").write_text(json.dumps(cfg))  # YAML is a superset of JSON
         self.logpath = self.root / "registry.log"
         self.logf = open(self.logpath, "wb")
