@@ -112,3 +112,32 @@ def test_broken_lock_files_warn_naming_file_and_line(bulwark, tmp_path):
     assert any("/Pipfile.lock" in x and "line 2" in x for x in w), w
     assert any(x.startswith("/gradle.lockfile: line 2:") for x in w), w
     assert {p["name"] for p in doc["packages"]} == {"example.com/ok", "org.example:lib"}
+
+
+def test_skip_dirs_and_files(bulwark, tmp_path):
+    root = tmp_path / "proj"
+    write(root, {
+        "a/requirements.txt": "a==1.0\n",
+        "a/deep/tests/requirements.txt": "b==1.0\n",
+        "tests/requirements.txt": "c==1.0\n",
+        "c/requirements-dev.txt": "d==1.0\n",
+        "c/sub/requirements-dev.txt": "e==1.0\n",
+        "secret/vendor.txt": "t=" + "".join(("ghp_", "FAKE" * 9)) + "\n",
+    })
+
+    def names(*opts):
+        rc, out, err = bulwark.run(["fs", "--scanners", "packages", "--list-packages", "-f", "json", *opts, root])
+        assert rc == 0, err
+        return sorted(p["name"] for p in json.loads(out)["packages"])
+
+    assert names() == ["a", "b", "c", "d", "e"]
+    assert names("--skip-dirs", "**/tests") == ["a", "d", "e"]
+    assert names("--skip-dirs", "tests", "--skip-files", "./c/*.txt") == ["a", "b", "e"]
+    assert names("--skip-dirs", "a,tests", "--skip-files", "**/requirements-dev.txt") == []
+    # skipped files are skipped by every scanner
+    rc, out, err = bulwark.run(["fs", "--scanners", "secret", "-f", "json", "--skip-dirs", "secret", root])
+    assert rc == 0 and not json.loads(out)["findings"], out
+    rc, out, err = bulwark.run(["fs", "--scanners", "secret", "-f", "json", root])
+    assert json.loads(out)["findings"], out
+    rc, out, err = bulwark.run(["fs", "--skip-files", "a,,b", root])
+    assert rc == 2 and "--skip-files: an empty pattern" in err
