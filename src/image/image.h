@@ -131,7 +131,7 @@ struct bw_layer_cache {
 /* The version of the walker's cached listing: bump it whenever what the
  * walker records per layer (struct bw_file, digests, counts, the verified
  * files' identities) changes. */
-#define BW_IMAGE_WALKER_VERSION 2
+#define BW_IMAGE_WALKER_VERSION 3
 /* The largest record read back from or written to a layer cache. */
 #define BW_IMAGE_CACHE_MAX_RECORD (64u << 20)
 

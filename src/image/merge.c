@@ -257,6 +257,7 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 	struct dirs dirs;
 	dirs_init(&dirs, &seen, &hidden, img->final);
 
+	bool root_opaque = false;
 	for (size_t l = img->info.n_layers; l-- > 0;) {
 		struct layer_result *res = img->results[l];
 		for (size_t i = res->n_files; i-- > 0;) {
@@ -293,8 +294,11 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 				bw_pathmap_get(&hidden, dir, &v);
 				bw_pathmap_put(&hidden, dir, v | HIDE_OPAQUE);
 				dirs_mark(&dirs, dir);
+				root_opaque |= dir[1] == '\0';
 			}
 		}
+		if (root_opaque)
+			break; /* an opaque root hides every lower layer whole */
 	}
 	dirs_release(&dirs);
 	add_implied_parents(img, &seen, tmp);

@@ -229,11 +229,20 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 	f.gid = gid < 0 ? 0 : gid > UINT32_MAX ? UINT32_MAX : (uint32_t)gid;
 
 	const char *base = strrchr(path, '/') + 1;
+	/* AUFS metadata (".wh..wh.plnk/", ".wh..wh.aufs") is no file of the
+	 * image, and nor is anything inside such a directory */
+	const char *aufs = strstr(path, "/.wh..wh.");
+	if (aufs && aufs + 1 < base)
+		return 0;
 	if (strncmp(base, ".wh.", 4) == 0) {
 		if (strcmp(base, ".wh..wh..opq") == 0) {
 			f.type = BW_FILE_OPAQUE;
 		} else if (strncmp(base, ".wh..wh.", 8) == 0) {
 			return 0; /* AUFS metadata */
+		} else if (base[4] == '\0') {
+			/* the spec: a whiteout names what it deletes; SHOULD fail */
+			return bw_error_set(err, BW_EINPUT,
+					    "%s: a whiteout (.wh.) without the name it deletes", path);
 		} else {
 			f.type = BW_FILE_WHITEOUT;
 			size_t dir = (size_t)(base - path);

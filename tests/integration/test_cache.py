@@ -187,7 +187,7 @@ def test_docker_save_archive_is_cached(bulwark, tmp_path, debian_rootfs, save):
     assert {p["name"]: p["version"] for p in doc["packages"] if p["ecosystem"].startswith("Debian")} == \
         debian_rootfs.packages()
     info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
-    assert info["layers"] >= 1 and "walker:2" in info["by_analyzer"]
+    assert info["layers"] >= 1 and "walker:3" in info["by_analyzer"]
 
 
 def test_other_version_cache_is_ignored_and_rebuilt(bulwark, tmp_path):
@@ -264,10 +264,10 @@ def test_cache_info_and_clean(bulwark, tmp_path):
     report(bulwark, d, env)
     info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
     assert info["usable"] and info["layers"] == 2
-    assert set(info["by_analyzer"]) >= {"walker:2", "inventory:5", "secret:1", "image-config:1"}
+    assert set(info["by_analyzer"]) >= {"walker:3", "inventory:5", "secret:1", "image-config:1"}
     assert info["entries"] == sum(a["entries"] for a in info["by_analyzer"].values())
     rc, out, err = bulwark.run(["cache", "info"], env=env)
-    assert rc == 0 and "walker:2" in out
+    assert rc == 0 and "walker:3" in out
     rc, out, err = bulwark.run(["cache", "clean"], env=env)
     assert rc == 0 and "removed" in out
     assert not db_path(tmp_path).exists()
@@ -302,7 +302,7 @@ def test_concurrent_scans_share_the_cache(bulwark, tmp_path):
         assert [o.decode() for o, _ in outs] == expected * 2
     con = sqlite3.connect(db_path(tmp_path))
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert con.execute("SELECT count(*) FROM layers WHERE analyzer = 'walker:2'").fetchone()[0] == 5
+    assert con.execute("SELECT count(*) FROM layers WHERE analyzer = 'walker:3'").fetchone()[0] == 5
 
 
 def secret_db_rows(tmp_path):
