@@ -68,6 +68,10 @@ struct bw_audit_opts {
 	size_t n_checks;
 	const char *const *excludes; /* minus these */
 	size_t n_excludes;
+	/* section 4 reads the images containers use, seconds each: told before
+	 * each one (done of total so far, its name); NULL: nothing */
+	void (*progress)(void *ud, size_t done, size_t total, const char *image);
+	void *progress_ud;
 };
 
 /* Run the audit and add its findings to r (target type "host"). Returns

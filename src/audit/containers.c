@@ -171,8 +171,7 @@ static bool mentions_sshd(json_t *j)
 	const char *s = json_string_value(j);
 	if (!s)
 		return false;
-	const char *b = strrchr(s, '/');
-	b = b ? b + 1 : s;
+	const char *b = bw_path_base(s);
 	return strcmp(b, "sshd") == 0 || strstr(s, "/sshd ") || strncmp(s, "sshd ", 5) == 0;
 }
 
@@ -498,14 +497,9 @@ int check_5_30_default_bridge(struct audit_ctx *ctx, const struct audit_containe
 
 static bool is_engine_socket(const char *path)
 {
-	static const char *const names[] = {"docker.sock", "containerd.sock", "podman.sock", "crio.sock",
-					    "dockershim.sock"};
-	const char *b = strrchr(path, '/');
-	b = b ? b + 1 : path;
-	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++)
-		if (!strcmp(b, names[i]))
-			return true;
-	return false;
+	static const char *const names[] = {"docker.sock", "containerd.sock", "podman.sock",
+					    "crio.sock",   "dockershim.sock", NULL};
+	return bw_str_in(bw_path_base(path), names);
 }
 
 int check_5_32_socket(struct audit_ctx *ctx, const struct audit_container *c, struct audit_verdict *v)

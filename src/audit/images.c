@@ -49,17 +49,25 @@ static void load_images(struct audit_ctx *ctx)
 	size_t n = json_array_size(ctx->images), i;
 	json_t *img;
 	ctx->image_reports = bw_calloc(n ? n : 1, sizeof(*ctx->image_reports));
+	bool *used = bw_calloc(n ? n : 1, sizeof(*used));
+	size_t n_used = 0, done = 0;
+	json_array_foreach(ctx->images, i, img)
+	{
+		const char *id = jstr(img, "Id");
+		for (size_t k = 0; id && k < ctx->n_cs && !used[i]; k++)
+			used[i] = !strcmp(
+			    jstr(ctx->cs[k].inspect, "Image") ? jstr(ctx->cs[k].inspect, "Image") : "", id);
+		n_used += used[i];
+	}
 	json_array_foreach(ctx->images, i, img)
 	{
 		const char *id = jstr(img, "Id");
 		const char *tag = json_string_value(json_array_get(jget(img, "RepoTags"), 0));
-		bool used = false;
-		for (size_t k = 0; id && k < ctx->n_cs && !used; k++)
-			used = !strcmp(
-			    jstr(ctx->cs[k].inspect, "Image") ? jstr(ctx->cs[k].inspect, "Image") : "", id);
-		if (!id || !used)
+		if (!id || !used[i])
 			continue;
 		const char *name = tag && strcmp(tag, "<none>:<none>") ? tag : id;
+		if (ctx->opts->progress)
+			ctx->opts->progress(ctx->opts->progress_ud, done++, n_used, name);
 		struct audit_image *ai = &ctx->image_reports[ctx->n_image_reports];
 		char *target = bw_asprintf("docker:%s", id);
 		struct bw_error err = BW_ERROR_INIT;
@@ -75,6 +83,7 @@ static void load_images(struct audit_ctx *ctx)
 		free(target);
 		ctx->n_image_reports++;
 	}
+	free(used);
 }
 
 void audit_images_release(struct audit_ctx *ctx)

@@ -25,6 +25,8 @@ struct bw_cli_preset {
 	char **argv;
 	char **origin;
 	size_t n;
+	char *unreadable; /* why a named file could not be read: reported (exit
+			     3) after the command line, whose usage errors come first */
 };
 
 /* Options every command shares, after parsing. */
@@ -90,13 +92,20 @@ enum {
 		"help", no_argument, NULL, BW_OPT_HELP                                                       \
 	}
 
+/* A command's --format line: the formats it writes, and only those. */
+#define BW_CLI_FORMAT_HELP(formats) "  -f, --format FMT     " formats "\n"
+#define BW_CLI_FORMATS_ALL                                                                                   \
+	"table, json, sarif, cyclonedx, spdx, junit, gitlab,\n"                                              \
+	"                       gitlab-codequality, compact or html"
+#define BW_CLI_PLATFORM_HELP "      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
+
+/* The shared options' help, after the command's --format line (and
+ * --platform where an image is read). */
 #define BW_CLI_COMMON_HELP                                                                                   \
-	"  -f, --format FMT     table, json, sarif, cyclonedx or spdx (where it applies)\n"                  \
 	"  -o, --output FILE    write the report to FILE instead of standard output\n"                       \
 	"      --severity SEV   lowest severity shown: UNKNOWN INFO LOW MEDIUM HIGH CRITICAL\n"              \
 	"      --exit-code N    exit N when findings at or above --severity remain\n"                        \
 	"  -q, --quiet          no progress or warnings on standard error\n"                                 \
-	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"                     \
 	"      --config FILE    bulwark configuration (default: ./bulwark.yaml; lint:\n"                     \
 	"                       --bulwark-config); BULWARK_<OPTION> variables too\n"                         \
 	"  -h, --help           this help\n"
@@ -273,6 +282,8 @@ int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_key(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv);
 int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_attest(struct bw_cli *cli, int argc, char **argv);
+int bw_cmd_verify_attestation(struct bw_cli *cli, int argc, char **argv);
 
 /* ---- supply chain (trust_options.c): key, sign, verify, attest ---- */
 struct bw_trust_key;
@@ -302,12 +313,18 @@ enum {
 	BW_OPT_IMAGE_SRC,
 };
 
-#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+/* the options of reaching a registry (registry ls has only these) */
+#define BW_CLI_REGISTRY_ACCESS_OPTIONS                                                                       \
 	{"username", required_argument, NULL, BW_OPT_USERNAME},                                              \
 	    {"password-stdin", no_argument, NULL, BW_OPT_PASSWORD_STDIN},                                    \
 	    {"registry-ca", required_argument, NULL, BW_OPT_REGISTRY_CA},                                    \
 	    {"insecure-registry", required_argument, NULL, BW_OPT_INSECURE_REGISTRY},                        \
-	    {"timeout", required_argument, NULL, BW_OPT_TIMEOUT},                                            \
+	{                                                                                                    \
+		"timeout", required_argument, NULL, BW_OPT_TIMEOUT                                           \
+	}
+
+#define BW_CLI_REGISTRY_OPTIONS                                                                              \
+	BW_CLI_REGISTRY_ACCESS_OPTIONS,                                                                      \
 	{                                                                                                    \
 		"image-src", required_argument, NULL, BW_OPT_IMAGE_SRC                                       \
 	}

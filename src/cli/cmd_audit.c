@@ -27,9 +27,10 @@ const char bw_usage_audit[] =
     "      --exclude LIST       not these checks or sections\n"
     "      --list               list the checks and exit\n"
     "      --timing             print the run time and the time spent waiting on the "
-    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_COMMON_HELP "\n"
-    "Formats: table (grouped by section, with a score), json, sarif. With --exit-code N,\n"
-    "exit N when a check warns at or above --severity.\n";
+    "engine\n" BW_CLI_SUPPRESS_HELP BW_CLI_FORMAT_HELP(
+	"table (grouped by section, with a score), json or sarif") BW_CLI_COMMON_HELP
+    "\n"
+    "With --exit-code N, exit N when a check warns at or above --severity.\n";
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
@@ -134,6 +135,13 @@ static void list_checks(const struct bw_cli *cli)
 		bw_audit_checks_write_table(stdout);
 }
 
+/* Section 4 reads images: which one, of how many. */
+static void image_progress(void *ud, size_t done, size_t total, const char *image)
+{
+	bw_cli_progress(ud, "auditing the Docker Engine: section 4, image %zu/%zu (%s)", done + 1, total,
+			image);
+}
+
 int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -180,6 +188,10 @@ int bw_cmd_audit(struct bw_cli *cli, int argc, char **argv)
 	a.o.excludes = a.excludes;
 	a.o.n_excludes = a.n_excludes;
 
+	if (cli->progress) {
+		a.o.progress = image_progress;
+		a.o.progress_ud = cli;
+	}
 	struct bw_report *r = bw_report_new("host", NULL);
 	struct bw_error err = BW_ERROR_INIT;
 	bw_cli_progress(cli, "auditing %s…", a.o.offline ? "saved files" : "the Docker Engine");

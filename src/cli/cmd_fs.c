@@ -16,7 +16,7 @@ const char bw_usage_fs[] =
     "      --skip-dirs GLOB  do not enter directories matching GLOB (relative to DIR;\n"
     "                       \"**/\" matches at any depth; repeatable, or a comma list)\n"
     "      --skip-files GLOB  do not look at files matching GLOB (as --skip-dirs)\n" BW_CLI_SCAN_HELP
-	BW_CLI_COMMON_HELP;
+	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP;
 
 enum { OPT_SKIP_DIRS = BW_OPT__COMMAND_BASE, OPT_SKIP_FILES };
 

@@ -36,7 +36,9 @@ const char bw_usage_image[] =
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_REGISTRY_HELP
-	BW_CLI_COMMON_HELP;
+	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL "; inspect\n"
+					      "                       and files: table or json")
+	    BW_CLI_PLATFORM_HELP BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
 

@@ -74,22 +74,18 @@ int bw_cmd_key(struct bw_cli *cli, int argc, char **argv)
 	    {"output-key-prefix", required_argument, NULL, OPT_PREFIX},
 	    {NULL, 0, NULL, 0},
 	};
-	if (argc < 2 || strcmp(argv[1], "generate") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			bw_cli_print_help(cli->cmd, stdout);
-			return BW_EXIT_OK;
-		}
-		return bw_cli_usage_error(
-		    cli->cmd, argc < 2 ? "missing subcommand (generate)" : "unknown subcommand '%s'",
-		    argc < 2 ? "" : argv[1]);
-	}
-	argc--;
-	argv++;
 	const char *prefix = "cosign";
+	/* the options first, so that the table is known without a subcommand
+	 * (help --options, the configuration file) */
 	bool done;
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, key_option, &prefix, &done);
 	if (rc || done)
 		return rc;
+	if (argc - optind < 1 || strcmp(argv[optind], "generate") != 0)
+		return bw_cli_usage_error(
+		    cli->cmd, argc - optind < 1 ? "missing subcommand (generate)" : "unknown subcommand '%s'",
+		    argc - optind < 1 ? "" : argv[optind]);
+	optind++;
 	if (argc - optind != 0)
 		return bw_cli_usage_error(cli->cmd, "key generate takes no operand");
 	bw_autofree char *kpath = bw_asprintf("%s.key", prefix);

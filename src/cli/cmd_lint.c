@@ -24,7 +24,8 @@ const char bw_usage_lint[] =
     "                             bulwark severity\n"
     "      --no-fail              exit 0 whatever the findings\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
-	BW_CLI_COMMON_HELP "\n"
+	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP
+    "\n"
     "Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
     "'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
     "'# bulwark global ignore=…' anywhere suppresses them in the whole file.\n"

@@ -28,7 +28,7 @@ static int registry_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 {
 	(void)ud;
 	int h = bw_cli_registry_option(cli, c, arg);
-	if (h > 0 && c != BW_OPT_IMAGE_SRC)
+	if (h > 0)
 		return 0;
 	if (h < 0)
 		return -h;
@@ -39,24 +39,20 @@ int bw_cmd_registry(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    BW_CLI_COMMON_OPTIONS,
-	    BW_CLI_REGISTRY_OPTIONS,
+	    BW_CLI_REGISTRY_ACCESS_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	if (argc < 2 || strcmp(argv[1], "ls") != 0) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			bw_cli_print_help(cli->cmd, stdout);
-			return BW_EXIT_OK;
-		}
-		return bw_cli_usage_error(cli->cmd,
-					  argc < 2 ? "missing subcommand (ls)" : "unknown subcommand '%s'",
-					  argc < 2 ? "" : argv[1]);
-	}
-	argc--;
-	argv++;
+	/* the options first, so that the table is known without a subcommand
+	 * (help --options, the configuration file) */
 	bool done;
 	int rc = bw_cli_parse(cli, argc, argv, BW_CLI_COMMON_SHORT, longopts, registry_option, NULL, &done);
 	if (rc || done)
 		return rc;
+	if (argc - optind < 1 || strcmp(argv[optind], "ls") != 0)
+		return bw_cli_usage_error(
+		    cli->cmd, argc - optind < 1 ? "missing subcommand (ls)" : "unknown subcommand '%s'",
+		    argc - optind < 1 ? "" : argv[optind]);
+	optind++;
 	if (argc - optind != 1)
 		return bw_cli_usage_error(cli->cmd,
 					  argc - optind < 1 ? "missing HOST[/REPO]" : "too many arguments");

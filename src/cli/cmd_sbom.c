@@ -64,7 +64,8 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 					  argc - optind < 1 ? "missing TARGET" : "too many arguments");
 	if (!cli->format_set)
 		cli->format = BW_FORMAT_CYCLONEDX;
-	if (cli->format == BW_FORMAT_SARIF)
+	if (cli->format != BW_FORMAT_CYCLONEDX && cli->format != BW_FORMAT_SPDX &&
+	    cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_TABLE)
 		return bw_cli_usage_error(cli->cmd, "an SBOM is written as cyclonedx, spdx, json or table");
 	const char *target = argv[optind];
 	rc = bw_cli_registry_ready(cli);

@@ -29,6 +29,9 @@ const char bw_usage_verify[] =
     "                       (repeatable)\n"
     "      --signature FILE a signature (base64) to verify instead of the registry's\n"
     "      --payload FILE   the payload it signs (with --signature)\n"
+    "      --policy FILE    decide allow or deny by a trust policy (YAML: which keys sign\n"
+    "                       which repositories, which attestations they need); exit 0\n"
+    "                       allow, 1 deny\n"
     "      --bundle FILE    a Sigstore bundle (v0.1-v0.3) to verify offline; the operand\n"
     "                       is then the signed file (none for a DSSE bundle, whose\n"
     "                       payload is printed)\n"
@@ -51,6 +54,7 @@ enum {
 	OPT_TRUSTED_ROOT,
 	OPT_IDENTITY,
 	OPT_OIDC_ISSUER,
+	OPT_POLICY,
 };
 
 #define MAX_ANNOTATIONS 64
@@ -61,6 +65,7 @@ struct verify_args {
 	size_t n_annotations;
 	const char *signature, *payload;
 	const char *bundle, *trusted_root, *identity, *issuer;
+	const char *policy;
 };
 
 static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -96,6 +101,9 @@ static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_OIDC_ISSUER:
 		a->issuer = arg;
+		return 0;
+	case OPT_POLICY:
+		a->policy = arg;
 		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
@@ -236,6 +244,69 @@ static int verify_bundle(struct bw_cli *cli, const struct verify_args *a, int no
 	return ex;
 }
 
+/* --policy: allow or deny the image by the policy's rules. */
+static int verify_policy(struct bw_cli *cli, const struct verify_args *a, int nops, char **ops)
+{
+	if (a->key || a->signature || a->payload || a->n_annotations)
+		return bw_cli_usage_error(cli->cmd,
+					  "--policy goes without --key, --signature, --payload and -a");
+	if (nops != 1)
+		return bw_cli_usage_error(cli->cmd, nops < 1 ? "missing TARGET" : "too many arguments");
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
+		return bw_cli_usage_error(cli->cmd, "verify writes table or json");
+	int rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_trust_policy *pol = NULL;
+	if (bw_trust_policy_load(a->policy, &pol, &err) < 0)
+		return bw_cli_fail(cli, &err);
+	struct bw_trust_image img;
+	if (bw_trust_image_open(ops[0], bw_cli_registry_opts(cli), &img, &err) < 0) {
+		bw_trust_policy_free(pol);
+		return bw_cli_fail(cli, &err);
+	}
+	struct bw_trust_decision d = {0};
+	int ex;
+	FILE *out = NULL;
+	if (!img.reg)
+		rc = bw_error_set(&err, BW_EUSAGE, "%s: a policy decides about registry images", img.name);
+	else
+		rc = bw_trust_policy_evaluate(pol, &img, &d, &err);
+	if (rc < 0) {
+		ex = bw_cli_fail(cli, &err);
+	} else if (!(out = bw_cli_open_output(cli, &err))) {
+		ex = bw_cli_fail(cli, &err);
+	} else {
+		ex = d.allow ? BW_EXIT_OK : BW_EXIT_FINDINGS;
+		if (cli->format == BW_FORMAT_JSON) {
+			json_t *rs = json_array();
+			for (size_t i = 0; i < d.n_reasons; i++)
+				json_array_append_new(rs, json_string(d.reasons[i]));
+			json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "schema",
+						"bulwark.verify-policy/v1", "target", img.name, "digest",
+						img.digest, "decision", d.allow ? "allow" : "deny", "policy",
+						d.rule ? json_string(d.rule) : json_null(), "reasons", rs);
+			json_dumpf(doc, out, JSON_INDENT(2));
+			fputc('\n', out);
+			json_decref(doc);
+		} else {
+			fprintf(out, "%s %s@%s", d.allow ? "allow" : "deny", img.name, img.digest);
+			if (d.rule)
+				fprintf(out, " (policy %s)", d.rule);
+			fputc('\n', out);
+			for (size_t i = 0; i < d.n_reasons; i++)
+				fprintf(out, "  %s\n", d.reasons[i]);
+		}
+		if (bw_cli_close_output(cli, out, &err) < 0)
+			ex = bw_cli_fail(cli, &err);
+	}
+	bw_trust_decision_release(&d);
+	bw_trust_image_release(&img);
+	bw_trust_policy_free(pol);
+	return ex;
+}
+
 int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -249,6 +320,7 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 	    {"trusted-root", required_argument, NULL, OPT_TRUSTED_ROOT},
 	    {"certificate-identity", required_argument, NULL, OPT_IDENTITY},
 	    {"certificate-oidc-issuer", required_argument, NULL, OPT_OIDC_ISSUER},
+	    {"policy", required_argument, NULL, OPT_POLICY},
 	    {NULL, 0, NULL, 0},
 	};
 	struct verify_args a = {0};
@@ -258,6 +330,8 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 	if (a.bundle || a.trusted_root || a.identity || a.issuer)
 		return verify_bundle(cli, &a, argc - optind, argv + optind);
+	if (a.policy)
+		return verify_policy(cli, &a, argc - optind, argv + optind);
 	if (argc - optind != 1)
 		return bw_cli_usage_error(cli->cmd,
 					  argc - optind < 1 ? "missing TARGET" : "too many arguments");

@@ -11,7 +11,7 @@ extern const char bw_usage_config[];
 extern const char bw_usage_net[];
 extern const char bw_usage_registry[];
 extern const char bw_usage_key[];
-extern const char bw_usage_sign[], bw_usage_verify[];
+extern const char bw_usage_sign[], bw_usage_verify[], bw_usage_attest[], bw_usage_verify_attestation[];
 
 const struct bw_command bw_commands[] = {
     {"image", bw_cmd_image, "scan or inspect a container image", bw_usage_image},
@@ -29,6 +29,10 @@ const struct bw_command bw_commands[] = {
     {"key", bw_cmd_key, "generate a cosign-compatible signing key pair", bw_usage_key},
     {"sign", bw_cmd_sign, "sign an image as cosign does (a key; the .sig tag or a referrer)", bw_usage_sign},
     {"verify", bw_cmd_verify, "verify an image's cosign signatures with a key", bw_usage_verify},
+    {"attest", bw_cmd_attest, "attest an image as cosign does (in-toto statement in a DSSE envelope)",
+     bw_usage_attest},
+    {"verify-attestation", bw_cmd_verify_attestation, "verify an image's cosign attestations with a key",
+     bw_usage_verify_attestation},
 };
 const size_t bw_n_commands = BW_ARRAY_SIZE(bw_commands);
 

@@ -15,10 +15,10 @@
  *       disable: [DL3008, DL3015]
  *
  * A value is a scalar, or a list of scalars: joined with commas for the
- * options that take a comma list (scanners, severity), one option each for
- * the others (vex, disable, ...). A flag takes true or false. A key that is
- * no option of any command (globally) or of that command (in its section)
- * is an error naming the file and line.
+ * options that take a comma list (scanners, severity, image-src), one option
+ * each for the others (vex, disable, insecure-registry, ...). A flag takes
+ * true or false. A key that is no option of any command (globally) or of
+ * that command (in its section) is an error naming the file and line.
  *
  * Precedence, highest first: the command line, the environment, the
  * command's section, the file's global keys, the defaults. An option given
@@ -62,14 +62,15 @@ struct loader {
 /* Options that take a comma list: a YAML list is joined. */
 static bool comma_option(const char *name)
 {
-	return !strcmp(name, "scanners") || !strcmp(name, "severity");
+	return !strcmp(name, "scanners") || !strcmp(name, "severity") || !strcmp(name, "image-src");
 }
 
 /* Options that may be given several times: an environment value is split
  * at commas. */
 static bool repeatable_option(const char *name)
 {
-	static const char *const names[] = {"vex", "disable", "ignore", "trusted-registry", "require-label"};
+	static const char *const names[] = {
+	    "vex", "disable", "ignore", "trusted-registry", "require-label", "insecure-registry", "inspect"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(names); i++)
 		if (!strcmp(name, names[i]))
 			return true;
@@ -419,15 +420,14 @@ int bw_cli_preset_load(struct bw_cli *cli, int argc, char **argv, const struct o
 		struct bw_error err = BW_ERROR_INIT;
 		bw_buf_init(&b, CONFIG_MAX);
 		if (bw_buf_read_file(&b, path, &err) < 0) {
-			fprintf(stderr, "bulwark %s: the configuration file: %s\n", cli->cmd->name, err.msg);
-			rc = BW_EXIT_ERROR;
+			out->unreadable = bw_strdup(err.msg);
 		} else {
 			l.path = path;
 			rc = load_file(&l, b.data ? b.data : "", b.len);
 		}
 		bw_buf_release(&b);
 	}
-	if (!rc)
+	if (!rc && !out->unreadable)
 		rc = load_env(&l);
 
 	/* the highest level of each option wins, the command line above all */
@@ -473,5 +473,6 @@ void bw_cli_preset_release(struct bw_cli_preset *p)
 	}
 	free(p->argv);
 	free(p->origin);
+	free(p->unreadable);
 	memset(p, 0, sizeof(*p));
 }

@@ -253,7 +253,8 @@ enum bw_helpdoc_value bw_helpdoc_option_value(const struct bw_helpdoc_item *opt)
 	return BW_VALUE_FREE;
 }
 
-/* The distinct words of text (runs of letters and digits) that accept takes. */
+/* The distinct words of text (runs of letters and digits, joined by single
+ * hyphens: gitlab-codequality) that accept takes. */
 static size_t accepted_words(const char *text, bool (*accept)(const char *), char *buf, size_t buflen,
 			     const char **words, size_t max)
 {
@@ -264,7 +265,7 @@ static size_t accepted_words(const char *text, bool (*accept)(const char *), cha
 			continue;
 		}
 		const char *s = p;
-		while (bw_isalnum((unsigned char)*p))
+		while (bw_isalnum((unsigned char)*p) || (*p == '-' && bw_isalnum((unsigned char)p[1])))
 			p++;
 		size_t len = (size_t)(p - s);
 		if (used + len + 1 > buflen)

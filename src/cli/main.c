@@ -9,9 +9,15 @@ static void print_main_help(FILE *out)
 	fprintf(out, "usage: bulwark <command> [options] TARGET\n\n"
 		     "bulwark secures containers: images, build files, hosts, runtime, network\n"
 		     "and supply chain, in one tool.\n\ncommands:\n");
+	/* the summaries' column: two blanks at least past the longest name
+	 * (verify-attestation), as help readers (helpdoc.c) expect */
+	int w = 10;
 	for (size_t i = 0; i < bw_n_commands; i++)
-		fprintf(out, "  %-10s %s\n", bw_commands[i].name, bw_commands[i].summary);
-	fprintf(out, "  %-10s %s\n", "help", "show help for a command");
+		if ((int)strlen(bw_commands[i].name) + 1 > w)
+			w = (int)strlen(bw_commands[i].name) + 1;
+	for (size_t i = 0; i < bw_n_commands; i++)
+		fprintf(out, "  %-*s %s\n", w, bw_commands[i].name, bw_commands[i].summary);
+	fprintf(out, "  %-*s %s\n", w, "help", "show help for a command");
 	fprintf(out, "\nbulwark help COMMAND, or bulwark COMMAND --help, for a command's options.\n"
 		     "--version prints the version.\n\n"
 		     "exit codes: 0 clean, 1 findings at or above --severity (with --exit-code),\n"

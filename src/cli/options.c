@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sys/ioctl.h>
 
 #include "cli.h"
 
@@ -242,6 +243,10 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 	}
 	cli->preset_origin = NULL;
 	free(so);
+	if (!rc && !*done && pre.unreadable) {
+		fprintf(stderr, "bulwark %s: the configuration file: %s\n", cli->cmd->name, pre.unreadable);
+		rc = BW_EXIT_ERROR;
+	}
 	/* the operands getopt moved to the end keep their order: copy them back
 	 * where the command looks for them (argv[optind..]) */
 	if (!rc && !*done) {
@@ -297,6 +302,27 @@ void bw_cli_print_json(FILE *out, json_t *j, size_t flags)
 	json_decref(j);
 }
 
+/* The width a table's titles are cut to: $COLUMNS, else the terminal's
+ * (TIOCGWINSZ); 0 (whole titles) when the table goes to a file (-o) or to
+ * a pipe without COLUMNS. */
+static size_t table_columns(FILE *out)
+{
+	if (out != stdout)
+		return 0;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		errno = 0;
+		long v = strtol(c, &end, 10);
+		if (!errno && !*end && v > 0 && v <= 100000)
+			return (size_t)v;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
 int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 {
 	struct bw_error err = BW_ERROR_INIT;
@@ -308,6 +334,7 @@ int bw_cli_emit_report(struct bw_cli *cli, struct bw_report *r)
 	    .color = (out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")),
 	    .tool_version = BW_VERSION_STRING,
 	    .show_suppressed = cli->show_suppressed,
+	    .columns = table_columns(out),
 	};
 	bw_report_sort(r);
 	int rc = bw_report_write(r, cli->format, out, &wo, &err);

@@ -94,6 +94,8 @@ static void progress(void *ud, uint64_t bytes, size_t done, size_t total)
 	const struct bw_cli *cli = ud;
 	char sz[32];
 	bw_format_size(bytes, sz, sizeof(sz));
+	if (total && done > total) /* a stream's extra members */
+		done = total;
 	bw_cli_progress(cli, "reading layers: %zu/%zu, %s", done, total, sz);
 }
 
@@ -112,7 +114,9 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .platform = cli->platform,
 	    .jobs = a->jobs,
 	    .scanners = a->scanners,
-	    .list_packages = a->list_packages,
+	    /* the inventory with --list-packages, or when it is all that was asked
+	     * for (--scanners packages) */
+	    .list_packages = a->list_packages || a->scanners == BW_SCAN_PACKAGES,
 	    .secret_config = a->secret_config,
 	    .db_path = cli->db_path,
 	    .ignore_unfixed = cli->ignore_unfixed,

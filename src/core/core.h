@@ -344,6 +344,8 @@ static inline bool bw_dec_done(const struct bw_dec *d)
  * when a ".." would climb above the root, *absolute when it started with "/".
  * out must hold strlen(in)+1 bytes. */
 void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute);
+/* What follows the last '/' of path (all of it when there is none). */
+const char *bw_path_base(const char *path);
 
 /* ---- secret-looking names and values (secretname.c) ------------------- */
 

@@ -211,6 +211,12 @@ const char *bw_digest_hex(const char *d)
 
 /* ---- paths ---- */
 
+const char *bw_path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 void bw_path_clean(const char *in, char *out, bool *escapes, bool *absolute)
 {
 	size_t o = 0;

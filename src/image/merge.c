@@ -198,43 +198,69 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 	return rc;
 }
 
-/* A layer may list "a/b/c/file" without entries for a, a/b, a/b/c; the
- * engine creates them when it applies the layer (root-owned; 0755 since
- * moby 23 and in containerd, 0600 in moby 20.10). They are part of the
- * final view, marked implied. */
-static void add_implied_parents(struct bw_image *img, struct bw_pathmap *seen, char *tmp)
+/* A layer may list "a/b/c/file" (or a whiteout "b/.wh.c") without entries
+ * for its parents; the engine creates the missing ones when it applies the
+ * layer (root-owned; 0755 since moby 23 and in containerd, 0600 in moby
+ * 20.10), and they stay unless a higher layer removes them. They are part of
+ * the final view, marked implied, from the lowest layer that needed them;
+ * a directory some layer lists wins over an implied one. Found going up
+ * from each entry while the merge knows what the layers above hide. */
+struct implied {
+	struct bw_pathmap map; /* path -> index in dirs */
+	struct bw_file *dirs;
+	size_t n, cap;
+	char *up; /* BW_IMG_MAX_PATH + 2 bytes of scratch */
+};
+
+static void note_parents(struct dirs *d, struct implied *im, struct bw_image *img, const struct bw_file *f,
+			 char *tmp)
 {
-	size_t n = img->n_final;
-	for (size_t i = 0; i < n; i++) {
-		const struct bw_file *f = img->final[i];
-		size_t len = strlen(f->path);
-		memcpy(tmp, f->path, len + 1);
-		for (size_t k = len; k > 1; k--) {
-			if (tmp[k - 1] != '/')
-				continue;
-			tmp[k - 1] = '\0';
-			if (tmp[0] == '\0')
-				break;
-			size_t v;
-			if (bw_pathmap_get(seen, tmp, &v)) {
-				struct bw_file *p = img->final[v];
-				if (p->implied && f->layer < p->layer)
-					p->layer = f->layer;
-				break; /* its own ancestors were handled when it was added */
-			}
-			struct bw_file *d = bw_arena_alloc(&img->arena, sizeof(*d));
-			d->path = bw_arena_strdup(&img->arena, tmp);
-			d->type = BW_FILE_DIR;
-			d->mode = 0755;
-			d->layer = f->layer;
-			d->implied = true;
-			bw_pathmap_put(seen, d->path, img->n_final);
-			if (img->n_final == img->cap_final) {
-				img->cap_final = img->cap_final * 2 + 16;
-				img->final = bw_realloc(img->final, img->cap_final * sizeof(*img->final));
-			}
-			img->final[img->n_final++] = d;
+	size_t len = (size_t)(strrchr(f->path, '/') - f->path);
+	while (len > 0) {
+		memcpy(tmp, f->path, len);
+		tmp[len] = '\0';
+		size_t v;
+		if (bw_pathmap_get(d->seen, tmp, &v))
+			return; /* listed by some layer at or above this one */
+		if (bw_pathmap_get(&im->map, tmp, &v)) {
+			if (f->layer < im->dirs[v].layer)
+				im->dirs[v].layer = f->layer;
+			return; /* its own parents were noted with it */
 		}
+		bool gone = bw_pathmap_get(d->hidden, tmp, &v) && (v & HIDE_WHITEOUT);
+		memcpy(im->up, tmp, len + 1);
+		bool above = ancestor_hidden(d, im->up, tmp);
+		if (above)
+			return; /* a higher layer removed it with an ancestor */
+		if (!gone) {	/* made here and never removed */
+			BW_ALLOC_GROW(im->dirs, im->n + 1, im->cap);
+			char *path = bw_arena_strndup(&img->arena, f->path, len);
+			im->dirs[im->n] = (struct bw_file){.path = path,
+							   .type = BW_FILE_DIR,
+							   .mode = 0755,
+							   .layer = f->layer,
+							   .implied = true};
+			bw_pathmap_put(&im->map, path, im->n++);
+		}
+		char *slash = memrchr(f->path, '/', len);
+		len = slash ? (size_t)(slash - f->path) : 0;
+	}
+}
+
+/* The implied directories no layer lists, into the final view. */
+static void add_implied(struct bw_image *img, struct implied *im, const struct bw_pathmap *seen)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		size_t v;
+		if (bw_pathmap_get(seen, im->dirs[i].path, &v))
+			continue;
+		struct bw_file *dir = bw_arena_alloc(&img->arena, sizeof(*dir));
+		*dir = im->dirs[i];
+		if (img->n_final == img->cap_final) {
+			img->cap_final = img->cap_final * 2 + 16;
+			img->final = bw_realloc(img->final, img->cap_final * sizeof(*img->final));
+		}
+		img->final[img->n_final++] = dir;
 	}
 }
 
@@ -256,6 +282,8 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 	char *tmp = bw_malloc(BW_IMG_MAX_PATH + 2);
 	struct dirs dirs;
 	dirs_init(&dirs, &seen, &hidden, img->final);
+	struct implied im = {.up = bw_malloc(BW_IMG_MAX_PATH + 2)};
+	bw_pathmap_init(&im.map);
 
 	bool root_opaque = false;
 	for (size_t l = img->info.n_layers; l-- > 0;) {
@@ -265,8 +293,18 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 			size_t v;
 			if (f->type == BW_FILE_WHITEOUT || f->type == BW_FILE_OPAQUE)
 				continue;
-			if (bw_pathmap_get(&seen, f->path, &v))
+			note_parents(&dirs, &im, img, f, tmp);
+			if (bw_pathmap_get(&seen, f->path, &v)) {
+				/* a higher layer's directory replaced this non-directory,
+				 * which had removed what lower layers had below it */
+				if (f->type != BW_FILE_DIR) {
+					size_t h = 0;
+					bw_pathmap_get(&hidden, f->path, &h);
+					bw_pathmap_put(&hidden, f->path, h | HIDE_OPAQUE);
+					dirs_mark(&dirs, f->path);
+				}
 				continue;
+			}
 			if (bw_pathmap_get(&hidden, f->path, &v) && (v & HIDE_WHITEOUT))
 				continue;
 			if (ancestor_hidden(&dirs, f->path, tmp))
@@ -279,6 +317,8 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 		for (size_t i = 0; i < res->n_files; i++) {
 			struct bw_file *f = &res->files[i];
 			size_t v = 0;
+			if (f->type == BW_FILE_WHITEOUT || f->type == BW_FILE_OPAQUE)
+				note_parents(&dirs, &im, img, f, tmp);
 			if (f->type == BW_FILE_WHITEOUT) {
 				bw_pathmap_get(&hidden, f->link, &v);
 				bw_pathmap_put(&hidden, f->link, v | HIDE_WHITEOUT);
@@ -301,7 +341,10 @@ int bw_merge_final(struct bw_image *img, struct bw_error *err)
 			break; /* an opaque root hides every lower layer whole */
 	}
 	dirs_release(&dirs);
-	add_implied_parents(img, &seen, tmp);
+	add_implied(img, &im, &seen);
+	bw_pathmap_release(&im.map);
+	free(im.dirs);
+	free(im.up);
 	free(tmp);
 	bw_pathmap_release(&hidden);
 	bw_pathmap_release(&seen);
@@ -418,8 +461,10 @@ int bw_image_resolve(const struct bw_image *img, const char *path, const struct 
 			}
 		}
 	}
-	if (!f && cur.len == 0)
-		f = NULL; /* the root */
+	/* after "..", "." or a link the last entry stood on is cur's own (the
+	 * root, "", is none) */
+	if (!f && cur.len)
+		f = bw_image_lookup(img, cur.data);
 	*out = f;
 out:
 	bw_buf_release(&cur);

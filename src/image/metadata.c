@@ -89,8 +89,7 @@ static int member_ref(struct bw_image *img, json_t *v, const char *what, const c
 
 static const char *jstr(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_string_value(json_object_get(o, k)); /* NULL unless a string */
 }
 
 char *bw_blob_member_name(const char *digest)

@@ -13,6 +13,7 @@
 struct engine_src {
 	struct bw_engine *engine;
 	char *escaped;
+	size_t n_layers; /* RootFS.Layers: the total for progress before the stream says */
 };
 
 /* An image name or id, as the engine's API takes it in a path segment:
@@ -69,6 +70,8 @@ static int engine_open(struct bw_image *img, struct bw_error *err)
 	const char *at = json_is_string(rd) ? strchr(json_string_value(rd), '@') : NULL;
 	if (at && bw_digest_valid(at + 1))
 		img->info.digest = bw_img_str(img, at + 1);
+	json_t *layers = json_object_get(json_object_get(j, "RootFS"), "Layers");
+	s->n_layers = json_is_array(layers) ? json_array_size(layers) : 0;
 	json_decref(j);
 	return 0;
 }
@@ -113,6 +116,10 @@ static int engine_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_er
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return bw_error_sys(err, BW_EIO, "pipe");
 	signal(SIGPIPE, SIG_IGN);
+	/* the tar names its layers at its end (manifest.json): progress counts
+	 * against what the engine said beforehand */
+	if (!wc->n_layers)
+		wc->n_layers = s->n_layers;
 	struct pump p = {.s = s, .path = bw_asprintf("/images/%s/get", s->escaped), .wfd = fds[1]};
 	pthread_t t;
 	if (pthread_create(&t, NULL, pump_main, &p) != 0) {

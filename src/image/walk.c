@@ -376,7 +376,9 @@ out:
 	archive_read_free(a);
 	bw_decomp_free(ws.dc);
 	bw_pathmap_release(&ws.seen);
-	__atomic_add_fetch(&wc->layers_done, 1, __ATOMIC_RELAXED);
+	/* a stream's member that is no layer (a VERSION file) is not one done */
+	if (rc == 0)
+		__atomic_add_fetch(&wc->layers_done, 1, __ATOMIC_RELAXED);
 	return rc;
 }
 

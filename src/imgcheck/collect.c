@@ -6,15 +6,9 @@
 
 #include "imgcheck-int.h"
 
-static const char *base_of(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return b ? b + 1 : path;
-}
-
 enum img_file_kind img_classify(const char *path)
 {
-	const char *b = base_of(path);
+	const char *b = bw_path_base(path);
 	static const char *const keys[] = {"id_rsa",	  "id_dsa",	   "id_ecdsa", "id_ed25519",
 					   "id_ecdsa_sk", "id_ed25519_sk", "identity", NULL};
 	static const char *const creds[] = {".npmrc", ".pypirc",	  ".git-credentials", ".netrc",
@@ -144,7 +138,7 @@ static const char *fmt(struct bw_arena *a, const char *f, ...)
 
 const char *img_check_cred(struct bw_arena *a, const char *path, const char *data, size_t len)
 {
-	const char *b = base_of(path);
+	const char *b = bw_path_base(path);
 	struct lines it = {data, data + len, 0};
 	const char *l;
 	size_t n;

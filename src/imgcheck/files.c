@@ -4,12 +4,6 @@
  * analyzer's content records, and build tools seen as files. */
 #include "imgcheck-int.h"
 
-static const char *base_of(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return b ? b + 1 : path;
-}
-
 /* ---- names in every layer ---- */
 
 static bool is_dotenv(const char *b)
@@ -64,7 +58,7 @@ static void check_names(struct img_ctx *c)
 			const struct bw_file *f = &fs[i];
 			if (f->type == BW_FILE_WHITEOUT || f->type == BW_FILE_OPAQUE)
 				continue;
-			const char *b = base_of(f->path);
+			const char *b = bw_path_base(f->path);
 			enum img_rule_id rule = IMG__COUNT;
 			const char *path = f->path;
 			const char *g = strstr(f->path, "/.git/");
@@ -152,7 +146,7 @@ static void check_caches(struct img_ctx *c, const struct bw_file *const *fin, si
 		const struct bw_file *f = fin[i];
 		if (f->type != BW_FILE_REG)
 			continue;
-		const char *b = base_of(f->path);
+		const char *b = bw_path_base(f->path);
 		if (!strcmp(b, "lock") || strstr(f->path, "/partial/") || !strcmp(b, ".gitkeep"))
 			continue;
 		for (size_t k = 0; k < BW_ARRAY_SIZE(caches); k++) {
@@ -211,12 +205,12 @@ const char *img_build_file(const char *path, enum bw_file_type type)
 		return NULL;
 	if (!strcmp(path, "/usr/local/go/bin/go") ||
 	    (bw_str_starts_with(path, "/usr/lib/go") && strstr(path, "/bin/go") &&
-	     !strcmp(base_of(path), "go")))
+	     !strcmp(bw_path_base(path), "go")))
 		return "go toolchain";
 	if (!bw_str_starts_with(path, "/usr/bin/") && !bw_str_starts_with(path, "/usr/local/bin/") &&
 	    !bw_str_starts_with(path, "/bin/") && !bw_str_starts_with(path, "/usr/local/cargo/bin/"))
 		return NULL;
-	const char *b = base_of(path);
+	const char *b = bw_path_base(path);
 	if (strchr(b + 1, '/'))
 		return NULL;
 	static const char *const tools[] = {

@@ -148,8 +148,7 @@ static int read_entry(struct jar_ctx *c, struct archive *a, const char *path, si
 /* Does the archive's file name name this artifact: "a.jar", "a-1.2.jar"? */
 static bool names_artifact(const char *name, const struct inv_pkg *p)
 {
-	const char *base = strrchr(name, '/');
-	base = base ? base + 1 : name;
+	const char *base = bw_path_base(name);
 	size_t bl = strlen(base);
 	if (bl < 5 || !p->purl_name)
 		return false;
@@ -266,8 +265,7 @@ static void walk_archive(struct jar_ctx *c, const char *name, const void *data, 
 			add_maven(c, name, bw_slice_of(""), bw_slice_of(title), bw_slice_of(version));
 		} else {
 			/* "commons-io-2.11.0.jar": the version starts after the last "-" before a digit */
-			const char *base = strrchr(name, '/');
-			base = base ? base + 1 : name;
+			const char *base = bw_path_base(name);
 			const char *bang = strrchr(base, '!');
 			if (bang)
 				base = bang + 1;

@@ -223,8 +223,7 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 
 static bool is_shell_name(const char *n)
 {
-	const char *sl = strrchr(n, '/');
-	n = sl ? sl + 1 : n;
+	n = bw_path_base(n);
 	return !strcmp(n, "sh") || !strcmp(n, "bash") || !strcmp(n, "ash") || !strcmp(n, "dash") ||
 	       !strcmp(n, "zsh") || !strcmp(n, "ksh");
 }

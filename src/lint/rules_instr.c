@@ -349,8 +349,7 @@ void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r)
 			const char *src = word(in, k);
 			if (!is_archive(src))
 				continue;
-			const char *base = strrchr(src, '/');
-			base = base ? base + 1 : src;
+			const char *base = bw_path_base(src);
 			const struct df_stage *st = &c->df->stages[in->stage];
 			for (size_t j = i + 1; j < st->end && j < c->df->n_instrs; j++) {
 				struct sh_script *sc = lint_script(c, &c->df->instrs[j]);
@@ -368,8 +367,7 @@ void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r)
 						extract = true;
 					bool names = false;
 					for (size_t w = a1; w < cmd->argc; w++) {
-						const char *t = cmd->argv[w].text, *b = strrchr(t, '/');
-						if (!strcmp(b ? b + 1 : t, base))
+						if (!strcmp(bw_path_base(cmd->argv[w].text), base))
 							names = true;
 					}
 					if (extract && names) {

@@ -58,8 +58,7 @@ static const char *subcmd(const struct sh_cmd *cmd, size_t st, const char *const
 static size_t is_pm(const struct sh_cmd *cmd, size_t st, const char *const *names, const char *const *subs,
 		    const char *const *with_arg)
 {
-	const char *n = cmd->argv[st].text, *sl = strrchr(n, '/');
-	n = sl ? sl + 1 : n;
+	const char *n = bw_path_base(cmd->argv[st].text);
 	if (!bw_str_in(n, names))
 		return 0;
 	size_t at = 0;

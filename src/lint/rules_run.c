@@ -5,8 +5,7 @@ static void sudo(struct lint_ctx *c, const struct lint_rule *r, const struct df_
 		 const struct sh_script *s, const struct sh_cmd *cmd, size_t st, void *ud)
 {
 	for (size_t i = 0; i <= st && i < cmd->argc; i++) {
-		const char *n = cmd->argv[i].text, *sl = strrchr(n, '/');
-		n = sl ? sl + 1 : n;
+		const char *n = bw_path_base(cmd->argv[i].text);
 		if (!strcmp(n, "sudo") || !strcmp(n, "doas")) {
 			lint_report_sh(c, r, in, cmd, "%s %s", n, st < cmd->argc ? cmd->argv[st].text : "");
 			return;
@@ -99,8 +98,7 @@ static void pipefail(struct lint_ctx *c, const struct lint_rule *r, const struct
 		return;
 	const struct df_instr *sh = in->is_trigger ? NULL : lint_shell_for(c, (size_t)in->index);
 	if (sh) {
-		const char *n = sh->argv[0], *sl = strrchr(n, '/');
-		n = sl ? sl + 1 : n;
+		const char *n = bw_path_base(sh->argv[0]);
 		/* shells without pipefail (pwsh, cmd) are out of scope */
 		if (strcmp(n, "bash") && strcmp(n, "zsh") && strcmp(n, "ash") && strcmp(n, "ksh") &&
 		    strcmp(n, "sh") && strcmp(n, "dash") && strcmp(n, "mksh"))

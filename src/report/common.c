@@ -154,3 +154,133 @@ void bw_report_put_markup(FILE *out, const char *s)
 		fputc(c, out);
 	}
 }
+
+/* SPDX licence ids (from the SPDX licence list, as CycloneDX's schema
+ * enumerates them) that packages commonly declare: a declared licence that
+ * is one of them is written as an id, any other as a name. */
+static const char *const spdx_ids[] = {
+    "0BSD",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-1.1",
+    "Apache-2.0",
+    "Artistic-1.0",
+    "Artistic-1.0-Perl",
+    "Artistic-2.0",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-2-Clause-Patent",
+    "BSD-3-Clause",
+    "BSD-4-Clause",
+    "BSL-1.0",
+    "Beerware",
+    "CC-BY-3.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-3.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "CDDL-1.1",
+    "EPL-1.0",
+    "EPL-2.0",
+    "EUPL-1.2",
+    "FTL",
+    "GFDL-1.2-only",
+    "GFDL-1.2-or-later",
+    "GFDL-1.3-only",
+    "GFDL-1.3-or-later",
+    "GPL-1.0-only",
+    "GPL-1.0-or-later",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "GPL-2.0",
+    "GPL-2.0+",
+    "GPL-3.0",
+    "GPL-3.0+",
+    "HPND",
+    "ICU",
+    "ISC",
+    "LGPL-2.0-only",
+    "LGPL-2.0-or-later",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "LGPL-2.0",
+    "LGPL-2.0+",
+    "LGPL-2.1",
+    "LGPL-2.1+",
+    "LGPL-3.0",
+    "LGPL-3.0+",
+    "Libpng",
+    "MIT",
+    "MIT-0",
+    "MPL-1.1",
+    "MPL-2.0",
+    "MPL-2.0-no-copyleft-exception",
+    "MirOS",
+    "NCSA",
+    "OFL-1.1",
+    "OpenSSL",
+    "PHP-3.01",
+    "PSF-2.0",
+    "PostgreSQL",
+    "Python-2.0",
+    "Ruby",
+    "Sleepycat",
+    "Unicode-DFS-2016",
+    "Unlicense",
+    "Vim",
+    "W3C",
+    "WTFPL",
+    "X11",
+    "Zlib",
+    "bzip2-1.0.6",
+    "curl",
+    "libpng-2.0",
+    "zlib-acknowledgement",
+};
+
+const char *bw_report_spdx_id(const char *s)
+{
+	for (size_t i = 0; s && i < BW_ARRAY_SIZE(spdx_ids); i++)
+		if (bw_strcasecmp(s, spdx_ids[i]) == 0)
+			return spdx_ids[i];
+	return NULL;
+}
+
+bool bw_report_spdx_expression_like(const char *s)
+{
+	/* tokens: ids [A-Za-z0-9.+-]+ (LicenseRef-… included), AND/OR/WITH, parens */
+	if (!s || !*s)
+		return false;
+	bool want_id = true;
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '(' || *p == ')') {
+			p++;
+			continue;
+		}
+		const char *b = p;
+		while (*p && (bw_isalnum(*p) || *p == '.' || *p == '-' || *p == '+' || *p == ':'))
+			p++;
+		if (p == b)
+			return false;
+		size_t n = (size_t)(p - b);
+		bool op = (n == 3 && memcmp(b, "AND", 3) == 0) || (n == 2 && memcmp(b, "OR", 2) == 0) ||
+			  (n == 4 && memcmp(b, "WITH", 4) == 0);
+		if (op == want_id)
+			return false;
+		/* lowercase "and"/"or" mean a prose licence string, not an expression */
+		if ((n == 3 && strncmp(b, "and", 3) == 0) || (n == 2 && strncmp(b, "or", 2) == 0))
+			return false;
+		want_id = op;
+	}
+	return !want_id;
+}

@@ -3,9 +3,10 @@
  * metadata.component is the scanned target (a "container" for images, a
  * "file" for root filesystems) and the root of the dependency graph; the
  * OS, when known, is an "operating-system" component; every package is a
- * "library" with its purl, licences (as names: a declared licence string
- * is not always a valid SPDX id, and the schema checks ids against SPDX's
- * list) and bulwark properties (ecosystem, layer, path, source package).
+ * "library" with its purl, licences (license.id for a common SPDX id
+ * bulwark knows, since the schema checks ids against SPDX's list; a single
+ * SPDX expression as "expression"; anything else as license.name) and
+ * bulwark properties (ecosystem, layer, path, source package).
  * Digests of the package's file are its "hashes" (alg SHA-1 … SHA-512,
  * content hex); Go's h1 sum and apk's Q1 checksum hash something else (a
  * file list, a control segment), so they are properties in the package
@@ -295,11 +296,17 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 		set_str(c, "version", p->version);
 		if (p->n_licenses) {
 			json_t *ls = json_array();
-			for (size_t k = 0; k < p->n_licenses; k++) {
-				json_t *lw = json_object(), *l = json_object();
-				json_object_set_new(l, "name", json_string(p->licenses[k]));
-				json_object_set_new(lw, "license", l);
-				json_array_append_new(ls, lw);
+			if (p->n_licenses == 1 && !bw_report_spdx_id(p->licenses[0]) &&
+			    bw_report_spdx_expression_like(p->licenses[0]) && strchr(p->licenses[0], ' ')) {
+				/* one SPDX expression ("MIT OR Apache-2.0") */
+				json_array_append_new(ls, json_pack("{s:s}", "expression", p->licenses[0]));
+			} else {
+				for (size_t k = 0; k < p->n_licenses; k++) {
+					const char *id = bw_report_spdx_id(p->licenses[k]);
+					json_t *l =
+					    json_pack("{s:s}", id ? "id" : "name", id ? id : p->licenses[k]);
+					json_array_append_new(ls, json_pack("{s:o}", "license", l));
+				}
 			}
 			json_object_set_new(c, "licenses", ls);
 		}

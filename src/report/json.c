@@ -238,7 +238,7 @@ int bw_report_write_json(const struct bw_report *r, FILE *out, const struct bw_w
 		set_str(os, "codename", r->os.codename);
 		bw_report_json_put(out, "os", os, 1, &first);
 	}
-	if (r->list_packages || r->n_packages) {
+	if (r->list_packages) {
 		fprintf(out, ",\n  \"packages\": [");
 		bool pf = true;
 		for (size_t i = 0; i < r->n_packages; i++)

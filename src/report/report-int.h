@@ -59,6 +59,13 @@ const struct bw_report *bw_report_escaped(const struct bw_report *r, unsigned wh
 /* True when bw_report_put_text() would show s as it is. */
 bool bw_report_text_plain(const char *s);
 
+/* Whether s reads as an SPDX licence expression: ids (LicenseRef-...
+ * included) joined by AND, OR, WITH, in parentheses. */
+bool bw_report_spdx_expression_like(const char *s);
+/* The SPDX licence id s names (any case), in the list's spelling, or NULL
+ * when it is none of the common ones bulwark knows. */
+const char *bw_report_spdx_id(const char *s);
+
 /* Stream one member of a JSON object or array (key NULL) to out at an
  * indentation depth, consuming v; *first tracks the comma. */
 void bw_report_json_put(FILE *out, const char *key, json_t *v, int depth, bool *first);

@@ -284,6 +284,7 @@ struct bw_write_opts {
 	bool color;		       /* ANSI colour in tables */
 	const char *tool_version;
 	bool show_suppressed; /* table: list suppressed findings too */
+	size_t columns;	      /* table: titles cut to fit this width (0: whole) */
 };
 
 /* A layer of the scanned image, bottom first: the history entry that made

@@ -15,40 +15,6 @@
  */
 #include "report-int.h"
 
-static bool spdx_expression_like(const char *s)
-{
-	/* tokens: ids [A-Za-z0-9.+-]+ (LicenseRef-… included), AND/OR/WITH, parens */
-	if (!s || !*s)
-		return false;
-	bool want_id = true;
-	const char *p = s;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		if (*p == '(' || *p == ')') {
-			p++;
-			continue;
-		}
-		const char *b = p;
-		while (*p && (bw_isalnum(*p) || *p == '.' || *p == '-' || *p == '+' || *p == ':'))
-			p++;
-		if (p == b)
-			return false;
-		size_t n = (size_t)(p - b);
-		bool op = (n == 3 && memcmp(b, "AND", 3) == 0) || (n == 2 && memcmp(b, "OR", 2) == 0) ||
-			  (n == 4 && memcmp(b, "WITH", 4) == 0);
-		if (op == want_id)
-			return false;
-		/* lowercase "and"/"or" mean a prose licence string, not an expression */
-		if ((n == 3 && strncmp(b, "and", 3) == 0) || (n == 2 && strncmp(b, "or", 2) == 0))
-			return false;
-		want_id = op;
-	}
-	return !want_id;
-}
-
 static json_t *rel(const char *a, const char *type, const char *b)
 {
 	json_t *r = json_object();
@@ -125,12 +91,12 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 			json_object_set_new(first_id, p->purl, json_string(id));
 		json_t *o = package(id, p->name, p->version, p->application ? "APPLICATION" : "LIBRARY");
 		json_object_set_new(o, "licenseConcluded", json_string("NOASSERTION"));
-		if (p->n_licenses == 1 && spdx_expression_like(p->licenses[0])) {
+		if (p->n_licenses == 1 && bw_report_spdx_expression_like(p->licenses[0])) {
 			json_object_set_new(o, "licenseDeclared", json_string(p->licenses[0]));
 		} else if (p->n_licenses > 1) {
 			bool all = true;
 			for (size_t k = 0; k < p->n_licenses; k++)
-				all = all && spdx_expression_like(p->licenses[k]);
+				all = all && bw_report_spdx_expression_like(p->licenses[k]);
 			if (all) {
 				struct bw_buf b;
 				bw_buf_init(&b, 1 << 16);

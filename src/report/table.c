@@ -1,6 +1,7 @@
-/* The human table writer: one block per kind, findings by severity;
- * vulnerabilities grouped by package. Every string of the report came
- * from an image, an advisory or a file: shown through bw_report_put_text. */
+/* The human table writer: one block per kind, vulnerabilities first and
+ * grouped by package; the package inventory after them with
+ * --list-packages. Every string of the report came from an image, an
+ * advisory or a file: shown through bw_report_put_text. */
 #include <limits.h>
 
 #include "report-int.h"
@@ -27,6 +28,69 @@ static const char *sev_color(enum bw_severity s)
 	}
 }
 
+/* The one form a layer takes in the table: the first 12 hex digits of its
+ * id ("sha256:" left out), as docker shows image ids. */
+static void put_layer(FILE *out, const char *id, size_t width)
+{
+	const char *h = id ? strchr(id, ':') : NULL;
+	bw_report_put_text(out, h ? h + 1 : (id ? id : "-"), 12, width);
+}
+
+/* The display width of s: one column a UTF-8 character (the strings were
+ * made printable by bw_report_escape). */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static size_t at_least(size_t w, const char *s)
+{
+	size_t l = text_width(s);
+	return l > w ? l : w;
+}
+
+/* " title" after a line's first used columns: whole when it fits the
+ * terminal (opts->columns, 0: always), else cut at a character with "...";
+ * on a terminal too narrow for 20 columns of it, on a line of its own
+ * after indent spaces. reserve: the columns that follow the title. */
+static void put_title(FILE *out, const char *s, size_t used, size_t reserve, size_t indent,
+		      const struct bw_write_opts *opts)
+{
+	if (!s)
+		return;
+	size_t w = text_width(s);
+	used++; /* the space before it */
+	if (!opts->columns || used + w + reserve <= opts->columns) {
+		fputc(' ', out);
+		bw_report_put_text(out, s, SIZE_MAX, 0);
+		return;
+	}
+	if (used + reserve + 20 > opts->columns && indent < used) {
+		fprintf(out, "\n%*s", (int)indent, "");
+		used = indent;
+	} else {
+		fputc(' ', out);
+	}
+	size_t room = opts->columns > used + reserve + 20 ? opts->columns - used - reserve : 20;
+	if (w <= room) {
+		bw_report_put_text(out, s, SIZE_MAX, 0);
+		return;
+	}
+	size_t keep = room - 3, cols = 0;
+	const char *p = s;
+	while (*p && cols < keep) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		cols++;
+	}
+	bw_report_put_text(out, s, (size_t)(p - s), 0);
+	fputs("...", out);
+}
+
 /* Packages grouped by ecosystem (the producer sorts them by ecosystem). */
 static void write_packages(const struct bw_report *r, FILE *out)
 {
@@ -48,14 +112,12 @@ static void write_packages(const struct bw_report *r, FILE *out)
 			"LAYER", "PATH");
 		for (; i < j; i++) {
 			const struct bw_package *p = &r->packages[i];
-			const char *l =
-			    p->layer ? (strchr(p->layer, ':') ? strchr(p->layer, ':') + 1 : p->layer) : "-";
 			fputs("  ", out);
 			put(out, p->name, wn);
 			fputs("  ", out);
 			put(out, p->version, wv);
 			fputs("  ", out);
-			bw_report_put_text(out, l, 12, 12);
+			put_layer(out, p->layer, 12);
 			fputs("  ", out);
 			put(out, p->path, 0);
 			fputc('\n', out);
@@ -149,6 +211,15 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 		if (open != j - i)
 			fprintf(out, " (+%zu suppressed)", j - i - open);
 		fputc('\n', out);
+		/* the file that declared the package, once when its findings share it */
+		bool one_path = h->location.path != NULL;
+		for (size_t k = i + 1; k < j && one_path; k++)
+			one_path = !strcmp0(v[k]->location.path, h->location.path);
+		if (one_path) {
+			fputs("    at: ", out);
+			put(out, h->location.path, 0);
+			fputc('\n', out);
+		}
 		for (; i < j; i++) {
 			const struct bw_finding *f = v[i];
 			const char *c = opts->color ? sev_color(f->severity) : "";
@@ -175,14 +246,18 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 			fputc(' ', out);
 			put(out, cvss, 9);
 			fputc(' ', out);
+			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
 			bw_report_put_text(out, f->severity_source ? f->severity_source : "-", 16,
-					   f->title || f->status != BW_STATUS_FAIL ? wsrc : 0);
+					   f->title || st ? wsrc : 0);
 			if (f->title) {
-				fputc(' ', out);
-				put(out, f->title, 0);
+				size_t used =
+				    4 + at_least(10, sev) + 1 + at_least(wid, f->id ? f->id : "-") + 1 +
+				    at_least(wfix, f->fixed_version ? f->fixed_version : "no fix yet") + 1 +
+				    at_least(22, prio) + 1 + at_least(9, cvss) + 1 + wsrc;
+				put_title(out, f->title, used, st ? strlen(st) + 3 : 0, 13, opts);
 			}
-			if (f->status != BW_STATUS_FAIL)
-				fprintf(out, " [%s]", bw_status_name(f->status));
+			if (st)
+				fprintf(out, " [%s]", st);
 			fputc('\n', out);
 			if (f->n_equivalent) {
 				fprintf(out, "             aliases:");
@@ -197,7 +272,7 @@ static void write_vulnerabilities(const struct bw_report *r, FILE *out, const st
 				bw_report_put_text(out, f->url, SIZE_MAX, 0);
 				fputc('\n', out);
 			}
-			if (f->location.path) {
+			if (f->location.path && !one_path) {
 				fprintf(out, "             at: ");
 				put(out, f->location.path, 0);
 				fputc('\n', out);
@@ -271,9 +346,6 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 	}
 	fputc('\n', out);
 
-	if (r->list_packages || r->n_packages)
-		write_packages(r, out);
-
 	size_t shown = 0, hidden = 0;
 	size_t counts[BW_SEV_CRITICAL + 1] = {0};
 	for (int k = 0; k < BW_KIND__COUNT; k++) {
@@ -298,10 +370,13 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			fprintf(out, "  %s%-8s%s ", c, bw_severity_name(f->severity),
 				opts->color && *c ? "\033[0m" : "");
 			put(out, f->id, 14);
-			fputc(' ', out);
-			bw_report_put_text(out, f->title, SIZE_MAX, 0);
-			if (f->status != BW_STATUS_FAIL)
-				fprintf(out, " [%s]", bw_status_name(f->status));
+			const char *st = f->status != BW_STATUS_FAIL ? bw_status_name(f->status) : NULL;
+			put_title(out, f->title,
+				  2 + at_least(8, bw_severity_name(f->severity)) + 1 +
+				      at_least(14, f->id ? f->id : "-"),
+				  st ? strlen(st) + 3 : 0, 6, opts);
+			if (st)
+				fprintf(out, " [%s]", st);
 			fputc('\n', out);
 			if (f->package.name) {
 				fprintf(out, "      package: ");
@@ -323,7 +398,7 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 					fprintf(out, ":%d", f->location.column);
 				if (f->location.in_final_image == 0) {
 					fputs(" (deleted, still in layer ", out);
-					put(out, f->location.layer ? f->location.layer : "?", 0);
+					put_layer(out, f->location.layer, 0);
 					fputc(')', out);
 				}
 				fputc('\n', out);
@@ -364,6 +439,9 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 			counts[f->severity]++;
 		}
 	}
+	/* the inventory after the findings, and only when asked for */
+	if (r->list_packages)
+		write_packages(r, out);
 	/* what the vulnerability data covered, before the totals: the totals
 	 * line stays the table's last but for the warnings */
 	write_coverage(&r->coverage, out);

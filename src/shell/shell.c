@@ -361,7 +361,7 @@ static void push_word(struct shp *p, struct sh_word **arr, size_t *n, size_t *ca
 	(*arr)[(*n)++] = p->w;
 }
 
-static const char *shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"};
+static const char *const shells[] = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox", NULL};
 
 static void parse_into(struct bw_arena *a, const char *s, size_t len, size_t base, int nest, int depth,
 		       bool in_subst, struct sh_script *out);
@@ -382,13 +382,7 @@ static void finish(struct shp *p)
 		/* sh -c 'script' */
 		size_t st = sh_cmd_start(c);
 		if (st < c->argc && p->nest + 1 < SH_MAX_NEST) {
-			const char *n = c->argv[st].text, *sl = strrchr(n, '/');
-			n = sl ? sl + 1 : n;
-			bool is_sh = false;
-			for (size_t k = 0; k < BW_ARRAY_SIZE(shells); k++)
-				if (strcmp(n, shells[k]) == 0)
-					is_sh = true;
-			if (is_sh)
+			if (bw_str_in(bw_path_base(c->argv[st].text), shells))
 				for (size_t k = st + 1; k + 1 < c->argc; k++) {
 					const char *o = c->argv[k].text;
 					if (o[0] != '-')
@@ -604,8 +598,7 @@ void sh_cmd_cache(struct sh_cmd *c)
 		c->name = "";
 		return;
 	}
-	const char *n = c->argv[st].text, *sl = strrchr(n, '/');
-	c->name = sl ? sl + 1 : n;
+	c->name = bw_path_base(c->argv[st].text);
 }
 
 const char *sh_cmd_name(const struct sh_cmd *c)
@@ -615,8 +608,7 @@ const char *sh_cmd_name(const struct sh_cmd *c)
 	size_t st = sh_cmd_start(c);
 	if (st >= c->argc)
 		return "";
-	const char *n = c->argv[st].text, *sl = strrchr(n, '/');
-	return sl ? sl + 1 : n;
+	return bw_path_base(c->argv[st].text);
 }
 
 size_t sh_cmd_start(const struct sh_cmd *c)
@@ -628,8 +620,7 @@ static size_t compute_start(const struct sh_cmd *c)
 {
 	size_t i = 0;
 	while (i < c->argc) {
-		const char *n = c->argv[i].text, *sl = strrchr(n, '/');
-		n = sl ? sl + 1 : n;
+		const char *n = bw_path_base(c->argv[i].text);
 		if (strcmp(n, "sudo") == 0 || strcmp(n, "doas") == 0) {
 			/* the rule about sudo looks at argv[0] itself; skip its options */
 			i++;

@@ -175,9 +175,7 @@ static bool scope_matches(const char *scope, const struct bw_finding *f)
 	if (f->package.name && strcmp(scope, f->package.name) == 0)
 		return true;
 	/* a plain word: also a file name, anywhere */
-	const char *base = f->location.path ? strrchr(f->location.path, '/') : NULL;
-	base = base ? base + 1 : f->location.path;
-	return base && strcmp(scope, base) == 0;
+	return f->location.path && strcmp(scope, bw_path_base(f->location.path)) == 0;
 }
 
 static bool ignore_matches(const struct bw_suppress_entry *e, const struct bw_finding *f)

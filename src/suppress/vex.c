@@ -49,8 +49,7 @@ static int bad(struct vex_ctx *c, const char *fmt, ...)
 
 static const char *str_or_null(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_string_value(json_object_get(o, k)); /* NULL unless a string */
 }
 
 static bool in_list(const char *v, const char *const *list)

@@ -231,7 +231,12 @@ static bool ca_chain(json_t *ca, X509 **anchor, STACK_OF(X509) * *inter)
 		else
 			sk_X509_push(*inter, x);
 	}
-	return *anchor != NULL;
+	if (!*anchor) { /* no certificate at all */
+		sk_X509_free(*inter);
+		*inter = NULL;
+		return false;
+	}
+	return true;
 }
 
 /* ---- step 2: RFC 3161 timestamps ---- */

@@ -106,6 +106,9 @@ int trust_push_layer(const struct bw_trust_image *img, enum bw_trust_mode mode, 
 		     json_t *annotations, const struct bw_trust_key *dupe_key, char *where, size_t wherelen,
 		     bool *already, struct bw_error *err);
 
+/* DSSE's pre-authentication encoding of a payload, appended to out. */
+int trust_pae(const char *payload_type, const void *payload, size_t len, struct bw_buf *out);
+
 /* ---- results and the walk over signature images (verify.c) ---- */
 struct bw_trust_check *trust_result_add(struct bw_trust_result *r, const char *source);
 /* Mark c failed with a reason (printf-style). */

@@ -175,7 +175,8 @@ struct bw_trust_verify_opts {
 	const char *const *annotations; /* "KEY=VALUE" each signed payload must carry */
 	size_t n_annotations;
 	const char *reference; /* the repository a payload must claim; NULL: img->repository */
-	const char *type;      /* verify-attestation: the predicate type (URI) wanted; NULL: any */
+	const char
+	    *type; /* verify-attestation: the predicate type wanted (a --type name or a URI); NULL: any */
 };
 /* Every signature of img in its registry (the .sig tag and the referrers of
  * artifact type BW_TRUST_ARTIFACT_SIG), each checked: the signature over
@@ -190,6 +191,64 @@ int bw_trust_verify_image(const struct bw_trust_image *img, const struct bw_trus
 int bw_trust_verify_payload(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
 			    const char *source, const char *payload, size_t payload_len, const char *sig_b64,
 			    size_t sig_len, struct bw_trust_result *res, struct bw_error *err);
+
+/* ---- attestations (attest.c) ------------------------------------------------ */
+
+#define BW_TRUST_PREDICATE_MAX (32u << 20) /* a statement (an SBOM may be large) */
+#define BW_TRUST_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
+#define BW_TRUST_STATEMENT_V01 "https://in-toto.io/Statement/v0.1" /* read too */
+#define BW_TRUST_INTOTO_TYPE "application/vnd.in-toto+json"
+#define BW_TRUST_DSSE_MEDIA_TYPE "application/vnd.dsse.envelope.v1+json"
+
+/* The predicate type URI of a cosign --type name (cyclonedx, spdx,
+ * spdxjson, vuln, openvex, slsaprovenance, slsaprovenance02,
+ * slsaprovenance1, custom), a URI itself, or NULL. */
+const char *bw_trust_predicate_type(const char *type);
+
+struct bw_trust_attest_opts {
+	const struct bw_trust_key *key;
+	const char *type;      /* as bw_trust_predicate_type takes it */
+	const char *predicate; /* its JSON (an object) */
+	size_t predicate_len;
+	enum bw_trust_mode mode;
+	bool no_push;
+	const char *subject_name; /* NULL: img->repository */
+};
+struct bw_trust_attested {
+	char *statement; /* the in-toto statement signed */
+	char *envelope;	 /* the DSSE envelope pushed */
+	char where[512];
+};
+void bw_trust_attested_release(struct bw_trust_attested *a);
+/* The statement about img's digest, in a DSSE envelope signed with the
+ * key, pushed (unless no_push) as a layer of the sha256-<hex>.att image or
+ * as a referrer. */
+int bw_trust_attest_image(const struct bw_trust_image *img, const struct bw_trust_attest_opts *o,
+			  struct bw_trust_attested *out, struct bw_error *err);
+/* Every attestation of img (the .att image and the referrers), each a
+ * check (o->type: the predicate type wanted, NULL any; o->annotations are
+ * not used); ok ones hold the statement and its predicate type. */
+int bw_trust_verify_attestations(const struct bw_trust_image *img, const struct bw_trust_verify_opts *o,
+				 struct bw_trust_result *res, struct bw_error *err);
+
+/* ---- trust policy (policy.c) ---------------------------------------------------- */
+
+struct bw_trust_policy;
+/* Load a policy file (YAML; policy.c shows the form), its keys with it.
+ * BW_EINPUT "PATH:LINE:COL: why" for anything malformed or unknown. */
+int bw_trust_policy_load(const char *path, struct bw_trust_policy **out, struct bw_error *err);
+void bw_trust_policy_free(struct bw_trust_policy *p);
+
+struct bw_trust_decision {
+	bool allow;
+	char *rule;	/* the policy that decided, NULL: the default */
+	char **reasons; /* what was found, in order */
+	size_t n_reasons;
+};
+void bw_trust_decision_release(struct bw_trust_decision *d);
+/* Decide for img (a registry image). An error only for the environment. */
+int bw_trust_policy_evaluate(const struct bw_trust_policy *p, const struct bw_trust_image *img,
+			     struct bw_trust_decision *d, struct bw_error *err);
 
 /* ---- Sigstore bundles, verified offline (bundle.c) --------------------------- */
 

@@ -72,11 +72,6 @@ static int num_cmp(struct bw_slice a, struct bw_slice b)
 {
 	return bw_vc_digits_cmp(a.ptr, a.len, b.ptr, b.len);
 }
-static bool is_zero(struct bw_slice s)
-{
-	return s.len == 1 && s.ptr[0] == '0';
-}
-
 static bool wild(struct bw_slice s)
 {
 	return s.len == 1 && (s.ptr[0] == '*' || s.ptr[0] == 'x' || s.ptr[0] == 'X');
@@ -205,11 +200,11 @@ static bool req_match(const struct req *q, const struct bw_semver *v)
 			return false;
 		if (num_cmp(v->major, q->major))
 			return false;
-		if (!is_zero(q->major) || !q->has_minor)
+		if (!bw_slice_eq(q->major, "0") || !q->has_minor)
 			return true;
 		if (num_cmp(v->minor, q->minor))
 			return false;
-		if (!is_zero(q->minor) || !q->has_patch)
+		if (!bw_slice_eq(q->minor, "0") || !q->has_patch)
 			return true;
 		return !num_cmp(v->patch, q->patch);
 	}

@@ -185,11 +185,6 @@ static void addinc(struct out *o, struct bw_slice d)
 	o->b.data[start] = '1';
 }
 
-static bool is_zero(struct bw_slice s)
-{
-	return s.len == 1 && s.ptr[0] == '0';
-}
-
 /* M.m.p with each part a slice or a literal */
 static void ver3(struct out *o, struct bw_slice M, struct bw_slice m, struct bw_slice p)
 {
@@ -212,7 +207,7 @@ static void desugar_caret(struct out *o, const struct xr *x, bool incpr)
 		addinc(o, x->M), adds(o, ".0.0-0");
 	} else if (is_x(x->hp, x->p)) {
 		adds(o, ">="), ver3(o, x->M, x->m, ZERO), adds(o, z), adds(o, " <");
-		if (is_zero(x->M))
+		if (bw_slice_eq(x->M, "0"))
 			addsl(o, x->M), adds(o, "."), addinc(o, x->m), adds(o, ".0-0");
 		else
 			addinc(o, x->M), adds(o, ".0.0-0");
@@ -221,10 +216,10 @@ static void desugar_caret(struct out *o, const struct xr *x, bool incpr)
 		if (x->hpr)
 			adds(o, "-"), addsl(o, x->pr);
 		adds(o, " <");
-		if (is_zero(x->M) && is_zero(x->m))
+		if (bw_slice_eq(x->M, "0") && bw_slice_eq(x->m, "0"))
 			addsl(o, x->M), adds(o, "."), addsl(o, x->m), adds(o, "."), addinc(o, x->p),
 			    adds(o, "-0");
-		else if (is_zero(x->M))
+		else if (bw_slice_eq(x->M, "0"))
 			addsl(o, x->M), adds(o, "."), addinc(o, x->m), adds(o, ".0-0");
 		else
 			addinc(o, x->M), adds(o, ".0.0-0");

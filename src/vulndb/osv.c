@@ -26,8 +26,7 @@
 
 static const char *jstr(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return json_string_value(json_object_get(o, k)); /* NULL unless a string */
 }
 
 static bool printable(const char *s, size_t max)

@@ -179,6 +179,13 @@ typedef long (*vdb_read_fn)(void *ud, char *buf, size_t len, struct bw_error *er
 int vdb_import_stream(struct bw_vulndb *db, const char *name, vdb_read_fn read, void *ud,
 		      struct bw_vulndb_import_stats *st, struct bw_error *err);
 
+struct curl_slist;
+/* Reset the update's curl handle for a GET of url (update.c): headers,
+ * redirects within http(s), timeouts (low_speed_time: seconds under 1 KiB/s),
+ * the body to write(..., ud), the user agent. */
+void vdb_curl_get(void *curl, const char *url, struct curl_slist *hdrs, long low_speed_time,
+		  size_t (*write)(char *buf, size_t size, size_t nmemb, void *ud), void *ud);
+
 /* NVD's CVE API into cves (nvd.c); curl is the update's handle. */
 int vdb_update_nvd(struct bw_vulndb *db, void *curl, const struct bw_vulndb_update_opts *o,
 		   struct bw_vulndb_update_result *res, struct bw_error *err);

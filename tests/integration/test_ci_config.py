@@ -121,6 +121,9 @@ def test_config_option_and_variable_name_the_file(bulwark, df, tmp_path):
     assert ids(out) == {"BW-DF-004"}
     rc, _, err = bulwark.run(["fs", "--config", tmp_path / "missing.yaml", str(tmp_path)])
     assert rc == 3 and "missing.yaml" in err
+    # a usage error of the command line comes first
+    rc, _, err = bulwark.run(["fs", "--config", tmp_path / "missing.yaml", "--no-such", str(tmp_path)])
+    assert rc == 2 and "--no-such" in err and "missing.yaml" not in err
 
 
 def test_image_section_scan_options_do_not_break_image_inspect(bulwark, tiny_image, save, tmp_path):
@@ -131,6 +134,27 @@ def test_image_section_scan_options_do_not_break_image_inspect(bulwark, tiny_ima
     rc, out, err = bulwark.run(["image", save(tiny_image)], cwd=tmp_path)
     assert rc == 0, err
     assert json.loads(out)["target"]["type"] == "image"
+
+
+def test_registry_lists_from_the_file_and_the_environment(bulwark, tmp_path):
+    missing = str(tmp_path / "missing.tar")
+    # image-src is a comma list: the YAML list is joined (one --image-src each would keep 'engine')
+    (tmp_path / "bulwark.yaml").write_text("image:\n  image-src: [bogus, engine]\n")
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path)
+    assert rc == 2 and "'bogus'" in err, err
+    (tmp_path / "bulwark.yaml").unlink()
+    # insecure-registry is repeatable: the variable is split at commas, each host checked
+    env = env_without_bulwark(BULWARK_INSECURE_REGISTRY="localhost:5000,ci.example:5000")
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path, env=env)
+    assert rc != 2 and "missing.tar" in err, err
+    env["BULWARK_INSECURE_REGISTRY"] = "localhost:5000,bad host"
+    rc, _, err = bulwark.run(["image", "inspect", missing], cwd=tmp_path, env=env)
+    assert rc == 2 and "'bad host'" in err and "BULWARK_INSECURE_REGISTRY" in err, err
+    # registry ls has a section of its own; image-src is no option of it, so the global key
+    # leaves it alone
+    (tmp_path / "bulwark.yaml").write_text("image-src: registry\nregistry:\n  timeout: soon\n")
+    rc, _, err = bulwark.run(["registry", "ls", "127.0.0.1:1"], cwd=tmp_path)
+    assert rc == 2 and "soon" in err and "bulwark.yaml:3" in err, err
 
 
 # ------------------------------------------------------------------ no abbreviations
@@ -151,6 +175,7 @@ def command_options(bulwark):
 def test_every_long_option_is_only_accepted_in_full(bulwark, tmp_path):
     opts = command_options(bulwark)
     assert "ignorefile=" in opts["lint"] and "scanners=" in opts["image"] and len(opts) >= 9
+    assert all("help" in names for names in opts.values()), opts  # every command's table is known
     checked = 0
     for cmd, names in opts.items():
         full = {n.rstrip("=") for n in names}

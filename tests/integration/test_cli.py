@@ -134,6 +134,10 @@ _VALID = {
     "sign": ["sign", "-o", "OUT", "--key", "SIGNKEY", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1/x:v1"],
     "verify": ["verify", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry", "127.0.0.1:1",
                "127.0.0.1:1/x:v1"],
+    "attest": ["attest", "-o", "OUT", "--key", "SIGNKEY", "--predicate", "DOCKERFILE", "--insecure-registry",
+               "127.0.0.1:1", "127.0.0.1:1/x:v1"],
+    "verify-attestation": ["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry",
+                           "127.0.0.1:1", "127.0.0.1:1/x:v1"],
 }
 # Invocations that only a full validation rejects (a format the command or subcommand
 # does not write, a number out of range, options that do not go together, an operand
@@ -164,6 +168,8 @@ _BAD_OPTIONS = [
     (["sign", "-o", "OUT", "--key", "SIGNKEY", "--registry-referrers-mode", "v2", "127.0.0.1:1/x:v1"],
      "oci-1-1"),
     (["verify", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
+    (["attest", "-o", "OUT", "--key", "SIGNKEY", "--type", "nope", "127.0.0.1:1/x:v1"], "predicate type"),
+    (["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
 ]
 
 

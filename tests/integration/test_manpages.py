@@ -106,7 +106,7 @@ def test_man_page_lists_what_the_help_lists(bulwark, man_dir):
     for cmd in commands(bulwark):
         page = (man_dir / f"bulwark-{cmd}.1").read_text()
         summary = next(line.split(None, 1)[1] for line in main_help.splitlines() if line.startswith(f"  {cmd} "))
-        assert f".SH NAME\nbulwark\\-{cmd} \\- {summary}\n" in page, cmd
+        assert f".SH NAME\nbulwark\\-{roff(cmd)} \\- {summary}\n" in page, cmd
         for short, long, arg in help_options(bulwark, cmd):
             tag = "\\fB\\-\\-" + roff(long) + "\\fR"
             if short:
@@ -116,7 +116,7 @@ def test_man_page_lists_what_the_help_lists(bulwark, man_dir):
             assert f".TP\n{tag}\n" in page, f"bulwark-{cmd}.1 lacks {tag}"
     main = (man_dir / "bulwark.1").read_text()
     for cmd in commands(bulwark):
-        assert f"\\fBbulwark\\-{cmd}\\fR(1)" in main and f".BR bulwark\\-{cmd} (1)" in main, cmd
+        assert f"\\fBbulwark\\-{roff(cmd)}\\fR(1)" in main and f".BR bulwark\\-{roff(cmd)} (1)" in main, cmd
 
 
 def test_every_option_in_a_help_is_accepted(bulwark, tmp_path):
@@ -178,7 +178,8 @@ def test_bash_completes_commands_options_and_values(bulwark, completions, tmp_pa
     assert complete_bash(s, ["bulwark", "image", "--list-p"], tmp_path) == ["--list-packages"]
     assert complete_bash(s, ["bulwark", "lint", "--trusted-r"], tmp_path) == ["--trusted-registry"]
     assert complete_bash(s, ["bulwark", "image", "--format", "cy"], tmp_path) == ["cyclonedx"]
-    assert complete_bash(s, ["bulwark", "image", "-f", "j"], tmp_path) == ["json"]
+    assert complete_bash(s, ["bulwark", "image", "-f", "j"], tmp_path) == ["json", "junit"]
+    assert complete_bash(s, ["bulwark", "image", "-f", "gitlab-"], tmp_path) == ["gitlab-codequality"]
     assert complete_bash(s, ["bulwark", "image", "--format", "=", "s"], tmp_path) == ["sarif", "spdx"]
     assert complete_bash(s, ["bulwark", "db", "--format", ""], tmp_path) == ["table", "json"]
     assert complete_bash(s, ["bulwark", "fs", "--severity", "C"], tmp_path) == ["CRITICAL"]
@@ -229,4 +230,5 @@ def test_fish_completes_a_command_and_an_option(completions):
 
     assert "image" in complete("bulwark ima")
     assert complete("bulwark image --list-p") == ["--list-packages"]
-    assert set(complete("bulwark image --format ")) == {"table", "json", "sarif", "cyclonedx", "spdx"}
+    assert set(complete("bulwark image --format ")) == {"table", "json", "sarif", "cyclonedx", "spdx", "junit",
+                                                        "gitlab", "gitlab-codequality", "compact", "html"}

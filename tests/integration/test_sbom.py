@@ -149,6 +149,10 @@ def test_sbom_of_alpine_and_languages(bulwark, docker, tiny_image, save, cdx, sp
     assert deps["pkg:npm/%40scope/a@1.0.0"] == ["pkg:npm/b@2.1.0"]
     lic = {p["name"]: p["licenseDeclared"] for p in s["packages"] if p.get("primaryPackagePurpose") == "LIBRARY"}
     assert lic == {"@scope/a": "(MIT OR Apache-2.0)", "b": "ISC", "some-pkg": "NOASSERTION"}
+    # CycloneDX: an SPDX id as license.id, an SPDX expression as expression, prose as a name
+    cl = {x["name"]: x["licenses"] for x in c["components"] if x["type"] == "library"}
+    assert cl == {"@scope/a": [{"expression": "(MIT OR Apache-2.0)"}], "b": [{"license": {"id": "ISC"}}],
+                  "some-pkg": [{"license": {"name": "GPL v2 or later"}}]}
 
 
 def q1(b):

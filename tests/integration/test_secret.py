@@ -146,10 +146,13 @@ def test_build_args_leak_through_history_and_env(layered_report):
 
 
 def test_image_table_says_deleted_still_in_layer(bulwark, layered_report):
-    _, archive = layered_report
+    rep, archive = layered_report
     rc, out, err = bulwark.run(["image", "--scanners", "secret", f"docker-archive:{archive}"])
     assert rc == 0, err
-    assert "/app/credentials:2:21 (deleted, still in layer sha256:" in out
+    layer = next(f["location"]["layer"] for f in secret_findings(rep)
+                 if f["location"]["path"] == "/app/credentials" and f["location"].get("line") == 2)
+    # the table's one layer form: 12 hex digits of the id, as the inventory's LAYER column
+    assert f"/app/credentials:2:21 (deleted, still in layer {layer.split(':')[1][:12]})" in out
 
 
 def test_engine_source_gives_the_same_findings(bulwark, layered_report, layered_image, docker):

@@ -317,3 +317,163 @@ def test_public_key_cannot_sign_and_unreachable_registry(bulwark, keys, reg):
     rc, _, err = bulwark.run(["verify", "--key", keys["pub"], "--insecure-registry", "127.0.0.1:1",
                               "127.0.0.1:1/x:v1"])
     assert rc == 3, err
+
+
+# ---- attestations ------------------------------------------------------------------
+
+DSSE_MT = "application/vnd.dsse.envelope.v1+json"
+
+
+def test_attest_pushes_a_dsse_envelope_cosign_reads(bulwark, reg, images, keys, tmp_path):
+    from trustutil import pae
+    copy(reg, "app:v1", "att:v1")
+    digest = images["app"]
+    pred = {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "zlib", "version": "1.3"}]}
+    (tmp_path / "bom.json").write_text(json.dumps(pred))
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--predicate",
+                              tmp_path / "bom.json", *insecure(reg), f"{reg.host}/att:v1"], env=PW)
+    assert rc == 0, err
+    man = json.loads(raw(reg, f"att:{digest.replace(':', '-')}.att"))
+    layer = man["layers"][0]
+    assert layer["mediaType"] == DSSE_MT
+    assert layer["annotations"] == {SIG_ANN: "", "predicateType": "https://cyclonedx.org/bom"}
+    env = json.loads(blob(reg, "att", layer["digest"]))
+    assert env["payloadType"] == "application/vnd.in-toto+json" and len(env["signatures"]) == 1
+    payload = base64.b64decode(env["payload"])
+    # the signature is over DSSE's PAE, checked by openssl
+    assert openssl_verify(keys["pub"], pae(env["payloadType"], payload),
+                          base64.b64decode(env["signatures"][0]["sig"]), tmp_path)
+    st = json.loads(payload)
+    assert st["_type"] == "https://in-toto.io/Statement/v1"
+    assert st["subject"] == [{"name": f"{reg.host}/att", "digest": {"sha256": digest.split(":")[1]}}]
+    assert st["predicateType"] == "https://cyclonedx.org/bom" and st["predicate"] == pred
+
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["pub"], "--type", "cyclonedx",
+                                *insecure(reg), f"{reg.host}/att:v1"])
+    assert rc == 0, err
+    assert [json.loads(line) for line in out.splitlines()] == [st]
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["pub"], "--type", "spdx", *insecure(reg),
+                                f"{reg.host}/att:v1"])
+    assert rc == 1 and "predicate type" in err
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["other_pub"], *insecure(reg),
+                                f"{reg.host}/att:v1", "-f", "json"])
+    assert rc == 1 and "no signature of the envelope verifies" in json.loads(out)["attestations"][0]["reason"]
+
+
+def test_attestation_replayed_and_tampered(bulwark, reg, images, keys, tmp_path):
+    copy(reg, "app:v1", "att2:v1")
+    copy(reg, "other:v1", "att2:other")
+    (tmp_path / "p.json").write_text('{"a":1}')
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--predicate", tmp_path / "p.json",
+                              *insecure(reg), f"{reg.host}/att2:v1"], env=PW)
+    assert rc == 0, err
+    # the attestation of app under other's .att tag: genuine, but about another digest
+    copy(reg, f"att2:{images['app'].replace(':', '-')}.att", f"att2:{images['other'].replace(':', '-')}.att")
+    rc, _, err = bulwark.run(["verify-attestation", "--key", keys["pub"], *insecure(reg), f"{reg.host}/att2:other"])
+    assert rc == 1 and "another image" in err
+    # an envelope whose payload was changed after signing
+    rc, env, err = bulwark.run(["attest", "--key", keys["key"], "--predicate", tmp_path / "p.json",
+                                "--no-upload", *insecure(reg), f"{reg.host}/att2:v1"], env=PW)
+    assert rc == 0, err
+    e = json.loads(env)
+    st = json.loads(base64.b64decode(e["payload"]))
+    st["predicate"] = {"a": 2}
+    e["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
+    tool = bulwark.path.parents[2] / "tests" / "unit" / "registry" / "bw-registry-push"
+    if not tool.exists():
+        return
+    envb = json.dumps(e).encode()
+    (tmp_path / "env").write_bytes(envb)
+    tag = f"{images['app'].replace(':', '-')}.att"
+    man = json.loads(raw(reg, f"att2:{tag}"))
+    man["layers"][0].update(digest=sha(envb), size=len(envb))
+    (tmp_path / "man").write_bytes(json.dumps(man).encode())
+    penv = dict(os.environ, BW_PROBE_INSECURE="1")
+    for args in (["blob", "att2", tmp_path / "env"], ["manifest", "att2", tag, OCI_MANIFEST, tmp_path / "man"]):
+        p = subprocess.run([str(tool), reg.host, *map(str, args)], capture_output=True, text=True, env=penv)
+        assert p.returncode == 0, p.stderr
+    rc, _, err = bulwark.run(["verify-attestation", "--key", keys["pub"], *insecure(reg), f"{reg.host}/att2:v1"])
+    assert rc == 1 and "no signature of the envelope verifies" in err, err
+
+
+def test_attest_referrers_mode_and_usage(bulwark, reg, images, keys, tmp_path):
+    copy(reg, "other:v1", "att3:v1")
+    (tmp_path / "p.json").write_text('{"vulnerabilities":[]}')
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "openvex", "--predicate",
+                              tmp_path / "p.json", "--registry-referrers-mode", "oci-1-1", *insecure(reg),
+                              f"{reg.host}/att3:v1"], env=PW)
+    assert rc == 0, err
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["pub"], "--type", "openvex",
+                                *insecure(reg), f"{reg.host}/att3:v1"])
+    assert rc == 0, err
+    assert json.loads(out)["predicateType"] == "https://openvex.dev/ns"
+    (tmp_path / "bad.json").write_text("[1]")
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--predicate", tmp_path / "bad.json",
+                              *insecure(reg), f"{reg.host}/att3:v1"], env=PW)
+    assert rc == 3 and "not a JSON object" in err
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "nonsense", "--predicate", "x", "t"])
+    assert rc == 2 and "predicate type" in err
+
+
+def test_attest_scan_makes_the_sbom_of_the_digest(bulwark, reg, images, keys):
+    """--scan: scan, attest and sign in one command; the SBOM is of the digest attested."""
+    copy(reg, "app:v1", "scanatt:v1")
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--scan", *insecure(reg),
+                              f"{reg.host}/scanatt:v1"], env=PW)
+    assert rc == 0, err
+    rc, out, err = bulwark.run(["verify-attestation", "--key", keys["pub"], "--type", "cyclonedx",
+                                *insecure(reg), f"{reg.host}/scanatt:v1"])
+    assert rc == 0, err
+    st = json.loads(out)
+    assert st["predicate"]["bomFormat"] == "CycloneDX"
+    assert st["subject"][0]["digest"]["sha256"] == images["app"].split(":")[1]
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "openvex", "--scan", "x"])
+    assert rc == 2 and "--scan makes" in err
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "x"])
+    assert rc == 2 and "one of --predicate and --scan" in err
+
+
+def test_trust_policy(bulwark, reg, images, keys, tmp_path):
+    copy(reg, "app:v1", "pol:v1")
+    copy(reg, "other:v1", "polx:v1")
+    sign(bulwark, reg, f"{reg.host}/pol:v1", keys["key"], "-a", "env=prod")
+    (tmp_path / "p.json").write_text('{"bomFormat":"CycloneDX"}')
+    rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--predicate",
+                              tmp_path / "p.json", *insecure(reg), f"{reg.host}/pol:v1"], env=PW)
+    assert rc == 0, err
+    shutil.copy(keys["pub"], tmp_path / "release.pub")
+    shutil.copy(keys["other_pub"], tmp_path / "other.pub")
+    (tmp_path / "policy.yaml").write_text(f"""
+default: deny
+policies:
+  - name: releases
+    images: ["{reg.host}/pol"]
+    keys: [release.pub]
+    annotations: {{env: prod}}
+    attestations: [cyclonedx]
+  - name: strict
+    images: ["{reg.host}/polx*"]
+    keys: [other.pub]
+  - name: needs-vex
+    images: ["{reg.host}/app"]
+    keys: [release.pub, other.pub]
+    attestations: [openvex]
+""")
+
+    def decide(image, *extra):
+        return bulwark.run(["verify", "--policy", tmp_path / "policy.yaml", *insecure(reg), *extra,
+                            f"{reg.host}/{image}"])
+
+    rc, out, err = decide("pol:v1")
+    assert rc == 0, (out, err)
+    assert out.startswith("allow ") and "(policy releases)" in out and "a cyclonedx attestation verifies" in out
+    rc, out, err = decide("polx:v1", "-f", "json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["decision"] == "deny" and doc["policy"] == "strict"
+    rc, out, err = decide("app:v1")  # signed by earlier tests, but no openvex attestation
+    assert rc == 1 and "no openvex attestation verifies" in out
+    rc, out, err = decide("other:v1")
+    assert rc == 1 and "no policy names" in out and "deny" in out
+    (tmp_path / "bad.yaml").write_text("policies:\n  - images: [x]\n    keys: [release.pub]\n    requires: [y]\n")
+    rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
+    assert rc == 3 and "bad.yaml:4:5" in err and "unknown policy member" in err

@@ -23,7 +23,7 @@ def test_vulnerabilities_grouped_by_package_in_patch_order(bulwark, tmp_path):
     assert headers == [("dino-im", "0.2.0-3", "Debian", "1"),
                        ("django-example", "1.1", "PyPI", "1"),
                        ("xserver-common", "2:1.20.11-1+deb11u5", "Debian", "1")]
-    lines = {m.group(2): m.group(0) for m in re.finditer(r"^    (\S+)\s+(\S+)\s.*$", block, re.M)}
+    lines = {m.group(2): m.group(0) for m in re.finditer(r"^    (\S+) +(\S+) .*$", block, re.M)}
     assert re.search(r"CRITICAL\s+CVE-2099-0001\s+1\.2\.4\s+#1 EPSS 0\.200", lines["CVE-2099-0001"])
     assert "no fix yet" in lines["CVE-2099-1000"]
     assert "2:1.20.11-1+deb11u6" in lines["DSA-9001-1"]

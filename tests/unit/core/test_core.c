@@ -33,6 +33,10 @@ static void test_path_clean(void **state)
 	check_clean("dir/", "dir", false, false);
 	check_clean("a/b/..", "a", false, false);
 	check_clean("..", "", true, false);
+	assert_string_equal(bw_path_base("/usr/bin/sh"), "sh");
+	assert_string_equal(bw_path_base("sh"), "sh");
+	assert_string_equal(bw_path_base("dir/"), "");
+	assert_string_equal(bw_path_base(""), "");
 }
 
 static void test_buf_limit(void **state)

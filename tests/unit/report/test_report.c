@@ -895,8 +895,9 @@ static void test_cyclonedx(void **state)
 	want_str(c, "name", "libssl3");
 	want_str(c, "version", "3.0.11-1~deb12u2");
 	want_str(c, "purl", r->packages[0].purl);
-	want_str(c, "licenses[0].license.name", "Apache-2.0");
-	want_str(c, "licenses[1].license.name", "OpenSSL");
+	/* SPDX ids as ids, in the list's spelling */
+	want_str(c, "licenses[0].license.id", "Apache-2.0");
+	want_str(c, "licenses[1].license.id", "OpenSSL");
 	want_size(c, "hashes", 4);
 	static const char *const algs[] = {"SHA-1", "SHA-256", "SHA-384", "SHA-512"};
 	for (size_t i = 0; i < 4; i++) {
@@ -952,6 +953,33 @@ static void test_cyclonedx(void **state)
 	want_str(j, "vulnerabilities[1].id", "CVE-2023-0001");
 	want_str(j, "vulnerabilities[1].ratings[0].severity", "unknown");
 	want_str(j, "vulnerabilities[1].affects[0].ref", "pkg:deb/debian/libc6@2.36-9");
+	/* Debian's prose licence is a name */
+	want_str(cdx_component(j, r->packages[1].purl), "licenses[0].license.name", "GPL-2+ and LGPL-2.1+");
+	json_decref(j);
+	bw_report_free(r);
+
+	/* a single SPDX expression, an id in another case, an id bulwark does not know */
+	r = bw_report_new("filesystem", "/");
+	r->list_packages = true;
+	static const struct {
+		const char *purl, *lic;
+	} lics[] = {{"pkg:cargo/a@1", "MIT OR Apache-2.0"},
+		    {"pkg:npm/b@1", "mit"},
+		    {"pkg:npm/c@1", "LicenseRef-corp"},
+		    {"pkg:npm/d@1", "(GPL-2.0-only WITH Classpath-exception-2.0)"}};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(lics); i++) {
+		size_t k = bw_report_add_package(r);
+		r->packages[k].name = "x";
+		r->packages[k].version = "1";
+		r->packages[k].purl = lics[i].purl;
+		add_strs(r, &r->packages[k].licenses, &r->packages[k].n_licenses, &lics[i].lic, 1);
+	}
+	j = write_json(r, BW_FORMAT_CYCLONEDX, &all_opts);
+	want_str(cdx_component(j, "pkg:cargo/a@1"), "licenses[0].expression", "MIT OR Apache-2.0");
+	want_str(cdx_component(j, "pkg:npm/b@1"), "licenses[0].license.id", "MIT");
+	want_str(cdx_component(j, "pkg:npm/c@1"), "licenses[0].license.name", "LicenseRef-corp");
+	want_str(cdx_component(j, "pkg:npm/d@1"), "licenses[0].expression",
+		 "(GPL-2.0-only WITH Classpath-exception-2.0)");
 	json_decref(j);
 	bw_report_free(r);
 	unsetenv("SOURCE_DATE_EPOCH");
@@ -1083,11 +1111,20 @@ static void test_table(void **state)
 	want_line(t, "    HIGH       CVE-2024-1234  no fix yet       -                      -         -");
 	want_line(t, "             aliases: DSA-5678-1 GHSA-aaaa-bbbb-cccc");
 	want_line(t, "             url: https://security-tracker.debian.org/tracker/CVE-2024-1234");
-	want_line(t, "             at: /etc/app.conf");
+	/* the file that declared the package, once under its header */
+	want_line(t, "    at: /etc/app.conf");
+	assert_null(strstr(t, "             at: /etc/app.conf"));
 	want_line(t, "  libc6 2.36-9 (Debian): 1 vulnerability");
 	want_line(t, "secret");
 	assert_non_null(strstr(t, "\n  CRITICAL BW-SEC-AWS-001 AWS access key\n"));
-	want_line(t, "      at: /app/.env:2 (deleted, still in layer " LAYER ")");
+	/* one layer id form: the package inventory's and the findings' */
+	want_line(t, "      at: /app/.env:2 (deleted, still in layer fedcba987654)");
+	assert_non_null(strstr(t, "  fedcba987654  "));
+	assert_null(strstr(t, LAYER));
+	/* the vulnerabilities first, the inventory after the findings */
+	assert_true(strstr(t, "\nvulnerability\n") < strstr(t, "\nsecret\n"));
+	assert_true(strstr(t, "\nmisconfiguration\n") < strstr(t, "\npackages: 3\n"));
+	assert_true(strstr(t, "\npackages: 3\n") < strstr(t, "\n7 findings"));
 	want_line(t, "      evidence: AKIA************MPLE");
 	want_line(t, "      equivalent: DL3008");
 	want_line(t, "      at: Dockerfile:4:1");
@@ -1120,6 +1157,27 @@ static void test_table(void **state)
 	want_line(t, "             suppressed by: .bulwarkignore:3");
 	assert_non_null(strstr(t, "\033[1;31mCRITICAL\033[0m"));
 	want_line(t, "7 findings (CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 2, INFO: 1)");
+	free(t);
+
+	/* titles cut to the terminal's width, at a character, with "..." */
+	o = all_opts;
+	o.columns = 115;
+	t = write_report(r, BW_FORMAT_TABLE, &o, NULL);
+	assert_non_null(strstr(t, " 9.3 v4.0  cvss_v3.1 buffer overflow in X.5...\n"));
+	want_line(t, "  CRITICAL BW-SEC-AWS-001 AWS access key"); /* fits */
+	free(t);
+	/* too narrow for 20 columns of it: the title on a line of its own */
+	o.columns = 60;
+	t = write_report(r, BW_FORMAT_TABLE, &o, NULL);
+	want_line(t, "             buffer overflow in X.509 parsing");
+	free(t);
+	/* the inventory only on request */
+	r->list_packages = false;
+	t = write_report(r, BW_FORMAT_TABLE, &all_opts, NULL);
+	assert_null(strstr(t, "packages:"));
+	free(t);
+	t = write_report(r, BW_FORMAT_JSON, &all_opts, NULL);
+	assert_null(strstr(t, "\"packages\": ["));
 	free(t);
 	bw_report_free(r);
 }
