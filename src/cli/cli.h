@@ -252,6 +252,8 @@ struct bw_cli_scan_args {
 	int jobs;
 	bool no_cache; /* --no-cache: no layer cache (src/cache) */
 	bool strict;   /* --strict: unreadable paths are an error */
+	/* fs --skip-dirs, --skip-files: NULL-terminated, or NULL */
+	const char **skip_dirs, **skip_files;
 };
 
 /* 1 when c is a scan option (handled), 0 when not, -BW_EXIT_USAGE after

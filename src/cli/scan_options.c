@@ -128,6 +128,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .strict = a->strict,
 	    .registry = bw_cli_registry_opts(cli),
 	    .image_src = bw_cli_image_src(cli),
+	    .skip_dirs = a->skip_dirs,
+	    .skip_files = a->skip_files,
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
 	};

@@ -148,6 +148,13 @@ struct bw_image_opts {
 	 * "engine" (or "docker") and "registry" (or "remote"), as Trivy's
 	 * --image-src. NULL: "engine,registry". A bad list is BW_EUSAGE. */
 	const char *image_src;
+	/* dir: targets: glob patterns of the directories not entered and of the
+	 * files not looked at (--skip-dirs, --skip-files), NULL-terminated
+	 * (borrowed; NULL: none). A pattern is matched with fnmatch(3) and
+	 * FNM_PATHNAME against the path relative to the directory ("a/b/c",
+	 * a leading "./" or "/" of the pattern ignored); "**" followed by "/"
+	 * at its start also matches at any depth ("**" + "/node_modules"). */
+	const char *const *skip_dirs, *const *skip_files;
 };
 
 /* Open a target and read its metadata. Errors name the target, the file or

@@ -119,6 +119,17 @@ int bw_source_name_order(const char *target, const char *image_src, const struct
 	struct stat st;
 	if (stat(target, &st) == 0)
 		return 0;
+	/* a path that is not there is an error about the file, not a name to look up */
+	static const char *const archive_ends[] = {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.xz"};
+	bool path_like = target[0] == '/' || target[0] == '~' || strncmp(target, "./", 2) == 0 ||
+			 strncmp(target, "../", 3) == 0;
+	size_t tl = strlen(target);
+	for (size_t i = 0; !path_like && i < BW_ARRAY_SIZE(archive_ends); i++) {
+		size_t k = strlen(archive_ends[i]);
+		path_like = tl > k && strcmp(target + tl - k, archive_ends[i]) == 0;
+	}
+	if (path_like)
+		return bw_error_set(err, BW_ENOTFOUND, "%s: no such file or directory", target);
 	/* the name is the sources' only if no other source outbids them */
 	int best = 0;
 	bool best_by_name = false;

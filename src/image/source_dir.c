@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 
 #include "image-int.h"
@@ -54,6 +55,30 @@ static ssize_t fd_chunk_read(void *ctx, void *buf, size_t n, struct bw_error *er
 	}
 }
 
+/* path ("/a/b") matches one of the NULL-terminated patterns (bw_image_opts.skip_dirs) */
+static bool skipped(const char *const *pat, const char *path)
+{
+	const char *rel = path[0] == '/' ? path + 1 : path;
+	for (; *pat; pat++) {
+		const char *p = *pat;
+		if (p[0] == '.' && p[1] == '/')
+			p += 2;
+		while (p[0] == '/')
+			p++;
+		if (fnmatch(p, rel, FNM_PATHNAME) == 0)
+			return true;
+		if (strncmp(p, "**/", 3) != 0)
+			continue;
+		for (const char *s = rel; s; s = strchr(s, '/')) {
+			if (*s == '/')
+				s++;
+			if (fnmatch(p + 3, s, FNM_PATHNAME) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, struct bw_error *err)
 {
 	if (depth > MAX_DEPTH)
@@ -88,6 +113,10 @@ static int walk_dir(struct dir_walk *w, int dfd, const char *prefix, int depth, 
 				unreadable(w, path, errno);
 			continue;
 		}
+		const char *const *skip =
+		    S_ISDIR(st.st_mode) ? w->img->opts.skip_dirs : w->img->opts.skip_files;
+		if (skip && skipped(skip, path))
+			continue;
 		struct bw_file f = {
 		    .path = path, .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid};
 		switch (st.st_mode & S_IFMT) {

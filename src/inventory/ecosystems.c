@@ -64,6 +64,25 @@ static bool outside_node_modules(const struct inv_path *p)
 	return !in_node_modules(p);
 }
 
+/* A project's own lock file or manifest, not one that came with an installed
+ * package (a gem's Gemfile.lock, a vendored module's go.mod, the
+ * requirements.txt of a Python package, …): those pin what their authors
+ * tested, not what this project uses. */
+static bool project_file(const struct inv_path *p)
+{
+	static const char *const trees[] = {"/node_modules/", "-packages/", "/vendor/", "/pkg/mod/",
+					    "/gems/",	      "/.m2/",	    "/.gradle/"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(trees); i++)
+		if (strstr(p->path, trees[i]))
+			return false;
+	return true;
+}
+
+static bool is_requirements(const struct inv_path *p)
+{
+	return p->base_len >= 16 && memcmp(p->base, "requirements", 12) == 0 && project_file(p);
+}
+
 static bool in_vendor_composer(const struct inv_path *p)
 {
 	return ends_with(p->path, p->len, "/vendor/composer/installed.json");
@@ -167,12 +186,11 @@ static const struct inv_ecosystem rows[INV__COUNT] = {
     [INV_NPM_PKG] = {INV_NPM_PKG, .name = "npm-package",
 		     .keys = (const struct inv_key[]){{INV_NAME, "package.json", in_node_modules}, {0}},
 		     .max_whole = INV_MAX_META, .parse = inv_parse_npm_pkg},
-    /* npm-shrinkwrap.json (the same format) is not read: the classifier this
-     * table replaced never matched it (it looked for it among names beginning
-     * with 'p'); adding the key changes what scans report. */
     [INV_NPM_LOCK] = {INV_NPM_LOCK, .name = "npm-lock",
-		      .keys = (const struct inv_key[]){{INV_NAME, "package-lock.json", outside_node_modules},
-						       {0}},
+		      .keys =
+			  (const struct inv_key[]){{INV_NAME, "package-lock.json", outside_node_modules},
+						   {INV_NAME, "npm-shrinkwrap.json", outside_node_modules},
+						   {0}},
 		      .max_whole = INV_MAX_META, .parse = inv_parse_npm_lock},
     [INV_YARN_LOCK] = {INV_YARN_LOCK, .name = "yarn-lock",
 		       .keys = (const struct inv_key[]){{INV_NAME, "yarn.lock", outside_node_modules}, {0}},
@@ -207,6 +225,35 @@ static const struct inv_ecosystem rows[INV__COUNT] = {
 			    .keys =
 				(const struct inv_key[]){{INV_PATH, "/var/lib/dpkg/available", NULL}, {0}},
 			    .max_whole = INV_MAX_META, .parse = inv_parse_dpkg_available},
+    /* a project's lock files and manifests (fs DIR) */
+    [INV_REQUIREMENTS] = {INV_REQUIREMENTS, .name = "requirements",
+			  .keys = (const struct inv_key[]){{INV_SUFFIX, ".txt", is_requirements}, {0}},
+			  .max_whole = INV_MAX_META, .parse = inv_parse_requirements},
+    [INV_PY_TOML_LOCK] = {INV_PY_TOML_LOCK, .name = "python-lock",
+			  .keys = (const struct inv_key[]){{INV_NAME, "poetry.lock", project_file},
+							   {INV_NAME, "uv.lock", project_file},
+							   {0}},
+			  .max_whole = INV_MAX_META, .parse = inv_parse_py_toml_lock},
+    [INV_PIPFILE_LOCK] = {INV_PIPFILE_LOCK, .name = "pipfile-lock",
+			  .keys = (const struct inv_key[]){{INV_NAME, "Pipfile.lock", project_file}, {0}},
+			  .max_whole = INV_MAX_META, .parse = inv_parse_pipfile_lock},
+    [INV_GOMOD] = {INV_GOMOD, .name = "go-mod",
+		   .keys = (const struct inv_key[]){{INV_NAME, "go.mod", project_file}, {0}},
+		   .max_whole = INV_MAX_META, .parse = inv_parse_gomod},
+    [INV_GEMFILE_LOCK] = {INV_GEMFILE_LOCK, .name = "gemfile-lock",
+			  .keys = (const struct inv_key[]){{INV_NAME, "Gemfile.lock", project_file},
+							   {INV_NAME, "gems.locked", project_file},
+							   {0}},
+			  .max_whole = INV_MAX_META, .parse = inv_parse_gemfile_lock},
+    [INV_COMPOSER_LOCK] = {INV_COMPOSER_LOCK, .name = "composer-lock",
+			   .keys = (const struct inv_key[]){{INV_NAME, "composer.lock", project_file}, {0}},
+			   .max_whole = INV_MAX_META, .parse = inv_parse_composer_lock},
+    [INV_NUGET_LOCK] = {INV_NUGET_LOCK, .name = "nuget-lock",
+			.keys = (const struct inv_key[]){{INV_NAME, "packages.lock.json", project_file}, {0}},
+			.max_whole = INV_MAX_META, .parse = inv_parse_nuget_lock},
+    [INV_GRADLE_LOCK] = {INV_GRADLE_LOCK, .name = "gradle-lock",
+			 .keys = (const struct inv_key[]){{INV_NAME, "gradle.lockfile", project_file}, {0}},
+			 .max_whole = INV_MAX_META, .parse = inv_parse_gradle_lock},
 };
 
 const struct inv_ecosystem *inv_ecosystem(enum inv_kind kind)

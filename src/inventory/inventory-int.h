@@ -26,7 +26,15 @@ enum inv_kind {
 	INV_BINARY,	  /* an executable: maybe a Go or Rust (cargo-auditable) binary */
 	/* /var/lib/dpkg/available: no packages, but kv "NAME VERSION ARCH", the .deb's SHA-256 */
 	INV_DPKG_AVAILABLE,
-	INV__COUNT, /* the values are stored in layer caches: add new kinds here, at the end */
+	INV_REQUIREMENTS,  /* requirements*.txt (pinned lines) */
+	INV_PY_TOML_LOCK,  /* poetry.lock, uv.lock */
+	INV_PIPFILE_LOCK,  /* Pipfile.lock */
+	INV_GOMOD,	   /* go.mod */
+	INV_GEMFILE_LOCK,  /* Gemfile.lock */
+	INV_COMPOSER_LOCK, /* composer.lock */
+	INV_NUGET_LOCK,	   /* packages.lock.json */
+	INV_GRADLE_LOCK,   /* gradle.lockfile */
+	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
 /* ---- the ecosystem table (ecosystems.c) ----
@@ -201,6 +209,9 @@ void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char
 inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,
     inv_parse_yarn_lock, inv_parse_pnpm_lock, inv_parse_jar, inv_parse_gemspec, inv_parse_cargo_lock,
     inv_parse_composer, inv_parse_dotnet;
+/* Project lock files and manifests (pylock.c, gomod.c, gemlock.c, php.c, dotnet.c, maven.c). */
+inv_parse_fn inv_parse_requirements, inv_parse_py_toml_lock, inv_parse_pipfile_lock, inv_parse_gomod,
+    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the

@@ -59,7 +59,10 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
  * 4: package hashes (Java archives' SHA-1, lock-file integrity, Cargo.lock
  * checksums, …; see struct bw_hash in report.h) and /var/lib/dpkg/available.
  * 5: rpm's BerkeleyDB and ndb databases read by our own readers (ndb is no
- * longer a "librpm cannot read" warning; problems name the page or slot). */
-#define BW_INVENTORY_VERSION 5
+ * longer a "librpm cannot read" warning; problems name the page or slot).
+ * 6: project lock files (requirements*.txt, poetry.lock, uv.lock,
+ * Pipfile.lock, go.mod, Gemfile.lock, composer.lock, packages.lock.json,
+ * gradle.lockfile) and npm-shrinkwrap.json. */
+#define BW_INVENTORY_VERSION 6
 
 #endif

@@ -6,17 +6,15 @@
  * "php" and "ext-*" are platform requirements, not packages) and "dist"
  * ({"type": "zip", "url": …, "shasum": SHA-1 hex of the zip, often ""
  * for GitHub archives, which have no stable bytes}).
+ * composer.lock, next to a project's composer.json, holds the same package
+ * objects in "packages" and, for development, "packages-dev".
  */
 #include <jansson.h>
 
 #include "inventory-int.h"
 
-void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+static void composer_packages(struct inv_layer *l, struct inv_record *rec, json_t *pkgs, bool dev)
 {
-	json_t *j = inv_json_load(l, rec, data, len);
-	if (!j)
-		return;
-	json_t *pkgs = json_is_array(j) ? j : json_object_get(j, "packages");
 	size_t i;
 	json_t *e;
 	json_array_foreach(pkgs, i, e)
@@ -29,6 +27,7 @@ void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char 
 		p->name = inv_strndup(l, json_string_value(name), json_string_length(name));
 		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
 		p->ecosystem = "Packagist";
+		p->dev = dev;
 		p->purl_type = "composer";
 		const char *sl = strchr(p->name, '/');
 		if (sl) {
@@ -52,5 +51,23 @@ void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char 
 				inv_pkg_add_depend(l, p, dk, strlen(dk));
 		}
 	}
+}
+
+void inv_parse_composer(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_t *j = inv_json_load(l, rec, data, len);
+	if (!j)
+		return;
+	composer_packages(l, rec, json_is_array(j) ? j : json_object_get(j, "packages"), false);
+	json_decref(j);
+}
+
+void inv_parse_composer_lock(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
+{
+	json_t *j = inv_json_load(l, rec, data, len);
+	if (!j)
+		return;
+	composer_packages(l, rec, json_object_get(j, "packages"), false);
+	composer_packages(l, rec, json_object_get(j, "packages-dev"), true);
 	json_decref(j);
 }

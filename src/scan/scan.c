@@ -100,7 +100,9 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 				   .docker_host = opts->docker_host,
 				   .deadline = opts->deadline,
 				   .registry = opts->registry,
-				   .image_src = opts->image_src};
+				   .image_src = opts->image_src,
+				   .skip_dirs = opts->skip_dirs,
+				   .skip_files = opts->skip_files};
 	/* the layer cache: a cache that cannot be opened only costs time */
 	struct bw_cache *cache = NULL;
 	struct bw_layer_cache lc = {.get = cache_get, .put = cache_put};

@@ -54,8 +54,9 @@ struct bw_scan_opts {
 	 * named, then a count); strict makes them an error too: bw_scan_run
 	 * then returns BW_EIO saying so, with the report in *out all the same. */
 	bool strict;
-	const struct bw_registry_opts *registry; /* registry targets (borrowed); NULL: defaults */
-	const char *image_src;			 /* bw_image_opts.image_src */
+	const struct bw_registry_opts *registry;	  /* registry targets (borrowed); NULL: defaults */
+	const char *image_src;				  /* bw_image_opts.image_src */
+	const char *const *skip_dirs, *const *skip_files; /* bw_image_opts' (dir: targets) */
 	bw_image_progress_fn progress;
 	void *progress_ud;
 };

@@ -458,6 +458,163 @@ static void test_os_release_and_nothing(void **state)
 	bw_report_free(r);
 }
 
+/* ---- a project's lock files and manifests ---- */
+
+static const char *purl_of(const struct bw_report *r, const char *name)
+{
+	const struct bw_package *p = find(r, name);
+	return p ? p->purl : "(none)";
+}
+
+static bool warned(const struct bw_report *r, const char *needle)
+{
+	for (size_t i = 0; i < r->n_warnings; i++)
+		if (strstr(r->warnings[i], needle))
+			return true;
+	return false;
+}
+
+static void test_requirements(void **state)
+{
+	struct bw_report *r =
+	    parse("/src/requirements-dev.txt",
+		  "# pinned\nDjango==3.2.1  # web\nrequests[socks] == 2.25.0 ; python_version > \"3\"\n"
+		  "Flask>=2.0\nnumpy==1.*\n-r base.txt\n--hash=sha256:00\n"
+		  "PyYAML===5.3.1 \\\n    --hash=sha256:ab\nzope.interface==\n"
+		  "Jinja2==2.11.2,<3\n",
+		  NULL);
+	assert_int_equal(r->n_packages, 4);
+	assert_string_equal(purl_of(r, "django"), "pkg:pypi/django@3.2.1");
+	assert_string_equal(purl_of(r, "requests"), "pkg:pypi/requests@2.25.0");
+	assert_string_equal(purl_of(r, "pyyaml"), "pkg:pypi/pyyaml@5.3.1");
+	assert_string_equal(purl_of(r, "jinja2"), "pkg:pypi/jinja2@2.11.2");
+	assert_string_equal(find(r, "django")->ecosystem, "PyPI");
+	assert_true(warned(r, "/src/requirements-dev.txt: line 10:"));
+	bw_report_free(r);
+}
+
+static void test_python_locks(void **state)
+{
+	struct bw_report *r =
+	    parse("/src/poetry.lock",
+		  "[[package]]\nname = \"Jinja2\"\nversion = \"2.10\"\ncategory = \"main\"\n\n"
+		  "[package.dependencies]\nname = \"not-a-package\"\n\n"
+		  "[[package]]\nname = \"nover\"\n\n[metadata]\nlock-version = \"2.0\"\n",
+		  NULL);
+	assert_int_equal(r->n_packages, 1);
+	assert_string_equal(purl_of(r, "jinja2"), "pkg:pypi/jinja2@2.10");
+	assert_true(warned(r, "/src/poetry.lock: line 9: a [[package]] without a name or version"));
+	bw_report_free(r);
+	r = parse(
+	    "/src/uv.lock",
+	    "version = 1\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { editable = \".\" }\n"
+	    "dependencies = [\n    { name = \"urllib3\" },\n]\n\n"
+	    "[[package]]\nname = \"urllib3\"\nversion = \"1.26.4\"\n"
+	    "source = { registry = \"https://pypi.org/simple\" }\n"
+	    "wheels = [\n    { url = \"https://x/u.whl\", hash = \"sha256:00\" },\n]\n",
+	    NULL);
+	assert_int_equal(r->n_packages, 1);
+	assert_string_equal(purl_of(r, "urllib3"), "pkg:pypi/urllib3@1.26.4");
+	bw_report_free(r);
+	r = parse("/src/Pipfile.lock",
+		  "{\"_meta\": {}, \"default\": {\"Requests\": {\"version\": \"==2.19.1\"}, \"any\": "
+		  "{\"version\": \"*\"}},"
+		  " \"develop\": {\"pytest\": {\"version\": \"==6.0.0\"}}}",
+		  NULL);
+	assert_int_equal(r->n_packages, 2);
+	assert_string_equal(purl_of(r, "requests"), "pkg:pypi/requests@2.19.1");
+	assert_string_equal(purl_of(r, "pytest"), "pkg:pypi/pytest@6.0.0");
+	bw_report_free(r);
+	r = parse("/src/Pipfile.lock", "{\"default\":\n  {\"x\": }", NULL);
+	assert_int_equal(r->n_packages, 0);
+	assert_true(warned(r, "/src/Pipfile.lock") && warned(r, "line 2"));
+	bw_report_free(r);
+}
+
+static void test_gomod(void **state)
+{
+	struct bw_report *r =
+	    parse("/src/go.mod",
+		  "module example.com/app\n\ngo 1.21\n\n"
+		  "require github.com/gin-gonic/gin v1.6.0\n"
+		  "require (\n\tgolang.org/x/net v0.0.0-20210226172049-e18ecbb05110 // indirect\n"
+		  "\t\"github.com/a/old\" v1.0.0\n\tgithub.com/a/local v1.0.0\n\tbroken\n)\n"
+		  "replace github.com/a/old => github.com/b/new v1.2.0\n"
+		  "replace (\n\tgithub.com/a/local v1.0.0 => ../local\n)\n"
+		  "exclude github.com/x/y v1.0.0\n",
+		  NULL);
+	assert_int_equal(r->n_packages, 3);
+	assert_string_equal(purl_of(r, "github.com/gin-gonic/gin"),
+			    "pkg:golang/github.com/gin-gonic/gin@v1.6.0");
+	assert_string_equal(purl_of(r, "golang.org/x/net"),
+			    "pkg:golang/golang.org/x/net@v0.0.0-20210226172049-e18ecbb05110");
+	assert_string_equal(purl_of(r, "github.com/b/new"), "pkg:golang/github.com/b/new@v1.2.0");
+	assert_string_equal(find(r, "github.com/b/new")->ecosystem, "Go");
+	assert_null(find(r, "github.com/a/local"));
+	assert_true(warned(r, "/src/go.mod: line 10:"));
+	bw_report_free(r);
+}
+
+static void test_gemfile_lock(void **state)
+{
+	struct bw_report *r = parse("/src/Gemfile.lock",
+				    "GIT\n  remote: https://g/x.git\n  specs:\n    fromgit (1.0)\n\n"
+				    "GEM\n  remote: https://rubygems.org/\n  specs:\n    actionpack (6.0.0)\n"
+				    "      rack (~> 2.0)\n    nokogiri (1.10.4-x86_64-linux)\n    broken\n\n"
+				    "PLATFORMS\n  ruby\n\nDEPENDENCIES\n  actionpack\n",
+				    NULL);
+	assert_int_equal(r->n_packages, 2);
+	assert_string_equal(purl_of(r, "actionpack"), "pkg:gem/actionpack@6.0.0");
+	assert_string_equal(purl_of(r, "nokogiri"), "pkg:gem/nokogiri@1.10.4");
+	assert_string_equal(find(r, "nokogiri")->ecosystem, "RubyGems");
+	assert_true(warned(r, "/src/Gemfile.lock: line 12:"));
+	bw_report_free(r);
+}
+
+static void test_composer_nuget_gradle_shrinkwrap(void **state)
+{
+	struct bw_report *r =
+	    parse("/src/composer.lock",
+		  "{\"packages\": [{\"name\": \"symfony/http-kernel\", \"version\": \"v4.4.0\"}],"
+		  " \"packages-dev\": [{\"name\": \"phpunit/phpunit\", \"version\": \"9.5.0\"}]}",
+		  NULL);
+	assert_int_equal(r->n_packages, 2);
+	assert_string_equal(purl_of(r, "symfony/http-kernel"), "pkg:composer/symfony/http-kernel@v4.4.0");
+	assert_string_equal(find(r, "phpunit/phpunit")->ecosystem, "Packagist");
+	bw_report_free(r);
+	r = parse("/src/App/packages.lock.json",
+		  "{\"version\": 1, \"dependencies\": {\"net6.0\": {"
+		  "\"Newtonsoft.Json\": {\"type\": \"Direct\", \"requested\": \"[12.0.1, )\", \"resolved\": "
+		  "\"12.0.1\","
+		  " \"contentHash\": \"not base64!\"},"
+		  "\"Lib\": {\"type\": \"Project\"}},"
+		  " \"net8.0\": {\"Newtonsoft.Json\": {\"type\": \"Direct\", \"resolved\": \"12.0.1\"}}}}",
+		  NULL);
+	assert_int_equal(r->n_packages, 1);
+	assert_string_equal(purl_of(r, "Newtonsoft.Json"), "pkg:nuget/Newtonsoft.Json@12.0.1");
+	assert_true(warned(r, "contentHash"));
+	bw_report_free(r);
+	r = parse("/src/gradle.lockfile",
+		  "# This is a Gradle generated "
+		  "file\ncom.fasterxml.jackson.core:jackson-databind:2.9.1=compileClasspath\n"
+		  "bad:line\nempty=annotationProcessor\n",
+		  NULL);
+	assert_int_equal(r->n_packages, 1);
+	assert_string_equal(purl_of(r, "com.fasterxml.jackson.core:jackson-databind"),
+			    "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.1");
+	assert_string_equal(r->packages[0].ecosystem, "Maven");
+	assert_true(warned(r, "/src/gradle.lockfile: line 3:"));
+	bw_report_free(r);
+	/* npm-shrinkwrap.json: package-lock.json's format */
+	r = parse("/src/npm-shrinkwrap.json",
+		  "{\"lockfileVersion\": 3, \"packages\": {\"\": {\"name\": \"app\"},"
+		  " \"node_modules/lodash\": {\"version\": \"4.17.20\"}}}",
+		  NULL);
+	assert_int_equal(r->n_packages, 1);
+	assert_string_equal(purl_of(r, "lodash"), "pkg:npm/lodash@4.17.20");
+	bw_report_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	cases_path = argc > 1 ? argv[1] : "hashes.cases";
@@ -472,6 +629,11 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_dpkg_available),
 	    cmocka_unit_test(test_go_main_module_among_many),
 	    cmocka_unit_test(test_jar_sha1),
+	    cmocka_unit_test(test_requirements),
+	    cmocka_unit_test(test_python_locks),
+	    cmocka_unit_test(test_gomod),
+	    cmocka_unit_test(test_gemfile_lock),
+	    cmocka_unit_test(test_composer_nuget_gradle_shrinkwrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
