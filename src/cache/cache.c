@@ -270,6 +270,11 @@ void bw_cache_free(struct bw_cache *c)
 	free(c);
 }
 
+const char *bw_cache_path(const struct bw_cache *c)
+{
+	return c->path;
+}
+
 int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *hit)
 {
 	*hit = false;

@@ -42,6 +42,8 @@ char *bw_cache_default_dir(void);
 int bw_cache_open(const char *dir, struct bw_cache **out, struct bw_error *err);
 void bw_cache_free(struct bw_cache *c);
 
+const char *bw_cache_path(const struct bw_cache *c);
+
 /* Look a key up (a miss is 0 with *hit false) and store one. */
 int bw_cache_get(struct bw_cache *c, const char *key, struct bw_buf *out, bool *hit);
 int bw_cache_put(struct bw_cache *c, const char *key, const void *data, size_t len);
