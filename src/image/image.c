@@ -460,8 +460,22 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 				    "to an archive first)",
 				    path);
 
-	/* re-walk the one layer that holds it, wanting only that path */
-	struct cat_ctx c = {f->type == BW_FILE_HARDLINK ? f->link : f->path, cb, ud, false};
+	/* re-walk the one layer that holds it, wanting only that path: a hard
+	 * link's target, in its own layer or where the merge found it */
+	const char *want = f->type == BW_FILE_HARDLINK ? f->link : f->path;
+	size_t i = (size_t)f->layer;
+	const struct layer_result *own = img->results ? img->results[i] : NULL;
+	if (f->type == BW_FILE_HARDLINK && own && own->dangling_src) {
+		uintptr_t at = (uintptr_t)f, first = (uintptr_t)own->files;
+		size_t k = (at - first) / sizeof(*f);
+		for (size_t d = 0; at >= first && k < own->n_files && d < own->n_dangling; d++)
+			if (own->dangling[d] == k) {
+				want = own->dangling_src[d].path;
+				i = (size_t)own->dangling_src[d].layer;
+				break;
+			}
+	}
+	struct cat_ctx c = {want, cb, ud, false};
 	struct bw_analyzer an = {
 	    .name = "cat",
 	    .wants = cat_wants,
@@ -471,7 +485,6 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 	};
 	const struct bw_analyzer *ans[] = {&an};
 	struct walk_ctx wc = {.analyzers = ans, .n_analyzers = 1, .n_layers = 1};
-	size_t i = (size_t)f->layer;
 	struct bw_reader rd;
 	void *h = NULL;
 	rc = img->ops->open_layer(img, i, &rd, &h, err);
