@@ -52,7 +52,11 @@ duplicated or invalid parser directive, an unterminated heredoc, no instruction 
 reported with `file:line:column` on standard error and in the report's `warnings`; the
 other files are still linted and reported, and the exit status is 3. Problems confined to
 one instruction (unknown instruction, unknown flag, wrong argument count, invalid JSON
-array) are findings (BW-DF-035, -036, -037) and do not stop the file.
+array) are findings (BW-DF-035, -036, -037) and do not stop the file. Variable expansion has
+a budget per file: expansions may add at most 16 MiB to the text (a chain of `ARG
+V2=$V1$V1` lines doubles a value per line), and stages may inherit at most 500,000 ENV
+variables in all; past either, a warning names the line, values from there on are left as
+written and later stages inherit nothing.
 
 ## Inline ignores
 

@@ -128,11 +128,13 @@ size_t bw_st_add(size_t a, size_t b);
 			(arr) = bw_realloc((arr), bw_st_mult((alloc), sizeof(*(arr))));                      \
 		}                                                                                            \
 	} while (0)
-/* The same for an array in an arena: the old block stays in the arena. */
+/* The same for an array in an arena: the old block stays in the arena, so
+ * the first block holds exactly nr (most arena arrays — a record's packages,
+ * a package's licences — hold one element) and later ones double. */
 #define BW_ARENA_GROW(arena, arr, nr, used, alloc)                                                           \
 	do {                                                                                                 \
 		if ((nr) > (alloc)) {                                                                        \
-			size_t nc_ = bw_alloc_nr((nr), (alloc));                                             \
+			size_t nc_ = (alloc) ? bw_alloc_nr((nr), (alloc)) : (nr);                            \
 			void *na_ = bw_arena_alloc((arena), bw_st_mult(nc_, sizeof(*(arr))));                \
 			if ((used))                                                                          \
 				memcpy(na_, (arr), (used) * sizeof(*(arr)));                                 \

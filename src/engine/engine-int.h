@@ -16,6 +16,8 @@
 
 /* Bound of an error body kept for its "message" (the rest is dropped). */
 #define BW_ENGINE_ERRBODY_MAX (64 * 1024)
+/* the header block of one answer (the engine sends a few hundred bytes) */
+#define BW_ENGINE_MAX_HEADERS (64 * 1024)
 /* Bound of the /version answer read while negotiating. */
 #define BW_ENGINE_VERSION_MAX (256 * 1024)
 

@@ -13,7 +13,32 @@ struct xfer {
 	struct bw_error cb_err; /* what the chunk callback or the sink reported */
 	bool stopped;		/* we aborted the transfer on purpose */
 	size_t received;
+	size_t header_bytes; /* of the answer being read */
+	bool in_headers;     /* stopped by on_header */
 };
+
+/* Not a success: an error (4xx, 5xx) or a redirect, which is never
+ * followed (an engine has no reason to send one). Its body is kept for the
+ * message, never handed to the caller. */
+static bool failed_status(long status)
+{
+	return status >= 300;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct xfer *x = ud;
+	size_t n = size * nmemb;
+	(void)data;
+	x->header_bytes += n;
+	if (x->header_bytes > BW_ENGINE_MAX_HEADERS) {
+		bw_error_set(&x->cb_err, BW_EREMOTE, "the answer's headers are larger than %u bytes",
+			     BW_ENGINE_MAX_HEADERS);
+		x->stopped = x->in_headers = true;
+		return 0;
+	}
+	return n;
+}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
@@ -23,7 +48,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	if (x->status == 0)
 		curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->status);
 	x->received += n;
-	if (x->status >= 400) {
+	if (failed_status(x->status)) {
 		size_t room = x->errbody.max - x->errbody.len;
 		bw_buf_add(&x->errbody, data, n < room ? n : room);
 		return n;
@@ -90,6 +115,15 @@ static int map_status(struct bw_engine *e, const struct bw_engine_req *req, long
 	int code = status == 404 ? BW_ENOTFOUND : BW_EREMOTE;
 	if (status == 404 && msg[0])
 		return bw_error_set(err, code, "%s", msg);
+	if (status < 400) {
+		char *to = NULL;
+		curl_easy_getinfo(e->curl, CURLINFO_REDIRECT_URL, &to);
+		return bw_error_set(err, code,
+				    "Docker Engine at %s answered %s %s with HTTP %ld, a redirect%s%.256s%s: "
+				    "not followed",
+				    e->ep.host, req->method, req->path, status, to ? " to '" : "",
+				    to ? to : "", to ? "'" : "");
+	}
 	return bw_error_set(err, code, "Docker Engine at %s answered %s %s with HTTP %ld%s%s", e->ep.host,
 			    req->method, req->path, status, msg[0] ? ": " : "", msg);
 }
@@ -145,6 +179,15 @@ static int map_curl(struct bw_engine *e, const struct bw_engine_req *req, CURLco
 		    err, BW_EREMOTE,
 		    "the Docker Engine at %s closed the connection without answering %s %s (%s)", e->ep.host,
 		    req->method, req->path, detail[0] ? detail : curl_easy_strerror(cc));
+	case CURLE_OUT_OF_MEMORY:
+		/* curl holds a header line whole: one past its limit ends here */
+		if (x->status == 0 || x->received == 0)
+			return bw_error_set(err, BW_EREMOTE,
+					    "Docker Engine at %s: %s %s: a header line of the answer is "
+					    "larger than the client holds (or memory ran out)",
+					    e->ep.host, req->method, req->path);
+		return bw_error_set(err, BW_EREMOTE, "Docker Engine at %s: %s %s failed: out of memory",
+				    e->ep.host, req->method, req->path);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
@@ -188,6 +231,8 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, e->connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	if (req->no_timeout) {
@@ -245,13 +290,13 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 
 	if (x.stopped && cc == CURLE_WRITE_ERROR) {
 		*err = x.cb_err;
-		if (req->sink)
+		if (req->sink || x.in_headers)
 			bw_error_prefix(err, "Docker Engine at %s: %s %s: ", e->ep.host, req->method,
 					req->path);
 		rc = err->code;
-	} else if (cc != CURLE_OK && x.status < 400) {
+	} else if (cc != CURLE_OK && !failed_status(x.status)) {
 		rc = map_curl(e, req, cc, &x, detail, err);
-	} else if (x.status >= 400) {
+	} else if (failed_status(x.status)) {
 		/* a truncated error body still carries the status: report the status */
 		rc = map_status(e, req, x.status, &x.errbody, err);
 	}
@@ -261,6 +306,7 @@ int bw_engine_perform(struct bw_engine *e, const struct bw_engine_req *req, long
 	/* the handle must not keep pointers into this frame */
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, NULL);
 	return rc;
 }
 

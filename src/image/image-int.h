@@ -11,9 +11,16 @@ struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
 #define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
+/* every JSON member an archive's index pass or stream keeps, in all (the
+ * metadata of a whole multi-platform archive is a few MiB) */
+#define BW_IMG_MAX_KEPT_META (64u << 20)
 #define BW_IMG_MAX_LAYERS 1024
 #define BW_IMG_MAX_MEMBERS 100000   /* members of an outer archive */
 #define BW_IMG_MAX_ENTRIES 20000000 /* entries of one layer */
+/* the listings of all the layers of one walk, in bytes: an entry costs its
+ * record, its path and its share of the indexes (BW_IMG_LISTING_COST) */
+#define BW_IMG_MAX_LISTING (192u << 20)
+#define BW_IMG_LISTING_COST(path_len) (sizeof(struct bw_file) + 112 + (path_len))
 #define BW_IMG_MAX_PATH 4096
 #define BW_IMG_MAX_NEST 4 /* nested indexes */
 
@@ -42,9 +49,11 @@ struct layer_result {
 	size_t *dangling;
 	size_t n_dangling, cap_dangling;
 	/* where each dangling hard link's bytes are, set by the merge: the
-	 * entry's path and the layer that holds it (one per dangling[]) */
+	 * path, the layer that holds it and the entry there whose place says
+	 * which copy of the path (one per dangling[]) */
 	struct bw_hlink_src {
 		const char *path;
+		const struct bw_file *at;
 		int layer;
 	} * dangling_src;
 	/* Layer cache: the local files (layer_identity) whose bytes were
@@ -148,6 +157,7 @@ struct bw_image {
 
 	struct small_blob *blobs;
 	size_t n_blobs, cap_blobs;
+	size_t blob_bytes; /* held by blobs, at most BW_IMG_MAX_KEPT_META */
 	struct member *members;
 	size_t n_members, cap_members;
 
@@ -222,6 +232,10 @@ struct walk_ctx {
 	uint64_t bytes_done; /* atomic */
 	size_t layers_done;  /* atomic */
 	size_t n_layers;
+	/* What the listings of the walk's layers hold (entries and their
+	 * paths, BW_IMG_LISTING_COST each), atomic: a layer stream can repeat
+	 * one 512-byte header millions of times for a few bytes compressed. */
+	size_t listing_bytes;
 };
 
 /* Walk one layer blob from rd into res, hashing both the stored and the
@@ -264,7 +278,10 @@ typedef int (*bw_blob_get_fn)(struct bw_image *img, const char *name, struct bw_
 int bw_meta_load_with(struct bw_image *img, bw_blob_get_fn get, struct bw_error *err);
 /* Fill info from a parsed config (platform, created, history → layers). */
 int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *config_name, struct bw_error *err);
-void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len);
+/* Keep a small blob (data: heap, owned by the image from then on). The
+ * blobs of one image hold at most BW_IMG_MAX_KEPT_META bytes in all: past
+ * that, data is freed and BW_ELIMIT names the member and location. */
+int bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len, struct bw_error *err);
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name);
 struct member *bw_image_add_member(struct bw_image *img, const char *name);
 /* Before adding a member (file or link) of an outer archive: a second member

@@ -35,10 +35,19 @@ const char *bw_img_str(struct bw_image *img, const char *s)
 	return s ? bw_arena_strdup(&img->arena, s) : NULL;
 }
 
-void bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len)
+int bw_image_add_blob(struct bw_image *img, const char *name, char *data, size_t len, struct bw_error *err)
 {
+	if (len > BW_IMG_MAX_KEPT_META - img->blob_bytes) {
+		free(data);
+		return bw_error_set(err, BW_ELIMIT,
+				    "%s: the JSON members held as image metadata pass %u MiB in all (at "
+				    "member %s): not an image archive bulwark reads",
+				    img->location, BW_IMG_MAX_KEPT_META >> 20, name);
+	}
+	img->blob_bytes += len;
 	BW_ALLOC_GROW(img->blobs, img->n_blobs + 1, img->cap_blobs);
 	img->blobs[img->n_blobs++] = (struct small_blob){bw_img_str(img, name), data, len};
+	return 0;
 }
 
 const struct small_blob *bw_image_find_blob(const struct bw_image *img, const char *name)
@@ -411,6 +420,8 @@ const struct bw_file *bw_image_layer_files(const struct bw_image *img, int layer
 
 struct cat_ctx {
 	const char *path;
+	size_t nth; /* which regular file of that path in the layer (from 1) */
+	size_t count;
 	bw_image_data_fn cb;
 	void *ud;
 	bool seen;
@@ -419,7 +430,24 @@ struct cat_ctx {
 static enum bw_want cat_wants(void *ud, const struct bw_file *f)
 {
 	struct cat_ctx *c = ud;
-	return strcmp(f->path, c->path) == 0 ? BW_WANT_STREAM : BW_WANT_NONE;
+	if (strcmp(f->path, c->path) != 0)
+		return BW_WANT_NONE;
+	return ++c->count == c->nth ? BW_WANT_STREAM : BW_WANT_NONE;
+}
+
+/* A path can be listed more than once in one layer; extraction keeps the
+ * last copy written before f (f itself, or for a hard link the file it
+ * names): which regular file of that path, counted from 1, it is. */
+static size_t cat_nth(const struct layer_result *res, const struct bw_file *f, const char *path)
+{
+	size_t end = res->n_files;
+	if (f >= res->files && f < res->files + res->n_files)
+		end = (size_t)(f - res->files) + (f->type == BW_FILE_REG ? 1 : 0);
+	size_t nth = 0;
+	for (size_t k = 0; k < end; k++)
+		if (res->files[k].type == BW_FILE_REG && strcmp(res->files[k].path, path) == 0)
+			nth++;
+	return nth ? nth : 1;
 }
 
 static void *cat_begin(void *ud, const struct bw_image_layer *layer)
@@ -461,21 +489,25 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 				    path);
 
 	/* re-walk the one layer that holds it, wanting only that path: a hard
-	 * link's target, in its own layer or where the merge found it */
+	 * link's target, in its own layer or where the merge found it (at: the
+	 * entry whose place in that layer says which copy of the path) */
 	const char *want = f->type == BW_FILE_HARDLINK ? f->link : f->path;
+	const struct bw_file *at = f;
 	size_t i = (size_t)f->layer;
 	const struct layer_result *own = img->results ? img->results[i] : NULL;
 	if (f->type == BW_FILE_HARDLINK && own && own->dangling_src) {
-		uintptr_t at = (uintptr_t)f, first = (uintptr_t)own->files;
-		size_t k = (at - first) / sizeof(*f);
-		for (size_t d = 0; at >= first && k < own->n_files && d < own->n_dangling; d++)
+		uintptr_t p = (uintptr_t)f, first = (uintptr_t)own->files;
+		size_t k = (p - first) / sizeof(*f);
+		for (size_t d = 0; p >= first && k < own->n_files && d < own->n_dangling; d++)
 			if (own->dangling[d] == k) {
 				want = own->dangling_src[d].path;
+				at = own->dangling_src[d].at;
 				i = (size_t)own->dangling_src[d].layer;
 				break;
 			}
 	}
-	struct cat_ctx c = {want, cb, ud, false};
+	struct cat_ctx c = {.path = want, .cb = cb, .ud = ud};
+	c.nth = img->results && img->results[i] ? cat_nth(img->results[i], at, want) : 1;
 	struct bw_analyzer an = {
 	    .name = "cat",
 	    .wants = cat_wants,

@@ -359,7 +359,9 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 				break;
 			}
 			f->size = t->size;
-			struct bw_hlink_src s = {t->type == BW_FILE_HARDLINK ? t->link : t->path, (int)tl};
+			struct bw_hlink_src s = {.path = t->type == BW_FILE_HARDLINK ? t->link : t->path,
+						 .at = t,
+						 .layer = (int)tl};
 			size_t w;
 			if (t->type == BW_FILE_HARDLINK && bw_pathmap_get(&src, t->path, &w) &&
 			    w >> LAYER_SHIFT == tl) {

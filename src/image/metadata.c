@@ -549,10 +549,17 @@ static int get_small(struct bw_image *img, const char *name, struct bw_buf *out,
 {
 	const struct small_blob *b = bw_image_find_blob(img, name);
 	if (!b) {
+		/* a streamed member is kept only when it is small and looks
+		 * like JSON (stream.c): say which it was not */
 		struct member *m = bw_image_find_member(img, name);
-		if (m && !m->symlink)
+		if (m && !m->symlink && m->size > (int64_t)BW_IMG_MAX_META)
 			return bw_error_set(err, BW_ELIMIT, "%s: larger than %u bytes", name,
 					    BW_IMG_MAX_META);
+		if (m && !m->symlink && m->size == 0)
+			return bw_error_set(err, BW_EINPUT, "%s: empty, not JSON", name);
+		if (m && !m->symlink)
+			return bw_error_set(err, BW_EINPUT,
+					    "%s: not valid JSON: it does not begin with '{' or '['", name);
 		return bw_error_set(err, BW_ENOTFOUND, "blob %s is missing from %s", name, img->location);
 	}
 	if (bw_buf_add(out, b->data, b->len) < 0)

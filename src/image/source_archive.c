@@ -166,7 +166,9 @@ static int index_pass(struct bw_image *img, struct bw_error *err)
 				bw_error_prefix(err, "%s: ", img->location);
 				goto out;
 			}
-			bw_image_add_blob(img, name, data, len);
+			rc = bw_image_add_blob(img, name, data, len, err);
+			if (rc < 0)
+				goto out;
 		}
 	}
 	if (first)

@@ -82,6 +82,7 @@ struct pump {
 	int wfd;
 	int rc;
 	struct bw_error err;
+	bool reader_gone; /* the walk stopped reading: its error is the cause */
 };
 
 static int pump_chunk(void *ud, const void *data, size_t len, struct bw_error *err)
@@ -93,6 +94,7 @@ static int pump_chunk(void *ud, const void *data, size_t len, struct bw_error *e
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			p->reader_gone = true;
 			return bw_error_set(err, BW_EIO, "the reader stopped");
 		}
 		c += n;
@@ -140,8 +142,9 @@ static int engine_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_er
 	close(fds[0]);
 	pthread_join(t, NULL);
 	free(p.path);
-	if (p.rc < 0 && !(rc == 0 && p.err.code == BW_EIO)) {
-		/* the engine's failure explains a truncated stream better */
+	if (p.rc < 0 && !p.reader_gone) {
+		/* the engine's failure explains a truncated stream better; when
+		 * the walk stopped first, its own error is the cause */
 		*err = p.err;
 		return bw_error_prefix(err, "image '%s': ", img->location);
 	}

@@ -109,7 +109,9 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 			int rc = bw_archive_read_member(a, name, pr.head, pr.head_len, &data, &len, err);
 			if (rc < 0)
 				return bw_error_prefix(err, "%s: ", img->location);
-			bw_image_add_blob(img, name, data, len);
+			rc = bw_image_add_blob(img, name, data, len, err);
+			if (rc < 0)
+				return rc;
 			continue;
 		}
 		/* anything else may be a layer: walk it now */

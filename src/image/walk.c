@@ -219,6 +219,12 @@ static int handle_entry(struct walk_state *ws, struct archive *a, struct archive
 		return 0; /* the root directory itself */
 	if (res->n_files >= BW_IMG_MAX_ENTRIES)
 		return bw_error_set(err, BW_ELIMIT, "more than %d entries", BW_IMG_MAX_ENTRIES);
+	size_t cost = BW_IMG_LISTING_COST(strlen(path));
+	if (__atomic_add_fetch(&ws->wc->listing_bytes, cost, __ATOMIC_RELAXED) > BW_IMG_MAX_LISTING)
+		return bw_error_set(err, BW_ELIMIT,
+				    "the image's layers list more than %u MiB of entries in all (%zu in "
+				    "this layer so far): more files than bulwark holds in one scan",
+				    BW_IMG_MAX_LISTING >> 20, res->n_files);
 
 	struct bw_file f = {0};
 	f.path = path;

@@ -19,6 +19,8 @@ struct ex {
 	size_t n_refs, cap_refs;
 	bool dynamic;
 	int depth;
+	size_t limit; /* of every buffer of this expansion */
+	bool over;    /* a buffer reached it: the result is incomplete */
 };
 
 static bool name_char(char c, bool first)
@@ -57,8 +59,20 @@ static const char *lookup(struct ex *x, const char *n, size_t len)
 
 static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf *out, bool in_brace);
 
+static void put(struct ex *x, struct bw_buf *b, const void *p, size_t n)
+{
+	if (bw_buf_add(b, p, n) < 0)
+		x->over = true;
+}
+
+static void put_str(struct ex *x, struct bw_buf *b, const char *s)
+{
+	put(x, b, s, strlen(s));
+}
+
 /* Remove a prefix/suffix matching a glob pattern; longest when `greedy`. */
-static void trim_pattern(struct bw_buf *out, const char *v, const char *pat, bool suffix, bool greedy)
+static void trim_pattern(struct ex *x, struct bw_buf *out, const char *v, const char *pat, bool suffix,
+			 bool greedy)
 {
 	size_t n = strlen(v);
 	char *tmp = bw_malloc(n + 1);
@@ -78,11 +92,11 @@ static void trim_pattern(struct bw_buf *out, const char *v, const char *pat, boo
 	}
 	free(tmp);
 	if (best == (size_t)-1)
-		bw_buf_addstr(out, v);
+		put_str(x, out, v);
 	else if (suffix)
-		bw_buf_add(out, v, n - best);
+		put(x, out, v, n - best);
 	else
-		bw_buf_addstr(out, v + best);
+		put_str(x, out, v + best);
 }
 
 static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
@@ -96,7 +110,7 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 		size_t nl = (size_t)(p - n0);
 		if (nl == 0 || p >= x->e) {
 			/* not a parameter: keep literally */
-			bw_buf_add(out, "${", 2);
+			put(x, out, "${", 2);
 			*pp = n0;
 			return;
 		}
@@ -105,7 +119,7 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 		if (*p == '}') {
 			v = lookup(x, n0, nl);
 			if (v)
-				bw_buf_addstr(out, v);
+				put_str(x, out, v);
 			*pp = p + 1;
 			return;
 		}
@@ -118,7 +132,7 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 		if (op == '-' || op == '+' || op == '?' || op == '=') {
 			p++;
 			struct bw_buf w;
-			bw_buf_init(&w, BW_LINT_MAX_FILE);
+			bw_buf_init(&w, x->limit);
 			x->depth++;
 			word(x, &p, x->e, &w, true);
 			x->depth--;
@@ -128,9 +142,9 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 			v = x->fn ? x->fn(x->ud, n0, nl) : NULL;
 			set = v && (!colon || *v);
 			if (op == '-' || op == '=' || op == '?')
-				bw_buf_addstr(out, set ? v : (w.data ? w.data : ""));
+				put_str(x, out, set ? v : (w.data ? w.data : ""));
 			else if (set)
-				bw_buf_add(out, w.data ? w.data : "", w.len);
+				put(x, out, w.data ? w.data : "", w.len);
 			if (!v && op == '?')
 				note_unset(x, n0, nl);
 			bw_buf_release(&w);
@@ -141,15 +155,15 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 			bool greedy = p + 1 < x->e && p[1] == op;
 			p += greedy ? 2 : 1;
 			struct bw_buf pat, rep;
-			bw_buf_init(&pat, BW_LINT_MAX_FILE);
-			bw_buf_init(&rep, BW_LINT_MAX_FILE);
+			bw_buf_init(&pat, x->limit);
+			bw_buf_init(&rep, x->limit);
 			x->depth++;
 			if (op == '/') {
 				word(x, &p, x->e, &pat, true);
 				/* word() stops at '}' only; split on the first '/' */
 				char *slash = pat.data ? strchr(pat.data, '/') : NULL;
 				if (slash) {
-					bw_buf_addstr(&rep, slash + 1);
+					put_str(x, &rep, slash + 1);
 					pat.len = (size_t)(slash - pat.data);
 					pat.data[pat.len] = 0;
 				}
@@ -163,20 +177,20 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 			const char *vv = v ? v : "";
 			const char *pt = pat.data ? pat.data : "";
 			if (op == '#')
-				trim_pattern(out, vv, pt, false, greedy);
+				trim_pattern(x, out, vv, pt, false, greedy);
 			else if (op == '%')
-				trim_pattern(out, vv, pt, true, greedy);
+				trim_pattern(x, out, vv, pt, true, greedy);
 			else {
 				const char *hit = *pt ? strstr(vv, pt) : NULL;
 				if (!hit) {
-					bw_buf_addstr(out, vv);
+					put_str(x, out, vv);
 				} else {
 					do {
-						bw_buf_add(out, vv, (size_t)(hit - vv));
-						bw_buf_add(out, rep.data ? rep.data : "", rep.len);
+						put(x, out, vv, (size_t)(hit - vv));
+						put(x, out, rep.data ? rep.data : "", rep.len);
 						vv = hit + strlen(pt);
 					} while (greedy && (hit = strstr(vv, pt)));
-					bw_buf_addstr(out, vv);
+					put_str(x, out, vv);
 				}
 			}
 			bw_buf_release(&pat);
@@ -199,11 +213,11 @@ static void dollar(struct ex *x, const char **pp, struct bw_buf *out)
 			p++;
 		const char *v = lookup(x, n0, (size_t)(p - n0));
 		if (v)
-			bw_buf_addstr(out, v);
+			put_str(x, out, v);
 		*pp = p;
 		return;
 	}
-	bw_buf_add(out, "$", 1);
+	put(x, out, "$", 1);
 }
 
 /* Expand until `stop`, or an unquoted '}' when in_brace. */
@@ -222,11 +236,11 @@ static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf 
 		if (c == '\'') {
 			const char *q = memchr(p + 1, '\'', (size_t)(stop - p - 1));
 			if (!q) {
-				bw_buf_add(out, p + 1, (size_t)(stop - p - 1));
+				put(x, out, p + 1, (size_t)(stop - p - 1));
 				p = stop;
 				break;
 			}
-			bw_buf_add(out, p + 1, (size_t)(q - p - 1));
+			put(x, out, p + 1, (size_t)(q - p - 1));
 			p = q + 1;
 			continue;
 		}
@@ -235,7 +249,7 @@ static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf 
 			while (p < stop && *p != '"') {
 				if (*p == x->esc && p + 1 < stop &&
 				    (p[1] == '"' || p[1] == '$' || p[1] == x->esc)) {
-					bw_buf_add(out, p + 1, 1);
+					put(x, out, p + 1, 1);
 					p += 2;
 					continue;
 				}
@@ -244,7 +258,7 @@ static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf 
 					dollar(x, &p, out);
 					continue;
 				}
-				bw_buf_add(out, p, 1);
+				put(x, out, p, 1);
 				p++;
 			}
 			if (p < stop)
@@ -253,7 +267,7 @@ static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf 
 		}
 		if (c == x->esc) {
 			if (p + 1 < stop)
-				bw_buf_add(out, p + 1, 1);
+				put(x, out, p + 1, 1);
 			p += 2;
 			continue;
 		}
@@ -262,27 +276,40 @@ static void word(struct ex *x, const char **pp, const char *stop, struct bw_buf 
 			dollar(x, &p, out);
 			continue;
 		}
-		bw_buf_add(out, p, 1);
+		put(x, out, p, 1);
 		p++;
 	}
 	*pp = p > stop ? stop : p;
 }
 
 void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lookup_fn fn, void *ud,
-	       struct df_expand_result *out)
+	       size_t *budget, struct df_expand_result *out)
 {
 	struct ex x = {.a = a, .s = s, .e = s + len, .esc = escape, .fn = fn, .ud = ud};
+	/* what the expansion may add to the text: what is left of the budget */
+	x.limit = BW_LINT_MAX_FILE;
+	if (budget && len + *budget < x.limit)
+		x.limit = len + *budget;
 	struct bw_buf b;
-	bw_buf_init(&b, BW_LINT_MAX_FILE);
+	bw_buf_init(&b, x.limit);
 	const char *p = s;
 	while (p < x.e) {
 		word(&x, &p, x.e, &b, false);
 		if (p < x.e) { /* a stray '}' at top level */
-			bw_buf_add(&b, p, 1);
+			put(&x, &b, p, 1);
 			p++;
 		}
 	}
-	out->value = bw_arena_strndup(a, b.data ? b.data : "", b.len);
+	out->over_budget = x.over;
+	if (x.over) {
+		/* past the budget: the text as written, never a truncated value */
+		out->value = bw_arena_strndup(a, s, len);
+		x.dynamic = true;
+	} else {
+		out->value = bw_arena_strndup(a, b.data ? b.data : "", b.len);
+		if (budget && b.len > len)
+			*budget -= b.len - len < *budget ? b.len - len : *budget;
+	}
 	out->unset = x.unset;
 	out->n_unset = x.n_unset;
 	out->refs = x.refs;

@@ -133,11 +133,22 @@ struct df_file {
 	size_t n_empty_continuations;
 	const char **global_args; /* name=value pairs as name, value, … */
 	size_t n_global_args;
+	/* Hostile files (ARG V2=$V1$V1, …) double a value per line: what all
+	 * expansions of the file may add (DF_MAX_EXPANSION) and the ENV
+	 * variables later stages may inherit in all (DF_MAX_ENV_COPIES); past
+	 * them, values stay unexpanded and inheritance stops, from the line
+	 * named (0: never). */
+	size_t expand_budget;
+	int expand_over_line;
+	size_t env_copies;
+	int env_over_line;
 };
 
 /* Bounds on hostile input (beyond them the file is refused). */
 #define DF_MAX_INSTRUCTIONS 65536
 #define DF_MAX_STAGES 4096
+#define DF_MAX_EXPANSION (16u << 20)
+#define DF_MAX_ENV_COPIES 500000
 
 /* Parse data[0..len). On a fatal problem return BW_EINPUT/BW_ELIMIT with
  * err naming path:line:column and *out NULL. df_file_free() releases. */
@@ -160,15 +171,19 @@ struct df_expand_result {
 	size_t n_unset;
 	const char **refs; /* every name referenced, arena */
 	size_t n_refs;
-	bool dynamic; /* some reference could not be resolved */
+	bool dynamic;	  /* some reference could not be resolved */
+	bool over_budget; /* value is the text unexpanded: it would pass *budget */
 };
 
 /* Expand $VAR, ${VAR}, ${VAR:-w}, ${VAR-w}, ${VAR:+w}, ${VAR+w}, ${VAR:?w},
  * ${VAR#p} ${VAR%p} ${VAR/a/b} and remove quotes, the way BuildKit's shell
  * lexer does for Dockerfile instructions. Never fails: malformed input
  * expands literally. */
+/* budget (NULL: none) is what expansions may still add to the text, in
+ * bytes: a value that would pass it is left as written (over_budget), and
+ * what a value adds is taken from it. */
 void df_expand(struct bw_arena *a, const char *s, size_t len, char escape, df_lookup_fn fn, void *ud,
-	       struct df_expand_result *out);
+	       size_t *budget, struct df_expand_result *out);
 
 /* ---- rules framework ---------------------------------------------------- */
 

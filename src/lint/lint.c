@@ -362,6 +362,16 @@ int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, 
 	int rc = df_parse(path, data, len, &df, err);
 	if (rc)
 		return rc;
+	if (df->expand_over_line)
+		bw_report_warn(r,
+			       "%s:%d: variable expansion would add more than %u MiB to the file: values "
+			       "from there on are left as written (not expanded)",
+			       path, df->expand_over_line, DF_MAX_EXPANSION >> 20);
+	if (df->env_over_line)
+		bw_report_warn(r,
+			       "%s:%d: stages inherit more than %u ENV variables in all: later stages "
+			       "inherit none from there on",
+			       path, df->env_over_line, DF_MAX_ENV_COPIES);
 	struct lint_ctx_priv p = {0};
 	struct lint_ctx *c = &p.pub;
 	c->df = df;

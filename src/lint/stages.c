@@ -132,6 +132,12 @@ static bool global_declared(struct scope *g, const char *name)
 	return scope_find(g, name, strlen(name)) || builtin_index(name, strlen(name)) >= 0;
 }
 
+static void note_budget(struct df_file *f, const struct df_instr *in, const struct df_expand_result *r)
+{
+	if (r->over_budget && !f->expand_over_line)
+		f->expand_over_line = in->line;
+}
+
 static void expand_words(struct df_file *f, struct df_instr *in, df_lookup_fn fn, struct scope *sc)
 {
 	if (!in->argc)
@@ -140,7 +146,9 @@ static void expand_words(struct df_file *f, struct df_instr *in, df_lookup_fn fn
 	in->xdynamic = bw_arena_alloc(&f->arena, in->argc * sizeof(*in->xdynamic));
 	for (size_t k = 0; k < in->argc; k++) {
 		struct df_expand_result r;
-		df_expand(&f->arena, in->argv[k], strlen(in->argv[k]), f->escape, fn, sc, &r);
+		df_expand(&f->arena, in->argv[k], strlen(in->argv[k]), f->escape, fn, sc, &f->expand_budget,
+			  &r);
+		note_budget(f, in, &r);
 		in->xargv[k] = r.value;
 		in->xdynamic[k] = r.dynamic;
 	}
@@ -163,7 +171,9 @@ static void apply(struct df_file *f, struct df_instr *in, struct scope *sc, stru
 			const char *from = df_flag_get(in, "from");
 			if (from) {
 				struct df_expand_result r;
-				df_expand(&f->arena, from, strlen(from), f->escape, fn, sc, &r);
+				df_expand(&f->arena, from, strlen(from), f->escape, fn, sc, &f->expand_budget,
+					  &r);
+				note_budget(f, in, &r);
 				in->xfrom = r.value;
 			}
 		}
@@ -181,7 +191,8 @@ static void apply(struct df_file *f, struct df_instr *in, struct scope *sc, stru
 			continue;
 		struct df_expand_result r;
 		/* ENV a=1 b=$a: every value sees the scope before the instruction */
-		df_expand(&f->arena, kv->value, strlen(kv->value), f->escape, fn, sc, &r);
+		df_expand(&f->arena, kv->value, strlen(kv->value), f->escape, fn, sc, &f->expand_budget, &r);
+		note_budget(f, in, &r);
 		kv->expanded = r.value;
 		if (in->kind == DF_ENV)
 			for (size_t u = 0; u < r.n_refs && !kv->self_ref; u++)
@@ -242,6 +253,7 @@ void df_build_stages(struct df_file *f);
 void df_build_stages(struct df_file *f)
 {
 	struct scope global = {.a = &f->arena};
+	f->expand_budget = DF_MAX_EXPANSION;
 	struct df_stage *st = NULL;
 	struct scope *env = NULL; /* final scope of each stage */
 	size_t n = 0, cap = 0, ecap = 0;
@@ -269,7 +281,8 @@ void df_build_stages(struct df_file *f)
 				s->name = in->argv[2];
 			struct df_expand_result r;
 			df_expand(&f->arena, in->argv[0], strlen(in->argv[0]), f->escape, global_lookup,
-				  &global, &r);
+				  &global, &f->expand_budget, &r);
+			note_budget(f, in, &r);
 			s->base = r.value;
 			size_t ucap = 0;
 			for (size_t k = 0; k < r.n_unset; k++) {
@@ -282,10 +295,20 @@ void df_build_stages(struct df_file *f)
 			s->parent = stage_by_name(st, &ix, s->base);
 			cur = (struct scope){.a = &f->arena};
 			if (s->parent >= 0) {
+				/* a chain of stages each FROM the last copies every
+				 * ENV again: bounded in all */
 				struct scope *pe = &env[s->parent];
-				for (size_t k = 0; k < pe->n; k++)
-					if (pe->v[k].env)
-						scope_set(&cur, pe->v[k].name, pe->v[k].value, true);
+				for (size_t k = 0; k < pe->n; k++) {
+					if (!pe->v[k].env)
+						continue;
+					if (f->env_copies >= DF_MAX_ENV_COPIES) {
+						if (!f->env_over_line)
+							f->env_over_line = in->line;
+						break;
+					}
+					f->env_copies++;
+					scope_set(&cur, pe->v[k].name, pe->v[k].value, true);
+				}
 			}
 			in->stage = (int)n;
 			n++;

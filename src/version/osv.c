@@ -130,7 +130,7 @@ static int range_match(enum bw_version_scheme scheme, const struct bw_osv_range 
 		}
 		int c;
 		if ((rc = osv_cmp(scheme, r->type, e->version, e->version, &c, err)) < 0) {
-			bw_error_prefix(err, "range %zu, event %zu (%s)", ri, i, kind_name(e->kind));
+			bw_error_prefix(err, "range %zu, event %zu (%s): ", ri, i, kind_name(e->kind));
 			goto out;
 		}
 		ev[m++] = e;

@@ -28,6 +28,7 @@ layout), a BW_LONG=1 run the whole of them.
 
 source_package() makes the source package (dpkg-source -b, seconds) for lintian."""
 
+import fnmatch
 import functools
 import hashlib
 import json
@@ -57,22 +58,42 @@ def context_files(repo):
     """The files of the tree a package or image is built from: what git tracks or would
     track (untracked files not ignored), without build directories, sorted."""
     p = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", "-c", "-o", "--exclude-standard"],
-                       stdout=subprocess.PIPE, check=True)
-    names = {n for n in p.stdout.decode().split("\0") if n}
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if p.returncode == 0:
+        names = {n for n in p.stdout.decode().split("\0") if n}
+    else:  # not a git checkout (an unpacked source package): every file but caches
+        names = {str(f.relative_to(repo)) for f in repo.rglob("*")
+                 if f.is_file() and not {".git", "__pycache__", ".pytest_cache"} & set(f.relative_to(repo).parts)}
     return sorted(n for n in names
                   if not n.split("/", 1)[0].startswith(("build", "obj-")) and (repo / n).is_file())
 
 
+def _dockerignored(repo):
+    """A predicate: is this path (or a directory above it) matched by .dockerignore?"""
+    patterns = [line.strip() for line in (repo / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+
+    def ignored(name):
+        parts = name.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return any(fnmatch.fnmatchcase(p, pat) for pat in patterns for p in prefixes)
+
+    return ignored
+
+
 def source_hash(repo):
-    """sha256 over the names and bytes of context_files()."""
+    """sha256 over the names and bytes of the Dockerfile's build context (context_files()
+    without what .dockerignore leaves out)."""
     h = hashlib.sha256()
-    for n in context_files(repo):
+    ignored = _dockerignored(repo)
+    for n in (n for n in context_files(repo) if not ignored(n)):
         h.update(n.encode() + b"\0" + (repo / n).read_bytes() + b"\0")
     return h.hexdigest()[:24]
 
 
 def source_package(repo, dest):
-    """dpkg-source -b of a copy of the tree (context_files) in dest: returns the .dsc."""
+    """dpkg-source -b of a copy of the tree (context_files) in dest: returns the .dsc (its
+    tarball is the .dsc's name with .tar.gz)."""
     text = (repo / "debian" / "changelog").read_text()
     m = re.match(r"(\S+) \(([^)]+)\)", text)
     assert m, "debian/changelog: no first entry"
@@ -80,7 +101,8 @@ def source_package(repo, dest):
     for n in context_files(repo):
         (src / n).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(repo / n, src / n)
-    p = subprocess.run(["dpkg-source", "-b", src.name], cwd=dest, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    # gzip -1 rather than dpkg-source's xz: the same checks, a fifth of a second instead of seconds
+    p = subprocess.run(["dpkg-source", "-Zgzip", "-z1", "-b", src.name], cwd=dest, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=600)
     assert p.returncode == 0, p.stdout
     return dest / f"{m.group(1)}_{m.group(2)}.dsc"

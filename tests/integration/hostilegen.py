@@ -9,11 +9,12 @@ time a case takes is recorded with the same input the test guards.
 
 import gzip
 import hashlib
+import io
 import json
 import pathlib
 import tarfile
 
-from imagegen import MT_LAYER_GZIP, MT_OCI_CONFIG, MT_OCI_INDEX, MT_OCI_MANIFEST, MTIME, canonical, config_json
+from imagegen import MT_LAYER_GZIP, MT_LAYER_ZSTD, MT_OCI_CONFIG, MT_OCI_INDEX, MT_OCI_MANIFEST, MTIME, canonical, config_json
 
 
 class _Sink:
@@ -66,7 +67,7 @@ def deep_paths_tar(sink, n_files, depth):
     sink.add(b"\0" * 1024)
 
 
-def write_layout(d, layers, config=None):
+def write_layout(d, layers, config=None, media_type=MT_LAYER_GZIP):
     """An OCI layout around blobs already written to d/blobs/sha256/<hex>:
     layers = [(digest, diff_id, size)]."""
     d = pathlib.Path(d)
@@ -81,7 +82,7 @@ def write_layout(d, layers, config=None):
 
     manifest = canonical({"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
                           "config": {"mediaType": MT_OCI_CONFIG, "digest": put(cfg), "size": len(cfg)},
-                          "layers": [{"mediaType": MT_LAYER_GZIP, "digest": dg, "size": size}
+                          "layers": [{"mediaType": media_type, "digest": dg, "size": size}
                                      for dg, _, size in layers]})
     index = {"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
              "manifests": [{"mediaType": MT_OCI_MANIFEST, "digest": put(manifest), "size": len(manifest),
@@ -127,3 +128,65 @@ def osv_many_aliases(n, repeat=1):
                        "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
                                      "ranges": [{"type": "SEMVER",
                                                  "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]})
+
+
+def run_peak(binary, args, input=None, env=None, timeout=300):
+    """Run binary under GNU time: (exit code, stdout bytes, stderr text, peak RSS in MiB).
+    The peak is the child's own (/usr/bin/time -f %M), not a sum over earlier runs."""
+    import os
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run(["/usr/bin/time", "-f", "BW-PEAK-KB %M", str(binary)] + [str(a) for a in args],
+                       input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env,
+                       timeout=timeout)
+    err = p.stderr.decode("utf-8", "replace")
+    lines = err.rstrip("\n").split("\n")
+    peak = None
+    if lines and lines[-1].startswith("BW-PEAK-KB "):
+        peak = int(lines[-1].split()[1]) / 1024
+        err = "\n".join(lines[:-1])
+    assert peak is not None, f"no peak from /usr/bin/time: {err[-1000:]}"
+    return p.returncode, p.stdout, err, peak
+
+
+def json_members_archive(path, n_members=100, size=4 << 20):
+    """A gzip-compressed archive of n_members JSON-looking members ("{" then spaces), each
+    as large as image metadata may be: ~4 KB each once compressed, size each in memory."""
+    body = b"{" + b" " * (size - 2) + b"}"
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz:
+            with tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as t:
+                for i in range(n_members):
+                    ti = tarfile.TarInfo("blobs/sha256/%064x" % i)
+                    ti.size, ti.mtime = len(body), MTIME
+                    t.addfile(ti, io.BytesIO(body))
+    return path
+
+
+def repeated_header_layout(d, n_entries=5_000_000):
+    """An OCI layout whose one zstd layer repeats the same empty-file header n_entries times
+    (2.5 GB of tar in ~0.25 MB): every header is an entry of the listing."""
+    import subprocess
+
+    ti = tarfile.TarInfo("a")
+    ti.mtime = MTIME
+    chunk = ti.tobuf(format=tarfile.USTAR_FORMAT) * 4096
+    blobs = pathlib.Path(d) / "blobs" / "sha256"
+    blobs.mkdir(parents=True, exist_ok=True)
+    tmp = blobs / "layer.tmp"
+    tar_hash = hashlib.sha256()
+    with open(tmp, "wb") as f:
+        p = subprocess.Popen(["zstd", "-q", "-3", "-c"], stdin=subprocess.PIPE, stdout=f)
+        for _ in range(n_entries // 4096):
+            p.stdin.write(chunk)
+            tar_hash.update(chunk)
+        p.stdin.write(b"\0" * 1024)
+        tar_hash.update(b"\0" * 1024)
+        p.stdin.close()
+        assert p.wait() == 0
+    blob = tmp.read_bytes()
+    dg = "sha256:" + hashlib.sha256(blob).hexdigest()
+    tmp.rename(blobs / dg[7:])
+    return write_layout(d, [(dg, "sha256:" + tar_hash.hexdigest(), len(blob))], media_type=MT_LAYER_ZSTD)

@@ -17,6 +17,7 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import tarfile
@@ -85,16 +86,27 @@ def check_table(stdout, report):
     lines = [line for line in stdout.splitlines() if line.strip()]
     while lines and lines[-1].startswith("warning: "):  # the table's warnings follow its totals
         lines.pop()
+    # the table's coverage block: the database's data per ecosystem of the image (PyPI
+    # only: the sample's three packages, the snapshot's ten records, served by the mirror too)
+    assert "vulnerability data (coverage):" in lines, lines[-6:]
+    rows = [line.split() for line in lines[lines.index("vulnerability data (coverage):") + 2:]]
+    assert rows and rows[0][:3] == ["PyPI", str(len(SAMPLE)), "10"], rows[:1]
     n = len(report["findings"])
     assert lines and lines[-1].startswith(f"{n} findings"), lines[-3:]
     assert "CVE-2020-14343" in stdout and "BW-SEC-GH-001" in stdout
 
 
-def check_html(bulwark, out):
-    """report.html exactly when the binary writes HTML (the demo's marked line)."""
-    rc, help_text, _ = bulwark.run(["image", "--help"])
-    assert rc == 0
-    assert (out / "report.html").is_file() == ("html" in help_text)
+def check_html(out, report):
+    """report.html: one self-contained page (nothing fetched at view time) of the same
+    scan: every finding of the JSON report is named in it."""
+    html = (out / "report.html").read_text()
+    assert html.lstrip().lower().startswith("<!doctype html>"), html[:200]
+    assert not re.search(r"""<(script|img|iframe)\b[^>]*\bsrc\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert not re.search(r"""<link\b[^>]*\bhref\s*=\s*["']?(https?:)?//""", html, re.I)
+    ids = {f["id"] for f in report["findings"]}
+    assert {"CVE-2020-14343", "BW-SEC-GH-001", "BW-SEC-AWS-001"} <= ids
+    missing = sorted(i for i in ids if i not in html)
+    assert not missing, missing
 
 
 def test_demo_offline_uses_the_snapshot(repo_root, bulwark, docker, tmp_path):
@@ -104,7 +116,7 @@ def test_demo_offline_uses_the_snapshot(repo_root, bulwark, docker, tmp_path):
     assert "db update" not in p.stderr.replace("does not answer", "")
     report = check_findings(out)
     check_table(p.stdout, report)
-    check_html(bulwark, out)
+    check_html(out, report)
     assert (out / "sample-app.tar").is_file() and (out / "db.sqlite").is_file()
 
 

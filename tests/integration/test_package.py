@@ -38,17 +38,20 @@ def commands(bulwark):
 
 
 def lintian(target):
-    """lintian at --pedantic on a .dsc or .changes: (exit status, output, tags not overridden).
-    Every override in force must be one debian/bulwark.lintian-overrides explains."""
-    p = subprocess.run(["lintian", "--fail-on", "error,warning", "--display-info", "--pedantic",
-                        "--show-overrides", str(target)],
+    """lintian at --pedantic on a .dsc or .changes: (output, tags not overridden). Every
+    override in force must be one debian/bulwark.lintian-overrides explains. (With
+    --show-overrides, lintian 2.116 exits 2 for an overridden error as well: the tags
+    decide, and exit 1, lintian's own failure, fails.)"""
+    p = subprocess.run(["lintian", "--display-info", "--pedantic", "--show-overrides", str(target)],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
-    tags = [line for line in p.stdout.splitlines() if re.match(r"^[EWIPXC]: ", line)]
+    assert p.returncode in (0, 2), f"lintian failed (exit {p.returncode}):\n{p.stdout}"
+    tags = [line for line in p.stdout.splitlines() if re.match(r"^[EWIPXCO]: ", line)]
+    assert tags or p.returncode == 0, p.stdout
     overrides = (pathlib.Path(__file__).resolve().parents[2] / "debian" / "bulwark.lintian-overrides").read_text()
-    for line in p.stdout.splitlines():
+    for line in tags:
         if line.startswith("O: "):
             assert line.split()[2] in overrides, line
-    return p.returncode, p.stdout, [t for t in tags if not t.startswith("O: ")]
+    return p.stdout, [t for t in tags if not t.startswith("O: ")]
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +61,10 @@ def built(docker, repo_root):
 
 def test_source_package_is_lintian_clean(repo_root, tmp_path):
     dsc = debimages.source_package(repo_root, tmp_path)
-    rc, out, unjustified = lintian(dsc)
-    assert rc == 0 and not unjustified, out
+    out, unjustified = lintian(dsc)
+    assert not unjustified, out
     # the source package is the tree, without build directories
-    listing = subprocess.run(["tar", "-tJf", str(dsc.with_suffix(".tar.xz"))], stdout=subprocess.PIPE, text=True,
+    listing = subprocess.run(["tar", "-tzf", str(dsc.with_suffix(".tar.gz"))], stdout=subprocess.PIPE, text=True,
                              check=True).stdout.split()
     top = {n.split("/")[1] for n in listing if n.count("/") >= 1 and n.split("/")[1]}
     assert {"debian", "src", "meson.build", "Dockerfile"} <= top, sorted(top)
@@ -93,8 +96,8 @@ def test_meson_install_puts_what_the_package_ships(bulwark_release, tmp_path):
 def test_lintian_is_clean(built):
     changes = sorted(built.debs.glob("*.changes"))
     assert len(changes) == 1, list(built.debs.iterdir())
-    rc, out, unjustified = lintian(changes[0])
-    assert rc == 0 and not unjustified, out
+    out, unjustified = lintian(changes[0])
+    assert not unjustified, out
 
 
 @pytest.mark.slow

@@ -173,7 +173,7 @@ static void test_expansion_and_stages(void **st)
 	struct bw_arena a;
 	bw_arena_init(&a);
 	struct df_expand_result r;
-	df_expand(&a, "'$A'\"$A\"\\$A${A%.c}${A#a}${B-d}${B:+e}${A/b/X}", 45, '\\', NULL, NULL, &r);
+	df_expand(&a, "'$A'\"$A\"\\$A${A%.c}${A#a}${B-d}${B:+e}${A/b/X}", 45, '\\', NULL, NULL, NULL, &r);
 	assert_string_equal(r.value, "$A$Ad");
 	bw_arena_release(&a);
 }

@@ -516,6 +516,15 @@ static void test_osv_events(void **state)
 	struct bw_osv_event e7[] = {EV(INTRODUCED, "0"), EV(FIXED, "not a version")};
 	osv_hit(BW_VERSION_DEB, BW_OSV_RANGE_ECOSYSTEM, e7, 2, "1.0", &rc);
 	assert_int_equal(rc, BW_EINPUT);
+	{
+		/* the event named, then the cause, apart */
+		struct bw_osv_range r7 = {BW_OSV_RANGE_ECOSYSTEM, e7, 2};
+		struct bw_osv_affected a7 = {BW_VERSION_DEB, &r7, 1, NULL, 0};
+		struct bw_error e = BW_ERROR_INIT;
+		bool h = false;
+		assert_int_equal(bw_osv_affected_match(&a7, BW_SLICE_C("1.0"), &h, &e), BW_EINPUT);
+		assert_non_null(strstr(e.msg, "range 0, event 1 (fixed): "));
+	}
 	osv_hit(BW_VERSION_DEB, BW_OSV_RANGE_ECOSYSTEM, e1, 2, "", &rc);
 	assert_int_equal(rc, BW_EINPUT);
 	/* versions list, GIT ranges ignored */
