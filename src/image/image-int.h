@@ -48,6 +48,14 @@ struct layer_result {
 	/* hard links whose target was not earlier in the same layer */
 	size_t *dangling;
 	size_t n_dangling, cap_dangling;
+	/* where each dangling hard link's bytes are, set by the merge: the
+	 * path, the layer that holds it and the entry there whose place says
+	 * which copy of the path (one per dangling[]) */
+	struct bw_hlink_src {
+		const char *path;
+		const struct bw_file *at;
+		int layer;
+	} * dangling_src;
 	/* Layer cache: the local files (layer_identity) whose bytes were
 	 * verified to be this layer, most recent first, in the arena. */
 	const char *identities[BW_LAYER_MAX_IDENTITIES];

@@ -488,9 +488,26 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 				    "to an archive first)",
 				    path);
 
-	/* re-walk the one layer that holds it, wanting only that path */
-	struct cat_ctx c = {.path = f->type == BW_FILE_HARDLINK ? f->link : f->path, .cb = cb, .ud = ud};
-	c.nth = img->results && img->results[f->layer] ? cat_nth(img->results[f->layer], f, c.path) : 1;
+	/* re-walk the one layer that holds it, wanting only that path: a hard
+	 * link's target, in its own layer or where the merge found it (at: the
+	 * entry whose place in that layer says which copy of the path) */
+	const char *want = f->type == BW_FILE_HARDLINK ? f->link : f->path;
+	const struct bw_file *at = f;
+	size_t i = (size_t)f->layer;
+	const struct layer_result *own = img->results ? img->results[i] : NULL;
+	if (f->type == BW_FILE_HARDLINK && own && own->dangling_src) {
+		uintptr_t p = (uintptr_t)f, first = (uintptr_t)own->files;
+		size_t k = (p - first) / sizeof(*f);
+		for (size_t d = 0; p >= first && k < own->n_files && d < own->n_dangling; d++)
+			if (own->dangling[d] == k) {
+				want = own->dangling_src[d].path;
+				at = own->dangling_src[d].at;
+				i = (size_t)own->dangling_src[d].layer;
+				break;
+			}
+	}
+	struct cat_ctx c = {.path = want, .cb = cb, .ud = ud};
+	c.nth = img->results && img->results[i] ? cat_nth(img->results[i], at, want) : 1;
 	struct bw_analyzer an = {
 	    .name = "cat",
 	    .wants = cat_wants,
@@ -500,7 +517,6 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 	};
 	const struct bw_analyzer *ans[] = {&an};
 	struct walk_ctx wc = {.analyzers = ans, .n_analyzers = 1, .n_layers = 1};
-	size_t i = (size_t)f->layer;
 	struct bw_reader rd;
 	void *h = NULL;
 	rc = img->ops->open_layer(img, i, &rd, &h, err);

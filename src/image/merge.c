@@ -160,8 +160,163 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(fa->path, fb->path);
 }
 
+/* The view below a layer, for check_dangling: what the layers applied so
+ * far removed, and in which layer. Per path, "at" holds 1 + the highest
+ * layer that whited it out and "below" 1 + the highest layer that removed
+ * what is under it (a whiteout, an opaque marker or a non-directory there).
+ * Whether an ancestor of a target was cut above its entry's layer is a walk
+ * up directory nodes, as in struct dirs: each keeps the highest such layer
+ * of itself and its ancestors, valid for a generation that moves on once a
+ * layer, when the layer cut below an existing node (at most 1,024 times). */
+struct cutnode {
+	size_t parent;	/* NO_NODE for a top-level directory */
+	int own;	/* highest layer that cut below this directory, -1 none */
+	int up;		/* the highest own of it and its ancestors (and the root) */
+	unsigned valid; /* generation in which up was found */
+};
+
+struct cuts {
+	struct bw_pathmap at, below, map;
+	struct cutnode *nodes;
+	size_t n, cap;
+	unsigned gen;
+	bool changed;
+	int root;      /* highest layer that made the root opaque, -1 none */
+	size_t *stack; /* one slot a level: BW_IMG_MAX_PATH / 2 + 2 */
+	struct bw_arena arena;
+};
+
+static void cuts_init(struct cuts *c)
+{
+	memset(c, 0, sizeof(*c));
+	bw_pathmap_init(&c->at);
+	bw_pathmap_init(&c->below);
+	bw_pathmap_init(&c->map);
+	bw_arena_init(&c->arena);
+	c->gen = 1;
+	c->root = -1;
+	c->stack = bw_malloc((BW_IMG_MAX_PATH / 2 + 2) * sizeof(size_t));
+}
+
+static void cuts_release(struct cuts *c)
+{
+	bw_pathmap_release(&c->at);
+	bw_pathmap_release(&c->below);
+	bw_pathmap_release(&c->map);
+	bw_arena_release(&c->arena);
+	free(c->nodes);
+	free(c->stack);
+}
+
+static int cut_layer(const struct bw_pathmap *m, const char *path)
+{
+	size_t v = 0;
+	bw_pathmap_get(m, path, &v);
+	return (int)v - 1;
+}
+
+/* Layer l removed path (at) or what is below it (below); path outlives c. */
+static void cuts_put(struct cuts *c, bool at, const char *path, size_t l)
+{
+	struct bw_pathmap *m = at ? &c->at : &c->below;
+	if (cut_layer(m, path) >= (int)l)
+		return;
+	bw_pathmap_put(m, path, l + 1);
+	size_t k;
+	if (!at && bw_pathmap_get(&c->map, path, &k)) {
+		c->nodes[k].own = (int)l;
+		c->changed = true;
+	}
+}
+
+/* The node of the directory path[0..len), made with its missing
+ * ancestors; tmp holds BW_IMG_MAX_PATH + 2 bytes. */
+static size_t cuts_node(struct cuts *c, const char *path, size_t len, char *tmp)
+{
+	memcpy(tmp, path, len);
+	tmp[len] = '\0';
+	size_t depth = 0, found = NO_NODE;
+	for (;;) {
+		if (bw_pathmap_get(&c->map, tmp, &found))
+			break;
+		found = NO_NODE;
+		c->stack[depth++] = len;
+		char *slash = strrchr(tmp, '/');
+		if (slash == tmp)
+			break;
+		len = (size_t)(slash - tmp);
+		*slash = '\0';
+	}
+	size_t parent = found;
+	while (depth > 0) {
+		len = c->stack[--depth];
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 256;
+			c->nodes = bw_realloc(c->nodes, c->cap * sizeof(*c->nodes));
+		}
+		char *key = bw_arena_strndup(&c->arena, path, len);
+		c->nodes[c->n] = (struct cutnode){.parent = parent, .own = cut_layer(&c->below, key)};
+		bw_pathmap_put(&c->map, key, c->n);
+		parent = c->n++;
+	}
+	return parent;
+}
+
+/* The highest layer that removed path, as applied so far, or -1. */
+static int cuts_removed(struct cuts *c, const char *path, char *tmp)
+{
+	int cut = cut_layer(&c->at, path);
+	const char *slash = strrchr(path, '/');
+	size_t k = slash && slash != path ? cuts_node(c, path, (size_t)(slash - path), tmp) : NO_NODE;
+	size_t depth = 0;
+	while (k != NO_NODE && c->nodes[k].valid != c->gen) {
+		c->stack[depth++] = k;
+		k = c->nodes[k].parent;
+	}
+	int up = k == NO_NODE ? c->root : c->nodes[k].up;
+	while (depth > 0) {
+		struct cutnode *n = &c->nodes[c->stack[--depth]];
+		if (n->own > up)
+			up = n->own;
+		n->up = up;
+		n->valid = c->gen;
+	}
+	return up > cut ? up : cut;
+}
+
+/* What layer l removes from the view below it. */
+static void cuts_apply(struct cuts *c, const struct layer_result *res, size_t l)
+{
+	for (size_t i = 0; i < res->n_files; i++) {
+		const struct bw_file *f = &res->files[i];
+		if (f->type == BW_FILE_WHITEOUT) {
+			cuts_put(c, true, f->link, l);
+			cuts_put(c, false, f->link, l);
+		} else if (f->type == BW_FILE_OPAQUE) {
+			const char *slash = strrchr(f->path, '/');
+			if (slash == f->path) {
+				c->root = (int)l;
+				c->changed = true;
+			} else {
+				cuts_put(c, false,
+					 bw_arena_strndup(&c->arena, f->path, (size_t)(slash - f->path)), l);
+			}
+		} else if (f->type != BW_FILE_DIR) {
+			cuts_put(c, false, f->path, l);
+		}
+	}
+	if (c->changed)
+		c->gen++;
+	c->changed = false;
+}
+
+#define LAYER_SHIFT 40
+#define INDEX_MASK ((1ull << LAYER_SHIFT) - 1)
+
 /* Hard links whose target is not earlier in their own layer must point at
- * something a lower layer has. */
+ * something the view below their layer has (moby and containerd apply the
+ * layer over that view: link() fails there). Each one's size is the
+ * target's, and where its bytes are goes to dangling_src. */
 static int check_dangling(struct bw_image *img, struct bw_error *err)
 {
 	size_t n = img->info.n_layers;
@@ -170,11 +325,19 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 		any |= img->results[l]->n_dangling > 0;
 	if (!any)
 		return 0;
-	struct bw_pathmap all;
+	struct bw_pathmap all, src; /* path -> layer << 40 | index (in files, in dangling) */
 	bw_pathmap_init(&all);
+	bw_pathmap_init(&src);
+	struct cuts cuts;
+	cuts_init(&cuts);
+	char *tmp = bw_malloc(BW_IMG_MAX_PATH + 2);
 	int rc = 0;
 	for (size_t l = 0; l < n && rc == 0; l++) {
 		struct layer_result *res = img->results[l];
+		const char *digest = img->info.layers[l]->digest ? img->info.layers[l]->digest : "?";
+		if (res->n_dangling)
+			res->dangling_src =
+			    bw_realloc(res->dangling_src, res->n_dangling * sizeof(*res->dangling_src));
 		for (size_t d = 0; d < res->n_dangling; d++) {
 			struct bw_file *f = &res->files[res->dangling[d]];
 			size_t v;
@@ -182,18 +345,46 @@ static int check_dangling(struct bw_image *img, struct bw_error *err)
 				rc = bw_error_set(
 				    err, BW_EINPUT,
 				    "layer %zu (%s): hard link %s points to %s, which is not in the image", l,
-				    img->info.layers[l]->digest ? img->info.layers[l]->digest : "?", f->path,
-				    f->link);
+				    digest, f->path, f->link);
 				break;
 			}
-			/* v encodes layer << 40 | index */
-			const struct bw_file *t = &img->results[v >> 40]->files[v & ((1ull << 40) - 1)];
+			size_t tl = v >> LAYER_SHIFT;
+			const struct bw_file *t = &img->results[tl]->files[v & INDEX_MASK];
+			int cut = cuts_removed(&cuts, f->link, tmp);
+			if (cut > (int)tl) {
+				rc = bw_error_set(err, BW_EINPUT,
+						  "layer %zu (%s): hard link %s points to %s, which layer %d "
+						  "removed",
+						  l, digest, f->path, f->link, cut);
+				break;
+			}
 			f->size = t->size;
+			struct bw_hlink_src s = {.path = t->type == BW_FILE_HARDLINK ? t->link : t->path,
+						 .at = t,
+						 .layer = (int)tl};
+			size_t w;
+			if (t->type == BW_FILE_HARDLINK && bw_pathmap_get(&src, t->path, &w) &&
+			    w >> LAYER_SHIFT == tl) {
+				/* t is itself a link to a lower layer's entry */
+				const struct layer_result *tr = img->results[tl];
+				if (tr->dangling[w & INDEX_MASK] == (v & INDEX_MASK))
+					s = tr->dangling_src[w & INDEX_MASK];
+			}
+			res->dangling_src[d] = s;
 		}
+		if (rc < 0)
+			break;
 		for (size_t i = 0; i < res->n_files; i++)
 			if (res->files[i].type != BW_FILE_WHITEOUT && res->files[i].type != BW_FILE_OPAQUE)
-				bw_pathmap_put(&all, res->files[i].path, ((size_t)l << 40) | i);
+				bw_pathmap_put(&all, res->files[i].path, ((size_t)l << LAYER_SHIFT) | i);
+		for (size_t d = 0; d < res->n_dangling; d++)
+			bw_pathmap_put(&src, res->files[res->dangling[d]].path,
+				       ((size_t)l << LAYER_SHIFT) | d);
+		cuts_apply(&cuts, res, l);
 	}
+	free(tmp);
+	cuts_release(&cuts);
+	bw_pathmap_release(&src);
 	bw_pathmap_release(&all);
 	return rc;
 }

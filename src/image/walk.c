@@ -419,6 +419,7 @@ void bw_layer_result_release(struct layer_result *r)
 	bw_layer_result_drop_states(r);
 	free(r->files);
 	free(r->dangling);
+	free(r->dangling_src);
 	bw_arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }
