@@ -13,7 +13,9 @@ import subprocess
 
 import pytest
 
-from monitorlib import FALCO_RULES, Monitor, monitor_image, needs_kernel_monitor, probe_binary, run_all, unique  # noqa: F401 (a fixture)
+from monitorlib import FALCO_RULES, Monitor, monitor_image, needs_kernel_monitor, probe_binary, run_all, unique, live_suite  # noqa: F401 (a fixture)
+
+pytestmark = live_suite
 
 # Falco's rules and the container that does what each watches for. (docker run options,
 # command) run in monitorlib's monitor_image (busybox) with /probe (tests/integration/monitor/probe.c, static)

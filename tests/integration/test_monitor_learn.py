@@ -11,7 +11,9 @@ import pathlib
 
 import pytest
 
-from monitorlib import Monitor, needs_kernel_monitor, unique
+from monitorlib import Monitor, needs_kernel_monitor, unique, live_suite
+
+pytestmark = live_suite
 
 WORKLOAD = "echo hello > /tmp/f; cat /tmp/f; ls / > /dev/null; id"
 

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from monitorlib import HANG_GUARD, Monitor, monitor_image, needs_kernel_monitor, unique  # noqa: F401 (a fixture)
+from monitorlib import HANG_GUARD, Monitor, monitor_image, needs_kernel_monitor, unique, live_suite  # noqa: F401 (a fixture)
+
+pytestmark = live_suite
 
 
 @pytest.fixture(scope="module")
