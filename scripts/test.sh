@@ -26,6 +26,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 source scripts/lib/engine.sh
+source scripts/lib/fuzz.sh
 
 BUILD=${BW_BUILD_DIR:-build}
 ASAN=${BW_ASAN_DIR:-build-asan}
@@ -191,7 +192,8 @@ fi
 # --- 6. fuzz ----------------------------------------------------------------------
 # Harnesses: every executable defined under tests/fuzz/. A seed corpus for harness NAME
 # is tests/fuzz/corpus/NAME/ (also tried: NAME without a fuzz-/fuzz_ prefix); a
-# dictionary tests/fuzz/NAME.dict is passed when present.
+# dictionary tests/fuzz/NAME.dict is passed when present (scripts/lib/fuzz.sh, shared with
+# scripts/fuzz-long.sh, which runs the same build for longer and grows the corpora).
 if [ "${BW_SKIP_FUZZ:-0}" = 1 ]; then
 	note "fuzz: skipped (BW_SKIP_FUZZ=1)"
 elif ! command -v clang >/dev/null 2>&1; then
@@ -200,27 +202,19 @@ elif [ ! -f tests/fuzz/meson.build ]; then
 	note "fuzz: skipped (no tests/fuzz/meson.build yet)"
 else
 	note "fuzz build ($FUZZ)"
-	# No --werror here: gcc's -Werror builds above are the warning gate; clang's
-	# -Wformat=2 differs, and a warning must not cost the fuzz run.
-	if CC=clang build "$FUZZ" fuzz -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
-		-Db_sanitize=address,undefined -Db_lundef=false; then
-		mapfile -t harnesses < <(meson introspect --targets "$FUZZ" | "$PY" -c '
-import json, os, sys
-for t in json.load(sys.stdin):
-    if t["type"] == "executable" and "/tests/fuzz/" in t["defined_in"]:
-        for f in t["filename"]:
-            print(f)')
+	if CC=clang build "$FUZZ" fuzz "${BW_FUZZ_SETUP_ARGS[@]}"; then
+		mapfile -t harnesses < <(bw_fuzz_harnesses "$FUZZ" "$PY")
 		for h in "${harnesses[@]}"; do
 			name=$(basename "$h")
 			corpus=()
-			for c in "tests/fuzz/corpus/$name" "tests/fuzz/corpus/${name#fuzz-}" "tests/fuzz/corpus/${name#fuzz_}"; do
-				if [ -d "$c" ]; then corpus=("$c"); break; fi
-			done
+			c=$(bw_fuzz_corpus "$name")
+			[ -n "$c" ] && corpus=("$c")
 			dict=()
-			[ -f "tests/fuzz/$name.dict" ] && dict=("-dict=tests/fuzz/$name.dict")
+			d=$(bw_fuzz_dict "$name")
+			[ -n "$d" ] && dict=("$d")
 			scratch=$(mktemp -d)
 			note "fuzz $name (${FUZZ_SECONDS}s${corpus:+, seeds ${corpus[0]}})"
-			if "$h" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" -timeout=10 -rss_limit_mb=2048 \
+			if "$h" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" "${BW_FUZZ_RUN_ARGS[@]}" \
 				-artifact_prefix="$ROOT/$FUZZ/crash-$name-" -print_final_stats=1 \
 				"${dict[@]}" "$scratch" "${corpus[@]}" >"$ROOT/$FUZZ/$name.log" 2>&1; then
 				passed=$((passed + 1))
