@@ -85,7 +85,7 @@ def test_table_shows_the_newest_cvss_score(bulwark, tmp_path):
     assert rc == 0, err
     block = out[out.index("\nvulnerability\n"):]
     assert "CVSS" in block.splitlines()[2]
-    lines = {m.group(1): m.group(0) for m in re.finditer(r"^    \S+\s+(\S+)\s.*$", block, re.M)}
+    lines = {m.group(1): m.group(0) for m in re.finditer(r"^    \S+[ \t]+(\S+)[ \t].*$", block, re.M)}
     assert re.search(r"\s9\.3 v4\.0\s", lines["CVE-2099-4001"])       # merged with GHSA-cvss-0001: v4.0 first
     assert re.search(r"\s7\.5 v3\.1\s", lines["GHSA-cvss-0002"])      # the reordered v4.0 is not scored
     assert re.search(r"\s8\.1 v4\.0\s", lines["GHSA-cvss-0003"])      # CVSS-BT
