@@ -264,6 +264,7 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 		const struct bw_cli_scan_args *a);
 /* The progress callback for image walks (NULL when progress is off). */
 #include "image/image.h"
+#include "trust/trust.h"
 bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli);
 
 /* Commands */
@@ -301,6 +302,13 @@ int bw_cli_load_key(const struct bw_cli *cli, const char *path, bool need_privat
  * or -BW_EXIT_USAGE after printing why. */
 int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, const char **annotations,
 				   size_t *n_annotations, size_t max);
+/* The start of sign, verify and verify-attestation: the registry options
+ * checked, the key loaded, the target opened. 0 with *key and *img to
+ * release, or an exit code (then nothing is held). */
+int bw_cli_trust_open(struct bw_cli *cli, const char *key_path, bool need_private, const char *target,
+		      struct bw_trust_key **key, struct bw_trust_image *img);
+/* --registry-referrers-mode legacy|oci-1-1 into *mode; 0 or the usage exit. */
+int bw_cli_referrers_mode(struct bw_cli *cli, const char *arg, enum bw_trust_mode *mode);
 /* Write len bytes of data to path (created or truncated). */
 int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err);
 

@@ -68,14 +68,7 @@ static int attest_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		a->type = arg;
 		return 0;
 	case OPT_MODE:
-		if (strcmp(arg, "legacy") == 0)
-			a->mode = BW_TRUST_MODE_TAG;
-		else if (strcmp(arg, "oci-1-1") == 0)
-			a->mode = BW_TRUST_MODE_REFERRERS;
-		else
-			return bw_cli_usage_error(
-			    cli->cmd, "--registry-referrers-mode is legacy or oci-1-1, not '%s'", arg);
-		return 0;
+		return bw_cli_referrers_mode(cli, arg, &a->mode);
 	case OPT_NO_UPLOAD:
 		a->no_upload = true;
 		return 0;

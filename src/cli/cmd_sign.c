@@ -67,14 +67,7 @@ static int sign_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		a->key = arg;
 		return 0;
 	case OPT_MODE:
-		if (strcmp(arg, "legacy") == 0)
-			a->mode = BW_TRUST_MODE_TAG;
-		else if (strcmp(arg, "oci-1-1") == 0)
-			a->mode = BW_TRUST_MODE_REFERRERS;
-		else
-			return bw_cli_usage_error(
-			    cli->cmd, "--registry-referrers-mode is legacy or oci-1-1, not '%s'", arg);
-		return 0;
+		return bw_cli_referrers_mode(cli, arg, &a->mode);
 	case OPT_OUT_SIG:
 		a->out_sig = arg;
 		return 0;
@@ -119,19 +112,12 @@ int bw_cmd_sign(struct bw_cli *cli, int argc, char **argv)
 		return bw_cli_usage_error(cli->cmd,
 					  "--no-upload without --output-signature or --output-payload "
 					  "does nothing");
-	rc = bw_cli_registry_ready(cli);
-	if (rc)
-		return rc;
-	struct bw_trust_key *key = NULL;
-	rc = bw_cli_load_key(cli, a.key, true, &key);
+	struct bw_trust_key *key;
+	struct bw_trust_image img;
+	rc = bw_cli_trust_open(cli, a.key, true, argv[optind], &key, &img);
 	if (rc)
 		return rc;
 	struct bw_error err = BW_ERROR_INIT;
-	struct bw_trust_image img;
-	if (bw_trust_image_open(argv[optind], bw_cli_registry_opts(cli), &img, &err) < 0) {
-		bw_trust_key_free(key);
-		return bw_cli_fail(cli, &err);
-	}
 	struct bw_trust_sign_opts so = {
 	    .key = key,
 	    .annotations = a.annotations,

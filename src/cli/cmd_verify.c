@@ -341,19 +341,12 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 		return bw_cli_usage_error(cli->cmd, "--signature and --payload go together");
 	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
 		return bw_cli_usage_error(cli->cmd, "verify writes table or json");
-	rc = bw_cli_registry_ready(cli);
-	if (rc)
-		return rc;
-	struct bw_trust_key *key = NULL;
-	rc = bw_cli_load_key(cli, a.key, false, &key);
+	struct bw_trust_key *key;
+	struct bw_trust_image img;
+	rc = bw_cli_trust_open(cli, a.key, false, argv[optind], &key, &img);
 	if (rc)
 		return rc;
 	struct bw_error err = BW_ERROR_INIT;
-	struct bw_trust_image img;
-	if (bw_trust_image_open(argv[optind], bw_cli_registry_opts(cli), &img, &err) < 0) {
-		bw_trust_key_free(key);
-		return bw_cli_fail(cli, &err);
-	}
 	struct bw_trust_verify_opts vo = {
 	    .key = key,
 	    .annotations = a.annotations,

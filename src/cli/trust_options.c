@@ -136,6 +136,37 @@ int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, c
 	return 1;
 }
 
+int bw_cli_trust_open(struct bw_cli *cli, const char *key_path, bool need_private, const char *target,
+		      struct bw_trust_key **key, struct bw_trust_image *img)
+{
+	int rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
+	*key = NULL;
+	rc = bw_cli_load_key(cli, key_path, need_private, key);
+	if (rc)
+		return rc;
+	struct bw_error err = BW_ERROR_INIT;
+	if (bw_trust_image_open(target, bw_cli_registry_opts(cli), img, &err) < 0) {
+		bw_trust_key_free(*key);
+		*key = NULL;
+		return bw_cli_fail(cli, &err);
+	}
+	return 0;
+}
+
+int bw_cli_referrers_mode(struct bw_cli *cli, const char *arg, enum bw_trust_mode *mode)
+{
+	if (strcmp(arg, "legacy") == 0)
+		*mode = BW_TRUST_MODE_TAG;
+	else if (strcmp(arg, "oci-1-1") == 0)
+		*mode = BW_TRUST_MODE_REFERRERS;
+	else
+		return bw_cli_usage_error(cli->cmd,
+					  "--registry-referrers-mode is legacy or oci-1-1, not '%s'", arg);
+	return 0;
+}
+
 int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_error *err)
 {
 	FILE *f = fopen(path, "wb");
