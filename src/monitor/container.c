@@ -845,8 +845,9 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 
 void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait)
 {
-	if (!c || c->host || c->resolved || !a->thread_started || a->engine_down_warned)
+	if (!c || c->host || c->resolved || c->settled || !a->thread_started || a->engine_down_warned)
 		return;
+	c->settled = true; /* once a container: an engine that never names it costs one wait */
 	double until = now_s() + max_wait;
 	for (;;) {
 		pthread_mutex_lock(&a->mu);

@@ -136,6 +136,7 @@ struct bw_mon_container {
 	bool unsure;
 	double unsure_retry_at;
 	bool partial;	  /* named from an engine event: no image id (yet) */
+	bool settled;	  /* an alert waited for its name once */
 	uint32_t pids[8]; /* processes seen in it, newest first (for its /etc/passwd) */
 	struct bw_mon_users *users;
 	struct bw_mon_image *img;
