@@ -409,14 +409,20 @@ static void ebpf_ready(void *ud)
 		wo->ready(wo->ud, "ebpf");
 }
 
+static bool ebpf_stopping(void *ud)
+{
+	const struct bw_net_watch_opts *wo = ud;
+	return wo->stop && *wo->stop;
+}
+
 static int ebpf_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *wo,
 		    struct bw_net_watch_result *res, struct bw_error *err)
 {
 	struct ebpf_feed fd = {ud, log, wo};
 	struct bw_monitor_flow_opts mo = {.duration = wo->duration,
-					  .stop = wo->stop,
 					  .ready = ebpf_ready,
-					  .ready_ud = (void *)wo,
+					  .stopping = ebpf_stopping,
+					  .ud = (void *)wo,
 					  .log = ebpf_log,
 					  .log_ud = ud};
 	struct bw_monitor_flow_result mr;

@@ -259,12 +259,13 @@ int bw_monitor_flows(const struct bw_monitor_flow_opts *o, bw_monitor_flow_fn fn
 	if ((rc = src->open(&so, &k, &state, NULL, NULL, err)) != 0)
 		goto out;
 	if (o->ready)
-		o->ready(o->ready_ud);
+		o->ready(o->ud);
 	double start = bw_now(), last = start;
 	uint64_t drops = 0, bad = 0;
 	for (;;) {
 		int n = src->poll(state, 100, on_record, r);
-		if (n < 0 && !(o->stop && *o->stop)) {
+		bool stopping = o->stopping && o->stopping(o->ud);
+		if (n < 0 && !stopping) {
 			rc = bw_error_set(err, BW_EIO, "the eBPF event source failed: %s", strerror(-n));
 			break;
 		}
@@ -274,8 +275,7 @@ int bw_monitor_flows(const struct bw_monitor_flow_opts *o, bw_monitor_flow_fn fn
 			free(w);
 		}
 		double now = bw_now();
-		bool end =
-		    r->t.stop || (o->stop && *o->stop) || (o->duration > 0 && now - start >= o->duration);
+		bool end = r->t.stop || stopping || (o->duration > 0 && now - start >= o->duration);
 		if (end || now - last >= 1) {
 			struct bw_mon_src_counters c = {0};
 			src->counters(state, &c);

@@ -21,7 +21,6 @@
 #ifndef BW_MONITOR_H
 #define BW_MONITOR_H
 
-#include <signal.h>
 #include <stdio.h>
 
 #include "core/core.h"
@@ -186,12 +185,14 @@ struct bw_monitor_flow {
 typedef int (*bw_monitor_flow_fn)(void *ud, const struct bw_monitor_flow *f);
 
 struct bw_monitor_flow_opts {
-	const char *docker_host;	   /* NULL: DOCKER_HOST or the default socket */
-	double duration;		   /* seconds; 0: until stopped */
-	const volatile sig_atomic_t *stop; /* a signal handler's flag, or NULL */
-	size_t ring_bytes;		   /* 0: 8 MiB */
-	void (*ready)(void *ud);	   /* the programs are attached (may be NULL) */
-	void *ready_ud;
+	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
+	double duration;	 /* seconds; 0: until stopped */
+	size_t ring_bytes;	 /* 0: 8 MiB */
+	/* may be NULL: the programs are attached; asked every 100 ms whether
+	 * to end (a signal handler's flag) */
+	void (*ready)(void *ud);
+	bool (*stopping)(void *ud);
+	void *ud;
 	bw_monitor_log_fn log; /* warnings (drops as they happen) */
 	void *log_ud;
 };
