@@ -130,6 +130,13 @@ struct bw_mon_container {
 	uint64_t start_ns; /* epoch ns, 0 unknown */
 	bool resolved;	   /* the engine answered (or there is no engine for it) */
 	double retry_at;
+	/* host only for want of a name: the cgroup could not be read yet (its
+	 * processes gone, the tree walked too recently); asked again on later
+	 * records, and at once by an exec record, which names its cgroup */
+	bool unsure;
+	double unsure_retry_at;
+	bool partial;	  /* named from an engine event: no image id (yet) */
+	bool settled;	  /* an alert waited for its name once */
 	uint32_t pids[8]; /* processes seen in it, newest first (for its /etc/passwd) */
 	struct bw_mon_users *users;
 	struct bw_mon_image *img;
@@ -144,6 +151,10 @@ void bw_mon_attrib_free(struct bw_mon_attrib *a);
 struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64_t cgroup_id,
 						 const char *cgroup_name, size_t name_len, uint32_t pid,
 						 double now);
+/* Before an alert names an unnamed container: wait at most max_wait
+ * seconds for the engine's events to name it (not when the engine is
+ * away). The alert goes out either way, named by the id at worst. */
+void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait);
 /* Warnings the engine thread left (engine gone, …), drained by the loop. */
 char *bw_mon_attrib_take_warning(struct bw_mon_attrib *a);
 /* Container id from a cgroup path or name (docker, podman, containerd,
