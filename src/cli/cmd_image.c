@@ -20,6 +20,8 @@ const char bw_usage_image[] =
     "  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
     "  dir:PATH                 a root filesystem directory\n"
     "  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image straight from a registry\n"
+    "  sbom:FILE                (scan) the packages of a CycloneDX or SPDX JSON SBOM (see\n"
+    "                           'bulwark sbom scan')\n"
     "  without a prefix the kind is detected: a file is an archive, a directory with\n"
     "  index.json an OCI layout, another directory a root filesystem, else an image name:\n"
     "  the local engine's, else its registry's (see --image-src).\n"
@@ -156,8 +158,12 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 
 	struct bw_error err = BW_ERROR_INIT;
+	bool sbom = strncmp(target, "sbom:", 5) == 0;
 	if (strcmp(sub, "scan") == 0)
-		return bw_cli_scan(cli, target, target, "image", &a.scan);
+		return bw_cli_scan(cli, target, sbom ? target + 5 : target, sbom ? "sbom" : "image", &a.scan);
+	if (sbom)
+		return bw_cli_usage_error(cli->cmd,
+					  "an SBOM lists packages, not files: image %s reads images", sub);
 
 	struct bw_image *img = NULL;
 	if (open_walk(cli, target, &a, &img, &err) < 0)

@@ -290,6 +290,8 @@ void inv_os_from_record(const struct inv_record *rec, struct inv_os *os);
 /* OSV ecosystem / purl namespace of an os-release ID, or fallback. */
 const char *inv_os_ecosystem(const char *id, const char *fallback);
 const char *inv_os_purl_ns(const char *id, const char *fallback);
+/* The os-release ID whose purl namespace (or ID) is ns ("redhat" -> "rhel"), or NULL. */
+const char *inv_os_id_of_purl_ns(const char *ns);
 
 /* ---- package URLs (purl.c) ---- */
 /* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.
