@@ -131,7 +131,9 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	if (cli->format != BW_FORMAT_CYCLONEDX && cli->format != BW_FORMAT_SPDX &&
 	    cli->format != BW_FORMAT_JSON && cli->format != BW_FORMAT_TABLE)
 		return bw_cli_usage_error(cli->cmd, "an SBOM is written as cyclonedx, spdx, json or table");
-	rc = bw_cli_registry_ready(cli);
+	rc = bw_cli_stdin_target(cli, target);
+	if (!rc)
+		rc = bw_cli_registry_ready(cli);
 	if (rc)
 		return rc;
 	bool is_dir = strncmp(target, "dir:", 4) == 0, is_sbom = strncmp(target, "sbom:", 5) == 0;
