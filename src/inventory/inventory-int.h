@@ -34,6 +34,7 @@ enum inv_kind {
 	INV_COMPOSER_LOCK, /* composer.lock */
 	INV_NUGET_LOCK,	   /* packages.lock.json */
 	INV_GRADLE_LOCK,   /* gradle.lockfile */
+	INV_POM,	   /* pom.xml */
 	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
@@ -211,7 +212,8 @@ inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg
     inv_parse_composer, inv_parse_dotnet;
 /* Project lock files and manifests (pylock.c, gomod.c, gemlock.c, php.c, dotnet.c, maven.c). */
 inv_parse_fn inv_parse_requirements, inv_parse_py_toml_lock, inv_parse_pipfile_lock, inv_parse_gomod,
-    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock;
+    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock,
+    inv_parse_pom;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the

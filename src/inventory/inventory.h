@@ -76,7 +76,8 @@ int bw_inventory_parse_sbom(const char *name, const void *data, size_t len, stru
  * longer a "librpm cannot read" warning; problems name the page or slot).
  * 6: project lock files (requirements*.txt, poetry.lock, uv.lock,
  * Pipfile.lock, go.mod, Gemfile.lock, composer.lock, packages.lock.json,
- * gradle.lockfile) and npm-shrinkwrap.json. */
-#define BW_INVENTORY_VERSION 6
+ * gradle.lockfile) and npm-shrinkwrap.json.
+ * 7: Maven's pom.xml (declared dependencies, properties resolved). */
+#define BW_INVENTORY_VERSION 7
 
 #endif

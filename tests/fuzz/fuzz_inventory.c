@@ -4,7 +4,7 @@
  * deps.json, a jar, an executable for the Go build-info reader, the rpm
  * databases: sqlite, BerkeleyDB, ndb; dpkg's available). New paths go at
  * the end, so the seeds' first bytes keep their meaning;
- * make_rpmdb_seeds.py writes the rpm-* seeds. The last entry is not a
+ * make_rpmdb_seeds.py writes the rpm-* seeds. Entry 20 ("sbom:") is not a
  * path: the bytes are an SBOM read back (CycloneDX or SPDX JSON). */
 #include "inventory/inventory.h"
 
@@ -30,6 +30,7 @@ static const char *const paths[] = {
     "/var/lib/rpm/Packages",		 /* 18: BerkeleyDB Hash or BTree */
     "/usr/lib/sysimage/rpm/Packages.db", /* 19: ndb */
     "sbom:",				 /* 20: bw_inventory_parse_sbom */
+    "/app/pom.xml",			 /* 21 */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
