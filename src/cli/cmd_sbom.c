@@ -81,8 +81,9 @@ static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		sa->jobs = (int)v;
 		return 0;
 	}
+	/* (a configuration file's scan options are meant for the image scans too) */
 	if (c == BW_OPT_SECRET_CONFIG || c == BW_OPT_STRICT)
-		return bw_cli_usage_error(cli->cmd, "unexpected option");
+		return cli->preset_origin ? 0 : bw_cli_usage_error(cli->cmd, "unexpected option");
 	if (!a->scan) {
 		/* a configuration file's scan options serve the image commands too */
 		if (cli->preset_origin)
@@ -92,6 +93,8 @@ static int sbom_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	h = bw_cli_scan_option(cli, c, arg, sa);
 	if (h < 0)
 		return -h;
+	if (h && c == BW_OPT_SCANNERS && cli->preset_origin)
+		sa->scanners &= BW_SCAN_PACKAGES | BW_SCAN_VULN; /* what of them reads an SBOM */
 	if (h && c == BW_OPT_SCANNERS && (sa->scanners & (BW_SCAN_SECRET | BW_SCAN_CONFIG)) &&
 	    sa->scanners != BW_SCAN_ALL)
 		return bw_cli_usage_error(cli->cmd, "--scanners: an SBOM lists packages, not files: packages "
