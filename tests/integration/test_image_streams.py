@@ -28,6 +28,18 @@ def links(test_images, tmp_path_factory):  # noqa: F811
     return img, raw, gz, zst
 
 
+@pytest.fixture(scope="module")
+def seekable_cats(bulwark, links):
+    """What `image cat` gives from the seekable archive, per path."""
+    img = links[0]
+    out = {}
+    for path in PATHS:
+        rc, want, err = bulwark.run_bytes(["image", "cat", f"docker-archive:{img.archive}", path])
+        assert rc == 0, err
+        out[path] = want
+    return out
+
+
 def strip_target(doc):
     doc = dict(doc)
     doc.pop("target", None)
@@ -62,17 +74,15 @@ def test_image_reads_a_docker_save_stream_from_standard_input(bulwark, links):
 
 
 @pytest.mark.parametrize("kind", ["gzip", "zstd", "stdin", "stdin-gzip", "docker"])
-def test_cat_and_files_on_every_target_kind(bulwark, links, kind):
+def test_cat_and_files_on_every_target_kind(bulwark, links, seekable_cats, kind):
     img, raw, gz, zst = links
     target, data = {"gzip": (str(gz), None), "zstd": (f"docker-archive:{zst}", None), "stdin": ("-", raw),
                     "stdin-gzip": ("-", gz.read_bytes()), "docker": (f"docker:{img.tag}", None)}[kind]
     archive = f"docker-archive:{img.archive}"
     for path in PATHS:
-        rc, want, err = bulwark.run_bytes(["image", "cat", archive, path])
-        assert rc == 0, err
         rc, got, err = bulwark.run_bytes(["image", "cat", target, path], input=data)
         assert rc == 0, (path, err)
-        assert got == want, path
+        assert got == seekable_cats[path], path
     if kind in ("gzip", "docker"):
         rc, out, err = bulwark.run_bytes(["image", "files", "-f", "json", target])
         assert rc == 0, err

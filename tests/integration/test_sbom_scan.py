@@ -139,7 +139,7 @@ def test_sbom_of_the_debootstrap_rootfs_scans_as_the_rootfs(bulwark, debian_root
     direct, _ = scan_json(bulwark, db, debian_rootfs.dir, "--scanners", "vuln", cmd=("fs",))
     pkgs = debian_rootfs.packages()
     assert {(f[1], f[2]) for f in found(direct)} >= {("libc6", pkgs["libc6"]), ("zlib1g", pkgs["zlib1g"])}
-    for fmt in ("cyclonedx", "spdx"):
+    for fmt in ("spdx",):  # (CycloneDX: the small root's test)
         sb = tmp_path / f"bookworm.{fmt}.json"
         rc, _, err = bulwark.run(["sbom", "-f", fmt, "-o", sb, f"dir:{debian_rootfs.dir}"])
         assert rc == 0, err
