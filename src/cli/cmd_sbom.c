@@ -19,7 +19,7 @@ const char bw_usage_sbom[] =
     "      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n"
     "      --no-cache       read and verify every layer; neither use nor fill the layer "
-    "cache\n" BW_CLI_REGISTRY_HELP "  -h, --help           this help\n";
+    "cache\n" BW_CLI_REGISTRY_HELP BW_CLI_SANDBOX_HELP "  -h, --help           this help\n";
 
 enum { OPT_JOBS = BW_OPT__COMMAND_BASE };
 
@@ -52,6 +52,7 @@ int bw_cmd_sbom(struct bw_cli *cli, int argc, char **argv)
 	    {"jobs", required_argument, NULL, OPT_JOBS},
 	    {"no-cache", no_argument, NULL, BW_OPT_NO_CACHE},
 	    BW_CLI_REGISTRY_OPTIONS,
+	    BW_CLI_SANDBOX_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct bw_cli_scan_args sa = {.scanners = BW_SCAN_PACKAGES, .list_packages = true};
