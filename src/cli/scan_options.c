@@ -164,6 +164,10 @@ struct bw_sandbox *bw_cli_sandbox_target(struct bw_cli *cli, const char *target,
 			bw_sandbox_allow_system(sb, true);
 			bw_sandbox_allow(sb, bw_cli_registry_opts(cli)->ca_file, BW_SANDBOX_READ);
 			bw_sandbox_allow(sb, getenv("DOCKER_CERT_PATH"), BW_SANDBOX_READ);
+			/* a registry's CAs and client pairs, read per connection */
+			const char *certs_d = getenv("BW_REGISTRY_CERTS_D");
+			bw_sandbox_allow(sb, certs_d && *certs_d ? certs_d : "/etc/docker/certs.d",
+					 BW_SANDBOX_READ);
 		}
 	}
 	free(path);
