@@ -42,8 +42,8 @@ void bw_sandbox_free(struct bw_sandbox *sb);
  * be read there, and a directory to write in must be made before. */
 void bw_sandbox_allow(struct bw_sandbox *sb, const char *path, unsigned access);
 /* The files and directories libraries read after start-up (shared
- * libraries loaded late, character sets, time zones, /proc/self, the CPU
- * list, /dev/null and /dev/urandom); with network, also what a resolver and
+ * libraries loaded late, character sets, time zones, the CPU list,
+ * /dev/null and /dev/urandom; /proc in sanitizer builds); with network, also what a resolver and
  * a TLS client read (resolv.conf, hosts, nsswitch.conf, CA certificates). */
 void bw_sandbox_allow_system(struct bw_sandbox *sb, bool network);
 /* Allow socket() (unix, IPv4, IPv6, netlink) and connect(): the engine and
