@@ -94,6 +94,7 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 	struct bw_image_opts o = {.platform = cli->platform,
 				  .jobs = a->scan.jobs,
 				  .registry = bw_cli_registry_opts(cli),
+				  .deadline = bw_cli_registry_opts(cli)->deadline,
 				  .image_src = bw_cli_image_src(cli)};
 	/* confined as a scan is (bw_cli_scan) */
 	bool local;
