@@ -1,6 +1,7 @@
 /* bulwark image [inspect|files|cat] TARGET — read an image. */
 #include "cli.h"
 #include "image/image.h"
+#include "sandbox/sandbox.h"
 #include "scan/scan.h"
 
 const char bw_usage_image[] =
@@ -39,8 +40,9 @@ const char bw_usage_image[] =
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_REGISTRY_HELP
-	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL "; inspect\n"
-					      "                       and files: table or json")
+	BW_CLI_SANDBOX_HELP BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL
+					       "; inspect\n"
+					       "                       and files: table or json")
 	    BW_CLI_PLATFORM_HELP BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
@@ -99,9 +101,22 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 				  .image_src = bw_cli_image_src(cli),
 				  /* cat reads a layer again: keep a stream read once (standard input) */
 				  .keep_stream = strcmp(a->sub, "cat") == 0};
-	int rc = bw_image_open(target, &o, out, err);
+	/* confined as a scan is (bw_cli_scan) */
+	bool local;
+	struct bw_sandbox *sb = bw_cli_sandbox_target(cli, target, NULL, true, &local);
+	int rc = local ? bw_cli_sandbox_apply(cli, sb, err) : 0;
 	if (rc < 0)
 		return rc;
+	rc = bw_image_open(target, &o, out, err);
+	if (!local && rc < 0)
+		bw_sandbox_free(sb);
+	else if (!local)
+		rc = bw_cli_sandbox_apply(cli, sb, err);
+	if (rc < 0) {
+		bw_image_free(*out);
+		*out = NULL;
+		return rc;
+	}
 	rc = bw_image_walk(*out, NULL, 0, bw_cli_image_progress(cli), (void *)cli, err);
 	bw_cli_progress_done(cli);
 	if (rc < 0) {

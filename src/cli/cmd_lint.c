@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "lint/lint.h"
+#include "sandbox/sandbox.h"
 
 const char bw_usage_lint[] =
     "usage: bulwark lint [options] FILE...\n"
@@ -27,7 +28,7 @@ const char bw_usage_lint[] =
     "                             SCnnnn, from the shellcheck program when it is\n"
     "                             installed; --disable SC2086 drops one code)\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
-	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP
+	BW_CLI_SANDBOX_HELP BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP
     "\n"
     "Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
     "'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
@@ -144,6 +145,7 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 	    {"no-fail", no_argument, NULL, OPT_NO_FAIL},
 	    {"no-shellcheck", no_argument, NULL, OPT_NO_SHELLCHECK},
 	    BW_CLI_SUPPRESS_OPTIONS,
+	    BW_CLI_SANDBOX_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct lint_opts o = {.cfg = bw_lint_config_new(), .threshold = BW_LINT_THRESHOLD_UNSET};
@@ -184,6 +186,13 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 		snprintf(many, sizeof(many), "%d Dockerfiles", nfiles);
 		name = many;
 	}
+	/* the Dockerfiles are read confined */
+	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	for (int i = optind; sb && i < argc; i++)
+		bw_sandbox_allow(sb, argv[i], BW_SANDBOX_READ);
+	rc = bw_cli_sandbox_enter(cli, sb);
+	if (rc)
+		goto out;
 	struct bw_report *r = bw_report_new("dockerfile", name);
 	bool failed = false;
 	for (int i = optind; i < argc; i++) {

@@ -38,14 +38,15 @@ const char bw_usage_sbom[] =
     "      --list-packages  (scan) include the package inventory in the report\n"
     "      --db PATH        (scan) vulnerability database (default: ~/.cache/bulwark/db.sqlite)\n"
     "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version "
-    "yet\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP BW_CLI_REGISTRY_HELP "  -h, --help           this help\n";
+    "yet\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP BW_CLI_REGISTRY_HELP BW_CLI_SANDBOX_HELP
+    "  -h, --help           this help\n";
 
 enum { OPT_JOBS = BW_OPT__COMMAND_BASE };
 
 static const struct option sbom_longopts[] = {
-    BW_CLI_COMMON_OPTIONS, {"jobs", required_argument, NULL, OPT_JOBS},
-    BW_CLI_SCAN_OPTIONS,   BW_CLI_REGISTRY_OPTIONS,
-    {NULL, 0, NULL, 0},
+    BW_CLI_COMMON_OPTIONS,  {"jobs", required_argument, NULL, OPT_JOBS},
+    BW_CLI_SCAN_OPTIONS,    BW_CLI_REGISTRY_OPTIONS,
+    BW_CLI_SANDBOX_OPTIONS, {NULL, 0, NULL, 0},
 };
 
 static const char *option_name(int c)

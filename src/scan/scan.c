@@ -147,6 +147,8 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 		s.cache = &lc;
 	}
 	rc = bw_image_open(opts->target, &io, &img, err);
+	if (rc == 0 && opts->opened)
+		rc = opts->opened(opts->opened_ud, err);
 	if (rc < 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {

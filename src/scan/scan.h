@@ -64,6 +64,12 @@ struct bw_scan_opts {
 	const char *const *skip_dirs, *const *skip_files; /* bw_image_opts' (dir: targets) */
 	bw_image_progress_fn progress;
 	void *progress_ud;
+	/* Called once the target is open (its metadata read; an engine's or a
+	 * registry's connection made and credentials used), before any layer is
+	 * read: the CLI enters its sandbox there for targets it cannot confine
+	 * earlier. A negative BW_E* code (err filled) stops the scan. NULL: none. */
+	int (*opened)(void *ud, struct bw_error *err);
+	void *opened_ud;
 };
 
 /* The vulnerability row fills r->coverage: per ecosystem or distribution
