@@ -432,6 +432,7 @@ static int ebpf_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_wa
 	int rc = bw_monitor_flows(&mo, ebpf_flow, &fd, &mr, err);
 	res->lost += mr.drops;
 	res->undecodable += mr.decode_errors;
+	res->own += mr.own;
 	return rc;
 }
 
@@ -546,6 +547,8 @@ static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **ar
 				"repeat(s) of a logged connection, %zu inside a namespace's loopback",
 				st.logged, st.violations, res.source ? res.source : "none", st.duplicates,
 				st.loopback);
+			if (res.own)
+				fprintf(stderr, ", %llu of bulwark's own", (unsigned long long)res.own);
 			if (res.lost || res.undecodable || res.unjoined)
 				fprintf(
 				    stderr,
