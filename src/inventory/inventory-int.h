@@ -104,7 +104,8 @@ struct inv_pkg {
 	const char *name, *version;
 	const char *ecosystem; /* OSV name; NULL for OS packages (decided by the OS at the end) */
 	const char *purl_type; /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
-	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor */
+	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor;
+				* an rpm's vendor (NULL: the OS's) */
 	const char *purl_name; /* name within the namespace (NULL: name) */
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
@@ -290,6 +291,8 @@ void inv_os_from_record(const struct inv_record *rec, struct inv_os *os);
 /* OSV ecosystem / purl namespace of an os-release ID, or fallback. */
 const char *inv_os_ecosystem(const char *id, const char *fallback);
 const char *inv_os_purl_ns(const char *id, const char *fallback);
+/* The purl type of a known OS's own packages ("deb", "apk", "rpm"), or NULL. */
+const char *inv_os_family(const char *id);
 
 /* ---- package URLs (purl.c) ---- */
 /* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.

@@ -281,11 +281,15 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	struct bw_report *r = fn->r;
 	const char *eco = p->ecosystem;
 	const char *os_id = fn->have_os ? fn->os.id : NULL;
+	/* an OS package of another family than the OS's (an rpm database in
+	 * a Debian image) keeps its own ecosystem, namespace and no distro */
+	const char *family = inv_os_family(os_id);
+	bool own_os = p->is_os && (!family || strcmp(family, p->purl_type) == 0);
 	if (p->is_os) {
 		const char *fallback = strcmp(p->purl_type, "deb") == 0	  ? "Debian"
 				       : strcmp(p->purl_type, "apk") == 0 ? "Alpine"
 									  : "rpm";
-		eco = inv_os_ecosystem(os_id, fallback);
+		eco = own_os ? inv_os_ecosystem(os_id, fallback) : fallback;
 	}
 	size_t idx = bw_report_add_package(r);
 	struct bw_package *bp = &r->packages[idx];
@@ -309,11 +313,14 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	    intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
 
 	if (p->is_os) {
-		const char *ns = inv_os_purl_ns(os_id, strcmp(p->purl_type, "deb") == 0	  ? "debian"
-						       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
-											  : "rpm");
+		const char *fallback = strcmp(p->purl_type, "deb") == 0	  ? "debian"
+				       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
+									  : "rpm";
+		const char *ns = p->purl_ns ? p->purl_ns
+				 : own_os   ? inv_os_purl_ns(os_id, fallback)
+					    : fallback;
 		char distro[128] = "";
-		if (fn->have_os)
+		if (fn->have_os && own_os)
 			snprintf(distro, sizeof(distro), "%s-%s", fn->os.id,
 				 fn->os.version ? fn->os.version : "");
 		const char *epoch = p->epoch;
