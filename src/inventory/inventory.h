@@ -62,7 +62,9 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
  * longer a "librpm cannot read" warning; problems name the page or slot).
  * 6: project lock files (requirements*.txt, poetry.lock, uv.lock,
  * Pipfile.lock, go.mod, Gemfile.lock, composer.lock, packages.lock.json,
- * gradle.lockfile) and npm-shrinkwrap.json. */
-#define BW_INVENTORY_VERSION 6
+ * gradle.lockfile) and npm-shrinkwrap.json.
+ * 7: an rpm's purl namespace from its vendor or distribution tag; a Go
+ * binary's "(devel)" main module kept, as the application. */
+#define BW_INVENTORY_VERSION 7
 
 #endif
