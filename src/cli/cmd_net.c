@@ -52,7 +52,9 @@ const char bw_usage_net[] =
     "intended graph does not allow carry \"violation\": true (and --exit-code N\n"
     "exits N when there was one). Stops on SIGINT or SIGTERM.\n"
     "      --duration SECONDS     stop after this long\n"
-    "      --count N              stop after N flows\n" BW_CLI_COMMON_HELP;
+    "      --count N              stop after N flows\n"
+    "\n"
+    "  -f, --format FMT     (graph, tls) table, json or sarif\n" BW_CLI_COMMON_HELP;
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
