@@ -34,7 +34,9 @@ enum inv_kind {
 	INV_COMPOSER_LOCK, /* composer.lock */
 	INV_NUGET_LOCK,	   /* packages.lock.json */
 	INV_GRADLE_LOCK,   /* gradle.lockfile */
-	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
+	/* /usr/share/doc/PACKAGE/copyright: no packages, but kv ("License", licence) */
+	INV_DEB_COPYRIGHT,
+	INV__COUNT, /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
 /* ---- the ecosystem table (ecosystems.c) ----
@@ -123,6 +125,10 @@ struct inv_pkg {
 	bool is_os;	    /* an OS package (deb, apk, rpm) */
 	bool dev;	    /* a development-only dependency (lock files) */
 	bool application;   /* the program itself (cargo-auditable's root package) */
+	/* who distributes it (a Debian or apk Maintainer "Name <email>", an rpm's
+	 * Vendor: an organisation), and who wrote it (an npm package's author) */
+	const char *supplier, *author;
+	bool supplier_org;
 };
 
 /* One file, in one layer, and what it declares. */
@@ -205,6 +211,7 @@ void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const ch
 			   bool statusd);
 /* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
 inv_parse_fn inv_parse_dpkg_available;
+inv_parse_fn inv_parse_deb_copyright;
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
 inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,

@@ -99,8 +99,12 @@ static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 	}
 	p->version = inv_strndup(l, v, strlen(v));
 	free(v);
-	p->purl_ns =
-	    rpm_namespace(l, headerGetString(h, RPMTAG_VENDOR), headerGetString(h, RPMTAG_DISTRIBUTION));
+	const char *vendor = headerGetString(h, RPMTAG_VENDOR);
+	p->purl_ns = rpm_namespace(l, vendor, headerGetString(h, RPMTAG_DISTRIBUTION));
+	if (vendor && *vendor) {
+		p->supplier = inv_strdup(l, vendor);
+		p->supplier_org = true;
+	}
 	const char *arch = headerGetString(h, RPMTAG_ARCH);
 	if (arch)
 		p->arch = inv_strdup(l, arch);

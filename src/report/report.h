@@ -168,6 +168,11 @@ struct bw_package {
 	bool application;   /* the program itself, not a library (a Rust binary's root crate) */
 	const struct bw_hash *hashes; /* at most one per algorithm, in the report's arena */
 	size_t n_hashes;
+	/* who distributes the package ("Name <email>": a Debian or apk maintainer;
+	 * an organisation when supplier_org: an rpm's vendor) and who wrote it
+	 * (an npm package's author), or NULL */
+	const char *supplier, *author;
+	bool supplier_org;
 };
 
 /* Which part of a target the vulnerability data covered: per ecosystem or

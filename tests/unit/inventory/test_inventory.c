@@ -52,9 +52,12 @@ static void test_apk(void **state)
 {
 	struct bw_report *r =
 	    parse("/lib/apk/db/installed",
-		  "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nL:Apache-2.0\n\nV:1\n\n", "alpine");
+		  "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nm:Ariadne <ariadne@example.org>\n"
+		  "L:Apache-2.0\n\nV:1\n\n",
+		  "alpine");
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].source_name, "openssl");
+	assert_string_equal(r->packages[0].supplier, "Ariadne <ariadne@example.org>"); /* m: */
 	assert_string_equal(r->packages[0].ecosystem, "Alpine");
 	assert_string_equal(r->packages[0].licenses[0], "Apache-2.0");
 	assert_int_equal(r->n_warnings, 1);
@@ -78,6 +81,19 @@ static void test_npm(void **state)
 		  "{\"name\":\"@types/node\",\"version\":\"20.1.0+x\",\"license\":\"MIT\"}", NULL);
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].purl, "pkg:npm/%40types/node@20.1.0%2Bx");
+	bw_report_free(r);
+	/* the author: "Name <email> (url)" or an object */
+	r = parse("/a/node_modules/x/package.json",
+		  "{\"name\":\"x\",\"version\":\"1\",\"author\":\"Ann Example <ann@example.org> "
+		  "(https://example.org)\"}",
+		  NULL);
+	assert_string_equal(r->packages[0].author, "Ann Example <ann@example.org>");
+	bw_report_free(r);
+	r = parse(
+	    "/a/node_modules/x/package.json",
+	    "{\"name\":\"x\",\"version\":\"1\",\"author\":{\"name\":\"Bo\",\"email\":\"bo@example.org\"}}",
+	    NULL);
+	assert_string_equal(r->packages[0].author, "Bo <bo@example.org>");
 	bw_report_free(r);
 	/* a package.json below a package's root is not a package */
 	r = parse("/a/node_modules/x/lib/package.json", "{\"name\":\"x\",\"version\":\"1\"}", NULL);
