@@ -195,6 +195,18 @@ def test_unsigned_and_wrong_key(bulwark, reg, images, keys, tmp_path):
     _, pub3 = new_key_pair(tmp_path, "third", curve="P-384")
     rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", pub3)
     assert rc == 1 and "does not verify" in err
+    # the failure as a finding of kind supply-chain, naming why
+    rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", pub3, "-f", "json")
+    doc = json.loads(out)
+    assert rc == 1 and not doc["verified"]
+    f = doc["findings"]
+    assert [(x["kind"], x["id"], x["severity"], x["status"]) for x in f] == \
+        [("supply-chain", "BW-SC-001", "HIGH", "fail")]
+    assert "signature not verified" in f[0]["title"] and "does not verify" in f[0]["title"]
+    assert f[0]["evidence"] == doc["signatures"][0]["source"]
+    # a verified image has none
+    rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", keys["pub"], "-f", "json")
+    assert rc == 0 and json.loads(out)["findings"] == []
 
 
 def test_replayed_signature_from_another_image_fails(bulwark, reg, images, keys, tmp_path):
@@ -358,6 +370,8 @@ def test_attest_pushes_a_dsse_envelope_cosign_reads(bulwark, reg, images, keys, 
     rc, out, err = bulwark.run(["verify-attestation", "--key", keys["other_pub"], *insecure(reg),
                                 f"{reg.host}/att:v1", "-f", "json"])
     assert rc == 1 and "no signature of the envelope verifies" in json.loads(out)["attestations"][0]["reason"]
+    f = json.loads(out)["findings"]
+    assert f and {(x["kind"], x["id"]) for x in f} == {("supply-chain", "BW-SC-002")}
 
 
 def test_attestation_replayed_and_tampered(bulwark, reg, images, keys, tmp_path):
