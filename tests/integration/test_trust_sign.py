@@ -491,3 +491,43 @@ policies:
     (tmp_path / "bad.yaml").write_text("policies:\n  - images: [x]\n    keys: [release.pub]\n    requires: [y]\n")
     rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
     assert rc == 3 and "bad.yaml:4:5" in err and "unknown policy member" in err
+
+
+def test_trust_policy_max_age(bulwark, reg, images, keys, tmp_path):
+    import datetime
+    copy(reg, "app:v1", "polage:v1")
+    target = f"{reg.host}/polage:v1"
+    sign(bulwark, reg, target, keys["key"])
+    shutil.copy(keys["pub"], tmp_path / "release.pub")
+    (tmp_path / "policy.yaml").write_text(f"""
+policies:
+  - name: fresh
+    images: ["{reg.host}/polage"]
+    keys: [release.pub]
+    attestations: [cyclonedx]
+    max_age: 7d
+""")
+
+    def attest_at(when):
+        (tmp_path / "p.json").write_text(json.dumps({"bomFormat": "CycloneDX", "metadata": {"timestamp": when}}))
+        rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--predicate",
+                                  tmp_path / "p.json", *insecure(reg), target], env=PW)
+        assert rc == 0, err
+
+    def decide():
+        return bulwark.run(["verify", "--policy", tmp_path / "policy.yaml", *insecure(reg), target])
+
+    attest_at("2020-01-01T00:00:00Z")
+    rc, out, err = decide()
+    assert rc == 1 and "1 cyclonedx attestation verifies, but none states a time within max_age (604800 s)" in out
+    attest_at(datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    rc, out, err = decide()
+    assert rc == 0 and "a cyclonedx attestation verifies" in out, out + err
+    (tmp_path / "bad.yaml").write_text(f"""
+policies:
+  - images: ["x"]
+    keys: [release.pub]
+    max_age: 7d
+""")
+    rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
+    assert rc == 3 and "bad.yaml:5:14: max_age judges attestations" in err, err
