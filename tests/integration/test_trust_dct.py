@@ -84,9 +84,12 @@ def test_signed_tag_verifies_and_root_is_pinned(bulwark, env):
 
 
 def test_delegation_targets_releases(bulwark, env):
-    rc, out, err = dct(bulwark, env, "rel:v1")
+    # the server from Docker's variable, as DOCKER_CONTENT_TRUST_SERVER names it to docker
+    rc, out, err = bulwark.run(["verify", "--dct", "--registry-ca", env["notary"].tls["ca"], "--insecure-registry",
+                                env["reg"].host, f"{env['reg'].host}/rel:v1"],
+                               env={"DOCKER_CONTENT_TRUST_SERVER": env["notary"].url})
     assert rc == 0, err
-    assert "signed by targets/releases" in out
+    assert f"signed by targets/releases (Docker Content Trust, {env['notary'].url})" in out
 
 
 def test_unsigned_tag_wrong_hash_and_no_trust_data(bulwark, env, tmp_path):

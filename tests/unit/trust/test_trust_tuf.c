@@ -132,7 +132,7 @@ static int check_signed(const char *expires, int threshold, bool twice, bool bad
 static void test_signatures(void **state)
 {
 	(void)state;
-	char msg[512];
+	char msg[BW_ERROR_MAX];
 	assert_int_equal(check_signed("2099-01-01T00:00:00Z", 1, false, false, msg, sizeof(msg)), 0);
 	assert_int_equal(check_signed("2020-01-01T00:00:00Z", 1, false, false, msg, sizeof(msg)),
 			 BW_EINTEGRITY);
