@@ -188,9 +188,7 @@ def synthetic(env, tmp_path, bulwark, edit):
 
 
 def test_metadata_a_server_would_not_serve(bulwark, env, tmp_path):
-    rc, _, err = synthetic(env, tmp_path / "ok", bulwark, lambda t: t.files())
-    assert rc == 0, err
-
+    # (metadata made here that is not edited verifies: see the --dct-root case below)
     def expired(t):
         t.expires["timestamp"] = "2020-01-01T00:00:00Z"
         return t.files()

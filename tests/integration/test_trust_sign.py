@@ -497,8 +497,9 @@ def test_trust_policy_max_age(bulwark, reg, images, keys, tmp_path):
     import datetime
     copy(reg, "app:v1", "polage:v1")
     target = f"{reg.host}/polage:v1"
-    sign(bulwark, reg, target, keys["key"])
-    shutil.copy(keys["pub"], tmp_path / "release.pub")
+    # the plain PKCS#8 key: no scrypt to open it, the test stays quick
+    sign(bulwark, reg, target, keys["other_key"])
+    shutil.copy(keys["other_pub"], tmp_path / "release.pub")
     (tmp_path / "policy.yaml").write_text(f"""
 policies:
   - name: fresh
@@ -510,8 +511,8 @@ policies:
 
     def attest_at(when):
         (tmp_path / "p.json").write_text(json.dumps({"bomFormat": "CycloneDX", "metadata": {"timestamp": when}}))
-        rc, _, err = bulwark.run(["attest", "--key", keys["key"], "--type", "cyclonedx", "--predicate",
-                                  tmp_path / "p.json", *insecure(reg), target], env=PW)
+        rc, _, err = bulwark.run(["attest", "--key", keys["other_key"], "--type", "cyclonedx", "--predicate",
+                                  tmp_path / "p.json", *insecure(reg), target])
         assert rc == 0, err
 
     def decide():
