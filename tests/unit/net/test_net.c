@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "net/net.h"
+#include "net/net-int.h"
 
 static const char *dir;
 
@@ -284,6 +284,252 @@ static void test_flowlog_judgement(void **st)
 	free(path);
 }
 
+/* The end a source saw a flow at is named by its container when its
+ * address names none (host networking, NAT); what is not logged is counted. */
+static void test_flowlog_seen_end_and_counts(void **st)
+{
+	(void)st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct bw_net_flowlog *log = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_net_flowlog_opts o = {.out = out};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), 0);
+	struct bw_net_flow f = {.family = AF_INET,
+				.proto = IPPROTO_TCP,
+				.sport = 41000,
+				.dport = 443,
+				.netns = "web",
+				.netns_id = "0123abcd",
+				.seen_end = BW_NET_SEEN_SRC,
+				.source = "ebpf",
+				.pid = 7,
+				.comm = "curl",
+				.state = "established"};
+	assert_int_equal(inet_pton(AF_INET, "192.168.1.5", f.src), 1);
+	assert_int_equal(inet_pton(AF_INET, "198.51.100.1", f.dst), 1);
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0); /* the same connection: a repeat */
+	/* seen at the server's end, which is the container now */
+	f.seen_end = BW_NET_SEEN_DST;
+	f.sport = 41001;
+	f.state = "failed";
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	/* the host (no netns_id) names no end */
+	f.netns = "host";
+	f.netns_id = NULL;
+	f.sport = 41002;
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	struct bw_net_flow lo = {.family = AF_INET, .proto = IPPROTO_UDP, .source = "ebpf"};
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.1", lo.src), 1);
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.11", lo.dst), 1);
+	assert_int_equal(bw_net_flowlog_add(log, &lo), 0);
+	lo.family = 0;
+	assert_int_equal(bw_net_flowlog_add(log, &lo), 0);
+	struct bw_net_flowlog_stats stats;
+	bw_net_flowlog_stats(log, &stats);
+	assert_int_equal(stats.logged, 3);
+	assert_int_equal(stats.duplicates, 1);
+	assert_int_equal(stats.loopback, 1);
+	assert_int_equal(stats.bad, 1);
+	assert_int_equal(stats.violations, 0);
+	bw_net_flowlog_free(log);
+	fclose(out);
+	const char *lines[] = {
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41000,\"container\":\"web\",\"container_id\":"
+	    "\"0123abcd\"},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443},\"seen_in\":\"web\",\"source\":"
+	    "\"ebpf\",\"pid\":7,\"comm\":\"curl\",\"state\":\"established\"}",
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41001},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443,"
+	    "\"container\":\"web\",\"container_id\":\"0123abcd\"},",
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41002},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443},"
+	    "\"seen_in\":\"host\"",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(lines); i++)
+		if (!strstr(buf, lines[i]))
+			fail_msg("missing from the flow log: %s\n---\n%s", lines[i], buf);
+	free(buf);
+}
+
+/* The source table: a row that cannot run here is named with its reason
+ * and the next one runs; the last row's error is the watch's. */
+static int row_calls;
+
+static int row_unsupported(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+			   struct bw_net_watch_result *res, struct bw_error *err)
+{
+	(void)log;
+	(void)o;
+	(void)res;
+	row_calls++;
+	return bw_error_set(err, BW_EUNSUPPORTED, "%s is not permitted here", (const char *)ud);
+}
+
+static int row_feed(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+		    struct bw_net_watch_result *res, struct bw_error *err)
+{
+	(void)ud;
+	(void)err;
+	row_calls++;
+	if (o->ready)
+		o->ready(o->ud, "feed");
+	struct bw_net_flow f = {
+	    .family = AF_INET, .proto = IPPROTO_TCP, .sport = 1, .dport = 2, .source = "feed"};
+	f.src[0] = 10;
+	f.dst[0] = 11;
+	bw_net_flowlog_add(log, &f);
+	res->lost = 3;
+	return 0;
+}
+
+static const char *ready_source;
+
+static void on_ready(void *ud, const char *source)
+{
+	(void)ud;
+	ready_source = source;
+}
+
+static void test_watch_falls_back(void **st)
+{
+	(void)st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct bw_net_flowlog *log = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_net_flowlog_opts o = {.out = out};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), 0);
+	const struct bw_net_flow_source rows[] = {
+	    {"ebpf", row_unsupported, "eBPF"},
+	    {"other", row_unsupported, "other"},
+	    {"feed", row_feed, NULL},
+	};
+	struct bw_net_watch_opts wo = {.ready = on_ready};
+	struct bw_net_watch_result res = {0};
+	assert_int_equal(bw_net_watch(log, rows, 3, &wo, &res, &err), 0);
+	assert_string_equal(res.source, "feed");
+	assert_string_equal(ready_source, "feed");
+	assert_string_equal(res.fallback,
+			    "ebpf: eBPF is not permitted here; other: other is not permitted here");
+	assert_int_equal(res.lost, 3);
+	assert_int_equal(bw_net_flowlog_count(log), 1);
+	assert_int_equal(row_calls, 3);
+	/* nothing can run: the last row's error */
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(bw_net_watch(log, rows, 2, &wo, &res, &err), BW_EUNSUPPORTED);
+	assert_string_equal(err.msg, "other is not permitted here");
+	assert_string_equal(res.fallback, "ebpf: eBPF is not permitted here");
+	bw_net_flowlog_free(log);
+	fclose(out);
+	free(buf);
+}
+
+/* The design (compose, manifests): a running container is its workload by
+ * its labels or its name; a flow is judged by the design's edges. */
+static const char design_compose[] = "name: Shop\n"
+				     "services:\n"
+				     "  db: {image: postgres:16, expose: ['5432'], networks: [back]}\n"
+				     "  api: {image: api:1, networks: [back, front]}\n"
+				     "  web: {image: web:1, networks: [front], ports: ['8080:80']}\n"
+				     "networks: {back: {}, front: {}}\n";
+static const char design_k8s[] = "apiVersion: apps/v1\n"
+				 "kind: Deployment\n"
+				 "metadata: {name: web, namespace: shop}\n"
+				 "spec:\n"
+				 "  selector: {matchLabels: {app: web}}\n"
+				 "  template:\n"
+				 "    metadata: {labels: {app: web}}\n"
+				 "    spec: {containers: [{name: web, image: web:1}]}\n"
+				 "---\n"
+				 "apiVersion: apps/v1\n"
+				 "kind: Deployment\n"
+				 "metadata: {name: web-admin, namespace: shop}\n"
+				 "spec:\n"
+				 "  selector: {matchLabels: {app: admin}}\n"
+				 "  template:\n"
+				 "    metadata: {labels: {app: admin}}\n"
+				 "    spec: {containers: [{name: admin, image: admin:1}]}\n";
+
+static size_t node_named(const struct bw_net_graph *g, const char *id)
+{
+	for (size_t i = 0; i < g->n_nodes; i++)
+		if (!strcmp(g->nodes[i].id, id))
+			return i;
+	fail_msg("no node %s", id);
+	return SIZE_MAX;
+}
+
+static void test_design_nodes_and_judgement(void **st)
+{
+	(void)st;
+	struct bw_iac_model m;
+	bw_iac_model_init(&m);
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_iac_config *cfg = bw_iac_config_new();
+	struct bw_iac_walk w = {0};
+	assert_int_equal(bw_iac_model_load_text(&m, "/srv/app/compose.yaml", design_compose,
+						strlen(design_compose), cfg, &w, NULL, &err),
+			 0);
+	assert_int_equal(bw_iac_model_load_text(&m, "/srv/k8s/web.yaml", design_k8s, strlen(design_k8s), cfg,
+						&w, NULL, &err),
+			 0);
+	bw_iac_config_free(cfg);
+	struct bw_net_graph *g = NULL;
+	assert_int_equal(bw_net_graph_from_model(&m, &g, &err), 0);
+	size_t db = node_named(g, "compose:shop/db"), api = node_named(g, "compose:shop/api"),
+	       web = node_named(g, "compose:shop/web"), kweb = node_named(g, "k8s:shop/Deployment/web"),
+	       kadmin = node_named(g, "k8s:shop/Deployment/web-admin");
+	/* by labels: compose's project (the file's name, lowercased) and service */
+	json_t *l =
+	    json_pack("{s:s, s:s}", "com.docker.compose.project", "shop", "com.docker.compose.service", "db");
+	assert_int_equal(net_design_node(g, "shop-db-1", l), db);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "com.docker.compose.project", "other", "com.docker.compose.service",
+		      "db");
+	assert_int_equal(net_design_node(g, "other-db-1", l), SIZE_MAX);
+	json_decref(l);
+	/* a pod's name starts with its workload's: the longest name wins */
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "shop", "io.kubernetes.pod.name",
+		      "web-5d9c7b6f4-x2x9z");
+	assert_int_equal(net_design_node(g, "k8s_web_web-5d9c7b6f4-x2x9z_shop_1", l), kweb);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "shop", "io.kubernetes.pod.name",
+		      "web-admin-7f6d-abcde");
+	assert_int_equal(net_design_node(g, NULL, l), kadmin);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "dev", "io.kubernetes.pod.name", "web-1");
+	assert_int_equal(net_design_node(g, NULL, l), SIZE_MAX);
+	json_decref(l);
+	/* no labels: by name */
+	assert_int_equal(net_design_node(g, "api", NULL), api);
+	assert_int_equal(net_design_node(g, "stranger", NULL), SIZE_MAX);
+	const char *via;
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_TCP, 5432, &via), 1);
+	assert_string_equal(via, "network back");
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_TCP, 22, &via), 0);
+	assert_null(via);
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_UDP, 5432, &via), 0);
+	assert_int_equal(net_design_judge(g, web, db, IPPROTO_TCP, 5432, &via), 0); /* not on back */
+	assert_int_equal(net_design_judge(g, db, api, IPPROTO_TCP, 9999, &via), 1); /* api: any port */
+	/* an address no container has is the outside world: published web:80 only */
+	assert_int_equal(net_design_judge(g, SIZE_MAX, web, IPPROTO_TCP, 80, &via), 1);
+	assert_string_equal(via, "published");
+	assert_int_equal(net_design_judge(g, SIZE_MAX, api, IPPROTO_TCP, 80, &via), 0);
+	/* a destination the design does not have is not judged */
+	assert_int_equal(net_design_judge(g, api, SIZE_MAX, IPPROTO_TCP, 80, &via), -1);
+	/* the flow log: a design and an intended file are one or the other */
+	struct bw_net_flowlog *log = NULL;
+	char *path = write_tmp(intended);
+	struct bw_net_flowlog_opts o = {.out = stderr, .intended = path, .design = g};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), BW_EUSAGE);
+	assert_null(log);
+	unlink(path);
+	free(path);
+	bw_net_graph_free(g);
+	bw_iac_model_release(&m);
+}
+
 int main(int argc, char **argv)
 {
 	dir = argc > 1 ? argv[1] : "tests/unit/net";
@@ -292,6 +538,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_graph_json_streamed),
 	    cmocka_unit_test(test_enforce_ruleset),
 	    cmocka_unit_test(test_flowlog_judgement),
+	    cmocka_unit_test(test_flowlog_seen_end_and_counts),
+	    cmocka_unit_test(test_watch_falls_back),
+	    cmocka_unit_test(test_design_nodes_and_judgement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
