@@ -2,7 +2,8 @@
 #include "report-int.h"
 
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
+static const char *const kind_names[] = {"vulnerability", "secret",  "misconfiguration",
+					 "audit",	  "runtime", "supply-chain"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
 static const char *const format_names[] = {"table",   "json",  "sarif",	 "cyclonedx",
 					   "spdx",    "junit", "gitlab", "gitlab-codequality",

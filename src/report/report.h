@@ -30,6 +30,7 @@ enum bw_kind {
 	BW_KIND_MISCONFIG,
 	BW_KIND_AUDIT,
 	BW_KIND_RUNTIME,
+	BW_KIND_SUPPLY_CHAIN, /* a signature, attestation or trust data that failed */
 	BW_KIND__COUNT,
 };
 

@@ -1449,8 +1449,8 @@ static void test_name_tables(void **state)
 	assert_string_equal(bw_severity_name((enum bw_severity)6), "UNKNOWN");
 	assert_string_equal(bw_severity_name((enum bw_severity) - 1), "UNKNOWN");
 
-	static const char *const kinds[] = {"vulnerability", "secret", "misconfiguration", "audit",
-					    "runtime"};
+	static const char *const kinds[] = {"vulnerability", "secret",	"misconfiguration",
+					    "audit",	     "runtime", "supply-chain"};
 	assert_int_equal(BW_ARRAY_SIZE(kinds), BW_KIND__COUNT);
 	for (int k = 0; k < BW_KIND__COUNT; k++)
 		assert_string_equal(bw_kind_name(k), kinds[k]);
