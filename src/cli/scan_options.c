@@ -135,8 +135,9 @@ static char *local_path(const char *target)
 			return d;
 		free(d);
 	}
-	/* a path that is not there: opening it fails, confined or not */
-	return prefixed || strchr(p, '/') ? bw_strdup(p) : NULL;
+	/* a prefixed path that is not there: opening it fails, confined or not;
+	 * a bare one is an image name ("127.0.0.1:5000/app:1", "library/nginx") */
+	return prefixed ? bw_strdup(p) : NULL;
 }
 
 /* scan hook: the engine's or registry's image is open */
