@@ -128,9 +128,11 @@ first line).
   / `ignored:` in the file) drops it; `--no-shellcheck` (or `shellcheck: false`) drops them all.
 - When no `shellcheck` is installed the RUN scripts are not checked and the report's warnings
   say so; the lint itself goes on.
-- All RUN scripts of a Dockerfile go to one `shellcheck --format=json1` run (512 scripts a run,
-  up to four runs side by side for very large files), bounded to 60 s and 64 MiB of output per
-  run; past those a warning says the findings are missing.
+- All RUN scripts of a Dockerfile go to one `shellcheck --format=json1` run (spread over up to
+  four runs side by side for very large files, 64 to 512 scripts a run), and RUNs with the same
+  script in the same scope are read once; bounded to 60 s and 64 MiB of output per run, past
+  which a warning says the findings are missing. Only `bulwark lint` runs ShellCheck (other
+  commands that lint a Dockerfile do not). Figures: [bench/RESULTS.md](../../bench/RESULTS.md).
 
 ## Differences from Hadolint
 

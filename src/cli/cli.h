@@ -402,6 +402,9 @@ int bw_cli_registry_option(struct bw_cli *cli, int c, const char *arg);
 /* After parsing: check the combination, read --password-stdin, start the
  * --timeout clock. Returns 0 or an exit code after printing why. */
 int bw_cli_registry_ready(struct bw_cli *cli);
+/* Before bw_cli_registry_ready: a target that reads standard input ("-")
+ * cannot go with --password-stdin. 0 or the usage exit after printing why. */
+int bw_cli_stdin_target(struct bw_cli *cli, const char *target);
 /* The options for src/registry (and --image-src), valid until exit. */
 const struct bw_registry_opts *bw_cli_registry_opts(const struct bw_cli *cli);
 const char *bw_cli_image_src(const struct bw_cli *cli);

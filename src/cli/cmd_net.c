@@ -62,7 +62,9 @@ const char bw_usage_net[] =
     "records the kernel dropped) go to standard error.\n"
     "      --source SRC           auto (default: ebpf, else conntrack), ebpf or conntrack\n"
     "      --duration SECONDS     stop after this long\n"
-    "      --count N              stop after N flows\n" BW_CLI_COMMON_HELP;
+    "      --count N              stop after N flows\n"
+    "\n"
+    "  -f, --format FMT     (graph, tls) table, json or sarif\n" BW_CLI_COMMON_HELP;
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,
@@ -432,6 +434,7 @@ static int ebpf_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_wa
 	int rc = bw_monitor_flows(&mo, ebpf_flow, &fd, &mr, err);
 	res->lost += mr.drops;
 	res->undecodable += mr.decode_errors;
+	res->own += mr.own;
 	return rc;
 }
 
@@ -546,6 +549,8 @@ static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **ar
 				"repeat(s) of a logged connection, %zu inside a namespace's loopback",
 				st.logged, st.violations, res.source ? res.source : "none", st.duplicates,
 				st.loopback);
+			if (res.own)
+				fprintf(stderr, ", %llu of bulwark's own", (unsigned long long)res.own);
 			if (res.lost || res.undecodable || res.unjoined)
 				fprintf(
 				    stderr,

@@ -47,21 +47,71 @@ struct sc_scope {
 	size_t n_vars;
 };
 
+#define SC_NONE ((size_t)-1)
+
 struct sc_job {
 	const struct df_instr *in;
 	const char *script;
 	size_t len;
-	int header; /* lines written before the script */
+	int header;  /* lines written before the script */
+	size_t next; /* the next job with the same file, or SC_NONE */
+};
+
+/* One file given to ShellCheck: RUNs whose file would be the same bytes
+ * (the same script in the same scope) share it and its comments. */
+struct sc_file {
+	const char *text;
+	size_t len;
+	uint64_t hash;
+	size_t first; /* its first job */
 };
 
 struct sc_run {
 	struct lint_ctx *c;
 	struct sc_job *jobs;
 	size_t n_jobs, cap_jobs;
+	struct sc_file *files;
+	size_t n_files, cap_files;
+	size_t *slots; /* open addressing: file index + 1, 0 empty */
+	size_t n_slots;
 	char dir[4096];
 	size_t input; /* bytes written */
 	bool failed;  /* a warning was given */
 };
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The file of these bytes already written, or SC_NONE (its slot in *slot). */
+static size_t find_file(struct sc_run *run, const char *t, size_t n, uint64_t h, size_t *slot)
+{
+	if (run->n_files * 2 >= run->n_slots) {
+		size_t ns = run->n_slots ? run->n_slots * 2 : 256;
+		size_t *sl = bw_calloc(ns, sizeof(*sl));
+		for (size_t f = 0; f < run->n_files; f++) {
+			size_t k = run->files[f].hash & (ns - 1);
+			while (sl[k])
+				k = (k + 1) & (ns - 1);
+			sl[k] = f + 1;
+		}
+		free(run->slots);
+		run->slots = sl;
+		run->n_slots = ns;
+	}
+	size_t k = h & (run->n_slots - 1);
+	for (; run->slots[k]; k = (k + 1) & (run->n_slots - 1)) {
+		const struct sc_file *f = &run->files[run->slots[k] - 1];
+		if (f->hash == h && f->len == n && !memcmp(f->text, t, n))
+			return run->slots[k] - 1;
+	}
+	*slot = k;
+	return SC_NONE;
+}
 
 static const char *shebang_of(const char *shell)
 {
@@ -169,6 +219,20 @@ static void add_job(struct sc_run *run, const struct df_instr *in, const struct 
 	}
 	bw_buf_add(&b, text, len);
 	bw_buf_addstr(&b, "\n");
+	BW_ALLOC_GROW(run->jobs, run->n_jobs + 1, run->cap_jobs);
+	struct sc_job *job = &run->jobs[run->n_jobs];
+	*job = (struct sc_job){in, text, len, header, SC_NONE};
+	uint64_t h = fnv1a(b.data, b.len);
+	size_t slot = 0, same = find_file(run, b.data, b.len, h, &slot);
+	if (same != SC_NONE) {
+		/* the same bytes as an earlier RUN's: ShellCheck reads them once */
+		size_t *p = &run->files[same].first;
+		while (*p != SC_NONE)
+			p = &run->jobs[*p].next;
+		*p = run->n_jobs++;
+		bw_buf_release(&b);
+		return;
+	}
 	if (run->input + b.len > SC_MAX_INPUT) {
 		warn_once(
 		    run, "%s: the RUN scripts are larger than %u MiB: ShellCheck checked those up to line %d",
@@ -178,19 +242,23 @@ static void add_job(struct sc_run *run, const struct df_instr *in, const struct 
 	}
 	run->input += b.len;
 	char path[4200];
-	snprintf(path, sizeof(path), "%s/%zu", run->dir, run->n_jobs);
+	snprintf(path, sizeof(path), "%s/%zu", run->dir, run->n_files);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	bool ok = fd >= 0 && write(fd, b.data, b.len) == (ssize_t)b.len;
 	if (fd >= 0 && close(fd) != 0)
 		ok = false;
-	bw_buf_release(&b);
 	if (!ok) {
 		warn_once(run, "%s: ShellCheck skipped: cannot write %s: %s", c->df->path, path,
 			  strerror(errno));
+		unlink(path);
+		bw_buf_release(&b);
 		return;
 	}
-	BW_ALLOC_GROW(run->jobs, run->n_jobs + 1, run->cap_jobs);
-	run->jobs[run->n_jobs++] = (struct sc_job){in, text, len, header};
+	BW_ALLOC_GROW(run->files, run->n_files + 1, run->cap_files);
+	run->files[run->n_files] =
+	    (struct sc_file){bw_arena_strndup(&c->scratch, b.data, b.len), b.len, h, run->n_jobs++};
+	run->slots[slot] = ++run->n_files;
+	bw_buf_release(&b);
 }
 
 /* Byte offset of (line, column) of job j's file in its script: both
@@ -238,21 +306,14 @@ static enum bw_severity sc_severity(const char *level)
 	return BW_SEV_HIGH;
 }
 
-static void report_comment(struct sc_run *run, json_t *cm)
+static void report_job(struct sc_run *run, const struct sc_job *j, json_t *cm)
 {
 	struct lint_ctx *c = run->c;
-	const char *file = json_string_value(json_object_get(cm, "file"));
 	const char *level = json_string_value(json_object_get(cm, "level"));
 	const char *msg = json_string_value(json_object_get(cm, "message"));
 	json_int_t code = json_integer_value(json_object_get(cm, "code"));
-	if (!file || !level || !msg || code <= 0 || code > 9999)
+	if (!level || !msg || code <= 0 || code > 9999)
 		return;
-	const char *base = strrchr(file, '/');
-	char *end;
-	unsigned long idx = strtoul(base ? base + 1 : file, &end, 10);
-	if (*end || idx >= run->n_jobs)
-		return;
-	const struct sc_job *j = &run->jobs[idx];
 	char id[16];
 	snprintf(id, sizeof(id), "SC%04d", (int)code);
 	if (sc_disabled(c, id))
@@ -274,9 +335,23 @@ static void report_comment(struct sc_run *run, json_t *cm)
 	lint_run_pos(c, j->in, eoff < j->len ? eoff : (j->len ? j->len - 1 : 0), &el, &ec);
 	char *ev = bw_asprintf("%s (%s): %s", id, level, msg);
 	char *rem = bw_asprintf("See https://www.shellcheck.net/wiki/%s", id);
-	lint_report_ext(c, id, sc_severity(level), msg, j->in, l, cl, el, ec, ev, rem);
+	lint_report_ext(c, id, sc_severity(level), msg, j->in, l, cl, el, ec, ev, rem, rem + 4);
 	free(ev);
 	free(rem);
+}
+
+static void report_comment(struct sc_run *run, json_t *cm)
+{
+	const char *file = json_string_value(json_object_get(cm, "file"));
+	if (!file)
+		return;
+	const char *base = strrchr(file, '/');
+	char *end;
+	unsigned long idx = strtoul(base ? base + 1 : file, &end, 10);
+	if (*end || idx >= run->n_files)
+		return;
+	for (size_t k = run->files[idx].first; k != SC_NONE; k = run->jobs[k].next)
+		report_job(run, &run->jobs[k], cm);
 }
 
 static void parse_output(struct sc_run *run, const char *out, size_t len)
@@ -348,9 +423,9 @@ static void run_all(struct sc_run *run)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t maxp = ncpu > 0 && (size_t)ncpu < SC_MAX_PROCS ? (size_t)ncpu : SC_MAX_PROCS;
 	/* spread the scripts over the processors, SC_MIN_PER_RUN to SC_PER_RUN a process */
-	size_t per = (run->n_jobs + maxp - 1) / maxp;
+	size_t per = (run->n_files + maxp - 1) / maxp;
 	per = per < SC_MIN_PER_RUN ? SC_MIN_PER_RUN : per > SC_PER_RUN ? SC_PER_RUN : per;
-	size_t chunks = (run->n_jobs + per - 1) / per, next = 0;
+	size_t chunks = (run->n_files + per - 1) / per, next = 0;
 	struct sc_proc procs[SC_MAX_PROCS];
 	size_t np = 0;
 	double deadline = bw_now() + SC_TIMEOUT;
@@ -358,8 +433,8 @@ static void run_all(struct sc_run *run)
 	while ((next < chunks && !run->failed) || np) {
 		while (next < chunks && np < maxp && !run->failed && !timed_out) {
 			size_t from = next * per, to = from + per;
-			if (to > run->n_jobs)
-				to = run->n_jobs;
+			if (to > run->n_files)
+				to = run->n_files;
 			next++;
 			if (spawn_chunk(run, from, to, &procs[np]))
 				np++;
@@ -444,7 +519,7 @@ static bool have_shellcheck(void)
 static void remove_dir(struct sc_run *run)
 {
 	char path[4200];
-	for (size_t k = 0; k < run->n_jobs; k++) {
+	for (size_t k = 0; k < run->n_files; k++) {
 		snprintf(path, sizeof(path), "%s/%zu", run->dir, k);
 		unlink(path);
 	}
@@ -499,8 +574,10 @@ void lint_shellcheck(struct lint_ctx *c)
 			add_job(&run, in->sub, &later);
 		}
 	}
-	if (run.n_jobs)
+	if (run.n_files)
 		run_all(&run);
 	remove_dir(&run);
 	free(run.jobs);
+	free(run.files);
+	free(run.slots);
 }

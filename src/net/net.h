@@ -263,6 +263,7 @@ struct bw_net_watch_result {
 	uint64_t lost;	      /* records (eBPF) or event batches (conntrack) the kernel dropped */
 	uint64_t undecodable; /* records a source could not read */
 	size_t unjoined;      /* conntrack: running containers whose namespace it could not join */
+	uint64_t own;	      /* the watch's own connections (an engine on TCP): not logged */
 };
 
 /* A flow source: a row of the table a watch is given. conntrack is net's

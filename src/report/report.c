@@ -166,6 +166,19 @@ size_t bw_report_add_package(struct bw_report *r)
 	return r->n_packages++;
 }
 
+void bw_finding_add_location(struct bw_report *r, struct bw_finding *f, const struct bw_location *l)
+{
+	struct bw_location *arr = bw_arena_alloc(&r->arena, (f->n_other_locations + 1) * sizeof(*arr));
+	if (f->n_other_locations)
+		memcpy(arr, f->other_locations, f->n_other_locations * sizeof(*arr));
+	struct bw_location *c = &arr[f->n_other_locations++];
+	*c = *l;
+	c->layer = bw_report_str(r, l->layer);
+	c->path = bw_report_str(r, l->path);
+	c->container = bw_report_str(r, l->container);
+	f->other_locations = arr;
+}
+
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id)
 {
 	const char **arr = bw_arena_alloc(&r->arena, (f->n_equivalent + 1) * sizeof(*arr));

@@ -235,6 +235,9 @@ static struct bw_report *full_report(void)
 	f->location =
 	    (struct bw_location){.layer = LAYER, .path = "/app/.env", .line = 2, .in_final_image = 0};
 	f->evidence = "AKIA************MPLE";
+	bw_finding_add_location(
+	    r, f,
+	    &(struct bw_location){.path = "config:history", .line = 4, .column = 7, .in_final_image = 1});
 
 	f = bw_report_add_finding(r, BW_KIND_MISCONFIG); /* 2 */
 	f->id = "BW-DF-003";
