@@ -112,7 +112,7 @@ bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli)
  * engine's and registries' images, whose connections open lazily. */
 static char *local_path(const char *target)
 {
-	static const char *const local[] = {"docker-archive:", "oci-archive:", "oci:", "dir:"};
+	static const char *const local[] = {"docker-archive:", "oci-archive:", "oci:", "dir:", "sbom:"};
 	static const char *const remote[] = {"docker:", "registry:"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(remote); i++)
 		if (strncmp(target, remote[i], strlen(remote[i])) == 0)
