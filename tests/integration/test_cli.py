@@ -203,7 +203,7 @@ def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path, monkey
         _expect_usage_error_output_untouched(bulwark, bad, inputs, tmp_path / f"{name}.out", word)
 
 
-_SEVERITY = {"image", "fs", "lint", "config", "net", "audit", "monitor"}
+_SEVERITY = {"image", "fs", "sbom", "lint", "config", "net", "audit", "monitor"}  # sbom: for sbom scan
 
 
 # Shared options some commands do not implement: each a usage error (exit 2), before
