@@ -11,6 +11,9 @@ struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
 #define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
+/* The tree of one such document once parsed: 8 times its largest text (real
+ * ones take 3 to 6 times; a document of "{}" elements 70 times). */
+#define BW_IMG_MAX_META_TREE ((size_t)32 << 20)
 /* every JSON member an archive's index pass or stream keeps, in all (the
  * metadata of a whole multi-platform archive is a few MiB) */
 #define BW_IMG_MAX_KEPT_META (64u << 20)
@@ -75,6 +78,10 @@ void bw_layer_result_release(struct layer_result *r);
 void bw_layer_result_states(struct layer_result *r, const struct walk_ctx *wc);
 /* Free r's analyzer states now (each with its analyzer's layer_free). */
 void bw_layer_result_drop_states(struct layer_result *r);
+/* Free r's listing and states, keeping its digests, sizes and error: the
+ * walk of something known not to be a layer. With wc, its entries leave
+ * the walk's listing budget. */
+void bw_layer_result_drop_listing(struct layer_result *r, struct walk_ctx *wc);
 /* A new result owned by the image. */
 struct layer_result *bw_image_new_result(struct bw_image *img);
 /* Check a walked layer against the digests and size the metadata expects. */

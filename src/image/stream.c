@@ -127,6 +127,9 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 		if (rc < 0) {
 			m->walked->rc = rc;
 			m->walked->err = lerr;
+			/* not a layer (or a broken one, which fails the scan if it
+			 * is referenced): what its walk listed goes */
+			bw_layer_result_drop_listing(m->walked, wc);
 			/* the outer stream itself broke: nothing after this can be read */
 			if (archive_errno(a) != 0 && strstr(lerr.msg, "reading the archive stream"))
 				return bw_error_set(err, BW_EINPUT, "%s: %s", img->location, lerr.msg);
@@ -142,6 +145,19 @@ int bw_stream_finish(struct bw_image *img, struct bw_error *err)
 	int rc = bw_meta_load(img, err);
 	if (rc < 0)
 		return rc;
+	/* members walked that no layer names were not layers: their listings go
+	 * before the layers are merged */
+	bool *named = bw_calloc(img->n_members ? img->n_members : 1, sizeof(*named));
+	for (size_t i = 0; i < img->info.n_layers; i++) {
+		const char *want = bw_image_member_target(img, img->refs[i].member);
+		struct member *m = want ? bw_image_find_member(img, want) : NULL;
+		if (m)
+			named[m - img->members] = true;
+	}
+	for (size_t k = 0; k < img->n_members; k++)
+		if (img->members[k].walked && !named[k])
+			bw_layer_result_drop_listing(img->members[k].walked, NULL);
+	free(named);
 	for (size_t i = 0; i < img->info.n_layers; i++) {
 		const char *want = bw_image_member_target(img, img->refs[i].member);
 		struct member *m = want ? bw_image_find_member(img, want) : NULL;
