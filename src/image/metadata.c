@@ -41,8 +41,12 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, 
 	if (digest_out)
 		memcpy(digest_out, dg, BW_DIGEST_STR_MAX);
 	json_error_t je;
-	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	*out = bw_json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, BW_IMG_MAX_META_TREE, &je, &too_big);
 	bw_buf_release(&b);
+	if (too_big)
+		return bw_error_set(err, BW_ELIMIT, "%s: its JSON takes more than %zu MiB once parsed", name,
+				    BW_IMG_MAX_META_TREE >> 20);
 	if (!*out) {
 		/* jansson ends its text with " near '<the bytes it stopped at>'":
 		 * left out, since a file below a layout may be a hard link to a
