@@ -13,7 +13,7 @@
  * temporaries freed during the parse are subtracted as they go. */
 static _Thread_local struct {
 	bool on, over;
-	size_t used, max;
+	size_t used, max, last;
 } budget;
 
 static void *tree_malloc(size_t n)
@@ -71,7 +71,13 @@ json_t *bw_json_loadb(const char *data, size_t len, size_t flags, size_t max_tre
 	}
 	if (too_big)
 		*too_big = over;
+	budget.last = j ? budget.used : 0;
 	return j;
+}
+
+size_t bw_json_last_tree(void)
+{
+	return budget.last;
 }
 
 static size_t skip_ws(const char *p, size_t n, size_t i)

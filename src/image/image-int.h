@@ -11,9 +11,11 @@ struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
 #define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
-/* The tree of one such document once parsed: 8 times its largest text (real
- * ones take 3 to 6 times; a document of "{}" elements 70 times). */
-#define BW_IMG_MAX_META_TREE ((size_t)32 << 20)
+/* The tree of one such document once parsed: 32 times its largest text
+ * (real ones take 3 to 6 times, a config of 1.39 million empty Env strings
+ * 25 times, a document of "{}" elements 70 times). The configuration's
+ * tree, kept while the layers are walked, counts in the listing budget. */
+#define BW_IMG_MAX_META_TREE ((size_t)128 << 20)
 /* every JSON member an archive's index pass or stream keeps, in all (the
  * metadata of a whole multi-platform archive is a few MiB) */
 #define BW_IMG_MAX_KEPT_META (64u << 20)
@@ -165,6 +167,9 @@ struct bw_image {
 	struct small_blob *blobs;
 	size_t n_blobs, cap_blobs;
 	size_t blob_bytes; /* held by blobs, at most BW_IMG_MAX_KEPT_META */
+	/* the heap of the last metadata document parsed, and of the kept
+	 * configuration's tree (counted in the walk's listing budget) */
+	size_t last_meta_tree, config_tree;
 	struct member *members;
 	size_t n_members, cap_members;
 
@@ -271,9 +276,10 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 struct archive;
 int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc,
 			   struct bw_error *err);
-/* After a streaming pass: parse metadata and attach walked members to
- * layers. */
-int bw_stream_finish(struct bw_image *img, struct bw_error *err);
+/* After a streaming pass: parse metadata, attach walked members to layers
+ * and drop the listings of those that are none; the configuration's tree
+ * joins wc's listing budget. */
+int bw_stream_finish(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
 
 /* ---- metadata ---- */
 /* Parse the image metadata from the small blobs (docker manifest.json, or

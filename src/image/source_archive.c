@@ -277,7 +277,7 @@ static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_e
 	archive_read_free(a);
 	if (rc < 0)
 		return rc;
-	return bw_stream_finish(img, err);
+	return bw_stream_finish(img, wc, err);
 }
 
 /* Any existing file that is not a directory: a tar, compressed or not. */

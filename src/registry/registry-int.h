@@ -14,8 +14,9 @@
 #define REG_TOKEN_MAX (1u << 20)     /* a token endpoint's answer */
 #define REG_LISTPAGE_MAX (4u << 20)  /* one page of _catalog or tags/list */
 /* The tree of one parsed answer (a manifest, a list page, a token answer):
- * 8 times its largest text; a document of "{}" elements would take 70 times. */
-#define REG_JSON_TREE_MAX ((size_t)32 << 20)
+ * 32 times its largest text, as an image's metadata (real ones take 3 to 6
+ * times; a document of "{}" elements would take 70 times). */
+#define REG_JSON_TREE_MAX ((size_t)128 << 20)
 #define REG_MAX_HOPS 5		    /* redirects of one request */
 #define REG_STAGE_MAX (256u * 1024) /* bytes a blob stream holds for its reader */
 #define REG_RESUMES_MAX 5	    /* Range resumptions of one blob */
