@@ -204,26 +204,42 @@ else
 	note "fuzz build ($FUZZ)"
 	if CC=clang build "$FUZZ" fuzz "${BW_FUZZ_SETUP_ARGS[@]}"; then
 		mapfile -t harnesses < <(bw_fuzz_harnesses "$FUZZ" "$PY")
-		for h in "${harnesses[@]}"; do
-			name=$(basename "$h")
-			corpus=()
-			c=$(bw_fuzz_corpus "$name")
-			[ -n "$c" ] && corpus=("$c")
-			dict=()
-			d=$(bw_fuzz_dict "$name")
-			[ -n "$d" ] && dict=("$d")
-			scratch=$(mktemp -d)
-			note "fuzz $name (${FUZZ_SECONDS}s${corpus:+, seeds ${corpus[0]}})"
-			if "$h" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" "${BW_FUZZ_RUN_ARGS[@]}" \
-				-artifact_prefix="$ROOT/$FUZZ/crash-$name-" -print_final_stats=1 \
-				"${dict[@]}" "$scratch" "${corpus[@]}" >"$ROOT/$FUZZ/$name.log" 2>&1; then
-				passed=$((passed + 1))
-				tail -n 3 "$ROOT/$FUZZ/$name.log" >&2
-			else
-				tail -n 60 "$ROOT/$FUZZ/$name.log" >&2
-				fail "fuzz $name (artifact under $FUZZ/crash-$name-*)"
-			fi
-			rm -rf "$scratch"
+		# One harness per core at a time: each still gets its FUZZ_SECONDS of one core, and
+		# the stage takes 1/nproc of the wall time. Logs are read after each batch, in order.
+		jobs_max=$(nproc 2>/dev/null || echo 1)
+		i=0
+		while [ "$i" -lt ${#harnesses[@]} ]; do
+			batch=("${harnesses[@]:i:jobs_max}")
+			i=$((i + jobs_max))
+			pids=()
+			scratches=()
+			for h in "${batch[@]}"; do
+				name=$(basename "$h")
+				corpus=()
+				c=$(bw_fuzz_corpus "$name")
+				[ -n "$c" ] && corpus=("$c")
+				dict=()
+				d=$(bw_fuzz_dict "$name")
+				[ -n "$d" ] && dict=("$d")
+				scratch=$(mktemp -d)
+				scratches+=("$scratch")
+				note "fuzz $name (${FUZZ_SECONDS}s${corpus:+, seeds ${corpus[0]}})"
+				"$h" -max_total_time="$FUZZ_SECONDS" -seed="$FUZZ_SEED" "${BW_FUZZ_RUN_ARGS[@]}" \
+					-artifact_prefix="$ROOT/$FUZZ/crash-$name-" -print_final_stats=1 \
+					"${dict[@]}" "$scratch" "${corpus[@]}" >"$ROOT/$FUZZ/$name.log" 2>&1 &
+				pids+=($!)
+			done
+			for k in "${!batch[@]}"; do
+				name=$(basename "${batch[k]}")
+				if wait "${pids[k]}"; then
+					passed=$((passed + 1))
+					tail -n 3 "$ROOT/$FUZZ/$name.log" >&2
+				else
+					tail -n 60 "$ROOT/$FUZZ/$name.log" >&2
+					fail "fuzz $name (artifact under $FUZZ/crash-$name-*)"
+				fi
+			done
+			rm -rf "${scratches[@]}"
 		done
 		[ ${#harnesses[@]} -eq 0 ] && note "fuzz: no harnesses defined yet"
 	fi

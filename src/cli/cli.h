@@ -347,7 +347,8 @@ enum {
 	"      --password-stdin read the registry password from standard input\n"                            \
 	"      --registry-ca FILE  trust this CA for registries (besides the system's)\n"                    \
 	"      --insecure-registry HOST[:PORT]  speak plain HTTP to HOST (repeatable)\n"                     \
-	"      --timeout DUR    give up on a registry after DUR (30s, 5m, 1h; default: none)\n"
+	"      --timeout DUR    give up on a registry or engine read after DUR (30s, 5m,\n"                  \
+	"                       1h; default: none)\n"
 
 /* 1 when c is a registry option (handled), 0 when not, -BW_EXIT_USAGE
  * after printing why. */

@@ -92,6 +92,7 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 	struct bw_image_opts o = {.platform = cli->platform,
 				  .jobs = a->scan.jobs,
 				  .registry = bw_cli_registry_opts(cli),
+				  .deadline = bw_cli_registry_opts(cli)->deadline,
 				  .image_src = bw_cli_image_src(cli)};
 	int rc = bw_image_open(target, &o, out, err);
 	if (rc < 0)

@@ -127,6 +127,8 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .no_cache = a->no_cache,
 	    .strict = a->strict,
 	    .registry = bw_cli_registry_opts(cli),
+	    /* --timeout bounds the engine's export as it bounds a registry */
+	    .deadline = bw_cli_registry_opts(cli)->deadline,
 	    .image_src = bw_cli_image_src(cli),
 	    .skip_dirs = a->skip_dirs,
 	    .skip_files = a->skip_files,

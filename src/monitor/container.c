@@ -2,7 +2,13 @@
  * name, image, image digest, labels and Kubernetes pod (the Engine API).
  *
  * The cgroup is named by the record (exec records carry its directory's
- * name), else by /proc/PID/cgroup, else by a walk of the cgroup v2 tree.
+ * name), else by its id (a file handle of the cgroup v2 file system: the id
+ * is the directory's kernfs id, so it is opened by open_by_handle_at and its
+ * path read back; this works while the cgroup exists, whatever became of its
+ * processes), else by /proc/PID/cgroup, else by a walk of the cgroup v2 tree.
+ * A cgroup none of them names is the host's for now, not for good: the
+ * first record of a container is often of a process already gone, and the
+ * alerts of the container's later processes must still name it.
  * Container ids come from the runtimes' cgroup naming: Docker's
  * ".../docker/<id>" or "docker-<id>.scope", Podman's "libpod-<id>.scope",
  * containerd's "cri-containerd-<id>.scope" (or kubepods/…/<id>), CRI-O's
@@ -16,6 +22,7 @@
  * goes away costs nothing but names: containers are then named by their
  * id, and the thread reconnects when it comes back. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -46,6 +53,8 @@ struct bw_mon_attrib {
 	bool engine_down_warned;
 	uint64_t host_cgroup;
 	char cgroup2[1024];
+	int cgroup2_fd; /* the cgroup v2 mount, for open_by_handle_at; -1 */
+	bool by_handle; /* file handles work here (CAP_DAC_READ_SEARCH, kernfs) */
 	double last_scan;
 	struct bw_mon_hash scanned; /* cgroup id -> path, from the last walk */
 };
@@ -197,6 +206,38 @@ static const char *cgroup_by_walk(struct bw_mon_attrib *a, uint64_t id, double n
 	return bw_mon_hash_get(&a->scanned, id);
 }
 
+/* The cgroup's path from its id: open the directory by file handle (a
+ * kernfs id is its own handle, FILEID_KERNFS), read the path back. NULL
+ * when the cgroup is gone or handles are refused (then never tried again). */
+static char *cgroup_by_handle(struct bw_mon_attrib *a, uint64_t id)
+{
+	if (!a->by_handle)
+		return NULL;
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
+	} h;
+	memset(&h, 0, sizeof(h));
+	h.fh.handle_bytes = sizeof(uint64_t);
+	h.fh.handle_type = 0xfe; /* FILEID_KERNFS */
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	int fd = open_by_handle_at(a->cgroup2_fd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EPERM || errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
+			a->by_handle = false;
+		return NULL;
+	}
+	char link[64], path[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	close(fd);
+	size_t base = strlen(a->cgroup2);
+	if (n <= 0 || (size_t)n < base || memcmp(path, a->cgroup2, base) != 0)
+		return NULL;
+	path[n] = '\0';
+	return bw_strdup(path[base] ? path + base : "/");
+}
+
 /* The cgroup path of a process: the v2 line of /proc/PID/cgroup, or the
  * first line naming a container (cgroup v1). */
 static char *cgroup_of_pid(uint32_t pid)
@@ -272,6 +313,31 @@ static void info_free(struct info *i)
 	free(i);
 }
 
+/* The image's repository digest, and its id when only its reference is
+ * known (a container gone before it was inspected). */
+static void image_details(struct bw_engine *e, struct info *i)
+{
+	const char *ref = *i->image_id ? i->image_id : i->image;
+	if (!*ref)
+		return;
+	char *ipath = bw_asprintf("/images/%s/json", ref);
+	json_t *ij = NULL;
+	struct bw_error e2 = BW_ERROR_INIT;
+	if (bw_engine_get_json(e, ipath, 4u << 20, &ij, &e2) == 0) {
+		const char *rd = json_string_value(json_array_get(json_object_get(ij, "RepoDigests"), 0));
+		const char *at = rd ? strchr(rd, '@') : NULL;
+		if (at && !i->image_digest)
+			i->image_digest = bw_strdup(at + 1);
+		const char *id = json_string_value(json_object_get(ij, "Id"));
+		if (!*i->image_id && id) {
+			free(i->image_id);
+			i->image_id = bw_strdup(id);
+		}
+		json_decref(ij);
+	}
+	free(ipath);
+}
+
 static struct info *inspect(struct bw_engine *e, const char *id, struct bw_error *err)
 {
 	char *path = bw_asprintf("/containers/%s/json", id);
@@ -294,19 +360,31 @@ static struct info *inspect(struct bw_engine *e, const char *id, struct bw_error
 	i->start_ns =
 	    parse_time_ns(json_string_value(json_object_get(json_object_get(j, "State"), "StartedAt")));
 	json_decref(j);
-	if (*i->image_id) {
-		char *ipath = bw_asprintf("/images/%s/json", i->image_id);
-		json_t *ij = NULL;
-		struct bw_error e2 = BW_ERROR_INIT;
-		if (bw_engine_get_json(e, ipath, 4u << 20, &ij, &e2) == 0) {
-			const char *rd =
-			    json_string_value(json_array_get(json_object_get(ij, "RepoDigests"), 0));
-			const char *at = rd ? strchr(rd, '@') : NULL;
-			if (at)
-				i->image_digest = bw_strdup(at + 1);
-			json_decref(ij);
-		}
-		free(ipath);
+	image_details(e, i);
+	return i;
+}
+
+/* What an engine event's attributes say of a container: its name, image
+ * and labels (the event lists the labels among its attributes). NULL when
+ * it names none. */
+static struct info *info_from_event(json_t *attrs)
+{
+	const char *name = json_string_value(json_object_get(attrs, "name"));
+	const char *image = json_string_value(json_object_get(attrs, "image"));
+	if (!name || !*name)
+		return NULL;
+	struct info *i = bw_calloc(1, sizeof(*i));
+	i->name = bw_strdup(name);
+	i->image = bw_strdup(image ? image : "");
+	i->image_id = bw_strdup("");
+	i->labels = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(attrs, k, v)
+	{
+		if (json_is_string(v) && strcmp(k, "name") != 0 && strcmp(k, "image") != 0 &&
+		    strcmp(k, "exitCode") != 0 && strcmp(k, "signal") != 0)
+			json_object_set(i->labels, k, v);
 	}
 	return i;
 }
@@ -360,8 +438,25 @@ static void on_event(struct events_ud *u, const char *line, size_t len)
 	if (type && action && id && strcmp(type, "container") == 0 && hex64(id, strlen(id))) {
 		if (strcmp(action, "create") == 0 || strcmp(action, "start") == 0 ||
 		    strcmp(action, "rename") == 0 || strcmp(action, "update") == 0) {
+			/* the event names the container and its image at once; a
+			 * short-lived container may be gone before it is inspected */
+			json_t *attrs = json_object_get(json_object_get(ev, "Actor"), "Attributes");
+			struct info *known = NULL;
+			pthread_mutex_lock(&u->a->mu);
+			known = bw_mon_hash_sget(&u->a->by_id, id);
+			bool have_full = known && *known->image_id;
+			pthread_mutex_unlock(&u->a->mu);
+			struct info *fi =
+			    !have_full || strcmp(action, "rename") == 0 ? info_from_event(attrs) : NULL;
+			if (fi)
+				store(u->a, id, fi);
 			struct bw_error err = BW_ERROR_INIT;
 			struct info *i = u->ie ? inspect(u->ie, id, &err) : NULL;
+			if (!i && fi && u->ie) {
+				/* gone already: the image by its reference */
+				i = info_from_event(attrs);
+				image_details(u->ie, i);
+			}
 			if (i)
 				store(u->a, id, i);
 		}
@@ -450,6 +545,8 @@ int bw_mon_attrib_new(const struct bw_monitor_opts *o, struct bw_mon_attrib **ou
 	a->docker_host = o->docker_host ? bw_strdup(o->docker_host) : NULL;
 	a->host_cgroup = bw_mon_host_cgroup_id();
 	find_cgroup2(a->cgroup2, sizeof(a->cgroup2));
+	a->cgroup2_fd = a->cgroup2[0] ? open(a->cgroup2, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	a->by_handle = a->cgroup2_fd >= 0;
 	struct bw_engine_opts eo = {.host = a->docker_host, .connect_timeout_ms = 1000, .timeout_ms = 2000};
 	struct bw_error e2 = BW_ERROR_INIT;
 	a->have_engine = bw_engine_open(&eo, &a->engine, &e2) == 0;
@@ -522,6 +619,8 @@ void bw_mon_attrib_free(struct bw_mon_attrib *a)
 	bw_mon_hash_sweep(&a->scanned, free_str, NULL);
 	bw_mon_hash_release(&a->scanned);
 	bw_engine_free(a->engine);
+	if (a->cgroup2_fd >= 0)
+		close(a->cgroup2_fd);
 	free(a->docker_host);
 	free(a->warning);
 	pthread_mutex_destroy(&a->mu);
@@ -553,6 +652,7 @@ static const char *label(json_t *labels, const char *k)
 
 static void apply_info(struct bw_mon_container *c, const struct info *i)
 {
+	c->partial = !*i->image_id;
 	free(c->name);
 	c->name = bw_strdup(i->name);
 	free(c->image);
@@ -569,14 +669,22 @@ static void apply_info(struct bw_mon_container *c, const struct info *i)
 	c->privileged = i->privileged;
 	c->start_ns = i->start_ns;
 	const char *v;
-	if ((v = label(c->labels, "io.kubernetes.pod.name")))
+	if ((v = label(c->labels, "io.kubernetes.pod.name"))) {
+		free(c->pod_name);
 		c->pod_name = bw_strdup(v);
-	if ((v = label(c->labels, "io.kubernetes.pod.namespace")))
+	}
+	if ((v = label(c->labels, "io.kubernetes.pod.namespace"))) {
+		free(c->pod_ns);
 		c->pod_ns = bw_strdup(v);
-	if ((v = label(c->labels, "io.kubernetes.pod.uid")))
+	}
+	if ((v = label(c->labels, "io.kubernetes.pod.uid"))) {
+		free(c->pod_uid);
 		c->pod_uid = bw_strdup(v);
-	if ((v = label(c->labels, "io.kubernetes.container.name")))
+	}
+	if ((v = label(c->labels, "io.kubernetes.container.name"))) {
+		free(c->k8s_container);
 		c->k8s_container = bw_strdup(v);
+	}
 	c->resolved = true;
 }
 
@@ -621,6 +729,67 @@ static void resolve(struct bw_mon_attrib *a, struct bw_mon_container *c, double 
 	c->retry_at = now + 2;
 }
 
+/* Name the container of c's cgroup: from the record's cgroup name, the
+ * cgroup's id, the process, or the tree. False when none could say. */
+static bool identify(struct bw_mon_attrib *a, struct bw_mon_container *c, const char *cgroup_name,
+		     size_t name_len, uint32_t pid, double now)
+{
+	char id[65];
+	const char *rt = NULL;
+	bool found = false;
+	char *cg = NULL;
+	if (cgroup_name && name_len) {
+		cg = bw_strndup(cgroup_name, name_len);
+		found = bw_mon_container_id_from_cgroup(cg, strlen(cg), id, &rt);
+	}
+	if (!found && c->cgroup_id != a->host_cgroup) {
+		char *p = cgroup_by_handle(a, c->cgroup_id);
+		if (p) {
+			free(cg);
+			cg = p;
+			found = bw_mon_container_id_from_cgroup(cg, strlen(cg), id, &rt);
+			if (!found) {
+				/* the cgroup's own path: a host cgroup, for good */
+				free(c->cgroup);
+				c->cgroup = cg;
+				return false;
+			}
+		}
+	}
+	if (!found && pid) {
+		char *p = cgroup_of_pid(pid);
+		if (p) {
+			free(cg);
+			cg = p;
+			found = bw_mon_container_id_from_cgroup(cg, strlen(cg), id, &rt);
+		}
+	}
+	if (!found && c->cgroup_id != a->host_cgroup) {
+		const char *p = cgroup_by_walk(a, c->cgroup_id, now);
+		if (p) {
+			free(cg);
+			cg = bw_strdup(p);
+			found = bw_mon_container_id_from_cgroup(p, strlen(p), id, &rt);
+		}
+	}
+	if (cg) {
+		free(c->cgroup);
+		c->cgroup = cg;
+	}
+	if (!found)
+		return false;
+	free(c->id);
+	free(c->name);
+	c->id = bw_strdup(id);
+	c->name = NULL;
+	c->runtime = rt;
+	c->host = false;
+	c->unsure = false;
+	c->resolved = false;
+	c->retry_at = 0;
+	return true;
+}
+
 struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64_t cgroup_id,
 						 const char *cgroup_name, size_t name_len, uint32_t pid,
 						 double now)
@@ -629,40 +798,23 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 	if (!c) {
 		c = bw_calloc(1, sizeof(*c));
 		c->cgroup_id = cgroup_id;
-		char id[65];
-		const char *rt = NULL;
-		bool found = false;
-		if (cgroup_name && name_len) {
-			c->cgroup = bw_strndup(cgroup_name, name_len);
-			found = bw_mon_container_id_from_cgroup(c->cgroup, strlen(c->cgroup), id, &rt);
-		}
-		if (!found && pid) {
-			char *cg = cgroup_of_pid(pid);
-			if (cg) {
-				found = bw_mon_container_id_from_cgroup(cg, strlen(cg), id, &rt);
-				free(c->cgroup);
-				c->cgroup = cg;
-			}
-		}
-		if (!found && cgroup_id != a->host_cgroup) {
-			const char *p = cgroup_by_walk(a, cgroup_id, now);
-			if (p) {
-				found = bw_mon_container_id_from_cgroup(p, strlen(p), id, &rt);
-				free(c->cgroup);
-				c->cgroup = bw_strdup(p);
-			}
-		}
-		if (found) {
-			c->id = bw_strdup(id);
-			c->runtime = rt;
-		} else {
+		if (!identify(a, c, cgroup_name, name_len, pid, now)) {
 			c->host = true;
 			c->id = bw_strdup("host");
 			c->runtime = "host";
 			c->name = bw_strdup("host");
 			c->resolved = true;
+			/* the host's own cgroups are named by their path; one no
+			 * method could read is asked again */
+			c->unsure = cgroup_id != a->host_cgroup && !c->cgroup;
+			c->unsure_retry_at = now + 0.2;
 		}
 		bw_mon_hash_put(&a->by_cgroup, cgroup_id, c);
+	} else if (c->unsure && ((cgroup_name && name_len) || now >= c->unsure_retry_at)) {
+		if (!identify(a, c, cgroup_name, name_len, pid, now)) {
+			c->unsure = !c->cgroup;
+			c->unsure_retry_at = now + 0.2;
+		}
 	}
 	if (pid && c->pids[0] != pid) {
 		memmove(c->pids + 1, c->pids, sizeof(c->pids) - sizeof(c->pids[0]));
@@ -670,7 +822,16 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 	}
 	if (!c->resolved && now >= c->retry_at)
 		resolve(a, c, now);
-	else if (c->resolved && !c->host && !c->start_ns && now >= c->retry_at) {
+	else if (c->resolved && c->partial && now >= c->retry_at) {
+		/* named from an engine event: the inspection's image id may
+		 * have come since */
+		pthread_mutex_lock(&a->mu);
+		struct info *i = bw_mon_hash_sget(&a->by_id, c->id);
+		if (i && *i->image_id)
+			apply_info(c, i);
+		pthread_mutex_unlock(&a->mu);
+		c->retry_at = now + 0.2;
+	} else if (c->resolved && !c->host && !c->start_ns && now >= c->retry_at) {
 		/* answered at "create": the start time comes with "start" */
 		pthread_mutex_lock(&a->mu);
 		struct info *i = bw_mon_hash_sget(&a->by_id, c->id);
@@ -680,6 +841,24 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 		c->retry_at = now + 0.2;
 	}
 	return c;
+}
+
+void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait)
+{
+	if (!c || c->host || c->resolved || c->settled || !a->thread_started || a->engine_down_warned)
+		return;
+	c->settled = true; /* once a container: an engine that never names it costs one wait */
+	double until = now_s() + max_wait;
+	for (;;) {
+		pthread_mutex_lock(&a->mu);
+		struct info *i = bw_mon_hash_sget(&a->by_id, c->id);
+		if (i)
+			apply_info(c, i);
+		pthread_mutex_unlock(&a->mu);
+		if (c->resolved || now_s() >= until || a->engine_down_warned)
+			return;
+		usleep(20000);
+	}
 }
 
 /* ---- users and groups inside a container ---------------------------------------- */

@@ -130,6 +130,13 @@ struct bw_mon_container {
 	uint64_t start_ns; /* epoch ns, 0 unknown */
 	bool resolved;	   /* the engine answered (or there is no engine for it) */
 	double retry_at;
+	/* host only for want of a name: the cgroup could not be read yet (its
+	 * processes gone, the tree walked too recently); asked again on later
+	 * records, and at once by an exec record, which names its cgroup */
+	bool unsure;
+	double unsure_retry_at;
+	bool partial;	  /* named from an engine event: no image id (yet) */
+	bool settled;	  /* an alert waited for its name once */
 	uint32_t pids[8]; /* processes seen in it, newest first (for its /etc/passwd) */
 	struct bw_mon_users *users;
 	struct bw_mon_image *img;
@@ -144,6 +151,10 @@ void bw_mon_attrib_free(struct bw_mon_attrib *a);
 struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64_t cgroup_id,
 						 const char *cgroup_name, size_t name_len, uint32_t pid,
 						 double now);
+/* Before an alert names an unnamed container: wait at most max_wait
+ * seconds for the engine's events to name it (not when the engine is
+ * away). The alert goes out either way, named by the id at worst. */
+void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait);
 /* Warnings the engine thread left (engine gone, …), drained by the loop. */
 char *bw_mon_attrib_take_warning(struct bw_mon_attrib *a);
 /* Container id from a cgroup path or name (docker, podman, containerd,
@@ -548,6 +559,39 @@ void bw_mon_sinks_stats(struct bw_mon_sinks *s, json_t *json);
 void bw_mon_sinks_counters(struct bw_mon_sinks *s, uint64_t *webhook_sent, uint64_t *webhook_failed,
 			   uint64_t *webhook_dropped, uint64_t *write_errors);
 void bw_mon_sinks_close(struct bw_mon_sinks *s);
+
+/* ---- flows only (flows.c) ------------------------------------------------------- */
+
+/* The container of a socket's cgroup, NULL for the host. */
+typedef const struct bw_mon_container *(*bw_mon_flows_ctr_fn)(void *ud, uint64_t cgroup_id, uint32_t pid);
+
+#define BW_MON_FLOWS_CONNECTING 1024
+
+/* Records to flows: TCP state changes and UDP connect()s; the process of a
+ * TCP client comes from its SYN_SENT record (process context, no port
+ * yet), kept until the connection's outcome arrives. */
+struct bw_mon_flows {
+	bw_mon_flows_ctr_fn ctr;
+	void *ctr_ud;
+	bw_monitor_flow_fn fn;
+	void *ud;
+	struct bw_mon_connecting {
+		uint64_t cgroup_id;
+		int family;
+		uint8_t laddr[16], raddr[16];
+		uint16_t rport;
+		uint32_t pid;
+		char comm[BW_EV_COMM + 1];
+	} connecting[BW_MON_FLOWS_CONNECTING];
+	size_t next; /* ring position of the next connecting entry */
+	uint64_t records, flows, decode_errors;
+	bool stop; /* fn asked to end */
+};
+
+void bw_mon_flows_init(struct bw_mon_flows *t, bw_mon_flows_ctr_fn ctr, void *ctr_ud, bw_monitor_flow_fn fn,
+		       void *ud);
+/* One record from the source (any kind: the others are skipped). */
+void bw_mon_flows_record(struct bw_mon_flows *t, const void *rec, size_t len);
 
 /* ---- the run (monitor.c) ------------------------------------------------------ */
 

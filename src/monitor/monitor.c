@@ -205,6 +205,8 @@ static void rule_alert(struct bw_mon *m, struct bw_mon_rule *r, struct bw_mon_ev
 		r->tokens -= 1;
 	}
 	r->fired++;
+	/* a container first seen a moment ago: its name is on its way */
+	bw_mon_attrib_settle(m->attrib, ev->ctr, 2.0);
 	const char *out = bw_mon_format(r, ev);
 	json_t *fields = json_object();
 	for (size_t i = 0; i < r->n_out_fields; i++) {
