@@ -5,7 +5,9 @@
 
 #include "audit-int.h"
 
-#define INSPECT_FILE_MAX ((size_t)256 * 1024 * 1024)
+/* An inspect file holds what live answers hold: as large as one (64 MiB),
+ * its tree held to BW_JSON_TREE_MAX. */
+#define INSPECT_FILE_MAX ((size_t)64 * 1024 * 1024)
 
 static int timed_get(struct audit_ctx *ctx, const char *path, json_t **out, struct bw_error *err)
 {
@@ -88,8 +90,12 @@ static json_t *read_json_file(struct audit_ctx *ctx, const char *path, const cha
 		return NULL;
 	}
 	json_error_t je;
-	json_t *j = json_loadb(b.data ? b.data : "", b.len, JSON_DECODE_ANY, &je);
-	if (!j)
+	bool too_big = false;
+	json_t *j = bw_json_loadb(b.data, b.len, JSON_DECODE_ANY, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big)
+		bw_report_warn(ctx->report, "%s %s: takes more than %zu MiB once parsed; it is not audited",
+			       what, path, BW_JSON_TREE_MAX >> 20);
+	else if (!j)
 		bw_report_warn(ctx->report, "%s %s: not JSON (line %d, column %d: %s); it is not audited",
 			       what, path, je.line, je.column, je.text);
 	bw_buf_release(&b);

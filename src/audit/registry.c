@@ -409,7 +409,7 @@ static bool denied(long status)
 /* The first repository name of a catalog answer, or NULL. */
 static char *first_repo(const struct bw_registry_response *resp)
 {
-	json_t *j = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, NULL);
+	json_t *j = bw_json_loadb(resp->body.data, resp->body.len, 0, BW_JSON_TREE_MAX, NULL, NULL);
 	json_t *rs = json_object_get(j, "repositories");
 	const char *s = json_string_value(json_array_get(rs, 0));
 	char *out = s && bw_registry_repo_valid(s, strlen(s)) ? bw_strdup(s) : NULL;

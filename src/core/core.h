@@ -378,6 +378,37 @@ const char *bw_secretname_key_kind(const char *value);
  * secret value, or a value that is a key whatever its name. */
 bool bw_secretname_is_secret(const char *name, size_t len, const char *value);
 
+/* ---- bounded JSON ------------------------------------------------------ */
+
+/* jansson builds a tree that can take 70 times the bytes of its text (a
+ * document of "{}" elements; real advisories, VEX documents and engine
+ * answers take 3 to 7 times), so a size cap on the text alone does not bound
+ * memory. bw_json_loadb parses as json_loadb(data, len, flags, je) does while
+ * counting the heap its tree holds in the calling thread: past max_tree
+ * bytes it stops and returns NULL with *too_big set (je says "out of
+ * memory"). The tree is the caller's (json_decref). Thread-safe: each thread
+ * counts its own parse. */
+struct json_error_t;
+json_t *bw_json_loadb(const char *data, size_t len, size_t flags, size_t max_tree, struct json_error_t *je,
+		      bool *too_big);
+/* The heap the tree of the calling thread's last bw_json_loadb holds (0
+ * when it failed). */
+size_t bw_json_last_tree(void);
+/* The tree budget for one untrusted document or record read whole (an
+ * advisory, a VEX document, an engine answer): 160 MiB. Documents of many
+ * small objects or strings take 12 to 25 times their text (an 11 MB
+ * CycloneDX VEX of 80,000 components 143 MB), one of empty objects 70
+ * times. */
+#define BW_JSON_TREE_MAX ((size_t)160 << 20)
+
+/* The next element of a JSON array held in p[0..n) as a slice, without
+ * parsing it: *pos starts at 0 (before the '['), the element is found by
+ * tracking strings and nesting only. Returns 1 with *elem set, 0 after the
+ * closing ']' (only whitespace may follow), or -1 when the text is not a
+ * well-bracketed array (each element is still parsed by the caller, which
+ * finds what else is wrong in it). */
+int bw_json_array_next(const char *p, size_t n, size_t *pos, struct bw_slice *elem);
+
 /* ---- misc -------------------------------------------------------------- */
 
 /* Human-readable size ("12.3 MB"), written into out. */

@@ -90,7 +90,7 @@ static void error_message(const struct bw_buf *b, char *out, size_t outlen)
 	if (!b->len)
 		return;
 	json_error_t je;
-	json_t *j = json_loadb(b->data, b->len, 0, &je);
+	json_t *j = bw_json_loadb(b->data, b->len, 0, BW_JSON_TREE_MAX, &je, NULL);
 	const char *m = j ? json_string_value(json_object_get(j, "message")) : NULL;
 	if (m) {
 		snprintf(out, outlen, "%s", m);
@@ -318,7 +318,12 @@ int bw_engine_parse_body(struct bw_engine *e, const char *path, const struct bw_
 	if (!body->len)
 		return bw_error_set(err, BW_EINPUT, "Docker Engine at %s: %s: the answer is empty, not JSON",
 				    e->ep.host, path);
-	json_t *j = json_loadb(body->data, body->len, JSON_DECODE_ANY, &je);
+	bool too_big = false;
+	json_t *j = bw_json_loadb(body->data, body->len, JSON_DECODE_ANY, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big)
+		return bw_error_set(err, BW_ELIMIT,
+				    "Docker Engine at %s: %s: the answer takes more than %zu MiB once parsed",
+				    e->ep.host, path, BW_JSON_TREE_MAX >> 20);
 	if (!j)
 		return bw_error_set(
 		    err, BW_EINPUT,

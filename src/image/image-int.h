@@ -11,6 +11,11 @@ struct walk_ctx;
 
 /* ---- limits on untrusted input ---- */
 #define BW_IMG_MAX_META (4u << 20) /* manifest, index, config: OCI says 4 MiB */
+/* The tree of one such document once parsed: 32 times its largest text
+ * (real ones take 3 to 6 times, a config of 1.39 million empty Env strings
+ * 25 times, a document of "{}" elements 70 times). The configuration's
+ * tree, kept while the layers are walked, counts in the listing budget. */
+#define BW_IMG_MAX_META_TREE ((size_t)128 << 20)
 /* every JSON member an archive's index pass or stream keeps, in all (the
  * metadata of a whole multi-platform archive is a few MiB) */
 #define BW_IMG_MAX_KEPT_META (64u << 20)
@@ -75,6 +80,10 @@ void bw_layer_result_release(struct layer_result *r);
 void bw_layer_result_states(struct layer_result *r, const struct walk_ctx *wc);
 /* Free r's analyzer states now (each with its analyzer's layer_free). */
 void bw_layer_result_drop_states(struct layer_result *r);
+/* Free r's listing and states, keeping its digests, sizes and error: the
+ * walk of something known not to be a layer. With wc, its entries leave
+ * the walk's listing budget. */
+void bw_layer_result_drop_listing(struct layer_result *r, struct walk_ctx *wc);
 /* A new result owned by the image. */
 struct layer_result *bw_image_new_result(struct bw_image *img);
 /* Check a walked layer against the digests and size the metadata expects. */
@@ -169,6 +178,9 @@ struct bw_image {
 	struct small_blob *blobs;
 	size_t n_blobs, cap_blobs;
 	size_t blob_bytes; /* held by blobs, at most BW_IMG_MAX_KEPT_META */
+	/* the heap of the last metadata document parsed, and of the kept
+	 * configuration's tree (counted in the walk's listing budget) */
+	size_t last_meta_tree, config_tree;
 	struct member *members;
 	size_t n_members, cap_members;
 
@@ -275,9 +287,10 @@ int bw_layer_cached_walk(struct bw_image *img, struct walk_ctx *wc, size_t i, st
 struct archive;
 int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc,
 			   struct bw_error *err);
-/* After a streaming pass: parse metadata and attach walked members to
- * layers. */
-int bw_stream_finish(struct bw_image *img, struct bw_error *err);
+/* After a streaming pass: parse metadata, attach walked members to layers
+ * and drop the listings of those that are none; the configuration's tree
+ * joins wc's listing budget. */
+int bw_stream_finish(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err);
 
 /* ---- metadata ---- */
 /* Parse the image metadata from the small blobs (docker manifest.json, or

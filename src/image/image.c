@@ -377,6 +377,8 @@ int bw_image_walk(struct bw_image *img, const struct bw_analyzer *const *analyze
 	    .progress = progress,
 	    .progress_ud = progress_ud,
 	    .n_layers = img->info.n_layers,
+	    /* the configuration is held while the layers are listed */
+	    .listing_bytes = img->config_tree,
 	};
 	int rc;
 	if (img->streaming)

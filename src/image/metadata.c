@@ -41,8 +41,13 @@ static int get_json(struct bw_image *img, bw_blob_get_fn get, const char *name, 
 	if (digest_out)
 		memcpy(digest_out, dg, BW_DIGEST_STR_MAX);
 	json_error_t je;
-	*out = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	*out = bw_json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, BW_IMG_MAX_META_TREE, &je, &too_big);
+	img->last_meta_tree = bw_json_last_tree();
 	bw_buf_release(&b);
+	if (too_big)
+		return bw_error_set(err, BW_ELIMIT, "%s: its JSON takes more than %zu MiB once parsed", name,
+				    BW_IMG_MAX_META_TREE >> 20);
 	if (!*out) {
 		/* jansson ends its text with " near '<the bytes it stopped at>'":
 		 * left out, since a file below a layout may be a hard link to a
@@ -152,6 +157,7 @@ int bw_meta_apply_config(struct bw_image *img, json_t *config, const char *name,
 	if (img->config)
 		json_decref(img->config);
 	img->config = json_incref(config);
+	img->config_tree = img->last_meta_tree;
 	img->info.config = config;
 	img->info.os = bw_img_str(img, jstr(config, "os"));
 	img->info.architecture = bw_img_str(img, jstr(config, "architecture"));

@@ -361,7 +361,7 @@ static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_e
 	}
 	if (rc < 0 || img->cat_member)
 		return rc;
-	return bw_stream_finish(img, err);
+	return bw_stream_finish(img, wc, err);
 }
 
 /* Any existing file that is not a directory: a tar, compressed or not. */

@@ -150,7 +150,7 @@ static int engine_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_er
 	}
 	if (rc < 0 || img->cat_member)
 		return rc;
-	return bw_stream_finish(img, err);
+	return bw_stream_finish(img, wc, err);
 }
 
 static void engine_close(struct bw_image *img)

@@ -41,7 +41,7 @@ static bool known_manifest(const struct registry_src *s, const char *digest)
 /* Remember the manifests an index lists (its bytes already checked). */
 static void note_children(struct registry_src *s, const char *data, size_t len)
 {
-	json_t *j = json_loadb(data, len, 0, NULL);
+	json_t *j = bw_json_loadb(data, len, 0, BW_IMG_MAX_META_TREE, NULL, NULL);
 	json_t *mans = json_object_get(j, "manifests");
 	size_t i;
 	json_t *d;

@@ -161,6 +161,9 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 		if (rc < 0) {
 			m->walked->rc = rc;
 			m->walked->err = lerr;
+			/* not a layer (or a broken one, which fails the scan if it
+			 * is referenced): what its walk listed goes */
+			bw_layer_result_drop_listing(m->walked, wc);
 			/* the outer stream itself broke: nothing after this can be read */
 			if (archive_errno(a) != 0 && strstr(lerr.msg, "reading the archive stream"))
 				return bw_error_set(err, BW_EINPUT, "%s: %s", img->location, lerr.msg);
@@ -171,11 +174,32 @@ int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_
 	return 0;
 }
 
-int bw_stream_finish(struct bw_image *img, struct bw_error *err)
+int bw_stream_finish(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err)
 {
 	int rc = bw_meta_load(img, err);
 	if (rc < 0)
 		return rc;
+	/* members walked that no layer names were not layers: their listings go
+	 * before the layers are merged */
+	bool *named = bw_calloc(img->n_members ? img->n_members : 1, sizeof(*named));
+	for (size_t i = 0; i < img->info.n_layers; i++) {
+		const char *want = bw_image_member_target(img, img->refs[i].member);
+		struct member *m = want ? bw_image_find_member(img, want) : NULL;
+		if (m)
+			named[m - img->members] = true;
+	}
+	for (size_t k = 0; k < img->n_members; k++)
+		if (img->members[k].walked && !named[k])
+			bw_layer_result_drop_listing(img->members[k].walked, wc);
+	free(named);
+	/* the configuration, parsed last, is held with the layers' listings */
+	if (wc->listing_bytes > BW_IMG_MAX_LISTING ||
+	    img->config_tree > BW_IMG_MAX_LISTING - wc->listing_bytes)
+		return bw_error_set(
+		    err, BW_ELIMIT,
+		    "%s: the image's layers list more than %u MiB of entries in all, with its "
+		    "configuration (%zu MiB parsed): more than bulwark holds in one scan",
+		    img->location, BW_IMG_MAX_LISTING >> 20, img->config_tree >> 20);
 	for (size_t i = 0; i < img->info.n_layers; i++) {
 		const char *want = bw_image_member_target(img, img->refs[i].member);
 		struct member *m = want ? bw_image_find_member(img, want) : NULL;

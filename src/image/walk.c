@@ -414,6 +414,28 @@ void bw_layer_result_drop_states(struct layer_result *r)
 	r->n_astate = 0;
 }
 
+void bw_layer_result_drop_listing(struct layer_result *r, struct walk_ctx *wc)
+{
+	if (wc) {
+		size_t cost = 0;
+		for (size_t i = 0; i < r->n_files; i++)
+			cost += BW_IMG_LISTING_COST(strlen(r->files[i].path));
+		__atomic_sub_fetch(&wc->listing_bytes, cost, __ATOMIC_RELAXED);
+	}
+	bw_layer_result_drop_states(r);
+	free(r->files);
+	free(r->dangling);
+	free(r->dangling_src);
+	r->files = NULL;
+	r->dangling = NULL;
+	r->dangling_src = NULL;
+	r->n_files = r->cap_files = r->n_dangling = r->cap_dangling = 0;
+	/* the identities live in the arena; compression names are static */
+	r->n_identities = 0;
+	bw_arena_release(&r->arena);
+	bw_arena_init(&r->arena);
+}
+
 void bw_layer_result_release(struct layer_result *r)
 {
 	bw_layer_result_drop_states(r);

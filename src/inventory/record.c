@@ -52,8 +52,12 @@ void inv_record_note(struct inv_layer *l, struct inv_record *rec, const char *fm
 json_t *inv_json_load(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len)
 {
 	json_error_t je;
-	json_t *j = json_loadb(data, len, 0, &je);
-	if (!j)
+	bool too_big = false;
+	json_t *j = bw_json_loadb(data, len, 0, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big)
+		inv_record_note(l, rec, "%s: takes more than %zu MiB once parsed", rec->path,
+				BW_JSON_TREE_MAX >> 20);
+	else if (!j)
 		inv_record_note(l, rec, "%s: line %d: not JSON: %s", rec->path, je.line, je.text);
 	return j;
 }

@@ -244,8 +244,14 @@ void inv_rust_audit(struct inv_layer *l, struct inv_record *rec, const void *z, 
 		return;
 	}
 	json_error_t jerr;
-	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
+	bool too_big = false;
+	json_t *root = bw_json_loadb(text, n, JSON_REJECT_DUPLICATES, BW_JSON_TREE_MAX, &jerr, &too_big);
 	free(text);
+	if (too_big) {
+		inv_record_note(l, rec, "%s: cargo-auditable .dep-v0: takes more than %zu MiB once parsed",
+				rec->path, BW_JSON_TREE_MAX >> 20);
+		return;
+	}
 	json_t *pkgs = json_is_object(root) ? json_object_get(root, "packages") : NULL;
 	if (!json_is_array(pkgs)) {
 		if (root)

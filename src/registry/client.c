@@ -263,7 +263,14 @@ int bw_registry_get_manifest(struct bw_registry *r, const char *repo, const char
 		return rc;
 	}
 	json_error_t je;
-	json_t *j = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	json_t *j = bw_json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX, &je, &too_big);
+	if (too_big) {
+		bw_buf_release(&b);
+		return bw_error_set(err, BW_ELIMIT,
+				    "registry %s: manifest %s of %s takes more than %zu MiB once parsed",
+				    r->host, reference, repo, REG_JSON_TREE_MAX >> 20);
+	}
 	const char *mt = json_string_value(json_object_get(j, "mediaType"));
 	json_t *sv = json_object_get(j, "schemaVersion");
 	if (!j) {

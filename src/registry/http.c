@@ -372,7 +372,7 @@ static void error_words(const struct bw_buf *b, char *out, size_t outlen)
 	if (!b->len)
 		return;
 	json_error_t je;
-	json_t *j = json_loadb(b->data, b->len, 0, &je);
+	json_t *j = bw_json_loadb(b->data, b->len, 0, REG_JSON_TREE_MAX, &je, NULL);
 	json_t *e0 = json_array_get(json_object_get(j, "errors"), 0);
 	const char *code = json_string_value(json_object_get(e0, "code"));
 	const char *msg = json_string_value(json_object_get(e0, "message"));

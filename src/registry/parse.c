@@ -186,7 +186,13 @@ int reg_parse_token(const char *s, size_t n, struct reg_token *t, char *why, siz
 	t->token = NULL;
 	t->expires_in = 60;
 	json_error_t je;
-	json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	json_t *j = bw_json_loadb(s, n, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX, &je, &too_big);
+	if (too_big) {
+		snprintf(why, whylen, "the answer takes more than %zu MiB once parsed",
+			 REG_JSON_TREE_MAX >> 20);
+		return BW_ELIMIT;
+	}
 	if (!j) {
 		snprintf(why, whylen, "the answer is not JSON (%s, line %d)", je.text, je.line);
 		return BW_EINPUT;
@@ -241,7 +247,13 @@ int reg_parse_list(const char *s, size_t n, const char *key, bool (*valid)(const
 		   size_t room, char *why, size_t whylen)
 {
 	json_error_t je;
-	json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	json_t *j = bw_json_loadb(s, n, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX, &je, &too_big);
+	if (too_big) {
+		snprintf(why, whylen, "the answer takes more than %zu MiB once parsed",
+			 REG_JSON_TREE_MAX >> 20);
+		return BW_ELIMIT;
+	}
 	if (!j) {
 		snprintf(why, whylen, "the answer is not JSON (%s, line %d)", je.text, je.line);
 		return BW_EINPUT;

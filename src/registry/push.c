@@ -235,8 +235,14 @@ int bw_registry_referrers(struct bw_registry *r, const char *repo, const char *d
 	bw_autofree char *what = bw_asprintf("registry %s: referrers of %s in %s", r->host, digest, repo);
 	if (status == 200 && strncmp(ctype, OCI_INDEX, strlen(OCI_INDEX)) == 0) {
 		json_error_t je;
-		json_t *j = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &je);
-		if (!j)
+		bool too_big = false;
+		json_t *j =
+		    bw_json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX, &je, &too_big);
+		if (too_big)
+			rc =
+			    bw_error_set(err, BW_ELIMIT, "%s: the answer takes more than %zu MiB once parsed",
+					 what, REG_JSON_TREE_MAX >> 20);
+		else if (!j)
 			rc = bw_error_set(err, BW_EINPUT, "%s: not JSON (%s)", what, je.text);
 		else
 			rc = filter_manifests(j, artifact_type, list, what, err);
@@ -254,7 +260,8 @@ int bw_registry_referrers(struct bw_registry *r, const char *repo, const char *d
 		struct bw_error e2 = BW_ERROR_INIT;
 		int mrc = bw_registry_get_manifest(r, repo, tag, &m, &e2);
 		if (mrc == 0) {
-			json_t *j = json_loadb(m.data, m.len, JSON_REJECT_DUPLICATES, NULL);
+			json_t *j = bw_json_loadb(m.data, m.len, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX,
+						  NULL, NULL);
 			bw_autofree char *w2 =
 			    bw_asprintf("registry %s: referrers index %s of %s", r->host, tag, repo);
 			if (!j || strcmp(m.media_type, OCI_INDEX) != 0)
@@ -294,7 +301,7 @@ int bw_registry_referrers_tag_add(struct bw_registry *r, const char *repo, const
 	json_t *index = NULL;
 	int rc = bw_registry_get_manifest(r, repo, tag, &m, &e2);
 	if (rc == 0) {
-		index = json_loadb(m.data, m.len, JSON_REJECT_DUPLICATES, NULL);
+		index = bw_json_loadb(m.data, m.len, JSON_REJECT_DUPLICATES, REG_JSON_TREE_MAX, NULL, NULL);
 		bw_registry_manifest_release(&m);
 		if (!json_is_array(json_object_get(index, "manifests"))) {
 			json_decref(index);

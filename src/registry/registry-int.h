@@ -13,12 +13,16 @@
 #define REG_ERRBODY_MAX (64u * 1024) /* an error body kept for its message */
 #define REG_TOKEN_MAX (1u << 20)     /* a token endpoint's answer */
 #define REG_LISTPAGE_MAX (4u << 20)  /* one page of _catalog or tags/list */
-#define REG_MAX_HOPS 5		     /* redirects of one request */
-#define REG_STAGE_MAX (256u * 1024)  /* bytes a blob stream holds for its reader */
-#define REG_RESUMES_MAX 5	     /* Range resumptions of one blob */
-#define REG_CHALLENGE_PARAMS 16	     /* auth-params of one challenge */
-#define REG_CRED_MAX 8192	     /* a credential helper's answer */
-#define REG_STALL_SECONDS 60	     /* no byte for this long: the transfer failed */
+/* The tree of one parsed answer (a manifest, a list page, a token answer):
+ * 32 times its largest text, as an image's metadata (real ones take 3 to 6
+ * times; a document of "{}" elements would take 70 times). */
+#define REG_JSON_TREE_MAX ((size_t)128 << 20)
+#define REG_MAX_HOPS 5		    /* redirects of one request */
+#define REG_STAGE_MAX (256u * 1024) /* bytes a blob stream holds for its reader */
+#define REG_RESUMES_MAX 5	    /* Range resumptions of one blob */
+#define REG_CHALLENGE_PARAMS 16	    /* auth-params of one challenge */
+#define REG_CRED_MAX 8192	    /* a credential helper's answer */
+#define REG_STALL_SECONDS 60	    /* no byte for this long: the transfer failed */
 
 /* ---- parsers of registry answers (parse.c): bounded, on {ptr, len} ---- */
 

@@ -29,6 +29,7 @@ struct yctx {
 	yaml_document_t *doc;
 	const char *name;
 	struct bw_error *err;
+	size_t items; /* entries and scopes made, aliases counted each time */
 };
 
 static const char *scalar(yaml_node_t *n)
@@ -41,23 +42,41 @@ static int fail_at(struct yctx *y, yaml_node_t *n, const char *what)
 	return bw_error_set(y->err, BW_EINPUT, "%s:%zu: %s", y->name, n ? n->start_mark.line + 1 : 1, what);
 }
 
+/* Count n more entries or scopes against the file's budget. */
+static int spend(struct yctx *y, yaml_node_t *at, size_t n)
+{
+	if (n > BW_SUPPRESS_MAX_YAML_ITEMS - y->items)
+		return bw_error_set(y->err, BW_ELIMIT,
+				    "%s:%zu: more than %d entries and scopes in all (YAML aliases repeat "
+				    "them)",
+				    y->name, at->start_mark.line + 1, BW_SUPPRESS_MAX_YAML_ITEMS);
+	y->items += n;
+	return 0;
+}
+
 /* Append each scalar of a list (or the one scalar) as a scope with prefix. */
 static int scopes(struct yctx *y, struct bw_suppress_entry *e, yaml_node_t *v, const char *prefix)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return fail_at(y, v, "a list of strings expected");
 	yaml_node_item_t *start = v->data.sequence.items.start, *top = v->data.sequence.items.top;
+	size_t n = (size_t)(top - start);
+	int rc = spend(y, v, n);
+	if (rc)
+		return rc;
+	/* the array is made once for the list (an entry may give both paths
+	 * and purls: the earlier scopes are copied once) */
+	const char **ns = bw_arena_alloc(&y->s->arena, (e->n_scopes + n + 1) * sizeof(*ns));
+	if (e->n_scopes)
+		memcpy(ns, e->scopes, e->n_scopes * sizeof(*ns));
+	e->scopes = ns;
 	for (yaml_node_item_t *it = start; it < top; it++) {
 		const char *t = scalar(yaml_document_get_node(y->doc, *it));
 		if (!t)
 			return fail_at(y, v, "a list of strings expected");
-		const char **ns = bw_arena_alloc(&y->s->arena, (e->n_scopes + 1) * sizeof(*ns));
-		if (e->n_scopes)
-			memcpy(ns, e->scopes, e->n_scopes * sizeof(*ns));
 		char *sc = bw_asprintf("%s%s", prefix, t);
 		ns[e->n_scopes++] = bw_arena_strdup(&y->s->arena, sc);
 		free(sc);
-		e->scopes = ns;
 	}
 	return 0;
 }
@@ -66,6 +85,9 @@ static int entry(struct yctx *y, yaml_node_t *n, int kind)
 {
 	if (n->type != YAML_MAPPING_NODE)
 		return fail_at(y, n, "an entry is a mapping with an id");
+	int spent = spend(y, n, 1);
+	if (spent)
+		return spent;
 	struct bw_suppress_entry *e = bw_suppress_entry_add(y->s);
 	e->file = y->name;
 	e->line = (long)n->start_mark.line + 1;
@@ -132,6 +154,9 @@ int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const c
 {
 	size_t keep = s->n_entries;
 	name = bw_arena_strdup(&s->arena, name);
+	if (len > BW_SUPPRESS_MAX_YAML)
+		return bw_error_set(err, BW_ELIMIT, "%s: larger than %u KiB (a YAML ignore file)", name,
+				    BW_SUPPRESS_MAX_YAML >> 10);
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	if (!yaml_parser_initialize(&parser))
@@ -143,7 +168,7 @@ int bw_suppress_add_ignore_yaml(struct bw_suppress *s, const char *name, const c
 		yaml_parser_delete(&parser);
 		return rc;
 	}
-	struct yctx y = {s, &doc, name, err};
+	struct yctx y = {s, &doc, name, err, 0};
 	int rc = 0;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (root && root->type != YAML_MAPPING_NODE)

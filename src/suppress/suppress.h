@@ -38,6 +38,11 @@
 /* Bounds on untrusted input. */
 #define BW_SUPPRESS_MAX_FILE (16u << 20) /* an ignore file or VEX document */
 #define BW_SUPPRESS_MAX_LINE 4096	 /* one ignore-file line */
+/* A YAML ignore file (libyaml's document takes ~80 times its text; real
+ * ones are a few KiB), and the ids and scopes one may give in all (YAML
+ * aliases can repeat a list of scopes in every entry). */
+#define BW_SUPPRESS_MAX_YAML (1u << 20)
+#define BW_SUPPRESS_MAX_YAML_ITEMS 1000000
 
 struct bw_suppress;
 

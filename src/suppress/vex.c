@@ -378,7 +378,11 @@ int bw_suppress_add_vex(struct bw_suppress *s, const char *name, const char *dat
 {
 	struct vex_ctx c = {.s = s, .name = bw_arena_strdup(&s->arena, name), .err = err};
 	json_error_t je;
-	json_t *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	json_t *doc = bw_json_loadb(data, len, JSON_REJECT_DUPLICATES, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big)
+		return bw_error_set(err, BW_ELIMIT, "%s: the document takes more than %zu MiB once parsed",
+				    c.name, BW_JSON_TREE_MAX >> 20);
 	if (!doc)
 		return bw_error_set(err, BW_EINPUT, "%s: line %d column %d: %s", c.name, je.line, je.column,
 				    je.text);

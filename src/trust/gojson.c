@@ -152,7 +152,13 @@ json_t *trust_json_parse(const char *data, size_t len, size_t max, int depth, co
 		return NULL;
 	}
 	json_error_t je;
-	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	bool too_big = false;
+	json_t *j = bw_json_loadb(data, len, JSON_REJECT_DUPLICATES, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big) {
+		bw_error_set(err, BW_ELIMIT, "%s: takes more than %zu MiB once parsed", name,
+			     BW_JSON_TREE_MAX >> 20);
+		return NULL;
+	}
 	if (!j) {
 		bw_error_set(err, BW_EINPUT, "%s: not valid JSON (%s, at byte %d)", name, je.text,
 			     je.position);

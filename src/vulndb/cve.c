@@ -296,11 +296,16 @@ static int element(struct vdb_nvd_stream *s, struct bw_error *err)
 		return 0;
 	}
 	json_error_t jerr;
-	json_t *e = json_loadb(s->elem.data, s->elem.len, 0, &jerr);
+	bool too_big = false;
+	json_t *e = bw_json_loadb(s->elem.data, s->elem.len, 0, BW_JSON_TREE_MAX, &jerr, &too_big);
 	json_t *cve = json_object_get(e, "cve");
 	struct bw_error perr = BW_ERROR_INIT;
 	int rc = 0;
-	if (!cve) {
+	if (too_big) {
+		st->skipped++;
+		vdb_sample(st, "%s: element %zu takes more than %zu MiB once parsed, skipped", s->name,
+			   s->elements, BW_JSON_TREE_MAX >> 20);
+	} else if (!cve) {
 		st->skipped++;
 		vdb_sample(st, "%s: element %zu is not {\"cve\": {...}}", s->name, s->elements);
 	} else if ((rc = vdb_nvd_cve(s->db, cve, s->name, st, &perr)) < 0) {

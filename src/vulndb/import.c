@@ -95,28 +95,71 @@ static bool looks_like_tracker(const char *p, size_t n)
 	return n > 15 && p[0] == '[' && bw_isdigit(p[1]) && p[3] == ' ' && p[7] == ' ' && p[12] == ']';
 }
 
+/* One JSON value parsed under the tree budget, or NULL: skipped and counted
+ * as a malformed record. at: where the value starts in the file (for the
+ * line in messages). */
+static json_t *load_value(const char *name, const char *file, const char *at, size_t len,
+			  struct bw_vulndb_import_stats *st)
+{
+	json_error_t jerr;
+	bool too_big = false;
+	json_t *doc = bw_json_loadb(at, len, JSON_DECODE_ANY, BW_JSON_TREE_MAX, &jerr, &too_big);
+	if (doc)
+		return doc;
+	st->records++;
+	st->skipped++;
+	size_t line = 0;
+	for (const char *q = file; q < at; q++)
+		line += *q == '\n';
+	if (too_big)
+		vdb_sample(st, "%s: the record at line %zu takes more than %zu MiB once parsed, skipped",
+			   name, line + 1, BW_JSON_TREE_MAX >> 20);
+	else
+		vdb_sample(st, "%s: invalid JSON at line %zu: %s", name, line + (size_t)jerr.line, jerr.text);
+	return NULL;
+}
+
+/* An array of OSV records, one tree at a time: a malformed element is
+ * skipped as a malformed file is; an array that does not close (a cut
+ * download) imports nothing. */
+static int import_array(struct bw_vulndb *db, const char *name, const char *data, size_t len,
+			struct bw_vulndb_import_stats *st, struct bw_error *err)
+{
+	size_t pos = 0;
+	struct bw_slice el;
+	int r;
+	while ((r = bw_json_array_next(data, len, &pos, &el)) == 1)
+		;
+	if (r < 0) {
+		st->records++;
+		st->skipped++;
+		vdb_sample(st, "%s: invalid JSON: an array that is cut short or malformed", name);
+		return 0;
+	}
+	pos = 0;
+	while (bw_json_array_next(data, len, &pos, &el) == 1) {
+		json_t *rec = load_value(name, data, el.ptr, el.len, st);
+		if (!rec)
+			continue;
+		int rc = osv_record(db, rec, name, st, err);
+		json_decref(rec);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int import_json(struct bw_vulndb *db, const char *name, const char *data, size_t len,
 		       struct bw_vulndb_import_stats *st, struct bw_error *err)
 {
-	json_error_t jerr;
-	json_t *doc = json_loadb(data, len, 0, &jerr);
-	if (!doc) {
-		st->records++;
-		st->skipped++;
-		vdb_sample(st, "%s: invalid JSON at line %d: %s", name, jerr.line, jerr.text);
+	if (data[0] == '[')
+		return import_array(db, name, data, len, st, err);
+	json_t *doc = load_value(name, data, data, len, st);
+	if (!doc)
 		return 0;
-	}
 	int rc = 0;
-	if (json_is_array(doc)) {
-		size_t i;
-		json_t *rec;
-		json_array_foreach(doc, i, rec)
-		{
-			if ((rc = osv_record(db, rec, name, st, err)) < 0)
-				break;
-		}
-	} else if (json_is_object(doc) && json_is_array(json_object_get(doc, "vulnerabilities")) &&
-		   json_object_get(doc, "catalogVersion")) {
+	if (json_is_object(doc) && json_is_array(json_object_get(doc, "vulnerabilities")) &&
+	    json_object_get(doc, "catalogVersion")) {
 		rc = db ? vdb_kev_import(db, doc, name, st, err) : 0;
 	} else if (json_is_object(doc) && json_is_array(json_object_get(doc, "vulnerabilities")) &&
 		   (json_is_string(json_object_get(doc, "format")) ||
@@ -478,12 +521,14 @@ int bw_vulndb_import(struct bw_vulndb *db, const char *const *paths, size_t n,
 		struct bw_vulndb_import_stats before = *st;
 		rc = import_path(db, paths[i], 0, true, st, err);
 		if (rc == 0 && yield(st) == yield(&before))
-			rc = bw_error_set(err, BW_EINPUT,
-					  "%s: nothing imported (%zu files read: %zu of no known format, %zu "
-					  "malformed records)",
-					  paths[i], st->files - before.files,
-					  st->ignored_files - before.ignored_files,
-					  st->skipped - before.skipped);
+			rc = bw_error_set(
+			    err, BW_EINPUT,
+			    "%s: nothing imported (%zu files read: %zu of no known format, %zu "
+			    "malformed records)%s%s",
+			    paths[i], st->files - before.files, st->ignored_files - before.ignored_files,
+			    st->skipped - before.skipped,
+			    st->n_samples > before.n_samples ? "; the first: " : "",
+			    st->n_samples > before.n_samples ? st->samples[before.n_samples] : "");
 	}
 	db->cur_location = NULL;
 	db->cur_mtime = 0;

@@ -8,8 +8,11 @@
 #include "vulndb.h"
 
 /* Largest single input file read whole (a KEV catalog, a DSA list, one OSV
- * record, one all.zip entry). */
-#define VDB_MAX_FILE (256u << 20)
+ * record, one all.zip entry; the largest real ones: an EPSS day ~11 MB, the
+ * KEV catalog 1.3 MB, an OSV record 0.13 MB), 64 MiB, so that the text and
+ * the tree of the record parsed from it (BW_JSON_TREE_MAX) stay under
+ * 256 MiB together. */
+#define VDB_MAX_FILE (64u << 20)
 /* Longest version string kept from any source. */
 #define VDB_MAX_VERSION 256
 

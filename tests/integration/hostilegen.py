@@ -190,3 +190,74 @@ def repeated_header_layout(d, n_entries=5_000_000):
     dg = "sha256:" + hashlib.sha256(blob).hexdigest()
     tmp.rename(blobs / dg[7:])
     return write_layout(d, [(dg, "sha256:" + tar_hash.hexdigest(), len(blob))], media_type=MT_LAYER_ZSTD)
+
+
+def empty_objects(n):
+    """n empty JSON objects separated by commas ("{},{},…"): the text whose parsed tree
+    is largest for its size (~70 times in jansson), as bytes."""
+    return b",".join([b"{}"] * n)
+
+
+def osv_tree_bomb_zip(path, size=16 << 20, array=False):
+    """An OSV zip of one entry: a record whose affected list holds size/3 empty objects
+    (16 MB by default, ~16 KB once deflated), alone or (array) as the element of an
+    array of records."""
+    import zipfile
+    rec = b'{"id":"BOMB-0001","modified":"2024-01-01T00:00:00Z","affected":[' + empty_objects(size // 3) + b"]}"
+    if array:
+        rec = b"[" + rec + b"]"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("BOMB-0001.json", rec)
+    return path
+
+
+def openvex_tree_bomb(size=15 << 20):
+    """An OpenVEX document of size/3 empty statements (15 MB), as bytes."""
+    return (b'{"@context":"https://openvex.dev/ns/v0.2.0","statements":[' + empty_objects(size // 3) + b"]}")
+
+
+def trivy_ignore_yaml(kind):
+    """A Trivy YAML ignore file, as text: "many-paths" one entry of 200,000 paths (0.4 MB,
+    valid), "aliases" 10,000 entries that each repeat those paths through an alias,
+    "large" a 5 MB list in a section that does not exist."""
+    paths = "[" + ",".join(["a"] * 200000) + "]"
+    if kind == "many-paths":
+        return "vulnerabilities:\n  - id: CVE-2024-0001\n    paths: " + paths + "\n"
+    if kind == "aliases":
+        return ("vulnerabilities:\n  - id: CVE-2024-0001\n    paths: &p " + paths + "\n" +
+                "  - {id: CVE-2024-0002, paths: *p}\n" * 10000)
+    return "x: [" + ",".join(["a"] * 2500000) + "]\n"
+
+
+def broken_members_then_image(path, n_members=2, n_entries=400_000):
+    """A zstd-compressed docker-archive whose stream starts with n_members tar members that
+    no manifest names, each n_entries headers of a 100-byte name (~100 MiB of listing each,
+    261 bytes an entry) cut by a damaged header, then a one-layer image: the walk of each
+    broken member fails, so it was not a layer. Written as a stream (~410 MB of tar, ~5 MB
+    of zstd)."""
+    import subprocess
+
+    from imagegen import E, docker_archive_files, layer_tar
+
+    ti = tarfile.TarInfo("a" * 100)
+    ti.mtime = MTIME
+    chunk = ti.tobuf(format=tarfile.USTAR_FORMAT) * 1000
+    body = [chunk] * (n_entries // 1000) + [b"\xff" * 512]
+    size = sum(len(b) for b in body)
+    with open(path, "wb") as f:
+        p = subprocess.Popen(["zstd", "-q", "-1", "-c"], stdin=subprocess.PIPE, stdout=f)
+        for i in range(n_members):
+            m = tarfile.TarInfo("junk/broken-%d.tar" % i)
+            m.size, m.mtime = size, MTIME
+            p.stdin.write(m.tobuf(format=tarfile.USTAR_FORMAT))
+            for b in body:
+                p.stdin.write(b)
+        files = docker_archive_files([layer_tar([E("etc/hello", data=b"hi\n")])])
+        for name, b in files.items():
+            m = tarfile.TarInfo(name)
+            m.size, m.mtime = len(b), MTIME
+            p.stdin.write(m.tobuf(format=tarfile.USTAR_FORMAT) + b + b"\0" * (-len(b) % 512))
+        p.stdin.write(b"\0" * 1024)
+        p.stdin.close()
+        assert p.wait() == 0
+    return path

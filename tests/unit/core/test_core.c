@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <jansson.h>
 #include <locale.h>
 
 #include "core/core.h"
@@ -258,15 +259,87 @@ static void test_next_token(void **state)
 	assert_null(bw_next_token(&rest, ","));
 }
 
+/* The elements bw_json_array_next finds in text, joined by '|', or "ERR". */
+static void check_split(const char *text, const char *want)
+{
+	char got[256] = "";
+	size_t pos = 0, n = strlen(text), k = 0;
+	struct bw_slice el;
+	int r;
+	while ((r = bw_json_array_next(text, n, &pos, &el)) == 1)
+		k += (size_t)snprintf(got + k, sizeof(got) - k, "%s%.*s", k ? "|" : "", (int)el.len, el.ptr);
+	if (r < 0)
+		snprintf(got, sizeof(got), "ERR");
+	if (strcmp(got, want) != 0)
+		fail_msg("split(%s) = %s, want %s", text, got, want);
+}
+
+static void test_json_array_split(void **state)
+{
+	(void)state;
+	check_split("[]", "");
+	check_split(" \n[ ] \n", "");
+	check_split("[1,2 , 3]", "1|2|3");
+	check_split("[{\"a\":[1,{\"b\":\"]}\"}]}, \"x\\\"]\" ,[[]]]",
+		    "{\"a\":[1,{\"b\":\"]}\"}]}|\"x\\\"]\"|[[]]");
+	check_split("\xef\xbb\xbf[true,null]", "true|null");
+	check_split("[1,2", "ERR");
+	check_split("[{\"a\":1", "ERR");
+	check_split("[1,,2]", "ERR");
+	check_split("[,1]", "ERR");
+	check_split("[1] x", "ERR");
+	check_split("{\"a\":1}", "ERR");
+	check_split("[1 2]", "ERR");
+	check_split("[}]", "ERR");
+}
+
+static void test_json_tree_budget(void **state)
+{
+	(void)state;
+	/* 100,000 empty objects: a few MiB of tree from 300 KB of text */
+	size_t n = 100000;
+	char *text = malloc(3 * n + 2);
+	text[0] = '[';
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + 1 + 3 * i, i + 1 < n ? "{}," : "{}]", 3);
+	json_error_t je;
+	bool big = true;
+	json_t *j = bw_json_loadb(text, 3 * n + 1, 0, (size_t)64 << 20, &je, &big);
+	assert_non_null(j);
+	assert_false(big);
+	assert_int_equal(json_array_size(j), n);
+	json_decref(j);
+	j = bw_json_loadb(text, 3 * n + 1, 0, (size_t)1 << 20, &je, &big);
+	assert_null(j);
+	assert_true(big);
+	/* the budget is per parse: the next one starts from nothing */
+	j = bw_json_loadb("{\"a\":[1,2]}", 11, 0, 4096, &je, &big);
+	assert_non_null(j);
+	assert_false(big);
+	json_decref(j);
+	/* a tree made without a budget is freed through the same allocator */
+	j = json_loads("[1,2,3]", 0, NULL);
+	assert_non_null(j);
+	json_decref(j);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_path_clean),	    cmocka_unit_test(test_buf_limit),
-	    cmocka_unit_test(test_digests),	    cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_sha1_hex_base64), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_arena),	    cmocka_unit_test(test_ctype),
-	    cmocka_unit_test(test_strcasecmp),	    cmocka_unit_test(test_str_lists),
+	    cmocka_unit_test(test_path_clean),
+	    cmocka_unit_test(test_buf_limit),
+	    cmocka_unit_test(test_digests),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_sha1_hex_base64),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_ctype),
+	    cmocka_unit_test(test_strcasecmp),
+	    cmocka_unit_test(test_str_lists),
 	    cmocka_unit_test(test_next_token),
+	    cmocka_unit_test(test_json_array_split),
+	    cmocka_unit_test(test_json_tree_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
