@@ -580,6 +580,42 @@ static __always_inline struct bw_scratch *bw_begin(struct task_struct *t, __u16 
 	return s;
 }
 
+/* A syscall's program, two entry points around one body (which sees the
+ * syscall's saved registers and its return value):
+ *   bw_sys_NAME  tail-called from the raw sys_exit hook (syscalls.bpf.c),
+ *                which filters first; every syscall pays for that hook
+ *   bw_tp_NAME   attached to the syscall's own tracepoint,
+ *                syscalls:sys_exit_NAME (needs tracefs), filtering itself;
+ *                syscalls no rule watches cost no program at all
+ * User space loads one set of the two (source_bpf.c), so the verifier sees
+ * each body once. */
+struct bw_tp_sys_exit {
+	__u64 common; /* the trace event's common fields */
+	__s32 nr;
+	__s32 pad;
+	__s64 ret;
+};
+
+#define BW_SYSCALL_PROG(name)                                                                                \
+	static __always_inline int bw_body_##name(struct pt_regs *regs, long ret);                           \
+	SEC("raw_tp")                                                                                        \
+	int BPF_PROG(bw_sys_##name, struct pt_regs *regs, long ret)                                          \
+	{                                                                                                    \
+		return bw_body_##name(regs, ret);                                                            \
+	}                                                                                                    \
+	SEC("tp")                                                                                            \
+	int bw_tp_##name(struct bw_tp_sys_exit *ctx)                                                         \
+	{                                                                                                    \
+		struct bw_ev_config *cfg = bw_config();                                                      \
+		if (!cfg || bw_filtered(cfg, (struct task_struct *)bpf_get_current_task()))                  \
+			return 0;                                                                            \
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());       \
+		if (!regs)                                                                                   \
+			return 0;                                                                            \
+		return bw_body_##name(regs, ctx->ret);                                                       \
+	}                                                                                                    \
+	static __always_inline int bw_body_##name(struct pt_regs *regs, long ret)
+
 #define BW_FIXED(s, type) ((type *)&(s)->ev[sizeof(struct bw_ev_hdr)])
 #define BW_STR0(type) ((__u32)(sizeof(struct bw_ev_hdr) + sizeof(type)))
 
