@@ -306,6 +306,9 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 			p.len = (uint32_t)strnlen(k->prefixes[i], BW_EV_PREFIX_LEN - 1);
 			memcpy(p.s, k->prefixes[i], p.len);
 			p.flags = k->prefix_write_only[i] ? BW_PFX_WRITE_ONLY : 0;
+			size_t h = p.len < 8 ? p.len : 8;
+			memcpy(&p.head, p.s, h);
+			memset(&p.mask, 0xff, h);
 		}
 		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.bw_prefixes), &i, &p, BPF_ANY) < 0)
 			return bw_error_sys(err, BW_EIO, "eBPF: cannot write the path prefixes");

@@ -420,7 +420,19 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 		*relative_or_dotdot = true;
 		return false;
 	}
-	for (int j = 0; j + 2 < BW_EV_PREFIX_LEN; j++) {
+	/* a ".." component: looked for byte by byte only when a word of the
+	 * path holds a '.' at all (most paths have none in their first bytes;
+	 * bytes after the NUL may be stale, which costs time, not answers) */
+	const __u64 *w = (const __u64 *)s->path;
+	bool dot = false;
+	for (int k = 0; k < BW_EV_PREFIX_LEN / 8; k++) {
+		__u64 x = w[k] ^ 0x2e2e2e2e2e2e2e2eull;
+		if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) {
+			dot = true;
+			break;
+		}
+	}
+	for (int j = 0; dot && j + 2 < BW_EV_PREFIX_LEN; j++) {
 		if (!s->path[j])
 			break;
 		if (s->path[j] == '.' && s->path[j + 1] == '.' && (j == 0 || s->path[j - 1] == '/')) {
@@ -428,6 +440,7 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 			break;
 		}
 	}
+	__u64 head = w[0];
 	__u32 np = cfg->n_prefixes;
 	for (__u32 i = 0; i < BW_EV_PREFIXES; i++) {
 		if (i >= np)
@@ -436,13 +449,15 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 		struct bw_ev_prefix *p = bpf_map_lookup_elem(&bw_prefixes, &k);
 		if (!p)
 			break;
+		if ((head & p->mask) != p->head)
+			continue;
 		__u32 len = p->len;
 		if (len == 0 || len > BW_EV_PREFIX_LEN - 1)
 			continue;
 		if ((p->flags & BW_PFX_WRITE_ONLY) && !write)
 			continue;
 		bool ok = true;
-		for (__u32 j = 0; j < BW_EV_PREFIX_LEN - 1; j++) {
+		for (__u32 j = 8; j < BW_EV_PREFIX_LEN - 1; j++) {
 			if (j >= len)
 				break;
 			if (s->path[j] != p->s[j]) {
