@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "engine/engine.h"
 #include "iac/iac.h"
+#include "monitor/monitor.h"
 #include "net/net.h"
 #include "registry/registry.h"
 
@@ -14,7 +15,8 @@ const char bw_usage_net[] =
     "       bulwark net tls [--engine] [--daemon-config FILE] [--probe HOST:PORT]\n"
     "                       [--registry HOST[:PORT]]... [--registry-ca FILE]\n"
     "                       [--image TARGET]... [PATH...]\n"
-    "       bulwark net watch [--intended FILE] [--duration SECONDS] [--count N]\n"
+    "       bulwark net watch [--intended FILE] [--source auto|ebpf|conntrack]\n"
+    "                         [--duration SECONDS] [--count N]\n"
     "\n"
     "graph: who can reach whom — from compose files and Kubernetes manifests\n"
     "(NetworkPolicies, Services, Ingresses; files or directories), or from the\n"
@@ -46,11 +48,16 @@ const char bw_usage_net[] =
     "      --registry-ca FILE     a CA the registries' clients are given (besides\n"
     "                             the system's and /etc/docker/certs.d)\n"
     "\n"
-    "watch: the flow log — every new connection of every container (conntrack\n"
-    "events of the host's and each container's network namespace; root), both\n"
-    "ends named through the engine, as JSON lines; with --intended, flows the\n"
+    "watch: the flow log — every new connection of every container, both ends\n"
+    "named through the engine, as JSON lines; with --intended, flows the\n"
     "intended graph does not allow carry \"violation\": true (and --exit-code N\n"
-    "exits N when there was one). Stops on SIGINT or SIGTERM.\n"
+    "exits N when there was one). The source is the runtime monitor's eBPF TCP\n"
+    "events (every TCP connection with its process, and connected UDP sockets;\n"
+    "CAP_BPF and CAP_PERFMON, or root), else conntrack events of the host's and\n"
+    "each container's network namespace (CAP_NET_ADMIN, CAP_SYS_ADMIN), with a\n"
+    "note saying why. Stops on SIGINT or SIGTERM; the counts (flows, repeats,\n"
+    "records the kernel dropped) go to standard error.\n"
+    "      --source SRC           auto (default: ebpf, else conntrack), ebpf or conntrack\n"
     "      --duration SECONDS     stop after this long\n"
     "      --count N              stop after N flows\n" BW_CLI_COMMON_HELP;
 
@@ -68,6 +75,7 @@ enum {
 	OPT_COUNT,
 	OPT_REGISTRY,
 	OPT_REGISTRY_CA,
+	OPT_SOURCE,
 };
 
 struct net_opts {
@@ -81,6 +89,7 @@ struct net_opts {
 	bool no_processes;
 	double duration;
 	long count;
+	const char *source;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -123,6 +132,12 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	}
 	case OPT_PROC:
 		o->proc = arg;
+		return 0;
+	case OPT_SOURCE:
+		if (strcmp(arg, "auto") && strcmp(arg, "ebpf") && strcmp(arg, "conntrack"))
+			return bw_cli_usage_error(cli->cmd, "--source auto, ebpf or conntrack, not '%s'",
+						  arg);
+		o->source = arg;
 		return 0;
 	case OPT_NO_PROCESSES:
 		o->no_processes = true;
@@ -352,6 +367,97 @@ static void on_signal(int sig)
 	watch_stop = 1;
 }
 
+/* The eBPF row of the watch's source table: the monitor (a module beside
+ * net) runs in its flows-only mode and each of its flows is handed to net's
+ * flow log here, so neither module knows the other. */
+struct ebpf_feed {
+	struct bw_cli *cli;
+	struct bw_net_flowlog *log;
+	const struct bw_net_watch_opts *wo;
+};
+
+static int ebpf_flow(void *ud, const struct bw_monitor_flow *mf)
+{
+	struct ebpf_feed *fd = ud;
+	struct bw_net_flow f = {.family = mf->family,
+				.proto = mf->proto,
+				.sport = mf->sport,
+				.dport = mf->dport,
+				.netns = mf->container ? mf->container : "host",
+				.netns_id = mf->container_id,
+				.seen_end = mf->at_src ? BW_NET_SEEN_SRC : BW_NET_SEEN_DST,
+				.source = "ebpf",
+				.pid = mf->pid,
+				.comm = mf->comm,
+				.state = mf->state};
+	memcpy(f.src, mf->src, sizeof(f.src));
+	memcpy(f.dst, mf->dst, sizeof(f.dst));
+	bw_net_flowlog_add(fd->log, &f);
+	return fd->wo->max_flows && bw_net_flowlog_count(fd->log) >= fd->wo->max_flows;
+}
+
+static void ebpf_log(void *ud, int level, const char *msg)
+{
+	if (level >= 1)
+		bw_cli_warn(ud, msg);
+}
+
+static void ebpf_ready(void *ud)
+{
+	const struct bw_net_watch_opts *wo = ud;
+	if (wo->ready)
+		wo->ready(wo->ud, "ebpf");
+}
+
+static bool ebpf_stopping(void *ud)
+{
+	const struct bw_net_watch_opts *wo = ud;
+	return wo->stop && *wo->stop;
+}
+
+static int ebpf_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *wo,
+		    struct bw_net_watch_result *res, struct bw_error *err)
+{
+	struct ebpf_feed fd = {ud, log, wo};
+	struct bw_monitor_flow_opts mo = {.duration = wo->duration,
+					  .ready = ebpf_ready,
+					  .stopping = ebpf_stopping,
+					  .ud = (void *)wo,
+					  .log = ebpf_log,
+					  .log_ud = ud};
+	struct bw_monitor_flow_result mr;
+	int rc = bw_monitor_flows(&mo, ebpf_flow, &fd, &mr, err);
+	res->lost += mr.drops;
+	res->undecodable += mr.decode_errors;
+	return rc;
+}
+
+struct watch_note {
+	struct bw_cli *cli;
+	const struct bw_net_watch_result *res;
+};
+
+/* Why a source before this one could not run: said as soon as the watch
+ * starts (and when every source failed), never only at the end. */
+static void fallback_note(const struct watch_note *wn, const char *instead)
+{
+	if (!wn->res->fallback[0])
+		return;
+	char note[1024];
+	snprintf(note, sizeof(note), "%s; %s", wn->res->fallback, instead);
+	bw_cli_warn(wn->cli, note);
+}
+
+static void watch_ready(void *ud, const char *source)
+{
+	const struct watch_note *wn = ud;
+	char instead[128];
+	snprintf(instead, sizeof(instead), "falling back to %s", source);
+	fallback_note(wn, instead);
+	if (!wn->cli->quiet)
+		fprintf(stderr, "bulwark net watch: watching flows (source %s)\n", source);
+}
+
 static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
 {
 	if (argc > optind)
@@ -377,15 +483,46 @@ static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **ar
 		sa.sa_handler = on_signal;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
-		size_t lost = 0;
-		if (bw_net_watch_conntrack(log, e, &watch_stop, o->duration, (size_t)o->count, &lost, &err))
+		/* the source table: the monitor's eBPF events first, conntrack as the fallback */
+		const struct bw_net_flow_source ebpf = {"ebpf", ebpf_run, cli};
+		struct bw_net_flow_source rows[2];
+		size_t n = 0;
+		if (!o->source || strcmp(o->source, "conntrack"))
+			rows[n++] = ebpf;
+		if (!o->source || strcmp(o->source, "ebpf"))
+			rows[n++] = bw_net_flow_conntrack;
+		struct bw_net_watch_result res = {0};
+		struct watch_note wn = {cli, &res};
+		struct bw_net_watch_opts wo = {.engine = e,
+					       .stop = &watch_stop,
+					       .duration = o->duration,
+					       .max_flows = (size_t)o->count,
+					       .ready = watch_ready,
+					       .ud = &wn};
+		if (bw_net_watch(log, rows, n, &wo, &res, &err)) {
+			if (err.code == BW_EUNSUPPORTED || res.fallback[0])
+				fallback_note(&wn, "no flow source could run");
 			rc = bw_cli_fail(cli, &err);
-		else if (cli->exit_code && bw_net_flowlog_violations(log))
+		} else if (cli->exit_code && bw_net_flowlog_violations(log)) {
 			rc = cli->exit_code;
-		if (!cli->quiet)
-			fprintf(stderr, "bulwark net watch: %zu flow(s), %zu not allowed%s\n",
-				bw_net_flowlog_count(log), bw_net_flowlog_violations(log),
-				lost ? " (the kernel dropped some events)" : "");
+		}
+		struct bw_net_flowlog_stats st;
+		bw_net_flowlog_stats(log, &st);
+		if (!cli->quiet) {
+			fprintf(stderr,
+				"bulwark net watch: %zu flow(s), %zu not allowed; source %s; not logged: %zu "
+				"repeat(s) of a logged connection, %zu inside a namespace's loopback",
+				st.logged, st.violations, res.source ? res.source : "none", st.duplicates,
+				st.loopback);
+			if (res.lost || res.undecodable || res.unjoined)
+				fprintf(
+				    stderr,
+				    "; LOST: %llu dropped by the kernel, %llu unreadable, %zu container(s) "
+				    "not watched",
+				    (unsigned long long)res.lost, (unsigned long long)res.undecodable,
+				    res.unjoined);
+			fputc('\n', stderr);
+		}
 	}
 	bw_net_flowlog_free(log);
 	struct bw_error cerr = BW_ERROR_INIT;
@@ -412,6 +549,7 @@ int bw_cmd_net(struct bw_cli *cli, int argc, char **argv)
 	    {"proc", required_argument, NULL, OPT_PROC},
 	    {"duration", required_argument, NULL, OPT_DURATION},
 	    {"count", required_argument, NULL, OPT_COUNT},
+	    {"source", required_argument, NULL, OPT_SOURCE},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = NULL;

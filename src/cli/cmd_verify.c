@@ -3,12 +3,15 @@
 #include <jansson.h>
 
 #include "cli.h"
+
+#include "cache/cache.h"
 #include "trust/trust.h"
 
 const char bw_usage_verify[] =
     "usage: bulwark verify [options] --key KEY TARGET\n"
     "       bulwark verify [options] --bundle B --trusted-root T --certificate-identity ID\n"
     "                      --certificate-oidc-issuer URL [ARTIFACT]\n"
+    "       bulwark verify [options] --dct [--trust-server URL] IMAGE:TAG\n"
     "\n"
     "Verify an image's cosign signatures with KEY (a public key, certificate or private\n"
     "key): every signature found (the sha256-<hex>.sig image and the OCI 1.1 referrers)\n"
@@ -38,6 +41,18 @@ const char bw_usage_verify[] =
     "      --trusted-root FILE  Sigstore's trusted_root.json (with --bundle)\n"
     "      --certificate-identity ID  the certificate's SAN, exactly (with --bundle)\n"
     "      --certificate-oidc-issuer URL  its OIDC issuer, exactly (with --bundle)\n"
+    "      --dct            Docker Content Trust (Notary v1): the tag must be signed in the\n"
+    "                       repository's TUF metadata (root, timestamp, snapshot, targets\n"
+    "                       and its delegations such as targets/releases: signatures,\n"
+    "                       thresholds, expiry, no rollback) for the manifest the registry\n"
+    "                       serves; the root is pinned in the cache on first use; exit 0\n"
+    "                       signed, 1 not\n"
+    "      --trust-server URL  the Notary server (with --dct; default\n"
+    "                       $DOCKER_CONTENT_TRUST_SERVER, else https://notary.docker.io for\n"
+    "                       Docker Hub and https://REGISTRY for others); --registry-ca is\n"
+    "                       trusted for it too\n"
+    "      --dct-root FILE  the repository's root.json to trust instead of the one pinned\n"
+    "                       (with --dct)\n"
     "  -f, --format FMT     table (the payloads, default) or json (bulwark.verify/v1:\n"
     "                       every signature, verified or not, and why)\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
@@ -55,6 +70,9 @@ enum {
 	OPT_IDENTITY,
 	OPT_OIDC_ISSUER,
 	OPT_POLICY,
+	OPT_DCT,
+	OPT_TRUST_SERVER,
+	OPT_DCT_ROOT,
 };
 
 #define MAX_ANNOTATIONS 64
@@ -66,6 +84,8 @@ struct verify_args {
 	const char *signature, *payload;
 	const char *bundle, *trusted_root, *identity, *issuer;
 	const char *policy;
+	bool dct;
+	const char *trust_server, *dct_root;
 };
 
 static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -104,6 +124,15 @@ static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_POLICY:
 		a->policy = arg;
+		return 0;
+	case OPT_DCT:
+		a->dct = true;
+		return 0;
+	case OPT_TRUST_SERVER:
+		a->trust_server = arg;
+		return 0;
+	case OPT_DCT_ROOT:
+		a->dct_root = arg;
 		return 0;
 	}
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
@@ -307,6 +336,79 @@ static int verify_policy(struct bw_cli *cli, const struct verify_args *a, int no
 	return ex;
 }
 
+/* --dct: Docker Content Trust for the tag. */
+static int verify_dct(struct bw_cli *cli, const struct verify_args *a, int nops, char **ops)
+{
+	if (a->key || a->signature || a->payload || a->n_annotations || a->policy)
+		return bw_cli_usage_error(
+		    cli->cmd, "--dct goes without --key, --signature, --payload, -a and --policy");
+	if (nops != 1)
+		return bw_cli_usage_error(cli->cmd, nops < 1 ? "missing TARGET" : "too many arguments");
+	if (cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
+		return bw_cli_usage_error(cli->cmd, "verify writes table or json");
+	int rc = bw_cli_registry_ready(cli);
+	if (rc)
+		return rc;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_trust_image img;
+	if (bw_trust_image_open(ops[0], bw_cli_registry_opts(cli), &img, &err) < 0)
+		return bw_cli_fail(cli, &err);
+	bw_autofree char *cache = bw_cache_default_dir();
+	struct bw_trust_dct_opts o = {
+	    .server = a->trust_server, .root_file = a->dct_root, .cache_dir = cache};
+	struct bw_trust_dct_result res = {0};
+	int ex;
+	FILE *out = NULL;
+	rc = bw_trust_dct_verify(&img, bw_cli_registry_opts(cli), &o, &res, &err);
+	if (rc < 0) {
+		ex = bw_cli_fail(cli, &err);
+	} else if (!(out = bw_cli_open_output(cli, &err))) {
+		ex = bw_cli_fail(cli, &err);
+	} else {
+		ex = res.ok ? BW_EXIT_OK : BW_EXIT_FINDINGS;
+		if (cli->format == BW_FORMAT_JSON) {
+			json_t *dct = json_pack("{s:s, s:s, s:b}", "server", res.server, "gun", res.gun,
+						"root_pinned_now", res.pinned);
+			if (res.ok) {
+				json_object_set_new(dct, "role", json_string(res.role));
+				json_object_set_new(dct, "root_version", json_integer(res.root_version));
+				json_object_set_new(dct, "targets_version",
+						    json_integer(res.targets_version));
+			}
+			json_t *doc =
+			    json_pack("{s:s, s:s, s:s, s:b, s:o}", "schema", BW_VERIFY_SCHEMA, "target",
+				      img.name, "digest", img.digest, "verified", res.ok, "dct", dct);
+			if (!res.ok)
+				json_object_set_new(doc, "reason", json_string(res.reason));
+			json_dumpf(doc, out, JSON_INDENT(2));
+			fputc('\n', out);
+			json_decref(doc);
+		} else if (res.ok) {
+			fprintf(out, "%s@%s signed by %s (Docker Content Trust, %s)\n", img.name, img.digest,
+				res.role, res.server);
+		}
+		if (bw_cli_close_output(cli, out, &err) < 0)
+			ex = bw_cli_fail(cli, &err);
+	}
+	if (rc == 0 && !cli->quiet) {
+		if (res.pinned)
+			fprintf(stderr, "bulwark verify: %s: root of %s pinned on first use (from %s)\n",
+				img.name, res.gun, res.server);
+		if (res.ok)
+			fprintf(stderr,
+				"Verification for %s (%s): the tag is signed in %s's TUF metadata: root "
+				"v%lld, timestamp, snapshot, targets v%lld (%s)\n",
+				img.name, img.digest, res.gun, (long long)res.root_version,
+				(long long)res.targets_version, res.role);
+		else
+			fprintf(stderr, "bulwark verify: error: %s (%s): Docker Content Trust: %s\n",
+				img.name, img.digest, res.reason);
+	}
+	bw_trust_dct_result_release(&res);
+	bw_trust_image_release(&img);
+	return ex;
+}
+
 int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -321,6 +423,9 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 	    {"certificate-identity", required_argument, NULL, OPT_IDENTITY},
 	    {"certificate-oidc-issuer", required_argument, NULL, OPT_OIDC_ISSUER},
 	    {"policy", required_argument, NULL, OPT_POLICY},
+	    {"dct", no_argument, NULL, OPT_DCT},
+	    {"trust-server", required_argument, NULL, OPT_TRUST_SERVER},
+	    {"dct-root", required_argument, NULL, OPT_DCT_ROOT},
 	    {NULL, 0, NULL, 0},
 	};
 	struct verify_args a = {0};
@@ -330,6 +435,10 @@ int bw_cmd_verify(struct bw_cli *cli, int argc, char **argv)
 		return rc;
 	if (a.bundle || a.trusted_root || a.identity || a.issuer)
 		return verify_bundle(cli, &a, argc - optind, argv + optind);
+	if ((a.trust_server || a.dct_root) && !a.dct)
+		return bw_cli_usage_error(cli->cmd, "--trust-server and --dct-root go with --dct");
+	if (a.dct)
+		return verify_dct(cli, &a, argc - optind, argv + optind);
 	if (a.policy)
 		return verify_policy(cli, &a, argc - optind, argv + optind);
 	if (argc - optind != 1)

@@ -561,6 +561,39 @@ void bw_mon_sinks_counters(struct bw_mon_sinks *s, uint64_t *webhook_sent, uint6
 			   uint64_t *webhook_dropped, uint64_t *write_errors);
 void bw_mon_sinks_close(struct bw_mon_sinks *s);
 
+/* ---- flows only (flows.c) ------------------------------------------------------- */
+
+/* The container of a socket's cgroup, NULL for the host. */
+typedef const struct bw_mon_container *(*bw_mon_flows_ctr_fn)(void *ud, uint64_t cgroup_id, uint32_t pid);
+
+#define BW_MON_FLOWS_CONNECTING 1024
+
+/* Records to flows: TCP state changes and UDP connect()s; the process of a
+ * TCP client comes from its SYN_SENT record (process context, no port
+ * yet), kept until the connection's outcome arrives. */
+struct bw_mon_flows {
+	bw_mon_flows_ctr_fn ctr;
+	void *ctr_ud;
+	bw_monitor_flow_fn fn;
+	void *ud;
+	struct bw_mon_connecting {
+		uint64_t cgroup_id;
+		int family;
+		uint8_t laddr[16], raddr[16];
+		uint16_t rport;
+		uint32_t pid;
+		char comm[BW_EV_COMM + 1];
+	} connecting[BW_MON_FLOWS_CONNECTING];
+	size_t next; /* ring position of the next connecting entry */
+	uint64_t records, flows, decode_errors;
+	bool stop; /* fn asked to end */
+};
+
+void bw_mon_flows_init(struct bw_mon_flows *t, bw_mon_flows_ctr_fn ctr, void *ctr_ud, bw_monitor_flow_fn fn,
+		       void *ud);
+/* One record from the source (any kind: the others are skipped). */
+void bw_mon_flows_record(struct bw_mon_flows *t, const void *rec, size_t len);
+
 /* ---- the run (monitor.c) ------------------------------------------------------ */
 
 struct bw_mon_drift;

@@ -161,4 +161,55 @@ json_t *bw_monitor_profile_seccomp(const struct bw_monitor_profile *p);
  * static strings, the caller frees the array). */
 const char **bw_monitor_profile_caps(const struct bw_monitor_profile *p);
 
+/* ---- flows only (a flow log's eBPF source) ------------------------------- */
+
+/* A connection as the kernel saw it at one of its ends: TCP from the
+ * socket's state changes (a connect()'s SYN_SENT to ESTABLISHED or to
+ * CLOSE, a passive open's SYN_RECV to ESTABLISHED), UDP from connect() on
+ * a datagram socket (datagrams sent without connect() are not seen).
+ * Strings are valid during the callback only. */
+struct bw_monitor_flow {
+	int family; /* AF_INET or AF_INET6 (IPv4-mapped IPv6 addresses come as AF_INET) */
+	uint8_t proto;
+	unsigned char src[16], dst[16]; /* client, server; network order */
+	uint16_t sport, dport;
+	const char *state; /* "established", "failed" (TCP, never established), "connected" (UDP) */
+	bool at_src;	   /* seen at the client's end (else at the server's) */
+	/* the container of that end's socket (its cgroup): NULL for the host */
+	const char *container, *container_id;
+	int pid; /* the process that connected, when the kernel gave its context; 0 else */
+	const char *comm;
+};
+
+/* Return nonzero to end the run. */
+typedef int (*bw_monitor_flow_fn)(void *ud, const struct bw_monitor_flow *f);
+
+struct bw_monitor_flow_opts {
+	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
+	double duration;	 /* seconds; 0: until stopped */
+	size_t ring_bytes;	 /* 0: 8 MiB */
+	/* may be NULL: the programs are attached; asked every 100 ms whether
+	 * to end (a signal handler's flag) */
+	void (*ready)(void *ud);
+	bool (*stopping)(void *ud);
+	void *ud;
+	bw_monitor_log_fn log; /* warnings (drops as they happen) */
+	void *log_ud;
+};
+
+struct bw_monitor_flow_result {
+	uint64_t records;	/* records read */
+	uint64_t flows;		/* flows handed to the callback */
+	uint64_t drops;		/* records the kernel could not write (the ring buffer was full) */
+	uint64_t decode_errors; /* records that were not well formed */
+};
+
+/* The eBPF source in a flows-only mode: no rules, no process table; only
+ * the TCP state hook and connect() are enabled. Returns 0 at the end of
+ * the run, BW_EUNSUPPORTED naming why when eBPF cannot run here (not
+ * built in, not permitted: the missing capability), BW_EIO when the
+ * source fails. */
+int bw_monitor_flows(const struct bw_monitor_flow_opts *o, bw_monitor_flow_fn fn, void *ud,
+		     struct bw_monitor_flow_result *res, struct bw_error *err);
+
 #endif

@@ -1,8 +1,8 @@
 /* The flow log: one JSON line per new connection, both ends attributed to
  * containers (the engine's map of addresses to names, refreshed when an
  * address is not known), checked against the intended graph, repeats of
- * the same 5-tuple dropped (a connection is seen in the client's and in the
- * server's network namespace). Every flow source feeds it through
+ * the same 5-tuple within seconds dropped and counted (a connection is seen
+ * in the client's and in the server's network namespace). Every flow source feeds it through
  * bw_net_flowlog_add(): the conntrack fallback of watch.c, and the
  * monitor's eBPF TCP events. */
 #include <signal.h>
@@ -15,6 +15,10 @@
 #include "net-int.h"
 
 #define RECENT 4096
+/* a 5-tuple seen again within this many seconds is the same connection
+ * (seen at its other end, or in a second namespace); later, a new one (a
+ * refused connect() has no source port: each retry is one) */
+#define REPEAT 10.0
 #define REFRESH_MIN 0.5 /* seconds between two engine look-ups for unknown addresses */
 
 struct addr_name {
@@ -45,12 +49,22 @@ struct bw_net_flowlog {
 	size_t n_allow, cap_allow;
 	/* recent 5-tuples */
 	uint64_t recent[RECENT];
-	size_t count, violations;
+	double recent_at[RECENT];
+	size_t count, violations, duplicates, loopback, bad;
 };
 
 size_t bw_net_flowlog_count(const struct bw_net_flowlog *log)
 {
 	return log->count;
+}
+
+void bw_net_flowlog_stats(const struct bw_net_flowlog *log, struct bw_net_flowlog_stats *out)
+{
+	*out = (struct bw_net_flowlog_stats){.logged = log->count,
+					     .violations = log->violations,
+					     .duplicates = log->duplicates,
+					     .loopback = log->loopback,
+					     .bad = log->bad};
 }
 
 size_t bw_net_flowlog_violations(const struct bw_net_flowlog *log)
@@ -293,8 +307,10 @@ static bool loopback(int family, const unsigned char *ip)
 	return family == AF_INET ? ip[0] == 127 : !memcmp(ip, v6lo, 16);
 }
 
+/* seen: the flow was seen at this end, in the container netns_id names
+ * (NULL: the host), which names the end when its address does not. */
 static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned char *ip, uint16_t port,
-			const char **name_out)
+			bool seen, const struct bw_net_flow *f, const char **name_out)
 {
 	char text[INET6_ADDRSTRLEN];
 	inet_ntop(family, ip, text, sizeof(text));
@@ -304,6 +320,10 @@ static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned c
 		json_object_set_new(o, "port", json_integer(port));
 	const char *id = NULL;
 	const char *name = container_of(log, family, ip, &id);
+	if (!name && seen && f->netns_id && f->netns) {
+		name = f->netns;
+		id = f->netns_id;
+	}
 	if (name) {
 		json_object_set_new(o, "container", json_string(name));
 		if (id)
@@ -321,15 +341,23 @@ static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned c
 
 int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f)
 {
-	if (f->family != AF_INET && f->family != AF_INET6)
+	if (f->family != AF_INET && f->family != AF_INET6) {
+		log->bad++;
 		return 0;
-	if (loopback(f->family, f->src) && loopback(f->family, f->dst))
+	}
+	if (loopback(f->family, f->src) && loopback(f->family, f->dst)) {
+		log->loopback++;
 		return 0; /* inside one network namespace (the engine's DNS) */
+	}
 	uint64_t key = flow_key(f);
 	size_t slot = key % RECENT;
-	if (log->recent[slot] == key)
+	double now = bw_now();
+	if (log->recent[slot] == key && now - log->recent_at[slot] < REPEAT) {
+		log->duplicates++;
 		return 0;
+	}
 	log->recent[slot] = key;
+	log->recent_at[slot] = now;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
@@ -345,15 +373,20 @@ int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f)
 						       : NULL;
 	json_object_set_new(o, "proto", proto ? json_string(proto) : json_integer(f->proto));
 	const char *sname, *dname;
-	json_object_set_new(o, "src", end_json(log, f->family, f->src, f->sport, &sname));
-	json_object_set_new(o, "dst", end_json(log, f->family, f->dst, f->dport, &dname));
+	json_object_set_new(
+	    o, "src", end_json(log, f->family, f->src, f->sport, f->seen_end == BW_NET_SEEN_SRC, f, &sname));
+	json_object_set_new(
+	    o, "dst", end_json(log, f->family, f->dst, f->dport, f->seen_end == BW_NET_SEEN_DST, f, &dname));
 	if (f->netns)
 		json_object_set_new(o, "seen_in", json_string(f->netns));
 	json_object_set_new(o, "source", json_string(f->source ? f->source : "unknown"));
 	if (f->pid > 0)
 		json_object_set_new(o, "pid", json_integer(f->pid));
 	if (f->comm)
-		json_object_set_new(o, "comm", json_string(f->comm));
+		json_object_set_new(o, "comm",
+				    json_string(bw_utf8_valid(f->comm, strlen(f->comm)) ? f->comm : "?"));
+	if (f->state)
+		json_object_set_new(o, "state", json_string(f->state));
 	if (log->intended) {
 		int v = judge(log, sname, dname, f->proto, f->dport);
 		json_object_set_new(o, "allowed", v < 0 ? json_null() : json_boolean(v == 1));

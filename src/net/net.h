@@ -163,6 +163,13 @@ void bw_net_tls_rule_info(size_t i, struct bw_rule_info *out);
 
 /* ---- the flow log (flowlog.c, watch.c) ------------------------------------ */
 
+/* Which end of a flow the source saw it at. */
+enum bw_net_seen_end {
+	BW_NET_SEEN_UNKNOWN = 0,
+	BW_NET_SEEN_SRC, /* the client's side */
+	BW_NET_SEEN_DST, /* the server's side */
+};
+
 /* A new connection as a flow source saw it. Addresses in network order. */
 struct bw_net_flow {
 	int family; /* AF_INET or AF_INET6 */
@@ -173,6 +180,22 @@ struct bw_net_flow {
 	const char *source;    /* "conntrack", "ebpf" */
 	int pid;	       /* the process, when the source knows it (eBPF); 0 else */
 	const char *comm;
+	/* Sources that know whose side saw the flow (eBPF: the socket's
+	 * cgroup) name that end: it is attributed to netns_id's container
+	 * when its address maps to none (host networking, NAT). */
+	enum bw_net_seen_end seen_end;
+	const char *netns_id; /* the container id of netns; NULL: the host or not known */
+	const char *state;    /* "established", "failed" (never established), "connected" (UDP); NULL */
+};
+
+/* What a flow log did with the flows it was given. Nothing is dropped
+ * without being counted here. */
+struct bw_net_flowlog_stats {
+	size_t logged;	   /* lines written */
+	size_t violations; /* of them, flows the intended graph does not allow */
+	size_t duplicates; /* a connection already logged (seen from its other end, or twice) */
+	size_t loopback;   /* inside one network namespace's loopback: not logged */
+	size_t bad;	   /* neither IPv4 nor IPv6: not logged */
 };
 
 struct bw_net_flowlog;
@@ -189,16 +212,20 @@ int bw_net_flowlog_new(const struct bw_net_flowlog_opts *o, struct bw_net_flowlo
 		       struct bw_error *err);
 void bw_net_flowlog_free(struct bw_net_flowlog *log);
 /* The one entry point of every flow source — the conntrack fallback below
- * and the monitor's eBPF connect/accept and TCP state events: both ends
- * attributed to containers, the flow checked against the intended graph
- * ("allowed": true/false, "violation": true; null when the destination is
- * no intended workload), repeats of one 5-tuple and connections inside one
- * namespace's loopback dropped, one JSON line written:
+ * and the monitor's eBPF TCP events (fed by a composer): both ends
+ * attributed to containers (by address; the end the source saw it at by
+ * netns_id when its address names none), the flow checked against the
+ * intended graph ("allowed": true/false, "violation": true; null when the
+ * destination is no intended workload), repeats of one 5-tuple within
+ * seconds and connections inside one namespace's loopback dropped and
+ * counted (bw_net_flowlog_stats), one JSON line written:
  *   {"time", "proto", "src": {"ip", "port", "container", "container_id"},
- *    "dst": {…}, "seen_in", "source", "pid", "comm", "allowed", "violation"} */
+ *    "dst": {…}, "seen_in", "source", "pid", "comm", "state", "allowed",
+ *    "violation"} */
 int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f);
 size_t bw_net_flowlog_count(const struct bw_net_flowlog *log);
 size_t bw_net_flowlog_violations(const struct bw_net_flowlog *log);
+void bw_net_flowlog_stats(const struct bw_net_flowlog *log, struct bw_net_flowlog_stats *out);
 
 /* The conntrack fallback: new connections of the host's and every running
  * container's network namespace (joined as they start, through e), into
@@ -207,5 +234,48 @@ size_t bw_net_flowlog_violations(const struct bw_net_flowlog *log);
  * CAP_SYS_ADMIN for setns). *lost counts event batches the kernel dropped. */
 int bw_net_watch_conntrack(struct bw_net_flowlog *log, struct bw_engine *e, const volatile sig_atomic_t *stop,
 			   double duration, size_t max_flows, size_t *lost, struct bw_error *err);
+
+/* ---- flow sources: the table bw_net_watch() tries in order ---------------- */
+
+struct bw_net_watch_opts {
+	struct bw_engine *engine;	   /* names containers; NULL: addresses only */
+	const volatile sig_atomic_t *stop; /* a signal handler's flag, or NULL */
+	double duration;		   /* seconds; 0: no limit */
+	size_t max_flows;		   /* flows logged; 0: no limit */
+	/* called once a source watches (before any flow of it), for the
+	 * caller's "watching" note; may be NULL */
+	void (*ready)(void *ud, const char *source);
+	void *ud;
+};
+
+/* What a watch saw besides the flows (only src/cli/ prints it). */
+struct bw_net_watch_result {
+	const char *source;   /* the source that ran: a row's name */
+	char fallback[768];   /* why the sources before it could not run; "" when the first did */
+	uint64_t lost;	      /* records (eBPF) or event batches (conntrack) the kernel dropped */
+	uint64_t undecodable; /* records a source could not read */
+	size_t unjoined;      /* conntrack: running containers whose namespace it could not join */
+};
+
+/* A flow source: a row of the table a watch is given. conntrack is net's
+ * own (bw_net_flow_conntrack, ud unused); an external feed is a row a
+ * composer above net fills in (src/cli feeds the monitor's eBPF TCP
+ * events), calling bw_net_flowlog_add() for each flow. run returns when
+ * o's limits are reached (o->max_flows counts bw_net_flowlog_count()),
+ * 0; BW_EUNSUPPORTED naming why when it cannot run here (not permitted,
+ * not built in): the watch then tries the next row. */
+struct bw_net_flow_source {
+	const char *name; /* "ebpf", "conntrack", … */
+	int (*run)(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+		   struct bw_net_watch_result *res, struct bw_error *err);
+	void *ud;
+};
+extern const struct bw_net_flow_source bw_net_flow_conntrack;
+
+/* Run the first source of rows[0..n) that can run here into log; each one
+ * that could not is named in res->fallback with its reason. The error of
+ * the source that ran, or of the last one when none could. */
+int bw_net_watch(struct bw_net_flowlog *log, const struct bw_net_flow_source *rows, size_t n,
+		 const struct bw_net_watch_opts *o, struct bw_net_watch_result *res, struct bw_error *err);
 
 #endif

@@ -35,7 +35,8 @@ struct watch {
 	struct bw_net_flowlog *log;
 	struct src *srcs;
 	size_t n, cap;
-	size_t lost; /* ENOBUFS: events the kernel dropped */
+	size_t lost;	 /* ENOBUFS: events the kernel dropped */
+	size_t unjoined; /* running containers not joined at the last rescan, the most seen */
 	const char *current;
 };
 
@@ -99,6 +100,7 @@ static void rescan(struct watch *w, struct bw_engine *e)
 		return;
 	for (size_t i = 1; i < w->n; i++)
 		w->srcs[i].seen = false;
+	size_t unjoined = 0;
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *c = json_array_get(list, i);
 		const char *id = json_string_value(json_object_get(c, "Id"));
@@ -113,8 +115,12 @@ static void rescan(struct watch *w, struct bw_engine *e)
 		for (size_t k = 1; k < w->n && !known; k++)
 			if (w->srcs[k].id && !strcmp(w->srcs[k].id, id))
 				known = w->srcs[k].seen = true;
-		if (known || w->n >= MAX_SOURCES)
+		if (known)
 			continue;
+		if (w->n >= MAX_SOURCES) {
+			unjoined++;
+			continue;
+		}
 		char *path = bw_asprintf("/containers/%s/json", id);
 		json_t *ins = NULL;
 		if (!bw_engine_get_json(e, path, 0, &ins, &err)) {
@@ -123,6 +129,8 @@ static void rescan(struct watch *w, struct bw_engine *e)
 			struct mnl_socket *nl = pid > 0 ? ct_socket_in((pid_t)pid, name, &err) : NULL;
 			if (nl)
 				add_src(w, nl, name, id);
+			else if (pid > 0)
+				unjoined++;
 		}
 		json_decref(ins);
 		free(path);
@@ -140,6 +148,8 @@ static void rescan(struct watch *w, struct bw_engine *e)
 		free(w->srcs[i].id);
 	}
 	w->n = o;
+	if (unjoined > w->unjoined)
+		w->unjoined = unjoined;
 	json_decref(list);
 }
 
@@ -177,15 +187,23 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int bw_net_watch_conntrack(struct bw_net_flowlog *log, struct bw_engine *e, const volatile sig_atomic_t *stop,
-			   double duration, size_t max_flows, size_t *lost, struct bw_error *err)
+static int conntrack_watch(struct bw_net_flowlog *log, const struct bw_net_watch_opts *wo,
+			   struct bw_net_watch_result *res, struct bw_error *err)
 {
 	struct watch w = {.log = log};
+	struct bw_engine *e = wo->engine;
+	const volatile sig_atomic_t *stop = wo->stop;
+	double duration = wo->duration;
+	size_t max_flows = wo->max_flows;
 	struct mnl_socket *host = ct_socket(err, "the host");
 	if (!host)
 		return err->code;
 	add_src(&w, host, "host", NULL);
-	double start = bw_now(), last_scan = 0;
+	if (e)
+		rescan(&w, e);
+	if (wo->ready)
+		wo->ready(wo->ud, "conntrack");
+	double start = bw_now(), last_scan = e ? start : 0;
 	static char buf[1 << 16];
 	int rc = 0;
 	while (!(stop && *stop)) {
@@ -227,7 +245,50 @@ int bw_net_watch_conntrack(struct bw_net_flowlog *log, struct bw_engine *e, cons
 		free(w.srcs[i].id);
 	}
 	free(w.srcs);
+	res->lost += w.lost;
+	res->unjoined = w.unjoined;
+	return rc;
+}
+
+int bw_net_watch_conntrack(struct bw_net_flowlog *log, struct bw_engine *e, const volatile sig_atomic_t *stop,
+			   double duration, size_t max_flows, size_t *lost, struct bw_error *err)
+{
+	struct bw_net_watch_opts wo = {
+	    .engine = e, .stop = stop, .duration = duration, .max_flows = max_flows};
+	struct bw_net_watch_result res = {0};
+	int rc = conntrack_watch(log, &wo, &res, err);
 	if (lost)
-		*lost = w.lost;
+		*lost = (size_t)res.lost;
+	return rc;
+}
+
+static int conntrack_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+			 struct bw_net_watch_result *res, struct bw_error *err)
+{
+	(void)ud;
+	return conntrack_watch(log, o, res, err);
+}
+
+const struct bw_net_flow_source bw_net_flow_conntrack = {"conntrack", conntrack_run, NULL};
+
+int bw_net_watch(struct bw_net_flowlog *log, const struct bw_net_flow_source *rows, size_t n,
+		 const struct bw_net_watch_opts *o, struct bw_net_watch_result *res, struct bw_error *err)
+{
+	int rc = bw_error_set(err, BW_EUSAGE, "no flow source");
+	size_t used = 0;
+	res->fallback[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		bw_error_clear(err);
+		res->source = rows[i].name;
+		rc = rows[i].run(rows[i].ud, log, o, res, err);
+		if (rc != BW_EUNSUPPORTED || i + 1 == n)
+			break;
+		/* the next row runs: say why this one did not */
+		int w = snprintf(res->fallback + used, sizeof(res->fallback) - used, "%s%s: %s",
+				 used ? "; " : "", rows[i].name, err->msg);
+		if (w > 0)
+			used += (size_t)w < sizeof(res->fallback) - used ? (size_t)w
+									 : sizeof(res->fallback) - 1 - used;
+	}
 	return rc;
 }

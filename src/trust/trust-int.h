@@ -127,4 +127,27 @@ int trust_each_sigimage(const struct bw_trust_image *img, const char *suffix, co
 				  const char *where, void *ud, struct bw_error *err),
 			void *ud, struct bw_error *err);
 
+/* ---- TUF metadata as Notary writes it (tuf.c) ---- */
+
+#define TRUST_TUF_MAX (8u << 20) /* one metadata file */
+
+/* j as canonical JSON (keys sorted by bytes, no blanks, strings as Go
+ * writes them): what Notary signs and hashes key ids over. BW_EINPUT for a
+ * number with a fraction. */
+int trust_canonical_json(struct bw_buf *b, const json_t *j);
+/* RFC 3339 ("2026-12-07T20:57:42.061Z", "+01:00" offsets) to seconds; -1
+ * when it is not one. */
+int trust_rfc3339(const char *s, int64_t *t);
+/* Check the metadata file data of role (its "_type" type): its form, its
+ * signatures by the keys role_def ({"keyids", "threshold"}) lists out of
+ * keys (an object of key id → key) up to the threshold, its expiry against
+ * now. root_cn: the common name x509 keys must carry (the repository, for
+ * roots), else NULL. *out the parsed document (a new reference).
+ * BW_EINTEGRITY "ROLE: why" for every failure. */
+int trust_tuf_check(const char *role, const char *type, const void *data, size_t len, json_t *keys,
+		    json_t *role_def, int64_t now, const char *root_cn, json_t **out, struct bw_error *err);
+/* data has the length and every hash that meta ({"length", "hashes":
+ * {"sha256", "sha512"}}) gives for role. */
+int trust_tuf_meta_check(const char *role, json_t *meta, const void *data, size_t len, struct bw_error *err);
+
 #endif

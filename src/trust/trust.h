@@ -278,4 +278,37 @@ int bw_trust_bundle_verify(const char *bundle, size_t blen, const char *root, si
 			   const void *artifact, size_t alen, const struct bw_trust_bundle_policy *pol,
 			   struct bw_trust_bundle_result *res, struct bw_error *err);
 
+/* ---- Docker Content Trust: Notary v1 / TUF (dct.c, tuf.c) -------------------- */
+
+struct bw_trust_dct_opts {
+	/* the trust server, "https://HOST[:PORT]" ("http://" only when asked
+	 * for); NULL: $DOCKER_CONTENT_TRUST_SERVER, else Docker's default
+	 * (https://notary.docker.io for Docker Hub, else https://REGISTRY) */
+	const char *server;
+	const char *root_file; /* a root.json to trust instead of the one pinned; NULL */
+	const char *cache_dir; /* roots pinned on first use and versions seen, under
+				  CACHE_DIR/dct/; NULL: nothing kept (every use is a first) */
+	int64_t now;	       /* seconds; 0: the clock */
+};
+struct bw_trust_dct_result {
+	bool ok;
+	char *reason; /* denied: "ROLE: why" */
+	char *role;   /* ok: the role whose target matched ("targets/releases", "targets") */
+	char *server; /* the trust server asked */
+	char *gun;    /* the repository as Notary names it: "127.0.0.1:5000/app" */
+	bool pinned;  /* the server's root was pinned now (first use) */
+	int64_t root_version, targets_version;
+};
+void bw_trust_dct_result_release(struct bw_trust_dct_result *r);
+/* Is img's tag (a registry image named by a tag) signed in its
+ * repository's TUF metadata on the trust server, for the manifest digest
+ * and size the registry serves? dct.c lists every check. Denied is 0 with
+ * res->ok false and the reason; errors are for the environment (the server
+ * unreachable or failing, the cache) and for what cannot be asked
+ * (BW_EUSAGE: a local image, a digest without a tag). ro gives the CA
+ * (--registry-ca) and the deadline; no credentials are sent. */
+int bw_trust_dct_verify(const struct bw_trust_image *img, const struct bw_registry_opts *ro,
+			const struct bw_trust_dct_opts *o, struct bw_trust_dct_result *res,
+			struct bw_error *err);
+
 #endif

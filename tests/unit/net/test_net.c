@@ -284,6 +284,147 @@ static void test_flowlog_judgement(void **st)
 	free(path);
 }
 
+/* The end a source saw a flow at is named by its container when its
+ * address names none (host networking, NAT); what is not logged is counted. */
+static void test_flowlog_seen_end_and_counts(void **st)
+{
+	(void)st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct bw_net_flowlog *log = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_net_flowlog_opts o = {.out = out};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), 0);
+	struct bw_net_flow f = {.family = AF_INET,
+				.proto = IPPROTO_TCP,
+				.sport = 41000,
+				.dport = 443,
+				.netns = "web",
+				.netns_id = "0123abcd",
+				.seen_end = BW_NET_SEEN_SRC,
+				.source = "ebpf",
+				.pid = 7,
+				.comm = "curl",
+				.state = "established"};
+	assert_int_equal(inet_pton(AF_INET, "192.168.1.5", f.src), 1);
+	assert_int_equal(inet_pton(AF_INET, "198.51.100.1", f.dst), 1);
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0); /* the same connection: a repeat */
+	/* seen at the server's end, which is the container now */
+	f.seen_end = BW_NET_SEEN_DST;
+	f.sport = 41001;
+	f.state = "failed";
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	/* the host (no netns_id) names no end */
+	f.netns = "host";
+	f.netns_id = NULL;
+	f.sport = 41002;
+	assert_int_equal(bw_net_flowlog_add(log, &f), 0);
+	struct bw_net_flow lo = {.family = AF_INET, .proto = IPPROTO_UDP, .source = "ebpf"};
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.1", lo.src), 1);
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.11", lo.dst), 1);
+	assert_int_equal(bw_net_flowlog_add(log, &lo), 0);
+	lo.family = 0;
+	assert_int_equal(bw_net_flowlog_add(log, &lo), 0);
+	struct bw_net_flowlog_stats stats;
+	bw_net_flowlog_stats(log, &stats);
+	assert_int_equal(stats.logged, 3);
+	assert_int_equal(stats.duplicates, 1);
+	assert_int_equal(stats.loopback, 1);
+	assert_int_equal(stats.bad, 1);
+	assert_int_equal(stats.violations, 0);
+	bw_net_flowlog_free(log);
+	fclose(out);
+	const char *lines[] = {
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41000,\"container\":\"web\",\"container_id\":"
+	    "\"0123abcd\"},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443},\"seen_in\":\"web\",\"source\":"
+	    "\"ebpf\",\"pid\":7,\"comm\":\"curl\",\"state\":\"established\"}",
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41001},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443,"
+	    "\"container\":\"web\",\"container_id\":\"0123abcd\"},",
+	    "\"src\":{\"ip\":\"192.168.1.5\",\"port\":41002},\"dst\":{\"ip\":\"198.51.100.1\",\"port\":443},"
+	    "\"seen_in\":\"host\"",
+	};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(lines); i++)
+		if (!strstr(buf, lines[i]))
+			fail_msg("missing from the flow log: %s\n---\n%s", lines[i], buf);
+	free(buf);
+}
+
+/* The source table: a row that cannot run here is named with its reason
+ * and the next one runs; the last row's error is the watch's. */
+static int row_calls;
+
+static int row_unsupported(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+			   struct bw_net_watch_result *res, struct bw_error *err)
+{
+	(void)log;
+	(void)o;
+	(void)res;
+	row_calls++;
+	return bw_error_set(err, BW_EUNSUPPORTED, "%s is not permitted here", (const char *)ud);
+}
+
+static int row_feed(void *ud, struct bw_net_flowlog *log, const struct bw_net_watch_opts *o,
+		    struct bw_net_watch_result *res, struct bw_error *err)
+{
+	(void)ud;
+	(void)err;
+	row_calls++;
+	if (o->ready)
+		o->ready(o->ud, "feed");
+	struct bw_net_flow f = {
+	    .family = AF_INET, .proto = IPPROTO_TCP, .sport = 1, .dport = 2, .source = "feed"};
+	f.src[0] = 10;
+	f.dst[0] = 11;
+	bw_net_flowlog_add(log, &f);
+	res->lost = 3;
+	return 0;
+}
+
+static const char *ready_source;
+
+static void on_ready(void *ud, const char *source)
+{
+	(void)ud;
+	ready_source = source;
+}
+
+static void test_watch_falls_back(void **st)
+{
+	(void)st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct bw_net_flowlog *log = NULL;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_net_flowlog_opts o = {.out = out};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), 0);
+	const struct bw_net_flow_source rows[] = {
+	    {"ebpf", row_unsupported, "eBPF"},
+	    {"other", row_unsupported, "other"},
+	    {"feed", row_feed, NULL},
+	};
+	struct bw_net_watch_opts wo = {.ready = on_ready};
+	struct bw_net_watch_result res = {0};
+	assert_int_equal(bw_net_watch(log, rows, 3, &wo, &res, &err), 0);
+	assert_string_equal(res.source, "feed");
+	assert_string_equal(ready_source, "feed");
+	assert_string_equal(res.fallback,
+			    "ebpf: eBPF is not permitted here; other: other is not permitted here");
+	assert_int_equal(res.lost, 3);
+	assert_int_equal(bw_net_flowlog_count(log), 1);
+	assert_int_equal(row_calls, 3);
+	/* nothing can run: the last row's error */
+	memset(&res, 0, sizeof(res));
+	assert_int_equal(bw_net_watch(log, rows, 2, &wo, &res, &err), BW_EUNSUPPORTED);
+	assert_string_equal(err.msg, "other is not permitted here");
+	assert_string_equal(res.fallback, "ebpf: eBPF is not permitted here");
+	bw_net_flowlog_free(log);
+	fclose(out);
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	dir = argc > 1 ? argv[1] : "tests/unit/net";
@@ -292,6 +433,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_graph_json_streamed),
 	    cmocka_unit_test(test_enforce_ruleset),
 	    cmocka_unit_test(test_flowlog_judgement),
+	    cmocka_unit_test(test_flowlog_seen_end_and_counts),
+	    cmocka_unit_test(test_watch_falls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
