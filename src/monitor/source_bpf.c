@@ -38,9 +38,35 @@ struct state {
 	bool has_capable;
 	const struct bw_monitor_opts *o;
 	bool per_syscall;			       /* syscalls:sys_exit_* (else raw sys_exit) */
-	char hook_why[128];			       /* why the raw sys_exit hook, when it is */
+	char hook_why[256];			       /* why the raw sys_exit hook, when it is */
 	struct bpf_link *tp_links[BW_MON_MAX_EVTYPES]; /* per_syscall: the attached ones */
+	/* per_syscall: syscalls of this architecture without a tracepoint of
+	 * their own (a kernel built without them: finit_module without module
+	 * support still answers ENOSYS, and a rule still wants to see it); they
+	 * go through the raw sys_exit hook, attached only while one is watched */
+	bool no_tp[BW_MON_MAX_EVTYPES];
+	struct bpf_link *raw_link;
 };
+
+/* The trace event of a syscall is named after its SYSCALL_DEFINE, which is
+ * not always the syscall's name. */
+static const char *tracepoint_name(const char *syscall)
+{
+	if (strcmp(syscall, "umount2") == 0)
+		return "umount";
+	return syscall;
+}
+
+static bool has_exit_tracepoint(const char *syscall)
+{
+	const char *name = tracepoint_name(syscall);
+	char path[256];
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/sys_exit_%s", name);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/syscalls/sys_exit_%s", name);
+	return access(path, F_OK) == 0;
+}
 
 /* Per-syscall tracepoints where tracefs is there and nothing needs every
  * syscall; else the raw sys_exit hook, and why in why. */
@@ -174,8 +200,12 @@ static void detect_optional(struct state *s, bw_monitor_log_fn log, void *ud)
 	    "eBPF source: raw tracepoints, syscalls through %s%s%s, ring buffer of %zu KiB; "
 	    "optional hooks: fentry/fexit %s; kprobes %s; BPF-LSM %s%s%s%s; capability tracepoint %s",
 	    s->per_syscall ? "their own tracepoints (syscalls:sys_exit_*)" : "the raw sys_exit hook",
-	    s->per_syscall ? "" : ": ", s->hook_why, (s->o->ring_bytes ? s->o->ring_bytes : 8u << 20) >> 10,
-	    fentry, kprobe, bpflsm, lsm[0] ? " (lsm=" : "", lsm, lsm[0] ? ")" : "",
+	    !s->hook_why[0] ? ""
+	    : s->per_syscall
+		? "; those this kernel has none for, through the raw sys_exit hook while watched: "
+		: ": ",
+	    s->hook_why, (s->o->ring_bytes ? s->o->ring_bytes : 8u << 20) >> 10, fentry, kprobe, bpflsm,
+	    lsm[0] ? " (lsm=" : "", lsm, lsm[0] ? ")" : "",
 	    s->has_capable ? "yes (capabilities are counted while learning)"
 			   : "no (capabilities are inferred from syscalls)");
 	if (w > 0)
@@ -249,7 +279,7 @@ static int attach_per_syscall(struct state *s, const bool *want, struct bw_error
 {
 	for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
 		const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
-		if (!et->prog || strncmp(et->prog, "bw_sys_", 7) != 0)
+		if (!et->prog || strncmp(et->prog, "bw_sys_", 7) != 0 || s->no_tp[t])
 			continue;
 		if (!want[t]) {
 			bpf_link__destroy(s->tp_links[t]);
@@ -260,7 +290,7 @@ static int attach_per_syscall(struct state *s, const bool *want, struct bw_error
 			continue;
 		char pname[64], tp[64];
 		snprintf(pname, sizeof(pname), "bw_tp_%s", et->prog + 7);
-		snprintf(tp, sizeof(tp), "sys_exit_%s", et->name);
+		snprintf(tp, sizeof(tp), "sys_exit_%s", tracepoint_name(et->name));
 		struct bpf_program *prog = bpf_object__find_program_by_name(s->skel->obj, pname);
 		if (!prog)
 			return bw_error_set(err, BW_EIO, "eBPF: the program %s is missing", pname);
@@ -283,6 +313,8 @@ static void detach_per_syscall(struct state *s)
 		bpf_link__destroy(s->tp_links[t]);
 		s->tp_links[t] = NULL;
 	}
+	bpf_link__destroy(s->raw_link);
+	s->raw_link = NULL;
 }
 
 static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct bw_error *err)
@@ -323,8 +355,10 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 	bool want[BW_MON_MAX_EVTYPES] = {0};
 	for (size_t t = 0; t < bw_mon_n_evtypes; t++)
 		want[t] = k->evtype_on[t];
-	if (s->per_syscall)
-		return attach_per_syscall(s, want, err);
+	int rc;
+	if (s->per_syscall && (rc = attach_per_syscall(s, want, err)) != 0)
+		return rc;
+	bool need_raw = false;
 	int pfd = bpf_map__fd(s->skel->maps.bw_syscall_progs);
 	for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
 		const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
@@ -334,16 +368,26 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 		if (nr < 0 || nr >= 512)
 			continue;
 		__u32 key = (__u32)nr;
-		if (!want[t]) {
+		if (!want[t] || (s->per_syscall && !s->no_tp[t])) {
 			bpf_map_delete_elem(pfd, &key);
 			continue;
 		}
+		need_raw = true;
 		struct bpf_program *prog = bpf_object__find_program_by_name(s->skel->obj, et->prog);
 		int fd = prog ? bpf_program__fd(prog) : -1;
 		if (fd < 0)
 			return bw_error_set(err, BW_EIO, "eBPF: the program %s is missing", et->prog);
 		if (bpf_map_update_elem(pfd, &key, &fd, BPF_ANY) < 0)
 			return bw_error_sys(err, BW_EIO, "eBPF: cannot enable %s", et->name);
+	}
+	if (s->per_syscall && need_raw && !s->raw_link) {
+		s->raw_link = bpf_program__attach(s->skel->progs.bw_sys_exit);
+		if (!s->raw_link)
+			return bw_error_sys(err, BW_EIO,
+					    "eBPF: cannot attach to the raw sys_exit tracepoint");
+	} else if (s->per_syscall && !need_raw && s->raw_link) {
+		bpf_link__destroy(s->raw_link);
+		s->raw_link = NULL;
 	}
 	return 0;
 }
@@ -382,24 +426,46 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 		bpf_program__set_autoload(s->skel->progs.bw_cap_capable, false);
 	/* the per-syscall programs: one of the two forms is loaded (the
 	 * verifier sees each body once), and user space attaches it, or puts it
-	 * into the tail-call table */
+	 * into the tail-call table (all of them, or in per-syscall mode those
+	 * without a tracepoint of their own) */
 	s->per_syscall = use_per_syscall(k, s->hook_why, sizeof(s->hook_why));
+	bool any_no_tp = false;
+	if (s->per_syscall) {
+		size_t len = 0;
+		for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
+			const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
+			if (!et->prog || bw_mon_evtype_nr((int)t) < 0 || has_exit_tracepoint(et->name))
+				continue;
+			s->no_tp[t] = any_no_tp = true;
+			int w = snprintf(s->hook_why + len, sizeof(s->hook_why) - len, "%s%s",
+					 len ? ", " : "", et->name);
+			if (w > 0 && (size_t)w < sizeof(s->hook_why) - len)
+				len += (size_t)w;
+		}
+	}
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, s->skel->obj)
 	{
 		const char *sec = bpf_program__section_name(prog);
 		if (strcmp(sec, "raw_tp") == 0) {
 			bpf_program__set_autoattach(prog, false);
-			if (s->per_syscall)
-				bpf_program__set_autoload(prog, false);
+			bool needed = !s->per_syscall;
+			for (size_t t = 0; t < bw_mon_n_evtypes && !needed; t++)
+				needed = s->no_tp[t] && bw_mon_evtypes[t].prog &&
+					 strcmp(bw_mon_evtypes[t].prog, bpf_program__name(prog)) == 0;
+			bpf_program__set_autoload(prog, needed);
 		} else if (strcmp(sec, "tp") == 0) {
 			bpf_program__set_autoattach(prog, false);
 			if (!s->per_syscall)
 				bpf_program__set_autoload(prog, false);
 		}
 	}
-	if (s->per_syscall)
-		bpf_program__set_autoload(s->skel->progs.bw_sys_exit, false);
+	if (s->per_syscall) {
+		/* attached by apply_config while a syscall without a tracepoint is watched */
+		bpf_program__set_autoattach(s->skel->progs.bw_sys_exit, false);
+		if (!any_no_tp)
+			bpf_program__set_autoload(s->skel->progs.bw_sys_exit, false);
+	}
 	if (bw_monitor_bpf__load(s->skel) != 0) {
 		int e = errno;
 		bw_monitor_bpf__destroy(s->skel);
