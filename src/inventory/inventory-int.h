@@ -34,7 +34,10 @@ enum inv_kind {
 	INV_COMPOSER_LOCK, /* composer.lock */
 	INV_NUGET_LOCK,	   /* packages.lock.json */
 	INV_GRADLE_LOCK,   /* gradle.lockfile */
-	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
+	INV_POM,	   /* pom.xml */
+	/* /usr/share/doc/PACKAGE/copyright: no packages, but kv ("License", licence) */
+	INV_DEB_COPYRIGHT,
+	INV__COUNT, /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
 /* ---- the ecosystem table (ecosystems.c) ----
@@ -104,7 +107,8 @@ struct inv_pkg {
 	const char *name, *version;
 	const char *ecosystem; /* OSV name; NULL for OS packages (decided by the OS at the end) */
 	const char *purl_type; /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
-	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor */
+	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor;
+				* an rpm's vendor (NULL: the OS's) */
 	const char *purl_name; /* name within the namespace (NULL: name) */
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
@@ -122,6 +126,10 @@ struct inv_pkg {
 	bool is_os;	    /* an OS package (deb, apk, rpm) */
 	bool dev;	    /* a development-only dependency (lock files) */
 	bool application;   /* the program itself (cargo-auditable's root package) */
+	/* who distributes it (a Debian or apk Maintainer "Name <email>", an rpm's
+	 * Vendor: an organisation), and who wrote it (an npm package's author) */
+	const char *supplier, *author;
+	bool supplier_org;
 };
 
 /* One file, in one layer, and what it declares. */
@@ -204,6 +212,7 @@ void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const ch
 			   bool statusd);
 /* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
 inv_parse_fn inv_parse_dpkg_available;
+inv_parse_fn inv_parse_deb_copyright;
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
 inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,
@@ -211,7 +220,8 @@ inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg
     inv_parse_composer, inv_parse_dotnet;
 /* Project lock files and manifests (pylock.c, gomod.c, gemlock.c, php.c, dotnet.c, maven.c). */
 inv_parse_fn inv_parse_requirements, inv_parse_py_toml_lock, inv_parse_pipfile_lock, inv_parse_gomod,
-    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock;
+    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock,
+    inv_parse_pom;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the
@@ -290,6 +300,10 @@ void inv_os_from_record(const struct inv_record *rec, struct inv_os *os);
 /* OSV ecosystem / purl namespace of an os-release ID, or fallback. */
 const char *inv_os_ecosystem(const char *id, const char *fallback);
 const char *inv_os_purl_ns(const char *id, const char *fallback);
+/* The os-release ID whose purl namespace (or ID) is ns ("redhat" -> "rhel"), or NULL. */
+const char *inv_os_id_of_purl_ns(const char *ns);
+/* The purl type of a known OS's own packages ("deb", "apk", "rpm"), or NULL. */
+const char *inv_os_family(const char *id);
 
 /* ---- package URLs (purl.c) ---- */
 /* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.

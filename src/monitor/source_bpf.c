@@ -477,6 +477,16 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 		if (!any_no_tp)
 			bpf_program__set_autoload(s->skel->progs.bw_sys_exit, false);
 	}
+	if (k->flows_only) {
+		/* the flow log: TCP state changes and connect() (either form) only */
+		bpf_object__for_each_program(prog, s->skel->obj)
+		{
+			const char *name = bpf_program__name(prog);
+			if (strcmp(name, "bw_tcp_state") && strcmp(name, "bw_sys_exit") &&
+			    strcmp(name, "bw_sys_connect") && strcmp(name, "bw_tp_connect"))
+				bpf_program__set_autoload(prog, false);
+		}
+	}
 	if (bw_monitor_bpf__load(s->skel) != 0) {
 		int e = errno;
 		bw_monitor_bpf__destroy(s->skel);
