@@ -88,6 +88,17 @@ static bool use_per_syscall(const struct bw_mon_kconfig *k, char *why, size_t si
 			 "per-syscall hooks)");
 		return false;
 	}
+	/* a watched syscall without a tracepoint needs the raw hook on every
+	 * syscall anyway: then one hook, not both, for the watched ones */
+	for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
+		const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
+		if (k->evtype_on[t] && et->prog && bw_mon_evtype_nr((int)t) >= 0 &&
+		    !has_exit_tracepoint(et->name)) {
+			snprintf(why, size, "this kernel has no tracepoint for %s, which the rules watch",
+				 et->name);
+			return false;
+		}
+	}
 	why[0] = '\0';
 	return true;
 }
@@ -467,8 +478,7 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 			bpf_program__set_autoload(s->skel->progs.bw_sys_exit, false);
 	}
 	if (k->flows_only) {
-		/* the flow log's mode: the TCP state hook and connect() alone (either
-		 * form of it, and the raw dispatcher when connect() has no tracepoint) */
+		/* the flow log: TCP state changes and connect() (either form) only */
 		bpf_object__for_each_program(prog, s->skel->obj)
 		{
 			const char *name = bpf_program__name(prog);
