@@ -21,7 +21,7 @@ FLOORS = [
     ["iac", "scan"],
     ["match", "inventory", "secret", "lint", "imgcheck"],
     ["image", "vulndb", "cache"],
-    ["registry", "engine", "store", "version", "report", "suppress", "shell"],
+    ["registry", "engine", "store", "version", "report", "suppress", "shell", "sandbox"],
     ["core"],
 ]
 # Edges between modules of one floor that ARCHITECTURE.md allows, and one it

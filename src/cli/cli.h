@@ -56,6 +56,14 @@ struct bw_cli {
 	const char *preset_origin;
 	struct bw_cli_preset preset; /* kept until the command ends: options point into it */
 	const char *dockerfile;	     /* --dockerfile FILE: locate image findings in it (SARIF) */
+	bool no_sandbox;	     /* --no-sandbox: parse untrusted input unconfined */
+	bool debug;		     /* --debug: say on stderr what the sandbox applied */
+	/* --output opened before entering the sandbox (sandbox_options.c), not
+	 * truncated until the report is written; output_errno: why it could
+	 * not be opened then */
+	bool output_fd_set;
+	int output_fd;
+	int output_errno;
 };
 
 struct bw_command {
@@ -78,6 +86,8 @@ enum {
 	BW_OPT_QUIET,
 	BW_OPT_PLATFORM,
 	BW_OPT_HELP,
+	BW_OPT_NO_SANDBOX,
+	BW_OPT_DEBUG,
 	BW_OPT__COMMAND_BASE = 0x1100, /* commands number their own options from here */
 };
 
@@ -174,6 +184,36 @@ void bw_cli_progress_done(const struct bw_cli *cli);
 
 #define BW_VERSION_STRING BW_VERSION
 
+/* ---- the sandbox (sandbox_options.c): the commands that parse untrusted
+ * input list these options and confine themselves before parsing ---- */
+#define BW_CLI_SANDBOX_OPTIONS                                                                               \
+	{"no-sandbox", no_argument, NULL, BW_OPT_NO_SANDBOX},                                                \
+	{                                                                                                    \
+		"debug", no_argument, NULL, BW_OPT_DEBUG                                                     \
+	}
+#define BW_CLI_SANDBOX_HELP                                                                                  \
+	"      --no-sandbox     parse untrusted input without the sandbox (Landlock, seccomp,\n"             \
+	"                       limits: docs/security.md); for debugging only\n"                             \
+	"      --debug          say on standard error what the sandbox applied\n"
+
+struct bw_sandbox;
+/* A policy for this command, or NULL under --no-sandbox: the system files
+ * libraries read late, the files the shared options name (--ignorefile or
+ * the default ignore files, --vex, --dockerfile) to read; --output is
+ * opened now (bw_cli_open_output writes through it). Add the command's own
+ * inputs and its cache with bw_sandbox_allow(), then call
+ * bw_cli_sandbox_enter(). */
+struct bw_sandbox *bw_cli_sandbox_begin(struct bw_cli *cli);
+/* Enter sb (NULL: nothing to do) and free it; with --debug print what was
+ * applied. Returns 0 or an exit code after printing why. */
+int bw_cli_sandbox_enter(struct bw_cli *cli, struct bw_sandbox *sb);
+/* The same, printing only --debug's summary: 0 or a negative BW_E* code
+ * with err filled. */
+int bw_cli_sandbox_apply(struct bw_cli *cli, struct bw_sandbox *sb, struct bw_error *err);
+/* The layer cache and the vulnerability database's directories, writable
+ * (the cache made when missing, unless no_cache). */
+void bw_cli_sandbox_allow_cache(struct bw_cli *cli, struct bw_sandbox *sb, bool no_cache);
+
 /* ---- scans (scan_options.c): options shared by image and fs ---- */
 enum {
 	BW_OPT_SCANNERS = 0x1080,
@@ -220,7 +260,7 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	    {"allow-partial-coverage", no_argument, NULL, BW_OPT_ALLOW_PARTIAL},                             \
 	    {"db-max-age", required_argument, NULL, BW_OPT_DB_MAX_AGE},                                      \
 	    {"distro", required_argument, NULL, BW_OPT_DISTRO},                                              \
-	    {"strict", no_argument, NULL, BW_OPT_STRICT}, BW_CLI_SUPPRESS_OPTIONS
+	    {"strict", no_argument, NULL, BW_OPT_STRICT}, BW_CLI_SUPPRESS_OPTIONS, BW_CLI_SANDBOX_OPTIONS
 
 /* The vulnerability scanner's coverage options (image, fs). */
 #define BW_CLI_VULN_HELP                                                                                     \
@@ -240,7 +280,7 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r);
 	"      --no-cache       read and verify every layer; neither use nor fill the layer "                \
 	"cache\n"                                                                                            \
 	"      --strict         a file or directory that cannot be read is an error (exit 3), not\n"         \
-	"                       only a warning\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
+	"                       only a warning\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP BW_CLI_SANDBOX_HELP
 
 struct bw_cli_scan_args {
 	unsigned scanners;  /* enum bw_scanner_flag bits; 0 = all */
@@ -262,6 +302,12 @@ int bw_cli_scan_option(struct bw_cli *cli, int c, const char *arg, struct bw_cli
 /* Run a scan and emit its report; returns the exit code. */
 int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
 		const struct bw_cli_scan_args *a);
+/* The sandbox of a command that reads an image target (bw_cli_sandbox_begin
+ * and the target, the secret rules, the cache): *local when the target is
+ * local files, to enter before it is opened; else (the engine, a registry)
+ * the policy allows the network and is entered once the image is open. */
+struct bw_sandbox *bw_cli_sandbox_target(struct bw_cli *cli, const char *target, const char *secret_config,
+					 bool no_cache, bool *local);
 /* The progress callback for image walks (NULL when progress is off). */
 #include "image/image.h"
 #include "trust/trust.h"
@@ -356,6 +402,9 @@ int bw_cli_registry_option(struct bw_cli *cli, int c, const char *arg);
 /* After parsing: check the combination, read --password-stdin, start the
  * --timeout clock. Returns 0 or an exit code after printing why. */
 int bw_cli_registry_ready(struct bw_cli *cli);
+/* Before bw_cli_registry_ready: a target that reads standard input ("-")
+ * cannot go with --password-stdin. 0 or the usage exit after printing why. */
+int bw_cli_stdin_target(struct bw_cli *cli, const char *target);
 /* The options for src/registry (and --image-src), valid until exit. */
 const struct bw_registry_opts *bw_cli_registry_opts(const struct bw_cli *cli);
 const char *bw_cli_image_src(const struct bw_cli *cli);

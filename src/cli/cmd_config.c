@@ -1,8 +1,11 @@
 /* bulwark config — compose files and Kubernetes manifests. */
 #include <jansson.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "iac/iac.h"
+#include "sandbox/sandbox.h"
 
 const char bw_usage_config[] =
     "usage: bulwark config [options] PATH...\n"
@@ -23,7 +26,7 @@ const char bw_usage_config[] =
     "                             and quoting kept), then report what is left\n"
     "      --diff                 with --fix: print a unified diff instead of writing\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
-	BW_CLI_COMMON_HELP "\n"
+	BW_CLI_SANDBOX_HELP BW_CLI_COMMON_HELP "\n"
     "Exit status: 0 no findings at or above --severity (or --exit-code not given),\n"
     "N (--exit-code N) findings at or above --severity, 2 usage error, 3 a file\n"
     "could not be read or parsed (the other files are still checked and reported).\n";
@@ -149,6 +152,7 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 	    {"fix", no_argument, NULL, OPT_FIX},
 	    {"diff", no_argument, NULL, OPT_DIFF},
 	    BW_CLI_SUPPRESS_OPTIONS,
+	    BW_CLI_SANDBOX_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct config_opts o = {.cfg = bw_iac_config_new()};
@@ -175,6 +179,25 @@ int bw_cmd_config(struct bw_cli *cli, int argc, char **argv)
 		rc = bw_cli_usage_error(cli->cmd, "--diff goes with --fix");
 		goto out;
 	}
+	/* the files are read confined: each path, and a file's directory (a
+	 * compose file's .env beside it); --fix rewrites them there */
+	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	for (int i = optind; sb && i < argc; i++) {
+		struct stat st;
+		unsigned access = o.fix && !o.diff ? BW_SANDBOX_WRITE : BW_SANDBOX_READ;
+		if (stat(argv[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
+			const char *slash = strrchr(argv[i], '/');
+			char *dir =
+			    !slash ? bw_strdup(".")
+				   : bw_strndup(argv[i], slash == argv[i] ? 1 : (size_t)(slash - argv[i]));
+			bw_sandbox_allow(sb, dir, access);
+			free(dir);
+		}
+		bw_sandbox_allow(sb, argv[i], access);
+	}
+	rc = bw_cli_sandbox_enter(cli, sb);
+	if (rc)
+		goto out;
 	if (o.diff) {
 		rc = fix_diff(cli, &o, argc, argv);
 		goto out;

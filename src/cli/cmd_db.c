@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "sandbox/sandbox.h"
 #include "vulndb/vulndb.h"
 
 const char bw_usage_db[] =
@@ -37,7 +38,7 @@ const char bw_usage_db[] =
     "                       30 s window instead of 5\n"
     "      --max-age DAYS   (info) warn when a source's data is older (default 7; 0: never)\n"
     "  -f, --format FMT     table or json\n"
-    "  -q, --quiet          no warnings on standard error\n"
+    "  -q, --quiet          no warnings on standard error\n" BW_CLI_SANDBOX_HELP
     "  -h, --help           this help\n";
 
 enum { OPT_DB = BW_OPT__COMMAND_BASE, OPT_ECOSYSTEM, OPT_BASE_URL, OPT_MAX_AGE, OPT_NVD_URL, OPT_NVD_KEY };
@@ -200,6 +201,7 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 	    {"nvd-url", required_argument, NULL, OPT_NVD_URL},
 	    {"nvd-api-key", required_argument, NULL, OPT_NVD_KEY},
 	    {"max-age", required_argument, NULL, OPT_MAX_AGE},
+	    BW_CLI_SANDBOX_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *sub = NULL;
@@ -261,6 +263,20 @@ int bw_cmd_db(struct bw_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
+	/* the advisory files are read confined: the database's directory
+	 * writable (its journal; update's downloads land beside it), update
+	 * with the network */
+	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	if (sb) {
+		bw_cli_sandbox_allow_cache(cli, sb, true);
+		for (int i = optind; import && i < argc; i++)
+			bw_sandbox_allow(sb, argv[i], BW_SANDBOX_READ);
+		bw_sandbox_set_network(sb, update);
+		if (update)
+			bw_sandbox_allow_system(sb, true);
+	}
+	if ((rc = bw_cli_sandbox_enter(cli, sb)) != 0)
+		goto out;
 	/* every usage error is behind: the output file may be opened */
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out) {

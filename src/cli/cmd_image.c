@@ -1,6 +1,7 @@
 /* bulwark image [inspect|files|cat] TARGET — read an image. */
 #include "cli.h"
 #include "image/image.h"
+#include "sandbox/sandbox.h"
 #include "scan/scan.h"
 
 const char bw_usage_image[] =
@@ -20,6 +21,9 @@ const char bw_usage_image[] =
     "  docker:NAME[:TAG]        an image of the local Docker Engine (DOCKER_HOST honoured)\n"
     "  dir:PATH                 a root filesystem directory\n"
     "  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image straight from a registry\n"
+    "  -                        a docker save stream on standard input (tar, gzip, zstd)\n"
+    "  sbom:FILE                (scan) the packages of a CycloneDX or SPDX JSON SBOM (see\n"
+    "                           'bulwark sbom scan')\n"
     "  without a prefix the kind is detected: a file is an archive, a directory with\n"
     "  index.json an OCI layout, another directory a root filesystem, else an image name:\n"
     "  the local engine's, else its registry's (see --image-src).\n"
@@ -36,8 +40,9 @@ const char bw_usage_image[] =
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"
     "  -j, --jobs N         layers walked in parallel (default: the number of CPUs)\n" BW_CLI_REGISTRY_HELP
-	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL "; inspect\n"
-					      "                       and files: table or json")
+	BW_CLI_SANDBOX_HELP BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL
+					       "; inspect\n"
+					       "                       and files: table or json")
 	    BW_CLI_PLATFORM_HELP BW_CLI_COMMON_HELP;
 
 enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
@@ -93,10 +98,25 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 				  .jobs = a->scan.jobs,
 				  .registry = bw_cli_registry_opts(cli),
 				  .deadline = bw_cli_registry_opts(cli)->deadline,
-				  .image_src = bw_cli_image_src(cli)};
-	int rc = bw_image_open(target, &o, out, err);
+				  .image_src = bw_cli_image_src(cli),
+				  /* cat reads a layer again: keep a stream read once (standard input) */
+				  .keep_stream = strcmp(a->sub, "cat") == 0};
+	/* confined as a scan is (bw_cli_scan) */
+	bool local;
+	struct bw_sandbox *sb = bw_cli_sandbox_target(cli, target, NULL, true, &local);
+	int rc = local ? bw_cli_sandbox_apply(cli, sb, err) : 0;
 	if (rc < 0)
 		return rc;
+	rc = bw_image_open(target, &o, out, err);
+	if (!local && rc < 0)
+		bw_sandbox_free(sb);
+	else if (!local)
+		rc = bw_cli_sandbox_apply(cli, sb, err);
+	if (rc < 0) {
+		bw_image_free(*out);
+		*out = NULL;
+		return rc;
+	}
 	rc = bw_image_walk(*out, NULL, 0, bw_cli_image_progress(cli), (void *)cli, err);
 	bw_cli_progress_done(cli);
 	if (rc < 0) {
@@ -152,13 +172,19 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	if ((inspect || files) && cli->format != BW_FORMAT_TABLE && cli->format != BW_FORMAT_JSON)
 		return bw_cli_usage_error(cli->cmd, "image %s writes table or json", sub);
 	const char *target = argv[optind];
-	rc = bw_cli_registry_ready(cli);
+	rc = bw_cli_stdin_target(cli, target);
+	if (!rc)
+		rc = bw_cli_registry_ready(cli);
 	if (rc)
 		return rc;
 
 	struct bw_error err = BW_ERROR_INIT;
+	bool sbom = strncmp(target, "sbom:", 5) == 0;
 	if (strcmp(sub, "scan") == 0)
-		return bw_cli_scan(cli, target, target, "image", &a.scan);
+		return bw_cli_scan(cli, target, sbom ? target + 5 : target, sbom ? "sbom" : "image", &a.scan);
+	if (sbom)
+		return bw_cli_usage_error(cli->cmd,
+					  "an SBOM lists packages, not files: image %s reads images", sub);
 
 	struct bw_image *img = NULL;
 	if (open_walk(cli, target, &a, &img, &err) < 0)

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "lint/lint.h"
+#include "sandbox/sandbox.h"
 
 const char bw_usage_lint[] =
     "usage: bulwark lint [options] FILE...\n"
@@ -23,8 +24,11 @@ const char bw_usage_lint[] =
     "                             default), style (INFO), ignore|none (never), or a\n"
     "                             bulwark severity\n"
     "      --no-fail              exit 0 whatever the findings\n"
+    "      --no-shellcheck        do not run ShellCheck on RUN scripts (findings\n"
+    "                             SCnnnn, from the shellcheck program when it is\n"
+    "                             installed; --disable SC2086 drops one code)\n"
     "      --list-rules           list the rules (as JSON with --format json)\n" BW_CLI_SUPPRESS_HELP
-	BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP
+	BW_CLI_SANDBOX_HELP BW_CLI_FORMAT_HELP(BW_CLI_FORMATS_ALL) BW_CLI_COMMON_HELP
     "\n"
     "Inline ignores: a comment '# bulwark ignore=BW-DF-003,DL3008' (or\n"
     "'# hadolint ignore=…') above an instruction suppresses those rules there;\n"
@@ -49,6 +53,7 @@ enum {
 	OPT_LIST,
 	OPT_THRESHOLD,
 	OPT_NO_FAIL,
+	OPT_NO_SHELLCHECK,
 };
 
 struct lint_opts {
@@ -57,6 +62,7 @@ struct lint_opts {
 	bool config_given; /* -c: no Hadolint file is looked for */
 	int threshold;	   /* --failure-threshold, or BW_LINT_THRESHOLD_UNSET */
 	bool no_fail;
+	bool no_shellcheck;
 };
 
 static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -81,6 +87,9 @@ static int on_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		break;
 	case OPT_NO_FAIL:
 		o->no_fail = true;
+		break;
+	case OPT_NO_SHELLCHECK:
+		o->no_shellcheck = true;
 		break;
 	case OPT_DISABLE:
 		rc = bw_lint_config_disable(o->cfg, arg, &err);
@@ -134,7 +143,9 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 	    {"list-rules", no_argument, NULL, OPT_LIST},
 	    {"failure-threshold", required_argument, NULL, OPT_THRESHOLD},
 	    {"no-fail", no_argument, NULL, OPT_NO_FAIL},
+	    {"no-shellcheck", no_argument, NULL, OPT_NO_SHELLCHECK},
 	    BW_CLI_SUPPRESS_OPTIONS,
+	    BW_CLI_SANDBOX_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct lint_opts o = {.cfg = bw_lint_config_new(), .threshold = BW_LINT_THRESHOLD_UNSET};
@@ -157,6 +168,9 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 			free(found);
 		}
 	}
+	/* ShellCheck as Hadolint runs it, unless the command line or the
+	 * configuration (shellcheck: false) says not to */
+	bw_lint_config_shellcheck(o.cfg, !o.no_shellcheck, o.no_shellcheck);
 	if (o.list) {
 		rc = list_rules(cli);
 		goto out;
@@ -172,6 +186,13 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 		snprintf(many, sizeof(many), "%d Dockerfiles", nfiles);
 		name = many;
 	}
+	/* the Dockerfiles are read confined */
+	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	for (int i = optind; sb && i < argc; i++)
+		bw_sandbox_allow(sb, argv[i], BW_SANDBOX_READ);
+	rc = bw_cli_sandbox_enter(cli, sb);
+	if (rc)
+		goto out;
 	struct bw_report *r = bw_report_new("dockerfile", name);
 	bool failed = false;
 	for (int i = optind; i < argc; i++) {

@@ -16,7 +16,7 @@ const char bw_usage_net[] =
     "                       [--registry HOST[:PORT]]... [--registry-ca FILE]\n"
     "                       [--image TARGET]... [PATH...]\n"
     "       bulwark net watch [--intended FILE] [--source auto|ebpf|conntrack]\n"
-    "                         [--duration SECONDS] [--count N]\n"
+    "                         [--duration SECONDS] [--count N] [PATH...]\n"
     "\n"
     "graph: who can reach whom — from compose files and Kubernetes manifests\n"
     "(NetworkPolicies, Services, Ingresses; files or directories), or from the\n"
@@ -49,9 +49,12 @@ const char bw_usage_net[] =
     "                             the system's and /etc/docker/certs.d)\n"
     "\n"
     "watch: the flow log — every new connection of every container, both ends\n"
-    "named through the engine, as JSON lines; with --intended, flows the\n"
-    "intended graph does not allow carry \"violation\": true (and --exit-code N\n"
-    "exits N when there was one). The source is the runtime monitor's eBPF TCP\n"
+    "named through the engine, as JSON lines. Judged against an intended graph\n"
+    "(--intended, net enforce's file) or a design (PATH: compose files and\n"
+    "Kubernetes manifests, whose graph net graph draws; containers are its\n"
+    "workloads by their compose or pod labels, or names), flows it does not\n"
+    "allow carry \"violation\": true (and --exit-code N exits N when there was\n"
+    "one). The source is the runtime monitor's eBPF TCP\n"
     "events (every TCP connection with its process, and connected UDP sockets;\n"
     "CAP_BPF and CAP_PERFMON, or root), else conntrack events of the host's and\n"
     "each container's network namespace (CAP_NET_ADMIN, CAP_SYS_ADMIN), with a\n"
@@ -429,6 +432,7 @@ static int ebpf_run(void *ud, struct bw_net_flowlog *log, const struct bw_net_wa
 	int rc = bw_monitor_flows(&mo, ebpf_flow, &fd, &mr, err);
 	res->lost += mr.drops;
 	res->undecodable += mr.decode_errors;
+	res->own += mr.own;
 	return rc;
 }
 
@@ -460,20 +464,49 @@ static void watch_ready(void *ud, const char *source)
 
 static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **argv)
 {
-	if (argc > optind)
-		return bw_cli_usage_error(cli->cmd, "watch takes no operand");
+	if (argc > optind && o->intended)
+		return bw_cli_usage_error(cli->cmd, "--intended FILE or a design (PATH...), not both");
 	struct bw_error err = BW_ERROR_INIT;
+	/* the design: compose files and manifests, as net graph reads them */
+	struct bw_net_graph *design = NULL;
+	if (argc > optind) {
+		struct bw_iac_model m;
+		bw_iac_model_init(&m);
+		struct bw_report *r = bw_report_new("config", argv[optind]);
+		struct bw_iac_config *cfg = bw_iac_config_new();
+		struct bw_iac_walk st = {0};
+		int lrc = 0;
+		for (int i = optind; i < argc && !lrc; i++)
+			lrc = bw_iac_model_load(&m, argv[i], cfg, &st, r, &err);
+		bw_iac_config_free(cfg);
+		for (size_t i = 0; i < r->n_warnings; i++)
+			bw_cli_warn(cli, r->warnings[i]);
+		bw_report_free(r);
+		if (!lrc && !m.n_workloads)
+			lrc = bw_error_set(&err, BW_EUSAGE,
+					   "%s: no compose service or Kubernetes workload to watch against",
+					   argv[optind]);
+		if (!lrc)
+			lrc = bw_net_graph_from_model(&m, &design, &err);
+		bw_iac_model_release(&m);
+		if (lrc)
+			return err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
+						     : bw_cli_fail(cli, &err);
+	}
 	struct bw_engine *e = NULL;
 	struct bw_engine_opts eo = {0};
-	if (bw_engine_open(&eo, &e, &err))
+	if (bw_engine_open(&eo, &e, &err)) {
+		bw_net_graph_free(design);
 		return bw_cli_fail(cli, &err);
+	}
 	FILE *out = bw_cli_open_output(cli, &err);
 	if (!out) {
 		bw_engine_free(e);
+		bw_net_graph_free(design);
 		return bw_cli_fail(cli, &err);
 	}
 	struct bw_net_flowlog *log = NULL;
-	struct bw_net_flowlog_opts fo = {.out = out, .engine = e, .intended = o->intended};
+	struct bw_net_flowlog_opts fo = {.out = out, .engine = e, .intended = o->intended, .design = design};
 	int rc = bw_net_flowlog_new(&fo, &log, &err);
 	if (rc) {
 		rc = err.code == BW_EUSAGE ? bw_cli_usage_error(cli->cmd, "%s", err.msg)
@@ -514,6 +547,8 @@ static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **ar
 				"repeat(s) of a logged connection, %zu inside a namespace's loopback",
 				st.logged, st.violations, res.source ? res.source : "none", st.duplicates,
 				st.loopback);
+			if (res.own)
+				fprintf(stderr, ", %llu of bulwark's own", (unsigned long long)res.own);
 			if (res.lost || res.undecodable || res.unjoined)
 				fprintf(
 				    stderr,
@@ -529,6 +564,7 @@ static int net_watch(struct bw_cli *cli, struct net_opts *o, int argc, char **ar
 	if (bw_cli_close_output(cli, out, &cerr) && !rc)
 		rc = bw_cli_fail(cli, &cerr);
 	bw_engine_free(e);
+	bw_net_graph_free(design);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -101,6 +102,12 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 		return 1;
 	case BW_OPT_PLATFORM:
 		cli->platform = arg;
+		return 1;
+	case BW_OPT_NO_SANDBOX:
+		cli->no_sandbox = true;
+		return 1;
+	case BW_OPT_DEBUG:
+		cli->debug = true;
 		return 1;
 	default:
 		return 0;
@@ -276,6 +283,25 @@ FILE *bw_cli_open_output(const struct bw_cli *cli, struct bw_error *err)
 {
 	if (!cli->output || strcmp(cli->output, "-") == 0)
 		return stdout;
+	if (cli->output_fd_set) {
+		/* opened before the sandbox: truncated only now that there is a report */
+		struct bw_cli *c = (struct bw_cli *)cli;
+		c->output_fd_set = false;
+		struct stat st;
+		FILE *f = NULL;
+		if (fstat(c->output_fd, &st) == 0 && S_ISREG(st.st_mode) && ftruncate(c->output_fd, 0) < 0)
+			bw_error_sys(err, BW_EIO, "cannot write %s", cli->output);
+		else if (!(f = fdopen(c->output_fd, "w")))
+			bw_error_sys(err, BW_EIO, "cannot write %s", cli->output);
+		if (!f)
+			close(c->output_fd);
+		return f;
+	}
+	if (cli->output_errno) {
+		errno = cli->output_errno;
+		bw_error_sys(err, BW_EIO, "cannot write %s", cli->output);
+		return NULL;
+	}
 	FILE *f = fopen(cli->output, "we");
 	if (!f)
 		bw_error_sys(err, BW_EIO, "cannot write %s", cli->output);

@@ -80,6 +80,16 @@ int bw_cli_registry_option(struct bw_cli *cli, int c, const char *arg)
 	return 0;
 }
 
+int bw_cli_stdin_target(struct bw_cli *cli, const char *target)
+{
+	bool stdin_target = strcmp(target, "-") == 0 || strcmp(target, "docker-archive:-") == 0 ||
+			    strcmp(target, "oci-archive:-") == 0;
+	if (stdin_target && reg.password_stdin)
+		return bw_cli_usage_error(cli->cmd,
+					  "--password-stdin and the target '-' both read standard input");
+	return 0;
+}
+
 int bw_cli_registry_ready(struct bw_cli *cli)
 {
 	if (reg.password_stdin && !reg.opts.username)

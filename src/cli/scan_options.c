@@ -1,7 +1,10 @@
 /* Options shared by the commands that run a scan (image, fs), and the scan
  * itself: one table of options, one parser, one place that calls src/scan. */
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "lint/lint.h"
+#include "sandbox/sandbox.h"
 #include "scan/scan.h"
 
 /* --dockerfile: which instruction made each layer (src/lint). */
@@ -104,9 +107,87 @@ bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli)
 	return cli->progress ? progress : NULL;
 }
 
+/* A target read from local files (an archive, an OCI layout, a directory):
+ * *path is what to allow reading (the caller frees it). NULL for the
+ * engine's and registries' images, whose connections open lazily. */
+static char *local_path(const char *target)
+{
+	static const char *const local[] = {"docker-archive:", "oci-archive:", "oci:", "dir:"};
+	static const char *const remote[] = {"docker:", "registry:"};
+	for (size_t i = 0; i < BW_ARRAY_SIZE(remote); i++)
+		if (strncmp(target, remote[i], strlen(remote[i])) == 0)
+			return NULL;
+	const char *p = target;
+	bool prefixed = false;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(local) && !prefixed; i++)
+		if (strncmp(target, local[i], strlen(local[i])) == 0) {
+			p = target + strlen(local[i]);
+			prefixed = true;
+		}
+	struct stat st;
+	if (stat(p, &st) == 0)
+		return bw_strdup(p);
+	/* oci:DIR:REF, oci-archive:PATH:REF */
+	const char *colon = strrchr(p, ':');
+	if (prefixed && colon) {
+		char *d = bw_strndup(p, (size_t)(colon - p));
+		if (stat(d, &st) == 0)
+			return d;
+		free(d);
+	}
+	/* a path that is not there: opening it fails, confined or not */
+	return prefixed || strchr(p, '/') ? bw_strdup(p) : NULL;
+}
+
+/* scan hook: the engine's or registry's image is open */
+static int enter_opened(void *ud, struct bw_error *err)
+{
+	void **c = ud;
+	struct bw_sandbox *sb = c[1];
+	c[1] = NULL;
+	return bw_cli_sandbox_apply(c[0], sb, err);
+}
+
+struct bw_sandbox *bw_cli_sandbox_target(struct bw_cli *cli, const char *target, const char *secret_config,
+					 bool no_cache, bool *local)
+{
+	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	char *path = local_path(target);
+	*local = path != NULL;
+	if (sb) {
+		bw_sandbox_allow(sb, secret_config, BW_SANDBOX_READ);
+		bw_cli_sandbox_allow_cache(cli, sb, no_cache);
+		if (path) {
+			bw_sandbox_allow(sb, path, BW_SANDBOX_READ);
+		} else {
+			bw_sandbox_set_network(sb, true);
+			bw_sandbox_allow_system(sb, true);
+			bw_sandbox_allow(sb, bw_cli_registry_opts(cli)->ca_file, BW_SANDBOX_READ);
+			bw_sandbox_allow(sb, getenv("DOCKER_CERT_PATH"), BW_SANDBOX_READ);
+			/* a registry's CAs and client pairs, read per connection */
+			const char *certs_d = getenv("BW_REGISTRY_CERTS_D");
+			bw_sandbox_allow(sb, certs_d && *certs_d ? certs_d : "/etc/docker/certs.d",
+					 BW_SANDBOX_READ);
+		}
+	}
+	free(path);
+	return sb;
+}
+
 int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const char *type,
 		const struct bw_cli_scan_args *a)
 {
+	/* confined before the first byte of a local target is read; an engine's
+	 * or a registry's image once it is open (bw_scan_opts.opened) */
+	bool local;
+	struct bw_sandbox *sb = bw_cli_sandbox_target(cli, target, a->secret_config, a->no_cache, &local);
+	void *hook[2] = {cli, sb};
+	if (sb && local) {
+		int rc = bw_cli_sandbox_enter(cli, sb);
+		sb = hook[1] = NULL;
+		if (rc)
+			return rc;
+	}
 	struct bw_scan_opts so = {
 	    .target = target,
 	    .report_name = name,
@@ -134,10 +215,13 @@ int bw_cli_scan(struct bw_cli *cli, const char *target, const char *name, const 
 	    .skip_files = a->skip_files,
 	    .progress = bw_cli_image_progress(cli),
 	    .progress_ud = cli,
+	    .opened = sb ? enter_opened : NULL,
+	    .opened_ud = hook,
 	};
 	struct bw_error err = BW_ERROR_INIT;
 	struct bw_report *r = NULL;
 	int src = bw_scan_run(&so, &r, &err);
+	bw_sandbox_free(hook[1]); /* the target did not open: never entered */
 	bw_cli_progress_done(cli);
 	if (!r)
 		return bw_cli_fail(cli, &err);

@@ -370,8 +370,20 @@ static void on_object(void *ud, struct k8s_object *o)
 
 /* ---- compose ------------------------------------------------------------- */
 
-static const char *project_name(struct bw_iac_model *m, const char *path)
+/* The project's name as the engine's containers carry it
+ * (com.docker.compose.project): the file's top-level name (the Compose
+ * Specification's, lowercased as compose does), else its directory's. */
+static const char *project_name(struct bw_iac_model *m, const char *path, const struct bw_yaml_node *root)
 {
+	const char *named = bw_yaml_str(bw_yaml_get(root, "name"));
+	if (named && *named) {
+		char *l = bw_strdup(named);
+		for (char *q = l; *q; q++)
+			*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+		const char *out = mdup(m, l);
+		free(l);
+		return out;
+	}
 	char *c = bw_strdup(path);
 	char real[PATH_MAX];
 	const char *d = dirname(c);
@@ -385,8 +397,8 @@ static const char *project_name(struct bw_iac_model *m, const char *path)
 static void add_compose(struct bw_iac_model *m, const struct compose_project *p, const char *path)
 {
 	m->compose = true;
-	const char *proj = project_name(m, path);
 	const struct bw_yaml_node *root = compose_project_root(p);
+	const char *proj = project_name(m, path, root);
 	const struct bw_yaml_node *nets = bw_yaml_get(root, "networks");
 	bool has_default = false;
 	for (size_t i = 0; nets && nets->kind == BW_YAML_MAP && i < nets->n; i++) {

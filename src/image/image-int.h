@@ -147,9 +147,20 @@ struct bw_image {
 	struct bw_image_info info;
 	struct bw_image_opts opts;
 	const struct source_ops *ops;
-	char *location; /* file or directory path, or engine image name */
-	char *ref;	/* oci ":REF" */
-	bool streaming; /* layers come in one pass, in archive order */
+	char *location;	 /* file or directory path, or engine image name */
+	char *ref;	 /* oci ":REF" */
+	bool streaming;	 /* layers come in one pass, in archive order */
+	bool from_stdin; /* the archive is standard input ("-"): read once, never reopened */
+	/* An archive that can be read only once (standard input, a pipe) with
+	 * opts.keep_stream: the unlinked temporary file its bytes were copied
+	 * to as they streamed (-1: none), read again by bw_image_read_file. */
+	int spool_fd;
+	/* bw_image_read_file on a streaming source: the stream is read again
+	 * and only the member cat_member walked, into cat_result as cat_layer
+	 * (the stream functions then stop and do not finish the image). */
+	const char *cat_member;
+	struct layer_result *cat_result;
+	struct bw_image_layer *cat_layer;
 	bool walked;
 	/* the analyzers of the walk (a copy of the caller's array, in the arena) */
 	const struct bw_analyzer **analyzers;

@@ -129,6 +129,7 @@ static int open_with(const char *target, const struct bw_image_opts *opts, const
 {
 	struct bw_image *img = bw_calloc(1, sizeof(*img));
 	bw_arena_init(&img->arena);
+	img->spool_fd = -1;
 	if (opts)
 		img->opts = *opts;
 	img->info.name = bw_img_str(img, target);
@@ -190,6 +191,8 @@ void bw_image_free(struct bw_image *img)
 		return;
 	if (img->ops && img->ops->close)
 		img->ops->close(img);
+	if (img->spool_fd >= 0)
+		close(img->spool_fd);
 	for (size_t i = 0; i < img->n_all_results; i++) {
 		bw_layer_result_release(img->all_results[i]);
 		free(img->all_results[i]);
@@ -484,10 +487,11 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 	if (f->type != BW_FILE_REG && f->type != BW_FILE_HARDLINK)
 		return bw_error_set(err, BW_EINPUT, "%s: not a regular file (%s)", path,
 				    bw_file_type_name(f->type));
-	if (img->streaming || !img->ops->open_layer)
+	if (img->streaming ? !img->ops->stream : !img->ops->open_layer)
+		return bw_error_set(err, BW_EUNSUPPORTED, "%s: this source cannot read a layer again", path);
+	if (img->from_stdin && img->spool_fd < 0)
 		return bw_error_set(err, BW_EUNSUPPORTED,
-				    "%s: reading single files back needs a seekable source (save the image "
-				    "to an archive first)",
+				    "%s: standard input was read once and not kept (image cat keeps it)",
 				    path);
 
 	/* re-walk the one layer that holds it, wanting only that path: a hard
@@ -519,16 +523,34 @@ int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn 
 	};
 	const struct bw_analyzer *ans[] = {&an};
 	struct walk_ctx wc = {.analyzers = ans, .n_analyzers = 1, .n_layers = 1};
-	struct bw_reader rd;
-	void *h = NULL;
-	rc = img->ops->open_layer(img, i, &rd, &h, err);
-	if (rc < 0)
-		return rc;
 	struct layer_result *res = bw_image_new_result(img);
 	struct bw_image_layer scratch = *img->layer_ptrs[i];
-	rc = bw_walk_layer(&wc, &rd, &scratch, res, NULL, err);
-	bw_layer_result_drop_states(res); /* they refer to the local analyzer */
-	img->ops->close_layer(h);
+	if (img->streaming) {
+		/* read the stream again, walking only the member of layer i */
+		img->cat_member = bw_image_member_target(img, img->refs[i].member);
+		img->cat_result = res;
+		img->cat_layer = &scratch;
+		rc = img->cat_member ? img->ops->stream(img, &wc, err)
+				     : bw_error_set(err, BW_ENOTFOUND, "layer %zu: no blob", i);
+		img->cat_member = NULL;
+		bw_layer_result_drop_states(res);
+		if (rc == 0 && img->results && img->results[i] &&
+		    strcmp(res->diff_id, img->results[i]->diff_id) != 0)
+			return bw_error_set(
+			    err, BW_EINTEGRITY,
+			    "%s: layer %zu read again is not the layer first read (diff_id %s, "
+			    "then %s): the source changed",
+			    img->location, i, img->results[i]->diff_id, res->diff_id);
+	} else {
+		struct bw_reader rd;
+		void *h = NULL;
+		rc = img->ops->open_layer(img, i, &rd, &h, err);
+		if (rc < 0)
+			return rc;
+		rc = bw_walk_layer(&wc, &rd, &scratch, res, NULL, err);
+		bw_layer_result_drop_states(res); /* they refer to the local analyzer */
+		img->ops->close_layer(h);
+	}
 	if (rc == 0 && !c.seen)
 		return bw_error_set(err, BW_EINPUT, "%s: its content was not found in layer %zu", path, i);
 	return rc;

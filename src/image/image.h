@@ -155,6 +155,12 @@ struct bw_image_opts {
 	 * a leading "./" or "/" of the pattern ignored); "**" followed by "/"
 	 * at its start also matches at any depth ("**" + "/node_modules"). */
 	const char *const *skip_dirs, *const *skip_files;
+	/* An archive that can be read only once (standard input "-", a pipe):
+	 * copy its bytes to an unlinked temporary file (TMPDIR, else /tmp) as
+	 * they stream, so that bw_image_read_file can read a layer again.
+	 * Other streaming sources (compressed archives, docker:) are read
+	 * again from their source without it. */
+	bool keep_stream;
 };
 
 /* Open a target and read its metadata. Errors name the target, the file or
@@ -257,7 +263,11 @@ int bw_image_resolve(const struct bw_image *img, const char *path, const struct 
 void bw_image_totals(const struct bw_image *img, uint64_t *files, uint64_t *bytes);
 
 /* Stream the content of a regular file of the final view (after resolving
- * symlinks) to cb. Re-reads the one layer that holds it. */
+ * symlinks) to cb. Re-reads the one layer that holds it: seekable sources
+ * open that layer again, streaming ones (compressed archives, docker:,
+ * standard input kept with opts.keep_stream) read their stream again up to
+ * that layer's member, which must hash to the diff_id of the first pass
+ * (BW_EINTEGRITY otherwise, after the bytes were handed to cb). */
 typedef int (*bw_image_data_fn)(void *ud, const void *data, size_t len, struct bw_error *err);
 int bw_image_read_file(struct bw_image *img, const char *path, bw_image_data_fn cb, void *ud,
 		       struct bw_error *err);

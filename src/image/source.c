@@ -27,6 +27,22 @@ int bw_source_select(struct bw_image *img, const char *target, const struct sour
 {
 	if (!target || !*target)
 		return bw_error_set(err, BW_EUSAGE, "empty target");
+	/* "-" (also "docker-archive:-", "oci-archive:-"): a docker save stream on
+	 * standard input, read in one pass */
+	const char *rest = target;
+	if (strncmp(rest, "docker-archive:", 15) == 0)
+		rest += 15;
+	else if (strncmp(rest, "oci-archive:", 12) == 0)
+		rest += 12;
+	if (!forced && strcmp(rest, "-") == 0) {
+		img->ops = &bw_source_docker_archive;
+		img->location = bw_strdup("standard input");
+		img->from_stdin = true;
+		img->info.target_type =
+		    rest == target ? bw_img_str(img, "archive")
+				   : bw_arena_strndup(&img->arena, target, (size_t)(rest - target - 1));
+		return 0;
+	}
 	if (forced) {
 		img->ops = forced;
 		img->location = bw_strdup(target);
@@ -114,7 +130,7 @@ int bw_source_name_order(const char *target, const char *image_src, const struct
 			break;
 		p += len + 1;
 	}
-	if (!target || !*target || has_prefix(target))
+	if (!target || !*target || has_prefix(target) || strcmp(target, "-") == 0)
 		return 0;
 	struct stat st;
 	if (stat(target, &st) == 0)

@@ -76,8 +76,21 @@ int bw_archive_read_member(struct archive *a, const char *name, const char *pref
 	return 0;
 }
 
+/* The archive's bytes: its file, or standard input (a copy of fd 0, read
+ * once from where it stands). */
+static int open_archive(const struct bw_image *img)
+{
+	if (img->from_stdin)
+		return fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	return open(img->location, O_RDONLY | O_CLOEXEC);
+}
+
 static int index_pass(struct bw_image *img, struct bw_error *err)
 {
+	if (img->from_stdin) {
+		img->streaming = true; /* no seeking on standard input, whatever it is */
+		return 0;
+	}
 	bw_autoclose int fd = open(img->location, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return bw_error_sys(err, errno == ENOENT ? BW_ENOTFOUND : BW_EIO, "%s: cannot open",
@@ -262,20 +275,91 @@ static void archive_close_layer(void *handle)
 	free(mr);
 }
 
+/* The outer archive's bytes, copied to the spool as they are read. */
+struct tee {
+	int fd, spool;
+	char *buf;
+	bool failed; /* the copy could not be written: kept nothing */
+};
+
+static la_ssize_t tee_read(struct archive *a, void *ud, const void **out)
+{
+	struct tee *t = ud;
+	ssize_t n;
+	do
+		n = read(t->fd, t->buf, OUTER_BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read failed: %s", strerror(errno));
+		return -1;
+	}
+	for (ssize_t done = 0; n > 0 && !t->failed && done < n;) {
+		ssize_t w = write(t->spool, t->buf + done, (size_t)(n - done));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			t->failed = true;
+		else
+			done += w;
+	}
+	*out = t->buf;
+	return n;
+}
+
+/* An unlinked temporary file, or -1. */
+static int spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || strcmp(dir, "/tmp") == 0)
+		return fd;
+	return open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
 static int archive_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_error *err)
 {
-	bw_autoclose int fd = open(img->location, O_RDONLY | O_CLOEXEC);
+	/* an archive read once (standard input, a pipe) and kept: read the copy again */
+	bool again = img->spool_fd >= 0;
+	bw_autoclose int fd = again ? fcntl(img->spool_fd, F_DUPFD_CLOEXEC, 0) : open_archive(img);
 	if (fd < 0)
 		return bw_error_sys(err, BW_EIO, "%s: cannot open", img->location);
+	if (again && lseek(fd, 0, SEEK_SET) < 0)
+		return bw_error_sys(err, BW_EIO, "%s: cannot read the kept copy again", img->location);
+	struct stat st;
+	struct tee t = {.fd = fd, .spool = -1};
+	if (!again && img->opts.keep_stream &&
+	    (img->from_stdin || (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)))) {
+		t.spool = spool_open();
+		if (t.spool < 0)
+			return bw_error_sys(err, BW_EIO,
+					    "%s: cannot make a temporary file to keep the stream in",
+					    img->location);
+		t.buf = bw_malloc(OUTER_BLOCK);
+	}
 	struct archive *a = outer_new();
 	int rc;
-	if (archive_read_open_fd(a, fd, OUTER_BLOCK) != ARCHIVE_OK)
+	int orc = t.spool >= 0 ? archive_read_open(a, &t, NULL, tee_read, NULL)
+			       : archive_read_open_fd(a, fd, OUTER_BLOCK);
+	if (orc != ARCHIVE_OK)
 		rc = bw_error_set(err, BW_EINPUT, "%s: not a tar archive: %s", img->location,
 				  archive_error_string(a));
 	else
 		rc = bw_archive_stream_walk(img, a, wc, err);
 	archive_read_free(a);
-	if (rc < 0)
+	free(t.buf);
+	if (t.spool >= 0) {
+		if (rc == 0 && t.failed)
+			rc = bw_error_sys(err, BW_EIO,
+					  "%s: the temporary copy of the stream could not be written",
+					  img->location);
+		if (rc == 0)
+			img->spool_fd = t.spool;
+		else
+			close(t.spool);
+	}
+	if (rc < 0 || img->cat_member)
 		return rc;
 	return bw_stream_finish(img, wc, err);
 }

@@ -148,7 +148,7 @@ static int engine_stream(struct bw_image *img, struct walk_ctx *wc, struct bw_er
 		*err = p.err;
 		return bw_error_prefix(err, "image '%s': ", img->location);
 	}
-	if (rc < 0)
+	if (rc < 0 || img->cat_member)
 		return rc;
 	return bw_stream_finish(img, wc, err);
 }

@@ -48,8 +48,42 @@ static bool looks_json(const char *p, size_t n)
 	return false;
 }
 
+/* bw_image_read_file's second pass: walk img->cat_member alone, then stop. */
+static int stream_cat(struct bw_image *img, struct archive *a, struct walk_ctx *wc, struct bw_error *err)
+{
+	for (size_t count = 0;; count++) {
+		struct archive_entry *e;
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN)
+			return bw_error_set(err, BW_EINPUT, "%s: broken or truncated archive: %s",
+					    img->location, archive_error_string(a));
+		if (count >= BW_IMG_MAX_MEMBERS)
+			return bw_error_set(err, BW_ELIMIT, "%s: more than %d members", img->location,
+					    BW_IMG_MAX_MEMBERS);
+		const char *raw = archive_entry_pathname(e);
+		if (!raw || strlen(raw) > BW_IMG_MAX_PATH || archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e))
+			continue;
+		char name[BW_IMG_MAX_PATH + 1];
+		bool esc, abs;
+		bw_path_clean(raw, name, &esc, &abs);
+		if (esc || strcmp(name, img->cat_member) != 0)
+			continue;
+		struct peek_reader pr = {.a = a};
+		struct bw_reader rd = {peek_read, &pr, img->cat_member};
+		return bw_walk_layer(wc, &rd, img->cat_layer, img->cat_result, NULL, err);
+	}
+	return bw_error_set(err, BW_EINPUT,
+			    "%s: blob %s is not in the archive read again: the source changed", img->location,
+			    img->cat_member);
+}
+
 int bw_archive_stream_walk(struct bw_image *img, struct archive *a, struct walk_ctx *wc, struct bw_error *err)
 {
+	if (img->cat_member)
+		return stream_cat(img, a, wc, err);
 	bool any = false;
 	for (;;) {
 		struct archive_entry *e;

@@ -254,6 +254,9 @@ static const struct inv_ecosystem rows[INV__COUNT] = {
     [INV_GRADLE_LOCK] = {INV_GRADLE_LOCK, .name = "gradle-lock",
 			 .keys = (const struct inv_key[]){{INV_NAME, "gradle.lockfile", project_file}, {0}},
 			 .max_whole = INV_MAX_META, .parse = inv_parse_gradle_lock},
+    [INV_POM] = {INV_POM, .name = "maven-pom",
+		 .keys = (const struct inv_key[]){{INV_NAME, "pom.xml", project_file}, {0}},
+		 .max_whole = INV_MAX_META, .parse = inv_parse_pom},
 };
 
 const struct inv_ecosystem *inv_ecosystem(enum inv_kind kind)

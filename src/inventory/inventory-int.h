@@ -34,6 +34,7 @@ enum inv_kind {
 	INV_COMPOSER_LOCK, /* composer.lock */
 	INV_NUGET_LOCK,	   /* packages.lock.json */
 	INV_GRADLE_LOCK,   /* gradle.lockfile */
+	INV_POM,	   /* pom.xml */
 	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
@@ -211,7 +212,8 @@ inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg
     inv_parse_composer, inv_parse_dotnet;
 /* Project lock files and manifests (pylock.c, gomod.c, gemlock.c, php.c, dotnet.c, maven.c). */
 inv_parse_fn inv_parse_requirements, inv_parse_py_toml_lock, inv_parse_pipfile_lock, inv_parse_gomod,
-    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock;
+    inv_parse_gemfile_lock, inv_parse_composer_lock, inv_parse_nuget_lock, inv_parse_gradle_lock,
+    inv_parse_pom;
 
 /* ---- rpm databases: rpm.c reads rpmdb.sqlite and dispatches to the
  * BerkeleyDB (rpm_bdb.c) and ndb (rpm_ndb.c) readers, which work on the
@@ -290,6 +292,8 @@ void inv_os_from_record(const struct inv_record *rec, struct inv_os *os);
 /* OSV ecosystem / purl namespace of an os-release ID, or fallback. */
 const char *inv_os_ecosystem(const char *id, const char *fallback);
 const char *inv_os_purl_ns(const char *id, const char *fallback);
+/* The os-release ID whose purl namespace (or ID) is ns ("redhat" -> "rhel"), or NULL. */
+const char *inv_os_id_of_purl_ns(const char *ns);
 
 /* ---- package URLs (purl.c) ---- */
 /* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.

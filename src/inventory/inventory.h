@@ -52,6 +52,20 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 void bw_inventory_parse_file(const char *path, const void *data, size_t len, const char *os_id,
 			     struct bw_report *r);
 
+/* Read a software bill of materials made by any tool (CycloneDX JSON 1.2
+ * to 1.6, SPDX 2.2 and 2.3 JSON) into r: its packages, by package URL
+ * (deb, apk, rpm, npm, pypi, golang, maven, gem, cargo, nuget, composer),
+ * named as the inventory names them, OS packages with their source
+ * package where the document records it, and r->os from its OS component
+ * or the purls' distro qualifier. Components of no such purl become one
+ * warning of r counting and naming them. A file that is not such a
+ * document, or past the bounds (size, count, nesting), fails naming the
+ * file. bw_inventory_parse_sbom reads the bytes of a document named name
+ * (for fuzz harnesses). */
+int bw_inventory_read_sbom(const char *path, struct bw_report *r, struct bw_error *err);
+int bw_inventory_parse_sbom(const char *name, const void *data, size_t len, struct bw_report *r,
+			    struct bw_error *err);
+
 /* The version of the analyzers' output, part of the layer-cache key.
  * 2: cargo-auditable packages in ELF files, origin and application flags,
  * "name version" dependencies of Cargo.lock.
@@ -62,7 +76,8 @@ void bw_inventory_parse_file(const char *path, const void *data, size_t len, con
  * longer a "librpm cannot read" warning; problems name the page or slot).
  * 6: project lock files (requirements*.txt, poetry.lock, uv.lock,
  * Pipfile.lock, go.mod, Gemfile.lock, composer.lock, packages.lock.json,
- * gradle.lockfile) and npm-shrinkwrap.json. */
-#define BW_INVENTORY_VERSION 6
+ * gradle.lockfile) and npm-shrinkwrap.json.
+ * 7: Maven's pom.xml (declared dependencies, properties resolved). */
+#define BW_INVENTORY_VERSION 7
 
 #endif

@@ -100,6 +100,14 @@ const char *inv_os_purl_ns(const char *id, const char *fallback)
 	return id ? id : fallback;
 }
 
+const char *inv_os_id_of_purl_ns(const char *ns)
+{
+	for (size_t i = 0; ns && i < BW_ARRAY_SIZE(os_table); i++)
+		if (strcmp(os_table[i].purl_ns, ns) == 0 || strcmp(os_table[i].id, ns) == 0)
+			return os_table[i].id;
+	return NULL;
+}
+
 static const char *debian_codename(const char *major)
 {
 	static const char *const names[][2] = {{"7", "wheezy"},	 {"8", "jessie"},    {"9", "stretch"},

@@ -14,6 +14,7 @@ struct bw_lint_config *bw_lint_config_new(void)
 		cfg->severity[i] = -1;
 	cfg->failure_threshold = BW_LINT_THRESHOLD_UNSET;
 	cfg->no_fail = -1;
+	cfg->shellcheck = -1;
 	return cfg;
 }
 
@@ -31,6 +32,9 @@ void bw_lint_config_free(struct bw_lint_config *cfg)
 		free(cfg->labels[i].type);
 	}
 	free(cfg->labels);
+	for (size_t i = 0; i < cfg->n_sc_disabled; i++)
+		free(cfg->sc_disabled[i]);
+	free(cfg->sc_disabled);
 	free(cfg);
 }
 
@@ -60,6 +64,11 @@ static void set_sev(struct bw_lint_config *cfg, size_t k, int v)
 
 int bw_lint_config_disable(struct bw_lint_config *cfg, const char *id, struct bw_error *err)
 {
+	if (lint_is_sc_id(id)) {
+		cfg->sc_disabled = bw_realloc(cfg->sc_disabled, (cfg->n_sc_disabled + 1) * sizeof(char *));
+		cfg->sc_disabled[cfg->n_sc_disabled++] = bw_strdup(id);
+		return 0;
+	}
 	if (!each_rule(id, set_state, cfg, 1))
 		return bw_error_set(err, BW_EUSAGE, "unknown rule id '%s'", id);
 	return 0;
@@ -315,6 +324,14 @@ static int load_doc(struct yctx *y)
 			else
 				y->cfg->no_fail =
 				    !bw_strcasecmp(b, "true") || !bw_strcasecmp(b, "yes") || !strcmp(b, "1");
+		} else if (key_is(k, "shellcheck", NULL)) {
+			const char *b = scalar(v);
+			if (!b)
+				rc = where(y, v,
+					   bw_error_set(y->err, BW_EUSAGE, "shellcheck takes true or false"));
+			else
+				y->cfg->shellcheck =
+				    !bw_strcasecmp(b, "true") || !bw_strcasecmp(b, "yes") || !strcmp(b, "1");
 		} else if (key_is(k, "format", "no-color") || key_is(k, "disable-ignore-pragma", "verbose")) {
 			/* hadolint options that belong to the command line: accepted, unused */
 		} else {
@@ -376,6 +393,12 @@ int bw_lint_threshold_parse(const char *s)
 			return names[i].sev;
 	int sev = bw_severity_parse(s);
 	return sev >= 0 ? sev : BW_LINT_THRESHOLD_UNSET;
+}
+
+void bw_lint_config_shellcheck(struct bw_lint_config *cfg, bool on, bool force)
+{
+	if (force || cfg->shellcheck < 0)
+		cfg->shellcheck = on;
 }
 
 int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_fail)

@@ -226,6 +226,9 @@ struct bw_lint_config {
 	bool strict_labels;
 	int failure_threshold; /* BW_LINT_THRESHOLD_UNSET, _NEVER, or a severity */
 	int no_fail;	       /* -1 unset, 0, 1 */
+	int shellcheck;	       /* run ShellCheck on RUN scripts: -1 unset (off), 0, 1 */
+	char **sc_disabled;    /* ShellCheck codes not reported ("SC2086") */
+	size_t n_sc_disabled;
 };
 
 struct lint_ctx {
@@ -248,6 +251,23 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 
 /* The parsed shell of a RUN (or an ONBUILD RUN trigger), or NULL. */
 struct sh_script *lint_script(struct lint_ctx *c, const struct df_instr *in);
+/* The shell source of a RUN as its shell reads it (the logical text, or
+ * the heredoc that is the script), or NULL for an exec form or a script
+ * that is not shell. */
+const char *lint_run_text(struct lint_ctx *c, const struct df_instr *in, size_t *len, bool *heredoc);
+/* Physical position of an offset of lint_run_text(). */
+void lint_run_pos(struct lint_ctx *c, const struct df_instr *in, size_t off, int *line, int *col);
+/* A finding that is no row of the table (ShellCheck's SCnnnn): id, title
+ * and the rest copied; an inline or global ignore of that id suppresses it. */
+void lint_report_ext(struct lint_ctx *c, const char *id, enum bw_severity sev, const char *title,
+		     const struct df_instr *in, int line, int col, int eline, int ecol, const char *evidence,
+		     const char *remediation);
+/* shellcheck.c: ShellCheck's findings for every shell RUN (and ONBUILD RUN),
+ * when a shellcheck program is found; else a warning says it was skipped. */
+void lint_shellcheck(struct lint_ctx *c);
+/* Is id ShellCheck's (SC and four digits)? */
+bool lint_is_sc_id(const char *id);
+
 /* The SHELL in force for instruction i (argv[0] of the JSON), or NULL for /bin/sh -c. */
 const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i);
 

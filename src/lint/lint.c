@@ -219,6 +219,37 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 	free(ev);
 }
 
+void lint_report_ext(struct lint_ctx *c, const char *id, enum bw_severity sev, const char *title,
+		     const struct df_instr *in, int line, int col, int eline, int ecol, const char *evidence,
+		     const char *remediation)
+{
+	struct bw_report *r = c->report;
+	struct bw_finding *f = bw_report_add_finding(r, BW_KIND_MISCONFIG);
+	f->id = bw_report_str(r, id);
+	f->severity = sev;
+	f->status = BW_STATUS_FAIL;
+	f->title = bw_report_str(r, title);
+	f->location.path = bw_report_str(r, c->df->path);
+	f->location.line = line;
+	f->location.column = col;
+	f->location.end_line = eline;
+	f->location.end_column = ecol;
+	f->evidence = evidence ? bw_report_str(r, evidence) : NULL;
+	f->remediation = remediation ? bw_report_str(r, remediation) : NULL;
+	const struct df_file *df = c->df;
+	for (size_t i = 0; i < df->n_ignores; i++) {
+		const struct df_ignore *ig = &df->ignores[i];
+		if (!ig->global && (!in || in->ignore != (int)i))
+			continue;
+		for (size_t k = 0; k < ig->n_ids; k++)
+			if (!bw_strcasecmp(ig->ids[k], id)) {
+				f->status = BW_STATUS_SUPPRESSED;
+				f->suppressed_by = bw_report_strf(r, "line %d: %s", ig->line, ig->text);
+				return;
+			}
+	}
+}
+
 /* ---- RUN scripts ---- */
 
 static bool is_shell_name(const char *n)
@@ -330,6 +361,35 @@ struct sh_script *lint_script(struct lint_ctx *c, const struct df_instr *in)
 	return script_of(c, in, &p->parsed[i], &p->src[i], &c->sh[i]);
 }
 
+const char *lint_run_text(struct lint_ctx *c, const struct df_instr *in, size_t *len, bool *heredoc)
+{
+	struct lint_ctx_priv *p = (struct lint_ctx_priv *)c;
+	if (!lint_script(c, in))
+		return NULL;
+	size_t i = (size_t)in->index;
+	const struct run_src *s = in->is_trigger ? &p->src_sub[i] : &p->src[i];
+	if (s->kind == SRC_JSON || !s->script)
+		return NULL;
+	*len = s->len;
+	*heredoc = s->kind == SRC_HEREDOC;
+	return s->script;
+}
+
+void lint_run_pos(struct lint_ctx *c, const struct df_instr *in, size_t off, int *line, int *col)
+{
+	struct lint_ctx_priv *p = (struct lint_ctx_priv *)c;
+	size_t i = (size_t)in->index;
+	const struct run_src *s = in->is_trigger ? &p->src_sub[i] : &p->src[i];
+	if (s->kind == SRC_HEREDOC)
+		heredoc_pos(s->hd, off, line, col);
+	else if (s->kind == SRC_ARGS)
+		df_instr_pos(in, s->base + off, line, col);
+	else {
+		*line = in->line;
+		*col = in->col;
+	}
+}
+
 const struct df_instr *lint_shell_for(struct lint_ctx *c, size_t i)
 {
 	const struct df_instr *in = &c->df->instrs[i];
@@ -388,6 +448,8 @@ int bw_lint_dockerfile(struct bw_report *r, const char *path, const char *data, 
 	for (size_t i = 0; i < lint_n_rules; i++)
 		if (rule_enabled(cfg, i) && lint_rules[i].check)
 			lint_rules[i].check(c, &lint_rules[i]);
+	if (cfg && cfg->shellcheck == 1)
+		lint_shellcheck(c);
 	bw_arena_release(&c->scratch);
 	df_file_free(df);
 	return 0;

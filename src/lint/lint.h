@@ -54,6 +54,13 @@ int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_f
  * ~/.hadolint.yaml|yml. A heap string, or NULL when none exists. */
 char *bw_lint_config_find(void);
 
+/* ShellCheck findings (SCnnnn) for RUN scripts, from the `shellcheck`
+ * program on PATH when there is one (off unless set; the YAML key
+ * `shellcheck: true|false` sets it too). With force false, only when the
+ * configuration left it unset. Disabling an SC id (disable/ignored, or
+ * bw_lint_config_disable) drops that ShellCheck code. */
+void bw_lint_config_shellcheck(struct bw_lint_config *cfg, bool on, bool force);
+
 /* Programmatic equivalents of the keys above. Return BW_EUSAGE for an
  * unknown rule id or severity. */
 int bw_lint_config_disable(struct bw_lint_config *cfg, const char *id, struct bw_error *err);

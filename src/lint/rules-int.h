@@ -10,7 +10,7 @@
 /* rules_from.c: base images and stages */
 lint_check_fn chk_from_untagged, chk_from_latest, chk_from_digest, chk_from_registry, chk_from_platform,
     chk_from_undefined_var, chk_stage_dup, chk_stage_reserved, chk_copy_from_unknown, chk_copy_from_self,
-    chk_first_instruction, chk_user_root;
+    chk_first_instruction, chk_user_root, chk_from_targetplatform, chk_user_nonnumeric;
 
 /* rules_instr.c: instructions other than RUN */
 lint_check_fn chk_add_for_copy, chk_add_url_checksum, chk_add_url_http, chk_workdir_relative,
@@ -18,7 +18,8 @@ lint_check_fn chk_add_for_copy, chk_add_url_checksum, chk_add_url_http, chk_work
     chk_expose_range, chk_expose_ssh, chk_maintainer, chk_chmod_world_writable, chk_no_healthcheck,
     chk_copy_multi_dest, chk_copy_relative_dest, chk_copy_archive, chk_volume_sensitive, chk_copy_sensitive,
     chk_onbuild_chain, chk_env_self_ref, chk_consecutive_run, chk_unknown_instruction, chk_malformed,
-    chk_json_invalid, chk_empty_continuation, chk_legacy_kv, chk_inline_ignore, chk_keyword_case;
+    chk_json_invalid, chk_empty_continuation, chk_legacy_kv, chk_inline_ignore, chk_keyword_case,
+    chk_copy_root_fs;
 
 /* rules_pkg.c: package managers */
 lint_check_fn chk_apt_pin, chk_apk_pin, chk_yum_pin, chk_dnf_pin, chk_zypper_pin, chk_pip_pin, chk_npm_pin,

@@ -213,7 +213,9 @@ const struct lint_rule lint_rules[] = {
      .remediation = "Split the ENV."},
     {"BW-DF-034", .severity = BW_SEV_INFO, .title = "Consecutive RUN instructions",
      .equivalent = {"DL3059", NULL}, .check = chk_consecutive_run,
-     .rationale = "Each RUN is a layer; consecutive ones with the same options can usually be one.",
+     .rationale = "Each RUN is a layer; consecutive ones with the same options that run one command each "
+		  "can usually be one (a RUN that already chains commands is taken as a deliberate cache "
+		  "boundary).",
      .bad = "FROM debian:12\nRUN a\nRUN b\n", .good = "FROM debian:12\nRUN a && b\n",
      .remediation = "Join them with &&."},
     {"BW-DF-035", .severity = BW_SEV_HIGH, .title = "Unknown instruction", .equivalent = {NULL},
@@ -604,7 +606,7 @@ const struct lint_rule lint_rules[] = {
      .bad = "FROM debian:12\nLABEL maintainer=nobody\n",
      .good = "FROM debian:12\nLABEL maintainer=team@example.com\n", .remediation = "Use an address."},
     {"BW-DF-097", .severity = BW_SEV_HIGH, .title = "Secret passed in ARG or ENV",
-     .equivalent = {"DS031", "CIS-DI-0010", "CIS-4.10", "SecretsUsedInArgOrEnv", NULL},
+     .equivalent = {"DL3064", "DS031", "CIS-DI-0010", "CIS-4.10", "SecretsUsedInArgOrEnv", NULL},
      .check = chk_secret_arg_env,
      .rationale = "ARG and ENV values are recorded in the image configuration and history; anyone who "
 		  "pulls the image reads them.",
@@ -617,6 +619,26 @@ const struct lint_rule lint_rules[] = {
      .bad = "FROM debian:12\nENV DB_URL=postgres://app:hunter2@db/app\n",
      .good = "FROM debian:12\nENV DB_URL=postgres://db/app\n",
      .remediation = "Remove and rotate the key; inject it at runtime."},
+    {"BW-DF-099", .severity = BW_SEV_LOW, .title = "FROM --platform=$TARGETPLATFORM is redundant",
+     .equivalent = {"DL3065", NULL}, .check = chk_from_targetplatform,
+     .rationale = "BuildKit builds every stage for the target platform unless told otherwise; the flag "
+		  "adds nothing and hides the stages that really pin a platform.",
+     .bad = "FROM --platform=$TARGETPLATFORM debian:12\n", .good = "FROM debian:12\n",
+     .remediation = "Drop --platform=$TARGETPLATFORM."},
+    {"BW-DF-100", .severity = BW_SEV_LOW, .title = "USER names a user instead of a numeric id",
+     .equivalent = {"DL3066", NULL}, .check = chk_user_nonnumeric,
+     .rationale = "Kubernetes' runAsNonRoot and the host's tools see only numeric ids: a user name "
+		  "cannot be verified as non-root without looking inside the image.",
+     .bad = "FROM debian:12\nRUN useradd -r -u 10001 app\nUSER app\n",
+     .good = "FROM debian:12\nRUN useradd -r -u 10001 app\nUSER 10001\n",
+     .remediation = "Use USER <uid>[:<gid>] (or an ARG holding it)."},
+    {"BW-DF-101", .severity = BW_SEV_MEDIUM, .title = "COPY of a whole filesystem from another stage",
+     .equivalent = {"DL3067", NULL}, .check = chk_copy_root_fs,
+     .rationale = "COPY --from=stage / / brings everything of that stage, base image, package caches and "
+		  "build leftovers included, and defeats the point of a multi-stage build.",
+     .bad = "FROM debian:12 AS build\nRUN make\nFROM scratch\nCOPY --from=build / /\n",
+     .good = "FROM debian:12 AS build\nRUN make\nFROM scratch\nCOPY --from=build /out/app /app\n",
+     .remediation = "Copy only the files the final image needs."},
 };
 
 const size_t lint_n_rules = BW_ARRAY_SIZE(lint_rules);

@@ -290,3 +290,58 @@ void chk_user_root(struct lint_ctx *c, const struct lint_rule *r)
 	if (root_user(u))
 		lint_report(c, r, last, 0, 0, "the last USER is %s", u);
 }
+
+/* FROM --platform=$TARGETPLATFORM says what BuildKit does anyway. */
+void chk_from_targetplatform(struct lint_ctx *c, const struct lint_rule *r)
+{
+	for (size_t i = 0; i < c->df->n_stages; i++) {
+		const struct df_instr *in = &c->df->instrs[c->df->stages[i].from];
+		const char *p = df_flag_get(in, "platform");
+		if (p && (!strcmp(p, "$TARGETPLATFORM") || !strcmp(p, "${TARGETPLATFORM}")))
+			lint_report(c, r, in, 0, 0, "FROM --platform=%s is the default", p);
+	}
+}
+
+/* Does text use $name or ${name} for a name some ARG of the file declares? */
+static bool uses_declared_arg(struct lint_ctx *c, const char *text)
+{
+	for (const char *d = strchr(text, '$'); d; d = strchr(d + 1, '$')) {
+		const char *n = d + 1 + (d[1] == '{');
+		size_t len = 0;
+		while (bw_isalnum(n[len]) || n[len] == '_')
+			len++;
+		if (!len)
+			continue;
+		for (size_t i = 0; i < c->df->n_instrs; i++) {
+			const struct df_instr *in = &c->df->instrs[i];
+			if (in->kind != DF_ARG)
+				continue;
+			for (size_t k = 0; k < in->n_kvs; k++)
+				if (strlen(in->kvs[k].key) == len && !strncmp(in->kvs[k].key, n, len))
+					return true;
+		}
+	}
+	return false;
+}
+
+/* USER name[:group]: the runtime (runAsNonRoot, the host's tools) sees only
+ * numbers; a name is resolved inside the image, if at all. A number from a
+ * variable (an ARG, or an ENV that expands to one) is fine. */
+void chk_user_nonnumeric(struct lint_ctx *c, const struct lint_rule *r)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_USER || !in->argc)
+			continue;
+		const char *raw = in->argv[0];
+		const char *x = in->xargv ? in->xargv[0] : raw;
+		size_t n = strcspn(x, ":");
+		bool digits = n > 0;
+		for (size_t k = 0; k < n; k++)
+			digits = digits && bw_isdigit(x[k]);
+		if (digits || uses_declared_arg(c, raw))
+			continue;
+		lint_report(c, r, in, in->args_off, in->args_off + strlen(in->args),
+			    "USER %.*s is a name, not a numeric user id", (int)n, x);
+	}
+}

@@ -300,13 +300,22 @@ void chk_no_healthcheck(struct lint_ctx *c, const struct lint_rule *r)
 	lint_report(c, r, &c->df->instrs[fs->from], 0, 0, "the final stage has no HEALTHCHECK");
 }
 
+/* A word of an instruction without the quotes around it. */
+static const char *unquoted(struct lint_ctx *c, const char *w)
+{
+	size_t n = strlen(w);
+	if (n >= 2 && (w[0] == '"' || w[0] == '\'') && w[n - 1] == w[0])
+		return bw_arena_strndup(&c->scratch, w + 1, n - 2);
+	return w;
+}
+
 void chk_copy_multi_dest(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_COPY || in->argc < 3 || in->n_heredocs)
 			continue;
-		const char *d = in->argv[in->argc - 1];
+		const char *d = unquoted(c, in->argv[in->argc - 1]);
 		size_t n = strlen(d);
 		if (n && d[n - 1] != '/' && !(n && d[n - 1] == '\\') && !strchr(d, '$'))
 			lint_report(c, r, in, 0, 0, "COPY of %zu sources to %s, which does not end with /",
@@ -329,7 +338,7 @@ void chk_copy_relative_dest(struct lint_ctx *c, const struct lint_rule *r)
 				workdir = true;
 			if (in->kind != DF_COPY || workdir || in->argc < 1)
 				continue;
-			const char *d = in->argv[in->argc - 1];
+			const char *d = unquoted(c, in->argv[in->argc - 1]);
 			if (in->argc < 2 && !in->n_heredocs)
 				continue;
 			if (!abs_path(d))
@@ -338,43 +347,78 @@ void chk_copy_relative_dest(struct lint_ctx *c, const struct lint_rule *r)
 	}
 }
 
-/* COPY x.tar.gz, then RUN tar -x… x.tar.gz: ADD would extract it */
+/* The file name a COPY word ends in: after the last / or \ (Windows
+ * paths), quotes dropped; from the expanded word when it uses a variable. */
+static const char *copy_base(struct lint_ctx *c, const struct df_instr *in, size_t k)
+{
+	const char *w = strchr(in->argv[k], '$') ? word(in, k) : in->argv[k];
+	const char *b = w;
+	for (const char *p = w; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	size_t n = strlen(b);
+	while (n && (b[n - 1] == '"' || b[n - 1] == '\''))
+		n--;
+	while (n && (*b == '"' || *b == '\'')) {
+		b++;
+		n--;
+	}
+	return bw_arena_strndup(&c->scratch, b, n);
+}
+
+/* Does cmd unpack a file whose name ends in base: tar -x / --extract /
+ * --get (or the old `tar xf`), or a decompressor (gunzip, zcat, unxz, …)? */
+static bool extracts(const struct sh_cmd *cmd, const char *base)
+{
+	static const char *const unpackers[] = {"gunzip",  "zcat",	 "gzcat",  "bunzip2", "bzcat",
+						"unxz",	   "xzcat",	 "unlzma", "lzcat",   "unzstd",
+						"zstdcat", "uncompress", NULL};
+	size_t a1 = sh_cmd_start(cmd) + 1;
+	bool extract = false;
+	if (sh_cmd_is(cmd, "tar")) {
+		static const char *const x[] = {"--extract", "--get", NULL};
+		extract = sh_has_opt(cmd, a1, 'x', x) ||
+			  (a1 < cmd->argc && cmd->argv[a1].text[0] != '-' && strchr(cmd->argv[a1].text, 'x'));
+	} else {
+		extract = bw_str_in(sh_cmd_name(cmd), unpackers);
+	}
+	if (!extract)
+		return false;
+	for (size_t w = a1; w < cmd->argc; w++) {
+		const char *t = cmd->argv[w].text, *b = t;
+		for (const char *p = t; *p; p++)
+			if (*p == '/' || *p == '\\')
+				b = p + 1;
+		if (!strcmp(b, base))
+			return true;
+	}
+	return false;
+}
+
+/* COPY of a local tar archive (named by a source, or by a destination that
+ * is an archive name) that a later RUN of the same stage unpacks. */
 void chk_copy_archive(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 0; i < c->df->n_instrs; i++) {
 		const struct df_instr *in = &c->df->instrs[i];
 		if (in->kind != DF_COPY || in->argc < 2 || df_flag_has(in, "from") || in->stage < 0)
 			continue;
+		const char *dest = copy_base(c, in, in->argc - 1);
+		bool to_archive = is_archive(dest);
 		for (size_t k = 0; k + 1 < in->argc; k++) {
-			const char *src = word(in, k);
-			if (!is_archive(src))
+			const char *src = copy_base(c, in, k);
+			if (!is_archive(src) && !to_archive)
 				continue;
-			const char *base = bw_path_base(src);
+			const char *base = to_archive ? dest : src;
 			const struct df_stage *st = &c->df->stages[in->stage];
 			for (size_t j = i + 1; j < st->end && j < c->df->n_instrs; j++) {
 				struct sh_script *sc = lint_script(c, &c->df->instrs[j]);
-				if (!sc)
-					continue;
-				for (size_t q = 0; q < sc->n_cmds; q++) {
-					const struct sh_cmd *cmd = &sc->cmds[q];
-					if (!sh_cmd_is(cmd, "tar"))
-						continue;
-					static const char *const x[] = {"--extract", "--get", NULL};
-					bool extract = sh_has_opt(cmd, sh_cmd_start(cmd) + 1, 'x', x);
-					size_t a1 = sh_cmd_start(cmd) + 1;
-					if (!extract && a1 < cmd->argc && cmd->argv[a1].text[0] != '-' &&
-					    strchr(cmd->argv[a1].text, 'x'))
-						extract = true;
-					bool names = false;
-					for (size_t w = a1; w < cmd->argc; w++) {
-						if (!strcmp(bw_path_base(cmd->argv[w].text), base))
-							names = true;
-					}
-					if (extract && names) {
+				for (size_t q = 0; sc && q < sc->n_cmds; q++) {
+					if (extracts(&sc->cmds[q], base)) {
 						lint_report(c, r, in, 0, 0,
 							    "%s is copied, then extracted on line %d: ADD "
 							    "extracts it in one layer",
-							    src, c->df->instrs[j].line);
+							    word(in, k), c->df->instrs[j].line);
 						goto next;
 					}
 				}
@@ -483,12 +527,28 @@ static bool same_flags(const struct df_instr *a, const struct df_instr *b)
 	return true;
 }
 
+/* Commands of a RUN (those of $( ) and subshells included); an exec form
+ * is one. */
+static size_t run_commands(struct lint_ctx *c, const struct df_instr *in)
+{
+	const struct sh_script *s = lint_script(c, in);
+	if (!s)
+		return 1;
+	size_t n = 0;
+	for (size_t k = 0; k < s->n_cmds; k++)
+		n += s->cmds[k].argc > 0;
+	return n;
+}
+
+/* Two RUNs in a row with the same flags, each a single command: joining
+ * them is easy. A RUN that already chains commands (`a && b`, `a; b`)
+ * was kept apart on purpose (a cache boundary), as Hadolint judges it. */
 void chk_consecutive_run(struct lint_ctx *c, const struct lint_rule *r)
 {
 	for (size_t i = 1; i < c->df->n_instrs; i++) {
 		const struct df_instr *a = &c->df->instrs[i - 1], *b = &c->df->instrs[i];
 		if (a->kind == DF_RUN && b->kind == DF_RUN && same_flags(a, b) && !a->n_heredocs &&
-		    !b->n_heredocs)
+		    !b->n_heredocs && run_commands(c, a) <= 1 && run_commands(c, b) <= 1)
 			lint_report(c, r, b, 0, 0, "RUN right after the RUN on line %d", a->line);
 	}
 }
@@ -599,5 +659,24 @@ void chk_keyword_case(struct lint_ctx *c, const struct lint_rule *r)
 			lint_report(c, r, in, 0, strlen(in->keyword),
 				    "%s: the file writes instructions in %s case", in->keyword,
 				    want_upper ? "upper" : "lower");
+	}
+}
+
+/* COPY --from=stage / /: the whole filesystem of the other stage (its
+ * base image's packages, caches and files included) lands on this one. */
+void chk_copy_root_fs(struct lint_ctx *c, const struct lint_rule *r)
+{
+	for (size_t i = 0; i < c->df->n_instrs; i++) {
+		const struct df_instr *in = &c->df->instrs[i];
+		if (in->kind != DF_COPY || in->argc < 2 || !df_flag_has(in, "from") || in->json_invalid)
+			continue;
+		if (strcmp(word(in, in->argc - 1), "/") != 0)
+			continue;
+		for (size_t k = 0; k + 1 < in->argc; k++)
+			if (!strcmp(word(in, k), "/")) {
+				lint_report(c, r, in, 0, 0, "COPY --from=%s / / copies a whole filesystem",
+					    df_flag_get(in, "from"));
+				break;
+			}
 	}
 }

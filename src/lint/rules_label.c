@@ -35,20 +35,21 @@ static void at_kv(struct lint_ctx *c, const struct lint_rule *r, const struct df
 		    "label %s%s", kv->key, why);
 }
 
-/* Docker's recommendation: lower-case alphanumerics, '.' and '-', starting
- * and ending with a letter or digit, no '..' / '--', and no reserved
- * com.docker.* / io.docker.* / org.dockerproject.* namespaces. */
+/* Docker's recommendation as Hadolint reads it: lower-case alphanumerics
+ * and . - _ /, starting with a letter and ending with a letter or digit,
+ * no '..' or '--', and no reserved com.docker.* / io.docker.* /
+ * org.dockerproject.* namespaces. */
 static void key_syntax(struct lint_ctx *c, const struct lint_rule *r, const struct df_instr *in,
 		       const struct df_kv *kv, const struct lint_label_req *req)
 {
 	const char *k = kv->key;
 	size_t n = strlen(k);
-	bool ok = n > 0 && bw_isalnum(k[0]) && bw_isalnum(k[n - 1]);
+	bool ok = n > 0 && bw_islower(k[0]) && (bw_islower(k[n - 1]) || bw_isdigit(k[n - 1]));
 	for (size_t i = 0; ok && i < n; i++) {
 		unsigned char ch = (unsigned char)k[i];
-		if (!(bw_islower(ch) || bw_isdigit(ch) || ch == '.' || ch == '-'))
+		if (!(bw_islower(ch) || bw_isdigit(ch) || ch == '.' || ch == '-' || ch == '_' || ch == '/'))
 			ok = false;
-		if (i && (ch == '.' || ch == '-') && (k[i - 1] == '.' || k[i - 1] == '-'))
+		if (i && (ch == '.' || ch == '-') && k[i - 1] == ch)
 			ok = false;
 	}
 	if (!strncmp(k, "com.docker.", 11) || !strncmp(k, "io.docker.", 10) ||

@@ -129,6 +129,10 @@ static void on_tcp(struct bw_mon_flows *t, const struct bw_ev_hdr *h, const stru
 		f.state = e->newstate == TCP_ESTABLISHED_ ? "established" : "failed";
 		struct bw_mon_connecting who;
 		if (take(t, h, family, l, r, e->rport, &who)) {
+			if (t->self_pid && who.pid == t->self_pid) {
+				t->own++;
+				return;
+			}
 			f.pid = (int)who.pid;
 			f.comm = who.comm;
 			emit(t, h, &f);
@@ -243,6 +247,7 @@ int bw_monitor_flows(const struct bw_monitor_flow_opts *o, bw_monitor_flow_fn fn
 	struct bw_mon_kconfig k;
 	memset(&k, 0, sizeof(k));
 	k.kinds = 1u << BW_EV_TCP_STATE;
+	k.flows_only = true;
 	int ct = bw_mon_evtype_by_name("connect");
 	if (ct >= 0)
 		k.evtype_on[ct] = true;
@@ -252,6 +257,7 @@ int bw_monitor_flows(const struct bw_monitor_flow_opts *o, bw_monitor_flow_fn fn
 	so.ring_bytes = o->ring_bytes;
 	struct run *r = bw_calloc(1, sizeof(*r));
 	bw_mon_flows_init(&r->t, attrib_ctr, r, fn, ud);
+	r->t.self_pid = (uint32_t)getpid();
 	void *state = NULL;
 	if ((rc = bw_mon_attrib_new(&so, &r->attrib, err)) != 0)
 		goto out;
@@ -303,6 +309,7 @@ out:
 	res->records = r->t.records;
 	res->flows = r->t.flows;
 	res->decode_errors = r->t.decode_errors;
+	res->own = r->t.own;
 	free(r);
 	return rc;
 }

@@ -395,6 +395,9 @@ struct bw_mon_kconfig {
 	char prefixes[BW_EV_PREFIXES][BW_EV_PREFIX_LEN];
 	bool prefix_write_only[BW_EV_PREFIXES];
 	size_t n_prefixes;
+	/* flows only (flows.c): the source loads no program but the TCP state
+	 * hook, sys_exit and connect's (the verifier's time is the start's) */
+	bool flows_only;
 };
 
 struct bw_mon_decision {
@@ -583,8 +586,9 @@ struct bw_mon_flows {
 		uint32_t pid;
 		char comm[BW_EV_COMM + 1];
 	} connecting[BW_MON_FLOWS_CONNECTING];
-	size_t next; /* ring position of the next connecting entry */
-	uint64_t records, flows, decode_errors;
+	size_t next;	   /* ring position of the next connecting entry */
+	uint32_t self_pid; /* connections of this process are not flows (its engine client) */
+	uint64_t records, flows, decode_errors, own;
 	bool stop; /* fn asked to end */
 };
 

@@ -202,6 +202,7 @@ struct bw_monitor_flow_result {
 	uint64_t flows;		/* flows handed to the callback */
 	uint64_t drops;		/* records the kernel could not write (the ring buffer was full) */
 	uint64_t decode_errors; /* records that were not well formed */
+	uint64_t own;		/* connections of this process (an engine on TCP): not flows */
 };
 
 /* The eBPF source in a flows-only mode: no rules, no process table; only

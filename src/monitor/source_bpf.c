@@ -300,6 +300,10 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 		const char *sec = bpf_program__section_name(prog);
 		if (strcmp(sec, "raw_tp") == 0)
 			bpf_program__set_autoattach(prog, false);
+		const char *name = bpf_program__name(prog);
+		if (k->flows_only && strcmp(name, "bw_tcp_state") && strcmp(name, "bw_sys_exit") &&
+		    strcmp(name, "bw_sys_connect"))
+			bpf_program__set_autoload(prog, false);
 	}
 	if (bw_monitor_bpf__load(s->skel) != 0) {
 		int e = errno;

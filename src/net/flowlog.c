@@ -25,6 +25,7 @@ struct addr_name {
 	int family;
 	unsigned char ip[16];
 	char *name, *id;
+	size_t node; /* the design's workload, SIZE_MAX none */
 };
 
 struct allow {
@@ -35,7 +36,8 @@ struct allow {
 
 struct bw_net_flowlog {
 	FILE *out;
-	struct bw_engine *engine; /* borrowed, may be NULL */
+	struct bw_engine *engine;	   /* borrowed, may be NULL */
+	const struct bw_net_graph *design; /* borrowed, may be NULL */
 	struct addr_name *map;
 	size_t n_map, cap_map;
 	double refreshed;
@@ -82,9 +84,9 @@ static void map_clear(struct addr_name *m, size_t *n)
 }
 
 static void map_add(struct addr_name **m, size_t *n, size_t *cap, const char *ip, const char *name,
-		    const char *id)
+		    const char *id, size_t node)
 {
-	struct addr_name a = {0};
+	struct addr_name a = {.node = node};
 	if (inet_pton(AF_INET, ip, a.ip) == 1)
 		a.family = AF_INET;
 	else if (inet_pton(AF_INET6, ip, a.ip) == 1)
@@ -117,6 +119,8 @@ int net_flowlog_refresh(struct bw_net_flowlog *log, json_t **containers, struct 
 			name = id ? id : "";
 		if (*name == '/')
 			name++;
+		size_t node =
+		    log->design ? net_design_node(log->design, name, json_object_get(c, "Labels")) : SIZE_MAX;
 		json_t *nets = json_object_get(json_object_get(c, "NetworkSettings"), "Networks");
 		const char *k;
 		json_t *v;
@@ -125,9 +129,9 @@ int net_flowlog_refresh(struct bw_net_flowlog *log, json_t **containers, struct 
 			const char *ip4 = json_string_value(json_object_get(v, "IPAddress"));
 			const char *ip6 = json_string_value(json_object_get(v, "GlobalIPv6Address"));
 			if (ip4 && *ip4)
-				map_add(&log->map, &log->n_map, &log->cap_map, ip4, name, id);
+				map_add(&log->map, &log->n_map, &log->cap_map, ip4, name, id, node);
 			if (ip6 && *ip6)
-				map_add(&log->map, &log->n_map, &log->cap_map, ip6, name, id);
+				map_add(&log->map, &log->n_map, &log->cap_map, ip6, name, id, node);
 		}
 	}
 	log->refreshed = bw_now();
@@ -149,7 +153,7 @@ static const struct addr_name *lookup(const struct addr_name *m, size_t n, int f
 }
 
 static const char *container_of(struct bw_net_flowlog *log, int family, const unsigned char *ip,
-				const char **id)
+				const char **id, size_t *node)
 {
 	const struct addr_name *a = lookup(log->map, log->n_map, family, ip);
 	if (!a && log->engine && bw_now() - log->refreshed > REFRESH_MIN) {
@@ -159,7 +163,18 @@ static const char *container_of(struct bw_net_flowlog *log, int family, const un
 	}
 	if (id)
 		*id = a ? a->id : NULL;
+	*node = a ? a->node : SIZE_MAX;
 	return a ? a->name : NULL;
+}
+
+/* The design's node of the container with this id (it may have no
+ * address: host networking). */
+static size_t node_of_id(const struct bw_net_flowlog *log, const char *id, const char *name)
+{
+	for (size_t i = 0; i < log->n_map; i++)
+		if (log->map[i].id && !strcmp(log->map[i].id, id))
+			return log->map[i].node;
+	return net_design_node(log->design, name, NULL);
 }
 
 /* ---- the intended graph ---------------------------------------------------- */
@@ -186,10 +201,11 @@ static int load_intended(struct bw_net_flowlog *log, const char *path, struct bw
 		const struct bw_yaml_node *one = bw_yaml_get(wn->pairs[i].value, "address");
 		const struct bw_yaml_node *many = bw_yaml_get(wn->pairs[i].value, "addresses");
 		if (bw_yaml_str(one))
-			map_add(&log->wl, &log->n_wl, &log->cap_wl, one->str, name, NULL);
+			map_add(&log->wl, &log->n_wl, &log->cap_wl, one->str, name, NULL, SIZE_MAX);
 		for (size_t k = 0; many && many->kind == BW_YAML_SEQ && k < many->n; k++)
 			if (bw_yaml_str(many->items[k]))
-				map_add(&log->wl, &log->n_wl, &log->cap_wl, many->items[k]->str, name, NULL);
+				map_add(&log->wl, &log->n_wl, &log->cap_wl, many->items[k]->str, name, NULL,
+					SIZE_MAX);
 	}
 	for (size_t i = 0; an && an->kind == BW_YAML_SEQ && i < an->n; i++) {
 		const struct bw_yaml_node *a = an->items[i];
@@ -257,7 +273,12 @@ int bw_net_flowlog_new(const struct bw_net_flowlog_opts *o, struct bw_net_flowlo
 	struct bw_net_flowlog *log = bw_calloc(1, sizeof(*log));
 	log->out = o->out;
 	log->engine = o->engine;
-	int rc = o->intended ? load_intended(log, o->intended, err) : 0;
+	log->design = o->design;
+	int rc =
+	    o->intended && o->design
+		? bw_error_set(err, BW_EUSAGE, "an intended file or a design (compose, manifests), not both")
+	    : o->intended ? load_intended(log, o->intended, err)
+			  : 0;
 	if (!rc && log->engine)
 		rc = net_flowlog_refresh(log, NULL, err);
 	if (rc) {
@@ -310,7 +331,7 @@ static bool loopback(int family, const unsigned char *ip)
 /* seen: the flow was seen at this end, in the container netns_id names
  * (NULL: the host), which names the end when its address does not. */
 static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned char *ip, uint16_t port,
-			bool seen, const struct bw_net_flow *f, const char **name_out)
+			bool seen, const struct bw_net_flow *f, const char **name_out, size_t *node)
 {
 	char text[INET6_ADDRSTRLEN];
 	inet_ntop(family, ip, text, sizeof(text));
@@ -319,10 +340,12 @@ static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned c
 	if (port)
 		json_object_set_new(o, "port", json_integer(port));
 	const char *id = NULL;
-	const char *name = container_of(log, family, ip, &id);
+	const char *name = container_of(log, family, ip, &id, node);
 	if (!name && seen && f->netns_id && f->netns) {
 		name = f->netns;
 		id = f->netns_id;
+		if (log->design)
+			*node = node_of_id(log, id, name);
 	}
 	if (name) {
 		json_object_set_new(o, "container", json_string(name));
@@ -335,6 +358,8 @@ static json_t *end_json(struct bw_net_flowlog *log, int family, const unsigned c
 			json_object_set_new(o, "workload", json_string(name));
 		}
 	}
+	if (*node != SIZE_MAX)
+		json_object_set_new(o, "node", json_string(log->design->nodes[*node].id));
 	*name_out = name;
 	return o;
 }
@@ -373,10 +398,13 @@ int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f)
 						       : NULL;
 	json_object_set_new(o, "proto", proto ? json_string(proto) : json_integer(f->proto));
 	const char *sname, *dname;
+	size_t snode, dnode;
 	json_object_set_new(
-	    o, "src", end_json(log, f->family, f->src, f->sport, f->seen_end == BW_NET_SEEN_SRC, f, &sname));
+	    o, "src",
+	    end_json(log, f->family, f->src, f->sport, f->seen_end == BW_NET_SEEN_SRC, f, &sname, &snode));
 	json_object_set_new(
-	    o, "dst", end_json(log, f->family, f->dst, f->dport, f->seen_end == BW_NET_SEEN_DST, f, &dname));
+	    o, "dst",
+	    end_json(log, f->family, f->dst, f->dport, f->seen_end == BW_NET_SEEN_DST, f, &dname, &dnode));
 	if (f->netns)
 		json_object_set_new(o, "seen_in", json_string(f->netns));
 	json_object_set_new(o, "source", json_string(f->source ? f->source : "unknown"));
@@ -387,9 +415,13 @@ int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f)
 				    json_string(bw_utf8_valid(f->comm, strlen(f->comm)) ? f->comm : "?"));
 	if (f->state)
 		json_object_set_new(o, "state", json_string(f->state));
-	if (log->intended) {
-		int v = judge(log, sname, dname, f->proto, f->dport);
+	if (log->intended || log->design) {
+		const char *via = NULL;
+		int v = log->design ? net_design_judge(log->design, snode, dnode, f->proto, f->dport, &via)
+				    : judge(log, sname, dname, f->proto, f->dport);
 		json_object_set_new(o, "allowed", v < 0 ? json_null() : json_boolean(v == 1));
+		if (via)
+			json_object_set_new(o, "via", json_string(via));
 		if (v == 0) {
 			json_object_set_new(o, "violation", json_true());
 			log->violations++;

@@ -55,6 +55,15 @@ struct bw_finding *net_tls_emit(struct bw_report *r, int rule, const char *evide
  * gets /containers/json when not NULL (the caller releases it). */
 int net_flowlog_refresh(struct bw_net_flowlog *log, json_t **containers, struct bw_error *err);
 
+/* design.c: the flow log against a designed graph. The node of a running
+ * container (its name, its engine labels), SIZE_MAX when none; a flow's
+ * judgement from node src (SIZE_MAX: an address no container has, the
+ * outside world) to node dst: 1 allowed (*via: the edge's), 0 not, -1 not
+ * judged (dst is no node of the design). */
+size_t net_design_node(const struct bw_net_graph *g, const char *name, json_t *labels);
+int net_design_judge(const struct bw_net_graph *g, size_t src, size_t dst, int proto, int port,
+		     const char **via);
+
 struct net_bits {
 	uint64_t *w;
 	size_t n;

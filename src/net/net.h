@@ -204,10 +204,17 @@ struct bw_net_flowlog_opts {
 	FILE *out;		  /* JSON lines go here (the caller's; flushed per line) */
 	struct bw_engine *engine; /* containers are named through it; NULL: addresses only */
 	const char *intended;	  /* the intended graph (net enforce's YAML), or NULL */
+	/* or the designed graph (compose projects, Kubernetes objects:
+	 * bw_net_graph_from_model), borrowed: running containers are its
+	 * workloads by their engine labels (compose project and service, pod
+	 * namespace and name) or names, flows judged by its edges (an address
+	 * no container has is the outside world) */
+	const struct bw_net_graph *design;
 };
 
-/* BW_EUSAGE names path:line for a malformed intended file; engine errors as
- * for bw_engine_get_json. */
+/* BW_EUSAGE names path:line for a malformed intended file, or says that
+ * intended and design were both given; engine errors as for
+ * bw_engine_get_json. */
 int bw_net_flowlog_new(const struct bw_net_flowlog_opts *o, struct bw_net_flowlog **out,
 		       struct bw_error *err);
 void bw_net_flowlog_free(struct bw_net_flowlog *log);
@@ -219,9 +226,10 @@ void bw_net_flowlog_free(struct bw_net_flowlog *log);
  * destination is no intended workload), repeats of one 5-tuple within
  * seconds and connections inside one namespace's loopback dropped and
  * counted (bw_net_flowlog_stats), one JSON line written:
- *   {"time", "proto", "src": {"ip", "port", "container", "container_id"},
- *    "dst": {…}, "seen_in", "source", "pid", "comm", "state", "allowed",
- *    "violation"} */
+ *   {"time", "proto", "src": {"ip", "port", "container", "container_id",
+ *    "node"}, "dst": {…}, "seen_in", "source", "pid", "comm", "state",
+ *    "allowed", "via", "violation"}
+ * ("node": the design's workload id; "via": the design's edge that allows it) */
 int bw_net_flowlog_add(struct bw_net_flowlog *log, const struct bw_net_flow *f);
 size_t bw_net_flowlog_count(const struct bw_net_flowlog *log);
 size_t bw_net_flowlog_violations(const struct bw_net_flowlog *log);
@@ -255,6 +263,7 @@ struct bw_net_watch_result {
 	uint64_t lost;	      /* records (eBPF) or event batches (conntrack) the kernel dropped */
 	uint64_t undecodable; /* records a source could not read */
 	size_t unjoined;      /* conntrack: running containers whose namespace it could not join */
+	uint64_t own;	      /* the watch's own connections (an engine on TCP): not logged */
 };
 
 /* A flow source: a row of the table a watch is given. conntrack is net's

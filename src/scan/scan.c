@@ -2,6 +2,7 @@
  * the rows report. */
 #include "scan-int.h"
 #include "cache/cache.h"
+#include "inventory/inventory.h"
 
 static const struct {
 	const char *name;
@@ -78,6 +79,36 @@ static void drop_unasked(const struct bw_scan *s, struct bw_report *r)
 	}
 }
 
+/* "sbom:FILE": the packages an SBOM lists, matched as an image's are; no
+ * walk, so no files for the secret and configuration scanners. */
+static int scan_sbom(struct bw_scan *s, const char *path, struct bw_report **out, struct bw_error *err)
+{
+	const struct bw_scan_opts *opts = s->opts;
+	*out = NULL;
+	if (opts->scanners && opts->scanners != BW_SCAN_ALL &&
+	    (opts->scanners & (BW_SCAN_SECRET | BW_SCAN_CONFIG)))
+		return bw_error_set(err, BW_EUSAGE,
+				    "%s: an SBOM lists packages, not files: only the packages and vuln "
+				    "scanners read it",
+				    opts->target);
+	if (!*path)
+		return bw_error_set(err, BW_EUSAGE, "target '%s' names nothing after the prefix",
+				    opts->target);
+	struct bw_report *r = bw_report_new(opts->report_type ? opts->report_type : "sbom",
+					    opts->report_name ? opts->report_name : path);
+	r->list_packages = opts->list_packages;
+	int rc = bw_inventory_read_sbom(path, r, err);
+	if (rc == 0 && (s->run & BW_SCAN_VULN))
+		rc = bw_scan_row_vuln.finish(s, NULL, NULL, r, err);
+	if (rc < 0) {
+		bw_report_free(r);
+		return rc;
+	}
+	drop_unasked(s, r);
+	*out = r;
+	return 0;
+}
+
 int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct bw_error *err)
 {
 	struct bw_scan s = {.opts = opts, .want = opts->scanners ? opts->scanners : BW_SCAN_ALL};
@@ -85,6 +116,10 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 	for (size_t i = 0; i < BW_ARRAY_SIZE(scanner_needs); i++)
 		if (s.run & scanner_needs[i].flag)
 			s.run |= scanner_needs[i].needs;
+	if (opts->target && strncmp(opts->target, BW_SCAN_SBOM_PREFIX, strlen(BW_SCAN_SBOM_PREFIX)) == 0) {
+		s.run &= BW_SCAN_PACKAGES | BW_SCAN_VULN;
+		return scan_sbom(&s, opts->target + strlen(BW_SCAN_SBOM_PREFIX), out, err);
+	}
 	size_t n = 0;
 	while (bw_scanners[n])
 		n++;
@@ -112,6 +147,8 @@ int bw_scan_run(const struct bw_scan_opts *opts, struct bw_report **out, struct 
 		s.cache = &lc;
 	}
 	rc = bw_image_open(opts->target, &io, &img, err);
+	if (rc == 0 && opts->opened)
+		rc = opts->opened(opts->opened_ud, err);
 	if (rc < 0)
 		goto out;
 	for (size_t i = 0; i < n && rc == 0; i++) {

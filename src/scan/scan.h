@@ -32,9 +32,14 @@ enum bw_scanner_flag {
  * unknown word (points into s) when one is not known. */
 int bw_scan_parse_scanners(const char *s, unsigned *flags, const char **bad, size_t *bad_len);
 
+/* The target of a software bill of materials: "sbom:FILE", a CycloneDX or
+ * SPDX JSON document whose packages are matched as an image's
+ * (bw_inventory_read_sbom); only the packages and vuln scanners run. */
+#define BW_SCAN_SBOM_PREFIX "sbom:"
+
 struct bw_scan_opts {
-	const char *target;	 /* as for bw_image_open(), or "dir:PATH" */
-	const char *report_type; /* "image" or "filesystem" */
+	const char *target;	 /* as for bw_image_open(), "dir:PATH" or "sbom:FILE" */
+	const char *report_type; /* "image", "filesystem" or "sbom" */
 	const char *report_name; /* the target's name in the report; NULL: target */
 	const char *platform;
 	const char *docker_host; /* NULL: DOCKER_HOST or the default socket */
@@ -59,6 +64,12 @@ struct bw_scan_opts {
 	const char *const *skip_dirs, *const *skip_files; /* bw_image_opts' (dir: targets) */
 	bw_image_progress_fn progress;
 	void *progress_ud;
+	/* Called once the target is open (its metadata read; an engine's or a
+	 * registry's connection made and credentials used), before any layer is
+	 * read: the CLI enters its sandbox there for targets it cannot confine
+	 * earlier. A negative BW_E* code (err filled) stops the scan. NULL: none. */
+	int (*opened)(void *ud, struct bw_error *err);
+	void *opened_ud;
 };
 
 /* The vulnerability row fills r->coverage: per ecosystem or distribution

@@ -4,7 +4,8 @@
  * deps.json, a jar, an executable for the Go build-info reader, the rpm
  * databases: sqlite, BerkeleyDB, ndb; dpkg's available). New paths go at
  * the end, so the seeds' first bytes keep their meaning;
- * make_rpmdb_seeds.py writes the rpm-* seeds. */
+ * make_rpmdb_seeds.py writes the rpm-* seeds. Entry 20 ("sbom:") is not a
+ * path: the bytes are an SBOM read back (CycloneDX or SPDX JSON). */
 #include "inventory/inventory.h"
 
 static const char *const paths[] = {
@@ -28,6 +29,8 @@ static const char *const paths[] = {
     "/var/lib/dpkg/available",		 /* 17 */
     "/var/lib/rpm/Packages",		 /* 18: BerkeleyDB Hash or BTree */
     "/usr/lib/sysimage/rpm/Packages.db", /* 19: ndb */
+    "sbom:",				 /* 20: bw_inventory_parse_sbom */
+    "/app/pom.xml",			 /* 21 */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,7 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const char *path = paths[data[0] % BW_ARRAY_SIZE(paths)];
 	struct bw_report *r = bw_report_new("filesystem", "fuzz");
-	bw_inventory_parse_file(path, data + 1, size - 1, "debian", r);
+	if (strcmp(path, "sbom:") == 0) {
+		struct bw_error err = BW_ERROR_INIT;
+		bw_inventory_parse_sbom("fuzz.json", data + 1, size - 1, r, &err);
+	} else {
+		bw_inventory_parse_file(path, data + 1, size - 1, "debian", r);
+	}
 	bw_report_free(r);
 	return 0;
 }

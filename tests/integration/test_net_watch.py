@@ -24,13 +24,18 @@ def trio(docker, tiny_image):
     names = {k: f"{k}-{run}" for k in ("db", "api", "intruder")}
     docker.cli("network", "create", "--internal", net)
     made = []
+
+    def labels(service):  # as compose labels its containers: the design test names them so
+        return ["--label", f"com.docker.compose.project=bwwatch-{run}", "--label",
+                f"com.docker.compose.service={service}"]
     try:
-        docker.cli("run", "-d", "--name", names["db"], "--network", net, tiny_image, "sh", "-c",
+        docker.cli("run", "-d", "--name", names["db"], "--network", net, *labels("db"), tiny_image, "sh", "-c",
                    "while true; do nc -l -p 5432 </dev/null; done")
         made.append(names["db"])
         for k in ("api", "intruder"):
-            docker.cli("run", "-d", "--name", names[k], "--network", net, tiny_image, "sleep", "600")
+            docker.cli("run", "-d", "--name", names[k], "--network", net, *labels(k), tiny_image, "sleep", "600")
             made.append(names[k])
+        names["project"] = f"bwwatch-{run}"
         yield names
     finally:
         for c in made:
@@ -101,16 +106,21 @@ def wait_ready(watch, err_path):
     raise AssertionError(f"net watch not ready (hang guard): {err_path.read_text()}")
 
 
-def test_ebpf_flows_carry_process_state_and_both_containers(bulwark, docker, trio, tmp_path):
-    intended = tmp_path / "intended.yaml"
-    intended.write_text("workloads:\n"
-                        f"  {trio['db']}: {{}}\n  {trio['api']}: {{}}\n  {trio['intruder']}: {{}}\n"
-                        f"allow:\n  - {{from: {trio['api']}, to: {trio['db']}, port: 5432, proto: tcp}}\n")
+def test_ebpf_flows_judged_against_a_compose_design(bulwark, docker, trio, tmp_path):
+    # the design: api and db share the back network, the intruder is only on the front one;
+    # the containers are its services by their compose labels
+    design = tmp_path / "compose.yaml"
+    design.write_text(f"name: {trio['project']}\n"
+                      "services:\n"
+                      "  db: {image: tiny:1, expose: ['5432'], networks: [back]}\n"
+                      "  api: {image: tiny:1, networks: [back]}\n"
+                      "  intruder: {image: tiny:1, networks: [front]}\n"
+                      "networks: {back: {}, front: {}}\n")
     out, err_path = tmp_path / "flows.jsonl", tmp_path / "stderr.txt"
     env = dict(os.environ, DOCKER_HOST=docker.host)
     with open(err_path, "wb") as err_file:
-        watch = subprocess.Popen([str(bulwark.path), "net", "watch", "--source", "ebpf", "--intended",
-                                  str(intended), "--duration", "120", "-o", str(out)], env=env, stderr=err_file)
+        watch = subprocess.Popen([str(bulwark.path), "net", "watch", "--source", "ebpf", "--duration", "120",
+                                  "-o", str(out), str(design)], env=env, stderr=err_file)
         try:
             try:
                 wait_ready(watch, err_path)
@@ -143,8 +153,9 @@ def test_ebpf_flows_carry_process_state_and_both_containers(bulwark, docker, tri
     est = {f["src"].get("container"): f for f in mine if f["proto"] == "tcp" and f["dst"]["port"] == 5432}
     assert set(est) >= {trio["api"], trio["intruder"]}, mine
     ok, bad = est[trio["api"]], est[trio["intruder"]]
-    assert ok["allowed"] is True and "violation" not in ok
+    assert ok["allowed"] is True and "violation" not in ok and ok["via"] == "network back", ok
     assert bad["allowed"] is False and bad["violation"] is True
+    assert ok["src"]["node"] == f"compose:{trio['project']}/api" and ok["dst"]["node"] == f"compose:{trio['project']}/db"
     for f in (ok, bad):
         # the client's end saw it: its process, and the handshake completed
         assert f["state"] == "established" and f["comm"] == "nc" and f["pid"] > 0, f
@@ -155,7 +166,7 @@ def test_ebpf_flows_carry_process_state_and_both_containers(bulwark, docker, tri
     assert refused[0]["violation"] is True
     udp = [f for f in mine if f["proto"] == "udp" and f["dst"]["port"] == 53]
     assert udp and udp[0]["state"] == "connected" and udp[0]["src"]["container"] == trio["api"], mine
-    assert udp[0]["comm"] == "nslookup"
+    assert udp[0]["comm"] == "nslookup" and udp[0]["violation"] is True  # the design has db:5432/tcp only
     # the server's end saw the same connections: one line each
     keys = [(f["proto"], f["src"]["ip"], f["src"].get("port"), f["dst"]["ip"], f["dst"].get("port")) for f in mine
             if f.get("state") == "established"]
@@ -189,6 +200,12 @@ def test_watch_usage(bulwark, docker, tmp_path):
     assert rc == 2 and "--count" in err
     rc, out, err = bulwark.run(["net", "watch", "--source", "pcap"])
     assert rc == 2 and "--source auto, ebpf or conntrack, not 'pcap'" in err
+    intended = tmp_path / "ok.yaml"
+    intended.write_text("workloads: {}\n")
+    rc, out, err = bulwark.run(["net", "watch", "--intended", intended, tmp_path])
+    assert rc == 2 and "--intended FILE or a design (PATH...), not both" in err
+    rc, out, err = bulwark.run(["net", "watch", tmp_path / "missing.yaml"])
+    assert rc == 3 and "missing.yaml" in err, err
     bad = tmp_path / "intended.yaml"
     bad.write_text("allow:\n  - {to: x}\n")
     rc, out, err = bulwark.run(["net", "watch", "--intended", bad, "--duration", "1"],

@@ -6,8 +6,16 @@
  *   %% config <a line of YAML>     (any number; the case's configuration)
  *   %% expect <ID> [<line>]        (must fire, at that line when given)
  *   %% reject <ID>                 (must not fire)
+ *   %% diverges <ID> <reason>      (a known difference from Hadolint's verdict,
+ *                                   docs/rules/dockerfile.md lists it; not checked)
  *   %% error <text>                (the file must fail to parse with text)
  *   <Dockerfile lines>
+ *
+ * An ID is bulwark's (BW-DF-NNN), a peer id its findings list (DL3059),
+ * a ShellCheck code (SC2086) or SC for any ShellCheck finding:
+ * cases/hadolint.cases holds Hadolint's own rule specs that way. A case
+ * with `%% config shellcheck: true` is skipped when shellcheck is not
+ * installed.
  *
  * And every line of core's table of secret-looking names and values
  * (tests/unit/core/secretname.cases) gives its verdict on an ENV.
@@ -17,6 +25,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <unistd.h>
 
 #include "lint/lint.h"
 
@@ -48,11 +57,27 @@ static struct bw_report *lint(const char *text, const char *yaml, struct bw_erro
 	return r;
 }
 
+/* Findings of rule `id`: bulwark's own id, or a peer id (DL3059, SC2086)
+ * that a finding lists among its equivalents. */
+static bool finding_is(const struct bw_finding *f, const char *id)
+{
+	if (!strcmp(f->id, id))
+		return true;
+	if (!strcmp(id, "SC")) /* any ShellCheck finding */
+		return f->id[0] == 'S' && f->id[1] == 'C' && bw_isdigit(f->id[2]);
+	if (strncmp(id, "BW-", 3) == 0)
+		return false;
+	for (size_t k = 0; k < f->n_equivalent; k++)
+		if (!strcmp(f->equivalent[k], id))
+			return true;
+	return false;
+}
+
 static int fired(const struct bw_report *r, const char *id, int line)
 {
 	int n = 0;
 	for (size_t i = 0; i < r->n_findings; i++)
-		if (!strcmp(r->findings[i].id, id) && r->findings[i].status != BW_STATUS_SUPPRESSED &&
+		if (finding_is(&r->findings[i], id) && r->findings[i].status != BW_STATUS_SUPPRESSED &&
 		    (!line || r->findings[i].location.line == line))
 			n++;
 	return n;
@@ -96,9 +121,28 @@ struct kase {
 	int line;
 };
 
+/* Is there a shellcheck program on PATH? */
+static bool have_shellcheck(void)
+{
+	const char *path = getenv("PATH");
+	char *dup = bw_strdup(path ? path : ""), *rest = dup;
+	bool found = false;
+	for (char *d; !found && (d = bw_next_token(&rest, ":"));) {
+		char p[4096];
+		snprintf(p, sizeof(p), "%s/shellcheck", d);
+		found = access(p, X_OK) == 0;
+	}
+	free(dup);
+	return found;
+}
+
 static int run_case(const char *file, struct kase *k, unsigned char *covered_expect,
 		    unsigned char *covered_reject)
 {
+	if (k->yaml.data && strstr(k->yaml.data, "shellcheck: true") && !have_shellcheck()) {
+		print_message("%s:%d: %s: skipped, shellcheck is not installed\n", file, k->line, k->name);
+		return 0;
+	}
 	struct bw_error err = BW_ERROR_INIT;
 	int rc;
 	struct bw_report *r =
@@ -123,6 +167,15 @@ static int run_case(const char *file, struct kase *k, unsigned char *covered_exp
 			print_error("%s:%d: %s: parse failed: %s\n", file, k->line, k->name, err.msg);
 			failures++;
 			break;
+		}
+		if (!strncmp(id, "SC", 2)) { /* ShellCheck's: no row of the table */
+			bool want = !strcmp(verb, "expect");
+			if ((fired(r, id, line) > 0) != want && (want || !strcmp(verb, "reject"))) {
+				print_error("%s:%d: %s: %s %s\n", file, k->line, k->name, id,
+					    want ? "did not fire" : "fired");
+				failures++;
+			}
+			continue;
 		}
 		int idx = bw_lint_rule_find(id);
 		if (idx < 0) {

@@ -130,12 +130,18 @@ static void test_tcp_connections(void **st)
 	/* the process is taken once: a second outcome to the same place has none */
 	tcp(&t, 200, 0, true, AF_INET6, "fd00::2", 0, "fd00::3", 22, 2, 7);
 	expect(3, "fd00::2", 0, "fd00::3", 22, IPPROTO_TCP, "failed", true, "abcdef012345", 0, "");
+	/* the watching process's own connections (its engine client) are not flows */
+	t.self_pid = 999;
+	tcp(&t, 1, 999, false, AF_INET, "10.0.0.2", 0, "10.0.0.9", 2375, 7, 2);
+	tcp(&t, 1, 0, true, AF_INET, "10.0.0.2", 40009, "10.0.0.9", 2375, 2, 1);
+	assert_int_equal(n_seen, 4);
+	assert_int_equal(t.own, 1);
 	/* closing an established connection, a listen socket's states: no flow */
 	tcp(&t, 1, 0, true, AF_INET, "10.0.0.2", 40000, "10.0.0.3", 5432, 1, 4);
 	tcp(&t, 1, 0, true, AF_INET, "0.0.0.0", 80, "0.0.0.0", 0, 7, 10);
 	assert_int_equal(n_seen, 4);
 	assert_int_equal(t.flows, 4);
-	assert_int_equal(t.records, 8);
+	assert_int_equal(t.records, 10);
 	assert_int_equal(t.decode_errors, 0);
 }
 

@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "net/net.h"
+#include "net/net-int.h"
 
 static const char *dir;
 
@@ -425,6 +425,111 @@ static void test_watch_falls_back(void **st)
 	free(buf);
 }
 
+/* The design (compose, manifests): a running container is its workload by
+ * its labels or its name; a flow is judged by the design's edges. */
+static const char design_compose[] = "name: Shop\n"
+				     "services:\n"
+				     "  db: {image: postgres:16, expose: ['5432'], networks: [back]}\n"
+				     "  api: {image: api:1, networks: [back, front]}\n"
+				     "  web: {image: web:1, networks: [front], ports: ['8080:80']}\n"
+				     "networks: {back: {}, front: {}}\n";
+static const char design_k8s[] = "apiVersion: apps/v1\n"
+				 "kind: Deployment\n"
+				 "metadata: {name: web, namespace: shop}\n"
+				 "spec:\n"
+				 "  selector: {matchLabels: {app: web}}\n"
+				 "  template:\n"
+				 "    metadata: {labels: {app: web}}\n"
+				 "    spec: {containers: [{name: web, image: web:1}]}\n"
+				 "---\n"
+				 "apiVersion: apps/v1\n"
+				 "kind: Deployment\n"
+				 "metadata: {name: web-admin, namespace: shop}\n"
+				 "spec:\n"
+				 "  selector: {matchLabels: {app: admin}}\n"
+				 "  template:\n"
+				 "    metadata: {labels: {app: admin}}\n"
+				 "    spec: {containers: [{name: admin, image: admin:1}]}\n";
+
+static size_t node_named(const struct bw_net_graph *g, const char *id)
+{
+	for (size_t i = 0; i < g->n_nodes; i++)
+		if (!strcmp(g->nodes[i].id, id))
+			return i;
+	fail_msg("no node %s", id);
+	return SIZE_MAX;
+}
+
+static void test_design_nodes_and_judgement(void **st)
+{
+	(void)st;
+	struct bw_iac_model m;
+	bw_iac_model_init(&m);
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_iac_config *cfg = bw_iac_config_new();
+	struct bw_iac_walk w = {0};
+	assert_int_equal(bw_iac_model_load_text(&m, "/srv/app/compose.yaml", design_compose,
+						strlen(design_compose), cfg, &w, NULL, &err),
+			 0);
+	assert_int_equal(bw_iac_model_load_text(&m, "/srv/k8s/web.yaml", design_k8s, strlen(design_k8s), cfg,
+						&w, NULL, &err),
+			 0);
+	bw_iac_config_free(cfg);
+	struct bw_net_graph *g = NULL;
+	assert_int_equal(bw_net_graph_from_model(&m, &g, &err), 0);
+	size_t db = node_named(g, "compose:shop/db"), api = node_named(g, "compose:shop/api"),
+	       web = node_named(g, "compose:shop/web"), kweb = node_named(g, "k8s:shop/Deployment/web"),
+	       kadmin = node_named(g, "k8s:shop/Deployment/web-admin");
+	/* by labels: compose's project (the file's name, lowercased) and service */
+	json_t *l =
+	    json_pack("{s:s, s:s}", "com.docker.compose.project", "shop", "com.docker.compose.service", "db");
+	assert_int_equal(net_design_node(g, "shop-db-1", l), db);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "com.docker.compose.project", "other", "com.docker.compose.service",
+		      "db");
+	assert_int_equal(net_design_node(g, "other-db-1", l), SIZE_MAX);
+	json_decref(l);
+	/* a pod's name starts with its workload's: the longest name wins */
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "shop", "io.kubernetes.pod.name",
+		      "web-5d9c7b6f4-x2x9z");
+	assert_int_equal(net_design_node(g, "k8s_web_web-5d9c7b6f4-x2x9z_shop_1", l), kweb);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "shop", "io.kubernetes.pod.name",
+		      "web-admin-7f6d-abcde");
+	assert_int_equal(net_design_node(g, NULL, l), kadmin);
+	json_decref(l);
+	l = json_pack("{s:s, s:s}", "io.kubernetes.pod.namespace", "dev", "io.kubernetes.pod.name", "web-1");
+	assert_int_equal(net_design_node(g, NULL, l), SIZE_MAX);
+	json_decref(l);
+	/* no labels: by name */
+	assert_int_equal(net_design_node(g, "api", NULL), api);
+	assert_int_equal(net_design_node(g, "stranger", NULL), SIZE_MAX);
+	const char *via;
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_TCP, 5432, &via), 1);
+	assert_string_equal(via, "network back");
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_TCP, 22, &via), 0);
+	assert_null(via);
+	assert_int_equal(net_design_judge(g, api, db, IPPROTO_UDP, 5432, &via), 0);
+	assert_int_equal(net_design_judge(g, web, db, IPPROTO_TCP, 5432, &via), 0); /* not on back */
+	assert_int_equal(net_design_judge(g, db, api, IPPROTO_TCP, 9999, &via), 1); /* api: any port */
+	/* an address no container has is the outside world: published web:80 only */
+	assert_int_equal(net_design_judge(g, SIZE_MAX, web, IPPROTO_TCP, 80, &via), 1);
+	assert_string_equal(via, "published");
+	assert_int_equal(net_design_judge(g, SIZE_MAX, api, IPPROTO_TCP, 80, &via), 0);
+	/* a destination the design does not have is not judged */
+	assert_int_equal(net_design_judge(g, api, SIZE_MAX, IPPROTO_TCP, 80, &via), -1);
+	/* the flow log: a design and an intended file are one or the other */
+	struct bw_net_flowlog *log = NULL;
+	char *path = write_tmp(intended);
+	struct bw_net_flowlog_opts o = {.out = stderr, .intended = path, .design = g};
+	assert_int_equal(bw_net_flowlog_new(&o, &log, &err), BW_EUSAGE);
+	assert_null(log);
+	unlink(path);
+	free(path);
+	bw_net_graph_free(g);
+	bw_iac_model_release(&m);
+}
+
 int main(int argc, char **argv)
 {
 	dir = argc > 1 ? argv[1] : "tests/unit/net";
@@ -435,6 +540,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_flowlog_judgement),
 	    cmocka_unit_test(test_flowlog_seen_end_and_counts),
 	    cmocka_unit_test(test_watch_falls_back),
+	    cmocka_unit_test(test_design_nodes_and_judgement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
