@@ -200,3 +200,15 @@ def test_image_config_whose_tree_passes_the_budget_fails_naming_it(bulwark_relea
     assert rc == 3, f"exit {rc}: {err[-2000:]}"
     assert peak < BUDGET_MIB, f"peak RSS {peak:.0f} MiB"
     assert "its JSON takes more than 128 MiB once parsed" in err, err[-2000:]
+
+
+def test_sbom_input_whose_tree_passes_the_budget_fails_naming_it(bulwark_release, tmp_path):
+    """A 15 MB CycloneDX SBOM of empty components took 1.16 GB parsed whole: exit 3.
+    (--no-sandbox: the sandbox does not let an sbom: input be opened yet.)"""
+    from hostilegen import empty_objects
+    sb = tmp_path / "bomb.cdx.json"
+    sb.write_bytes(b'{"bomFormat":"CycloneDX","components":[' + empty_objects(5_000_000) + b"]}")
+    rc, out, err, peak = run_peak(bulwark_release.path, ["sbom", "--no-sandbox", f"sbom:{sb}"], timeout=120)
+    assert rc == 3, f"exit {rc}: {err[-2000:]}"
+    assert peak < BUDGET_MIB, f"peak RSS {peak:.0f} MiB"
+    assert "bomb.cdx.json: the document takes more than 160 MiB once parsed" in err, err[-2000:]
