@@ -11,9 +11,12 @@ run: the open loop under `bulwark monitor --all-opens` (every open recorded), ev
 second the kernel side handed over and the drops it counted. Peak RSS of the tracers
 from /proc/PID/status (VmHWM) before they stop.
 
-    bench/monitor/run.sh [BULWARK] [ROUNDS]      (root; default build/src/cli/bulwark, 3)
+    bench/monitor/run.sh [BULWARK] [ROUNDS] [PREVIOUS]   (root; default build/src/cli/bulwark, 3)
 
-Prints a Markdown table: medians of wall time, ratios to no tracer, tracer CPU and RSS.
+PREVIOUS, another bulwark binary, runs in its own column (a build of the previous commit,
+to see a change side by side). Prints Markdown tables: medians of the workload's CPU time
+(user + system of the workload's processes: what the hooks add to them, and the measure that
+a loaded machine disturbs least) and of wall time, ratios to no tracer, tracer CPU and RSS.
 """
 import json
 import os
@@ -58,7 +61,7 @@ class Tracer:
         if kind == "off":
             self.proc = None
             return
-        if kind == "bulwark":
+        if kind in ("bulwark", "previous"):
             argv = [bulwark, "monitor", "--output", str(self.out), "--stats-interval", "1h", *extra]
         else:
             argv = ["bpftrace", "-e", BPFTRACE_PROG]
@@ -66,9 +69,9 @@ class Tracer:
                                      stderr=open(self.err, "w"))
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            text = (self.err.read_text(errors="replace") if kind == "bulwark"
+            text = (self.err.read_text(errors="replace") if kind != "bpftrace"
                     else self.out.read_text(errors="replace"))
-            if ("monitoring with" in text) if kind == "bulwark" else ("Attaching" in text):
+            if ("monitoring with" in text) if kind != "bpftrace" else ("Attaching" in text):
                 time.sleep(0.5)
                 return
             if self.proc.poll() is not None:
@@ -82,7 +85,7 @@ class Tracer:
         info = {"cpu": cpu_of(self.proc.pid), "rss_mib": hwm_of(self.proc.pid)}
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=120)
-        if self.kind == "bulwark":
+        if self.kind != "bpftrace":
             stats = [json.loads(l) for l in self.out.read_text().splitlines() if '"type":"stats"' in l.replace(" ", "")]
             if stats:
                 info.update(events=stats[-1]["events_kernel"], drops=stats[-1]["drops"])
@@ -100,6 +103,7 @@ def timed(argv, cwd=None):
 def main():
     bulwark = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build/src/cli/bulwark")
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    previous = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     have_bpftrace = shutil.which("bpftrace") is not None
     work = pathlib.Path(tempfile.mkdtemp(prefix="bw-bench-monitor-"))
     try:
@@ -121,13 +125,13 @@ def main():
                 "dd", f"if={data}", f"of={work}/copy", "bs=4k", "status=none"],
             f"C compile ({len(sources)} files of src/core, src/version; gcc -O1)": ["sh", str(compile_sh)],
         }
-        kinds = ["off", "bulwark"] + (["bpftrace"] if have_bpftrace else [])
+        kinds = ["off", "bulwark"] + (["previous"] if previous else []) + (["bpftrace"] if have_bpftrace else [])
         wall = {(k, w): [] for k in kinds for w in workloads}
         cpu = {(k, w): [] for k in kinds for w in workloads}
         tracer = {k: [] for k in kinds}
         for r in range(rounds):
             for k in kinds:
-                t = Tracer(k, bulwark, work)
+                t = Tracer(k, previous if k == "previous" else bulwark, work)
                 for w, argv in workloads.items():
                     s, c = timed(argv)
                     wall[(k, w)].append(s)
@@ -146,22 +150,24 @@ def main():
             rate.append((info.get("events", 0) / secs, info.get("drops", 0), info.get("rss_mib", 0), secs))
 
         med = statistics.median
-        print("| workload | no tracer | bulwark monitor | ratio | bpftrace (same hooks, counting) | ratio |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for w in workloads:
-            off = med(wall[("off", w)])
-            on = med(wall[("bulwark", w)])
-            row = f"| {w} | {off:.2f} s | {on:.2f} s | {on / off:.3f} |"
-            if have_bpftrace:
-                bt = med(wall[("bpftrace", w)])
-                row += f" {bt:.2f} s | {bt / off:.3f} |"
-            else:
-                row += " — | — |"
-            print(row)
+        names = {"bulwark": "bulwark monitor", "previous": "previous bulwark",
+                 "bpftrace": "bpftrace (same hooks, counting)"}
+        for title, table in (("CPU time of the workload (user + system)", cpu), ("wall time", wall)):
+            print(f"\n{title}, median of {rounds} round(s):\n")
+            print("| workload | no tracer | " + " | ".join(f"{names[k]} | ratio" for k in kinds[1:]) + " |")
+            print("|---|---:|" + "---:|---:|" * (len(kinds) - 1))
+            for w in workloads:
+                off = med(table[("off", w)])
+                row = f"| {w} | {off:.2f} s |"
+                for k in kinds[1:]:
+                    on = med(table[(k, w)])
+                    row += f" {on:.2f} s | {on / off:.3f} |" if off > 0 else f" {on:.2f} s | — |"
+                print(row)
+        print()
         for k in kinds[1:]:
             print(f"\n{k}: tracer CPU per round (median) {med(x['cpu'] for x in tracer[k]):.2f} s, "
                   f"peak RSS (max) {max(x['rss_mib'] for x in tracer[k]):.1f} MiB"
-                  + (f", kernel-side drops {sum(x.get('drops', 0) for x in tracer[k])}" if k == "bulwark" else ""))
+                  + (f", kernel-side drops {sum(x.get('drops', 0) for x in tracer[k])}" if k != "bpftrace" else ""))
         print("\nevent rate (open loop, 3,000,000 opens, --all-opens): " + "; ".join(
             f"{ev / 1000:.0f}k events/s over {secs:.1f} s, {drops} drops, {rss:.1f} MiB" for ev, drops, rss, secs in rate))
     finally:

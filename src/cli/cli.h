@@ -50,6 +50,10 @@ struct bw_cli {
 	const char *vex[16];	/* --vex FILE, repeatable */
 	size_t n_vex;
 	bool show_suppressed; /* --show-suppressed: suppressed findings in the table too */
+	/* VEX documents held in memory (image --vex-from-attestations: the
+	 * verified OpenVEX predicates), applied with --vex's: names and JSON */
+	char **vex_docs, **vex_doc_names;
+	size_t n_vex_docs;
 	/* while an option from the configuration file or the environment is
 	 * handled: where it came from ("bulwark.yaml:3", "BULWARK_SEVERITY"),
 	 * else NULL */

@@ -22,6 +22,7 @@ const char bw_usage_cache[] =
     "\n"
     "options:\n"
     "  -f, --format FMT     table or json\n"
+    "  -o, --output FILE    write to FILE instead of standard output\n"
     "  -h, --help           this help\n";
 
 static int cache_option(struct bw_cli *cli, int c, const char *arg, void *ud)

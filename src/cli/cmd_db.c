@@ -38,6 +38,7 @@ const char bw_usage_db[] =
     "                       30 s window instead of 5\n"
     "      --max-age DAYS   (info) warn when a source's data is older (default 7; 0: never)\n"
     "  -f, --format FMT     table or json\n"
+    "  -o, --output FILE    write to FILE instead of standard output\n"
     "  -q, --quiet          no warnings on standard error\n" BW_CLI_SANDBOX_HELP
     "  -h, --help           this help\n";
 

@@ -1,8 +1,11 @@
 /* bulwark image [inspect|files|cat] TARGET — read an image. */
+#include <jansson.h>
+
 #include "cli.h"
 #include "image/image.h"
 #include "sandbox/sandbox.h"
 #include "scan/scan.h"
+#include "trust/trust.h"
 
 const char bw_usage_image[] =
     "usage: bulwark image [inspect|files|cat] [options] TARGET\n"
@@ -36,6 +39,11 @@ const char bw_usage_image[] =
     "      --ignore-unfixed (scan) leave out vulnerabilities that have no fixed version yet\n"
     "      --no-cache       (scan) read and verify every layer; neither use nor fill the\n"
     "                       layer cache (see 'bulwark cache')\n" BW_CLI_VULN_HELP BW_CLI_SUPPRESS_HELP
+    "      --vex-from-attestations  (scan, with --key) apply the image's OpenVEX\n"
+    "                       attestations (cosign's .att image and referrers) that verify with\n"
+    "                       the key, as --vex does, to a scan of the digest they attest;\n"
+    "                       others are ignored with a warning\n"
+    "      --key FILE       (scan) the public key of --vex-from-attestations\n"
     "      --layer N        (files) list layer N (0 = bottom) instead of the final view\n"
     "      --dockerfile FILE  (scan) the Dockerfile the image was built from: SARIF and\n"
     "                       HTML place each finding at the instruction that made its layer\n"
@@ -45,12 +53,14 @@ const char bw_usage_image[] =
 					       "                       and files: table or json")
 	    BW_CLI_PLATFORM_HELP BW_CLI_COMMON_HELP;
 
-enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE };
+enum { OPT_LAYER = BW_OPT__COMMAND_BASE, OPT_JOBS, OPT_DOCKERFILE, OPT_VEX_ATT, OPT_KEY };
 
 struct image_args {
 	const char *sub; /* scan, inspect, files, cat */
 	int layer;	 /* -1: final view */
 	struct bw_cli_scan_args scan;
+	bool vex_att;	 /* --vex-from-attestations */
+	const char *key; /* --key: what the attestations must verify with */
 };
 
 static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
@@ -78,6 +88,12 @@ static int image_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 		return 0;
 	case OPT_DOCKERFILE:
 		cli->dockerfile = arg;
+		return 0;
+	case OPT_VEX_ATT:
+		a->vex_att = true;
+		return 0;
+	case OPT_KEY:
+		a->key = arg;
 		return 0;
 	case 'j':
 	case OPT_JOBS:
@@ -133,6 +149,71 @@ static int write_to(void *ud, const void *data, size_t len, struct bw_error *err
 	return 0;
 }
 
+/* --vex-from-attestations: the OpenVEX attestations of the image that verify
+ * with the key, applied as --vex documents are, to a scan of exactly the
+ * digest they attest; the others are ignored with a warning. */
+static int scan_with_attested_vex(struct bw_cli *cli, const char *target, const struct image_args *a)
+{
+	struct bw_trust_key *key;
+	struct bw_trust_image img;
+	int rc = bw_cli_trust_open(cli, a->key, false, target, &key, &img);
+	if (rc)
+		return rc;
+	struct bw_error err = BW_ERROR_INIT;
+	struct bw_trust_verify_opts vo = {.key = key};
+	struct bw_trust_result res = {0};
+	const char *openvex = bw_trust_predicate_type("openvex");
+	if (bw_trust_verify_attestations(&img, &vo, &res, &err) < 0) {
+		rc = bw_cli_fail(cli, &err);
+		goto out;
+	}
+	size_t n = 0;
+	cli->vex_docs = bw_calloc(res.n + 1, sizeof(char *));
+	cli->vex_doc_names = bw_calloc(res.n + 1, sizeof(char *));
+	for (size_t i = 0; i < res.n; i++) {
+		const struct bw_trust_check *c = &res.checks[i];
+		if (!c->ok) {
+			if (!cli->quiet)
+				fprintf(stderr, "bulwark image: warning: %s: attestation ignored: %s\n",
+					c->source, c->reason ? c->reason : "it does not verify");
+			continue;
+		}
+		if (strcmp(c->predicate_type, openvex) != 0)
+			continue;
+		/* a verified statement is strict JSON with a predicate */
+		json_t *st = json_loads(c->payload, JSON_REJECT_DUPLICATES, NULL);
+		char *doc = json_dumps(json_object_get(st, "predicate"), JSON_COMPACT);
+		json_decref(st);
+		if (!doc)
+			continue;
+		cli->vex_docs[n] = doc;
+		cli->vex_doc_names[n] = bw_asprintf("OpenVEX attestation %s", c->source);
+		n++;
+	}
+	cli->n_vex_docs = n;
+	if (!cli->quiet)
+		fprintf(stderr, "bulwark image: %s (%s): %zu verified OpenVEX attestation%s applied\n",
+			img.name, img.digest, n, n == 1 ? "" : "s");
+	if (img.reg) {
+		bw_autofree char *by_digest =
+		    bw_asprintf("registry:%s/%s@%s", img.ref.domain, img.ref.repo, img.digest);
+		rc = bw_cli_scan(cli, by_digest, target, "image", &a->scan);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(cli->vex_docs[i]);
+		free(cli->vex_doc_names[i]);
+	}
+	free(cli->vex_docs);
+	free(cli->vex_doc_names);
+	cli->vex_docs = cli->vex_doc_names = NULL;
+	cli->n_vex_docs = 0;
+out:
+	bw_trust_result_release(&res);
+	bw_trust_image_release(&img);
+	bw_trust_key_free(key);
+	return rc;
+}
+
 int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -140,6 +221,8 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 	    {"layer", required_argument, NULL, OPT_LAYER},
 	    {"jobs", required_argument, NULL, OPT_JOBS},
 	    {"dockerfile", required_argument, NULL, OPT_DOCKERFILE},
+	    {"vex-from-attestations", no_argument, NULL, OPT_VEX_ATT},
+	    {"key", required_argument, NULL, OPT_KEY},
 	    BW_CLI_SCAN_OPTIONS,
 	    BW_CLI_REGISTRY_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -166,6 +249,9 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 					  "--scanners, --list-packages and --secret-config go with a scan");
 	if (cli->dockerfile && strcmp(sub, "scan") != 0)
 		return bw_cli_usage_error(cli->cmd, "--dockerfile goes with a scan");
+	if ((a.vex_att || a.key) && (strcmp(sub, "scan") != 0 || !a.vex_att || !a.key))
+		return bw_cli_usage_error(cli->cmd,
+					  "--vex-from-attestations and --key go together, with a scan");
 	if (a.layer >= 0 && strcmp(sub, "files") != 0)
 		return bw_cli_usage_error(cli->cmd, "--layer goes with 'image files'");
 	bool inspect = strcmp(sub, "inspect") == 0, files = strcmp(sub, "files") == 0;
@@ -180,6 +266,12 @@ int bw_cmd_image(struct bw_cli *cli, int argc, char **argv)
 
 	struct bw_error err = BW_ERROR_INIT;
 	bool sbom = strncmp(target, "sbom:", 5) == 0;
+	if (strcmp(sub, "scan") == 0 && a.vex_att) {
+		if (sbom)
+			return bw_cli_usage_error(
+			    cli->cmd, "--vex-from-attestations reads an image's attestations, not an SBOM's");
+		return scan_with_attested_vex(cli, target, &a);
+	}
 	if (strcmp(sub, "scan") == 0)
 		return bw_cli_scan(cli, target, sbom ? target + 5 : target, sbom ? "sbom" : "image", &a.scan);
 	if (sbom)

@@ -62,7 +62,9 @@ const char bw_usage_net[] =
     "records the kernel dropped) go to standard error.\n"
     "      --source SRC           auto (default: ebpf, else conntrack), ebpf or conntrack\n"
     "      --duration SECONDS     stop after this long\n"
-    "      --count N              stop after N flows\n" BW_CLI_COMMON_HELP;
+    "      --count N              stop after N flows\n"
+    "\n"
+    "  -f, --format FMT     (graph, tls) table, json or sarif\n" BW_CLI_COMMON_HELP;
 
 enum {
 	OPT_ENGINE = BW_OPT__COMMAND_BASE,

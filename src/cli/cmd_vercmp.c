@@ -118,6 +118,9 @@ int bw_cmd_vercmp(struct bw_cli *cli, int argc, char **argv)
 			o.in = true;
 			continue;
 		}
+		/* no version starts with "--": an option vercmp does not take */
+		if (!dashdash && strncmp(a, "--", 2) == 0)
+			return bw_cli_usage_error(cli->cmd, "unknown option '%s'", a);
 		if (nops == 3)
 			return bw_cli_usage_error(cli->cmd, "too many operands");
 		operands[nops++] = a;

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "cache/cache.h"
+#include "report/report.h"
 #include "trust/trust.h"
 
 const char bw_usage_verify[] =
@@ -54,7 +55,8 @@ const char bw_usage_verify[] =
     "      --dct-root FILE  the repository's root.json to trust instead of the one pinned\n"
     "                       (with --dct)\n"
     "  -f, --format FMT     table (the payloads, default) or json (bulwark.verify/v1:\n"
-    "                       every signature, verified or not, and why)\n"
+    "                       every signature, verified or not, and why; findings of kind\n"
+    "                       supply-chain when the verification fails)\n"
     "  -o, --output FILE    write to FILE instead of standard output\n"
     "  -q, --quiet          nothing on standard error\n" BW_CLI_REGISTRY_HELP
     "  -h, --help           this help\n";
@@ -138,6 +140,16 @@ static int verify_option(struct bw_cli *cli, int c, const char *arg, void *ud)
 	return bw_cli_usage_error(cli->cmd, "unexpected option");
 }
 
+/* The supply-chain findings add() puts in a report, as the report's JSON
+ * writes findings (a new array). */
+static json_t *findings_json(struct bw_report *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n_findings; i++)
+		json_array_append_new(a, bw_report_finding_json(&r->findings[i]));
+	return a;
+}
+
 /* The local signature and payload files checked as one signature. */
 static int verify_files(const struct verify_args *a, const struct bw_trust_image *img,
 			const struct bw_trust_verify_opts *vo, struct bw_trust_result *res,
@@ -189,6 +201,10 @@ static void emit_json(FILE *out, const struct bw_trust_image *img, const struct 
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:b, s:I, s:o}", "schema", BW_VERIFY_SCHEMA, "target",
 				img->name, "digest", img->digest, "verified", res->n_ok > 0,
 				"verified_signatures", (json_int_t)res->n_ok, "signatures", sigs);
+	struct bw_report *r = bw_report_new("image", img->name);
+	bw_trust_result_findings(img, res, false, r);
+	json_object_set_new(doc, "findings", findings_json(r));
+	bw_report_free(r);
 	json_dumpf(doc, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(doc);
@@ -251,6 +267,11 @@ static int verify_bundle(struct bw_cli *cli, const struct verify_args *a, int no
 			} else {
 				json_object_set_new(doc, "reason", json_string(err.msg));
 			}
+			struct bw_report *r = bw_report_new("file", a->bundle);
+			if (rc != 0)
+				bw_trust_bundle_finding(a->bundle, err.msg, r);
+			json_object_set_new(doc, "findings", findings_json(r));
+			bw_report_free(r);
 			json_dumpf(doc, out, JSON_INDENT(2));
 			fputc('\n', out);
 			json_decref(doc);
@@ -380,6 +401,10 @@ static int verify_dct(struct bw_cli *cli, const struct verify_args *a, int nops,
 				      img.name, "digest", img.digest, "verified", res.ok, "dct", dct);
 			if (!res.ok)
 				json_object_set_new(doc, "reason", json_string(res.reason));
+			struct bw_report *r = bw_report_new("image", img.name);
+			bw_trust_dct_finding(&img, &res, r);
+			json_object_set_new(doc, "findings", findings_json(r));
+			bw_report_free(r);
 			json_dumpf(doc, out, JSON_INDENT(2));
 			fputc('\n', out);
 			json_decref(doc);

@@ -3,6 +3,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "report/report.h"
 #include "trust/trust.h"
 
 const char bw_usage_verify_attestation[] =
@@ -83,6 +84,13 @@ static void emit(FILE *out, enum bw_format fmt, const struct bw_trust_image *img
 	json_t *doc =
 	    json_pack("{s:s, s:s, s:s, s:b, s:o}", "schema", "bulwark.verify-attestation/v1", "target",
 		      img->name, "digest", img->digest, "verified", res->n_ok > 0, "attestations", atts);
+	struct bw_report *r = bw_report_new("image", img->name);
+	bw_trust_result_findings(img, res, true, r);
+	json_t *fs = json_array();
+	for (size_t i = 0; i < r->n_findings; i++)
+		json_array_append_new(fs, bw_report_finding_json(&r->findings[i]));
+	json_object_set_new(doc, "findings", fs);
+	bw_report_free(r);
 	json_dumpf(doc, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(doc);

@@ -114,6 +114,63 @@ int bw_cli_common_option(struct bw_cli *cli, int c, const char *arg)
 	}
 }
 
+/* The shared options (--format, --output, --severity, --exit-code, --quiet,
+ * --platform) a command takes are those its help lists: the others are left
+ * out of its table and its short options, so that getopt rejects them (exit
+ * 2) instead of the command ignoring them, and the help, the man page and
+ * the completions name exactly what is taken. */
+static bool help_lists(const struct bw_command *cmd, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = cmd->usage; (p = strstr(p, "--")); p += 2)
+		if (strncmp(p + 2, name, n) == 0 && !bw_isalnum(p[2 + n]) && p[2 + n] != '-')
+			return true;
+	return false;
+}
+
+static bool shared_unlisted(const struct bw_command *cmd, const struct option *o)
+{
+	return o->val >= BW_OPT_FORMAT && o->val <= BW_OPT_PLATFORM && o->val != BW_OPT_HELP &&
+	       (o->val == BW_OPT_FORMAT || o->val == BW_OPT_OUTPUT || o->val == BW_OPT_SEVERITY ||
+		o->val == BW_OPT_EXIT_CODE || o->val == BW_OPT_QUIET || o->val == BW_OPT_PLATFORM) &&
+	       !help_lists(cmd, o->name);
+}
+
+/* longopts without the shared options cmd's help does not list, with room
+ * for `extra` more entries and the terminating one (free it). */
+static struct option *own_options(const struct bw_command *cmd, const struct option *longopts, size_t extra)
+{
+	size_t n = 0;
+	while (longopts[n].name)
+		n++;
+	struct option *all = bw_calloc(n + extra + 1, sizeof(*all));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!shared_unlisted(cmd, &longopts[i]))
+			all[k++] = longopts[i];
+	return all;
+}
+
+/* shortopts without -f, -o, -q when their long forms are not listed. */
+static char *own_short(const struct bw_command *cmd, const char *shortopts)
+{
+	static const struct {
+		char c;
+		const char *name;
+	} shared[] = {{'f', "format"}, {'o', "output"}, {'q', "quiet"}};
+	char *s = bw_asprintf(":%s", shortopts); /* ':' first: a missing argument returns ':' */
+	for (size_t i = 0; i < BW_ARRAY_SIZE(shared); i++) {
+		if (help_lists(cmd, shared[i].name))
+			continue;
+		char *at = strchr(s + 1, shared[i].c);
+		if (!at)
+			continue;
+		size_t drop = at[1] == ':' ? 2 : 1;
+		memmove(at, at + drop, strlen(at + drop) + 1);
+	}
+	return s;
+}
+
 /* bw_cli_command_options() runs a command in this mode: bw_cli_parse only
  * records the table it is given and reports the help as done. */
 static struct {
@@ -164,18 +221,19 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 {
 	*done = false;
 	if (describe.on) {
-		describe.longopts = longopts;
+		/* kept for the process's life, as bw_cli_command_options() keeps it */
+		describe.longopts = own_options(cli->cmd, longopts, 0);
 		*done = true;
 		return 0;
 	}
-	/* the command's table, and --config (unless the command has its own:
-	 * lint) and --bulwark-config, read by bw_cli_preset_load */
+	/* the command's table (what its help lists), and --config (unless the
+	 * command has its own: lint) and --bulwark-config, read by
+	 * bw_cli_preset_load */
+	struct option *all = own_options(cli->cmd, longopts, 2);
 	size_t n_long = 0;
 	bool own_config = false;
-	for (; longopts[n_long].name; n_long++)
-		own_config = own_config || strcmp(longopts[n_long].name, "config") == 0;
-	struct option *all = bw_calloc(n_long + 3, sizeof(*all));
-	memcpy(all, longopts, n_long * sizeof(*all));
+	for (; all[n_long].name; n_long++)
+		own_config = own_config || strcmp(all[n_long].name, "config") == 0;
 	size_t k = n_long;
 	if (!own_config)
 		all[k++] = (struct option){"config", required_argument, NULL, OPT_CONFIG_FILE};
@@ -183,9 +241,17 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 
 	bw_cli_preset_release(&cli->preset);
 	struct bw_cli_preset pre;
-	int rc = bw_cli_preset_load(cli, argc, argv, longopts, shortopts, &pre);
+	/* the preset takes the options of the command's own table only: a
+	 * shared key of the file or a BULWARK_ variable another command takes
+	 * is not an error here */
+	all[k] = (struct option){0};
+	struct option *mine = own_options(cli->cmd, longopts, 0);
+	char *so = own_short(cli->cmd, shortopts);
+	int rc = bw_cli_preset_load(cli, argc, argv, mine, so + 1, &pre);
+	free(mine);
 	if (rc) {
 		free(all);
+		free(so);
 		return rc;
 	}
 	/* the preset's options first: the command line's come later and win */
@@ -200,7 +266,6 @@ int bw_cli_parse(struct bw_cli *cli, int argc, char **argv, const char *shortopt
 	int c, li;
 	optind = 1;
 	opterr = 0;
-	char *so = bw_asprintf(":%s", shortopts); /* ':' first: a missing argument returns ':' */
 	while (li = -1, (c = getopt_long(nargc, nargv, so, all, &li)) != -1) {
 		rc = 0;
 		/* options getopt met among the preset's elements came from it */

@@ -112,7 +112,7 @@ bw_image_progress_fn bw_cli_image_progress(const struct bw_cli *cli)
  * engine's and registries' images, whose connections open lazily. */
 static char *local_path(const char *target)
 {
-	static const char *const local[] = {"docker-archive:", "oci-archive:", "oci:", "dir:"};
+	static const char *const local[] = {"docker-archive:", "oci-archive:", "oci:", "dir:", "sbom:"};
 	static const char *const remote[] = {"docker:", "registry:"};
 	for (size_t i = 0; i < BW_ARRAY_SIZE(remote); i++)
 		if (strncmp(target, remote[i], strlen(remote[i])) == 0)
@@ -135,8 +135,9 @@ static char *local_path(const char *target)
 			return d;
 		free(d);
 	}
-	/* a path that is not there: opening it fails, confined or not */
-	return prefixed || strchr(p, '/') ? bw_strdup(p) : NULL;
+	/* a prefixed path that is not there: opening it fails, confined or not;
+	 * a bare one is an image name ("127.0.0.1:5000/app:1", "library/nginx") */
+	return prefixed ? bw_strdup(p) : NULL;
 }
 
 /* scan hook: the engine's or registry's image is open */

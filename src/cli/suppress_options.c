@@ -17,6 +17,9 @@ int bw_cli_suppress(struct bw_cli *cli, struct bw_report *r)
 		rc = bw_suppress_load_ignore(s, default_ignorefiles[i], true, &err);
 	for (size_t i = 0; !rc && i < cli->n_vex; i++)
 		rc = bw_suppress_load_vex(s, cli->vex[i], &err);
+	for (size_t i = 0; !rc && i < cli->n_vex_docs; i++)
+		rc = bw_suppress_add_vex(s, cli->vex_doc_names[i], cli->vex_docs[i], strlen(cli->vex_docs[i]),
+					 &err);
 	if (!rc)
 		bw_suppress_apply(s, r);
 	bw_suppress_free(s);

@@ -25,10 +25,11 @@ static int negotiate(struct bw_engine *e, struct bw_error *err)
 		rc = bw_engine_parse_body(e, "/version", &body, &v, err);
 	bw_buf_release(&body);
 	if (rc) {
-		if (rc == BW_ENOTFOUND)
-			rc = bw_error_set(err, BW_EREMOTE,
-					  "%s does not look like a Docker Engine: GET /version: %s",
-					  e->ep.host, err->msg);
+		if (rc == BW_ENOTFOUND) {
+			bw_error_prefix(err,
+					"%s does not look like a Docker Engine: GET /version: ", e->ep.host);
+			err->code = rc = BW_EREMOTE;
+		}
 		return rc;
 	}
 	rc = bw_engine_version_choose(json_string_value(json_object_get(v, "ApiVersion")),

@@ -270,8 +270,10 @@ static int load(struct bw_iac_config *cfg, struct iac_baseline *b, struct bw_err
 			size_t n = 0;
 			rc = str_list(v, &l, &n, err);
 			for (size_t j = 0; j < n; j++) {
-				if (!rc && bw_iac_config_disable(cfg, l[j], err))
-					rc = bad(err, v, err->msg);
+				if (!rc && bw_iac_config_disable(cfg, l[j], err)) {
+					bw_error_prefix(err, "%s:%d:%d: ", v->file->path, v->line, v->column);
+					rc = err->code = BW_EUSAGE;
+				}
 				free(l[j]);
 			}
 			free(l);
@@ -302,7 +304,10 @@ int bw_iac_config_load_baseline(struct bw_iac_config *cfg, const char *path, str
 		rc = load(cfg, b, err);
 	if (rc) {
 		iac_baseline_free(b);
-		return err->code == BW_EUSAGE ? rc : bw_error_set(err, BW_EUSAGE, "baseline: %s", err->msg);
+		if (err->code == BW_EUSAGE)
+			return rc;
+		bw_error_prefix(err, "baseline: ");
+		return err->code = BW_EUSAGE;
 	}
 	cfg->baseline = b;
 	return 0;

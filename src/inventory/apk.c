@@ -91,6 +91,9 @@ void inv_parse_apk(struct inv_layer *l, struct inv_record *rec, const char *data
 		case 'o':
 			cur->source_name = inv_strndup(l, v, vl);
 			break;
+		case 'm':
+			cur->supplier = inv_strndup(l, v, vl);
+			break;
 		case 'L':
 			add_licenses(l, cur, v, vl);
 			break;

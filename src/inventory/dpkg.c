@@ -26,7 +26,7 @@
 #include "inventory-int.h"
 
 struct stanza {
-	struct bw_slice package, version, status, source, arch, depends, predepends, sha256;
+	struct bw_slice package, version, status, source, arch, depends, predepends, sha256, maintainer;
 	size_t first_line;
 	bool any;
 };
@@ -109,6 +109,8 @@ static void emit(struct inv_layer *l, struct inv_record *rec, struct stanza *st,
 	}
 	add_depends(l, p, st->depends);
 	add_depends(l, p, st->predepends);
+	if (st->maintainer.len)
+		p->supplier = inv_strndup(l, st->maintainer.ptr, st->maintainer.len);
 }
 
 /* An available stanza: "NAME VERSION ARCH" -> the .deb's SHA-256. */
@@ -193,6 +195,8 @@ static void parse_stanzas(struct inv_layer *l, struct inv_record *rec, const cha
 			cur = &st.arch;
 		else if (inv_slice_ieq(k, "Depends"))
 			cur = &st.depends;
+		else if (inv_slice_ieq(k, "Maintainer"))
+			cur = &st.maintainer;
 		else if (inv_slice_ieq(k, "Pre-Depends"))
 			cur = &st.predepends;
 		else if (available && inv_slice_ieq(k, "SHA256"))

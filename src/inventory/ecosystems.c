@@ -103,6 +103,17 @@ static bool is_list(const struct inv_path *p)
 	return ends_with(p->base, p->base_len, ".list");
 }
 
+/* /usr/share/doc/PACKAGE/copyright, one directory down. */
+static bool is_deb_copyright(const struct inv_path *p)
+{
+	static const char doc[] = "/usr/share/doc/";
+	if (p->len <= sizeof(doc) - 1 || memcmp(p->path, doc, sizeof(doc) - 1) != 0)
+		return false;
+	const char *dir = p->path + sizeof(doc) - 1;
+	return p->base > dir + 1 && memchr(dir, '/', (size_t)(p->base - dir)) == p->base - 1 &&
+	       p->base_len == 9 && memcmp(p->base, "copyright", 9) == 0;
+}
+
 /* Executables large enough to hold Go or cargo-auditable build information. */
 static bool is_program(const struct inv_path *p)
 {
@@ -257,6 +268,9 @@ static const struct inv_ecosystem rows[INV__COUNT] = {
     [INV_POM] = {INV_POM, .name = "maven-pom",
 		 .keys = (const struct inv_key[]){{INV_NAME, "pom.xml", project_file}, {0}},
 		 .max_whole = INV_MAX_META, .parse = inv_parse_pom},
+    [INV_DEB_COPYRIGHT] = {INV_DEB_COPYRIGHT, .name = "deb-copyright",
+			   .keys = (const struct inv_key[]){{INV_NAME, "copyright", is_deb_copyright}, {0}},
+			   .max_whole = INV_MAX_META, .parse = inv_parse_deb_copyright},
 };
 
 const struct inv_ecosystem *inv_ecosystem(enum inv_kind kind)

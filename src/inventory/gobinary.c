@@ -50,7 +50,7 @@
  *   mod   example.com/app  v1.2.3  h1:…   (the main module; "(devel)" when unversioned)
  *   dep   golang.org/x/text  v0.3.7  h1:…
  *   =>    golang.org/x/text  v0.3.8  h1:…  (replaces the dep above it)
- *   build -compiler=gc        (Go 1.18+ settings)
+ *   build -compiler=gc        (Go 1.18+ settings: -ldflags=..., vcs.revision=..., vcs.time=...)
  *
  * Rust's cargo-auditable data (rust.c) is an ELF section, ".dep-v0", and
  * only the section header table says where a section is; that table sits
@@ -187,6 +187,61 @@ static void go_sum(struct inv_layer *l, struct inv_record *rec, struct inv_pkg *
 		inv_hash_note(l, rec, p, "the h1: module sum");
 }
 
+/* The version "-X PKG.version=V" (or .Version, .gitVersion) sets in a
+ * "build -ldflags=..." setting, as release scripts of local builds do. */
+static bool ldflags_version(const char *s, size_t n, const char **v, size_t *vn)
+{
+	const char *end = s + n;
+	for (const char *x = s; x + 2 < end; x++) {
+		if (x[0] != '-' || x[1] != 'X' || (x[2] != ' ' && x[2] != '='))
+			continue;
+		const char *sym = x + 3;
+		while (sym < end && *sym == ' ')
+			sym++;
+		const char *eq = sym;
+		while (eq < end && *eq != '=' && *eq != ' ' && *eq != '"')
+			eq++;
+		if (eq >= end || *eq != '=')
+			continue;
+		const char *dot = eq;
+		while (dot > sym && dot[-1] != '.')
+			dot--;
+		size_t ln = (size_t)(eq - dot);
+		if (!((ln == 7 && !bw_strncasecmp(dot, "version", 7)) ||
+		      (ln == 10 && !bw_strncasecmp(dot, "gitversion", 10))))
+			continue;
+		const char *val = eq + 1;
+		if (val < end && (*val == '\'' || *val == '"'))
+			val++;
+		const char *ve = val;
+		while (ve < end && *ve != ' ' && *ve != '"' && *ve != '\'')
+			ve++;
+		if (ve > val) {
+			*v = val;
+			*vn = (size_t)(ve - val);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "v0.0.0-20230102150405-abcdef123456", Go's pseudo-version of a commit,
+ * from vcs.time ("2023-01-02T15:04:05Z") and vcs.revision. */
+static char *pseudo_version(struct inv_layer *l, const char *t, size_t tn, const char *rev, size_t rn)
+{
+	char digits[15];
+	size_t d = 0;
+	for (size_t i = 0; i < tn && d < 14; i++)
+		if (bw_isdigit(t[i]))
+			digits[d++] = t[i];
+	if (d != 14 || rn < 12)
+		return NULL;
+	digits[14] = '\0';
+	char buf[64];
+	snprintf(buf, sizeof(buf), "v0.0.0-%s-%.12s", digits, rev);
+	return inv_strdup(l, buf);
+}
+
 void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *goversion, size_t gvlen,
 		      const char *modinfo, size_t milen)
 {
@@ -215,7 +270,23 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 	struct inv_pkg *last = NULL;
 	/* an index, not a pointer: adding a package may move rec->pkgs */
 	size_t main_mod = SIZE_MAX;
+	const char *ldv = NULL, *vtime = NULL, *vrev = NULL;
+	size_t ldv_n = 0, vtime_n = 0, vrev_n = 0;
 	while (inv_next_line(&p, end, &line, &n)) {
+		if (n > 6 && memcmp(line, "build\t", 6) == 0) {
+			const char *s = line + 6;
+			size_t sn = n - 6;
+			if (sn > 9 && memcmp(s, "-ldflags=", 9) == 0 && !ldv)
+				ldflags_version(s + 9, sn - 9, &ldv, &ldv_n);
+			else if (sn > 9 && memcmp(s, "vcs.time=", 9) == 0) {
+				vtime = s + 9;
+				vtime_n = sn - 9;
+			} else if (sn > 13 && memcmp(s, "vcs.revision=", 13) == 0) {
+				vrev = s + 13;
+				vrev_n = sn - 13;
+			}
+			continue;
+		}
 		const char *f[4] = {0};
 		size_t fl[4] = {0}, nf = 0;
 		const char *s = line, *e = line + n;
@@ -260,12 +331,19 @@ void inv_go_buildinfo(struct inv_layer *l, struct inv_record *rec, const char *g
 		if (is_mod)
 			main_mod = rec->n_pkgs - 1;
 	}
-	/* "(devel)": the main module of a local build has no version to match */
-	if (main_mod != SIZE_MAX && strcmp(rec->pkgs[main_mod].version, "(devel)") == 0) {
-		size_t i = main_mod;
-		memmove(&rec->pkgs[i], &rec->pkgs[i + 1], (rec->n_pkgs - i - 1) * sizeof(*rec->pkgs));
-		rec->n_pkgs--;
-		main_mod = SIZE_MAX;
+	/* The main module is the application (never matched: its version is
+	 * its own build's). "(devel)", a local build, takes the version its
+	 * -ldflags set, else the pseudo-version of its VCS commit, as Syft does. */
+	if (main_mod != SIZE_MAX) {
+		struct inv_pkg *m = &rec->pkgs[main_mod];
+		m->application = true;
+		if (strcmp(m->version, "(devel)") == 0) {
+			char *pv;
+			if (ldv)
+				m->version = inv_strndup(l, ldv, ldv_n);
+			else if (vtime && vrev && (pv = pseudo_version(l, vtime, vtime_n, vrev, vrev_n)))
+				m->version = pv;
+		}
 	}
 	for (size_t i = 0; i < rec->n_pkgs; i++) {
 		struct inv_pkg *pk = &rec->pkgs[i];

@@ -35,7 +35,9 @@ enum inv_kind {
 	INV_NUGET_LOCK,	   /* packages.lock.json */
 	INV_GRADLE_LOCK,   /* gradle.lockfile */
 	INV_POM,	   /* pom.xml */
-	INV__COUNT,	   /* the values are stored in layer caches: add new kinds here, at the end */
+	/* /usr/share/doc/PACKAGE/copyright: no packages, but kv ("License", licence) */
+	INV_DEB_COPYRIGHT,
+	INV__COUNT, /* the values are stored in layer caches: add new kinds here, at the end */
 };
 
 /* ---- the ecosystem table (ecosystems.c) ----
@@ -105,7 +107,8 @@ struct inv_pkg {
 	const char *name, *version;
 	const char *ecosystem; /* OSV name; NULL for OS packages (decided by the OS at the end) */
 	const char *purl_type; /* "deb", "apk", "rpm", "pypi", "npm", "golang", "maven", … */
-	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor */
+	const char *purl_ns;   /* namespace: npm scope, Maven group, Go path head, composer vendor;
+				* an rpm's vendor (NULL: the OS's) */
 	const char *purl_name; /* name within the namespace (NULL: name) */
 	const char *arch, *epoch, *modularity;
 	const char *source_name, *source_version;
@@ -123,6 +126,10 @@ struct inv_pkg {
 	bool is_os;	    /* an OS package (deb, apk, rpm) */
 	bool dev;	    /* a development-only dependency (lock files) */
 	bool application;   /* the program itself (cargo-auditable's root package) */
+	/* who distributes it (a Debian or apk Maintainer "Name <email>", an rpm's
+	 * Vendor: an organisation), and who wrote it (an npm package's author) */
+	const char *supplier, *author;
+	bool supplier_org;
 };
 
 /* One file, in one layer, and what it declares. */
@@ -205,6 +212,7 @@ void inv_parse_dpkg_status(struct inv_layer *l, struct inv_record *rec, const ch
 			   bool statusd);
 /* kv: "NAME VERSION ARCH", the .deb's SHA-256 hex (checked), for each stanza that has all four. */
 inv_parse_fn inv_parse_dpkg_available;
+inv_parse_fn inv_parse_deb_copyright;
 void inv_parse_dpkg_list(struct inv_layer *l, struct inv_record *rec, const char *data, size_t len,
 			 bool md5sums);
 inv_parse_fn inv_parse_apk, inv_parse_rpmdb, inv_parse_python, inv_parse_npm_pkg, inv_parse_npm_lock,
@@ -294,6 +302,8 @@ const char *inv_os_ecosystem(const char *id, const char *fallback);
 const char *inv_os_purl_ns(const char *id, const char *fallback);
 /* The os-release ID whose purl namespace (or ID) is ns ("redhat" -> "rhel"), or NULL. */
 const char *inv_os_id_of_purl_ns(const char *ns);
+/* The purl type of a known OS's own packages ("deb", "apk", "rpm"), or NULL. */
+const char *inv_os_family(const char *id);
 
 /* ---- package URLs (purl.c) ---- */
 /* "pkg:type/namespace/name@version?qualifiers" with percent-encoding, in r's arena.

@@ -183,6 +183,7 @@ struct fin {
 	struct inv_map declared;    /* pkg_key(LAYER\tPATH, p): every package of every layer */
 	struct inv_map owned;	    /* paths of files OS packages own */
 	struct inv_map available;   /* pkg_key(ARCH, p) -> the .deb's SHA-256 hex (dpkg's available) */
+	struct inv_map copyright;   /* PACKAGE -> its /usr/share/doc/PACKAGE/copyright record */
 	struct inv_map npm_seen;    /* pkg_key("", p) of node_modules packages */
 	struct inv_map lock_hashes; /* pkg_key(DIR, p) -> the inv_pkg of DIR's lock files with hashes */
 	struct emitted *em;
@@ -281,11 +282,15 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	struct bw_report *r = fn->r;
 	const char *eco = p->ecosystem;
 	const char *os_id = fn->have_os ? fn->os.id : NULL;
+	/* an OS package of another family than the OS's (an rpm database in
+	 * a Debian image) keeps its own ecosystem, namespace and no distro */
+	const char *family = inv_os_family(os_id);
+	bool own_os = p->is_os && (!family || strcmp(family, p->purl_type) == 0);
 	if (p->is_os) {
 		const char *fallback = strcmp(p->purl_type, "deb") == 0	  ? "Debian"
 				       : strcmp(p->purl_type, "apk") == 0 ? "Alpine"
 									  : "rpm";
-		eco = inv_os_ecosystem(os_id, fallback);
+		eco = own_os ? inv_os_ecosystem(os_id, fallback) : fallback;
 	}
 	size_t idx = bw_report_add_package(r);
 	struct bw_package *bp = &r->packages[idx];
@@ -305,15 +310,21 @@ static size_t emit_pkg(struct fin *fn, const struct inv_record *rec, const struc
 	bp->origin = bw_report_str(r, p->origin);
 	copy_hashes(r, bp, p);
 	bp->application = p->application;
+	bp->supplier = bw_report_str(r, p->supplier);
+	bp->author = bw_report_str(r, p->author);
+	bp->supplier_org = p->supplier_org;
 	bp->layer =
 	    intro >= 0 && (size_t)intro < fn->n_layers ? bw_report_str(r, fn->layers[intro].diff_id) : NULL;
 
 	if (p->is_os) {
-		const char *ns = inv_os_purl_ns(os_id, strcmp(p->purl_type, "deb") == 0	  ? "debian"
-						       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
-											  : "rpm");
+		const char *fallback = strcmp(p->purl_type, "deb") == 0	  ? "debian"
+				       : strcmp(p->purl_type, "apk") == 0 ? "alpine"
+									  : "rpm";
+		const char *ns = p->purl_ns ? p->purl_ns
+				 : own_os   ? inv_os_purl_ns(os_id, fallback)
+					    : fallback;
 		char distro[128] = "";
-		if (fn->have_os)
+		if (fn->have_os && own_os)
 			snprintf(distro, sizeof(distro), "%s-%s", fn->os.id,
 				 fn->os.version ? fn->os.version : "");
 		const char *epoch = p->epoch;
@@ -514,9 +525,33 @@ static void collect_final(struct fin *fn, struct bw_image *img)
 	}
 }
 
+/* A dpkg package's licences are those of /usr/share/doc/NAME/copyright in
+ * the final view (the status file has none). */
+static void borrow_licenses(struct fin *fn, const struct emitted *em, size_t n)
+{
+	struct bw_report *r = fn->r;
+	if (!fn->copyright.n)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct bw_package *bp = &r->packages[em[i].idx];
+		const struct inv_pkg *p = em[i].pkg;
+		enum inv_kind k = em[i].rec->kind;
+		if (bp->n_licenses || !p->name || (k != INV_DPKG_STATUS && k != INV_DPKG_STATUSD))
+			continue;
+		const struct inv_record *c = inv_map_get(&fn->copyright, p->name);
+		if (!c)
+			continue;
+		const char **lic = bw_arena_alloc(&r->arena, (c->n_kv / 2) * sizeof(char *));
+		for (size_t j = 0; j + 1 < c->n_kv; j += 2)
+			lic[j / 2] = bw_report_str(r, c->kv[j + 1]);
+		bp->licenses = lic;
+		bp->n_licenses = c->n_kv / 2;
+	}
+}
+
 /* Pass 4: what the final view says about other files: the files OS
- * packages own, the .deb digests of dpkg's available, the packages
- * node_modules holds. */
+ * packages own, the .deb digests of dpkg's available, the licences of
+ * Debian packages' copyright files, the packages node_modules holds. */
 static void index_final(struct fin *fn)
 {
 	for (size_t i = 0; i < fn->n_recs; i++) {
@@ -537,6 +572,17 @@ static void index_final(struct fin *fn)
 			if (!inv_map_get(&fn->available, key))
 				inv_map_put(&fn->available, key, (void *)rec->kv[k + 1]);
 		}
+	}
+	for (size_t i = 0; i < fn->n_recs; i++) {
+		const struct inv_record *rec = fn->recs[i];
+		if (rec->kind != INV_DEB_COPYRIGHT || !rec->n_kv)
+			continue;
+		/* "/usr/share/doc/NAME/copyright" */
+		const char *name = rec->path + strlen("/usr/share/doc/");
+		const char *sl = strchr(name, '/');
+		if (sl)
+			inv_map_put(&fn->copyright, bw_arena_strndup(&fn->arena, name, (size_t)(sl - name)),
+				    (void *)rec);
 	}
 	for (size_t i = 0; i < fn->n_recs; i++) {
 		const struct inv_record *rec = fn->recs[i];
@@ -628,6 +674,7 @@ static void fin_release(struct fin *fn)
 	inv_map_release(&fn->declared);
 	inv_map_release(&fn->owned);
 	inv_map_release(&fn->available);
+	inv_map_release(&fn->copyright);
 	inv_map_release(&fn->npm_seen);
 	inv_map_release(&fn->lock_hashes);
 	bw_arena_release(&fn->arena);
@@ -645,6 +692,7 @@ int bw_inventory_finish(struct bw_inventory *inv, struct bw_image *img, struct b
 	emit_packages(&fn);
 	resolve_depends(&fn, fn.em, fn.n_em); /* pass 6: relations between the packages */
 	borrow_hashes(&fn, fn.em, fn.n_em);   /* pass 7: digests other files give */
+	borrow_licenses(&fn, fn.em, fn.n_em); /* and licences */
 	if (r->n_packages > 1)		      /* pass 8: by ecosystem, name, version, path */
 		qsort(r->packages, r->n_packages, sizeof(*r->packages), cmp_pkg);
 	fin_release(&fn);

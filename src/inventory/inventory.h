@@ -77,7 +77,11 @@ int bw_inventory_parse_sbom(const char *name, const void *data, size_t len, stru
  * 6: project lock files (requirements*.txt, poetry.lock, uv.lock,
  * Pipfile.lock, go.mod, Gemfile.lock, composer.lock, packages.lock.json,
  * gradle.lockfile) and npm-shrinkwrap.json.
- * 7: Maven's pom.xml (declared dependencies, properties resolved). */
-#define BW_INVENTORY_VERSION 7
+ * 7: Maven's pom.xml (declared dependencies, properties resolved); an
+ * rpm's purl namespace from its vendor or distribution tag; a Go binary's
+ * "(devel)" main module kept, as the application.
+ * 8: Debian copyright licences, suppliers and authors (after 7 meant either
+ * half of the above on development builds). */
+#define BW_INVENTORY_VERSION 8
 
 #endif

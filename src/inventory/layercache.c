@@ -7,7 +7,8 @@
  *   pkg: name · version · ecosystem · purl_type · purl_ns · purl_name ·
  *   arch · epoch · modularity · source_name · source_version · n licenses ·
  *   licenses · n depends · depends · path · n hashes · n × { algorithm ·
- *   hex } · origin · flags (1 is_os, 2 dev, 4 application)
+ *   hex } · origin · flags (1 is_os, 2 dev, 4 application, 8 supplier_org) ·
+ *   supplier · author
  * A hash of an unknown algorithm, of the wrong length, or a second one of
  * an algorithm makes the record bad (the writers trust the hex).
  * Change it, and bump BW_INVENTORY_VERSION. */
@@ -39,7 +40,10 @@ static int enc_pkg(struct bw_buf *b, const struct inv_pkg *p)
 		rc |= bw_enc_str(b, p->hashes[i].hex);
 	}
 	rc |= bw_enc_str(b, p->origin);
-	rc |= bw_enc_u64(b, (p->is_os ? 1u : 0u) | (p->dev ? 2u : 0u) | (p->application ? 4u : 0u));
+	rc |= bw_enc_u64(b, (p->is_os ? 1u : 0u) | (p->dev ? 2u : 0u) | (p->application ? 4u : 0u) |
+				(p->supplier_org ? 8u : 0u));
+	rc |= bw_enc_str(b, p->supplier);
+	rc |= bw_enc_str(b, p->author);
 	return rc;
 }
 
@@ -106,10 +110,13 @@ static void dec_pkg(struct bw_dec *d, struct bw_arena *a, struct inv_pkg *p)
 		p->hashes[p->n_hashes++].hex = hex;
 	}
 	p->origin = bw_dec_str(d, a);
-	uint64_t flags = bw_dec_max(d, 7);
+	uint64_t flags = bw_dec_max(d, 15);
 	p->is_os = flags & 1;
 	p->dev = flags & 2;
 	p->application = flags & 4;
+	p->supplier_org = flags & 8;
+	p->supplier = bw_dec_str(d, a);
+	p->author = bw_dec_str(d, a);
 }
 
 struct inv_layer *inv_layer_decode(const void *data, size_t len)

@@ -33,6 +33,30 @@
 
 #include "inventory-int.h"
 
+/* "author": "Name <email> (url)", or {"name": …, "email": …}: "Name <email>". */
+static void set_author(struct inv_layer *l, struct inv_pkg *p, json_t *v)
+{
+	if (json_is_string(v) && json_string_length(v) && json_string_length(v) < 512) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v);
+		const char *url = memchr(s, '(', n);
+		if (url && url > s)
+			n = (size_t)(url - s);
+		struct bw_slice t = inv_trim((struct bw_slice){s, n});
+		if (t.len)
+			p->author = inv_strndup(l, t.ptr, t.len);
+	} else if (json_is_object(v)) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *email = json_string_value(json_object_get(v, "email"));
+		if (name && *name && strlen(name) < 256) {
+			char *a = email && *email && strlen(email) < 256 ? bw_asprintf("%s <%s>", name, email)
+									 : bw_strdup(name);
+			p->author = inv_strdup(l, a);
+			free(a);
+		}
+	}
+}
+
 static void add_license_value(struct inv_layer *l, struct inv_pkg *p, json_t *v)
 {
 	if (json_is_string(v)) {
@@ -120,6 +144,7 @@ void inv_parse_npm_pkg(struct inv_layer *l, struct inv_record *rec, const char *
 		p->version = inv_strndup(l, json_string_value(version), json_string_length(version));
 		add_license_value(l, p, json_object_get(j, "license"));
 		add_license_value(l, p, json_object_get(j, "licenses"));
+		set_author(l, p, json_object_get(j, "author"));
 		add_dep_keys(l, p, json_object_get(j, "dependencies"));
 		add_dep_keys(l, p, json_object_get(j, "optionalDependencies"));
 		/* npm <= 6 kept what it installed from: "_integrity", "_shasum" (SHA-1 hex) */

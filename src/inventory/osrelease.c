@@ -61,27 +61,27 @@ static const char *kv_get(const struct inv_record *rec, const char *k)
 }
 
 static const struct {
-	const char *id, *ecosystem, *purl_ns;
+	const char *id, *ecosystem, *purl_ns, *family; /* family: the purl type of its packages */
 } os_table[] = {
-    {"debian", "Debian", "debian"},
-    {"ubuntu", "Ubuntu", "ubuntu"},
-    {"alpine", "Alpine", "alpine"},
-    {"almalinux", "AlmaLinux", "almalinux"},
-    {"rocky", "Rocky Linux", "rocky"},
-    {"rhel", "Red Hat", "redhat"},
-    {"centos", "CentOS", "centos"},
-    {"fedora", "Fedora", "fedora"},
-    {"ol", "Oracle Linux", "oracle"},
-    {"amzn", "Amazon Linux", "amazon"},
-    {"opensuse-leap", "openSUSE", "opensuse"},
-    {"opensuse-tumbleweed", "openSUSE", "opensuse"},
-    {"sles", "SUSE", "suse"},
-    {"mariner", "Mariner", "mariner"},
-    {"azurelinux", "Azure Linux", "azurelinux"},
-    {"photon", "Photon OS", "photon"},
-    {"wolfi", "Wolfi", "wolfi"},
-    {"chainguard", "Chainguard", "chainguard"},
-    {"mageia", "Mageia", "mageia"},
+    {"debian", "Debian", "debian", "deb"},
+    {"ubuntu", "Ubuntu", "ubuntu", "deb"},
+    {"alpine", "Alpine", "alpine", "apk"},
+    {"almalinux", "AlmaLinux", "almalinux", "rpm"},
+    {"rocky", "Rocky Linux", "rocky", "rpm"},
+    {"rhel", "Red Hat", "redhat", "rpm"},
+    {"centos", "CentOS", "centos", "rpm"},
+    {"fedora", "Fedora", "fedora", "rpm"},
+    {"ol", "Oracle Linux", "oracle", "rpm"},
+    {"amzn", "Amazon Linux", "amazon", "rpm"},
+    {"opensuse-leap", "openSUSE", "opensuse", "rpm"},
+    {"opensuse-tumbleweed", "openSUSE", "opensuse", "rpm"},
+    {"sles", "SUSE", "suse", "rpm"},
+    {"mariner", "Mariner", "mariner", "rpm"},
+    {"azurelinux", "Azure Linux", "azurelinux", "rpm"},
+    {"photon", "Photon OS", "photon", "rpm"},
+    {"wolfi", "Wolfi", "wolfi", "apk"},
+    {"chainguard", "Chainguard", "chainguard", "apk"},
+    {"mageia", "Mageia", "mageia", "rpm"},
 };
 
 const char *inv_os_ecosystem(const char *id, const char *fallback)
@@ -90,6 +90,14 @@ const char *inv_os_ecosystem(const char *id, const char *fallback)
 		if (strcmp(os_table[i].id, id) == 0)
 			return os_table[i].ecosystem;
 	return fallback;
+}
+
+const char *inv_os_family(const char *id)
+{
+	for (size_t i = 0; id && i < BW_ARRAY_SIZE(os_table); i++)
+		if (strcmp(os_table[i].id, id) == 0)
+			return os_table[i].family;
+	return NULL;
 }
 
 const char *inv_os_purl_ns(const char *id, const char *fallback)

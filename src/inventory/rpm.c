@@ -13,6 +13,7 @@
  * memory and hands each blob to headerImport().
  * From each header: NAME, VERSION, RELEASE, EPOCH, ARCH, SOURCERPM
  * ("glibc-2.34-60.el9.src.rpm": source name and version-release), LICENSE,
+ * VENDOR and DISTRIBUTION (the purl namespace, whatever the image's OS),
  * MODULARITYLABEL, and the owned files (BASENAMES/DIRNAMES/DIRINDEXES via
  * the FILENAMES extension). The version reported is "[EPOCH:]VERSION-RELEASE";
  * gpg-pubkey pseudo-packages are not packages.
@@ -31,6 +32,46 @@
 #include "inventory-int.h"
 
 static pthread_mutex_t rpm_lock = PTHREAD_MUTEX_INITIALIZER; /* librpm is not thread-safe */
+
+/* The purl namespace of an rpm, from its VENDOR ("Fedora Project", "Red
+ * Hat, Inc.", "AlmaLinux", "SUSE LLC <https://www.suse.com/>") or
+ * DISTRIBUTION tag: a known distribution's name, else the vendor's first
+ * word in lower case; NULL when the header has neither. */
+static const char *rpm_namespace(struct inv_layer *l, const char *vendor, const char *distribution)
+{
+	static const struct {
+		const char *word, *ns;
+	} known[] = {
+	    {"openSUSE", "opensuse"},
+	    {"SUSE", "suse"},
+	    {"Fedora", "fedora"},
+	    {"Red Hat", "redhat"},
+	    {"CentOS", "centos"},
+	    {"AlmaLinux", "almalinux"},
+	    {"Rocky", "rocky"},
+	    {"Oracle", "oracle"},
+	    {"Amazon", "amazon"},
+	    {"Mariner", "mariner"},
+	    {"Azure Linux", "azurelinux"},
+	    {"Photon", "photon"},
+	    {"Mageia", "mageia"},
+	    {"OpenMandriva", "openmandriva"},
+	};
+	const char *tags[] = {vendor, distribution};
+	for (size_t t = 0; t < BW_ARRAY_SIZE(tags); t++)
+		for (size_t i = 0; tags[t] && i < BW_ARRAY_SIZE(known); i++)
+			if (strstr(tags[t], known[i].word))
+				return known[i].ns;
+	const char *v = vendor && *vendor ? vendor : distribution;
+	if (!v)
+		return NULL;
+	char ns[64];
+	size_t n = 0;
+	for (; v[n] && n < sizeof(ns) - 1 && (bw_isalnum(v[n]) || v[n] == '-' || v[n] == '.' || v[n] == '_');
+	     n++)
+		ns[n] = bw_tolower(v[n]);
+	return n ? inv_strndup(l, ns, n) : NULL;
+}
 
 static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 {
@@ -58,6 +99,12 @@ static void take_header(struct inv_layer *l, struct inv_record *rec, Header h)
 	}
 	p->version = inv_strndup(l, v, strlen(v));
 	free(v);
+	const char *vendor = headerGetString(h, RPMTAG_VENDOR);
+	p->purl_ns = rpm_namespace(l, vendor, headerGetString(h, RPMTAG_DISTRIBUTION));
+	if (vendor && *vendor) {
+		p->supplier = inv_strdup(l, vendor);
+		p->supplier_org = true;
+	}
 	const char *arch = headerGetString(h, RPMTAG_ARCH);
 	if (arch)
 		p->arch = inv_strdup(l, arch);

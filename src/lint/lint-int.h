@@ -258,10 +258,11 @@ const char *lint_run_text(struct lint_ctx *c, const struct df_instr *in, size_t 
 /* Physical position of an offset of lint_run_text(). */
 void lint_run_pos(struct lint_ctx *c, const struct df_instr *in, size_t off, int *line, int *col);
 /* A finding that is no row of the table (ShellCheck's SCnnnn): id, title
- * and the rest copied; an inline or global ignore of that id suppresses it. */
+ * and the rest copied (url: its help page, or NULL); an inline or global
+ * ignore of that id suppresses it. */
 void lint_report_ext(struct lint_ctx *c, const char *id, enum bw_severity sev, const char *title,
 		     const struct df_instr *in, int line, int col, int eline, int ecol, const char *evidence,
-		     const char *remediation);
+		     const char *remediation, const char *url);
 /* shellcheck.c: ShellCheck's findings for every shell RUN (and ONBUILD RUN),
  * when a shellcheck program is found; else a warning says it was skipped. */
 void lint_shellcheck(struct lint_ctx *c);

@@ -221,7 +221,7 @@ void lint_report_sh(struct lint_ctx *c, const struct lint_rule *rule, const stru
 
 void lint_report_ext(struct lint_ctx *c, const char *id, enum bw_severity sev, const char *title,
 		     const struct df_instr *in, int line, int col, int eline, int ecol, const char *evidence,
-		     const char *remediation)
+		     const char *remediation, const char *url)
 {
 	struct bw_report *r = c->report;
 	struct bw_finding *f = bw_report_add_finding(r, BW_KIND_MISCONFIG);
@@ -236,6 +236,7 @@ void lint_report_ext(struct lint_ctx *c, const char *id, enum bw_severity sev, c
 	f->location.end_column = ecol;
 	f->evidence = evidence ? bw_report_str(r, evidence) : NULL;
 	f->remediation = remediation ? bw_report_str(r, remediation) : NULL;
+	f->url = url ? bw_report_str(r, url) : NULL;
 	const struct df_file *df = c->df;
 	for (size_t i = 0; i < df->n_ignores; i++) {
 		const struct df_ignore *ig = &df->ignores[i];

@@ -335,7 +335,7 @@ static void report_job(struct sc_run *run, const struct sc_job *j, json_t *cm)
 	lint_run_pos(c, j->in, eoff < j->len ? eoff : (j->len ? j->len - 1 : 0), &el, &ec);
 	char *ev = bw_asprintf("%s (%s): %s", id, level, msg);
 	char *rem = bw_asprintf("See https://www.shellcheck.net/wiki/%s", id);
-	lint_report_ext(c, id, sc_severity(level), msg, j->in, l, cl, el, ec, ev, rem);
+	lint_report_ext(c, id, sc_severity(level), msg, j->in, l, cl, el, ec, ev, rem, rem + 4);
 	free(ev);
 	free(rem);
 }

@@ -818,11 +818,20 @@ static size_t lookup_ecosystems(const struct bw_package *p, const struct bw_repo
 	return bw_match_ecosystems(*eco, os_id, os_version, ecos, max);
 }
 
+/* A Go binary's main module is the program itself, at its own build's
+ * version ("(devel)", a commit's pseudo-version, an -ldflags version):
+ * never looked up, as Grype does not. */
+static bool unmatched(const struct bw_package *p)
+{
+	return !p->name || !p->version || !p->ecosystem ||
+	       (p->application && strcmp(p->ecosystem, "Go") == 0);
+}
+
 static int match_package(struct pkg_ctx *c, const struct bw_match_opts *opts, struct bw_error *err)
 {
 	const struct bw_package *p = c->pkg;
 	const struct bw_report *r = c->r;
-	if (!p->name || !p->version || !p->ecosystem)
+	if (unmatched(p))
 		return 0;
 	bool by_source = false, distro = false;
 	const char *eco;
@@ -944,7 +953,7 @@ int bw_match_coverage(struct bw_vulndb *db, struct bw_report *r, const struct bw
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < r->n_packages; i++) {
 		const struct bw_package *p = &r->packages[i];
-		if (!p->name || !p->version || !p->ecosystem)
+		if (unmatched(p))
 			continue;
 		struct cov_key k = {0};
 		const char *eco;

@@ -845,17 +845,18 @@ struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64
 
 void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait)
 {
-	if (!c || c->host || c->resolved || c->settled || !a->thread_started || a->engine_down_warned)
+	if (!c || c->host || (c->resolved && !c->partial) || c->settled || !a->thread_started ||
+	    a->engine_down_warned)
 		return;
 	c->settled = true; /* once a container: an engine that never names it costs one wait */
 	double until = now_s() + max_wait;
 	for (;;) {
 		pthread_mutex_lock(&a->mu);
 		struct info *i = bw_mon_hash_sget(&a->by_id, c->id);
-		if (i)
+		if (i && (!c->resolved || *i->image_id))
 			apply_info(c, i);
 		pthread_mutex_unlock(&a->mu);
-		if (c->resolved || now_s() >= until || a->engine_down_warned)
+		if ((c->resolved && !c->partial) || now_s() >= until || a->engine_down_warned)
 			return;
 		usleep(20000);
 	}

@@ -151,9 +151,10 @@ void bw_mon_attrib_free(struct bw_mon_attrib *a);
 struct bw_mon_container *bw_mon_attrib_container(struct bw_mon_attrib *a, uint64_t cgroup_id,
 						 const char *cgroup_name, size_t name_len, uint32_t pid,
 						 double now);
-/* Before an alert names an unnamed container: wait at most max_wait
- * seconds for the engine's events to name it (not when the engine is
- * away). The alert goes out either way, named by the id at worst. */
+/* Before an alert names a container not named yet (or named from an
+ * engine event, without its image id): wait at most max_wait seconds, once
+ * a container, for the engine to tell (not when the engine is away). The
+ * alert goes out either way, named by the id at worst. */
 void bw_mon_attrib_settle(struct bw_mon_attrib *a, struct bw_mon_container *c, double max_wait);
 /* Warnings the engine thread left (engine gone, …), drained by the loop. */
 char *bw_mon_attrib_take_warning(struct bw_mon_attrib *a);

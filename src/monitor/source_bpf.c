@@ -1,8 +1,16 @@
 /* The eBPF event source: the programs of bpf/ (linked into one object and
  * built into bulwark as a libbpf skeleton at build time), attached to raw
- * tracepoints (sched_process_exec/fork/exit, sys_exit, sock's
- * inet_sock_set_state, and capability's cap_capable where the kernel has
- * it). No tracefs is needed: raw tracepoints attach by name.
+ * tracepoints (sched_process_exec/fork/exit, sock's inet_sock_set_state,
+ * and capability's cap_capable where the kernel has it) and, for the
+ * syscalls, either
+ *   - each watched syscall's own tracepoint (syscalls:sys_exit_openat, …):
+ *     a syscall no loaded rule watches runs no program at all. Needs tracefs
+ *     (mounted at /sys/kernel/tracing or /sys/kernel/debug/tracing); or
+ *   - the raw sys_exit tracepoint, whose program filters and tail-calls the
+ *     syscall's program (the table of programs is the enable mask): every
+ *     syscall pays for one program. Used where tracefs is not mounted, and
+ *     when learning (which counts every syscall of a container), or with
+ *     BW_MONITOR_RAW_SYSCALLS=1 in the environment (to compare the two).
  *
  * The kernel side never waits: records go through one ring buffer, and
  * what does not fit is counted per CPU (the "stats" map) and reported.
@@ -29,7 +37,60 @@ struct state {
 	int ncpu;
 	bool has_capable;
 	const struct bw_monitor_opts *o;
+	bool per_syscall;			       /* syscalls:sys_exit_* (else raw sys_exit) */
+	char hook_why[256];			       /* why the raw sys_exit hook, when it is */
+	struct bpf_link *tp_links[BW_MON_MAX_EVTYPES]; /* per_syscall: the attached ones */
+	/* per_syscall: syscalls of this architecture without a tracepoint of
+	 * their own (a kernel built without them: finit_module without module
+	 * support still answers ENOSYS, and a rule still wants to see it); they
+	 * go through the raw sys_exit hook, attached only while one is watched */
+	bool no_tp[BW_MON_MAX_EVTYPES];
+	struct bpf_link *raw_link;
 };
+
+/* The trace event of a syscall is named after its SYSCALL_DEFINE, which is
+ * not always the syscall's name. */
+static const char *tracepoint_name(const char *syscall)
+{
+	if (strcmp(syscall, "umount2") == 0)
+		return "umount";
+	return syscall;
+}
+
+static bool has_exit_tracepoint(const char *syscall)
+{
+	const char *name = tracepoint_name(syscall);
+	char path[256];
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/sys_exit_%s", name);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/syscalls/sys_exit_%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* Per-syscall tracepoints where tracefs is there and nothing needs every
+ * syscall; else the raw sys_exit hook, and why in why. */
+static bool use_per_syscall(const struct bw_mon_kconfig *k, char *why, size_t size)
+{
+	const char *env = getenv("BW_MONITOR_RAW_SYSCALLS");
+	if (env && *env && strcmp(env, "0") != 0) {
+		snprintf(why, size, "%s", "BW_MONITOR_RAW_SYSCALLS is set");
+		return false;
+	}
+	if (k->flags & BW_CFG_LEARN) {
+		snprintf(why, size, "%s", "learning counts every syscall");
+		return false;
+	}
+	if (access("/sys/kernel/tracing/events/syscalls", R_OK | X_OK) != 0 &&
+	    access("/sys/kernel/debug/tracing/events/syscalls", R_OK | X_OK) != 0) {
+		snprintf(why, size, "%s",
+			 "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing for the lighter "
+			 "per-syscall hooks)");
+		return false;
+	}
+	why[0] = '\0';
+	return true;
+}
 
 static __thread char last_libbpf[512];
 
@@ -134,14 +195,19 @@ static void detect_optional(struct state *s, bw_monitor_log_fn log, void *ud)
 	}
 	lsm[strcspn(lsm, "\n")] = '\0';
 	const char *bpflsm = strstr(lsm, "bpf") ? "enabled (not used)" : "not enabled";
-	int w =
-	    snprintf(msg + len, sizeof(msg) - len,
-		     "eBPF source: raw tracepoints, ring buffer of %zu KiB; optional hooks: fentry/fexit %s; "
-		     "kprobes %s; BPF-LSM %s%s%s%s; capability tracepoint %s",
-		     (s->o->ring_bytes ? s->o->ring_bytes : 8u << 20) >> 10, fentry, kprobe, bpflsm,
-		     lsm[0] ? " (lsm=" : "", lsm, lsm[0] ? ")" : "",
-		     s->has_capable ? "yes (capabilities are counted while learning)"
-				    : "no (capabilities are inferred from syscalls)");
+	int w = snprintf(
+	    msg + len, sizeof(msg) - len,
+	    "eBPF source: raw tracepoints, syscalls through %s%s%s, ring buffer of %zu KiB; "
+	    "optional hooks: fentry/fexit %s; kprobes %s; BPF-LSM %s%s%s%s; capability tracepoint %s",
+	    s->per_syscall ? "their own tracepoints (syscalls:sys_exit_*)" : "the raw sys_exit hook",
+	    !s->hook_why[0] ? ""
+	    : s->per_syscall
+		? "; those this kernel has none for, through the raw sys_exit hook while watched: "
+		: ": ",
+	    s->hook_why, (s->o->ring_bytes ? s->o->ring_bytes : 8u << 20) >> 10, fentry, kprobe, bpflsm,
+	    lsm[0] ? " (lsm=" : "", lsm, lsm[0] ? ")" : "",
+	    s->has_capable ? "yes (capabilities are counted while learning)"
+			   : "no (capabilities are inferred from syscalls)");
 	if (w > 0)
 		len += (size_t)w;
 	if (log)
@@ -206,6 +272,51 @@ static void noaudit_ranges(__u64 out[BW_EV_NOAUDIT][2])
 		}
 }
 
+/* Attach the program of each wanted syscall to its sys_exit tracepoint
+ * (bw_sys_NAME's twin, bw_tp_NAME), detach those no longer wanted. A
+ * syscall this kernel does not have (no tracepoint) is passed over. */
+static int attach_per_syscall(struct state *s, const bool *want, struct bw_error *err)
+{
+	for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
+		const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
+		if (!et->prog || strncmp(et->prog, "bw_sys_", 7) != 0 || s->no_tp[t])
+			continue;
+		if (!want[t]) {
+			bpf_link__destroy(s->tp_links[t]);
+			s->tp_links[t] = NULL;
+			continue;
+		}
+		if (s->tp_links[t])
+			continue;
+		char pname[64], tp[64];
+		snprintf(pname, sizeof(pname), "bw_tp_%s", et->prog + 7);
+		snprintf(tp, sizeof(tp), "sys_exit_%s", tracepoint_name(et->name));
+		struct bpf_program *prog = bpf_object__find_program_by_name(s->skel->obj, pname);
+		if (!prog)
+			return bw_error_set(err, BW_EIO, "eBPF: the program %s is missing", pname);
+		struct bpf_link *l = bpf_program__attach_tracepoint(prog, "syscalls", tp);
+		if (!l) {
+			if (errno == ENOENT)
+				continue;
+			if (errno == EPERM || errno == EACCES)
+				return not_permitted(err, "attaching to a syscall's tracepoint was refused");
+			return bw_error_sys(err, BW_EIO, "eBPF: cannot attach to syscalls:%s", tp);
+		}
+		s->tp_links[t] = l;
+	}
+	return 0;
+}
+
+static void detach_per_syscall(struct state *s)
+{
+	for (size_t t = 0; t < BW_MON_MAX_EVTYPES; t++) {
+		bpf_link__destroy(s->tp_links[t]);
+		s->tp_links[t] = NULL;
+	}
+	bpf_link__destroy(s->raw_link);
+	s->raw_link = NULL;
+}
+
 static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct bw_error *err)
 {
 	struct bw_ev_config cfg = {0};
@@ -227,14 +338,27 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 			p.len = (uint32_t)strnlen(k->prefixes[i], BW_EV_PREFIX_LEN - 1);
 			memcpy(p.s, k->prefixes[i], p.len);
 			p.flags = k->prefix_write_only[i] ? BW_PFX_WRITE_ONLY : 0;
+			size_t h = p.len < 8 ? p.len : 8;
+			memcpy(&p.head, p.s, h);
+			memset(&p.mask, 0xff, h);
 		}
 		if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.bw_prefixes), &i, &p, BPF_ANY) < 0)
 			return bw_error_sys(err, BW_EIO, "eBPF: cannot write the path prefixes");
 	}
-	/* the per-syscall programs: the table is the enable mask */
+	/* the filter first: a per-syscall hook attached below filters at once */
+	__u32 zero = 0;
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.bw_cfg), &zero, &cfg, BPF_ANY) < 0)
+		return bw_error_sys(err, BW_EIO, "eBPF: cannot write the configuration");
+	/* the per-syscall programs: the attached tracepoints, or the tail-call
+	 * table, are the enable mask. Hooks that stay are left alone (a reload
+	 * loses nothing). */
 	bool want[BW_MON_MAX_EVTYPES] = {0};
 	for (size_t t = 0; t < bw_mon_n_evtypes; t++)
 		want[t] = k->evtype_on[t];
+	int rc;
+	if (s->per_syscall && (rc = attach_per_syscall(s, want, err)) != 0)
+		return rc;
+	bool need_raw = false;
 	int pfd = bpf_map__fd(s->skel->maps.bw_syscall_progs);
 	for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
 		const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
@@ -244,10 +368,11 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 		if (nr < 0 || nr >= 512)
 			continue;
 		__u32 key = (__u32)nr;
-		if (!want[t]) {
+		if (!want[t] || (s->per_syscall && !s->no_tp[t])) {
 			bpf_map_delete_elem(pfd, &key);
 			continue;
 		}
+		need_raw = true;
 		struct bpf_program *prog = bpf_object__find_program_by_name(s->skel->obj, et->prog);
 		int fd = prog ? bpf_program__fd(prog) : -1;
 		if (fd < 0)
@@ -255,9 +380,15 @@ static int apply_config(struct state *s, const struct bw_mon_kconfig *k, struct 
 		if (bpf_map_update_elem(pfd, &key, &fd, BPF_ANY) < 0)
 			return bw_error_sys(err, BW_EIO, "eBPF: cannot enable %s", et->name);
 	}
-	__u32 zero = 0;
-	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.bw_cfg), &zero, &cfg, BPF_ANY) < 0)
-		return bw_error_sys(err, BW_EIO, "eBPF: cannot write the configuration");
+	if (s->per_syscall && need_raw && !s->raw_link) {
+		s->raw_link = bpf_program__attach(s->skel->progs.bw_sys_exit);
+		if (!s->raw_link)
+			return bw_error_sys(err, BW_EIO,
+					    "eBPF: cannot attach to the raw sys_exit tracepoint");
+	} else if (s->per_syscall && !need_raw && s->raw_link) {
+		bpf_link__destroy(s->raw_link);
+		s->raw_link = NULL;
+	}
 	return 0;
 }
 
@@ -293,17 +424,58 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 	btf__free(vm);
 	if (!s->has_capable)
 		bpf_program__set_autoload(s->skel->progs.bw_cap_capable, false);
-	/* the per-syscall programs are tail-called, never attached */
+	/* the per-syscall programs: one of the two forms is loaded (the
+	 * verifier sees each body once), and user space attaches it, or puts it
+	 * into the tail-call table (all of them, or in per-syscall mode those
+	 * without a tracepoint of their own) */
+	s->per_syscall = use_per_syscall(k, s->hook_why, sizeof(s->hook_why));
+	bool any_no_tp = false;
+	if (s->per_syscall) {
+		size_t len = 0;
+		for (size_t t = 0; t < bw_mon_n_evtypes; t++) {
+			const struct bw_mon_evtype *et = &bw_mon_evtypes[t];
+			if (!et->prog || bw_mon_evtype_nr((int)t) < 0 || has_exit_tracepoint(et->name))
+				continue;
+			s->no_tp[t] = any_no_tp = true;
+			int w = snprintf(s->hook_why + len, sizeof(s->hook_why) - len, "%s%s",
+					 len ? ", " : "", et->name);
+			if (w > 0 && (size_t)w < sizeof(s->hook_why) - len)
+				len += (size_t)w;
+		}
+	}
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, s->skel->obj)
 	{
 		const char *sec = bpf_program__section_name(prog);
-		if (strcmp(sec, "raw_tp") == 0)
+		if (strcmp(sec, "raw_tp") == 0) {
 			bpf_program__set_autoattach(prog, false);
-		const char *name = bpf_program__name(prog);
-		if (k->flows_only && strcmp(name, "bw_tcp_state") && strcmp(name, "bw_sys_exit") &&
-		    strcmp(name, "bw_sys_connect"))
-			bpf_program__set_autoload(prog, false);
+			bool needed = !s->per_syscall;
+			for (size_t t = 0; t < bw_mon_n_evtypes && !needed; t++)
+				needed = s->no_tp[t] && bw_mon_evtypes[t].prog &&
+					 strcmp(bw_mon_evtypes[t].prog, bpf_program__name(prog)) == 0;
+			bpf_program__set_autoload(prog, needed);
+		} else if (strcmp(sec, "tp") == 0) {
+			bpf_program__set_autoattach(prog, false);
+			if (!s->per_syscall)
+				bpf_program__set_autoload(prog, false);
+		}
+	}
+	if (s->per_syscall) {
+		/* attached by apply_config while a syscall without a tracepoint is watched */
+		bpf_program__set_autoattach(s->skel->progs.bw_sys_exit, false);
+		if (!any_no_tp)
+			bpf_program__set_autoload(s->skel->progs.bw_sys_exit, false);
+	}
+	if (k->flows_only) {
+		/* the flow log's mode: the TCP state hook and connect() alone (either
+		 * form of it, and the raw dispatcher when connect() has no tracepoint) */
+		bpf_object__for_each_program(prog, s->skel->obj)
+		{
+			const char *name = bpf_program__name(prog);
+			if (strcmp(name, "bw_tcp_state") && strcmp(name, "bw_sys_exit") &&
+			    strcmp(name, "bw_sys_connect") && strcmp(name, "bw_tp_connect"))
+				bpf_program__set_autoload(prog, false);
+		}
 	}
 	if (bw_monitor_bpf__load(s->skel) != 0) {
 		int e = errno;
@@ -316,12 +488,14 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 	}
 	s->ncpu = libbpf_num_possible_cpus();
 	if ((rc = apply_config(s, k, err)) != 0) {
+		detach_per_syscall(s);
 		bw_monitor_bpf__destroy(s->skel);
 		free(s);
 		return rc;
 	}
 	if (bw_monitor_bpf__attach(s->skel) != 0) {
 		int e = errno;
+		detach_per_syscall(s);
 		bw_monitor_bpf__destroy(s->skel);
 		free(s);
 		if (e == EPERM || e == EACCES)
@@ -331,6 +505,7 @@ static int bpf_open(const struct bw_monitor_opts *o, const struct bw_mon_kconfig
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.bw_events), on_record, s, NULL);
 	if (!s->rb) {
+		detach_per_syscall(s);
 		bw_monitor_bpf__destroy(s->skel);
 		free(s);
 		return bw_error_sys(err, BW_EIO, "eBPF: cannot map the ring buffer");
@@ -427,6 +602,7 @@ static void bpf_close(void *st)
 	if (!s)
 		return;
 	ring_buffer__free(s->rb);
+	detach_per_syscall(s);
 	bw_monitor_bpf__destroy(s->skel);
 	free(s);
 }

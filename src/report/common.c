@@ -251,6 +251,18 @@ const char *bw_report_spdx_id(const char *s)
 	return NULL;
 }
 
+void bw_report_split_contact(const char *s, struct bw_slice *name, struct bw_slice *email)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *lt = strchr(s, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	size_t nl = lt && gt ? (size_t)(lt - s) : strlen(s);
+	while (nl && (s[nl - 1] == ' ' || s[nl - 1] == '\t'))
+		nl--;
+	*name = (struct bw_slice){s, nl};
+	*email = lt && gt ? (struct bw_slice){lt + 1, (size_t)(gt - lt - 1)} : (struct bw_slice){"", 0};
+}
+
 bool bw_report_spdx_expression_like(const char *s)
 {
 	/* tokens: ids [A-Za-z0-9.+-]+ (LicenseRef-… included), AND/OR/WITH, parens */

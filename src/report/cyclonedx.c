@@ -57,6 +57,33 @@ static void set_str(json_t *o, const char *k, const char *v)
 		json_object_set_new(o, k, json_string(v));
 }
 
+/* "Name <email>": an organizationalEntity ({name, contact: [{email}]}), the
+ * supplier, or (author) an organizationalContact ({name, email}). */
+static json_t *contact(const char *s, bool entity)
+{
+	struct bw_slice name, email;
+	bw_report_split_contact(s, &name, &email);
+	json_t *o = json_object();
+	char *n = bw_strndup(name.ptr, name.len), *e = bw_strndup(email.ptr, email.len);
+	if (*n)
+		set_str(o, "name", n);
+	if (*e) {
+		json_t *c = json_object();
+		set_str(c, "email", e);
+		if (entity) {
+			json_t *a = json_array();
+			json_array_append_new(a, c);
+			json_object_set_new(o, "contact", a);
+		} else {
+			json_object_update(o, c);
+			json_decref(c);
+		}
+	}
+	free(n);
+	free(e);
+	return o;
+}
+
 static void prop(json_t *arr, const char *name, const char *value)
 {
 	if (!value || !*value)
@@ -296,10 +323,27 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 		set_str(c, "version", p->version);
 		if (p->n_licenses) {
 			json_t *ls = json_array();
-			if (p->n_licenses == 1 && !bw_report_spdx_id(p->licenses[0]) &&
-			    bw_report_spdx_expression_like(p->licenses[0]) && strchr(p->licenses[0], ' ')) {
-				/* one SPDX expression ("MIT OR Apache-2.0") */
-				json_array_append_new(ls, json_pack("{s:s}", "expression", p->licenses[0]));
+			/* licences are either license objects or one expression: a
+			 * compound SPDX expression among them ("MIT OR Apache-2.0")
+			 * makes the whole list one expression, each part in
+			 * parentheses, joined with AND (every one of them applies) */
+			bool all_expr = true, compound = false;
+			for (size_t k = 0; k < p->n_licenses; k++) {
+				all_expr = all_expr && bw_report_spdx_expression_like(p->licenses[k]);
+				compound = compound || (!bw_report_spdx_id(p->licenses[k]) &&
+							strchr(p->licenses[k], ' '));
+			}
+			if (all_expr && compound) {
+				struct bw_buf b;
+				bw_buf_init(&b, 1 << 16);
+				for (size_t k = 0; k < p->n_licenses; k++) {
+					bool paren = p->n_licenses > 1 && strchr(p->licenses[k], ' ');
+					bw_buf_printf(&b, "%s%s%s%s", k ? " AND " : "", paren ? "(" : "",
+						      p->licenses[k], paren ? ")" : "");
+				}
+				json_array_append_new(ls,
+						      json_pack("{s:s}", "expression", b.data ? b.data : ""));
+				bw_buf_release(&b);
 			} else {
 				for (size_t k = 0; k < p->n_licenses; k++) {
 					const char *id = bw_report_spdx_id(p->licenses[k]);
@@ -309,6 +353,14 @@ int bw_report_write_cyclonedx(const struct bw_report *r, FILE *out, const struct
 				}
 			}
 			json_object_set_new(c, "licenses", ls);
+		}
+		/* who distributes it and who wrote it */
+		if (p->supplier && *p->supplier)
+			json_object_set_new(c, "supplier", contact(p->supplier, true));
+		if (p->author && *p->author) {
+			json_t *a = json_array();
+			json_array_append_new(a, contact(p->author, false));
+			json_object_set_new(c, "authors", a);
 		}
 		set_str(c, "purl", p->purl);
 		json_t *hashes = json_array();

@@ -15,6 +15,25 @@ static json_t *str_array(const char *const *a, size_t n)
 	return arr;
 }
 
+static json_t *location(const struct bw_location *l)
+{
+	json_t *lo = json_object();
+	set_str(lo, "layer", l->layer);
+	set_str(lo, "path", l->path);
+	if (l->line)
+		json_object_set_new(lo, "line", json_integer(l->line));
+	if (l->column)
+		json_object_set_new(lo, "column", json_integer(l->column));
+	if (l->end_line)
+		json_object_set_new(lo, "end_line", json_integer(l->end_line));
+	if (l->end_column)
+		json_object_set_new(lo, "end_column", json_integer(l->end_column));
+	set_str(lo, "container", l->container);
+	if (l->in_final_image >= 0)
+		json_object_set_new(lo, "in_final_image", json_boolean(l->in_final_image));
+	return lo;
+}
+
 json_t *bw_report_cvss_json(const struct bw_finding *f)
 {
 	json_t *arr = json_array();
@@ -72,22 +91,13 @@ json_t *bw_report_finding_json(const struct bw_finding *f)
 		json_object_set_new(o, "priority", p);
 	}
 	const struct bw_location *l = &f->location;
-	if (l->layer || l->path || l->line || l->container || l->in_final_image >= 0) {
-		json_t *lo = json_object();
-		set_str(lo, "layer", l->layer);
-		set_str(lo, "path", l->path);
-		if (l->line)
-			json_object_set_new(lo, "line", json_integer(l->line));
-		if (l->column)
-			json_object_set_new(lo, "column", json_integer(l->column));
-		if (l->end_line)
-			json_object_set_new(lo, "end_line", json_integer(l->end_line));
-		if (l->end_column)
-			json_object_set_new(lo, "end_column", json_integer(l->end_column));
-		set_str(lo, "container", l->container);
-		if (l->in_final_image >= 0)
-			json_object_set_new(lo, "in_final_image", json_boolean(l->in_final_image));
-		json_object_set_new(o, "location", lo);
+	if (l->layer || l->path || l->line || l->container || l->in_final_image >= 0)
+		json_object_set_new(o, "location", location(l));
+	if (f->n_other_locations) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < f->n_other_locations; i++)
+			json_array_append_new(a, location(&f->other_locations[i]));
+		json_object_set_new(o, "other_locations", a);
 	}
 	set_str(o, "url", f->url);
 	if (f->n_references)

@@ -63,6 +63,9 @@ bool bw_report_spdx_expression_like(const char *s);
 /* The SPDX licence id s names (any case), in the list's spelling, or NULL
  * when it is none of the common ones bulwark knows. */
 const char *bw_report_spdx_id(const char *s);
+/* "Name <email>" (a Maintainer field, an npm author) into its name and
+ * email, each trimmed; email is empty when there is none. */
+void bw_report_split_contact(const char *s, struct bw_slice *name, struct bw_slice *email);
 
 /* Stream one member of a JSON object or array (key NULL) to out at an
  * indentation depth, consuming v; *first tracks the comma. */

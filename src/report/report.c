@@ -2,7 +2,8 @@
 #include "report-int.h"
 
 static const char *const sev_names[] = {"UNKNOWN", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
-static const char *const kind_names[] = {"vulnerability", "secret", "misconfiguration", "audit", "runtime"};
+static const char *const kind_names[] = {"vulnerability", "secret",  "misconfiguration",
+					 "audit",	  "runtime", "supply-chain"};
 static const char *const status_names[] = {"fail", "warn", "pass", "info", "manual", "suppressed"};
 static const char *const format_names[] = {"table",   "json",  "sarif",	 "cyclonedx",
 					   "spdx",    "junit", "gitlab", "gitlab-codequality",
@@ -164,6 +165,19 @@ size_t bw_report_add_package(struct bw_report *r)
 	BW_ALLOC_GROW(r->packages, r->n_packages + 1, r->cap_packages);
 	memset(&r->packages[r->n_packages], 0, sizeof(r->packages[0]));
 	return r->n_packages++;
+}
+
+void bw_finding_add_location(struct bw_report *r, struct bw_finding *f, const struct bw_location *l)
+{
+	struct bw_location *arr = bw_arena_alloc(&r->arena, (f->n_other_locations + 1) * sizeof(*arr));
+	if (f->n_other_locations)
+		memcpy(arr, f->other_locations, f->n_other_locations * sizeof(*arr));
+	struct bw_location *c = &arr[f->n_other_locations++];
+	*c = *l;
+	c->layer = bw_report_str(r, l->layer);
+	c->path = bw_report_str(r, l->path);
+	c->container = bw_report_str(r, l->container);
+	f->other_locations = arr;
 }
 
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id)

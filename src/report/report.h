@@ -30,6 +30,7 @@ enum bw_kind {
 	BW_KIND_MISCONFIG,
 	BW_KIND_AUDIT,
 	BW_KIND_RUNTIME,
+	BW_KIND_SUPPLY_CHAIN, /* a signature, attestation or trust data that failed */
 	BW_KIND__COUNT,
 };
 
@@ -105,6 +106,10 @@ struct bw_finding {
 	size_t n_references;
 	struct bw_location location;
 	const char *evidence, *remediation, *suppressed_by;
+	/* the same finding seen elsewhere too (a build argument both in the
+	 * history and in Env): bw_finding_add_location() */
+	const struct bw_location *other_locations;
+	size_t n_other_locations;
 };
 
 /* A rule of a rule table (lint's BW-DF-NNN, imgcheck's BW-IMG-NNN) as its
@@ -164,6 +169,11 @@ struct bw_package {
 	bool application;   /* the program itself, not a library (a Rust binary's root crate) */
 	const struct bw_hash *hashes; /* at most one per algorithm, in the report's arena */
 	size_t n_hashes;
+	/* who distributes the package ("Name <email>": a Debian or apk maintainer;
+	 * an organisation when supplier_org: an rpm's vendor) and who wrote it
+	 * (an npm package's author), or NULL */
+	const char *supplier, *author;
+	bool supplier_org;
 };
 
 /* Which part of a target the vulnerability data covered: per ecosystem or
@@ -240,6 +250,8 @@ struct bw_finding *bw_report_add_finding(struct bw_report *r, enum bw_kind kind)
  * (the array may move on the next add: keep the index). */
 size_t bw_report_add_package(struct bw_report *r);
 void bw_finding_add_equivalent(struct bw_report *r, struct bw_finding *f, const char *id);
+/* Append a copy of l (its strings copied into the report) to f's other locations. */
+void bw_finding_add_location(struct bw_report *r, struct bw_finding *f, const struct bw_location *l);
 /* Append a copy of c (its strings copied into the report). */
 void bw_finding_add_cvss(struct bw_report *r, struct bw_finding *f, const struct bw_cvss_rating *c);
 /* Set the severity ratings to a copy of s[0..n); the source names are

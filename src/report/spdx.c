@@ -24,6 +24,19 @@ static json_t *rel(const char *a, const char *type, const char *b)
 	return r;
 }
 
+/* An SPDX agent: "Organization: NAME", or "Person: NAME (EMAIL)" from
+ * "NAME <EMAIL>"; in b (reused). */
+static const char *agent(const char *s, bool org, struct bw_buf *b)
+{
+	struct bw_slice name, email;
+	bw_report_split_contact(s, &name, &email);
+	bw_buf_reset(b);
+	bw_buf_printf(b, "%s: %.*s", org ? "Organization" : "Person", (int)name.len, name.ptr);
+	if (email.len)
+		bw_buf_printf(b, " (%.*s)", (int)email.len, email.ptr);
+	return b->data ? b->data : "";
+}
+
 static json_t *package(const char *id, const char *name, const char *version, const char *purpose)
 {
 	json_t *p = json_object();
@@ -83,6 +96,8 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 	}
 
 	json_t *first_id = json_object(); /* purl -> SPDXID */
+	struct bw_buf ab;
+	bw_buf_init(&ab, 4096);
 	for (size_t i = 0; i < r->n_packages; i++) {
 		const struct bw_package *p = &r->packages[i];
 		char id[64];
@@ -90,6 +105,12 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 		if (p->purl && !json_object_get(first_id, p->purl))
 			json_object_set_new(first_id, p->purl, json_string(id));
 		json_t *o = package(id, p->name, p->version, p->application ? "APPLICATION" : "LIBRARY");
+		/* who distributes it (an organisation, or a maintainer), who wrote it */
+		if (p->supplier && *p->supplier)
+			json_object_set_new(o, "supplier",
+					    json_string(agent(p->supplier, p->supplier_org, &ab)));
+		if (p->author && *p->author)
+			json_object_set_new(o, "originator", json_string(agent(p->author, false, &ab)));
 		json_object_set_new(o, "licenseConcluded", json_string("NOASSERTION"));
 		if (p->n_licenses == 1 && bw_report_spdx_expression_like(p->licenses[0])) {
 			json_object_set_new(o, "licenseDeclared", json_string(p->licenses[0]));
@@ -175,6 +196,7 @@ int bw_report_write_spdx(const struct bw_report *r, FILE *out, const struct bw_w
 		}
 	}
 	json_decref(first_id);
+	bw_buf_release(&ab);
 	json_object_set_new(root, "packages", pkgs);
 	json_object_set_new(root, "relationships", rels);
 

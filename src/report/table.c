@@ -403,6 +403,18 @@ int bw_report_write_table(const struct bw_report *r, FILE *out, const struct bw_
 				}
 				fputc('\n', out);
 			}
+			for (size_t o = 0; o < f->n_other_locations; o++) {
+				const struct bw_location *ol = &f->other_locations[o];
+				if (!ol->path)
+					continue;
+				fprintf(out, "      also at: ");
+				put(out, ol->path, 0);
+				if (ol->line)
+					fprintf(out, ":%d", ol->line);
+				if (ol->column)
+					fprintf(out, ":%d", ol->column);
+				fputc('\n', out);
+			}
 			if (f->n_equivalent) {
 				fprintf(out, "      equivalent:");
 				for (size_t e = 0; e < f->n_equivalent; e++) {

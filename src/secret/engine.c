@@ -514,7 +514,8 @@ int bw_secret_rules_new(const char *config_path, const struct bw_layer_cache *st
 	int rc = bw_buf_read_file(&b, config_path, err);
 	if (rc < 0) {
 		bw_buf_release(&b);
-		return bw_error_set(err, BW_EUSAGE, "--secret-config: %s", err->msg);
+		bw_error_prefix(err, "--secret-config: ");
+		return err->code = BW_EUSAGE;
 	}
 	rc = rules_new(config_path, b.data ? b.data : "", b.len, store, out, err);
 	bw_buf_release(&b);

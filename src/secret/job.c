@@ -300,23 +300,59 @@ struct cfg_ctx {
 	const char *path;  /* "config:Env", "config:Labels", "config:history" */
 	const char *layer; /* diff_id of the history entry's layer, or NULL */
 	int line;	   /* the entry's number, 1-based */
-	/* history repeats build ARGs on every RUN after them: report each once */
+	const char *s;	   /* the string being scanned, and its length */
+	size_t len;
+	/* History repeats build ARGs on every RUN after them, and an ARG given
+	 * to ENV is in Env too: each secret is one finding, with one location
+	 * per part of the configuration it is in. A secret is told by its rule
+	 * and a hash of its bytes (as long as its masked form). */
 	struct {
 		const char *rule;
-		char masked[40];
+		uint64_t hash;
+		size_t finding; /* index in the report */
+		const char *paths[3];
 	} seen[256];
 	size_t n_seen;
 };
 
+static uint64_t secret_hash(const struct cfg_ctx *c, const struct bw_secret_match *m)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	size_t n = strlen(m->masked);
+	for (size_t i = 0; i < n && m->offset + i < c->len; i++) {
+		h ^= (unsigned char)c->s[m->offset + i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 static int cfg_hit(void *ud, const struct bw_secret_match *m)
 {
 	struct cfg_ctx *c = ud;
-	for (size_t i = 0; i < c->n_seen; i++)
-		if (c->seen[i].rule == m->rule_id && !strcmp(c->seen[i].masked, m->masked))
-			return 0;
+	uint64_t hash = secret_hash(c, m);
+	for (size_t i = 0; i < c->n_seen; i++) {
+		if (c->seen[i].rule != m->rule_id || c->seen[i].hash != hash)
+			continue;
+		size_t k = 0;
+		while (k < BW_ARRAY_SIZE(c->seen[i].paths) && c->seen[i].paths[k] &&
+		       strcmp(c->seen[i].paths[k], c->path))
+			k++;
+		if (k == BW_ARRAY_SIZE(c->seen[i].paths) || c->seen[i].paths[k])
+			return 0; /* already there */
+		c->seen[i].paths[k] = c->path;
+		struct bw_location l = {.path = c->path,
+					.layer = c->layer,
+					.line = c->line,
+					.column = m->column,
+					.in_final_image = 1};
+		bw_finding_add_location(c->r, &c->r->findings[c->seen[i].finding], &l);
+		return 0;
+	}
 	if (c->n_seen < BW_ARRAY_SIZE(c->seen)) {
 		c->seen[c->n_seen].rule = m->rule_id;
-		snprintf(c->seen[c->n_seen].masked, sizeof(c->seen[0].masked), "%s", m->masked);
+		c->seen[c->n_seen].hash = hash;
+		c->seen[c->n_seen].finding = c->r->n_findings;
+		c->seen[c->n_seen].paths[0] = c->path;
 		c->n_seen++;
 	}
 	struct bw_finding *f = bw_report_add_finding(c->r, BW_KIND_SECRET);
@@ -347,7 +383,9 @@ static int scan_cfg_string(struct bw_secret_scanner *sc, struct cfg_ctx *c, cons
 {
 	if (!s[0])
 		return 0;
-	return bw_secret_scan_buffer_with(sc, NULL, s, strlen(s), cfg_hit, c, err);
+	c->s = s;
+	c->len = strlen(s);
+	return bw_secret_scan_buffer_with(sc, NULL, s, c->len, cfg_hit, c, err);
 }
 
 static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info, struct bw_report *r,
@@ -390,7 +428,6 @@ static int scan_config(struct bw_secret_job *j, const struct bw_image_info *info
 		}
 	}
 	c->path = "config:history";
-	c->n_seen = 0;
 	size_t layer = 0;
 	for (size_t i = 0; i < info->n_history && rc == 0; i++) {
 		const struct bw_image_history *h = &info->history[i];

@@ -8,11 +8,17 @@
  * delimiter, and not a function call or a longer word. */
 #define GV(min)                                                                                              \
 	"[ \\t]*(?:=|:=|:|=>)[ \\t]*[\"'`]?(?![=:])([^\\s\"'`;,<>(){}\\[\\]\\\\]{" min ",256})(?![\\w(])"
-/* Identifiers, dotted paths, numbers and templates are not secrets. */
+/* Identifiers, dotted paths, numbers and templates are not secrets; nor are
+ * what stock distribution configuration files assign: a variable or a path
+ * under one (openssl.cnf's "private_key = $dir/private/cakey.pem", a shell
+ * script's "ac_pwd='$ac_pwd'"), a list of choices ("true|false") and the
+ * name of a hash or cipher (postgresql.conf's "scram-sha-256"). */
 #define GALLOW                                                                                               \
 	"^(?:[A-Za-z_-]+[.,;:!?]?|[A-Za-z_$][\\w$-]*(?:\\.[\\w$-]*[A-Za-z_$][\\w$-]*)+|[0-9.]+|[a-z]?/"      \
 	".*|https?://.*"                                                                                     \
-	"|.*(?:\\$\\{|\\{\\{|%\\(|\\$\\(|\\$[A-Z_]|%20).*)$"
+	"|.*(?:\\$\\{|\\{\\{|%\\(|\\$\\(|\\$[A-Z_]|%20).*"                                                   \
+	"|\\$[A-Za-z_]\\w*(?:/.*)?|[a-z]+(?:\\|[a-z]+)+"                                                     \
+	"|(?:scram-)?sha-?(?:1|224|256|384|512)|md5|[a-z]?crypt|bcrypt|argon2(?:id|i|d)?|pbkdf2[\\w-]*)$"
 
 const struct bw_secret_rule_def bw_secret_rules_generic[] = {
     {"BW-SEC-GENERIC-001", .title = "Password assigned in configuration or code", .severity = BW_SEV_HIGH,

@@ -8,13 +8,24 @@
  *       keys: [release.pub]          # a signature verifying with any one of them
  *       annotations: {env: prod}     # carried by that signed payload
  *       attestations: [cyclonedx]    # verified attestations of these types
+ *       max_age: 30d                 # ... made at most this long ago (s, m, h, d, w)
  *
  * The first rule whose image glob (fnmatch, '*' crossing '/') matches the
  * image's repository ("REGISTRY/REPO", Docker Hub's as index.docker.io)
  * decides. Key paths are relative to the policy file. Unknown members are
- * refused, so a misspelt requirement cannot be silently ignored. */
+ * refused, so a misspelt requirement cannot be silently ignored.
+ *
+ * max_age judges an attestation by the time its signed predicate states
+ * (the first of CycloneDX's metadata.timestamp, SPDX's creationInfo.created,
+ * cosign's vuln metadata.scanFinishedOn, SLSA's metadata.buildFinishedOn or
+ * runDetails.metadata.finishedOn, OpenVEX's last_updated or timestamp,
+ * cosign's custom timestamp): one without such a time is too old (fail
+ * closed), as is one from the future by more than a minute. */
 #include <fnmatch.h>
 #include <libgen.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "trust-int.h"
 
@@ -34,6 +45,7 @@ struct rule {
 	size_t n_annotations;
 	char *attestations[MAX_ITEMS];
 	size_t n_attestations;
+	int64_t max_age; /* seconds; 0: any age */
 };
 
 struct bw_trust_policy {
@@ -90,13 +102,57 @@ static int strings(const char *path, const struct bw_yaml_node *n, char **out, s
 	return 0;
 }
 
+/* "30d" → seconds; -1 when it is not a duration. */
+static int64_t duration(const char *s)
+{
+	if (!s || !*s || strlen(s) > 12)
+		return -1;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || v <= 0 || !*end || end[1])
+		return -1;
+	static const char units[] = "smhdw";
+	static const int64_t mult[] = {1, 60, 3600, 86400, 604800};
+	const char *u = strchr(units, *end);
+	if (!u || v > INT64_MAX / mult[u - units])
+		return -1;
+	return v * mult[u - units];
+}
+
+/* The time a verified statement's predicate states it was made; false
+ * when it states none. */
+static bool predicate_time(const char *statement, int64_t *t)
+{
+	static const char *const paths[][3] = {
+	    {"metadata", "timestamp", NULL},
+	    {"creationInfo", "created", NULL},
+	    {"metadata", "scanFinishedOn", NULL},
+	    {"metadata", "buildFinishedOn", NULL},
+	    {"runDetails", "metadata", "finishedOn"},
+	    {"last_updated", NULL, NULL},
+	    {"timestamp", NULL, NULL},
+	};
+	json_t *st = json_loads(statement, JSON_REJECT_DUPLICATES, NULL);
+	json_t *pred = json_object_get(st, "predicate");
+	bool found = false;
+	for (size_t i = 0; i < BW_ARRAY_SIZE(paths) && !found; i++) {
+		json_t *j = pred;
+		for (size_t k = 0; k < 3 && paths[i][k] && j; k++)
+			j = json_object_get(j, paths[i][k]);
+		found = json_is_string(j) && trust_rfc3339(json_string_value(j), t) == 0;
+	}
+	json_decref(st);
+	return found;
+}
+
 static int load_rule(const char *path, const char *dir, const struct bw_yaml_node *n, struct rule *r,
 		     struct bw_error *err)
 {
-	static const char *const known[] = {"name", "images", "keys", "annotations", "attestations"};
+	static const char *const known[] = {"name",	   "images",	   "keys",
+					    "annotations", "attestations", "max_age"};
 	if (n->kind != BW_YAML_MAP)
 		return bad(err, path, n,
-			   "a policy is a mapping (name, images, keys, annotations, attestations)");
+			   "a policy is a mapping (name, images, keys, annotations, attestations, max_age)");
 	for (size_t i = 0; i < n->n; i++) {
 		const char *k = bw_yaml_str(n->pairs[i].key);
 		size_t j = 0;
@@ -104,7 +160,8 @@ static int load_rule(const char *path, const char *dir, const struct bw_yaml_nod
 			j++;
 		if (j == BW_ARRAY_SIZE(known))
 			return bad(err, path, n->pairs[i].key,
-				   "unknown policy member (name, images, keys, annotations, attestations)");
+				   "unknown policy member (name, images, keys, annotations, attestations, "
+				   "max_age)");
 	}
 	const char *name = bw_yaml_str(bw_yaml_get(n, "name"));
 	r->name = bw_strdup(name ? name : "(unnamed)");
@@ -135,6 +192,11 @@ static int load_rule(const char *path, const char *dir, const struct bw_yaml_nod
 	for (size_t i = 0; rc == 0 && i < r->n_attestations; i++)
 		if (!bw_trust_predicate_type(r->attestations[i]))
 			rc = bad(err, path, bw_yaml_get(n, "attestations"), "an unknown predicate type");
+	const struct bw_yaml_node *age = bw_yaml_get(n, "max_age");
+	if (rc == 0 && age && (r->max_age = duration(bw_yaml_str(age))) <= 0)
+		rc = bad(err, path, age, "max_age: a duration such as 90s, 30m, 12h, 30d or 2w");
+	if (rc == 0 && age && !r->n_attestations)
+		rc = bad(err, path, age, "max_age judges attestations: name them (attestations: [...])");
 	const struct bw_yaml_node *ann = bw_yaml_get(n, "annotations");
 	if (rc == 0 && ann && (ann->kind != BW_YAML_MAP || ann->n > MAX_ITEMS))
 		rc = bad(err, path, ann, "annotations: a mapping of KEY: VALUE");
@@ -255,20 +317,42 @@ int bw_trust_policy_evaluate(const struct bw_trust_policy *p, const struct bw_tr
 	if (!signed_ok)
 		reason(d, "no signature verifies with the keys of policy %s", r->name);
 	bool attested = true;
+	int64_t now = (int64_t)time(NULL);
 	for (size_t a = 0; a < r->n_attestations; a++) {
 		bool ok = false;
+		size_t stale = 0;
 		for (size_t k = 0; k < r->n_keys && !ok; k++) {
 			struct bw_trust_verify_opts vo = {.key = r->keys[k], .type = r->attestations[a]};
 			struct bw_trust_result res;
 			int rc = bw_trust_verify_attestations(img, &vo, &res, err);
 			if (rc < 0)
 				return rc;
-			ok = res.n_ok > 0;
+			for (size_t i = 0; i < res.n && !ok; i++) {
+				int64_t t = 0;
+				if (!res.checks[i].ok)
+					continue;
+				if (!r->max_age)
+					ok = true;
+				else if (!predicate_time(res.checks[i].payload, &t))
+					stale++;
+				else if (t < now - r->max_age || t > now + 60)
+					stale++;
+				else
+					ok = true;
+			}
 			bw_trust_result_release(&res);
 		}
-		reason(d,
-		       ok ? "a %s attestation verifies" : "no %s attestation verifies with the policy's keys",
-		       r->attestations[a]);
+		if (ok)
+			reason(d, "a %s attestation verifies", r->attestations[a]);
+		else if (stale)
+			reason(
+			    d,
+			    "%zu %s attestation%s verif%s, but none states a time within max_age (%lld s) of "
+			    "now",
+			    stale, r->attestations[a], stale == 1 ? "" : "s", stale == 1 ? "ies" : "y",
+			    (long long)r->max_age);
+		else
+			reason(d, "no %s attestation verifies with the policy's keys", r->attestations[a]);
 		attested &= ok;
 	}
 	d->allow = signed_ok && attested;

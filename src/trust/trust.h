@@ -311,4 +311,23 @@ int bw_trust_dct_verify(const struct bw_trust_image *img, const struct bw_regist
 			const struct bw_trust_dct_opts *o, struct bw_trust_dct_result *res,
 			struct bw_error *err);
 
+/* ---- findings of kind supply-chain (findings.c) ------------------------------- */
+
+#define BW_TRUST_FINDING_SIGNATURE "BW-SC-001"	 /* no signature of the image verifies */
+#define BW_TRUST_FINDING_ATTESTATION "BW-SC-002" /* no attestation of the image verifies */
+#define BW_TRUST_FINDING_DCT "BW-SC-003"	 /* Docker Content Trust denies the tag */
+#define BW_TRUST_FINDING_BUNDLE "BW-SC-004"	 /* a Sigstore bundle does not verify */
+
+struct bw_report;
+/* When no check of res passed: a finding (HIGH, fail) for each failed one
+ * naming why, or one saying none was found; nothing when one passed. att:
+ * attestations, else signatures. */
+void bw_trust_result_findings(const struct bw_trust_image *img, const struct bw_trust_result *res, bool att,
+			      struct bw_report *r);
+/* A finding when res denies the tag. */
+void bw_trust_dct_finding(const struct bw_trust_image *img, const struct bw_trust_dct_result *res,
+			  struct bw_report *r);
+/* A finding for a bundle that did not verify, and why. */
+void bw_trust_bundle_finding(const char *bundle, const char *reason, struct bw_report *r);
+
 #endif

@@ -45,11 +45,15 @@ class Notary:
                   "storage": {"backend": "memory"}}
         (self.root / "signer.json").write_text(json.dumps(signer))
         (self.root / "server.json").write_text(json.dumps(server))
-        self._start(["notary-signer", "-config", str(self.root / "signer.json")], "signer",
-                    {"NOTARY_SIGNER_PASS": "signerpw"})
-        wait_port(sport, self.procs[-1])
-        self._start(["notary-server", "-config", str(self.root / "server.json")], "server", {})
-        wait_port(nport, self.procs[-1])
+        try:
+            self._start(["notary-signer", "-config", str(self.root / "signer.json")], "signer",
+                        {"NOTARY_SIGNER_PASS": "signerpw"})
+            wait_port(sport, self.procs[-1], timeout=60)  # a loaded machine starts Go binaries slowly
+            self._start(["notary-server", "-config", str(self.root / "server.json")], "server", {})
+            wait_port(nport, self.procs[-1], timeout=60)
+        except BaseException:
+            self.stop()  # nothing started here outlives a failed start
+            raise
         self.cfg = self.root / "client.json"
         self.cfg.write_text(json.dumps({"trust_dir": str(self.root / "trust"),
                                         "remote_server": {"url": self.url, "root_ca": str(t["ca"])}}))

@@ -123,7 +123,7 @@ def test_package_hashes_come_back_from_the_cache(bulwark, tmp_path):
     assert got["org.example:lib"] == [{"algorithm": "sha1", "value": hashlib.sha1(jar).hexdigest()}]
     assert got["left-pad"] == [{"algorithm": "sha512", "value": hashlib.sha512(b"left-pad-1.3.0.tgz").hexdigest()}]
     info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
-    assert info["by_analyzer"].get("inventory:7") and info["by_analyzer"].get("inventory-archives:7")
+    assert info["by_analyzer"].get("inventory:8") and info["by_analyzer"].get("inventory-archives:8")
 
 
 def test_cached_layers_replaced_on_disk_are_hashed_and_refused(bulwark, tmp_path):
@@ -264,7 +264,7 @@ def test_cache_info_and_clean(bulwark, tmp_path):
     report(bulwark, d, env)
     info = json.loads(bulwark.run(["cache", "info", "-f", "json"], env=env)[1])
     assert info["usable"] and info["layers"] == 2
-    assert set(info["by_analyzer"]) >= {"walker:3", "inventory:7", "secret:1", "image-config:1"}
+    assert set(info["by_analyzer"]) >= {"walker:3", "inventory:8", "secret:1", "image-config:1"}
     assert info["entries"] == sum(a["entries"] for a in info["by_analyzer"].values())
     rc, out, err = bulwark.run(["cache", "info"], env=env)
     assert rc == 0 and "walker:3" in out

@@ -113,9 +113,9 @@ def _validation_inputs(tmp_path):
             "SIGNPUB": str(signpub)}
 
 
-# Per command: a valid invocation ("OUT" stands for the output file), to which the
-# test adds --severity with a bad name. Options go before the operands: vercmp stops
-# parsing at its first one.
+# Per command: a valid invocation ("OUT" stands for the output file, where the command
+# writes one), to which the test adds --severity with a bad name. Options go before the
+# operands: vercmp stops parsing at its first one.
 _VALID = {
     "image": ["image", "-o", "OUT", "TARGET"],
     "fs": ["fs", "-o", "OUT", "ROOT"],
@@ -125,16 +125,16 @@ _VALID = {
     "config": ["config", "-o", "OUT", "ROOT"],
     "net": ["net", "graph", "-o", "OUT", "ROOT"],
     "audit": ["audit", "-o", "OUT", "--offline"],
-    "vercmp": ["vercmp", "-o", "OUT", "deb", "1", "2"],
+    "vercmp": ["vercmp", "deb", "1", "2"],
     "cvss": ["cvss", "-o", "OUT", VECTOR],
     "cache": ["cache", "info", "-o", "OUT"],
     # nothing listens on port 1: a failed listing (exit 3), not a usage error
     "registry": ["registry", "ls", "-o", "OUT", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1"],
-    "key": ["key", "generate", "-o", "OUT", "--output-key-prefix", "KEYPREFIX"],
-    "sign": ["sign", "-o", "OUT", "--key", "SIGNKEY", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1/x:v1"],
+    "key": ["key", "generate", "--output-key-prefix", "KEYPREFIX"],
+    "sign": ["sign", "--key", "SIGNKEY", "--insecure-registry", "127.0.0.1:1", "127.0.0.1:1/x:v1"],
     "verify": ["verify", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry", "127.0.0.1:1",
                "127.0.0.1:1/x:v1"],
-    "attest": ["attest", "-o", "OUT", "--key", "SIGNKEY", "--predicate", "DOCKERFILE", "--insecure-registry",
+    "attest": ["attest", "--key", "SIGNKEY", "--predicate", "DOCKERFILE", "--insecure-registry",
                "127.0.0.1:1", "127.0.0.1:1/x:v1"],
     "verify-attestation": ["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "--insecure-registry",
                            "127.0.0.1:1", "127.0.0.1:1/x:v1"],
@@ -167,11 +167,11 @@ _BAD_OPTIONS = [
     (["registry", "ls", "-o", "OUT", "-f", "sarif", "127.0.0.1:1"], "table or json"),
     (["image", "-o", "OUT", "--password-stdin", "TARGET"], "--username"),
     (["sbom", "-o", "OUT", "--image-src", "engine,ftp", "TARGET"], "--image-src"),
-    (["key", "generate", "-o", "OUT", "--output-key-prefix", ""], "needs a name"),
-    (["sign", "-o", "OUT", "--key", "SIGNKEY", "--registry-referrers-mode", "v2", "127.0.0.1:1/x:v1"],
+    (["key", "generate", "--output-key-prefix", ""], "needs a name"),
+    (["sign", "--key", "SIGNKEY", "--registry-referrers-mode", "v2", "127.0.0.1:1/x:v1"],
      "oci-1-1"),
     (["verify", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
-    (["attest", "-o", "OUT", "--key", "SIGNKEY", "--type", "nope", "127.0.0.1:1/x:v1"], "predicate type"),
+    (["attest", "--key", "SIGNKEY", "--type", "nope", "127.0.0.1:1/x:v1"], "predicate type"),
     (["verify-attestation", "-o", "OUT", "--key", "SIGNPUB", "-f", "sarif", "127.0.0.1:1/x:v1"], "table or json"),
     (["monitor", "-o", "OUT", "-f", "sarif", "--dry-run"], "json or table"),
     (["profile", "-o", "OUT", "--seccomp", "--caps", "bwtest/never-learned:1"], "not both"),
@@ -196,9 +196,41 @@ def test_bad_severity_leaves_the_output_file_untouched(bulwark, tmp_path, monkey
         args = _VALID[name]
         rc, _, err = bulwark.run([str(tmp_path / "ok.out") if a == "OUT" else inputs.get(a, a) for a in args])
         assert rc != 2, (args, err)  # db info fails (exit 3): no database yet
-        at = args.index("OUT") + 1
+        at = args.index("OUT") + 1 if "OUT" in args else 1
         bad = [*args[:at], "--severity", "SEVERE", *args[at:]]
-        _expect_usage_error_output_untouched(bulwark, bad, inputs, tmp_path / f"{name}.out", "SEVERE")
+        # a command without --severity rejects the option itself
+        word = "SEVERE" if name in _SEVERITY else "unknown option '--severity'"
+        _expect_usage_error_output_untouched(bulwark, bad, inputs, tmp_path / f"{name}.out", word)
+
+
+_SEVERITY = {"image", "fs", "sbom", "lint", "config", "net", "audit", "monitor"}  # sbom: for sbom scan
+
+
+# Shared options some commands do not implement: each a usage error (exit 2), before
+# any output file is opened. (help --options COMMAND lists each command's table.)
+_UNLISTED = [
+    ["vercmp", "-f", "json", "deb", "1", "2"],
+    ["vercmp", "-o", "OUT", "deb", "1", "2"],
+    ["vercmp", "--quiet", "deb", "1", "2"],
+    ["vercmp", "deb", "1", "2", "--format"],  # after the operands too
+    ["key", "generate", "-o", "OUT"],
+    ["cvss", "-q", VECTOR],
+    ["cache", "info", "--severity", "HIGH"],
+    ["registry", "ls", "--exit-code", "1", "127.0.0.1:1"],
+    ["sign", "-o", "OUT", "--key", "SIGNKEY", "127.0.0.1:1/x:v1"],
+    ["fs", "--platform", "linux/amd64", "ROOT"],
+]
+
+
+def test_commands_reject_shared_options_they_do_not_implement(bulwark, tmp_path):
+    """vercmp -f json, key generate -o FILE, cvss -q...: an option a command does
+    not implement is a usage error, not silently ignored."""
+    inputs = _validation_inputs(tmp_path)
+    for i, args in enumerate(_UNLISTED):
+        opt = next(a for a in args if a.startswith("-"))
+        _expect_usage_error_output_untouched(bulwark, args, inputs, tmp_path / f"u{i}.out", f"unknown option '{opt}'")
+    rc, out, _ = bulwark.run(["help", "--options", "vercmp"])
+    assert rc == 0 and out.split() == ["batch", "in", "help"]
 
 
 def test_options_are_validated_before_the_output_file_is_opened(bulwark, tmp_path):

@@ -270,10 +270,11 @@ def rpmdb(tmp_path_factory):
         pytest.skip("rpm and rpmbuild needed")
     d = tmp_path_factory.mktemp("rpm")
     (d / "top/SPECS").mkdir(parents=True)
-    for name, epoch in (("bwdemo", "Epoch: 2\n"), ("bwother", "")):
+    # bwother carries a Vendor tag, as distributions' packages do
+    for name, epoch, vendor in (("bwdemo", "Epoch: 2\n", []), ("bwother", "", ["--define", "vendor Fedora Project"])):
         spec = d / f"top/SPECS/{name}.spec"
         spec.write_text(SPEC.format(name=name, epoch=epoch))
-        subprocess.run(["rpmbuild", "--define", f"_topdir {d / 'top'}", "-bb", str(spec)], check=True,
+        subprocess.run(["rpmbuild", "--define", f"_topdir {d / 'top'}"] + vendor + ["-bb", str(spec)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = d / "db"
     db.mkdir()
@@ -305,6 +306,26 @@ def test_rpmdb_sqlite_equals_rpm_qa(bulwark, tiny_image, docker, save, rpmdb, tm
     assert demo["purl"] == "pkg:rpm/almalinux/bwdemo@1.2.3-4.bw1?arch=noarch&distro=almalinux-9.4&epoch=2"
     assert demo["source_name"] == "bwdemo" and demo["source_version"] == "1.2.3-4.bw1"
     assert demo["licenses"] == ["MIT and BSD"]
+
+
+def test_rpmdb_in_a_debian_image_keeps_rpm_ecosystem_and_vendor_namespace(bulwark, rpmdb, tmp_path):
+    db, _ = rpmdb
+    root = tmp_path / "root"
+    (root / "var/lib/rpm").mkdir(parents=True)
+    (root / "var/lib/dpkg").mkdir(parents=True)
+    (root / "etc").mkdir()
+    shutil.copy(db, root / "var/lib/rpm/rpmdb.sqlite")
+    (root / "etc/os-release").write_text('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')
+    (root / "var/lib/dpkg/status").write_text(
+        "Package: bwdeb\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\n")
+    r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(root)])
+    by = {p["name"]: p for p in r["packages"]}
+    assert by["bwdeb"]["ecosystem"] == "Debian" and by["bwdeb"]["purl"].startswith("pkg:deb/debian/bwdeb@")
+    # the Vendor tag names the namespace; no vendor: rpm's own; never the Debian release
+    assert by["bwother"]["ecosystem"] == "rpm"
+    assert by["bwother"]["purl"] == "pkg:rpm/fedora/bwother@1.2.3-4.bw1?arch=noarch"
+    assert by["bwdemo"]["ecosystem"] == "rpm"
+    assert by["bwdemo"]["purl"] == "pkg:rpm/rpm/bwdemo@1.2.3-4.bw1?arch=noarch&epoch=2"
 
 
 def test_corrupt_rpmdb_warns(bulwark, rpmdb, tmp_path):

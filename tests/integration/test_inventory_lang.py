@@ -77,7 +77,8 @@ def go_version_m(binary):
         elif f[0] == "=>" and last and len(f) > 2 and f[2]:
             want.discard(last)
             want.add((f[1], f[2]))
-        elif f[0] == "mod" and f[2] != "(devel)":
+        elif f[0] == "mod":
+            # a local build's "(devel)" main module too: the application
             want.add((f[1], f[2]))
     return want
 
@@ -124,6 +125,34 @@ def test_go_binary_equals_go_version_m(bulwark, tiny_image, docker, save, go_bin
     assert all(p["ecosystem"] == "Go" for p in r["packages"])
     uuid = next(p for p in r["packages"] if p["name"] == "github.com/google/uuid")
     assert uuid["purl"] == "pkg:golang/github.com/google/uuid@v1.3.0"
+
+
+def test_go_devel_main_module_is_the_application_never_matched(bulwark, go_binary, tmp_path):
+    """A local build's main module, "(devel)", is kept as the application
+    component (as Syft keeps it) and never looked up in advisories."""
+    root = tmp_path / "root/usr/local/bin"
+    root.mkdir(parents=True)
+    shutil.copy(go_binary, root / "bwapp")
+    records = tmp_path / "osv"
+    records.mkdir()
+    (records / "GO-2099-0001.json").write_text(json.dumps({
+        "schema_version": "1.6.0", "id": "GO-2099-0001", "modified": "2024-01-01T00:00:00Z",
+        "summary": "every version of the test's own module", "affected": [{
+            "package": {"ecosystem": "Go", "name": "example.com/bwapp"},
+            "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}))
+    db = tmp_path / "db.sqlite"
+    rc, _, err = bulwark.run(["db", "import", "--db", db, records])
+    assert rc == 0, err
+    r = bulwark.json(["fs", "--scanners", "vuln", "--list-packages", "--db", db, "-f", "json", tmp_path / "root"])
+    app = [p for p in r["packages"] if p["name"] == "example.com/bwapp"]
+    assert [(p["version"], p["ecosystem"]) for p in app] == [("(devel)", "Go")]
+    assert [f for f in r["findings"] if f["kind"] == "vulnerability"] == []
+    cdx = bulwark.json(["sbom", "-f", "cyclonedx", f"dir:{tmp_path / 'root'}"])
+    c = next(c for c in cdx["components"] if c["name"] == "example.com/bwapp")
+    assert c["type"] == "application" and c["version"] == "(devel)"
+    spdx = bulwark.json(["sbom", "-f", "spdx", f"dir:{tmp_path / 'root'}"])
+    p = next(p for p in spdx["packages"] if p["name"] == "example.com/bwapp")
+    assert p["primaryPackagePurpose"] == "APPLICATION"
 
 
 def go_sums(binary):
@@ -186,7 +215,8 @@ def test_go_module_sums_equal_go_version_m(bulwark, go_binary_with_sums, tmp_pat
     root.mkdir(parents=True)
     shutil.copy(go_binary_with_sums, root / "bwsum")
     r = bulwark.json(["fs", "--scanners", "packages", "--list-packages", "-f", "json", str(tmp_path / "root")])
-    got = {(p["name"], p["version"]): p.get("hashes") for p in r["packages"] if p["name"] != "stdlib"}
+    got = {(p["name"], p["version"]): p.get("hashes") for p in r["packages"]
+           if p["name"] != "stdlib" and p["version"] != "(devel)"}
     assert got == {k: [{"algorithm": "go-h1", "value": base64.b64decode(v[3:]).hex()}] for k, v in want.items()}
     cdx = bulwark.json(["sbom", "-f", "cyclonedx", f"dir:{tmp_path / 'root'}"])
     assert_valid(cyclonedx_validator(), cdx)

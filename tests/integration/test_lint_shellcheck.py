@@ -57,6 +57,10 @@ def test_findings_at_dockerfile_positions_with_pragmas(tmp_path):
     by_id = {f["id"]: f for f in sc(rep)}
     assert by_id["SC2006"]["severity"] == "INFO" and by_id["SC2164"]["severity"] == "MEDIUM"
     assert by_id["SC2006"]["remediation"].endswith("shellcheck.net/wiki/SC2006")
+    # SARIF: valid, each SC rule with its wiki page as helpUri
+    s = subprocess.run([BULWARK, "lint", "--format", "sarif", str(tmp_path / "Dockerfile")], capture_output=True, timeout=300)
+    rules = {r["id"]: r for r in json.loads(s.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SC2006"]["helpUri"] == "https://www.shellcheck.net/wiki/SC2006"
     assert p.returncode == 1
 
 

@@ -176,8 +176,9 @@ def test_sighup_reloads_rules_without_losing_events(bulwark, kernel, docker, mon
         deadline = time.monotonic() + HANG_GUARD
         while "rules reloaded" not in m.stderr() and time.monotonic() < deadline:
             time.sleep(0.1)
+        # (by its path: busybox's shell runs a bare "whoami" without an exec)
         docker.cli("run", "--rm", "--network", "none", "--name", n2, monitor_image, "sh", "-c",
-                   "whoami; cat /etc/shadow > /dev/null", input="")
+                   "/bin/whoami; cat /etc/shadow > /dev/null", input="")
         m.wait_alert(container=n2, rule="beta")
         m.wait_alert(container=n2, rule="alpha")
         # a broken file is refused; the rules in force stay

@@ -89,6 +89,8 @@ def test_dsse_payload_and_json(bulwark, oracle):
     rc, stdout, err = run_case(bulwark, out, m, "-f", "json")
     doc = json.loads(stdout)
     assert rc == 1 and not doc["verified"] and "identity" in doc["reason"]
+    assert [(f["kind"], f["id"]) for f in doc["findings"]] == [("supply-chain", "BW-SC-004")]
+    assert doc["reason"] in doc["findings"][0]["title"]
 
 
 def test_bad_input_fails_closed(bulwark, oracle, tmp_path):

@@ -195,6 +195,18 @@ def test_unsigned_and_wrong_key(bulwark, reg, images, keys, tmp_path):
     _, pub3 = new_key_pair(tmp_path, "third", curve="P-384")
     rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", pub3)
     assert rc == 1 and "does not verify" in err
+    # the failure as a finding of kind supply-chain, naming why
+    rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", pub3, "-f", "json")
+    doc = json.loads(out)
+    assert rc == 1 and not doc["verified"]
+    f = doc["findings"]
+    assert [(x["kind"], x["id"], x["severity"], x["status"]) for x in f] == \
+        [("supply-chain", "BW-SC-001", "HIGH", "fail")]
+    assert "signature not verified" in f[0]["title"] and "does not verify" in f[0]["title"]
+    assert f[0]["evidence"] == doc["signatures"][0]["source"]
+    # a verified image has none
+    rc, out, err = verify(bulwark, reg, f"{reg.host}/other:v1", keys["pub"], "-f", "json")
+    assert rc == 0 and json.loads(out)["findings"] == []
 
 
 def test_replayed_signature_from_another_image_fails(bulwark, reg, images, keys, tmp_path):
@@ -358,6 +370,8 @@ def test_attest_pushes_a_dsse_envelope_cosign_reads(bulwark, reg, images, keys, 
     rc, out, err = bulwark.run(["verify-attestation", "--key", keys["other_pub"], *insecure(reg),
                                 f"{reg.host}/att:v1", "-f", "json"])
     assert rc == 1 and "no signature of the envelope verifies" in json.loads(out)["attestations"][0]["reason"]
+    f = json.loads(out)["findings"]
+    assert f and {(x["kind"], x["id"]) for x in f} == {("supply-chain", "BW-SC-002")}
 
 
 def test_attestation_replayed_and_tampered(bulwark, reg, images, keys, tmp_path):
@@ -477,3 +491,44 @@ policies:
     (tmp_path / "bad.yaml").write_text("policies:\n  - images: [x]\n    keys: [release.pub]\n    requires: [y]\n")
     rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
     assert rc == 3 and "bad.yaml:4:5" in err and "unknown policy member" in err
+
+
+def test_trust_policy_max_age(bulwark, reg, images, keys, tmp_path):
+    import datetime
+    copy(reg, "app:v1", "polage:v1")
+    target = f"{reg.host}/polage:v1"
+    # the plain PKCS#8 key: no scrypt to open it, the test stays quick
+    sign(bulwark, reg, target, keys["other_key"])
+    shutil.copy(keys["other_pub"], tmp_path / "release.pub")
+    (tmp_path / "policy.yaml").write_text(f"""
+policies:
+  - name: fresh
+    images: ["{reg.host}/polage"]
+    keys: [release.pub]
+    attestations: [cyclonedx]
+    max_age: 7d
+""")
+
+    def attest_at(when):
+        (tmp_path / "p.json").write_text(json.dumps({"bomFormat": "CycloneDX", "metadata": {"timestamp": when}}))
+        rc, _, err = bulwark.run(["attest", "--key", keys["other_key"], "--type", "cyclonedx", "--predicate",
+                                  tmp_path / "p.json", *insecure(reg), target])
+        assert rc == 0, err
+
+    def decide():
+        return bulwark.run(["verify", "--policy", tmp_path / "policy.yaml", *insecure(reg), target])
+
+    attest_at("2020-01-01T00:00:00Z")
+    rc, out, err = decide()
+    assert rc == 1 and "1 cyclonedx attestation verifies, but none states a time within max_age (604800 s)" in out
+    attest_at(datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    rc, out, err = decide()
+    assert rc == 0 and "a cyclonedx attestation verifies" in out, out + err
+    (tmp_path / "bad.yaml").write_text(f"""
+policies:
+  - images: ["x"]
+    keys: [release.pub]
+    max_age: 7d
+""")
+    rc, _, err = bulwark.run(["verify", "--policy", tmp_path / "bad.yaml", "x/y:1"])
+    assert rc == 3 and "bad.yaml:5:14: max_age judges attestations" in err, err

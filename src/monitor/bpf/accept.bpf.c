@@ -18,14 +18,12 @@ static __always_inline int bw_accept(struct pt_regs *regs, long ret, int flags)
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_accept, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(accept)
 {
 	return bw_accept(regs, ret, 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_accept4, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(accept4)
 {
 	return bw_accept(regs, ret, (int)BW_ARG4(regs));
 }

@@ -1,8 +1,7 @@
 /* bind: the local end the call asked for. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_bind, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(bind)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_BIND, regs, ret);

@@ -9,8 +9,7 @@ struct bw_cap_data {
 	__u32 effective, permitted, inheritable;
 };
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_capset, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(capset)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_CAPSET, regs, ret);

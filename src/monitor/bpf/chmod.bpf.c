@@ -45,20 +45,17 @@ static __always_inline int bw_chmod(struct pt_regs *regs, long ret, int dirfd, c
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_chmod, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(chmod)
 {
 	return bw_chmod(regs, ret, BW_AT_FDCWD, (const char *)BW_ARG1(regs), (__u32)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_fchmod, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(fchmod)
 {
 	return bw_chmod(regs, ret, (int)BW_ARG1(regs), NULL, (__u32)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_fchmodat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(fchmodat)
 {
 	return bw_chmod(regs, ret, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs), (__u32)BW_ARG3(regs),
 			(__u32)BW_ARG4(regs));

@@ -420,7 +420,19 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 		*relative_or_dotdot = true;
 		return false;
 	}
-	for (int j = 0; j + 2 < BW_EV_PREFIX_LEN; j++) {
+	/* a ".." component: looked for byte by byte only when a word of the
+	 * path holds a '.' at all (most paths have none in their first bytes;
+	 * bytes after the NUL may be stale, which costs time, not answers) */
+	const __u64 *w = (const __u64 *)s->path;
+	bool dot = false;
+	for (int k = 0; k < BW_EV_PREFIX_LEN / 8; k++) {
+		__u64 x = w[k] ^ 0x2e2e2e2e2e2e2e2eull;
+		if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) {
+			dot = true;
+			break;
+		}
+	}
+	for (int j = 0; dot && j + 2 < BW_EV_PREFIX_LEN; j++) {
 		if (!s->path[j])
 			break;
 		if (s->path[j] == '.' && s->path[j + 1] == '.' && (j == 0 || s->path[j - 1] == '/')) {
@@ -428,6 +440,7 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 			break;
 		}
 	}
+	__u64 head = w[0];
 	__u32 np = cfg->n_prefixes;
 	for (__u32 i = 0; i < BW_EV_PREFIXES; i++) {
 		if (i >= np)
@@ -436,13 +449,15 @@ static __always_inline bool bw_prefix_match(struct bw_scratch *s, struct bw_ev_c
 		struct bw_ev_prefix *p = bpf_map_lookup_elem(&bw_prefixes, &k);
 		if (!p)
 			break;
+		if ((head & p->mask) != p->head)
+			continue;
 		__u32 len = p->len;
 		if (len == 0 || len > BW_EV_PREFIX_LEN - 1)
 			continue;
 		if ((p->flags & BW_PFX_WRITE_ONLY) && !write)
 			continue;
 		bool ok = true;
-		for (__u32 j = 0; j < BW_EV_PREFIX_LEN - 1; j++) {
+		for (__u32 j = 8; j < BW_EV_PREFIX_LEN - 1; j++) {
 			if (j >= len)
 				break;
 			if (s->path[j] != p->s[j]) {
@@ -579,6 +594,42 @@ static __always_inline struct bw_scratch *bw_begin(struct task_struct *t, __u16 
 	h->ret = ret;
 	return s;
 }
+
+/* A syscall's program, two entry points around one body (which sees the
+ * syscall's saved registers and its return value):
+ *   bw_sys_NAME  tail-called from the raw sys_exit hook (syscalls.bpf.c),
+ *                which filters first; every syscall pays for that hook
+ *   bw_tp_NAME   attached to the syscall's own tracepoint,
+ *                syscalls:sys_exit_NAME (needs tracefs), filtering itself;
+ *                syscalls no rule watches cost no program at all
+ * User space loads one set of the two (source_bpf.c), so the verifier sees
+ * each body once. */
+struct bw_tp_sys_exit {
+	__u64 common; /* the trace event's common fields */
+	__s32 nr;
+	__s32 pad;
+	__s64 ret;
+};
+
+#define BW_SYSCALL_PROG(name)                                                                                \
+	static __always_inline int bw_body_##name(struct pt_regs *regs, long ret);                           \
+	SEC("raw_tp")                                                                                        \
+	int BPF_PROG(bw_sys_##name, struct pt_regs *regs, long ret)                                          \
+	{                                                                                                    \
+		return bw_body_##name(regs, ret);                                                            \
+	}                                                                                                    \
+	SEC("tp")                                                                                            \
+	int bw_tp_##name(struct bw_tp_sys_exit *ctx)                                                         \
+	{                                                                                                    \
+		struct bw_ev_config *cfg = bw_config();                                                      \
+		if (!cfg || bw_filtered(cfg, (struct task_struct *)bpf_get_current_task()))                  \
+			return 0;                                                                            \
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());       \
+		if (!regs)                                                                                   \
+			return 0;                                                                            \
+		return bw_body_##name(regs, ctx->ret);                                                       \
+	}                                                                                                    \
+	static __always_inline int bw_body_##name(struct pt_regs *regs, long ret)
 
 #define BW_FIXED(s, type) ((type *)&(s)->ev[sizeof(struct bw_ev_hdr)])
 #define BW_STR0(type) ((__u32)(sizeof(struct bw_ev_hdr) + sizeof(type)))

@@ -2,8 +2,7 @@
  * failed), the local end and the socket type from the socket. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_connect, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(connect)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_CONNECT, regs, ret);

@@ -24,8 +24,7 @@ static __always_inline int bw_dup(struct pt_regs *regs, long ret, int oldfd)
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_dup, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(dup)
 {
 	return bw_dup(regs, ret, (int)BW_ARG1(regs));
 }

@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #endif
 
-#define BW_EV_VERSION 1
+#define BW_EV_VERSION 2
 
 #define BW_EV_COMM 16
 #define BW_EV_ADDR 16	    /* an IPv4 (first 4 bytes) or IPv6 address */
@@ -269,10 +269,14 @@ struct bw_ev_config {
 	__u64 noaudit[BW_EV_NOAUDIT][2];
 };
 
-/* One sensitive prefix in the "prefixes" array map. */
+/* One sensitive prefix in the "prefixes" array map. head and mask are its
+ * first 8 bytes (fewer when it is shorter) as a word in host byte order and
+ * the mask of those bytes: a path's first word rejects most prefixes in one
+ * compare. */
 struct bw_ev_prefix {
 	__u32 len;
 	__u32 flags; /* BW_PFX_* */
+	__u64 head, mask;
 	char s[BW_EV_PREFIX_LEN];
 };
 #define BW_PFX_WRITE_ONLY (1u << 0) /* opens below it pass only when they write */

@@ -29,14 +29,12 @@ static __always_inline int bw_execfail(struct pt_regs *regs, long ret, const cha
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_execve, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(execve)
 {
 	return bw_execfail(regs, ret, (const char *)BW_ARG1(regs), (const char *const *)BW_ARG2(regs));
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_execveat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(execveat)
 {
 	return bw_execfail(regs, ret, (const char *)BW_ARG2(regs), (const char *const *)BW_ARG3(regs));
 }

@@ -20,29 +20,25 @@ static __always_inline int bw_link(struct pt_regs *regs, long ret, __u16 kind, i
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_symlink, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(symlink)
 {
 	return bw_link(regs, ret, BW_EV_SYMLINK, BW_AT_FDCWD, (const char *)BW_ARG1(regs), BW_AT_FDCWD,
 		       (const char *)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_symlinkat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(symlinkat)
 {
 	return bw_link(regs, ret, BW_EV_SYMLINK, BW_AT_FDCWD, (const char *)BW_ARG1(regs), (int)BW_ARG2(regs),
 		       (const char *)BW_ARG3(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_link, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(link)
 {
 	return bw_link(regs, ret, BW_EV_LINK, BW_AT_FDCWD, (const char *)BW_ARG1(regs), BW_AT_FDCWD,
 		       (const char *)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_linkat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(linkat)
 {
 	return bw_link(regs, ret, BW_EV_LINK, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs),
 		       (int)BW_ARG3(regs), (const char *)BW_ARG4(regs), (__u32)BW_ARG5(regs));

@@ -1,8 +1,7 @@
 /* listen: the socket's local end and the backlog. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_listen, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(listen)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_LISTEN, regs, ret);

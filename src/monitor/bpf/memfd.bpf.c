@@ -1,8 +1,7 @@
 /* memfd_create: an anonymous file, the first step of a fileless execution. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_memfd_create, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(memfd_create)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_MEMFD, regs, ret);

@@ -16,14 +16,12 @@ static __always_inline int bw_module(struct pt_regs *regs, long ret, __u64 len_o
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_init_module, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(init_module)
 {
 	return bw_module(regs, ret, BW_ARG2(regs), (const char *)BW_ARG3(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_finit_module, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(finit_module)
 {
 	return bw_module(regs, ret, BW_ARG1(regs), (const char *)BW_ARG2(regs), (__u32)BW_ARG3(regs));
 }

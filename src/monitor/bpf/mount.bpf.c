@@ -1,8 +1,7 @@
 /* mount and umount2. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_mount, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(mount)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_MOUNT, regs, ret);
@@ -18,8 +17,7 @@ int BPF_PROG(bw_sys_mount, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_umount2, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(umount2)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_UMOUNT, regs, ret);

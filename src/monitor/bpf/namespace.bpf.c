@@ -1,8 +1,7 @@
 /* unshare and setns: a process leaving or joining namespaces. */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_unshare, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(unshare)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_UNSHARE, regs, ret);
@@ -16,8 +15,7 @@ int BPF_PROG(bw_sys_unshare, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_setns, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(setns)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct bw_scratch *s = bw_begin(t, BW_EV_SETNS, regs, ret);

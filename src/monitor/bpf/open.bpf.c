@@ -65,29 +65,25 @@ static __always_inline int bw_open(struct pt_regs *regs, long ret, int dirfd, co
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_openat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(openat)
 {
 	return bw_open(regs, ret, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs), (__u32)BW_ARG3(regs),
 		       (__u32)BW_ARG4(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_open, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(open)
 {
 	return bw_open(regs, ret, BW_AT_FDCWD, (const char *)BW_ARG1(regs), (__u32)BW_ARG2(regs),
 		       (__u32)BW_ARG3(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_creat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(creat)
 {
 	return bw_open(regs, ret, BW_AT_FDCWD, (const char *)BW_ARG1(regs), 01 | BW_O_CREAT | BW_O_TRUNC,
 		       (__u32)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_openat2, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(openat2)
 {
 	struct open_how how = {};
 	bpf_probe_read_user(&how, sizeof(how), (const void *)BW_ARG3(regs));

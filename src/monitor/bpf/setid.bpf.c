@@ -17,20 +17,17 @@ static __always_inline int bw_setid(struct pt_regs *regs, long ret, int nargs)
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_setid1, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(setid1)
 {
 	return bw_setid(regs, ret, 1);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_setid2, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(setid2)
 {
 	return bw_setid(regs, ret, 2);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_setid3, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(setid3)
 {
 	return bw_setid(regs, ret, 3);
 }

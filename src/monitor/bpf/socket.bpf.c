@@ -1,8 +1,7 @@
 /* socket: every domain but AF_UNIX and AF_NETLINK (the busy local ones). */
 #include "common.bpf.h"
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_socket, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(socket)
 {
 	__u32 domain = (__u32)BW_ARG1(regs);
 	if (domain == 1 || domain == 16) {

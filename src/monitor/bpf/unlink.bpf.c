@@ -70,34 +70,29 @@ static __always_inline int bw_rename(struct pt_regs *regs, long ret, int olddirf
 	return 0;
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_unlink, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(unlink)
 {
 	return bw_unlink(regs, ret, BW_AT_FDCWD, (const char *)BW_ARG1(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_unlinkat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(unlinkat)
 {
 	return bw_unlink(regs, ret, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs), (__u32)BW_ARG3(regs));
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_rename, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(rename)
 {
 	return bw_rename(regs, ret, BW_AT_FDCWD, (const char *)BW_ARG1(regs), BW_AT_FDCWD,
 			 (const char *)BW_ARG2(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_renameat, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(renameat)
 {
 	return bw_rename(regs, ret, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs), (int)BW_ARG3(regs),
 			 (const char *)BW_ARG4(regs), 0);
 }
 
-SEC("raw_tp")
-int BPF_PROG(bw_sys_renameat2, struct pt_regs *regs, long ret)
+BW_SYSCALL_PROG(renameat2)
 {
 	return bw_rename(regs, ret, (int)BW_ARG1(regs), (const char *)BW_ARG2(regs), (int)BW_ARG3(regs),
 			 (const char *)BW_ARG4(regs), (__u32)BW_ARG5(regs));

@@ -52,9 +52,12 @@ static void test_apk(void **state)
 {
 	struct bw_report *r =
 	    parse("/lib/apk/db/installed",
-		  "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nL:Apache-2.0\n\nV:1\n\n", "alpine");
+		  "P:libssl3\nV:3.3.2-r0\nA:x86_64\no:openssl\nm:Ariadne <ariadne@example.org>\n"
+		  "L:Apache-2.0\n\nV:1\n\n",
+		  "alpine");
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].source_name, "openssl");
+	assert_string_equal(r->packages[0].supplier, "Ariadne <ariadne@example.org>"); /* m: */
 	assert_string_equal(r->packages[0].ecosystem, "Alpine");
 	assert_string_equal(r->packages[0].licenses[0], "Apache-2.0");
 	assert_int_equal(r->n_warnings, 1);
@@ -78,6 +81,19 @@ static void test_npm(void **state)
 		  "{\"name\":\"@types/node\",\"version\":\"20.1.0+x\",\"license\":\"MIT\"}", NULL);
 	assert_int_equal(r->n_packages, 1);
 	assert_string_equal(r->packages[0].purl, "pkg:npm/%40types/node@20.1.0%2Bx");
+	bw_report_free(r);
+	/* the author: "Name <email> (url)" or an object */
+	r = parse("/a/node_modules/x/package.json",
+		  "{\"name\":\"x\",\"version\":\"1\",\"author\":\"Ann Example <ann@example.org> "
+		  "(https://example.org)\"}",
+		  NULL);
+	assert_string_equal(r->packages[0].author, "Ann Example <ann@example.org>");
+	bw_report_free(r);
+	r = parse(
+	    "/a/node_modules/x/package.json",
+	    "{\"name\":\"x\",\"version\":\"1\",\"author\":{\"name\":\"Bo\",\"email\":\"bo@example.org\"}}",
+	    NULL);
+	assert_string_equal(r->packages[0].author, "Bo <bo@example.org>");
 	bw_report_free(r);
 	/* a package.json below a package's root is not a package */
 	r = parse("/a/node_modules/x/lib/package.json", "{\"name\":\"x\",\"version\":\"1\"}", NULL);
@@ -295,10 +311,11 @@ static void test_hash_cases(void **state)
 }
 
 /* A Go binary with many modules: the main module's entry must survive the
- * package array growing under it (a "(devel)" main module is dropped and
- * nothing else; a versioned one stays). Its relations to the others are
- * resolved in the image finalisation, tested in test_sbom.py. */
-static void go_many_modules(const char *main_version, struct bw_report **out)
+ * package array growing under it (a "(devel)" main module is kept too, as
+ * the application, its version from -ldflags or the VCS settings when the
+ * build info has them). Its relations to the others are resolved in the
+ * image finalisation, tested in test_sbom.py. */
+static void go_many_modules_with(const char *main_version, const char *settings, struct bw_report **out)
 {
 	struct bw_buf mi, b;
 	bw_buf_init(&mi, 1 << 20);
@@ -306,6 +323,7 @@ static void go_many_modules(const char *main_version, struct bw_report **out)
 	bw_buf_printf(&mi, "path\tex.com/app\nmod\tex.com/app\t%s\t\n", main_version);
 	for (int i = 0; i < 200; i++)
 		bw_buf_printf(&mi, "dep\tex.com/dep%d\tv1.0.%d\t\n", i, i);
+	bw_buf_addstr(&mi, settings);
 	go_binary(&b, mi.data);
 	struct bw_report *r = bw_report_new("filesystem", "unit");
 	bw_inventory_parse_file("/usr/local/bin/app", b.data, b.len, NULL, r);
@@ -314,17 +332,50 @@ static void go_many_modules(const char *main_version, struct bw_report **out)
 	*out = r;
 }
 
+static void go_many_modules(const char *main_version, struct bw_report **out)
+{
+	go_many_modules_with(main_version, "", out);
+}
+
+static const struct bw_package *go_app(const struct bw_report *r)
+{
+	const struct bw_package *app = NULL;
+	for (size_t i = 0; i < r->n_packages; i++)
+		if (strcmp(r->packages[i].name, "ex.com/app") == 0)
+			app = &r->packages[i];
+	assert_non_null(app);
+	assert_true(app->application);
+	return app;
+}
+
 static void test_go_main_module_among_many(void **state)
 {
 	struct bw_report *r;
 	go_many_modules("(devel)", &r);
 	assert_int_equal(r->n_warnings, 0);
 	size_t deps = 0;
-	for (size_t i = 0; i < r->n_packages; i++) {
-		assert_string_not_equal(r->packages[i].name, "ex.com/app");
+	for (size_t i = 0; i < r->n_packages; i++)
 		deps += strncmp(r->packages[i].name, "ex.com/dep", 10) == 0;
-	}
 	assert_int_equal(deps, 200);
+	assert_string_equal(go_app(r)->version, "(devel)");
+	assert_int_equal(r->n_packages, 202);
+	bw_report_free(r);
+
+	/* a local build's version: -ldflags -X ...version=, else its commit */
+	go_many_modules_with("(devel)",
+			     "build\t-compiler=gc\nbuild\t-ldflags=\"-s -w -X "
+			     "ex.com/app/internal/build.Version=v3.1.4-rc1 -X main.commit=abc\"\n"
+			     "build\tvcs=git\nbuild\tvcs.revision=0123456789abcdef0123456789abcdef01234567\n"
+			     "build\tvcs.time=2024-05-06T07:08:09Z\n",
+			     &r);
+	assert_string_equal(go_app(r)->version, "v3.1.4-rc1");
+	bw_report_free(r);
+	go_many_modules_with("(devel)",
+			     "build\t-ldflags=-X main.commit=abc\nbuild\tvcs=git\n"
+			     "build\tvcs.revision=0123456789abcdef0123456789abcdef01234567\n"
+			     "build\tvcs.time=2024-05-06T07:08:09Z\nbuild\tvcs.modified=true\n",
+			     &r);
+	assert_string_equal(go_app(r)->version, "v0.0.0-20240506070809-0123456789ab");
 	bw_report_free(r);
 
 	go_many_modules("v2.0.0", &r);

@@ -235,6 +235,9 @@ static struct bw_report *full_report(void)
 	f->location =
 	    (struct bw_location){.layer = LAYER, .path = "/app/.env", .line = 2, .in_final_image = 0};
 	f->evidence = "AKIA************MPLE";
+	bw_finding_add_location(
+	    r, f,
+	    &(struct bw_location){.path = "config:history", .line = 4, .column = 7, .in_final_image = 1});
 
 	f = bw_report_add_finding(r, BW_KIND_MISCONFIG); /* 2 */
 	f->id = "BW-DF-003";
@@ -1446,8 +1449,8 @@ static void test_name_tables(void **state)
 	assert_string_equal(bw_severity_name((enum bw_severity)6), "UNKNOWN");
 	assert_string_equal(bw_severity_name((enum bw_severity) - 1), "UNKNOWN");
 
-	static const char *const kinds[] = {"vulnerability", "secret", "misconfiguration", "audit",
-					    "runtime"};
+	static const char *const kinds[] = {"vulnerability", "secret",	"misconfiguration",
+					    "audit",	     "runtime", "supply-chain"};
 	assert_int_equal(BW_ARRAY_SIZE(kinds), BW_KIND__COUNT);
 	for (int k = 0; k < BW_KIND__COUNT; k++)
 		assert_string_equal(bw_kind_name(k), kinds[k]);
