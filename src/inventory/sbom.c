@@ -606,7 +606,11 @@ int bw_inventory_parse_sbom(const char *name, const void *data, size_t len, stru
 			    struct bw_error *err)
 {
 	json_error_t je;
-	json_t *doc = json_loadb(data, len, 0, &je);
+	bool too_big = false;
+	json_t *doc = bw_json_loadb(data, len, 0, BW_JSON_TREE_MAX, &je, &too_big);
+	if (too_big)
+		return bw_error_set(err, BW_ELIMIT, "%s: the document takes more than %zu MiB once parsed",
+				    name, BW_JSON_TREE_MAX >> 20);
 	if (!doc)
 		return bw_error_set(err, BW_EINPUT, "%s: not JSON (line %d: %s)", name, je.line, je.text);
 	struct sbom s = {.path = name, .r = r};

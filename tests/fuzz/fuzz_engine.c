@@ -199,13 +199,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char hr[96];
 	snprintf(hr, sizeof(hr), "%s/host", root);
 	struct bw_audit_opts ao = {
-	    .engine_host = host, .engine_timeout_ms = 2000, .timeout_s = 10, .host_root = hr};
+	    .engine_host = host, .engine_timeout_ms = 1000, .timeout_s = 4, .host_root = hr};
 	struct bw_report *r = bw_report_new("host", "fuzz");
 	struct bw_error err = BW_ERROR_INIT;
 	(void)bw_audit_run(&ao, r, &err);
 	bw_report_free(r);
 
-	struct bw_engine_opts eo = {.host = host, .timeout_ms = 2000};
+	struct bw_engine_opts eo = {.host = host, .timeout_ms = 1000};
 	struct bw_engine *e = NULL;
 	if (bw_engine_open(&eo, &e, &err) == 0) {
 		struct bw_net_graph *g = NULL;
