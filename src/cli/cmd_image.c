@@ -120,6 +120,14 @@ static int open_walk(struct bw_cli *cli, const char *target, const struct image_
 	/* confined as a scan is (bw_cli_scan) */
 	bool local;
 	struct bw_sandbox *sb = bw_cli_sandbox_target(cli, target, NULL, true, &local);
+	if (sb && o.keep_stream) {
+		/* cat keeps a stream read once (standard input, a pipe) in an unlinked
+		 * file of TMPDIR (docs/image.md) */
+		const char *tmp = getenv("TMPDIR");
+		bw_sandbox_allow(sb, tmp && *tmp ? tmp : "/tmp", BW_SANDBOX_WRITE);
+		if (tmp && *tmp)
+			bw_sandbox_allow(sb, "/tmp", BW_SANDBOX_WRITE);
+	}
 	int rc = local ? bw_cli_sandbox_apply(cli, sb, err) : 0;
 	if (rc < 0)
 		return rc;

@@ -153,9 +153,15 @@ struct bw_sandbox *bw_cli_sandbox_target(struct bw_cli *cli, const char *target,
 					 bool no_cache, bool *local)
 {
 	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
-	char *path = local_path(target);
-	*local = path != NULL;
-	if (sb) {
+	/* standard input is open already: local, and no path to allow */
+	bool stdin_target = strcmp(target, "-") == 0 || strcmp(target, "docker-archive:-") == 0 ||
+			    strcmp(target, "oci-archive:-") == 0;
+	char *path = stdin_target ? NULL : local_path(target);
+	*local = stdin_target || path != NULL;
+	if (sb && stdin_target) {
+		bw_sandbox_allow(sb, secret_config, BW_SANDBOX_READ);
+		bw_cli_sandbox_allow_cache(cli, sb, no_cache);
+	} else if (sb) {
 		bw_sandbox_allow(sb, secret_config, BW_SANDBOX_READ);
 		bw_cli_sandbox_allow_cache(cli, sb, no_cache);
 		if (path) {

@@ -132,6 +132,12 @@ int sb_landlock(struct bw_sandbox *sb, struct bw_error *err)
 				close(pfd);
 			continue;
 		}
+		if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+			/* a pipe or socket (/dev/stdin of a pipeline) is open already;
+			 * Landlock neither needs nor takes a rule for it */
+			close(pfd);
+			continue;
+		}
 		struct path_beneath_attr pb = {
 		    .allowed_access = rights_for(r->access, S_ISDIR(st.st_mode)) & attr.handled_access_fs,
 		    .parent_fd = pfd,
