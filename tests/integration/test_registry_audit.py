@@ -298,3 +298,15 @@ def test_config_size_and_kind_bounds(bulwark, tmp_path):
     assert rc == 3 and str(tmp_path) in err
     rc, _, err = bulwark.run(["audit", "registry", "--offline", "--config", str(tmp_path / "none.yml")])
     assert rc == 3 and "none.yml" in err
+
+
+def test_rule_reference_is_generated_from_the_table(bulwark, repo_root):
+    """docs/rules/registry.md is what gen_registry_md.py makes of `audit registry --list`."""
+    import sys
+    gen = subprocess.run([sys.executable, str(repo_root / "docs/rules/gen_registry_md.py"), str(bulwark.path)],
+                         capture_output=True, text=True, check=True).stdout
+    assert gen == (repo_root / "docs/rules/registry.md").read_text()
+    rc, out, err = bulwark.run(["audit", "registry", "--list", "-f", "json"])
+    assert rc == 0, err
+    ids = [r["id"] for r in json.loads(out)]
+    assert len(ids) >= 25 and all(f"## {i}\n" in gen for i in ids)
