@@ -186,8 +186,16 @@ int bw_cmd_lint(struct bw_cli *cli, int argc, char **argv)
 		snprintf(many, sizeof(many), "%d Dockerfiles", nfiles);
 		name = many;
 	}
-	/* the Dockerfiles are read confined */
-	struct bw_sandbox *sb = bw_cli_sandbox_begin(cli);
+	/* the Dockerfiles are read confined — unless ShellCheck runs: the sandbox
+	 * refuses execve (docs/security.md; --no-shellcheck confines lint) */
+	struct bw_sandbox *sb = NULL;
+	if (!bw_lint_config_shellcheck_on(o.cfg))
+		sb = bw_cli_sandbox_begin(cli);
+	else if (cli->debug)
+		fprintf(stderr,
+			"bulwark %s: sandbox: not entered: ShellCheck runs as a program "
+			"(--no-shellcheck confines lint)\n",
+			cli->cmd->name);
 	for (int i = optind; sb && i < argc; i++)
 		bw_sandbox_allow(sb, argv[i], BW_SANDBOX_READ);
 	rc = bw_cli_sandbox_enter(cli, sb);

@@ -401,6 +401,11 @@ void bw_lint_config_shellcheck(struct bw_lint_config *cfg, bool on, bool force)
 		cfg->shellcheck = on;
 }
 
+bool bw_lint_config_shellcheck_on(const struct bw_lint_config *cfg)
+{
+	return cfg->shellcheck > 0;
+}
+
 int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_fail)
 {
 	if (no_fail)

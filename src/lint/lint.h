@@ -46,6 +46,8 @@ int bw_lint_threshold_parse(const char *s);
 /* What the configuration files set: failure-threshold (or UNSET) and
  * no-fail (-1 unset, 0, 1). */
 int bw_lint_config_failure_threshold(const struct bw_lint_config *cfg, int *no_fail);
+/* Whether lint runs ShellCheck (after bw_lint_config_shellcheck). */
+bool bw_lint_config_shellcheck_on(const struct bw_lint_config *cfg);
 /* Hadolint's configuration file when no --config names one, found as
  * Hadolint finds it, the first that exists of: ./.hadolint.yaml,
  * ./.hadolint.yml, $XDG_CONFIG_HOME/hadolint.yaml|yml (XDG_CONFIG_HOME

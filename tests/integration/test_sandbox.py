@@ -104,7 +104,7 @@ def test_every_parsing_command_is_confined(bulwark, archive, tmp_path):
     (tmp_path / "root").mkdir()
     (tmp_path / "root" / "x.txt").write_text("x\n")
     runs = [
-        ["lint", tmp_path / "Dockerfile"],
+        ["lint", "--no-shellcheck", tmp_path / "Dockerfile"],
         ["config", tmp_path / "compose.yaml"],
         ["db", "import", "--db", tmp_path / "db.sqlite", tmp_path / "osv.json"],
         ["fs", tmp_path / "root"],
@@ -118,6 +118,17 @@ def test_every_parsing_command_is_confined(bulwark, archive, tmp_path):
         assert rc in (0, 1), (args, rc, err)
         assert f"bulwark {name}: sandbox self-test: socket: refused" in err, (args, rc, err)
         assert f"bulwark {name}: refused by the sandbox: system call socket" in err, (args, rc, err)
+
+
+def test_lint_with_shellcheck_runs_unconfined_and_says_so(bulwark, tmp_path):
+    """ShellCheck is a program and the sandbox refuses execve: lint enters it only with
+    --no-shellcheck (above), and --debug says why it did not."""
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\nRUN echo $1\n")
+    rc, out, err = bulwark.run(["lint", "--debug", "--no-fail", tmp_path / "Dockerfile"],
+                               env={"BULWARK_SANDBOX_SELFTEST": "socket"})
+    assert rc == 0, err
+    assert "sandbox: not entered: ShellCheck runs" in err, err
+    assert "refused by the sandbox" not in err, err
 
 
 def test_output_is_written_through_the_sandbox_and_kept_on_failure(bulwark, archive, tmp_path):
