@@ -355,6 +355,9 @@ int bw_cli_trust_annotation_option(struct bw_cli *cli, int c, const char *arg, c
 /* The start of sign, verify and verify-attestation: the registry options
  * checked, the key loaded, the target opened. 0 with *key and *img to
  * release, or an exit code (then nothing is held). */
+/* On standard error, "bulwark <cmd>: <source>: <reason>" for each check of
+ * res that failed, the registry's words escaped as every warning's are. */
+void bw_cli_trust_print_failures(const struct bw_cli *cli, const struct bw_trust_result *res);
 int bw_cli_trust_open(struct bw_cli *cli, const char *key_path, bool need_private, const char *target,
 		      struct bw_trust_key **key, struct bw_trust_image *img);
 /* --registry-referrers-mode legacy|oci-1-1 into *mode; 0 or the usage exit. */

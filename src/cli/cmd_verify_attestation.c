@@ -139,10 +139,7 @@ int bw_cmd_verify_attestation(struct bw_cli *cli, int argc, char **argv)
 			ex = bw_cli_fail(cli, &err);
 	}
 	if (rc == 0 && !cli->quiet) {
-		for (size_t i = 0; i < res.n; i++)
-			if (!res.checks[i].ok)
-				fprintf(stderr, "bulwark verify-attestation: %s: %s\n", res.checks[i].source,
-					res.checks[i].reason ? res.checks[i].reason : "failed");
+		bw_cli_trust_print_failures(cli, &res);
 		if (res.n_ok)
 			fprintf(stderr,
 				"Verification for %s (%s): %zu of %zu attestations verified with the key\n",

@@ -177,3 +177,17 @@ int bw_cli_write_file(const char *path, const void *data, size_t len, struct bw_
 		ok = false;
 	return ok ? 0 : bw_error_sys(err, BW_EIO, "writing %s failed", path);
 }
+
+void bw_cli_trust_print_failures(const struct bw_cli *cli, const struct bw_trust_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct bw_trust_check *c = &res->checks[i];
+		if (c->ok)
+			continue;
+		fprintf(stderr, "bulwark %s: ", cli->cmd->name);
+		bw_report_put_text(stderr, c->source, SIZE_MAX, 0);
+		fputs(": ", stderr);
+		bw_report_put_text(stderr, c->reason ? c->reason : "failed", SIZE_MAX, 0);
+		fputc('\n', stderr);
+	}
+}

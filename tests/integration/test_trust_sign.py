@@ -267,6 +267,10 @@ def test_payload_for_another_repository_and_strictness(bulwark, reg, images, key
         assert rc == 1 and why in err, err
 
     check(cosign_payload(f"{reg.host}/elsewhere", digest), "claims the repository")
+    # the signer's words never reach the terminal as control bytes
+    check(cosign_payload(f"{reg.host}/else\x1b[2Jwhere", digest), "[2Jwhere")
+    assert "\x1b" not in verify(bulwark, reg, f"{reg.host}/other:v1", keys["other_pub"], "--signature",
+                                 tmp_path / "s", "--payload", tmp_path / "p")[2]
     check(cosign_payload("docker.io/library/other", digest), "claims the repository")
     good = cosign_payload(f"{reg.host}/other", digest)
     check(good.replace(b'{"critical":', b'{"critical":{},"critical":'), "duplicate")
